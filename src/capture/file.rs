@@ -1,0 +1,540 @@
+//! Reading pcap and pcapng files with `pcap-parser` (pure Rust, streaming, zero-copy).
+//!
+//! libpcap cannot read pcapng files whose interfaces have different link types, so files are
+//! read here and libpcap is kept for live capture. The reader keeps per-section interface
+//! tables (link type, timestamp resolution and offset, snaplen), so every frame is decoded
+//! with its own interface's link type.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use pcap_parser::pcapng::Block;
+use pcap_parser::traits::PcapReaderIterator;
+use pcap_parser::{create_reader, PcapBlockOwned, PcapError};
+
+use super::{Frame, FrameSource, LinkType, RecordKind, Timestamp};
+
+/// Initial read buffer; grown (up to [`MAX_BUFFER`]) when one block does not fit.
+const INITIAL_BUFFER: usize = 1 << 20;
+/// Largest block synack accepts, far above any real snaplen (256 KiB).
+const MAX_BUFFER: usize = 64 << 20;
+
+/// Why a capture could not be read (further). Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    /// The file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The file holds no bytes.
+    #[error("{path}: the file is empty (not a pcap or pcapng capture)")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Neither a pcap nor a pcapng magic number.
+    #[error("{path}: not a pcap or pcapng file (magic number {magic})")]
+    NotACapture {
+        /// The file.
+        path: PathBuf,
+        /// The first bytes, in hex.
+        magic: String,
+    },
+    /// The structure is broken at some point; frames before it were read.
+    #[error("{path}: the file is damaged or corrupt at byte {offset}: {what}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the damaged block or record.
+        offset: u64,
+        /// What is wrong.
+        what: String,
+    },
+    /// The file ends inside a record (a capture cut short, e.g. a copy or disk full).
+    #[error("{path}: the file is cut short: the last record is incomplete ({left} bytes after frame {after_frame} at byte {offset})")]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Offset of the incomplete record.
+        offset: u64,
+        /// Bytes of the incomplete record present.
+        left: usize,
+        /// Number of the last complete frame.
+        after_frame: u64,
+    },
+    /// A live capture source failed (used by live backends).
+    #[error("{0}")]
+    Live(String),
+}
+
+/// One interface of a pcapng section (or the single "interface" of a pcap file).
+#[derive(Debug, Clone, Copy)]
+struct Interface {
+    link: LinkType,
+    /// Timestamp units per second.
+    ts_units: u64,
+    /// Seconds added to every timestamp (`if_tsoffset`).
+    ts_offset: i64,
+    snaplen: u32,
+}
+
+/// Where the next frame sits in the reader's buffer, decided before it is borrowed.
+struct Pending {
+    ts: Option<Timestamp>,
+    len: u32,
+    link: LinkType,
+    interface: u32,
+    kind: RecordKind,
+    start: usize,
+    caplen: usize,
+}
+
+/// A pcap/pcapng file as a [`FrameSource`].
+pub struct FileReader {
+    path: PathBuf,
+    reader: Box<dyn PcapReaderIterator + Send>,
+    interfaces: Vec<Interface>,
+    /// Bytes of the last returned block, consumed at the next call (the frame borrowed them).
+    to_consume: usize,
+    frames: u64,
+    buffer_size: usize,
+    failed: bool,
+}
+
+impl FileReader {
+    /// Opens a capture file and reads its header.
+    pub fn open(path: impl AsRef<Path>) -> Result<FileReader, CaptureError> {
+        let path = path.as_ref().to_path_buf();
+        let file = File::open(&path).map_err(|source| CaptureError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        FileReader::from_reader(path, file)
+    }
+
+    /// Reads a capture from any byte stream; `name` is used in error messages.
+    pub fn from_reader(
+        name: impl Into<PathBuf>,
+        mut input: impl Read + Send + 'static,
+    ) -> Result<FileReader, CaptureError> {
+        let path = name.into();
+        // Read the first chunk ourselves: it tells the format for precise errors, and
+        // pcap-parser detects the format from a single read of its input.
+        let mut magic = vec![0u8; 64 * 1024];
+        let got = read_up_to(&mut input, &mut magic).map_err(|source| CaptureError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if got == 0 {
+            return Err(CaptureError::Empty { path });
+        }
+        magic.truncate(got);
+        let head = magic;
+        let chained = io::Cursor::new(head.clone()).chain(input);
+        let reader = match create_reader(INITIAL_BUFFER, chained) {
+            Ok(r) => r,
+            Err(e) => return Err(header_error(path, &head, e)),
+        };
+        Ok(FileReader {
+            path,
+            reader,
+            interfaces: Vec::new(),
+            to_consume: 0,
+            frames: 0,
+            buffer_size: INITIAL_BUFFER,
+            failed: false,
+        })
+    }
+
+    /// The file's path (or the name given to [`FileReader::from_reader`]).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of frames returned so far.
+    pub fn frames_read(&self) -> u64 {
+        self.frames
+    }
+
+    fn corrupt(&mut self, what: String) -> CaptureError {
+        self.failed = true;
+        CaptureError::Corrupt {
+            path: self.path.clone(),
+            offset: self.reader.consumed() as u64,
+            what,
+        }
+    }
+
+    /// Finds the next record and where its bytes are, without keeping a borrow.
+    fn advance(&mut self) -> Result<Option<Pending>, CaptureError> {
+        loop {
+            if self.to_consume > 0 {
+                self.reader.consume(self.to_consume);
+                self.to_consume = 0;
+            }
+            let base = self.reader.data().as_ptr() as usize;
+            let step = match self.reader.next() {
+                Ok((size, block)) => {
+                    let pending = match block {
+                        PcapBlockOwned::LegacyHeader(h) => {
+                            let ts_units = if h.is_nanosecond_precision() {
+                                1_000_000_000
+                            } else {
+                                1_000_000
+                            };
+                            self.interfaces = vec![Interface {
+                                link: LinkType::from_number(h.network.0 as u32),
+                                ts_units,
+                                ts_offset: 0,
+                                snaplen: h.snaplen,
+                            }];
+                            Ok(None)
+                        }
+                        PcapBlockOwned::Legacy(b) => match self.interfaces.first() {
+                            Some(iface) => {
+                                let ts = Timestamp::from_parts(
+                                    i64::from(b.ts_sec),
+                                    scale_to_nanos(u64::from(b.ts_usec), iface.ts_units),
+                                );
+                                let caplen = (b.caplen as usize).min(b.data.len());
+                                Ok(Some(Pending {
+                                    ts: Some(ts),
+                                    len: b.origlen,
+                                    link: iface.link,
+                                    interface: 0,
+                                    kind: RecordKind::Packet,
+                                    start: b.data.as_ptr() as usize - base,
+                                    caplen,
+                                }))
+                            }
+                            None => Err("a packet record before the file header".to_string()),
+                        },
+                        PcapBlockOwned::NG(block) => ng_block(&mut self.interfaces, block, base),
+                    };
+                    pending.map(|p| (size, p))
+                }
+                Err(PcapError::Eof) => return Ok(None),
+                Err(PcapError::Incomplete(_)) | Err(PcapError::UnexpectedEof) => {
+                    if self.reader.reader_exhausted() {
+                        let left = self.reader.data().len();
+                        if left == 0 {
+                            return Ok(None);
+                        }
+                        self.failed = true;
+                        return Err(CaptureError::Truncated {
+                            path: self.path.clone(),
+                            offset: self.reader.consumed() as u64,
+                            left,
+                            after_frame: self.frames,
+                        });
+                    }
+                    if let Err(e) = self.reader.refill() {
+                        let what = format!("read failed: {e:?}");
+                        return Err(self.corrupt(what));
+                    }
+                    continue;
+                }
+                Err(PcapError::BufferTooSmall) => {
+                    let bigger = self.buffer_size * 2;
+                    if bigger > MAX_BUFFER || !self.reader.grow(bigger) {
+                        let what = format!("a block is larger than {} MiB", MAX_BUFFER >> 20);
+                        return Err(self.corrupt(what));
+                    }
+                    self.buffer_size = bigger;
+                    if let Err(e) = self.reader.refill() {
+                        let what = format!("read failed: {e:?}");
+                        return Err(self.corrupt(what));
+                    }
+                    continue;
+                }
+                Err(PcapError::ReadError) => {
+                    self.failed = true;
+                    return Err(CaptureError::Io {
+                        path: self.path.clone(),
+                        source: io::Error::other("read error"),
+                    });
+                }
+                Err(e) => Err(describe_parse_error(&e)),
+            };
+            match step {
+                Ok((size, None)) => self.to_consume = size,
+                Ok((size, Some(p))) => {
+                    self.to_consume = size;
+                    return Ok(Some(p));
+                }
+                Err(what) => return Err(self.corrupt(what)),
+            }
+        }
+    }
+}
+
+/// Interprets one pcapng block: updates the section's interface table or locates a record.
+fn ng_block(
+    interfaces: &mut Vec<Interface>,
+    block: Block<'_>,
+    base: usize,
+) -> Result<Option<Pending>, String> {
+    match block {
+        Block::SectionHeader(_) => {
+            // Interface ids are per section.
+            interfaces.clear();
+            Ok(None)
+        }
+        Block::InterfaceDescription(idb) => {
+            let ts_units = idb
+                .ts_resolution()
+                .ok_or_else(|| format!("interface has an invalid if_tsresol {}", idb.if_tsresol))?;
+            interfaces.push(Interface {
+                link: LinkType::from_number(u32::from(idb.linktype.0 as u16)),
+                ts_units,
+                ts_offset: idb.if_tsoffset,
+                snaplen: idb.snaplen,
+            });
+            Ok(None)
+        }
+        Block::EnhancedPacket(epb) => {
+            let iface = *interfaces.get(epb.if_id as usize).ok_or_else(|| {
+                format!(
+                    "packet refers to interface {} but the section describes {}",
+                    epb.if_id,
+                    interfaces.len()
+                )
+            })?;
+            let raw = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+            let secs = raw / iface.ts_units;
+            let frac = raw % iface.ts_units;
+            let ts = Timestamp::from_parts(
+                (secs as i64).saturating_add(iface.ts_offset),
+                scale_to_nanos(frac, iface.ts_units),
+            );
+            Ok(Some(Pending {
+                ts: Some(ts),
+                len: epb.origlen,
+                link: iface.link,
+                interface: epb.if_id,
+                kind: RecordKind::Packet,
+                start: epb.data.as_ptr() as usize - base,
+                caplen: (epb.caplen as usize).min(epb.data.len()),
+            }))
+        }
+        Block::SimplePacket(spb) => {
+            let iface = *interfaces
+                .first()
+                .ok_or("simple packet block in a section without interfaces")?;
+            let mut caplen = (spb.origlen as usize).min(spb.data.len());
+            if iface.snaplen > 0 {
+                caplen = caplen.min(iface.snaplen as usize);
+            }
+            Ok(Some(Pending {
+                ts: None,
+                len: spb.origlen,
+                link: iface.link,
+                interface: 0,
+                kind: RecordKind::Packet,
+                start: spb.data.as_ptr() as usize - base,
+                caplen,
+            }))
+        }
+        Block::Custom(cb) => Ok(Some(Pending {
+            ts: None,
+            len: cb.data.len() as u32,
+            link: LinkType::Other(0xffff_ffff),
+            interface: 0,
+            kind: RecordKind::CustomBlock { pen: cb.pen },
+            start: cb.data.as_ptr() as usize - base,
+            caplen: cb.data.len(),
+        })),
+        Block::SystemdJournalExport(j) => Ok(Some(Pending {
+            ts: None,
+            len: j.data.len() as u32,
+            link: LinkType::Other(0xffff_fffe),
+            interface: 0,
+            kind: RecordKind::JournalEntry,
+            start: j.data.as_ptr() as usize - base,
+            caplen: j.data.len(),
+        })),
+        // Statistics, name resolution, secrets, process info and unknown blocks carry
+        // no frame: skipped, like Wireshark does.
+        _ => Ok(None),
+    }
+}
+
+impl FrameSource for FileReader {
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let Some(p) = self.advance()? else {
+            return Ok(None);
+        };
+        self.frames += 1;
+        let data = &self.reader.data()[p.start..p.start + p.caplen];
+        Ok(Some(Frame {
+            number: self.frames,
+            ts: p.ts,
+            len: p.len.max(p.caplen as u32),
+            link: p.link,
+            interface: p.interface,
+            kind: p.kind,
+            data,
+        }))
+    }
+}
+
+/// Converts a fraction of a second in `units` per second into nanoseconds.
+fn scale_to_nanos(frac: u64, units: u64) -> i64 {
+    if units == 1_000_000_000 {
+        frac as i64
+    } else {
+        ((u128::from(frac) * 1_000_000_000) / u128::from(units.max(1))) as i64
+    }
+}
+
+fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match input.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+fn describe_parse_error(e: &PcapError<&[u8]>) -> String {
+    match e {
+        PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
+            format!("a block or record header is invalid ({kind:?})")
+        }
+        PcapError::HeaderNotRecognized => "unrecognised block".to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Explains why the first block could not be read, using the magic number.
+fn header_error(path: PathBuf, head: &[u8], e: PcapError<&[u8]>) -> CaptureError {
+    let magic = head
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    match magic.as_str() {
+        "0a0d0d0a" => CaptureError::Corrupt {
+            path,
+            offset: 0,
+            what: "the pcapng section header block is invalid (its options or lengths run past the block)".into(),
+        },
+        "d4c3b2a1" | "a1b2c3d4" | "4d3cb2a1" | "a1b23c4d" => CaptureError::Corrupt {
+            path,
+            offset: 0,
+            what: match e {
+                PcapError::Eof | PcapError::Incomplete(_) | PcapError::UnexpectedEof => {
+                    "the pcap file header is cut short".into()
+                }
+                other => format!("the pcap file header is invalid ({})", describe_parse_error(&other)),
+            },
+        },
+        _ => CaptureError::NotACapture { path, magic },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pcap_header(magic: u32, link: u32) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&magic.to_le_bytes());
+        v.extend_from_slice(&2u16.to_le_bytes());
+        v.extend_from_slice(&4u16.to_le_bytes());
+        v.extend_from_slice(&0i32.to_le_bytes());
+        v.extend_from_slice(&0u32.to_le_bytes());
+        v.extend_from_slice(&65535u32.to_le_bytes());
+        v.extend_from_slice(&link.to_le_bytes());
+        v
+    }
+
+    fn record(sec: u32, frac: u32, data: &[u8], orig: u32) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&sec.to_le_bytes());
+        v.extend_from_slice(&frac.to_le_bytes());
+        v.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        v.extend_from_slice(&orig.to_le_bytes());
+        v.extend_from_slice(data);
+        v
+    }
+
+    fn read_all(bytes: Vec<u8>) -> (Vec<crate::capture::OwnedFrame>, Option<CaptureError>) {
+        let mut r = match FileReader::from_reader("mem.pcap", io::Cursor::new(bytes)) {
+            Ok(r) => r,
+            Err(e) => return (vec![], Some(e)),
+        };
+        let mut out = vec![];
+        loop {
+            match r.next_frame() {
+                Ok(Some(f)) => out.push(f.to_owned()),
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn microsecond_pcap_reads_frames_and_times() {
+        let mut f = pcap_header(0xa1b2c3d4, 1);
+        f.extend(record(10, 500_000, &[1, 2, 3], 3));
+        f.extend(record(11, 1, &[4; 10], 60));
+        let (frames, err) = read_all(f);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(frames.len(), 2);
+        assert_eq!(frames[0].ts, Some(Timestamp::from_parts(10, 500_000_000)));
+        assert_eq!(frames[1].ts, Some(Timestamp::from_parts(11, 1_000)));
+        assert_eq!(frames[1].len, 60);
+        assert_eq!(frames[1].data.len(), 10);
+        assert_eq!(frames[0].link, LinkType::Ethernet);
+        assert_eq!(frames[1].number, 2);
+    }
+
+    #[test]
+    fn nanosecond_pcap_keeps_nanoseconds() {
+        let mut f = pcap_header(0xa1b23c4d, 101);
+        f.extend(record(10, 123_456_789, &[0x45], 1));
+        let (frames, err) = read_all(f);
+        assert!(err.is_none());
+        assert_eq!(frames[0].ts, Some(Timestamp::from_parts(10, 123_456_789)));
+        assert_eq!(frames[0].link, LinkType::Raw);
+    }
+
+    #[test]
+    fn cut_last_record_keeps_earlier_frames_and_reports() {
+        let mut f = pcap_header(0xa1b2c3d4, 1);
+        f.extend(record(1, 0, &[9; 20], 20));
+        let second = record(2, 0, &[8; 40], 40);
+        f.extend(&second[..30]);
+        let (frames, err) = read_all(f);
+        assert_eq!(frames.len(), 1);
+        match err {
+            Some(CaptureError::Truncated { after_frame, .. }) => assert_eq!(after_frame, 1),
+            other => panic!("expected a truncation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn not_a_capture_and_empty_are_clear_errors() {
+        let (_, err) = read_all(b"hello world, not a pcap".to_vec());
+        let msg = err.unwrap().to_string();
+        assert!(
+            msg.contains("mem.pcap") && msg.contains("not a pcap"),
+            "{msg}"
+        );
+        let (_, err) = read_all(vec![]);
+        assert!(err.unwrap().to_string().contains("empty"));
+    }
+}

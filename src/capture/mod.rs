@@ -1,0 +1,24 @@
+//! Capture sources: where raw frames come from.
+//!
+//! Every source (a capture file today, a live interface later) hands out [`Frame`]s: the
+//! captured bytes plus the record metadata a decoder needs (timestamp, original length, link
+//! type of the interface the frame was seen on). Sources are *pulled* one frame at a time, so
+//! the same downstream code serves files and live capture, and memory does not grow with the
+//! size of a file.
+
+mod file;
+mod frame;
+mod link_type;
+
+pub use file::{CaptureError, FileReader};
+pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};
+pub use link_type::LinkType;
+
+/// A source of frames, pulled one at a time.
+///
+/// The returned frame borrows the source's buffer, so it is valid until the next call; use
+/// [`Frame::to_owned`] to keep one. `Ok(None)` means the source is exhausted.
+pub trait FrameSource {
+    /// Reads the next frame. An error is final: frames read before it remain valid.
+    fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError>;
+}

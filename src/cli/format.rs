@@ -1,0 +1,361 @@
+//! Formatting one frame as a text line (tcpdump/tshark-like) or as a JSON object.
+//!
+//! Shared by `read` and live `capture`, so that both print exactly the same thing.
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::capture::{Frame, RecordKind, Timestamp};
+use crate::decode::{icmp_summary, LinkInfo, Net, Packet, TcpOption, Transport};
+
+/// Everything printed about one frame.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameView<'a> {
+    /// The captured frame.
+    pub frame: &'a Frame<'a>,
+    /// Its decoding.
+    pub packet: &'a Packet,
+}
+
+fn mac(m: &[u8]) -> String {
+    let mut s = String::with_capacity(17);
+    for (i, b) in m.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Source and destination as printed: IP addresses, ARP protocol addresses, else MACs.
+pub fn endpoints(p: &Packet) -> (Option<String>, Option<String>) {
+    match (&p.net, &p.link) {
+        (Net::Ip(ip), _) => (Some(ip.src.to_string()), Some(ip.dst.to_string())),
+        (Net::Arp(a), _) => (
+            a.sender_ip.map(|i| i.to_string()),
+            a.target_ip.map(|i| i.to_string()),
+        ),
+        (_, LinkInfo::Ethernet { src, dst, .. }) => (Some(mac(src)), Some(mac(dst))),
+        _ => (None, None),
+    }
+}
+
+fn with_port(addr: &IpAddr, port: u16) -> String {
+    match addr {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+/// The notes attached to a frame: `truncated`, `malformed: …`, fragment and link remarks.
+pub fn notes(view: &FrameView<'_>) -> Vec<String> {
+    let p = view.packet;
+    let mut n = Vec::new();
+    if p.truncated {
+        n.push(format!(
+            "truncated ({} of {} bytes captured)",
+            view.frame.caplen(),
+            view.frame.len
+        ));
+    }
+    if let Some(why) = &p.malformed {
+        n.push(format!("malformed: {why}"));
+    }
+    if let LinkInfo::Unsupported(lt) = p.link {
+        n.push(format!("unsupported link type {lt}"));
+    }
+    if let Some(ip) = p.ip() {
+        if ip.is_fragment {
+            n.push(format!(
+                "fragment id {:#x} offset {}{}",
+                ip.ident,
+                ip.frag_offset,
+                if ip.more_fragments { " MF" } else { "" }
+            ));
+        }
+    }
+    if let Some(t) = p.tcp() {
+        if t.options.cut {
+            n.push("tcp options cut by snaplen".into());
+        }
+    }
+    if view.frame.ts.is_none() && view.frame.kind == RecordKind::Packet {
+        n.push("no timestamp (pcapng simple packet block)".into());
+    }
+    n
+}
+
+/// Protocol column text (upper case, like Wireshark's Protocol column).
+fn proto_label(p: &Packet) -> String {
+    match (&p.net, &p.transport) {
+        (_, Transport::Tcp(_)) => "TCP".into(),
+        (_, Transport::Udp(_)) => "UDP".into(),
+        (_, Transport::Icmp(_)) => "ICMP".into(),
+        (_, Transport::Icmpv6(_)) => "ICMPv6".into(),
+        (Net::Arp(_), _) => "ARP".into(),
+        (Net::Ip(ip), Transport::Fragment { protocol }) => {
+            format!("IPv{} fragment (proto {protocol})", ip.version)
+        }
+        (Net::Ip(ip), Transport::Other { protocol }) => {
+            format!("IPv{} proto {protocol}", ip.version)
+        }
+        (Net::Ip(ip), _) => format!("IPv{}", ip.version),
+        (Net::Other { ether_type }, _) => format!("ethertype {ether_type:#06x}"),
+        _ => "-".into(),
+    }
+}
+
+/// The tcpdump-like summary after addresses: flags, seq/ack, window, length, options.
+pub fn summary(view: &FrameView<'_>) -> String {
+    let p = view.packet;
+    let mut s = String::new();
+    match &p.transport {
+        Transport::Tcp(t) => {
+            let _ = write!(s, "{} seq {}", t.flags.tcpdump(), t.seq);
+            if t.flags.has(crate::decode::TcpFlags::ACK) {
+                let _ = write!(s, " ack {}", t.ack);
+            }
+            let _ = write!(s, " win {} len {}", t.window, t.len);
+            let opts: Vec<String> = t
+                .options
+                .iter(view.frame.data)
+                .map(|o| o.describe())
+                .collect();
+            if !opts.is_empty() {
+                let _ = write!(s, " options [{}]", opts.join(","));
+            }
+        }
+        Transport::Udp(u) => {
+            let _ = write!(s, "len {}", u.len);
+        }
+        Transport::Icmp(i) => s.push_str(&icmp_summary(false, *i)),
+        Transport::Icmpv6(i) => s.push_str(&icmp_summary(true, *i)),
+        _ => {}
+    }
+    if let Net::Arp(a) = &p.net {
+        let ip = |o: Option<std::net::Ipv4Addr>| o.map_or("?".to_string(), |i| i.to_string());
+        match a.operation {
+            1 => {
+                let _ = write!(s, "who-has {} tell {}", ip(a.target_ip), ip(a.sender_ip));
+            }
+            2 => {
+                let m = a.sender_mac.map_or("?".to_string(), |m| mac(&m));
+                let _ = write!(s, "{} is-at {m}", ip(a.sender_ip));
+            }
+            op => {
+                let _ = write!(s, "operation {op}");
+            }
+        }
+    }
+    if let RecordKind::CustomBlock { pen } = view.frame.kind {
+        let _ = write!(
+            s,
+            "pcapng custom block, PEN {pen}, {} bytes",
+            view.frame.len
+        );
+    } else if view.frame.kind == RecordKind::JournalEntry {
+        let _ = write!(s, "systemd journal entry, {} bytes", view.frame.len);
+    }
+    s
+}
+
+/// One text line: `No. Time Source → Destination Protocol Summary {notes}`.
+/// `t0` is the first frame's time, for the relative time column.
+pub fn frame_line(view: &FrameView<'_>, t0: Option<Timestamp>) -> String {
+    let p = view.packet;
+    let rel = match (view.frame.ts, t0) {
+        (Some(t), Some(t0)) => format!("{:.6}", (t.as_nanos() - t0.as_nanos()) as f64 / 1e9),
+        _ => "-".into(),
+    };
+    let (src, dst) = match (p.ip(), p.ports()) {
+        (Some(ip), Some((sp, dp))) => (with_port(&ip.src, sp), with_port(&ip.dst, dp)),
+        _ => {
+            let (s, d) = endpoints(p);
+            (
+                s.unwrap_or_else(|| "-".into()),
+                d.unwrap_or_else(|| "-".into()),
+            )
+        }
+    };
+    let mut line = format!(
+        "{:>6} {:>12} {} → {} {} {}",
+        view.frame.number,
+        rel,
+        src,
+        dst,
+        proto_label(p),
+        summary(view)
+    );
+    for n in notes(view) {
+        let _ = write!(line, " {{{n}}}");
+    }
+    line
+}
+
+/// JSON form of a TCP option.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum OptionJson {
+    Eol,
+    Nop,
+    Mss { value: u16 },
+    Wscale { value: u8 },
+    SackPerm,
+    Sack { blocks: Vec<[u32; 2]> },
+    Ts { val: u32, ecr: u32 },
+    Unknown { code: u8, data: String },
+    BadLength { code: u8, data: String },
+    Malformed { code: u8, len: u8 },
+    Cut { code: u8 },
+}
+
+fn option_json(o: TcpOption<'_>) -> OptionJson {
+    match o {
+        TcpOption::EndOfList => OptionJson::Eol,
+        TcpOption::Nop => OptionJson::Nop,
+        TcpOption::Mss(value) => OptionJson::Mss { value },
+        TcpOption::WindowScale(value) => OptionJson::Wscale { value },
+        TcpOption::SackPermitted => OptionJson::SackPerm,
+        TcpOption::Sack(b) => OptionJson::Sack {
+            blocks: b
+                .chunks_exact(8)
+                .map(|c| {
+                    [
+                        u32::from_be_bytes([c[0], c[1], c[2], c[3]]),
+                        u32::from_be_bytes([c[4], c[5], c[6], c[7]]),
+                    ]
+                })
+                .collect(),
+        },
+        TcpOption::Timestamp { value, echo } => OptionJson::Ts {
+            val: value,
+            ecr: echo,
+        },
+        TcpOption::Unknown { kind, data } => OptionJson::Unknown {
+            code: kind,
+            data: data.iter().map(|b| format!("{b:02x}")).collect(),
+        },
+        TcpOption::BadLength { kind, data } => OptionJson::BadLength {
+            code: kind,
+            data: data.iter().map(|b| format!("{b:02x}")).collect(),
+        },
+        TcpOption::Malformed { kind, len } => OptionJson::Malformed { code: kind, len },
+        TcpOption::Cut { kind } => OptionJson::Cut { code: kind },
+    }
+}
+
+/// TCP part of a frame's JSON.
+#[derive(Debug, Serialize)]
+pub struct TcpJson {
+    /// Flags as letters in `FSRPAUEC` order.
+    pub flags: String,
+    /// Sequence number.
+    pub seq: u32,
+    /// Acknowledgment number.
+    pub ack: u32,
+    /// Raw sequence number.
+    pub seq_raw: u32,
+    /// Raw acknowledgment number.
+    pub ack_raw: u32,
+    /// Window field as sent.
+    pub win: u16,
+    /// Segment payload length.
+    pub len: u32,
+    /// Header length.
+    pub hdr_len: u8,
+    /// Options in order.
+    options: Vec<OptionJson>,
+}
+
+/// One frame as a JSON object (one line of `--json` output).
+#[derive(Debug, Serialize)]
+pub struct FrameJson {
+    /// 1-based frame number (tshark's frame.number).
+    pub frame: u64,
+    /// Seconds since the epoch, or null when the record has none.
+    pub time: Option<f64>,
+    /// Captured length.
+    pub caplen: u32,
+    /// Original length.
+    pub len: u32,
+    /// Link type name.
+    pub link: String,
+    /// pcapng interface id.
+    pub interface: u32,
+    /// VLAN ids, outermost first.
+    pub vlan: Vec<u16>,
+    /// Source address (IP, ARP sender, or MAC).
+    pub src: Option<String>,
+    /// Destination address.
+    pub dst: Option<String>,
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, `arp`, `ip` or `other`.
+    pub proto: &'static str,
+    /// Source port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sport: Option<u16>,
+    /// Destination port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dport: Option<u16>,
+    /// IP version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_version: Option<u8>,
+    /// TCP details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<TcpJson>,
+    /// UDP payload length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub udp_len: Option<u32>,
+    /// ICMP/ICMPv6 type and code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<[u8; 2]>,
+    /// Tcpdump-like one-line summary.
+    pub info: String,
+    /// Remarks: `truncated (…)`, `malformed: …`, fragments, unsupported link types.
+    pub notes: Vec<String>,
+}
+
+/// Builds the JSON object of one frame.
+pub fn frame_json(view: &FrameView<'_>) -> FrameJson {
+    let p = view.packet;
+    let (src, dst) = endpoints(p);
+    let ports = p.ports();
+    FrameJson {
+        frame: view.frame.number,
+        time: view.frame.ts.map(|t| t.as_secs_f64()),
+        caplen: view.frame.caplen(),
+        len: view.frame.len,
+        link: view.frame.link.to_string(),
+        interface: view.frame.interface,
+        vlan: p.vlan.as_slice().to_vec(),
+        src,
+        dst,
+        proto: p.proto_name(),
+        sport: ports.map(|x| x.0),
+        dport: ports.map(|x| x.1),
+        ip_version: p.ip().map(|i| i.version),
+        tcp: p.tcp().map(|t| TcpJson {
+            flags: t.flags.letters(),
+            seq: t.seq,
+            ack: t.ack,
+            seq_raw: t.seq,
+            ack_raw: t.ack,
+            win: t.window,
+            len: t.len,
+            hdr_len: t.header_len,
+            options: t.options.iter(view.frame.data).map(option_json).collect(),
+        }),
+        udp_len: match &p.transport {
+            Transport::Udp(u) => Some(u.len),
+            _ => None,
+        },
+        icmp: match &p.transport {
+            Transport::Icmp(i) | Transport::Icmpv6(i) => Some([i.icmp_type, i.code]),
+            _ => None,
+        },
+        info: summary(view),
+        notes: notes(view),
+    }
+}

@@ -1,0 +1,48 @@
+//! Command-line interface: `synack read`, and the other subcommands as they land.
+//!
+//! Thin over the library: each subcommand opens a source, runs the pipeline and formats the
+//! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
+//! that could be read), 2 on usage errors (clap's convention).
+
+mod format;
+mod read;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use format::{frame_json, frame_line, FrameView};
+
+/// synack: see TCP. Reads pcap/pcapng files and explains every packet.
+#[derive(Debug, Parser)]
+#[command(name = "synack", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the frames of a capture file, one line (or one JSON object) each.
+    ///
+    /// Example: `synack read captures/handshake.pcap --json | head`
+    Read(read::ReadArgs),
+}
+
+/// Parses the command line and runs it; returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Read(args)) => read::run(&args),
+        None => read::run_demo(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("synack: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Network layer with etherparse: VLAN tags, ARP, IPv4 (options, fragments) and IPv6
+//! (extension headers walked), parsed laxly so that cut frames decode as far as they go.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use etherparse::err::packet::SliceError;
+use etherparse::{EtherType, Ipv6ExtensionSlice, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket};
+
+use super::link::Next;
+use super::packet::{ArpInfo, IpInfo, Net, Packet};
+use super::transport;
+
+/// Offset of `inner` inside `outer` (both slices of the same frame).
+pub(super) fn offset_in(outer: &[u8], inner: &[u8]) -> u32 {
+    (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize) as u32
+}
+
+/// Decodes everything from the network layer up, starting at `start` in `frame`.
+pub(super) fn decode_network(frame: &[u8], start: usize, next: Next, pkt: &mut Packet) {
+    let slice = &frame[start.min(frame.len())..];
+    let lax = match next {
+        Next::EtherType(et) => LaxSlicedPacket::from_ether_type(EtherType(et), slice),
+        Next::Ip => match LaxSlicedPacket::from_ip(slice) {
+            Ok(p) => p,
+            Err(e) => {
+                if !pkt.truncated || !matches!(e, etherparse::err::ip::LaxHeaderSliceError::Len(_))
+                {
+                    pkt.mark_malformed(format!("IP header: {e}"));
+                }
+                return;
+            }
+        },
+    };
+    for id in lax.vlan_ids() {
+        pkt.vlan.push(id.value());
+    }
+    if let Some((err, layer)) = &lax.stop_err {
+        // A header cut by the snapshot length is expected; anything else means the bytes lie.
+        let cut_by_snaplen = pkt.truncated && matches!(err, SliceError::Len(_));
+        if !cut_by_snaplen && lax.net.is_none() {
+            pkt.mark_malformed(format!("{layer}: {err}"));
+        }
+    }
+    match &lax.net {
+        None => {
+            if let Some(ep) = lax.ether_payload() {
+                pkt.offsets.net = Some(offset_in(frame, ep.payload));
+                let is_ip_or_arp = matches!(ep.ether_type.0, 0x0800 | 0x86dd | 0x0806);
+                if !is_ip_or_arp {
+                    pkt.net = Net::Other {
+                        ether_type: ep.ether_type.0,
+                    };
+                }
+            }
+        }
+        Some(LaxNetSlice::Arp(arp)) => {
+            pkt.offsets.net = Some(offset_in(frame, arp.slice()));
+            let v4 =
+                |a: &[u8]| -> Option<Ipv4Addr> { <[u8; 4]>::try_from(a).ok().map(Ipv4Addr::from) };
+            pkt.net = Net::Arp(ArpInfo {
+                operation: arp.operation().0,
+                sender_ip: v4(arp.sender_protocol_addr()),
+                target_ip: v4(arp.target_protocol_addr()),
+                sender_mac: <[u8; 6]>::try_from(arp.sender_hw_addr()).ok(),
+            });
+        }
+        Some(LaxNetSlice::Ipv4(v4)) => {
+            let h = v4.header();
+            pkt.offsets.net = Some(offset_in(frame, h.slice()));
+            let ihl_len = u32::from(h.ihl()) * 4;
+            let auth_len = v4.extensions().auth.map_or(0, |a| a.slice().len() as u32);
+            let available = h.slice().len() as u32 + v4.payload().payload.len() as u32 + auth_len;
+            let mut total_len = u32::from(h.total_len());
+            if total_len == 0 {
+                // TSO/GSO: the stack had not filled the length in yet; the frame tells.
+                total_len = available;
+            } else if total_len < ihl_len {
+                pkt.mark_malformed(format!(
+                    "IPv4 total length {total_len} is less than its header length {ihl_len}"
+                ));
+                total_len = available;
+            } else if total_len > available && !pkt.truncated {
+                pkt.mark_malformed(format!(
+                    "IPv4 total length {total_len} exceeds the {available} bytes in the frame"
+                ));
+            }
+            let frag_offset = u32::from(h.fragments_offset().value()) * 8;
+            let more_fragments = h.more_fragments();
+            let info = IpInfo {
+                version: 4,
+                src: IpAddr::V4(h.source_addr()),
+                dst: IpAddr::V4(h.destination_addr()),
+                protocol: v4.payload().ip_number.0,
+                ttl: h.ttl(),
+                ident: u32::from(h.identification()),
+                dont_fragment: h.dont_fragment(),
+                more_fragments,
+                frag_offset,
+                is_fragment: more_fragments || frag_offset > 0,
+                header_len: ihl_len + auth_len,
+                options_len: ihl_len.saturating_sub(20),
+                total_len,
+                ext_headers: [0; 8],
+                ext_count: 0,
+            };
+            let payload_len = total_len.saturating_sub(ihl_len + auth_len);
+            decode_ip_payload(frame, info, v4.payload(), payload_len, pkt);
+        }
+        Some(LaxNetSlice::Ipv6(v6)) => {
+            let h = v6.header();
+            pkt.offsets.net = Some(offset_in(frame, h.slice()));
+            let exts = v6.extensions();
+            let ext_len = exts.slice().len() as u32;
+            let mut info = IpInfo {
+                version: 6,
+                src: IpAddr::V6(h.source_addr()),
+                dst: IpAddr::V6(h.destination_addr()),
+                protocol: v6.payload().ip_number.0,
+                ttl: h.hop_limit(),
+                ident: 0,
+                dont_fragment: false,
+                more_fragments: false,
+                frag_offset: 0,
+                is_fragment: false,
+                header_len: 40 + ext_len,
+                options_len: 0,
+                total_len: 0,
+                ext_headers: [0; 8],
+                ext_count: 0,
+            };
+            for ext in exts.clone() {
+                let number = match &ext {
+                    Ipv6ExtensionSlice::HopByHop(_) => 0,
+                    Ipv6ExtensionSlice::Routing(_) => 43,
+                    Ipv6ExtensionSlice::Fragment(f) => {
+                        info.ident = f.identification();
+                        info.more_fragments = f.more_fragments();
+                        info.frag_offset = u32::from(f.fragment_offset().value()) * 8;
+                        info.is_fragment = info.more_fragments || info.frag_offset > 0;
+                        44
+                    }
+                    Ipv6ExtensionSlice::DestinationOptions(_) => 60,
+                    Ipv6ExtensionSlice::Authentication(_) => 51,
+                };
+                if (info.ext_count as usize) < info.ext_headers.len() {
+                    info.ext_headers[info.ext_count as usize] = number;
+                    info.ext_count += 1;
+                }
+            }
+            let available = 40 + ext_len + v6.payload().payload.len() as u32;
+            let payload_length = u32::from(h.payload_length());
+            info.total_len = if payload_length == 0 {
+                available
+            } else {
+                if 40 + payload_length > available && !pkt.truncated {
+                    pkt.mark_malformed(format!(
+                        "IPv6 payload length {payload_length} exceeds the {} bytes in the frame",
+                        available - 40
+                    ));
+                }
+                40 + payload_length
+            };
+            let payload_len = info.total_len.saturating_sub(40 + ext_len);
+            decode_ip_payload(frame, info, v6.payload(), payload_len, pkt);
+        }
+    }
+}
+
+fn decode_ip_payload(
+    frame: &[u8],
+    info: IpInfo,
+    payload: &LaxIpPayloadSlice<'_>,
+    payload_len: u32,
+    pkt: &mut Packet,
+) {
+    pkt.net = Net::Ip(info);
+    pkt.offsets.transport = Some(offset_in(frame, payload.payload));
+    if info.frag_offset > 0 {
+        pkt.transport = super::Transport::Fragment {
+            protocol: info.protocol,
+        };
+        return;
+    }
+    transport::decode_transport(frame, info.protocol, payload.payload, payload_len, pkt);
+}

@@ -1,0 +1,257 @@
+//! The owned result of decoding one frame.
+
+use std::net::IpAddr;
+
+use super::{LinkInfo, TcpInfo};
+use crate::capture::Frame;
+
+/// VLAN ids of a frame, outermost first (802.1Q and QinQ; at most three are decoded).
+///
+/// Kept as part of a connection's key: two flows that differ only by VLAN are two flows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Vlans {
+    ids: [u16; 3],
+    len: u8,
+}
+
+impl Vlans {
+    /// Appends a tag (ignored past three).
+    pub fn push(&mut self, id: u16) {
+        if (self.len as usize) < self.ids.len() {
+            self.ids[self.len as usize] = id;
+            self.len += 1;
+        }
+    }
+
+    /// The ids, outermost first.
+    pub fn as_slice(&self) -> &[u16] {
+        &self.ids[..self.len as usize]
+    }
+
+    /// True when the frame carried no VLAN tag.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Byte offsets of each layer inside the frame, for hex views and payload access.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LayerOffsets {
+    /// Start of the network header (IP/ARP), when one was found.
+    pub net: Option<u32>,
+    /// Start of the transport header (TCP/UDP/ICMP).
+    pub transport: Option<u32>,
+    /// Start of the transport payload.
+    pub payload: Option<u32>,
+}
+
+/// ARP summary (who-has / is-at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArpInfo {
+    /// 1 request, 2 reply, others kept as numbers.
+    pub operation: u16,
+    /// Sender protocol address (IPv4 for Ethernet/IPv4 ARP).
+    pub sender_ip: Option<std::net::Ipv4Addr>,
+    /// Target protocol address.
+    pub target_ip: Option<std::net::Ipv4Addr>,
+    /// Sender hardware address when 6 bytes long.
+    pub sender_mac: Option<[u8; 6]>,
+}
+
+/// IPv4 or IPv6 header fields that the views and the analysis need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpInfo {
+    /// 4 or 6.
+    pub version: u8,
+    /// Source address.
+    pub src: IpAddr,
+    /// Destination address.
+    pub dst: IpAddr,
+    /// Transport protocol number (after IPv6 extension headers).
+    pub protocol: u8,
+    /// TTL / hop limit.
+    pub ttl: u8,
+    /// IPv4 identification, or the IPv6 fragment header's identification.
+    pub ident: u32,
+    /// IPv4 don't-fragment bit.
+    pub dont_fragment: bool,
+    /// More-fragments bit (IPv4 flag or IPv6 fragment header).
+    pub more_fragments: bool,
+    /// Fragment offset in bytes.
+    pub frag_offset: u32,
+    /// True when the packet is a fragment (MF set or offset non-zero).
+    pub is_fragment: bool,
+    /// Bytes of IP header including options / extension headers.
+    pub header_len: u32,
+    /// IPv4 options length in bytes.
+    pub options_len: u32,
+    /// Total length according to the header (IPv4 total length, IPv6 40 + payload length);
+    /// when the header says 0 (TSO / jumbogram) the frame's length is used.
+    pub total_len: u32,
+    /// IPv6 extension header protocol numbers, in order (hop-by-hop 0, routing 43, ...).
+    pub ext_headers: [u8; 8],
+    /// Number of valid entries in `ext_headers`.
+    pub ext_count: u8,
+}
+
+impl IpInfo {
+    /// The IPv6 extension headers walked, in order.
+    pub fn extension_headers(&self) -> &[u8] {
+        &self.ext_headers[..self.ext_count as usize]
+    }
+}
+
+/// The network layer of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Net {
+    /// Nothing decodable above the link layer.
+    None,
+    /// ARP.
+    Arp(ArpInfo),
+    /// IPv4 or IPv6 (see [`IpInfo::version`]).
+    Ip(IpInfo),
+    /// Another EtherType, kept.
+    Other {
+        /// The EtherType / protocol number.
+        ether_type: u16,
+    },
+}
+
+/// UDP header fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UdpInfo {
+    /// Source port.
+    pub sport: u16,
+    /// Destination port.
+    pub dport: u16,
+    /// Payload length (from the IP length; the UDP length field is checked against it).
+    pub len: u32,
+}
+
+/// ICMP / ICMPv6 type and code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IcmpInfo {
+    /// Message type.
+    pub icmp_type: u8,
+    /// Message code.
+    pub code: u8,
+}
+
+/// The transport layer of a frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// No transport header (not IP, or nothing captured).
+    None,
+    /// TCP.
+    Tcp(TcpInfo),
+    /// UDP.
+    Udp(UdpInfo),
+    /// ICMP for IPv4.
+    Icmp(IcmpInfo),
+    /// ICMPv6.
+    Icmpv6(IcmpInfo),
+    /// A fragment after the first: the transport header is in another frame.
+    Fragment {
+        /// The protocol number of the fragmented datagram.
+        protocol: u8,
+    },
+    /// Another IP protocol, kept by number.
+    Other {
+        /// IP protocol number.
+        protocol: u8,
+    },
+}
+
+/// A decoded frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packet {
+    /// Link-layer header.
+    pub link: LinkInfo,
+    /// VLAN tags, outermost first.
+    pub vlan: Vlans,
+    /// Network layer.
+    pub net: Net,
+    /// Transport layer.
+    pub transport: Transport,
+    /// Where each layer starts in the frame.
+    pub offsets: LayerOffsets,
+    /// The frame was cut by the snapshot length (captured length < original length).
+    pub truncated: bool,
+    /// A header contradicts itself or the frame; the reason, for people.
+    pub malformed: Option<String>,
+}
+
+impl Packet {
+    pub(super) fn empty(frame: &Frame<'_>) -> Packet {
+        Packet {
+            link: LinkInfo::Unsupported(frame.link.number()),
+            vlan: Vlans::default(),
+            net: Net::None,
+            transport: Transport::None,
+            offsets: LayerOffsets::default(),
+            truncated: frame.is_truncated(),
+            malformed: None,
+        }
+    }
+
+    /// Records a malformation (the first reason wins: later ones usually follow from it).
+    pub(super) fn mark_malformed(&mut self, why: impl Into<String>) {
+        if self.malformed.is_none() {
+            self.malformed = Some(why.into());
+        }
+    }
+
+    /// The IP layer, if any.
+    pub fn ip(&self) -> Option<&IpInfo> {
+        match &self.net {
+            Net::Ip(ip) => Some(ip),
+            _ => None,
+        }
+    }
+
+    /// The TCP layer, if any.
+    pub fn tcp(&self) -> Option<&TcpInfo> {
+        match &self.transport {
+            Transport::Tcp(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Source and destination ports for TCP and UDP.
+    pub fn ports(&self) -> Option<(u16, u16)> {
+        match &self.transport {
+            Transport::Tcp(t) => Some((t.sport, t.dport)),
+            Transport::Udp(u) => Some((u.sport, u.dport)),
+            _ => None,
+        }
+    }
+
+    /// The protocol name used in listings and JSON: `tcp`, `udp`, `icmp`, `icmpv6`, `arp`,
+    /// `ip` (IP with another or fragmented payload) or `other`.
+    pub fn proto_name(&self) -> &'static str {
+        match (&self.net, &self.transport) {
+            (_, Transport::Tcp(_)) => "tcp",
+            (_, Transport::Udp(_)) => "udp",
+            (_, Transport::Icmp(_)) => "icmp",
+            (_, Transport::Icmpv6(_)) => "icmpv6",
+            (Net::Arp(_), _) => "arp",
+            (Net::Ip(_), _) => "ip",
+            _ => "other",
+        }
+    }
+
+    /// The captured transport payload, as far as it is in the frame.
+    pub fn payload<'a>(&self, frame: &'a [u8]) -> &'a [u8] {
+        let Some(start) = self.offsets.payload else {
+            return &[];
+        };
+        let len = match &self.transport {
+            Transport::Tcp(t) => t.len,
+            Transport::Udp(u) => u.len,
+            _ => return &[],
+        };
+        let start = (start as usize).min(frame.len());
+        let end = start.saturating_add(len as usize).min(frame.len());
+        &frame[start..end]
+    }
+}

@@ -1,0 +1,433 @@
+//! TCP header view: fixed fields by named offset, lax on truncation, every option kept.
+//!
+//! Written here rather than with etherparse's `TcpSlice` because a capture cut by the snapshot
+//! length often ends inside the TCP header (SYN options cut mid-way), and because etherparse's
+//! option iterator stops at the first unknown kind; synack must show both cases.
+
+use std::fmt::Write as _;
+
+/// Byte positions of the fixed TCP header fields (RFC 9293 §3.1).
+mod field {
+    use std::ops::Range;
+    pub const SRC_PORT: Range<usize> = 0..2;
+    pub const DST_PORT: Range<usize> = 2..4;
+    pub const SEQ: Range<usize> = 4..8;
+    pub const ACK: Range<usize> = 8..12;
+    pub const DATA_OFFSET: usize = 12;
+    pub const FLAGS: usize = 13;
+    pub const WINDOW: Range<usize> = 14..16;
+    pub const CHECKSUM: Range<usize> = 16..18;
+    pub const URGENT: Range<usize> = 18..20;
+    pub const OPTIONS: usize = 20;
+}
+
+/// TCP flag bits (the 8 classic ones plus NS/AE in the low bit of byte 12).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TcpFlags(pub u16);
+
+impl TcpFlags {
+    /// No more data from sender.
+    pub const FIN: u16 = 0x001;
+    /// Synchronize sequence numbers.
+    pub const SYN: u16 = 0x002;
+    /// Reset the connection.
+    pub const RST: u16 = 0x004;
+    /// Push function.
+    pub const PSH: u16 = 0x008;
+    /// Acknowledgment field significant.
+    pub const ACK: u16 = 0x010;
+    /// Urgent pointer significant.
+    pub const URG: u16 = 0x020;
+    /// ECN echo.
+    pub const ECE: u16 = 0x040;
+    /// Congestion window reduced.
+    pub const CWR: u16 = 0x080;
+    /// ECN nonce / accurate-ECN (AE).
+    pub const NS: u16 = 0x100;
+
+    /// True when every bit of `mask` is set.
+    pub fn has(self, mask: u16) -> bool {
+        self.0 & mask == mask
+    }
+
+    /// Flags as letters in `FSRPAUEC` order (synack's JSON form), e.g. `SA` for SYN+ACK.
+    pub fn letters(self) -> String {
+        let mut s = String::with_capacity(8);
+        for (bit, c) in [
+            (Self::FIN, 'F'),
+            (Self::SYN, 'S'),
+            (Self::RST, 'R'),
+            (Self::PSH, 'P'),
+            (Self::ACK, 'A'),
+            (Self::URG, 'U'),
+            (Self::ECE, 'E'),
+            (Self::CWR, 'C'),
+        ] {
+            if self.has(bit) {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    /// tcpdump's bracketed form: `[S.]`, `[P.]`, `[F.]`, `[R]`, `[none]`.
+    pub fn tcpdump(self) -> String {
+        let mut s = String::from("[");
+        for (bit, c) in [
+            (Self::FIN, 'F'),
+            (Self::SYN, 'S'),
+            (Self::RST, 'R'),
+            (Self::PSH, 'P'),
+            (Self::ACK, '.'),
+            (Self::URG, 'U'),
+            (Self::ECE, 'E'),
+            (Self::CWR, 'W'),
+        ] {
+            if self.has(bit) {
+                s.push(c);
+            }
+        }
+        if s.len() == 1 {
+            s.push_str("none");
+        }
+        s.push(']');
+        s
+    }
+
+    /// Wireshark's comma form: `SYN, ACK`.
+    pub fn names(self) -> String {
+        let mut s = String::new();
+        for (bit, name) in [
+            (Self::FIN, "FIN"),
+            (Self::SYN, "SYN"),
+            (Self::RST, "RST"),
+            (Self::PSH, "PSH"),
+            (Self::ACK, "ACK"),
+            (Self::URG, "URG"),
+            (Self::ECE, "ECE"),
+            (Self::CWR, "CWR"),
+            (Self::NS, "AE"),
+        ] {
+            if self.has(bit) {
+                if !s.is_empty() {
+                    s.push_str(", ");
+                }
+                s.push_str(name);
+            }
+        }
+        s
+    }
+}
+
+/// The options the analysis needs, decoded once per packet (no allocation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TcpOptions {
+    /// Maximum segment size.
+    pub mss: Option<u16>,
+    /// Window scale shift count.
+    pub window_scale: Option<u8>,
+    /// SACK permitted.
+    pub sack_permitted: bool,
+    /// Timestamps (TSval, TSecr).
+    pub timestamp: Option<(u32, u32)>,
+    /// SACK blocks (left, right), at most four fit in 40 bytes of options.
+    pub sack: [(u32, u32); 4],
+    /// Number of valid SACK blocks.
+    pub sack_count: u8,
+    /// Offset of the option bytes in the frame.
+    pub start: u32,
+    /// Option bytes present in the frame.
+    pub len: u8,
+    /// The options were cut by the snapshot length.
+    pub cut: bool,
+    /// An option's length byte was invalid (< 2 or past the header).
+    pub malformed: bool,
+}
+
+impl TcpOptions {
+    /// The SACK blocks present.
+    pub fn sack_blocks(&self) -> &[(u32, u32)] {
+        &self.sack[..self.sack_count as usize]
+    }
+
+    /// All options in order, read again from the frame's bytes (for display).
+    pub fn iter<'a>(&self, frame: &'a [u8]) -> TcpOptionIter<'a> {
+        let start = (self.start as usize).min(frame.len());
+        let end = (start + self.len as usize).min(frame.len());
+        TcpOptionIter {
+            bytes: &frame[start..end],
+            pos: 0,
+            cut: self.cut,
+        }
+    }
+}
+
+/// One TCP option, as listed in packet details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpOption<'a> {
+    /// End of option list (kind 0).
+    EndOfList,
+    /// No-operation padding (kind 1).
+    Nop,
+    /// Maximum segment size (kind 2).
+    Mss(u16),
+    /// Window scale (kind 3).
+    WindowScale(u8),
+    /// SACK permitted (kind 4).
+    SackPermitted,
+    /// SACK blocks (kind 5), raw bytes of the blocks.
+    Sack(&'a [u8]),
+    /// Timestamps (kind 8).
+    Timestamp {
+        /// TSval.
+        value: u32,
+        /// TSecr.
+        echo: u32,
+    },
+    /// Any other kind, with its data.
+    Unknown {
+        /// Option kind.
+        kind: u8,
+        /// Option data (after kind and length).
+        data: &'a [u8],
+    },
+    /// A known option with the wrong length for its kind (Wireshark: an expert warning, not a
+    /// malformed packet); its bytes are kept.
+    BadLength {
+        /// Option kind.
+        kind: u8,
+        /// Option data (after kind and length).
+        data: &'a [u8],
+    },
+    /// An option whose length byte is invalid (< 2 or past the header); parsing stops here.
+    Malformed {
+        /// Option kind.
+        kind: u8,
+        /// The length byte found.
+        len: u8,
+    },
+    /// The capture ends inside this option.
+    Cut {
+        /// Option kind.
+        kind: u8,
+    },
+}
+
+impl TcpOption<'_> {
+    /// A short name and value as tcpdump prints them (`mss 1460`, `wscale 7`, `sackOK`, ...).
+    pub fn describe(&self) -> String {
+        match self {
+            TcpOption::EndOfList => "eol".into(),
+            TcpOption::Nop => "nop".into(),
+            TcpOption::Mss(v) => format!("mss {v}"),
+            TcpOption::WindowScale(v) => format!("wscale {v}"),
+            TcpOption::SackPermitted => "sackOK".into(),
+            TcpOption::Sack(b) => {
+                let mut s = format!("sack {}", b.len() / 8);
+                for blk in b.chunks_exact(8) {
+                    let l = u32::from_be_bytes([blk[0], blk[1], blk[2], blk[3]]);
+                    let r = u32::from_be_bytes([blk[4], blk[5], blk[6], blk[7]]);
+                    let _ = write!(s, " {{{l}:{r}}}");
+                }
+                s
+            }
+            TcpOption::Timestamp { value, echo } => format!("TS val {value} ecr {echo}"),
+            TcpOption::Unknown { kind, data } => format!("opt-{kind}:{}", hex(data)),
+            TcpOption::BadLength { kind, data } => {
+                format!("opt-{kind} wrong length {}:{}", data.len() + 2, hex(data))
+            }
+            TcpOption::Malformed { kind, len } => format!("opt-{kind} bad length {len}"),
+            TcpOption::Cut { kind } => format!("opt-{kind} [cut by snaplen]"),
+        }
+    }
+}
+
+fn hex(d: &[u8]) -> String {
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Iterator over the options in a TCP header's option bytes.
+#[derive(Debug, Clone)]
+pub struct TcpOptionIter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    cut: bool,
+}
+
+impl<'a> TcpOptionIter<'a> {
+    /// Iterates over raw option bytes (`cut`: the capture ended inside the options).
+    pub fn new(bytes: &'a [u8], cut: bool) -> Self {
+        TcpOptionIter { bytes, pos: 0, cut }
+    }
+}
+
+impl<'a> Iterator for TcpOptionIter<'a> {
+    type Item = TcpOption<'a>;
+
+    fn next(&mut self) -> Option<TcpOption<'a>> {
+        let rest = self.bytes.get(self.pos..)?;
+        let &kind = rest.first()?;
+        match kind {
+            0 => {
+                self.pos = self.bytes.len();
+                Some(TcpOption::EndOfList)
+            }
+            1 => {
+                self.pos += 1;
+                Some(TcpOption::Nop)
+            }
+            _ => {
+                let Some(&len) = rest.get(1) else {
+                    self.pos = self.bytes.len();
+                    return Some(if self.cut {
+                        TcpOption::Cut { kind }
+                    } else {
+                        TcpOption::Malformed { kind, len: 0 }
+                    });
+                };
+                if len < 2 {
+                    self.pos = self.bytes.len();
+                    return Some(TcpOption::Malformed { kind, len });
+                }
+                let Some(body) = rest.get(2..len as usize) else {
+                    self.pos = self.bytes.len();
+                    return Some(if self.cut {
+                        TcpOption::Cut { kind }
+                    } else {
+                        TcpOption::Malformed { kind, len }
+                    });
+                };
+                self.pos += len as usize;
+                let be32 = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                Some(match (kind, body.len()) {
+                    (2, 2) => TcpOption::Mss(u16::from_be_bytes([body[0], body[1]])),
+                    (3, 1) => TcpOption::WindowScale(body[0]),
+                    (4, 0) => TcpOption::SackPermitted,
+                    (5, n) if n % 8 == 0 => TcpOption::Sack(body),
+                    (8, 8) => TcpOption::Timestamp {
+                        value: be32(&body[0..4]),
+                        echo: be32(&body[4..8]),
+                    },
+                    (2 | 3 | 4 | 5 | 8, _) => TcpOption::BadLength { kind, data: body },
+                    _ => TcpOption::Unknown { kind, data: body },
+                })
+            }
+        }
+    }
+}
+
+/// TCP header fields of one segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpInfo {
+    /// Source port.
+    pub sport: u16,
+    /// Destination port.
+    pub dport: u16,
+    /// Raw sequence number.
+    pub seq: u32,
+    /// Raw acknowledgment number.
+    pub ack: u32,
+    /// Flags.
+    pub flags: TcpFlags,
+    /// Window field as sent (unscaled).
+    pub window: u16,
+    /// Checksum as sent.
+    pub checksum: u16,
+    /// Urgent pointer.
+    pub urgent: u16,
+    /// Header length in bytes (data offset × 4).
+    pub header_len: u8,
+    /// Segment payload length, from the IP length (not the frame: padding and snaplen
+    /// cuts do not change it).
+    pub len: u32,
+    /// Decoded options.
+    pub options: TcpOptions,
+    /// The 20 fixed header bytes were all captured; when false, missing fields read as 0.
+    pub header_complete: bool,
+}
+
+/// Decodes a TCP header from the captured bytes `b` (starting at `offset` in the frame) of a
+/// segment whose IP payload is `seg_len` bytes. Returns the info and any malformation.
+pub(super) fn decode_tcp(
+    b: &[u8],
+    offset: u32,
+    seg_len: u32,
+    truncated: bool,
+) -> (TcpInfo, Option<String>) {
+    let get16 =
+        |r: std::ops::Range<usize>| b.get(r).map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+    let get32 = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .map_or(0, |s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let off_byte = b.get(field::DATA_OFFSET).copied().unwrap_or(0x50);
+    let flag_byte = b.get(field::FLAGS).copied().unwrap_or(0);
+    let header_len = (off_byte >> 4) * 4;
+    let mut info = TcpInfo {
+        sport: get16(field::SRC_PORT),
+        dport: get16(field::DST_PORT),
+        seq: get32(field::SEQ),
+        ack: get32(field::ACK),
+        flags: TcpFlags(u16::from(flag_byte) | (u16::from(off_byte & 1) << 8)),
+        window: get16(field::WINDOW),
+        checksum: get16(field::CHECKSUM),
+        urgent: get16(field::URGENT),
+        header_len,
+        len: 0,
+        options: TcpOptions::default(),
+        header_complete: b.len() >= field::OPTIONS,
+    };
+    let mut malformed = None;
+    if !info.header_complete && !truncated {
+        malformed = Some(format!(
+            "TCP header needs 20 bytes, segment has {}",
+            b.len()
+        ));
+    }
+    if header_len < 20 {
+        malformed.get_or_insert(format!("TCP header length {header_len} is less than 20"));
+        return (info, malformed);
+    }
+    if u32::from(header_len) > seg_len {
+        malformed.get_or_insert(format!(
+            "TCP header length {header_len} exceeds the segment length {seg_len}"
+        ));
+        return (info, malformed);
+    }
+    info.len = seg_len - u32::from(header_len);
+    let opt_end = (header_len as usize).min(b.len());
+    let opt_bytes = b.get(field::OPTIONS..opt_end).unwrap_or(&[]);
+    let cut = b.len() < header_len as usize;
+    let mut opts = TcpOptions {
+        start: offset + field::OPTIONS as u32,
+        len: opt_bytes.len() as u8,
+        cut,
+        ..TcpOptions::default()
+    };
+    for opt in TcpOptionIter::new(opt_bytes, cut) {
+        match opt {
+            TcpOption::Mss(v) => opts.mss = Some(v),
+            TcpOption::WindowScale(v) => opts.window_scale = Some(v),
+            TcpOption::SackPermitted => opts.sack_permitted = true,
+            TcpOption::Timestamp { value, echo } => opts.timestamp = Some((value, echo)),
+            TcpOption::Sack(blocks) => {
+                for blk in blocks.chunks_exact(8) {
+                    if (opts.sack_count as usize) < opts.sack.len() {
+                        opts.sack[opts.sack_count as usize] = (
+                            u32::from_be_bytes([blk[0], blk[1], blk[2], blk[3]]),
+                            u32::from_be_bytes([blk[4], blk[5], blk[6], blk[7]]),
+                        );
+                        opts.sack_count += 1;
+                    }
+                }
+            }
+            TcpOption::Malformed { kind, len } => {
+                opts.malformed = true;
+                malformed.get_or_insert(format!("TCP option {kind} has invalid length {len}"));
+            }
+            _ => {}
+        }
+    }
+    info.options = opts;
+    (info, malformed)
+}

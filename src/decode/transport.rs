@@ -1,0 +1,132 @@
+//! Transport headers other than TCP's option-rich one: UDP and ICMP/ICMPv6 summaries.
+
+use super::packet::{IcmpInfo, Packet, Transport, UdpInfo};
+use super::tcp::decode_tcp;
+
+/// Decodes the transport header in `bytes` (captured part of an IP payload of `ip_payload_len`
+/// bytes). `frame` is the whole frame, for offsets.
+pub(super) fn decode_transport(
+    frame: &[u8],
+    protocol: u8,
+    bytes: &[u8],
+    ip_payload_len: u32,
+    pkt: &mut Packet,
+) {
+    let offset = super::ip::offset_in(frame, bytes);
+    match protocol {
+        6 => {
+            if bytes.len() < 4 {
+                // Not even the ports: keep the protocol number only.
+                pkt.transport = Transport::Other { protocol };
+                if !pkt.truncated {
+                    pkt.mark_malformed(format!("TCP header cut after {} bytes", bytes.len()));
+                }
+                return;
+            }
+            let (info, bad) = decode_tcp(bytes, offset, ip_payload_len, pkt.truncated);
+            if let Some(why) = bad {
+                pkt.mark_malformed(why);
+            }
+            pkt.offsets.payload = Some(offset + u32::from(info.header_len.max(20)));
+            pkt.transport = Transport::Tcp(info);
+        }
+        17 => {
+            if bytes.len() < 8 {
+                pkt.transport = Transport::Other { protocol };
+                if !pkt.truncated {
+                    pkt.mark_malformed(format!("UDP header cut after {} bytes", bytes.len()));
+                }
+                return;
+            }
+            let be16 = |i: usize| u16::from_be_bytes([bytes[i], bytes[i + 1]]);
+            let udp_len = u32::from(be16(4));
+            let len = if udp_len >= 8 && udp_len <= ip_payload_len {
+                udp_len - 8
+            } else {
+                // Length 0 is legal for jumbograms; anything else below 8 or past the IP
+                // payload is a lie.
+                if udp_len != 0 {
+                    pkt.mark_malformed(format!(
+                        "UDP length {udp_len} does not fit the IP payload of {ip_payload_len} bytes"
+                    ));
+                }
+                ip_payload_len.saturating_sub(8)
+            };
+            pkt.offsets.payload = Some(offset + 8);
+            pkt.transport = Transport::Udp(UdpInfo {
+                sport: be16(0),
+                dport: be16(2),
+                len,
+            });
+        }
+        1 | 58 => {
+            if bytes.len() < 2 {
+                pkt.transport = Transport::Other { protocol };
+                return;
+            }
+            let info = IcmpInfo {
+                icmp_type: bytes[0],
+                code: bytes[1],
+            };
+            pkt.transport = if protocol == 1 {
+                Transport::Icmp(info)
+            } else {
+                Transport::Icmpv6(info)
+            };
+        }
+        _ => pkt.transport = Transport::Other { protocol },
+    }
+}
+
+/// A one-line ICMP summary (tcpdump-like): `echo request`, `destination unreachable (port)`.
+pub fn icmp_summary(v6: bool, info: IcmpInfo) -> String {
+    let (t, c) = (info.icmp_type, info.code);
+    let name = if v6 {
+        match t {
+            1 => match c {
+                0 => "destination unreachable (no route)",
+                1 => "destination unreachable (prohibited)",
+                3 => "destination unreachable (address)",
+                4 => "destination unreachable (port)",
+                _ => "destination unreachable",
+            },
+            2 => "packet too big",
+            3 => "time exceeded",
+            4 => "parameter problem",
+            128 => "echo request",
+            129 => "echo reply",
+            133 => "router solicitation",
+            134 => "router advertisement",
+            135 => "neighbor solicitation",
+            136 => "neighbor advertisement",
+            137 => "redirect",
+            143 => "multicast listener report v2",
+            _ => "",
+        }
+    } else {
+        match t {
+            0 => "echo reply",
+            3 => match c {
+                0 => "destination unreachable (net)",
+                1 => "destination unreachable (host)",
+                2 => "destination unreachable (protocol)",
+                3 => "destination unreachable (port)",
+                4 => "destination unreachable (fragmentation needed)",
+                13 => "destination unreachable (administratively prohibited)",
+                _ => "destination unreachable",
+            },
+            5 => "redirect",
+            8 => "echo request",
+            11 => "time exceeded",
+            12 => "parameter problem",
+            13 => "timestamp request",
+            14 => "timestamp reply",
+            _ => "",
+        }
+    };
+    if name.is_empty() {
+        format!("type {t} code {c}")
+    } else {
+        name.to_string()
+    }
+}

@@ -1,0 +1,10 @@
+//! synack: a packet-level network inspector and TCP handshake visualizer.
+//!
+//! The data path runs one way, one module per stage:
+//! [`capture`] (files and live sources → frames) → [`decode`] (frame → layered packet) →
+//! analysis (connections, TCP state, Wireshark-compatible flags) → stream (reassembly and
+//! message framing) → consumers ([`cli`], the GUI, the generator).
+
+pub mod capture;
+pub mod cli;
+pub mod decode;
