@@ -10,6 +10,7 @@ use clap::Args;
 use super::format::{frame_json, frame_line, FrameView};
 use crate::capture::{FileReader, FrameSource, Timestamp};
 use crate::decode::decode;
+use crate::filter::{Filter, FilterInput};
 
 /// The built-in demo capture (three HTTP connections: handshakes, data, teardowns).
 pub const DEMO_CAPTURE: &[u8] = include_bytes!("../../captures/demo.pcap");
@@ -26,22 +27,40 @@ pub struct ReadArgs {
     /// Stop after N frames.
     #[arg(short = 'c', long = "count", value_name = "N")]
     pub count: Option<u64>,
+    /// Display filter (Wireshark syntax): print only matching frames, e.g.
+    /// `-Y 'tcp.port == 80 && tcp.flags.syn == 1'`, `-Y 'ip.addr == 10.0.0.0/8 and !vlan'`.
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    pub filter: Option<String>,
 }
 
 /// Runs `synack read`.
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
+    let filter = match &args.filter {
+        Some(text) => Filter::parse(text).map_err(|e| {
+            anyhow::anyhow!(
+                "bad display filter: {e}\n  {text}\n  {}^",
+                " ".repeat(e.span.start)
+            )
+        })?,
+        None => Filter::parse("")?,
+    };
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count)
+    list(reader, args.json, args.count, &filter)
 }
 
 /// Runs `synack read` on the built-in demo capture (what `synack` with no arguments does
 /// until the desktop view exists).
 pub fn run_demo() -> anyhow::Result<ExitCode> {
     let reader = FileReader::from_reader("demo.pcap (built-in)", io::Cursor::new(DEMO_CAPTURE))?;
-    list(reader, false, None)
+    list(reader, false, None, &Filter::parse("")?)
 }
 
-fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Result<ExitCode> {
+fn list(
+    mut reader: FileReader,
+    json: bool,
+    count: Option<u64>,
+    filter: &Filter,
+) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut t0: Option<Timestamp> = None;
@@ -63,6 +82,14 @@ fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Resul
             frame: &frame,
             packet: &packet,
         };
+        let input = FilterInput {
+            frame: &frame,
+            packet: &packet,
+            analysis: None,
+        };
+        if !filter.matches(&input) {
+            continue;
+        }
         let written = if json {
             serde_json::to_writer(&mut out, &frame_json(&view))
                 .map_err(io::Error::from)
