@@ -262,6 +262,8 @@ pub struct CaptureWriter {
     writer: PcapWriter<File>,
     kept: std::collections::VecDeque<PathBuf>,
     frames_before: u64,
+    /// A write failed: the file was cut back and nothing more is written.
+    failed: bool,
 }
 
 impl CaptureWriter {
@@ -285,6 +287,7 @@ impl CaptureWriter {
             writer,
             kept: Default::default(),
             frames_before: 0,
+            failed: false,
         };
         w.kept.push_back(path);
         // Write the header now, so a capture stopped before any packet leaves a valid file.
@@ -294,6 +297,9 @@ impl CaptureWriter {
 
     /// Appends a frame, rotating first when the current ring file is full.
     pub fn write_frame(&mut self, frame: &Frame<'_>) -> Result<(), WriteError> {
+        if self.failed {
+            return Ok(());
+        }
         if let Some(ring) = self.ring {
             let next = RECORD_HEADER as u64 + frame.data.len() as u64;
             if self.writer.frames() > 0 && self.writer.size() + next > ring.size_bytes {
@@ -322,12 +328,16 @@ impl CaptureWriter {
 
     /// Writes buffered frames to disk (call when idle, so the file is readable while live).
     pub fn flush(&mut self) -> Result<(), WriteError> {
+        if self.failed {
+            return Ok(());
+        }
         let result = self.writer.flush();
         result.map_err(|e| self.fail(e))
     }
 
     /// Cuts the file back to its last complete record after a failed write.
     fn fail(&mut self, source: io::Error) -> WriteError {
+        self.failed = true;
         let keep = self.writer.complete_len();
         let file = self.writer.get_ref();
         // Only regular files can be cut (not /dev/null or a pipe).
@@ -341,9 +351,14 @@ impl CaptureWriter {
         }
     }
 
-    /// Frames written over all files.
+    /// Frames handed to the writer over all files.
     pub fn frames(&self) -> u64 {
         self.frames_before + self.writer.frames()
+    }
+
+    /// Frames completely on disk over all files (after a failure: what the files keep).
+    pub fn written_frames(&self) -> u64 {
+        self.frames_before + self.writer.written_frames()
     }
 
     /// The files written and still present, oldest first.

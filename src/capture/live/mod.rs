@@ -224,6 +224,11 @@ pub fn open(config: &LiveConfig) -> Result<Box<dyn LiveSource>, CaptureError> {
     }
 }
 
+/// True for a kernel network interface (as opposed to a libpcap pseudo-device).
+pub fn is_network_interface(name: &str) -> bool {
+    std::path::Path::new("/sys/class/net").join(name).exists()
+}
+
 /// Checks that the interface exists and is up, so errors name the real problem instead of
 /// a library's generic message.
 fn check_interface(name: &str) -> Result<(), CaptureError> {
@@ -233,7 +238,8 @@ fn check_interface(name: &str) -> Result<(), CaptureError> {
             name: name.to_string(),
             available: all.into_iter().map(|i| i.name).collect(),
         }),
-        Some(i) if !i.up => Err(CaptureError::InterfaceDown {
+        // Pseudo-devices (nflog, dbus-system, ...) have no "up" flag but can be captured on.
+        Some(i) if !i.up && is_network_interface(name) => Err(CaptureError::InterfaceDown {
             name: name.to_string(),
         }),
         Some(_) => Ok(()),

@@ -206,6 +206,16 @@ impl LiveCapture {
         self.snaplen
     }
 
+    /// Stops the capture, waits for the capture thread, and returns the final counters
+    /// (the kernel's included). Frames still queued are discarded.
+    pub fn finish(mut self) -> CaptureStats {
+        self.stop.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.stats.snapshot()
+    }
+
     /// Waits up to `timeout` for the next frame, so a caller can flush output while idle.
     pub fn next_timeout(&mut self, timeout: Duration) -> Result<Next<'_>, CaptureError> {
         match self.fill(timeout)? {
