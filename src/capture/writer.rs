@@ -26,22 +26,22 @@ const RECORD_HEADER: usize = 16;
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The file could not be created.
-    #[error("{path}: cannot create: {source}")]
+    #[error("{path}: cannot create: {error}")]
     Create {
         /// The file.
         path: PathBuf,
         /// The OS error.
-        source: io::Error,
+        error: io::Error,
     },
     /// A write failed (disk full, I/O error); the file keeps the `frames` complete records.
-    #[error("{path}: write failed after {frames} frames: {source}; the file was cut back to its last complete frame and reads without error")]
+    #[error("{path}: write failed after {frames} frames: {error}; the file was cut back to its last complete frame and reads without error")]
     Write {
         /// The file.
         path: PathBuf,
         /// Complete frames in the file.
         frames: u64,
         /// The OS error.
-        source: io::Error,
+        error: io::Error,
     },
     /// `--ring` was given without a sane size or count.
     #[error(
@@ -347,7 +347,7 @@ impl CaptureWriter {
         WriteError::Write {
             path: self.path.clone(),
             frames: self.writer.written_frames(),
-            source,
+            error: source,
         }
     }
 
@@ -373,9 +373,9 @@ fn open_file(path: &Path, format: PcapFormat) -> Result<PcapWriter<File>, WriteE
         .create(true)
         .truncate(true)
         .open(path)
-        .map_err(|source| WriteError::Create {
+        .map_err(|error| WriteError::Create {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
     Ok(PcapWriter::new(file, format))
 }

@@ -120,9 +120,10 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     let stop = capture.stop_handle();
     ctrlc::set_handler(move || stop.stop()).context("installing the Ctrl-C handler")?;
 
-    let nanos = matches!(
+    // Receive-time stamps have nanosecond resolution too; only libpcap may fall back to µs.
+    let nanos = !matches!(
         capture.timestamps(),
-        TimestampSource::Kernel { nanos: true }
+        TimestampSource::Kernel { nanos: false }
     );
     let mut writer = match &args.write {
         Some(path) => Some(CaptureWriter::create(
