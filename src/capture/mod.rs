@@ -9,6 +9,8 @@
 mod file;
 mod frame;
 mod link_type;
+pub mod live;
+pub mod writer;
 
 pub use file::{CaptureError, FileReader};
 pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};

@@ -4,8 +4,11 @@
 //! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
 //! that could be read), 2 on usage errors (clap's convention).
 
+mod capture;
 mod flows;
 mod format;
+mod ifaces;
+mod pipeline;
 mod read;
 
 use std::process::ExitCode;
@@ -17,6 +20,7 @@ pub use format::{
     frame_json, frame_json_analyzed, frame_line, frame_line_analyzed, summary, summary_with,
     FrameView,
 };
+pub use pipeline::{ConnectionCounter, FramePrinter};
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -38,6 +42,12 @@ pub enum Command {
     ///
     /// Example: `synack flows captures/handshake.pcap`
     Flows(flows::FlowsArgs),
+    /// Capture live on an interface; print like `read`, write pcap like tcpdump -w.
+    ///
+    /// Example: `synack capture -i eth0 -f 'tcp port 443' -w https.pcap --print`
+    Capture(capture::CaptureArgs),
+    /// List interfaces: addresses, up/down, loopback, and whether synack may capture there.
+    Ifaces(ifaces::IfacesArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -46,6 +56,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
         Some(Command::Flows(args)) => flows::run(&args),
+        Some(Command::Capture(args)) => capture::run(&args),
+        Some(Command::Ifaces(args)) => ifaces::run(&args),
         None => read::run_demo(),
     };
     match result {
