@@ -10,3 +10,4 @@ pub mod capture;
 pub mod cli;
 pub mod decode;
 pub mod filter;
+pub mod ui;

@@ -9,6 +9,7 @@
 
 mod conn;
 mod engine;
+mod filter_fields;
 mod flags;
 mod key;
 pub mod seq;

@@ -21,6 +21,7 @@ pub use format::{
     FrameView,
 };
 pub use pipeline::{ConnectionCounter, FramePrinter};
+pub use read::DEMO_CAPTURE;
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -42,6 +43,10 @@ pub enum Command {
     ///
     /// Example: `synack flows captures/handshake.pcap`
     Flows(flows::FlowsArgs),
+    /// Open the desktop view on a capture file, a live interface, or the built-in demo.
+    ///
+    /// Example: `synack view captures/demo.pcap`; `synack view --live lo -f 'tcp port 80'`.
+    View(crate::ui::ViewArgs),
     /// Capture live on an interface; print like `read`, write pcap like tcpdump -w.
     ///
     /// Example: `synack capture -i eth0 -f 'tcp port 443' -w https.pcap --print`
@@ -58,7 +63,8 @@ pub fn run() -> ExitCode {
         Some(Command::Flows(args)) => flows::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),
-        None => read::run_demo(),
+        Some(Command::View(args)) => crate::ui::run(&args),
+        None => crate::ui::run_demo(),
     };
     match result {
         Ok(code) => code,

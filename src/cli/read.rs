@@ -52,13 +52,6 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     list(reader, args.json, args.count, &filter, args.absolute)
 }
 
-/// Runs `synack read` on the built-in demo capture (what `synack` with no arguments does
-/// until the desktop view exists).
-pub fn run_demo() -> anyhow::Result<ExitCode> {
-    let reader = FileReader::from_reader("demo.pcap (built-in)", io::Cursor::new(DEMO_CAPTURE))?;
-    list(reader, false, None, &Filter::parse("")?, false)
-}
-
 fn list(
     mut reader: FileReader,
     json: bool,
@@ -92,7 +85,7 @@ fn list(
         let input = FilterInput {
             frame: &frame,
             packet: &packet,
-            analysis: None,
+            analysis: Some(&ann),
         };
         if !filter.matches(&input) {
             continue;

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Screenshots of the desktop view under Xvfb, into shots/ (git-ignored).
+#
+# Needs: xvfb-run (xvfb), import (imagemagick), xdotool; `apt-get install xvfb imagemagick
+# xdotool`. Usage: scripts/screenshots.sh [--no-build]. FLOOD=path.pcap adds a screenshot of
+# a big capture while it loads (make one with `synack gen flood --synthetic --packets 1000000
+# -w /tmp/flood.pcap` where the generator is available).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=shots
+mkdir -p "$OUT"
+PROFILE=${PROFILE:-release}
+if [[ "${1:-}" != "--no-build" ]]; then
+    if [[ "$PROFILE" == release ]]; then cargo build --release --bin synack; else cargo build --bin synack; fi
+fi
+BIN="${CARGO_TARGET_DIR:-target}/$PROFILE/synack"
+for tool in xvfb-run import xdotool; do
+    command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is missing (apt-get install xvfb imagemagick xdotool)" >&2; exit 1; }
+done
+
+# shot NAME WAIT "XDOTOOL ACTIONS" -- SYNACK ARGS...: runs synack on a fresh Xvfb screen,
+# waits, replays the xdotool actions (a ';'-separated list), and grabs the whole screen.
+shot() {
+    local name=$1 wait=$2 actions=$3
+    shift 4
+    xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
+        bin=$1; out=$2; wait=$3; actions=$4; shift 4
+        "$bin" "$@" &
+        pid=$!
+        sleep "$wait"
+        IFS=";" read -ra steps <<< "$actions"
+        for s in "${steps[@]}"; do
+            [[ -z "$s" ]] && continue
+            xdotool $s
+            sleep 0.7
+        done
+        import -window root "$out"
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    ' _ "$BIN" "$OUT/$name.png" "$wait" "$actions" "$@"
+    echo "shots: $OUT/$name.png"
+}
+
+CAP=tests/captures
+# 1. `synack view -g 1`: the demo, first SYN selected: list, details tree, bytes.
+shot 01-demo-selected 4 "" -- view -g 1
+# 2. A field clicked in the tree highlights its bytes (coordinates of the MSS option line
+#    with the default layout and the TCP and Options nodes open).
+shot 02-field-highlight 4 "mousemove 60 640 click 1" -- view -g 1
+# 3. Duplicate ACKs and a fast retransmission: analysis tags and colours, Analysis section.
+shot 03-dupack-tags 4 "" -- view "$CAP/sanders-tcp_dupack.pcapng" -g 5
+# 4. An invalid display filter: inline error with a caret.
+shot 04-filter-error 4 "" -- view -Y 'tcp.port == && tcp' -g 1
+# 5. A valid filter on a retransmission capture.
+shot 05-filter-valid 4 "" -- view "$CAP/sanders-tcp_retransmissions.pcapng" -Y 'tcp.analysis.retransmission' -g 3
+# 6. The connections tab (click on "Connections" in the menu bar).
+shot 06-connections 4 "mousemove 265 12 click 1" -- view "$CAP/zeek-pipelining-example.pcap"
+# 7. The colouring legend (View menu > legend).
+shot 07-legend 4 "mousemove 92 12 click 1;mousemove 150 120 click 1" -- view "$CAP/sanders-tcp_refuseconnection.pcapng"
+# 8. The live capture panel.
+shot 08-live-panel 4 "mousemove 370 12 click 1" -- view
+# 9. A large capture while loading (progress bar), if FLOOD names one.
+if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then
+    shot 09-flood-loading 1.5 "" -- view "$FLOOD"
+    shot 10-flood-loaded 12 "" -- view "$FLOOD" -g 500000
+fi

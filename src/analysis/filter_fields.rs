@@ -1,0 +1,40 @@
+//! The engine's per-packet annotation as the display filter sees it (`tcp.stream`,
+//! `tcp.analysis.*`, relative seq/ack), so `synack read -Y` and the GUI filter alike.
+
+use super::{Annotation, Flag, FlowProto};
+use crate::filter::AnalysisFields;
+
+impl AnalysisFields for Annotation {
+    fn tcp_stream(&self) -> Option<u64> {
+        self.flow
+            .filter(|f| f.proto == FlowProto::Tcp)
+            .map(|f| u64::from(f.stream))
+    }
+
+    fn udp_stream(&self) -> Option<u64> {
+        self.flow
+            .filter(|f| f.proto == FlowProto::Udp)
+            .map(|f| u64::from(f.stream))
+    }
+
+    fn rel_seq(&self) -> Option<u32> {
+        self.tcp.map(|t| t.seq)
+    }
+
+    fn rel_ack(&self) -> Option<u32> {
+        self.tcp.map(|t| t.ack)
+    }
+
+    fn window_size(&self) -> Option<u64> {
+        self.tcp.map(|t| u64::from(t.window))
+    }
+
+    fn has_flag(&self, name: &str) -> bool {
+        self.tcp
+            .is_some_and(|t| Flag::ALL.iter().any(|f| f.name() == name && t.tags.has(*f)))
+    }
+
+    fn any_flag(&self) -> bool {
+        self.tcp.is_some_and(|t| !t.tags.is_empty())
+    }
+}

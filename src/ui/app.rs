@@ -1,0 +1,606 @@
+//! The window: menus, filter bar, tabs (packets, connections, live), status bar, dialogs.
+//!
+//! [`SynackApp::show`] draws one frame from what the store holds; it is what both eframe and
+//! the kittest harness call, so the tests drive the real window.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use egui::Color32;
+
+use super::bench::Bench;
+use super::colors;
+use super::columns::TimeMode;
+use super::connections::ConnectionsView;
+use super::details::DetailsView;
+use super::export::{self, ExportScope};
+use super::file_dialog::{self, DialogPurpose, FileDialog};
+use super::filter_bar::FilterState;
+use super::ingest::{self, LiveSession};
+use super::live_panel::{LiveAction, LivePanel};
+use super::packet_list::PacketList;
+use super::selection::Selection;
+use super::store::{PacketStore, SourceInfo};
+
+/// The built-in demo capture.
+pub const DEMO_CAPTURE: &[u8] = crate::cli::DEMO_CAPTURE;
+
+/// What the window opens with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartSource {
+    /// The built-in demo capture.
+    Demo,
+    /// A capture file.
+    File(PathBuf),
+    /// A live capture.
+    Live {
+        /// Interface.
+        interface: String,
+        /// BPF filter (empty: none).
+        bpf: String,
+    },
+}
+
+/// Start-up options of the window.
+#[derive(Debug, Clone)]
+pub struct ViewOptions {
+    /// What to show first.
+    pub source: StartSource,
+    /// Benchmark mode: after loading, scroll through the list for this many frames, print
+    /// load and frame times, and close.
+    pub bench_frames: Option<u32>,
+    /// Display filter applied at start.
+    pub display_filter: Option<String>,
+    /// Frame number selected once loaded.
+    pub goto: Option<u64>,
+}
+
+impl ViewOptions {
+    /// Options that open `source` with nothing else set.
+    pub fn new(source: StartSource) -> ViewOptions {
+        ViewOptions {
+            source,
+            bench_frames: None,
+            display_filter: None,
+            goto: None,
+        }
+    }
+}
+
+/// The central area's tabs. Part 2 adds its views (ladder, graphs, stream) here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Packet list, details and bytes.
+    Packets,
+    /// Connection table.
+    Connections,
+    /// Live capture panel.
+    Live,
+}
+
+/// The application state.
+pub struct SynackApp {
+    /// The packets on display.
+    pub store: PacketStore,
+    /// Shared selection.
+    pub selection: Selection,
+    /// Display filter.
+    pub filter: FilterState,
+    /// Packet list view.
+    pub list: PacketList,
+    /// Details and bytes view.
+    pub details: DetailsView,
+    /// Connections view.
+    pub connections: ConnectionsView,
+    /// Live capture panel.
+    pub live: LivePanel,
+    /// Running live capture.
+    session: Option<LiveSession>,
+    /// Tab shown.
+    pub tab: Tab,
+    dialog: Option<FileDialog>,
+    recent: Vec<PathBuf>,
+    /// Last message for the status bar (text, is_error).
+    pub message: Option<(String, bool)>,
+    show_legend: bool,
+    title: String,
+    bench: Option<Bench>,
+    goto: Option<u64>,
+}
+
+impl SynackApp {
+    /// Creates the app and starts loading `options.source`.
+    pub fn new(ctx: &egui::Context, options: ViewOptions) -> SynackApp {
+        let mut app = SynackApp {
+            store: PacketStore::new(),
+            selection: Selection::default(),
+            filter: FilterState::default(),
+            list: PacketList::default(),
+            details: DetailsView::default(),
+            connections: ConnectionsView::default(),
+            live: LivePanel::default(),
+            session: None,
+            tab: Tab::Packets,
+            dialog: None,
+            recent: file_dialog::load_recent(),
+            message: None,
+            show_legend: false,
+            title: String::new(),
+            bench: options.bench_frames.map(Bench::new),
+            goto: options.goto,
+        };
+        if let Some(f) = &options.display_filter {
+            app.filter.set(f);
+        }
+        match options.source {
+            StartSource::Demo => app.open_demo(),
+            StartSource::File(p) => app.open_file(ctx, p),
+            StartSource::Live { interface, bpf } => {
+                app.tab = Tab::Live;
+                app.live.interface = interface.clone();
+                app.live.bpf = bpf.clone();
+                app.start_live(ctx, &interface, &bpf);
+            }
+        }
+        app
+    }
+
+    /// Replaces the store with an empty one (a new source is about to fill it).
+    fn reset(&mut self) {
+        if let Some(s) = self.session.take() {
+            s.stop();
+        }
+        self.store.progress.cancel.store(true, Ordering::Relaxed);
+        self.store = PacketStore::new();
+        self.selection.clear();
+        self.filter.reset_scan();
+        self.details = DetailsView::default();
+        self.message = None;
+    }
+
+    /// Shows the built-in demo.
+    pub fn open_demo(&mut self) {
+        self.reset();
+        if let Err(e) = ingest::load_bytes(
+            "demo.pcap (built-in)",
+            DEMO_CAPTURE,
+            &self.store,
+            SourceInfo::Demo,
+        ) {
+            self.message = Some((format!("cannot read the built-in demo: {e}"), true));
+        }
+    }
+
+    /// Starts loading a file (progress in the status bar).
+    pub fn open_file(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.reset();
+        let repaint = ctx.clone();
+        match ingest::load_file(&path, &self.store, move || repaint.request_repaint()) {
+            Ok(()) => {
+                file_dialog::remember(&mut self.recent, &path);
+                self.tab = Tab::Packets;
+            }
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    fn start_live(&mut self, ctx: &egui::Context, interface: &str, bpf: &str) {
+        self.reset();
+        let repaint = ctx.clone();
+        let config = LivePanel::config(interface, bpf);
+        match LiveSession::start(&config, &self.store, move || repaint.request_repaint()) {
+            Ok(s) => {
+                self.session = Some(s);
+                self.list.auto_scroll = true;
+            }
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    fn start_dir(&self) -> PathBuf {
+        self.recent
+            .first()
+            .and_then(|p| p.parent().map(PathBuf::from))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"))
+    }
+
+    /// Selects a connection: the packet list shows only its packets.
+    pub fn select_connection(&mut self, conn: super::selection::ConnRef) {
+        self.selection.connection = Some(conn);
+        self.filter.set(&conn.filter());
+        self.tab = Tab::Packets;
+    }
+
+    fn save(&mut self, scope: ExportScope, path: PathBuf) {
+        let data = self.store.read();
+        let result = match scope {
+            ExportScope::All => export::write_pcap(&path, &data, 0..data.len()),
+            ExportScope::Filtered => {
+                export::write_pcap(&path, &data, self.filter.visible_indices(&data))
+            }
+            ExportScope::Connection => match self.selection.connection {
+                Some(c) => {
+                    let idx: Vec<usize> = (0..data.len())
+                        .filter(|&i| {
+                            data.analysis(i)
+                                .flow
+                                .is_some_and(|f| f.proto == c.proto && f.stream == c.stream)
+                        })
+                        .collect();
+                    export::write_pcap(&path, &data, idx.into_iter())
+                }
+                None => Err(anyhow::anyhow!(
+                    "select a connection first (Connections tab)"
+                )),
+            },
+        };
+        drop(data);
+        self.message = Some(match result {
+            Ok((n, 0)) => (format!("Saved {n} packets to {}", path.display()), false),
+            Ok((n, skipped)) => (
+                format!(
+                    "Saved {n} packets to {} ({skipped} with another link type skipped)",
+                    path.display()
+                ),
+                false,
+            ),
+            Err(e) => (format!("{e:#}"), true),
+        });
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open...").clicked() {
+                    self.dialog = Some(FileDialog::new(DialogPurpose::Open, self.start_dir()));
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.recent.is_empty() {
+                        ui.weak("(none yet)");
+                    }
+                    let mut chosen = None;
+                    for p in &self.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            chosen = Some(p.clone());
+                        }
+                    }
+                    if let Some(p) = chosen {
+                        self.open_file(&ctx, p);
+                    }
+                });
+                if ui.button("Open the demo capture").clicked() {
+                    self.open_demo();
+                }
+                ui.separator();
+                for scope in [
+                    ExportScope::All,
+                    ExportScope::Filtered,
+                    ExportScope::Connection,
+                ] {
+                    if ui
+                        .button(format!(
+                            "Export {} as pcap...",
+                            scope.label().to_lowercase()
+                        ))
+                        .clicked()
+                    {
+                        self.dialog = Some(FileDialog::new(
+                            DialogPurpose::Save(scope),
+                            self.start_dir(),
+                        ));
+                    }
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                if ui.button("Copy packet summary").clicked() {
+                    self.copy_summary(&ctx);
+                }
+                if ui.button("Copy connection table").clicked() {
+                    let data = self.store.read();
+                    let rows = self.connections.rows(&data);
+                    ctx.copy_text(super::connections::table_text(&rows));
+                }
+            });
+            ui.menu_button("View", |ui| {
+                ui.label("Time display format:");
+                for m in [TimeMode::Relative, TimeMode::Absolute, TimeMode::Delta] {
+                    ui.radio_value(&mut self.list.time_mode, m, m.label());
+                }
+                ui.separator();
+                ui.checkbox(&mut self.list.auto_scroll, "Auto-scroll to newest packet");
+                ui.checkbox(&mut self.show_legend, "Colouring rules legend");
+            });
+            ui.separator();
+            for (tab, label) in [
+                (Tab::Packets, "Packets"),
+                (Tab::Connections, "Connections"),
+                (Tab::Live, "Live capture"),
+            ] {
+                ui.selectable_value(&mut self.tab, tab, label);
+            }
+        });
+    }
+
+    fn copy_summary(&mut self, ctx: &egui::Context) {
+        if let Some(i) = self.selection.packet {
+            if let Some(s) = export::packet_summary(&self.store.read(), i) {
+                ctx.copy_text(s);
+                self.message = Some(("Packet summary copied".into(), false));
+            }
+        }
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        let data = self.store.read();
+        ui.horizontal(|ui| {
+            let source = data
+                .source
+                .as_ref()
+                .map_or("no capture".into(), SourceInfo::label);
+            ui.label(source);
+            ui.separator();
+            ui.label(format!("Packets: {}", data.len()));
+            let shown = self.filter.visible_len(&data);
+            if self.filter.applied_text().is_some() {
+                let pct = if data.is_empty() {
+                    0.0
+                } else {
+                    100.0 * shown as f64 / data.len() as f64
+                };
+                ui.label(format!("Displayed: {shown} ({pct:.1}%)"));
+            }
+            ui.label(format!("Connections: {}", data.connections.len()));
+            if !data.finished {
+                if let Some(f) = self.store.progress.fraction() {
+                    ui.add(
+                        egui::ProgressBar::new(f)
+                            .desired_width(200.0)
+                            .show_percentage()
+                            .text(format!("Loading {:.0}%", f * 100.0)),
+                    );
+                } else if self.session.is_some() {
+                    ui.spinner();
+                }
+            }
+            let sf = self.filter.scan_fraction(&data);
+            if sf < 1.0 {
+                ui.add(
+                    egui::ProgressBar::new(sf)
+                        .desired_width(120.0)
+                        .text("filtering"),
+                );
+            }
+            if let Some(e) = &data.error {
+                ui.colored_label(Color32::RED, e);
+            }
+            if let Some((m, err)) = &self.message {
+                ui.separator();
+                if *err {
+                    ui.colored_label(Color32::RED, m);
+                } else {
+                    ui.label(m);
+                }
+            }
+        });
+    }
+
+    fn packets_ui(&mut self, ui: &mut egui::Ui) {
+        let data = self.store.read();
+        self.details.sync(&data, self.selection.packet);
+        let mut field = self.selection.field.clone();
+        egui::Panel::bottom("details_panel")
+            .resizable(true)
+            .default_size(ui.available_height() * 0.45)
+            .show(ui, |ui| {
+                egui::Panel::right("hex_panel")
+                    .resizable(true)
+                    .default_size(560.0)
+                    .show(ui, |ui| {
+                        ui.strong("Bytes");
+                        self.details.hex_ui(ui, &mut field);
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.strong("Packet details");
+                        if self.selection.packet.is_some()
+                            && ui.small_button("Copy summary").clicked()
+                        {
+                            if let Some(s) = self
+                                .selection
+                                .packet
+                                .and_then(|i| export::packet_summary(&data, i))
+                            {
+                                ui.ctx().copy_text(s);
+                            }
+                        }
+                    });
+                    self.details.tree_ui(ui, &mut field);
+                });
+            });
+        self.selection.field = field;
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.list.ui(ui, &data, &self.filter, &mut self.selection);
+        });
+    }
+
+    /// Draws one frame. Called by eframe and by the tests.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if let Some(b) = &mut self.bench {
+            b.frame_start();
+        }
+        self.handle_dropped_files(&ctx);
+        // Filter newly stored frames (bounded time per frame).
+        let scan_done = {
+            let data = self.store.read();
+            self.filter.advance(&data)
+        };
+        if !scan_done {
+            ctx.request_repaint();
+        }
+        {
+            let data = self.store.read();
+            self.list
+                .keyboard(&ctx, &data, &self.filter, &mut self.selection);
+            let title = format!(
+                "synack — {}",
+                data.source
+                    .as_ref()
+                    .map_or("no capture".into(), SourceInfo::label)
+            );
+            if title != self.title {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+                self.title = title;
+            }
+            if !data.finished || self.session.is_some() {
+                ctx.request_repaint_after(Duration::from_millis(100));
+            }
+        }
+        if let Some(number) = self.goto {
+            let data = self.store.read();
+            if let Some(i) = data.index_of_number(number) {
+                self.selection.select_packet(i, true);
+                self.goto = None;
+            } else if data.finished {
+                self.goto = None;
+            }
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O)) {
+            self.dialog = Some(FileDialog::new(DialogPurpose::Open, self.start_dir()));
+        }
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::top("filter").show(ui, |ui| {
+            ui.add_space(2.0);
+            self.filter.ui(ui);
+            ui.add_space(2.0);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        match self.tab {
+            Tab::Packets => self.packets_ui(ui),
+            Tab::Connections => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let data = self.store.read();
+                    let clicked = self.connections.ui(ui, &data, &self.selection);
+                    drop(data);
+                    if let Some(c) = clicked {
+                        self.select_connection(c);
+                    }
+                });
+            }
+            Tab::Live => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let stored = self.store.read().len();
+                    match self.live.ui(ui, self.session.as_ref(), stored) {
+                        Some(LiveAction::Start { interface, bpf }) => self.start_live(&ctx, &interface, &bpf),
+                        Some(LiveAction::Stop) => {
+                            if let Some(s) = &self.session {
+                                s.stop();
+                            }
+                        }
+                        Some(LiveAction::Save) => {
+                            self.dialog = Some(FileDialog::new(DialogPurpose::Save(ExportScope::All), self.start_dir()));
+                        }
+                        None => {}
+                    }
+                    ui.separator();
+                    ui.label("Packets arrive in the Packets tab with their analysis; the display filter applies as they come.");
+                });
+            }
+        }
+        if self.show_legend {
+            let mut open = true;
+            egui::Window::new("Colouring rules")
+                .open(&mut open)
+                .resizable(false)
+                .show(&ctx, colors::legend_ui);
+            self.show_legend = open;
+        }
+        if let Some(d) = &mut self.dialog {
+            if let Some(result) = d.ui(&ctx) {
+                let purpose = d.purpose;
+                self.dialog = None;
+                if let Some(path) = result {
+                    match purpose {
+                        DialogPurpose::Open => self.open_file(&ctx, path),
+                        DialogPurpose::Save(scope) => self.save(scope, path),
+                    }
+                }
+            }
+        }
+        if let Some(b) = &mut self.bench {
+            let data = self.store.read();
+            if b.after_frame(
+                &ctx,
+                &data,
+                self.filter.visible_len(&data),
+                &mut self.selection,
+            ) {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(p) = dropped.into_iter().next() {
+            self.open_file(ctx, p);
+        }
+        let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+        if hovering {
+            let painter = ctx.layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop_overlay"),
+            ));
+            let rect = ctx.content_rect();
+            painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop a pcap / pcapng file to open it",
+                egui::FontId::proportional(24.0),
+                Color32::WHITE,
+            );
+        }
+    }
+
+    /// The legend's visibility (tests, menus).
+    pub fn set_legend(&mut self, on: bool) {
+        self.show_legend = on;
+    }
+
+    /// Whether loading is complete.
+    pub fn loaded(&self) -> bool {
+        self.store.read().finished
+    }
+}
+
+impl eframe::App for SynackApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(s) = &self.session {
+            s.stop();
+        }
+        self.store.progress.cancel.store(true, Ordering::Relaxed);
+        if let Some(b) = &self.bench {
+            b.report();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The text of the packet list's columns, shared by the table and "copy as text".
+
+use std::fmt::Write as _;
+
+use crate::analysis::{Event, Flag, Side, TcpAnnotation};
+use crate::capture::{Frame, Timestamp};
+use crate::decode::{icmp_summary, LinkInfo, Net, Packet, TcpOption, Transport};
+
+use super::store::RowAnalysis;
+
+/// How the Time column is shown (Wireshark's View > Time Display Format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeMode {
+    /// Seconds since the first packet.
+    #[default]
+    Relative,
+    /// Date and time of day, UTC.
+    Absolute,
+    /// Seconds since the previous displayed packet.
+    Delta,
+}
+
+impl TimeMode {
+    /// Menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeMode::Relative => "Seconds since first packet",
+            TimeMode::Absolute => "Date and time of day (UTC)",
+            TimeMode::Delta => "Seconds since previous displayed packet",
+        }
+    }
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), for UTC times
+/// without a date-time dependency.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// `2024-05-01 12:34:56.123456` (UTC).
+pub fn absolute_time(ts: Timestamp) -> String {
+    let (secs, nanos) = ts.split();
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{:06}",
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60,
+        nanos / 1000
+    )
+}
+
+/// Seconds between two timestamps with microsecond digits.
+pub fn seconds_between(from: Timestamp, to: Timestamp) -> String {
+    format!("{:.6}", (to.as_nanos() - from.as_nanos()) as f64 / 1e9)
+}
+
+/// Source and destination columns: IP addresses, ARP addresses, else MACs.
+pub fn endpoints(p: &Packet) -> (String, String) {
+    let mac = |m: &[u8; 6]| {
+        m.iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    match (&p.net, &p.link) {
+        (Net::Ip(ip), _) => (ip.src.to_string(), ip.dst.to_string()),
+        (Net::Arp(_), LinkInfo::Ethernet { src, dst, .. }) => (mac(src), mac(dst)),
+        (Net::Arp(a), _) => (
+            a.sender_ip.map_or("?".into(), |i| i.to_string()),
+            a.target_ip.map_or("?".into(), |i| i.to_string()),
+        ),
+        (_, LinkInfo::Ethernet { src, dst, .. }) => (mac(src), mac(dst)),
+        _ => ("-".into(), "-".into()),
+    }
+}
+
+/// Protocol column.
+pub fn protocol(p: &Packet) -> String {
+    match (&p.net, &p.transport) {
+        (_, Transport::Tcp(_)) => "TCP".into(),
+        (_, Transport::Udp(_)) => "UDP".into(),
+        (_, Transport::Icmp(_)) => "ICMP".into(),
+        (_, Transport::Icmpv6(_)) => "ICMPv6".into(),
+        (Net::Arp(_), _) => "ARP".into(),
+        (Net::Ip(ip), _) => format!("IPv{}", ip.version),
+        (Net::Other { ether_type }, _) => format!("0x{ether_type:04x}"),
+        _ => "-".into(),
+    }
+}
+
+/// Wireshark's Info-column marker of a tag: `[TCP Retransmission]`, `[TCP Dup ACK 12#2]`.
+pub fn tag_marker(flag: Flag, frame: u64, num: u32) -> String {
+    match flag {
+        Flag::DuplicateAck => format!("[TCP Dup ACK {frame}#{num}]"),
+        f => format!("[{}]", f.label()),
+    }
+}
+
+/// Client/server rather than originator/responder: the words a learner uses.
+fn side(s: Side) -> &'static str {
+    match s {
+        Side::Originator => "client",
+        Side::Responder => "server",
+    }
+}
+
+/// Plain words for a handshake/teardown event, as shown in the Info column.
+pub fn event_text(e: &Event) -> String {
+    match e {
+        Event::Syn => "«handshake 1/3: SYN»".into(),
+        Event::SynAck => "«handshake 2/3: SYN-ACK»".into(),
+        Event::HandshakeAck { rtt_ns } => {
+            format!("«handshake 3/3: ACK, rtt {:.3} ms»", *rtt_ns as f64 / 1e6)
+        }
+        Event::SynRetransmit => "«SYN again»".into(),
+        Event::SimultaneousOpen => "«simultaneous open»".into(),
+        Event::Fin { side: s, second } => format!(
+            "«teardown: {} FIN from {}»",
+            if *second { "second" } else { "first" },
+            side(*s)
+        ),
+        Event::FinAck { of } => format!("«{}'s FIN acked»", side(*of)),
+        Event::CloseComplete => "«connection closed»".into(),
+        Event::Rst { side: s } => format!("«reset by {}»", side(*s)),
+        Event::Reject => "«connection refused»".into(),
+    }
+}
+
+/// The Info column: analysis markers, then a Wireshark-like summary, then events.
+pub fn info(
+    frame: &Frame<'_>,
+    p: &Packet,
+    a: &RowAnalysis,
+    rich: Option<&TcpAnnotation>,
+) -> String {
+    let mut s = String::new();
+    if let Some(r) = rich {
+        let specific =
+            r.tags.has(Flag::FastRetransmission) || r.tags.has(Flag::SpuriousRetransmission);
+        for t in r.tags.as_slice() {
+            if specific && t.flag == Flag::Retransmission {
+                continue;
+            }
+            s.push_str(&tag_marker(t.flag, t.info.frame, t.info.num));
+            s.push(' ');
+        }
+    }
+    match &p.transport {
+        Transport::Tcp(t) => {
+            let (seq, ack, win) = match a.tcp {
+                Some(x) => (x.seq, x.ack, x.window),
+                None => (t.seq, t.ack, u32::from(t.window)),
+            };
+            // SACK edges are shown relative like the ACK number (same sequence space).
+            let sack_base = t.ack.wrapping_sub(ack);
+            let _ = write!(
+                s,
+                "{} → {} [{}] Seq={seq}",
+                t.sport,
+                t.dport,
+                t.flags.names()
+            );
+            if t.flags.has(crate::decode::TcpFlags::ACK) {
+                let _ = write!(s, " Ack={ack}");
+            }
+            let _ = write!(s, " Win={win} Len={}", t.len);
+            for o in t.options.iter(frame.data) {
+                match o {
+                    TcpOption::Mss(v) => {
+                        let _ = write!(s, " MSS={v}");
+                    }
+                    TcpOption::WindowScale(v) => {
+                        let _ = write!(s, " WS={}", 1u32 << v.min(14));
+                    }
+                    TcpOption::SackPermitted => s.push_str(" SACK_PERM"),
+                    TcpOption::Timestamp { value, echo } => {
+                        let _ = write!(s, " TSval={value} TSecr={echo}");
+                    }
+                    TcpOption::Sack(b) => {
+                        for blk in b.chunks_exact(8) {
+                            let l = u32::from_be_bytes([blk[0], blk[1], blk[2], blk[3]]);
+                            let r = u32::from_be_bytes([blk[4], blk[5], blk[6], blk[7]]);
+                            let _ = write!(
+                                s,
+                                " SLE={} SRE={}",
+                                l.wrapping_sub(sack_base),
+                                r.wrapping_sub(sack_base)
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Transport::Udp(u) => {
+            let _ = write!(s, "{} → {} Len={}", u.sport, u.dport, u.len);
+        }
+        Transport::Icmp(i) => s.push_str(&icmp_summary(false, *i)),
+        Transport::Icmpv6(i) => s.push_str(&icmp_summary(true, *i)),
+        Transport::Fragment { protocol } => {
+            let _ = write!(s, "Fragmented IP protocol (proto {protocol})");
+        }
+        Transport::Other { protocol } => {
+            let _ = write!(s, "IP protocol {protocol}");
+        }
+        Transport::None => {}
+    }
+    if let Net::Arp(arp) = &p.net {
+        let ip = |o: Option<std::net::Ipv4Addr>| o.map_or("?".to_string(), |i| i.to_string());
+        match arp.operation {
+            1 => {
+                let _ = write!(
+                    s,
+                    "Who has {}? Tell {}",
+                    ip(arp.target_ip),
+                    ip(arp.sender_ip)
+                );
+            }
+            2 => {
+                let m = arp.sender_mac.map_or("?".to_string(), |m| {
+                    m.iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<Vec<_>>()
+                        .join(":")
+                });
+                let _ = write!(s, "{} is at {m}", ip(arp.sender_ip));
+            }
+            op => {
+                let _ = write!(s, "ARP operation {op}");
+            }
+        }
+    }
+    if let Some(r) = rich {
+        for e in r.events.as_slice() {
+            s.push(' ');
+            s.push_str(&event_text(e));
+        }
+    }
+    if let Some(m) = &p.malformed {
+        let _ = write!(s, " [Malformed: {m}]");
+    } else if p.truncated {
+        s.push_str(" [Packet size limited during capture]");
+    }
+    s
+}

@@ -1,0 +1,209 @@
+//! The connections table: the `synack flows` columns, sortable and filterable; selecting a
+//! row selects the connection (the packet list then shows only its packets).
+
+use egui::{Align, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use crate::analysis::{endpoint_string, Connection, Flag};
+
+use super::selection::{ConnRef, Selection};
+use super::store::StoreData;
+
+/// The columns, in order.
+pub const HEADERS: [&str; 13] = [
+    "Stream",
+    "Proto",
+    "Client",
+    "Server",
+    "State",
+    "History",
+    "Close",
+    "Pkts C>S",
+    "Pkts S>C",
+    "Bytes C>S",
+    "Bytes S>C",
+    "Duration s",
+    "Problems",
+];
+
+/// A connection's cells as text (the table, the filter and "copy as text" use the same).
+pub fn row_cells(c: &Connection) -> [String; 13] {
+    let problems: u64 = Flag::ALL
+        .iter()
+        .filter(|f| !matches!(f, Flag::WindowUpdate | Flag::KeepAlive | Flag::KeepAliveAck))
+        .map(|f| c.flag_count(*f))
+        .sum();
+    [
+        c.stream.to_string(),
+        c.proto.name().to_string(),
+        endpoint_string(c.originator),
+        endpoint_string(c.responder),
+        c.zeek_state().to_string(),
+        c.history(),
+        c.close_pattern().map_or("-", |p| p.name()).to_string(),
+        c.packets[0].to_string(),
+        c.packets[1].to_string(),
+        c.bytes[0].to_string(),
+        c.bytes[1].to_string(),
+        format!("{:.6}", c.duration_ns() as f64 / 1e9),
+        problems.to_string(),
+    ]
+}
+
+/// The whole table as tab-separated text (header line first).
+pub fn table_text(conns: &[&Connection]) -> String {
+    let mut s = HEADERS.join("\t");
+    s.push('\n');
+    for c in conns {
+        s.push_str(&row_cells(c).join("\t"));
+        s.push('\n');
+    }
+    s
+}
+
+/// Cache key of the derived rows: recomputed only when one of these changes.
+type CacheKey = (u64, String, Option<(usize, bool)>);
+
+/// State of the connections view.
+#[derive(Debug, Default)]
+pub struct ConnectionsView {
+    /// Substring filter over all cells.
+    pub search: String,
+    /// Sort column and ascending flag.
+    pub sort: Option<(usize, bool)>,
+    cache_key: Option<CacheKey>,
+    cache: Vec<(ConnRef, [String; 13])>,
+}
+
+impl ConnectionsView {
+    /// Recomputes the shown rows when the connections, the search or the order changed.
+    fn refresh(&mut self, data: &StoreData) {
+        let key = (data.conn_version, self.search.clone(), self.sort);
+        if self.cache_key.as_ref() == Some(&key) {
+            return;
+        }
+        self.cache = self
+            .rows(data)
+            .into_iter()
+            .map(|c| {
+                (
+                    ConnRef {
+                        proto: c.proto,
+                        stream: c.stream,
+                    },
+                    row_cells(c),
+                )
+            })
+            .collect();
+        self.cache_key = Some(key);
+    }
+
+    /// Connections that pass the search, in the chosen order.
+    pub fn rows<'a>(&self, data: &'a StoreData) -> Vec<&'a Connection> {
+        let needle = self.search.to_lowercase();
+        let mut rows: Vec<(&Connection, [String; 13])> = data
+            .connections
+            .iter()
+            .map(|c| (c, row_cells(c)))
+            .filter(|(_, cells)| {
+                needle.is_empty() || cells.iter().any(|t| t.to_lowercase().contains(&needle))
+            })
+            .collect();
+        if let Some((col, asc)) = self.sort {
+            rows.sort_by(|a, b| {
+                let (x, y) = (&a.1[col], &b.1[col]);
+                let ord = match (x.parse::<f64>(), y.parse::<f64>()) {
+                    (Ok(p), Ok(q)) => p.total_cmp(&q),
+                    _ => x.cmp(y),
+                };
+                if asc {
+                    ord
+                } else {
+                    ord.reverse()
+                }
+            });
+        }
+        rows.into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// Draws the table. Returns the connection clicked, if any.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &StoreData, sel: &Selection) -> Option<ConnRef> {
+        let mut copy = false;
+        ui.horizontal(|ui| {
+            ui.label("Search:");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    .id_salt("conn_search")
+                    .hint_text("address, port, state...")
+                    .desired_width(260.0),
+            );
+            if ui.button("Copy table as text").clicked() {
+                copy = true;
+            }
+            ui.label(format!("{} connections", data.connections.len()));
+        });
+        if copy {
+            ui.ctx().copy_text(table_text(&self.rows(data)));
+        }
+        self.refresh(data);
+        let rows = &self.cache;
+        let mut clicked = None;
+        let mut sort_clicked = None;
+        TableBuilder::new(ui)
+            .id_salt("connections")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .cell_layout(egui::Layout::left_to_right(Align::Center))
+            .columns(Column::auto().at_least(50.0), HEADERS.len() - 1)
+            .column(Column::remainder().at_least(60.0))
+            .header(20.0, |mut h| {
+                for (i, name) in HEADERS.iter().enumerate() {
+                    h.col(|ui| {
+                        let arrow = match self.sort {
+                            Some((c, true)) if c == i => " ^",
+                            Some((c, false)) if c == i => " v",
+                            _ => "",
+                        };
+                        if ui
+                            .add(
+                                egui::Button::new(RichText::new(format!("{name}{arrow}")).strong())
+                                    .frame(false),
+                            )
+                            .clicked()
+                        {
+                            sort_clicked = Some(i);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, rows.len(), |mut row| {
+                    let Some((this, cells)) = rows.get(row.index()) else {
+                        return;
+                    };
+                    let this = *this;
+                    row.set_selected(sel.connection == Some(this));
+                    for cell in cells {
+                        row.col(|ui| {
+                            ui.add(
+                                egui::Label::new(RichText::new(cell.as_str()).monospace())
+                                    .truncate()
+                                    .selectable(false),
+                            );
+                        });
+                    }
+                    if row.response().clicked() {
+                        clicked = Some(this);
+                    }
+                });
+            });
+        if let Some(i) = sort_clicked {
+            self.sort = match self.sort {
+                Some((c, asc)) if c == i => Some((i, !asc)),
+                _ => Some((i, true)),
+            };
+        }
+        clicked
+    }
+}

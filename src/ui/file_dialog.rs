@@ -1,0 +1,191 @@
+//! A small in-window file chooser (open and save), and the recent-files list.
+//!
+//! A native dialog (rfd) needs GTK or an XDG portal at build or run time; this one works
+//! everywhere the window does, including Xvfb and minimal desktops: a path field, a folder
+//! listing filtered to capture files, Up and Home.
+
+use std::path::{Path, PathBuf};
+
+/// Most recent files kept.
+const RECENT_MAX: usize = 10;
+
+/// What the dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogPurpose {
+    /// Open a capture.
+    Open,
+    /// Save packets; the scope says which.
+    Save(super::export::ExportScope),
+}
+
+/// The dialog's state while it is open.
+#[derive(Debug)]
+pub struct FileDialog {
+    /// Why it is open.
+    pub purpose: DialogPurpose,
+    /// Folder listed.
+    pub dir: PathBuf,
+    /// File name / path typed.
+    pub name: String,
+    entries: Option<Result<Vec<(String, bool)>, String>>,
+}
+
+impl FileDialog {
+    /// Opens the dialog in `dir`.
+    pub fn new(purpose: DialogPurpose, dir: PathBuf) -> FileDialog {
+        FileDialog {
+            purpose,
+            dir,
+            name: match purpose {
+                DialogPurpose::Open => String::new(),
+                DialogPurpose::Save(_) => "export.pcap".into(),
+            },
+            entries: None,
+        }
+    }
+
+    fn list(dir: &Path) -> Result<Vec<(String, bool)>, String> {
+        let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut v: Vec<(String, bool)> = rd
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let is_dir = e.file_type().ok()?.is_dir();
+                let capture = [".pcap", ".pcapng", ".cap", ".dmp"]
+                    .iter()
+                    .any(|x| name.to_lowercase().ends_with(x));
+                (!name.starts_with('.') && (is_dir || capture)).then_some((name, is_dir))
+            })
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(v)
+    }
+
+    /// Draws the dialog window. Returns `Some(Some(path))` when confirmed, `Some(None)` when
+    /// cancelled, `None` while still open.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Option<Option<PathBuf>> {
+        let mut result = None;
+        let title = match self.purpose {
+            DialogPurpose::Open => "Open capture file".to_string(),
+            DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
+        };
+        if self.entries.is_none() {
+            self.entries = Some(FileDialog::list(&self.dir));
+        }
+        egui::Window::new(title)
+            .collapsible(false)
+            .default_size([520.0, 420.0])
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    if ui.button("Up").clicked() {
+                        if let Some(p) = self.dir.parent() {
+                            self.dir = p.to_path_buf();
+                            self.entries = None;
+                        }
+                    }
+                    if ui.button("Home").clicked() {
+                        if let Some(h) = std::env::var_os("HOME") {
+                            self.dir = PathBuf::from(h);
+                            self.entries = None;
+                        }
+                    }
+                    ui.monospace(self.dir.display().to_string());
+                });
+                ui.separator();
+                egui::ScrollArea::vertical()
+                    .max_height(280.0)
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| match &self.entries {
+                        Some(Ok(list)) => {
+                            let mut enter: Option<PathBuf> = None;
+                            for (name, is_dir) in list {
+                                let label = if *is_dir {
+                                    format!("[dir] {name}")
+                                } else {
+                                    format!("      {name}")
+                                };
+                                let r = ui.selectable_label(self.name == *name, label);
+                                if r.clicked() {
+                                    if *is_dir {
+                                        enter = Some(self.dir.join(name));
+                                    } else {
+                                        self.name = name.clone();
+                                    }
+                                }
+                                if r.double_clicked() && !*is_dir {
+                                    result = Some(Some(self.dir.join(name)));
+                                }
+                            }
+                            if let Some(d) = enter {
+                                self.dir = d;
+                                self.entries = None;
+                            }
+                        }
+                        Some(Err(e)) => {
+                            ui.colored_label(egui::Color32::RED, e);
+                        }
+                        None => {}
+                    });
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label("File:");
+                    let r = ui.add(
+                        egui::TextEdit::singleline(&mut self.name)
+                            .id_salt("file_dialog_name")
+                            .desired_width(320.0),
+                    );
+                    let ok_label = match self.purpose {
+                        DialogPurpose::Open => "Open",
+                        DialogPurpose::Save(_) => "Save",
+                    };
+                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {
+                        let p = PathBuf::from(self.name.trim());
+                        result = Some(Some(if p.is_absolute() { p } else { self.dir.join(p) }));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        result = Some(None);
+                    }
+                });
+            });
+        result
+    }
+}
+
+/// Where the recent-files list is kept: `$XDG_CONFIG_HOME/synack/recent` or
+/// `~/.config/synack/recent`.
+fn recent_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("synack").join("recent"))
+}
+
+/// The recent files, newest first (missing or unreadable list: empty).
+pub fn load_recent() -> Vec<PathBuf> {
+    recent_path()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Puts `path` first in `recent` and saves the list (best effort: a read-only home must not
+/// stop anyone from opening files).
+pub fn remember(recent: &mut Vec<PathBuf>, path: &Path) {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    recent.retain(|p| p != &abs);
+    recent.insert(0, abs);
+    recent.truncate(RECENT_MAX);
+    if let Some(p) = recent_path() {
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let text: Vec<String> = recent.iter().map(|p| p.display().to_string()).collect();
+        let _ = std::fs::write(p, text.join("\n") + "\n");
+    }
+}

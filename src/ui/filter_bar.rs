@@ -1,0 +1,235 @@
+//! The display filter bar and the list of rows it lets through.
+//!
+//! A filter is applied incrementally: each UI frame scans newly stored frames for at most a
+//! few milliseconds, so a million-packet capture never freezes the window and live capture
+//! keeps filtering as frames arrive. An empty filter needs no scan at all.
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use crate::filter::{AnalysisFields, Filter, FilterInput};
+
+use super::store::{RowFields, StoreData};
+
+/// Time spent filtering per UI frame, at most.
+const SCAN_BUDGET: Duration = Duration::from_millis(6);
+
+/// A parse error to draw under the bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineError {
+    /// What is wrong.
+    pub message: String,
+    /// Byte span in the text.
+    pub span: Range<usize>,
+}
+
+/// The filter being typed, the filter applied and the rows it matched so far.
+#[derive(Debug)]
+pub struct FilterState {
+    /// Text in the bar.
+    pub text: String,
+    /// Error of the text in the bar, shown inline.
+    pub error: Option<InlineError>,
+    applied: Option<Filter>,
+    /// Store indices of matching rows (unused while no filter is applied).
+    matches: Vec<u32>,
+    scanned: usize,
+    /// Bumped whenever the applied filter changes, so views can reset scroll positions.
+    pub generation: u64,
+}
+
+impl Default for FilterState {
+    fn default() -> Self {
+        FilterState {
+            text: String::new(),
+            error: None,
+            applied: None,
+            matches: Vec::new(),
+            scanned: 0,
+            generation: 0,
+        }
+    }
+}
+
+impl FilterState {
+    /// Parses the text in the bar; applies it when valid, keeps the previous filter and shows
+    /// the error when not. Returns true when applied.
+    pub fn apply_text(&mut self) -> bool {
+        match Filter::parse(&self.text) {
+            Ok(f) => {
+                self.error = None;
+                self.applied = (!f.is_empty()).then_some(f);
+                self.matches.clear();
+                self.scanned = 0;
+                self.generation += 1;
+                true
+            }
+            Err(e) => {
+                self.error = Some(InlineError {
+                    message: e.message.clone(),
+                    span: e.span.clone(),
+                });
+                false
+            }
+        }
+    }
+
+    /// Sets the text and applies it (used by the connection table and tests).
+    pub fn set(&mut self, text: &str) -> bool {
+        self.text = text.to_string();
+        self.apply_text()
+    }
+
+    /// The applied filter's text, if any.
+    pub fn applied_text(&self) -> Option<&str> {
+        self.applied.as_ref().map(Filter::text)
+    }
+
+    /// Forgets scan results (the store was replaced).
+    pub fn reset_scan(&mut self) {
+        self.matches.clear();
+        self.scanned = 0;
+        self.generation += 1;
+    }
+
+    /// Scans frames stored since the last call, within the time budget. Returns true when
+    /// the scan is complete (nothing more to do until new frames arrive).
+    pub fn advance(&mut self, data: &StoreData) -> bool {
+        let Some(filter) = &self.applied else {
+            self.scanned = data.len();
+            return true;
+        };
+        let start = Instant::now();
+        while self.scanned < data.len() {
+            let i = self.scanned;
+            if let Some((frame, packet)) = data.packet(i) {
+                let fields = RowFields {
+                    row: data.analysis(i),
+                    rich: data.rich(i),
+                };
+                let input = FilterInput {
+                    frame: &frame,
+                    packet: &packet,
+                    analysis: Some(&fields as &dyn AnalysisFields),
+                };
+                if filter.matches(&input) {
+                    self.matches.push(i as u32);
+                }
+            }
+            self.scanned += 1;
+            if self.scanned % 1024 == 0 && start.elapsed() >= SCAN_BUDGET {
+                break;
+            }
+        }
+        self.scanned >= data.len()
+    }
+
+    /// Fraction of stored frames scanned (1 when no filter).
+    pub fn scan_fraction(&self, data: &StoreData) -> f32 {
+        if self.applied.is_none() || data.is_empty() {
+            1.0
+        } else {
+            self.scanned as f32 / data.len() as f32
+        }
+    }
+
+    /// Number of rows shown.
+    pub fn visible_len(&self, data: &StoreData) -> usize {
+        if self.applied.is_some() {
+            self.matches.len()
+        } else {
+            data.len()
+        }
+    }
+
+    /// Store index of the `row`-th shown row.
+    pub fn visible(&self, row: usize) -> Option<usize> {
+        if self.applied.is_some() {
+            self.matches.get(row).map(|&i| i as usize)
+        } else {
+            Some(row)
+        }
+    }
+
+    /// Row position of a store index among the shown rows.
+    pub fn row_of(&self, index: usize) -> Option<usize> {
+        if self.applied.is_some() {
+            self.matches.binary_search(&(index as u32)).ok()
+        } else {
+            Some(index)
+        }
+    }
+
+    /// Store indices of all shown rows (for exports), without copying when unfiltered.
+    pub fn visible_indices<'a>(&'a self, data: &StoreData) -> Box<dyn Iterator<Item = usize> + 'a> {
+        if self.applied.is_some() {
+            Box::new(self.matches.iter().map(|&i| i as usize))
+        } else {
+            Box::new(0..data.len())
+        }
+    }
+
+    /// Draws the bar: text field (red when invalid), Apply and Clear buttons, and the error
+    /// under it with a caret at its position.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.label("Display filter:");
+            let bg = match (&self.error, self.applied.is_some()) {
+                (Some(_), _) => Some(egui::Color32::from_rgb(255, 200, 200)),
+                (None, true) => Some(egui::Color32::from_rgb(200, 255, 200)),
+                (None, false) => None,
+            };
+            let mut edit = egui::TextEdit::singleline(&mut self.text)
+                .id_salt("display_filter")
+                .hint_text("e.g. tcp.port == 80 && tcp.flags.syn == 1")
+                .font(egui::TextStyle::Monospace)
+                .desired_width(ui.available_width() - 130.0);
+            if let Some(bg) = bg {
+                edit = edit.background_color(bg).text_color(egui::Color32::BLACK);
+            }
+            let resp = ui.add(edit);
+            if resp.changed() {
+                // Validate as you type (like Wireshark's green/red bar), apply on Enter.
+                self.error = Filter::parse(&self.text).err().map(|e| InlineError {
+                    message: e.message,
+                    span: e.span,
+                });
+            }
+            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Apply").clicked() || enter {
+                self.apply_text();
+            }
+            if ui.button("Clear").clicked() {
+                self.set("");
+            }
+        });
+        if let Some(err) = &self.error {
+            let start = err.span.start.min(self.text.len());
+            let width = err.span.len().max(1);
+            let caret = format!(
+                "{}{}",
+                " ".repeat(self.text.get(..start).map_or(start, |s| s.chars().count())),
+                "^".repeat(width)
+            );
+            ui.horizontal(|ui| {
+                ui.add_space(ui.spacing().item_spacing.x);
+                ui.vertical(|ui| {
+                    ui.label(
+                        egui::RichText::new(&self.text)
+                            .monospace()
+                            .color(ui.visuals().weak_text_color()),
+                    );
+                    ui.label(
+                        egui::RichText::new(caret)
+                            .monospace()
+                            .color(egui::Color32::RED),
+                    );
+                    ui.label(
+                        egui::RichText::new(format!("Filter error: {}", err.message))
+                            .color(egui::Color32::RED),
+                    );
+                });
+            });
+        }
+    }
+}

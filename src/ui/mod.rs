@@ -1,0 +1,123 @@
+//! The desktop view (egui/eframe): packet list, display filter, details and bytes,
+//! connections, live capture, exports.
+//!
+//! Layout follows rerun: [`store`] holds what ingestion ([`ingest`], on its own thread) has
+//! read; each view module draws from the store every frame and keeps only its own state;
+//! views share the [`selection::Selection`]. Nothing per frame scales with the capture: the
+//! packet list decodes only the rows on screen, the filter scans new frames under a time
+//! budget, and the connection rows are cached until the engine publishes new records.
+
+pub mod app;
+pub mod bench;
+pub mod colors;
+pub mod columns;
+pub mod connections;
+pub mod details;
+pub mod export;
+pub mod file_dialog;
+pub mod filter_bar;
+pub mod ingest;
+pub mod live_panel;
+pub mod packet_list;
+pub mod selection;
+pub mod store;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+pub use app::{StartSource, SynackApp, Tab, ViewOptions};
+
+/// Arguments of `synack view`.
+#[derive(Debug, Args)]
+pub struct ViewArgs {
+    /// Capture file to open (pcap or pcapng). Without it (and without --live) the built-in
+    /// demo opens. Example: `synack view captures/demo.pcap`.
+    pub file: Option<PathBuf>,
+    /// Capture live on this interface instead (see `synack ifaces`).
+    /// Example: `synack view --live lo -f 'tcp port 8080'`.
+    #[arg(long, value_name = "IFACE", conflicts_with = "file")]
+    pub live: Option<String>,
+    /// BPF capture filter for --live, e.g. `-f 'tcp port 443'`.
+    #[arg(short = 'f', long = "bpf", value_name = "BPF", requires = "live")]
+    pub bpf: Option<String>,
+    /// Display filter to apply at start (Wireshark's `-Y`), e.g. `-Y 'tcp.analysis.flags'`.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
+    /// Select this frame number once it is loaded (Wireshark's `-g`), e.g. `-g 42`.
+    #[arg(short = 'g', long = "goto", value_name = "FRAME")]
+    pub goto: Option<u64>,
+    /// Benchmark: after loading, scroll through the packet list for N frames, print the
+    /// load time and frame times (p50/p99) to stderr, and quit.
+    #[arg(long, value_name = "N")]
+    pub bench_frames: Option<u32>,
+}
+
+/// True when a graphical display is reachable (X11 or Wayland). eframe would otherwise fail
+/// deep inside winit with a message that does not say what to do.
+fn have_display() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Runs `synack view` (and `synack` with no arguments).
+pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
+    let source = match (&args.file, &args.live) {
+        (Some(f), _) => StartSource::File(f.clone()),
+        (None, Some(i)) => StartSource::Live {
+            interface: i.clone(),
+            bpf: args.bpf.clone().unwrap_or_default(),
+        },
+        (None, None) => StartSource::Demo,
+    };
+    if let StartSource::File(f) = &source {
+        // Fail before opening a window when the file cannot be read at all.
+        std::fs::metadata(f).map_err(|e| anyhow::anyhow!("{}: cannot open: {e}", f.display()))?;
+    }
+    if !have_display() {
+        anyhow::bail!(
+            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
+             The desktop view needs one; for text output use `synack read FILE` \
+             (or run the window under `xvfb-run synack view FILE`)."
+        );
+    }
+    let options = ViewOptions {
+        source,
+        bench_frames: args.bench_frames,
+        display_filter: args.display_filter.clone(),
+        goto: args.goto,
+    };
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("synack")
+            .with_inner_size([1400.0, 860.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "synack",
+        native,
+        Box::new(move |cc| Ok(Box::new(SynackApp::new(&cc.egui_ctx, options)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `synack` with no arguments: the window on the built-in demo.
+pub fn run_demo() -> anyhow::Result<ExitCode> {
+    run(&ViewArgs {
+        file: None,
+        live: None,
+        bpf: None,
+        display_filter: None,
+        goto: None,
+        bench_frames: None,
+    })
+}

@@ -1,0 +1,201 @@
+//! The desktop view driven headless with egui_kittest: the real `SynackApp`, the real
+//! ingestion of the built-in demo, clicks and typing through the accessibility tree.
+//!
+//! Expected counts come from tshark 4.0 on `tests/captures/pcpp-three_http_streams.pcap`
+//! (`tshark -r FILE -Y FILTER | wc -l`), not from synack. That file is opened through the
+//! same threaded loader as `synack view FILE`; the embedded demo (which the generator may
+//! replace) is checked against the capture reader's own frame count.
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
+
+fn harness(source: StartSource) -> Harness<'static, SynackApp> {
+    let ctx = egui::Context::default();
+    let app = SynackApp::new(&ctx, ViewOptions::new(source));
+    let mut h = Harness::builder()
+        // Tall enough that the whole details tree of a SYN is on screen (clicks land on
+        // what is visible, like a user's).
+        .with_size(egui::vec2(1400.0, 2000.0))
+        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
+    // File loading runs on its own thread: step until it is done (bounded).
+    for _ in 0..500 {
+        h.run_steps(1);
+        if h.state().loaded() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.state().loaded(), "the capture did not finish loading");
+    h.run_steps(3);
+    h
+}
+
+/// Three HTTP connections (the demo of the foundation issue).
+fn demo_harness() -> Harness<'static, SynackApp> {
+    harness(StartSource::File(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/captures/pcpp-three_http_streams.pcap"
+        )
+        .into(),
+    ))
+}
+
+/// Frames in that capture (tshark: 28).
+const DEMO_FRAMES: usize = 28;
+
+#[test]
+fn embedded_demo_opens_with_every_packet_listed() {
+    use synack::capture::{FileReader, FrameSource};
+    let mut reader =
+        FileReader::from_reader("demo", std::io::Cursor::new(synack::ui::app::DEMO_CAPTURE))
+            .expect("demo readable");
+    let mut frames = 0;
+    while let Ok(Some(_)) = reader.next_frame() {
+        frames += 1;
+    }
+    assert!(frames > 0);
+    let h = harness(StartSource::Demo);
+    h.get_by_label(&format!("Packets: {frames}"));
+    h.get_by_label("No.");
+    h.get_by_label("Info");
+    assert!(!h
+        .get_all_by_label_contains("[SYN]")
+        .collect::<Vec<_>>()
+        .is_empty());
+}
+
+#[test]
+fn capture_opens_with_tags_and_markers() {
+    let h = demo_harness();
+    h.get_by_label(&format!("Packets: {DEMO_FRAMES}"));
+    // Frame 1 is the first SYN of stream 0 (client port 54615), with its handshake marker.
+    h.get_by_label_contains("54615 → 80 [SYN] Seq=0 Win=5840 Len=0 MSS=1460 SACK_PERM");
+    // One handshake marker per connection (three).
+    assert_eq!(
+        h.get_all_by_label_contains("«handshake 1/3: SYN»").count(),
+        3
+    );
+}
+
+#[test]
+fn selecting_a_packet_shows_its_details_tree_and_bytes() {
+    let mut h = demo_harness();
+    h.get_by_label_contains("54615 → 80 [SYN]").click();
+    h.run_steps(3);
+    assert_eq!(h.state().selection.packet, Some(0));
+    h.get_by_label_contains("Frame 1: 74 bytes on wire");
+    h.get_by_label_contains("Ethernet II, Src:");
+    h.get_by_label_contains("Internet Protocol Version 4, Src: 172.16.133.132, Dst: 98.139.161.29");
+    h.get_by_label_contains("Transmission Control Protocol, Src Port: 54615, Dst Port: 80");
+    h.get_by_label("Maximum segment size: 1460 bytes");
+    h.get_by_label("Window scale: 10 (multiply by 1024)");
+    h.get_by_label_contains("Analysis (synack)");
+    h.get_by_label("State after this packet: client SYN_SENT · server LISTEN");
+
+    // Selecting a field highlights its bytes: the MSS option is kind 2, length 4, 1460.
+    h.get_by_label("Maximum segment size: 1460 bytes").click();
+    h.run_steps(2);
+    let range = h
+        .state()
+        .selection
+        .field
+        .clone()
+        .expect("a field is selected");
+    let bytes = h.state().details.bytes[range].to_vec();
+    assert_eq!(bytes, vec![0x02, 0x04, 0x05, 0xb4]);
+
+    // And back: the byte offset inside the MSS option maps to the MSS field.
+    let nodes = h.state().details.nodes.clone();
+    let tcp_opts_start = 14 + 20 + 20;
+    assert_eq!(
+        synack::ui::details::field_at(&nodes, tcp_opts_start + 2),
+        Some(tcp_opts_start..tcp_opts_start + 4)
+    );
+}
+
+#[test]
+fn keyboard_moves_the_selection() {
+    let mut h = demo_harness();
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    assert_eq!(h.state().selection.packet, Some(1));
+    h.key_press(egui::Key::End);
+    h.run_steps(2);
+    assert_eq!(h.state().selection.packet, Some(DEMO_FRAMES - 1));
+}
+
+fn type_filter(h: &mut Harness<'static, SynackApp>, text: &str) {
+    h.get_by_role(egui::accesskit::Role::TextInput).focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(text);
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(4);
+}
+
+#[test]
+fn display_filter_valid_then_invalid() {
+    let mut h = demo_harness();
+    type_filter(&mut h, "tcp.flags.syn == 1");
+    assert_eq!(h.state().filter.applied_text(), Some("tcp.flags.syn == 1"));
+    // tshark: 6 frames.
+    h.get_by_label("Displayed: 6 (21.4%)");
+
+    type_filter(&mut h, "tcp.port == ");
+    // The error is shown inline, the previous filter stays applied.
+    h.get_by_label_contains("Filter error:");
+    assert!(h.state().filter.error.is_some());
+    h.get_by_label("Displayed: 6 (21.4%)");
+
+    type_filter(&mut h, "tcp.port == 54615 and !tcp.flags.syn == 1");
+    // tshark: tcp.port == 54615 → 9 frames, two of them SYNs.
+    h.get_by_label("Displayed: 7 (25.0%)");
+    assert!(h.query_by_label_contains("Filter error:").is_none());
+}
+
+#[test]
+fn selecting_a_connection_filters_the_packet_list() {
+    let mut h = demo_harness();
+    h.state_mut().tab = Tab::Connections;
+    h.run_steps(3);
+    h.get_by_label("98.138.19.88:80").click();
+    h.run_steps(4);
+    let app = h.state();
+    assert_eq!(app.tab, Tab::Packets);
+    assert_eq!(app.filter.applied_text(), Some("tcp.stream == 1"));
+    assert_eq!(
+        app.selection.connection.map(|c| c.stream),
+        Some(1),
+        "the selection names the connection"
+    );
+    // tshark -Y 'tcp.stream == 1': 10 frames; stream 0's SYN is gone from the list.
+    h.get_by_label("Displayed: 10 (35.7%)");
+    assert!(h.query_by_label_contains("54615 → 80 [SYN]").is_none());
+    h.get_by_label_contains("44305 → 80 [SYN]");
+}
+
+#[test]
+fn info_column_matches_tshark_on_dup_acks() {
+    let mut h = harness(StartSource::File(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/captures/sanders-tcp_dupack.pcapng"
+        )
+        .into(),
+    ));
+    // tshark 4.0's Info column of frame 5, word for word.
+    h.get_by_label_contains(
+        "[TCP Dup ACK 1#2] 38760 → 80 [ACK] Seq=1 Ack=1 Win=382 Len=0 TSval=22247173 TSecr=1332354 SLE=5473 SRE=13681",
+    );
+    h.get_by_label_contains("[TCP Fast Retransmission] 80 → 38760 [ACK] Seq=1 Ack=1");
+    type_filter(&mut h, "tcp.analysis.duplicate_ack");
+    // tshark -Y tcp.analysis.duplicate_ack: frames 3, 5, 7.
+    h.get_by_label("Displayed: 3 (33.3%)");
+}
