@@ -44,9 +44,9 @@ shot() {
 CAP=tests/captures
 # 1. `synack view -g 1`: the demo, first SYN selected: list, details tree, bytes.
 shot 01-demo-selected 4 "" -- view -g 1
-# 2. A field clicked in the tree highlights its bytes (coordinates of the MSS option line
-#    with the default layout and the TCP and Options nodes open).
-shot 02-field-highlight 4 "mousemove 60 640 click 1" -- view -g 1
+# 2. A field clicked in the tree highlights its bytes (coordinates of the TCP Flags line
+#    with the default layout: 1440x900 screen, TCP node open).
+shot 02-field-highlight 4 "mousemove 93 782 click 1" -- view -g 1
 # 3. Duplicate ACKs and a fast retransmission: analysis tags and colours, Analysis section.
 shot 03-dupack-tags 4 "" -- view "$CAP/sanders-tcp_dupack.pcapng" -g 5
 # 4. An invalid display filter: inline error with a caret.
@@ -56,9 +56,9 @@ shot 05-filter-valid 4 "" -- view "$CAP/sanders-tcp_retransmissions.pcapng" -Y '
 # 6. The connections tab (click on "Connections" in the menu bar).
 shot 06-connections 4 "mousemove 265 12 click 1" -- view "$CAP/zeek-pipelining-example.pcap"
 # 7. The colouring legend (View menu > legend).
-shot 07-legend 4 "mousemove 92 12 click 1;mousemove 150 120 click 1" -- view "$CAP/sanders-tcp_refuseconnection.pcapng"
+shot 07-legend 4 "mousemove 91 12 click 1;mousemove 165 158 click 1;mousemove 700 700" -- view "$CAP/sanders-tcp_refuseconnection.pcapng"
 # 8. The live capture panel.
-shot 08-live-panel 4 "mousemove 370 12 click 1" -- view
+shot 08-live-panel 4 "mousemove 307 12 click 1" -- view
 # 9. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then
     shot 09-flood-loading 1.5 "" -- view "$FLOOD"

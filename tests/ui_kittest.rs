@@ -199,3 +199,24 @@ fn info_column_matches_tshark_on_dup_acks() {
     // tshark -Y tcp.analysis.duplicate_ack: frames 3, 5, 7.
     h.get_by_label("Displayed: 3 (33.3%)");
 }
+
+#[test]
+fn without_a_display_view_exits_with_a_clear_message() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .arg("view")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run synack");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no graphical display"), "stderr: {err}");
+    assert!(err.contains("synack read"), "suggests the text view: {err}");
+    // A missing file is reported before any window is attempted.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["view", "/nonexistent/x.pcap"])
+        .output()
+        .expect("run synack");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/x.pcap: cannot open"));
+}

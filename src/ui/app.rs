@@ -402,6 +402,7 @@ impl SynackApp {
                 egui::Panel::right("hex_panel")
                     .resizable(true)
                     .default_size(560.0)
+                    .min_size(420.0)
                     .show(ui, |ui| {
                         ui.strong("Bytes");
                         self.details.hex_ui(ui, &mut field);

@@ -714,7 +714,16 @@ fn node_ui(
     // Keyed by the line's title (before its values), so open/closed survives packet changes.
     let title = n.text.split([',', ':']).next().unwrap_or_default();
     let id = ui.make_persistent_id(("details_node", depth, key, title));
-    egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, depth <= 1)
+    // Like Wireshark, the lower layers start closed and TCP/UDP/ICMP open; synack also opens
+    // its Analysis section and the TCP options, which are what a learner looks for.
+    let open = if depth == 0 {
+        !["Frame", "Ethernet", "802.1Q", "Internet Protocol", "Link"]
+            .iter()
+            .any(|p| n.text.starts_with(p))
+    } else {
+        n.text.starts_with("Options") || n.text.starts_with("Connection")
+    };
+    egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, open)
         .show_header(ui, |ui| {
             if ui.selectable_label(selected, &n.text).clicked() {
                 *field = n.range.clone();

@@ -24,7 +24,7 @@ pub struct InlineError {
 }
 
 /// The filter being typed, the filter applied and the rows it matched so far.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct FilterState {
     /// Text in the bar.
     pub text: String,
@@ -36,19 +36,6 @@ pub struct FilterState {
     scanned: usize,
     /// Bumped whenever the applied filter changes, so views can reset scroll positions.
     pub generation: u64,
-}
-
-impl Default for FilterState {
-    fn default() -> Self {
-        FilterState {
-            text: String::new(),
-            error: None,
-            applied: None,
-            matches: Vec::new(),
-            scanned: 0,
-            generation: 0,
-        }
-    }
 }
 
 impl FilterState {

@@ -141,7 +141,12 @@ pub fn load_file(
         progress: store.progress.clone(),
     };
     let reader = FileReader::from_reader(path.to_path_buf(), counting)?;
-    store.write().source = Some(SourceInfo::File(path.to_path_buf()));
+    {
+        let mut data = store.write();
+        data.source = Some(SourceInfo::File(path.to_path_buf()));
+        // The arena ends up about as big as the file: reserve once instead of doubling.
+        data.reserve_bytes(total);
+    }
     let store = store.clone();
     std::thread::Builder::new()
         .name("synack-load".into())

@@ -22,6 +22,9 @@ pub mod packet_list;
 pub mod selection;
 pub mod store;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -184,6 +184,13 @@ impl StoreData {
         self.bytes.len()
     }
 
+    /// Reserves arena space for about `bytes` of captured data (a file's size).
+    pub fn reserve_bytes(&mut self, bytes: u64) {
+        if let Ok(b) = usize::try_from(bytes) {
+            self.bytes.reserve(b);
+        }
+    }
+
     /// Appends one frame with its annotation.
     pub fn push(&mut self, frame: &Frame<'_>, ann: &Annotation) {
         let start = self.bytes.len() as u64;
