@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 use std::net::IpAddr;
 
-use super::format::{frame_json, frame_line, FrameView};
+use super::format::{frame_json_analyzed, frame_line_analyzed, FrameView};
+use crate::analysis::{Config, Engine};
 use crate::capture::{Frame, Timestamp};
 use crate::decode::{decode, Packet, Transport};
 
@@ -63,6 +64,7 @@ pub struct FramePrinter<W: Write> {
     print: bool,
     t0: Option<Timestamp>,
     connections: ConnectionCounter,
+    engine: Engine,
     frames: u64,
 }
 
@@ -75,6 +77,7 @@ impl<W: Write> FramePrinter<W> {
             print,
             t0: None,
             connections: ConnectionCounter::default(),
+            engine: Engine::new(Config::default()),
             frames: 0,
         }
     }
@@ -87,6 +90,8 @@ impl<W: Write> FramePrinter<W> {
             self.t0 = frame.ts;
         }
         self.connections.see(&packet);
+        // The same engine as `synack read`, so live lines carry the same analysis.
+        let ann = self.engine.process(frame, &packet);
         if !self.print {
             return Ok(());
         }
@@ -95,10 +100,18 @@ impl<W: Write> FramePrinter<W> {
             packet: &packet,
         };
         if self.json {
-            serde_json::to_writer(&mut self.out, &frame_json(&view)).map_err(io::Error::from)?;
+            serde_json::to_writer(
+                &mut self.out,
+                &frame_json_analyzed(&view, Some(&ann), false),
+            )
+            .map_err(io::Error::from)?;
             self.out.write_all(b"\n")
         } else {
-            writeln!(self.out, "{}", frame_line(&view, self.t0))
+            writeln!(
+                self.out,
+                "{}",
+                frame_line_analyzed(&view, Some(&ann), self.t0, false)
+            )
         }
     }
 

@@ -104,7 +104,7 @@ impl FilterState {
                 }
             }
             self.scanned += 1;
-            if self.scanned % 1024 == 0 && start.elapsed() >= SCAN_BUDGET {
+            if self.scanned.is_multiple_of(1024) && start.elapsed() >= SCAN_BUDGET {
                 break;
             }
         }
