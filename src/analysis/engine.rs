@@ -346,7 +346,7 @@ impl Engine {
                 if syn && !ackf {
                     tc.mru_syn = ts;
                 } else if ackf && !syn && tc.mru_syn != 0 && tc.first_rtt == 0 {
-                    tc.first_rtt = ts - tc.mru_syn;
+                    tc.first_rtt = ts.saturating_sub(tc.mru_syn);
                 }
 
                 let side = Side::sender(dir);

@@ -409,7 +409,7 @@ impl Lifecycle {
                         self.handshake_frame = Some(frame);
                         let t0 = self.syn_time[s.index()];
                         let rtt = if self.isn[s.index()].is_some() {
-                            p.ts - t0
+                            p.ts.saturating_sub(t0)
                         } else {
                             0
                         };

@@ -49,7 +49,7 @@ impl Sim {
         len: usize,
         opts: &[TcpOptionElement],
     ) -> Annotation {
-        self.ts += dt_us * 1000;
+        self.ts = self.ts.saturating_add(dt_us.saturating_mul(1000));
         self.frame += 1;
         let (src, dst, sp, dp) = if from_client {
             (CLIENT, SERVER, self.cport, 80)
@@ -643,4 +643,63 @@ fn non_ip_and_fragments_get_no_flow() {
     let f = OwnedFrame::packet(1, Timestamp(0), LinkType::Ethernet, vec![0xff; 20]);
     let frame = f.as_frame();
     assert_eq!(e.process(&frame, &decode(&frame)), Annotation::default());
+}
+
+// ---- hostile input ----
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn segment() -> impl Strategy<Value = (bool, u8, u32, u32, u16, usize, i64)> {
+        (
+            any::<bool>(),
+            any::<u8>(),
+            prop_oneof![any::<u32>(), 0u32..4000, (u32::MAX - 3000)..=u32::MAX],
+            prop_oneof![any::<u32>(), 0u32..4000],
+            prop_oneof![Just(0u16), any::<u16>()],
+            0usize..40,
+            prop_oneof![
+                Just(0i64),
+                0i64..50_000,
+                Just(-1_000_000i64),
+                Just(i64::MAX / 2)
+            ],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Random segments (any flags, seqs, windows, times going backwards or jumping) never
+        /// panic, and the caps hold.
+        #[test]
+        fn random_segments_never_panic_and_stay_bounded(
+            segs in proptest::collection::vec(segment(), 1..200),
+        ) {
+            let mut s = Sim::with(Config { max_connections: 3, max_unacked_per_direction: 8 });
+            for (from_client, bits, seq, ack, win, len, dt) in segs {
+                let mut flags = String::new();
+                for (b, c) in [(1u8, 'S'), (2, 'A'), (4, 'F'), (8, 'R'), (16, 'P')] {
+                    if bits & b != 0 {
+                        flags.push(c);
+                    }
+                }
+                s.cport = 40000 + u16::from(bits >> 6);
+                let a = s.tx_opts(dt, from_client, &flags, seq, ack, win, len, &[]);
+                let t = a.tcp.expect("every TCP segment is annotated");
+                prop_assert!(t.tags.as_slice().len() <= MAX_TAGS);
+                for tag in t.tags.as_slice() {
+                    prop_assert!(!tag.reason().is_empty());
+                }
+            }
+            prop_assert!(s.engine.connections().len() <= 3);
+            for c in s.engine.connections() {
+                let tc = c.tcp.as_ref().unwrap();
+                prop_assert!(tc.seq[0].segments.len() <= 8 && tc.seq[1].segments.len() <= 8);
+                prop_assert!(c.transitions().len() <= MAX_TRANSITIONS);
+                prop_assert!(c.history().len() <= MAX_HISTORY);
+                let _ = (c.zeek_state(), c.close_pattern());
+            }
+        }
+    }
 }
