@@ -196,6 +196,9 @@ pub(crate) fn analyze(
             let info = TagInfo {
                 seq: fwd.rel(seq),
                 num: seglen,
+                // Remember whether the peer's window was closed: then this is how Linux
+                // probes a zero window.
+                end: u32::from(rev.window == 0),
                 ..Default::default()
             };
             add(tags, &mut set, Flag::KeepAlive, info);
