@@ -249,19 +249,23 @@ impl Engine {
                 let (key, _) = ConnKey::new(FlowProto::Tcp, packet.vlan, src, dst);
                 let pure_syn = t.flags.0 & (TcpFlags::SYN | TcpFlags::ACK) == TcpFlags::SYN;
                 let mut reused_from = None;
-                if let Some(c) = self.live.get(&key) {
-                    let tc = c.tcp.as_ref().expect("tcp connection");
-                    let fwd = &tc.seq[c.direction_of(src).index()];
-                    if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
-                        reused_from = Some(c.stream);
+                let known = match self.live.get(&key) {
+                    Some(c) => {
+                        let tc = c.tcp.as_ref().expect("tcp connection");
+                        let fwd = &tc.seq[c.direction_of(src).index()];
+                        if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
+                            reused_from = Some(c.stream);
+                        }
+                        reused_from.is_none()
                     }
-                }
+                    None => false,
+                };
                 if reused_from.is_some() {
                     if let Some(old) = self.live.remove(&key) {
                         self.retired.push(old);
                     }
                 }
-                if !self.live.contains_key(&key) {
+                if !known {
                     self.make_room();
                     let stream = self.new_stream(FlowProto::Tcp);
                     // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
