@@ -119,6 +119,8 @@ pub struct EngineStats {
 pub struct Engine {
     config: Config,
     live: HashMap<ConnKey, Connection>,
+    /// Stream number → key of the live connection, for lookups by stream.
+    by_stream: HashMap<(FlowProto, u32), ConnKey>,
     /// Connections replaced by a new one on the same ports (port reuse).
     retired: Vec<Connection>,
     next_stream: [u32; 2],
@@ -161,6 +163,17 @@ impl Engine {
         v
     }
 
+    /// The connection with this stream number, if still held (evicted ones are gone).
+    pub fn connection(&self, proto: FlowProto, stream: u32) -> Option<&Connection> {
+        match self.by_stream.get(&(proto, stream)) {
+            Some(key) => self.live.get(key),
+            None => self
+                .retired
+                .iter()
+                .find(|c| c.proto == proto && c.stream == stream),
+        }
+    }
+
     fn held(&self) -> usize {
         self.live.len() + self.retired.len()
     }
@@ -183,9 +196,11 @@ impl Engine {
         last.select_nth_unstable(idx);
         let threshold = last[idx];
         let mut removed = 0usize;
+        let by_stream = &mut self.by_stream;
         self.live.retain(|_, c| {
             if removed < n && c.last_frame <= threshold {
                 removed += 1;
+                by_stream.remove(&(c.proto, c.stream));
                 false
             } else {
                 true
@@ -229,6 +244,7 @@ impl Engine {
                         frame.number,
                         frame.ts,
                     );
+                    self.by_stream.insert((c.proto, c.stream), key);
                     self.live.insert(key, c);
                 }
                 let c = self.live.get_mut(&key).expect("inserted above");
@@ -262,6 +278,7 @@ impl Engine {
                 };
                 if reused_from.is_some() {
                     if let Some(old) = self.live.remove(&key) {
+                        self.by_stream.remove(&(old.proto, old.stream));
                         self.retired.push(old);
                     }
                 }
@@ -280,6 +297,7 @@ impl Engine {
                         frame.number,
                         frame.ts,
                     );
+                    self.by_stream.insert((c.proto, c.stream), key);
                     self.live.insert(key, c);
                 }
                 // Payload length as tshark counts it: never more than the frame carried on the

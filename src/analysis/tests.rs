@@ -110,11 +110,12 @@ impl Sim {
     }
 
     fn conn(&self, stream: u32) -> &Connection {
-        self.engine
-            .connections()
-            .into_iter()
-            .find(|c| c.proto == FlowProto::Tcp && c.stream == stream)
-            .expect("connection")
+        let c = self
+            .engine
+            .connection(FlowProto::Tcp, stream)
+            .expect("connection");
+        assert_eq!(c.stream, stream);
+        c
     }
 }
 
@@ -542,6 +543,9 @@ fn reused_ports_start_a_new_connection() {
     let conns = s.engine.connections();
     assert_eq!(conns.len(), 2);
     assert_eq!(conns[0].close_pattern(), Some(ClosePattern::ThreeWay));
+    // The replaced connection is still found by its stream number.
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::ThreeWay));
+    assert_eq!(s.conn(1).isns()[0], Some(90_000));
 }
 
 #[test]
@@ -633,8 +637,9 @@ fn connections_are_capped_and_evictions_counted() {
     assert_eq!(st.connections, 20);
     assert!(st.connections_evicted >= 16, "{st:?}");
     assert!(s.engine.connections().len() <= 4);
-    // The newest connection survives.
-    assert!(s.engine.connections().iter().any(|c| c.stream == 19));
+    // The newest connection survives; the oldest were evicted.
+    assert!(s.engine.connection(FlowProto::Tcp, 19).is_some());
+    assert!(s.engine.connection(FlowProto::Tcp, 0).is_none());
 }
 
 #[test]
@@ -694,6 +699,8 @@ mod hostile {
             }
             prop_assert!(s.engine.connections().len() <= 3);
             for c in s.engine.connections() {
+                let found = s.engine.connection(c.proto, c.stream).map(|f| f.first_frame);
+                prop_assert_eq!(found, Some(c.first_frame));
                 let tc = c.tcp.as_ref().unwrap();
                 prop_assert!(tc.seq[0].segments.len() <= 8 && tc.seq[1].segments.len() <= 8);
                 prop_assert!(c.transitions().len() <= MAX_TRANSITIONS);
