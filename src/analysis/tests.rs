@@ -359,6 +359,15 @@ fn simultaneous_open() {
     let b = s.tx(10, false, "S", SI, 0, 8192, 0);
     assert_eq!(names(&b), ["simultaneous_open"]);
     assert_eq!(b.states, [TcpState::SynReceived, TcpState::SynReceived]);
+    let c = s.tx(10, true, "SA", CI, SI + 1, 8192, 0);
+    assert_eq!(names(&c), ["syn_ack"]);
+    assert_eq!(c.states, [TcpState::SynReceived, TcpState::Established]);
+    let d = s.tx(10, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&d), ["syn_ack", "handshake_ack"]);
+    assert_eq!(d.states, [TcpState::Established, TcpState::Established]);
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::Open));
+    let again = s.tx(10, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&again), ["syn_retransmit"]);
 }
 
 #[test]
