@@ -161,18 +161,14 @@ impl Connection {
     /// Time between first and last packet, in ns.
     pub fn duration_ns(&self) -> i64 {
         match (self.first_ts, self.last_ts) {
-            (Some(a), Some(b)) => b.as_nanos() - a.as_nanos(),
+            (Some(a), Some(b)) => b.as_nanos().saturating_sub(a.as_nanos()),
             _ => 0,
         }
     }
 
     /// Handshake RTT (SYN → ACK completing the handshake) in ms, when the handshake was seen.
     pub fn handshake_rtt_ms(&self) -> Option<f64> {
-        let t = self.tcp.as_ref()?;
-        let ns = t
-            .lifecycle
-            .handshake_rtt_ns
-            .or_else(|| t.initial_rtt_ns())?;
+        let ns = self.tcp.as_ref()?.lifecycle.handshake_rtt_ns?;
         Some(ns as f64 / 1e6)
     }
 

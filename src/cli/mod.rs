@@ -41,7 +41,7 @@ pub enum Command {
     Read(read::ReadArgs),
     /// List the connections of a capture file: state, history, close pattern, counters.
     ///
-    /// Example: `synack flows captures/handshake.pcap`
+    /// Example: `synack flows captures/demo.pcap --json`
     Flows(flows::FlowsArgs),
     /// Open the desktop view on a capture file, a live interface, or the built-in demo.
     ///
