@@ -1,0 +1,159 @@
+//! `auto`: the framing that explains a connection best, and why.
+//!
+//! Every candidate frames both directions. A candidate is *consistent* when it leaves no
+//! unparseable bytes; among consistent candidates the one whose whole messages cover the most
+//! bytes wins, ties going to the more specific rule (the order of [`CANDIDATES`]: protocols
+//! with checked headers before generic length prefixes). RESP must frame at least one typed
+//! value (plain text lines are `line`), and generic length prefixes must find at least two
+//! messages and leave nothing incomplete (one random length explains anything).
+
+use super::{frame_stream, Framed, Framing, LengthPrefix};
+use crate::stream::store::DirectionStream;
+
+const fn lp(width: u8, little_endian: bool) -> Framing {
+    Framing::Length(LengthPrefix {
+        width,
+        little_endian,
+        offset: 0,
+        includes_header: false,
+    })
+}
+
+/// Candidates, most specific first.
+pub const CANDIDATES: [Framing; 11] = [
+    Framing::Tls,
+    Framing::Mysql,
+    Framing::Dns,
+    Framing::Http,
+    Framing::Resp,
+    Framing::Line,
+    lp(2, false),
+    lp(4, false),
+    lp(2, true),
+    lp(4, true),
+    lp(1, false),
+];
+
+/// The framing `auto` chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoChoice {
+    /// The framing.
+    pub framing: Framing,
+    /// True when it explains every byte (no unparseable bytes).
+    pub consistent: bool,
+    /// One sentence for people: what it covers and what came next.
+    pub reason: String,
+}
+
+struct Score {
+    framing: Framing,
+    messages: usize,
+    covered: u64,
+    unparsed: u64,
+    eligible: bool,
+}
+
+fn score(framing: Framing, dirs: &[&DirectionStream]) -> Score {
+    let framed: Vec<Framed> = dirs.iter().map(|d| frame_stream(d, framing)).collect();
+    let messages = framed.iter().map(|f| f.messages.len()).sum();
+    let covered = framed.iter().map(Framed::covered).sum();
+    let unparsed = framed.iter().map(Framed::unparsed_bytes).sum();
+    let incomplete: usize = framed.iter().map(|f| f.incomplete.len()).sum();
+    let mut eligible = unparsed == 0 && messages > 0;
+    match framing {
+        Framing::Resp => eligible &= framed.iter().any(|f| f.typed),
+        Framing::Length(_) => eligible &= messages >= 2 && incomplete == 0,
+        _ => {}
+    }
+    Score {
+        framing,
+        messages,
+        covered,
+        unparsed,
+        eligible,
+    }
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// Picks the framing that explains the directions `dirs` of one connection best.
+pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
+    let total: u64 = dirs.iter().map(|d| d.kept_bytes() as u64).sum();
+    let scores: Vec<Score> = CANDIDATES.iter().map(|&f| score(f, dirs)).collect();
+    // Best consistent candidate: most bytes covered, earlier candidate on ties.
+    let best = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.eligible)
+        .max_by(|(ia, a), (ib, b)| a.covered.cmp(&b.covered).then(ib.cmp(ia)))
+        .map(|(i, _)| i);
+    let runner_up = |chosen: usize| {
+        scores
+            .iter()
+            .enumerate()
+            .filter(|&(i, s)| i != chosen && s.covered > 0)
+            .max_by(|(ia, a), (ib, b)| {
+                a.eligible
+                    .cmp(&b.eligible)
+                    .then(a.covered.cmp(&b.covered))
+                    .then(ib.cmp(ia))
+            })
+            .map(|(_, s)| {
+                format!(
+                    "; next: {} {} messages{}",
+                    s.framing,
+                    s.messages,
+                    if s.unparsed > 0 {
+                        format!(", {} bytes unparseable", s.unparsed)
+                    } else {
+                        format!(" covering {}", pct(s.covered, total))
+                    }
+                )
+            })
+            .unwrap_or_default()
+    };
+    match best {
+        Some(i) => {
+            let s = &scores[i];
+            AutoChoice {
+                framing: s.framing,
+                consistent: true,
+                reason: format!(
+                    "{}: {} messages cover {} of {} bytes with nothing unparseable{}",
+                    s.framing,
+                    s.messages,
+                    pct(s.covered, total),
+                    total,
+                    runner_up(i)
+                ),
+            }
+        }
+        None => {
+            // Nothing is consistent: the candidate that covers most, flagged as such.
+            let (i, s) = scores
+                .iter()
+                .enumerate()
+                .max_by(|(ia, a), (ib, b)| a.covered.cmp(&b.covered).then(ib.cmp(ia)))
+                .unwrap_or((0, &scores[0]));
+            AutoChoice {
+                framing: s.framing,
+                consistent: false,
+                reason: format!(
+                    "no framing explains the whole stream; {} covers most: {} messages, {} of \
+                     {} bytes, {} bytes unparseable{}",
+                    s.framing,
+                    s.messages,
+                    pct(s.covered, total),
+                    total,
+                    s.unparsed,
+                    runner_up(i)
+                ),
+            }
+        }
+    }
+}
