@@ -2,7 +2,8 @@
 //!
 //! Every candidate frames both directions. A candidate is *consistent* when it leaves no
 //! unparseable bytes; among consistent candidates the one whose whole messages cover the most
-//! bytes wins, ties going to the more specific rule (the order of [`CANDIDATES`]: protocols
+//! bytes wins, ties going to the one with fewer, larger messages (a zero-length body must not
+//! make `u16be` beat `u32be`), then to the more specific rule (the order of [`CANDIDATES`]: protocols
 //! with checked headers before generic length prefixes). RESP must frame at least one typed
 //! value (plain text lines are `line`), and generic length prefixes must find at least two
 //! messages and leave nothing incomplete (one random length explains anything).
@@ -90,7 +91,12 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
         .iter()
         .enumerate()
         .filter(|(_, s)| s.eligible)
-        .max_by(|(ia, a), (ib, b)| a.covered.cmp(&b.covered).then(ib.cmp(ia)))
+        .max_by(|(ia, a), (ib, b)| {
+            a.covered
+                .cmp(&b.covered)
+                .then(b.messages.cmp(&a.messages))
+                .then(ib.cmp(ia))
+        })
         .map(|(i, _)| i);
     let runner_up = |chosen: usize| {
         scores

@@ -364,8 +364,9 @@ pub fn frame_stream(stream: &DirectionStream, framing: Framing) -> Framed {
             }
         }
         while pos < run.data.len() {
+            let step = framer.step(&run.data[pos..], at_end);
             let proto = framer.label();
-            match framer.step(&run.data[pos..], at_end) {
+            match step {
                 Step::Message(n) => {
                     let n = n.clamp(1, run.data.len() - pos);
                     out.messages.push(Message {
