@@ -4,8 +4,10 @@
 //! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
 //! that could be read), 2 on usage errors (clap's convention).
 
+mod conns;
 mod format;
 mod read;
+mod stream;
 
 use std::process::ExitCode;
 
@@ -29,6 +31,10 @@ pub enum Command {
     ///
     /// Example: `synack read captures/handshake.pcap --json | head`
     Read(read::ReadArgs),
+    /// Reassembled TCP streams: messages, and the segments that glued or split them.
+    ///
+    /// Example: `synack stream capture.pcap --stream 0 --framing auto`
+    Stream(stream::StreamArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -36,6 +42,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
+        Some(Command::Stream(args)) => stream::run(&args),
         None => read::run_demo(),
     };
     match result {

@@ -15,8 +15,8 @@ pub mod store;
 
 pub use framing::{frame_stream, AutoChoice, Framed, Framer, Framing, Message, Step};
 pub use reassembly::{
-    Conflict, DirectionStats, GapReason, Limits, MemoryBudget, PushOutcome, Reassembler,
-    SegmentIn, StreamSink,
+    Conflict, DirectionStats, GapReason, Limits, MemoryBudget, PushOutcome, Reassembler, SegmentIn,
+    StreamSink,
 };
 pub use sticky::{annotate, Annotation, MessageMarks, SegmentMarks};
 pub use store::{DirectionStream, Gap, Run, SegmentSpan};

@@ -319,7 +319,12 @@ impl Reassembler {
             let dup = old_end - start;
             out.duplicate_bytes += dup;
             let cap_end = (start + payload.len() as u64).min(old_end);
-            if let Some(c) = self.compare_history(start, cap_end, &payload[..(cap_end.saturating_sub(start)) as usize], seg.frame) {
+            if let Some(c) = self.compare_history(
+                start,
+                cap_end,
+                &payload[..(cap_end.saturating_sub(start)) as usize],
+                seg.frame,
+            ) {
                 out.conflict.get_or_insert(c);
             }
         }
@@ -406,7 +411,9 @@ impl Reassembler {
         }
         while self.next < target {
             match self.pending.keys().next() {
-                Some(&o) if o <= target => self.skip_to_first_pending(GapReason::AckedUnseen, budget, sink),
+                Some(&o) if o <= target => {
+                    self.skip_to_first_pending(GapReason::AckedUnseen, budget, sink)
+                }
                 _ => {
                     self.gap(target - self.next, GapReason::AckedUnseen, sink);
                 }
@@ -456,7 +463,14 @@ impl Reassembler {
             let piece = entry.remove();
             self.buffered -= piece.data.len();
             budget.used -= piece.data.len();
-            self.deliver(self.next, &piece.data, piece.len, piece.frame, piece.ts, sink);
+            self.deliver(
+                self.next,
+                &piece.data,
+                piece.len,
+                piece.frame,
+                piece.ts,
+                sink,
+            );
         }
     }
 
@@ -492,7 +506,13 @@ impl Reassembler {
     }
 
     /// Compares a copy of delivered bytes `[start, start + bytes.len())` with the history.
-    fn compare_history(&mut self, start: u64, end: u64, bytes: &[u8], frame: u64) -> Option<Conflict> {
+    fn compare_history(
+        &mut self,
+        start: u64,
+        end: u64,
+        bytes: &[u8],
+        frame: u64,
+    ) -> Option<Conflict> {
         let hist_start = self.next - self.history.len() as u64;
         let from = start.max(hist_start);
         if end > start {
@@ -507,7 +527,11 @@ impl Reassembler {
         let (h1, h2) = self.history.as_slices();
         let differs = (0..n).any(|i| {
             let hi = h + i;
-            let hb = if hi < h1.len() { h1[hi] } else { h2[hi - h1.len()] };
+            let hb = if hi < h1.len() {
+                h1[hi]
+            } else {
+                h2[hi - h1.len()]
+            };
             hb != bytes[b + i]
         });
         differs.then_some(Conflict {

@@ -88,7 +88,9 @@ pub fn annotate(segments: &[SegmentSpan], messages: &[Message]) -> Annotation {
     let mut first_msg = 0usize;
     for (si, seg) in segments.iter().enumerate() {
         let (s_start, s_end) = (seg.offset, seg.offset + seg.len);
-        while first_msg < messages.len() && messages[first_msg].offset + messages[first_msg].len <= s_start {
+        while first_msg < messages.len()
+            && messages[first_msg].offset + messages[first_msg].len <= s_start
+        {
             first_msg += 1;
         }
         let mut m = first_msg;

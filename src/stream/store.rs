@@ -62,6 +62,8 @@ pub struct DirectionStream {
     pub len: u64,
     /// The direction ended with a FIN whose position was reached.
     pub closed: bool,
+    /// The frame of the first FIN (set by whoever feeds the reassembler).
+    pub fin_frame: Option<u64>,
     cap: usize,
     kept: usize,
     cut_at: Option<u64>,
@@ -82,6 +84,7 @@ impl DirectionStream {
             gaps: Vec::new(),
             len: 0,
             closed: false,
+            fin_frame: None,
             cap,
             kept: 0,
             cut_at: None,
@@ -106,7 +109,9 @@ impl DirectionStream {
     /// The segments overlapping stream range `[offset, offset + len)`, in offset order.
     pub fn segments_in(&self, offset: u64, len: u64) -> &[SegmentSpan] {
         let end = offset + len.max(1);
-        let first = self.segments.partition_point(|s| s.offset + s.len <= offset);
+        let first = self
+            .segments
+            .partition_point(|s| s.offset + s.len <= offset);
         let last = self.segments.partition_point(|s| s.offset < end);
         &self.segments[first..last.max(first)]
     }
@@ -116,7 +121,9 @@ impl StreamSink for DirectionStream {
     fn data(&mut self, offset: u64, bytes: &[u8], frame: u64, ts: Timestamp) {
         self.len = self.len.max(offset + bytes.len() as u64);
         match self.segments.last_mut() {
-            Some(s) if s.frame == frame && s.offset + s.len == offset => s.len += bytes.len() as u64,
+            Some(s) if s.frame == frame && s.offset + s.len == offset => {
+                s.len += bytes.len() as u64
+            }
             _ => self.segments.push(SegmentSpan {
                 frame,
                 ts,

@@ -195,8 +195,19 @@ fn framed(bytes: &[u8], framing: Framing) -> Vec<(u64, u64)> {
 #[test]
 fn framing_names_round_trip() {
     for s in [
-        "line", "u8", "u16be", "u16le", "u32be", "u32le", "u16be:off=2:incl", "http", "tls", "dns",
-        "resp", "mysql", "fixed:7",
+        "line",
+        "u8",
+        "u16be",
+        "u16le",
+        "u32be",
+        "u32le",
+        "u16be:off=2:incl",
+        "http",
+        "tls",
+        "dns",
+        "resp",
+        "mysql",
+        "fixed:7",
     ] {
         let f: Framing = s.parse().unwrap();
         assert_eq!(f.to_string(), s);
@@ -229,7 +240,10 @@ fn http_bodies_content_length_chunked_until_close() {
     let req = b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\n\r\n";
     assert_eq!(framed(req, Framing::Http), vec![(0, 51), (51, 18)]);
     let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
-    assert_eq!(framed(chunked, Framing::Http), vec![(0, chunked.len() as u64)]);
+    assert_eq!(
+        framed(chunked, Framing::Http),
+        vec![(0, chunked.len() as u64)]
+    );
     let close = b"HTTP/1.0 200 OK\r\n\r\nbody until close";
     assert_eq!(framed(close, Framing::Http), vec![(0, close.len() as u64)]);
     let not_modified = b"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n";
@@ -292,6 +306,7 @@ fn sticky_annotation_marks_coalesced_and_split() {
         offset,
         len,
         proto: "x",
+        until_close: false,
     });
     let a = annotate(&d.segments, &msgs);
     assert!(a.segments[0].coalesced);
@@ -431,7 +446,7 @@ proptest! {
             if let Some(a) = ack {
                 r.ack(base.wrapping_add(a % 400), &mut budget, &mut d);
             }
-            prop_assert!(r.buffered() <= max_buffered.max(0) || budget.used() <= total);
+            prop_assert!(r.buffered() <= max_buffered && budget.used() <= total);
         }
         r.flush(&mut budget, &mut d);
         prop_assert_eq!(budget.used(), 0);

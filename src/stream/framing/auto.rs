@@ -5,8 +5,13 @@
 //! bytes wins, ties going to the one with fewer, larger messages (a zero-length body must not
 //! make `u16be` beat `u32be`), then to the more specific rule (the order of [`CANDIDATES`]: protocols
 //! with checked headers before generic length prefixes). RESP must frame at least one typed
-//! value (plain text lines are `line`), and generic length prefixes must find at least two
-//! messages and leave nothing incomplete (one random length explains anything).
+//! value (plain text lines are `line`), `line` needs text (no NUL, at least 95% printable
+//! bytes), and generic length prefixes must find at least two messages and leave nothing
+//! incomplete (one random length explains anything).
+//!
+//! When nothing is consistent, the protocol framing (TLS, MySQL, DNS, HTTP, typed RESP) that
+//! covers most bytes is chosen if it covers at least a quarter of them (a stream that changes
+//! protocol, such as an HTTP upgrade), else `none`: bytes are not forced into messages.
 
 use super::{frame_stream, Framed, Framing, LengthPrefix};
 use crate::stream::store::DirectionStream;
@@ -54,7 +59,26 @@ struct Score {
     eligible: bool,
 }
 
-fn score(framing: Framing, dirs: &[&DirectionStream]) -> Score {
+/// True when the bytes look like text: no NUL and at least 95% printable or whitespace.
+fn is_text(dirs: &[&DirectionStream]) -> bool {
+    let (mut text, mut all) = (0usize, 0usize);
+    for d in dirs {
+        for b in d.bytes() {
+            all += b.len();
+            for &c in b {
+                if c == 0 {
+                    return false;
+                }
+                if c.is_ascii_graphic() || c.is_ascii_whitespace() || c >= 0x80 {
+                    text += 1;
+                }
+            }
+        }
+    }
+    text * 100 >= all * 95
+}
+
+fn score(framing: Framing, dirs: &[&DirectionStream], text: bool) -> Score {
     let framed: Vec<Framed> = dirs.iter().map(|d| frame_stream(d, framing)).collect();
     let messages = framed.iter().map(|f| f.messages.len()).sum();
     let covered = framed.iter().map(Framed::covered).sum();
@@ -63,7 +87,16 @@ fn score(framing: Framing, dirs: &[&DirectionStream]) -> Score {
     let mut eligible = unparsed == 0 && messages > 0;
     match framing {
         Framing::Resp => eligible &= framed.iter().any(|f| f.typed),
-        Framing::Length(_) => eligible &= messages >= 2 && incomplete == 0,
+        Framing::Line => eligible &= text,
+        Framing::Length(lp) => {
+            // Empty bodies (a zero length) fit any bytes: not evidence of this framing.
+            let header = lp.header_len() as u64;
+            let empty = framed
+                .iter()
+                .flat_map(|f| &f.messages)
+                .any(|m| m.len <= header);
+            eligible &= messages >= 2 && incomplete == 0 && !empty;
+        }
         _ => {}
     }
     Score {
@@ -85,7 +118,8 @@ fn pct(part: u64, whole: u64) -> String {
 /// Picks the framing that explains the directions `dirs` of one connection best.
 pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
     let total: u64 = dirs.iter().map(|d| d.kept_bytes() as u64).sum();
-    let scores: Vec<Score> = CANDIDATES.iter().map(|&f| score(f, dirs)).collect();
+    let text = is_text(dirs);
+    let scores: Vec<Score> = CANDIDATES.iter().map(|&f| score(f, dirs, text)).collect();
     // Best consistent candidate: most bytes covered, earlier candidate on ties.
     let best = scores
         .iter()
@@ -140,25 +174,42 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
             }
         }
         None => {
-            // Nothing is consistent: the candidate that covers most, flagged as such.
-            let (i, s) = scores
+            // Nothing is consistent: the protocol framing covering most, if it covers enough.
+            let fallback = scores
                 .iter()
                 .enumerate()
-                .max_by(|(ia, a), (ib, b)| a.covered.cmp(&b.covered).then(ib.cmp(ia)))
-                .unwrap_or((0, &scores[0]));
-            AutoChoice {
-                framing: s.framing,
-                consistent: false,
-                reason: format!(
-                    "no framing explains the whole stream; {} covers most: {} messages, {} of \
-                     {} bytes, {} bytes unparseable{}",
-                    s.framing,
-                    s.messages,
-                    pct(s.covered, total),
-                    total,
-                    s.unparsed,
-                    runner_up(i)
-                ),
+                .filter(|(_, s)| {
+                    s.messages > 0
+                        && s.covered * 4 >= total
+                        && matches!(
+                            s.framing,
+                            Framing::Tls | Framing::Mysql | Framing::Dns | Framing::Http
+                        )
+                })
+                .max_by(|(ia, a), (ib, b)| a.covered.cmp(&b.covered).then(ib.cmp(ia)));
+            match fallback {
+                Some((i, s)) => AutoChoice {
+                    framing: s.framing,
+                    consistent: false,
+                    reason: format!(
+                        "no framing explains the whole stream; {} explains the start: {} \
+                         messages cover {} of {} bytes, {} bytes unparseable{}",
+                        s.framing,
+                        s.messages,
+                        pct(s.covered, total),
+                        total,
+                        s.unparsed,
+                        runner_up(i)
+                    ),
+                },
+                None => AutoChoice {
+                    framing: Framing::None,
+                    consistent: false,
+                    reason: format!(
+                        "no framing explains these {total} bytes{}",
+                        runner_up(usize::MAX)
+                    ),
+                },
             }
         }
     }

@@ -57,6 +57,9 @@ pub enum Framing {
     Mysql,
     /// Messages of a fixed size.
     Fixed(u32),
+    /// No framing: every byte is reported as unparsed (what `auto` says when nothing
+    /// explains a stream).
+    None,
 }
 
 impl Framing {
@@ -71,6 +74,7 @@ impl Framing {
             Framing::Resp => "resp",
             Framing::Mysql => "mysql",
             Framing::Fixed(_) => "fixed",
+            Framing::None => "none",
         }
     }
 }
@@ -104,7 +108,7 @@ impl fmt::Display for Framing {
 /// Help text for the framing names.
 pub const FRAMING_HELP: &str = "line, u8, u16be, u16le, u32be, u32le (options :off=N for a \
 header offset, :incl when the length includes the header, e.g. u16be:off=2:incl), http, tls, \
-dns, resp, mysql, fixed:N, auto";
+dns, resp, mysql, fixed:N, none, auto";
 
 impl FromStr for Framing {
     type Err = String;
@@ -119,6 +123,7 @@ impl FromStr for Framing {
             "dns" => Some(Framing::Dns),
             "resp" => Some(Framing::Resp),
             "mysql" => Some(Framing::Mysql),
+            "none" => Some(Framing::None),
             _ => None,
         };
         if let Some(f) = simple {
@@ -160,7 +165,9 @@ impl FromStr for Framing {
                     .parse()
                     .map_err(|_| format!("bad header offset `{n}` (a number up to 65535)"))?;
             } else {
-                return Err(format!("unknown length-prefix option `{opt}` (off=N, incl)"));
+                return Err(format!(
+                    "unknown length-prefix option `{opt}` (off=N, incl)"
+                ));
             }
         }
         Ok(Framing::Length(lp))
@@ -249,6 +256,7 @@ impl Framer {
                 }
             }
             Framing::Fixed(n) => length::fixed(buf, n),
+            Framing::None => Step::Invalid("no framing chosen"),
         }
     }
 }
@@ -262,6 +270,9 @@ pub struct Message {
     pub len: u64,
     /// Protocol label (`tls`, `mysql`, `http`, `line`, ...).
     pub proto: &'static str,
+    /// The message ends only because the direction closed (an HTTP body read until close):
+    /// it is complete with the FIN, not with its last byte.
+    pub until_close: bool,
 }
 
 /// Bytes the framing could not explain.
@@ -369,10 +380,19 @@ pub fn frame_stream(stream: &DirectionStream, framing: Framing) -> Framed {
             match step {
                 Step::Message(n) => {
                     let n = n.clamp(1, run.data.len() - pos);
+                    // Would it have been complete without the close? (Framer state is cloned:
+                    // the probe must not change it.)
+                    let until_close = at_end
+                        && pos + n == run.data.len()
+                        && !matches!(
+                            framer.clone().step(&run.data[pos..], false),
+                            Step::Message(_)
+                        );
                     out.messages.push(Message {
                         offset: run.offset + pos as u64,
                         len: n as u64,
                         proto,
+                        until_close,
                     });
                     pos += n;
                 }

@@ -116,7 +116,11 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, &'static str> {
                 None => return Err("HTTP Content-Length is not a number"),
             }
         } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            let last = value.rsplit(|&b| b == b',').next().unwrap_or(b"").trim_ascii();
+            let last = value
+                .rsplit(|&b| b == b',')
+                .next()
+                .unwrap_or(b"")
+                .trim_ascii();
             head.chunked = last.eq_ignore_ascii_case(b"chunked");
         }
     }
@@ -131,7 +135,11 @@ fn chunked_body(buf: &[u8]) -> Step {
         };
         let line = &buf[pos..pos + lf];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let digits = line.split(|&b| b == b';').next().unwrap_or(b"").trim_ascii();
+        let digits = line
+            .split(|&b| b == b';')
+            .next()
+            .unwrap_or(b"")
+            .trim_ascii();
         let size = std::str::from_utf8(digits)
             .ok()
             .and_then(|d| u64::from_str_radix(d, 16).ok());
@@ -212,7 +220,12 @@ pub(super) fn http(buf: &[u8], at_end: bool) -> (Step, HttpAfter) {
     if at_end {
         (Step::Message(buf.len()), after)
     } else {
-        (Step::NeedMore { total: Some(u64::MAX) }, after)
+        (
+            Step::NeedMore {
+                total: Some(u64::MAX),
+            },
+            after,
+        )
     }
 }
 

@@ -1,0 +1,597 @@
+//! `synack stream FILE [--stream N]`: reassembled TCP streams, their messages and where the
+//! segments cut them (sticky packets), like Wireshark's Follow TCP Stream plus a ruler.
+//!
+//! Without `--stream`, one summary line (or JSON object) per TCP stream. With it, per
+//! direction: the segments and messages side by side, gaps, unparseable bytes, and counts;
+//! `--dump` adds a hex/ASCII dump per message, `--raw` writes the reassembled bytes.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use super::conns::{Dir, StreamTable, TrackedStream};
+use crate::capture::{FileReader, FrameSource, Timestamp};
+use crate::decode::decode;
+use crate::stream::framing::{auto, frame_stream, Framed, Framing, FRAMING_HELP};
+use crate::stream::{annotate, Annotation, DirectionStream};
+
+/// Arguments of `synack stream`.
+#[derive(Debug, Args)]
+pub struct StreamArgs {
+    /// Capture file (pcap or pcapng).
+    pub file: PathBuf,
+    /// TCP stream number (tshark's `tcp.stream`, in order of first appearance). Without it,
+    /// every stream is summarised.
+    #[arg(long, value_name = "N")]
+    pub stream: Option<u64>,
+    /// How to cut the bytes into messages: line, u8, u16be, u16le, u32be, u32le (with
+    /// `:off=N` for a header offset and `:incl` when the length includes the header, e.g.
+    /// `u16be:off=2:incl`), http, tls, dns, resp, mysql, fixed:N, or auto (the framing that
+    /// explains the stream best; the reason is printed).
+    #[arg(long, value_name = "F", default_value = "auto")]
+    pub framing: String,
+    /// JSON Lines: `stream`, `segment`, `message`, `gap`, `unparsed`, `incomplete` and
+    /// `summary` objects, each with a `kind` field.
+    #[arg(long)]
+    pub json: bool,
+    /// Hex/ASCII dump of every message (Follow TCP Stream style).
+    #[arg(long)]
+    pub dump: bool,
+    /// Write the reassembled bytes (gaps left out): `-` for stdout (the `--dir` direction),
+    /// or a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`.
+    #[arg(long, value_name = "DIR|-")]
+    pub raw: Option<PathBuf>,
+    /// Only this direction (c2s: from the side that sent the first SYN).
+    #[arg(long, value_enum)]
+    pub dir: Option<DirArg>,
+}
+
+/// A direction on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirArg {
+    /// Client to server.
+    C2s,
+    /// Server to client.
+    S2c,
+}
+
+enum Choice {
+    Auto,
+    Fixed(Framing),
+}
+
+/// One direction after framing.
+struct DirView<'a> {
+    dir: Dir,
+    stream: &'a DirectionStream,
+    framed: Framed,
+    marks: Annotation,
+}
+
+/// Runs `synack stream`.
+pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
+    let choice = if args.framing.eq_ignore_ascii_case("auto") {
+        Choice::Auto
+    } else {
+        Choice::Fixed(args.framing.parse::<Framing>().map_err(|e| {
+            anyhow::anyhow!(
+                "--framing {}: {e}\n  known framings: {FRAMING_HELP}",
+                args.framing
+            )
+        })?)
+    };
+    let mut reader = FileReader::open(&args.file)?;
+    let mut table = StreamTable::new(args.stream);
+    let mut damaged = None;
+    loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                let packet = decode(&frame);
+                table.push(&frame, &packet);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                damaged = Some(e);
+                break;
+            }
+        }
+    }
+    table.finish();
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match args.stream {
+        None => list(&table, &choice, args.json, &mut out),
+        Some(n) => {
+            let Some(ts) = table.get(n) else {
+                anyhow::bail!(
+                    "{}: no TCP stream {n} (the capture has {} TCP streams, numbered from 0)",
+                    args.file.display(),
+                    table.len()
+                );
+            };
+            if let Some(raw) = &args.raw {
+                write_raw(ts, raw, args.dir, &mut out)?;
+                Ok(())
+            } else {
+                show(ts, &choice, args, &mut out)
+            }
+        }
+    };
+    match written.and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("writing output"),
+        Ok(()) => {}
+    }
+    if let Some(e) = damaged {
+        eprintln!("synack: {e} (streams shown hold the frames read before the error)");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The framing for a stream and, for auto, the reason.
+fn framing_for(ts: &TrackedStream, choice: &Choice) -> (Framing, Option<String>) {
+    match choice {
+        Choice::Fixed(f) => (*f, None),
+        Choice::Auto => {
+            let c = auto(&[&ts.dirs[0].store, &ts.dirs[1].store]);
+            let why = if c.consistent {
+                c.reason
+            } else {
+                format!("(inconsistent) {}", c.reason)
+            };
+            (c.framing, Some(why))
+        }
+    }
+}
+
+fn views<'a>(ts: &'a TrackedStream, framing: Framing, only: Option<DirArg>) -> Vec<DirView<'a>> {
+    [Dir::C2s, Dir::S2c]
+        .into_iter()
+        .filter(|d| match only {
+            Some(DirArg::C2s) => *d == Dir::C2s,
+            Some(DirArg::S2c) => *d == Dir::S2c,
+            None => true,
+        })
+        .map(|dir| {
+            let stream = &ts.dirs[dir as usize].store;
+            let framed = frame_stream(stream, framing);
+            let marks = annotate(&stream.segments, &framed.messages);
+            DirView {
+                dir,
+                stream,
+                framed,
+                marks,
+            }
+        })
+        .collect()
+}
+
+fn time(t: Option<Timestamp>) -> serde_json::Value {
+    t.map_or(serde_json::Value::Null, |t| json!(t.as_secs_f64()))
+}
+
+fn summary_json(ts: &TrackedStream, v: &DirView<'_>) -> serde_json::Value {
+    let st = ts.dirs[v.dir as usize].reasm.stats();
+    json!({
+        "kind": "summary", "stream": ts.index, "dir": v.dir.name(),
+        "bytes": v.stream.len, "segments": v.stream.segments.len(),
+        "messages": v.framed.messages.len(),
+        "coalesced_segments": v.marks.coalesced_segments(),
+        "split_messages": v.marks.split_messages(),
+        "incomplete_messages": v.framed.incomplete.len(),
+        "unparsed_bytes": v.framed.unparsed_bytes(),
+        "gaps": v.stream.gaps.len(), "gap_bytes": st.gap_bytes,
+        "duplicate_bytes": st.duplicate_bytes, "conflicts": st.conflicts,
+        "out_of_order": st.out_of_order, "cap_cuts": st.cap_cuts,
+        "kept_until": v.stream.cut_at(), "closed": v.stream.closed,
+    })
+}
+
+fn list(
+    table: &StreamTable,
+    choice: &Choice,
+    json_out: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for ts in table.iter() {
+        let (framing, why) = framing_for(ts, choice);
+        let vs = views(ts, framing, None);
+        if json_out {
+            let head = json!({
+                "kind": "stream", "stream": ts.index, "client": ts.endpoint(Dir::C2s),
+                "server": ts.endpoint(Dir::S2c), "vlan": ts.vlan, "framing": framing.to_string(),
+                "auto_reason": why,
+            });
+            writeln!(out, "{head}")?;
+            for v in &vs {
+                for line in detail_json(ts, v) {
+                    writeln!(out, "{line}")?;
+                }
+                writeln!(out, "{}", summary_json(ts, v))?;
+            }
+        } else {
+            let mut line = format!(
+                "{:>4}  {} → {}  {}",
+                ts.index,
+                ts.endpoint(Dir::C2s),
+                ts.endpoint(Dir::S2c),
+                framing
+            );
+            for v in &vs {
+                let _ = write!(
+                    line,
+                    "  {} {}B {} msg{}{}{}",
+                    v.dir.name(),
+                    v.stream.len,
+                    v.framed.messages.len(),
+                    if v.marks.coalesced_segments() > 0 {
+                        format!(" {} coalesced", v.marks.coalesced_segments())
+                    } else {
+                        String::new()
+                    },
+                    if v.marks.split_messages() > 0 {
+                        format!(" {} split", v.marks.split_messages())
+                    } else {
+                        String::new()
+                    },
+                    if v.stream.gaps.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {} gaps", v.stream.gaps.len())
+                    }
+                );
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The JSON objects of one direction, in stream order.
+fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
+    let dir = v.dir.name();
+    let mut items: Vec<(u64, u8, serde_json::Value)> = Vec::new();
+    for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
+        items.push((
+            seg.offset,
+            0,
+            json!({
+                "kind": "segment", "stream": ts.index, "dir": dir, "frame": seg.frame,
+                "time": seg.ts.as_secs_f64(), "offset": seg.offset, "len": seg.len,
+                "messages": m.messages.clone().collect::<Vec<_>>(),
+                "starts": m.starts, "ends": m.ends, "coalesced": m.coalesced,
+            }),
+        ));
+    }
+    for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
+        items.push((
+            msg.offset,
+            1,
+            json!({
+                "kind": "message", "stream": ts.index, "dir": dir, "index": i,
+                "proto": msg.proto, "offset": msg.offset, "len": msg.len, "frames": m.frames,
+                "complete_frame": if msg.until_close {
+                    v.stream.fin_frame.or(m.frames.last().copied())
+                } else {
+                    m.frames.last().copied()
+                },
+                "until_close": msg.until_close,
+                "split": m.split, "first_time": time(m.first_ts),
+                "complete_time": time(m.complete_ts), "span_ns": m.span_ns(),
+            }),
+        ));
+    }
+    for g in &v.stream.gaps {
+        items.push((
+            g.offset,
+            2,
+            json!({"kind": "gap", "stream": ts.index, "dir": dir, "offset": g.offset,
+                   "len": g.len, "reason": g.reason.name()}),
+        ));
+    }
+    for u in &v.framed.unparsed {
+        items.push((
+            u.offset,
+            3,
+            json!({"kind": "unparsed", "stream": ts.index, "dir": dir, "offset": u.offset,
+                   "len": u.len, "reason": u.reason}),
+        ));
+    }
+    for inc in &v.framed.incomplete {
+        items.push((
+            inc.offset,
+            3,
+            json!({"kind": "incomplete", "stream": ts.index, "dir": dir, "offset": inc.offset,
+                   "present": inc.present, "total": inc.total, "proto": inc.proto,
+                   "cut_by": inc.cut_by}),
+        ));
+    }
+    items.sort_by_key(|(o, k, _)| (*o, *k));
+    items.into_iter().map(|(_, _, v)| v).collect()
+}
+
+fn show(
+    ts: &TrackedStream,
+    choice: &Choice,
+    args: &StreamArgs,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let (framing, why) = framing_for(ts, choice);
+    let vs = views(ts, framing, args.dir);
+    if args.json {
+        let head = json!({
+            "kind": "stream", "stream": ts.index, "client": ts.endpoint(Dir::C2s),
+            "server": ts.endpoint(Dir::S2c), "vlan": ts.vlan, "framing": framing.to_string(),
+            "auto_reason": why,
+        });
+        writeln!(out, "{head}")?;
+        for v in &vs {
+            for line in detail_json(ts, v) {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "{}", summary_json(ts, v))?;
+        }
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "TCP stream {}: {} → {}{}",
+        ts.index,
+        ts.endpoint(Dir::C2s),
+        ts.endpoint(Dir::S2c),
+        if ts.vlan.is_empty() {
+            String::new()
+        } else {
+            format!(" vlan {:?}", ts.vlan)
+        }
+    )?;
+    match why {
+        Some(w) => writeln!(out, "framing: {framing} (auto) — {w}")?,
+        None => writeln!(out, "framing: {framing}")?,
+    }
+    for v in &vs {
+        writeln!(out)?;
+        ruler(ts, v, out)?;
+        if args.dump {
+            dump(v, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per boundary: segments on the left, messages on the right.
+fn ruler(ts: &TrackedStream, v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
+    let st = ts.dirs[v.dir as usize].reasm.stats();
+    let (from, to) = match v.dir {
+        Dir::C2s => (ts.endpoint(Dir::C2s), ts.endpoint(Dir::S2c)),
+        Dir::S2c => (ts.endpoint(Dir::S2c), ts.endpoint(Dir::C2s)),
+    };
+    writeln!(
+        out,
+        "── {} {from} → {to}: {} bytes in {} segments, {} messages, {} coalesced segments, {} \
+         split messages, {} gaps ({} bytes), {} duplicate bytes, {} conflicting overlaps",
+        v.dir.name(),
+        v.stream.len,
+        v.stream.segments.len(),
+        v.framed.messages.len(),
+        v.marks.coalesced_segments(),
+        v.marks.split_messages(),
+        v.stream.gaps.len(),
+        st.gap_bytes,
+        st.duplicate_bytes,
+        st.conflicts
+    )?;
+    if let Some(c) = v.stream.cut_at() {
+        writeln!(
+            out,
+            "   (bytes after offset {c} not kept: per-direction byte cap reached)"
+        )?;
+    }
+    if st.cap_cuts > 0 {
+        writeln!(
+            out,
+            "   ({} holes skipped because a reassembly buffer cap was reached)",
+            st.cap_cuts
+        )?;
+    }
+    writeln!(
+        out,
+        "{:>10}  {:<40} messages",
+        "offset", "segments (frame, bytes)"
+    )?;
+    // Boundaries: (offset, order, left text, right text).
+    let mut rows: Vec<(u64, u8, String, String)> = Vec::new();
+    for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
+        let mut left = format!("┬ frame {} ({} B)", seg.frame, seg.len);
+        if m.coalesced {
+            let _ = write!(left, " coalesced ×{}", m.messages.len());
+        }
+        rows.push((seg.offset, 0, left, String::new()));
+    }
+    for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
+        let mut right = format!("┬ #{i} {} {} B", msg.proto, msg.len);
+        if m.split {
+            let frames: Vec<String> = m.frames.iter().map(u64::to_string).collect();
+            let _ = write!(right, " split over frames {}", frames.join(","));
+            if let Some(ns) = m.span_ns() {
+                let _ = write!(right, " in {:.6}s", ns as f64 / 1e9);
+            }
+        }
+        rows.push((msg.offset, 1, String::new(), right));
+    }
+    for g in &v.stream.gaps {
+        rows.push((
+            g.offset,
+            2,
+            format!("░ gap {} B ({})", g.len, g.reason.name()),
+            "░".into(),
+        ));
+    }
+    for u in &v.framed.unparsed {
+        rows.push((
+            u.offset,
+            3,
+            String::new(),
+            format!("✗ {} B unparseable: {}", u.len, u.reason),
+        ));
+    }
+    for inc in &v.framed.incomplete {
+        let total = inc.total.map_or(String::new(), |t| format!(" of {t}"));
+        rows.push((
+            inc.offset,
+            3,
+            String::new(),
+            format!(
+                "… {} incomplete: {} B{total} present, cut by {}",
+                inc.proto, inc.present, inc.cut_by
+            ),
+        ));
+    }
+    rows.sort_by_key(|r| (r.0, r.1));
+    // Merge a segment row and a message row at the same offset onto one line.
+    let mut i = 0;
+    while i < rows.len() {
+        let (off, _, left, right) = &rows[i];
+        let mut right = right.clone();
+        let mut left = left.clone();
+        if i + 1 < rows.len()
+            && rows[i + 1].0 == *off
+            && left.starts_with('┬')
+            && rows[i + 1].1 == 1
+        {
+            right = rows[i + 1].3.clone();
+            i += 1;
+        }
+        if left.is_empty() {
+            left = "│".into();
+        }
+        if right.is_empty() {
+            right = "│".into();
+        }
+        writeln!(out, "{off:>10}  {left:<40} {right}")?;
+        i += 1;
+    }
+    writeln!(out, "{:>10}  end", v.stream.len)?;
+    Ok(())
+}
+
+/// Hex/ASCII dump of each message (and of unparsed bytes).
+fn dump(v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
+    let bytes_at = |offset: u64, len: u64| -> Option<&[u8]> {
+        let run = v
+            .stream
+            .runs
+            .iter()
+            .find(|r| r.offset <= offset && offset < r.end())?;
+        let s = (offset - run.offset) as usize;
+        let e = (s as u64 + len).min(run.data.len() as u64) as usize;
+        Some(&run.data[s..e])
+    };
+    for (i, m) in v.framed.messages.iter().enumerate() {
+        writeln!(
+            out,
+            "  ── {} #{i} {} {} B @{}",
+            v.dir.name(),
+            m.proto,
+            m.len,
+            m.offset
+        )?;
+        if let Some(b) = bytes_at(m.offset, m.len) {
+            hexdump(m.offset, b, out)?;
+        }
+    }
+    for u in &v.framed.unparsed {
+        writeln!(
+            out,
+            "  ── {} unparseable {} B @{}: {}",
+            v.dir.name(),
+            u.len,
+            u.offset,
+            u.reason
+        )?;
+        if let Some(b) = bytes_at(u.offset, u.len) {
+            hexdump(u.offset, b, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn hexdump(base: u64, bytes: &[u8], out: &mut impl Write) -> io::Result<()> {
+    let mut line = String::with_capacity(80);
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        line.clear();
+        let _ = write!(line, "  {:08x}  ", base + i as u64 * 16);
+        for j in 0..16 {
+            match chunk.get(j) {
+                Some(b) => {
+                    let _ = write!(line, "{b:02x} ");
+                }
+                None => line.push_str("   "),
+            }
+            if j == 7 {
+                line.push(' ');
+            }
+        }
+        line.push(' ');
+        line.extend(chunk.iter().map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        }));
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn write_raw(
+    ts: &TrackedStream,
+    raw: &Path,
+    only: Option<DirArg>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if raw == Path::new("-") {
+        let d = match only {
+            Some(DirArg::S2c) => Dir::S2c,
+            _ => Dir::C2s,
+        };
+        for b in ts.dirs[d as usize].store.bytes() {
+            out.write_all(b)?;
+        }
+        return Ok(());
+    }
+    fs::create_dir_all(raw).with_context(|| format!("creating {}", raw.display()))?;
+    for d in [Dir::C2s, Dir::S2c] {
+        if only.is_some_and(|o| (o == DirArg::C2s) != (d == Dir::C2s)) {
+            continue;
+        }
+        let path = raw.join(format!("stream-{}-{}.bin", ts.index, d.name()));
+        let mut f = BufWriter::new(
+            fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        for b in ts.dirs[d as usize].store.bytes() {
+            f.write_all(b)?;
+        }
+        f.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!(
+            "wrote {} ({} bytes{})",
+            path.display(),
+            ts.dirs[d as usize].store.kept_bytes(),
+            if ts.dirs[d as usize].store.gaps.is_empty() {
+                String::new()
+            } else {
+                format!(", {} gaps left out", ts.dirs[d as usize].store.gaps.len())
+            }
+        );
+    }
+    Ok(())
+}
