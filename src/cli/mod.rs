@@ -4,7 +4,6 @@
 //! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
 //! that could be read), 2 on usage errors (clap's convention).
 
-mod conns;
 mod format;
 mod read;
 mod stream;

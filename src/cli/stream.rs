@@ -15,11 +15,14 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::conns::{Dir, StreamTable, TrackedStream};
+use crate::analysis::{endpoint_string, Config, Direction, Engine};
 use crate::capture::{FileReader, FrameSource, Timestamp};
 use crate::decode::decode;
-use crate::stream::framing::{auto, frame_stream, Framed, Framing, FRAMING_HELP};
-use crate::stream::{annotate, Annotation, DirectionStream};
+use crate::stream::follow::{
+    frame_connection, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
+};
+use crate::stream::framing::{Framed, Framing, FRAMING_HELP};
+use crate::stream::{Annotation, DirectionStream};
 
 /// Arguments of `synack stream`.
 #[derive(Debug, Args)]
@@ -29,7 +32,7 @@ pub struct StreamArgs {
     /// TCP stream number (tshark's `tcp.stream`, in order of first appearance). Without it,
     /// every stream is summarised.
     #[arg(long, value_name = "N")]
-    pub stream: Option<u64>,
+    pub stream: Option<u32>,
     /// How to cut the bytes into messages: line, u8, u16be, u16le, u32be, u32le (with
     /// `:off=N` for a header offset and `:incl` when the length includes the header, e.g.
     /// `u16be:off=2:incl`), http, tls, dns, resp, mysql, fixed:N, or auto (the framing that
@@ -61,25 +64,20 @@ pub enum DirArg {
     S2c,
 }
 
-enum Choice {
-    Auto,
-    Fixed(Framing),
-}
-
 /// One direction after framing.
 struct DirView<'a> {
-    dir: Dir,
+    dir: Direction,
     stream: &'a DirectionStream,
-    framed: Framed,
-    marks: Annotation,
+    framed: &'a Framed,
+    marks: &'a Annotation,
 }
 
 /// Runs `synack stream`.
 pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
     let choice = if args.framing.eq_ignore_ascii_case("auto") {
-        Choice::Auto
+        FramingChoice::Auto
     } else {
-        Choice::Fixed(args.framing.parse::<Framing>().map_err(|e| {
+        FramingChoice::Use(args.framing.parse::<Framing>().map_err(|e| {
             anyhow::anyhow!(
                 "--framing {}: {e}\n  known framings: {FRAMING_HELP}",
                 args.framing
@@ -87,13 +85,15 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         })?)
     };
     let mut reader = FileReader::open(&args.file)?;
-    let mut table = StreamTable::new(args.stream);
+    let mut engine = Engine::new(Config::default());
+    let mut table = Follower::new(args.stream, FollowLimits::default());
     let mut damaged = None;
     loop {
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let packet = decode(&frame);
-                table.push(&frame, &packet);
+                let ann = engine.process(&frame, &packet);
+                table.process(&frame, &packet, &ann);
             }
             Ok(None) => break,
             Err(e) => {
@@ -112,7 +112,11 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
                 anyhow::bail!(
                     "{}: no TCP stream {n} (the capture has {} TCP streams, numbered from 0)",
                     args.file.display(),
-                    table.len()
+                    engine
+                        .connections()
+                        .iter()
+                        .filter(|c| c.tcp.is_some())
+                        .count()
                 );
             };
             if let Some(raw) = &args.raw {
@@ -135,52 +139,53 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The framing for a stream and, for auto, the reason.
-fn framing_for(ts: &TrackedStream, choice: &Choice) -> (Framing, Option<String>) {
-    match choice {
-        Choice::Fixed(f) => (*f, None),
-        Choice::Auto => {
-            let c = auto(&[&ts.dirs[0].store, &ts.dirs[1].store]);
-            let why = if c.consistent {
-                c.reason
-            } else {
-                format!("(inconsistent) {}", c.reason)
-            };
-            (c.framing, Some(why))
-        }
-    }
-}
-
-fn views<'a>(ts: &'a TrackedStream, framing: Framing, only: Option<DirArg>) -> Vec<DirView<'a>> {
-    [Dir::C2s, Dir::S2c]
+fn views<'a>(
+    msgs: &'a ConnMessages,
+    ts: &'a FollowedConn,
+    only: Option<DirArg>,
+) -> Vec<DirView<'a>> {
+    [Direction::ClientToServer, Direction::ServerToClient]
         .into_iter()
         .filter(|d| match only {
-            Some(DirArg::C2s) => *d == Dir::C2s,
-            Some(DirArg::S2c) => *d == Dir::S2c,
+            Some(DirArg::C2s) => *d == Direction::ClientToServer,
+            Some(DirArg::S2c) => *d == Direction::ServerToClient,
             None => true,
         })
-        .map(|dir| {
-            let stream = &ts.dirs[dir as usize].store;
-            let framed = frame_stream(stream, framing);
-            let marks = annotate(&stream.segments, &framed.messages);
-            DirView {
-                dir,
-                stream,
-                framed,
-                marks,
-            }
+        .map(|dir| DirView {
+            dir,
+            stream: &ts.dirs[dir.index()].store,
+            framed: &msgs.dirs[dir.index()].framed,
+            marks: &msgs.dirs[dir.index()].marks,
         })
         .collect()
+}
+
+fn why(msgs: &ConnMessages) -> Option<String> {
+    msgs.reason.as_ref().map(|r| {
+        if msgs.consistent {
+            r.clone()
+        } else {
+            format!("(inconsistent) {r}")
+        }
+    })
+}
+
+fn stream_json(ts: &FollowedConn, msgs: &ConnMessages) -> serde_json::Value {
+    json!({
+        "kind": "stream", "stream": ts.stream, "client": endpoint_string(ts.client),
+        "server": endpoint_string(ts.server), "vlan": ts.vlan,
+        "framing": msgs.framing.to_string(), "auto_reason": why(msgs),
+    })
 }
 
 fn time(t: Option<Timestamp>) -> serde_json::Value {
     t.map_or(serde_json::Value::Null, |t| json!(t.as_secs_f64()))
 }
 
-fn summary_json(ts: &TrackedStream, v: &DirView<'_>) -> serde_json::Value {
-    let st = ts.dirs[v.dir as usize].reasm.stats();
+fn summary_json(ts: &FollowedConn, v: &DirView<'_>) -> serde_json::Value {
+    let st = ts.dirs[v.dir.index()].reasm.stats();
     json!({
-        "kind": "summary", "stream": ts.index, "dir": v.dir.name(),
+        "kind": "summary", "stream": ts.stream, "dir": v.dir.short(),
         "bytes": v.stream.len, "segments": v.stream.segments.len(),
         "messages": v.framed.messages.len(),
         "coalesced_segments": v.marks.coalesced_segments(),
@@ -195,21 +200,16 @@ fn summary_json(ts: &TrackedStream, v: &DirView<'_>) -> serde_json::Value {
 }
 
 fn list(
-    table: &StreamTable,
-    choice: &Choice,
+    table: &Follower,
+    choice: &FramingChoice,
     json_out: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    for ts in table.iter() {
-        let (framing, why) = framing_for(ts, choice);
-        let vs = views(ts, framing, None);
+    for ts in table.connections() {
+        let msgs = frame_connection(ts, *choice);
+        let vs = views(&msgs, ts, None);
         if json_out {
-            let head = json!({
-                "kind": "stream", "stream": ts.index, "client": ts.endpoint(Dir::C2s),
-                "server": ts.endpoint(Dir::S2c), "vlan": ts.vlan, "framing": framing.to_string(),
-                "auto_reason": why,
-            });
-            writeln!(out, "{head}")?;
+            writeln!(out, "{}", stream_json(ts, &msgs))?;
             for v in &vs {
                 for line in detail_json(ts, v) {
                     writeln!(out, "{line}")?;
@@ -219,16 +219,16 @@ fn list(
         } else {
             let mut line = format!(
                 "{:>4}  {} → {}  {}",
-                ts.index,
-                ts.endpoint(Dir::C2s),
-                ts.endpoint(Dir::S2c),
-                framing
+                ts.stream,
+                endpoint_string(ts.client),
+                endpoint_string(ts.server),
+                msgs.framing
             );
             for v in &vs {
                 let _ = write!(
                     line,
                     "  {} {}B {} msg{}{}{}",
-                    v.dir.name(),
+                    v.dir.short(),
                     v.stream.len,
                     v.framed.messages.len(),
                     if v.marks.coalesced_segments() > 0 {
@@ -255,15 +255,15 @@ fn list(
 }
 
 /// The JSON objects of one direction, in stream order.
-fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
-    let dir = v.dir.name();
+fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
+    let dir = v.dir.short();
     let mut items: Vec<(u64, u8, serde_json::Value)> = Vec::new();
     for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
         items.push((
             seg.offset,
             0,
             json!({
-                "kind": "segment", "stream": ts.index, "dir": dir, "frame": seg.frame,
+                "kind": "segment", "stream": ts.stream, "dir": dir, "frame": seg.frame,
                 "time": seg.ts.as_secs_f64(), "offset": seg.offset, "len": seg.len,
                 "messages": m.messages.clone().collect::<Vec<_>>(),
                 "starts": m.starts, "ends": m.ends, "coalesced": m.coalesced,
@@ -275,7 +275,7 @@ fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
             msg.offset,
             1,
             json!({
-                "kind": "message", "stream": ts.index, "dir": dir, "index": i,
+                "kind": "message", "stream": ts.stream, "dir": dir, "index": i,
                 "proto": msg.proto, "offset": msg.offset, "len": msg.len, "frames": m.frames,
                 "complete_frame": if msg.until_close {
                     v.stream.fin_frame.or(m.frames.last().copied())
@@ -292,7 +292,7 @@ fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
         items.push((
             g.offset,
             2,
-            json!({"kind": "gap", "stream": ts.index, "dir": dir, "offset": g.offset,
+            json!({"kind": "gap", "stream": ts.stream, "dir": dir, "offset": g.offset,
                    "len": g.len, "reason": g.reason.name()}),
         ));
     }
@@ -300,7 +300,7 @@ fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
         items.push((
             u.offset,
             3,
-            json!({"kind": "unparsed", "stream": ts.index, "dir": dir, "offset": u.offset,
+            json!({"kind": "unparsed", "stream": ts.stream, "dir": dir, "offset": u.offset,
                    "len": u.len, "reason": u.reason}),
         ));
     }
@@ -308,7 +308,7 @@ fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
         items.push((
             inc.offset,
             3,
-            json!({"kind": "incomplete", "stream": ts.index, "dir": dir, "offset": inc.offset,
+            json!({"kind": "incomplete", "stream": ts.stream, "dir": dir, "offset": inc.offset,
                    "present": inc.present, "total": inc.total, "proto": inc.proto,
                    "cut_by": inc.cut_by}),
         ));
@@ -318,20 +318,16 @@ fn detail_json(ts: &TrackedStream, v: &DirView<'_>) -> Vec<serde_json::Value> {
 }
 
 fn show(
-    ts: &TrackedStream,
-    choice: &Choice,
+    ts: &FollowedConn,
+    choice: &FramingChoice,
     args: &StreamArgs,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let (framing, why) = framing_for(ts, choice);
-    let vs = views(ts, framing, args.dir);
+    let msgs = frame_connection(ts, *choice);
+    let vs = views(&msgs, ts, args.dir);
+    let framing = msgs.framing;
     if args.json {
-        let head = json!({
-            "kind": "stream", "stream": ts.index, "client": ts.endpoint(Dir::C2s),
-            "server": ts.endpoint(Dir::S2c), "vlan": ts.vlan, "framing": framing.to_string(),
-            "auto_reason": why,
-        });
-        writeln!(out, "{head}")?;
+        writeln!(out, "{}", stream_json(ts, &msgs))?;
         for v in &vs {
             for line in detail_json(ts, v) {
                 writeln!(out, "{line}")?;
@@ -343,16 +339,16 @@ fn show(
     writeln!(
         out,
         "TCP stream {}: {} → {}{}",
-        ts.index,
-        ts.endpoint(Dir::C2s),
-        ts.endpoint(Dir::S2c),
+        ts.stream,
+        endpoint_string(ts.client),
+        endpoint_string(ts.server),
         if ts.vlan.is_empty() {
             String::new()
         } else {
             format!(" vlan {:?}", ts.vlan)
         }
     )?;
-    match why {
+    match why(&msgs) {
         Some(w) => writeln!(out, "framing: {framing} (auto) — {w}")?,
         None => writeln!(out, "framing: {framing}")?,
     }
@@ -367,17 +363,17 @@ fn show(
 }
 
 /// One line per boundary: segments on the left, messages on the right.
-fn ruler(ts: &TrackedStream, v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
-    let st = ts.dirs[v.dir as usize].reasm.stats();
+fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
+    let st = ts.dirs[v.dir.index()].reasm.stats();
     let (from, to) = match v.dir {
-        Dir::C2s => (ts.endpoint(Dir::C2s), ts.endpoint(Dir::S2c)),
-        Dir::S2c => (ts.endpoint(Dir::S2c), ts.endpoint(Dir::C2s)),
+        Direction::ClientToServer => (endpoint_string(ts.client), endpoint_string(ts.server)),
+        Direction::ServerToClient => (endpoint_string(ts.server), endpoint_string(ts.client)),
     };
     writeln!(
         out,
         "── {} {from} → {to}: {} bytes in {} segments, {} messages, {} coalesced segments, {} \
          split messages, {} gaps ({} bytes), {} duplicate bytes, {} conflicting overlaps",
-        v.dir.name(),
+        v.dir.short(),
         v.stream.len,
         v.stream.segments.len(),
         v.framed.messages.len(),
@@ -498,7 +494,7 @@ fn dump(v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "  ── {} #{i} {} {} B @{}",
-            v.dir.name(),
+            v.dir.short(),
             m.proto,
             m.len,
             m.offset
@@ -511,7 +507,7 @@ fn dump(v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "  ── {} unparseable {} B @{}: {}",
-            v.dir.name(),
+            v.dir.short(),
             u.len,
             u.offset,
             u.reason
@@ -553,31 +549,31 @@ fn hexdump(base: u64, bytes: &[u8], out: &mut impl Write) -> io::Result<()> {
 }
 
 fn write_raw(
-    ts: &TrackedStream,
+    ts: &FollowedConn,
     raw: &Path,
     only: Option<DirArg>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     if raw == Path::new("-") {
         let d = match only {
-            Some(DirArg::S2c) => Dir::S2c,
-            _ => Dir::C2s,
+            Some(DirArg::S2c) => Direction::ServerToClient,
+            _ => Direction::ClientToServer,
         };
-        for b in ts.dirs[d as usize].store.bytes() {
+        for b in ts.dirs[d.index()].store.bytes() {
             out.write_all(b)?;
         }
         return Ok(());
     }
     fs::create_dir_all(raw).with_context(|| format!("creating {}", raw.display()))?;
-    for d in [Dir::C2s, Dir::S2c] {
-        if only.is_some_and(|o| (o == DirArg::C2s) != (d == Dir::C2s)) {
+    for d in [Direction::ClientToServer, Direction::ServerToClient] {
+        if only.is_some_and(|o| (o == DirArg::C2s) != (d == Direction::ClientToServer)) {
             continue;
         }
-        let path = raw.join(format!("stream-{}-{}.bin", ts.index, d.name()));
+        let path = raw.join(format!("stream-{}-{}.bin", ts.stream, d.short()));
         let mut f = BufWriter::new(
             fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
         );
-        for b in ts.dirs[d as usize].store.bytes() {
+        for b in ts.dirs[d.index()].store.bytes() {
             f.write_all(b)?;
         }
         f.flush()
@@ -585,11 +581,11 @@ fn write_raw(
         eprintln!(
             "wrote {} ({} bytes{})",
             path.display(),
-            ts.dirs[d as usize].store.kept_bytes(),
-            if ts.dirs[d as usize].store.gaps.is_empty() {
+            ts.dirs[d.index()].store.kept_bytes(),
+            if ts.dirs[d.index()].store.gaps.is_empty() {
                 String::new()
             } else {
-                format!(", {} gaps left out", ts.dirs[d as usize].store.gaps.len())
+                format!(", {} gaps left out", ts.dirs[d.index()].store.gaps.len())
             }
         );
     }

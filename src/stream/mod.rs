@@ -7,7 +7,9 @@
 //! - [`framing`]: rules (`line`, length prefixes, `http`, `tls`, `dns`, `resp`, `mysql`,
 //!   `fixed:N`, and [`auto`](framing::auto)) that cut a [`DirectionStream`] into messages.
 //! - [`sticky`]: relates segments and messages: coalesced segments, split messages.
+//! - [`follow`]: drives the three over a capture's connections, keyed by the analysis engine.
 
+pub mod follow;
 pub mod framing;
 pub mod reassembly;
 pub mod sticky;
