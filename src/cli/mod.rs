@@ -4,6 +4,7 @@
 //! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
 //! that could be read), 2 on usage errors (clap's convention).
 
+mod flows;
 mod format;
 mod read;
 mod stream;
@@ -12,7 +13,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use format::{frame_json, frame_line, FrameView};
+pub use flows::{flow_row, FlowRow};
+pub use format::{
+    frame_json, frame_json_analyzed, frame_line, frame_line_analyzed, summary, summary_with,
+    FrameView,
+};
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -34,6 +39,10 @@ pub enum Command {
     ///
     /// Example: `synack stream capture.pcap --stream 0 --framing auto`
     Stream(stream::StreamArgs),
+    /// List the connections of a capture file: state, history, close pattern, counters.
+    ///
+    /// Example: `synack flows captures/handshake.pcap`
+    Flows(flows::FlowsArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -42,6 +51,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
         Some(Command::Stream(args)) => stream::run(&args),
+        Some(Command::Flows(args)) => flows::run(&args),
         None => read::run_demo(),
     };
     match result {

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
-use super::format::{frame_json, frame_line, FrameView};
+use super::format::{frame_json_analyzed, frame_line_analyzed, FrameView};
+use crate::analysis::{Config, Engine};
 use crate::capture::{FileReader, FrameSource, Timestamp};
 use crate::decode::decode;
 
@@ -26,22 +27,31 @@ pub struct ReadArgs {
     /// Stop after N frames.
     #[arg(short = 'c', long = "count", value_name = "N")]
     pub count: Option<u64>,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
 }
 
 /// Runs `synack read`.
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count)
+    list(reader, args.json, args.count, args.absolute)
 }
 
 /// Runs `synack read` on the built-in demo capture (what `synack` with no arguments does
 /// until the desktop view exists).
 pub fn run_demo() -> anyhow::Result<ExitCode> {
     let reader = FileReader::from_reader("demo.pcap (built-in)", io::Cursor::new(DEMO_CAPTURE))?;
-    list(reader, false, None)
+    list(reader, false, None, false)
 }
 
-fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Result<ExitCode> {
+fn list(
+    mut reader: FileReader,
+    json: bool,
+    count: Option<u64>,
+    absolute: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut engine = Engine::new(Config::default());
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut t0: Option<Timestamp> = None;
@@ -56,6 +66,7 @@ fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Resul
             Err(e) => break Err(e),
         };
         let packet = decode(&frame);
+        let ann = engine.process(&frame, &packet);
         if t0.is_none() {
             t0 = frame.ts;
         }
@@ -64,11 +75,15 @@ fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Resul
             packet: &packet,
         };
         let written = if json {
-            serde_json::to_writer(&mut out, &frame_json(&view))
+            serde_json::to_writer(&mut out, &frame_json_analyzed(&view, Some(&ann), absolute))
                 .map_err(io::Error::from)
                 .and_then(|_| out.write_all(b"\n"))
         } else {
-            writeln!(out, "{}", frame_line(&view, t0))
+            writeln!(
+                out,
+                "{}",
+                frame_line_analyzed(&view, Some(&ann), t0, absolute)
+            )
         };
         if let Err(e) = written {
             if e.kind() == io::ErrorKind::BrokenPipe {
