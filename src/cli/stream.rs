@@ -591,3 +591,52 @@ fn write_raw(
     }
     Ok(())
 }
+
+/// Follows and frames (auto) every TCP stream of a capture, for the sticky-packet events of
+/// `synack read` and the counts of `synack flows`. Read errors end the pass quietly: the
+/// caller reports them from its own pass over the same file.
+fn follow_file(reader: &mut FileReader) -> Follower {
+    let mut engine = Engine::new(Config::default());
+    let limits = FollowLimits {
+        kept_per_direction: 16 << 20,
+        ..FollowLimits::default()
+    };
+    let mut follower = Follower::new(None, limits);
+    while let Ok(Some(frame)) = reader.next_frame() {
+        let packet = decode(&frame);
+        let ann = engine.process(&frame, &packet);
+        follower.process(&frame, &packet, &ann);
+    }
+    follower.finish();
+    follower
+}
+
+/// The sticky-packet events (`message_boundary`, `coalesced`, `split`) of every frame of a
+/// capture, each connection framed by `auto`.
+pub(super) fn sticky_events(
+    reader: &mut FileReader,
+) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
+    let follower = follow_file(reader);
+    let mut events = std::collections::HashMap::new();
+    for conn in follower.connections() {
+        let msgs = frame_connection(conn, FramingChoice::Auto);
+        crate::stream::follow::frame_events(conn, &msgs, &mut events);
+    }
+    events
+}
+
+/// Messages, coalesced segments and split messages per direction of every TCP stream
+/// (framing by `auto`), with the framing chosen, by stream number.
+pub(super) fn sticky_counts(
+    reader: &mut FileReader,
+) -> std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])> {
+    let follower = follow_file(reader);
+    follower
+        .connections()
+        .iter()
+        .map(|conn| {
+            let msgs = frame_connection(conn, FramingChoice::Auto);
+            (conn.stream, (msgs.framing, msgs.counts(conn)))
+        })
+        .collect()
+}
