@@ -126,12 +126,8 @@ fn check_lengths(name: &str, f: &Found) {
         next[d] += len;
         assert_eq!(f.bytes[d][*off as usize], *first);
     }
-    for d in 0..2 {
-        assert_eq!(
-            next[d],
-            f.bytes[d].len() as u64,
-            "{name}: nothing left over"
-        );
+    for (n, bytes) in next.iter().zip(&f.bytes) {
+        assert_eq!(*n, bytes.len() as u64, "{name}: nothing left over");
     }
 }
 
