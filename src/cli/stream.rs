@@ -296,6 +296,14 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
                    "len": g.len, "reason": g.reason.name()}),
         ));
     }
+    for c in &v.stream.conflicts {
+        items.push((
+            c.offset,
+            2,
+            json!({"kind": "conflict", "stream": ts.stream, "dir": dir, "offset": c.offset,
+                   "len": c.len, "frame": c.frame}),
+        ));
+    }
     for u in &v.framed.unparsed {
         items.push((
             u.offset,

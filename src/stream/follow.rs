@@ -155,7 +155,13 @@ impl Follower {
             if seg.fin && store.fin_frame.is_none() {
                 store.fin_frame = Some(frame.number);
             }
-            reasm.push(seg, &mut self.budget, store);
+            let outcome = reasm.push(seg, &mut self.budget, store);
+            if let Some(c) = outcome.conflict {
+                // Bounded: one entry per conflicting segment, at most 1000 per direction.
+                if store.conflicts.len() < 1000 {
+                    store.conflicts.push(c);
+                }
+            }
         }
         if tcp.flags.has(TcpFlags::ACK) && !tcp.flags.has(TcpFlags::RST) {
             let FollowedDir { reasm, store } = &mut conn.dirs[1 - d];

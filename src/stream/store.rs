@@ -6,7 +6,7 @@
 //! ([`DirectionStream::with_cap`]); past the cap the stream is still counted but its bytes are
 //! dropped, and [`DirectionStream::cut_at`] says where.
 
-use super::reassembly::{GapReason, StreamSink};
+use super::reassembly::{Conflict, GapReason, StreamSink};
 use crate::capture::Timestamp;
 
 /// The bytes one frame added to the stream (first copies only).
@@ -64,6 +64,9 @@ pub struct DirectionStream {
     pub closed: bool,
     /// The frame of the first FIN (set by whoever feeds the reassembler).
     pub fin_frame: Option<u64>,
+    /// Retransmitted copies whose bytes differed from the first copy (recorded by whoever
+    /// feeds the reassembler, from [`PushOutcome::conflict`](super::PushOutcome)).
+    pub conflicts: Vec<Conflict>,
     cap: usize,
     kept: usize,
     cut_at: Option<u64>,
@@ -85,6 +88,7 @@ impl DirectionStream {
             len: 0,
             closed: false,
             fin_frame: None,
+            conflicts: Vec::new(),
             cap,
             kept: 0,
             cut_at: None,

@@ -355,22 +355,84 @@ fn messages_of(d: &DirectionStream, framing: Framing) -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// Framings the split property is checked with, and how each encodes one message.
+const SPLIT_FRAMINGS: [&str; 8] = [
+    "u16be",
+    "u32le:off=1:incl",
+    "line",
+    "tls",
+    "resp",
+    "http",
+    "mysql",
+    "dns",
+];
+
+fn encode(framing: usize, i: usize, body: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    match framing {
+        0 => {
+            v.extend_from_slice(&(body.len() as u16).to_be_bytes());
+            v.extend_from_slice(body);
+        }
+        1 => {
+            v.push(7);
+            v.extend_from_slice(&(body.len() as u32 + 5).to_le_bytes());
+            v.extend_from_slice(body);
+        }
+        2 => {
+            v.extend(body.iter().map(|&b| if b == b'\n' { b'x' } else { b }));
+            v.push(b'\n');
+        }
+        3 => {
+            v.extend_from_slice(&[23, 3, 3]);
+            v.extend_from_slice(&(body.len() as u16).to_be_bytes());
+            v.extend_from_slice(body);
+        }
+        4 => {
+            v.extend_from_slice(format!("${}\r\n", body.len()).as_bytes());
+            v.extend_from_slice(body);
+            v.extend_from_slice(b"\r\n");
+        }
+        5 => {
+            v.extend_from_slice(
+                format!(
+                    "POST /{i} HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            v.extend_from_slice(body);
+        }
+        6 => {
+            v.extend_from_slice(&(body.len() as u32).to_le_bytes()[..3]);
+            v.push(i as u8);
+            v.extend_from_slice(body);
+        }
+        _ => {
+            let mut m = vec![0, i as u8, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+            m.extend_from_slice(body);
+            v.extend_from_slice(&(m.len() as u16).to_be_bytes());
+            v.extend_from_slice(&m);
+        }
+    }
+    v
+}
+
 prop_compose! {
-    /// Messages, their u16be-framed byte stream, and segments (start, end) covering it with
-    /// duplicates, overlaps and reordering.
+    /// A framing, messages encoded with it, their byte stream, and segments (start, end)
+    /// covering the stream with duplicates, overlaps and reordering.
     fn split_stream()(
+        framing in 0..SPLIT_FRAMINGS.len(),
         msgs in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..40), 1..30),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..40),
         dups in prop::collection::vec((any::<prop::sample::Index>(), 1usize..30), 0..10),
         order in any::<prop::sample::Index>(),
         isn in any::<u32>(),
         swaps in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..20),
-    ) -> (Vec<Vec<u8>>, Vec<u8>, Vec<(usize, usize)>, u32) {
-        let stream: Vec<u8> = msgs.iter().flat_map(|m| {
-            let mut v = (m.len() as u16).to_be_bytes().to_vec();
-            v.extend_from_slice(m);
-            v
-        }).collect();
+    ) -> (usize, Vec<Vec<u8>>, Vec<u8>, Vec<(usize, usize)>, u32) {
+        let messages: Vec<Vec<u8>> =
+            msgs.iter().enumerate().map(|(i, m)| encode(framing, i, m)).collect();
+        let stream: Vec<u8> = messages.concat();
         let n = stream.len();
         let mut points: Vec<usize> = cuts.iter().map(|c| c.index(n + 1)).collect();
         points.push(0);
@@ -388,20 +450,16 @@ prop_compose! {
         }
         let rot = order.index(segs.len());
         segs.rotate_left(rot);
-        let messages = msgs.iter().map(|m| {
-            let mut v = (m.len() as u16).to_be_bytes().to_vec();
-            v.extend_from_slice(m);
-            v
-        }).collect();
-        (messages, stream, segs, isn)
+        (framing, messages, stream, segs, isn)
     }
 }
 
 proptest! {
     #[test]
     fn random_splits_reassemble_to_the_original_messages(
-        (messages, stream, segs, isn) in split_stream()
+        (framing, messages, stream, segs, isn) in split_stream()
     ) {
+        let framing: Framing = SPLIT_FRAMINGS[framing].parse().unwrap();
         let mut r = Reassembler::new(Limits::default());
         let mut budget = MemoryBudget::default();
         let mut d = DirectionStream::default();
@@ -417,11 +475,11 @@ proptest! {
         prop_assert!(d.gaps.is_empty());
         prop_assert_eq!(d.runs.len(), 1);
         prop_assert_eq!(&d.runs[0].data, &stream);
-        prop_assert_eq!(messages_of(&d, "u16be".parse().unwrap()), messages.clone());
+        prop_assert_eq!(messages_of(&d, framing), messages.clone());
         // Each new byte is attributed to exactly one segment, in order.
         let total: u64 = d.segments.iter().map(|s| s.len).sum();
         prop_assert_eq!(total, stream.len() as u64);
-        let a = annotate(&d.segments, &frame_stream(&d, "u16be".parse().unwrap()).messages);
+        let a = annotate(&d.segments, &frame_stream(&d, framing).messages);
         prop_assert_eq!(a.messages.len(), messages.len());
         for m in &a.messages {
             prop_assert_eq!(m.split, m.frames.len() > 1);
