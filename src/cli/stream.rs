@@ -438,6 +438,14 @@ fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result
             "░".into(),
         ));
     }
+    for c in &v.stream.conflicts {
+        rows.push((
+            c.offset,
+            2,
+            format!("≠ frame {} differs ({} B)", c.frame, c.len),
+            String::new(),
+        ));
+    }
     for u in &v.framed.unparsed {
         rows.push((
             u.offset,
@@ -459,28 +467,35 @@ fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result
         ));
     }
     rows.sort_by_key(|r| (r.0, r.1));
-    // Merge a segment row and a message row at the same offset onto one line.
+    // Rows at the same offset share lines: segment texts on the left, message texts on
+    // the right.
     let mut i = 0;
     while i < rows.len() {
-        let (off, _, left, right) = &rows[i];
-        let mut right = right.clone();
-        let mut left = left.clone();
-        if i + 1 < rows.len()
-            && rows[i + 1].0 == *off
-            && left.starts_with('┬')
-            && rows[i + 1].1 == 1
-        {
-            right = rows[i + 1].3.clone();
-            i += 1;
+        let off = rows[i].0;
+        let mut j = i;
+        while j < rows.len() && rows[j].0 == off {
+            j += 1;
         }
-        if left.is_empty() {
-            left = "│".into();
+        let lefts: Vec<&str> = rows[i..j]
+            .iter()
+            .filter(|r| !r.2.is_empty())
+            .map(|r| r.2.as_str())
+            .collect();
+        let rights: Vec<&str> = rows[i..j]
+            .iter()
+            .filter(|r| !r.3.is_empty())
+            .map(|r| r.3.as_str())
+            .collect();
+        for k in 0..lefts.len().max(rights.len()) {
+            let left = lefts.get(k).copied().unwrap_or("│");
+            let right = rights.get(k).copied().unwrap_or("│");
+            if k == 0 {
+                writeln!(out, "{off:>10}  {left:<40} {right}")?;
+            } else {
+                writeln!(out, "{:>10}  {left:<40} {right}", "")?;
+            }
         }
-        if right.is_empty() {
-            right = "│".into();
-        }
-        writeln!(out, "{off:>10}  {left:<40} {right}")?;
-        i += 1;
+        i = j;
     }
     writeln!(out, "{:>10}  end", v.stream.len)?;
     Ok(())

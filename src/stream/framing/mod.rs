@@ -67,7 +67,13 @@ impl Framing {
     pub fn label(&self) -> &'static str {
         match self {
             Framing::Line => "line",
-            Framing::Length(_) => "length",
+            Framing::Length(lp) => match (lp.width, lp.little_endian) {
+                (1, _) => "u8",
+                (2, false) => "u16be",
+                (2, true) => "u16le",
+                (4, false) => "u32be",
+                _ => "u32le",
+            },
             Framing::Http => "http",
             Framing::Tls => "tls",
             Framing::Dns => "dns",
