@@ -8,8 +8,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use synack::capture::Timestamp;
 use synack::stream::{
-    annotate, frame_stream, DirectionStream, Framing, Limits, MemoryBudget, Reassembler,
-    SegmentIn,
+    annotate, frame_stream, DirectionStream, Framing, Limits, MemoryBudget, Reassembler, SegmentIn,
 };
 
 const MSS: usize = 1448;

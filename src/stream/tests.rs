@@ -565,3 +565,61 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn follow_frame_events_and_counts() {
+    use super::follow::{
+        frame_connection, frame_events, FollowedConn, FollowedDir, FramingChoice, StickyEvent,
+    };
+    // c2s: three u16be messages [0,4) [4,7) [7,13) in frames 10 [0,7) and 11, 12 [7,10) [10,13).
+    let bytes = b"\x00\x02ab\x00\x01c\x00\x04defg";
+    let (c2s, r, _) = collect(&[
+        seg(0, &bytes[..7], 10),
+        seg(7, &bytes[7..10], 11),
+        seg(10, &bytes[10..], 12),
+    ]);
+    let dir = |store: DirectionStream, reasm| FollowedDir { reasm, store };
+    let conn = FollowedConn {
+        stream: 3,
+        vlan: Vec::new(),
+        client: "10.0.0.1:1000".parse().unwrap(),
+        server: "10.0.0.2:80".parse().unwrap(),
+        dirs: [
+            dir(c2s, r),
+            dir(
+                DirectionStream::default(),
+                Reassembler::new(Limits::default()),
+            ),
+        ],
+    };
+    let msgs = frame_connection(&conn, FramingChoice::Use("u16be".parse().unwrap()));
+    let counts = msgs.counts(&conn);
+    assert_eq!(counts[0].messages, 3);
+    assert_eq!(counts[0].coalesced_segments, 1);
+    assert_eq!(counts[0].split_messages, 1);
+    assert_eq!(counts[1].messages, 0);
+    let mut ev = std::collections::HashMap::new();
+    frame_events(&conn, &msgs, &mut ev);
+    assert_eq!(
+        ev[&10],
+        vec![
+            StickyEvent::MessageBoundary { starts: 2, ends: 2 },
+            StickyEvent::Coalesced { first: 0, count: 2 },
+        ]
+    );
+    assert_eq!(
+        ev[&11],
+        vec![StickyEvent::MessageBoundary { starts: 1, ends: 0 }]
+    );
+    assert_eq!(
+        ev[&12],
+        vec![
+            StickyEvent::MessageBoundary { starts: 0, ends: 1 },
+            StickyEvent::Split {
+                message: 2,
+                frames: vec![11, 12]
+            },
+        ]
+    );
+    assert_eq!(ev[&12][1].describe(), "split: message #2 over frames 11,12");
+}
