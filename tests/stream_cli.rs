@@ -119,6 +119,20 @@ fn text_views_and_dump_and_raw_work() {
     let out = run(&["stream", cap, "--stream", "0", "--raw", "-", "--dir", "s2c"]);
     assert!(out.status.success());
     assert_eq!(out.stdout.len(), 1194, "s2c bytes");
+    let file = std::env::temp_dir().join(format!("synack-raw-{}.bin", std::process::id()));
+    let out = run(&[
+        "stream",
+        cap,
+        "--stream",
+        "0",
+        "--raw",
+        file.to_str().unwrap(),
+        "--dir",
+        "c2s",
+    ]);
+    assert!(out.status.success());
+    assert_eq!(std::fs::read(&file).unwrap().len(), 659, "c2s bytes");
+    let _ = std::fs::remove_file(&file);
     let out = run(&["stream", cap, "--stream", "7"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no TCP stream 7"));

@@ -46,9 +46,10 @@ pub struct StreamArgs {
     /// Hex/ASCII dump of every message (Follow TCP Stream style).
     #[arg(long)]
     pub dump: bool,
-    /// Write the reassembled bytes (gaps left out): `-` for stdout (the `--dir` direction),
-    /// or a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`.
-    #[arg(long, value_name = "DIR|-")]
+    /// Write the reassembled bytes (gaps left out): `-` for stdout (the `--dir` direction,
+    /// c2s by default); with `--dir`, a file (unless PATH is an existing directory);
+    /// otherwise a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`.
+    #[arg(long, value_name = "PATH|-")]
     pub raw: Option<PathBuf>,
     /// Only this direction (c2s: from the side that sent the first SYN).
     #[arg(long, value_enum)]
@@ -585,6 +586,21 @@ fn write_raw(
         for b in ts.dirs[d.index()].store.bytes() {
             out.write_all(b)?;
         }
+        return Ok(());
+    }
+    if let (Some(o), false) = (only, raw.is_dir()) {
+        let d = match o {
+            DirArg::C2s => Direction::ClientToServer,
+            DirArg::S2c => Direction::ServerToClient,
+        };
+        let mut f = BufWriter::new(
+            fs::File::create(raw).with_context(|| format!("creating {}", raw.display()))?,
+        );
+        for b in ts.dirs[d.index()].store.bytes() {
+            f.write_all(b)?;
+        }
+        f.flush()
+            .with_context(|| format!("writing {}", raw.display()))?;
         return Ok(());
     }
     fs::create_dir_all(raw).with_context(|| format!("creating {}", raw.display()))?;
