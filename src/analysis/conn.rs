@@ -168,11 +168,7 @@ impl Connection {
 
     /// Handshake RTT (SYN → ACK completing the handshake) in ms, when the handshake was seen.
     pub fn handshake_rtt_ms(&self) -> Option<f64> {
-        let t = self.tcp.as_ref()?;
-        let ns = t
-            .lifecycle
-            .handshake_rtt_ns
-            .or_else(|| t.initial_rtt_ns())?;
+        let ns = self.tcp.as_ref()?.lifecycle.handshake_rtt_ns?;
         Some(ns as f64 / 1e6)
     }
 

@@ -264,12 +264,15 @@ impl Engine {
                 if !self.live.contains_key(&key) {
                     self.make_room();
                     let stream = self.new_stream(FlowProto::Tcp);
+                    // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
+                    let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
+                    let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
                     let c = Connection::new(
                         stream,
                         FlowProto::Tcp,
                         packet.vlan,
-                        src,
-                        dst,
+                        orig,
+                        resp,
                         frame.number,
                         frame.ts,
                     );

@@ -457,7 +457,12 @@ impl Lifecycle {
                 self.first_fin = Some(s);
             }
             ev.push(Event::Fin { side: s, second });
+            // A FIN that does not acknowledge the peer's FIN was sent before receiving it:
+            // both sides closed at once (simultaneous close).
+            let crossed =
+                self.fin[o.index()].is_some_and(|f| !(ack && ge(p.ack, f.seq.wrapping_add(1))));
             match self.state(s) {
+                TcpState::CloseWait if crossed => self.set(frame, s, TcpState::Closing),
                 TcpState::CloseWait => self.set(frame, s, TcpState::LastAck),
                 _ => self.set(frame, s, TcpState::FinWait1),
             }
