@@ -396,7 +396,7 @@ fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result
     if let Some(c) = v.stream.cut_at() {
         writeln!(
             out,
-            "   (bytes after offset {c} not kept: per-direction byte cap reached)"
+            "   (bytes after offset {c} not kept: byte cap reached; messages stop there)"
         )?;
     }
     if st.cap_cuts > 0 {
@@ -638,6 +638,7 @@ fn follow_file(reader: &mut FileReader) -> Follower {
     let mut engine = Engine::new(Config::default());
     let limits = FollowLimits {
         kept_per_direction: 16 << 20,
+        kept_total: 256 << 20,
         ..FollowLimits::default()
     };
     let mut follower = Follower::new(None, limits);

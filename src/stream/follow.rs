@@ -52,6 +52,9 @@ pub struct FollowLimits {
     pub total_buffered: usize,
     /// Bytes of each direction kept for framing and display.
     pub kept_per_direction: usize,
+    /// Bytes kept across all directions; past it, directions stop keeping bytes (each
+    /// reports where it was cut).
+    pub kept_total: usize,
 }
 
 impl Default for FollowLimits {
@@ -60,6 +63,7 @@ impl Default for FollowLimits {
             reassembly: Limits::default(),
             total_buffered: 256 << 20,
             kept_per_direction: 64 << 20,
+            kept_total: 1 << 30,
         }
     }
 }
@@ -72,6 +76,7 @@ pub struct Follower {
     by_stream: HashMap<u32, usize>,
     conns: Vec<FollowedConn>,
     budget: MemoryBudget,
+    kept: usize,
 }
 
 impl Follower {
@@ -83,6 +88,7 @@ impl Follower {
             by_stream: HashMap::new(),
             conns: Vec::new(),
             budget: MemoryBudget::new(limits.total_buffered),
+            kept: 0,
         }
     }
 
@@ -155,7 +161,12 @@ impl Follower {
             if seg.fin && store.fin_frame.is_none() {
                 store.fin_frame = Some(frame.number);
             }
+            if self.kept >= self.limits.kept_total {
+                store.freeze();
+            }
+            let before = store.kept_bytes();
             let outcome = reasm.push(seg, &mut self.budget, store);
+            self.kept += store.kept_bytes() - before;
             if let Some(c) = outcome.conflict {
                 // Bounded: one entry per conflicting segment, at most 1000 per direction.
                 if store.conflicts.len() < 1000 {

@@ -95,6 +95,12 @@ impl DirectionStream {
         }
     }
 
+    /// Keeps no more bytes from now on (a total cap across directions was reached); the
+    /// cut is reported by [`DirectionStream::cut_at`] at the next data.
+    pub fn freeze(&mut self) {
+        self.cap = self.kept;
+    }
+
     /// Where the byte cap stopped keeping bytes, if it did.
     pub fn cut_at(&self) -> Option<u64> {
         self.cut_at

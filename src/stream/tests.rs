@@ -623,3 +623,17 @@ fn follow_frame_events_and_counts() {
     );
     assert_eq!(ev[&12][1].describe(), "split: message #2 over frames 11,12");
 }
+
+#[test]
+fn frozen_store_keeps_counting_but_reports_the_cut() {
+    let mut d = DirectionStream::default();
+    let mut r = Reassembler::new(Limits::default());
+    let mut budget = MemoryBudget::default();
+    r.push(seg(0, b"abc", 1), &mut budget, &mut d);
+    d.freeze();
+    r.push(seg(3, b"def", 2), &mut budget, &mut d);
+    assert_eq!(d.cut_at(), Some(3));
+    assert_eq!(all_bytes(&d), b"abc");
+    assert_eq!(d.len, 6);
+    assert_eq!(d.segments.len(), 2);
+}
