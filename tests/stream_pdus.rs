@@ -132,6 +132,10 @@ fn auto_picks_the_protocol_tshark_dissects() {
         ("zeek-pipelining-example.pcap", 0, "resp"),
         ("pcpp-three_http_streams.pcap", 1, "http"),
         ("zeek-206_example_a.pcap", 0, "http"),
+        // The capture ends inside the last response: still HTTP, not lines.
+        ("pcpp-raw_ip.pcap", 1, "http"),
+        ("synack-known-u32be.pcap", 0, "u32be"),
+        ("synack-known-lines.pcap", 0, "line"),
     ];
     for (capture, stream, expected) in cases {
         let items = synack_stream(capture, &["--stream", &stream.to_string()]);

@@ -1,8 +1,8 @@
 //! `auto`: the framing that explains a connection best, and why.
 //!
 //! Every candidate frames both directions. A candidate is *consistent* when it leaves no
-//! unparseable bytes; among consistent candidates the one whose whole messages cover the most
-//! bytes wins, ties going to the one with fewer, larger messages (a zero-length body must not
+//! unparseable bytes; among consistent candidates the one whose messages (whole, or still open
+//! where the capture or a gap cuts them) cover the most bytes wins, ties going to the one with fewer, larger messages (a zero-length body must not
 //! make `u16be` beat `u32be`), then to the more specific rule (the order of [`CANDIDATES`]: protocols
 //! with checked headers before generic length prefixes). RESP must frame at least one typed
 //! value (plain text lines are `line`), `line` needs text (no NUL, at least 95% printable
@@ -81,7 +81,22 @@ fn is_text(dirs: &[&DirectionStream]) -> bool {
 fn score(framing: Framing, dirs: &[&DirectionStream], text: bool) -> Score {
     let framed: Vec<Framed> = dirs.iter().map(|d| frame_stream(d, framing)).collect();
     let messages = framed.iter().map(|f| f.messages.len()).sum();
-    let covered = framed.iter().map(Framed::covered).sum();
+    // Bytes explained: whole messages, plus messages whose start parsed and that a gap or
+    // the end of the capture cut (not a FIN: a sender that closes mid-message contradicts
+    // the framing).
+    let covered = framed
+        .iter()
+        .zip(dirs)
+        .map(|(f, d)| {
+            let open: u64 = f
+                .incomplete
+                .iter()
+                .filter(|i| i.cut_by == "gap" || !d.closed)
+                .map(|i| i.present)
+                .sum();
+            f.covered() + open
+        })
+        .sum();
     let unparsed = framed.iter().map(Framed::unparsed_bytes).sum();
     let incomplete: usize = framed.iter().map(|f| f.incomplete.len()).sum();
     let mut eligible = unparsed == 0 && messages > 0;
