@@ -53,7 +53,7 @@ fn check_start(buf: &[u8]) -> Result<(), &'static str> {
     {
         return Err("not an HTTP request or status line");
     }
-    if method_end.is_none() && buf.len() > 24 {
+    if method_end.map_or(buf.len(), |e| e) > 24 {
         return Err("HTTP method too long");
     }
     Ok(())
@@ -91,8 +91,16 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, &'static str> {
                     return Err("HTTP status line without a status code");
                 };
                 head.status = Some(code);
-            } else if !line.windows(6).any(|w| w == b" HTTP/") {
-                return Err("HTTP request line without a version");
+            } else {
+                // METHOD SP request-target SP HTTP-version (RFC 9112 §3).
+                let mut parts = line.split(|&b| b == b' ');
+                let (_, target, version) = (parts.next(), parts.next(), parts.next());
+                let ok = target.is_some_and(|t| !t.is_empty())
+                    && version.is_some_and(|v| v.starts_with(b"HTTP/"))
+                    && parts.next().is_none();
+                if !ok {
+                    return Err("HTTP request line is not METHOD target HTTP/x.y");
+                }
             }
             continue;
         }
