@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use super::framing::{auto, frame_stream, Framed, Framing};
+use super::framing::{auto, frame_stream, frame_stream_with, Framed, Framer, Framing};
 use super::reassembly::{Limits, MemoryBudget, Reassembler, SegmentIn};
 use super::sticky::{annotate, Annotation as Marks};
 use super::store::DirectionStream;
@@ -256,18 +256,39 @@ pub fn frame_connection(conn: &FollowedConn, choice: FramingChoice) -> ConnMessa
             (c.framing, Some(c.reason), c.consistent)
         }
     };
-    let dirs = [0, 1].map(|d| {
-        let store = &conn.dirs[d].store;
-        let framed = frame_stream(store, framing);
-        let marks = annotate(&store.segments, &framed.messages);
-        DirMessages { framed, marks }
-    });
+    let c2s = frame_stream(&conn.dirs[0].store, framing);
+    let mut s2c_framer = Framer::new(framing);
+    if framing == Framing::Http {
+        // Pair responses with requests: a response to HEAD has no body.
+        let store = &conn.dirs[0].store;
+        s2c_framer.expect_responses_to(
+            c2s.messages
+                .iter()
+                .map(|m| starts_with_at(store, m.offset, b"HEAD ")),
+        );
+    }
+    let s2c = frame_stream_with(&conn.dirs[1].store, s2c_framer);
+    let with_marks = |d: usize, framed: Framed| DirMessages {
+        marks: annotate(&conn.dirs[d].store.segments, &framed.messages),
+        framed,
+    };
+    let dirs = [with_marks(0, c2s), with_marks(1, s2c)];
     ConnMessages {
         framing,
         reason,
         consistent,
         dirs,
     }
+}
+
+/// True when the stream's kept bytes at `offset` start with `prefix`.
+fn starts_with_at(store: &DirectionStream, offset: u64, prefix: &[u8]) -> bool {
+    store
+        .runs
+        .iter()
+        .find(|r| r.offset <= offset && offset < r.end())
+        .and_then(|r| r.data.get((offset - r.offset) as usize..))
+        .is_some_and(|b| b.starts_with(prefix))
 }
 
 /// A sticky-packet event attached to a frame, for `synack read`.

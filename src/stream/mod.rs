@@ -15,7 +15,9 @@ pub mod reassembly;
 pub mod sticky;
 pub mod store;
 
-pub use framing::{frame_stream, AutoChoice, Framed, Framer, Framing, Message, Step};
+pub use framing::{
+    frame_stream, frame_stream_with, AutoChoice, Framed, Framer, Framing, Message, Step,
+};
 pub use reassembly::{
     Conflict, DirectionStats, GapReason, Limits, MemoryBudget, PushOutcome, Reassembler, SegmentIn,
     StreamSink,

@@ -255,6 +255,37 @@ fn http_bodies_content_length_chunked_until_close() {
 }
 
 #[test]
+fn http_response_to_head_has_no_body() {
+    use super::follow::{frame_connection, FollowedConn, FollowedDir, FramingChoice};
+    let req = b"HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n";
+    let resp = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n\
+HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    let (c2s, r1, _) = collect(&[seg(0, req, 1)]);
+    let (s2c, r2, _) = collect(&[seg(0, resp, 2)]);
+    let conn = FollowedConn {
+        stream: 0,
+        vlan: Vec::new(),
+        client: "10.0.0.1:1000".parse().unwrap(),
+        server: "10.0.0.2:80".parse().unwrap(),
+        dirs: [
+            FollowedDir {
+                reasm: r1,
+                store: c2s,
+            },
+            FollowedDir {
+                reasm: r2,
+                store: s2c,
+            },
+        ],
+    };
+    let msgs = frame_connection(&conn, FramingChoice::Use(Framing::Http));
+    let lens: Vec<u64> = msgs.dirs[1].framed.messages.iter().map(|m| m.len).collect();
+    // 100 Continue, the HEAD answer without its 5 body bytes, the GET answer with them.
+    assert_eq!(lens, vec![25, 38, 43]);
+    assert_eq!(msgs.dirs[1].framed.unparsed_bytes(), 0);
+}
+
+#[test]
 fn resp_values_and_inline_commands() {
     let s = b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n+OK\r\nPING\r\n:12\r\n$-1\r\n%1\r\n+a\r\n:1\r\n";
     let m = framed(s, Framing::Resp);

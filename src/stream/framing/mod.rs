@@ -190,6 +190,8 @@ pub struct Framer {
     switched: bool,
     /// RESP: some value was typed (not an inline command).
     typed: bool,
+    /// HTTP responses: for each request not yet answered, whether it was a HEAD request.
+    head_requests: std::collections::VecDeque<bool>,
 }
 
 impl Framer {
@@ -200,7 +202,14 @@ impl Framer {
             tls: false,
             switched: false,
             typed: false,
+            head_requests: std::collections::VecDeque::new(),
         }
+    }
+
+    /// HTTP: the requests of the other direction, in order, as "was it HEAD": responses to
+    /// HEAD have no body whatever their headers say (Wireshark pairs them the same way).
+    pub fn expect_responses_to(&mut self, head_requests: impl IntoIterator<Item = bool>) {
+        self.head_requests = head_requests.into_iter().collect();
     }
 
     /// The framing applied.
@@ -234,9 +243,16 @@ impl Framer {
                 if self.switched {
                     return Step::Invalid("after HTTP 101 Switching Protocols: not HTTP");
                 }
-                let (step, after) = text::http(buf, at_end);
+                let head = self.head_requests.front().copied().unwrap_or(false);
+                let (step, kind) = text::http(buf, at_end, head);
                 if let Step::Message(_) = step {
-                    self.switched = after == text::HttpAfter::Switched;
+                    match kind {
+                        text::HttpKind::Switched => self.switched = true,
+                        text::HttpKind::Final => {
+                            self.head_requests.pop_front();
+                        }
+                        text::HttpKind::Request | text::HttpKind::Interim => {}
+                    }
                 }
                 step
             }
@@ -344,7 +360,12 @@ impl Framed {
 /// skipped over the gap (framing resumes where it ends); otherwise framing restarts at the
 /// start of the next run, except for `line`, which resumes after the next line end.
 pub fn frame_stream(stream: &DirectionStream, framing: Framing) -> Framed {
-    let mut framer = Framer::new(framing);
+    frame_stream_with(stream, Framer::new(framing))
+}
+
+/// [`frame_stream`] with a prepared framer (HTTP responses paired with their requests).
+pub fn frame_stream_with(stream: &DirectionStream, mut framer: Framer) -> Framed {
+    let framing = framer.framing();
     let mut out = Framed::default();
     // Where the next message starts, when a message cut by a gap ends inside a later run.
     let mut resume: Option<u64> = None;

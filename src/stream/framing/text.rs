@@ -183,56 +183,63 @@ fn chunked_body(buf: &[u8]) -> Step {
     }
 }
 
-/// What an HTTP message ending tells the framer about the rest of the direction.
+/// What kind of HTTP message was framed, for the framer's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum HttpAfter {
-    /// More HTTP messages may follow.
-    Http,
+pub(super) enum HttpKind {
+    /// A request (or nothing framed yet).
+    Request,
+    /// An interim `1xx` response (not `101`): the final response is still to come.
+    Interim,
+    /// A final response.
+    Final,
     /// A `101 Switching Protocols` response: the rest is another protocol.
     Switched,
 }
 
 /// One HTTP/1.x request or response: head plus body (Content-Length, chunked, or, for a
-/// response without either, until the connection closes: `at_end`).
-pub(super) fn http(buf: &[u8], at_end: bool) -> (Step, HttpAfter) {
+/// response without either, until the connection closes: `at_end`). `head_request`: a
+/// response answers a HEAD request, so it has no body whatever its headers say.
+pub(super) fn http(buf: &[u8], at_end: bool, head_request: bool) -> (Step, HttpKind) {
     let head = match parse_head(buf) {
         Ok(Some(h)) => h,
-        Ok(None) => return (Step::NeedMore { total: None }, HttpAfter::Http),
-        Err(why) => return (Step::Invalid(why), HttpAfter::Http),
+        Ok(None) => return (Step::NeedMore { total: None }, HttpKind::Request),
+        Err(why) => return (Step::Invalid(why), HttpKind::Request),
     };
-    let after = if head.status == Some(101) {
-        HttpAfter::Switched
-    } else {
-        HttpAfter::Http
+    let kind = match head.status {
+        None => HttpKind::Request,
+        Some(101) => HttpKind::Switched,
+        Some(100..=199) => HttpKind::Interim,
+        Some(_) => HttpKind::Final,
     };
-    let no_body = matches!(head.status, Some(100..=199 | 204 | 304));
+    let no_body = matches!(head.status, Some(100..=199 | 204 | 304))
+        || (head.status.is_some() && head_request);
     if no_body {
-        return (Step::Message(head.len), after);
+        return (Step::Message(head.len), kind);
     }
     if head.chunked {
         return match chunked_body(&buf[head.len..]) {
-            Step::Message(n) => (Step::Message(head.len + n), after),
-            other => (other, after),
+            Step::Message(n) => (Step::Message(head.len + n), kind),
+            other => (other, kind),
         };
     }
     if let Some(cl) = head.content_length {
         if cl == 0 {
-            return (Step::Message(head.len), after);
+            return (Step::Message(head.len), kind);
         }
-        return (complete_or_more(buf, head.len as u64 + cl), after);
+        return (complete_or_more(buf, head.len as u64 + cl), kind);
     }
     if head.status.is_none() {
         // A request without Content-Length or chunking has no body (RFC 9112 §6.3).
-        return (Step::Message(head.len), after);
+        return (Step::Message(head.len), kind);
     }
     if at_end {
-        (Step::Message(buf.len()), after)
+        (Step::Message(buf.len()), kind)
     } else {
         (
             Step::NeedMore {
                 total: Some(u64::MAX),
             },
-            after,
+            kind,
         )
     }
 }
