@@ -206,6 +206,13 @@ fn list(
     json_out: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    if !json_out {
+        writeln!(
+            out,
+            "stream  client → server  framing  per direction: bytes, messages, coalesced \
+             segments, split messages, gaps  (details: --stream N)"
+        )?;
+    }
     for ts in table.connections() {
         let msgs = frame_connection(ts, *choice);
         let vs = views(&msgs, ts, None);
