@@ -41,7 +41,7 @@ pub enum Command {
     Stream(stream::StreamArgs),
     /// List the connections of a capture file: state, history, close pattern, counters.
     ///
-    /// Example: `synack flows captures/handshake.pcap`
+    /// Example: `synack flows captures/demo.pcap --json`
     Flows(flows::FlowsArgs),
 }
 
