@@ -518,6 +518,56 @@ proptest! {
     }
 
     #[test]
+    fn conflicting_retransmissions_are_reported_and_the_first_copy_wins(
+        stream in prop::collection::vec(any::<u8>(), 2..400),
+        cut in any::<prop::sample::Index>(),
+        range in (any::<prop::sample::Index>(), 1usize..60),
+        flip in any::<prop::sample::Index>(),
+        early in any::<bool>(),
+    ) {
+        // The stream goes in two segments; a copy of a range with one byte changed comes
+        // either after everything (compared with the history) or between the two segments
+        // (compared with buffered data when it lies in the second one).
+        let n = stream.len();
+        let c = cut.index(n - 1) + 1;
+        let start = range.0.index(n);
+        let end = (start + range.1).min(n);
+        let mut bad = stream[start..end].to_vec();
+        let f = flip.index(bad.len());
+        bad[f] ^= 0x55;
+        let mut r = Reassembler::new(Limits::default());
+        let mut budget = MemoryBudget::default();
+        let mut d = DirectionStream::default();
+        r.push(syn(u32::MAX), &mut budget, &mut d);
+        r.push(seg(c as u32, &stream[c..], 2), &mut budget, &mut d);
+        let mut outcomes = Vec::new();
+        if early {
+            outcomes.push(r.push(seg(start as u32, &bad, 3), &mut budget, &mut d));
+            r.push(seg(0, &stream[..c], 1), &mut budget, &mut d);
+        } else {
+            r.push(seg(0, &stream[..c], 1), &mut budget, &mut d);
+            outcomes.push(r.push(seg(start as u32, &bad, 3), &mut budget, &mut d));
+        }
+        r.flush(&mut budget, &mut d);
+        let flipped = (start + f) as u64;
+        // The flipped byte was already known unless it arrived first (early, before the hole).
+        let known_first = !early || flipped >= c as u64;
+        if known_first {
+            prop_assert_eq!(&all_bytes(&d), &stream);
+            let conflict = outcomes[0].conflict;
+            prop_assert!(conflict.is_some(), "no conflict reported");
+            let conflict = conflict.unwrap();
+            prop_assert!(conflict.offset <= flipped && flipped < conflict.offset + conflict.len);
+            prop_assert_eq!(conflict.frame, 3);
+        } else {
+            // The changed copy came first for those bytes: it wins there, and the later
+            // original is what conflicts.
+            prop_assert_eq!(all_bytes(&d)[flipped as usize], stream[flipped as usize] ^ 0x55);
+            prop_assert!(r.stats().conflicts >= 1);
+        }
+    }
+
+    #[test]
     fn reassembler_never_panics_and_releases_its_budget(
         segs in prop::collection::vec(
             (any::<u32>(), prop::collection::vec(any::<u8>(), 0..50), 0u32..80, any::<bool>(), any::<bool>(), any::<Option<u32>>()),
