@@ -35,12 +35,14 @@ pub struct StreamArgs {
     pub stream: Option<u32>,
     /// How to cut the bytes into messages: line, u8, u16be, u16le, u32be, u32le (with
     /// `:off=N` for a header offset and `:incl` when the length includes the header, e.g.
-    /// `u16be:off=2:incl`), http, tls, dns, resp, mysql, fixed:N, or auto (the framing that
-    /// explains the stream best; the reason is printed).
+    /// `u16be:off=2:incl`), http, tls, dns, resp, mysql (switches to TLS records after an
+    /// SSL request), fixed:N, none (no messages), or auto (the framing that explains the
+    /// stream best; the reason is printed).
+    /// Example: `synack stream dns.pcap --stream 0 --framing dns --json`
     #[arg(long, value_name = "F", default_value = "auto")]
     pub framing: String,
-    /// JSON Lines: `stream`, `segment`, `message`, `gap`, `unparsed`, `incomplete` and
-    /// `summary` objects, each with a `kind` field.
+    /// JSON Lines: `stream`, `segment`, `message`, `gap`, `conflict`, `unparsed`,
+    /// `incomplete` and `summary` objects, each with a `kind` field.
     #[arg(long)]
     pub json: bool,
     /// Hex/ASCII dump of every message (Follow TCP Stream style).
@@ -51,7 +53,7 @@ pub struct StreamArgs {
     /// otherwise a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`.
     #[arg(long, value_name = "PATH|-")]
     pub raw: Option<PathBuf>,
-    /// Only this direction (c2s: from the side that sent the first SYN).
+    /// Only this direction (c2s: from the originator, normally the side that sent the SYN).
     #[arg(long, value_enum)]
     pub dir: Option<DirArg>,
 }
