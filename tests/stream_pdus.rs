@@ -214,3 +214,45 @@ fn lossy_capture_gaps_are_the_bytes_no_frame_carried() {
     assert!(!http.iter().any(|o| o["kind"] == "message"));
     assert!(http.iter().any(|o| o["kind"] == "unparsed"));
 }
+
+/// Frames tshark flags as (any kind of) retransmission, from the per-frame truth.
+fn tshark_retransmissions(capture: &str) -> Vec<u64> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/truth")
+        .join(format!("{capture}.tsv"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let flags = [
+        col("tcp.analysis.retransmission"),
+        col("tcp.analysis.fast_retransmission"),
+        col("tcp.analysis.spurious_retransmission"),
+    ];
+    let len = col("tcp.len");
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| flags.iter().any(|&c| !f[c].is_empty()) && f[len] != "0")
+        .map(|f| f[0].parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn duplicate_segments_are_tsharks_retransmissions_when_nothing_new_came() {
+    // Captures where every retransmission repeats bytes already seen.
+    for capture in [
+        "sanders-tcp_retransmissions.pcapng",
+        "tcpdump-pptp.pcap",
+        "sanders-inconsistent_printer.pcapng",
+    ] {
+        let mut ours: Vec<u64> = synack_stream(capture, &[])
+            .iter()
+            .filter(|o| o["kind"] == "duplicate")
+            .map(|o| o["frame"].as_u64().unwrap())
+            .collect();
+        ours.sort_unstable();
+        let truth = tshark_retransmissions(capture);
+        assert!(!truth.is_empty());
+        assert_eq!(ours, truth, "{capture}");
+    }
+}

@@ -41,8 +41,8 @@ pub struct StreamArgs {
     /// Example: `synack stream dns.pcap --stream 0 --framing dns --json`
     #[arg(long, value_name = "F", default_value = "auto")]
     pub framing: String,
-    /// JSON Lines: `stream`, `segment`, `message`, `gap`, `conflict`, `unparsed`,
-    /// `incomplete` and `summary` objects, each with a `kind` field.
+    /// JSON Lines: `stream`, `segment`, `message`, `gap`, `duplicate`, `conflict`,
+    /// `unparsed`, `incomplete` and `summary` objects, each with a `kind` field.
     #[arg(long)]
     pub json: bool,
     /// Hex/ASCII dump of every message (Follow TCP Stream style).
@@ -306,6 +306,15 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
                    "len": g.len, "reason": g.reason.name()}),
         ));
     }
+    for r in &v.stream.duplicates {
+        items.push((
+            r.offset,
+            2,
+            json!({"kind": "duplicate", "stream": ts.stream, "dir": dir,
+                   "frame": r.frame, "time": r.ts.as_secs_f64(), "offset": r.offset,
+                   "len": r.len}),
+        ));
+    }
     for c in &v.stream.conflicts {
         items.push((
             c.offset,
@@ -446,6 +455,14 @@ fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result
             2,
             format!("░ gap {} B ({})", g.len, g.reason.name()),
             "░".into(),
+        ));
+    }
+    for r in &v.stream.duplicates {
+        rows.push((
+            r.offset,
+            2,
+            format!("↺ frame {} duplicate ({} B)", r.frame, r.len),
+            String::new(),
         ));
     }
     for c in &v.stream.conflicts {

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use super::framing::{auto, frame_stream, frame_stream_with, Framed, Framer, Framing};
 use super::reassembly::{Limits, MemoryBudget, Reassembler, SegmentIn};
 use super::sticky::{annotate, Annotation as Marks};
-use super::store::DirectionStream;
+use super::store::{DirectionStream, DuplicateSegment};
 use crate::analysis::{Annotation, Direction, FlowProto};
 use crate::capture::{Frame, Timestamp};
 use crate::decode::{Packet, TcpFlags};
@@ -167,10 +167,20 @@ impl Follower {
             let before = store.kept_bytes();
             let outcome = reasm.push(seg, &mut self.budget, store);
             self.kept += store.kept_bytes() - before;
+            // Bounded lists: at most 10 000 entries each per direction.
             if let Some(c) = outcome.conflict {
-                // Bounded: one entry per conflicting segment, at most 1000 per direction.
-                if store.conflicts.len() < 1000 {
+                if store.conflicts.len() < 10_000 {
                     store.conflicts.push(c);
+                }
+            }
+            if let (0, Some(offset)) = (outcome.new_bytes, outcome.offset) {
+                if outcome.duplicate_bytes > 0 && store.duplicates.len() < 10_000 {
+                    store.duplicates.push(DuplicateSegment {
+                        frame: frame.number,
+                        ts: seg.ts,
+                        offset,
+                        len: outcome.duplicate_bytes,
+                    });
                 }
             }
         }

@@ -48,7 +48,7 @@ pub use reassembly::{
     StreamSink,
 };
 pub use sticky::{annotate, Annotation, MessageMarks, SegmentMarks};
-pub use store::{DirectionStream, Gap, Run, SegmentSpan};
+pub use store::{DirectionStream, DuplicateSegment, Gap, Run, SegmentSpan};
 
 #[cfg(test)]
 mod tests;

@@ -164,6 +164,9 @@ pub struct PushOutcome {
     pub buffered: bool,
     /// The overlap with earlier data differed.
     pub conflict: Option<Conflict>,
+    /// Stream offset of the segment's first payload byte (None without payload, or when it
+    /// lies wholly before the start of a stream picked up mid-way).
+    pub offset: Option<u64>,
 }
 
 /// Counters of one direction, for summaries.
@@ -312,6 +315,7 @@ impl Reassembler {
         }
         let start = start as u64;
         let end = start + len;
+        out.offset = Some(start);
 
         // Bytes before `next` were delivered already: compare with the history window.
         if start < self.next {

@@ -22,6 +22,19 @@ pub struct SegmentSpan {
     pub len: u64,
 }
 
+/// A segment that brought no new byte: all of it had been received before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DuplicateSegment {
+    /// Frame of the copy.
+    pub frame: u64,
+    /// Its capture time.
+    pub ts: Timestamp,
+    /// Stream offset of its first byte.
+    pub offset: u64,
+    /// Its payload length.
+    pub len: u64,
+}
+
 /// Bytes that will never be known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gap {
@@ -64,9 +77,12 @@ pub struct DirectionStream {
     pub closed: bool,
     /// The frame of the first FIN (set by whoever feeds the reassembler).
     pub fin_frame: Option<u64>,
-    /// Retransmitted copies whose bytes differed from the first copy (recorded by whoever
+    /// DuplicateSegment copies whose bytes differed from the first copy (recorded by whoever
     /// feeds the reassembler, from [`PushOutcome::conflict`](super::PushOutcome)).
     pub conflicts: Vec<Conflict>,
+    /// Segments whose bytes had all been received before (retransmissions that brought
+    /// nothing new, duplicated frames), recorded by whoever feeds the reassembler.
+    pub duplicates: Vec<DuplicateSegment>,
     cap: usize,
     kept: usize,
     cut_at: Option<u64>,
@@ -89,6 +105,7 @@ impl DirectionStream {
             closed: false,
             fin_frame: None,
             conflicts: Vec::new(),
+            duplicates: Vec::new(),
             cap,
             kept: 0,
             cut_at: None,

@@ -151,7 +151,7 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
         scores
             .iter()
             .enumerate()
-            .filter(|&(i, s)| i != chosen && s.covered > 0)
+            .filter(|&(i, s)| i != chosen && s.messages > 0)
             .max_by(|(ia, a), (ib, b)| {
                 a.eligible
                     .cmp(&b.eligible)
