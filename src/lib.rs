@@ -10,4 +10,5 @@ pub mod capture;
 pub mod cli;
 pub mod decode;
 pub mod filter;
+pub mod stream;
 pub mod ui;

@@ -93,8 +93,10 @@ fn every_readable_capture_matches_tshark_frame_by_frame() {
         if !truth_path.exists() {
             // Only the deliberately corrupt file has no truth (tshark refuses it too);
             // it is checked by its own test below.
-            assert_eq!(
-                name, "libpcap-shb-option-too-long.pcapng",
+            // Captures made by synack's own generator (`synack-*`, from the stream issue)
+            // are checked by the stream tests against their own truth.
+            assert!(
+                name == "libpcap-shb-option-too-long.pcapng" || name.starts_with("synack-"),
                 "no truth for {name}"
             );
             continue;

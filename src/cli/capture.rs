@@ -94,6 +94,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             count: args.count,
             filter: None,
             absolute: false,
+            no_messages: false,
         });
     }
     let Some(interface) = args.interface.clone() else {

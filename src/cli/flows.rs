@@ -68,6 +68,48 @@ pub struct FlowRow {
     pub final_states: Option<[&'static str; 2]>,
     /// Count of each analysis flag (all flags, zeros included).
     pub flags: serde_json::Map<String, serde_json::Value>,
+    /// Messages and sticky-packet counts (TCP, after reassembly and framing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<MessageCounts>,
+}
+
+/// A connection's messages per direction, `[c2s, s2c]` (see `synack stream`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageCounts {
+    /// Framing chosen by auto (`http`, `tls`, `line`, ..., `none`).
+    pub framing: String,
+    /// Whole messages.
+    pub messages: [usize; 2],
+    /// Segments carrying more than one message.
+    pub coalesced_segments: [usize; 2],
+    /// Messages spread over more than one segment.
+    pub split_messages: [usize; 2],
+    /// Gaps (bytes missing from the capture).
+    pub gaps: [usize; 2],
+}
+
+/// Message counts by stream number.
+pub type MessageTable = std::collections::HashMap<u32, MessageCounts>;
+
+/// Frames every TCP stream of the file (auto) and counts messages per stream.
+fn message_table(file: &std::path::Path) -> anyhow::Result<MessageTable> {
+    let counts = super::stream::sticky_counts(&mut FileReader::open(file)?);
+    Ok(counts
+        .into_iter()
+        .map(|(stream, (framing, c))| {
+            let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
+            (
+                stream,
+                MessageCounts {
+                    framing: framing.to_string(),
+                    messages: pick(|x| x.messages),
+                    coalesced_segments: pick(|x| x.coalesced_segments),
+                    split_messages: pick(|x| x.split_messages),
+                    gaps: pick(|x| x.gaps),
+                },
+            )
+        })
+        .collect())
 }
 
 /// Builds the printed row of one connection.
@@ -99,6 +141,7 @@ pub fn flow_row(c: &Connection) -> FlowRow {
         timestamps: neg.timestamps,
         final_states: c.states().map(|s| [s[0].name(), s[1].name()]),
         flags,
+        messages: None,
     }
 }
 
@@ -125,7 +168,7 @@ fn flag_header(f: Flag) -> &'static str {
 
 /// Renders connections as an aligned table. Flag columns appear for every flag seen at
 /// least once (all flags would make every row too wide to read).
-pub fn table(conns: &[Connection]) -> String {
+pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
     let flag_cols: Vec<Flag> = Flag::ALL
         .into_iter()
         .filter(|f| conns.iter().any(|c| c.flag_count(*f) > 0))
@@ -144,6 +187,10 @@ pub fn table(conns: &[Connection]) -> String {
         "bytes_s2c",
         "duration",
         "rtt_ms",
+        "framing",
+        "msgs",
+        "coalesced",
+        "split",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -184,6 +231,13 @@ pub fn table(conns: &[Connection]) -> String {
             r.handshake_rtt_ms
                 .map_or("-".to_string(), |v| format!("{v:.3}")),
         ];
+        // Sticky-packet counts as c2s/s2c.
+        let m = messages.get(&c.stream).filter(|_| c.tcp.is_some());
+        let pair = |v: [usize; 2]| format!("{}/{}", v[0], v[1]);
+        row.push(m.map_or("-".into(), |m| m.framing.clone()));
+        row.push(m.map_or("-".into(), |m| pair(m.messages)));
+        row.push(m.map_or("-".into(), |m| pair(m.coalesced_segments)));
+        row.push(m.map_or("-".into(), |m| pair(m.split_messages)));
         row.extend(flag_cols.iter().map(|f| c.flag_count(*f).to_string()));
         rows.push(row);
     }
@@ -192,7 +246,7 @@ pub fn table(conns: &[Connection]) -> String {
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     // Numbers right-aligned, text left-aligned.
-    let numeric = |i: usize| i == 0 || i >= 7;
+    let numeric = |i: usize| i == 0 || (i >= 7 && i != 13);
     let mut out = String::new();
     for r in &rows {
         let mut line = String::new();
@@ -243,18 +297,23 @@ pub fn analyze_file(
 
 /// Runs `synack flows`.
 pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
+    let messages = message_table(&args.file)?;
     let mut reader = FileReader::open(&args.file)?;
     let (conns, stats, err) = analyze_file(&mut reader);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if args.json {
         conns.iter().try_for_each(|c| {
-            serde_json::to_writer(&mut out, &flow_row(c))
+            let mut row = flow_row(c);
+            if c.tcp.is_some() {
+                row.messages = messages.get(&c.stream).cloned();
+            }
+            serde_json::to_writer(&mut out, &row)
                 .map_err(io::Error::from)
                 .and_then(|_| out.write_all(b"\n"))
         })
     } else {
-        out.write_all(table(&conns).as_bytes())
+        out.write_all(table(&conns, &messages).as_bytes())
     };
     match written.and_then(|_| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),

@@ -10,6 +10,7 @@ mod format;
 mod ifaces;
 mod pipeline;
 mod read;
+mod stream;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,10 @@ pub enum Command {
     ///
     /// Example: `synack read captures/handshake.pcap --json | head`
     Read(read::ReadArgs),
+    /// Reassembled TCP streams: messages, and the segments that glued or split them.
+    ///
+    /// Example: `synack stream capture.pcap --stream 0 --framing auto`
+    Stream(stream::StreamArgs),
     /// List the connections of a capture file: state, history, close pattern, counters.
     ///
     /// Example: `synack flows captures/demo.pcap --json`
@@ -60,6 +65,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
+        Some(Command::Stream(args)) => stream::run(&args),
         Some(Command::Flows(args)) => flows::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
-use super::format::{frame_json_analyzed, frame_line_analyzed, FrameView};
+use super::format::{frame_json_analyzed, frame_line_analyzed, EventJson, FrameView};
 use crate::analysis::{Config, Engine};
 use crate::capture::{FileReader, FrameSource, Timestamp};
 use crate::decode::decode;
@@ -36,6 +36,10 @@ pub struct ReadArgs {
     /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     pub absolute: bool,
+    /// Skip the sticky-packet events (`message_boundary`, `coalesced`, `split`), which need
+    /// a first pass that reassembles and frames every TCP stream (framing chosen by auto).
+    #[arg(long)]
+    pub no_messages: bool,
 }
 
 /// Runs `synack read`.
@@ -49,9 +53,24 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
         })?,
         None => Filter::parse("")?,
     };
+    let sticky = if args.no_messages {
+        Sticky::new()
+    } else {
+        super::stream::sticky_events(&mut FileReader::open(&args.file)?)
+    };
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count, &filter, args.absolute)
+    list(
+        reader,
+        args.json,
+        args.count,
+        &filter,
+        args.absolute,
+        &sticky,
+    )
 }
+
+/// Sticky-packet events by frame number.
+type Sticky = std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>>;
 
 fn list(
     mut reader: FileReader,
@@ -59,6 +78,7 @@ fn list(
     count: Option<u64>,
     filter: &Filter,
     absolute: bool,
+    sticky: &Sticky,
 ) -> anyhow::Result<ExitCode> {
     let mut engine = Engine::new(Config::default());
     let stdout = io::stdout();
@@ -91,16 +111,25 @@ fn list(
         if !filter.matches(&input) {
             continue;
         }
+        let stuck = sticky.get(&frame.number).map_or(&[][..], Vec::as_slice);
         let written = if json {
-            serde_json::to_writer(&mut out, &frame_json_analyzed(&view, Some(&ann), absolute))
+            let mut j = frame_json_analyzed(&view, Some(&ann), absolute);
+            j.events.extend(stuck.iter().map(|e| EventJson {
+                name: e.name(),
+                detail: e.describe(),
+                rtt_ms: None,
+            }));
+            serde_json::to_writer(&mut out, &j)
                 .map_err(io::Error::from)
                 .and_then(|_| out.write_all(b"\n"))
         } else {
-            writeln!(
-                out,
-                "{}",
-                frame_line_analyzed(&view, Some(&ann), t0, absolute)
-            )
+            let mut line = frame_line_analyzed(&view, Some(&ann), t0, absolute);
+            for e in stuck {
+                line.push_str(" <");
+                line.push_str(&e.describe());
+                line.push('>');
+            }
+            writeln!(out, "{line}")
         };
         if let Err(e) = written {
             if e.kind() == io::ErrorKind::BrokenPipe {

@@ -1,0 +1,708 @@
+//! `synack stream FILE [--stream N]`: reassembled TCP streams, their messages and where the
+//! segments cut them (sticky packets), like Wireshark's Follow TCP Stream plus a ruler.
+//!
+//! Without `--stream`, one summary line (or JSON object) per TCP stream. With it, per
+//! direction: the segments and messages side by side, gaps, unparseable bytes, and counts;
+//! `--dump` adds a hex/ASCII dump per message, `--raw` writes the reassembled bytes.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use crate::analysis::{endpoint_string, Config, Direction, Engine};
+use crate::capture::{FileReader, FrameSource, Timestamp};
+use crate::decode::decode;
+use crate::stream::follow::{
+    frame_connection, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
+};
+use crate::stream::framing::{Framed, Framing, FRAMING_HELP};
+use crate::stream::{Annotation, DirectionStream};
+
+/// Arguments of `synack stream`.
+#[derive(Debug, Args)]
+pub struct StreamArgs {
+    /// Capture file (pcap or pcapng).
+    pub file: PathBuf,
+    /// TCP stream number (tshark's `tcp.stream`, in order of first appearance). Without it,
+    /// every stream is summarised.
+    #[arg(long, value_name = "N")]
+    pub stream: Option<u32>,
+    /// How to cut the bytes into messages: line, u8, u16be, u16le, u32be, u32le (with
+    /// `:off=N` for a header offset and `:incl` when the length includes the header, e.g.
+    /// `u16be:off=2:incl`), http, tls, dns, resp, mysql (switches to TLS records after an
+    /// SSL request), fixed:N, none (no messages), or auto (the framing that explains the
+    /// stream best; the reason is printed).
+    /// Example: `synack stream dns.pcap --stream 0 --framing dns --json`
+    #[arg(long, value_name = "F", default_value = "auto")]
+    pub framing: String,
+    /// JSON Lines: `stream`, `segment`, `message`, `gap`, `duplicate`, `conflict`,
+    /// `unparsed`, `incomplete` and `summary` objects, each with a `kind` field.
+    #[arg(long)]
+    pub json: bool,
+    /// Hex/ASCII dump of every message (Follow TCP Stream style).
+    #[arg(long)]
+    pub dump: bool,
+    /// Write the reassembled bytes (gaps left out): `-` for stdout (the `--dir` direction,
+    /// c2s by default); with `--dir`, a file (unless PATH is an existing directory);
+    /// otherwise a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`.
+    #[arg(long, value_name = "PATH|-")]
+    pub raw: Option<PathBuf>,
+    /// Only this direction (c2s: from the originator, normally the side that sent the SYN).
+    #[arg(long, value_enum)]
+    pub dir: Option<DirArg>,
+}
+
+/// A direction on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirArg {
+    /// Client to server.
+    C2s,
+    /// Server to client.
+    S2c,
+}
+
+/// One direction after framing.
+struct DirView<'a> {
+    dir: Direction,
+    stream: &'a DirectionStream,
+    framed: &'a Framed,
+    marks: &'a Annotation,
+}
+
+/// Runs `synack stream`.
+pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
+    let choice = if args.framing.eq_ignore_ascii_case("auto") {
+        FramingChoice::Auto
+    } else {
+        FramingChoice::Use(args.framing.parse::<Framing>().map_err(|e| {
+            anyhow::anyhow!(
+                "--framing {}: {e}\n  known framings: {FRAMING_HELP}",
+                args.framing
+            )
+        })?)
+    };
+    let mut reader = FileReader::open(&args.file)?;
+    let mut engine = Engine::new(Config::default());
+    let mut table = Follower::new(args.stream, FollowLimits::default());
+    let mut damaged = None;
+    loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                let packet = decode(&frame);
+                let ann = engine.process(&frame, &packet);
+                table.process(&frame, &packet, &ann);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                damaged = Some(e);
+                break;
+            }
+        }
+    }
+    table.finish();
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match args.stream {
+        None => list(&table, &choice, args.json, &mut out),
+        Some(n) => {
+            let Some(ts) = table.get(n) else {
+                anyhow::bail!(
+                    "{}: no TCP stream {n} (the capture has {} TCP streams, numbered from 0)",
+                    args.file.display(),
+                    engine
+                        .connections()
+                        .iter()
+                        .filter(|c| c.tcp.is_some())
+                        .count()
+                );
+            };
+            if let Some(raw) = &args.raw {
+                write_raw(ts, raw, args.dir, &mut out)?;
+                Ok(())
+            } else {
+                show(ts, &choice, args, &mut out)
+            }
+        }
+    };
+    match written.and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("writing output"),
+        Ok(()) => {}
+    }
+    if let Some(e) = damaged {
+        eprintln!("synack: {e} (streams shown hold the frames read before the error)");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn views<'a>(
+    msgs: &'a ConnMessages,
+    ts: &'a FollowedConn,
+    only: Option<DirArg>,
+) -> Vec<DirView<'a>> {
+    [Direction::ClientToServer, Direction::ServerToClient]
+        .into_iter()
+        .filter(|d| match only {
+            Some(DirArg::C2s) => *d == Direction::ClientToServer,
+            Some(DirArg::S2c) => *d == Direction::ServerToClient,
+            None => true,
+        })
+        .map(|dir| DirView {
+            dir,
+            stream: &ts.dirs[dir.index()].store,
+            framed: &msgs.dirs[dir.index()].framed,
+            marks: &msgs.dirs[dir.index()].marks,
+        })
+        .collect()
+}
+
+fn why(msgs: &ConnMessages) -> Option<String> {
+    msgs.reason.as_ref().map(|r| {
+        if msgs.consistent {
+            r.clone()
+        } else {
+            format!("(inconsistent) {r}")
+        }
+    })
+}
+
+fn stream_json(ts: &FollowedConn, msgs: &ConnMessages) -> serde_json::Value {
+    json!({
+        "kind": "stream", "stream": ts.stream, "client": endpoint_string(ts.client),
+        "server": endpoint_string(ts.server), "vlan": ts.vlan,
+        "framing": msgs.framing.to_string(), "auto_reason": why(msgs),
+    })
+}
+
+fn time(t: Option<Timestamp>) -> serde_json::Value {
+    t.map_or(serde_json::Value::Null, |t| json!(t.as_secs_f64()))
+}
+
+fn summary_json(ts: &FollowedConn, v: &DirView<'_>) -> serde_json::Value {
+    let st = ts.dirs[v.dir.index()].reasm.stats();
+    json!({
+        "kind": "summary", "stream": ts.stream, "dir": v.dir.short(),
+        "bytes": v.stream.len, "segments": v.stream.segments.len(),
+        "messages": v.framed.messages.len(),
+        "coalesced_segments": v.marks.coalesced_segments(),
+        "split_messages": v.marks.split_messages(),
+        "incomplete_messages": v.framed.incomplete.len(),
+        "unparsed_bytes": v.framed.unparsed_bytes(),
+        "gaps": v.stream.gaps.len(), "gap_bytes": st.gap_bytes,
+        "duplicate_bytes": st.duplicate_bytes, "conflicts": st.conflicts,
+        "out_of_order": st.out_of_order, "cap_cuts": st.cap_cuts,
+        "kept_until": v.stream.cut_at(), "closed": v.stream.closed,
+    })
+}
+
+fn list(
+    table: &Follower,
+    choice: &FramingChoice,
+    json_out: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    if !json_out {
+        writeln!(
+            out,
+            "stream  client → server  framing  per direction: bytes, messages, coalesced \
+             segments, split messages, gaps  (details: --stream N)"
+        )?;
+    }
+    for ts in table.connections() {
+        let msgs = frame_connection(ts, *choice);
+        let vs = views(&msgs, ts, None);
+        if json_out {
+            writeln!(out, "{}", stream_json(ts, &msgs))?;
+            for v in &vs {
+                for line in detail_json(ts, v) {
+                    writeln!(out, "{line}")?;
+                }
+                writeln!(out, "{}", summary_json(ts, v))?;
+            }
+        } else {
+            let mut line = format!(
+                "{:>4}  {} → {}  {}",
+                ts.stream,
+                endpoint_string(ts.client),
+                endpoint_string(ts.server),
+                msgs.framing
+            );
+            for v in &vs {
+                let _ = write!(
+                    line,
+                    "  {} {}B {} msg{}{}{}",
+                    v.dir.short(),
+                    v.stream.len,
+                    v.framed.messages.len(),
+                    if v.marks.coalesced_segments() > 0 {
+                        format!(" {} coalesced", v.marks.coalesced_segments())
+                    } else {
+                        String::new()
+                    },
+                    if v.marks.split_messages() > 0 {
+                        format!(" {} split", v.marks.split_messages())
+                    } else {
+                        String::new()
+                    },
+                    if v.stream.gaps.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {} gaps", v.stream.gaps.len())
+                    }
+                );
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The JSON objects of one direction, in stream order.
+fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
+    let dir = v.dir.short();
+    let mut items: Vec<(u64, u8, serde_json::Value)> = Vec::new();
+    for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
+        items.push((
+            seg.offset,
+            0,
+            json!({
+                "kind": "segment", "stream": ts.stream, "dir": dir, "frame": seg.frame,
+                "time": seg.ts.as_secs_f64(), "offset": seg.offset, "len": seg.len,
+                "messages": m.messages.clone().collect::<Vec<_>>(),
+                "starts": m.starts, "ends": m.ends, "coalesced": m.coalesced,
+            }),
+        ));
+    }
+    for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
+        items.push((
+            msg.offset,
+            1,
+            json!({
+                "kind": "message", "stream": ts.stream, "dir": dir, "index": i,
+                "proto": msg.proto, "offset": msg.offset, "len": msg.len, "frames": m.frames,
+                "complete_frame": if msg.until_close {
+                    v.stream.fin_frame.or(m.frames.last().copied())
+                } else {
+                    m.frames.last().copied()
+                },
+                "until_close": msg.until_close,
+                "split": m.split, "first_time": time(m.first_ts),
+                "complete_time": time(m.complete_ts), "span_ns": m.span_ns(),
+            }),
+        ));
+    }
+    for g in &v.stream.gaps {
+        items.push((
+            g.offset,
+            2,
+            json!({"kind": "gap", "stream": ts.stream, "dir": dir, "offset": g.offset,
+                   "len": g.len, "reason": g.reason.name()}),
+        ));
+    }
+    for r in &v.stream.duplicates {
+        items.push((
+            r.offset,
+            2,
+            json!({"kind": "duplicate", "stream": ts.stream, "dir": dir,
+                   "frame": r.frame, "time": r.ts.as_secs_f64(), "offset": r.offset,
+                   "len": r.len}),
+        ));
+    }
+    for c in &v.stream.conflicts {
+        items.push((
+            c.offset,
+            2,
+            json!({"kind": "conflict", "stream": ts.stream, "dir": dir, "offset": c.offset,
+                   "len": c.len, "frame": c.frame}),
+        ));
+    }
+    for u in &v.framed.unparsed {
+        items.push((
+            u.offset,
+            3,
+            json!({"kind": "unparsed", "stream": ts.stream, "dir": dir, "offset": u.offset,
+                   "len": u.len, "reason": u.reason}),
+        ));
+    }
+    for inc in &v.framed.incomplete {
+        items.push((
+            inc.offset,
+            3,
+            json!({"kind": "incomplete", "stream": ts.stream, "dir": dir, "offset": inc.offset,
+                   "present": inc.present, "total": inc.total, "proto": inc.proto,
+                   "cut_by": inc.cut_by}),
+        ));
+    }
+    items.sort_by_key(|(o, k, _)| (*o, *k));
+    items.into_iter().map(|(_, _, v)| v).collect()
+}
+
+fn show(
+    ts: &FollowedConn,
+    choice: &FramingChoice,
+    args: &StreamArgs,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let msgs = frame_connection(ts, *choice);
+    let vs = views(&msgs, ts, args.dir);
+    let framing = msgs.framing;
+    if args.json {
+        writeln!(out, "{}", stream_json(ts, &msgs))?;
+        for v in &vs {
+            for line in detail_json(ts, v) {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "{}", summary_json(ts, v))?;
+        }
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "TCP stream {}: {} → {}{}",
+        ts.stream,
+        endpoint_string(ts.client),
+        endpoint_string(ts.server),
+        if ts.vlan.is_empty() {
+            String::new()
+        } else {
+            format!(" vlan {:?}", ts.vlan)
+        }
+    )?;
+    match why(&msgs) {
+        Some(w) => writeln!(out, "framing: {framing} (auto) — {w}")?,
+        None => writeln!(out, "framing: {framing}")?,
+    }
+    for v in &vs {
+        writeln!(out)?;
+        ruler(ts, v, out)?;
+        if args.dump {
+            dump(v, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per boundary: segments on the left, messages on the right.
+fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
+    let st = ts.dirs[v.dir.index()].reasm.stats();
+    let (from, to) = match v.dir {
+        Direction::ClientToServer => (endpoint_string(ts.client), endpoint_string(ts.server)),
+        Direction::ServerToClient => (endpoint_string(ts.server), endpoint_string(ts.client)),
+    };
+    writeln!(
+        out,
+        "── {} {from} → {to}: {} bytes in {} segments, {} messages, {} coalesced segments, {} \
+         split messages, {} gaps ({} bytes), {} duplicate bytes, {} conflicting overlaps",
+        v.dir.short(),
+        v.stream.len,
+        v.stream.segments.len(),
+        v.framed.messages.len(),
+        v.marks.coalesced_segments(),
+        v.marks.split_messages(),
+        v.stream.gaps.len(),
+        st.gap_bytes,
+        st.duplicate_bytes,
+        st.conflicts
+    )?;
+    if let Some(c) = v.stream.cut_at() {
+        writeln!(
+            out,
+            "   (bytes after offset {c} not kept: byte cap reached; messages stop there)"
+        )?;
+    }
+    if st.cap_cuts > 0 {
+        writeln!(
+            out,
+            "   ({} holes skipped because a reassembly buffer cap was reached)",
+            st.cap_cuts
+        )?;
+    }
+    writeln!(
+        out,
+        "{:>10}  {:<40} messages",
+        "offset", "segments (frame, bytes)"
+    )?;
+    // Boundaries: (offset, order, left text, right text).
+    let mut rows: Vec<(u64, u8, String, String)> = Vec::new();
+    for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
+        let mut left = format!("┬ frame {} ({} B)", seg.frame, seg.len);
+        if m.coalesced {
+            let _ = write!(left, " coalesced ×{}", m.messages.len());
+        }
+        rows.push((seg.offset, 0, left, String::new()));
+    }
+    for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
+        let mut right = format!("┬ #{i} {} {} B", msg.proto, msg.len);
+        if m.split {
+            let frames: Vec<String> = m.frames.iter().map(u64::to_string).collect();
+            let _ = write!(right, " split over frames {}", frames.join(","));
+            if let Some(ns) = m.span_ns() {
+                let _ = write!(right, " in {:.6}s", ns as f64 / 1e9);
+            }
+        }
+        rows.push((msg.offset, 1, String::new(), right));
+    }
+    for g in &v.stream.gaps {
+        rows.push((
+            g.offset,
+            2,
+            format!("░ gap {} B ({})", g.len, g.reason.name()),
+            "░".into(),
+        ));
+    }
+    for r in &v.stream.duplicates {
+        rows.push((
+            r.offset,
+            2,
+            format!("↺ frame {} duplicate ({} B)", r.frame, r.len),
+            String::new(),
+        ));
+    }
+    for c in &v.stream.conflicts {
+        rows.push((
+            c.offset,
+            2,
+            format!("≠ frame {} differs ({} B)", c.frame, c.len),
+            String::new(),
+        ));
+    }
+    for u in &v.framed.unparsed {
+        rows.push((
+            u.offset,
+            3,
+            String::new(),
+            format!("✗ {} B unparseable: {}", u.len, u.reason),
+        ));
+    }
+    for inc in &v.framed.incomplete {
+        let total = inc.total.map_or(String::new(), |t| format!(" of {t}"));
+        rows.push((
+            inc.offset,
+            3,
+            String::new(),
+            format!(
+                "… {} incomplete: {} B{total} present, cut by {}",
+                inc.proto, inc.present, inc.cut_by
+            ),
+        ));
+    }
+    rows.sort_by_key(|r| (r.0, r.1));
+    // Rows at the same offset share lines: segment texts on the left, message texts on
+    // the right.
+    let mut i = 0;
+    while i < rows.len() {
+        let off = rows[i].0;
+        let mut j = i;
+        while j < rows.len() && rows[j].0 == off {
+            j += 1;
+        }
+        let lefts: Vec<&str> = rows[i..j]
+            .iter()
+            .filter(|r| !r.2.is_empty())
+            .map(|r| r.2.as_str())
+            .collect();
+        let rights: Vec<&str> = rows[i..j]
+            .iter()
+            .filter(|r| !r.3.is_empty())
+            .map(|r| r.3.as_str())
+            .collect();
+        for k in 0..lefts.len().max(rights.len()) {
+            let left = lefts.get(k).copied().unwrap_or("│");
+            let right = rights.get(k).copied().unwrap_or("│");
+            if k == 0 {
+                writeln!(out, "{off:>10}  {left:<40} {right}")?;
+            } else {
+                writeln!(out, "{:>10}  {left:<40} {right}", "")?;
+            }
+        }
+        i = j;
+    }
+    writeln!(out, "{:>10}  end", v.stream.len)?;
+    Ok(())
+}
+
+/// Hex/ASCII dump of each message (and of unparsed bytes).
+fn dump(v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
+    let bytes_at = |offset: u64, len: u64| -> Option<&[u8]> {
+        let run = v
+            .stream
+            .runs
+            .iter()
+            .find(|r| r.offset <= offset && offset < r.end())?;
+        let s = (offset - run.offset) as usize;
+        let e = (s as u64 + len).min(run.data.len() as u64) as usize;
+        Some(&run.data[s..e])
+    };
+    for (i, m) in v.framed.messages.iter().enumerate() {
+        writeln!(
+            out,
+            "  ── {} #{i} {} {} B @{}",
+            v.dir.short(),
+            m.proto,
+            m.len,
+            m.offset
+        )?;
+        if let Some(b) = bytes_at(m.offset, m.len) {
+            hexdump(m.offset, b, out)?;
+        }
+    }
+    for u in &v.framed.unparsed {
+        writeln!(
+            out,
+            "  ── {} unparseable {} B @{}: {}",
+            v.dir.short(),
+            u.len,
+            u.offset,
+            u.reason
+        )?;
+        if let Some(b) = bytes_at(u.offset, u.len) {
+            hexdump(u.offset, b, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn hexdump(base: u64, bytes: &[u8], out: &mut impl Write) -> io::Result<()> {
+    let mut line = String::with_capacity(80);
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        line.clear();
+        let _ = write!(line, "  {:08x}  ", base + i as u64 * 16);
+        for j in 0..16 {
+            match chunk.get(j) {
+                Some(b) => {
+                    let _ = write!(line, "{b:02x} ");
+                }
+                None => line.push_str("   "),
+            }
+            if j == 7 {
+                line.push(' ');
+            }
+        }
+        line.push(' ');
+        line.extend(chunk.iter().map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        }));
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+fn write_raw(
+    ts: &FollowedConn,
+    raw: &Path,
+    only: Option<DirArg>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if raw == Path::new("-") {
+        let d = match only {
+            Some(DirArg::S2c) => Direction::ServerToClient,
+            _ => Direction::ClientToServer,
+        };
+        for b in ts.dirs[d.index()].store.bytes() {
+            out.write_all(b)?;
+        }
+        return Ok(());
+    }
+    if let (Some(o), false) = (only, raw.is_dir()) {
+        let d = match o {
+            DirArg::C2s => Direction::ClientToServer,
+            DirArg::S2c => Direction::ServerToClient,
+        };
+        let mut f = BufWriter::new(
+            fs::File::create(raw).with_context(|| format!("creating {}", raw.display()))?,
+        );
+        for b in ts.dirs[d.index()].store.bytes() {
+            f.write_all(b)?;
+        }
+        f.flush()
+            .with_context(|| format!("writing {}", raw.display()))?;
+        return Ok(());
+    }
+    fs::create_dir_all(raw).with_context(|| format!("creating {}", raw.display()))?;
+    for d in [Direction::ClientToServer, Direction::ServerToClient] {
+        if only.is_some_and(|o| (o == DirArg::C2s) != (d == Direction::ClientToServer)) {
+            continue;
+        }
+        let path = raw.join(format!("stream-{}-{}.bin", ts.stream, d.short()));
+        let mut f = BufWriter::new(
+            fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        for b in ts.dirs[d.index()].store.bytes() {
+            f.write_all(b)?;
+        }
+        f.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!(
+            "wrote {} ({} bytes{})",
+            path.display(),
+            ts.dirs[d.index()].store.kept_bytes(),
+            if ts.dirs[d.index()].store.gaps.is_empty() {
+                String::new()
+            } else {
+                format!(", {} gaps left out", ts.dirs[d.index()].store.gaps.len())
+            }
+        );
+    }
+    Ok(())
+}
+
+/// Follows and frames (auto) every TCP stream of a capture, for the sticky-packet events of
+/// `synack read` and the counts of `synack flows`. Read errors end the pass quietly: the
+/// caller reports them from its own pass over the same file.
+fn follow_file(reader: &mut FileReader) -> Follower {
+    let mut engine = Engine::new(Config::default());
+    let limits = FollowLimits {
+        kept_per_direction: 16 << 20,
+        kept_total: 256 << 20,
+        ..FollowLimits::default()
+    };
+    let mut follower = Follower::new(None, limits);
+    while let Ok(Some(frame)) = reader.next_frame() {
+        let packet = decode(&frame);
+        let ann = engine.process(&frame, &packet);
+        follower.process(&frame, &packet, &ann);
+    }
+    follower.finish();
+    follower
+}
+
+/// The sticky-packet events (`message_boundary`, `coalesced`, `split`) of every frame of a
+/// capture, each connection framed by `auto`.
+pub(super) fn sticky_events(
+    reader: &mut FileReader,
+) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
+    let follower = follow_file(reader);
+    let mut events = std::collections::HashMap::new();
+    for conn in follower.connections() {
+        let msgs = frame_connection(conn, FramingChoice::Auto);
+        crate::stream::follow::frame_events(conn, &msgs, &mut events);
+    }
+    events
+}
+
+/// Messages, coalesced segments and split messages per direction of every TCP stream
+/// (framing by `auto`), with the framing chosen, by stream number.
+pub(super) fn sticky_counts(
+    reader: &mut FileReader,
+) -> std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])> {
+    let follower = follow_file(reader);
+    follower
+        .connections()
+        .iter()
+        .map(|conn| {
+            let msgs = frame_connection(conn, FramingChoice::Auto);
+            (conn.stream, (msgs.framing, msgs.counts(conn)))
+        })
+        .collect()
+}

@@ -1,0 +1,231 @@
+//! `auto`: the framing that explains a connection best, and why.
+//!
+//! Every candidate frames both directions. A candidate is *consistent* when it leaves no
+//! unparseable bytes; among consistent candidates the one whose messages (whole, or still open
+//! where the capture or a gap cuts them) cover the most bytes wins, ties going to the one with fewer, larger messages (a zero-length body must not
+//! make `u16be` beat `u32be`), then to the more specific rule (the order of [`CANDIDATES`]: protocols
+//! with checked headers before generic length prefixes). RESP must frame at least one typed
+//! value (plain text lines are `line`), `line` needs text (no NUL, at least 95% printable
+//! bytes), and generic length prefixes must find at least two messages and leave nothing
+//! incomplete (one random length explains anything).
+//!
+//! When nothing is consistent, the protocol framing (TLS, MySQL, DNS, HTTP, typed RESP) that
+//! covers most bytes is chosen if it covers at least a quarter of them (a stream that changes
+//! protocol, such as an HTTP upgrade), else `none`: bytes are not forced into messages.
+
+use super::{frame_stream, Framed, Framing, LengthPrefix};
+use crate::stream::store::DirectionStream;
+
+const fn lp(width: u8, little_endian: bool) -> Framing {
+    Framing::Length(LengthPrefix {
+        width,
+        little_endian,
+        offset: 0,
+        includes_header: false,
+    })
+}
+
+/// Candidates, most specific first.
+pub const CANDIDATES: [Framing; 11] = [
+    Framing::Tls,
+    Framing::Mysql,
+    Framing::Dns,
+    Framing::Http,
+    Framing::Resp,
+    Framing::Line,
+    lp(2, false),
+    lp(4, false),
+    lp(2, true),
+    lp(4, true),
+    lp(1, false),
+];
+
+/// The framing `auto` chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoChoice {
+    /// The framing.
+    pub framing: Framing,
+    /// True when it explains every byte (no unparseable bytes).
+    pub consistent: bool,
+    /// One sentence for people: what it covers and what came next.
+    pub reason: String,
+}
+
+struct Score {
+    framing: Framing,
+    messages: usize,
+    covered: u64,
+    unparsed: u64,
+    eligible: bool,
+}
+
+/// True when the bytes look like text: no NUL and at least 95% printable or whitespace.
+fn is_text(dirs: &[&DirectionStream]) -> bool {
+    let (mut text, mut all) = (0usize, 0usize);
+    for d in dirs {
+        for b in d.bytes() {
+            all += b.len();
+            for &c in b {
+                if c == 0 {
+                    return false;
+                }
+                if c.is_ascii_graphic() || c.is_ascii_whitespace() || c >= 0x80 {
+                    text += 1;
+                }
+            }
+        }
+    }
+    text * 100 >= all * 95
+}
+
+fn score(framing: Framing, dirs: &[&DirectionStream], text: bool) -> Score {
+    let framed: Vec<Framed> = dirs.iter().map(|d| frame_stream(d, framing)).collect();
+    let messages = framed.iter().map(|f| f.messages.len()).sum();
+    // Bytes explained: whole messages, plus messages whose start parsed and that a gap or
+    // the end of the capture cut (not a FIN: a sender that closes mid-message contradicts
+    // the framing).
+    let covered = framed
+        .iter()
+        .zip(dirs)
+        .map(|(f, d)| {
+            let open: u64 = f
+                .incomplete
+                .iter()
+                .filter(|i| i.cut_by == "gap" || !d.closed)
+                .map(|i| i.present)
+                .sum();
+            f.covered() + open
+        })
+        .sum();
+    let unparsed = framed.iter().map(Framed::unparsed_bytes).sum();
+    let incomplete: usize = framed.iter().map(|f| f.incomplete.len()).sum();
+    let mut eligible = unparsed == 0 && messages > 0;
+    match framing {
+        Framing::Resp => eligible &= framed.iter().any(|f| f.typed),
+        Framing::Line => eligible &= text,
+        Framing::Length(lp) => {
+            // Empty bodies (a zero length) fit any bytes: not evidence of this framing.
+            let header = lp.header_len() as u64;
+            let empty = framed
+                .iter()
+                .flat_map(|f| &f.messages)
+                .any(|m| m.len <= header);
+            eligible &= messages >= 2 && incomplete == 0 && !empty;
+        }
+        _ => {}
+    }
+    Score {
+        framing,
+        messages,
+        covered,
+        unparsed,
+        eligible,
+    }
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// Picks the framing that explains the directions `dirs` of one connection best.
+pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
+    let total: u64 = dirs.iter().map(|d| d.kept_bytes() as u64).sum();
+    let text = is_text(dirs);
+    let scores: Vec<Score> = CANDIDATES.iter().map(|&f| score(f, dirs, text)).collect();
+    // Best consistent candidate: most bytes covered, earlier candidate on ties.
+    let best = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.eligible)
+        .max_by(|(ia, a), (ib, b)| {
+            a.covered
+                .cmp(&b.covered)
+                .then(b.messages.cmp(&a.messages))
+                .then(ib.cmp(ia))
+        })
+        .map(|(i, _)| i);
+    let runner_up = |chosen: usize| {
+        scores
+            .iter()
+            .enumerate()
+            .filter(|&(i, s)| i != chosen && s.messages > 0)
+            .max_by(|(ia, a), (ib, b)| {
+                a.eligible
+                    .cmp(&b.eligible)
+                    .then(a.covered.cmp(&b.covered))
+                    .then(ib.cmp(ia))
+            })
+            .map(|(_, s)| {
+                format!(
+                    "; next: {} {} messages{}",
+                    s.framing,
+                    s.messages,
+                    if s.unparsed > 0 {
+                        format!(", {} bytes unparseable", s.unparsed)
+                    } else {
+                        format!(" covering {}", pct(s.covered, total))
+                    }
+                )
+            })
+            .unwrap_or_default()
+    };
+    match best {
+        Some(i) => {
+            let s = &scores[i];
+            AutoChoice {
+                framing: s.framing,
+                consistent: true,
+                reason: format!(
+                    "{}: {} messages cover {} of {} bytes with nothing unparseable{}",
+                    s.framing,
+                    s.messages,
+                    pct(s.covered, total),
+                    total,
+                    runner_up(i)
+                ),
+            }
+        }
+        None => {
+            // Nothing is consistent: the protocol framing covering most, if it covers enough.
+            let fallback = scores
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    s.messages > 0
+                        && s.covered * 4 >= total
+                        && matches!(
+                            s.framing,
+                            Framing::Tls | Framing::Mysql | Framing::Dns | Framing::Http
+                        )
+                })
+                .max_by(|(ia, a), (ib, b)| a.covered.cmp(&b.covered).then(ib.cmp(ia)));
+            match fallback {
+                Some((i, s)) => AutoChoice {
+                    framing: s.framing,
+                    consistent: false,
+                    reason: format!(
+                        "no framing explains the whole stream; {} explains the start: {} \
+                         messages cover {} of {} bytes, {} bytes unparseable{}",
+                        s.framing,
+                        s.messages,
+                        pct(s.covered, total),
+                        total,
+                        s.unparsed,
+                        runner_up(i)
+                    ),
+                },
+                None => AutoChoice {
+                    framing: Framing::None,
+                    consistent: false,
+                    reason: format!(
+                        "no framing explains these {total} bytes{}",
+                        runner_up(usize::MAX)
+                    ),
+                },
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Stream: per-direction TCP reassembly, message framing and sticky-packet boundaries.
+//!
+//! Three stages, each usable alone, with a narrow interface (after gopacket's `tcpassembly`):
+//! - [`reassembly`]: a [`Reassembler`] per direction turns segments (raw sequence number,
+//!   payload, claimed length, frame, time, SYN/FIN) into an ordered byte stream with gaps,
+//!   first copy winning, under explicit memory caps. It knows nothing of links or files.
+//! - [`framing`]: rules (`line`, length prefixes, `http`, `tls`, `dns`, `resp`, `mysql`,
+//!   `fixed:N`, and [`auto`](framing::auto)) that cut a [`DirectionStream`] into messages.
+//! - [`sticky`]: relates segments and messages: coalesced segments, split messages.
+//! - [`follow`]: drives the three over a capture's connections, keyed by the analysis engine.
+//!
+//! ```
+//! use synack::analysis::{Config, Engine};
+//! use synack::capture::{FileReader, FrameSource};
+//! use synack::decode::decode;
+//! use synack::stream::follow::{frame_connection, FollowLimits, Follower, FramingChoice};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap");
+//! let mut reader = FileReader::open(path).unwrap();
+//! let mut engine = Engine::new(Config::default());
+//! let mut follower = Follower::new(None, FollowLimits::default());
+//! while let Some(frame) = reader.next_frame().unwrap() {
+//!     let packet = decode(&frame);
+//!     let ann = engine.process(&frame, &packet);
+//!     follower.process(&frame, &packet, &ann);
+//! }
+//! follower.finish();
+//! let conn = follower.get(0).unwrap();
+//! let msgs = frame_connection(conn, FramingChoice::Auto);
+//! assert_eq!(msgs.framing.to_string(), "http");
+//! // One request, one response; each message knows the frames that carried it.
+//! let request = &msgs.dirs[0].framed.messages[0];
+//! assert_eq!((request.offset, request.len), (0, 377));
+//! assert!(!msgs.dirs[0].marks.messages[0].frames.is_empty());
+//! ```
+
+pub mod follow;
+pub mod framing;
+pub mod reassembly;
+pub mod sticky;
+pub mod store;
+
+pub use framing::{
+    frame_stream, frame_stream_with, AutoChoice, Framed, Framer, Framing, Message, Step,
+};
+pub use reassembly::{
+    Conflict, DirectionStats, GapReason, Limits, MemoryBudget, PushOutcome, Reassembler, SegmentIn,
+    StreamSink,
+};
+pub use sticky::{annotate, Annotation, MessageMarks, SegmentMarks};
+pub use store::{DirectionStream, DuplicateSegment, Gap, Run, SegmentSpan};
+
+#[cfg(test)]
+mod tests;
