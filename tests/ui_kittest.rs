@@ -116,6 +116,17 @@ fn selecting_a_packet_shows_its_details_tree_and_bytes() {
 }
 
 #[test]
+fn details_list_the_messages_a_segment_carries() {
+    let mut h = demo_harness();
+    // Frame 6 is the HTTP request of stream 0: one whole message (as `synack read` says).
+    h.get_by_label_contains("54615 → 80 [PSH, ACK] Seq=1 Ack=1")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("Messages in this segment (framing: http)");
+    h.get_by_label("message_boundary: 1 start, 1 end");
+}
+
+#[test]
 fn keyboard_moves_the_selection() {
     let mut h = demo_harness();
     h.key_press(egui::Key::ArrowDown);

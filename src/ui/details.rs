@@ -8,9 +8,14 @@ use std::ops::Range;
 
 use egui::{Color32, RichText};
 
-use crate::analysis::{Connection, TcpAnnotation};
+use std::collections::HashMap;
+
+use crate::analysis::{Config, Connection, Engine, FlowProto, TcpAnnotation};
 use crate::capture::Frame;
 use crate::decode::{LinkInfo, Net, Packet, TcpOption, Transport};
+use crate::stream::follow::{
+    frame_connection, frame_events, FollowLimits, Follower, FramingChoice, StickyEvent,
+};
 
 use super::columns;
 use super::store::{RowAnalysis, StoreData};
@@ -582,6 +587,81 @@ pub fn field_at(nodes: &[Node], offset: usize) -> Option<Range<usize>> {
     best
 }
 
+/// Connections larger than this are not reassembled on selection (it would stall a frame).
+const MAX_FOLLOW_PACKETS: usize = 200_000;
+
+/// The application messages of one TCP connection, per frame: reassembled and framed when
+/// the connection is first selected, then kept until another connection is.
+#[derive(Debug, Default)]
+struct MessagesCache {
+    stream: Option<u32>,
+    framing: String,
+    events: HashMap<u64, Vec<StickyEvent>>,
+    skipped: Option<String>,
+}
+
+impl MessagesCache {
+    /// Reassembles and frames TCP stream `stream` from the store: the connection's frames go
+    /// through a fresh engine (where it is stream 0) and the stream module's follower.
+    fn compute(data: &StoreData, stream: u32) -> MessagesCache {
+        let mut cache = MessagesCache {
+            stream: Some(stream),
+            ..MessagesCache::default()
+        };
+        let indices: Vec<usize> = (0..data.len())
+            .filter(|&i| {
+                data.analysis(i)
+                    .flow
+                    .is_some_and(|f| f.proto == FlowProto::Tcp && f.stream == stream)
+            })
+            .collect();
+        if indices.len() > MAX_FOLLOW_PACKETS {
+            cache.skipped = Some(format!(
+                "connection too large to reassemble on selection ({} packets); use `synack stream`",
+                indices.len()
+            ));
+            return cache;
+        }
+        let mut engine = Engine::new(Config::default());
+        let mut follower = Follower::new(Some(0), FollowLimits::default());
+        for i in indices {
+            if let Some((frame, packet)) = data.packet(i) {
+                let ann = engine.process(&frame, &packet);
+                follower.process(&frame, &packet, &ann);
+            }
+        }
+        follower.finish();
+        if let Some(conn) = follower.get(0) {
+            let msgs = frame_connection(conn, FramingChoice::Auto);
+            cache.framing = msgs.framing.to_string();
+            frame_events(conn, &msgs, &mut cache.events);
+        }
+        cache
+    }
+
+    /// The "Messages" node of one frame.
+    fn node(&self, frame: u64) -> Node {
+        if let Some(why) = &self.skipped {
+            return Node::leaf(format!("Messages: {why}"), None);
+        }
+        let mut n = Node::leaf(
+            format!("Messages in this segment (framing: {})", self.framing),
+            None,
+        );
+        match self.events.get(&frame) {
+            Some(evs) if !evs.is_empty() => {
+                for e in evs {
+                    n.children.push(Node::leaf(e.describe(), None));
+                }
+            }
+            _ => n
+                .children
+                .push(Node::leaf("no message boundary in this segment", None)),
+        }
+        n
+    }
+}
+
 /// The details view: caches the tree of the selected packet.
 #[derive(Debug, Default)]
 pub struct DetailsView {
@@ -591,6 +671,7 @@ pub struct DetailsView {
     pub nodes: Vec<Node>,
     /// Bytes of the selected packet (copied: small, and the hex pane needs them each frame).
     pub bytes: Vec<u8>,
+    messages: MessagesCache,
 }
 
 impl DetailsView {
@@ -612,6 +693,23 @@ impl DetailsView {
         let conn = a.flow.and_then(|f| data.connection(f.proto, f.stream));
         self.nodes = build_tree(&frame, &packet, &a, data.rich(idx), conn, data);
         self.bytes = frame.data.to_vec();
+        // Messages need the whole connection; only when its capture is complete.
+        if let Some(f) = a
+            .flow
+            .filter(|f| f.proto == FlowProto::Tcp && data.finished)
+        {
+            if self.messages.stream != Some(f.stream) {
+                self.messages = MessagesCache::compute(data, f.stream);
+            }
+            let node = self.messages.node(frame.number);
+            if let Some(analysis) = self
+                .nodes
+                .iter_mut()
+                .find(|n| n.text.starts_with("Analysis"))
+            {
+                analysis.children.push(node);
+            }
+        }
     }
 
     /// Draws the tree; clicking a line selects its bytes.
@@ -721,7 +819,9 @@ fn node_ui(
             .iter()
             .any(|p| n.text.starts_with(p))
     } else {
-        n.text.starts_with("Options") || n.text.starts_with("Connection")
+        n.text.starts_with("Options")
+            || n.text.starts_with("Connection")
+            || n.text.starts_with("Messages")
     };
     egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, open)
         .show_header(ui, |ui| {
