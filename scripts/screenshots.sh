@@ -59,8 +59,30 @@ shot 06-connections 4 "mousemove 265 12 click 1" -- view "$CAP/zeek-pipelining-e
 shot 07-legend 4 "mousemove 91 12 click 1;mousemove 165 158 click 1;mousemove 700 700" -- view "$CAP/sanders-tcp_refuseconnection.pcapng"
 # 8. The live capture panel.
 shot 08-live-panel 4 "mousemove 307 12 click 1" -- view
-# 9. A large capture while loading (progress bar), if FLOOD names one.
+# 9. Live capture on loopback (root) while a local client talks to a local server on
+#    127.0.0.1:18080: packets arrive in the list with their analysis.
+if [[ $(id -u) == 0 ]] && command -v python3 >/dev/null; then
+    (sleep 3; python3 - <<'PY'
+import socket, threading, time
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 18080)); srv.listen(1)
+def serve():
+    c, _ = srv.accept()
+    while (d := c.recv(4096)):
+        c.sendall(b"ok " + d)
+    c.close()
+t = threading.Thread(target=serve); t.start()
+cl = socket.create_connection(("127.0.0.1", 18080))
+for i in range(5):
+    cl.sendall(b"hello %d\n" % i); cl.recv(4096); time.sleep(0.2)
+cl.close(); t.join(); srv.close()
+PY
+    ) &
+    shot 09-live-capture 7 "" -- view --live lo -f 'tcp port 18080'
+    wait
+fi
+# 10. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then
-    shot 09-flood-loading 1.5 "" -- view "$FLOOD"
-    shot 10-flood-loaded 12 "" -- view "$FLOOD" -g 500000
+    shot 10-flood-loading 2 "" -- view "$FLOOD"
+    shot 11-flood-loaded 14 "" -- view "$FLOOD" -g 500000
 fi

@@ -137,7 +137,6 @@ impl SynackApp {
             StartSource::Demo => app.open_demo(),
             StartSource::File(p) => app.open_file(ctx, p),
             StartSource::Live { interface, bpf } => {
-                app.tab = Tab::Live;
                 app.live.interface = interface.clone();
                 app.live.bpf = bpf.clone();
                 app.start_live(ctx, &interface, &bpf);
