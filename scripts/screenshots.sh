@@ -44,8 +44,8 @@ shot() {
 CAP=tests/captures
 # 1. `synack view -g 1`: the demo, first SYN selected: list, details tree, bytes.
 shot 01-demo-selected 4 "" -- view -g 1
-# 2. A field clicked in the tree highlights its bytes (coordinates of the TCP Flags line
-#    with the default layout: 1440x900 screen, TCP node open).
+# 2. A field clicked in the tree highlights its bytes (coordinates of the Ethernet II line
+#    with the default layout on the 1440x900 screen).
 shot 02-field-highlight 4 "mousemove 93 782 click 1" -- view -g 1
 # 3. Duplicate ACKs and a fast retransmission: analysis tags and colours, Analysis section.
 shot 03-dupack-tags 4 "" -- view "$CAP/sanders-tcp_dupack.pcapng" -g 5

@@ -231,3 +231,36 @@ fn without_a_display_view_exits_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/x.pcap: cannot open"));
 }
+
+#[test]
+fn exports_one_connection_and_the_filtered_packets_as_pcap() {
+    use synack::capture::{FileReader, FrameSource};
+    use synack::ui::export::ExportScope;
+    let count = |p: &std::path::Path| {
+        let mut r = FileReader::open(p).expect("export readable");
+        let mut n = 0;
+        while let Ok(Some(_)) = r.next_frame() {
+            n += 1;
+        }
+        n
+    };
+    let dir = std::env::temp_dir().join(format!("synack-ui-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut h = demo_harness();
+    h.state_mut().tab = Tab::Connections;
+    h.run_steps(3);
+    h.get_by_label("98.138.19.88:80").click();
+    h.run_steps(3);
+    let conn = dir.join("stream1.pcap");
+    h.state_mut().save(ExportScope::Connection, conn.clone());
+    // tshark -Y 'tcp.stream == 1': 10 frames.
+    assert_eq!(count(&conn), 10);
+    type_filter(&mut h, "tcp.flags.syn == 1");
+    let filtered = dir.join("syn.pcap");
+    h.state_mut().save(ExportScope::Filtered, filtered.clone());
+    assert_eq!(count(&filtered), 6);
+    let all = dir.join("all.pcap");
+    h.state_mut().save(ExportScope::All, all.clone());
+    assert_eq!(count(&all), DEMO_FRAMES);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -212,7 +212,9 @@ impl SynackApp {
         self.tab = Tab::Packets;
     }
 
-    fn save(&mut self, scope: ExportScope, path: PathBuf) {
+    /// Writes the packets of `scope` to a pcap file at `path` (File > Export); the outcome
+    /// goes to the status bar.
+    pub fn save(&mut self, scope: ExportScope, path: PathBuf) {
         let data = self.store.read();
         let result = match scope {
             ExportScope::All => export::write_pcap(&path, &data, 0..data.len()),
@@ -220,16 +222,13 @@ impl SynackApp {
                 export::write_pcap(&path, &data, self.filter.visible_indices(&data))
             }
             ExportScope::Connection => match self.selection.connection {
-                Some(c) => {
-                    let idx: Vec<usize> = (0..data.len())
-                        .filter(|&i| {
-                            data.analysis(i)
-                                .flow
-                                .is_some_and(|f| f.proto == c.proto && f.stream == c.stream)
-                        })
-                        .collect();
-                    export::write_pcap(&path, &data, idx.into_iter())
-                }
+                Some(c) => export::write_pcap(
+                    &path,
+                    &data,
+                    data.connection_frames(c.proto, c.stream)
+                        .iter()
+                        .map(|&i| i as usize),
+                ),
                 None => Err(anyhow::anyhow!(
                     "select a connection first (Connections tab)"
                 )),

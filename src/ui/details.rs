@@ -379,7 +379,8 @@ pub fn build_tree(
                 }
             }
             out.push(l);
-            out.push(analysis_node(a, rich, conn));
+            // synack's own findings first: they are what a learner opens the details for.
+            out.insert(0, analysis_node(a, rich, conn));
         }
         Transport::Udp(u) => {
             let mut l = Node::at(
@@ -608,13 +609,7 @@ impl MessagesCache {
             stream: Some(stream),
             ..MessagesCache::default()
         };
-        let indices: Vec<usize> = (0..data.len())
-            .filter(|&i| {
-                data.analysis(i)
-                    .flow
-                    .is_some_and(|f| f.proto == FlowProto::Tcp && f.stream == stream)
-            })
-            .collect();
+        let indices = data.connection_frames(FlowProto::Tcp, stream);
         if indices.len() > MAX_FOLLOW_PACKETS {
             cache.skipped = Some(format!(
                 "connection too large to reassemble on selection ({} packets); use `synack stream`",
@@ -624,8 +619,8 @@ impl MessagesCache {
         }
         let mut engine = Engine::new(Config::default());
         let mut follower = Follower::new(Some(0), FollowLimits::default());
-        for i in indices {
-            if let Some((frame, packet)) = data.packet(i) {
+        for &i in indices {
+            if let Some((frame, packet)) = data.packet(i as usize) {
                 let ann = engine.process(&frame, &packet);
                 follower.process(&frame, &packet, &ann);
             }

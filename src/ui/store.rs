@@ -103,6 +103,9 @@ pub struct StoreData {
     pub connections: Vec<Connection>,
     /// Bumped each time the connection records are replaced (views cache derived rows).
     pub conn_version: u64,
+    /// Store indices of each connection's frames, in order (4 bytes per packet), so
+    /// per-connection work never scans the whole capture.
+    conn_frames: HashMap<(FlowProto, u32), Vec<u32>>,
     /// Where connections[i] is, by (protocol, stream number).
     conn_index: HashMap<(FlowProto, u32), usize>,
     /// First timestamp seen, for relative times.
@@ -174,6 +177,13 @@ impl StoreData {
             .and_then(|&i| self.connections.get(i))
     }
 
+    /// Store indices of one connection's frames, in capture order.
+    pub fn connection_frames(&self, proto: FlowProto, stream: u32) -> &[u32] {
+        self.conn_frames
+            .get(&(proto, stream))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     /// Store position of the frame with number `number` (frames are stored in order).
     pub fn index_of_number(&self, number: u64) -> Option<usize> {
         self.frames.binary_search_by_key(&number, |r| r.number).ok()
@@ -229,6 +239,12 @@ impl StoreData {
                 rich,
             }
         });
+        if let Some(f) = ann.flow {
+            self.conn_frames
+                .entry((f.proto, f.stream))
+                .or_default()
+                .push((self.frames.len() - 1) as u32);
+        }
         self.analysis.push(RowAnalysis {
             flow: ann.flow,
             tcp,
