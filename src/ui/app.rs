@@ -541,6 +541,7 @@ impl SynackApp {
                 &data,
                 self.filter.visible_len(&data),
                 &mut self.selection,
+                &mut self.list,
             ) {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }

@@ -1,10 +1,12 @@
 //! Benchmark mode (`synack view FILE --bench-frames N`): measures the time until the packet
-//! list first shows rows and until loading ends, then scrolls the list a page per frame
-//! (selecting a row each time, so the details and bytes are rebuilt too) and reports
-//! frame times. Measured in the real window, since that is what users feel.
+//! list first shows rows and until loading ends, then scrolls the list a page per frame for
+//! N frames (phase 1, like dragging the scroll bar), then for N more frames also selects a
+//! row each frame (phase 2: the details, bytes and the connection's messages are rebuilt
+//! too), and reports frame times of each phase. Measured in the real window.
 
 use std::time::{Duration, Instant};
 
+use super::packet_list::PacketList;
 use super::selection::Selection;
 use super::store::StoreData;
 
@@ -21,10 +23,10 @@ pub struct Bench {
     packets: usize,
     frame_began: Option<Instant>,
     last_begin: Option<Instant>,
-    /// Time between successive frames (includes painting).
-    intervals: Vec<Duration>,
-    /// Time spent building the UI of a frame.
-    build: Vec<Duration>,
+    /// Time between successive frames (includes painting), per phase.
+    intervals: [Vec<Duration>; 2],
+    /// Time spent building the UI of a frame, per phase.
+    build: [Vec<Duration>; 2],
     row: usize,
     reported: bool,
 }
@@ -40,8 +42,8 @@ impl Bench {
             packets: 0,
             frame_began: None,
             last_begin: None,
-            intervals: Vec::new(),
-            build: Vec::new(),
+            intervals: [Vec::new(), Vec::new()],
+            build: [Vec::new(), Vec::new()],
             row: 0,
             reported: false,
         }
@@ -52,21 +54,27 @@ impl Bench {
         let now = Instant::now();
         if self.loaded_at.is_some() {
             if let Some(prev) = self.last_begin {
-                self.intervals.push(now - prev);
+                let phase = self.phase();
+                self.intervals[phase].push(now - prev);
             }
             self.last_begin = Some(now);
         }
         self.frame_began = Some(now);
     }
 
-    /// Called after the frame is built; moves the selection while scrolling. Returns true
-    /// when the benchmark is over.
+    fn phase(&self) -> usize {
+        usize::from(self.build[0].len() as u32 >= self.frames_wanted)
+    }
+
+    /// Called after the frame is built; scrolls (and in phase 2 selects). Returns true when
+    /// the benchmark is over.
     pub fn after_frame(
         &mut self,
         ctx: &egui::Context,
         data: &StoreData,
         visible: usize,
         sel: &mut Selection,
+        list: &mut PacketList,
     ) -> bool {
         ctx.request_repaint();
         if self.list_at.is_none() && visible > 0 {
@@ -79,14 +87,19 @@ impl Bench {
             }
             return false;
         }
+        let phase = self.phase();
         if let Some(b) = self.frame_began {
-            self.build.push(b.elapsed());
+            self.build[phase].push(b.elapsed());
         }
         if visible > 0 {
             self.row = (self.row + STEP_ROWS) % visible;
-            sel.select_packet(self.row, true);
+            if phase == 0 {
+                list.scroll_to = Some(self.row);
+            } else {
+                sel.select_packet(self.row, true);
+            }
         }
-        if self.build.len() as u32 >= self.frames_wanted && !self.reported {
+        if self.build[1].len() as u32 >= self.frames_wanted && !self.reported {
             self.report();
             self.reported = true;
             return true;
@@ -108,8 +121,6 @@ impl Bench {
         if self.reported {
             return;
         }
-        let mut iv = self.intervals.clone();
-        let mut bd = self.build.clone();
         let ms = |d: Option<Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1e3);
         eprintln!(
             "bench: {} packets; packet list shown after {:.0} ms; loading finished after {:.0} ms",
@@ -117,15 +128,19 @@ impl Bench {
             ms(self.list_at),
             ms(self.loaded_at)
         );
-        eprintln!(
-            "bench: {} scrolling frames ({} rows per frame): frame interval p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; UI build p50 {:.2} ms, p99 {:.2} ms",
-            bd.len(),
-            STEP_ROWS,
-            Bench::pct(&mut iv, 0.5),
-            Bench::pct(&mut iv, 0.99),
-            Bench::pct(&mut iv, 1.0),
-            Bench::pct(&mut bd, 0.5),
-            Bench::pct(&mut bd, 0.99),
-        );
+        for (phase, what) in ["scrolling", "scrolling + selecting"].iter().enumerate() {
+            let mut iv = self.intervals[phase].clone();
+            let mut bd = self.build[phase].clone();
+            eprintln!(
+                "bench: {} {what} frames ({} rows per frame): frame interval p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; UI build p50 {:.2} ms, p99 {:.2} ms",
+                bd.len(),
+                STEP_ROWS,
+                Bench::pct(&mut iv, 0.5),
+                Bench::pct(&mut iv, 0.99),
+                Bench::pct(&mut iv, 1.0),
+                Bench::pct(&mut bd, 0.5),
+                Bench::pct(&mut bd, 0.99),
+            );
+        }
     }
 }

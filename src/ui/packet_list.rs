@@ -21,6 +21,9 @@ pub struct PacketList {
     pub auto_scroll: bool,
     /// Rows on screen last frame (for Page Up / Page Down).
     page_rows: usize,
+    /// Scroll so that this row is visible next frame, without selecting it (benchmark,
+    /// "go to" without changing the selection).
+    pub scroll_to: Option<usize>,
 }
 
 impl PacketList {
@@ -93,6 +96,9 @@ impl PacketList {
             .column(Column::remainder().at_least(200.0))
             .min_scrolled_height(0.0)
             .stick_to_bottom(self.auto_scroll);
+        if let Some(row) = self.scroll_to.take() {
+            table = table.scroll_to_row(row.min(n.saturating_sub(1)), Some(Align::TOP));
+        }
         if sel.reveal {
             if let Some(row) = sel.packet.and_then(|i| filter.row_of(i)) {
                 table = table.scroll_to_row(row, None);
