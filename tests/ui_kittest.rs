@@ -12,7 +12,9 @@ use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
 fn harness(source: StartSource) -> Harness<'static, SynackApp> {
     let ctx = egui::Context::default();
-    let app = SynackApp::new(&ctx, ViewOptions::new(source));
+    let mut options = ViewOptions::new(source);
+    options.recent_files = false;
+    let app = SynackApp::new(&ctx, options);
     let mut h = Harness::builder()
         // Tall enough that the whole details tree of a SYN is on screen (clicks land on
         // what is visible, like a user's).
@@ -124,6 +126,22 @@ fn details_list_the_messages_a_segment_carries() {
     h.run_steps(3);
     h.get_by_label("Messages in this segment (framing: http)");
     h.get_by_label("message_boundary: 1 start, 1 end");
+}
+
+#[test]
+fn time_column_switches_between_relative_absolute_and_delta() {
+    use synack::ui::columns::TimeMode;
+    let mut h = demo_harness();
+    // tshark -t r / -t ud / -t dd on frame 2: 0.015827, 2013-02-26 22:02:36.693315, 0.015827;
+    // frame 3: delta 0.023632.
+    h.get_by_label("0.039459");
+    h.state_mut().list.time_mode = TimeMode::Absolute;
+    h.run_steps(2);
+    h.get_by_label("2013-02-26 22:02:36.693315");
+    h.state_mut().list.time_mode = TimeMode::Delta;
+    h.run_steps(2);
+    h.get_by_label("0.023632");
+    assert!(h.query_by_label("0.039459").is_none());
 }
 
 #[test]

@@ -54,6 +54,9 @@ pub struct ViewOptions {
     pub display_filter: Option<String>,
     /// Frame number selected once loaded.
     pub goto: Option<u64>,
+    /// Read and update the recent-files list in the user's config folder (tests turn it
+    /// off so they never touch the home directory).
+    pub recent_files: bool,
 }
 
 impl ViewOptions {
@@ -64,6 +67,7 @@ impl ViewOptions {
             bench_frames: None,
             display_filter: None,
             goto: None,
+            recent_files: true,
         }
     }
 }
@@ -107,6 +111,7 @@ pub struct SynackApp {
     title: String,
     bench: Option<Bench>,
     goto: Option<u64>,
+    recent_files: bool,
 }
 
 impl SynackApp {
@@ -123,12 +128,17 @@ impl SynackApp {
             session: None,
             tab: Tab::Packets,
             dialog: None,
-            recent: file_dialog::load_recent(),
+            recent: if options.recent_files {
+                file_dialog::load_recent()
+            } else {
+                Vec::new()
+            },
             message: None,
             show_legend: false,
             title: String::new(),
             bench: options.bench_frames.map(Bench::new),
             goto: options.goto,
+            recent_files: options.recent_files,
         };
         if let Some(f) = &options.display_filter {
             app.filter.set(f);
@@ -177,7 +187,9 @@ impl SynackApp {
         let repaint = ctx.clone();
         match ingest::load_file(&path, &self.store, move || repaint.request_repaint()) {
             Ok(()) => {
-                file_dialog::remember(&mut self.recent, &path);
+                if self.recent_files {
+                    file_dialog::remember(&mut self.recent, &path);
+                }
                 self.tab = Tab::Packets;
             }
             Err(e) => self.message = Some((e.to_string(), true)),

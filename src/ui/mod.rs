@@ -94,6 +94,7 @@ pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
         bench_frames: args.bench_frames,
         display_filter: args.display_filter.clone(),
         goto: args.goto,
+        recent_files: true,
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
