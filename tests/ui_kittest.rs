@@ -282,3 +282,31 @@ fn exports_one_connection_and_the_filtered_packets_as_pcap() {
     assert_eq!(count(&all), DEMO_FRAMES);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn connection_table_copies_as_text() {
+    let mut h = demo_harness();
+    h.state_mut().tab = Tab::Connections;
+    h.run_steps(3);
+    h.get_by_label("Copy table as text").click();
+    h.step();
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let text = copied.first().expect("the table was copied");
+    let lines: Vec<&str> = text.lines().collect();
+    // A header and one line per connection (tshark -z conv,tcp: three).
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("Stream\tProto\tClient\tServer"));
+    assert!(
+        lines[2].contains("172.16.133.132:44305\t98.138.19.88:80"),
+        "{text}"
+    );
+}
