@@ -8,3 +8,4 @@
 pub mod capture;
 pub mod cli;
 pub mod decode;
+pub mod gen;

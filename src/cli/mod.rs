@@ -5,6 +5,7 @@
 //! that could be read), 2 on usage errors (clap's convention).
 
 mod format;
+mod gen;
 mod read;
 
 use std::process::ExitCode;
@@ -29,6 +30,10 @@ pub enum Command {
     ///
     /// Example: `synack read captures/handshake.pcap --json | head`
     Read(read::ReadArgs),
+    /// Run a socket lesson (echo, sticky packets, half-close, loss, ...) and capture it.
+    ///
+    /// Example: `synack gen sticky --synthetic --write sticky.pcap`; `synack gen --list`.
+    Gen(gen::GenArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -36,6 +41,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
+        Some(Command::Gen(args)) => gen::run(&args),
         None => read::run_demo(),
     };
     match result {
