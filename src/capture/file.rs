@@ -70,6 +70,42 @@ pub enum CaptureError {
     /// A live capture source failed (used by live backends).
     #[error("{0}")]
     Live(String),
+    /// This process may not open a capture socket.
+    #[error("{interface}: no permission to capture ({detail}). Run synack as root, or grant the binary the capabilities once: `sudo setcap cap_net_raw,cap_net_admin=eip $(command -v synack)` (cap_net_raw is needed to capture; cap_net_admin only for promiscuous mode, so `--no-promisc` with cap_net_raw alone also works)")]
+    PermissionDenied {
+        /// The interface.
+        interface: String,
+        /// What the OS or libpcap said.
+        detail: String,
+    },
+    /// No interface of that name exists.
+    #[error("{name}: no such interface. Interfaces here: {} (see `synack ifaces`)", available.join(", "))]
+    NoSuchInterface {
+        /// The name asked for.
+        name: String,
+        /// The names that exist.
+        available: Vec<String>,
+    },
+    /// The interface exists but is administratively down.
+    #[error("{name}: the interface is down; bring it up first (`ip link set {name} up`)")]
+    InterfaceDown {
+        /// The interface.
+        name: String,
+    },
+    /// libpcap rejected the capture filter.
+    #[error("bad capture filter \"{filter}\": {message}")]
+    BadFilter {
+        /// The filter text as given.
+        filter: String,
+        /// libpcap's compiler message.
+        message: String,
+    },
+    /// The backend cannot apply capture filters.
+    #[error("the {backend} backend cannot apply capture filters (-f): pnet has no BPF compiler. Use the default backend (`--backend pcap`) for -f, or drop -f")]
+    FilterUnsupported {
+        /// The backend's name.
+        backend: &'static str,
+    },
 }
 
 /// One interface of a pcapng section (or the single "interface" of a pcap file).

@@ -9,12 +9,12 @@
 mod file;
 mod frame;
 mod link_type;
-mod writer;
+pub mod live;
+pub mod writer;
 
 pub use file::{CaptureError, FileReader};
 pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};
 pub use link_type::LinkType;
-pub use writer::PcapWriter;
 
 /// A source of frames, pulled one at a time.
 ///

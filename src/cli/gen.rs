@@ -92,16 +92,53 @@ pub fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
     match mode {
         Mode::Synthetic => run_synthetic(sc, &opts, args),
         Mode::Live => {
-            let report = gen::live::run(sc, &opts, args.write.as_deref())?;
-            print!("{report}");
-            Ok(ExitCode::SUCCESS)
+            let run = gen::live::run(sc, &opts)?;
+            finish_run(sc, "live", run, args)
         }
         Mode::Netns => {
-            let report = gen::netns::run(sc, &opts, args.write.as_deref())?;
-            print!("{report}");
-            Ok(ExitCode::SUCCESS)
+            let run = gen::netns::run(sc, &opts)?;
+            finish_run(sc, "netns", run, args)
         }
     }
+}
+
+/// Saves or lists what a live or netns run captured, and writes its calls trace.
+fn finish_run(
+    sc: Scenario,
+    mode: &str,
+    run: gen::live::LiveRun,
+    args: &GenArgs,
+) -> anyhow::Result<ExitCode> {
+    if let Some(why) = &run.no_capture {
+        eprintln!("synack gen: {why}");
+    }
+    match (&args.write, &run.frames) {
+        (Some(path), frames) => {
+            if let Some(frames) = frames {
+                gen::write_frames(path, run.link, frames)?;
+            }
+            gen::write_calls(&run.trace, path)?;
+            let calls = gen::calls_path(path);
+            match frames {
+                Some(f) => println!(
+                    "{sc} ({mode}, filter `{}`): {} frames -> {} + {}",
+                    run.filter,
+                    f.len(),
+                    path.display(),
+                    calls.display()
+                ),
+                None => println!(
+                    "{sc} ({mode}): ran without capture; {} application calls -> {}",
+                    run.trace.calls.len(),
+                    calls.display()
+                ),
+            }
+        }
+        (None, frames) => {
+            print_run(sc, frames.as_deref().unwrap_or(&[]), &run.trace);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list() -> anyhow::Result<ExitCode> {
@@ -142,10 +179,21 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
         bail!("flood with more than 100000 packets needs --write FILE");
     }
     let (frames, trace) = gen::synthesize_frames(sc, opts);
+    print_run(sc, &frames, &trace);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lists frames then the application calls, on one clock.
+fn print_run(sc: Scenario, frames: &[crate::capture::OwnedFrame], trace: &gen::CallTrace) {
     let mut out = BufWriter::new(io::stdout().lock());
-    let t0 = frames.first().and_then(|f| f.ts);
+    let t0 = frames.first().and_then(|f| f.ts).or_else(|| {
+        trace
+            .calls
+            .first()
+            .map(|c| crate::capture::Timestamp(c.t_ns))
+    });
     println!("{sc}: {}", sc.lesson());
-    for f in &frames {
+    for f in frames {
         let frame = f.as_frame();
         let packet = decode(&frame);
         let view = FrameView {
@@ -153,7 +201,7 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
             packet: &packet,
         };
         if writeln!(out, "{}", frame_line(&view, t0)).is_err() {
-            return Ok(ExitCode::SUCCESS);
+            return;
         }
     }
     if !trace.calls.is_empty() {
@@ -175,5 +223,4 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
         }
     }
     let _ = out.flush();
-    Ok(ExitCode::SUCCESS)
 }

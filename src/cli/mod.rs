@@ -4,8 +4,11 @@
 //! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
 //! that could be read), 2 on usage errors (clap's convention).
 
+mod capture;
 mod format;
 mod gen;
+mod ifaces;
+mod pipeline;
 mod read;
 
 use std::process::ExitCode;
@@ -13,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use format::{frame_json, frame_line, FrameView};
+pub use pipeline::{ConnectionCounter, FramePrinter};
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -34,6 +38,12 @@ pub enum Command {
     ///
     /// Example: `synack gen sticky --synthetic --write sticky.pcap`; `synack gen --list`.
     Gen(gen::GenArgs),
+    /// Capture live on an interface; print like `read`, write pcap like tcpdump -w.
+    ///
+    /// Example: `synack capture -i eth0 -f 'tcp port 443' -w https.pcap --print`
+    Capture(capture::CaptureArgs),
+    /// List interfaces: addresses, up/down, loopback, and whether synack may capture there.
+    Ifaces(ifaces::IfacesArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -42,6 +52,8 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
         Some(Command::Gen(args)) => gen::run(&args),
+        Some(Command::Capture(args)) => capture::run(&args),
+        Some(Command::Ifaces(args)) => ifaces::run(&args),
         None => read::run_demo(),
     };
     match result {

@@ -1,15 +1,14 @@
 //! `synack read FILE`: list every frame of a capture file.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 
-use super::format::{frame_json, frame_line, FrameView};
-use crate::capture::{FileReader, FrameSource, Timestamp};
-use crate::decode::decode;
+use super::pipeline::FramePrinter;
+use crate::capture::{FileReader, FrameSource};
 
 /// The built-in demo capture (three HTTP connections: handshakes, data, teardowns).
 pub const DEMO_CAPTURE: &[u8] = include_bytes!("../../captures/demo.pcap");
@@ -43,11 +42,10 @@ pub fn run_demo() -> anyhow::Result<ExitCode> {
 
 fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut t0: Option<Timestamp> = None;
-    let mut printed = 0u64;
+    let mut printer =
+        FramePrinter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), json, true);
     let status = loop {
-        if count.is_some_and(|c| printed >= c) {
+        if count.is_some_and(|c| printer.frames() >= c) {
             break Ok(());
         }
         let frame = match reader.next_frame() {
@@ -55,30 +53,14 @@ fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Resul
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         };
-        let packet = decode(&frame);
-        if t0.is_none() {
-            t0 = frame.ts;
-        }
-        let view = FrameView {
-            frame: &frame,
-            packet: &packet,
-        };
-        let written = if json {
-            serde_json::to_writer(&mut out, &frame_json(&view))
-                .map_err(io::Error::from)
-                .and_then(|_| out.write_all(b"\n"))
-        } else {
-            writeln!(out, "{}", frame_line(&view, t0))
-        };
-        if let Err(e) = written {
+        if let Err(e) = printer.frame(&frame) {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return Ok(ExitCode::SUCCESS);
             }
             return Err(e).context("writing output");
         }
-        printed += 1;
     };
-    if let Err(e) = out.flush() {
+    if let Err(e) = printer.flush() {
         if e.kind() != io::ErrorKind::BrokenPipe {
             return Err(e).context("writing output");
         }
@@ -86,7 +68,10 @@ fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Resul
     match status {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("synack: {e} ({printed} frames read before the error)");
+            eprintln!(
+                "synack: {e} ({} frames read before the error)",
+                printer.frames()
+            );
             Ok(ExitCode::from(1))
         }
     }

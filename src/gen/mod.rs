@@ -51,13 +51,14 @@ pub mod scripts;
 pub mod synth;
 
 use std::fs::File;
-use std::io::{self, BufWriter};
+use std::io;
 use std::path::{Path, PathBuf};
 
 pub use calls::{Call, CallKind, CallTrace};
 pub use scenario::Scenario;
 
-use crate::capture::{LinkType, OwnedFrame, PcapWriter};
+use crate::capture::writer::{PcapFormat, PcapWriter};
+use crate::capture::{LinkType, OwnedFrame};
 use synth::{FrameSink, Sim};
 
 /// How a scenario is run.
@@ -142,17 +143,35 @@ pub fn synthesize_frames(sc: Scenario, opts: &GenOptions) -> (Vec<OwnedFrame>, C
 /// returns the number of frames written.
 pub fn synthesize_to_file(sc: Scenario, opts: &GenOptions, path: &Path) -> io::Result<u64> {
     let file = File::create(path).map_err(|e| with_path(e, "creating", path))?;
-    let mut writer = PcapWriter::new(
-        BufWriter::with_capacity(1 << 20, file),
-        LinkType::Ethernet,
-        65535,
-    )?;
+    let format = PcapFormat {
+        link: LinkType::Ethernet,
+        snaplen: 262_144,
+        nanos: true,
+    };
+    let mut writer = PcapWriter::new(file, format);
     let (frames, trace) = synthesize(sc, opts, &mut writer)?;
-    writer.finish()?;
+    writer.flush().map_err(|e| with_path(e, "writing", path))?;
     if sc != Scenario::Flood {
         write_calls(&trace, path)?;
     }
     Ok(frames)
+}
+
+/// Writes captured `frames` to the pcap file `path` (nanosecond timestamps).
+pub fn write_frames(path: &Path, link: LinkType, frames: &[OwnedFrame]) -> io::Result<()> {
+    let file = File::create(path).map_err(|e| with_path(e, "creating", path))?;
+    let format = PcapFormat {
+        link,
+        snaplen: 262_144,
+        nanos: true,
+    };
+    let mut writer = PcapWriter::new(file, format);
+    for f in frames {
+        writer
+            .write_frame(&f.as_frame())
+            .map_err(|e| with_path(e, "writing", path))?;
+    }
+    writer.flush().map_err(|e| with_path(e, "writing", path))
 }
 
 /// The calls-trace path for a capture path: `FILE.calls.json`.

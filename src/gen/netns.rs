@@ -1,7 +1,6 @@
 //! Netns mode (in progress).
-use super::{GenOptions, Scenario};
-use std::path::Path;
-/// Runs a scenario with network namespaces.
-pub fn run(_sc: Scenario, _o: &GenOptions, _w: Option<&Path>) -> anyhow::Result<String> {
-    anyhow::bail!("live mode not built yet")
+use super::{live::LiveRun, GenOptions, Scenario};
+/// Runs a scenario between namespaces.
+pub fn run(_sc: Scenario, _o: &GenOptions) -> anyhow::Result<LiveRun> {
+    anyhow::bail!("netns mode not built yet")
 }

@@ -19,7 +19,8 @@ use etherparse::{
 };
 
 use super::calls::{CallKind, CallTrace};
-use crate::capture::{OwnedFrame, PcapWriter, Timestamp};
+use crate::capture::writer::PcapWriter;
+use crate::capture::{Frame, LinkType, OwnedFrame, RecordKind, Timestamp};
 
 /// Where crafted frames go (a pcap writer, or a vector in tests).
 pub trait FrameSink {
@@ -29,19 +30,22 @@ pub trait FrameSink {
 
 impl<W: io::Write> FrameSink for PcapWriter<W> {
     fn frame(&mut self, ts: Timestamp, data: &[u8]) -> io::Result<()> {
-        self.write_frame(ts, data.len() as u32, data)
+        self.write_frame(&Frame {
+            number: self.frames() + 1,
+            ts: Some(ts),
+            len: data.len() as u32,
+            link: LinkType::Ethernet,
+            interface: 0,
+            kind: RecordKind::Packet,
+            data,
+        })
     }
 }
 
 impl FrameSink for Vec<OwnedFrame> {
     fn frame(&mut self, ts: Timestamp, data: &[u8]) -> io::Result<()> {
         let n = self.len() as u64 + 1;
-        self.push(OwnedFrame::packet(
-            n,
-            ts,
-            crate::capture::LinkType::Ethernet,
-            data.to_vec(),
-        ));
+        self.push(OwnedFrame::packet(n, ts, LinkType::Ethernet, data.to_vec()));
         Ok(())
     }
 }

@@ -118,6 +118,15 @@ fn data_from(segs: &[Seg], from: SocketAddr) -> Vec<&Seg> {
         .collect()
 }
 
+/// Like [`data_from`] without retransmissions (a real kernel may send a tail-loss probe).
+fn first_copies(segs: &[Seg], from: SocketAddr) -> Vec<&Seg> {
+    let mut seen = std::collections::HashSet::new();
+    data_from(segs, from)
+        .into_iter()
+        .filter(|s| seen.insert((s.seq, s.payload.len())))
+        .collect()
+}
+
 /// The byte stream `from` sent, in sequence order, each byte once (retransmissions folded).
 fn stream(segs: &[Seg], from: SocketAddr) -> Vec<u8> {
     let Some(isn) = segs
@@ -178,7 +187,7 @@ fn ranges(segs: &[Seg], from: SocketAddr) -> Vec<(usize, usize)> {
         .find(|s| s.src == from && s.syn())
         .map(|s| s.seq)
         .unwrap_or(0);
-    data_from(segs, from)
+    first_copies(segs, from)
         .iter()
         .map(|s| {
             let a = s.seq.wrapping_sub(isn).wrapping_sub(1) as usize;
