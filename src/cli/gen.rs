@@ -112,6 +112,12 @@ fn finish_run(
     if let Some(why) = &run.no_capture {
         eprintln!("synack gen: {why}");
     }
+    if run.dropped > 0 {
+        eprintln!(
+            "synack gen: note: libpcap counted {} packets dropped during the run; if the capture shows \"previous segment not captured\", run again",
+            run.dropped
+        );
+    }
     match (&args.write, &run.frames) {
         (Some(path), frames) => {
             if let Some(frames) = frames {

@@ -10,7 +10,9 @@ use clap::Args;
 use super::pipeline::FramePrinter;
 use crate::capture::{FileReader, FrameSource};
 
-/// The built-in demo capture (three HTTP connections: handshakes, data, teardowns).
+/// The built-in demo capture, made by `synack gen demo --synthetic`: a handshake, an echo, a
+/// sticky burst, a lossy transfer with fast retransmission and timeout, a four-way close,
+/// an aborted (RST) connection and a refused one (three connections in all).
 pub const DEMO_CAPTURE: &[u8] = include_bytes!("../../captures/demo.pcap");
 
 /// Arguments of `synack read`.

@@ -9,13 +9,13 @@
 use std::io::{self, Write};
 use std::net::SocketAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Version string written in the `format` field; bumped on incompatible changes.
 pub const CALLS_FORMAT: &str = "synack-calls/1";
 
 /// The kind of socket call recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CallKind {
     /// `listen()` on the server socket.
@@ -41,7 +41,7 @@ pub enum CallKind {
 }
 
 /// One recorded call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     /// When the call returned, nanoseconds since the Unix epoch (the capture's clock).
     pub t_ns: i64,
@@ -60,29 +60,29 @@ pub struct Call {
     /// TCP stream offset of the first byte moved, counted from the first byte after the SYN
     /// in the caller's sending (send) or receiving (recv) direction; `null` for UDP and calls
     /// that move no data.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// `ok`, or the error the call returned (`ECONNREFUSED`, `ECONNRESET`, ...).
     pub result: String,
     /// The first bytes moved (up to 64), as lossy UTF-8, for people.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Extra detail (the socket option set, the shutdown direction, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// The calls of one generator run, in the order they returned.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CallTrace {
     /// Always [`CALLS_FORMAT`].
-    pub format: &'static str,
+    pub format: String,
     /// Scenario name.
     pub scenario: String,
     /// `synthetic`, `live` or `netns`.
     pub mode: String,
     /// The seed of a synthetic run.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// The calls.
     pub calls: Vec<Call>,
@@ -92,7 +92,7 @@ impl CallTrace {
     /// An empty trace for a run.
     pub fn new(scenario: &str, mode: &str, seed: Option<u64>) -> CallTrace {
         CallTrace {
-            format: CALLS_FORMAT,
+            format: CALLS_FORMAT.to_owned(),
             scenario: scenario.to_owned(),
             mode: mode.to_owned(),
             seed,
@@ -145,6 +145,19 @@ impl CallTrace {
     /// Sorts calls by time (live runs record from several threads).
     pub fn sort(&mut self) {
         self.calls.sort_by_key(|c| c.t_ns);
+    }
+
+    /// Reads a trace written by [`CallTrace::write_json`].
+    pub fn read_json(input: impl io::Read) -> io::Result<CallTrace> {
+        let t: CallTrace =
+            serde_json::from_reader(io::BufReader::new(input)).map_err(io::Error::from)?;
+        if !t.format.starts_with("synack-calls/") {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("not a synack calls trace (format {:?})", t.format),
+            ));
+        }
+        Ok(t)
     }
 
     /// Writes the trace as pretty JSON (one call per line would be easier to grep, but pretty

@@ -43,6 +43,8 @@ pub struct LiveRun {
     pub no_capture: Option<String>,
     /// The BPF filter used.
     pub filter: String,
+    /// Packets the kernel dropped from the capture (the capture misses them).
+    pub dropped: u64,
 }
 
 /// Nanoseconds since the epoch, the clock of kernel capture timestamps.
@@ -347,7 +349,7 @@ fn loopback(ipv6: bool) -> IpAddr {
 /// A running capture on `lo`.
 struct Capture {
     stop: Arc<AtomicBool>,
-    thread: thread::JoinHandle<Vec<OwnedFrame>>,
+    thread: thread::JoinHandle<(Vec<OwnedFrame>, u64)>,
     link: LinkType,
 }
 
@@ -363,6 +365,11 @@ impl Capture {
         cfg.filter = Some(format!("({filter}) or (udp port {mport})"));
         cfg.promisc = false;
         cfg.immediate = true;
+        // libpcap's ring slots are snaplen-sized: with the default 256 KiB snaplen a 2 MiB
+        // ring holds 8 packets and a burst overflows it. Loopback frames are at most
+        // 65536 + 14 bytes; a 32 MiB ring then holds hundreds.
+        cfg.snaplen = 65_536 + 64;
+        cfg.buffer_size = Some(32 << 20);
         let mut src = cap::open(&cfg).map_err(|e| e.to_string())?;
         let link = src.link_type();
         let stop = Arc::new(AtomicBool::new(false));
@@ -373,9 +380,15 @@ impl Capture {
             let mut buf = Vec::with_capacity(65536);
             // Frames past this many are not kept (a run moves far fewer).
             const CAP: usize = 100_000;
+            // Drops counted before the marker arrived belong to capture start-up.
+            let mut baseline: Option<u64> = None;
             loop {
                 match src.recv_into(&mut buf, Duration::from_millis(20)) {
                     Ok(Some(meta)) => {
+                        if baseline.is_none() {
+                            baseline =
+                                Some(src.kernel_stats().map_or(0, |k| k.dropped + k.if_dropped));
+                        }
                         let mut f =
                             OwnedFrame::packet(frames.len() as u64 + 1, meta.ts, link, buf.clone());
                         f.len = meta.len.max(buf.len() as u32);
@@ -396,7 +409,8 @@ impl Capture {
                     Err(_) => break,
                 }
             }
-            frames
+            let dropped = src.kernel_stats().map_or(0, |k| k.dropped + k.if_dropped);
+            (frames, dropped.saturating_sub(baseline.unwrap_or(dropped)))
         });
         for _ in 0..100 {
             let _ = marker.send_to(b"synack-gen capture sync", marker_addr);
@@ -410,15 +424,16 @@ impl Capture {
         Err("the capture on lo saw none of its own marker packets within 1 s".into())
     }
 
-    /// Lets the last packets arrive, stops, returns the frames (renumbered from 1).
-    fn finish(self) -> Vec<OwnedFrame> {
+    /// Lets the last packets arrive, stops, returns the frames (renumbered from 1) and the
+    /// number the kernel dropped.
+    fn finish(self) -> (Vec<OwnedFrame>, u64) {
         thread::sleep(Duration::from_millis(100));
         self.stop.store(true, Ordering::SeqCst);
-        let mut frames = self.thread.join().unwrap_or_default();
+        let (mut frames, dropped) = self.thread.join().unwrap_or_default();
         for (i, f) in frames.iter_mut().enumerate() {
             f.number = i as u64 + 1;
         }
-        frames
+        (frames, dropped)
     }
 }
 
@@ -453,8 +468,11 @@ pub fn run_on(
             .udp
             .iter()
             .filter_map(|u| u.local_addr().ok())
-            .map(|a| format!("udp port {}", a.port()))
-            .chain(std::iter::once(format!("udp port {}", setup.port)))
+            .map(|a| a.port())
+            .chain(std::iter::once(setup.port))
+            .collect::<std::collections::BTreeSet<u16>>()
+            .iter()
+            .map(|p| format!("udp port {p}"))
             .collect::<Vec<_>>()
             .join(" or "),
         _ => format!("tcp port {}", setup.port),
@@ -477,12 +495,13 @@ pub fn run_on(
     };
     let rec = Rec::new(sc, mode);
     let result = scenario(sc, opts, setup, ip, &rec);
-    let (frames, link) = match cap {
+    let (frames, link, dropped) = match cap {
         Some(c) => {
             let link = c.link;
-            (Some(c.finish()), link)
+            let (frames, dropped) = c.finish();
+            (Some(frames), link, dropped)
         }
-        None => (None, LinkType::Ethernet),
+        None => (None, LinkType::Ethernet, 0),
     };
     result?;
     Ok(LiveRun {
@@ -491,6 +510,7 @@ pub fn run_on(
         trace: rec.take(),
         no_capture,
         filter,
+        dropped,
     })
 }
 
@@ -1056,7 +1076,7 @@ fn client(sc: Scenario, to: SocketAddr, rec: &Rec) -> anyhow::Result<()> {
         Scenario::ZeroWindow => {
             ms(1);
             // Blocks until the reader drains (bounded by the socket's write timeout).
-            c.send(&text_block(150_000, 4))?;
+            c.send(&text_block(40_000, 4))?;
             c.close();
         }
         Scenario::KeepAlive => {

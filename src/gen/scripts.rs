@@ -886,7 +886,7 @@ fn reorder(sim: &mut Sim<'_>, port: u16) {
 }
 
 /// The built-in demo: one connection with a handshake, an echo, a sticky burst, a lossy
-/// transfer and a four-way close, plus a refused connection.
+/// transfer and a four-way close; then an aborted (RST) connection and a refused one.
 fn demo(sim: &mut Sim<'_>) {
     let mut c = sim.conn(1, 2, 7070);
     sim.open(&mut c);
@@ -917,6 +917,16 @@ fn demo(sim: &mut Sim<'_>) {
     sim.app_recv(&mut c, S, &big);
     sim.wait_ms(2);
     close4(sim, &mut c, C);
+    sim.wait_ms(10);
+    // A second client aborts its connection (SO_LINGER 0): RST instead of FIN.
+    let mut a = sim.conn(1, 2, 7070);
+    sim.open(&mut a);
+    sim.wait_ms(1);
+    echo_round(sim, &mut a, b"abort me\n");
+    sim.wait_ms(1);
+    sim.call(&a, C, CallKind::Close, &[], None);
+    sim.calls.note_last("SO_LINGER 0: abort");
+    sim.rst(&mut a, C);
     sim.wait_ms(10);
     let mut r = sim.conn(1, 2, 7071);
     sim.syn(&mut r);
