@@ -150,13 +150,7 @@ fn finish_run(
 fn list() -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
     for sc in Scenario::ALL {
-        let modes = if sc.live_capable() {
-            "live synthetic netns"
-        } else if sc == Scenario::Loss || sc == Scenario::Reorder || sc == Scenario::Flood {
-            "synthetic netns"
-        } else {
-            "synthetic"
-        };
+        let modes = sc.modes();
         let _ = writeln!(out, "{:<20} {}  [{modes}]", sc.name(), sc.lesson());
     }
     let _ = out.flush();

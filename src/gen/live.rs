@@ -357,11 +357,20 @@ impl Capture {
     /// Opens `lo` with `filter` and waits until the capture demonstrably sees packets (a
     /// marker datagram to a port of our own is captured), so the scenario's first SYN is
     /// not lost to capture start-up; the error says how to get permission.
-    fn start(filter: &str, ip: IpAddr) -> Result<Capture, String> {
+    fn start(
+        iface: &str,
+        filter: &str,
+        ip: IpAddr,
+        marker_to: Option<IpAddr>,
+    ) -> Result<Capture, String> {
         let marker = UdpSocket::bind((ip, 0)).map_err(|e| e.to_string())?;
-        let marker_addr = marker.local_addr().map_err(|e| e.to_string())?;
-        let mport = marker_addr.port();
-        let mut cfg = LiveConfig::new("lo");
+        let mport = marker.local_addr().map_err(|e| e.to_string())?.port();
+        // On lo the marker goes to itself; elsewhere to a neighbour, so it crosses `iface`.
+        let marker_addr = SocketAddr::new(
+            marker_to.unwrap_or(ip),
+            if marker_to.is_some() { 9 } else { mport },
+        );
+        let mut cfg = LiveConfig::new(iface);
         cfg.filter = Some(format!("({filter}) or (udp port {mport})"));
         cfg.promisc = false;
         cfg.immediate = true;
@@ -421,7 +430,9 @@ impl Capture {
         }
         stop.store(true, Ordering::SeqCst);
         let _ = thread.join();
-        Err("the capture on lo saw none of its own marker packets within 1 s".into())
+        Err(format!(
+            "the capture on {iface} saw none of its own marker packets within 1 s"
+        ))
     }
 
     /// Lets the last packets arrive, stops, returns the frames (renumbered from 1) and the
@@ -438,7 +449,7 @@ impl Capture {
 }
 
 /// The ports a scenario needs, reserved before the capture starts so the filter names them.
-struct Setup {
+pub struct Setup {
     listener: Option<TcpListener>,
     udp: Vec<UdpSocket>,
     port: u16,
@@ -447,22 +458,49 @@ struct Setup {
 /// Runs `sc` live. Errors are setup failures (no loopback, no ports); a missing capture
 /// permission is not an error (see [`LiveRun::no_capture`]).
 pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
-    run_on(sc, opts, loopback(opts.ipv6), "live", true)
-}
-
-/// Runs `sc` with sockets on `ip` (loopback, or a namespace's address when called inside
-/// one), capturing on `lo` when `capture` is set.
-pub fn run_on(
-    sc: Scenario,
-    opts: &GenOptions,
-    ip: IpAddr,
-    mode: &str,
-    capture: bool,
-) -> anyhow::Result<LiveRun> {
     if !sc.live_capable() {
         anyhow::bail!("`{sc}` has no live form on loopback: use --synthetic (or --netns)");
     }
+    let ip = loopback(opts.ipv6);
     let setup = prepare(sc, ip)?;
+    run_prepared(sc, opts, setup, ip, Where::Loopback)
+}
+
+/// Where a run's sockets live and where it captures.
+#[derive(Debug, Clone, Copy)]
+pub enum Where<'a> {
+    /// Loopback: capture on `lo`.
+    Loopback,
+    /// A namespace host: capture on `iface`, sending the start-up marker to `neighbour`.
+    Host {
+        /// Interface to capture on (the client's veth).
+        iface: &'a str,
+        /// The client's own address.
+        local: IpAddr,
+        /// An address across `iface` (the router).
+        neighbour: IpAddr,
+    },
+}
+
+/// Reserves the ports of `sc` on `ip` (call it in the server's network namespace).
+pub fn prepare_on(sc: Scenario, ip: IpAddr) -> anyhow::Result<Setup> {
+    prepare(sc, ip)
+}
+
+/// Runs a prepared scenario: the server's sockets are in `setup` (already bound, in
+/// whatever namespace they were made), the client connects to `ip` from the calling
+/// thread's namespace.
+pub fn run_prepared(
+    sc: Scenario,
+    opts: &GenOptions,
+    setup: Setup,
+    ip: IpAddr,
+    at: Where<'_>,
+) -> anyhow::Result<LiveRun> {
+    let mode = match at {
+        Where::Loopback => "live",
+        Where::Host { .. } => "netns",
+    };
     let filter = match sc {
         Scenario::UdpChat | Scenario::UdpBroadcast => setup
             .udp
@@ -477,8 +515,16 @@ pub fn run_on(
             .join(" or "),
         _ => format!("tcp port {}", setup.port),
     };
-    let (cap, no_capture) = if capture {
-        match Capture::start(&filter, ip) {
+    let started = match at {
+        Where::Loopback => Capture::start("lo", &filter, ip, None),
+        Where::Host {
+            iface,
+            local,
+            neighbour,
+        } => Capture::start(iface, &filter, local, Some(neighbour)),
+    };
+    let (cap, no_capture) = {
+        match started {
             Ok(c) => (Some(c), None),
             Err(e) => (
                 None,
@@ -490,8 +536,6 @@ pub fn run_on(
                 )),
             ),
         }
-    } else {
-        (None, None)
     };
     let rec = Rec::new(sc, mode);
     let result = scenario(sc, opts, setup, ip, &rec);
@@ -860,7 +904,7 @@ fn serve(sc: Scenario, l: &TcpListener, rec: &Rec) -> io::Result<()> {
             s.recv(1024)?;
             s.close();
         }
-        Scenario::Split => {
+        Scenario::Split | Scenario::Loss => {
             let _ = s.recv_to_end(4096)?;
             s.close();
         }
@@ -1037,6 +1081,12 @@ fn client(sc: Scenario, to: SocketAddr, rec: &Rec) -> anyhow::Result<()> {
         Scenario::Split => {
             ms(1);
             c.send(&text_block(200_000, 3))?;
+            c.close();
+        }
+        Scenario::Loss => {
+            // Between namespaces only: a bulk transfer through the lossy router.
+            ms(1);
+            c.send(&text_block(400_000, 11))?;
             c.close();
         }
         Scenario::FileTransfer => {

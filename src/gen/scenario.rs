@@ -174,6 +174,25 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Whether `--netns` can run it (TCP lessons with real kernels through a router; `loss`
+    /// with the router's random drops).
+    pub fn netns_capable(self) -> bool {
+        (self.live_capable() && !matches!(self, Scenario::UdpChat | Scenario::UdpBroadcast))
+            || self == Scenario::Loss
+    }
+
+    /// The modes that can run it, for `--list`.
+    pub fn modes(self) -> &'static str {
+        match (self.live_capable(), self.netns_capable()) {
+            (true, true) => "live netns synthetic",
+            (true, false) => "live synthetic",
+            (false, true) => "netns synthetic",
+            (false, false) => "synthetic",
+        }
+    }
+}
+
 impl fmt::Display for Scenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
