@@ -41,6 +41,8 @@
 //!   the socket option set or the shutdown direction.
 //!
 //! Calls are sorted by time. `flood` records no calls (its trace would dwarf the capture).
+//!
+//! Usage, the modes in detail and the committed captures: `src/gen/README.md`.
 
 pub mod calls;
 pub mod flood;
