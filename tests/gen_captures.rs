@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use common::{calls_account_for_bytes, check, read_capture, segments};
+use common::{calls_account_for_bytes, check, consistent, read_capture, segments};
 use synack::decode::decode;
 use synack::gen::{synthesize_frames, CallTrace, GenOptions, Scenario};
 
@@ -62,6 +62,9 @@ fn every_scenario_has_a_capture_showing_its_lesson() {
         }
         if let Err(e) = check(sc, &segs, t.as_ref()) {
             panic!("captures/{sc}.pcap: {e}");
+        }
+        if let Err(e) = consistent(&segs) {
+            panic!("captures/{sc}.pcap: inconsistent TCP arithmetic: {e}");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{calls_account_for_bytes, check, segments};
+use common::{calls_account_for_bytes, check, consistent, segments};
 use synack::gen::{synthesize_frames, GenOptions, Scenario};
 
 fn run(sc: Scenario) {
@@ -21,6 +21,9 @@ fn run(sc: Scenario) {
     );
     if let Err(e) = check(sc, &segs, Some(&trace)) {
         panic!("{sc}: {e}");
+    }
+    if let Err(e) = consistent(&segs) {
+        panic!("{sc}: inconsistent TCP arithmetic: {e}");
     }
     if sc != Scenario::Flood {
         assert!(!trace.calls.is_empty(), "{sc}: calls recorded");
@@ -191,4 +194,20 @@ fn checks_fail_on_the_wrong_capture() {
             "the {lesson} check accepted a {other} capture"
         );
     }
+}
+
+#[test]
+fn consistency_check_rejects_impossible_segments() {
+    let (frames, _) = synthesize_frames(Scenario::Echo, &GenOptions::default());
+    let segs = segments(&frames);
+    consistent(&segs).unwrap();
+    let i = segs.iter().position(|s| !s.payload.is_empty()).unwrap() + 1;
+    let mut bad = segs.clone();
+    bad[i].ack = bad[i].ack.wrapping_add(100_000);
+    assert!(consistent(&bad).is_err(), "ACK of unsent bytes");
+    let mut bad = segs.clone();
+    if let Some(ts) = bad[i].ts.as_mut() {
+        ts.1 ^= 0x5555;
+    }
+    assert!(consistent(&bad).is_err(), "TSecr of nothing sent");
 }

@@ -840,8 +840,9 @@ fn serve(sc: Scenario, l: &TcpListener, rec: &Rec) -> io::Result<()> {
                 s.send(&m)?;
             }
             if sc == Scenario::CloseClientFirst {
-                // Not closing at once lets the kernel ACK the FIN alone: four segments.
-                ms(60);
+                // Not closing at once lets the kernel ACK the FIN alone (its delayed-ACK timer is at
+                // most 200 ms): four segments.
+                ms(250);
             }
             s.close();
         }
@@ -1024,7 +1025,7 @@ fn client(sc: Scenario, to: SocketAddr, rec: &Rec) -> anyhow::Result<()> {
             c.send(b"GET /bye HTTP/1.0\r\n\r\n")?;
             let _ = c.recv_to_end(1024)?;
             // Reading EOF but closing later: the FIN is ACKed alone first.
-            ms(60);
+            ms(250);
             c.close();
         }
         Scenario::HalfClose => {
