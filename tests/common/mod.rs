@@ -498,6 +498,11 @@ pub fn check(sc: Scenario, segs: &[Seg], trace: Option<&CallTrace>) -> Result<()
                     .collect()
             };
             ensure(parsed == MESSAGES, "the framing recovers every message")?;
+            let per = messages_per_segment(segs, c, how);
+            ensure(
+                per.iter().all(Option::is_some),
+                &format!("no segment cuts a framed message: {per:?}"),
+            )?;
         }
         Scenario::FixDelay | Scenario::FixAck | Scenario::Nodelay => {
             let c = handshake()?;
