@@ -130,11 +130,13 @@ fn ipv6_synthetic_works() {
         ipv6: true,
         ..GenOptions::default()
     };
-    for sc in [Scenario::Echo, Scenario::Loss, Scenario::UdpBroadcast] {
+    for sc in Scenario::ALL {
         let (frames, trace) = synthesize_frames(sc, &opts);
         let segs = segments(&frames);
+        assert_eq!(segs.len(), frames.len(), "{sc}");
         assert!(segs.iter().all(|s| s.src.is_ipv6()), "{sc}");
         check(sc, &segs, Some(&trace)).unwrap_or_else(|e| panic!("{sc} v6: {e}"));
+        consistent(&segs).unwrap_or_else(|e| panic!("{sc} v6: {e}"));
     }
 }
 
