@@ -103,12 +103,15 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("--duration must be a positive number of seconds, got {d}");
         }
     }
+    let print_live = args.write.is_none() || args.print;
     let config = LiveConfig {
         interface,
         filter: args.filter.clone(),
         snaplen: args.snaplen,
         promisc: !args.no_promisc,
-        immediate: true,
+        // Like tcpdump: deliver each packet at once when printing; when only writing, let the
+        // kernel batch them (far fewer wakeups under load).
+        immediate: print_live,
         buffer_size: Some(args.buffer_size.saturating_mul(1 << 20)),
         backend: match args.backend {
             BackendArg::Pcap => Backend::Pcap,

@@ -8,14 +8,14 @@ use std::net::IpAddr;
 
 use super::format::{frame_json, frame_line, FrameView};
 use crate::capture::{Frame, Timestamp};
-use crate::decode::{decode, Packet, Transport};
+use crate::decode::{decode, Packet, Transport, Vlans};
 
 /// Distinct connections remembered before the count is reported as a lower bound (memory
 /// stays bounded under a port scan or spoofed flood).
 pub const MAX_TRACKED_CONNECTIONS: usize = 1 << 20;
 
 /// A connection key independent of direction: protocol, both endpoints (sorted), VLANs.
-type ConnKey = (u8, (IpAddr, u16), (IpAddr, u16), Vec<u16>);
+type ConnKey = (u8, (IpAddr, u16), (IpAddr, u16), Vlans);
 
 /// Counts TCP and UDP connections (both directions of a 5-tuple + VLANs are one).
 #[derive(Debug, Default)]
@@ -38,7 +38,7 @@ impl ConnectionCounter {
         let a = (ip.src, sp);
         let b = (ip.dst, dp);
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let key = (proto, lo, hi, p.vlan.as_slice().to_vec());
+        let key = (proto, lo, hi, p.vlan);
         if self.seen.contains(&key) {
             return;
         }

@@ -170,9 +170,20 @@ impl LiveSource for PnetSource {
     fn recv_into(
         &mut self,
         buf: &mut Vec<u8>,
-        _timeout: Duration,
+        timeout: Duration,
     ) -> Result<Option<PacketMeta>, CaptureError> {
-        // pnet's timeout is fixed when the channel is made (POLL_INTERVAL).
+        // pnet's own timeout is fixed when the channel is made; wait here with the caller's,
+        // so that a zero timeout only takes what is already queued.
+        let mut fds = libc::pollfd {
+            fd: self.fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: one valid pollfd (the socket owned by `self.rx`), count 1.
+        if unsafe { libc::poll(&mut fds, 1, ms) } <= 0 {
+            return Ok(None);
+        }
         match self.rx.next() {
             Ok(data) => {
                 let ts = SystemTime::now()
