@@ -266,6 +266,38 @@ fn assert_traffic_captured(frames: &[Value], t: &LoTraffic) {
         .filter(|&(_, len)| len > 0)
         .collect();
     assert_eq!(segments.iter().map(|s| s.1).sum::<u64>(), t.tcp_bytes);
+    // The live analysis saw one clean connection: handshake events, no retransmission (a
+    // loopback duplicate would be tagged as one).
+    let events = |f: &Value| -> Vec<String> {
+        f["events"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["name"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let all_events: Vec<String> = client
+        .iter()
+        .chain(server.iter())
+        .flat_map(|f| events(f))
+        .collect();
+    for e in ["syn", "syn_ack", "handshake_ack"] {
+        assert!(
+            all_events.iter().any(|x| x == e),
+            "live event {e}: {all_events:?}"
+        );
+    }
+    let streams: BTreeSet<String> = client.iter().map(|f| f["stream"].to_string()).collect();
+    assert_eq!(streams.len(), 1, "one stream number for the connection");
+    for f in client.iter().chain(server.iter()) {
+        let tags = f["tags"].to_string();
+        assert!(
+            !tags.contains("retransmission"),
+            "no retransmission on lo: {f}"
+        );
+    }
     // Each packet appears once: no loopback duplicates (pnet sees both directions otherwise).
     let mut unique = BTreeSet::new();
     for f in client.iter().chain(server.iter()) {

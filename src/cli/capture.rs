@@ -83,6 +83,9 @@ pub struct CaptureArgs {
     /// Print JSON Lines, the same objects as `synack read --json`.
     #[arg(long)]
     pub json: bool,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
 }
 
 /// Runs `synack capture`.
@@ -92,6 +95,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             file: file.clone(),
             json: args.json,
             count: args.count,
+            absolute: args.absolute,
         });
     }
     let Some(interface) = args.interface.clone() else {
@@ -164,6 +168,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         BufWriter::with_capacity(1 << 16, stdout.lock()),
         args.json,
         print,
+        args.absolute,
     );
     let deadline = args
         .duration
@@ -221,7 +226,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     let _ = printer.flush();
     // Let the capture thread finish so the kernel counters are final.
     let stats = capture.finish();
-    let (connections, lower_bound) = printer.connections();
+    let engine = printer.engine_stats();
     eprintln!("{} packets captured", printer.frames());
     if let Some(k) = stats.kernel {
         eprintln!("{} packets received by filter", k.received);
@@ -234,11 +239,13 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         "{} packets dropped by synack (processing fell behind)",
         stats.queue_dropped
     );
-    eprintln!(
-        "{}{} connections (TCP and UDP)",
-        if lower_bound { "at least " } else { "" },
-        connections
-    );
+    eprintln!("{} connections (TCP and UDP)", engine.connections);
+    if engine.connections_evicted > 0 {
+        eprintln!(
+            "{} connections evicted from analysis (connection limit reached)",
+            engine.connections_evicted
+        );
+    }
     if let Some(w) = &writer {
         let files: Vec<String> = w.files().map(|p| p.display().to_string()).collect();
         eprintln!(

@@ -25,25 +25,37 @@ pub struct ReadArgs {
     /// Stop after N frames.
     #[arg(short = 'c', long = "count", value_name = "N")]
     pub count: Option<u64>,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
 }
 
 /// Runs `synack read`.
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count)
+    list(reader, args.json, args.count, args.absolute)
 }
 
 /// Runs `synack read` on the built-in demo capture (what `synack` with no arguments does
 /// until the desktop view exists).
 pub fn run_demo() -> anyhow::Result<ExitCode> {
     let reader = FileReader::from_reader("demo.pcap (built-in)", io::Cursor::new(DEMO_CAPTURE))?;
-    list(reader, false, None)
+    list(reader, false, None, false)
 }
 
-fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Result<ExitCode> {
+fn list(
+    mut reader: FileReader,
+    json: bool,
+    count: Option<u64>,
+    absolute: bool,
+) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut printer =
-        FramePrinter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), json, true);
+    let mut printer = FramePrinter::new(
+        BufWriter::with_capacity(1 << 16, stdout.lock()),
+        json,
+        true,
+        absolute,
+    );
     let status = loop {
         if count.is_some_and(|c| printer.frames() >= c) {
             break Ok(());
