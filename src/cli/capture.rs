@@ -86,6 +86,10 @@ pub struct CaptureArgs {
     /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     pub absolute: bool,
+    /// Display filter (Wireshark syntax) for the printed packets, e.g. `-Y 'tcp.flags.syn ==
+    /// 1'`. Unlike -f it does not reduce what is captured or written.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
 }
 
 /// Runs `synack capture`.
@@ -96,12 +100,14 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             json: args.json,
             count: args.count,
             absolute: args.absolute,
+            filter: args.display_filter.clone(),
         });
     }
     let Some(interface) = args.interface.clone() else {
         anyhow::bail!("give an interface with -i (see `synack ifaces`) or a file with -r");
     };
     let ring = args.ring.as_deref().map(Ring::parse).transpose()?;
+    let display_filter = read::parse_display_filter(args.display_filter.as_deref())?;
     if let Some(d) = args.duration {
         if !(d.is_finite() && d > 0.0) {
             anyhow::bail!("--duration must be a positive number of seconds, got {d}");
@@ -169,7 +175,8 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         args.json,
         print,
         args.absolute,
-    );
+    )
+    .with_filter(display_filter);
     let deadline = args
         .duration
         .map(|d| Instant::now() + Duration::from_secs_f64(d));

@@ -8,6 +8,7 @@ use super::format::{frame_json_analyzed, frame_line_analyzed, FrameView};
 use crate::analysis::{Config, Engine, EngineStats};
 use crate::capture::{Frame, Timestamp};
 use crate::decode::decode;
+use crate::filter::{Filter, FilterInput};
 
 /// Decodes, analyses and (optionally) prints frames, in text or JSON Lines.
 ///
@@ -21,7 +22,9 @@ pub struct FramePrinter<W: Write> {
     absolute: bool,
     t0: Option<Timestamp>,
     engine: Engine,
+    filter: Option<Filter>,
     frames: u64,
+    printed: u64,
 }
 
 impl<W: Write> FramePrinter<W> {
@@ -35,8 +38,17 @@ impl<W: Write> FramePrinter<W> {
             absolute,
             t0: None,
             engine: Engine::new(Config::default()),
+            filter: None,
             frames: 0,
+            printed: 0,
         }
+    }
+
+    /// Prints only the frames matching a display filter (`-Y`). Every frame is still
+    /// analysed, so stream numbers and flags are those of the whole capture, as in tshark.
+    pub fn with_filter(mut self, filter: Filter) -> FramePrinter<W> {
+        self.filter = Some(filter);
+        self
     }
 
     /// Runs one frame through the pipeline and prints its line (or JSON object).
@@ -50,6 +62,17 @@ impl<W: Write> FramePrinter<W> {
         if !self.print {
             return Ok(());
         }
+        if let Some(filter) = &self.filter {
+            let input = FilterInput {
+                frame,
+                packet: &packet,
+                analysis: None,
+            };
+            if !filter.matches(&input) {
+                return Ok(());
+            }
+        }
+        self.printed += 1;
         let view = FrameView {
             frame,
             packet: &packet,
@@ -72,6 +95,11 @@ impl<W: Write> FramePrinter<W> {
     /// Frames processed.
     pub fn frames(&self) -> u64 {
         self.frames
+    }
+
+    /// Frames printed (those that passed the display filter).
+    pub fn printed(&self) -> u64 {
+        self.printed
     }
 
     /// The analysis engine's counters (connections created, evictions).
