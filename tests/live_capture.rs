@@ -609,3 +609,60 @@ fn errors_name_the_problem() {
         );
     }
 }
+
+#[test]
+fn without_cap_net_raw_the_error_says_how_to_grant_it() {
+    require_root!();
+    // Root with CAP_NET_RAW and CAP_NET_ADMIN removed from the bounding set, as a user
+    // without privileges would be.
+    for backend in ["pcap", "pnet"] {
+        let out = Command::new("setpriv")
+            .args(["--bounding-set=-net_raw,-net_admin", BIN])
+            .args(["capture", "-i", "lo", "--backend", backend])
+            .output();
+        let Ok(out) = out else {
+            eprintln!("SKIPPED: setpriv (util-linux) is not installed");
+            return;
+        };
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{backend}: {err}");
+        assert!(
+            err.contains("lo: no permission to capture"),
+            "{backend}: {err}"
+        );
+        assert!(
+            err.contains("setcap cap_net_raw,cap_net_admin=eip") && err.contains("root"),
+            "{backend}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_interface_that_is_down_is_named_as_such() {
+    require_root!();
+    let id = std::process::id() % 100_000;
+    let (a, b) = (format!("snkd{id}a"), format!("snkd{id}b"));
+    assert!(
+        ip(&["link", "add", &a, "type", "veth", "peer", "name", &b]),
+        "veth pair"
+    );
+    struct Del(String);
+    impl Drop for Del {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["link", "del", &self.0]).status();
+        }
+    }
+    let _guard = Del(a.clone());
+    for backend in ["pcap", "pnet"] {
+        let out = Command::new(BIN)
+            .args(["capture", "-i", &a, "--backend", backend])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("{a}: the interface is down")),
+            "{backend}: {err}"
+        );
+    }
+}
