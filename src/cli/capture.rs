@@ -255,11 +255,21 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(w) = &writer {
         let files: Vec<String> = w.files().map(|p| p.display().to_string()).collect();
-        eprintln!(
-            "{} packets written to {}",
-            w.written_frames(),
-            files.join(", ")
-        );
+        if w.files_started() > files.len() as u64 {
+            eprintln!(
+                "{} packets written in {} ring files; the newest {} are kept: {}",
+                w.written_frames(),
+                w.files_started(),
+                files.len(),
+                files.join(", ")
+            );
+        } else {
+            eprintln!(
+                "{} packets written to {}",
+                w.written_frames(),
+                files.join(", ")
+            );
+        }
     }
     match failure {
         None => Ok(ExitCode::SUCCESS),
