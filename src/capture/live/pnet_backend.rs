@@ -73,6 +73,26 @@ fn link_type_of(name: &str) -> LinkType {
     }
 }
 
+/// Discards what the socket queued before pnet bound it to the interface: between socket(2)
+/// and bind(2) an `AF_PACKET` socket receives from *every* interface.
+fn drain_unbound(fd: libc::c_int) {
+    let mut scratch = [0u8; 64];
+    loop {
+        // SAFETY: valid descriptor and buffer; MSG_TRUNC discards the rest of each packet.
+        let n = unsafe {
+            libc::recv(
+                fd,
+                scratch.as_mut_ptr().cast(),
+                scratch.len(),
+                libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+            )
+        };
+        if n < 0 {
+            break;
+        }
+    }
+}
+
 impl PnetSource {
     /// Opens the interface; refuses a capture filter (pnet cannot apply one).
     pub fn open(config: &LiveConfig) -> Result<PnetSource, CaptureError> {
@@ -150,6 +170,7 @@ impl PnetSource {
             }
             Err(e) => return Err(os_error(name, "opening the pnet channel", e)),
         };
+        drain_unbound(fd);
         Ok(PnetSource {
             rx,
             fd,
