@@ -161,7 +161,7 @@ impl Connection {
     /// Time between first and last packet, in ns.
     pub fn duration_ns(&self) -> i64 {
         match (self.first_ts, self.last_ts) {
-            (Some(a), Some(b)) => b.as_nanos() - a.as_nanos(),
+            (Some(a), Some(b)) => b.as_nanos().saturating_sub(a.as_nanos()),
             _ => 0,
         }
     }

@@ -119,6 +119,8 @@ pub struct EngineStats {
 pub struct Engine {
     config: Config,
     live: HashMap<ConnKey, Connection>,
+    /// Stream number → key of the live connection, for lookups by stream.
+    by_stream: HashMap<(FlowProto, u32), ConnKey>,
     /// Connections replaced by a new one on the same ports (port reuse).
     retired: Vec<Connection>,
     next_stream: [u32; 2],
@@ -161,6 +163,17 @@ impl Engine {
         v
     }
 
+    /// The connection with this stream number, if still held (evicted ones are gone).
+    pub fn connection(&self, proto: FlowProto, stream: u32) -> Option<&Connection> {
+        match self.by_stream.get(&(proto, stream)) {
+            Some(key) => self.live.get(key),
+            None => self
+                .retired
+                .iter()
+                .find(|c| c.proto == proto && c.stream == stream),
+        }
+    }
+
     fn held(&self) -> usize {
         self.live.len() + self.retired.len()
     }
@@ -183,9 +196,11 @@ impl Engine {
         last.select_nth_unstable(idx);
         let threshold = last[idx];
         let mut removed = 0usize;
+        let by_stream = &mut self.by_stream;
         self.live.retain(|_, c| {
             if removed < n && c.last_frame <= threshold {
                 removed += 1;
+                by_stream.remove(&(c.proto, c.stream));
                 false
             } else {
                 true
@@ -229,6 +244,7 @@ impl Engine {
                         frame.number,
                         frame.ts,
                     );
+                    self.by_stream.insert((c.proto, c.stream), key);
                     self.live.insert(key, c);
                 }
                 let c = self.live.get_mut(&key).expect("inserted above");
@@ -249,19 +265,24 @@ impl Engine {
                 let (key, _) = ConnKey::new(FlowProto::Tcp, packet.vlan, src, dst);
                 let pure_syn = t.flags.0 & (TcpFlags::SYN | TcpFlags::ACK) == TcpFlags::SYN;
                 let mut reused_from = None;
-                if let Some(c) = self.live.get(&key) {
-                    let tc = c.tcp.as_ref().expect("tcp connection");
-                    let fwd = &tc.seq[c.direction_of(src).index()];
-                    if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
-                        reused_from = Some(c.stream);
+                let known = match self.live.get(&key) {
+                    Some(c) => {
+                        let tc = c.tcp.as_ref().expect("tcp connection");
+                        let fwd = &tc.seq[c.direction_of(src).index()];
+                        if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
+                            reused_from = Some(c.stream);
+                        }
+                        reused_from.is_none()
                     }
-                }
+                    None => false,
+                };
                 if reused_from.is_some() {
                     if let Some(old) = self.live.remove(&key) {
+                        self.by_stream.remove(&(old.proto, old.stream));
                         self.retired.push(old);
                     }
                 }
-                if !self.live.contains_key(&key) {
+                if !known {
                     self.make_room();
                     let stream = self.new_stream(FlowProto::Tcp);
                     // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
@@ -276,6 +297,7 @@ impl Engine {
                         frame.number,
                         frame.ts,
                     );
+                    self.by_stream.insert((c.proto, c.stream), key);
                     self.live.insert(key, c);
                 }
                 // Payload length as tshark counts it: never more than the frame carried on the
@@ -346,7 +368,7 @@ impl Engine {
                 if syn && !ackf {
                     tc.mru_syn = ts;
                 } else if ackf && !syn && tc.mru_syn != 0 && tc.first_rtt == 0 {
-                    tc.first_rtt = ts - tc.mru_syn;
+                    tc.first_rtt = ts.saturating_sub(tc.mru_syn);
                 }
 
                 let side = Side::sender(dir);

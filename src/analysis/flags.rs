@@ -196,6 +196,9 @@ pub(crate) fn analyze(
             let info = TagInfo {
                 seq: fwd.rel(seq),
                 num: seglen,
+                // Remember whether the peer's window was closed: then this is how Linux
+                // probes a zero window.
+                end: u32::from(rev.window == 0),
                 ..Default::default()
             };
             add(tags, &mut set, Flag::KeepAlive, info);
@@ -329,7 +332,7 @@ pub(crate) fn analyze(
             break 'retrans;
         }
         // Fast retransmission (takes precedence over out-of-order, tshark's default).
-        let since_ack = p.ts - rev.lastack_time;
+        let since_ack = p.ts.saturating_sub(rev.lastack_time);
         if seq_not_advanced && rev.dupacknum >= 2 && rev.lastack == seq && since_ack < 20_000_000 {
             let info = TagInfo {
                 num: rev.dupacknum.min(1_000_000),
@@ -340,7 +343,7 @@ pub(crate) fn analyze(
             add(tags, &mut set, Flag::Retransmission, original(fwd, p, span));
             break 'retrans;
         }
-        let since_high = p.ts - fwd.nextseq_time;
+        let since_high = p.ts.saturating_sub(fwd.nextseq_time);
         let threshold = if first_rtt == 0 { 3_000_000 } else { first_rtt };
         if seq_not_advanced
             && since_high < threshold
@@ -396,7 +399,7 @@ pub(crate) fn analyze(
         if ack == u.nextseq {
             if out.acks_frame.is_none() {
                 out.acks_frame = Some(u.frame);
-                out.ack_rtt_ns = p.ts - u.ts;
+                out.ack_rtt_ns = p.ts.saturating_sub(u.ts);
             }
             false
         } else if gt(ack, u.seq) && le(ack, u.nextseq) {
@@ -438,7 +441,7 @@ fn original(fwd: &FlowSeq, p: &SegmentFacts, span: TagInfo) -> TagInfo {
     match hit {
         Some(u) => TagInfo {
             frame: u.frame,
-            delta_ns: p.ts - u.ts,
+            delta_ns: p.ts.saturating_sub(u.ts),
             ..span
         },
         None => TagInfo {

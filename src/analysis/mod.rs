@@ -6,6 +6,32 @@
 //! Pure and incremental: [`Engine::process`] takes one `(&Frame, &Packet)` at a time, the same
 //! for files and live capture, and never does I/O or reads a clock. Memory is bounded by
 //! [`Config`]; evictions are counted in [`EngineStats`].
+//!
+//! Stream reassembly reads, per TCP packet, the stream and direction ([`FlowRef`]), the
+//! relative sequence number and payload length, and whether the bytes are a retransmission
+//! ([`TcpAnnotation::is_retransmission`]):
+//!
+//! ```
+//! use synack::analysis::{Config, Engine};
+//! use synack::capture::{FileReader, FrameSource};
+//! use synack::decode::decode;
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap");
+//! let mut reader = FileReader::open(path).unwrap();
+//! let mut engine = Engine::new(Config::default());
+//! let mut first_data = None;
+//! while let Some(frame) = reader.next_frame().unwrap() {
+//!     let packet = decode(&frame);
+//!     let ann = engine.process(&frame, &packet);
+//!     if let (Some(flow), Some(tcp)) = (ann.flow, ann.tcp) {
+//!         if tcp.len > 0 && !tcp.is_retransmission() && first_data.is_none() {
+//!             first_data = Some((flow.stream, flow.direction.short(), tcp.seq, tcp.len));
+//!         }
+//!     }
+//! }
+//! assert_eq!(first_data, Some((0, "c2s", 1, 377)));
+//! assert_eq!(engine.connections().len(), 3);
+//! ```
 
 mod conn;
 mod engine;

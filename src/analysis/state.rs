@@ -286,6 +286,8 @@ pub struct Lifecycle {
     syn_time: [i64; 2],
     /// Frame of the first SYN+ACK, and who sent it.
     synack: Option<(u64, Side)>,
+    /// The other side's SYN+ACK of a simultaneous open was seen.
+    synack_second: bool,
     /// Frame of the ACK completing the handshake.
     pub handshake_frame: Option<u64>,
     /// Handshake RTT (SYN → completing ACK) in ns.
@@ -394,6 +396,22 @@ impl Lifecycle {
                 if matches!(self.state(o), TcpState::SynSent | TcpState::SynReceived) {
                     self.set(frame, o, TcpState::Established);
                 }
+            } else if self.simultaneous_open
+                && self.synack.is_some_and(|(_, side)| side == o)
+                && !self.synack_second
+            {
+                // Simultaneous open (RFC 9293 figure 7): the second SYN+ACK completes the
+                // handshake without a separate ACK.
+                self.synack_second = true;
+                ev.push(Event::SynAck);
+                self.set(frame, o, TcpState::Established);
+                if self.handshake_frame.is_none() {
+                    self.handshake_frame = Some(frame);
+                    let first = self.syn_time[0].min(self.syn_time[1]);
+                    let rtt = p.ts.saturating_sub(first);
+                    self.handshake_rtt_ns = Some(rtt);
+                    ev.push(Event::HandshakeAck { rtt_ns: rtt });
+                }
             } else {
                 ev.push(Event::SynRetransmit);
             }
@@ -409,7 +427,7 @@ impl Lifecycle {
                         self.handshake_frame = Some(frame);
                         let t0 = self.syn_time[s.index()];
                         let rtt = if self.isn[s.index()].is_some() {
-                            p.ts - t0
+                            p.ts.saturating_sub(t0)
                         } else {
                             0
                         };

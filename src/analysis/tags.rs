@@ -234,6 +234,10 @@ impl Tag {
                 "no data, same seq/ack, window changed from {} to {}",
                 i.seq, i.num
             ),
+            Flag::KeepAlive if i.end == 1 => format!(
+                "seq {} is one below the next expected seq, {} byte(s), while the peer's window is 0: a zero-window probe sent the way Linux does",
+                i.seq, i.num
+            ),
             Flag::KeepAlive => format!(
                 "seq {} is one below the next expected seq, {} byte(s): a probe that the peer is alive",
                 i.seq, i.num

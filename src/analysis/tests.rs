@@ -49,7 +49,7 @@ impl Sim {
         len: usize,
         opts: &[TcpOptionElement],
     ) -> Annotation {
-        self.ts += dt_us * 1000;
+        self.ts = self.ts.saturating_add(dt_us.saturating_mul(1000));
         self.frame += 1;
         let (src, dst, sp, dp) = if from_client {
             (CLIENT, SERVER, self.cport, 80)
@@ -110,11 +110,12 @@ impl Sim {
     }
 
     fn conn(&self, stream: u32) -> &Connection {
-        self.engine
-            .connections()
-            .into_iter()
-            .find(|c| c.proto == FlowProto::Tcp && c.stream == stream)
-            .expect("connection")
+        let c = self
+            .engine
+            .connection(FlowProto::Tcp, stream)
+            .expect("connection");
+        assert_eq!(c.stream, stream);
+        c
     }
 }
 
@@ -358,6 +359,15 @@ fn simultaneous_open() {
     let b = s.tx(10, false, "S", SI, 0, 8192, 0);
     assert_eq!(names(&b), ["simultaneous_open"]);
     assert_eq!(b.states, [TcpState::SynReceived, TcpState::SynReceived]);
+    let c = s.tx(10, true, "SA", CI, SI + 1, 8192, 0);
+    assert_eq!(names(&c), ["syn_ack"]);
+    assert_eq!(c.states, [TcpState::SynReceived, TcpState::Established]);
+    let d = s.tx(10, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&d), ["syn_ack", "handshake_ack"]);
+    assert_eq!(d.states, [TcpState::Established, TcpState::Established]);
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::Open));
+    let again = s.tx(10, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&again), ["syn_retransmit"]);
 }
 
 #[test]
@@ -542,6 +552,9 @@ fn reused_ports_start_a_new_connection() {
     let conns = s.engine.connections();
     assert_eq!(conns.len(), 2);
     assert_eq!(conns[0].close_pattern(), Some(ClosePattern::ThreeWay));
+    // The replaced connection is still found by its stream number.
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::ThreeWay));
+    assert_eq!(s.conn(1).isns()[0], Some(90_000));
 }
 
 #[test]
@@ -633,8 +646,9 @@ fn connections_are_capped_and_evictions_counted() {
     assert_eq!(st.connections, 20);
     assert!(st.connections_evicted >= 16, "{st:?}");
     assert!(s.engine.connections().len() <= 4);
-    // The newest connection survives.
-    assert!(s.engine.connections().iter().any(|c| c.stream == 19));
+    // The newest connection survives; the oldest were evicted.
+    assert!(s.engine.connection(FlowProto::Tcp, 19).is_some());
+    assert!(s.engine.connection(FlowProto::Tcp, 0).is_none());
 }
 
 #[test]
@@ -643,4 +657,65 @@ fn non_ip_and_fragments_get_no_flow() {
     let f = OwnedFrame::packet(1, Timestamp(0), LinkType::Ethernet, vec![0xff; 20]);
     let frame = f.as_frame();
     assert_eq!(e.process(&frame, &decode(&frame)), Annotation::default());
+}
+
+// ---- hostile input ----
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn segment() -> impl Strategy<Value = (bool, u8, u32, u32, u16, usize, i64)> {
+        (
+            any::<bool>(),
+            any::<u8>(),
+            prop_oneof![any::<u32>(), 0u32..4000, (u32::MAX - 3000)..=u32::MAX],
+            prop_oneof![any::<u32>(), 0u32..4000],
+            prop_oneof![Just(0u16), any::<u16>()],
+            0usize..40,
+            prop_oneof![
+                Just(0i64),
+                0i64..50_000,
+                Just(-1_000_000i64),
+                Just(i64::MAX / 2)
+            ],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Random segments (any flags, seqs, windows, times going backwards or jumping) never
+        /// panic, and the caps hold.
+        #[test]
+        fn random_segments_never_panic_and_stay_bounded(
+            segs in proptest::collection::vec(segment(), 1..200),
+        ) {
+            let mut s = Sim::with(Config { max_connections: 3, max_unacked_per_direction: 8 });
+            for (from_client, bits, seq, ack, win, len, dt) in segs {
+                let mut flags = String::new();
+                for (b, c) in [(1u8, 'S'), (2, 'A'), (4, 'F'), (8, 'R'), (16, 'P')] {
+                    if bits & b != 0 {
+                        flags.push(c);
+                    }
+                }
+                s.cport = 40000 + u16::from(bits >> 6);
+                let a = s.tx_opts(dt, from_client, &flags, seq, ack, win, len, &[]);
+                let t = a.tcp.expect("every TCP segment is annotated");
+                prop_assert!(t.tags.as_slice().len() <= MAX_TAGS);
+                for tag in t.tags.as_slice() {
+                    prop_assert!(!tag.reason().is_empty());
+                }
+            }
+            prop_assert!(s.engine.connections().len() <= 3);
+            for c in s.engine.connections() {
+                let found = s.engine.connection(c.proto, c.stream).map(|f| f.first_frame);
+                prop_assert_eq!(found, Some(c.first_frame));
+                let tc = c.tcp.as_ref().unwrap();
+                prop_assert!(tc.seq[0].segments.len() <= 8 && tc.seq[1].segments.len() <= 8);
+                prop_assert!(c.transitions().len() <= MAX_TRANSITIONS);
+                prop_assert!(c.history().len() <= MAX_HISTORY);
+                let _ = (c.zeek_state(), c.close_pattern());
+            }
+        }
+    }
 }

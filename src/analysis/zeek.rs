@@ -35,6 +35,7 @@ struct DirHistory {
     seen_a: bool,
     seen_d: bool,
     seen_q: bool,
+    seen_i: bool,
     counts: [u64; 3], // T, W, G
 }
 
@@ -102,6 +103,10 @@ impl Zeek {
             f.has(TcpFlags::RST),
         );
         self.bytes[s] += u64::from(p.len);
+        if fin && rst && !syn && !self.dirs[s].seen_i {
+            self.dirs[s].seen_i = true;
+            self.letter(s, 'i');
+        }
         if syn && (fin || rst) {
             if !self.dirs[s].seen_q {
                 self.dirs[s].seen_q = true;

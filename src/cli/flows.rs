@@ -56,6 +56,16 @@ pub struct FlowRow {
     pub handshake_rtt_ms: Option<f64>,
     /// Initial sequence numbers (originator, responder), when the SYNs were seen.
     pub isn: [Option<u32>; 2],
+    /// MSS announced by (originator, responder).
+    pub mss: [Option<u16>; 2],
+    /// Window scale shift in force for (originator's, responder's) windows.
+    pub wscale: [Option<u8>; 2],
+    /// Both sides permitted SACK.
+    pub sack_permitted: bool,
+    /// Both sides sent TCP timestamps.
+    pub timestamps: bool,
+    /// Final states of (originator, responder), RFC 793 names.
+    pub final_states: Option<[&'static str; 2]>,
     /// Count of each analysis flag (all flags, zeros included).
     pub flags: serde_json::Map<String, serde_json::Value>,
 }
@@ -66,6 +76,7 @@ pub fn flow_row(c: &Connection) -> FlowRow {
     for f in Flag::ALL {
         flags.insert(f.name().to_string(), c.flag_count(f).into());
     }
+    let neg = c.tcp.as_ref().map(|t| t.negotiated()).unwrap_or_default();
     FlowRow {
         stream: c.stream,
         proto: c.proto.name(),
@@ -82,6 +93,11 @@ pub fn flow_row(c: &Connection) -> FlowRow {
         duration: c.duration_ns() as f64 / 1e9,
         handshake_rtt_ms: c.handshake_rtt_ms(),
         isn: c.isns(),
+        mss: neg.mss,
+        wscale: neg.window_scale,
+        sack_permitted: neg.sack_permitted,
+        timestamps: neg.timestamps,
+        final_states: c.states().map(|s| [s[0].name(), s[1].name()]),
         flags,
     }
 }

@@ -330,6 +330,10 @@ pub struct TcpJson {
     /// Calculated window (scaled by the handshake's window scale when known).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub win_calc: Option<u32>,
+    /// Window scale of this direction: the shift, `none` (handshake showed no scaling) or
+    /// `unknown` (handshake not seen: `win_calc` is then the raw field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_scale: Option<String>,
     /// States of (originator, responder) after this packet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<[&'static str; 2]>,
@@ -503,6 +507,11 @@ pub fn frame_json_analyzed(
             ack_raw: t.ack,
             win: t.window,
             win_calc: tcp_ann.map(|a| a.window),
+            win_scale: tcp_ann.map(|a| match a.window_scale {
+                crate::analysis::WindowScale::Shift(n) => n.to_string(),
+                crate::analysis::WindowScale::NotUsed => "none".to_string(),
+                crate::analysis::WindowScale::Unknown => "unknown".to_string(),
+            }),
             states: tcp_ann.map(|a| [a.states[0].name(), a.states[1].name()]),
             len: t.len,
             hdr_len: t.header_len,

@@ -46,7 +46,7 @@ pub enum Command {
     Ifaces(ifaces::IfacesArgs),
     /// List the connections of a capture file: state, history, close pattern, counters.
     ///
-    /// Example: `synack flows captures/handshake.pcap`
+    /// Example: `synack flows captures/demo.pcap --json`
     Flows(flows::FlowsArgs),
 }
 

@@ -20,7 +20,8 @@ pub struct ReadArgs {
     /// Capture file (pcap or pcapng, any byte order, µs or ns timestamps).
     pub file: PathBuf,
     /// Print JSON Lines: one object per frame (fields: frame, time, caplen, len, link, vlan,
-    /// src, dst, proto, sport, dport, tcp{flags,seq,ack,win,len,options}, notes, ...).
+    /// src, dst, proto, sport, dport, tcp{flags,seq,ack,seq_raw,ack_raw,win,win_calc,states,
+    /// len,options}, stream, direction, tags[{name,reason}], events[{name,detail}], notes, ...).
     #[arg(long)]
     pub json: bool,
     /// Stop after N frames.
