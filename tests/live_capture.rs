@@ -666,3 +666,58 @@ fn an_interface_that_is_down_is_named_as_such() {
         );
     }
 }
+
+#[test]
+fn dash_r_is_an_alias_of_read() {
+    let cap = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/captures/pcpp-three_http_streams.pcap"
+    );
+    let via_capture = Command::new(BIN)
+        .args(["capture", "-r", cap, "--json", "-c", "10"])
+        .output()
+        .expect("runs");
+    let via_read = Command::new(BIN)
+        .args(["read", cap, "--json", "-c", "10"])
+        .output()
+        .expect("runs");
+    assert!(via_capture.status.success() && via_read.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&via_capture.stdout).lines().count(),
+        30
+    );
+    assert_eq!(via_capture.stdout, via_read.stdout);
+}
+
+#[test]
+fn count_and_duration_stop_the_capture_by_themselves() {
+    require_root!();
+    let file = temp_path("count.pcap");
+    let file_s = file.to_str().expect("utf-8 path");
+    let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-c", "5", "-w", file_s]);
+    let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    for _ in 0..50 {
+        let _ = tx.send_to(b"count me", rx.local_addr().expect("addr"));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let done = cap.wait();
+    assert!(done.status.success(), "{}", done.stderr);
+    assert_eq!(file_frame_count(&file), 5, "-c 5 writes exactly 5 packets");
+
+    let started = Instant::now();
+    let cap = start_capture(&[], &["-i", "lo", "-f", "udp port 9", "--duration", "1"]);
+    let done = cap.wait();
+    let took = started.elapsed();
+    assert!(done.status.success(), "{}", done.stderr);
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+        "--duration 1 took {took:?}"
+    );
+    assert!(
+        done.stderr.contains("0 packets captured"),
+        "{}",
+        done.stderr
+    );
+    let _ = std::fs::remove_file(&file);
+}
