@@ -684,7 +684,7 @@ fn dash_r_is_an_alias_of_read() {
     assert!(via_capture.status.success() && via_read.status.success());
     assert_eq!(
         String::from_utf8_lossy(&via_capture.stdout).lines().count(),
-        30
+        10
     );
     assert_eq!(via_capture.stdout, via_read.stdout);
 }
