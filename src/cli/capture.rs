@@ -69,7 +69,7 @@ pub struct CaptureArgs {
     /// Stop after S seconds (fractions allowed).
     #[arg(long, value_name = "S")]
     pub duration: Option<f64>,
-    /// Bytes kept of each packet (tcpdump -s); the default keeps whole packets.
+    /// Bytes kept of each packet (tcpdump -s; 0 means whole packets, the default).
     #[arg(long, value_name = "N", default_value_t = live::DEFAULT_SNAPLEN)]
     pub snaplen: u32,
     /// Do not put the interface in promiscuous mode (then only cap_net_raw is needed).
@@ -111,16 +111,22 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     };
     let ring = args.ring.as_deref().map(Ring::parse).transpose()?;
     let display_filter = read::parse_display_filter(args.display_filter.as_deref())?;
-    if let Some(d) = args.duration {
-        if !(d.is_finite() && d > 0.0) {
-            anyhow::bail!("--duration must be a positive number of seconds, got {d}");
-        }
-    }
+    let duration = match args.duration {
+        // Longer than `Duration` can hold means no limit in practice.
+        Some(d) if d.is_finite() && d > 0.0 => Duration::try_from_secs_f64(d).ok(),
+        Some(d) => anyhow::bail!("--duration must be a positive number of seconds, got {d}"),
+        None => None,
+    };
     let print_live = args.write.is_none() || args.print;
     let config = LiveConfig {
         interface,
         filter: args.filter.clone(),
-        snaplen: args.snaplen,
+        // tcpdump reads -s 0 as "whole packets".
+        snaplen: if args.snaplen == 0 {
+            live::DEFAULT_SNAPLEN
+        } else {
+            args.snaplen
+        },
         promisc: !args.no_promisc,
         // Like tcpdump: deliver each packet at once when printing; when only writing, let the
         // kernel batch them (far fewer wakeups under load).
@@ -180,9 +186,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         args.absolute,
     )
     .with_filter(display_filter);
-    let deadline = args
-        .duration
-        .map(|d| Instant::now() + Duration::from_secs_f64(d));
+    let deadline = duration.and_then(|d| Instant::now().checked_add(d));
     let mut failure: Option<anyhow::Error> = None;
     let mut last_flush = Instant::now();
     loop {
