@@ -721,3 +721,68 @@ fn count_and_duration_stop_the_capture_by_themselves() {
     );
     let _ = std::fs::remove_file(&file);
 }
+
+#[test]
+fn ifaces_shows_lo_with_its_address_state_and_permission() {
+    let out = Command::new(BIN)
+        .args(["ifaces", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let all = json_lines(&String::from_utf8_lossy(&out.stdout));
+    let lo = all
+        .iter()
+        .find(|i| i["name"] == "lo")
+        .expect("lo is listed");
+    assert_eq!(lo["up"], true);
+    assert_eq!(lo["loopback"], true);
+    assert!(
+        lo["addresses"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == "127.0.0.1/8")),
+        "{lo}"
+    );
+    assert_eq!(lo["can_capture"], is_root(), "{lo}");
+    let text = Command::new(BIN).arg("ifaces").output().expect("runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("lo ") && l.contains("loopback")),
+        "{text}"
+    );
+}
+
+#[test]
+fn writing_to_stdout_gives_a_pcap_stream() {
+    require_root!();
+    let mut child = Command::new(BIN)
+        .args(["capture", "-i", "lo", "-f", "udp", "-c", "3", "-w", "-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut err = BufReader::new(child.stderr.take().expect("piped"));
+    let mut line = String::new();
+    let _ = err.read_line(&mut line);
+    assert!(line.contains("capturing on"), "{line}");
+    let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    for _ in 0..10 {
+        let _ = tx.send_to(b"to stdout", rx.local_addr().expect("addr"));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut bytes = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut bytes)
+        .expect("read stdout");
+    assert!(child.wait().expect("exits").success());
+    let mut r = FileReader::from_reader("stdout", std::io::Cursor::new(bytes)).expect("pcap");
+    let mut n = 0;
+    while r.next_frame().expect("complete").is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}

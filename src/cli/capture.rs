@@ -13,6 +13,11 @@ use super::read::{self, ReadArgs};
 use crate::capture::live::{self, Backend, LiveCapture, LiveConfig, Next, TimestampSource};
 use crate::capture::writer::{CaptureWriter, PcapFormat, Ring};
 
+/// True for `-w -` (write the capture to stdout, as tcpdump does).
+fn is_stdout(path: Option<&std::path::Path>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-")
+}
+
 /// How often output and the file are flushed while packets keep coming.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 
@@ -52,8 +57,9 @@ pub struct CaptureArgs {
     /// only).
     #[arg(short = 'f', long = "filter", value_name = "BPF")]
     pub filter: Option<String>,
-    /// Write packets to a pcap file (tcpdump/tshark/Wireshark read it). Like tcpdump -w,
-    /// packets are then not printed unless --print is given.
+    /// Write packets to a pcap file (tcpdump/tshark/Wireshark read it); `-` writes to stdout
+    /// (e.g. `-w - | wireshark -k -i -`). Like tcpdump -w, packets are then not printed
+    /// unless --print is given.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
     /// With -w: rotate to a new file every SIZE_MB megabytes, keeping the newest COUNT files
@@ -110,6 +116,11 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give an interface with -i (see `synack ifaces`) or a file with -r");
     };
     let ring = args.ring.as_deref().map(Ring::parse).transpose()?;
+    if is_stdout(args.write.as_deref()) && (args.print || ring.is_some()) {
+        anyhow::bail!(
+            "-w - sends the pcap file to stdout: it cannot be combined with --print or --ring"
+        );
+    }
     let display_filter = read::parse_display_filter(args.display_filter.as_deref())?;
     let duration = match args.duration {
         // Longer than `Duration` can hold means no limit in practice.
@@ -149,7 +160,11 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     );
     let mut writer = match &args.write {
         Some(path) => Some(CaptureWriter::create(
-            path,
+            if is_stdout(Some(path)) {
+                std::path::Path::new("/dev/stdout")
+            } else {
+                path
+            },
             PcapFormat {
                 link: capture.link_type(),
                 snaplen: capture.snaplen(),
