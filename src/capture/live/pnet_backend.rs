@@ -104,7 +104,12 @@ impl PnetSource {
         let iface = pnet_datalink::interfaces()
             .into_iter()
             .find(|i| i.name == name)
-            .ok_or_else(|| CaptureError::Live(format!("{name}: not found by pnet")))?;
+            .ok_or_else(|| {
+                CaptureError::Live(format!(
+                    "{name}: pnet captures only on kernel network interfaces, not on libpcap \
+                     pseudo-devices (any, nflog, ...); use --backend pcap"
+                ))
+            })?;
         // SAFETY: plain socket(2) call; the descriptor is handed to pnet, which owns and closes it.
         let fd = unsafe {
             libc::socket(
