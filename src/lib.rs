@@ -2,10 +2,12 @@
 //!
 //! The data path runs one way, one module per stage:
 //! [`capture`] (files and live sources → frames) → [`decode`] (frame → layered packet) →
-//! analysis (connections, TCP state, Wireshark-compatible flags) → stream (reassembly and
+//! [`analysis`] (connections, TCP state, Wireshark-compatible flags) → stream (reassembly and
 //! message framing) → consumers ([`cli`], the GUI, the generator).
 
+pub mod analysis;
 pub mod capture;
 pub mod cli;
 pub mod decode;
+pub mod filter;
 pub mod gen;

@@ -17,8 +17,9 @@ use super::{Frame, FrameSource, LinkType, RecordKind, Timestamp};
 
 /// Initial read buffer; grown (up to [`MAX_BUFFER`]) when one block does not fit.
 const INITIAL_BUFFER: usize = 1 << 20;
-/// Largest block synack accepts, far above any real snaplen (256 KiB).
-const MAX_BUFFER: usize = 64 << 20;
+/// Largest block synack accepts: Wireshark's pcapng limit (16 MiB), far above any real
+/// snaplen (256 KiB). A larger length field means the file is damaged.
+const MAX_BUFFER: usize = 16 << 20;
 
 /// Why a capture could not be read (further). Every message names the file.
 #[derive(Debug, thiserror::Error)]

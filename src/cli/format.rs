@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::analysis::{Annotation, Flag, TcpAnnotation};
 use crate::capture::{Frame, RecordKind, Timestamp};
 use crate::decode::{icmp_summary, LinkInfo, Net, Packet, TcpOption, Transport};
 
@@ -110,13 +111,26 @@ fn proto_label(p: &Packet) -> String {
 
 /// The tcpdump-like summary after addresses: flags, seq/ack, window, length, options.
 pub fn summary(view: &FrameView<'_>) -> String {
+    summary_with(view, None, true)
+}
+
+/// [`summary`] with the engine's annotation: relative seq/ack unless `absolute`.
+pub fn summary_with(
+    view: &FrameView<'_>,
+    tcp_ann: Option<&TcpAnnotation>,
+    absolute: bool,
+) -> String {
     let p = view.packet;
     let mut s = String::new();
     match &p.transport {
         Transport::Tcp(t) => {
-            let _ = write!(s, "{} seq {}", t.flags.tcpdump(), t.seq);
+            let (seq, ack) = match tcp_ann {
+                Some(a) if !absolute => (a.seq, a.ack),
+                _ => (t.seq, t.ack),
+            };
+            let _ = write!(s, "{} seq {}", t.flags.tcpdump(), seq);
             if t.flags.has(crate::decode::TcpFlags::ACK) {
-                let _ = write!(s, " ack {}", t.ack);
+                let _ = write!(s, " ack {}", ack);
             }
             let _ = write!(s, " win {} len {}", t.window, t.len);
             let opts: Vec<String> = t
@@ -165,7 +179,40 @@ pub fn summary(view: &FrameView<'_>) -> String {
 /// One text line: `No. Time Source → Destination Protocol Summary {notes}`.
 /// `t0` is the first frame's time, for the relative time column.
 pub fn frame_line(view: &FrameView<'_>, t0: Option<Timestamp>) -> String {
+    frame_line_analyzed(view, None, t0, true)
+}
+
+/// Wireshark's Info-column marker of a tag: `[TCP Retransmission]`, `[TCP Dup ACK 12#2]`.
+pub fn tag_marker(tag: &crate::analysis::Tag) -> String {
+    match tag.flag {
+        Flag::DuplicateAck => format!("[TCP Dup ACK {}#{}]", tag.info.frame, tag.info.num),
+        f => format!("[{}]", f.label()),
+    }
+}
+
+/// The markers printed for a TCP annotation: like Wireshark, a fast or spurious
+/// retransmission shows only its specific marker.
+fn markers(a: &TcpAnnotation) -> Vec<String> {
+    let specific = a.tags.has(Flag::FastRetransmission) || a.tags.has(Flag::SpuriousRetransmission);
+    a.tags
+        .as_slice()
+        .iter()
+        .filter(|t| !(specific && t.flag == Flag::Retransmission))
+        .map(tag_marker)
+        .collect()
+}
+
+/// [`frame_line`] with the engine's annotation: stream and direction, analysis markers
+/// (`[TCP Retransmission]`), handshake/teardown events (`<syn>`, `<fin (originator, first)>`),
+/// relative seq/ack unless `absolute`, and each flag's reason as a note.
+pub fn frame_line_analyzed(
+    view: &FrameView<'_>,
+    ann: Option<&Annotation>,
+    t0: Option<Timestamp>,
+    absolute: bool,
+) -> String {
     let p = view.packet;
+    let tcp_ann = ann.and_then(|a| a.tcp.as_ref());
     let rel = match (view.frame.ts, t0) {
         (Some(t), Some(t0)) => format!("{:.6}", (t.as_nanos() - t0.as_nanos()) as f64 / 1e9),
         _ => "-".into(),
@@ -181,16 +228,34 @@ pub fn frame_line(view: &FrameView<'_>, t0: Option<Timestamp>) -> String {
         }
     };
     let mut line = format!(
-        "{:>6} {:>12} {} → {} {} {}",
+        "{:>6} {:>12} {} → {} {}",
         view.frame.number,
         rel,
         src,
         dst,
         proto_label(p),
-        summary(view)
     );
+    if let Some(flow) = ann.and_then(|a| a.flow) {
+        let _ = write!(line, " s{} {}", flow.stream, flow.direction.short());
+    }
+    if let Some(a) = tcp_ann {
+        for m in markers(a) {
+            let _ = write!(line, " {m}");
+        }
+    }
+    let _ = write!(line, " {}", summary_with(view, tcp_ann, absolute));
+    if let Some(a) = tcp_ann {
+        for e in a.events.as_slice() {
+            let _ = write!(line, " <{}>", e.describe());
+        }
+    }
     for n in notes(view) {
         let _ = write!(line, " {{{n}}}");
+    }
+    if let Some(a) = tcp_ann {
+        for t in a.tags.as_slice() {
+            let _ = write!(line, " {{{}: {}}}", t.flag.name(), t.reason());
+        }
     }
     line
 }
@@ -262,12 +327,82 @@ pub struct TcpJson {
     pub ack_raw: u32,
     /// Window field as sent.
     pub win: u16,
+    /// Calculated window (scaled by the handshake's window scale when known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_calc: Option<u32>,
+    /// Window scale of this direction: the shift, `none` (handshake showed no scaling) or
+    /// `unknown` (handshake not seen: `win_calc` is then the raw field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub win_scale: Option<String>,
+    /// States of (originator, responder) after this packet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub states: Option<[&'static str; 2]>,
     /// Segment payload length.
     pub len: u32,
     /// Header length.
     pub hdr_len: u8,
     /// Options in order.
     options: Vec<OptionJson>,
+}
+
+/// One analysis flag in JSON.
+#[derive(Debug, Serialize)]
+pub struct TagJson {
+    /// Flag name (`retransmission`, `duplicate_ack`, ...).
+    pub name: &'static str,
+    /// Why, in one line.
+    pub reason: String,
+    /// Related frame (original transmission, duplicated ACK, ...), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u64>,
+    /// Duplicate ACK number (`duplicate_ack` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub num: Option<u32>,
+}
+
+/// One handshake/teardown event in JSON.
+#[derive(Debug, Serialize)]
+pub struct EventJson {
+    /// Event name (`syn`, `handshake_ack`, `fin`, ...).
+    pub name: &'static str,
+    /// The event with its details, as text.
+    pub detail: String,
+    /// Handshake RTT in ms (`handshake_ack` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<f64>,
+}
+
+fn tags_json(a: &TcpAnnotation) -> Vec<TagJson> {
+    a.tags
+        .as_slice()
+        .iter()
+        .map(|t| TagJson {
+            name: t.flag.name(),
+            reason: t.reason(),
+            frame: (t.info.frame != 0
+                && matches!(
+                    t.flag,
+                    Flag::Retransmission | Flag::DuplicateAck | Flag::OutOfOrder
+                ))
+            .then_some(t.info.frame),
+            num: (t.flag == Flag::DuplicateAck).then_some(t.info.num),
+        })
+        .collect()
+}
+
+fn events_json(a: &TcpAnnotation) -> Vec<EventJson> {
+    a.events
+        .as_slice()
+        .iter()
+        .map(|e| EventJson {
+            name: e.name(),
+            detail: e.describe(),
+            rtt_ms: match e {
+                crate::analysis::Event::HandshakeAck { rtt_ns } => Some(*rtt_ns as f64 / 1e6),
+                _ => None,
+            },
+        })
+        .collect()
 }
 
 /// One frame as a JSON object (one line of `--json` output).
@@ -311,6 +446,16 @@ pub struct FrameJson {
     /// ICMP/ICMPv6 type and code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp: Option<[u8; 2]>,
+    /// Stream number (tshark's `tcp.stream` / `udp.stream`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<u32>,
+    /// `c2s` (from the originator) or `s2c`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<&'static str>,
+    /// Analysis flags with their reasons.
+    pub tags: Vec<TagJson>,
+    /// Handshake / teardown events.
+    pub events: Vec<EventJson>,
     /// Tcpdump-like one-line summary.
     pub info: String,
     /// Remarks: `truncated (…)`, `malformed: …`, fragments, unsupported link types.
@@ -319,7 +464,19 @@ pub struct FrameJson {
 
 /// Builds the JSON object of one frame.
 pub fn frame_json(view: &FrameView<'_>) -> FrameJson {
+    frame_json_analyzed(view, None, true)
+}
+
+/// [`frame_json`] with the engine's annotation: `stream`, `direction`, `tags`, `events`,
+/// relative `tcp.seq`/`tcp.ack` unless `absolute` (`seq_raw`/`ack_raw` are always raw).
+pub fn frame_json_analyzed(
+    view: &FrameView<'_>,
+    ann: Option<&Annotation>,
+    absolute: bool,
+) -> FrameJson {
     let p = view.packet;
+    let tcp_ann = ann.and_then(|a| a.tcp.as_ref());
+    let flow = ann.and_then(|a| a.flow);
     let (src, dst) = endpoints(p);
     let ports = p.ports();
     FrameJson {
@@ -338,11 +495,24 @@ pub fn frame_json(view: &FrameView<'_>) -> FrameJson {
         ip_version: p.ip().map(|i| i.version),
         tcp: p.tcp().map(|t| TcpJson {
             flags: t.flags.letters(),
-            seq: t.seq,
-            ack: t.ack,
+            seq: match tcp_ann {
+                Some(a) if !absolute => a.seq,
+                _ => t.seq,
+            },
+            ack: match tcp_ann {
+                Some(a) if !absolute => a.ack,
+                _ => t.ack,
+            },
             seq_raw: t.seq,
             ack_raw: t.ack,
             win: t.window,
+            win_calc: tcp_ann.map(|a| a.window),
+            win_scale: tcp_ann.map(|a| match a.window_scale {
+                crate::analysis::WindowScale::Shift(n) => n.to_string(),
+                crate::analysis::WindowScale::NotUsed => "none".to_string(),
+                crate::analysis::WindowScale::Unknown => "unknown".to_string(),
+            }),
+            states: tcp_ann.map(|a| [a.states[0].name(), a.states[1].name()]),
             len: t.len,
             hdr_len: t.header_len,
             options: t.options.iter(view.frame.data).map(option_json).collect(),
@@ -355,7 +525,11 @@ pub fn frame_json(view: &FrameView<'_>) -> FrameJson {
             Transport::Icmp(i) | Transport::Icmpv6(i) => Some([i.icmp_type, i.code]),
             _ => None,
         },
-        info: summary(view),
+        stream: flow.map(|f| f.stream),
+        direction: flow.map(|f| f.direction.short()),
+        tags: tcp_ann.map(tags_json).unwrap_or_default(),
+        events: tcp_ann.map(events_json).unwrap_or_default(),
+        info: summary_with(view, tcp_ann, absolute),
         notes: notes(view),
     }
 }

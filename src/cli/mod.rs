@@ -5,6 +5,7 @@
 //! that could be read), 2 on usage errors (clap's convention).
 
 mod capture;
+mod flows;
 mod format;
 mod gen;
 mod ifaces;
@@ -15,8 +16,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use format::{frame_json, frame_line, FrameView};
-pub use pipeline::{ConnectionCounter, FramePrinter};
+pub use flows::{flow_row, FlowRow};
+pub use format::{
+    frame_json, frame_json_analyzed, frame_line, frame_line_analyzed, summary, summary_with,
+    FrameView,
+};
+pub use pipeline::FramePrinter;
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -44,6 +49,10 @@ pub enum Command {
     Capture(capture::CaptureArgs),
     /// List interfaces: addresses, up/down, loopback, and whether synack may capture there.
     Ifaces(ifaces::IfacesArgs),
+    /// List the connections of a capture file: state, history, close pattern, counters.
+    ///
+    /// Example: `synack flows captures/demo.pcap --json`
+    Flows(flows::FlowsArgs),
 }
 
 /// Parses the command line and runs it; returns the process exit code.
@@ -54,6 +63,7 @@ pub fn run() -> ExitCode {
         Some(Command::Gen(args)) => gen::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),
+        Some(Command::Flows(args)) => flows::run(&args),
         None => read::run_demo(),
     };
     match result {

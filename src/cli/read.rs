@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::pipeline::FramePrinter;
 use crate::capture::{FileReader, FrameSource};
+use crate::filter::Filter;
 
 /// The built-in demo capture, made by `synack gen demo --synthetic`: a handshake, an echo, a
 /// sticky burst, a lossy transfer with fast retransmission and timeout, a four-way close,
@@ -21,33 +22,66 @@ pub struct ReadArgs {
     /// Capture file (pcap or pcapng, any byte order, µs or ns timestamps).
     pub file: PathBuf,
     /// Print JSON Lines: one object per frame (fields: frame, time, caplen, len, link, vlan,
-    /// src, dst, proto, sport, dport, tcp{flags,seq,ack,win,len,options}, notes, ...).
+    /// src, dst, proto, sport, dport, tcp{flags,seq,ack,seq_raw,ack_raw,win,win_calc,states,
+    /// len,options}, stream, direction, tags[{name,reason}], events[{name,detail}], notes, ...).
     #[arg(long)]
     pub json: bool,
     /// Stop after N frames.
     #[arg(short = 'c', long = "count", value_name = "N")]
     pub count: Option<u64>,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
+    /// Display filter (Wireshark syntax): print only matching frames, e.g.
+    /// `-Y 'tcp.port == 80 && tcp.flags.syn == 1'`, `-Y 'ip.addr == 10.0.0.0/8 and !vlan'`.
+    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
+    pub filter: Option<String>,
+}
+
+/// Parses a `-Y` display filter, underlining the error's position.
+pub fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
+    match text {
+        Some(text) => Filter::parse(text).map_err(|e| {
+            anyhow::anyhow!(
+                "bad display filter: {e}\n  {text}\n  {}^",
+                " ".repeat(e.span.start)
+            )
+        }),
+        None => Ok(Filter::parse("")?),
+    }
 }
 
 /// Runs `synack read`.
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
+    let filter = parse_display_filter(args.filter.as_deref())?;
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count)
+    list(reader, args.json, args.count, args.absolute, filter)
 }
 
 /// Runs `synack read` on the built-in demo capture (what `synack` with no arguments does
 /// until the desktop view exists).
 pub fn run_demo() -> anyhow::Result<ExitCode> {
     let reader = FileReader::from_reader("demo.pcap (built-in)", io::Cursor::new(DEMO_CAPTURE))?;
-    list(reader, false, None)
+    list(reader, false, None, false, Filter::parse("")?)
 }
 
-fn list(mut reader: FileReader, json: bool, count: Option<u64>) -> anyhow::Result<ExitCode> {
+fn list(
+    mut reader: FileReader,
+    json: bool,
+    count: Option<u64>,
+    absolute: bool,
+    filter: Filter,
+) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
-    let mut printer =
-        FramePrinter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), json, true);
+    let mut printer = FramePrinter::new(
+        BufWriter::with_capacity(1 << 16, stdout.lock()),
+        json,
+        true,
+        absolute,
+    )
+    .with_filter(filter);
     let status = loop {
-        if count.is_some_and(|c| printer.frames() >= c) {
+        if count.is_some_and(|c| printer.printed() >= c) {
             break Ok(());
         }
         let frame = match reader.next_frame() {

@@ -16,8 +16,18 @@ pub(super) fn offset_in(outer: &[u8], inner: &[u8]) -> u32 {
 }
 
 /// Decodes everything from the network layer up, starting at `start` in `frame`.
-pub(super) fn decode_network(frame: &[u8], start: usize, next: Next, pkt: &mut Packet) {
+///
+/// `wire_len` is the frame's original length: an IP length beyond what was on the wire is a
+/// lie, and the segment is measured by the wire (as Wireshark does).
+pub(super) fn decode_network(
+    frame: &[u8],
+    wire_len: u32,
+    start: usize,
+    next: Next,
+    pkt: &mut Packet,
+) {
     let slice = &frame[start.min(frame.len())..];
+    let on_wire = wire_len.saturating_sub(start as u32);
     let lax = match next {
         Next::EtherType(et) => LaxSlicedPacket::from_ether_type(EtherType(et), slice),
         Next::Ip => match LaxSlicedPacket::from_ip(slice) {
@@ -79,10 +89,11 @@ pub(super) fn decode_network(frame: &[u8], start: usize, next: Next, pkt: &mut P
                     "IPv4 total length {total_len} is less than its header length {ihl_len}"
                 ));
                 total_len = available;
-            } else if total_len > available && !pkt.truncated {
+            } else if total_len > on_wire {
                 pkt.mark_malformed(format!(
-                    "IPv4 total length {total_len} exceeds the {available} bytes in the frame"
+                    "IPv4 total length {total_len} exceeds the {on_wire} bytes on the wire"
                 ));
+                total_len = on_wire.max(ihl_len);
             }
             let frag_offset = u32::from(h.fragments_offset().value()) * 8;
             let more_fragments = h.more_fragments();
@@ -152,13 +163,15 @@ pub(super) fn decode_network(frame: &[u8], start: usize, next: Next, pkt: &mut P
             info.total_len = if payload_length == 0 {
                 available
             } else {
-                if 40 + payload_length > available && !pkt.truncated {
+                if 40 + payload_length > on_wire {
                     pkt.mark_malformed(format!(
-                        "IPv6 payload length {payload_length} exceeds the {} bytes in the frame",
-                        available - 40
+                        "IPv6 payload length {payload_length} exceeds the {} bytes on the wire",
+                        on_wire.saturating_sub(40)
                     ));
+                    on_wire.max(40 + ext_len)
+                } else {
+                    40 + payload_length
                 }
-                40 + payload_length
             };
             let payload_len = info.total_len.saturating_sub(40 + ext_len);
             decode_ip_payload(frame, info, v6.payload(), payload_len, pkt);

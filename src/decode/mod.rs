@@ -30,7 +30,7 @@ pub fn decode(frame: &Frame<'_>) -> Packet {
     }
     let net_start = link::decode_link(frame, &mut pkt);
     if let Some((start, next)) = net_start {
-        ip::decode_network(frame.data, start, next, &mut pkt);
+        ip::decode_network(frame.data, frame.len, start, next, &mut pkt);
     }
     pkt
 }

@@ -1,1 +1,407 @@
+//! Decoding rules, one test each, on frames built with etherparse's `PacketBuilder`.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use etherparse::{PacketBuilder, TcpOptionElement, VlanId};
+
+use super::*;
+use crate::capture::{LinkType, OwnedFrame, Timestamp};
+
+const MAC_A: [u8; 6] = [2, 0, 0, 0, 0, 1];
+const MAC_B: [u8; 6] = [2, 0, 0, 0, 0, 2];
+const IP_A: [u8; 4] = [10, 0, 0, 1];
+const IP_B: [u8; 4] = [10, 0, 0, 2];
+
+fn frame(link: LinkType, data: Vec<u8>) -> OwnedFrame {
+    OwnedFrame::packet(1, Timestamp(0), link, data)
+}
+
+fn dec(f: &OwnedFrame) -> Packet {
+    decode(&f.as_frame())
+}
+
+/// An Ethernet/IPv4/TCP frame with the given payload.
+fn eth_tcp(payload: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(IP_A, IP_B, 64)
+        .tcp(40000, 80, 1000, 64240)
+        .ack(2000)
+        .psh()
+        .write(&mut v, payload)
+        .unwrap();
+    v
+}
+
+/// The same TCP segment as raw IPv4 bytes (no link header).
+fn ipv4_tcp(payload: &[u8]) -> Vec<u8> {
+    eth_tcp(payload)[14..].to_vec()
+}
+
+fn ipv6_tcp(payload: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    PacketBuilder::ipv6(
+        Ipv6Addr::LOCALHOST.octets(),
+        Ipv6Addr::LOCALHOST.octets(),
+        64,
+    )
+    .tcp(5000, 6379, 7, 1024)
+    .ack(9)
+    .write(&mut v, payload)
+    .unwrap();
+    v
+}
+
+#[test]
+fn ethernet_ipv4_tcp_fields_and_every_option() {
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(IP_A, IP_B, 64)
+        .tcp(40000, 80, 0xfffffff0, 29200)
+        .syn()
+        .options(&[
+            TcpOptionElement::MaximumSegmentSize(1460),
+            TcpOptionElement::SelectiveAcknowledgementPermitted,
+            TcpOptionElement::Timestamp(111, 0),
+            TcpOptionElement::Noop,
+            TcpOptionElement::WindowScale(7),
+        ])
+        .unwrap()
+        .write(&mut v, &[])
+        .unwrap();
+    let f = frame(LinkType::Ethernet, v);
+    let p = dec(&f);
+    assert!(
+        matches!(p.link, LinkInfo::Ethernet { src, dst, ether_type: 0x0800 } if src == MAC_A && dst == MAC_B)
+    );
+    let ip = p.ip().unwrap();
+    assert_eq!(ip.src, IpAddr::V4(Ipv4Addr::from(IP_A)));
+    assert_eq!(ip.dst, IpAddr::V4(Ipv4Addr::from(IP_B)));
+    let t = p.tcp().unwrap();
+    assert_eq!(
+        (t.sport, t.dport, t.seq, t.window),
+        (40000, 80, 0xfffffff0, 29200)
+    );
+    assert_eq!(t.flags.letters(), "S");
+    assert_eq!(t.flags.tcpdump(), "[S]");
+    assert_eq!(t.header_len, 40);
+    assert_eq!(t.len, 0);
+    assert_eq!(t.options.mss, Some(1460));
+    assert_eq!(t.options.window_scale, Some(7));
+    assert!(t.options.sack_permitted);
+    assert_eq!(t.options.timestamp, Some((111, 0)));
+    let listed: Vec<String> = t.options.iter(&f.data).map(|o| o.describe()).collect();
+    assert_eq!(
+        listed,
+        ["mss 1460", "sackOK", "TS val 111 ecr 0", "nop", "wscale 7"]
+    );
+    assert_eq!(p.proto_name(), "tcp");
+    assert!(!p.truncated && p.malformed.is_none());
+}
+
+#[test]
+fn sack_blocks_and_unknown_options_are_kept() {
+    let mut v = Vec::new();
+    // kind 30 (MPTCP) with 4 data bytes, then a SACK with two blocks.
+    let opts = [
+        30, 6, 0xde, 0xad, 0xbe, 0xef, 1, 1, 5, 18, 0, 0, 0, 10, 0, 0, 0, 20, 0, 0, 0, 30, 0, 0, 0,
+        40,
+    ];
+    let mut padded = opts.to_vec();
+    padded.resize(28, 1);
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(IP_A, IP_B, 64)
+        .tcp(1, 2, 3, 4)
+        .ack(5)
+        .options_raw(&padded)
+        .unwrap()
+        .write(&mut v, &[])
+        .unwrap();
+    let f = frame(LinkType::Ethernet, v);
+    let p = dec(&f);
+    let t = p.tcp().unwrap();
+    assert_eq!(t.options.sack_blocks(), &[(10, 20), (30, 40)]);
+    let first = t.options.iter(&f.data).next().unwrap();
+    assert_eq!(
+        first,
+        TcpOption::Unknown {
+            kind: 30,
+            data: &[0xde, 0xad, 0xbe, 0xef]
+        }
+    );
+    assert!(p.malformed.is_none());
+}
+
+#[test]
+fn ethernet_padding_is_not_payload() {
+    let mut v = eth_tcp(&[]);
+    assert_eq!(v.len(), 54);
+    v.resize(60, 0); // minimum Ethernet frame: 6 bytes of padding
+    let f = frame(LinkType::Ethernet, v);
+    let p = dec(&f);
+    assert_eq!(p.tcp().unwrap().len, 0);
+    assert!(p.payload(&f.data).is_empty());
+}
+
+#[test]
+fn payload_length_comes_from_ip_total_length() {
+    let f = frame(LinkType::Ethernet, eth_tcp(b"hello world"));
+    let p = dec(&f);
+    assert_eq!(p.tcp().unwrap().len, 11);
+    assert_eq!(p.payload(&f.data), b"hello world");
+}
+
+#[test]
+fn snaplen_cut_is_truncated_not_malformed_and_keeps_segment_length() {
+    let full = eth_tcp(&[7u8; 1000]);
+    let mut f = frame(LinkType::Ethernet, full[..96].to_vec());
+    f.len = full.len() as u32;
+    let p = dec(&f);
+    assert!(p.truncated);
+    assert!(p.malformed.is_none(), "{:?}", p.malformed);
+    let t = p.tcp().unwrap();
+    assert_eq!(
+        t.len, 1000,
+        "segment length from the IP header, not the capture"
+    );
+    assert_eq!(p.payload(&f.data).len(), 96 - 54);
+}
+
+#[test]
+fn header_cut_inside_tcp_options_still_gives_fixed_fields() {
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(IP_A, IP_B, 64)
+        .tcp(60827, 25, 1041724894, 5840)
+        .syn()
+        .options(&[
+            TcpOptionElement::MaximumSegmentSize(1460),
+            TcpOptionElement::SelectiveAcknowledgementPermitted,
+            TcpOptionElement::Timestamp(1, 0),
+            TcpOptionElement::Noop,
+            TcpOptionElement::WindowScale(2),
+        ])
+        .unwrap()
+        .write(&mut v, &[])
+        .unwrap();
+    let mut f = frame(LinkType::Ethernet, v[..68].to_vec());
+    f.len = v.len() as u32;
+    let p = dec(&f);
+    let t = p.tcp().unwrap();
+    assert_eq!(t.seq, 1041724894);
+    assert_eq!(t.options.mss, Some(1460));
+    assert!(t.options.cut);
+    assert!(t
+        .options
+        .iter(&f.data)
+        .any(|o| matches!(o, TcpOption::Cut { kind: 8 })));
+    assert!(p.malformed.is_none());
+}
+
+#[test]
+fn vlan_and_qinq_ids_are_kept() {
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .single_vlan(VlanId::try_new(42).unwrap())
+        .ipv4(IP_A, IP_B, 64)
+        .tcp(1, 2, 3, 4)
+        .write(&mut v, &[])
+        .unwrap();
+    let p = dec(&frame(LinkType::Ethernet, v));
+    assert_eq!(p.vlan.as_slice(), &[42]);
+    assert_eq!(p.proto_name(), "tcp");
+
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .double_vlan(VlanId::try_new(10).unwrap(), VlanId::try_new(20).unwrap())
+        .ipv4(IP_A, IP_B, 64)
+        .udp(53, 5353)
+        .write(&mut v, b"x")
+        .unwrap();
+    let p = dec(&frame(LinkType::Ethernet, v));
+    assert_eq!(p.vlan.as_slice(), &[10, 20]);
+    assert_eq!(p.ports(), Some((53, 5353)));
+}
+
+#[test]
+fn ipv6_extension_headers_are_walked() {
+    let base = ipv6_tcp(b"PING\r\n");
+    // Insert a hop-by-hop header (8 bytes: next=TCP, len 0, PadN of 4) after the fixed header.
+    let mut v = base[..40].to_vec();
+    v[6] = 0; // next header: hop-by-hop
+    let plen = u16::from_be_bytes([v[4], v[5]]) + 8;
+    v[4..6].copy_from_slice(&plen.to_be_bytes());
+    v.extend_from_slice(&[6, 0, 1, 4, 0, 0, 0, 0]);
+    v.extend_from_slice(&base[40..]);
+    let f = frame(LinkType::Raw, v);
+    let p = dec(&f);
+    let ip = p.ip().unwrap();
+    assert_eq!(ip.version, 6);
+    assert_eq!(ip.extension_headers(), &[0]);
+    assert_eq!(ip.header_len, 48);
+    let t = p.tcp().unwrap();
+    assert_eq!((t.sport, t.dport, t.len), (5000, 6379, 6));
+    assert_eq!(p.payload(&f.data), b"PING\r\n");
+}
+
+#[test]
+fn every_supported_link_type_reaches_tcp() {
+    let v4 = ipv4_tcp(b"abc");
+    let v6 = ipv6_tcp(b"abc");
+    let mut sll = vec![0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00];
+    sll.extend_from_slice(&v4);
+    let mut sll2 = vec![
+        0x86, 0xdd, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
+    ];
+    sll2.extend_from_slice(&v6);
+    let mut null = 2u32.to_le_bytes().to_vec();
+    null.extend_from_slice(&v4);
+    let mut null6_be = 30u32.to_be_bytes().to_vec();
+    null6_be.extend_from_slice(&v6);
+    let mut lo = 24u32.to_be_bytes().to_vec();
+    lo.extend_from_slice(&v6);
+    let cases = [
+        (LinkType::Ethernet, eth_tcp(b"abc"), 4),
+        (LinkType::LinuxSll, sll, 4),
+        (LinkType::LinuxSll2, sll2, 6),
+        (LinkType::Null, null, 4),
+        (LinkType::Null, null6_be, 6),
+        (LinkType::Loop, lo, 6),
+        (LinkType::Raw, v4.clone(), 4),
+        (LinkType::Raw, v6.clone(), 6),
+        (LinkType::Ipv4, v4, 4),
+        (LinkType::Ipv6, v6, 6),
+    ];
+    for (link, data, version) in cases {
+        let f = frame(link, data);
+        let p = dec(&f);
+        assert_eq!(p.ip().map(|i| i.version), Some(version), "{link:?}");
+        assert_eq!(p.tcp().map(|t| t.len), Some(3), "{link:?}");
+        assert_eq!(p.payload(&f.data), b"abc", "{link:?}");
+        assert!(p.malformed.is_none(), "{link:?}: {:?}", p.malformed);
+    }
+}
+
+#[test]
+fn unsupported_link_type_is_kept_and_named() {
+    let p = dec(&frame(LinkType::Other(147), vec![1, 2, 3]));
+    assert_eq!(p.link, LinkInfo::Unsupported(147));
+    assert_eq!(p.proto_name(), "other");
+}
+
+#[test]
+fn ipv4_total_length_smaller_than_header_is_malformed() {
+    let mut v = ipv4_tcp(b"");
+    v[2..4].copy_from_slice(&12u16.to_be_bytes());
+    let p = dec(&frame(LinkType::Raw, v));
+    let why = p.malformed.expect("must be malformed");
+    assert!(why.contains("less than its header"), "{why}");
+}
+
+#[test]
+fn ipv4_total_length_zero_means_use_the_frame() {
+    let mut v = ipv4_tcp(b"0123456789");
+    v[2..4].copy_from_slice(&0u16.to_be_bytes());
+    let f = frame(LinkType::Raw, v);
+    let p = dec(&f);
+    assert!(p.malformed.is_none());
+    assert_eq!(p.tcp().unwrap().len, 10);
+}
+
+#[test]
+fn tcp_data_offset_below_five_is_malformed() {
+    let mut v = ipv4_tcp(b"xyz");
+    v[20 + 12] = 0x30; // data offset 3 words
+    let p = dec(&frame(LinkType::Raw, v));
+    assert_eq!(p.proto_name(), "tcp");
+    assert!(p.malformed.unwrap().contains("less than 20"));
+}
+
+#[test]
+fn ip_length_beyond_an_uncut_frame_is_malformed() {
+    let mut v = ipv4_tcp(b"xyz");
+    v.truncate(v.len() - 2); // frame shorter than the IP header says, but len == caplen
+    let p = dec(&frame(LinkType::Raw, v));
+    assert!(p.malformed.unwrap().contains("exceeds"));
+}
+
+#[test]
+fn ipv4_fragments_are_marked() {
+    let mut v = ipv4_tcp(b"abcdefgh");
+    v[6] = 0x20; // MF, offset 0
+    let p = dec(&frame(LinkType::Raw, v.clone()));
+    let ip = p.ip().unwrap();
+    assert!(ip.is_fragment && ip.more_fragments && ip.frag_offset == 0);
+    v[6] = 0x00;
+    v[7] = 0xb9; // offset 185 * 8 = 1480, last fragment
+    let p = dec(&frame(LinkType::Raw, v));
+    let ip = p.ip().unwrap();
+    assert_eq!(ip.frag_offset, 1480);
+    assert!(matches!(p.transport, Transport::Fragment { protocol: 6 }));
+    assert_eq!(p.proto_name(), "ip");
+}
+
+#[test]
+fn udp_icmp_and_arp_are_summarised() {
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(IP_A, IP_B, 64)
+        .udp(5353, 53)
+        .write(&mut v, b"query")
+        .unwrap();
+    let p = dec(&frame(LinkType::Ethernet, v));
+    assert_eq!(p.proto_name(), "udp");
+    assert!(matches!(
+        p.transport,
+        Transport::Udp(UdpInfo {
+            sport: 5353,
+            dport: 53,
+            len: 5
+        })
+    ));
+
+    let mut v = Vec::new();
+    PacketBuilder::ethernet2(MAC_A, MAC_B)
+        .ipv4(IP_A, IP_B, 64)
+        .icmpv4_echo_request(1, 1)
+        .write(&mut v, b"ping")
+        .unwrap();
+    let p = dec(&frame(LinkType::Ethernet, v));
+    assert_eq!(p.proto_name(), "icmp");
+    let Transport::Icmp(i) = p.transport else {
+        panic!("not icmp")
+    };
+    assert_eq!(icmp_summary(false, i), "echo request");
+
+    // ARP who-has 10.0.0.2 tell 10.0.0.1
+    let mut arp = vec![0xff; 6];
+    arp.extend_from_slice(&MAC_A);
+    arp.extend_from_slice(&[0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1]);
+    arp.extend_from_slice(&MAC_A);
+    arp.extend_from_slice(&IP_A);
+    arp.extend_from_slice(&[0; 6]);
+    arp.extend_from_slice(&IP_B);
+    let p = dec(&frame(LinkType::Ethernet, arp));
+    let Net::Arp(a) = p.net else {
+        panic!("not arp: {:?}", p.net)
+    };
+    assert_eq!(a.operation, 1);
+    assert_eq!(a.sender_ip, Some(Ipv4Addr::from(IP_A)));
+    assert_eq!(a.target_ip, Some(Ipv4Addr::from(IP_B)));
+}
+
+#[test]
+fn empty_and_tiny_frames_do_not_panic() {
+    for link in [
+        LinkType::Ethernet,
+        LinkType::LinuxSll,
+        LinkType::LinuxSll2,
+        LinkType::Null,
+        LinkType::Raw,
+    ] {
+        for n in 0..4 {
+            let p = dec(&frame(link, vec![0x45; n]));
+            assert_eq!(p.proto_name(), "other", "{link:?} {n}");
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The incremental engine: one decoded packet in, one annotation out, connection records
+//! kept up to date. Pure: no I/O, no clock (time comes from the frames).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use super::conn::{Connection, SynOptions};
+use super::flags::{analyze, AckFacts, SegmentFacts, WindowScale};
+use super::key::{ConnKey, Direction, FlowProto};
+use super::state::{Events, PacketFacts, Side, TcpState};
+use super::tags::{Flag, TagInfo, Tags};
+use super::zeek::ZeekFacts;
+use crate::capture::Frame;
+use crate::decode::{Packet, TcpFlags, Transport};
+
+/// Limits that keep memory bounded on hostile traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Connections kept (live plus finished); beyond it the least recently seen are evicted.
+    pub max_connections: usize,
+    /// Unacknowledged segments remembered per direction (Wireshark: 10 000).
+    pub max_unacked_per_direction: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_connections: 500_000,
+            max_unacked_per_direction: 10_000,
+        }
+    }
+}
+
+/// Which connection a packet belongs to and which way it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowRef {
+    /// Protocol.
+    pub proto: FlowProto,
+    /// Stream number (equal to tshark's `tcp.stream` / `udp.stream`).
+    pub stream: u32,
+    /// Direction relative to the originator.
+    pub direction: Direction,
+}
+
+/// What the engine says about one TCP packet. This is what reassembly consumes: stream,
+/// direction, relative `seq`, `len` and [`TcpAnnotation::is_retransmission`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpAnnotation {
+    /// Relative sequence number (Wireshark's rules: ISN → 0; mid-stream first seq → 1).
+    pub seq: u32,
+    /// Relative acknowledgment number (0 when the ACK flag is not set).
+    pub ack: u32,
+    /// Raw sequence number.
+    pub seq_raw: u32,
+    /// Raw acknowledgment number.
+    pub ack_raw: u32,
+    /// Payload length.
+    pub len: u32,
+    /// Relative sequence number after this segment (SYN and FIN count one).
+    pub next_seq: u32,
+    /// Calculated window (scaled when the scale is known; raw on SYNs).
+    pub window: u32,
+    /// Window scale known for this direction.
+    pub window_scale: WindowScale,
+    /// Analysis flags with their facts.
+    pub tags: Tags,
+    /// Handshake / teardown events.
+    pub events: Events,
+    /// States of (originator, responder) after this packet.
+    pub states: [TcpState; 2],
+    /// Wireshark's initial RTT once known, in ns.
+    pub initial_rtt_ns: Option<i64>,
+    /// Which segment this packet acknowledges, and bytes in flight.
+    pub acked: AckFacts,
+}
+
+impl TcpAnnotation {
+    /// True for any retransmission (plain, fast or spurious): reassembly should not append
+    /// these bytes again.
+    pub fn is_retransmission(&self) -> bool {
+        self.tags.has(Flag::Retransmission)
+    }
+
+    /// True when tshark would show a "SEQ/ACK analysis" tree for this packet (it has flags,
+    /// acknowledges a segment exactly, or has bytes in flight): tshark prints
+    /// `tcp.analysis.initial_rtt` only on such packets.
+    pub fn has_seq_ack_analysis(&self) -> bool {
+        !self.tags.is_empty()
+            || self.acked.acks_frame.is_some()
+            || self.acked.bytes_in_flight.is_some()
+            || self.acked.ack_past_seen_data
+    }
+}
+
+/// The engine's annotation of one packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Annotation {
+    /// The connection, for TCP and UDP packets.
+    pub flow: Option<FlowRef>,
+    /// TCP details.
+    pub tcp: Option<TcpAnnotation>,
+}
+
+/// Counters the engine reports (evictions and limits hit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Packets fed.
+    pub packets: u64,
+    /// Connections created.
+    pub connections: u64,
+    /// Connections evicted because of [`Config::max_connections`].
+    pub connections_evicted: u64,
+    /// Segments not remembered because of [`Config::max_unacked_per_direction`].
+    pub segments_not_tracked: u64,
+}
+
+/// The incremental analysis engine.
+#[derive(Debug, Default)]
+pub struct Engine {
+    config: Config,
+    live: HashMap<ConnKey, Connection>,
+    /// Stream number → key of the live connection, for lookups by stream.
+    by_stream: HashMap<(FlowProto, u32), ConnKey>,
+    /// Connections replaced by a new one on the same ports (port reuse).
+    retired: Vec<Connection>,
+    next_stream: [u32; 2],
+    stats: EngineStats,
+}
+
+fn proto_index(p: FlowProto) -> usize {
+    match p {
+        FlowProto::Tcp => 0,
+        FlowProto::Udp => 1,
+    }
+}
+
+impl Engine {
+    /// An engine with the given limits.
+    pub fn new(config: Config) -> Engine {
+        Engine {
+            config,
+            ..Engine::default()
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> EngineStats {
+        self.stats
+    }
+
+    /// Connections currently held (live and finished), ordered by protocol (TCP first) and
+    /// stream number.
+    pub fn connections(&self) -> Vec<&Connection> {
+        let mut v: Vec<&Connection> = self.live.values().chain(self.retired.iter()).collect();
+        v.sort_by_key(|c| (proto_index(c.proto), c.stream));
+        v
+    }
+
+    /// Consumes the engine and returns its connections, ordered like [`Engine::connections`].
+    pub fn into_connections(self) -> Vec<Connection> {
+        let mut v: Vec<Connection> = self.live.into_values().chain(self.retired).collect();
+        v.sort_by_key(|c| (proto_index(c.proto), c.stream));
+        v
+    }
+
+    /// The connection with this stream number, if still held (evicted ones are gone).
+    pub fn connection(&self, proto: FlowProto, stream: u32) -> Option<&Connection> {
+        match self.by_stream.get(&(proto, stream)) {
+            Some(key) => self.live.get(key),
+            None => self
+                .retired
+                .iter()
+                .find(|c| c.proto == proto && c.stream == stream),
+        }
+    }
+
+    fn held(&self) -> usize {
+        self.live.len() + self.retired.len()
+    }
+
+    /// Makes room for one more connection: drops finished ones first, then the least recently
+    /// seen sixteenth of the live ones (a batch, so the scan is amortised).
+    fn make_room(&mut self) {
+        if self.held() < self.config.max_connections.max(1) {
+            return;
+        }
+        if !self.retired.is_empty() {
+            let n = self.retired.len().div_ceil(2);
+            self.retired.drain(..n);
+            self.stats.connections_evicted += n as u64;
+            return;
+        }
+        let n = (self.live.len() / 16).max(1);
+        let mut last: Vec<u64> = self.live.values().map(|c| c.last_frame).collect();
+        let idx = n - 1;
+        last.select_nth_unstable(idx);
+        let threshold = last[idx];
+        let mut removed = 0usize;
+        let by_stream = &mut self.by_stream;
+        self.live.retain(|_, c| {
+            if removed < n && c.last_frame <= threshold {
+                removed += 1;
+                by_stream.remove(&(c.proto, c.stream));
+                false
+            } else {
+                true
+            }
+        });
+        self.stats.connections_evicted += removed as u64;
+    }
+
+    fn new_stream(&mut self, proto: FlowProto) -> u32 {
+        let i = proto_index(proto);
+        let s = self.next_stream[i];
+        self.next_stream[i] = s.wrapping_add(1);
+        self.stats.connections += 1;
+        s
+    }
+
+    /// Feeds one packet; returns what the engine concluded about it.
+    pub fn process(&mut self, frame: &Frame<'_>, packet: &Packet) -> Annotation {
+        self.stats.packets += 1;
+        let Some(ip) = packet.ip() else {
+            return Annotation::default();
+        };
+        if ip.is_fragment && ip.frag_offset != 0 {
+            return Annotation::default();
+        }
+        let ts = frame.ts.map_or(0, |t| t.as_nanos());
+        match &packet.transport {
+            Transport::Udp(u) => {
+                let src = SocketAddr::new(ip.src, u.sport);
+                let dst = SocketAddr::new(ip.dst, u.dport);
+                let (key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
+                if !self.live.contains_key(&key) {
+                    self.make_room();
+                    let stream = self.new_stream(FlowProto::Udp);
+                    let c = Connection::new(
+                        stream,
+                        FlowProto::Udp,
+                        packet.vlan,
+                        src,
+                        dst,
+                        frame.number,
+                        frame.ts,
+                    );
+                    self.by_stream.insert((c.proto, c.stream), key);
+                    self.live.insert(key, c);
+                }
+                let c = self.live.get_mut(&key).expect("inserted above");
+                let dir = c.direction_of(src);
+                touch(c, frame, dir, u.len);
+                Annotation {
+                    flow: Some(FlowRef {
+                        proto: FlowProto::Udp,
+                        stream: c.stream,
+                        direction: dir,
+                    }),
+                    tcp: None,
+                }
+            }
+            Transport::Tcp(t) if t.header_len >= 20 => {
+                let src = SocketAddr::new(ip.src, t.sport);
+                let dst = SocketAddr::new(ip.dst, t.dport);
+                let (key, _) = ConnKey::new(FlowProto::Tcp, packet.vlan, src, dst);
+                let pure_syn = t.flags.0 & (TcpFlags::SYN | TcpFlags::ACK) == TcpFlags::SYN;
+                let mut reused_from = None;
+                let known = match self.live.get(&key) {
+                    Some(c) => {
+                        let tc = c.tcp.as_ref().expect("tcp connection");
+                        let fwd = &tc.seq[c.direction_of(src).index()];
+                        if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
+                            reused_from = Some(c.stream);
+                        }
+                        reused_from.is_none()
+                    }
+                    None => false,
+                };
+                if reused_from.is_some() {
+                    if let Some(old) = self.live.remove(&key) {
+                        self.by_stream.remove(&(old.proto, old.stream));
+                        self.retired.push(old);
+                    }
+                }
+                if !known {
+                    self.make_room();
+                    let stream = self.new_stream(FlowProto::Tcp);
+                    // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
+                    let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
+                    let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
+                    let c = Connection::new(
+                        stream,
+                        FlowProto::Tcp,
+                        packet.vlan,
+                        orig,
+                        resp,
+                        frame.number,
+                        frame.ts,
+                    );
+                    self.by_stream.insert((c.proto, c.stream), key);
+                    self.live.insert(key, c);
+                }
+                // Payload length as tshark counts it: never more than the frame carried on the
+                // wire (an IP length larger than the frame is cut to the frame).
+                let seglen = match packet.offsets.payload {
+                    Some(off) => t.len.min(frame.len.saturating_sub(off)),
+                    None => t.len,
+                };
+                let max_unacked = self.config.max_unacked_per_direction;
+                let c = self.live.get_mut(&key).expect("inserted above");
+                let dir = c.direction_of(src);
+                touch(c, frame, dir, seglen);
+                let stream = c.stream;
+                let tc = c.tcp.as_mut().expect("tcp connection");
+                let syn = t.flags.has(TcpFlags::SYN);
+                let ackf = t.flags.has(TcpFlags::ACK);
+                let (d, r) = (dir.index(), dir.reverse().index());
+
+                // Options of the SYN, and Wireshark's window-scale bookkeeping.
+                if syn {
+                    let o = &t.options;
+                    tc.syn_options[d] = SynOptions {
+                        mss: o.mss,
+                        window_scale: o.window_scale,
+                        sack_permitted: o.sack_permitted,
+                        timestamps: o.timestamp.is_some(),
+                    };
+                    if let Some(ws) = o.window_scale {
+                        tc.seq[d].win_scale = WindowScale::Shift(ws.min(14));
+                    }
+                    if tc.seq[d].win_scale == WindowScale::Unknown {
+                        tc.seq[d].win_scale = WindowScale::NotUsed;
+                        tc.seq[r].win_scale = WindowScale::NotUsed;
+                    } else if ackf && tc.seq[r].win_scale == WindowScale::NotUsed {
+                        tc.seq[d].win_scale = WindowScale::NotUsed;
+                    }
+                }
+
+                let before = tc.seq[d].segments_dropped;
+                let mut tags = Tags::default();
+                if let Some(old) = reused_from {
+                    tags.push(
+                        Flag::ReusedPorts,
+                        TagInfo {
+                            num: old,
+                            ..Default::default()
+                        },
+                    );
+                }
+                let facts = SegmentFacts {
+                    frame: frame.number,
+                    ts,
+                    seq: t.seq,
+                    ack: t.ack,
+                    seglen,
+                    flags: t.flags,
+                    window: u32::from(t.window),
+                };
+                let first_rtt = tc.first_rtt;
+                let acked = {
+                    let [a, b] = &mut tc.seq;
+                    let (fwd, rev) = if d == 0 { (a, b) } else { (b, a) };
+                    analyze(fwd, rev, first_rtt, max_unacked, &facts, &mut tags)
+                };
+                self.stats.segments_not_tracked += tc.seq[d].segments_dropped - before;
+
+                // Wireshark's initial RTT: most recent SYN → first ACK without SYN.
+                if syn && !ackf {
+                    tc.mru_syn = ts;
+                } else if ackf && !syn && tc.mru_syn != 0 && tc.first_rtt == 0 {
+                    tc.first_rtt = ts.saturating_sub(tc.mru_syn);
+                }
+
+                let side = Side::sender(dir);
+                let was_done = tc.lifecycle.handshake_complete();
+                let events = tc.lifecycle.on_packet(&PacketFacts {
+                    frame: frame.number,
+                    ts,
+                    side,
+                    flags: t.flags,
+                    seq: t.seq,
+                    ack: t.ack,
+                    len: seglen,
+                });
+                tc.zeek.on_packet(&ZeekFacts {
+                    side: side.index(),
+                    flags: t.flags,
+                    seq: t.seq,
+                    len: seglen,
+                    retransmission: tags.has(Flag::Retransmission),
+                    zero_window: tags.has(Flag::ZeroWindow),
+                    gap: tags.has(Flag::LostSegment),
+                    handshake_done_now: !was_done && tc.lifecycle.handshake_complete(),
+                });
+
+                let fwd = &tc.seq[d];
+                let rev = &tc.seq[r];
+                let scale = fwd.win_scale;
+                let window = if syn {
+                    u32::from(t.window)
+                } else {
+                    u32::from(t.window) << scale.shift()
+                };
+                let seq_rel = fwd.rel(t.seq);
+                let syn_fin = u32::from(syn || t.flags.has(TcpFlags::FIN));
+                let ann = TcpAnnotation {
+                    seq: seq_rel,
+                    ack: if ackf { rev.rel(t.ack) } else { 0 },
+                    seq_raw: t.seq,
+                    ack_raw: t.ack,
+                    len: seglen,
+                    next_seq: seq_rel.wrapping_add(seglen).wrapping_add(syn_fin),
+                    window,
+                    window_scale: scale,
+                    tags,
+                    events,
+                    states: tc.lifecycle.states,
+                    initial_rtt_ns: tc.initial_rtt_ns(),
+                    acked,
+                };
+                for tag in tags.as_slice() {
+                    c.flag_counts[tag.flag as usize] += 1;
+                }
+                Annotation {
+                    flow: Some(FlowRef {
+                        proto: FlowProto::Tcp,
+                        stream,
+                        direction: dir,
+                    }),
+                    tcp: Some(ann),
+                }
+            }
+            _ => Annotation::default(),
+        }
+    }
+}
+
+fn touch(c: &mut Connection, frame: &Frame<'_>, dir: Direction, len: u32) {
+    c.last_frame = frame.number;
+    if frame.ts.is_some() {
+        c.last_ts = frame.ts;
+        if c.first_ts.is_none() {
+            c.first_ts = frame.ts;
+        }
+    }
+    c.packets[dir.index()] += 1;
+    c.bytes[dir.index()] += u64::from(len);
+}

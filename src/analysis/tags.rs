@@ -1,0 +1,301 @@
+//! Analysis flags (Wireshark's `tcp.analysis.*` names) and the reasons attached to them.
+//!
+//! A [`Tag`] stores only numbers, so tagging a packet allocates nothing; [`Tag::reason`]
+//! turns them into a sentence when someone wants to read it.
+
+use std::fmt;
+
+/// One Wireshark-compatible analysis flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Flag {
+    /// `tcp.analysis.retransmission` (also set on fast and spurious retransmissions).
+    #[default]
+    Retransmission,
+    /// `tcp.analysis.fast_retransmission`.
+    FastRetransmission,
+    /// `tcp.analysis.spurious_retransmission`.
+    SpuriousRetransmission,
+    /// `tcp.analysis.out_of_order`.
+    OutOfOrder,
+    /// `tcp.analysis.lost_segment` (previous segment not captured).
+    LostSegment,
+    /// `tcp.analysis.duplicate_ack`.
+    DuplicateAck,
+    /// `tcp.analysis.ack_lost_segment` (ACKed segment not captured).
+    AckLostSegment,
+    /// `tcp.analysis.zero_window`.
+    ZeroWindow,
+    /// `tcp.analysis.zero_window_probe`.
+    ZeroWindowProbe,
+    /// `tcp.analysis.zero_window_probe_ack`.
+    ZeroWindowProbeAck,
+    /// `tcp.analysis.window_full`.
+    WindowFull,
+    /// `tcp.analysis.window_update`.
+    WindowUpdate,
+    /// `tcp.analysis.keep_alive`.
+    KeepAlive,
+    /// `tcp.analysis.keep_alive_ack`.
+    KeepAliveAck,
+    /// `tcp.analysis.reused_ports`.
+    ReusedPorts,
+}
+
+impl Flag {
+    /// Every flag, in the order of the `flows` columns.
+    pub const ALL: [Flag; 15] = [
+        Flag::Retransmission,
+        Flag::FastRetransmission,
+        Flag::SpuriousRetransmission,
+        Flag::OutOfOrder,
+        Flag::LostSegment,
+        Flag::DuplicateAck,
+        Flag::AckLostSegment,
+        Flag::ZeroWindow,
+        Flag::ZeroWindowProbe,
+        Flag::ZeroWindowProbeAck,
+        Flag::WindowFull,
+        Flag::WindowUpdate,
+        Flag::KeepAlive,
+        Flag::KeepAliveAck,
+        Flag::ReusedPorts,
+    ];
+
+    /// The name after `tcp.analysis.`: `retransmission`, `duplicate_ack`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Flag::Retransmission => "retransmission",
+            Flag::FastRetransmission => "fast_retransmission",
+            Flag::SpuriousRetransmission => "spurious_retransmission",
+            Flag::OutOfOrder => "out_of_order",
+            Flag::LostSegment => "lost_segment",
+            Flag::DuplicateAck => "duplicate_ack",
+            Flag::AckLostSegment => "ack_lost_segment",
+            Flag::ZeroWindow => "zero_window",
+            Flag::ZeroWindowProbe => "zero_window_probe",
+            Flag::ZeroWindowProbeAck => "zero_window_probe_ack",
+            Flag::WindowFull => "window_full",
+            Flag::WindowUpdate => "window_update",
+            Flag::KeepAlive => "keep_alive",
+            Flag::KeepAliveAck => "keep_alive_ack",
+            Flag::ReusedPorts => "reused_ports",
+        }
+    }
+
+    /// Wireshark's Info-column label, e.g. `TCP Retransmission`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::Retransmission => "TCP Retransmission",
+            Flag::FastRetransmission => "TCP Fast Retransmission",
+            Flag::SpuriousRetransmission => "TCP Spurious Retransmission",
+            Flag::OutOfOrder => "TCP Out-Of-Order",
+            Flag::LostSegment => "TCP Previous segment not captured",
+            Flag::DuplicateAck => "TCP Dup ACK",
+            Flag::AckLostSegment => "TCP ACKed unseen segment",
+            Flag::ZeroWindow => "TCP ZeroWindow",
+            Flag::ZeroWindowProbe => "TCP ZeroWindowProbe",
+            Flag::ZeroWindowProbeAck => "TCP ZeroWindowProbeAck",
+            Flag::WindowFull => "TCP Window Full",
+            Flag::WindowUpdate => "TCP Window Update",
+            Flag::KeepAlive => "TCP Keep-Alive",
+            Flag::KeepAliveAck => "TCP Keep-Alive ACK",
+            Flag::ReusedPorts => "TCP Port numbers reused",
+        }
+    }
+
+    /// Bit of this flag in a [`FlagSet`].
+    pub fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of flags as bits: cheap to store per direction (Wireshark's `lastsegmentflags`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlagSet(pub u16);
+
+impl FlagSet {
+    /// True when `flag` is in the set.
+    pub fn has(self, flag: Flag) -> bool {
+        self.0 & flag.bit() != 0
+    }
+
+    /// Adds `flag`.
+    pub fn insert(&mut self, flag: Flag) {
+        self.0 |= flag.bit();
+    }
+}
+
+/// The numbers behind a flag, all relative to the connection (relative sequence numbers,
+/// frame numbers, nanoseconds). Unused fields are zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagInfo {
+    /// A frame the flag refers to (the original transmission, the ACK duplicated, ...).
+    pub frame: u64,
+    /// Time since that frame, in nanoseconds.
+    pub delta_ns: i64,
+    /// A count (duplicate ACK number) or a window value.
+    pub num: u32,
+    /// First relative sequence number concerned.
+    pub seq: u32,
+    /// Relative sequence number after the last byte concerned.
+    pub end: u32,
+}
+
+/// One analysis flag on one packet, with the facts that explain it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tag {
+    /// The flag.
+    pub flag: Flag,
+    /// The numbers behind it.
+    pub info: TagInfo,
+}
+
+fn ms(ns: i64) -> String {
+    let v = ns as f64 / 1e6;
+    if v.abs() >= 10.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{v:.3} ms")
+    }
+}
+
+impl Tag {
+    /// A one-line explanation for people, e.g. "seq 1449–2897 already sent in frame 12,
+    /// 203 ms earlier".
+    pub fn reason(&self) -> String {
+        let i = &self.info;
+        match self.flag {
+            Flag::Retransmission => {
+                if i.frame != 0 {
+                    format!(
+                        "seq {}–{} already sent in frame {}, {} earlier",
+                        i.seq,
+                        i.end,
+                        i.frame,
+                        ms(i.delta_ns)
+                    )
+                } else {
+                    format!(
+                        "seq {}–{} is below the highest sequence number already sent ({})",
+                        i.seq, i.end, i.num
+                    )
+                }
+            }
+            Flag::FastRetransmission => format!(
+                "resends seq {} after {} duplicate ACKs for it, {} after the last one",
+                i.seq,
+                i.num,
+                ms(i.delta_ns)
+            ),
+            Flag::SpuriousRetransmission => format!(
+                "seq {}–{} was already acknowledged by the peer (ACK {})",
+                i.seq, i.end, i.num
+            ),
+            Flag::OutOfOrder => format!(
+                "seq {}–{} arrives {} after higher data (frame {}), within the reordering threshold",
+                i.seq,
+                i.end,
+                ms(i.delta_ns),
+                i.frame
+            ),
+            Flag::LostSegment => format!(
+                "seq {} jumps past the next expected seq {}: {} bytes not captured",
+                i.seq,
+                i.end,
+                i.seq.wrapping_sub(i.end)
+            ),
+            Flag::DuplicateAck => format!(
+                "ACK {} repeated (duplicate #{} of frame {}) with no data and the same window",
+                i.seq, i.num, i.frame
+            ),
+            Flag::AckLostSegment => format!(
+                "acknowledges {} but the peer's data was only seen up to {}",
+                i.seq, i.end
+            ),
+            Flag::ZeroWindow => "receive window is 0: the sender must stop".to_string(),
+            Flag::ZeroWindowProbe => format!(
+                "1 byte at seq {} while the peer advertises a zero window",
+                i.seq
+            ),
+            Flag::ZeroWindowProbeAck => {
+                "answers a zero-window probe, window still 0".to_string()
+            }
+            Flag::WindowFull => format!(
+                "segment ends at seq {}, the edge of the peer's advertised window",
+                i.end
+            ),
+            Flag::WindowUpdate => format!(
+                "no data, same seq/ack, window changed from {} to {}",
+                i.seq, i.num
+            ),
+            Flag::KeepAlive if i.end == 1 => format!(
+                "seq {} is one below the next expected seq, {} byte(s), while the peer's window is 0: a zero-window probe sent the way Linux does",
+                i.seq, i.num
+            ),
+            Flag::KeepAlive => format!(
+                "seq {} is one below the next expected seq, {} byte(s): a probe that the peer is alive",
+                i.seq, i.num
+            ),
+            Flag::KeepAliveAck => "repeats the previous ACK in answer to a keep-alive".to_string(),
+            Flag::ReusedPorts => format!(
+                "new SYN with another initial sequence number on ports of stream {}",
+                i.num
+            ),
+        }
+    }
+}
+
+/// Capacity of a [`Tags`] list: more flags than can co-occur on one packet.
+pub const MAX_TAGS: usize = 8;
+
+/// The flags of one packet, in a fixed-size list (no allocation per packet).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tags {
+    items: [Tag; MAX_TAGS],
+    len: u8,
+}
+
+impl Tags {
+    /// Adds a tag (ignored when full, which the checks cannot reach).
+    pub fn push(&mut self, flag: Flag, info: TagInfo) {
+        if (self.len as usize) < MAX_TAGS {
+            self.items[self.len as usize] = Tag { flag, info };
+            self.len += 1;
+        }
+    }
+
+    /// The tags in the order the checks found them.
+    pub fn as_slice(&self) -> &[Tag] {
+        &self.items[..self.len as usize]
+    }
+
+    /// True when `flag` is present.
+    pub fn has(&self, flag: Flag) -> bool {
+        self.as_slice().iter().any(|t| t.flag == flag)
+    }
+
+    /// The tag for `flag`, if present.
+    pub fn get(&self, flag: Flag) -> Option<&Tag> {
+        self.as_slice().iter().find(|t| t.flag == flag)
+    }
+
+    /// True when there are no tags.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The flags as a bit set.
+    pub fn set(&self) -> FlagSet {
+        let mut s = FlagSet::default();
+        for t in self.as_slice() {
+            s.insert(t.flag);
+        }
+        s
+    }
+}

@@ -1,0 +1,721 @@
+//! Unit tests of the engine with crafted packets (etherparse's `PacketBuilder`): every flag,
+//! event, close pattern and Zeek state, sequence wrap-around and a mid-stream capture.
+
+use etherparse::{PacketBuilder, TcpOptionElement};
+
+use super::*;
+use crate::capture::{LinkType, OwnedFrame, Timestamp};
+use crate::decode::decode;
+
+const CLIENT: [u8; 4] = [10, 0, 0, 1];
+const SERVER: [u8; 4] = [10, 0, 0, 2];
+const CI: u32 = 1000; // client ISN
+const SI: u32 = 5000; // server ISN
+
+/// A simulated link: builds frames, feeds them to an engine, returns TCP annotations.
+struct Sim {
+    engine: Engine,
+    frame: u64,
+    ts: i64,
+    cport: u16,
+    vlan: Option<u16>,
+}
+
+impl Sim {
+    fn new() -> Sim {
+        Sim::with(Config::default())
+    }
+
+    fn with(config: Config) -> Sim {
+        Sim {
+            engine: Engine::new(config),
+            frame: 0,
+            ts: 1_700_000_000_000_000_000,
+            cport: 40000,
+            vlan: None,
+        }
+    }
+
+    /// Sends one TCP segment `dt_us` µs after the previous one.
+    #[allow(clippy::too_many_arguments)]
+    fn tx_opts(
+        &mut self,
+        dt_us: i64,
+        from_client: bool,
+        flags: &str,
+        seq: u32,
+        ack: u32,
+        win: u16,
+        len: usize,
+        opts: &[TcpOptionElement],
+    ) -> Annotation {
+        self.ts = self.ts.saturating_add(dt_us.saturating_mul(1000));
+        self.frame += 1;
+        let (src, dst, sp, dp) = if from_client {
+            (CLIENT, SERVER, self.cport, 80)
+        } else {
+            (SERVER, CLIENT, 80, self.cport)
+        };
+        let eth = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]);
+        let ip = match self.vlan {
+            Some(v) => eth
+                .single_vlan(etherparse::VlanId::try_new(v).unwrap())
+                .ipv4(src, dst, 64),
+            None => eth.ipv4(src, dst, 64),
+        };
+        let mut b = ip.tcp(sp, dp, seq, win);
+        for c in flags.chars() {
+            b = match c {
+                'S' => b.syn(),
+                'A' => b.ack(ack),
+                'F' => b.fin(),
+                'R' => b.rst(),
+                'P' => b.psh(),
+                _ => panic!("flag {c}"),
+            };
+        }
+        if !opts.is_empty() {
+            b = b.options(opts).unwrap();
+        }
+        let payload = vec![0x61u8; len];
+        let mut data = Vec::new();
+        b.write(&mut data, &payload).unwrap();
+        let f = OwnedFrame::packet(self.frame, Timestamp(self.ts), LinkType::Ethernet, data);
+        let frame = f.as_frame();
+        let pkt = decode(&frame);
+        self.engine.process(&frame, &pkt)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tx(
+        &mut self,
+        dt_us: i64,
+        from_client: bool,
+        flags: &str,
+        seq: u32,
+        ack: u32,
+        win: u16,
+        len: usize,
+    ) -> TcpAnnotation {
+        self.tx_opts(dt_us, from_client, flags, seq, ack, win, len, &[])
+            .tcp
+            .expect("tcp annotation")
+    }
+
+    /// SYN, SYN+ACK, ACK with a 2 ms RTT; no options.
+    fn handshake(&mut self) {
+        self.tx(0, true, "S", CI, 0, 8192, 0);
+        self.tx(1000, false, "SA", SI, CI + 1, 8192, 0);
+        self.tx(1000, true, "A", CI + 1, SI + 1, 8192, 0);
+    }
+
+    fn conn(&self, stream: u32) -> &Connection {
+        let c = self
+            .engine
+            .connection(FlowProto::Tcp, stream)
+            .expect("connection");
+        assert_eq!(c.stream, stream);
+        c
+    }
+}
+
+fn flags_of(a: &TcpAnnotation) -> Vec<Flag> {
+    a.tags.as_slice().iter().map(|t| t.flag).collect()
+}
+
+fn names(a: &TcpAnnotation) -> Vec<&'static str> {
+    a.events.as_slice().iter().map(|e| e.name()).collect()
+}
+
+// ---- handshake, teardown, states, close patterns, Zeek ----
+
+#[test]
+fn handshake_data_and_four_way_close() {
+    let mut s = Sim::new();
+    let syn = s.tx(0, true, "S", CI, 0, 8192, 0);
+    assert_eq!(names(&syn), ["syn"]);
+    assert_eq!(syn.seq, 0);
+    assert_eq!(syn.states, [TcpState::SynSent, TcpState::Listen]);
+    let sa = s.tx(1000, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&sa), ["syn_ack"]);
+    assert_eq!((sa.seq, sa.ack), (0, 1));
+    assert_eq!(sa.states, [TcpState::Established, TcpState::SynReceived]);
+    let ha = s.tx(1000, true, "A", CI + 1, SI + 1, 8192, 0);
+    assert_eq!(
+        ha.events.as_slice(),
+        [Event::HandshakeAck { rtt_ns: 2_000_000 }]
+    );
+    assert_eq!(ha.states, [TcpState::Established, TcpState::Established]);
+    let d = s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    assert_eq!((d.seq, d.ack, d.next_seq, d.len), (1, 1, 101, 100));
+    assert!(d.tags.is_empty());
+    let f1 = s.tx(1000, true, "FA", CI + 101, SI + 1, 8192, 0);
+    assert_eq!(
+        f1.events.as_slice(),
+        [Event::Fin {
+            side: Side::Originator,
+            second: false
+        }]
+    );
+    assert_eq!(f1.states, [TcpState::FinWait1, TcpState::CloseWait]);
+    let a1 = s.tx(1000, false, "A", SI + 1, CI + 102, 8192, 0);
+    assert_eq!(
+        a1.events.as_slice(),
+        [Event::FinAck {
+            of: Side::Originator
+        }]
+    );
+    assert_eq!(a1.states, [TcpState::FinWait2, TcpState::CloseWait]);
+    let f2 = s.tx(1000, false, "FA", SI + 1, CI + 102, 8192, 0);
+    assert_eq!(
+        f2.events.as_slice(),
+        [Event::Fin {
+            side: Side::Responder,
+            second: true
+        }]
+    );
+    assert_eq!(f2.states, [TcpState::TimeWait, TcpState::LastAck]);
+    let a2 = s.tx(1000, true, "A", CI + 102, SI + 2, 8192, 0);
+    assert_eq!(names(&a2), ["fin_ack", "close_complete"]);
+    assert_eq!(a2.states, [TcpState::TimeWait, TcpState::Closed]);
+
+    let c = s.conn(0);
+    assert_eq!(c.close_pattern(), Some(ClosePattern::FourWay));
+    assert_eq!(c.zeek_state(), "SF");
+    assert_eq!(c.history(), "ShADFaf");
+    assert_eq!(c.isns(), [Some(CI), Some(SI)]);
+    assert_eq!(c.packets, [5, 3]);
+    assert_eq!(c.bytes, [100, 0]);
+    assert_eq!(c.handshake_rtt_ms(), Some(2.0));
+    assert_eq!(c.originator.port(), 40000);
+    // Transitions are recorded with their frames.
+    let t = c.transitions();
+    assert_eq!(t[0].frame, 1);
+    assert_eq!(t[0].to, TcpState::SynSent);
+    assert!(t.iter().any(|t| t.frame == 8 && t.to == TcpState::Closed));
+}
+
+#[test]
+fn three_way_close() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
+    let fa = s.tx(1000, false, "FA", SI + 1, CI + 2, 8192, 0);
+    assert_eq!(names(&fa), ["fin_ack", "fin"]);
+    assert_eq!(fa.states, [TcpState::TimeWait, TcpState::LastAck]);
+    s.tx(1000, true, "A", CI + 2, SI + 2, 8192, 0);
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::ThreeWay));
+    assert_eq!(s.conn(0).zeek_state(), "SF");
+}
+
+#[test]
+fn simultaneous_close() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
+    let f2 = s.tx(10, false, "FA", SI + 1, CI + 1, 8192, 0);
+    assert_eq!(f2.states, [TcpState::Closing, TcpState::Closing]);
+    s.tx(1000, true, "A", CI + 2, SI + 2, 8192, 0);
+    let last = s.tx(10, false, "A", SI + 2, CI + 2, 8192, 0);
+    assert_eq!(last.states, [TcpState::TimeWait, TcpState::TimeWait]);
+    assert_eq!(
+        s.conn(0).close_pattern(),
+        Some(ClosePattern::SimultaneousClose)
+    );
+}
+
+#[test]
+fn half_close_with_data_after_fin() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
+    s.tx(1000, false, "A", SI + 1, CI + 2, 8192, 0);
+    s.tx(1000, false, "PA", SI + 1, CI + 2, 8192, 500);
+    s.tx(1000, true, "A", CI + 2, SI + 501, 8192, 0);
+    s.tx(1000, false, "FA", SI + 501, CI + 2, 8192, 0);
+    s.tx(1000, true, "A", CI + 2, SI + 502, 8192, 0);
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::HalfClose));
+    assert_eq!(s.conn(0).zeek_state(), "SF");
+}
+
+#[test]
+fn reset_by_originator_and_by_responder() {
+    let mut s = Sim::new();
+    s.handshake();
+    let r = s.tx(1000, true, "RA", CI + 1, SI + 1, 0, 0);
+    assert_eq!(
+        r.events.as_slice(),
+        [Event::Rst {
+            side: Side::Originator
+        }]
+    );
+    assert_eq!(r.states, [TcpState::Closed, TcpState::Closed]);
+    assert_eq!(
+        s.conn(0).close_pattern(),
+        Some(ClosePattern::Reset {
+            by: Side::Originator
+        })
+    );
+    assert_eq!(s.conn(0).zeek_state(), "RSTO");
+
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 10);
+    s.tx(1000, false, "R", SI + 1, 0, 0, 0);
+    assert_eq!(
+        s.conn(0).close_pattern(),
+        Some(ClosePattern::Reset {
+            by: Side::Responder
+        })
+    );
+    assert_eq!(s.conn(0).zeek_state(), "RSTR");
+}
+
+#[test]
+fn rejected_connection() {
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    let r = s.tx(300, false, "RA", 0, CI + 1, 0, 0);
+    assert_eq!(names(&r), ["reject"]);
+    let c = s.conn(0);
+    assert_eq!(c.close_pattern(), Some(ClosePattern::Rejected));
+    assert_eq!(c.zeek_state(), "REJ");
+    assert_eq!(c.history(), "Sr");
+    assert_eq!(c.handshake_rtt_ms(), None);
+}
+
+#[test]
+fn unanswered_syn_is_s0_and_its_resend_a_retransmission() {
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    let again = s.tx(1_000_000, true, "S", CI, 0, 8192, 0);
+    assert_eq!(names(&again), ["syn_retransmit"]);
+    assert_eq!(flags_of(&again), [Flag::Retransmission]);
+    let c = s.conn(0);
+    assert_eq!(c.zeek_state(), "S0");
+    assert_eq!(c.history(), "S");
+    assert_eq!(c.close_pattern(), Some(ClosePattern::Incomplete));
+}
+
+#[test]
+fn open_connection_is_s1() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 10);
+    s.tx(1000, false, "A", SI + 1, CI + 11, 8192, 0);
+    assert_eq!(s.conn(0).zeek_state(), "S1");
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::Open));
+    assert_eq!(s.conn(0).history(), "ShADa");
+}
+
+#[test]
+fn zeek_s2_s3_sh_shr_rstos0_rstrh_oth() {
+    // S2: originator closes, responder silent afterwards.
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
+    assert_eq!(s.conn(0).zeek_state(), "S2");
+    // S3: responder closes.
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, false, "FA", SI + 1, CI + 1, 8192, 0);
+    assert_eq!(s.conn(0).zeek_state(), "S3");
+    // SH: SYN then FIN, no SYN+ACK.
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    s.tx(1000, true, "F", CI + 1, 0, 8192, 0);
+    assert_eq!(s.conn(0).zeek_state(), "SH");
+    // SHR: SYN+ACK then FIN from the responder, no SYN seen.
+    let mut s = Sim::new();
+    s.tx(0, false, "SA", SI, CI + 1, 8192, 0);
+    s.tx(1000, false, "FA", SI + 1, CI + 1, 8192, 0);
+    assert_eq!(
+        s.conn(0).originator.port(),
+        40000,
+        "SYN+ACK receiver originates"
+    );
+    assert_eq!(s.conn(0).zeek_state(), "SHR");
+    // RSTOS0: SYN then RST from the originator.
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    s.tx(1000, true, "R", CI + 1, 0, 0, 0);
+    assert_eq!(s.conn(0).zeek_state(), "RSTOS0");
+    // RSTRH: SYN+ACK then RST from the responder.
+    let mut s = Sim::new();
+    s.tx(0, false, "SA", SI, CI + 1, 8192, 0);
+    s.tx(1000, false, "R", SI + 1, 0, 0, 0);
+    assert_eq!(s.conn(0).zeek_state(), "RSTRH");
+    // OTH: mid-stream traffic only.
+    let mut s = Sim::new();
+    s.tx(0, true, "PA", 7777, 9999, 8192, 10);
+    s.tx(1000, false, "A", 9999, 7787, 8192, 0);
+    assert_eq!(s.conn(0).zeek_state(), "OTH");
+}
+
+#[test]
+fn simultaneous_open() {
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    let b = s.tx(10, false, "S", SI, 0, 8192, 0);
+    assert_eq!(names(&b), ["simultaneous_open"]);
+    assert_eq!(b.states, [TcpState::SynReceived, TcpState::SynReceived]);
+    let c = s.tx(10, true, "SA", CI, SI + 1, 8192, 0);
+    assert_eq!(names(&c), ["syn_ack"]);
+    assert_eq!(c.states, [TcpState::SynReceived, TcpState::Established]);
+    let d = s.tx(10, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&d), ["syn_ack", "handshake_ack"]);
+    assert_eq!(d.states, [TcpState::Established, TcpState::Established]);
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::Open));
+    let again = s.tx(10, false, "SA", SI, CI + 1, 8192, 0);
+    assert_eq!(names(&again), ["syn_retransmit"]);
+}
+
+#[test]
+fn mid_stream_capture_uses_first_seq_minus_one() {
+    let mut s = Sim::new();
+    let a = s.tx(0, true, "PA", 7777, 9999, 8192, 10);
+    assert_eq!((a.seq, a.ack, a.seq_raw), (1, 1, 7777));
+    assert_eq!(a.states, [TcpState::Established, TcpState::Established]);
+    assert_eq!(a.window_scale, WindowScale::Unknown);
+    let b = s.tx(1000, false, "A", 9999, 7787, 8192, 0);
+    assert_eq!((b.seq, b.ack), (1, 11));
+    let c = s.tx(1000, true, "PA", 7787, 9999, 8192, 5);
+    assert_eq!(c.seq, 11);
+    assert!(c.tags.is_empty());
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::Incomplete));
+    assert_eq!(s.conn(0).history(), "Da");
+}
+
+#[test]
+fn sequence_wrap_around() {
+    let isn = 0xffff_ff80u32;
+    let mut s = Sim::new();
+    s.tx(0, true, "S", isn, 0, 8192, 0);
+    s.tx(1000, false, "SA", SI, isn.wrapping_add(1), 8192, 0);
+    s.tx(1000, true, "A", isn.wrapping_add(1), SI + 1, 8192, 0);
+    let a = s.tx(1000, true, "PA", isn.wrapping_add(1), SI + 1, 8192, 200);
+    assert_eq!(a.seq, 1);
+    let b = s.tx(1000, true, "PA", isn.wrapping_add(201), SI + 1, 8192, 200);
+    assert_eq!(b.seq, 201);
+    assert!(
+        b.tags.is_empty(),
+        "crossing 2^32 is not a gap: {:?}",
+        flags_of(&b)
+    );
+    let ack = s.tx(1000, false, "A", SI + 1, isn.wrapping_add(401), 8192, 0);
+    assert_eq!(ack.ack, 401);
+    assert!(ack.tags.is_empty());
+    let again = s.tx(
+        300_000,
+        true,
+        "PA",
+        isn.wrapping_add(201),
+        SI + 1,
+        8192,
+        200,
+    );
+    assert_eq!(
+        flags_of(&again),
+        [Flag::SpuriousRetransmission, Flag::Retransmission]
+    );
+}
+
+// ---- analysis flags ----
+
+#[test]
+fn retransmission_after_timeout_names_the_original() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100); // frame 4
+    let r = s.tx(200_000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    assert_eq!(flags_of(&r), [Flag::Retransmission]);
+    assert!(r.is_retransmission());
+    let tag = r.tags.get(Flag::Retransmission).unwrap();
+    assert_eq!(tag.info.frame, 4);
+    assert_eq!(
+        tag.reason(),
+        "seq 1–101 already sent in frame 4, 200 ms earlier"
+    );
+}
+
+#[test]
+fn duplicate_acks_and_fast_retransmission() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    s.tx(10, true, "PA", CI + 101, SI + 1, 8192, 100);
+    s.tx(10, true, "PA", CI + 201, SI + 1, 8192, 100);
+    let first = s.tx(1000, false, "A", SI + 1, CI + 101, 8192, 0); // frame 7
+    assert!(first.tags.is_empty());
+    let d1 = s.tx(10, false, "A", SI + 1, CI + 101, 8192, 0);
+    let d2 = s.tx(10, false, "A", SI + 1, CI + 101, 8192, 0);
+    assert_eq!(flags_of(&d1), [Flag::DuplicateAck]);
+    let t2 = d2.tags.get(Flag::DuplicateAck).unwrap();
+    assert_eq!((t2.info.num, t2.info.frame), (2, 7));
+    let fr = s.tx(1000, true, "PA", CI + 101, SI + 1, 8192, 100);
+    assert_eq!(
+        flags_of(&fr),
+        [Flag::FastRetransmission, Flag::Retransmission]
+    );
+    assert_eq!(s.conn(0).flag_count(Flag::DuplicateAck), 2);
+}
+
+#[test]
+fn spurious_retransmission_of_acknowledged_data() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    s.tx(1000, false, "A", SI + 1, CI + 101, 8192, 0);
+    let sp = s.tx(500_000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    assert_eq!(
+        flags_of(&sp),
+        [Flag::SpuriousRetransmission, Flag::Retransmission]
+    );
+}
+
+#[test]
+fn lost_segment_then_out_of_order() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    let gap = s.tx(100, true, "PA", CI + 201, SI + 1, 8192, 100);
+    assert_eq!(flags_of(&gap), [Flag::LostSegment]);
+    assert_eq!(
+        gap.tags.as_slice()[0].reason(),
+        "seq 201 jumps past the next expected seq 101: 100 bytes not captured"
+    );
+    let ooo = s.tx(100, true, "PA", CI + 101, SI + 1, 8192, 100);
+    assert_eq!(flags_of(&ooo), [Flag::OutOfOrder]);
+    assert!(!ooo.is_retransmission());
+}
+
+#[test]
+fn ack_of_unseen_segment() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    let a = s.tx(1000, false, "A", SI + 1, CI + 1001, 8192, 0);
+    assert_eq!(flags_of(&a), [Flag::AckLostSegment]);
+}
+
+#[test]
+fn zero_window_probe_probe_ack_and_window_update() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    let zw = s.tx(1000, false, "A", SI + 1, CI + 101, 0, 0);
+    assert_eq!(flags_of(&zw), [Flag::ZeroWindow]);
+    let probe = s.tx(200_000, true, "A", CI + 101, SI + 1, 8192, 1);
+    assert_eq!(flags_of(&probe), [Flag::ZeroWindowProbe]);
+    let pa = s.tx(1000, false, "A", SI + 1, CI + 101, 0, 0);
+    assert_eq!(flags_of(&pa), [Flag::ZeroWindow, Flag::ZeroWindowProbeAck]);
+    let wu = s.tx(1000, false, "A", SI + 1, CI + 101, 4096, 0);
+    assert_eq!(flags_of(&wu), [Flag::WindowUpdate]);
+}
+
+#[test]
+fn window_full_at_the_advertised_edge() {
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    s.tx(1000, false, "SA", SI, CI + 1, 300, 0);
+    s.tx(1000, true, "A", CI + 1, SI + 1, 8192, 0);
+    let full = s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 300);
+    assert_eq!(flags_of(&full), [Flag::WindowFull]);
+}
+
+#[test]
+fn keep_alive_and_its_ack() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    s.tx(1000, false, "A", SI + 1, CI + 101, 8192, 0);
+    let ka = s.tx(45_000_000, true, "A", CI + 100, SI + 1, 8192, 0);
+    assert_eq!(flags_of(&ka), [Flag::KeepAlive]);
+    let kaa = s.tx(100, false, "A", SI + 1, CI + 101, 8192, 0);
+    assert_eq!(flags_of(&kaa), [Flag::KeepAliveAck]);
+}
+
+#[test]
+fn reused_ports_start_a_new_connection() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
+    s.tx(1000, false, "FA", SI + 1, CI + 2, 8192, 0);
+    s.tx(1000, true, "A", CI + 2, SI + 2, 8192, 0);
+    let a = s.tx_opts(5_000_000, true, "S", 90_000, 0, 8192, 0, &[]);
+    let flow = a.flow.unwrap();
+    assert_eq!(flow.stream, 1);
+    let t = a.tcp.unwrap();
+    assert_eq!(flags_of(&t), [Flag::ReusedPorts]);
+    assert_eq!(t.seq, 0);
+    assert_eq!(names(&t), ["syn"]);
+    let conns = s.engine.connections();
+    assert_eq!(conns.len(), 2);
+    assert_eq!(conns[0].close_pattern(), Some(ClosePattern::ThreeWay));
+    // The replaced connection is still found by its stream number.
+    assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::ThreeWay));
+    assert_eq!(s.conn(1).isns()[0], Some(90_000));
+}
+
+#[test]
+fn window_scaling_from_the_handshake() {
+    let mut s = Sim::new();
+    let ws = |n| {
+        [
+            TcpOptionElement::MaximumSegmentSize(1460),
+            TcpOptionElement::WindowScale(n),
+        ]
+    };
+    s.tx_opts(0, true, "S", CI, 0, 64240, 0, &ws(7));
+    s.tx_opts(1000, false, "SA", SI, CI + 1, 65160, 0, &ws(2));
+    let a = s.tx(1000, true, "A", CI + 1, SI + 1, 502, 0);
+    assert_eq!(a.window, 502 << 7);
+    let b = s.tx(1000, false, "A", SI + 1, CI + 1, 1000, 0);
+    assert_eq!(b.window, 4000);
+    let n = s.conn(0).tcp.as_ref().unwrap().negotiated();
+    assert_eq!(n.window_scale, [Some(7), Some(2)]);
+    assert_eq!(n.mss, [Some(1460), Some(1460)]);
+
+    // SYN+ACK without the option: scaling is off in both directions.
+    let mut s = Sim::new();
+    s.tx_opts(0, true, "S", CI, 0, 64240, 0, &ws(7));
+    s.tx(1000, false, "SA", SI, CI + 1, 65160, 0);
+    let a = s.tx(1000, true, "A", CI + 1, SI + 1, 502, 0);
+    assert_eq!(a.window, 502);
+    assert_eq!(a.window_scale, WindowScale::NotUsed);
+}
+
+// ---- keys, UDP, limits ----
+
+#[test]
+fn vlan_ids_separate_connections() {
+    let mut s = Sim::new();
+    s.handshake();
+    s.vlan = Some(42);
+    let a = s.tx_opts(1000, true, "S", CI, 0, 8192, 0, &[]);
+    assert_eq!(a.flow.unwrap().stream, 1);
+    assert!(a.tcp.unwrap().tags.is_empty(), "not a retransmission");
+}
+
+#[test]
+fn udp_streams_are_numbered_separately() {
+    let mut e = Engine::new(Config::default());
+    let mut feed = |sport: u16, n: u64| {
+        let b = PacketBuilder::ethernet2([0; 6], [0; 6])
+            .ipv4(CLIENT, SERVER, 64)
+            .udp(sport, 53);
+        let mut data = Vec::new();
+        b.write(&mut data, &[1, 2, 3]).unwrap();
+        let f = OwnedFrame::packet(n, Timestamp(n as i64), LinkType::Ethernet, data);
+        let frame = f.as_frame();
+        e.process(&frame, &decode(&frame))
+    };
+    assert_eq!(feed(1000, 1).flow.unwrap().stream, 0);
+    assert_eq!(feed(1001, 2).flow.unwrap().stream, 1);
+    let again = feed(1000, 3).flow.unwrap();
+    assert_eq!((again.stream, again.proto), (0, FlowProto::Udp));
+    assert_eq!(e.connections()[0].bytes[0], 6);
+}
+
+#[test]
+fn unacked_segments_are_capped_and_counted() {
+    let mut s = Sim::with(Config {
+        max_unacked_per_direction: 5,
+        ..Config::default()
+    });
+    s.handshake();
+    for i in 0..10 {
+        s.tx(10, true, "PA", CI + 1 + i * 10, SI + 1, 8192, 10);
+    }
+    // The client's SYN was acknowledged; its 10 data segments are not.
+    assert_eq!(s.engine.stats().segments_not_tracked, 5);
+    assert_eq!(s.conn(0).tcp.as_ref().unwrap().segments_not_tracked(), 5);
+}
+
+#[test]
+fn connections_are_capped_and_evictions_counted() {
+    let mut s = Sim::with(Config {
+        max_connections: 4,
+        ..Config::default()
+    });
+    for p in 0..20 {
+        s.cport = 30000 + p;
+        s.tx(10, true, "S", CI, 0, 8192, 0);
+    }
+    let st = s.engine.stats();
+    assert_eq!(st.connections, 20);
+    assert!(st.connections_evicted >= 16, "{st:?}");
+    assert!(s.engine.connections().len() <= 4);
+    // The newest connection survives; the oldest were evicted.
+    assert!(s.engine.connection(FlowProto::Tcp, 19).is_some());
+    assert!(s.engine.connection(FlowProto::Tcp, 0).is_none());
+}
+
+#[test]
+fn non_ip_and_fragments_get_no_flow() {
+    let mut e = Engine::new(Config::default());
+    let f = OwnedFrame::packet(1, Timestamp(0), LinkType::Ethernet, vec![0xff; 20]);
+    let frame = f.as_frame();
+    assert_eq!(e.process(&frame, &decode(&frame)), Annotation::default());
+}
+
+// ---- hostile input ----
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn segment() -> impl Strategy<Value = (bool, u8, u32, u32, u16, usize, i64)> {
+        (
+            any::<bool>(),
+            any::<u8>(),
+            prop_oneof![any::<u32>(), 0u32..4000, (u32::MAX - 3000)..=u32::MAX],
+            prop_oneof![any::<u32>(), 0u32..4000],
+            prop_oneof![Just(0u16), any::<u16>()],
+            0usize..40,
+            prop_oneof![
+                Just(0i64),
+                0i64..50_000,
+                Just(-1_000_000i64),
+                Just(i64::MAX / 2)
+            ],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Random segments (any flags, seqs, windows, times going backwards or jumping) never
+        /// panic, and the caps hold.
+        #[test]
+        fn random_segments_never_panic_and_stay_bounded(
+            segs in proptest::collection::vec(segment(), 1..200),
+        ) {
+            let mut s = Sim::with(Config { max_connections: 3, max_unacked_per_direction: 8 });
+            for (from_client, bits, seq, ack, win, len, dt) in segs {
+                let mut flags = String::new();
+                for (b, c) in [(1u8, 'S'), (2, 'A'), (4, 'F'), (8, 'R'), (16, 'P')] {
+                    if bits & b != 0 {
+                        flags.push(c);
+                    }
+                }
+                s.cport = 40000 + u16::from(bits >> 6);
+                let a = s.tx_opts(dt, from_client, &flags, seq, ack, win, len, &[]);
+                let t = a.tcp.expect("every TCP segment is annotated");
+                prop_assert!(t.tags.as_slice().len() <= MAX_TAGS);
+                for tag in t.tags.as_slice() {
+                    prop_assert!(!tag.reason().is_empty());
+                }
+            }
+            prop_assert!(s.engine.connections().len() <= 3);
+            for c in s.engine.connections() {
+                let found = s.engine.connection(c.proto, c.stream).map(|f| f.first_frame);
+                prop_assert_eq!(found, Some(c.first_frame));
+                let tc = c.tcp.as_ref().unwrap();
+                prop_assert!(tc.seq[0].segments.len() <= 8 && tc.seq[1].segments.len() <= 8);
+                prop_assert!(c.transitions().len() <= MAX_TRANSITIONS);
+                prop_assert!(c.history().len() <= MAX_HISTORY);
+                let _ = (c.zeek_state(), c.close_pattern());
+            }
+        }
+    }
+}

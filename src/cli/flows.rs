@@ -1,0 +1,279 @@
+//! `synack flows FILE`: one row per connection (Zeek conn.log meets Wireshark's
+//! Conversations), as an aligned table or JSON Lines.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+use serde::Serialize;
+
+use crate::analysis::{endpoint_string, Config, Connection, Engine, EngineStats, Flag};
+use crate::capture::{FileReader, FrameSource};
+use crate::decode::decode;
+
+/// Arguments of `synack flows`.
+#[derive(Debug, Args)]
+pub struct FlowsArgs {
+    /// Capture file (pcap or pcapng).
+    pub file: PathBuf,
+    /// Print JSON Lines: one object per connection.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One connection as printed (JSON form; the table shows the same fields).
+#[derive(Debug, Serialize)]
+pub struct FlowRow {
+    /// Stream number (tshark's `tcp.stream` / `udp.stream`).
+    pub stream: u32,
+    /// `tcp` or `udp`.
+    pub proto: &'static str,
+    /// VLAN ids, outermost first.
+    pub vlan: Vec<u16>,
+    /// Originator `addr:port`.
+    pub originator: String,
+    /// Responder `addr:port`.
+    pub responder: String,
+    /// Zeek `conn_state`.
+    pub state: &'static str,
+    /// Zeek history.
+    pub history: String,
+    /// Close pattern (TCP only).
+    pub close: Option<&'static str>,
+    /// Packets originator → responder.
+    pub pkts_c2s: u64,
+    /// Packets responder → originator.
+    pub pkts_s2c: u64,
+    /// Payload bytes originator → responder.
+    pub bytes_c2s: u64,
+    /// Payload bytes responder → originator.
+    pub bytes_s2c: u64,
+    /// First to last packet, seconds.
+    pub duration: f64,
+    /// Handshake RTT in ms, when the handshake was seen.
+    pub handshake_rtt_ms: Option<f64>,
+    /// Initial sequence numbers (originator, responder), when the SYNs were seen.
+    pub isn: [Option<u32>; 2],
+    /// MSS announced by (originator, responder).
+    pub mss: [Option<u16>; 2],
+    /// Window scale shift in force for (originator's, responder's) windows.
+    pub wscale: [Option<u8>; 2],
+    /// Both sides permitted SACK.
+    pub sack_permitted: bool,
+    /// Both sides sent TCP timestamps.
+    pub timestamps: bool,
+    /// Final states of (originator, responder), RFC 793 names.
+    pub final_states: Option<[&'static str; 2]>,
+    /// Count of each analysis flag (all flags, zeros included).
+    pub flags: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Builds the printed row of one connection.
+pub fn flow_row(c: &Connection) -> FlowRow {
+    let mut flags = serde_json::Map::new();
+    for f in Flag::ALL {
+        flags.insert(f.name().to_string(), c.flag_count(f).into());
+    }
+    let neg = c.tcp.as_ref().map(|t| t.negotiated()).unwrap_or_default();
+    FlowRow {
+        stream: c.stream,
+        proto: c.proto.name(),
+        vlan: c.vlan.as_slice().to_vec(),
+        originator: endpoint_string(c.originator),
+        responder: endpoint_string(c.responder),
+        state: c.zeek_state(),
+        history: c.history(),
+        close: c.close_pattern().map(|p| p.name()),
+        pkts_c2s: c.packets[0],
+        pkts_s2c: c.packets[1],
+        bytes_c2s: c.bytes[0],
+        bytes_s2c: c.bytes[1],
+        duration: c.duration_ns() as f64 / 1e9,
+        handshake_rtt_ms: c.handshake_rtt_ms(),
+        isn: c.isns(),
+        mss: neg.mss,
+        wscale: neg.window_scale,
+        sack_permitted: neg.sack_permitted,
+        timestamps: neg.timestamps,
+        final_states: c.states().map(|s| [s[0].name(), s[1].name()]),
+        flags,
+    }
+}
+
+/// Short column headers for the flag counts in the table.
+fn flag_header(f: Flag) -> &'static str {
+    match f {
+        Flag::Retransmission => "retrans",
+        Flag::FastRetransmission => "fast_rt",
+        Flag::SpuriousRetransmission => "spur_rt",
+        Flag::OutOfOrder => "ooo",
+        Flag::LostSegment => "lost",
+        Flag::DuplicateAck => "dup_ack",
+        Flag::AckLostSegment => "ack_lost",
+        Flag::ZeroWindow => "zero_win",
+        Flag::ZeroWindowProbe => "zwp",
+        Flag::ZeroWindowProbeAck => "zwp_ack",
+        Flag::WindowFull => "win_full",
+        Flag::WindowUpdate => "win_upd",
+        Flag::KeepAlive => "ka",
+        Flag::KeepAliveAck => "ka_ack",
+        Flag::ReusedPorts => "reused",
+    }
+}
+
+/// Renders connections as an aligned table. Flag columns appear for every flag seen at
+/// least once (all flags would make every row too wide to read).
+pub fn table(conns: &[Connection]) -> String {
+    let flag_cols: Vec<Flag> = Flag::ALL
+        .into_iter()
+        .filter(|f| conns.iter().any(|c| c.flag_count(*f) > 0))
+        .collect();
+    let mut header: Vec<String> = [
+        "stream",
+        "proto",
+        "originator",
+        "responder",
+        "state",
+        "history",
+        "close",
+        "pkts_c2s",
+        "pkts_s2c",
+        "bytes_c2s",
+        "bytes_s2c",
+        "duration",
+        "rtt_ms",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(flag_cols.iter().map(|f| flag_header(*f).to_string()));
+    let mut rows = vec![header];
+    for c in conns {
+        let r = flow_row(c);
+        let mut row = vec![
+            r.stream.to_string(),
+            if r.vlan.is_empty() {
+                r.proto.to_string()
+            } else {
+                format!(
+                    "{}/vlan{}",
+                    r.proto,
+                    r.vlan
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                )
+            },
+            r.originator,
+            r.responder,
+            r.state.to_string(),
+            if r.history.is_empty() {
+                "-".into()
+            } else {
+                r.history
+            },
+            r.close.unwrap_or("-").to_string(),
+            r.pkts_c2s.to_string(),
+            r.pkts_s2c.to_string(),
+            r.bytes_c2s.to_string(),
+            r.bytes_s2c.to_string(),
+            format!("{:.6}", r.duration),
+            r.handshake_rtt_ms
+                .map_or("-".to_string(), |v| format!("{v:.3}")),
+        ];
+        row.extend(flag_cols.iter().map(|f| c.flag_count(*f).to_string()));
+        rows.push(row);
+    }
+    let ncol = rows[0].len();
+    let widths: Vec<usize> = (0..ncol)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    // Numbers right-aligned, text left-aligned.
+    let numeric = |i: usize| i == 0 || i >= 7;
+    let mut out = String::new();
+    for r in &rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = widths[i] - cell.chars().count();
+            if numeric(i) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if i + 1 < ncol {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs the engine over a whole file; returns the connections, the engine's counters, and
+/// the read error that stopped it early, if any.
+pub fn analyze_file(
+    reader: &mut FileReader,
+) -> (
+    Vec<Connection>,
+    EngineStats,
+    Option<crate::capture::CaptureError>,
+) {
+    let mut engine = Engine::new(Config::default());
+    let err = loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                let pkt = decode(&frame);
+                engine.process(&frame, &pkt);
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    let stats = engine.stats();
+    (engine.into_connections(), stats, err)
+}
+
+/// Runs `synack flows`.
+pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
+    let mut reader = FileReader::open(&args.file)?;
+    let (conns, stats, err) = analyze_file(&mut reader);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = if args.json {
+        conns.iter().try_for_each(|c| {
+            serde_json::to_writer(&mut out, &flow_row(c))
+                .map_err(io::Error::from)
+                .and_then(|_| out.write_all(b"\n"))
+        })
+    } else {
+        out.write_all(table(&conns).as_bytes())
+    };
+    match written.and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        r => r.context("writing output")?,
+    }
+    if stats.connections_evicted > 0 || stats.segments_not_tracked > 0 {
+        eprintln!(
+            "synack: limits reached: {} connections evicted, {} segments not tracked",
+            stats.connections_evicted, stats.segments_not_tracked
+        );
+    }
+    match err {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            eprintln!(
+                "synack: {e} ({} frames read before the error)",
+                reader.frames_read()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! `synack read` (stream, tags, events, relative/absolute numbers) and `synack flows`, run as
+//! the real binary.
+
+use std::process::Command;
+
+fn synack(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn read_json_has_relative_numbers_stream_tags_and_events() {
+    let rows = json_lines(&synack(&[
+        "read",
+        "tests/captures/sanders-tcp_dupack.pcapng",
+        "--json",
+    ]));
+    assert_eq!(rows.len(), 9);
+    let f3 = &rows[2];
+    assert_eq!(f3["stream"], 0);
+    assert_eq!(f3["direction"], "c2s");
+    assert_eq!(f3["tcp"]["seq"], 1);
+    assert_eq!(f3["tcp"]["seq_raw"], 704338729u32);
+    assert_eq!(f3["tags"][0]["name"], "duplicate_ack");
+    assert_eq!(f3["tags"][0]["num"], 1);
+    assert_eq!(f3["tags"][0]["frame"], 1);
+    assert!(f3["tags"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate #1"));
+    let f8 = &rows[7];
+    let names: Vec<&str> = f8["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["fast_retransmission", "retransmission"]);
+
+    let raw = json_lines(&synack(&[
+        "read",
+        "tests/captures/sanders-tcp_dupack.pcapng",
+        "--json",
+        "--absolute",
+    ]));
+    assert_eq!(raw[2]["tcp"]["seq"], 704338729u32);
+}
+
+#[test]
+fn read_text_shows_markers_and_events() {
+    let text = synack(&["read", "tests/captures/sanders-tcp_dupack.pcapng"]);
+    assert!(text.contains("[TCP Dup ACK 1#2]"), "{text}");
+    assert!(text.contains("[TCP Fast Retransmission]"));
+    let text = synack(&["read", "tests/captures/pcpp-three_http_streams.pcap"]);
+    assert!(text.contains("<syn>") && text.contains("<syn_ack>"));
+    assert!(text.contains("<handshake_ack (rtt 44.260 ms)>"), "{text}");
+    assert!(
+        text.contains("<fin (originator, first)>") || text.contains("<fin (responder, first)>")
+    );
+    let events = json_lines(&synack(&[
+        "read",
+        "tests/captures/pcpp-three_http_streams.pcap",
+        "--json",
+        "-c",
+        "5",
+    ]));
+    assert_eq!(events[4]["events"][0]["name"], "handshake_ack");
+    assert_eq!(events[4]["events"][0]["rtt_ms"], 44.26);
+}
+
+#[test]
+fn flows_table_and_json() {
+    let text = synack(&[
+        "flows",
+        "tests/captures/sanders-tcp_refuseconnection.pcapng",
+    ]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("stream  proto"));
+    assert!(
+        lines[1].contains("REJ") && lines[1].contains("rejected"),
+        "{text}"
+    );
+    // Aligned: every row has the state column at the same offset.
+    let col = lines[0].find("state").unwrap();
+    assert_eq!(&lines[1][col..col + 3], "REJ");
+
+    let rows = json_lines(&synack(&[
+        "flows",
+        "tests/captures/zeek-206_example_a.pcap",
+        "--json",
+    ]));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["state"], "SF");
+    assert_eq!(rows[1]["flags"]["retransmission"], 14);
+    assert_eq!(rows[1]["flags"]["fast_retransmission"], 12);
+    assert_eq!(rows[1]["flags"]["duplicate_ack"], 80);
+    assert_eq!(rows[1]["flags"]["out_of_order"], 5);
+    assert_eq!(rows[0]["handshake_rtt_ms"], 368.612);
+}
+
+#[test]
+fn flows_of_vlan_collisions_are_three() {
+    let rows = json_lines(&synack(&[
+        "flows",
+        "tests/captures/zeek-vlan-collisions.pcap",
+        "--json",
+    ]));
+    assert_eq!(rows.len(), 3);
+    let vlans: Vec<String> = rows.iter().map(|r| r["vlan"].to_string()).collect();
+    assert_eq!(vlans, ["[]", "[42]", "[10,20]"]);
+}

@@ -1,0 +1,245 @@
+//! Golden test: `synack read --json` against committed tshark 4.0 output.
+//!
+//! For every readable capture in `tests/captures/`, synack must print exactly tshark's number
+//! of frames, one valid JSON object each, with the same captured/original lengths, and for
+//! every TCP frame the same addresses, ports, flags, raw seq/ack and segment length.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One tshark truth file: header names → column index, and the rows.
+struct Truth {
+    cols: HashMap<String, usize>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Truth {
+    fn load(path: &Path) -> Truth {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines = text.lines();
+        let cols = lines
+            .next()
+            .unwrap()
+            .split('\t')
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i))
+            .collect();
+        let rows = lines
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        Truth { cols, rows }
+    }
+
+    fn get<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        row.get(self.cols[name]).map_or("", |s| s.as_str())
+    }
+}
+
+fn synack_json(capture: &Path) -> (Vec<Value>, std::process::Output) {
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .arg("read")
+        .arg(capture)
+        .arg("--json")
+        .output()
+        .expect("run synack");
+    let frames = String::from_utf8(out.stdout.clone())
+        .expect("utf-8 output")
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("invalid JSON {e}: {l}"))
+        })
+        .collect();
+    (frames, out)
+}
+
+/// tshark's `tcp.flags` (hex) as synack's `FSRPAUEC` letters.
+fn flag_letters(hex: &str) -> String {
+    let bits = u16::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap();
+    "FSRPAUEC"
+        .chars()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+#[test]
+fn every_readable_capture_matches_tshark_frame_by_frame() {
+    let truth_dir = root().join("tests/truth");
+    let mut checked_files = 0;
+    let mut checked_tcp = 0;
+    let mut mismatches = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(root().join("tests/captures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("pcap" | "pcapng")
+            )
+        })
+        .collect();
+    entries.sort();
+    for cap in entries {
+        let name = cap.file_name().unwrap().to_str().unwrap().to_string();
+        let truth_path = truth_dir.join(format!("{name}.tsv"));
+        if !truth_path.exists() {
+            // Only the deliberately corrupt file has no truth (tshark refuses it too);
+            // it is checked by its own test below.
+            assert_eq!(
+                name, "libpcap-shb-option-too-long.pcapng",
+                "no truth for {name}"
+            );
+            continue;
+        }
+        let truth = Truth::load(&truth_path);
+        let (frames, out) = synack_json(&cap);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(frames.len(), truth.rows.len(), "{name}: frame count");
+        checked_files += 1;
+        for (row, f) in truth.rows.iter().zip(&frames) {
+            let no = truth.get(row, "frame.number");
+            let mut diff = |what: &str, ours: String, theirs: &str| {
+                if ours != theirs {
+                    mismatches.push(format!(
+                        "{name} frame {no} {what}: synack {ours} tshark {theirs}"
+                    ));
+                }
+            };
+            diff("frame", f["frame"].to_string(), no);
+            diff(
+                "caplen",
+                f["caplen"].to_string(),
+                truth.get(row, "frame.cap_len"),
+            );
+            diff("len", f["len"].to_string(), truth.get(row, "frame.len"));
+            let protocols = truth.get(row, "frame.protocols");
+            // TCP inside an ICMP error is not the frame's own TCP.
+            let tshark_tcp = protocols.split(':').any(|p| p == "tcp")
+                && !protocols.split(':').any(|p| p == "icmp" || p == "icmpv6");
+            diff(
+                "is tcp",
+                (f["proto"] == "tcp").to_string(),
+                &tshark_tcp.to_string(),
+            );
+            if !tshark_tcp || f["proto"] != "tcp" {
+                continue;
+            }
+            checked_tcp += 1;
+            let (src, dst) = match truth.get(row, "ip.src") {
+                "" => (truth.get(row, "ipv6.src"), truth.get(row, "ipv6.dst")),
+                s => (s, truth.get(row, "ip.dst")),
+            };
+            let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+            diff("src", s(&f["src"]), src);
+            diff("dst", s(&f["dst"]), dst);
+            diff(
+                "sport",
+                f["sport"].to_string(),
+                truth.get(row, "tcp.srcport"),
+            );
+            diff(
+                "dport",
+                f["dport"].to_string(),
+                truth.get(row, "tcp.dstport"),
+            );
+            let tcp = &f["tcp"];
+            diff(
+                "flags",
+                s(&tcp["flags"]),
+                &flag_letters(truth.get(row, "tcp.flags")),
+            );
+            diff(
+                "seq_raw",
+                tcp["seq_raw"].to_string(),
+                truth.get(row, "tcp.seq_raw"),
+            );
+            diff(
+                "ack_raw",
+                tcp["ack_raw"].to_string(),
+                truth.get(row, "tcp.ack_raw"),
+            );
+            diff("len", tcp["len"].to_string(), truth.get(row, "tcp.len"));
+            diff(
+                "win",
+                tcp["win"].to_string(),
+                truth.get(row, "tcp.window_size_value"),
+            );
+        }
+    }
+    println!("checked {checked_files} captures, {checked_tcp} TCP frames against tshark");
+    assert!(checked_files >= 25, "only {checked_files} captures checked");
+    assert!(checked_tcp > 1500, "only {checked_tcp} TCP frames checked");
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn corrupt_pcapng_is_refused_with_a_clear_error() {
+    let cap = root().join("tests/captures/libpcap-shb-option-too-long.pcapng");
+    let (frames, out) = synack_json(&cap);
+    assert!(frames.is_empty());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("libpcap-shb-option-too-long.pcapng"), "{err}");
+    assert!(err.contains("damaged or corrupt"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn count_option_stops_early_and_text_lists_one_line_per_frame() {
+    let cap = root().join("tests/captures/pcpp-three_http_streams.pcap");
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["read", "-c", "5"])
+        .arg(&cap)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    // With analysis the protocol column is followed by stream and direction (`TCP s0 c2s`).
+    assert!(
+        lines[0].contains("TCP") && lines[0].contains(" [S] "),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(" [S.] ") || lines[1].contains(" [S] "),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn file_cut_in_the_middle_of_a_record_keeps_frames_and_exits_non_zero() {
+    let bytes = std::fs::read(root().join("tests/captures/tcpdump-dns_tcp.pcap")).unwrap();
+    let dir = std::env::temp_dir().join(format!("synack-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cut = dir.join("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
+    let (frames, out) = synack_json(&cut);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(frames.len(), 10, "the 10 complete frames are kept");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cut short") && err.contains("after frame 10"),
+        "{err}"
+    );
+}
