@@ -33,6 +33,12 @@ fn run(sc: Scenario, ipv6: bool) {
         }
         panic!("{sc} (live): {e}");
     }
+    if let Err(e) = common::analysis::lesson(sc, &common::analysis::analyze(&frames)) {
+        panic!("{sc} (live, analysis): {e}");
+    }
+    if let Err(e) = common::consistent(&segs) {
+        panic!("{sc} (live): {e}");
+    }
     if sc == Scenario::Sticky {
         calls_account_for_bytes(&segs, &r.trace, "client").unwrap();
     }

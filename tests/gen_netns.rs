@@ -43,6 +43,18 @@ fn run(sc: Scenario, loss_pct: u32) -> Option<Vec<common::Seg>> {
     if let Err(e) = check(sc, &segs, Some(&r.trace)) {
         panic!("{sc} (netns, loss {loss_pct}%): {e}");
     }
+    let a = common::analysis::analyze(&frames);
+    if sc == Scenario::Loss {
+        use synack::analysis::Flag;
+        // With a sub-millisecond RTT Wireshark (and synack) call many repairs out-of-order.
+        let repaired = a.count(Flag::Retransmission) + a.count(Flag::OutOfOrder);
+        assert!(
+            repaired >= 1 && a.count(Flag::DuplicateAck) >= 1,
+            "{sc}: analysis sees the recovery"
+        );
+    } else if let Err(e) = common::analysis::lesson(sc, &a) {
+        panic!("{sc} (netns, analysis): {e}");
+    }
     Some(segs)
 }
 

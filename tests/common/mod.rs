@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod analysis;
+
 use std::net::SocketAddr;
 
 use synack::capture::{FileReader, FrameSource, OwnedFrame};
