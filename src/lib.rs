@@ -10,5 +10,6 @@ pub mod capture;
 pub mod cli;
 pub mod decode;
 pub mod filter;
+pub mod gen;
 pub mod stream;
 pub mod ui;

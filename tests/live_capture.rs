@@ -266,6 +266,38 @@ fn assert_traffic_captured(frames: &[Value], t: &LoTraffic) {
         .filter(|&(_, len)| len > 0)
         .collect();
     assert_eq!(segments.iter().map(|s| s.1).sum::<u64>(), t.tcp_bytes);
+    // The live analysis saw one clean connection: handshake events, no retransmission (a
+    // loopback duplicate would be tagged as one).
+    let events = |f: &Value| -> Vec<String> {
+        f["events"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["name"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let all_events: Vec<String> = client
+        .iter()
+        .chain(server.iter())
+        .flat_map(|f| events(f))
+        .collect();
+    for e in ["syn", "syn_ack", "handshake_ack"] {
+        assert!(
+            all_events.iter().any(|x| x == e),
+            "live event {e}: {all_events:?}"
+        );
+    }
+    let streams: BTreeSet<String> = client.iter().map(|f| f["stream"].to_string()).collect();
+    assert_eq!(streams.len(), 1, "one stream number for the connection");
+    for f in client.iter().chain(server.iter()) {
+        let tags = f["tags"].to_string();
+        assert!(
+            !tags.contains("retransmission"),
+            "no retransmission on lo: {f}"
+        );
+    }
     // Each packet appears once: no loopback duplicates (pnet sees both directions otherwise).
     let mut unique = BTreeSet::new();
     for f in client.iter().chain(server.iter()) {
@@ -575,5 +607,249 @@ fn errors_name_the_problem() {
             err.contains("setcap cap_net_raw,cap_net_admin=eip"),
             "{err}"
         );
+    }
+}
+
+#[test]
+fn without_cap_net_raw_the_error_says_how_to_grant_it() {
+    require_root!();
+    // Root with CAP_NET_RAW and CAP_NET_ADMIN removed from the bounding set, as a user
+    // without privileges would be.
+    for backend in ["pcap", "pnet"] {
+        let out = Command::new("setpriv")
+            .args(["--bounding-set=-net_raw,-net_admin", BIN])
+            .args(["capture", "-i", "lo", "--backend", backend])
+            .output();
+        let Ok(out) = out else {
+            eprintln!("SKIPPED: setpriv (util-linux) is not installed");
+            return;
+        };
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{backend}: {err}");
+        assert!(
+            err.contains("lo: no permission to capture"),
+            "{backend}: {err}"
+        );
+        assert!(
+            err.contains("setcap cap_net_raw,cap_net_admin=eip") && err.contains("root"),
+            "{backend}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_interface_that_is_down_is_named_as_such() {
+    require_root!();
+    let id = std::process::id() % 100_000;
+    let (a, b) = (format!("snkd{id}a"), format!("snkd{id}b"));
+    assert!(
+        ip(&["link", "add", &a, "type", "veth", "peer", "name", &b]),
+        "veth pair"
+    );
+    struct Del(String);
+    impl Drop for Del {
+        fn drop(&mut self) {
+            let _ = Command::new("ip").args(["link", "del", &self.0]).status();
+        }
+    }
+    let _guard = Del(a.clone());
+    for backend in ["pcap", "pnet"] {
+        let out = Command::new(BIN)
+            .args(["capture", "-i", &a, "--backend", backend])
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("{a}: the interface is down")),
+            "{backend}: {err}"
+        );
+    }
+}
+
+#[test]
+fn dash_r_is_an_alias_of_read() {
+    let cap = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/captures/pcpp-three_http_streams.pcap"
+    );
+    let via_capture = Command::new(BIN)
+        .args(["capture", "-r", cap, "--json", "-c", "10"])
+        .output()
+        .expect("runs");
+    let via_read = Command::new(BIN)
+        .args(["read", cap, "--json", "-c", "10"])
+        .output()
+        .expect("runs");
+    assert!(via_capture.status.success() && via_read.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&via_capture.stdout).lines().count(),
+        10
+    );
+    assert_eq!(via_capture.stdout, via_read.stdout);
+}
+
+#[test]
+fn count_and_duration_stop_the_capture_by_themselves() {
+    require_root!();
+    let file = temp_path("count.pcap");
+    let file_s = file.to_str().expect("utf-8 path");
+    let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-c", "5", "-w", file_s]);
+    let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    for _ in 0..50 {
+        let _ = tx.send_to(b"count me", rx.local_addr().expect("addr"));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let done = cap.wait();
+    assert!(done.status.success(), "{}", done.stderr);
+    assert_eq!(file_frame_count(&file), 5, "-c 5 writes exactly 5 packets");
+
+    let started = Instant::now();
+    let cap = start_capture(&[], &["-i", "lo", "-f", "udp port 9", "--duration", "1"]);
+    let done = cap.wait();
+    let took = started.elapsed();
+    assert!(done.status.success(), "{}", done.stderr);
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+        "--duration 1 took {took:?}"
+    );
+    assert!(
+        done.stderr.contains("0 packets captured"),
+        "{}",
+        done.stderr
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn ifaces_shows_lo_with_its_address_state_and_permission() {
+    let out = Command::new(BIN)
+        .args(["ifaces", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let all = json_lines(&String::from_utf8_lossy(&out.stdout));
+    let lo = all
+        .iter()
+        .find(|i| i["name"] == "lo")
+        .expect("lo is listed");
+    assert_eq!(lo["up"], true);
+    assert_eq!(lo["loopback"], true);
+    assert!(
+        lo["addresses"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == "127.0.0.1/8")),
+        "{lo}"
+    );
+    assert_eq!(lo["can_capture"], is_root(), "{lo}");
+    let text = Command::new(BIN).arg("ifaces").output().expect("runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("lo ") && l.contains("loopback")),
+        "{text}"
+    );
+}
+
+#[test]
+fn writing_to_stdout_gives_a_pcap_stream() {
+    require_root!();
+    let mut child = Command::new(BIN)
+        .args(["capture", "-i", "lo", "-f", "udp", "-c", "3", "-w", "-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut err = BufReader::new(child.stderr.take().expect("piped"));
+    let mut line = String::new();
+    let _ = err.read_line(&mut line);
+    assert!(line.contains("capturing on"), "{line}");
+    let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    for _ in 0..10 {
+        let _ = tx.send_to(b"to stdout", rx.local_addr().expect("addr"));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut bytes = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut bytes)
+        .expect("read stdout");
+    assert!(child.wait().expect("exits").success());
+    let mut r = FileReader::from_reader("stdout", std::io::Cursor::new(bytes)).expect("pcap");
+    let mut n = 0;
+    while r.next_frame().expect("complete").is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}
+
+/// The backends used directly as `FrameSource`s (what the GUI and other tools build on).
+#[test]
+fn backends_are_frame_sources_with_kernel_stats() {
+    use synack::capture::live::{Backend, LiveConfig, PcapSource, PnetSource};
+    use synack::decode::decode;
+    require_root!();
+    for backend in [Backend::Pcap, Backend::Pnet] {
+        let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+        let port = rx.local_addr().expect("addr").port();
+        let mut config = LiveConfig::new("lo");
+        config.backend = backend;
+        if backend == Backend::Pcap {
+            config.filter = Some(format!("udp dst port {port}"));
+        }
+        let mut source: Box<dyn FrameSourceWithStats> = match backend {
+            Backend::Pcap => Box::new(PcapSource::open(&config).expect("pcap opens lo")),
+            Backend::Pnet => Box::new(PnetSource::open(&config).expect("pnet opens lo")),
+        };
+        let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+        for _ in 0..3 {
+            tx.send_to(b"direct", ("127.0.0.1", port)).expect("send");
+        }
+        let mut ours = 0;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while ours < 3 && Instant::now() < deadline {
+            let frame = source
+                .next_frame()
+                .expect("no capture error")
+                .expect("a live source does not end by itself");
+            let p = decode(&frame);
+            if p.ports() == Some((tx.local_addr().expect("addr").port(), port)) {
+                ours += 1;
+                assert!(frame.ts.is_some() && frame.number >= 1);
+            }
+        }
+        assert_eq!(ours, 3, "{backend:?}");
+        let stats = source.stats().expect("both backends have kernel counters");
+        assert!(stats.received >= 3, "{backend:?}: {stats:?}");
+        source.stop();
+        assert!(source.next_frame().expect("no error").is_none(), "stopped");
+    }
+}
+
+/// A live backend seen through what this test needs: pull, stats, stop.
+trait FrameSourceWithStats: FrameSource {
+    fn stats(&mut self) -> Option<synack::capture::live::KernelStats>;
+    fn stop(&self);
+}
+
+impl FrameSourceWithStats for synack::capture::live::PcapSource {
+    fn stats(&mut self) -> Option<synack::capture::live::KernelStats> {
+        synack::capture::live::LiveSource::kernel_stats(self)
+    }
+    fn stop(&self) {
+        self.stop_handle().stop();
+    }
+}
+
+impl FrameSourceWithStats for synack::capture::live::PnetSource {
+    fn stats(&mut self) -> Option<synack::capture::live::KernelStats> {
+        synack::capture::live::LiveSource::kernel_stats(self)
+    }
+    fn stop(&self) {
+        self.stop_handle().stop();
     }
 }

@@ -29,7 +29,8 @@
 //!         }
 //!     }
 //! }
-//! assert_eq!(first_data, Some((0, "c2s", 1, 377)));
+//! // The demo (made by `synack gen demo`) opens with a 14-byte echo request.
+//! assert_eq!(first_data, Some((0, "c2s", 1, 14)));
 //! assert_eq!(engine.connections().len(), 3);
 //! ```
 

@@ -361,6 +361,11 @@ impl CaptureWriter {
         self.frames_before + self.writer.written_frames()
     }
 
+    /// Files started so far (ring files deleted since included).
+    pub fn files_started(&self) -> u64 {
+        self.file_number
+    }
+
     /// The files written and still present, oldest first.
     pub fn files(&self) -> impl Iterator<Item = &Path> {
         self.kept.iter().map(PathBuf::as_path)

@@ -13,6 +13,14 @@ use super::read::{self, ReadArgs};
 use crate::capture::live::{self, Backend, LiveCapture, LiveConfig, Next, TimestampSource};
 use crate::capture::writer::{CaptureWriter, PcapFormat, Ring};
 
+/// True for `-w -` (write the capture to stdout, as tcpdump does).
+fn is_stdout(path: Option<&std::path::Path>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-")
+}
+
+/// How often output and the file are flushed while packets keep coming.
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
+
 /// `--backend` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendArg {
@@ -49,8 +57,9 @@ pub struct CaptureArgs {
     /// only).
     #[arg(short = 'f', long = "filter", value_name = "BPF")]
     pub filter: Option<String>,
-    /// Write packets to a pcap file (tcpdump/tshark/Wireshark read it). Like tcpdump -w,
-    /// packets are then not printed unless --print is given.
+    /// Write packets to a pcap file (tcpdump/tshark/Wireshark read it); `-` writes to stdout
+    /// (e.g. `-w - | wireshark -k -i -`). Like tcpdump -w, packets are then not printed
+    /// unless --print is given.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
     /// With -w: rotate to a new file every SIZE_MB megabytes, keeping the newest COUNT files
@@ -66,7 +75,7 @@ pub struct CaptureArgs {
     /// Stop after S seconds (fractions allowed).
     #[arg(long, value_name = "S")]
     pub duration: Option<f64>,
-    /// Bytes kept of each packet (tcpdump -s); the default keeps whole packets.
+    /// Bytes kept of each packet (tcpdump -s; 0 means whole packets, the default).
     #[arg(long, value_name = "N", default_value_t = live::DEFAULT_SNAPLEN)]
     pub snaplen: u32,
     /// Do not put the interface in promiscuous mode (then only cap_net_raw is needed).
@@ -83,6 +92,13 @@ pub struct CaptureArgs {
     /// Print JSON Lines, the same objects as `synack read --json`.
     #[arg(long)]
     pub json: bool,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
+    /// Display filter (Wireshark syntax) for the printed packets, e.g. `-Y 'tcp.flags.syn ==
+    /// 1'`. Unlike -f it does not reduce what is captured or written.
+    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
+    pub display_filter: Option<String>,
 }
 
 /// Runs `synack capture`.
@@ -92,8 +108,8 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             file: file.clone(),
             json: args.json,
             count: args.count,
-            filter: None,
-            absolute: false,
+            absolute: args.absolute,
+            filter: args.display_filter.clone(),
             no_messages: false,
         });
     }
@@ -101,17 +117,32 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("give an interface with -i (see `synack ifaces`) or a file with -r");
     };
     let ring = args.ring.as_deref().map(Ring::parse).transpose()?;
-    if let Some(d) = args.duration {
-        if !(d.is_finite() && d > 0.0) {
-            anyhow::bail!("--duration must be a positive number of seconds, got {d}");
-        }
+    if is_stdout(args.write.as_deref()) && (args.print || ring.is_some()) {
+        anyhow::bail!(
+            "-w - sends the pcap file to stdout: it cannot be combined with --print or --ring"
+        );
     }
+    let display_filter = read::parse_display_filter(args.display_filter.as_deref())?;
+    let duration = match args.duration {
+        // Longer than `Duration` can hold means no limit in practice.
+        Some(d) if d.is_finite() && d > 0.0 => Duration::try_from_secs_f64(d).ok(),
+        Some(d) => anyhow::bail!("--duration must be a positive number of seconds, got {d}"),
+        None => None,
+    };
+    let print_live = args.write.is_none() || args.print;
     let config = LiveConfig {
         interface,
         filter: args.filter.clone(),
-        snaplen: args.snaplen,
+        // tcpdump reads -s 0 as "whole packets".
+        snaplen: if args.snaplen == 0 {
+            live::DEFAULT_SNAPLEN
+        } else {
+            args.snaplen
+        },
         promisc: !args.no_promisc,
-        immediate: true,
+        // Like tcpdump: deliver each packet at once when printing; when only writing, let the
+        // kernel batch them (far fewer wakeups under load).
+        immediate: print_live,
         buffer_size: Some(args.buffer_size.saturating_mul(1 << 20)),
         backend: match args.backend {
             BackendArg::Pcap => Backend::Pcap,
@@ -130,7 +161,11 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     );
     let mut writer = match &args.write {
         Some(path) => Some(CaptureWriter::create(
-            path,
+            if is_stdout(Some(path)) {
+                std::path::Path::new("/dev/stdout")
+            } else {
+                path
+            },
             PcapFormat {
                 link: capture.link_type(),
                 snaplen: capture.snaplen(),
@@ -164,52 +199,55 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         BufWriter::with_capacity(1 << 16, stdout.lock()),
         args.json,
         print,
-    );
-    let deadline = args
-        .duration
-        .map(|d| Instant::now() + Duration::from_secs_f64(d));
+        args.absolute,
+    )
+    .with_filter(display_filter);
+    let deadline = duration.and_then(|d| Instant::now().checked_add(d));
     let mut failure: Option<anyhow::Error> = None;
+    let mut last_flush = Instant::now();
     loop {
         if deadline.is_some_and(|d| Instant::now() >= d)
             || args.count.is_some_and(|c| printer.frames() >= c)
         {
             break;
         }
-        let frame = match capture.next_timeout(Duration::from_millis(200)) {
-            Ok(Next::Frame(f)) => f,
-            Ok(Next::Idle) => {
-                let flushed = writer.as_mut().map_or(Ok(()), |w| w.flush());
-                if let Err(e) = flushed {
-                    failure = Some(e.into());
-                    break;
-                }
-                if let Err(e) = printer.flush() {
-                    if e.kind() == io::ErrorKind::BrokenPipe {
+        let idle = match capture.next_timeout(FLUSH_EVERY) {
+            Ok(Next::Frame(frame)) => {
+                if let Some(w) = writer.as_mut() {
+                    if let Err(e) = w.write_frame(&frame) {
+                        failure = Some(e.into());
                         break;
                     }
-                    failure = Some(anyhow::Error::new(e).context("writing output"));
+                }
+                if let Err(e) = printer.frame(&frame) {
+                    if e.kind() != io::ErrorKind::BrokenPipe {
+                        failure = Some(anyhow::Error::new(e).context("writing output"));
+                    }
                     break;
                 }
-                continue;
+                false
             }
+            Ok(Next::Idle) => true,
             Ok(Next::End) => break,
             Err(e) => {
                 failure = Some(e.into());
                 break;
             }
         };
-        if let Some(w) = writer.as_mut() {
-            if let Err(e) = w.write_frame(&frame) {
+        // Output appears promptly on a quiet link and under a steady trickle alike, and the
+        // file on disk stays at most FLUSH_EVERY behind.
+        if idle || last_flush.elapsed() >= FLUSH_EVERY {
+            last_flush = Instant::now();
+            if let Err(e) = writer.as_mut().map_or(Ok(()), |w| w.flush()) {
                 failure = Some(e.into());
                 break;
             }
-        }
-        if let Err(e) = printer.frame(&frame) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
+            if let Err(e) = printer.flush() {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    failure = Some(anyhow::Error::new(e).context("writing output"));
+                }
                 break;
             }
-            failure = Some(anyhow::Error::new(e).context("writing output"));
-            break;
         }
     }
     capture.stop_handle().stop();
@@ -221,7 +259,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     let _ = printer.flush();
     // Let the capture thread finish so the kernel counters are final.
     let stats = capture.finish();
-    let (connections, lower_bound) = printer.connections();
+    let engine = printer.engine_stats();
     eprintln!("{} packets captured", printer.frames());
     if let Some(k) = stats.kernel {
         eprintln!("{} packets received by filter", k.received);
@@ -234,18 +272,30 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         "{} packets dropped by synack (processing fell behind)",
         stats.queue_dropped
     );
-    eprintln!(
-        "{}{} connections (TCP and UDP)",
-        if lower_bound { "at least " } else { "" },
-        connections
-    );
+    eprintln!("{} connections (TCP and UDP)", engine.connections);
+    if engine.connections_evicted > 0 {
+        eprintln!(
+            "{} connections evicted from analysis (connection limit reached)",
+            engine.connections_evicted
+        );
+    }
     if let Some(w) = &writer {
         let files: Vec<String> = w.files().map(|p| p.display().to_string()).collect();
-        eprintln!(
-            "{} packets written to {}",
-            w.written_frames(),
-            files.join(", ")
-        );
+        if w.files_started() > files.len() as u64 {
+            eprintln!(
+                "{} packets written in {} ring files; the newest {} are kept: {}",
+                w.written_frames(),
+                w.files_started(),
+                files.len(),
+                files.join(", ")
+            );
+        } else {
+            eprintln!(
+                "{} packets written to {}",
+                w.written_frames(),
+                files.join(", ")
+            );
+        }
     }
     match failure {
         None => Ok(ExitCode::SUCCESS),

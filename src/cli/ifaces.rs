@@ -48,7 +48,7 @@ fn verdict(iface: &InterfaceInfo, perm: Permission) -> (bool, bool, String) {
         (Permission::NoPromisc, _) => (
             true,
             false,
-            "yes, with --no-promisc (promiscuous needs cap_net_admin)".into(),
+            "yes (no cap_net_admin: if promiscuous mode is refused, use --no-promisc)".into(),
         ),
         (Permission::Full, _) => (true, true, "yes".into()),
     }

@@ -7,6 +7,7 @@
 mod capture;
 mod flows;
 mod format;
+mod gen;
 mod ifaces;
 mod pipeline;
 mod read;
@@ -21,7 +22,7 @@ pub use format::{
     frame_json, frame_json_analyzed, frame_line, frame_line_analyzed, summary, summary_with,
     FrameView,
 };
-pub use pipeline::{ConnectionCounter, FramePrinter};
+pub use pipeline::{FramePrinter, StickyByFrame};
 pub use read::DEMO_CAPTURE;
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
@@ -52,6 +53,10 @@ pub enum Command {
     ///
     /// Example: `synack view captures/demo.pcap`; `synack view --live lo -f 'tcp port 80'`.
     View(crate::ui::ViewArgs),
+    /// Run a socket lesson (echo, sticky packets, half-close, loss, ...) and capture it.
+    ///
+    /// Example: `synack gen sticky --synthetic --write sticky.pcap`; `synack gen --list`.
+    Gen(gen::GenArgs),
     /// Capture live on an interface; print like `read`, write pcap like tcpdump -w.
     ///
     /// Example: `synack capture -i eth0 -f 'tcp port 443' -w https.pcap --print`
@@ -66,6 +71,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
         Some(Command::Stream(args)) => stream::run(&args),
+        Some(Command::Gen(args)) => gen::run(&args),
         Some(Command::Flows(args)) => flows::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),

@@ -1,85 +1,68 @@
 //! The per-frame pipeline shared by `synack read` and `synack capture`: decode, account,
-//! format, write. One function for files and live capture, so live output equals `synack
-//! read` on the written file; the analysis engine plugs in here (see [`FramePrinter::frame`]).
+//! analyse, format, write. One function for files and live capture, so live output equals
+//! `synack read` on the written file.
 
-use std::collections::HashSet;
 use std::io::{self, Write};
-use std::net::IpAddr;
 
-use super::format::{frame_json_analyzed, frame_line_analyzed, FrameView};
-use crate::analysis::{Config, Engine};
+use super::format::{frame_json_analyzed, frame_line_analyzed, EventJson, FrameView};
+use crate::analysis::{Config, Engine, EngineStats};
 use crate::capture::{Frame, Timestamp};
-use crate::decode::{decode, Packet, Transport};
+use crate::decode::decode;
+use crate::filter::{Filter, FilterInput};
+use crate::stream::follow::StickyEvent;
 
-/// Distinct connections remembered before the count is reported as a lower bound (memory
-/// stays bounded under a port scan or spoofed flood).
-pub const MAX_TRACKED_CONNECTIONS: usize = 1 << 20;
+/// Sticky-packet events by frame number, computed by a first pass over a file (see
+/// `synack stream`); live capture has none.
+pub type StickyByFrame = std::collections::HashMap<u64, Vec<StickyEvent>>;
 
-/// A connection key independent of direction: protocol, both endpoints (sorted), VLANs.
-type ConnKey = (u8, (IpAddr, u16), (IpAddr, u16), Vec<u16>);
-
-/// Counts TCP and UDP connections (both directions of a 5-tuple + VLANs are one).
-#[derive(Debug, Default)]
-pub struct ConnectionCounter {
-    seen: HashSet<ConnKey>,
-    overflowed: bool,
-}
-
-impl ConnectionCounter {
-    /// Accounts one decoded packet.
-    pub fn see(&mut self, p: &Packet) {
-        let proto = match p.transport {
-            Transport::Tcp(_) => 6,
-            Transport::Udp(_) => 17,
-            _ => return,
-        };
-        let (Some(ip), Some((sp, dp))) = (p.ip(), p.ports()) else {
-            return;
-        };
-        let a = (ip.src, sp);
-        let b = (ip.dst, dp);
-        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let key = (proto, lo, hi, p.vlan.as_slice().to_vec());
-        if self.seen.contains(&key) {
-            return;
-        }
-        if self.seen.len() >= MAX_TRACKED_CONNECTIONS {
-            self.overflowed = true;
-            return;
-        }
-        self.seen.insert(key);
-    }
-
-    /// Connections seen, and whether the count is a lower bound (the cap was reached).
-    pub fn count(&self) -> (usize, bool) {
-        (self.seen.len(), self.overflowed)
-    }
-}
-
-/// Decodes, counts and (optionally) prints frames, in text or JSON Lines.
+/// Decodes, analyses and (optionally) prints frames, in text or JSON Lines.
+///
+/// Holds the analysis [`Engine`], so every frame is annotated (stream, flags, events) with
+/// what is known at that frame, identically for a file and for a live capture.
 #[derive(Debug)]
 pub struct FramePrinter<W: Write> {
     out: W,
     json: bool,
     print: bool,
+    absolute: bool,
     t0: Option<Timestamp>,
-    connections: ConnectionCounter,
     engine: Engine,
+    filter: Option<Filter>,
+    sticky: StickyByFrame,
     frames: u64,
+    printed: u64,
 }
 
 impl<W: Write> FramePrinter<W> {
-    /// A printer writing to `out`; with `print` false frames are only decoded and counted.
-    pub fn new(out: W, json: bool, print: bool) -> FramePrinter<W> {
+    /// A printer writing to `out`; with `print` false frames are only decoded and analysed.
+    /// `absolute` prints raw TCP sequence numbers instead of relative ones.
+    pub fn new(out: W, json: bool, print: bool, absolute: bool) -> FramePrinter<W> {
         FramePrinter {
             out,
             json,
             print,
+            absolute,
             t0: None,
-            connections: ConnectionCounter::default(),
             engine: Engine::new(Config::default()),
+            filter: None,
+            sticky: StickyByFrame::new(),
             frames: 0,
+            printed: 0,
         }
+    }
+
+    /// Prints only the frames matching a display filter (`-Y`). Every frame is still
+    /// analysed, so stream numbers and flags are those of the whole capture, as in tshark.
+    pub fn with_filter(mut self, filter: Filter) -> FramePrinter<W> {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// Adds the sticky-packet events (`message_boundary`, `coalesced`, `split`) of each frame
+    /// to its output.
+    pub fn with_sticky(mut self, sticky: StickyByFrame) -> FramePrinter<W> {
+        self.sticky = sticky;
+        self
     }
 
     /// Runs one frame through the pipeline and prints its line (or JSON object).
@@ -89,29 +72,46 @@ impl<W: Write> FramePrinter<W> {
         if self.t0.is_none() {
             self.t0 = frame.ts;
         }
-        self.connections.see(&packet);
-        // The same engine as `synack read`, so live lines carry the same analysis.
         let ann = self.engine.process(frame, &packet);
         if !self.print {
             return Ok(());
         }
+        if let Some(filter) = &self.filter {
+            let input = FilterInput {
+                frame,
+                packet: &packet,
+                analysis: Some(&ann),
+            };
+            if !filter.matches(&input) {
+                return Ok(());
+            }
+        }
+        self.printed += 1;
         let view = FrameView {
             frame,
             packet: &packet,
         };
+        let stuck = self
+            .sticky
+            .get(&frame.number)
+            .map_or(&[][..], Vec::as_slice);
         if self.json {
-            serde_json::to_writer(
-                &mut self.out,
-                &frame_json_analyzed(&view, Some(&ann), false),
-            )
-            .map_err(io::Error::from)?;
+            let mut json = frame_json_analyzed(&view, Some(&ann), self.absolute);
+            json.events.extend(stuck.iter().map(|e| EventJson {
+                name: e.name(),
+                detail: e.describe(),
+                rtt_ms: None,
+            }));
+            serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
             self.out.write_all(b"\n")
         } else {
-            writeln!(
-                self.out,
-                "{}",
-                frame_line_analyzed(&view, Some(&ann), self.t0, false)
-            )
+            let mut line = frame_line_analyzed(&view, Some(&ann), self.t0, self.absolute);
+            for e in stuck {
+                line.push_str(" <");
+                line.push_str(&e.describe());
+                line.push('>');
+            }
+            writeln!(self.out, "{line}")
         }
     }
 
@@ -125,9 +125,14 @@ impl<W: Write> FramePrinter<W> {
         self.frames
     }
 
-    /// Connections seen (and whether that is a lower bound).
-    pub fn connections(&self) -> (usize, bool) {
-        self.connections.count()
+    /// Frames printed (those that passed the display filter).
+    pub fn printed(&self) -> u64 {
+        self.printed
+    }
+
+    /// The analysis engine's counters (connections created, evictions).
+    pub fn engine_stats(&self) -> EngineStats {
+        self.engine.stats()
     }
 }
 
@@ -141,13 +146,13 @@ mod tests {
         let mut reader =
             FileReader::from_reader("demo", io::Cursor::new(crate::cli::read::DEMO_CAPTURE))
                 .expect("demo capture reads");
-        let mut printer = FramePrinter::new(Vec::new(), false, true);
+        let mut printer = FramePrinter::new(Vec::new(), false, true, false);
         while let Some(f) = reader.next_frame().expect("demo is intact") {
             printer.frame(&f).expect("memory write");
         }
         let text = String::from_utf8(printer.out.clone()).expect("utf-8");
         assert_eq!(text.lines().count() as u64, printer.frames());
         assert!(printer.frames() > 0);
-        assert_eq!(printer.connections(), (3, false));
+        assert_eq!(printer.engine_stats().connections, 3);
     }
 }

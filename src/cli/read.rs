@@ -1,19 +1,19 @@
 //! `synack read FILE`: list every frame of a capture file.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 
-use super::format::{frame_json_analyzed, frame_line_analyzed, EventJson, FrameView};
-use crate::analysis::{Config, Engine};
-use crate::capture::{FileReader, FrameSource, Timestamp};
-use crate::decode::decode;
-use crate::filter::{Filter, FilterInput};
+use super::pipeline::{FramePrinter, StickyByFrame};
+use crate::capture::{FileReader, FrameSource};
+use crate::filter::Filter;
 
-/// The built-in demo capture (three HTTP connections: handshakes, data, teardowns).
+/// The built-in demo capture, made by `synack gen demo --synthetic`: a handshake, an echo, a
+/// sticky burst, a lossy transfer with fast retransmission and timeout, a four-way close,
+/// an aborted (RST) connection and a refused one (three connections in all).
 pub const DEMO_CAPTURE: &[u8] = include_bytes!("../../captures/demo.pcap");
 
 /// Arguments of `synack read`.
@@ -29,64 +29,63 @@ pub struct ReadArgs {
     /// Stop after N frames.
     #[arg(short = 'c', long = "count", value_name = "N")]
     pub count: Option<u64>,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
     /// Display filter (Wireshark syntax): print only matching frames, e.g.
     /// `-Y 'tcp.port == 80 && tcp.flags.syn == 1'`, `-Y 'ip.addr == 10.0.0.0/8 and !vlan'`.
     #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
     pub filter: Option<String>,
-    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
-    #[arg(long)]
-    pub absolute: bool,
     /// Skip the sticky-packet events (`message_boundary`, `coalesced`, `split`), which need
     /// a first pass that reassembles and frames every TCP stream (framing chosen by auto).
     #[arg(long)]
     pub no_messages: bool,
 }
 
-/// Runs `synack read`.
-pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
-    let filter = match &args.filter {
+/// Parses a `-Y` display filter, underlining the error's position.
+pub fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
+    match text {
         Some(text) => Filter::parse(text).map_err(|e| {
             anyhow::anyhow!(
                 "bad display filter: {e}\n  {text}\n  {}^",
                 " ".repeat(e.span.start)
             )
-        })?,
-        None => Filter::parse("")?,
-    };
+        }),
+        None => Ok(Filter::parse("")?),
+    }
+}
+
+/// Runs `synack read`.
+pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
+    let filter = parse_display_filter(args.filter.as_deref())?;
     let sticky = if args.no_messages {
-        Sticky::new()
+        StickyByFrame::new()
     } else {
         super::stream::sticky_events(&mut FileReader::open(&args.file)?)
     };
     let reader = FileReader::open(&args.file)?;
-    list(
-        reader,
-        args.json,
-        args.count,
-        &filter,
-        args.absolute,
-        &sticky,
-    )
+    list(reader, args.json, args.count, args.absolute, filter, sticky)
 }
-
-/// Sticky-packet events by frame number.
-type Sticky = std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>>;
 
 fn list(
     mut reader: FileReader,
     json: bool,
     count: Option<u64>,
-    filter: &Filter,
     absolute: bool,
-    sticky: &Sticky,
+    filter: Filter,
+    sticky: StickyByFrame,
 ) -> anyhow::Result<ExitCode> {
-    let mut engine = Engine::new(Config::default());
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut t0: Option<Timestamp> = None;
-    let mut printed = 0u64;
+    let mut printer = FramePrinter::new(
+        BufWriter::with_capacity(1 << 16, stdout.lock()),
+        json,
+        true,
+        absolute,
+    )
+    .with_filter(filter)
+    .with_sticky(sticky);
     let status = loop {
-        if count.is_some_and(|c| printed >= c) {
+        if count.is_some_and(|c| printer.printed() >= c) {
             break Ok(());
         }
         let frame = match reader.next_frame() {
@@ -94,52 +93,14 @@ fn list(
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         };
-        let packet = decode(&frame);
-        let ann = engine.process(&frame, &packet);
-        if t0.is_none() {
-            t0 = frame.ts;
-        }
-        let view = FrameView {
-            frame: &frame,
-            packet: &packet,
-        };
-        let input = FilterInput {
-            frame: &frame,
-            packet: &packet,
-            analysis: Some(&ann),
-        };
-        if !filter.matches(&input) {
-            continue;
-        }
-        let stuck = sticky.get(&frame.number).map_or(&[][..], Vec::as_slice);
-        let written = if json {
-            let mut j = frame_json_analyzed(&view, Some(&ann), absolute);
-            j.events.extend(stuck.iter().map(|e| EventJson {
-                name: e.name(),
-                detail: e.describe(),
-                rtt_ms: None,
-            }));
-            serde_json::to_writer(&mut out, &j)
-                .map_err(io::Error::from)
-                .and_then(|_| out.write_all(b"\n"))
-        } else {
-            let mut line = frame_line_analyzed(&view, Some(&ann), t0, absolute);
-            for e in stuck {
-                line.push_str(" <");
-                line.push_str(&e.describe());
-                line.push('>');
-            }
-            writeln!(out, "{line}")
-        };
-        if let Err(e) = written {
+        if let Err(e) = printer.frame(&frame) {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return Ok(ExitCode::SUCCESS);
             }
             return Err(e).context("writing output");
         }
-        printed += 1;
     };
-    if let Err(e) = out.flush() {
+    if let Err(e) = printer.flush() {
         if e.kind() != io::ErrorKind::BrokenPipe {
             return Err(e).context("writing output");
         }
@@ -147,7 +108,10 @@ fn list(
     match status {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("synack: {e} ({printed} frames read before the error)");
+            eprintln!(
+                "synack: {e} ({} frames read before the error)",
+                printer.frames()
+            );
             Ok(ExitCode::from(1))
         }
     }

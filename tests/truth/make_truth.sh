@@ -2,6 +2,7 @@
 # Regenerates the per-frame tshark truth files used by the golden tests.
 #
 #   tests/truth/make_truth.sh [CAPTURE...]     (default: every file in tests/captures/)
+#   TRUTH_OUT=tests/truth/gen tests/truth/make_truth.sh captures/*.pcap   (generator captures)
 #
 # Writes tests/truth/<capture>.tsv: a header line, then one line per frame with the fields
 # below, exactly as `tshark -n -T fields -E occurrence=f` prints them (default preferences,
@@ -9,6 +10,7 @@
 # files. Generated with TShark 4.0.x (Debian 12).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+out=${TRUTH_OUT:-$here}
 caps="$here/../captures"
 WIRESHARK_CONFIG_DIR=$(mktemp -d); export WIRESHARK_CONFIG_DIR
 trap 'rm -rf "$WIRESHARK_CONFIG_DIR"' EXIT
@@ -28,6 +30,6 @@ for f in "${files[@]}"; do
   name=$(basename "$f")
   if ! tshark -n -r "$f" -c 1 >/dev/null 2>&1; then echo "skip (unreadable): $name" >&2; continue; fi
   { (IFS=$'\t'; echo "${FIELDS[*]}")
-    tshark -n -r "$f" -T fields -E separator=/t -E occurrence=f "${args[@]}" 2>/dev/null; } > "$here/$name.tsv"
-  echo "wrote $name.tsv ($(($(wc -l < "$here/$name.tsv") - 1)) frames)" >&2
+    tshark -n -r "$f" -T fields -E separator=/t -E occurrence=f "${args[@]}" 2>/dev/null; } > "$out/$name.tsv"
+  echo "wrote $name.tsv ($(($(wc -l < "$out/$name.tsv") - 1)) frames)" >&2
 done

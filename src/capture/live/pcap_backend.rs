@@ -160,7 +160,14 @@ impl LiveSource for PcapSource {
                         len: p.header.len,
                     }));
                 }
+                // Some pseudo-devices (nflog) report "nothing yet" in non-blocking mode as
+                // EAGAIN instead of a zero count.
                 Err(pcap::Error::TimeoutExpired) => {
+                    if attempt == 0 && !timeout.is_zero() {
+                        self.wait_readable(timeout)?;
+                    }
+                }
+                Err(pcap::Error::PcapError(m)) if m.contains("temporarily unavailable") => {
                     if attempt == 0 && !timeout.is_zero() {
                         self.wait_readable(timeout)?;
                     }

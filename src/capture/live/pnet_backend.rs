@@ -73,6 +73,26 @@ fn link_type_of(name: &str) -> LinkType {
     }
 }
 
+/// Discards what the socket queued before pnet bound it to the interface: between socket(2)
+/// and bind(2) an `AF_PACKET` socket receives from *every* interface.
+fn drain_unbound(fd: libc::c_int) {
+    let mut scratch = [0u8; 64];
+    loop {
+        // SAFETY: valid descriptor and buffer; MSG_TRUNC discards the rest of each packet.
+        let n = unsafe {
+            libc::recv(
+                fd,
+                scratch.as_mut_ptr().cast(),
+                scratch.len(),
+                libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+            )
+        };
+        if n < 0 {
+            break;
+        }
+    }
+}
+
 impl PnetSource {
     /// Opens the interface; refuses a capture filter (pnet cannot apply one).
     pub fn open(config: &LiveConfig) -> Result<PnetSource, CaptureError> {
@@ -84,7 +104,12 @@ impl PnetSource {
         let iface = pnet_datalink::interfaces()
             .into_iter()
             .find(|i| i.name == name)
-            .ok_or_else(|| CaptureError::Live(format!("{name}: not found by pnet")))?;
+            .ok_or_else(|| {
+                CaptureError::Live(format!(
+                    "{name}: pnet captures only on kernel network interfaces, not on libpcap \
+                     pseudo-devices (any, nflog, ...); use --backend pcap"
+                ))
+            })?;
         // SAFETY: plain socket(2) call; the descriptor is handed to pnet, which owns and closes it.
         let fd = unsafe {
             libc::socket(
@@ -150,6 +175,7 @@ impl PnetSource {
             }
             Err(e) => return Err(os_error(name, "opening the pnet channel", e)),
         };
+        drain_unbound(fd);
         Ok(PnetSource {
             rx,
             fd,
@@ -170,9 +196,20 @@ impl LiveSource for PnetSource {
     fn recv_into(
         &mut self,
         buf: &mut Vec<u8>,
-        _timeout: Duration,
+        timeout: Duration,
     ) -> Result<Option<PacketMeta>, CaptureError> {
-        // pnet's timeout is fixed when the channel is made (POLL_INTERVAL).
+        // pnet's own timeout is fixed when the channel is made; wait here with the caller's,
+        // so that a zero timeout only takes what is already queued.
+        let mut fds = libc::pollfd {
+            fd: self.fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: one valid pollfd (the socket owned by `self.rx`), count 1.
+        if unsafe { libc::poll(&mut fds, 1, ms) } <= 0 {
+            return Ok(None);
+        }
         match self.rx.next() {
             Ok(data) => {
                 let ts = SystemTime::now()

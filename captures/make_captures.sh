@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Regenerates captures/<scenario>.pcap (+ .calls.json) with the generator, and their tshark
+# truth in tests/truth/gen/. Live (real sockets on lo, needs root) where the scenario has a
+# live form, synthetic (seed 1) otherwise; `demo.pcap` is always synthetic (deterministic).
+#
+#   sudo captures/make_captures.sh          (needs a release build: cargo build --release)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${SYNACK:-$here/../target/release/synack}
+synthetic_only=" close-simultaneous loss reorder flood demo "
+for sc in $("$bin" gen --list | awk '{print $1}'); do
+  case "$synthetic_only" in
+    *" $sc "*)
+      if [ "$sc" = flood ]; then
+        "$bin" gen flood --synthetic --connections 8 --packets 240 --loss 5 --write "$here/$sc.pcap"
+      else
+        "$bin" gen "$sc" --synthetic --write "$here/$sc.pcap"
+      fi ;;
+    *) "$bin" gen "$sc" --write "$here/$sc.pcap" ;;
+  esac
+done
+mkdir -p "$here/../tests/truth/gen"
+TRUTH_OUT="$here/../tests/truth/gen" "$here/../tests/truth/make_truth.sh" "$here"/*.pcap

@@ -1,0 +1,226 @@
+//! `synack gen SCENARIO`: run a socket lesson and capture what it puts on the wire.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _};
+use clap::Args;
+
+use super::format::{frame_line, FrameView};
+use crate::decode::decode;
+use crate::gen::{self, GenOptions, Mode, Scenario};
+
+/// Arguments of `synack gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Scenario to run (see `--list`), e.g. `sticky`, `half-close`, `loss`.
+    pub scenario: Option<String>,
+    /// List the scenarios with the lesson each one teaches.
+    #[arg(long)]
+    pub list: bool,
+    /// Craft the frames instead of using sockets: no privileges, deterministic with
+    /// `--seed`; every scenario has this form (also `close-simultaneous`, `loss`, `reorder`).
+    #[arg(long, conflicts_with = "netns")]
+    pub synthetic: bool,
+    /// Run between two network namespaces joined by a router namespace (Linux, root);
+    /// `--loss PCT` drops that share of data segments in the router.
+    #[arg(long)]
+    pub netns: bool,
+    /// Save the capture to FILE (pcap) and the application calls to FILE.calls.json.
+    /// Without it, the frames are listed on standard output.
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Use IPv6 (::1 live, fd00::/64 synthetic and netns).
+    #[arg(long)]
+    pub ipv6: bool,
+    /// Seed of a synthetic run: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// `flood`: number of connections.
+    #[arg(long, default_value_t = 100)]
+    pub connections: u64,
+    /// `flood`: number of frames in the capture.
+    #[arg(long, default_value_t = 10_000)]
+    pub packets: u64,
+    /// Loss in percent: data segments dropped by the router (`--netns`) or lossy rounds in
+    /// a synthetic `flood`. SYN, FIN and RST are never dropped.
+    #[arg(long, value_name = "PCT", default_value_t = 1)]
+    pub loss: u32,
+}
+
+/// Runs `synack gen`.
+pub fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
+    if args.list {
+        return list();
+    }
+    let Some(name) = &args.scenario else {
+        bail!(
+            "which scenario? `synack gen --list` shows them, e.g. `synack gen sticky --synthetic`"
+        );
+    };
+    let sc: Scenario = name.parse().map_err(anyhow::Error::msg)?;
+    if args.loss > 100 {
+        bail!("--loss is a percentage (0-100), got {}", args.loss);
+    }
+    let opts = GenOptions {
+        seed: args.seed,
+        ipv6: args.ipv6,
+        connections: args.connections.max(1),
+        packets: args.packets,
+        loss_pct: args.loss,
+    };
+    let mode = if args.synthetic {
+        Mode::Synthetic
+    } else if args.netns {
+        Mode::Netns
+    } else {
+        Mode::Live
+    };
+    if mode == Mode::Live && !sc.live_capable() {
+        eprintln!(
+            "synack gen: `{sc}` cannot be forced with real sockets on loopback; running it --synthetic{}",
+            if sc == Scenario::Loss || sc == Scenario::Reorder {
+                " (or try --netns --loss 5 as root)"
+            } else {
+                ""
+            }
+        );
+        return run_synthetic(sc, &opts, args);
+    }
+    match mode {
+        Mode::Synthetic => run_synthetic(sc, &opts, args),
+        Mode::Live => {
+            let run = gen::live::run(sc, &opts)?;
+            finish_run(sc, "live", run, args)
+        }
+        Mode::Netns => {
+            let run = gen::netns::run(sc, &opts)?;
+            finish_run(sc, "netns", run, args)
+        }
+    }
+}
+
+/// Saves or lists what a live or netns run captured, and writes its calls trace.
+fn finish_run(
+    sc: Scenario,
+    mode: &str,
+    run: gen::live::LiveRun,
+    args: &GenArgs,
+) -> anyhow::Result<ExitCode> {
+    if let Some(why) = &run.no_capture {
+        eprintln!("synack gen: {why}");
+    }
+    if run.dropped > 0 {
+        eprintln!(
+            "synack gen: note: libpcap counted {} packets dropped during the run; if the capture shows \"previous segment not captured\", run again",
+            run.dropped
+        );
+    }
+    match (&args.write, &run.frames) {
+        (Some(path), frames) => {
+            if let Some(frames) = frames {
+                gen::write_frames(path, run.link, frames)?;
+            }
+            gen::write_calls(&run.trace, path)?;
+            let calls = gen::calls_path(path);
+            match frames {
+                Some(f) => println!(
+                    "{sc} ({mode}, filter `{}`): {} frames -> {} + {}",
+                    run.filter,
+                    f.len(),
+                    path.display(),
+                    calls.display()
+                ),
+                None => println!(
+                    "{sc} ({mode}): ran without capture; {} application calls -> {}",
+                    run.trace.calls.len(),
+                    calls.display()
+                ),
+            }
+        }
+        (None, frames) => {
+            print_run(sc, frames.as_deref().unwrap_or(&[]), &run.trace);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list() -> anyhow::Result<ExitCode> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    for sc in Scenario::ALL {
+        let modes = sc.modes();
+        let _ = writeln!(out, "{:<20} {}  [{modes}]", sc.name(), sc.lesson());
+    }
+    let _ = out.flush();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.write {
+        let t = Instant::now();
+        let frames = gen::synthesize_to_file(sc, opts, path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        let calls = if sc == Scenario::Flood {
+            String::new()
+        } else {
+            format!(" + {}", gen::calls_path(path).display())
+        };
+        println!(
+            "{sc} (synthetic, seed {}): {frames} frames -> {}{calls} in {:.2} s",
+            opts.seed,
+            path.display(),
+            t.elapsed().as_secs_f64()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if sc == Scenario::Flood && opts.packets > 100_000 {
+        bail!("flood with more than 100000 packets needs --write FILE");
+    }
+    let (frames, trace) = gen::synthesize_frames(sc, opts);
+    print_run(sc, &frames, &trace);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lists frames then the application calls, on one clock.
+fn print_run(sc: Scenario, frames: &[crate::capture::OwnedFrame], trace: &gen::CallTrace) {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let t0 = frames.first().and_then(|f| f.ts).or_else(|| {
+        trace
+            .calls
+            .first()
+            .map(|c| crate::capture::Timestamp(c.t_ns))
+    });
+    println!("{sc}: {}", sc.lesson());
+    for f in frames {
+        let frame = f.as_frame();
+        let packet = decode(&frame);
+        let view = FrameView {
+            frame: &frame,
+            packet: &packet,
+        };
+        if writeln!(out, "{}", frame_line(&view, t0)).is_err() {
+            return;
+        }
+    }
+    if !trace.calls.is_empty() {
+        let _ = writeln!(out, "-- application calls --");
+        for c in &trace.calls {
+            let rel = t0.map_or(0.0, |t| (c.t_ns - t.as_nanos()) as f64 / 1e9);
+            let _ = writeln!(
+                out,
+                "{rel:.6} {:<14} {:<10} {:>6} B {}{}",
+                c.actor,
+                format!("{:?}", c.call).to_lowercase(),
+                c.bytes,
+                if c.result == "ok" { "" } else { &c.result },
+                c.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let _ = out.flush();
+}

@@ -1,0 +1,196 @@
+//! Traffic generator: the classic socket-programming lessons as runnable, capturable
+//! scenarios (`synack gen`).
+//!
+//! Learners understand TCP best on traffic whose cause they know. Each [`Scenario`] is one
+//! lesson (an echo server, a half-close, the sticky-packet problem and its four fixes, ...)
+//! and runs in one of three [`Mode`]s:
+//!
+//! - **live**: real sockets on loopback, server and client threads, the real kernel's TCP;
+//!   the traffic is captured on `lo` (needs root or `CAP_NET_RAW`) — see [`live`];
+//! - **netns**: two hosts in network namespaces joined by a router namespace that can drop
+//!   packets at random with nftables (root) — see [`netns`];
+//! - **synthetic**: frames crafted with etherparse as a Linux host would send them, written
+//!   straight to a pcap; no privileges, deterministic with a seed — see [`synth`].
+//!
+//! # The calls trace (`FILE.calls.json`)
+//!
+//! Beside every capture the generator writes the application's socket calls, so a view can
+//! show which `send()` ended up in which segment and what each `recv()` returned:
+//!
+//! ```json
+//! { "format": "synack-calls/1", "scenario": "sticky", "mode": "synthetic", "seed": 1,
+//!   "calls": [
+//!     { "t_ns": 1767225600001234000, "actor": "client", "conn": 1, "call": "send",
+//!       "local": "10.0.0.1:40312", "remote": "10.0.0.2:7000", "bytes": 5, "offset": 0,
+//!       "result": "ok", "data": "hello" } ] }
+//! ```
+//!
+//! - `t_ns`: when the call returned, ns since the Unix epoch, on the capture's clock;
+//! - `actor`: `client`, `server`, `client2`, `server-thread1`, `alice`, ...;
+//! - `conn`: connection number within the run (1-based), 0 for UDP;
+//! - `call`: `listen`, `connect`, `accept`, `send`, `recv`, `sendto`, `recvfrom`,
+//!   `shutdown`, `close` or `setsockopt`;
+//! - `local`, `remote`: socket addresses (`ip:port`, `[ip6]:port`);
+//! - `bytes`: bytes passed to `send`/`sendto` or returned by `recv`/`recvfrom` (a `recv` of
+//!   0 is end of stream);
+//! - `offset` (TCP data calls only): stream offset of the first byte, counted from the byte
+//!   after the SYN in that direction, so a send covers relative sequence numbers
+//!   `offset+1 ..= offset+bytes` exactly as Wireshark numbers them;
+//! - `result`: `ok` or the error (`ECONNREFUSED`, `ECONNRESET`, ...);
+//! - `data` (optional): the first 64 bytes, lossy UTF-8; `note` (optional): detail such as
+//!   the socket option set or the shutdown direction.
+//!
+//! Calls are sorted by time. `flood` records no calls (its trace would dwarf the capture).
+//!
+//! Usage, the modes in detail and the committed captures: `src/gen/README.md`.
+
+pub mod calls;
+pub mod flood;
+pub mod live;
+pub mod netns;
+mod scenario;
+pub mod scripts;
+pub mod synth;
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use calls::{Call, CallKind, CallTrace};
+pub use scenario::Scenario;
+
+use crate::capture::writer::{PcapFormat, PcapWriter};
+use crate::capture::{LinkType, OwnedFrame};
+use synth::{FrameSink, Sim};
+
+/// How a scenario is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Real sockets on loopback.
+    Live,
+    /// Real sockets between network namespaces, with optional loss in a router namespace.
+    Netns,
+    /// Crafted frames, no sockets.
+    Synthetic,
+}
+
+impl Mode {
+    /// The name written in the calls trace.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Live => "live",
+            Mode::Netns => "netns",
+            Mode::Synthetic => "synthetic",
+        }
+    }
+}
+
+/// Options shared by every scenario.
+#[derive(Debug, Clone)]
+pub struct GenOptions {
+    /// Seed of synthetic runs (ISNs, ports, loss).
+    pub seed: u64,
+    /// Use IPv6 (`::1`, or `fd00::/64` in synthetic captures).
+    pub ipv6: bool,
+    /// `flood`: connections.
+    pub connections: u64,
+    /// `flood`: frames in total.
+    pub packets: u64,
+    /// Loss in percent (`flood` synthetic, `--netns` router).
+    pub loss_pct: u32,
+}
+
+impl Default for GenOptions {
+    fn default() -> Self {
+        GenOptions {
+            seed: 1,
+            ipv6: false,
+            connections: 100,
+            packets: 10_000,
+            loss_pct: 1,
+        }
+    }
+}
+
+/// Runs the synthetic form of `sc`, streaming frames into `sink`; returns the calls trace.
+pub fn synthesize(
+    sc: Scenario,
+    opts: &GenOptions,
+    sink: &mut dyn FrameSink,
+) -> io::Result<(u64, CallTrace)> {
+    let trace = CallTrace::new(sc.name(), Mode::Synthetic.name(), Some(opts.seed));
+    let mut sim = Sim::new(sink, opts.seed, trace, opts.ipv6);
+    if sc == Scenario::Flood {
+        flood::flood(&mut sim, opts.connections, opts.packets, opts.loss_pct);
+    } else {
+        scripts::run(&mut sim, sc);
+    }
+    let frames = sim.frames();
+    let mut trace = sim.finish()?;
+    trace.sort();
+    Ok((frames, trace))
+}
+
+/// Runs the synthetic form of `sc` into memory (for tests and the demo).
+pub fn synthesize_frames(sc: Scenario, opts: &GenOptions) -> (Vec<OwnedFrame>, CallTrace) {
+    let mut frames: Vec<OwnedFrame> = Vec::new();
+    // Writing to a vector cannot fail.
+    let trace = synthesize(sc, opts, &mut frames)
+        .map(|(_, t)| t)
+        .unwrap_or_else(|_| CallTrace::new(sc.name(), "synthetic", Some(opts.seed)));
+    (frames, trace)
+}
+
+/// Writes the synthetic form of `sc` to the pcap file `path` and its calls trace beside it;
+/// returns the number of frames written.
+pub fn synthesize_to_file(sc: Scenario, opts: &GenOptions, path: &Path) -> io::Result<u64> {
+    let file = File::create(path).map_err(|e| with_path(e, "creating", path))?;
+    let format = PcapFormat {
+        link: LinkType::Ethernet,
+        snaplen: 262_144,
+        nanos: true,
+    };
+    let mut writer = PcapWriter::new(file, format);
+    let (frames, trace) = synthesize(sc, opts, &mut writer)?;
+    writer.flush().map_err(|e| with_path(e, "writing", path))?;
+    if sc != Scenario::Flood {
+        write_calls(&trace, path)?;
+    }
+    Ok(frames)
+}
+
+/// Writes captured `frames` to the pcap file `path` (nanosecond timestamps).
+pub fn write_frames(path: &Path, link: LinkType, frames: &[OwnedFrame]) -> io::Result<()> {
+    let file = File::create(path).map_err(|e| with_path(e, "creating", path))?;
+    let format = PcapFormat {
+        link,
+        snaplen: 262_144,
+        nanos: true,
+    };
+    let mut writer = PcapWriter::new(file, format);
+    for f in frames {
+        writer
+            .write_frame(&f.as_frame())
+            .map_err(|e| with_path(e, "writing", path))?;
+    }
+    writer.flush().map_err(|e| with_path(e, "writing", path))
+}
+
+/// The calls-trace path for a capture path: `FILE.calls.json`.
+pub fn calls_path(capture: &Path) -> PathBuf {
+    let mut s = capture.as_os_str().to_owned();
+    s.push(".calls.json");
+    PathBuf::from(s)
+}
+
+/// Writes `trace` beside the capture `path`.
+pub fn write_calls(trace: &CallTrace, capture: &Path) -> io::Result<()> {
+    let p = calls_path(capture);
+    let f = File::create(&p).map_err(|e| with_path(e, "creating", &p))?;
+    trace.write_json(f)
+}
+
+/// An I/O error that names the file and the operation.
+fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
+}
