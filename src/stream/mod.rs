@@ -15,7 +15,7 @@
 //! use synack::decode::decode;
 //! use synack::stream::follow::{frame_connection, FollowLimits, Follower, FramingChoice};
 //!
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/captures/pcpp-three_http_streams.pcap");
 //! let mut reader = FileReader::open(path).unwrap();
 //! let mut engine = Engine::new(Config::default());
 //! let mut follower = Follower::new(None, FollowLimits::default());
