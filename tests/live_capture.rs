@@ -19,6 +19,15 @@ use synack::capture::{FileReader, FrameSource};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synack");
 
+/// Tests that capture or flood `lo` take turns: a flood from one test would otherwise fill
+/// the unfiltered capture of another (a debug build printing JSON for every packet falls
+/// behind, and counts drops, exactly as designed, but then "every packet" cannot hold).
+static LO: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lo_turn() -> std::sync::MutexGuard<'static, ()> {
+    LO.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
@@ -309,6 +318,7 @@ fn assert_traffic_captured(frames: &[Value], t: &LoTraffic) {
 }
 
 fn lo_capture(backend: &str) {
+    let _turn = lo_turn();
     let file = temp_path(&format!("lo-{backend}.pcap"));
     let file_s = file.to_str().expect("utf-8 path");
     let cap = start_capture(
@@ -328,6 +338,7 @@ fn lo_capture(backend: &str) {
     let done = cap.interrupt();
     assert!(done.status.success(), "clean exit: {}", done.stderr);
     let live = json_lines(&done.stdout);
+    eprintln!("{backend}: {}", done.stderr);
     assert_traffic_captured(&live, &traffic);
 
     // The file holds exactly the frames printed live, and reads back the same.
@@ -366,6 +377,7 @@ fn lo_capture_with_pnet_gets_every_packet_once() {
 #[test]
 fn sigint_during_write_leaves_a_complete_file() {
     require_root!();
+    let _turn = lo_turn();
     let file = temp_path("sigint.pcap");
     let file_s = file.to_str().expect("utf-8 path");
     let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-w", file_s]);
@@ -410,6 +422,7 @@ fn sigint_during_write_leaves_a_complete_file() {
 #[test]
 fn a_full_disk_stops_the_capture_and_keeps_a_readable_file() {
     require_root!();
+    let _turn = lo_turn();
     let dir = temp_path("full");
     std::fs::create_dir_all(&dir).expect("dir");
     let mounted = Command::new("mount")
@@ -692,6 +705,7 @@ fn dash_r_is_an_alias_of_read() {
 #[test]
 fn count_and_duration_stop_the_capture_by_themselves() {
     require_root!();
+    let _turn = lo_turn();
     let file = temp_path("count.pcap");
     let file_s = file.to_str().expect("utf-8 path");
     let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-c", "5", "-w", file_s]);
@@ -755,6 +769,7 @@ fn ifaces_shows_lo_with_its_address_state_and_permission() {
 #[test]
 fn writing_to_stdout_gives_a_pcap_stream() {
     require_root!();
+    let _turn = lo_turn();
     let mut child = Command::new(BIN)
         .args(["capture", "-i", "lo", "-f", "udp", "-c", "3", "-w", "-"])
         .stdout(Stdio::piped())
@@ -794,6 +809,7 @@ fn backends_are_frame_sources_with_kernel_stats() {
     use synack::decode::decode;
     require_root!();
     for backend in [Backend::Pcap, Backend::Pnet] {
+        let _turn = lo_turn();
         let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
         let port = rx.local_addr().expect("addr").port();
         let mut config = LiveConfig::new("lo");
@@ -809,13 +825,17 @@ fn backends_are_frame_sources_with_kernel_stats() {
         for _ in 0..3 {
             tx.send_to(b"direct", ("127.0.0.1", port)).expect("send");
         }
+        // A watchdog stops the source if the packets never come, so the test fails, not hangs.
+        let stop = source.stop_handle();
+        let watchdog = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(5));
+            stop.stop();
+        });
         let mut ours = 0;
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while ours < 3 && Instant::now() < deadline {
-            let frame = source
-                .next_frame()
-                .expect("no capture error")
-                .expect("a live source does not end by itself");
+        while ours < 3 {
+            let Some(frame) = source.next_frame().expect("no capture error") else {
+                break;
+            };
             let p = decode(&frame);
             if p.ports() == Some((tx.local_addr().expect("addr").port(), port)) {
                 ours += 1;
@@ -825,23 +845,24 @@ fn backends_are_frame_sources_with_kernel_stats() {
         assert_eq!(ours, 3, "{backend:?}");
         let stats = source.stats().expect("both backends have kernel counters");
         assert!(stats.received >= 3, "{backend:?}: {stats:?}");
-        source.stop();
+        source.stop_handle().stop();
         assert!(source.next_frame().expect("no error").is_none(), "stopped");
+        drop(watchdog);
     }
 }
 
 /// A live backend seen through what this test needs: pull, stats, stop.
 trait FrameSourceWithStats: FrameSource {
     fn stats(&mut self) -> Option<synack::capture::live::KernelStats>;
-    fn stop(&self);
+    fn stop_handle(&self) -> synack::capture::live::StopHandle;
 }
 
 impl FrameSourceWithStats for synack::capture::live::PcapSource {
     fn stats(&mut self) -> Option<synack::capture::live::KernelStats> {
         synack::capture::live::LiveSource::kernel_stats(self)
     }
-    fn stop(&self) {
-        self.stop_handle().stop();
+    fn stop_handle(&self) -> synack::capture::live::StopHandle {
+        Self::stop_handle(self)
     }
 }
 
@@ -849,7 +870,7 @@ impl FrameSourceWithStats for synack::capture::live::PnetSource {
     fn stats(&mut self) -> Option<synack::capture::live::KernelStats> {
         synack::capture::live::LiveSource::kernel_stats(self)
     }
-    fn stop(&self) {
-        self.stop_handle().stop();
+    fn stop_handle(&self) -> synack::capture::live::StopHandle {
+        Self::stop_handle(self)
     }
 }
