@@ -842,8 +842,8 @@ fn backends_are_frame_sources_with_kernel_stats() {
                 assert!(frame.ts.is_some() && frame.number >= 1);
             }
         }
-        assert_eq!(ours, 3, "{backend:?}");
         let stats = source.stats().expect("both backends have kernel counters");
+        assert_eq!(ours, 3, "{backend:?}: kernel counters {stats:?}");
         assert!(stats.received >= 3, "{backend:?}: {stats:?}");
         source.stop_handle().stop();
         assert!(source.next_frame().expect("no error").is_none(), "stopped");
