@@ -380,10 +380,11 @@ fn sigint_during_write_leaves_a_complete_file() {
     let _turn = lo_turn();
     let file = temp_path("sigint.pcap");
     let file_s = file.to_str().expect("utf-8 path");
-    let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-w", file_s]);
-    // Keep packets flowing while the signal arrives.
     let sink = UdpSocket::bind("127.0.0.1:0").expect("bind");
     let dst = sink.local_addr().expect("addr");
+    let filter = format!("udp dst port {}", dst.port());
+    let cap = start_capture(&[], &["-i", "lo", "-f", &filter, "-w", file_s]);
+    // Keep packets flowing while the signal arrives.
     let stop_at = Instant::now() + Duration::from_millis(1500);
     let sender = std::thread::spawn(move || {
         let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
