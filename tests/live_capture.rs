@@ -116,8 +116,10 @@ fn start_capture(prefix: &[&str], args: &[&str]) -> Running {
 impl Running {
     /// Sends SIGINT (what Ctrl-C sends) and waits for a clean exit.
     fn interrupt(self) -> Finished {
-        // Let the capture thread hand over the last packets before the signal.
-        std::thread::sleep(Duration::from_millis(300));
+        // Only a moment for the kernel to queue the last packets: synack itself must deliver
+        // everything captured before the signal (without immediate mode the kernel hands
+        // packets over in blocks up to 100 ms late; the capture keeps reading after a stop).
+        std::thread::sleep(Duration::from_millis(20));
         // SAFETY: plain kill(2) on our own child.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
         self.wait()
