@@ -19,6 +19,15 @@ use synack::capture::{FileReader, FrameSource};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synack");
 
+/// Tests that capture or flood `lo` take turns: a flood from one test would otherwise fill
+/// the unfiltered capture of another (a debug build printing JSON for every packet falls
+/// behind, and counts drops, exactly as designed, but then "every packet" cannot hold).
+static LO: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lo_turn() -> std::sync::MutexGuard<'static, ()> {
+    LO.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
@@ -107,8 +116,10 @@ fn start_capture(prefix: &[&str], args: &[&str]) -> Running {
 impl Running {
     /// Sends SIGINT (what Ctrl-C sends) and waits for a clean exit.
     fn interrupt(self) -> Finished {
-        // Let the capture thread hand over the last packets before the signal.
-        std::thread::sleep(Duration::from_millis(300));
+        // Only a moment for the kernel to queue the last packets: synack itself must deliver
+        // everything captured before the signal (without immediate mode the kernel hands
+        // packets over in blocks up to 100 ms late; the capture keeps reading after a stop).
+        std::thread::sleep(Duration::from_millis(20));
         // SAFETY: plain kill(2) on our own child.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
         self.wait()
@@ -309,6 +320,7 @@ fn assert_traffic_captured(frames: &[Value], t: &LoTraffic) {
 }
 
 fn lo_capture(backend: &str) {
+    let _turn = lo_turn();
     let file = temp_path(&format!("lo-{backend}.pcap"));
     let file_s = file.to_str().expect("utf-8 path");
     let cap = start_capture(
@@ -328,6 +340,7 @@ fn lo_capture(backend: &str) {
     let done = cap.interrupt();
     assert!(done.status.success(), "clean exit: {}", done.stderr);
     let live = json_lines(&done.stdout);
+    eprintln!("{backend}: {}", done.stderr);
     assert_traffic_captured(&live, &traffic);
 
     // The file holds exactly the frames printed live, and reads back the same.
@@ -366,12 +379,14 @@ fn lo_capture_with_pnet_gets_every_packet_once() {
 #[test]
 fn sigint_during_write_leaves_a_complete_file() {
     require_root!();
+    let _turn = lo_turn();
     let file = temp_path("sigint.pcap");
     let file_s = file.to_str().expect("utf-8 path");
-    let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-w", file_s]);
-    // Keep packets flowing while the signal arrives.
     let sink = UdpSocket::bind("127.0.0.1:0").expect("bind");
     let dst = sink.local_addr().expect("addr");
+    let filter = format!("udp dst port {}", dst.port());
+    let cap = start_capture(&[], &["-i", "lo", "-f", &filter, "-w", file_s]);
+    // Keep packets flowing while the signal arrives.
     let stop_at = Instant::now() + Duration::from_millis(1500);
     let sender = std::thread::spawn(move || {
         let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
@@ -410,6 +425,7 @@ fn sigint_during_write_leaves_a_complete_file() {
 #[test]
 fn a_full_disk_stops_the_capture_and_keeps_a_readable_file() {
     require_root!();
+    let _turn = lo_turn();
     let dir = temp_path("full");
     std::fs::create_dir_all(&dir).expect("dir");
     let mounted = Command::new("mount")
@@ -692,6 +708,7 @@ fn dash_r_is_an_alias_of_read() {
 #[test]
 fn count_and_duration_stop_the_capture_by_themselves() {
     require_root!();
+    let _turn = lo_turn();
     let file = temp_path("count.pcap");
     let file_s = file.to_str().expect("utf-8 path");
     let cap = start_capture(&[], &["-i", "lo", "-f", "udp", "-c", "5", "-w", file_s]);
@@ -755,6 +772,7 @@ fn ifaces_shows_lo_with_its_address_state_and_permission() {
 #[test]
 fn writing_to_stdout_gives_a_pcap_stream() {
     require_root!();
+    let _turn = lo_turn();
     let mut child = Command::new(BIN)
         .args(["capture", "-i", "lo", "-f", "udp", "-c", "3", "-w", "-"])
         .stdout(Stdio::piped())
@@ -794,6 +812,7 @@ fn backends_are_frame_sources_with_kernel_stats() {
     use synack::decode::decode;
     require_root!();
     for backend in [Backend::Pcap, Backend::Pnet] {
+        let _turn = lo_turn();
         let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
         let port = rx.local_addr().expect("addr").port();
         let mut config = LiveConfig::new("lo");
@@ -809,39 +828,44 @@ fn backends_are_frame_sources_with_kernel_stats() {
         for _ in 0..3 {
             tx.send_to(b"direct", ("127.0.0.1", port)).expect("send");
         }
+        // A watchdog stops the source if the packets never come, so the test fails, not hangs.
+        let stop = source.stop_handle();
+        let watchdog = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(5));
+            stop.stop();
+        });
         let mut ours = 0;
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while ours < 3 && Instant::now() < deadline {
-            let frame = source
-                .next_frame()
-                .expect("no capture error")
-                .expect("a live source does not end by itself");
+        while ours < 3 {
+            let Some(frame) = source.next_frame().expect("no capture error") else {
+                break;
+            };
             let p = decode(&frame);
             if p.ports() == Some((tx.local_addr().expect("addr").port(), port)) {
                 ours += 1;
                 assert!(frame.ts.is_some() && frame.number >= 1);
             }
         }
-        assert_eq!(ours, 3, "{backend:?}");
         let stats = source.stats().expect("both backends have kernel counters");
+        assert_eq!(ours, 3, "{backend:?}: kernel counters {stats:?}");
         assert!(stats.received >= 3, "{backend:?}: {stats:?}");
-        source.stop();
+        source.stop_handle().stop();
         assert!(source.next_frame().expect("no error").is_none(), "stopped");
+        drop(watchdog);
     }
 }
 
 /// A live backend seen through what this test needs: pull, stats, stop.
 trait FrameSourceWithStats: FrameSource {
     fn stats(&mut self) -> Option<synack::capture::live::KernelStats>;
-    fn stop(&self);
+    fn stop_handle(&self) -> synack::capture::live::StopHandle;
 }
 
 impl FrameSourceWithStats for synack::capture::live::PcapSource {
     fn stats(&mut self) -> Option<synack::capture::live::KernelStats> {
         synack::capture::live::LiveSource::kernel_stats(self)
     }
-    fn stop(&self) {
-        self.stop_handle().stop();
+    fn stop_handle(&self) -> synack::capture::live::StopHandle {
+        Self::stop_handle(self)
     }
 }
 
@@ -849,7 +873,7 @@ impl FrameSourceWithStats for synack::capture::live::PnetSource {
     fn stats(&mut self) -> Option<synack::capture::live::KernelStats> {
         synack::capture::live::LiveSource::kernel_stats(self)
     }
-    fn stop(&self) {
-        self.stop_handle().stop();
+    fn stop_handle(&self) -> synack::capture::live::StopHandle {
+        Self::stop_handle(self)
     }
 }

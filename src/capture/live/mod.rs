@@ -68,7 +68,7 @@ pub struct LiveConfig {
 }
 
 impl LiveConfig {
-    /// A configuration with tcpdump's defaults for `interface`.
+    /// A configuration for `interface` with tcpdump's defaults, except an 8 MiB kernel buffer.
     pub fn new(interface: impl Into<String>) -> LiveConfig {
         LiveConfig {
             interface: interface.into(),
@@ -76,11 +76,15 @@ impl LiveConfig {
             snaplen: DEFAULT_SNAPLEN,
             promisc: true,
             immediate: true,
-            buffer_size: None,
+            buffer_size: Some(DEFAULT_BUFFER_SIZE),
             backend: Backend::Pcap,
         }
     }
 }
+
+/// Kernel ring size synack asks for by default (8 MiB): libpcap's 2 MiB holds only a few
+/// blocks with whole-packet snaplen, too little for bursts while the consumer is busy.
+pub const DEFAULT_BUFFER_SIZE: u32 = 8 << 20;
 
 /// tcpdump's default snapshot length: whole packets, even 64 KiB loopback/GSO ones.
 pub const DEFAULT_SNAPLEN: u32 = 262_144;

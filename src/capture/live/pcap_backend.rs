@@ -70,6 +70,23 @@ fn pcap_message(e: pcap::Error) -> String {
     }
 }
 
+/// Packets at most discarded by [`drain_unfiltered`], so a flood cannot keep `open` busy.
+const DRAIN_LIMIT: usize = 100_000;
+
+/// Empties the kernel ring of what it took between activation and the filter being set.
+///
+/// libpcap can only set a filter on an active handle, so on a busy interface the ring fills
+/// with unfiltered packets in the meantime; with whole-packet snaplen the ring has few blocks,
+/// and packets that match the filter right after `open` would be dropped for lack of room.
+/// What is discarded here was captured before the capture (as the caller sees it) started.
+fn drain_unfiltered(cap: &mut Capture<Active>) {
+    for _ in 0..DRAIN_LIMIT {
+        if cap.next_packet().is_err() {
+            break;
+        }
+    }
+}
+
 impl PcapSource {
     /// Opens the interface with libpcap: snaplen, promiscuous and immediate mode, buffer
     /// size, nanosecond timestamps where available, then compiles and sets the filter.
@@ -99,6 +116,9 @@ impl PcapSource {
                     filter: filter.clone(),
                     message: pcap_message(e),
                 })?;
+        }
+        if config.filter.is_some() {
+            drain_unfiltered(&mut cap);
         }
         // SAFETY: `as_ptr` is the live handle owned by `cap`; the call only reads a field.
         let nanos =

@@ -30,6 +30,9 @@ const POOL_MAX_BUFFER: usize = 16 << 10;
 const BATCH: usize = 64;
 /// Empty batches (with their buffers) kept for reuse.
 const POOL_BATCHES: usize = 16;
+/// How long the capture thread keeps reading after a stop (one kernel block timeout, plus
+/// margin), so packets captured before the stop are delivered.
+const FINAL_DRAIN: Duration = Duration::from_millis(250);
 /// How often the capture thread refreshes the kernel counters.
 const STATS_INTERVAL: Duration = Duration::from_millis(250);
 
@@ -405,9 +408,16 @@ fn capture_loop(
     let shared = &stats.0;
     let mut filling = Filling::new(pool);
     let mut last_stats = Instant::now();
+    let mut stopping: Option<Instant> = None;
     let result = loop {
+        // After a stop, keep reading for one kernel block timeout: without immediate mode
+        // the kernel hands over packets in blocks up to 100 ms late, and those captured
+        // before the stop belong to the capture.
         if stop.is_stopped() {
-            break Ok(());
+            let deadline = *stopping.get_or_insert_with(|| Instant::now() + FINAL_DRAIN);
+            if Instant::now() >= deadline {
+                break Ok(());
+            }
         }
         if last_stats.elapsed() >= STATS_INTERVAL {
             stats.set_kernel(source.kernel_stats());
@@ -416,6 +426,8 @@ fn capture_loop(
         // With a partial batch pending, only take what is ready; send when nothing is.
         let timeout = if filling.filled > 0 {
             Duration::ZERO
+        } else if stopping.is_some() {
+            Duration::from_millis(10)
         } else {
             POLL_INTERVAL
         };
