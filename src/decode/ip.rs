@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use etherparse::err::packet::SliceError;
-use etherparse::{EtherType, Ipv6ExtensionSlice, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket};
+use etherparse::{EtherType, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket};
 
 use super::link::Next;
 use super::packet::{ArpInfo, IpInfo, Net, Packet};
@@ -139,25 +139,7 @@ pub(super) fn decode_network(
                 ext_headers: [0; 8],
                 ext_count: 0,
             };
-            for ext in exts.clone() {
-                let number = match &ext {
-                    Ipv6ExtensionSlice::HopByHop(_) => 0,
-                    Ipv6ExtensionSlice::Routing(_) => 43,
-                    Ipv6ExtensionSlice::Fragment(f) => {
-                        info.ident = f.identification();
-                        info.more_fragments = f.more_fragments();
-                        info.frag_offset = u32::from(f.fragment_offset().value()) * 8;
-                        info.is_fragment = info.more_fragments || info.frag_offset > 0;
-                        44
-                    }
-                    Ipv6ExtensionSlice::DestinationOptions(_) => 60,
-                    Ipv6ExtensionSlice::Authentication(_) => 51,
-                };
-                if (info.ext_count as usize) < info.ext_headers.len() {
-                    info.ext_headers[info.ext_count as usize] = number;
-                    info.ext_count += 1;
-                }
-            }
+            walk_ipv6_extensions(h.next_header().0, exts.slice(), &mut info);
             let available = 40 + ext_len + v6.payload().payload.len() as u32;
             let payload_length = u32::from(h.payload_length());
             info.total_len = if payload_length == 0 {
@@ -195,4 +177,40 @@ fn decode_ip_payload(
         return;
     }
     transport::decode_transport(frame, info.protocol, payload.payload, payload_len, pkt);
+}
+
+/// Walks the IPv6 extension headers etherparse separated, recording their numbers and the
+/// fragment header's fields.
+///
+/// Done here with bounds checks rather than with etherparse's `Ipv6ExtensionSliceIter`, which
+/// (0.21) indexes past the end of a lax-parsed, cut extension chain (found by our property
+/// test: an unchecked `get_unchecked` in `Ipv6RawExtHeaderSlice::from_slice_unchecked`).
+fn walk_ipv6_extensions(first: u8, bytes: &[u8], info: &mut IpInfo) {
+    let mut next = first;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let len = match next {
+            // hop-by-hop, routing, destination options, mobility, HIP, shim6
+            0 | 43 | 60 | 135 | 139 | 140 => rest.get(1).map(|l| (usize::from(*l) + 1) * 8),
+            44 => Some(8),
+            51 => rest.get(1).map(|l| (usize::from(*l) + 2) * 4),
+            _ => None,
+        };
+        let Some(len) = len.filter(|l| *l <= rest.len()) else {
+            break;
+        };
+        if next == 44 {
+            let off_flags = u16::from_be_bytes([rest[2], rest[3]]);
+            info.frag_offset = u32::from(off_flags >> 3) * 8;
+            info.more_fragments = off_flags & 1 == 1;
+            info.ident = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]);
+            info.is_fragment = info.more_fragments || info.frag_offset > 0;
+        }
+        if (info.ext_count as usize) < info.ext_headers.len() {
+            info.ext_headers[info.ext_count as usize] = next;
+            info.ext_count += 1;
+        }
+        next = rest[0];
+        rest = &rest[len..];
+    }
 }

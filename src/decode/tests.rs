@@ -405,3 +405,36 @@ fn empty_and_tiny_frames_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn cut_and_lying_ipv6_extension_chains_never_panic() {
+    // Hop-by-hop (8) → fragment (8) → destination options (16) → TCP.
+    let base = ipv6_tcp(b"data");
+    let mut v = base[..40].to_vec();
+    v[6] = 0;
+    v.extend_from_slice(&[44, 0, 1, 4, 0, 0, 0, 0]);
+    v.extend_from_slice(&[60, 0, 0, 0, 0, 0, 0, 9]);
+    v.extend_from_slice(&[6, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    v.extend_from_slice(&base[40..]);
+    let plen = (v.len() - 40) as u16;
+    v[4..6].copy_from_slice(&plen.to_be_bytes());
+    let p = dec(&frame(LinkType::Raw, v.clone()));
+    assert_eq!(p.ip().unwrap().extension_headers(), &[0, 44, 60]);
+    assert_eq!(p.ip().unwrap().ident, 9);
+    assert_eq!(p.tcp().unwrap().len, 4);
+    // Every cut, and every value of every extension length byte, on a cut or whole frame.
+    for cut in 40..v.len() {
+        let mut f = frame(LinkType::Raw, v[..cut].to_vec());
+        f.len = v.len() as u32;
+        let _ = dec(&f);
+    }
+    for at in [41, 49, 57] {
+        for b in 0..=255u8 {
+            let mut w = v.clone();
+            w[at] = b;
+            for cut in [w.len(), 60, 52, 47] {
+                let _ = dec(&frame(LinkType::Raw, w[..cut].to_vec()));
+            }
+        }
+    }
+}
