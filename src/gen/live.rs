@@ -1190,14 +1190,7 @@ fn udp(sc: Scenario, setup: Setup, rec: &Rec) -> anyhow::Result<()> {
     if sc == Scenario::UdpChat {
         let (alice, bob) = (&setup.udp[0], &setup.udp[1]);
         let (a, b) = (alice.local_addr()?, bob.local_addr()?);
-        let lines: [(bool, &str); 6] = [
-            (true, "alice: hi bob"),
-            (false, "bob: hi alice"),
-            (true, "alice: two messages"),
-            (true, "alice: sent back to back"),
-            (false, "bob: and I got two datagrams"),
-            (true, "alice: bye"),
-        ];
+        let lines = super::scripts::UDP_CHAT_LINES;
         let mut i = 0;
         while i < lines.len() {
             // Back-to-back sends go out before the peer reads.

@@ -657,18 +657,22 @@ fn last_sent(sim: &Sim<'_>, c: &Conn) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// The `udp-chat` conversation, shared by the live and synthetic runs so both send the
+/// same datagrams: (sent by alice, text).
+pub(crate) const UDP_CHAT_LINES: [(bool, &str); 6] = [
+    (true, "alice: hi bob"),
+    (false, "bob: hi alice"),
+    (true, "alice: two messages"),
+    (true, "alice: sent back to back"),
+    (false, "bob: and I got two datagrams"),
+    (true, "alice: bye"),
+];
+
 /// `udp-chat`: two peers exchange datagrams; two quick sends stay two datagrams.
 fn udp_chat(sim: &mut Sim<'_>, port: u16) {
     let alice = SocketAddr::new(sim.host(1), port);
     let bob = SocketAddr::new(sim.host(2), port + 1);
-    let lines: [(bool, &str); 6] = [
-        (true, "alice: hi bob"),
-        (false, "bob: hi alice"),
-        (true, "alice: two messages"),
-        (true, "alice: sent back to back"),
-        (false, "bob: and I got two datagrams"),
-        (true, "alice: bye"),
-    ];
+    let lines = UDP_CHAT_LINES;
     for (from_alice, text) in lines {
         let (src, dst, sa, ra) = if from_alice {
             (alice, bob, "alice", "bob")
