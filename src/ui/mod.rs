@@ -14,6 +14,7 @@ pub mod columns;
 pub mod connections;
 pub mod details;
 pub mod export;
+pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
 pub mod ingest;

@@ -38,6 +38,9 @@ pub struct Selection {
     pub connection: Option<ConnRef>,
     /// Set when the selection changed in a way the packet list should scroll to.
     pub reveal: bool,
+    /// Replay cursor: when set, every view shows the capture as it stood after this store
+    /// index (packets after it are hidden, states and streams are cut there).
+    pub until: Option<usize>,
 }
 
 impl Selection {
@@ -48,6 +51,11 @@ impl Selection {
         }
         self.packet = Some(index);
         self.reveal = reveal;
+    }
+
+    /// Whether the packet at store `index` is visible at the replay cursor.
+    pub fn shows(&self, index: usize) -> bool {
+        self.until.is_none_or(|u| index <= u)
     }
 
     /// Forgets everything (a new capture was opened).
