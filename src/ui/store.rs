@@ -118,6 +118,10 @@ pub struct StoreData {
     pub source: Option<SourceInfo>,
     /// Link type of the first frame (the pcap header of exports).
     pub link: Option<LinkType>,
+    /// The generator's socket-call trace for this capture (`FILE.calls.json` next to a file,
+    /// or the calls of a run started from the generator panel), so the stream view can lay
+    /// the application's `send()`/`recv()` calls against the segments.
+    pub calls: Option<crate::gen::calls::CallTrace>,
 }
 
 impl StoreData {
