@@ -12,16 +12,20 @@ use egui::Color32;
 use super::bench::Bench;
 use super::colors;
 use super::columns::TimeMode;
-use super::connections::ConnectionsView;
+use super::connections::{ConnAction, ConnectionsView};
 use super::details::DetailsView;
 use super::export::{self, ExportScope};
-use super::file_dialog::{self, DialogPurpose, FileDialog};
+use super::figure::{self, PngResult};
+use super::file_dialog::{self, DialogPurpose, FigureFormat, FileDialog};
 use super::filter_bar::FilterState;
 use super::ingest::{self, LiveSession};
+use super::ladder::{self, LadderAction, LadderView};
 use super::live_panel::{LiveAction, LivePanel};
 use super::packet_list::PacketList;
-use super::selection::Selection;
+use super::replay::{Replay, ReplayScope};
+use super::selection::{ConnRef, Selection};
 use super::store::{PacketStore, SourceInfo};
+use super::tour::{self, Tour, TourAction, TourStep, TourView};
 
 /// The built-in demo capture.
 pub const DEMO_CAPTURE: &[u8] = crate::cli::DEMO_CAPTURE;
@@ -57,6 +61,12 @@ pub struct ViewOptions {
     /// Read and update the recent-files list in the user's config folder (tests turn it
     /// off so they never touch the home directory).
     pub recent_files: bool,
+    /// Tab shown first.
+    pub tab: Option<Tab>,
+    /// Start replaying at the `goto` frame (its connection), as if stepped there.
+    pub replay: bool,
+    /// Start the guided tour once loaded.
+    pub tour: bool,
 }
 
 impl ViewOptions {
@@ -68,6 +78,9 @@ impl ViewOptions {
             display_filter: None,
             goto: None,
             recent_files: true,
+            tab: None,
+            replay: false,
+            tour: false,
         }
     }
 }
@@ -81,6 +94,8 @@ pub enum Tab {
     Connections,
     /// Live capture panel.
     Live,
+    /// Ladder diagram of the selected connection.
+    Ladder,
 }
 
 /// The application state.
@@ -101,6 +116,18 @@ pub struct SynackApp {
     pub live: LivePanel,
     /// Running live capture.
     session: Option<LiveSession>,
+    /// Ladder diagram view.
+    pub ladder: LadderView,
+    /// Replay controls (the cursor is `selection.until`).
+    pub replay: Replay,
+    /// The guided tour, while open.
+    pub tour: Option<Tour>,
+    /// Offer the tour (the demo was opened and the offer not answered yet).
+    pub offer_tour: bool,
+    /// A PNG export waiting for the renderer's screenshot.
+    png: Option<PngResult>,
+    /// A PNG export chosen in the dialog, taken once the dialog is gone from the screen.
+    pending_png: Option<PathBuf>,
     /// Tab shown.
     pub tab: Tab,
     dialog: Option<FileDialog>,
@@ -112,6 +139,8 @@ pub struct SynackApp {
     bench: Option<Bench>,
     goto: Option<u64>,
     recent_files: bool,
+    start_replay: bool,
+    pending_tour: bool,
 }
 
 impl SynackApp {
@@ -126,7 +155,13 @@ impl SynackApp {
             connections: ConnectionsView::default(),
             live: LivePanel::default(),
             session: None,
-            tab: Tab::Packets,
+            ladder: LadderView::default(),
+            replay: Replay::default(),
+            tour: None,
+            offer_tour: options.source == StartSource::Demo && !options.tour,
+            png: None,
+            pending_png: None,
+            tab: options.tab.unwrap_or(Tab::Packets),
             dialog: None,
             recent: if options.recent_files {
                 file_dialog::load_recent()
@@ -139,6 +174,8 @@ impl SynackApp {
             bench: options.bench_frames.map(Bench::new),
             goto: options.goto,
             recent_files: options.recent_files,
+            start_replay: options.replay,
+            pending_tour: options.tour,
         };
         if let Some(f) = &options.display_filter {
             app.filter.set(f);
@@ -165,6 +202,10 @@ impl SynackApp {
         self.selection.clear();
         self.filter.reset_scan();
         self.details = DetailsView::default();
+        self.ladder = LadderView::default();
+        self.replay = Replay::default();
+        self.tour = None;
+        self.png = None;
         self.message = None;
     }
 
@@ -190,7 +231,9 @@ impl SynackApp {
                 if self.recent_files {
                     file_dialog::remember(&mut self.recent, &path);
                 }
-                self.tab = Tab::Packets;
+                if self.tab != Tab::Ladder {
+                    self.tab = Tab::Packets;
+                }
             }
             Err(e) => self.message = Some((e.to_string(), true)),
         }
@@ -222,6 +265,137 @@ impl SynackApp {
         self.selection.connection = Some(conn);
         self.filter.set(&conn.filter());
         self.tab = Tab::Packets;
+    }
+
+    /// Opens the ladder diagram of a connection.
+    pub fn open_ladder(&mut self, conn: ConnRef) {
+        self.selection.connection = Some(conn);
+        self.tab = Tab::Ladder;
+    }
+
+    /// Opens the ladder of the selected packet's connection (the details' "Ladder" button).
+    pub fn open_ladder_of_packet(&mut self) {
+        let conn = {
+            let data = self.store.read();
+            let sel = Selection {
+                connection: None,
+                ..self.selection.clone()
+            };
+            ladder::connection_of(&data, &sel)
+        };
+        match conn {
+            Some(c) => self.open_ladder(c),
+            None => self.message = Some(("Select a TCP packet first".into(), true)),
+        }
+    }
+
+    /// Starts the replay over `scope` from its first packet.
+    pub fn start_replay(&mut self, scope: ReplayScope) {
+        let data = self.store.read();
+        self.replay.start(&data, &mut self.selection, scope);
+    }
+
+    /// Leaves the replay (every packet shown again).
+    pub fn stop_replay(&mut self) {
+        self.replay.stop(&mut self.selection);
+    }
+
+    /// Writes the ladder of the shown connection as SVG; the outcome goes to the status bar.
+    pub fn export_ladder_svg(&mut self, path: PathBuf) {
+        {
+            let data = self.store.read();
+            self.ladder.sync(&data, &self.selection);
+        }
+        let result = match self.ladder.svg(&self.selection) {
+            Some(svg) => svg.save(&path),
+            None => Err(anyhow::anyhow!(
+                "no ladder to export: select a TCP connection first"
+            )),
+        };
+        self.message = Some(match result {
+            Ok(()) => (format!("Ladder saved as SVG to {}", path.display()), false),
+            Err(e) => (format!("{e:#}"), true),
+        });
+    }
+
+    /// Asks the renderer for a PNG of the ladder as shown; reported when it is written.
+    pub fn export_ladder_png(&mut self, ctx: &egui::Context, path: PathBuf) {
+        match self.ladder.last_rect {
+            Some(rect) if self.tab == Tab::Ladder => {
+                self.png = Some(figure::request_png(ctx, rect, path.clone()));
+                self.message = Some((format!("Saving PNG to {}…", path.display()), false));
+            }
+            _ => {
+                self.message = Some((
+                    "Open the Ladder tab first: the PNG is a picture of the view as shown".into(),
+                    true,
+                ));
+            }
+        }
+    }
+
+    fn poll_png(&mut self) {
+        let done = self
+            .png
+            .as_ref()
+            .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()));
+        if let Some(result) = done {
+            self.png = None;
+            self.message = Some(match result {
+                Ok(p) => (format!("Ladder saved as PNG to {}", p.display()), false),
+                Err(e) => (format!("PNG export failed: {e}"), true),
+            });
+        }
+    }
+
+    /// Opens the guided tour on what is loaded (steps computed from its analysis).
+    pub fn start_tour(&mut self) {
+        self.offer_tour = false;
+        let steps = tour::plan(&self.store.read());
+        if steps.is_empty() {
+            self.message = Some((
+                "The guided tour needs the demo capture (File > Open the demo capture)".into(),
+                true,
+            ));
+            return;
+        }
+        self.tour = Some(Tour { steps, current: 0 });
+        self.go_tour_step(0);
+    }
+
+    /// Shows tour step `n`: selects its connection and packet, sets the replay cursor,
+    /// highlights its packets and opens its view.
+    pub fn go_tour_step(&mut self, n: usize) {
+        let Some(step) = self.tour.as_mut().and_then(|t| {
+            t.current = n.min(t.steps.len().saturating_sub(1));
+            t.steps.get(t.current).cloned()
+        }) else {
+            return;
+        };
+        self.selection.connection = Some(step.conn);
+        self.replay.start_at(
+            &mut self.selection,
+            ReplayScope::Connection(step.conn),
+            step.until,
+        );
+        self.selection.select_packet(step.focus, true);
+        self.ladder.highlight = step.highlight.clone();
+        match step.view {
+            TourView::Ladder => self.tab = Tab::Ladder,
+            TourView::Stream => self.open_sticky_view(&step),
+        }
+    }
+
+    /// Where the tour's sticky step goes. MERGE: switch to the Stream tab
+    /// (`self.tab = Tab::Stream`) once the stream view is in.
+    fn open_sticky_view(&mut self, step: &TourStep) {
+        self.filter.set(&step.conn.filter());
+        self.tab = Tab::Packets;
+    }
+
+    fn close_tour(&mut self) {
+        self.tour = None;
+        self.ladder.highlight.clear();
     }
 
     /// Writes the packets of `scope` to a pcap file at `path` (File > Export); the outcome
@@ -304,6 +478,18 @@ impl SynackApp {
                     }
                 }
                 ui.separator();
+                for f in [FigureFormat::Svg, FigureFormat::Png] {
+                    if ui
+                        .button(format!("Export ladder as {}...", f.extension().to_uppercase()))
+                        .clicked()
+                    {
+                        self.dialog = Some(FileDialog::new(
+                            DialogPurpose::LadderFigure(f),
+                            self.start_dir(),
+                        ));
+                    }
+                }
+                ui.separator();
                 if ui.button("Quit").clicked() {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
@@ -326,11 +512,47 @@ impl SynackApp {
                 ui.separator();
                 ui.checkbox(&mut self.list.auto_scroll, "Auto-scroll to newest packet");
                 ui.checkbox(&mut self.show_legend, "Colouring rules legend");
+                ui.separator();
+                if self.replay.active {
+                    if ui.button("Leave the replay").clicked() {
+                        self.stop_replay();
+                    }
+                } else {
+                    if ui
+                        .button("Replay the capture")
+                        .on_hover_text(super::replay::SHORTCUTS)
+                        .clicked()
+                    {
+                        self.start_replay(ReplayScope::Capture);
+                    }
+                    if let Some(c) = self.selection.connection {
+                        if ui
+                            .button(format!("Replay TCP stream {}", c.stream))
+                            .clicked()
+                        {
+                            self.start_replay(ReplayScope::Connection(c));
+                        }
+                    }
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if ui
+                    .button("Guided tour")
+                    .on_hover_text("A few steps through the demo capture: handshake, data, sticky packets, loss, teardown")
+                    .clicked()
+                {
+                    if !matches!(self.store.read().source, Some(SourceInfo::Demo)) {
+                        self.open_demo();
+                    }
+                    self.pending_tour = true;
+                }
+                ui.label(format!("Replay keys:\n{}", super::replay::SHORTCUTS));
             });
             ui.separator();
             for (tab, label) in [
                 (Tab::Packets, "Packets"),
                 (Tab::Connections, "Connections"),
+                (Tab::Ladder, "Ladder"),
                 (Tab::Live, "Live capture"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
@@ -402,8 +624,10 @@ impl SynackApp {
     }
 
     fn packets_ui(&mut self, ui: &mut egui::Ui) {
+        let mut open_ladder = false;
         let data = self.store.read();
-        self.details.sync(&data, self.selection.packet);
+        self.details
+            .sync(&data, self.selection.packet, self.selection.until);
         let mut field = self.selection.field.clone();
         egui::Panel::bottom("details_panel")
             .resizable(true)
@@ -420,6 +644,16 @@ impl SynackApp {
                 egui::CentralPanel::default().show(ui, |ui| {
                     ui.horizontal(|ui| {
                         ui.strong("Packet details");
+                        if self.selection.packet.is_some()
+                            && ui
+                                .small_button("Ladder")
+                                .on_hover_text(
+                                    "Open the ladder diagram of this packet's connection",
+                                )
+                                .clicked()
+                        {
+                            open_ladder = true;
+                        }
                         if self.selection.packet.is_some()
                             && ui.small_button("Copy summary").clicked()
                         {
@@ -439,6 +673,10 @@ impl SynackApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.list.ui(ui, &data, &self.filter, &mut self.selection);
         });
+        drop(data);
+        if open_ladder {
+            self.open_ladder_of_packet();
+        }
     }
 
     /// Draws one frame. Called by eframe and by the tests.
@@ -479,10 +717,35 @@ impl SynackApp {
             if let Some(i) = data.index_of_number(number) {
                 self.selection.select_packet(i, true);
                 self.goto = None;
+                if self.start_replay && data.finished {
+                    // `--replay`: the cursor on this packet, stepping through its connection.
+                    let scope = data.analysis(i).flow.map_or(ReplayScope::Capture, |f| {
+                        ReplayScope::Connection(ConnRef {
+                            proto: f.proto,
+                            stream: f.stream,
+                        })
+                    });
+                    self.replay.start_at(&mut self.selection, scope, i);
+                    self.start_replay = false;
+                } else if self.start_replay {
+                    // Wait for the whole file so the connection's frames are all known.
+                    self.goto = Some(number);
+                }
             } else if data.finished {
                 self.goto = None;
             }
         }
+        if self.pending_tour && self.loaded() {
+            self.pending_tour = false;
+            self.start_tour();
+        }
+        {
+            let data = self.store.read();
+            self.replay.keyboard(&ctx, &data, &mut self.selection);
+            let now = ctx.input(|i| i.time);
+            self.replay.tick(&ctx, &data, &mut self.selection, now);
+        }
+        self.poll_png();
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O)) {
             self.dialog = Some(FileDialog::new(DialogPurpose::Open, self.start_dir()));
         }
@@ -493,6 +756,14 @@ impl SynackApp {
             self.filter.ui(ui);
             ui.add_space(2.0);
         });
+        if self.replay.active {
+            egui::Panel::top("replay").show(ui, |ui| {
+                ui.add_space(2.0);
+                let data = self.store.read();
+                self.replay.ui(ui, &data, &mut self.selection);
+                ui.add_space(2.0);
+            });
+        }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         match self.tab {
             Tab::Packets => self.packets_ui(ui),
@@ -501,8 +772,35 @@ impl SynackApp {
                     let data = self.store.read();
                     let clicked = self.connections.ui(ui, &data, &self.selection);
                     drop(data);
-                    if let Some(c) = clicked {
-                        self.select_connection(c);
+                    match clicked {
+                        Some(ConnAction::Select(c)) => self.select_connection(c),
+                        Some(ConnAction::Ladder(c)) => self.open_ladder(c),
+                        None => {}
+                    }
+                });
+            }
+            Tab::Ladder => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let data = self.store.read();
+                    let action = self.ladder.ui(ui, &data, &mut self.selection);
+                    drop(data);
+                    match action {
+                        Some(LadderAction::ExportSvg) => {
+                            self.dialog = Some(FileDialog::new(
+                                DialogPurpose::LadderFigure(FigureFormat::Svg),
+                                self.start_dir(),
+                            ));
+                        }
+                        Some(LadderAction::ExportPng) => {
+                            self.dialog = Some(FileDialog::new(
+                                DialogPurpose::LadderFigure(FigureFormat::Png),
+                                self.start_dir(),
+                            ));
+                        }
+                        Some(LadderAction::Replay(c)) => {
+                            self.start_replay(ReplayScope::Connection(c));
+                        }
+                        None => {}
                     }
                 });
             }
@@ -542,9 +840,49 @@ impl SynackApp {
                     match purpose {
                         DialogPurpose::Open => self.open_file(&ctx, path),
                         DialogPurpose::Save(scope) => self.save(scope, path),
+                        DialogPurpose::LadderFigure(FigureFormat::Svg) => {
+                            self.export_ladder_svg(path);
+                        }
+                        DialogPurpose::LadderFigure(FigureFormat::Png) => {
+                            // The dialog covers the view this frame: shoot the next one.
+                            self.tab = Tab::Ladder;
+                            self.pending_png = Some(path);
+                        }
                     }
                 }
             }
+        }
+        if let Some(path) = self.pending_png.take() {
+            if self.dialog.is_none() && self.ladder.last_rect.is_some() {
+                self.export_ladder_png(&ctx, path);
+            } else {
+                self.pending_png = Some(path);
+                ctx.request_repaint();
+            }
+        }
+        let tour_action = self.tour.as_ref().and_then(|t| t.ui(&ctx));
+        match tour_action {
+            Some(TourAction::Go(n)) => self.go_tour_step(n),
+            Some(TourAction::Close) => self.close_tour(),
+            None => {}
+        }
+        if self.offer_tour && self.tour.is_none() && self.loaded() {
+            egui::Window::new("Welcome to synack")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
+                .show(&ctx, |ui| {
+                    ui.label("This is the built-in demo capture: a few short TCP connections.");
+                    ui.label("New to TCP? The guided tour walks you through it step by step.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Start the guided tour").clicked() {
+                            self.start_tour();
+                        }
+                        if ui.button("No thanks").clicked() {
+                            self.offer_tour = false;
+                        }
+                    });
+                });
         }
         if let Some(b) = &mut self.bench {
             let data = self.store.read();

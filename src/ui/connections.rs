@@ -61,8 +61,17 @@ pub fn table_text(conns: &[&Connection]) -> String {
     s
 }
 
+/// What a click in the table asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnAction {
+    /// Select the connection (the packet list shows its packets).
+    Select(ConnRef),
+    /// Open its ladder diagram.
+    Ladder(ConnRef),
+}
+
 /// Cache key of the derived rows: recomputed only when one of these changes.
-type CacheKey = (u64, String, Option<(usize, bool)>);
+type CacheKey = (u64, String, Option<(usize, bool)>, Option<u64>);
 
 /// State of the connections view.
 #[derive(Debug, Default)]
@@ -77,14 +86,16 @@ pub struct ConnectionsView {
 
 impl ConnectionsView {
     /// Recomputes the shown rows when the connections, the search or the order changed.
-    fn refresh(&mut self, data: &StoreData) {
-        let key = (data.conn_version, self.search.clone(), self.sort);
+    fn refresh(&mut self, data: &StoreData, until: Option<u64>) {
+        let key = (data.conn_version, self.search.clone(), self.sort, until);
         if self.cache_key.as_ref() == Some(&key) {
             return;
         }
         self.cache = self
             .rows(data)
             .into_iter()
+            // Replay: connections that had not started at the cursor are not there yet.
+            .filter(|c| until.is_none_or(|u| c.first_frame <= u))
             .map(|c| {
                 (
                     ConnRef {
@@ -126,9 +137,15 @@ impl ConnectionsView {
         rows.into_iter().map(|(c, _)| c).collect()
     }
 
-    /// Draws the table. Returns the connection clicked, if any.
-    pub fn ui(&mut self, ui: &mut egui::Ui, data: &StoreData, sel: &Selection) -> Option<ConnRef> {
+    /// Draws the table. Returns what a click asked for, if anything.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &StoreData,
+        sel: &Selection,
+    ) -> Option<ConnAction> {
         let mut copy = false;
+        let mut ladder = None;
         ui.horizontal(|ui| {
             ui.label("Search:");
             ui.add(
@@ -141,11 +158,30 @@ impl ConnectionsView {
                 copy = true;
             }
             ui.label(format!("{} connections", data.connections.len()));
+            if let Some(c) = sel.connection.filter(|c| c.proto == crate::analysis::FlowProto::Tcp) {
+                if ui
+                    .button(format!("Ladder of stream {}", c.stream))
+                    .on_hover_text("Open the ladder diagram of the selected connection (also: right-click a row)")
+                    .clicked()
+                {
+                    ladder = Some(c);
+                }
+            }
         });
+        let until = sel.until.and_then(|u| data.record(u)).map(|r| r.number);
+        if let Some(n) = until {
+            ui.colored_label(
+                egui::Color32::from_rgb(0xa0, 0x50, 0x00),
+                format!(
+                    "Replay at frame {n}: connections started later are hidden; the columns \
+                     describe each connection over the whole capture."
+                ),
+            );
+        }
         if copy {
             ui.ctx().copy_text(table_text(&self.rows(data)));
         }
-        self.refresh(data);
+        self.refresh(data, until);
         let rows = &self.cache;
         let mut clicked = None;
         let mut sort_clicked = None;
@@ -193,8 +229,21 @@ impl ConnectionsView {
                             );
                         });
                     }
-                    if row.response().clicked() {
-                        clicked = Some(this);
+                    let response = row.response();
+                    if response.clicked() {
+                        clicked = Some(ConnAction::Select(this));
+                    }
+                    if this.proto == crate::analysis::FlowProto::Tcp {
+                        response.context_menu(|ui| {
+                            if ui.button("Ladder diagram").clicked() {
+                                clicked = Some(ConnAction::Ladder(this));
+                                ui.close();
+                            }
+                            if ui.button("Show its packets").clicked() {
+                                clicked = Some(ConnAction::Select(this));
+                                ui.close();
+                            }
+                        });
                     }
                 });
             });
@@ -204,6 +253,6 @@ impl ConnectionsView {
                 _ => Some((i, true)),
             };
         }
-        clicked
+        clicked.or(ladder.map(ConnAction::Ladder))
     }
 }

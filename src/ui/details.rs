@@ -660,8 +660,9 @@ impl MessagesCache {
 /// The details view: caches the tree of the selected packet.
 #[derive(Debug, Default)]
 pub struct DetailsView {
-    /// Store index the cached tree belongs to.
+    /// Store index the cached tree belongs to, and whether a replay cursor cut it.
     cached: Option<usize>,
+    cached_replay: bool,
     /// Tree of the selected packet.
     pub nodes: Vec<Node>,
     /// Bytes of the selected packet (copied: small, and the hex pane needs them each frame).
@@ -671,11 +672,18 @@ pub struct DetailsView {
 
 impl DetailsView {
     /// Rebuilds the tree when the selected packet changed.
-    pub fn sync(&mut self, data: &StoreData, selected: Option<usize>) {
-        if self.cached == selected && (selected.is_none() || !self.nodes.is_empty()) {
+    /// During a replay (`until` set) the connection summary, which describes the whole
+    /// capture, is left out so the details show nothing from after the cursor.
+    pub fn sync(&mut self, data: &StoreData, selected: Option<usize>, until: Option<usize>) {
+        let replay = until.is_some();
+        if self.cached == selected
+            && self.cached_replay == replay
+            && (selected.is_none() || !self.nodes.is_empty())
+        {
             return;
         }
         self.cached = selected;
+        self.cached_replay = replay;
         self.nodes.clear();
         self.bytes.clear();
         let Some(idx) = selected else {
@@ -685,7 +693,10 @@ impl DetailsView {
             return;
         };
         let a = data.analysis(idx);
-        let conn = a.flow.and_then(|f| data.connection(f.proto, f.stream));
+        let conn = a
+            .flow
+            .and_then(|f| data.connection(f.proto, f.stream))
+            .filter(|_| !replay);
         self.nodes = build_tree(&frame, &packet, &a, data.rich(idx), conn, data);
         self.bytes = frame.data.to_vec();
         // Messages need the whole connection; only when its capture is complete.

@@ -16,6 +16,27 @@ pub enum DialogPurpose {
     Open,
     /// Save packets; the scope says which.
     Save(super::export::ExportScope),
+    /// Save the ladder diagram as a figure.
+    LadderFigure(FigureFormat),
+}
+
+/// Formats of exported figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureFormat {
+    /// Vector drawing, for slides and print.
+    Svg,
+    /// Screenshot of the view.
+    Png,
+}
+
+impl FigureFormat {
+    /// File extension and name.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FigureFormat::Svg => "svg",
+            FigureFormat::Png => "png",
+        }
+    }
 }
 
 /// The dialog's state while it is open.
@@ -39,21 +60,27 @@ impl FileDialog {
             name: match purpose {
                 DialogPurpose::Open => String::new(),
                 DialogPurpose::Save(_) => "export.pcap".into(),
+                DialogPurpose::LadderFigure(f) => format!("ladder.{}", f.extension()),
             },
             entries: None,
         }
     }
 
-    fn list(dir: &Path) -> Result<Vec<(String, bool)>, String> {
+    fn list(dir: &Path, purpose: DialogPurpose) -> Result<Vec<(String, bool)>, String> {
+        let wanted: &[&str] = match purpose {
+            DialogPurpose::LadderFigure(f) => match f {
+                FigureFormat::Svg => &[".svg"],
+                FigureFormat::Png => &[".png"],
+            },
+            _ => &[".pcap", ".pcapng", ".cap", ".dmp"],
+        };
         let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut v: Vec<(String, bool)> = rd
             .filter_map(Result::ok)
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_dir = e.file_type().ok()?.is_dir();
-                let capture = [".pcap", ".pcapng", ".cap", ".dmp"]
-                    .iter()
-                    .any(|x| name.to_lowercase().ends_with(x));
+                let capture = wanted.iter().any(|x| name.to_lowercase().ends_with(x));
                 (!name.starts_with('.') && (is_dir || capture)).then_some((name, is_dir))
             })
             .collect();
@@ -68,9 +95,15 @@ impl FileDialog {
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
+            DialogPurpose::LadderFigure(f) => {
+                format!(
+                    "Export the ladder diagram as {}",
+                    f.extension().to_uppercase()
+                )
+            }
         };
         if self.entries.is_none() {
-            self.entries = Some(FileDialog::list(&self.dir));
+            self.entries = Some(FileDialog::list(&self.dir, self.purpose));
         }
         egui::Window::new(title)
             .collapsible(false)
@@ -136,7 +169,7 @@ impl FileDialog {
                     );
                     let ok_label = match self.purpose {
                         DialogPurpose::Open => "Open",
-                        DialogPurpose::Save(_) => "Save",
+                        DialogPurpose::Save(_) | DialogPurpose::LadderFigure(_) => "Save",
                     };
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {

@@ -129,6 +129,17 @@ impl FilterState {
         }
     }
 
+    /// Number of rows shown with the replay cursor at store index `until` (rows after it
+    /// are hidden).
+    pub fn visible_len_until(&self, data: &StoreData, until: Option<usize>) -> usize {
+        let n = self.visible_len(data);
+        match until {
+            None => n,
+            Some(u) if self.applied.is_some() => self.matches.partition_point(|&i| i as usize <= u),
+            Some(u) => n.min(u.saturating_add(1)),
+        }
+    }
+
     /// Store index of the `row`-th shown row.
     pub fn visible(&self, row: usize) -> Option<usize> {
         if self.applied.is_some() {

@@ -18,10 +18,13 @@ pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
 pub mod ingest;
+pub mod ladder;
 pub mod live_panel;
 pub mod packet_list;
+pub mod replay;
 pub mod selection;
 pub mod store;
+pub mod tour;
 
 #[cfg(test)]
 mod tests;
@@ -52,10 +55,34 @@ pub struct ViewArgs {
     /// Select this frame number once it is loaded (Wireshark's `-g`), e.g. `-g 42`.
     #[arg(short = 'g', long = "goto", value_name = "FRAME")]
     pub goto: Option<u64>,
+    /// Tab to open first: packets, connections, ladder or live. The ladder shows the
+    /// connection of the --goto frame, e.g. `synack view FILE --tab ladder -g 3`.
+    #[arg(long, value_name = "TAB", value_parser = parse_tab)]
+    pub tab: Option<Tab>,
+    /// Start a replay with the cursor on the --goto frame (stepping through its connection),
+    /// e.g. `synack view FILE --tab ladder -g 8 --replay`.
+    #[arg(long, requires = "goto")]
+    pub replay: bool,
+    /// Start the guided tour (on the built-in demo when no file is given).
+    #[arg(long)]
+    pub tour: bool,
     /// Benchmark: after loading, scroll through the packet list for N frames, print the
     /// load time and frame times (p50/p99) to stderr, and quit.
     #[arg(long, value_name = "N")]
     pub bench_frames: Option<u32>,
+}
+
+/// Parses a `--tab` name.
+fn parse_tab(s: &str) -> Result<Tab, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "packets" => Ok(Tab::Packets),
+        "connections" => Ok(Tab::Connections),
+        "ladder" => Ok(Tab::Ladder),
+        "live" => Ok(Tab::Live),
+        other => Err(format!(
+            "unknown tab `{other}` (packets, connections, ladder, live)"
+        )),
+    }
 }
 
 /// True when a graphical display is reachable (X11 or Wayland). eframe would otherwise fail
@@ -96,6 +123,9 @@ pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
         display_filter: args.display_filter.clone(),
         goto: args.goto,
         recent_files: true,
+        tab: args.tab,
+        replay: args.replay,
+        tour: args.tour,
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -123,6 +153,9 @@ pub fn run_demo() -> anyhow::Result<ExitCode> {
         bpf: None,
         display_filter: None,
         goto: None,
+        tab: None,
+        replay: false,
+        tour: false,
         bench_frames: None,
     })
 }

@@ -39,7 +39,7 @@ impl PacketList {
         if ctx.egui_wants_keyboard_input() {
             return;
         }
-        let n = filter.visible_len(data);
+        let n = filter.visible_len_until(data, sel.until);
         if n == 0 {
             return;
         }
@@ -80,7 +80,8 @@ impl PacketList {
         filter: &FilterState,
         sel: &mut Selection,
     ) {
-        let n = filter.visible_len(data);
+        // Replay: rows after the cursor are hidden.
+        let n = filter.visible_len_until(data, sel.until);
         let mut table = TableBuilder::new(ui)
             .id_salt("packet_list")
             .striped(false)
@@ -100,7 +101,7 @@ impl PacketList {
             table = table.scroll_to_row(row.min(n.saturating_sub(1)), Some(Align::TOP));
         }
         if sel.reveal {
-            if let Some(row) = sel.packet.and_then(|i| filter.row_of(i)) {
+            if let Some(row) = sel.packet.and_then(|i| filter.row_of(i)).filter(|&r| r < n) {
                 table = table.scroll_to_row(row, None);
             }
             sel.reveal = false;

@@ -1,0 +1,378 @@
+//! The ladder diagram of one TCP connection: client and server as two time lines, one
+//! arrow per segment, each side's state where it changes, the handshake and the teardown
+//! bracketed.
+//!
+//! [`model`] computes what to show from the store (pure, unit-tested); [`view`] places and
+//! paints it, on screen or into an SVG. This module holds the view's state (zoom, scroll,
+//! the selection history behind "Back") and draws its toolbar.
+
+pub mod model;
+pub mod view;
+
+use egui::{Pos2, Rect, Sense, Vec2};
+
+use super::selection::{ConnRef, Selection};
+use super::store::StoreData;
+use crate::analysis::FlowProto;
+
+pub use model::{End, LadderModel};
+use view::{Emphasis, Geometry, ScreenCanvas, BASE_ROW, HEADER};
+
+/// Zoom limits (row spacing factor).
+const ZOOM: (f32, f32) = (0.3, 3.0);
+/// Selections remembered for "Back".
+const HISTORY_MAX: usize = 100;
+
+/// What the ladder's toolbar asks the window to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LadderAction {
+    /// Export the ladder as SVG (the window asks for a file name).
+    ExportSvg,
+    /// Export the ladder as PNG.
+    ExportPng,
+    /// Start replaying this connection.
+    Replay(ConnRef),
+}
+
+/// Cache key of the model: rebuilt when one of these changes.
+type ModelKey = (ConnRef, Option<usize>, usize, u64);
+
+/// State of the ladder view.
+#[derive(Debug)]
+pub struct LadderView {
+    model: Option<LadderModel>,
+    key: Option<ModelKey>,
+    geo: Option<Geometry>,
+    /// Row spacing factor.
+    pub zoom: f32,
+    /// Scroll position (figure y at the top of the rows area).
+    pub scroll: f32,
+    /// Previously selected packets, newest last ("Back").
+    pub history: Vec<usize>,
+    seen: Option<usize>,
+    /// Store indices the guided tour points at.
+    pub highlight: Vec<usize>,
+    /// Screen rectangle of the diagram last frame (PNG export, tests).
+    pub last_rect: Option<Rect>,
+    /// Rows drawn last frame (virtualisation; tests check it stays small).
+    pub drawn: std::ops::Range<usize>,
+    scroll_to_selected: bool,
+}
+
+impl Default for LadderView {
+    fn default() -> Self {
+        LadderView {
+            model: None,
+            key: None,
+            geo: None,
+            zoom: 1.0,
+            scroll: 0.0,
+            history: Vec::new(),
+            seen: None,
+            highlight: Vec::new(),
+            last_rect: None,
+            drawn: 0..0,
+            scroll_to_selected: true,
+        }
+    }
+}
+
+/// The connection the ladder shows: the selected one, else the selected packet's.
+pub fn connection_of(data: &StoreData, sel: &Selection) -> Option<ConnRef> {
+    sel.connection
+        .filter(|c| c.proto == FlowProto::Tcp)
+        .or_else(|| {
+            let f = data.analysis(sel.packet?).flow?;
+            (f.proto == FlowProto::Tcp).then_some(ConnRef {
+                proto: f.proto,
+                stream: f.stream,
+            })
+        })
+}
+
+impl LadderView {
+    /// The model drawn last (tests and exports read it).
+    pub fn model(&self) -> Option<&LadderModel> {
+        self.model.as_ref()
+    }
+
+    /// Rebuilds the model when the connection, the replay cursor or the data changed.
+    pub fn sync(&mut self, data: &StoreData, sel: &Selection) {
+        let Some(conn) = connection_of(data, sel) else {
+            self.model = None;
+            self.key = None;
+            self.geo = None;
+            return;
+        };
+        let key = (
+            conn,
+            sel.until,
+            data.connection_frames(conn.proto, conn.stream).len(),
+            data.conn_version,
+        );
+        if self.key == Some(key) {
+            return;
+        }
+        if self.key.is_none_or(|k| k.0 != conn) {
+            self.scroll = 0.0;
+            self.scroll_to_selected = true;
+        }
+        self.key = Some(key);
+        self.model = LadderModel::build(data, conn, sel.until);
+        self.geo = None;
+    }
+
+    /// Remembers the previous selection when it changes, for "Back".
+    fn track(&mut self, sel: &Selection) {
+        if sel.packet != self.seen {
+            if let Some(prev) = self.seen {
+                self.history.push(prev);
+                if self.history.len() > HISTORY_MAX {
+                    self.history.remove(0);
+                }
+            }
+            self.seen = sel.packet;
+            self.scroll_to_selected = true;
+        }
+    }
+
+    /// Goes back to the previous selection.
+    pub fn back(&mut self, sel: &mut Selection) {
+        if let Some(prev) = self.history.pop() {
+            self.seen = Some(prev);
+            sel.select_packet(prev, true);
+            self.scroll_to_selected = true;
+        }
+    }
+
+    fn geometry(&mut self, width: f32) -> Option<&Geometry> {
+        let model = self.model.as_ref()?;
+        let row_h = BASE_ROW * self.zoom;
+        let stale = self
+            .geo
+            .as_ref()
+            .is_none_or(|g| g.row_h != row_h || (g.width - width).abs() > 0.5);
+        if stale {
+            self.geo = Some(Geometry::new(model, width, row_h));
+        }
+        self.geo.as_ref()
+    }
+
+    /// The figure of the whole connection as SVG (same geometry as the screen).
+    pub fn svg(&mut self, sel: &Selection) -> Option<super::figure::Svg> {
+        let width = self.geo.as_ref().map_or(1100.0, |g| g.width);
+        let highlight = self.highlight.clone();
+        self.geometry(width)?;
+        let (model, geo) = (self.model.as_ref()?, self.geo.as_ref()?);
+        Some(view::svg(
+            model,
+            geo,
+            Emphasis {
+                selected: sel.packet,
+                highlight: &highlight,
+            },
+        ))
+    }
+
+    /// Screen position where row `index`'s arrow crosses the capture point, as drawn last
+    /// frame (tests click there).
+    pub fn arrow_screen_pos(&self, index: usize) -> Option<Pos2> {
+        let (model, geo, rect) = (self.model.as_ref()?, self.geo.as_ref()?, self.last_rect?);
+        let row = model.row_of(index)?;
+        let p = geo.capture_point(row)?;
+        let (a, b) = geo.arrow(model, row)?;
+        // A point on the arrow a little past the capture point (the label sits above).
+        let on = p + (b - a).normalized() * 20.0 * (b.x - a.x).signum().abs();
+        let y = on.y - self.scroll;
+        (y >= HEADER).then_some(rect.min + Vec2::new(on.x, y))
+    }
+
+    fn zoom_by(&mut self, factor: f32, anchor_y: f32) {
+        let old = self.zoom;
+        self.zoom = (self.zoom * factor).clamp(ZOOM.0, ZOOM.1);
+        // Keep the row under the pointer in place.
+        let fig_y = anchor_y + self.scroll;
+        let scaled = HEADER + (fig_y - HEADER) * self.zoom / old;
+        self.scroll = scaled - anchor_y;
+    }
+
+    /// Draws the toolbar and the diagram. Returns what the toolbar asked for.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &StoreData,
+        sel: &mut Selection,
+    ) -> Option<LadderAction> {
+        self.sync(data, sel);
+        self.track(sel);
+        let mut action = None;
+        let Some(conn) = connection_of(data, sel) else {
+            ui.add_space(20.0);
+            ui.vertical_centered(|ui| {
+                ui.heading("Ladder diagram");
+                ui.label(
+                    "Select a TCP connection (Connections tab, right-click a row: Ladder) or a \
+                     TCP packet in the Packets tab, then come back here.",
+                );
+            });
+            return None;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(format!("Ladder of TCP stream {}", conn.stream));
+            ui.separator();
+            if ui
+                .add_enabled(!self.history.is_empty(), egui::Button::new("◀ Back"))
+                .on_hover_text("Select the previously selected packet again")
+                .clicked()
+            {
+                self.back(sel);
+            }
+            if ui
+                .button("−")
+                .on_hover_text("Zoom out (Ctrl+wheel)")
+                .clicked()
+            {
+                self.zoom_by(1.0 / 1.25, 0.0);
+            }
+            ui.label(format!("{:.0}%", self.zoom * 100.0));
+            if ui
+                .button("+")
+                .on_hover_text("Zoom in (Ctrl+wheel)")
+                .clicked()
+            {
+                self.zoom_by(1.25, 0.0);
+            }
+            if ui.button("1:1").on_hover_text("Reset the zoom").clicked() {
+                self.zoom = 1.0;
+            }
+            ui.separator();
+            if ui
+                .button("Replay this connection")
+                .on_hover_text("Step through this connection packet by packet")
+                .clicked()
+            {
+                action = Some(LadderAction::Replay(conn));
+            }
+            if ui.button("Export SVG…").clicked() {
+                action = Some(LadderAction::ExportSvg);
+            }
+            if ui.button("Export PNG…").clicked() {
+                action = Some(LadderAction::ExportPng);
+            }
+        });
+        let Some(model) = self.model.as_ref() else {
+            ui.label("This connection has no TCP packets to draw yet.");
+            return action;
+        };
+        let [c, s] = model.current_states();
+        let at = model
+            .rows
+            .last()
+            .map_or("start".to_string(), |r| format!("frame {}", r.number));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "States at {at}: client {} · server {}",
+                c.name(),
+                s.name()
+            ));
+            if model.cut {
+                ui.colored_label(
+                    egui::Color32::from_rgb(0xa0, 0x50, 0x00),
+                    "(replay: later packets hidden)",
+                );
+            }
+            ui.separator();
+            view::legend_ui(ui);
+        });
+        ui.separator();
+
+        let avail = ui.available_size();
+        let (response, painter) = ui.allocate_painter(avail, Sense::click_and_drag());
+        let rect = response.rect;
+        self.last_rect = Some(rect);
+        painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+        let width = rect.width();
+        // Zoom and pan.
+        if response.hovered() {
+            let (zoom, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta()));
+            let anchor = response
+                .hover_pos()
+                .map_or(0.0, |p| (p.y - rect.top() - HEADER).max(0.0) + HEADER);
+            if zoom != 1.0 {
+                self.zoom_by(zoom, anchor);
+            } else if scroll.y != 0.0 {
+                self.scroll -= scroll.y;
+            }
+        }
+        if response.dragged() {
+            self.scroll -= response.drag_delta().y;
+        }
+        let scroll_target = self.scroll_to_selected;
+        let Some(geo) = self.geometry(width) else {
+            return action;
+        };
+        let geo = geo.clone();
+        let model = self.model.as_ref()?;
+        let visible_h = (rect.height() - HEADER).max(0.0);
+        if scroll_target {
+            if let Some(row) = sel.packet.and_then(|i| model.row_of(i)) {
+                let y = geo.ys[row][1];
+                if y - HEADER < self.scroll + geo.row_h
+                    || y > self.scroll + HEADER + visible_h - geo.row_h
+                {
+                    self.scroll = y - HEADER - visible_h / 2.0;
+                }
+            }
+            self.scroll_to_selected = false;
+        }
+        let max_scroll = (geo.height - HEADER - visible_h).max(0.0);
+        self.scroll = self.scroll.clamp(0.0, max_scroll);
+        let top = self.scroll + HEADER;
+        let bottom = top + visible_h;
+        let rows = geo.rows_in(top, bottom);
+        self.drawn = rows.clone();
+        let clip = Rect::from_min_max(rect.min + Vec2::new(0.0, HEADER), rect.max);
+        let body_painter = painter.with_clip_rect(clip);
+        let emph = Emphasis {
+            selected: sel.packet,
+            highlight: &self.highlight,
+        };
+        view::paint_rows(
+            model,
+            &geo,
+            &mut ScreenCanvas {
+                painter: &body_painter,
+                offset: rect.min.to_vec2() - Vec2::new(0.0, self.scroll),
+            },
+            rows.clone(),
+            (top, bottom),
+            emph,
+        );
+        view::paint_header(
+            model,
+            &geo,
+            &mut ScreenCanvas {
+                painter: &painter.with_clip_rect(rect),
+                offset: rect.min.to_vec2(),
+            },
+        );
+        if response.clicked() {
+            if let Some(p) = response.interact_pointer_pos() {
+                let fig = Pos2::new(p.x - rect.left(), p.y - rect.top() + self.scroll);
+                if p.y - rect.top() >= HEADER {
+                    if let Some(row) = geo.hit(model, fig, rows) {
+                        let index = model.rows[row].index;
+                        sel.select_packet(index, true);
+                    }
+                }
+            }
+        }
+        if response.hovered() {
+            response.on_hover_text_at_pointer(
+                "Click an arrow to select its packet · drag or scroll to move · Ctrl+wheel to zoom",
+            );
+        }
+        self.geo = Some(geo);
+        action
+    }
+}
