@@ -30,7 +30,8 @@ pub const KEY_START: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Ke
 pub const KEY_END: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::End);
 
 /// The shortcuts, for the tooltip.
-pub const SHORTCUTS: &str = "Space: play / pause\nAlt+→: next packet\nAlt+←: previous packet\n\
+pub const SHORTCUTS: &str =
+    "Space: play / pause\nAlt+Right: next packet\nAlt+Left: previous packet\n\
                              Alt+Home: first packet\nAlt+End: last packet\nEsc: leave the replay";
 
 /// What the replay walks through.
@@ -253,25 +254,21 @@ impl Replay {
         ui.horizontal_wrapped(|ui| {
             ui.strong("Replay").on_hover_text(SHORTCUTS);
             if ui
-                .button("⏮")
+                .button("|< First")
                 .on_hover_text("First packet (Alt+Home)")
                 .clicked()
             {
                 self.jump(data, sel, isize::MIN / 2);
             }
             if ui
-                .button("◀ Step")
-                .on_hover_text("Previous packet (Alt+←)")
+                .button("< Step")
+                .on_hover_text("Previous packet (Alt+Left)")
                 .clicked()
             {
                 self.playing = false;
                 self.step(data, sel, -1);
             }
-            let play = if self.playing {
-                "⏸ Pause"
-            } else {
-                "▶ Play"
-            };
+            let play = if self.playing { "Pause" } else { "Play" };
             if ui
                 .button(play)
                 .on_hover_text(format!("Play / pause (Space)\n\n{SHORTCUTS}"))
@@ -280,15 +277,15 @@ impl Replay {
                 self.playing = !self.playing;
             }
             if ui
-                .button("Step ▶")
-                .on_hover_text("Next packet (Alt+→)")
+                .button("Step >")
+                .on_hover_text("Next packet (Alt+Right)")
                 .clicked()
             {
                 self.playing = false;
                 self.step(data, sel, 1);
             }
             if ui
-                .button("⏭")
+                .button("Last >|")
                 .on_hover_text("Last packet (Alt+End)")
                 .clicked()
             {

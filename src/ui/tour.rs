@@ -519,13 +519,13 @@ impl Tour {
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
                     if ui
-                        .add_enabled(self.current > 0, egui::Button::new("◀ Back"))
+                        .add_enabled(self.current > 0, egui::Button::new("< Back"))
                         .clicked()
                     {
                         action = Some(TourAction::Go(self.current - 1));
                     }
                     if self.current + 1 < self.steps.len() {
-                        if ui.button("Next ▶").clicked() {
+                        if ui.button("Next >").clicked() {
                             action = Some(TourAction::Go(self.current + 1));
                         }
                     } else if ui.button("Finish").clicked() {

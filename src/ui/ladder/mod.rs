@@ -174,15 +174,12 @@ impl LadderView {
         ))
     }
 
-    /// Screen position where row `index`'s arrow crosses the capture point, as drawn last
-    /// frame (tests click there).
+    /// A screen point on row `index`'s arrow (three quarters of the way to the receiver,
+    /// clear of the label), as drawn last frame; tests click there.
     pub fn arrow_screen_pos(&self, index: usize) -> Option<Pos2> {
         let (model, geo, rect) = (self.model.as_ref()?, self.geo.as_ref()?, self.last_rect?);
-        let row = model.row_of(index)?;
-        let p = geo.capture_point(row)?;
-        let (a, b) = geo.arrow(model, row)?;
-        // A point on the arrow a little past the capture point (the label sits above).
-        let on = p + (b - a).normalized() * 20.0 * (b.x - a.x).signum().abs();
+        let (a, b) = geo.arrow(model, model.row_of(index)?)?;
+        let on = a + (b - a) * 0.75;
         let y = on.y - self.scroll;
         (y >= HEADER).then_some(rect.min + Vec2::new(on.x, y))
     }
@@ -221,7 +218,7 @@ impl LadderView {
             ui.strong(format!("Ladder of TCP stream {}", conn.stream));
             ui.separator();
             if ui
-                .add_enabled(!self.history.is_empty(), egui::Button::new("◀ Back"))
+                .add_enabled(!self.history.is_empty(), egui::Button::new("< Back"))
                 .on_hover_text("Select the previously selected packet again")
                 .clicked()
             {
@@ -259,6 +256,9 @@ impl LadderView {
             if ui.button("Export PNG…").clicked() {
                 action = Some(LadderAction::ExportPng);
             }
+            ui.weak(
+                "Click an arrow to select its packet · drag or scroll to move · Ctrl+wheel to zoom",
+            );
         });
         let Some(model) = self.model.as_ref() else {
             ui.label("This connection has no TCP packets to draw yet.");
@@ -290,6 +290,12 @@ impl LadderView {
         let (response, painter) = ui.allocate_painter(avail, Sense::click_and_drag());
         let rect = response.rect;
         self.last_rect = Some(rect);
+        if let Some(m) = self.model.as_ref() {
+            let summary = m.summary();
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Image, true, summary.clone())
+            });
+        }
         painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
         let width = rect.width();
         // Zoom and pan.
@@ -366,11 +372,6 @@ impl LadderView {
                     }
                 }
             }
-        }
-        if response.hovered() {
-            response.on_hover_text_at_pointer(
-                "Click an arrow to select its packet · drag or scroll to move · Ctrl+wheel to zoom",
-            );
         }
         self.geo = Some(geo);
         action

@@ -517,6 +517,33 @@ impl LadderModel {
         v
     }
 
+    /// The diagram in words (the accessibility label of the drawing, which screen readers
+    /// read and tests query): both sides' state sequences and the brackets.
+    pub fn summary(&self) -> String {
+        let seq = |end: End| {
+            self.state_sequence(end)
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let brackets: Vec<String> = self
+            .brackets
+            .iter()
+            .map(|b| {
+                let n = |i: usize| self.rows.get(i).map_or(0, |r| r.number);
+                format!("{} (frames {}–{})", b.name, n(b.first), n(b.last))
+            })
+            .collect();
+        format!(
+            "Ladder diagram, {} segments. client: {}. server: {}. {}",
+            self.rows.len(),
+            seq(End::Client),
+            seq(End::Server),
+            brackets.join("; ")
+        )
+    }
+
     /// Each side's state after the last row shown (client, server).
     pub fn current_states(&self) -> [TcpState; 2] {
         self.rows.last().map_or(self.initial, |r| r.states)

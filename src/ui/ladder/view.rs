@@ -446,7 +446,7 @@ pub fn paint_rows(
         c.text(
             Pos2::new((geo.x_client + geo.x_server) / 2.0, line_end),
             Align2::CENTER_TOP,
-            "▼ replay cursor: later packets are hidden",
+            "replay cursor: later packets are hidden",
             Color32::from_rgb(0xa0, 0x50, 0x00),
             Some(Color32::WHITE),
         );
@@ -586,7 +586,7 @@ pub fn paint_header(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas) {
     let s = &model.slope;
     let note = if s.measured {
         format!(
-            "Slope from the handshake: client ↔ capture {:.3} ms, capture ↔ server {:.3} ms",
+            "Slope from the handshake: client to capture {:.3} ms, capture to server {:.3} ms",
             s.client_half * 1e3,
             s.server_half * 1e3
         )
@@ -608,32 +608,42 @@ pub fn paint_header(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas) {
     );
 }
 
-/// Draws the legend of arrow colours in a row starting at `pos` (screen only).
+/// Draws the legend of arrow colours: a short line of each colour on white, as in the
+/// diagram, with its meaning.
 pub fn legend_ui(ui: &mut egui::Ui) {
-    ui.horizontal_wrapped(|ui| {
-        for (kind, len) in [
-            (ArrowKind::Normal, 1),
-            (ArrowKind::Normal, 0),
-            (ArrowKind::Control, 0),
-            (ArrowKind::Reset, 0),
-            (ArrowKind::Retransmission, 0),
-            (ArrowKind::DupAck, 0),
-            (ArrowKind::Lost, 0),
-            (ArrowKind::ZeroWindow, 0),
-            (ArrowKind::Problem, 0),
-        ] {
-            let label = match (kind, len) {
-                (ArrowKind::Normal, 0) => "ACK",
-                (ArrowKind::Normal, _) => "data",
-                (k, _) => k.label(),
-            };
-            ui.label(
-                egui::RichText::new(format!("━ {label}"))
-                    .color(arrow_color(kind, len))
-                    .small(),
-            );
-        }
-    });
+    egui::Frame::new()
+        .fill(Color32::WHITE)
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .corner_radius(3.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for (kind, len) in [
+                    (ArrowKind::Normal, 1),
+                    (ArrowKind::Normal, 0),
+                    (ArrowKind::Control, 0),
+                    (ArrowKind::Reset, 0),
+                    (ArrowKind::Retransmission, 0),
+                    (ArrowKind::DupAck, 0),
+                    (ArrowKind::Lost, 0),
+                    (ArrowKind::ZeroWindow, 0),
+                    (ArrowKind::Problem, 0),
+                ] {
+                    let label = match (kind, len) {
+                        (ArrowKind::Normal, 0) => "ACK",
+                        (ArrowKind::Normal, _) => "data",
+                        (k, _) => k.label(),
+                    };
+                    let color = arrow_color(kind, len);
+                    let (rect, _) =
+                        ui.allocate_exact_size(Vec2::new(18.0, 12.0), egui::Sense::hover());
+                    ui.painter().line_segment(
+                        [rect.left_center(), rect.right_center()],
+                        Stroke::new(2.5, color),
+                    );
+                    ui.label(egui::RichText::new(label).color(color).small());
+                }
+            });
+        });
 }
 
 /// The whole ladder as an SVG document, with the geometry the screen used.

@@ -1,0 +1,295 @@
+//! The study views driven headless with egui_kittest: the ladder diagram, the replay, the
+//! ladder export and the guided tour, on the real `SynackApp`.
+//!
+//! Expected packets and states come from tshark 4.0 and the TCP state machine (RFC 9293),
+//! not from synack's output:
+//! - `close-client-first.pcap` (`tshark -r FILE`): 1 SYN, 2 SYN-ACK, 3 ACK, 4/6 data with
+//!   5/7 their ACKs, 8 FIN from the client (40416), 9 ACK, 10 FIN from the server, 11 ACK.
+//!   So the client goes SYN_SENT (1) → ESTABLISHED (2) → FIN_WAIT_1 (8) → FIN_WAIT_2 (9) →
+//!   TIME_WAIT (10), the server LISTEN → SYN_RECEIVED (2) → ESTABLISHED (3) → CLOSE_WAIT
+//!   (8) → LAST_ACK (10) → CLOSED (11).
+//! - `demo.pcap` (`tshark -r captures/demo.pcap -Y 'tcp.analysis.flags || tcp.flags.syn==1
+//!   || tcp.flags.fin==1 || tcp.flags.reset==1'`): stream 0 opens with 1-3, its first data
+//!   segment is 4 (len 14) acknowledged by 5 (ack 15); duplicate ACKs 15, 17, 19, fast
+//!   retransmission 20 (of frame 13), cumulative ACK 21 (ack 8733); FINs 32 and 34 with
+//!   the last ACK 35; stream 1 is reset by frame 41; stream 2's SYN 42 is refused by 43.
+//!   The generator's trace `demo.pcap.calls.json` has the client send `msg-2;` to `msg-5;`
+//!   (4 × 6 bytes) which tshark shows as the single 24-byte segment 8.
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use synack::analysis::TcpState;
+use synack::ui::ladder::End;
+use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
+
+fn harness_with(options: ViewOptions) -> Harness<'static, SynackApp> {
+    let ctx = egui::Context::default();
+    let mut options = options;
+    options.recent_files = false;
+    let app = SynackApp::new(&ctx, options);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1800.0))
+        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
+    for _ in 0..500 {
+        h.run_steps(1);
+        if h.state().loaded() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.state().loaded(), "the capture did not finish loading");
+    h.run_steps(3);
+    h
+}
+
+fn close_client_first() -> Harness<'static, SynackApp> {
+    harness_with(ViewOptions::new(StartSource::File(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/captures/close-client-first.pcap"
+        )
+        .into(),
+    )))
+}
+
+fn index_of(h: &Harness<'static, SynackApp>, frame: u64) -> usize {
+    h.state()
+        .store
+        .read()
+        .index_of_number(frame)
+        .expect("frame present")
+}
+
+/// Frame number of the selected packet.
+fn selected_frame(h: &Harness<'static, SynackApp>) -> Option<u64> {
+    let i = h.state().selection.packet?;
+    h.state().store.read().record(i).map(|r| r.number)
+}
+
+/// Selects the only connection in the Connections tab and opens its ladder from there.
+fn open_ladder_from_connections(h: &mut Harness<'static, SynackApp>) {
+    h.get_by_label("Connections").click();
+    h.run_steps(2);
+    h.get_by_label_contains("127.0.0.1:40416").click();
+    h.run_steps(2);
+    // Selecting a row shows its packets; back to the table, where its ladder button is.
+    h.get_by_label("Connections").click();
+    h.run_steps(2);
+    h.get_by_label("Ladder of stream 0").click();
+    h.run_steps(3);
+    assert_eq!(h.state().tab, Tab::Ladder);
+}
+
+#[test]
+fn ladder_lists_handshake_teardown_and_both_sides_states() {
+    let mut h = close_client_first();
+    open_ladder_from_connections(&mut h);
+    use TcpState::*;
+    // What the drawing says, through its accessibility label.
+    h.get_by_label_contains(
+        "client: CLOSED → SYN_SENT → ESTABLISHED → FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT.",
+    );
+    h.get_by_label_contains(
+        "server: LISTEN → SYN_RECEIVED → ESTABLISHED → CLOSE_WAIT → LAST_ACK → CLOSED.",
+    );
+    h.get_by_label_contains("Three-way handshake (frames 1–3)");
+    h.get_by_label_contains("Teardown: four-way (FIN, ACK, FIN, ACK) (frames 8–11)");
+    h.get_by_label("States at frame 11: client TIME_WAIT · server CLOSED");
+    // And where each change is drawn: the sender's changes where its segment leaves.
+    let app = h.state();
+    let m = app.ladder.model().expect("ladder drawn");
+    assert_eq!(m.rows.len(), 11);
+    let marks: Vec<(u64, End, TcpState)> = m
+        .marks
+        .iter()
+        .map(|k| (m.rows[k.row].number, k.end, k.state))
+        .collect();
+    assert_eq!(
+        marks,
+        vec![
+            (1, End::Client, SynSent),
+            (2, End::Client, Established),
+            (2, End::Server, SynReceived),
+            (3, End::Server, Established),
+            (8, End::Client, FinWait1),
+            (8, End::Server, CloseWait),
+            (9, End::Client, FinWait2),
+            (10, End::Client, TimeWait),
+            (10, End::Server, LastAck),
+            (11, End::Server, Closed),
+        ]
+    );
+    // Loopback: the handshake's two round trips are equal, the capture point is midway.
+    assert!(m.slope.measured);
+    assert!((m.slope.capture_fraction() - 0.5).abs() < 0.1);
+}
+
+#[test]
+fn replay_steps_and_the_views_show_that_moment() {
+    let mut options = ViewOptions::new(StartSource::File(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/captures/close-client-first.pcap"
+        )
+        .into(),
+    ));
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(1);
+    let mut h = harness_with(options);
+    h.get_by_label("Replay this connection").click();
+    h.run_steps(2);
+    h.get_by_label("States at frame 1: client SYN_SENT · server LISTEN");
+    // Alt+Right seven times: frame 8, the client's FIN.
+    for _ in 0..7 {
+        h.key_press_modifiers(Modifiers::ALT, Key::ArrowRight);
+        h.run_steps(1);
+    }
+    h.run_steps(1);
+    h.get_by_label("States at frame 8: client FIN_WAIT_1 · server CLOSE_WAIT");
+    assert_eq!(selected_frame(&h), Some(8));
+    h.get_by_label("Step >").click();
+    h.run_steps(2);
+    h.get_by_label("States at frame 9: client FIN_WAIT_2 · server CLOSE_WAIT");
+    // The ladder draws only what had happened.
+    assert_eq!(h.state().ladder.model().unwrap().rows.len(), 9);
+    h.get_by_label_contains("client: CLOSED → SYN_SENT → ESTABLISHED → FIN_WAIT_1 → FIN_WAIT_2.");
+    // The packet list hides frames 10 and 11 (the server's FIN and the last ACK).
+    h.get_by_label("Packets").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.query_all_by_label_contains("42473 → 40416 [FIN, ACK]")
+            .count(),
+        0
+    );
+    h.get_by_label_contains("40416 → 42473 [FIN, ACK]");
+    h.get_by_label_contains("State after this packet: client FIN_WAIT_2 · server CLOSE_WAIT");
+    // Back one step, then leave the replay: everything is there again.
+    h.key_press_modifiers(Modifiers::ALT, Key::ArrowLeft);
+    h.run_steps(2);
+    assert_eq!(selected_frame(&h), Some(8));
+    h.get_by_label("Exit replay").click();
+    h.run_steps(3);
+    assert_eq!(h.state().selection.until, None);
+    h.get_by_label_contains("42473 → 40416 [FIN, ACK]");
+}
+
+#[test]
+fn clicking_an_arrow_selects_its_packet_and_back_returns() {
+    let mut options = ViewOptions::new(StartSource::File(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/captures/close-client-first.pcap"
+        )
+        .into(),
+    ));
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(2);
+    let mut h = harness_with(options);
+    h.run_steps(2);
+    let target = index_of(&h, 10);
+    let pos = h
+        .state()
+        .ladder
+        .arrow_screen_pos(target)
+        .expect("frame 10's arrow is on screen");
+    h.hover_at(pos);
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(3);
+    assert_eq!(selected_frame(&h), Some(10));
+    h.get_by_label("< Back").click();
+    h.run_steps(2);
+    assert_eq!(selected_frame(&h), Some(2));
+    // The details follow the selection made in the ladder.
+    h.get_by_label("Packets").click();
+    h.run_steps(2);
+    h.get_by_label_contains("State after this packet: client ESTABLISHED · server SYN_RECEIVED");
+}
+
+#[test]
+fn ladder_exports_as_svg_with_every_arrow() {
+    let mut h = close_client_first();
+    open_ladder_from_connections(&mut h);
+    let dir = std::env::temp_dir().join(format!("synack-ladder-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ladder.svg");
+    h.state_mut().export_ladder_svg(path.clone());
+    h.run_steps(1);
+    h.get_by_label_contains("Ladder saved as SVG to");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<?xml"));
+    // One arrow head per segment (11), the labels, the states and the brackets.
+    assert_eq!(svg.matches("<polygon").count(), 11);
+    assert!(svg.contains("FIN, ACK seq=6 ack=6 len=0"));
+    assert!(svg.contains("SYN seq=0 len=0"));
+    assert!(svg.contains(">TIME_WAIT<") && svg.contains(">LAST_ACK<"));
+    assert!(svg.contains("Three-way handshake"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn tour_steps_select_the_right_packets_on_the_demo() {
+    let mut h = harness_with(ViewOptions::new(StartSource::Demo));
+    h.get_by_label("Start the guided tour").click();
+    h.run_steps(3);
+    let highlighted = |h: &Harness<'static, SynackApp>| -> Vec<u64> {
+        let data = h.state().store.read();
+        let mut v: Vec<u64> = h
+            .state()
+            .ladder
+            .highlight
+            .iter()
+            .filter_map(|&i| data.record(i).map(|r| r.number))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let until = |h: &Harness<'static, SynackApp>| {
+        let i = h.state().selection.until.expect("replay cursor set");
+        h.state().store.read().record(i).unwrap().number
+    };
+    // (title, selected frame, replay cursor frame, highlighted frames, tab)
+    let expected: [(&str, u64, u64, &[u64], Tab); 7] = [
+        ("The three-way handshake", 3, 3, &[1, 2, 3], Tab::Ladder),
+        ("Data and its acknowledgment", 4, 5, &[4, 5], Tab::Ladder),
+        ("A sticky burst", 8, 8, &[8], Tab::Packets),
+        (
+            "Loss and recovery",
+            20,
+            21,
+            &[13, 15, 17, 19, 20, 21],
+            Tab::Ladder,
+        ),
+        ("The teardown", 35, 35, &[32, 33, 34, 35], Tab::Ladder),
+        ("A reset", 41, 41, &[41], Tab::Ladder),
+        ("A refused connection", 43, 43, &[42, 43], Tab::Ladder),
+    ];
+    for (n, (title, sel, cur, hl, tab)) in expected.iter().enumerate() {
+        h.get_by_label(&format!("Step {}/{}", n + 1, expected.len()));
+        h.get_by_label(title);
+        assert_eq!(selected_frame(&h), Some(*sel), "{title}");
+        assert_eq!(until(&h), *cur, "{title}");
+        assert_eq!(highlighted(&h), hl.to_vec(), "{title}");
+        assert_eq!(h.state().tab, *tab, "{title}");
+        if n + 1 < expected.len() {
+            h.get_by_label("Next >").click();
+            h.run_steps(3);
+        }
+    }
+    h.get_by_label("Finish").click();
+    h.run_steps(2);
+    assert!(h.state().tour.is_none());
+}
