@@ -160,6 +160,10 @@ impl Svg {
     }
 
     /// Text anchored like egui's `painter.text` (e.g. `Align2::CENTER_BOTTOM` at `pos`).
+    ///
+    /// The vertical anchor is turned into an explicit baseline (from the font's usual ascent
+    /// and descent) rather than `dominant-baseline`, which librsvg and ImageMagick ignore:
+    /// the figure then looks the same in every renderer.
     pub fn text(&mut self, pos: Pos2, anchor: Align2, text: &str, size: f32, color: Color32) {
         let h = match anchor.x() {
             egui::Align::Min => "start",
@@ -167,16 +171,16 @@ impl Svg {
             egui::Align::Max => "end",
         };
         let baseline = match anchor.y() {
-            egui::Align::Min => "hanging",
-            egui::Align::Center => "central",
-            egui::Align::Max => "text-after-edge",
+            egui::Align::Min => pos.y + 0.8 * size,
+            egui::Align::Center => pos.y + 0.35 * size,
+            egui::Align::Max => pos.y - 0.22 * size,
         };
         let (fill, opacity) = paint(color);
         let _ = writeln!(
             self.body,
-            r#"<text x="{:.2}" y="{:.2}" font-family="DejaVu Sans, Arial, sans-serif" font-size="{size:.1}" text-anchor="{h}" dominant-baseline="{baseline}" fill="{fill}" fill-opacity="{opacity:.3}">{}</text>"#,
+            r#"<text x="{:.2}" y="{:.2}" font-family="DejaVu Sans, Arial, sans-serif" font-size="{size:.1}" text-anchor="{h}" fill="{fill}" fill-opacity="{opacity:.3}">{}</text>"#,
             pos.x,
-            pos.y,
+            baseline,
             escape(text)
         );
     }

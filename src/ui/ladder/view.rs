@@ -395,6 +395,8 @@ pub fn paint_rows(
     }
     let show_labels = geo.row_h >= 22.0;
     let show_notes = geo.row_h >= 34.0;
+    // Arrows first, then every label on top (a label's white box must not be crossed by
+    // the next row's arrow).
     for i in rows.clone() {
         let r = &model.rows[i];
         let Some((a, b)) = geo.arrow(model, i) else {
@@ -412,6 +414,10 @@ pub fn paint_rows(
             c.dashed(a - gap, b - gap, Stroke::new(1.0, color));
         }
         c.arrow(a, b, Stroke::new(width, color));
+    }
+    for i in rows.clone() {
+        let r = &model.rows[i];
+        let color = arrow_color(r.kind, r.len);
         let y = geo.ys[i][1];
         c.text(
             Pos2::new(8.0, y),
@@ -659,4 +665,83 @@ pub fn svg(model: &LadderModel, geo: &Geometry, emph: Emphasis<'_>) -> Svg {
     );
     paint_header(model, geo, &mut svg);
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::FlowProto;
+    use crate::ui::ladder::model::{Row, Slope};
+    use crate::ui::selection::ConnRef;
+
+    /// A connection of `n` segments alternating sides, 1 ms apart, with a measured slope of
+    /// 0.2 ms each way.
+    fn model(n: usize) -> LadderModel {
+        let slope = Slope::estimate(Some(0.0), Some(0.0004), Some(0.0008));
+        let rows = (0..n)
+            .map(|i| {
+                let from = if i % 2 == 0 { End::Client } else { End::Server };
+                let t = i as f64 * 1e-3;
+                let (depart, arrive) = slope.travel(from, t);
+                Row {
+                    index: i,
+                    number: i as u64 + 1,
+                    t,
+                    from,
+                    depart,
+                    arrive,
+                    label: format!("row {i}"),
+                    notes: Vec::new(),
+                    kind: ArrowKind::Normal,
+                    len: 0,
+                    states: [TcpState::Established; 2],
+                }
+            })
+            .collect();
+        LadderModel {
+            conn: ConnRef {
+                proto: FlowProto::Tcp,
+                stream: 0,
+            },
+            client: "c".into(),
+            server: "s".into(),
+            rows,
+            initial: [TcpState::Established; 2],
+            marks: Vec::new(),
+            brackets: Vec::new(),
+            slope,
+            start_ns: 0,
+            cut: false,
+        }
+    }
+
+    #[test]
+    fn arrows_slope_down_by_the_travel_time() {
+        let m = model(5);
+        let g = Geometry::new(&m, 1200.0, 40.0);
+        // Rows 1 ms apart, 0.2 ms each way: an arrow leaves 0.2 row above its capture y and
+        // lands 0.2 row below it.
+        let [dep, y, arr] = g.ys[2];
+        assert!((y - dep - 8.0).abs() < 0.01, "{dep} {y}");
+        assert!((arr - y - 8.0).abs() < 0.01, "{y} {arr}");
+        let (a, b) = g.arrow(&m, 1).unwrap();
+        assert_eq!((a.x, b.x), (g.x_server, g.x_client));
+        // Equal halves: the capture point is midway.
+        assert!((g.x_capture - (g.x_client + g.x_server) / 2.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn only_rows_near_the_visible_band_are_drawn() {
+        let m = model(100_000);
+        let g = Geometry::new(&m, 1200.0, 40.0);
+        let top = g.ys[50_000][1];
+        let rows = g.rows_in(top, top + 800.0);
+        assert!(rows.contains(&50_000) && rows.contains(&50_019));
+        assert!(rows.len() < 30, "{rows:?}");
+        // Clicking on an arrow finds it; empty space finds nothing.
+        let (a, b) = g.arrow(&m, 50_010).unwrap();
+        let on = a + (b - a) * 0.75;
+        assert_eq!(g.hit(&m, on, rows.clone()), Some(50_010));
+        assert_eq!(g.hit(&m, Pos2::new(2.0, on.y), rows), None);
+    }
 }
