@@ -81,6 +81,22 @@ PY
     shot 09-live-capture 7 "" -- view --live lo -f 'tcp port 18080'
     wait
 fi
+# 12. The ladder diagram of a client-first close: both sides' states, handshake and
+#     teardown brackets (the pointer parked in a corner so no tooltip covers it).
+PARK="mousemove 1439 899"
+shot 12-ladder-close-client-first 5 "$PARK" -- view captures/close-client-first.pcap --tab ladder -g 3
+# 13. Replay in mid-connection on the demo: the cursor on frame 21, the ACK that ends the
+#     fast recovery (duplicate ACKs orange, the fast retransmission red, later packets hidden).
+shot 13-replay-ladder 5 "$PARK" -- view captures/demo.pcap --tab ladder -g 21 --replay
+# 14. The same replay idea in the packet list: close-client-first at frame 9 (FIN_WAIT_2 /
+#     CLOSE_WAIT), frames 10 and 11 not shown yet.
+shot 14-replay-packets 5 "$PARK" -- view captures/close-client-first.pcap --tab packets -g 9 --replay
+# 15. The guided tour, first step (handshake) on the built-in demo.
+shot 15-tour-handshake 5 "$PARK" -- view --tour
+# 16. The tour's loss-and-recovery step (Next three times; the window is anchored at the
+#     bottom right, so its buttons stay put).
+NEXT="mousemove 1085 803 click 1"
+shot 16-tour-loss 5 "$NEXT;$NEXT;$NEXT;$PARK" -- view --tour
 # 10. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then
     shot 10-flood-loading 2 "" -- view "$FLOOD"

@@ -158,7 +158,9 @@ impl SynackApp {
             ladder: LadderView::default(),
             replay: Replay::default(),
             tour: None,
-            offer_tour: options.source == StartSource::Demo && !options.tour,
+            offer_tour: options.source == StartSource::Demo
+                && !options.tour
+                && !(options.recent_files && tour::already_offered()),
             png: None,
             pending_png: None,
             tab: options.tab.unwrap_or(Tab::Packets),
@@ -350,7 +352,7 @@ impl SynackApp {
 
     /// Opens the guided tour on what is loaded (steps computed from its analysis).
     pub fn start_tour(&mut self) {
-        self.offer_tour = false;
+        self.answer_offer();
         let steps = tour::plan(&self.store.read());
         if steps.is_empty() {
             self.message = Some((
@@ -391,6 +393,15 @@ impl SynackApp {
     fn open_sticky_view(&mut self, step: &TourStep) {
         self.filter.set(&step.conn.filter());
         self.tab = Tab::Packets;
+    }
+
+    /// The welcome's offer was answered: not shown again (here, nor on later starts when the
+    /// config folder is in use).
+    fn answer_offer(&mut self) {
+        if self.offer_tour && self.recent_files {
+            tour::remember_offered();
+        }
+        self.offer_tour = false;
     }
 
     fn close_tour(&mut self) {
@@ -589,6 +600,15 @@ impl SynackApp {
                 ui.label(format!("Displayed: {shown} ({pct:.1}%)"));
             }
             ui.label(format!("Connections: {}", data.connections.len()));
+            if let Some(u) = self.selection.until {
+                ui.colored_label(
+                    Color32::from_rgb(0xe0, 0x90, 0x30),
+                    format!(
+                        "Replay: packets after frame {} hidden",
+                        data.record(u).map_or(0, |r| r.number)
+                    ),
+                );
+            }
             if !data.finished {
                 if let Some(f) = self.store.progress.fraction() {
                     ui.add(
@@ -874,12 +894,13 @@ impl SynackApp {
                 .show(&ctx, |ui| {
                     ui.label("This is the built-in demo capture: a few short TCP connections.");
                     ui.label("New to TCP? The guided tour walks you through it step by step.");
+                    ui.weak("(Later: Help > Guided tour.)");
                     ui.horizontal(|ui| {
                         if ui.button("Start the guided tour").clicked() {
                             self.start_tour();
                         }
                         if ui.button("No thanks").clicked() {
-                            self.offer_tour = false;
+                            self.answer_offer();
                         }
                     });
                 });

@@ -185,13 +185,18 @@ impl FileDialog {
     }
 }
 
-/// Where the recent-files list is kept: `$XDG_CONFIG_HOME/synack/recent` or
-/// `~/.config/synack/recent`.
-fn recent_path() -> Option<PathBuf> {
+/// synack's folder in the user's config: `$XDG_CONFIG_HOME/synack` or `~/.config/synack`.
+pub fn config_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("synack").join("recent"))
+    Some(base.join("synack"))
+}
+
+/// Where the recent-files list is kept: `$XDG_CONFIG_HOME/synack/recent` or
+/// `~/.config/synack/recent`.
+fn recent_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("recent"))
 }
 
 /// The recent files, newest first (missing or unreadable list: empty).

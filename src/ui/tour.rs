@@ -17,6 +17,28 @@ use super::store::StoreData;
 /// The demo's calls trace, for the sticky step when the store has none.
 const DEMO_CALLS: &[u8] = include_bytes!("../../captures/demo.pcap.calls.json");
 
+/// The marker file saying the tour was offered once (so the welcome shows only on the
+/// first start of the demo).
+fn offered_marker() -> Option<std::path::PathBuf> {
+    super::file_dialog::config_dir().map(|d| d.join("tour-offered"))
+}
+
+/// True when the welcome offering the tour was already answered on this machine.
+pub fn already_offered() -> bool {
+    offered_marker().is_some_and(|p| p.exists())
+}
+
+/// Remembers that the welcome was answered (best effort: a read-only home only means the
+/// offer comes again).
+pub fn remember_offered() {
+    if let Some(p) = offered_marker() {
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(p, "");
+    }
+}
+
 /// Which view a step opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TourView {
@@ -506,7 +528,9 @@ impl Tour {
             .collapsible(false)
             .resizable(false)
             .default_width(380.0)
-            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
+            // Placed at the bottom right, where it hides the least, and movable.
+            .pivot(egui::Align2::RIGHT_BOTTOM)
+            .default_pos(ctx.content_rect().right_bottom() - egui::vec2(16.0, 40.0))
             .show(ctx, |ui| {
                 ui.set_max_width(380.0);
                 let Some(step) = self.steps.get(self.current) else {

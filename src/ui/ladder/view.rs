@@ -354,7 +354,8 @@ pub fn paint_rows(
     let (top, bottom) = band;
     let line_end = geo.height - geo.row_h * 0.5;
     let (y0, y1) = (top.max(HEADER), bottom.min(line_end));
-    // Row backgrounds first (selection, tour highlights).
+    // Row backgrounds first (selection, tour highlights): a band around the row's capture
+    // time (its label and time), and a halo under its arrow, which may reach other rows.
     for i in rows.clone() {
         let r = &model.rows[i];
         let bg = if emph.selected == Some(r.index) {
@@ -365,13 +366,15 @@ pub fn paint_rows(
             None
         };
         if let Some(bg) = bg {
-            let [a, y, b] = geo.ys[i];
-            let top = a.min(b).min(y - geo.row_h * 0.45);
-            let bottom = a.max(b).max(y + geo.row_h * 0.45);
+            let y = geo.ys[i][1];
+            let half = geo.row_h * 0.45;
             c.fill(
-                Rect::from_x_y_ranges(4.0..=geo.width - 4.0, top..=bottom),
+                Rect::from_x_y_ranges(4.0..=geo.width - 4.0, (y - half)..=(y + half)),
                 bg,
             );
+            if let Some((a, b)) = geo.arrow(model, i) {
+                c.line(a, b, Stroke::new(8.0, bg.gamma_multiply(0.9)));
+            }
         }
     }
     // The two time lines and the capture point.
