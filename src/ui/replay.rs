@@ -381,6 +381,32 @@ mod tests {
     }
 
     #[test]
+    fn playing_steps_when_the_scaled_gap_has_passed() {
+        let data = store(concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap"));
+        let ctx = egui::Context::default();
+        let mut sel = Selection::default();
+        let mut r = Replay::default();
+        r.start(&data, &mut sel, ReplayScope::Capture);
+        r.playing = true;
+        // Frame 1 → 2 is 101 µs apart (tshark frame.time_relative 0.000101).
+        r.tick(&ctx, &data, &mut sel, 10.0);
+        assert_eq!(sel.until, Some(0), "the first tick only starts the clock");
+        r.tick(&ctx, &data, &mut sel, 10.00005);
+        assert_eq!(sel.until, Some(0), "50 µs is not enough");
+        r.tick(&ctx, &data, &mut sel, 10.0002);
+        assert_eq!(sel.until, Some(1));
+        // Pausing stops it.
+        r.playing = false;
+        r.tick(&ctx, &data, &mut sel, 20.0);
+        assert_eq!(sel.until, Some(1));
+        // At the end, playing stops by itself.
+        sel.until = Some(data.len() - 1);
+        r.playing = true;
+        r.tick(&ctx, &data, &mut sel, 30.0);
+        assert!(!r.playing);
+    }
+
+    #[test]
     fn real_timing_waits_scale_with_speed_and_are_capped() {
         let data = store(concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap"));
         let mut sel = Selection::default();

@@ -34,14 +34,20 @@ pub enum LadderAction {
     Replay(ConnRef),
 }
 
-/// Cache key of the model: rebuilt when one of these changes.
-type ModelKey = (ConnRef, Option<usize>, usize, u64);
+/// Cache key of the whole connection's model: rebuilt when one of these changes.
+type FullKey = (ConnRef, usize, u64);
+/// While packets are still arriving, the whole model is rebuilt at most this often.
+const LIVE_REBUILD: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// State of the ladder view.
 #[derive(Debug)]
 pub struct LadderView {
+    /// The whole connection (decoded once); `model` is its prefix at the replay cursor.
+    full: Option<LadderModel>,
+    full_key: Option<FullKey>,
+    built_at: Option<std::time::Instant>,
     model: Option<LadderModel>,
-    key: Option<ModelKey>,
+    until: Option<Option<usize>>,
     geo: Option<Geometry>,
     /// Row spacing factor.
     pub zoom: f32,
@@ -62,8 +68,11 @@ pub struct LadderView {
 impl Default for LadderView {
     fn default() -> Self {
         LadderView {
+            full: None,
+            full_key: None,
+            built_at: None,
             model: None,
-            key: None,
+            until: None,
             geo: None,
             zoom: 1.0,
             scroll: 0.0,
@@ -96,30 +105,46 @@ impl LadderView {
         self.model.as_ref()
     }
 
-    /// Rebuilds the model when the connection, the replay cursor or the data changed.
+    /// Rebuilds the model when the connection or the data changed (decoding the
+    /// connection's packets once), and cuts it at the replay cursor when that moved (no
+    /// decoding), so stepping through a long connection stays cheap.
     pub fn sync(&mut self, data: &StoreData, sel: &Selection) {
         let Some(conn) = connection_of(data, sel) else {
+            self.full = None;
+            self.full_key = None;
             self.model = None;
-            self.key = None;
+            self.until = None;
             self.geo = None;
             return;
         };
         let key = (
             conn,
-            sel.until,
             data.connection_frames(conn.proto, conn.stream).len(),
             data.conn_version,
         );
-        if self.key == Some(key) {
-            return;
+        let same_conn = self.full_key.is_some_and(|k| k.0 == conn);
+        let throttled = same_conn
+            && !data.finished
+            && self.built_at.is_some_and(|t| t.elapsed() < LIVE_REBUILD);
+        let mut changed = false;
+        if self.full_key != Some(key) && !throttled {
+            if !same_conn {
+                self.scroll = 0.0;
+                self.scroll_to_selected = true;
+            }
+            self.full_key = Some(key);
+            self.full = LadderModel::full(data, conn);
+            self.built_at = Some(std::time::Instant::now());
+            changed = true;
         }
-        if self.key.is_none_or(|k| k.0 != conn) {
-            self.scroll = 0.0;
-            self.scroll_to_selected = true;
+        if changed || self.until != Some(sel.until) {
+            self.until = Some(sel.until);
+            self.model = self.full.as_ref().map(|f| match sel.until {
+                Some(u) => f.prefix(f.rows.partition_point(|r| r.index <= u)),
+                None => f.clone(),
+            });
+            self.geo = None;
         }
-        self.key = Some(key);
-        self.model = LadderModel::build(data, conn, sel.until);
-        self.geo = None;
     }
 
     /// Remembers the previous selection when it changes, for "Back".

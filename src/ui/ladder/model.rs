@@ -236,6 +236,10 @@ pub struct LadderModel {
     pub start_ns: i64,
     /// True when rows after the replay cursor were left out.
     pub cut: bool,
+    /// What the engine said about each row (for the brackets of a shorter prefix).
+    pub events: Vec<RowEvents>,
+    /// Name of the connection's close, used once the teardown is complete.
+    pub close_name: String,
 }
 
 /// The text of a segment's flags: `SYN`, `SYN, ACK`, `PSH, ACK`, `FIN, ACK`, `RST`.
@@ -294,6 +298,8 @@ pub struct RowEvents {
     pub reset: bool,
     /// A refusal (RST answering a SYN).
     pub reject: bool,
+    /// Both FINs acknowledged: the teardown is complete.
+    pub closed: bool,
 }
 
 impl RowEvents {
@@ -309,8 +315,10 @@ impl RowEvents {
                     e.handshake = true;
                     e.handshake_done = true;
                 }
-                Event::Fin { .. } | Event::FinAck { .. } | Event::CloseComplete => {
+                Event::Fin { .. } | Event::FinAck { .. } => e.teardown = true,
+                Event::CloseComplete => {
                     e.teardown = true;
+                    e.closed = true;
                 }
                 Event::Rst { .. } => e.reset = true,
                 Event::Reject => e.reject = true,
@@ -370,15 +378,51 @@ impl LadderModel {
     /// Builds the ladder of `conn` from the store, leaving out packets after the replay
     /// cursor `until`. Returns `None` for UDP or unknown connections.
     pub fn build(data: &StoreData, conn: ConnRef, until: Option<usize>) -> Option<LadderModel> {
+        let full = LadderModel::full(data, conn)?;
+        Some(match until {
+            Some(u) => full.prefix(full.rows.partition_point(|r| r.index <= u)),
+            None => full,
+        })
+    }
+
+    /// The ladder as it stood after its first `shown` rows (the replay cursor): rows, state
+    /// changes and brackets of that prefix only; a teardown not finished by then is named
+    /// "in progress". The slope stays the one measured on the whole handshake, so arrows do
+    /// not change angle while stepping.
+    pub fn prefix(&self, shown: usize) -> LadderModel {
+        let k = shown.min(self.rows.len());
+        let rows = self.rows[..k].to_vec();
+        let events = self.events[..k].to_vec();
+        let closed = events.iter().any(|e| e.closed);
+        let name = if closed || k == self.rows.len() {
+            self.close_name.clone()
+        } else {
+            "in progress".to_string()
+        };
+        LadderModel {
+            marks: state_marks(self.initial, &rows),
+            brackets: brackets(&events, &name),
+            rows,
+            events,
+            cut: k < self.rows.len() || self.cut,
+            conn: self.conn,
+            client: self.client.clone(),
+            server: self.server.clone(),
+            initial: self.initial,
+            slope: self.slope,
+            start_ns: self.start_ns,
+            close_name: self.close_name.clone(),
+        }
+    }
+
+    /// The ladder of every packet of `conn` stored so far.
+    pub fn full(data: &StoreData, conn: ConnRef) -> Option<LadderModel> {
         if conn.proto != FlowProto::Tcp {
             return None;
         }
         let record = data.connection(conn.proto, conn.stream)?;
         let frames = data.connection_frames(conn.proto, conn.stream);
-        let shown = match until {
-            Some(u) => frames.partition_point(|&i| i as usize <= u),
-            None => frames.len(),
-        };
+        let shown = frames.len();
         let start_ns = frames
             .first()
             .and_then(|&i| data.record(i as usize))
@@ -494,7 +538,8 @@ impl LadderModel {
             None => [TcpState::Closed, TcpState::Listen],
         };
         let marks = state_marks(initial, &rows);
-        let brackets = brackets(&events, &close_words(data, conn));
+        let close_name = close_words(data, conn);
+        let brackets = brackets(&events, &close_name);
         Some(LadderModel {
             conn,
             client: endpoint_string(record.originator),
@@ -505,7 +550,9 @@ impl LadderModel {
             brackets,
             slope,
             start_ns,
-            cut: shown < frames.len(),
+            cut: false,
+            events,
+            close_name,
         })
     }
 
@@ -673,6 +720,57 @@ mod tests {
         );
         assert_eq!(b[1].name, "Reset (RST)");
         assert_eq!((b[1].first, b[1].last), (2, 2));
+    }
+
+    fn store(path: &str) -> StoreData {
+        use crate::analysis::{Config, Engine};
+        use crate::capture::{FileReader, FrameSource};
+        let mut reader = FileReader::open(path).unwrap();
+        let mut engine = Engine::new(Config::default());
+        let mut data = StoreData::default();
+        while let Some(frame) = reader.next_frame().unwrap() {
+            let packet = crate::decode::decode(&frame);
+            let ann = engine.process(&frame, &packet);
+            data.push(&frame, &ann);
+        }
+        data.set_connections(engine.connections().into_iter().cloned().collect());
+        data
+    }
+
+    #[test]
+    fn a_prefix_shows_only_what_had_happened() {
+        // close-client-first (tshark): FIN 8 from the client, ACK 9, FIN 10, ACK 11.
+        let data = store(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/captures/close-client-first.pcap"
+        ));
+        let conn = ConnRef {
+            proto: FlowProto::Tcp,
+            stream: 0,
+        };
+        let full = LadderModel::build(&data, conn, None).unwrap();
+        assert_eq!(full.rows.len(), 11);
+        assert!(!full.cut);
+        assert!(full.brackets[1].name.contains("four-way"));
+        let at9 = LadderModel::build(&data, conn, data.index_of_number(9)).unwrap();
+        assert_eq!(at9.rows.len(), 9);
+        assert!(at9.cut);
+        assert_eq!(
+            at9.state_sequence(End::Server).last(),
+            Some(&TcpState::CloseWait)
+        );
+        assert_eq!(
+            at9.state_sequence(End::Client).last(),
+            Some(&TcpState::FinWait2)
+        );
+        // The teardown has begun (rows 7-8 = frames 8-9) but its kind is not known yet.
+        assert_eq!(at9.brackets[1].name, "Teardown: in progress");
+        assert_eq!((at9.brackets[1].first, at9.brackets[1].last), (7, 8));
+        // Before the first FIN there is no teardown bracket at all.
+        let at7 = LadderModel::build(&data, conn, data.index_of_number(7)).unwrap();
+        assert_eq!(at7.brackets.len(), 1);
+        // The slope stays the handshake's whatever the cursor.
+        assert_eq!(at7.slope, full.slope);
     }
 
     #[test]

@@ -715,6 +715,8 @@ mod tests {
             slope,
             start_ns: 0,
             cut: false,
+            events: vec![Default::default(); n],
+            close_name: String::new(),
         }
     }
 
