@@ -296,3 +296,24 @@ fn tour_steps_select_the_right_packets_on_the_demo() {
     h.run_steps(2);
     assert!(h.state().tour.is_none());
 }
+
+#[test]
+fn connections_that_had_not_started_are_hidden_during_replay() {
+    // demo.pcap (tshark): stream 1 starts at frame 36, stream 2 (10.0.0.1:34002) at 42.
+    let mut options = ViewOptions::new(StartSource::Demo);
+    options.tab = Some(Tab::Connections);
+    options.goto = Some(36);
+    options.replay = true;
+    let mut h = harness_with(options);
+    h.run_steps(2);
+    h.get_by_label_contains("Replay at frame 36");
+    h.get_by_label("10.0.0.1:34611");
+    assert_eq!(h.query_all_by_label("10.0.0.1:34002").count(), 0);
+    // Walk the whole capture to its end: the refused connection appears.
+    h.get_by_label("whole capture").click();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::ALT, Key::End);
+    h.run_steps(2);
+    h.get_by_label_contains("Replay at frame 43");
+    h.get_by_label("10.0.0.1:34002");
+}

@@ -292,7 +292,7 @@ impl Replay {
                 self.jump(data, sel, isize::MAX / 2);
             }
             ui.separator();
-            egui::ComboBox::from_id_salt("replay_speed")
+            egui::ComboBox::from_label("speed")
                 .width(70.0)
                 .selected_text(format!("{}×", SPEEDS[self.speed.min(SPEEDS.len() - 1)]))
                 .show_ui(ui, |ui| {

@@ -386,6 +386,7 @@ impl LadderView {
                 painter: &painter.with_clip_rect(rect),
                 offset: rect.min.to_vec2(),
             },
+            geo.states_at(model, top),
         );
         if response.clicked() {
             if let Some(p) = response.interact_pointer_pos() {

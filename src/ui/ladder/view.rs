@@ -147,6 +147,15 @@ impl Geometry {
         self.ys.get(i).map(|y| Pos2::new(self.x_capture, y[1]))
     }
 
+    /// Each side's state at figure height `y`: after the last row captured above it.
+    pub fn states_at(&self, model: &LadderModel, y: f32) -> [TcpState; 2] {
+        let above = self.ys.partition_point(|r| r[1] < y);
+        above
+            .checked_sub(1)
+            .and_then(|i| model.rows.get(i))
+            .map_or(model.initial, |r| r.states)
+    }
+
     /// Rows whose drawing may touch the band `top..bottom` (figure y).
     pub fn rows_in(&self, top: f32, bottom: f32) -> Range<usize> {
         let lo = top - self.reach - self.row_h;
@@ -549,9 +558,15 @@ fn paint_brackets(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas, rows:
     }
 }
 
-/// The header: both ends' addresses and initial states, the capture point, how the slope
-/// was found.
-pub fn paint_header(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas) {
+/// The header: both ends' addresses and their states at the top of the view (the initial
+/// states when scrolled to the top, as in an export), the capture point, how the slope was
+/// found.
+pub fn paint_header(
+    model: &LadderModel,
+    geo: &Geometry,
+    c: &mut dyn Canvas,
+    states: [TcpState; 2],
+) {
     c.fill(
         Rect::from_min_size(Pos2::ZERO, Vec2::new(geo.width, HEADER)),
         Color32::WHITE,
@@ -574,14 +589,14 @@ pub fn paint_header(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas) {
     c.text(
         Pos2::new(geo.x_client, 24.0),
         Align2::CENTER_TOP,
-        model.initial[0].name(),
+        states[0].name(),
         STATE_COLOR,
         None,
     );
     c.text(
         Pos2::new(geo.x_server, 24.0),
         Align2::CENTER_TOP,
-        model.initial[1].name(),
+        states[1].name(),
         STATE_COLOR,
         None,
     );
@@ -666,7 +681,7 @@ pub fn svg(model: &LadderModel, geo: &Geometry, emph: Emphasis<'_>) -> Svg {
         (0.0, geo.height),
         emph,
     );
-    paint_header(model, geo, &mut svg);
+    paint_header(model, geo, &mut svg, model.initial);
     svg
 }
 
