@@ -126,8 +126,9 @@ pub struct SynackApp {
     pub offer_tour: bool,
     /// A PNG export waiting for the renderer's screenshot.
     png: Option<PngResult>,
-    /// A PNG export chosen in the dialog, taken once the dialog is gone from the screen.
-    pending_png: Option<PathBuf>,
+    /// A PNG export chosen in the dialog, taken once the dialog is gone from the screen:
+    /// the path and the frames still to wait.
+    pending_png: Option<(PathBuf, u8)>,
     /// Tab shown.
     pub tab: Tab,
     dialog: Option<FileDialog>,
@@ -716,6 +717,8 @@ impl SynackApp {
         }
         {
             let data = self.store.read();
+            // The replay's Alt+keys first, so the list does not also act on Alt+Home/End.
+            self.replay.keyboard(&ctx, &data, &mut self.selection);
             self.list
                 .keyboard(&ctx, &data, &self.filter, &mut self.selection);
             let title = format!(
@@ -761,7 +764,6 @@ impl SynackApp {
         }
         {
             let data = self.store.read();
-            self.replay.keyboard(&ctx, &data, &mut self.selection);
             let now = ctx.input(|i| i.time);
             self.replay.tick(&ctx, &data, &mut self.selection, now);
         }
@@ -864,19 +866,21 @@ impl SynackApp {
                             self.export_ladder_svg(path);
                         }
                         DialogPurpose::LadderFigure(FigureFormat::Png) => {
-                            // The dialog covers the view this frame: shoot the next one.
+                            // The dialog is on screen this frame: shoot a later one, once
+                            // the ladder alone has been painted.
                             self.tab = Tab::Ladder;
-                            self.pending_png = Some(path);
+                            self.pending_png = Some((path, 2));
                         }
                     }
                 }
             }
         }
-        if let Some(path) = self.pending_png.take() {
-            if self.dialog.is_none() && self.ladder.last_rect.is_some() {
+        if let Some((path, wait)) = self.pending_png.take() {
+            let painted = self.tab == Tab::Ladder && self.ladder.last_rect.is_some();
+            if self.dialog.is_none() && painted && wait == 0 {
                 self.export_ladder_png(&ctx, path);
             } else {
-                self.pending_png = Some(path);
+                self.pending_png = Some((path, wait.saturating_sub(u8::from(painted))));
                 ctx.request_repaint();
             }
         }

@@ -227,6 +227,7 @@ impl LadderView {
     ) -> Option<LadderAction> {
         self.sync(data, sel);
         self.track(sel);
+        self.last_rect = None;
         let mut action = None;
         let Some(conn) = connection_of(data, sel) else {
             ui.add_space(20.0);
