@@ -621,7 +621,7 @@ pub fn paint_header(
     c.text(
         Pos2::new(8.0, 58.0),
         Align2::LEFT_TOP,
-        "frame  time (s)",
+        "frame  time (s, from the connection's first packet)",
         WEAK,
         None,
     );
