@@ -361,6 +361,9 @@ pub fn paint_rows(
     emph: Emphasis<'_>,
 ) {
     let (top, bottom) = band;
+    // Never past the rows the geometry and the model both have.
+    let n = model.rows.len().min(geo.ys.len());
+    let rows = rows.start.min(n)..rows.end.min(n);
     let line_end = geo.height - geo.row_h * 0.5;
     let (y0, y1) = (top.max(HEADER), bottom.min(line_end));
     // Row backgrounds first (selection, tour highlights): a band around the row's capture
