@@ -317,3 +317,51 @@ fn connections_that_had_not_started_are_hidden_during_replay() {
     h.get_by_label_contains("Replay at frame 43");
     h.get_by_label("10.0.0.1:34002");
 }
+
+#[test]
+fn tour_on_another_capture_keeps_only_the_steps_it_can_show() {
+    // close-client-first has a handshake, data (frame 4, 5 bytes, acked by 5) and a
+    // four-way close, but no loss, reset or refusal, and no calls trace in the store.
+    let mut h = close_client_first();
+    h.state_mut().start_tour();
+    h.run_steps(2);
+    let titles: Vec<String> = h
+        .state()
+        .tour
+        .as_ref()
+        .expect("tour open")
+        .steps
+        .iter()
+        .map(|s| s.title.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "The three-way handshake",
+            "Data and its acknowledgment",
+            "The teardown"
+        ]
+    );
+    h.get_by_label("Step 1/3");
+    h.get_by_label("Next >").click();
+    h.run_steps(2);
+    assert_eq!(selected_frame(&h), Some(4));
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    assert!(h.state().tour.is_none());
+    assert!(h.state().ladder.highlight.is_empty());
+}
+
+#[test]
+fn view_rejects_an_unknown_tab_with_the_list_of_tabs() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["view", "--tab", "nope"])
+        .output()
+        .expect("synack runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown tab `nope` (packets, connections, ladder, live)"),
+        "{err}"
+    );
+}

@@ -39,6 +39,9 @@ pub fn remember_offered() {
     }
 }
 
+/// Height of the tour window's text area (the longest step fits at the default font size).
+const TEXT_HEIGHT: f32 = 190.0;
+
 /// Which view a step opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TourView {
@@ -538,8 +541,15 @@ impl Tour {
                     return;
                 };
                 ui.label(format!("Step {}/{}", self.current + 1, self.steps.len()));
-                ui.heading(&step.title);
-                ui.label(&step.text);
+                // A fixed text area: the window keeps its size from step to step, so the
+                // buttons stay under the pointer while clicking through.
+                egui::ScrollArea::vertical()
+                    .max_height(TEXT_HEIGHT)
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        ui.heading(&step.title);
+                        ui.label(&step.text);
+                    });
                 ui.add_space(6.0);
                 ui.horizontal(|ui| {
                     if ui
