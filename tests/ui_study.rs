@@ -365,3 +365,48 @@ fn view_rejects_an_unknown_tab_with_the_list_of_tabs() {
         "{err}"
     );
 }
+
+#[test]
+fn ladder_zooms_with_buttons_and_ctrl_wheel_and_pans_by_dragging() {
+    // demo.pcap stream 0 has 35 packets (tshark -Y 'tcp.stream == 0' | wc -l).
+    let mut options = ViewOptions::new(StartSource::Demo);
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(1);
+    let mut h = harness_with(options);
+    h.get_by_label("No thanks").click();
+    h.run_steps(2);
+    assert_eq!(h.state().ladder.model().unwrap().rows.len(), 35);
+    for _ in 0..4 {
+        h.get_by_label("+").click();
+        h.run_steps(1);
+    }
+    let zoom = h.state().ladder.zoom;
+    assert!((zoom - 1.25f32.powi(4)).abs() < 1e-3, "{zoom}");
+    h.run_steps(1);
+    h.get_by_label("244%");
+    // Ctrl+wheel (egui's zoom event) over the diagram zooms further.
+    let rect = h.state().ladder.last_rect.expect("ladder drawn");
+    let inside = rect.center();
+    h.hover_at(inside);
+    h.run_steps(1);
+    h.event(egui::Event::Zoom(1.1));
+    h.run_steps(2);
+    assert!(h.state().ladder.zoom > zoom * 1.05);
+    // Dragging up by 300 points scrolls down by as much; only the rows on screen are drawn.
+    let before = h.state().ladder.scroll;
+    h.drag_at(inside);
+    h.run_steps(1);
+    for k in 1..=6 {
+        h.hover_at(inside - egui::vec2(0.0, 50.0 * k as f32));
+        h.run_steps(1);
+    }
+    h.drop_at(inside - egui::vec2(0.0, 300.0));
+    h.run_steps(2);
+    let moved = h.state().ladder.scroll - before;
+    assert!((moved - 300.0).abs() < 30.0, "scrolled by {moved}");
+    let drawn = h.state().ladder.drawn.clone();
+    assert!(drawn.start > 0 && drawn.len() < 35, "{drawn:?}");
+    h.get_by_label("1:1").click();
+    h.run_steps(1);
+    assert_eq!(h.state().ladder.zoom, 1.0);
+}

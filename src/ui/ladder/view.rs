@@ -77,8 +77,11 @@ pub struct Geometry {
     pub x_capture: f32,
     /// Per row: y where the arrow leaves, where it passes the capture point, where it lands.
     pub ys: Vec<[f32; 3]>,
-    /// How far above or below its capture y an arrow may reach (for culling).
-    pub reach: f32,
+    /// Culling index: the lowest point drawn by rows 0..=i (a running maximum, so it can
+    /// be binary-searched even though one long arrow may reach past later rows).
+    reach_down: Vec<f32>,
+    /// The highest point drawn by rows i.. (a running minimum from the end).
+    reach_up: Vec<f32>,
 }
 
 impl Geometry {
@@ -107,10 +110,16 @@ impl Geometry {
                 [y_dep, y, y_arr]
             })
             .collect();
-        let reach = ys
-            .iter()
-            .map(|[a, y, b]| (y - a).max(b - y))
-            .fold(0.0f32, f32::max);
+        // A row draws its arrow and, around its capture y, its label and band.
+        let half = row_h * 0.5;
+        let mut reach_down: Vec<f32> = ys.iter().map(|[a, y, b]| a.max(*b).max(y + half)).collect();
+        for i in 1..reach_down.len() {
+            reach_down[i] = reach_down[i].max(reach_down[i - 1]);
+        }
+        let mut reach_up: Vec<f32> = ys.iter().map(|[a, y, b]| a.min(*b).min(y - half)).collect();
+        for i in (0..reach_up.len().saturating_sub(1)).rev() {
+            reach_up[i] = reach_up[i].min(reach_up[i + 1]);
+        }
         Geometry {
             row_h,
             width,
@@ -119,7 +128,8 @@ impl Geometry {
             x_server,
             x_capture,
             ys,
-            reach,
+            reach_down,
+            reach_up,
         }
     }
 
@@ -158,10 +168,9 @@ impl Geometry {
 
     /// Rows whose drawing may touch the band `top..bottom` (figure y).
     pub fn rows_in(&self, top: f32, bottom: f32) -> Range<usize> {
-        let lo = top - self.reach - self.row_h;
-        let hi = bottom + self.reach + self.row_h;
-        let start = self.ys.partition_point(|y| y[1] < lo);
-        let end = self.ys.partition_point(|y| y[1] <= hi);
+        // Rows before `start` all end above the band; rows from `end` all start below it.
+        let start = self.reach_down.partition_point(|&y| y < top);
+        let end = self.reach_up.partition_point(|&y| y <= bottom);
         start..end.max(start)
     }
 
