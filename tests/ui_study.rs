@@ -350,6 +350,11 @@ fn tour_on_another_capture_keeps_only_the_steps_it_can_show() {
     h.run_steps(2);
     assert!(h.state().tour.is_none());
     assert!(h.state().ladder.highlight.is_empty());
+    assert_eq!(
+        h.state().selection.until,
+        None,
+        "closing the tour leaves its replay"
+    );
 }
 
 #[test]

@@ -405,9 +405,11 @@ impl SynackApp {
         self.offer_tour = false;
     }
 
+    /// Closes the tour and leaves its replay, so the whole capture shows again.
     fn close_tour(&mut self) {
         self.tour = None;
         self.ladder.highlight.clear();
+        self.stop_replay();
     }
 
     /// Writes the packets of `scope` to a pcap file at `path` (File > Export); the outcome
