@@ -93,9 +93,9 @@ shot 13-replay-ladder 5 "$PARK" -- view captures/demo.pcap --tab ladder -g 21 --
 shot 14-replay-packets 5 "$PARK" -- view captures/close-client-first.pcap --tab packets -g 9 --replay
 # 15. The guided tour, first step (handshake) on the built-in demo.
 shot 15-tour-handshake 5 "$PARK" -- view --tour
-# 16. The tour's loss-and-recovery step (Next three times; the window is anchored at the
-#     bottom right, so its buttons stay put).
-NEXT="mousemove 1085 803 click 1"
+# 16. The tour's loss-and-recovery step (Next three times; the tour panel keeps its height,
+#     so its buttons stay put).
+NEXT="mousemove 1309 755 click 1"
 shot 16-tour-loss 5 "$NEXT;$NEXT;$NEXT;$PARK" -- view --tour
 # 10. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then

@@ -383,6 +383,9 @@ impl SynackApp {
         );
         self.selection.select_packet(step.focus, true);
         self.ladder.highlight = step.highlight.clone();
+        if let Some(&first) = step.highlight.iter().min() {
+            self.ladder.reveal(first);
+        }
         match step.view {
             TourView::Ladder => self.tab = Tab::Ladder,
             TourView::Stream => self.open_sticky_view(&step),
@@ -789,6 +792,15 @@ impl SynackApp {
             });
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        let mut tour_action = None;
+        if let Some(t) = &self.tour {
+            egui::Panel::bottom("tour").show(ui, |ui| tour_action = t.ui(ui));
+        }
+        match tour_action {
+            Some(TourAction::Go(n)) => self.go_tour_step(n),
+            Some(TourAction::Close) => self.close_tour(),
+            None => {}
+        }
         match self.tab {
             Tab::Packets => self.packets_ui(ui),
             Tab::Connections => {
@@ -885,12 +897,6 @@ impl SynackApp {
                 self.pending_png = Some((path, wait.saturating_sub(u8::from(painted))));
                 ctx.request_repaint();
             }
-        }
-        let tour_action = self.tour.as_ref().and_then(|t| t.ui(&ctx));
-        match tour_action {
-            Some(TourAction::Go(n)) => self.go_tour_step(n),
-            Some(TourAction::Close) => self.close_tour(),
-            None => {}
         }
         if self.offer_tour && self.tour.is_none() && self.loaded() {
             egui::Window::new("Welcome to synack")

@@ -39,8 +39,8 @@ pub fn remember_offered() {
     }
 }
 
-/// Height of the tour window's text area (the longest step fits at the default font size).
-const TEXT_HEIGHT: f32 = 190.0;
+/// Height of the tour panel's text area (the longest step fits on a 1400-point window).
+const TEXT_HEIGHT: f32 = 84.0;
 
 /// Which view a step opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -522,57 +522,47 @@ pub fn plan(data: &StoreData) -> Vec<TourStep> {
 }
 
 impl Tour {
-    /// The tour window. Returns what the user clicked.
-    pub fn ui(&self, ctx: &egui::Context) -> Option<TourAction> {
+    /// The tour's panel (under the views, so it never covers the arrows it talks about).
+    /// Returns what the user clicked.
+    pub fn ui(&self, ui: &mut egui::Ui) -> Option<TourAction> {
         let mut action = None;
-        let mut open = true;
-        egui::Window::new("Guided tour")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .default_width(380.0)
-            // Placed at the bottom right, where it hides the least, and movable.
-            .pivot(egui::Align2::RIGHT_BOTTOM)
-            .default_pos(ctx.content_rect().right_bottom() - egui::vec2(16.0, 40.0))
-            .show(ctx, |ui| {
-                ui.set_max_width(380.0);
-                let Some(step) = self.steps.get(self.current) else {
-                    ui.label("This capture has nothing the tour can show.");
-                    return;
-                };
-                ui.label(format!("Step {}/{}", self.current + 1, self.steps.len()));
-                // A fixed text area: the window keeps its size from step to step, so the
-                // buttons stay under the pointer while clicking through.
-                egui::ScrollArea::vertical()
-                    .max_height(TEXT_HEIGHT)
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        ui.heading(&step.title);
-                        ui.label(&step.text);
-                    });
-                ui.add_space(6.0);
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(self.current > 0, egui::Button::new("< Back"))
-                        .clicked()
-                    {
-                        action = Some(TourAction::Go(self.current - 1));
+        let Some(step) = self.steps.get(self.current) else {
+            ui.label("This capture has nothing the tour can show.");
+            return None;
+        };
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.strong("Guided tour");
+            ui.label(format!("Step {}/{}", self.current + 1, self.steps.len()));
+            ui.heading(&step.title);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Close").clicked() {
+                    action = Some(TourAction::Close);
+                }
+                if self.current + 1 < self.steps.len() {
+                    if ui.button("Next >").clicked() {
+                        action = Some(TourAction::Go(self.current + 1));
                     }
-                    if self.current + 1 < self.steps.len() {
-                        if ui.button("Next >").clicked() {
-                            action = Some(TourAction::Go(self.current + 1));
-                        }
-                    } else if ui.button("Finish").clicked() {
-                        action = Some(TourAction::Close);
-                    }
-                    if ui.button("Close").clicked() {
-                        action = Some(TourAction::Close);
-                    }
-                });
+                } else if ui.button("Finish").clicked() {
+                    action = Some(TourAction::Close);
+                }
+                if ui
+                    .add_enabled(self.current > 0, egui::Button::new("< Back"))
+                    .clicked()
+                {
+                    action = Some(TourAction::Go(self.current - 1));
+                }
             });
-        if !open {
-            action = Some(TourAction::Close);
-        }
+        });
+        // A fixed text area: the panel keeps its height from step to step, so the views
+        // and the buttons stay put while clicking through.
+        egui::ScrollArea::vertical()
+            .id_salt("tour_text")
+            .max_height(TEXT_HEIGHT)
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.label(&step.text);
+            });
         action
     }
 }

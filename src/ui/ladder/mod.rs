@@ -63,6 +63,7 @@ pub struct LadderView {
     /// Rows drawn last frame (virtualisation; tests check it stays small).
     pub drawn: std::ops::Range<usize>,
     scroll_to_selected: bool,
+    reveal_request: Option<usize>,
 }
 
 impl Default for LadderView {
@@ -82,6 +83,7 @@ impl Default for LadderView {
             last_rect: None,
             drawn: 0..0,
             scroll_to_selected: true,
+            reveal_request: None,
         }
     }
 }
@@ -159,6 +161,12 @@ impl LadderView {
             self.seen = sel.packet;
             self.scroll_to_selected = true;
         }
+    }
+
+    /// Scrolls so the row of store index `index` is near the top of the view next frame
+    /// (the tour shows a group of rows from its first one, above its own window).
+    pub fn reveal(&mut self, index: usize) {
+        self.reveal_request = Some(index);
     }
 
     /// Goes back to the previous selection.
@@ -356,6 +364,9 @@ impl LadderView {
                 }
             }
             self.scroll_to_selected = false;
+        }
+        if let Some(row) = self.reveal_request.take().and_then(|i| model.row_of(i)) {
+            self.scroll = geo.ys[row][1] - HEADER - geo.row_h;
         }
         let max_scroll = (geo.height - HEADER - visible_h).max(0.0);
         self.scroll = self.scroll.clamp(0.0, max_scroll);
