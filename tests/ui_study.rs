@@ -287,6 +287,12 @@ fn tour_steps_select_the_right_packets_on_the_demo() {
         assert_eq!(until(&h), *cur, "{title}");
         assert_eq!(highlighted(&h), hl.to_vec(), "{title}");
         assert_eq!(h.state().tab, *tab, "{title}");
+        if *title == "A sticky burst" {
+            // The four writes of the calls trace, glued in frame 8.
+            h.get_by_label_contains(
+                "send() 4 times (\"msg-2;\", \"msg-3;\", \"msg-4;\", \"msg-5;\")",
+            );
+        }
         if n + 1 < expected.len() {
             h.get_by_label("Next >").click();
             h.run_steps(3);

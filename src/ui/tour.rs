@@ -213,7 +213,10 @@ fn data_step(data: &StoreData, c: ConnRef) -> Option<TourStep> {
 }
 
 /// The first segment carrying bytes of two or more `send()` calls, per the calls trace.
-fn coalesced_by_calls(data: &StoreData, trace: &CallTrace) -> Option<(ConnRef, usize, usize)> {
+fn coalesced_by_calls(
+    data: &StoreData,
+    trace: &CallTrace,
+) -> Option<(ConnRef, usize, usize, String)> {
     for conn in &data.connections {
         if conn.proto != FlowProto::Tcp {
             continue;
@@ -241,16 +244,30 @@ fn coalesced_by_calls(data: &StoreData, trace: &CallTrace) -> Option<(ConnRef, u
                 u64::from(t.seq.wrapping_sub(1)),
                 u64::from(t.seq.wrapping_sub(1)) + u64::from(t.len),
             );
-            let sends = trace
+            let sends: Vec<Option<&str>> = trace
                 .calls
                 .iter()
                 .filter(|call| {
                     call.call == CallKind::Send && &call.local == sender && &call.remote == receiver
                 })
                 .filter(|call| call.offset.is_some_and(|o| o < e && o + call.bytes > s))
-                .count();
-            if sends >= 2 {
-                return Some((c, i, sends));
+                .map(|call| call.data.as_deref())
+                .collect();
+            if sends.len() >= 2 {
+                // What the program wrote, when the trace kept it and it is short.
+                let shown: Vec<String> = sends
+                    .iter()
+                    .flatten()
+                    .filter(|d| d.len() <= 24)
+                    .take(4)
+                    .map(|d| format!("\"{}\"", d.escape_debug()))
+                    .collect();
+                let what = if shown.len() == sends.len() {
+                    format!(" ({})", shown.join(", "))
+                } else {
+                    String::new()
+                };
+                return Some((c, i, sends.len(), what));
             }
         }
     }
@@ -267,12 +284,12 @@ fn sticky_step(data: &StoreData) -> Option<TourStep> {
         }
         _ => None,
     }?;
-    let (conn, seg, sends) = coalesced_by_calls(data, trace)?;
+    let (conn, seg, sends, what) = coalesced_by_calls(data, trace)?;
     Some(TourStep {
         title: "A sticky burst".into(),
         text: format!(
-            "The application called send() {sends} times, yet frame {} carries all of those \
-             messages in one segment: TCP delivers a stream of bytes and keeps no message \
+            "The application called send() {sends} times{what}, yet frame {} carries all of \
+             those messages in one segment (look at its bytes): TCP delivers a stream of bytes and keeps no message \
              boundaries. Small writes made close together are glued into one segment (the \
              \"sticky packet\" problem); a large one is cut into several. The receiving program \
              must find the messages again itself: by a delimiter, a length prefix or a fixed \
