@@ -29,8 +29,6 @@ const STATE_COL: f32 = 118.0;
 const BRACKET_COL: f32 = 250.0;
 /// Font size of labels.
 const FONT: f32 = 11.5;
-/// Rows an arrow end may be walked through when placing it (bounds the work per row).
-const MAX_WALK: usize = 400;
 
 /// Colour of an arrow class on the white figure background.
 pub fn arrow_color(kind: ArrowKind, len: u32) -> Color32 {
@@ -91,7 +89,15 @@ impl Geometry {
         let x_client = TIME_COL + STATE_COL;
         let x_server = width - BRACKET_COL - STATE_COL;
         let x_capture = x_client + (x_server - x_client) * model.slope.capture_fraction() as f32;
-        let times: Vec<f64> = model.rows.iter().map(|r| r.t).collect();
+        // Capture times, made non-decreasing (a capture's clock may step back).
+        let times: Vec<f64> = model
+            .rows
+            .iter()
+            .scan(f64::NEG_INFINITY, |m, r| {
+                *m = m.max(r.t);
+                Some(*m)
+            })
+            .collect();
         let knot = |i: usize| HEADER + row_h * (i as f32 + 1.0);
         let ys: Vec<[f32; 3]> = model
             .rows
@@ -197,48 +203,52 @@ impl Geometry {
     }
 }
 
-/// y of the moment `dt` seconds after row `i`'s capture time, walking along the warped
-/// axis through the neighbouring rows (linear between two rows, extrapolated past the ends).
+/// y of the moment `dt` seconds after row `i`'s capture time on the warped axis: linear
+/// between two rows, extrapolated past the ends with the nearest gap (or half a row).
+/// `times` must not decrease (see [`Geometry::new`]); the search starts from row `i`, so rows
+/// with equal timestamps stay in their own order. O(log n) per arrow end.
 fn walk(times: &[f64], i: usize, dt: f64, row_h: f32) -> f32 {
     let knot = |j: usize| HEADER + row_h * (j as f32 + 1.0);
     let n = times.len();
-    let mut j = i;
-    let mut rem = dt.abs();
-    let forward = dt >= 0.0;
-    for _ in 0..MAX_WALK {
-        let next = if forward {
-            (j + 1 < n).then_some(j + 1)
+    let target = times[i] + dt;
+    let lerp = |j: usize, k: usize| {
+        let gap = times[k] - times[j];
+        let frac = if gap > 0.0 {
+            ((target - times[j]) / gap).clamp(0.0, 1.0) as f32
         } else {
-            j.checked_sub(1)
+            0.0
         };
-        let Some(k) = next else {
-            // Past the ends: one row per the last gap seen, or half a row.
-            let gap = if forward {
-                j.checked_sub(1).map(|p| times[j] - times[p])
-            } else {
-                (j + 1 < n).then(|| times[j + 1] - times[j])
-            };
-            let frac = match gap {
-                Some(g) if g > 0.0 => (rem / g).min(1.0),
-                _ => {
-                    if rem > 0.0 {
-                        0.5
-                    } else {
-                        0.0
-                    }
-                }
-            } as f32;
-            return knot(j) + if forward { frac } else { -frac } * row_h;
-        };
-        let seg = (times[k] - times[j]).abs();
-        if seg >= rem {
-            let frac = if seg > 0.0 { (rem / seg) as f32 } else { 0.0 };
-            return knot(j) + if forward { frac } else { -frac } * row_h;
+        knot(j) + frac * (knot(k) - knot(j))
+    };
+    if dt >= 0.0 {
+        // First row after `i` captured later than the target.
+        let k = i + 1 + times[i + 1..].partition_point(|&t| t <= target);
+        if k < n {
+            return lerp(k - 1, k);
         }
-        rem -= seg;
-        j = k;
+        // Past the last row.
+        let last = n - 1;
+        let over = target - times[last];
+        let frac = match last.checked_sub(1).map(|p| times[last] - times[p]) {
+            Some(g) if g > 0.0 => (over / g).min(1.0),
+            _ if over > 0.0 => 0.5,
+            _ => 0.0,
+        } as f32;
+        knot(last) + frac * row_h
+    } else {
+        // Last row up to `i` captured earlier than the target.
+        let j = times[..=i].partition_point(|&t| t < target);
+        if j > 0 {
+            return lerp(j - 1, j);
+        }
+        let under = times[0] - target;
+        let frac = match times.get(1).map(|t1| t1 - times[0]) {
+            Some(g) if g > 0.0 => (under / g).min(1.0),
+            _ if under > 0.0 => 0.5,
+            _ => 0.0,
+        } as f32;
+        knot(0) - frac * row_h
     }
-    knot(j)
 }
 
 fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -760,6 +770,33 @@ mod tests {
         assert_eq!((a.x, b.x), (g.x_server, g.x_client));
         // Equal halves: the capture point is midway.
         assert!((g.x_capture - (g.x_client + g.x_server) / 2.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn equal_and_backward_timestamps_give_finite_ordered_arrows() {
+        let mut m = model(6);
+        // Two packets in the same microsecond, then a clock stepping back, then a long gap.
+        for (r, t) in m
+            .rows
+            .iter_mut()
+            .zip([0.0, 0.001, 0.001, 0.0005, 0.002, 50.0])
+        {
+            r.t = t;
+            (r.depart, r.arrive) = m.slope.travel(r.from, t);
+        }
+        let g = Geometry::new(&m, 1200.0, 40.0);
+        for (i, [a, y, b]) in g.ys.iter().enumerate() {
+            assert!(a.is_finite() && b.is_finite(), "row {i}");
+            // Every arrow leaves before (or when) it passes the capture point and lands after.
+            assert!(a <= y && y <= b, "row {i}: {a} {y} {b}");
+        }
+        // Row 1 (t = 1 ms) lands 0.2 ms later: after rows 2 and 3, which share its time
+        // (row 3's clock stepped back), and before row 4 (2 ms), a fifth of the way.
+        let [_, y3, _] = g.ys[3];
+        let [_, y4, _] = g.ys[4];
+        assert!((g.ys[1][2] - (y3 + 0.2 * (y4 - y3))).abs() < 1e-3);
+        // The 50 s gap before row 5 squeezes its departure against its capture y.
+        assert!(g.ys[5][1] - g.ys[5][0] < 1.0);
     }
 
     #[test]
