@@ -28,7 +28,10 @@ fn run(args: &[&str]) -> Output {
 
 /// Payload-carrying segments of the connection's first SYN, per direction, as (relative
 /// offset, length) in capture order.
-fn segments(cap: &Path) -> Option<(SocketAddr, SocketAddr, [Vec<(u64, u64)>; 2])> {
+/// (client, server, per-direction segments as (offset, length)).
+type Segments = (SocketAddr, SocketAddr, [Vec<(u64, u64)>; 2]);
+
+fn segments(cap: &Path) -> Option<Segments> {
     let mut r = FileReader::open(cap).unwrap();
     let mut ends: Option<(SocketAddr, SocketAddr)> = None;
     let mut isn = [None::<u32>; 2];

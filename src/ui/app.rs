@@ -15,16 +15,38 @@ use super::columns::TimeMode;
 use super::connections::ConnectionsView;
 use super::details::DetailsView;
 use super::export::{self, ExportScope};
-use super::file_dialog::{self, DialogPurpose, FileDialog};
+use super::figure::PngResult;
+use super::file_dialog::{self, DialogPurpose, FigureKind, FileDialog};
 use super::filter_bar::FilterState;
+use super::graphs::{GraphAction, GraphsView};
 use super::ingest::{self, LiveSession};
 use super::live_panel::{LiveAction, LivePanel};
 use super::packet_list::PacketList;
 use super::selection::Selection;
 use super::store::{PacketStore, SourceInfo};
+use super::stream_view::{StreamAction, StreamView};
+use crate::gen::calls::CallTrace;
 
 /// The built-in demo capture.
 pub const DEMO_CAPTURE: &[u8] = crate::cli::DEMO_CAPTURE;
+
+/// The generator's calls trace of the built-in demo (the stream view lays its `send()` and
+/// `recv()` calls against the segments).
+pub const DEMO_CALLS: &[u8] = include_bytes!("../../captures/demo.pcap.calls.json");
+
+/// Reads the calls trace beside a capture (`FILE.calls.json`), when there is one. A missing
+/// file is normal (most captures do not come from the generator); an unreadable one is
+/// reported in the status bar and otherwise ignored.
+fn sibling_calls(path: &std::path::Path) -> Result<Option<CallTrace>, String> {
+    let p = crate::gen::calls_path(path);
+    match std::fs::File::open(&p) {
+        Ok(f) => CallTrace::read_json(f)
+            .map(Some)
+            .map_err(|e| format!("{}: not a calls trace ({e}); ignored", p.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}; ignored", p.display())),
+    }
+}
 
 /// What the window opens with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +79,8 @@ pub struct ViewOptions {
     /// Read and update the recent-files list in the user's config folder (tests turn it
     /// off so they never touch the home directory).
     pub recent_files: bool,
+    /// Tab shown once loaded (default: the packet list).
+    pub tab: Option<Tab>,
 }
 
 impl ViewOptions {
@@ -68,6 +92,7 @@ impl ViewOptions {
             display_filter: None,
             goto: None,
             recent_files: true,
+            tab: None,
         }
     }
 }
@@ -81,6 +106,10 @@ pub enum Tab {
     Connections,
     /// Live capture panel.
     Live,
+    /// Time-sequence, throughput and RTT graphs of the selected connection.
+    Graphs,
+    /// The byte stream ribbon (segments, messages, calls) of the selected connection.
+    Stream,
 }
 
 /// The application state.
@@ -99,6 +128,12 @@ pub struct SynackApp {
     pub connections: ConnectionsView,
     /// Live capture panel.
     pub live: LivePanel,
+    /// Time-sequence graphs.
+    pub graphs: GraphsView,
+    /// Stream ribbon.
+    pub stream_view: StreamView,
+    /// A PNG export waiting for the renderer's screenshot.
+    png_pending: Option<PngResult>,
     /// Running live capture.
     session: Option<LiveSession>,
     /// Tab shown.
@@ -125,6 +160,9 @@ impl SynackApp {
             details: DetailsView::default(),
             connections: ConnectionsView::default(),
             live: LivePanel::default(),
+            graphs: GraphsView::default(),
+            stream_view: StreamView::default(),
+            png_pending: None,
             session: None,
             tab: Tab::Packets,
             dialog: None,
@@ -152,6 +190,9 @@ impl SynackApp {
                 app.start_live(ctx, &interface, &bpf);
             }
         }
+        if let Some(t) = options.tab {
+            app.tab = t;
+        }
         app
     }
 
@@ -165,6 +206,8 @@ impl SynackApp {
         self.selection.clear();
         self.filter.reset_scan();
         self.details = DetailsView::default();
+        self.graphs = GraphsView::default();
+        self.stream_view = StreamView::default();
         self.message = None;
     }
 
@@ -179,12 +222,20 @@ impl SynackApp {
         ) {
             self.message = Some((format!("cannot read the built-in demo: {e}"), true));
         }
+        match CallTrace::read_json(DEMO_CALLS) {
+            Ok(t) => self.store.write().calls = Some(t),
+            Err(e) => self.message = Some((format!("built-in demo calls trace: {e}"), true)),
+        }
     }
 
     /// Starts loading a file (progress in the status bar).
     pub fn open_file(&mut self, ctx: &egui::Context, path: PathBuf) {
         self.reset();
         let repaint = ctx.clone();
+        match sibling_calls(&path) {
+            Ok(calls) => self.store.write().calls = calls,
+            Err(e) => self.message = Some((e, true)),
+        }
         match ingest::load_file(&path, &self.store, move || repaint.request_repaint()) {
             Ok(()) => {
                 if self.recent_files {
@@ -332,6 +383,8 @@ impl SynackApp {
                 (Tab::Packets, "Packets"),
                 (Tab::Connections, "Connections"),
                 (Tab::Live, "Live capture"),
+                (Tab::Graphs, "Graphs"),
+                (Tab::Stream, "Stream"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
             }
@@ -506,6 +559,31 @@ impl SynackApp {
                     }
                 });
             }
+            Tab::Graphs => {
+                let action = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        let data = self.store.read();
+                        self.graphs.ui(ui, &data, &mut self.selection)
+                    })
+                    .inner;
+                match action {
+                    Some(GraphAction::Export(kind)) => self.ask_figure_path(kind),
+                    Some(GraphAction::OpenPackets) => self.tab = Tab::Packets,
+                    None => {}
+                }
+            }
+            Tab::Stream => {
+                let action = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        let data = self.store.read();
+                        self.stream_view.ui(ui, &data, &mut self.selection)
+                    })
+                    .inner;
+                match action {
+                    Some(StreamAction::Export(kind)) => self.ask_figure_path(kind),
+                    None => {}
+                }
+            }
             Tab::Live => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     let stored = self.store.read().len();
@@ -526,6 +604,7 @@ impl SynackApp {
                 });
             }
         }
+        self.poll_png();
         if self.show_legend {
             let mut open = true;
             egui::Window::new("Colouring rules")
@@ -542,6 +621,7 @@ impl SynackApp {
                     match purpose {
                         DialogPurpose::Open => self.open_file(&ctx, path),
                         DialogPurpose::Save(scope) => self.save(scope, path),
+                        DialogPurpose::SaveFigure(kind) => self.save_figure(&ctx, kind, path),
                     }
                 }
             }
@@ -557,6 +637,67 @@ impl SynackApp {
             ) {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+        }
+    }
+
+    /// Opens the save dialog for a figure, with a file name saying what it shows.
+    fn ask_figure_path(&mut self, kind: FigureKind) {
+        let mut d = FileDialog::new(DialogPurpose::SaveFigure(kind), self.start_dir());
+        d.name = match kind {
+            FigureKind::GraphSvg | FigureKind::GraphPng => self.graphs.file_stem(),
+            FigureKind::RibbonSvg | FigureKind::RibbonPng => self.stream_view.file_stem(),
+        } + kind.extension();
+        self.dialog = Some(d);
+    }
+
+    /// Writes a figure of the graphs or the stream ribbon to `path`: SVG at once from the
+    /// view's model, PNG from the next rendered frame (the outcome lands in the status bar).
+    pub fn save_figure(&mut self, ctx: &egui::Context, kind: FigureKind, path: PathBuf) {
+        let svg = {
+            let data = self.store.read();
+            match kind {
+                FigureKind::GraphSvg => Some(self.graphs.svg(&data, &self.selection)),
+                FigureKind::RibbonSvg => Some(self.stream_view.svg()),
+                FigureKind::GraphPng | FigureKind::RibbonPng => None,
+            }
+        };
+        if let Some(svg) = svg {
+            self.message = Some(match svg.and_then(|s| s.save(&path)) {
+                Ok(()) => (format!("Saved the figure to {}", path.display()), false),
+                Err(e) => (format!("{e:#}"), true),
+            });
+            return;
+        }
+        let rect = match kind {
+            FigureKind::GraphPng => self.graphs.last_rect(),
+            _ => self.stream_view.last_rect(),
+        };
+        match rect {
+            Some(r) => {
+                self.png_pending = Some(super::figure::request_png(ctx, r, path.clone()));
+                self.message = Some((format!("Saving {} ...", path.display()), false));
+            }
+            None => {
+                self.message = Some((
+                    "nothing drawn yet to save as PNG: open the view first".into(),
+                    true,
+                ))
+            }
+        }
+    }
+
+    /// Reports a finished PNG export in the status bar.
+    fn poll_png(&mut self) {
+        let done = self
+            .png_pending
+            .as_ref()
+            .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()));
+        if let Some(result) = done {
+            self.png_pending = None;
+            self.message = Some(match result {
+                Ok(p) => (format!("Saved the figure to {}", p.display()), false),
+                Err(e) => (e, true),
+            });
         }
     }
 

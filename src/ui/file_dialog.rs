@@ -16,6 +16,41 @@ pub enum DialogPurpose {
     Open,
     /// Save packets; the scope says which.
     Save(super::export::ExportScope),
+    /// Save a figure of a study view (graphs, stream ribbon).
+    SaveFigure(FigureKind),
+}
+
+/// Which figure a save dialog is for, and in which format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    /// The graph on display, as SVG.
+    GraphSvg,
+    /// The graph on display, as PNG.
+    GraphPng,
+    /// The stream ribbon, as SVG.
+    RibbonSvg,
+    /// The stream ribbon, as PNG.
+    RibbonPng,
+}
+
+impl FigureKind {
+    /// File name extension, with its dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FigureKind::GraphSvg | FigureKind::RibbonSvg => ".svg",
+            FigureKind::GraphPng | FigureKind::RibbonPng => ".png",
+        }
+    }
+
+    /// What the dialog title says.
+    fn title(self) -> &'static str {
+        match self {
+            FigureKind::GraphSvg => "Save the graph as SVG",
+            FigureKind::GraphPng => "Save the graph as PNG",
+            FigureKind::RibbonSvg => "Save the stream ribbon as SVG",
+            FigureKind::RibbonPng => "Save the stream ribbon as PNG",
+        }
+    }
 }
 
 /// The dialog's state while it is open.
@@ -39,21 +74,28 @@ impl FileDialog {
             name: match purpose {
                 DialogPurpose::Open => String::new(),
                 DialogPurpose::Save(_) => "export.pcap".into(),
+                DialogPurpose::SaveFigure(kind) => format!("figure{}", kind.extension()),
             },
             entries: None,
         }
     }
 
-    fn list(dir: &Path) -> Result<Vec<(String, bool)>, String> {
+    /// File name endings listed: captures, or figures when saving one.
+    fn listed(&self) -> &'static [&'static str] {
+        match self.purpose {
+            DialogPurpose::SaveFigure(_) => &[".svg", ".png"],
+            _ => &[".pcap", ".pcapng", ".cap", ".dmp"],
+        }
+    }
+
+    fn list(dir: &Path, listed: &[&str]) -> Result<Vec<(String, bool)>, String> {
         let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut v: Vec<(String, bool)> = rd
             .filter_map(Result::ok)
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_dir = e.file_type().ok()?.is_dir();
-                let capture = [".pcap", ".pcapng", ".cap", ".dmp"]
-                    .iter()
-                    .any(|x| name.to_lowercase().ends_with(x));
+                let capture = listed.iter().any(|x| name.to_lowercase().ends_with(x));
                 (!name.starts_with('.') && (is_dir || capture)).then_some((name, is_dir))
             })
             .collect();
@@ -68,9 +110,10 @@ impl FileDialog {
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
+            DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
         };
         if self.entries.is_none() {
-            self.entries = Some(FileDialog::list(&self.dir));
+            self.entries = Some(FileDialog::list(&self.dir, self.listed()));
         }
         egui::Window::new(title)
             .collapsible(false)
@@ -136,7 +179,7 @@ impl FileDialog {
                     );
                     let ok_label = match self.purpose {
                         DialogPurpose::Open => "Open",
-                        DialogPurpose::Save(_) => "Save",
+                        DialogPurpose::Save(_) | DialogPurpose::SaveFigure(_) => "Save",
                     };
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {

@@ -17,11 +17,13 @@ pub mod export;
 pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
+pub mod graphs;
 pub mod ingest;
 pub mod live_panel;
 pub mod packet_list;
 pub mod selection;
 pub mod store;
+pub mod stream_view;
 
 #[cfg(test)]
 mod tests;
@@ -52,10 +54,42 @@ pub struct ViewArgs {
     /// Select this frame number once it is loaded (Wireshark's `-g`), e.g. `-g 42`.
     #[arg(short = 'g', long = "goto", value_name = "FRAME")]
     pub goto: Option<u64>,
+    /// Open on this tab, e.g. `--tab graphs -g 17` shows the time-sequence graph of frame
+    /// 17's connection, `--tab stream -g 4` its byte-stream ribbon.
+    #[arg(long, value_enum, value_name = "TAB")]
+    pub tab: Option<TabArg>,
     /// Benchmark: after loading, scroll through the packet list for N frames, print the
     /// load time and frame times (p50/p99) to stderr, and quit.
     #[arg(long, value_name = "N")]
     pub bench_frames: Option<u32>,
+}
+
+/// A tab on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TabArg {
+    /// Packet list, details and bytes.
+    Packets,
+    /// Connection table.
+    Connections,
+    /// Live capture panel.
+    Live,
+    /// Time-sequence, throughput and RTT graphs.
+    Graphs,
+    /// Byte-stream ribbon (sticky packets).
+    Stream,
+}
+
+impl TabArg {
+    /// The window's tab.
+    pub fn tab(self) -> Tab {
+        match self {
+            TabArg::Packets => Tab::Packets,
+            TabArg::Connections => Tab::Connections,
+            TabArg::Live => Tab::Live,
+            TabArg::Graphs => Tab::Graphs,
+            TabArg::Stream => Tab::Stream,
+        }
+    }
 }
 
 /// True when a graphical display is reachable (X11 or Wayland). eframe would otherwise fail
@@ -96,6 +130,7 @@ pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
         display_filter: args.display_filter.clone(),
         goto: args.goto,
         recent_files: true,
+        tab: args.tab.map(TabArg::tab),
     };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -123,6 +158,7 @@ pub fn run_demo() -> anyhow::Result<ExitCode> {
         bpf: None,
         display_filter: None,
         goto: None,
+        tab: None,
         bench_frames: None,
     })
 }
