@@ -544,31 +544,50 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             pui.line(
                 Line::new("ACK", thin(steps(&ack), x0, x1))
                     .color(COLOR_ACK)
-                    .width(1.5),
+                    .width(1.5)
+                    .allow_band(false),
             );
             pui.line(
                 Line::new("receive window", thin(steps(&win), x0, x1))
                     .color(COLOR_WINDOW)
-                    .width(1.5),
+                    .width(1.5)
+                    .allow_band(false),
             );
-            // Legend entries for what is painted over the plot (I-bars, SACK blocks), and
-            // one invisible point per bar top so auto-bounds include them.
-            let tops: Vec<[f64; 2]> = m.segments.iter().map(|s| [s.t, s.end() as f64]).collect();
-            pui.points(
-                Points::new("data segment", thin(tops, x0, x1))
-                    .color(COLOR_SEGMENT)
-                    .radius(0.5),
-            );
-            for (name, color) in [
-                ("retransmission", COLOR_RETRANSMISSION),
-                ("out of order", COLOR_OUT_OF_ORDER),
-                ("SACK block", COLOR_SACK),
+            // Markers at the bar tops give the painted I-bars and SACK blocks their legend
+            // entries (and auto-bounds that include them).
+            let tops = |f: &dyn Fn(&model::SegPoint) -> bool| -> Vec<[f64; 2]> {
+                m.segments
+                    .iter()
+                    .filter(|s| f(s))
+                    .map(|s| [s.t, s.end() as f64])
+                    .collect()
+            };
+            let sack: Vec<[f64; 2]> = m
+                .acks
+                .iter()
+                .flat_map(|a| a.sacks.iter().map(move |&(_, r)| [a.t, f64::from(r)]))
+                .collect();
+            for (name, color, pts) in [
+                ("data segment", COLOR_SEGMENT, tops(&|_| true)),
+                (
+                    "retransmission",
+                    COLOR_RETRANSMISSION,
+                    tops(&|s| s.retransmission),
+                ),
+                (
+                    "out of order",
+                    COLOR_OUT_OF_ORDER,
+                    tops(&|s| s.out_of_order),
+                ),
+                ("SACK block", COLOR_SACK, sack),
             ] {
-                pui.line(
-                    Line::new(name, PlotPoints::default())
-                        .color(color)
-                        .width(2.0),
-                );
+                if !pts.is_empty() {
+                    pui.points(
+                        Points::new(name, thin(pts, x0, x1))
+                            .color(color)
+                            .radius(1.0),
+                    );
+                }
             }
             pui.points(
                 Points::new(
@@ -584,7 +603,8 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             pui.line(
                 Line::new("throughput", thin(m.throughput.clone(), x0, x1))
                     .color(COLOR_SEGMENT)
-                    .width(1.5),
+                    .width(1.5)
+                    .allow_band(false),
             );
             pui.line(
                 Line::new(
@@ -592,7 +612,8 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
                     thin(m.goodput.clone(), x0, x1),
                 )
                 .color(COLOR_GOODPUT)
-                .width(1.5),
+                .width(1.5)
+                .allow_band(false),
             );
         }
         GraphKind::Rtt => {
@@ -600,7 +621,8 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             pui.line(
                 Line::new("RTT", thin(pts.clone(), x0, x1))
                     .color(COLOR_SEGMENT)
-                    .width(1.0),
+                    .width(1.0)
+                    .allow_band(false),
             );
             pui.points(
                 Points::new("RTT sample", thin(pts, x0, x1))
