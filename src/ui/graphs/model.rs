@@ -386,6 +386,61 @@ pub fn steps(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::ingest::load_bytes;
+    use crate::ui::store::{PacketStore, SourceInfo};
+
+    /// `captures/loss.pcap` loaded the way the window loads it.
+    fn loss() -> PacketStore {
+        let s = PacketStore::new();
+        load_bytes(
+            "loss.pcap",
+            include_bytes!("../../../captures/loss.pcap"),
+            &s,
+            SourceInfo::Demo,
+        )
+        .unwrap();
+        s
+    }
+
+    const CONN: ConnRef = ConnRef {
+        proto: FlowProto::Tcp,
+        stream: 0,
+    };
+
+    #[test]
+    fn the_replay_cursor_cuts_every_series() {
+        // tshark on loss.pcap: client data segments (1448 B) in frames 4, 5, 7, 8, 9, 11,
+        // 13, 15, 17, 19 up to frame 20; frame 17 is the fast retransmission; the server's
+        // duplicate ACK in frame 10 carries SACK 5793-7241 (relative); ack_rtt samples on
+        // server packets 2, 6, 10, 18 and 20.
+        let store = loss();
+        let data = store.read();
+        let until = data.index_of_number(20).unwrap();
+        let m = build(&data, CONN, Direction::ClientToServer, Some(until));
+        let frames: Vec<u64> = m.segments.iter().map(|s| s.number).collect();
+        assert_eq!(frames, [4, 5, 7, 8, 9, 11, 13, 15, 17, 19]);
+        assert!(m.segments.iter().all(|s| s.len == 1448));
+        let retrans: Vec<u64> = m
+            .segments
+            .iter()
+            .filter(|s| s.retransmission)
+            .map(|s| s.number)
+            .collect();
+        assert_eq!(retrans, [17]);
+        let f10 = m.acks.iter().find(|a| a.number == 10).unwrap();
+        assert_eq!(f10.sacks, [(5793, 7241)]);
+        let rtt: Vec<u64> = m.rtt.iter().map(|r| r.number).collect();
+        assert_eq!(rtt, [2, 6, 10, 18, 20]);
+        assert!(m.acks.iter().all(|a| a.number <= 20));
+        // Without the cursor the whole connection is there, and the other direction
+        // carries no data.
+        let all = build(&data, CONN, Direction::ClientToServer, None);
+        assert_eq!(all.segments.len(), 23);
+        assert!(build(&data, CONN, Direction::ServerToClient, None)
+            .segments
+            .is_empty());
+        assert_eq!(busiest_direction(&data, CONN), Direction::ClientToServer);
+    }
 
     fn seg(t: f64, seq: u32, len: u32, retransmission: bool) -> SegPoint {
         SegPoint {

@@ -181,6 +181,58 @@ pub fn choice_of(name: &str, fixed_size: u32) -> FramingChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::FlowProto;
+    use crate::gen::calls::CallTrace;
+    use crate::ui::ingest::load_bytes;
+    use crate::ui::store::{PacketStore, SourceInfo};
+
+    /// `captures/sticky.pcap` with its calls trace, loaded the way the window loads it.
+    fn sticky() -> PacketStore {
+        let s = PacketStore::new();
+        load_bytes(
+            "sticky.pcap",
+            include_bytes!("../../../captures/sticky.pcap"),
+            &s,
+            SourceInfo::Demo,
+        )
+        .unwrap();
+        s.write().calls = Some(
+            CallTrace::read_json(&include_bytes!("../../../captures/sticky.pcap.calls.json")[..])
+                .unwrap(),
+        );
+        s
+    }
+
+    const CONN: ConnRef = ConnRef {
+        proto: FlowProto::Tcp,
+        stream: 0,
+    };
+
+    #[test]
+    fn sticky_is_framed_by_its_calls_and_cut_at_the_cursor() {
+        // The trace: the client's 8 send() calls (5, 12, 12, 16, 13, 13, 3, 2 bytes); the
+        // capture: frame 4 carries the first 5 bytes, frame 6 the other 71.
+        let store = sticky();
+        let data = store.read();
+        let m = build(&data, CONN, FramingChoice::Auto, None).unwrap();
+        assert_eq!(m.msgs.framing, Framing::Calls);
+        let lens: Vec<u64> = m.msgs.dirs[0].framed.messages.iter().map(|x| x.len).collect();
+        assert_eq!(lens, [5, 12, 12, 16, 13, 13, 3, 2]);
+        assert_eq!(m.msgs.dirs[0].marks.coalesced_segments(), 1);
+        assert_eq!(m.dirs[0].calls.sends.len(), 8);
+        assert_eq!(m.bytes(0, 5, 12), b"how are you?");
+        // At frame 4 only "hello" is on the wire: one message, nothing coalesced.
+        let at4 = data.index_of_number(4).unwrap();
+        let cut = build(&data, CONN, FramingChoice::Auto, Some(at4)).unwrap();
+        assert_eq!(cut.dirs[0].stream.len, 5);
+        assert_eq!(cut.msgs.dirs[0].framed.messages.len(), 1);
+        assert_eq!(cut.msgs.dirs[0].marks.coalesced_segments(), 0);
+        assert!(cut.dirs[0].calls.recvs.is_empty(), "the server had not read yet");
+        // A chosen framing is used as chosen.
+        let fixed = build(&data, CONN, choice_of("fixed", 4), None).unwrap();
+        assert_eq!(fixed.msgs.framing, Framing::Fixed(4));
+        assert_eq!(fixed.msgs.dirs[0].framed.messages.len(), 19);
+    }
 
     #[test]
     fn every_combo_name_parses_to_its_framing() {
