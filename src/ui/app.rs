@@ -132,6 +132,8 @@ pub struct SynackApp {
     pub graphs: GraphsView,
     /// Stream ribbon.
     pub stream_view: StreamView,
+    /// A PNG export to request once the frame no longer shows the save dialog.
+    png_request: Option<(FigureKind, PathBuf)>,
     /// A PNG export waiting for the renderer's screenshot.
     png_pending: Option<PngResult>,
     /// Running live capture.
@@ -162,6 +164,7 @@ impl SynackApp {
             live: LivePanel::default(),
             graphs: GraphsView::default(),
             stream_view: StreamView::default(),
+            png_request: None,
             png_pending: None,
             session: None,
             tab: Tab::Packets,
@@ -604,6 +607,7 @@ impl SynackApp {
                 });
             }
         }
+        self.request_png(&ctx);
         self.poll_png();
         if self.show_legend {
             let mut open = true;
@@ -668,15 +672,24 @@ impl SynackApp {
             });
             return;
         }
+        // The screenshot is taken next frame: this one still shows the save dialog.
+        self.png_request = Some((kind, path.clone()));
+        self.message = Some((format!("Saving {} ...", path.display()), false));
+        ctx.request_repaint();
+    }
+
+    /// Asks the renderer for the PNG of a figure requested last frame (the views have just
+    /// been drawn, so their rectangles are current).
+    fn request_png(&mut self, ctx: &egui::Context) {
+        let Some((kind, path)) = self.png_request.take() else {
+            return;
+        };
         let rect = match kind {
             FigureKind::GraphPng => self.graphs.last_rect(),
             _ => self.stream_view.last_rect(),
         };
         match rect {
-            Some(r) => {
-                self.png_pending = Some(super::figure::request_png(ctx, r, path.clone()));
-                self.message = Some((format!("Saving {} ...", path.display()), false));
-            }
+            Some(r) => self.png_pending = Some(super::figure::request_png(ctx, r, path)),
             None => {
                 self.message = Some((
                     "nothing drawn yet to save as PNG: open the view first".into(),

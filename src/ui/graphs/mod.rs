@@ -333,14 +333,18 @@ impl GraphsView {
             plot = plot.reset();
         }
         let drawn = m.clone();
-        let resp = plot.show(ui, move |pui| {
-            let b = pui.plot_bounds();
-            let (x0, x1) = (b.min()[0], b.max()[0]);
-            add_items(pui, &drawn, kind, x0, x1);
+        // The scope's rectangle holds the axes and their labels too (the PNG export's area).
+        let scoped = ui.scope(|ui| {
+            plot.show(ui, move |pui| {
+                let b = pui.plot_bounds();
+                let (x0, x1) = (b.min()[0], b.max()[0]);
+                add_items(pui, &drawn, kind, x0, x1);
+            })
         });
+        let resp = scoped.inner;
         let t = resp.transform;
         let frame = *t.frame();
-        self.last_rect = Some(resp.response.rect);
+        self.last_rect = Some(scoped.response.rect);
         self.last_transform = Some(t);
         let b = t.bounds();
         self.last_bounds = Some([b.min()[0], b.max()[0], b.min()[1], b.max()[1]]);

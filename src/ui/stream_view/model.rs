@@ -216,7 +216,12 @@ mod tests {
         let data = store.read();
         let m = build(&data, CONN, FramingChoice::Auto, None).unwrap();
         assert_eq!(m.msgs.framing, Framing::Calls);
-        let lens: Vec<u64> = m.msgs.dirs[0].framed.messages.iter().map(|x| x.len).collect();
+        let lens: Vec<u64> = m.msgs.dirs[0]
+            .framed
+            .messages
+            .iter()
+            .map(|x| x.len)
+            .collect();
         assert_eq!(lens, [5, 12, 12, 16, 13, 13, 3, 2]);
         assert_eq!(m.msgs.dirs[0].marks.coalesced_segments(), 1);
         assert_eq!(m.dirs[0].calls.sends.len(), 8);
@@ -227,7 +232,10 @@ mod tests {
         assert_eq!(cut.dirs[0].stream.len, 5);
         assert_eq!(cut.msgs.dirs[0].framed.messages.len(), 1);
         assert_eq!(cut.msgs.dirs[0].marks.coalesced_segments(), 0);
-        assert!(cut.dirs[0].calls.recvs.is_empty(), "the server had not read yet");
+        assert!(
+            cut.dirs[0].calls.recvs.is_empty(),
+            "the server had not read yet"
+        );
         // A chosen framing is used as chosen.
         let fixed = build(&data, CONN, choice_of("fixed", 4), None).unwrap();
         assert_eq!(fixed.msgs.framing, Framing::Fixed(4));
