@@ -100,7 +100,17 @@ pub fn graph(
             Color32::BLACK,
         );
     }
-    svg.rect(plot, Color32::TRANSPARENT, axis);
+    // The frame as lines: an unfilled rectangle would need `fill="none"`, which some
+    // renderers (ImageMagick) do not infer from a zero fill opacity.
+    let [a, b, c, d] = [
+        plot.left_top(),
+        plot.right_top(),
+        plot.right_bottom(),
+        plot.left_bottom(),
+    ];
+    for (p, q) in [(a, b), (b, c), (c, d), (d, a)] {
+        svg.line(p, q, axis);
+    }
     svg.text(
         Pos2::new(plot.center().x, height - 22.0),
         Align2::CENTER_CENTER,
@@ -118,12 +128,10 @@ pub fn graph(
     // Series.
     let mut legend: Vec<(&str, Color32)> = Vec::new();
     let polyline = |svg: &mut Svg, pts: &[[f64; 2]], color: Color32| {
-        let p: Vec<Pos2> = pts
-            .iter()
-            .map(|p| at(p[0], p[1]))
-            .filter(|p| inside(*p))
-            .collect();
-        svg.polyline(&p, Stroke::new(1.5, color));
+        let screen: Vec<Pos2> = pts.iter().map(|p| at(p[0], p[1])).collect();
+        for run in clip_polyline(&screen, plot) {
+            svg.polyline(&run, Stroke::new(1.5, color));
+        }
     };
     match kind {
         GraphKind::Stevens | GraphKind::Tcptrace => {
@@ -236,6 +244,48 @@ pub fn graph(
     svg
 }
 
+/// Clips segment `a`-`b` to `r` (Liang-Barsky); `None` when it lies outside.
+fn clip_segment(a: Pos2, b: Pos2, r: Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [
+        (-d.x, a.x - r.min.x),
+        (d.x, r.max.x - a.x),
+        (-d.y, a.y - r.min.y),
+        (d.y, r.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then(|| (a + d * t0, a + d * t1))
+}
+
+/// The parts of a polyline inside `r`, as separate runs (a line leaving the plot and coming
+/// back is two runs, each ending at the frame).
+pub fn clip_polyline(points: &[Pos2], r: Rect) -> Vec<Vec<Pos2>> {
+    let mut runs: Vec<Vec<Pos2>> = Vec::new();
+    for w in points.windows(2) {
+        let Some((a, b)) = clip_segment(w[0], w[1], r) else {
+            continue;
+        };
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|l| l.distance(a) < 1e-3) => run.push(b),
+            _ => runs.push(vec![a, b]),
+        }
+    }
+    runs
+}
+
 /// The data's range with a 5% margin, like the view's auto bounds.
 fn data_bounds(m: &SeqModel, kind: GraphKind) -> [f64; 4] {
     let pts: Vec<[f64; 2]> = match kind {
@@ -271,6 +321,30 @@ fn data_bounds(m: &SeqModel, kind: GraphKind) -> [f64; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn polylines_are_cut_at_the_frame() {
+        let r = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(10.0, 10.0));
+        let pts = [
+            Pos2::new(-5.0, 5.0),
+            Pos2::new(5.0, 5.0),
+            Pos2::new(5.0, 20.0),
+            Pos2::new(8.0, 20.0),
+            Pos2::new(8.0, 2.0),
+        ];
+        let runs = clip_polyline(&pts, r);
+        assert_eq!(
+            runs,
+            vec![
+                vec![
+                    Pos2::new(0.0, 5.0),
+                    Pos2::new(5.0, 5.0),
+                    Pos2::new(5.0, 10.0)
+                ],
+                vec![Pos2::new(8.0, 10.0), Pos2::new(8.0, 2.0)],
+            ]
+        );
+    }
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {

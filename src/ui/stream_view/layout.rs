@@ -16,6 +16,9 @@ pub const LEGEND_H: f32 = 26.0;
 /// Height of one direction's block.
 pub const BLOCK_H: f32 = 168.0;
 
+/// Height of a direction that carried no bytes (its title line only).
+pub const EMPTY_H: f32 = 24.0;
+
 /// Segments.
 pub const C_SEGMENT: Color32 = Color32::from_rgb(150, 180, 225);
 /// Coalesced segments (several messages in one segment).
@@ -216,8 +219,9 @@ pub fn layout(
         ));
         lx += 26.0 + text_width(name, 12.0);
     }
+    let mut next_top = LEGEND_H;
     for d in 0..2 {
-        let top = LEGEND_H + d as f32 * BLOCK_H;
+        let top = next_top;
         let dir = &m.dirs[d];
         let marks = &m.msgs.dirs[d];
         out.prims.push(Prim::Text(
@@ -227,6 +231,12 @@ pub fn layout(
             12.0,
             Color32::BLACK,
         ));
+        if dir.stream.len == 0 && dir.calls.is_empty() {
+            // Nothing travelled this way: the title line says so, no empty rows.
+            next_top += EMPTY_H;
+            continue;
+        }
+        next_top += BLOCK_H;
         let rows = [
             ("segments", top + 20.0, 24.0),
             ("bytes", top + 48.0, 18.0),
@@ -418,7 +428,7 @@ pub fn layout(
             Color32::from_gray(60),
         ));
     }
-    out.height = LEGEND_H + 2.0 * BLOCK_H;
+    out.height = next_top;
     out
 }
 
