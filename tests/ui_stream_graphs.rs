@@ -374,3 +374,28 @@ fn loss_graphs_match_tshark_and_hover_click_select_the_frame() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_builtin_demo_comes_with_its_calls_trace() {
+    let cap = manifest("captures/demo.pcap");
+    let (client, _, _) = c2s_segments(&cap);
+    let (sends, recvs) = trace_calls(&synack::gen::calls_path(&cap), client);
+    assert!(!sends.is_empty());
+    let ctx = egui::Context::default();
+    let mut options = ViewOptions::new(StartSource::Demo);
+    options.recent_files = false;
+    options.goto = Some(1);
+    let app = SynackApp::new(&ctx, options);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
+    h.run_steps(3);
+    assert!(h.state().store.read().calls.is_some());
+    h.get_by_label("Stream").click();
+    h.run_steps(3);
+    // The demo's first connection frames as lines; its coalesced segments are what
+    // `synack stream` counts, and its calls row holds the client's sends.
+    h.get_by_label_contains("framing: line (auto)");
+    h.get_by_label_contains(&format!("{} coalesced segments", cli_coalesced(&cap)));
+    h.get_by_label_contains(&format!("calls: {} send(), {recvs} recv()", sends.len()));
+}

@@ -125,7 +125,7 @@ pub struct GraphsView {
     pub kind: GraphKind,
     /// Direction graphed; `None`: the one carrying more data.
     pub dir: Option<Direction>,
-    cache: Option<(CacheKey, SeqModel)>,
+    cache: Option<(CacheKey, std::sync::Arc<SeqModel>)>,
     /// The segment (model index) under the pointer.
     pub hovered: Option<usize>,
     /// Text describing the hovered point.
@@ -162,9 +162,12 @@ impl GraphsView {
             .unwrap_or_else(|| model::busiest_direction(data, conn));
         let key = (conn, dir, selection.until, data.len());
         if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.cache = Some((key, model::build(data, conn, dir, selection.until)));
+            self.cache = Some((
+                key,
+                std::sync::Arc::new(model::build(data, conn, dir, selection.until)),
+            ));
         }
-        self.cache.as_ref().map(|(_, m)| m)
+        self.cache.as_ref().map(|(_, m)| &**m)
     }
 
     /// Where the plot was last drawn (for PNG export).
@@ -287,10 +290,13 @@ impl GraphsView {
         });
         let kind = self.kind;
         let reset = std::mem::take(&mut self.reset);
-        let Some(m) = self.model(data, selection) else {
+        if self.model(data, selection).is_none() {
+            return action;
+        }
+        // Shared, not copied: a big connection's model is large.
+        let Some(m) = self.cache.as_ref().map(|(_, m)| m.clone()) else {
             return action;
         };
-        let m = m.clone();
         ui.label(format!(
             "{}: {} data segments, {} retransmissions, {} ACKs, {} RTT samples{}",
             title,
@@ -317,7 +323,7 @@ impl GraphsView {
     fn plot_ui(
         &mut self,
         ui: &mut egui::Ui,
-        m: &SeqModel,
+        m: &std::sync::Arc<SeqModel>,
         kind: GraphKind,
         reset: bool,
         selection: &mut Selection,

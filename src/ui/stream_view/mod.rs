@@ -41,7 +41,7 @@ pub struct StreamView {
     pub selected: Option<(usize, usize)>,
     /// Visible byte range; `None`: fit the longer direction.
     pub range: Option<(f64, f64)>,
-    cache: Option<(CacheKey, RibbonModel)>,
+    cache: Option<(CacheKey, std::sync::Arc<RibbonModel>)>,
     last_rect: Option<Rect>,
     last_layout: Option<(Layout, f32)>,
 }
@@ -111,9 +111,9 @@ impl StreamView {
                 self.range = None;
                 self.selected = None;
             }
-            self.cache = Some((key, m));
+            self.cache = Some((key, std::sync::Arc::new(m)));
         }
-        self.cache.as_ref().map(|(_, m)| m)
+        self.cache.as_ref().map(|(_, m)| &**m)
     }
 
     /// Where the ribbon was last drawn (for PNG export).
@@ -230,11 +230,14 @@ impl StreamView {
                 action = Some(StreamAction::Export(FigureKind::RibbonPng));
             }
         });
-        let Some(m) = self.model(data, selection) else {
+        if self.model(data, selection).is_none() {
             ui.label("No packets of this connection yet.");
             return action;
+        }
+        // Shared, not copied: a big stream's bytes are in the model.
+        let Some(m) = self.cache.as_ref().map(|(_, m)| m.clone()) else {
+            return action;
         };
-        let m = m.clone();
         let framing_line = match &m.msgs.reason {
             Some(r) => format!(
                 "framing: {} (auto) - {}{r}",
