@@ -12,7 +12,7 @@ pub mod svg;
 use egui::{Color32, Pos2, Rect, Stroke};
 use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
-use self::model::{decimate, steps, SeqModel};
+use self::model::{decimate, steps, with_idle_drops, SeqModel};
 use super::file_dialog::FigureKind;
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
@@ -611,15 +611,18 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
         }
         GraphKind::Throughput => {
             pui.line(
-                Line::new("throughput", thin(m.throughput.clone(), x0, x1))
-                    .color(COLOR_SEGMENT)
-                    .width(1.5)
-                    .allow_band(false),
+                Line::new(
+                    "throughput",
+                    thin(with_idle_drops(&m.throughput, m.window), x0, x1),
+                )
+                .color(COLOR_SEGMENT)
+                .width(1.5)
+                .allow_band(false),
             );
             pui.line(
                 Line::new(
                     "goodput (no retransmissions)",
-                    thin(m.goodput.clone(), x0, x1),
+                    thin(with_idle_drops(&m.goodput, m.window), x0, x1),
                 )
                 .color(COLOR_GOODPUT)
                 .width(1.5)
@@ -628,16 +631,10 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
         }
         GraphKind::Rtt => {
             let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
-            pui.line(
-                Line::new("RTT", thin(pts.clone(), x0, x1))
-                    .color(COLOR_SEGMENT)
-                    .width(1.0)
-                    .allow_band(false),
-            );
             pui.points(
                 Points::new("RTT sample", thin(pts, x0, x1))
                     .color(COLOR_SEGMENT)
-                    .radius(2.5),
+                    .radius(3.0),
             );
         }
     }

@@ -370,6 +370,25 @@ pub fn decimate(points: &[[f64; 2]], x0: f64, x1: f64, max: usize) -> Vec<[f64; 
     out
 }
 
+/// The throughput or goodput line as drawn: each point holds the rate over the window ending
+/// there, so where no segment comes for longer than `window` the rate falls to zero when the
+/// window empties and stays there until the next segment (a straight line across the
+/// silence would invent traffic).
+pub fn with_idle_drops(points: &[[f64; 2]], window: f64) -> Vec<[f64; 2]> {
+    let mut out = Vec::with_capacity(points.len() + 8);
+    for (k, p) in points.iter().enumerate() {
+        if k > 0 {
+            let prev = points[k - 1][0];
+            if p[0] - prev > window {
+                out.push([prev + window, 0.0]);
+                out.push([p[0], 0.0]);
+            }
+        }
+        out.push(*p);
+    }
+    out
+}
+
 /// A step line through `points` (each value holds until the next x), for the ACK and window
 /// lines: tcptrace draws them as steps, not slopes.
 pub fn steps(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
@@ -498,6 +517,21 @@ mod tests {
         assert!(d.windows(2).all(|w| w[0][0] <= w[1][0]));
         // Small inputs pass through.
         assert_eq!(decimate(&pts[..50], 0.0, 49.0, 200).len(), 50);
+    }
+
+    #[test]
+    fn idle_periods_drop_to_zero() {
+        let d = with_idle_drops(&[[0.0, 5.0], [0.05, 7.0], [1.0, 3.0]], 0.1);
+        assert_eq!(
+            d,
+            vec![
+                [0.0, 5.0],
+                [0.05, 7.0],
+                [0.15000000000000002, 0.0],
+                [1.0, 0.0],
+                [1.0, 3.0]
+            ]
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, Pos2, Rect, Stroke};
 
-use super::model::{steps, SeqModel};
+use super::model::{steps, with_idle_drops, SeqModel};
 use super::{
     GraphKind, COLOR_ACK, COLOR_GOODPUT, COLOR_LOST, COLOR_OUT_OF_ORDER, COLOR_RETRANSMISSION,
     COLOR_SACK, COLOR_SEGMENT, COLOR_WINDOW,
@@ -198,14 +198,21 @@ pub fn graph(
             }
         }
         GraphKind::Throughput => {
-            polyline(&mut svg, &m.throughput, COLOR_SEGMENT);
-            polyline(&mut svg, &m.goodput, COLOR_GOODPUT);
+            polyline(
+                &mut svg,
+                &with_idle_drops(&m.throughput, m.window),
+                COLOR_SEGMENT,
+            );
+            polyline(
+                &mut svg,
+                &with_idle_drops(&m.goodput, m.window),
+                COLOR_GOODPUT,
+            );
             legend.push(("throughput", COLOR_SEGMENT));
             legend.push(("goodput (no retransmissions)", COLOR_GOODPUT));
         }
         GraphKind::Rtt => {
             let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
-            polyline(&mut svg, &pts, COLOR_SEGMENT);
             for p in &pts {
                 let q = at(p[0], p[1]);
                 if inside(q) {
