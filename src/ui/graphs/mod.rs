@@ -370,8 +370,11 @@ impl GraphsView {
         self.hover_text = None;
         if let Some((index, text, pos)) = picked {
             let screen = t.position_from_point(&egui_plot::PlotPoint::new(pos[0], pos[1]));
-            ui.painter_at(frame)
-                .circle_stroke(screen, 6.0, Stroke::new(2.0, Color32::BLACK));
+            ui.painter_at(frame).circle_stroke(
+                screen,
+                6.0,
+                Stroke::new(2.0, ui.visuals().strong_text_color()),
+            );
             self.hover_text = Some(text.clone());
             if let Some(seg) = m.segments.iter().position(|s| s.index == index) {
                 self.hovered = Some(seg);
@@ -390,7 +393,7 @@ impl GraphsView {
                 ui.painter_at(frame).rect_stroke(
                     Rect::from_two_pos(a, b).expand(4.0),
                     2.0,
-                    Stroke::new(1.5, Color32::BLACK),
+                    Stroke::new(1.5, ui.visuals().strong_text_color()),
                     egui::StrokeKind::Outside,
                 );
             }

@@ -84,9 +84,19 @@ pub struct Layout {
     pub hits: Vec<(Rect, Hit)>,
     /// Total height.
     pub height: f32,
+    /// The drawn directions' blocks: (direction index, top, bottom), for zoom and pan.
+    pub blocks: Vec<(usize, f32, f32)>,
 }
 
 impl Layout {
+    /// The direction whose block covers height `y`, if any.
+    pub fn block_at(&self, y: f32) -> Option<usize> {
+        self.blocks
+            .iter()
+            .find(|(_, a, b)| (*a..*b).contains(&y))
+            .map(|(d, _, _)| *d)
+    }
+
     /// The target under `p`, if any.
     pub fn hit(&self, p: Pos2) -> Option<Hit> {
         self.hits
@@ -184,19 +194,17 @@ fn text_width(text: &str, size: f32) -> f32 {
     text.chars().count() as f32 * size * 0.55
 }
 
-/// Lays out both directions of `m` over the byte range `[x0, x1)` in `width` points.
-/// `selected`: the message shown in the side panel (outlined).
+/// Lays out both directions of `m` in `width` points, direction `d` over the byte range
+/// `ranges[d]` (each direction has its own scale: a 14-byte reply next to a 17 kB request
+/// would otherwise be invisible). `selected`: the message shown in the side panel.
 pub fn layout(
     m: &RibbonModel,
-    x0: f64,
-    x1: f64,
+    ranges: [(f64, f64); 2],
     width: f32,
     selected: Option<(usize, usize)>,
 ) -> Layout {
     let mut out = Layout::default();
     let plot_w = (width - MARGIN - 10.0).max(50.0);
-    let scale = f64::from(plot_w) / (x1 - x0).max(1e-9);
-    let xof = |off: u64| MARGIN + ((off as f64 - x0) * scale) as f32;
     let right = MARGIN + plot_w;
     let clamp =
         |r: Rect| Rect::from_x_y_ranges(r.min.x.max(MARGIN)..=r.max.x.min(right), r.y_range());
@@ -220,7 +228,9 @@ pub fn layout(
         lx += 26.0 + text_width(name, 12.0);
     }
     let mut next_top = LEGEND_H;
-    for d in 0..2 {
+    for (d, &(x0, x1)) in ranges.iter().enumerate() {
+        let scale = f64::from(plot_w) / (x1 - x0).max(1e-9);
+        let xof = |off: u64| MARGIN + ((off as f64 - x0) * scale) as f32;
         let top = next_top;
         let dir = &m.dirs[d];
         let marks = &m.msgs.dirs[d];
@@ -237,6 +247,7 @@ pub fn layout(
             continue;
         }
         next_top += BLOCK_H;
+        out.blocks.push((d, top, top + BLOCK_H));
         let rows = [
             ("segments", top + 20.0, 24.0),
             ("bytes", top + 48.0, 18.0),
@@ -256,10 +267,11 @@ pub fn layout(
         let row = |i: usize| (rows[i].1, rows[i].1 + rows[i].2);
         let rect =
             |a: u64, b: u64, (y0, y1): (f32, f32)| Rect::from_x_y_ranges(xof(a)..=xof(b), y0..=y1);
+        let (mut seg_px, mut msg_px) = (PixelColumn::default(), PixelColumn::default());
         // Segments.
         for (seg, sm) in dir.stream.segments.iter().zip(&marks.marks.segments) {
             let r = rect(seg.offset, seg.offset + seg.len, row(0));
-            if !visible(&r) {
+            if !visible(&r) || seg_px.crowded(&r) {
                 continue;
             }
             let r = clamp(r);
@@ -319,7 +331,7 @@ pub fn layout(
             .enumerate()
         {
             let r = rect(msg.offset, msg.offset + msg.len, row(2));
-            if !visible(&r) {
+            if !visible(&r) || msg_px.crowded(&r) {
                 continue;
             }
             let r = clamp(r);
@@ -355,9 +367,10 @@ pub fn layout(
         }
         // Calls.
         let calls = |out: &mut Layout, spans: &[CallSpan], i: usize, color: Color32, name: &str| {
+            let mut px = PixelColumn::default();
             for c in spans {
                 let r = rect(c.offset, c.end(), row(i));
-                if !visible(&r) {
+                if !visible(&r) || px.crowded(&r) {
                     continue;
                 }
                 let r = clamp(r);
@@ -430,6 +443,24 @@ pub fn layout(
     }
     out.height = next_top;
     out
+}
+
+/// Thins a row of boxes narrower than a point: one per pixel column is drawn (zoom in to
+/// see the others), so a million segments cost what the screen can show.
+#[derive(Default)]
+struct PixelColumn {
+    last: Option<i32>,
+}
+
+impl PixelColumn {
+    /// True when `r` is thin and the previous thin box was in the same pixel column.
+    fn crowded(&mut self, r: &Rect) -> bool {
+        let col = r.min.x.floor() as i32;
+        let thin = r.width() < 1.0;
+        let crowded = thin && self.last == Some(col);
+        self.last = thin.then_some(col);
+        crowded
+    }
 }
 
 /// A label centred in `r` when it fits.

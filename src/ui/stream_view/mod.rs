@@ -39,8 +39,8 @@ pub struct StreamView {
     pub fixed_size: u32,
     /// The message shown in the side panel: (direction index, message index).
     pub selected: Option<(usize, usize)>,
-    /// Visible byte range; `None`: fit the longer direction.
-    pub range: Option<(f64, f64)>,
+    /// Visible byte range per direction; `None`: the whole direction.
+    pub range: [Option<(f64, f64)>; 2],
     cache: Option<(CacheKey, std::sync::Arc<RibbonModel>)>,
     last_rect: Option<Rect>,
     last_layout: Option<(Layout, f32)>,
@@ -52,7 +52,7 @@ impl Default for StreamView {
             framing: "auto",
             fixed_size: 4,
             selected: None,
-            range: None,
+            range: [None; 2],
             cache: None,
             last_rect: None,
             last_layout: None,
@@ -108,7 +108,7 @@ impl StreamView {
         if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
             let m = model::build(data, conn, key.1, selection.until)?;
             if self.cache.as_ref().is_none_or(|(k, _)| k.0 != conn) {
-                self.range = None;
+                self.range = [None; 2];
                 self.selected = None;
             }
             self.cache = Some((key, std::sync::Arc::new(m)));
@@ -148,39 +148,9 @@ impl StreamView {
         Ok(layout.svg(*width))
     }
 
-    /// The visible byte range.
-    fn visible(&self, m: &RibbonModel) -> (f64, f64) {
-        self.range.unwrap_or_else(|| {
-            let len = m
-                .dirs
-                .iter()
-                .map(|d| d.stream.len)
-                .max()
-                .unwrap_or(0)
-                .max(1);
-            (0.0, len as f64)
-        })
-    }
-
-    /// Lays out the current model for `width` points (what the view paints).
-    pub fn layout(
-        &mut self,
-        data: &StoreData,
-        selection: &Selection,
-        width: f32,
-    ) -> Option<Layout> {
-        let selected = self.selected;
-        let range = self.range;
-        let m = self.model(data, selection)?;
-        let len = m
-            .dirs
-            .iter()
-            .map(|d| d.stream.len)
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let (x0, x1) = range.unwrap_or((0.0, len as f64));
-        Some(layout::layout(m, x0, x1, width, selected))
+    /// The visible byte ranges, per direction.
+    fn visible(&self, m: &RibbonModel) -> [(f64, f64); 2] {
+        [0, 1].map(|d| self.range[d].unwrap_or((0.0, m.dirs[d].stream.len.max(1) as f64)))
     }
 
     /// Draws the tab.
@@ -221,7 +191,7 @@ impl StreamView {
             }
             ui.separator();
             if ui.button("Fit").clicked() {
-                self.range = None;
+                self.range = [None; 2];
             }
             if ui.button("Export SVG...").clicked() {
                 action = Some(StreamAction::Export(FigureKind::RibbonSvg));
@@ -276,36 +246,43 @@ impl StreamView {
         selection: &mut Selection,
     ) {
         let width = ui.available_width().max(400.0);
-        let (mut x0, mut x1) = self.visible(m);
-        let lay = layout::layout(m, x0, x1, width, self.selected);
+        let ranges = self.visible(m);
+        let lay = layout::layout(m, ranges, width, self.selected);
         let (rect, resp) =
             ui.allocate_exact_size(egui::vec2(width, lay.height), Sense::click_and_drag());
         ui.painter_at(rect).rect_filled(rect, 0.0, Color32::WHITE);
         lay.paint(&ui.painter_at(rect), rect.min);
         let plot_w = f64::from((width - layout::MARGIN - 10.0).max(50.0));
-        let per_point = (x1 - x0) / plot_w;
-        // Zoom around the pointer, pan by dragging.
-        if resp.hovered() {
-            let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
-            let factor = zoom * (scroll.y / 200.0).exp();
-            if let Some(p) = resp.hover_pos() {
-                if (factor - 1.0).abs() > 1e-4 {
-                    let at = x0 + f64::from(p.x - rect.min.x - layout::MARGIN) * per_point;
-                    let f = 1.0 / f64::from(factor);
-                    x0 = at - (at - x0) * f;
-                    x1 = at + (x1 - at) * f;
-                    if x1 - x0 > 0.5 {
-                        self.range = Some((x0, x1));
+        // Zoom around the pointer and pan by dragging, in the direction under the pointer.
+        let block = resp
+            .hover_pos()
+            .or(resp.interact_pointer_pos())
+            .and_then(|p| lay.block_at(p.y - rect.min.y));
+        if let Some(d) = block {
+            let (mut x0, mut x1) = ranges[d];
+            let per_point = (x1 - x0) / plot_w;
+            if resp.hovered() {
+                let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
+                let factor = zoom * (scroll.y / 200.0).exp();
+                if let Some(p) = resp.hover_pos() {
+                    if (factor - 1.0).abs() > 1e-4 {
+                        let at = x0 + f64::from(p.x - rect.min.x - layout::MARGIN) * per_point;
+                        let f = 1.0 / f64::from(factor);
+                        x0 = at - (at - x0) * f;
+                        x1 = at + (x1 - at) * f;
+                        if x1 - x0 > 0.5 {
+                            self.range[d] = Some((x0, x1));
+                        }
                     }
                 }
             }
-        }
-        if resp.dragged() {
-            let dx = f64::from(resp.drag_delta().x) * per_point;
-            self.range = Some((x0 - dx, x1 - dx));
-        }
-        if resp.double_clicked() {
-            self.range = None;
+            if resp.dragged() {
+                let dx = f64::from(resp.drag_delta().x) * per_point;
+                self.range[d] = Some((x0 - dx, x1 - dx));
+            }
+            if resp.double_clicked() {
+                self.range[d] = None;
+            }
         }
         if let Some(p) = resp.hover_pos() {
             if let Some(h) = lay.hit(p - rect.min.to_vec2()) {
@@ -386,33 +363,36 @@ impl StreamView {
 
     fn side_panel(&mut self, ui: &mut egui::Ui, m: &RibbonModel) {
         ui.strong("Messages");
+        // Only the rows on screen are laid out: a stream can hold a million messages.
+        let n0 = m.msgs.dirs[0].framed.messages.len();
+        let total = n0 + m.msgs.dirs[1].framed.messages.len();
+        let row_h = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical()
             .id_salt("stream_message_list")
             .max_height(ui.available_height() * 0.45)
-            .show(ui, |ui| {
-                for d in 0..2 {
+            .auto_shrink([false, true])
+            .show_rows(ui, row_h, total, |ui, rows| {
+                for k in rows {
+                    let (d, i) = if k < n0 { (0, k) } else { (1, k - n0) };
                     let marks = &m.msgs.dirs[d];
-                    for (i, (msg, mm)) in marks
-                        .framed
-                        .messages
-                        .iter()
-                        .zip(&marks.marks.messages)
-                        .enumerate()
+                    let (Some(msg), Some(mm)) =
+                        (marks.framed.messages.get(i), marks.marks.messages.get(i))
+                    else {
+                        continue;
+                    };
+                    let text = format!(
+                        "{} #{i} {} {} B @{}{}",
+                        m.dirs[d].dir.short(),
+                        msg.proto,
+                        msg.len,
+                        msg.offset,
+                        if mm.split { " split" } else { "" }
+                    );
+                    if ui
+                        .selectable_label(self.selected == Some((d, i)), text)
+                        .clicked()
                     {
-                        let text = format!(
-                            "{} #{i} {} {} B @{}{}",
-                            m.dirs[d].dir.short(),
-                            msg.proto,
-                            msg.len,
-                            msg.offset,
-                            if mm.split { " split" } else { "" }
-                        );
-                        if ui
-                            .selectable_label(self.selected == Some((d, i)), text)
-                            .clicked()
-                        {
-                            self.selected = Some((d, i));
-                        }
+                        self.selected = Some((d, i));
                     }
                 }
             });
