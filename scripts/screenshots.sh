@@ -67,8 +67,9 @@ shot 12-graph-tcptrace 5 "" -- view captures/loss.pcap --tab graphs -g 4
 #     The same zoomed (right-drag box) on the first 4 ms: the loss, the duplicate ACKs with
 #     their SACK blocks and the fast retransmission.
 shot 12b-graph-tcptrace-zoom 5 "mousemove 126 150 mousedown 3;mousemove 127 145;mousemove 128 140;mousemove 140 500;mousemove 146 770 mouseup 3;mousemove 700 140" -- view captures/loss.pcap --tab graphs -g 4
-# 13. The sticky-packet ribbon: the sender's 8 send() calls glued into 2 segments.
-shot 13-sticky-ribbon 5 "" -- view captures/sticky.pcap --tab stream -g 4
+# 13. The sticky-packet ribbon: the sender's 8 send() calls glued into 2 segments; message #1
+#     clicked, its bytes in the side panel.
+shot 13-sticky-ribbon 5 "mousemove 222 258 click 1;mousemove 700 700" -- view captures/sticky.pcap --tab stream -g 4
 # 9. Live capture on loopback (root) while a local client talks to a local server on
 #    127.0.0.1:18080: packets arrive in the list with their analysis.
 if [[ $(id -u) == 0 ]] && command -v python3 >/dev/null; then

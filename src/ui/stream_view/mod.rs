@@ -226,7 +226,7 @@ impl StreamView {
         }
         egui::Panel::right("stream_message_panel")
             .resizable(true)
-            .default_size(430.0)
+            .default_size(580.0)
             .show(ui, |ui| self.side_panel(ui, &m));
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::both()
@@ -410,10 +410,18 @@ impl StreamView {
                     msg.proto
                 ));
                 let bytes = m.bytes(d, msg.offset, msg.len);
-                egui::ScrollArea::vertical()
+                egui::ScrollArea::both()
                     .id_salt("stream_message_bytes")
                     .show(ui, |ui| {
-                        ui.monospace(hex_dump(msg.offset, &bytes));
+                        // One dump line per screen line: wrapping would break the columns.
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(hex_dump(msg.offset, &bytes))
+                                    .monospace()
+                                    .size(11.0),
+                            )
+                            .wrap_mode(egui::TextWrapMode::Extend),
+                        );
                     });
             }
             None => {
