@@ -73,6 +73,8 @@ pub enum Hit {
     Message(usize, usize),
     /// A call: direction index and index in the calls trace.
     Call(usize, usize),
+    /// A gap: direction index and gap index.
+    Gap(usize, usize),
 }
 
 /// A laid-out ribbon.
@@ -382,7 +384,7 @@ pub fn layout(
         calls(&mut out, &dir.calls.sends, 3, C_SEND, "send");
         calls(&mut out, &dir.calls.recvs, 4, C_RECV, "recv");
         // Gaps over the segment, byte and message rows, with their cause.
-        for g in &dir.stream.gaps {
+        for (k, g) in dir.stream.gaps.iter().enumerate() {
             let r =
                 Rect::from_x_y_ranges(xof(g.offset)..=xof(g.offset + g.len), row(0).0..=row(2).1);
             if !visible(&r) {
@@ -390,16 +392,20 @@ pub fn layout(
             }
             let r = clamp(r);
             out.prims.push(Prim::Hatch(r));
-            let text = format!("gap {} B ({})", g.len, g.reason.name());
-            if r.width() > text_width(&text, 11.0) {
-                out.prims.push(Prim::Text(
-                    r.center(),
-                    Align2::CENTER_CENTER,
-                    text,
-                    11.0,
-                    Color32::BLACK,
-                ));
+            // Size and cause on two lines, each only when it fits.
+            let lines = [format!("gap {} B", g.len), g.reason.name().to_string()];
+            for (text, dy) in lines.into_iter().zip([-7.0, 7.0]) {
+                if r.width() > text_width(&text, 11.0) {
+                    out.prims.push(Prim::Text(
+                        r.center() + egui::vec2(0.0, dy),
+                        Align2::CENTER_CENTER,
+                        text,
+                        11.0,
+                        Color32::BLACK,
+                    ));
+                }
             }
+            out.hits.push((r, Hit::Gap(d, k)));
         }
         // Offset axis.
         let ay = top + 142.0;

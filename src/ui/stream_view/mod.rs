@@ -20,6 +20,7 @@ use super::graphs::selected_tcp_connection;
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 use crate::stream::follow::FramingChoice;
+use crate::stream::GapReason;
 
 /// What the stream view asks the window to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,6 +341,20 @@ impl StreamView {
                     if mm.split { " (split)" } else { "" }
                 )
             }
+            Hit::Gap(d, k) => m.dirs[d].stream.gaps.get(k).map_or(String::new(), |g| {
+                let why = match g.reason {
+                    GapReason::NotCaptured => "the snapshot length cut the payload",
+                    GapReason::AckedUnseen => "the peer acknowledged bytes the capture never saw",
+                    GapReason::BufferLimit => "a reassembly buffer cap gave up waiting",
+                    GapReason::Unfilled => "never retransmitted before the capture ended",
+                };
+                format!(
+                    "Gap: {} B at offset {} never captured ({}): {why}",
+                    g.len,
+                    g.offset,
+                    g.reason.name()
+                )
+            }),
             Hit::Call(_, k) => {
                 data.calls
                     .as_ref()
