@@ -2,7 +2,8 @@
 # Screenshots of the desktop view under Xvfb, into shots/ (git-ignored).
 #
 # Needs: xvfb-run (xvfb), import (imagemagick), xdotool; `apt-get install xvfb imagemagick
-# xdotool`. Usage: scripts/screenshots.sh [--no-build]. FLOOD=path.pcap adds a screenshot of
+# xdotool`. Usage: scripts/screenshots.sh [--no-build]. ONLY=REGEX takes only the shots whose
+# name matches (e.g. ONLY='graph|ribbon'). FLOOD=path.pcap adds a screenshot of
 # a big capture while it loads (make one with `synack gen flood --synthetic --packets 1000000
 # -w /tmp/flood.pcap` where the generator is available).
 set -euo pipefail
@@ -23,6 +24,7 @@ done
 shot() {
     local name=$1 wait=$2 actions=$3
     shift 4
+    if [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]]; then return 0; fi
     xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
         bin=$1; out=$2; wait=$3; actions=$4; shift 4
         "$bin" "$@" &
@@ -59,6 +61,15 @@ shot 06-connections 4 "mousemove 265 12 click 1" -- view "$CAP/zeek-pipelining-e
 shot 07-legend 4 "mousemove 91 12 click 1;mousemove 165 158 click 1;mousemove 700 700" -- view "$CAP/sanders-tcp_refuseconnection.pcapng"
 # 8. The live capture panel.
 shot 08-live-panel 4 "mousemove 307 12 click 1" -- view
+# 12. The time-sequence graph (tcptrace style) of the loss lesson: I-bars, the ACK and
+#     receive-window lines, SACK blocks of the duplicate ACKs, the retransmissions in red.
+shot 12-graph-tcptrace 5 "" -- view captures/loss.pcap --tab graphs -g 4
+#     The same zoomed (right-drag box) on the first 4 ms: the loss, the duplicate ACKs with
+#     their SACK blocks and the fast retransmission.
+shot 12b-graph-tcptrace-zoom 5 "mousemove 126 150 mousedown 3;mousemove 127 145;mousemove 128 140;mousemove 140 500;mousemove 146 770 mouseup 3;mousemove 700 140" -- view captures/loss.pcap --tab graphs -g 4
+# 13. The sticky-packet ribbon: the sender's 8 send() calls glued into 2 segments; message #1
+#     clicked, its bytes in the side panel.
+shot 13-sticky-ribbon 5 "mousemove 222 258 click 1;mousemove 700 700" -- view captures/sticky.pcap --tab stream -g 4
 # 9. Live capture on loopback (root) while a local client talks to a local server on
 #    127.0.0.1:18080: packets arrive in the list with their analysis.
 if [[ $(id -u) == 0 ]] && command -v python3 >/dev/null; then

@@ -268,7 +268,7 @@ fn tour_steps_select_the_right_packets_on_the_demo() {
     let expected: [(&str, u64, u64, &[u64], Tab); 7] = [
         ("The three-way handshake", 3, 3, &[1, 2, 3], Tab::Ladder),
         ("Data and its acknowledgment", 4, 5, &[4, 5], Tab::Ladder),
-        ("A sticky burst", 8, 8, &[8], Tab::Packets),
+        ("A sticky burst", 8, 8, &[8], Tab::Stream),
         (
             "Loss and recovery",
             20,
@@ -372,7 +372,8 @@ fn view_rejects_an_unknown_tab_with_the_list_of_tabs() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown tab `nope` (packets, connections, ladder, live)"),
+        err.contains("invalid value 'nope'")
+            && err.contains("packets, connections, ladder, live, graphs, stream"),
         "{err}"
     );
 }

@@ -18,8 +18,10 @@ use serde_json::json;
 use crate::analysis::{endpoint_string, Config, Direction, Engine};
 use crate::capture::{FileReader, FrameSource, Timestamp};
 use crate::decode::decode;
+use crate::gen::calls::CallTrace;
 use crate::stream::follow::{
-    frame_connection, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
+    frame_connection, frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn,
+    Follower, FramingChoice,
 };
 use crate::stream::framing::{Framed, Framing, FRAMING_HELP};
 use crate::stream::{Annotation, DirectionStream};
@@ -56,6 +58,12 @@ pub struct StreamArgs {
     /// Only this direction (c2s: from the originator, normally the side that sent the SYN).
     #[arg(long, value_enum)]
     pub dir: Option<DirArg>,
+    /// The generator's calls trace for this capture: one message per `send()` call
+    /// (`--framing calls`). Without it, `FILE.calls.json` beside the capture is read when it
+    /// exists, and `auto` uses its send() calls when no framing explains the bytes.
+    /// Example: `synack stream sticky.pcap --calls sticky.pcap.calls.json --stream 0`
+    #[arg(long, value_name = "CALLS.json")]
+    pub calls: Option<PathBuf>,
 }
 
 /// A direction on the command line.
@@ -77,7 +85,7 @@ struct DirView<'a> {
 
 /// Runs `synack stream`.
 pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
-    let choice = if args.framing.eq_ignore_ascii_case("auto") {
+    let mut choice = if args.framing.eq_ignore_ascii_case("auto") {
         FramingChoice::Auto
     } else {
         FramingChoice::Use(args.framing.parse::<Framing>().map_err(|e| {
@@ -87,6 +95,22 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
             )
         })?)
     };
+    let trace = load_trace(args)?;
+    match (&choice, &trace, &args.calls) {
+        (FramingChoice::Auto, _, Some(_)) => choice = FramingChoice::Use(Framing::Calls),
+        (FramingChoice::Use(f), _, Some(p)) if *f != Framing::Calls => anyhow::bail!(
+            "--calls {} frames by the send() calls; it cannot be combined with --framing {}",
+            p.display(),
+            args.framing
+        ),
+        (FramingChoice::Use(Framing::Calls), None, _) => anyhow::bail!(
+            "--framing calls needs the generator's calls trace: no {} beside the capture; \
+             give one with --calls FILE",
+            crate::gen::calls_path(&args.file).display()
+        ),
+        _ => {}
+    }
+    let trace = trace.map(|(path, t)| CallsSource { path, trace: t });
     let mut reader = FileReader::open(&args.file)?;
     let mut engine = Engine::new(Config::default());
     let mut table = Follower::new(args.stream, FollowLimits::default());
@@ -109,7 +133,7 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match args.stream {
-        None => list(&table, &choice, args.json, &mut out),
+        None => list(&table, &choice, trace.as_ref(), args.json, &mut out),
         Some(n) => {
             let Some(ts) = table.get(n) else {
                 anyhow::bail!(
@@ -126,7 +150,7 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
                 write_raw(ts, raw, args.dir, &mut out)?;
                 Ok(())
             } else {
-                show(ts, &choice, args, &mut out)
+                show(ts, &choice, trace.as_ref(), args, &mut out)
             }
         }
     };
@@ -140,6 +164,35 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A calls trace and where it was read from.
+struct CallsSource {
+    path: PathBuf,
+    trace: CallTrace,
+}
+
+/// The calls trace: `--calls FILE` (must be readable), else `FILE.calls.json` beside the
+/// capture when it exists (an unreadable one is reported and ignored).
+fn load_trace(args: &StreamArgs) -> anyhow::Result<Option<(PathBuf, CallTrace)>> {
+    let read = |p: &Path| -> anyhow::Result<CallTrace> {
+        let f = fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
+        CallTrace::read_json(f).with_context(|| format!("cannot read {}", p.display()))
+    };
+    if let Some(p) = &args.calls {
+        return Ok(Some((p.clone(), read(p)?)));
+    }
+    let sibling = crate::gen::calls_path(&args.file);
+    if !sibling.exists() {
+        return Ok(None);
+    }
+    match read(&sibling) {
+        Ok(t) => Ok(Some((sibling, t))),
+        Err(e) => {
+            eprintln!("synack: {e:#} (ignored: messages are framed from the bytes alone)");
+            Ok(None)
+        }
+    }
 }
 
 fn views<'a>(
@@ -205,6 +258,7 @@ fn summary_json(ts: &FollowedConn, v: &DirView<'_>) -> serde_json::Value {
 fn list(
     table: &Follower,
     choice: &FramingChoice,
+    trace: Option<&CallsSource>,
     json_out: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
@@ -216,7 +270,7 @@ fn list(
         )?;
     }
     for ts in table.connections() {
-        let msgs = frame_connection(ts, *choice);
+        let msgs = frame_connection_with_calls(ts, *choice, trace.map(|t| &t.trace));
         let vs = views(&msgs, ts, None);
         if json_out {
             writeln!(out, "{}", stream_json(ts, &msgs))?;
@@ -347,10 +401,11 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
 fn show(
     ts: &FollowedConn,
     choice: &FramingChoice,
+    trace: Option<&CallsSource>,
     args: &StreamArgs,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let msgs = frame_connection(ts, *choice);
+    let msgs = frame_connection_with_calls(ts, *choice, trace.map(|t| &t.trace));
     let vs = views(&msgs, ts, args.dir);
     let framing = msgs.framing;
     if args.json {
@@ -378,6 +433,9 @@ fn show(
     match why(&msgs) {
         Some(w) => writeln!(out, "framing: {framing} (auto) — {w}")?,
         None => writeln!(out, "framing: {framing}")?,
+    }
+    if let (Framing::Calls, Some(t)) = (framing, trace) {
+        writeln!(out, "calls trace: {}", t.path.display())?;
     }
     for v in &vs {
         writeln!(out)?;

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
+use super::calls::{calls_by_direction, frame_by_sends, DirCalls};
 use super::framing::{auto, frame_stream, frame_stream_with, Framed, Framer, Framing};
 use super::reassembly::{Limits, MemoryBudget, Reassembler, SegmentIn};
 use super::sticky::{annotate, Annotation as Marks};
@@ -18,6 +19,7 @@ use super::store::{DirectionStream, DuplicateSegment};
 use crate::analysis::{Annotation, Direction, FlowProto};
 use crate::capture::{Frame, Timestamp};
 use crate::decode::{Packet, TcpFlags};
+use crate::gen::calls::CallTrace;
 
 /// One direction of a followed connection.
 #[derive(Debug)]
@@ -288,6 +290,62 @@ pub fn frame_connection(conn: &FollowedConn, choice: FramingChoice) -> ConnMessa
         reason,
         consistent,
         dirs,
+    }
+}
+
+/// Frames both directions of `conn` with one message per `send()` call (`calls` from
+/// [`calls_by_direction`]); `reason` is what the summary says about the choice.
+pub fn frame_connection_by_calls(
+    conn: &FollowedConn,
+    calls: &[DirCalls; 2],
+    reason: Option<String>,
+) -> ConnMessages {
+    let dirs = [0, 1].map(|d| {
+        let framed = frame_by_sends(&conn.dirs[d].store, &calls[d].sends);
+        DirMessages {
+            marks: annotate(&conn.dirs[d].store.segments, &framed.messages),
+            framed,
+        }
+    });
+    let consistent = dirs.iter().all(|d| d.framed.unparsed.is_empty());
+    ConnMessages {
+        framing: Framing::Calls,
+        reason,
+        consistent,
+        dirs,
+    }
+}
+
+/// [`frame_connection`] with the generator's calls trace at hand: `calls` framing uses the
+/// trace's `send()` calls, and `auto` falls back to them when no framing explains the bytes
+/// (an unframed stream whose boundaries only the program knew), saying so in the reason.
+pub fn frame_connection_with_calls(
+    conn: &FollowedConn,
+    choice: FramingChoice,
+    trace: Option<&CallTrace>,
+) -> ConnMessages {
+    let calls = trace.map(|t| calls_by_direction(t, conn.client, conn.server));
+    let has_sends = calls
+        .as_ref()
+        .is_some_and(|c| c.iter().any(|d| !d.sends.is_empty()));
+    match (choice, calls) {
+        (FramingChoice::Use(Framing::Calls), Some(c)) => frame_connection_by_calls(conn, &c, None),
+        (FramingChoice::Auto, Some(c)) if has_sends => {
+            let auto_msgs = frame_connection(conn, FramingChoice::Auto);
+            if auto_msgs.framing != Framing::None {
+                return auto_msgs;
+            }
+            let sends: usize = c.iter().map(|d| d.sends.len()).sum();
+            let why = auto_msgs.reason.unwrap_or_default();
+            frame_connection_by_calls(
+                conn,
+                &c,
+                Some(format!(
+                    "{why}; message boundaries from the {sends} send() calls of the calls trace"
+                )),
+            )
+        }
+        _ => frame_connection(conn, choice),
     }
 }
 

@@ -7,6 +7,7 @@
 //! - [`framing`]: rules (`line`, length prefixes, `http`, `tls`, `dns`, `resp`, `mysql`,
 //!   `fixed:N`, and [`auto`](framing::auto)) that cut a [`DirectionStream`] into messages.
 //! - [`sticky`]: relates segments and messages: coalesced segments, split messages.
+//! - [`calls`]: the `calls` framing, message boundaries from the generator's `send()` calls.
 //! - [`follow`]: drives the three over a capture's connections, keyed by the analysis engine.
 //!
 //! ```
@@ -34,6 +35,7 @@
 //! assert!(!msgs.dirs[0].marks.messages[0].frames.is_empty());
 //! ```
 
+pub mod calls;
 pub mod follow;
 pub mod framing;
 pub mod reassembly;

@@ -15,9 +15,10 @@ use super::columns::TimeMode;
 use super::connections::{ConnAction, ConnectionsView};
 use super::details::DetailsView;
 use super::export::{self, ExportScope};
-use super::figure::{self, PngResult};
-use super::file_dialog::{self, DialogPurpose, FigureFormat, FileDialog};
+use super::figure::PngResult;
+use super::file_dialog::{self, DialogPurpose, FigureKind, FileDialog};
 use super::filter_bar::FilterState;
+use super::graphs::{GraphAction, GraphsView};
 use super::ingest::{self, LiveSession};
 use super::ladder::{self, LadderAction, LadderView};
 use super::live_panel::{LiveAction, LivePanel};
@@ -25,10 +26,30 @@ use super::packet_list::PacketList;
 use super::replay::{Replay, ReplayScope};
 use super::selection::{ConnRef, Selection};
 use super::store::{PacketStore, SourceInfo};
+use super::stream_view::{StreamAction, StreamView};
 use super::tour::{self, Tour, TourAction, TourStep, TourView};
+use crate::gen::calls::CallTrace;
 
 /// The built-in demo capture.
 pub const DEMO_CAPTURE: &[u8] = crate::cli::DEMO_CAPTURE;
+
+/// The generator's calls trace of the built-in demo (the stream view lays its `send()` and
+/// `recv()` calls against the segments).
+pub const DEMO_CALLS: &[u8] = include_bytes!("../../captures/demo.pcap.calls.json");
+
+/// Reads the calls trace beside a capture (`FILE.calls.json`), when there is one. A missing
+/// file is normal (most captures do not come from the generator); an unreadable one is
+/// reported in the status bar and otherwise ignored.
+fn sibling_calls(path: &std::path::Path) -> Result<Option<CallTrace>, String> {
+    let p = crate::gen::calls_path(path);
+    match std::fs::File::open(&p) {
+        Ok(f) => CallTrace::read_json(f)
+            .map(Some)
+            .map_err(|e| format!("{}: not a calls trace ({e}); ignored", p.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}; ignored", p.display())),
+    }
+}
 
 /// What the window opens with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +117,10 @@ pub enum Tab {
     Live,
     /// Ladder diagram of the selected connection.
     Ladder,
+    /// Time-sequence, throughput and RTT graphs of the selected connection.
+    Graphs,
+    /// The byte stream ribbon (segments, messages, calls) of the selected connection.
+    Stream,
 }
 
 /// The application state.
@@ -114,6 +139,14 @@ pub struct SynackApp {
     pub connections: ConnectionsView,
     /// Live capture panel.
     pub live: LivePanel,
+    /// Time-sequence graphs.
+    pub graphs: GraphsView,
+    /// Stream ribbon.
+    pub stream_view: StreamView,
+    /// A PNG export to request once the frame no longer shows the save dialog.
+    png_request: Option<(FigureKind, PathBuf)>,
+    /// A PNG export waiting for the renderer's screenshot.
+    png_pending: Option<PngResult>,
     /// Running live capture.
     session: Option<LiveSession>,
     /// Ladder diagram view.
@@ -124,11 +157,6 @@ pub struct SynackApp {
     pub tour: Option<Tour>,
     /// Offer the tour (the demo was opened and the offer not answered yet).
     pub offer_tour: bool,
-    /// A PNG export waiting for the renderer's screenshot.
-    png: Option<PngResult>,
-    /// A PNG export chosen in the dialog, taken once the dialog is gone from the screen:
-    /// the path and the frames still to wait.
-    pending_png: Option<(PathBuf, u8)>,
     /// Tab shown.
     pub tab: Tab,
     dialog: Option<FileDialog>,
@@ -155,6 +183,10 @@ impl SynackApp {
             details: DetailsView::default(),
             connections: ConnectionsView::default(),
             live: LivePanel::default(),
+            graphs: GraphsView::default(),
+            stream_view: StreamView::default(),
+            png_request: None,
+            png_pending: None,
             session: None,
             ladder: LadderView::default(),
             replay: Replay::default(),
@@ -162,8 +194,6 @@ impl SynackApp {
             offer_tour: options.source == StartSource::Demo
                 && !options.tour
                 && !(options.recent_files && tour::already_offered()),
-            png: None,
-            pending_png: None,
             tab: options.tab.unwrap_or(Tab::Packets),
             dialog: None,
             recent: if options.recent_files {
@@ -192,6 +222,9 @@ impl SynackApp {
                 app.start_live(ctx, &interface, &bpf);
             }
         }
+        if let Some(t) = options.tab {
+            app.tab = t;
+        }
         app
     }
 
@@ -208,7 +241,10 @@ impl SynackApp {
         self.ladder = LadderView::default();
         self.replay = Replay::default();
         self.tour = None;
-        self.png = None;
+        self.png_request = None;
+        self.png_pending = None;
+        self.graphs = GraphsView::default();
+        self.stream_view = StreamView::default();
         self.message = None;
     }
 
@@ -223,12 +259,20 @@ impl SynackApp {
         ) {
             self.message = Some((format!("cannot read the built-in demo: {e}"), true));
         }
+        match CallTrace::read_json(DEMO_CALLS) {
+            Ok(t) => self.store.write().calls = Some(t),
+            Err(e) => self.message = Some((format!("built-in demo calls trace: {e}"), true)),
+        }
     }
 
     /// Starts loading a file (progress in the status bar).
     pub fn open_file(&mut self, ctx: &egui::Context, path: PathBuf) {
         self.reset();
         let repaint = ctx.clone();
+        match sibling_calls(&path) {
+            Ok(calls) => self.store.write().calls = calls,
+            Err(e) => self.message = Some((e, true)),
+        }
         match ingest::load_file(&path, &self.store, move || repaint.request_repaint()) {
             Ok(()) => {
                 if self.recent_files {
@@ -321,36 +365,6 @@ impl SynackApp {
         });
     }
 
-    /// Asks the renderer for a PNG of the ladder as shown; reported when it is written.
-    pub fn export_ladder_png(&mut self, ctx: &egui::Context, path: PathBuf) {
-        match self.ladder.last_rect {
-            Some(rect) if self.tab == Tab::Ladder => {
-                self.png = Some(figure::request_png(ctx, rect, path.clone()));
-                self.message = Some((format!("Saving PNG to {}…", path.display()), false));
-            }
-            _ => {
-                self.message = Some((
-                    "Open the Ladder tab first: the PNG is a picture of the view as shown".into(),
-                    true,
-                ));
-            }
-        }
-    }
-
-    fn poll_png(&mut self) {
-        let done = self
-            .png
-            .as_ref()
-            .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()));
-        if let Some(result) = done {
-            self.png = None;
-            self.message = Some(match result {
-                Ok(p) => (format!("Ladder saved as PNG to {}", p.display()), false),
-                Err(e) => (format!("PNG export failed: {e}"), true),
-            });
-        }
-    }
-
     /// Opens the guided tour on what is loaded (steps computed from its analysis).
     pub fn start_tour(&mut self) {
         self.answer_offer();
@@ -392,11 +406,12 @@ impl SynackApp {
         }
     }
 
-    /// Where the tour's sticky step goes. MERGE: switch to the Stream tab
-    /// (`self.tab = Tab::Stream`) once the stream view is in.
+    /// The tour's sticky step: the connection's byte stream, where the burst shows as one
+    /// segment carrying several messages.
     fn open_sticky_view(&mut self, step: &TourStep) {
         self.filter.set(&step.conn.filter());
-        self.tab = Tab::Packets;
+        self.selection.connection = Some(step.conn);
+        self.tab = Tab::Stream;
     }
 
     /// The welcome's offer was answered: not shown again (here, nor on later starts when the
@@ -495,15 +510,12 @@ impl SynackApp {
                     }
                 }
                 ui.separator();
-                for f in [FigureFormat::Svg, FigureFormat::Png] {
-                    if ui
-                        .button(format!("Export ladder as {}...", f.extension().to_uppercase()))
-                        .clicked()
-                    {
-                        self.dialog = Some(FileDialog::new(
-                            DialogPurpose::LadderFigure(f),
-                            self.start_dir(),
-                        ));
+                for (kind, label) in [
+                    (FigureKind::LadderSvg, "Export ladder as SVG..."),
+                    (FigureKind::LadderPng, "Export ladder as PNG..."),
+                ] {
+                    if ui.button(label).clicked() {
+                        self.ask_figure_path(kind);
                     }
                 }
                 ui.separator();
@@ -571,6 +583,8 @@ impl SynackApp {
                 (Tab::Connections, "Connections"),
                 (Tab::Ladder, "Ladder"),
                 (Tab::Live, "Live capture"),
+                (Tab::Graphs, "Graphs"),
+                (Tab::Stream, "Stream"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
             }
@@ -822,16 +836,10 @@ impl SynackApp {
                     drop(data);
                     match action {
                         Some(LadderAction::ExportSvg) => {
-                            self.dialog = Some(FileDialog::new(
-                                DialogPurpose::LadderFigure(FigureFormat::Svg),
-                                self.start_dir(),
-                            ));
+                            self.ask_figure_path(FigureKind::LadderSvg)
                         }
                         Some(LadderAction::ExportPng) => {
-                            self.dialog = Some(FileDialog::new(
-                                DialogPurpose::LadderFigure(FigureFormat::Png),
-                                self.start_dir(),
-                            ));
+                            self.ask_figure_path(FigureKind::LadderPng)
                         }
                         Some(LadderAction::Replay(c)) => {
                             self.start_replay(ReplayScope::Connection(c));
@@ -839,6 +847,31 @@ impl SynackApp {
                         None => {}
                     }
                 });
+            }
+            Tab::Graphs => {
+                let action = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        let data = self.store.read();
+                        self.graphs.ui(ui, &data, &mut self.selection)
+                    })
+                    .inner;
+                match action {
+                    Some(GraphAction::Export(kind)) => self.ask_figure_path(kind),
+                    Some(GraphAction::OpenPackets) => self.tab = Tab::Packets,
+                    None => {}
+                }
+            }
+            Tab::Stream => {
+                let action = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        let data = self.store.read();
+                        self.stream_view.ui(ui, &data, &mut self.selection)
+                    })
+                    .inner;
+                match action {
+                    Some(StreamAction::Export(kind)) => self.ask_figure_path(kind),
+                    None => {}
+                }
             }
             Tab::Live => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -860,6 +893,8 @@ impl SynackApp {
                 });
             }
         }
+        self.request_png(&ctx);
+        self.poll_png();
         if self.show_legend {
             let mut open = true;
             egui::Window::new("Colouring rules")
@@ -876,26 +911,9 @@ impl SynackApp {
                     match purpose {
                         DialogPurpose::Open => self.open_file(&ctx, path),
                         DialogPurpose::Save(scope) => self.save(scope, path),
-                        DialogPurpose::LadderFigure(FigureFormat::Svg) => {
-                            self.export_ladder_svg(path);
-                        }
-                        DialogPurpose::LadderFigure(FigureFormat::Png) => {
-                            // The dialog is on screen this frame: shoot a later one, once
-                            // the ladder alone has been painted.
-                            self.tab = Tab::Ladder;
-                            self.pending_png = Some((path, 2));
-                        }
+                        DialogPurpose::SaveFigure(kind) => self.save_figure(&ctx, kind, path),
                     }
                 }
-            }
-        }
-        if let Some((path, wait)) = self.pending_png.take() {
-            let painted = self.tab == Tab::Ladder && self.ladder.last_rect.is_some();
-            if self.dialog.is_none() && painted && wait == 0 {
-                self.export_ladder_png(&ctx, path);
-            } else {
-                self.pending_png = Some((path, wait.saturating_sub(u8::from(painted))));
-                ctx.request_repaint();
             }
         }
         if self.offer_tour && self.tour.is_none() && self.loaded() {
@@ -928,6 +946,88 @@ impl SynackApp {
             ) {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+        }
+    }
+
+    /// Opens the save dialog for a figure, with a file name saying what it shows.
+    fn ask_figure_path(&mut self, kind: FigureKind) {
+        let mut d = FileDialog::new(DialogPurpose::SaveFigure(kind), self.start_dir());
+        d.name = match kind {
+            FigureKind::GraphSvg | FigureKind::GraphPng => self.graphs.file_stem(),
+            FigureKind::RibbonSvg | FigureKind::RibbonPng => self.stream_view.file_stem(),
+            FigureKind::LadderSvg | FigureKind::LadderPng => "ladder".to_string(),
+        } + kind.extension();
+        self.dialog = Some(d);
+    }
+
+    /// Writes a figure of the graphs or the stream ribbon to `path`: SVG at once from the
+    /// view's model, PNG from the next rendered frame (the outcome lands in the status bar).
+    pub fn save_figure(&mut self, ctx: &egui::Context, kind: FigureKind, path: PathBuf) {
+        match kind {
+            FigureKind::LadderSvg => return self.export_ladder_svg(path),
+            // The PNG is a picture of the ladder as shown.
+            FigureKind::LadderPng => self.tab = Tab::Ladder,
+            _ => {}
+        }
+        let svg = {
+            let data = self.store.read();
+            match kind {
+                FigureKind::GraphSvg => Some(self.graphs.svg(&data, &self.selection)),
+                FigureKind::RibbonSvg => Some(self.stream_view.svg()),
+                // PNGs come from the next frame; the ladder's SVG was written above.
+                FigureKind::GraphPng
+                | FigureKind::RibbonPng
+                | FigureKind::LadderPng
+                | FigureKind::LadderSvg => None,
+            }
+        };
+        if let Some(svg) = svg {
+            self.message = Some(match svg.and_then(|s| s.save(&path)) {
+                Ok(()) => (format!("Saved the figure to {}", path.display()), false),
+                Err(e) => (format!("{e:#}"), true),
+            });
+            return;
+        }
+        // The screenshot is taken next frame: this one still shows the save dialog.
+        self.png_request = Some((kind, path.clone()));
+        self.message = Some((format!("Saving {} ...", path.display()), false));
+        ctx.request_repaint();
+    }
+
+    /// Asks the renderer for the PNG of a figure requested last frame (the views have just
+    /// been drawn, so their rectangles are current).
+    fn request_png(&mut self, ctx: &egui::Context) {
+        let Some((kind, path)) = self.png_request.take() else {
+            return;
+        };
+        let rect = match kind {
+            FigureKind::GraphPng => self.graphs.last_rect(),
+            FigureKind::LadderPng => self.ladder.last_rect,
+            _ => self.stream_view.last_rect(),
+        };
+        match rect {
+            Some(r) => self.png_pending = Some(super::figure::request_png(ctx, r, path)),
+            None => {
+                self.message = Some((
+                    "nothing drawn yet to save as PNG: open the view first".into(),
+                    true,
+                ))
+            }
+        }
+    }
+
+    /// Reports a finished PNG export in the status bar.
+    fn poll_png(&mut self) {
+        let done = self
+            .png_pending
+            .as_ref()
+            .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()));
+        if let Some(result) = done {
+            self.png_pending = None;
+            self.message = Some(match result {
+                Ok(p) => (format!("Saved the figure to {}", p.display()), false),
+                Err(e) => (e, true),
+            });
         }
     }
 

@@ -16,25 +16,45 @@ pub enum DialogPurpose {
     Open,
     /// Save packets; the scope says which.
     Save(super::export::ExportScope),
-    /// Save the ladder diagram as a figure.
-    LadderFigure(FigureFormat),
+    /// Save a figure of a study view (ladder, graphs, stream ribbon).
+    SaveFigure(FigureKind),
 }
 
-/// Formats of exported figures.
+/// Which figure a save dialog is for, and in which format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FigureFormat {
-    /// Vector drawing, for slides and print.
-    Svg,
-    /// Screenshot of the view.
-    Png,
+pub enum FigureKind {
+    /// The graph on display, as SVG.
+    GraphSvg,
+    /// The graph on display, as PNG.
+    GraphPng,
+    /// The stream ribbon, as SVG.
+    RibbonSvg,
+    /// The stream ribbon, as PNG.
+    RibbonPng,
+    /// The ladder diagram (whole connection), as SVG.
+    LadderSvg,
+    /// The ladder diagram as shown, as PNG.
+    LadderPng,
 }
 
-impl FigureFormat {
-    /// File extension and name.
+impl FigureKind {
+    /// File name extension, with its dot.
     pub fn extension(self) -> &'static str {
         match self {
-            FigureFormat::Svg => "svg",
-            FigureFormat::Png => "png",
+            FigureKind::GraphSvg | FigureKind::RibbonSvg | FigureKind::LadderSvg => ".svg",
+            FigureKind::GraphPng | FigureKind::RibbonPng | FigureKind::LadderPng => ".png",
+        }
+    }
+
+    /// What the dialog title says.
+    fn title(self) -> &'static str {
+        match self {
+            FigureKind::GraphSvg => "Save the graph as SVG",
+            FigureKind::GraphPng => "Save the graph as PNG",
+            FigureKind::RibbonSvg => "Save the stream ribbon as SVG",
+            FigureKind::RibbonPng => "Save the stream ribbon as PNG",
+            FigureKind::LadderSvg => "Export the ladder diagram as SVG",
+            FigureKind::LadderPng => "Export the ladder diagram as PNG",
         }
     }
 }
@@ -60,27 +80,28 @@ impl FileDialog {
             name: match purpose {
                 DialogPurpose::Open => String::new(),
                 DialogPurpose::Save(_) => "export.pcap".into(),
-                DialogPurpose::LadderFigure(f) => format!("ladder.{}", f.extension()),
+                DialogPurpose::SaveFigure(kind) => format!("figure{}", kind.extension()),
             },
             entries: None,
         }
     }
 
-    fn list(dir: &Path, purpose: DialogPurpose) -> Result<Vec<(String, bool)>, String> {
-        let wanted: &[&str] = match purpose {
-            DialogPurpose::LadderFigure(f) => match f {
-                FigureFormat::Svg => &[".svg"],
-                FigureFormat::Png => &[".png"],
-            },
+    /// File name endings listed: captures, or figures when saving one.
+    fn listed(&self) -> &'static [&'static str] {
+        match self.purpose {
+            DialogPurpose::SaveFigure(_) => &[".svg", ".png"],
             _ => &[".pcap", ".pcapng", ".cap", ".dmp"],
-        };
+        }
+    }
+
+    fn list(dir: &Path, listed: &[&str]) -> Result<Vec<(String, bool)>, String> {
         let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut v: Vec<(String, bool)> = rd
             .filter_map(Result::ok)
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_dir = e.file_type().ok()?.is_dir();
-                let capture = wanted.iter().any(|x| name.to_lowercase().ends_with(x));
+                let capture = listed.iter().any(|x| name.to_lowercase().ends_with(x));
                 (!name.starts_with('.') && (is_dir || capture)).then_some((name, is_dir))
             })
             .collect();
@@ -95,15 +116,10 @@ impl FileDialog {
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
-            DialogPurpose::LadderFigure(f) => {
-                format!(
-                    "Export the ladder diagram as {}",
-                    f.extension().to_uppercase()
-                )
-            }
+            DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
         };
         if self.entries.is_none() {
-            self.entries = Some(FileDialog::list(&self.dir, self.purpose));
+            self.entries = Some(FileDialog::list(&self.dir, self.listed()));
         }
         egui::Window::new(title)
             .collapsible(false)
@@ -169,7 +185,7 @@ impl FileDialog {
                     );
                     let ok_label = match self.purpose {
                         DialogPurpose::Open => "Open",
-                        DialogPurpose::Save(_) | DialogPurpose::LadderFigure(_) => "Save",
+                        DialogPurpose::Save(_) | DialogPurpose::SaveFigure(_) => "Save",
                     };
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {

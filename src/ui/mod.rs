@@ -17,6 +17,7 @@ pub mod export;
 pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
+pub mod graphs;
 pub mod ingest;
 pub mod ladder;
 pub mod live_panel;
@@ -24,6 +25,7 @@ pub mod packet_list;
 pub mod replay;
 pub mod selection;
 pub mod store;
+pub mod stream_view;
 pub mod tour;
 
 #[cfg(test)]
@@ -55,10 +57,11 @@ pub struct ViewArgs {
     /// Select this frame number once it is loaded (Wireshark's `-g`), e.g. `-g 42`.
     #[arg(short = 'g', long = "goto", value_name = "FRAME")]
     pub goto: Option<u64>,
-    /// Tab to open first: packets, connections, ladder or live. The ladder shows the
-    /// connection of the --goto frame, e.g. `synack view FILE --tab ladder -g 3`.
-    #[arg(long, value_name = "TAB", value_parser = parse_tab)]
-    pub tab: Option<Tab>,
+    /// Open on this tab, e.g. `--tab ladder -g 3` shows the ladder of frame 3's connection,
+    /// `--tab graphs -g 17` its time-sequence graph, `--tab stream -g 4` its byte-stream
+    /// ribbon.
+    #[arg(long, value_enum, value_name = "TAB")]
+    pub tab: Option<TabArg>,
     /// Start a replay with the cursor on the --goto frame (stepping through its connection),
     /// e.g. `synack view FILE --tab ladder -g 8 --replay`.
     #[arg(long, requires = "goto")]
@@ -72,16 +75,34 @@ pub struct ViewArgs {
     pub bench_frames: Option<u32>,
 }
 
-/// Parses a `--tab` name.
-fn parse_tab(s: &str) -> Result<Tab, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "packets" => Ok(Tab::Packets),
-        "connections" => Ok(Tab::Connections),
-        "ladder" => Ok(Tab::Ladder),
-        "live" => Ok(Tab::Live),
-        other => Err(format!(
-            "unknown tab `{other}` (packets, connections, ladder, live)"
-        )),
+/// A tab on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TabArg {
+    /// Packet list, details and bytes.
+    Packets,
+    /// Connection table.
+    Connections,
+    /// Ladder diagram of a connection.
+    Ladder,
+    /// Live capture panel.
+    Live,
+    /// Time-sequence, throughput and RTT graphs.
+    Graphs,
+    /// Byte-stream ribbon (sticky packets).
+    Stream,
+}
+
+impl TabArg {
+    /// The window's tab.
+    pub fn tab(self) -> Tab {
+        match self {
+            TabArg::Packets => Tab::Packets,
+            TabArg::Connections => Tab::Connections,
+            TabArg::Ladder => Tab::Ladder,
+            TabArg::Live => Tab::Live,
+            TabArg::Graphs => Tab::Graphs,
+            TabArg::Stream => Tab::Stream,
+        }
     }
 }
 
@@ -123,7 +144,7 @@ pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
         display_filter: args.display_filter.clone(),
         goto: args.goto,
         recent_files: true,
-        tab: args.tab,
+        tab: args.tab.map(TabArg::tab),
         replay: args.replay,
         tour: args.tour,
     };

@@ -60,6 +60,10 @@ pub enum Framing {
     /// No framing: every byte is reported as unparsed (what `auto` says when nothing
     /// explains a stream).
     None,
+    /// One message per `send()` call of the generator's calls trace
+    /// ([`crate::stream::calls`]): the bytes alone cannot say where these messages are, so
+    /// a [`Framer`] cannot apply it; [`crate::stream::calls::frame_by_sends`] does.
+    Calls,
 }
 
 impl Framing {
@@ -81,6 +85,7 @@ impl Framing {
             Framing::Mysql => "mysql",
             Framing::Fixed(_) => "fixed",
             Framing::None => "none",
+            Framing::Calls => "calls",
         }
     }
 }
@@ -114,7 +119,7 @@ impl fmt::Display for Framing {
 /// Help text for the framing names.
 pub const FRAMING_HELP: &str = "line, u8, u16be, u16le, u32be, u32le (options :off=N for a \
 header offset, :incl when the length includes the header, e.g. u16be:off=2:incl), http, tls, \
-dns, resp, mysql, fixed:N, none, auto";
+dns, resp, mysql, fixed:N, none, calls (the send() calls of FILE.calls.json), auto";
 
 impl FromStr for Framing {
     type Err = String;
@@ -130,6 +135,7 @@ impl FromStr for Framing {
             "resp" => Some(Framing::Resp),
             "mysql" => Some(Framing::Mysql),
             "none" => Some(Framing::None),
+            "calls" => Some(Framing::Calls),
             _ => None,
         };
         if let Some(f) = simple {
@@ -279,6 +285,9 @@ impl Framer {
             }
             Framing::Fixed(n) => length::fixed(buf, n),
             Framing::None => Step::Invalid("no framing chosen"),
+            Framing::Calls => {
+                Step::Invalid("the calls framing needs the calls trace (FILE.calls.json)")
+            }
         }
     }
 }

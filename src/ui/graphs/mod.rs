@@ -1,0 +1,690 @@
+//! TCP stream graphs of the selected connection (Wireshark's Statistics › TCP Stream Graphs):
+//! time-sequence in Stevens and tcptrace styles, throughput and round-trip time.
+//!
+//! [`model`] computes the series (pure); this module draws them with egui_plot and handles
+//! hover (the nearest segment's frame) and click (selects its packet); [`svg`] writes the same
+//! series as a figure. Large connections are decimated for drawing only: hover and click search
+//! every point.
+
+pub mod model;
+pub mod svg;
+
+use egui::{Color32, Pos2, Rect, Stroke};
+use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
+
+use self::model::{decimate, steps, with_idle_drops, SeqModel};
+use super::file_dialog::FigureKind;
+use super::selection::{ConnRef, Selection};
+use super::store::StoreData;
+use crate::analysis::{Direction, FlowProto};
+
+/// Most points drawn per series (hover and click still use all of them).
+const MAX_DRAWN: usize = 20_000;
+/// Farthest distance (points) from a segment at which hover and click pick it.
+const PICK_DISTANCE: f32 = 14.0;
+
+/// Data segments.
+pub const COLOR_SEGMENT: Color32 = Color32::from_rgb(40, 90, 200);
+/// Retransmissions.
+pub const COLOR_RETRANSMISSION: Color32 = Color32::from_rgb(220, 30, 30);
+/// Out-of-order segments.
+pub const COLOR_OUT_OF_ORDER: Color32 = Color32::from_rgb(230, 140, 0);
+/// "Previous segment not captured" marks.
+pub const COLOR_LOST: Color32 = Color32::from_rgb(200, 0, 160);
+/// The ACK line.
+pub const COLOR_ACK: Color32 = Color32::from_rgb(20, 150, 60);
+/// The receive-window line.
+pub const COLOR_WINDOW: Color32 = Color32::from_rgb(170, 140, 0);
+/// SACK blocks.
+pub const COLOR_SACK: Color32 = Color32::from_rgb(140, 60, 210);
+/// Goodput.
+pub const COLOR_GOODPUT: Color32 = Color32::from_rgb(20, 150, 60);
+
+/// Which graph is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphKind {
+    /// Sequence number against time, one dot per data segment.
+    Stevens,
+    /// tcptrace: I-bars per segment, ACK and window lines, SACK blocks.
+    Tcptrace,
+    /// Bits per second over a sliding window, with goodput.
+    Throughput,
+    /// Round-trip time per ACKed segment.
+    Rtt,
+}
+
+impl GraphKind {
+    /// Every graph, in tab order.
+    pub const ALL: [GraphKind; 4] = [
+        GraphKind::Stevens,
+        GraphKind::Tcptrace,
+        GraphKind::Throughput,
+        GraphKind::Rtt,
+    ];
+
+    /// Tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            GraphKind::Stevens => "Time-sequence (Stevens)",
+            GraphKind::Tcptrace => "Time-sequence (tcptrace)",
+            GraphKind::Throughput => "Throughput",
+            GraphKind::Rtt => "Round-trip time",
+        }
+    }
+
+    /// Short name for file names.
+    pub fn slug(self) -> &'static str {
+        match self {
+            GraphKind::Stevens => "stevens",
+            GraphKind::Tcptrace => "tcptrace",
+            GraphKind::Throughput => "throughput",
+            GraphKind::Rtt => "rtt",
+        }
+    }
+
+    /// The y axis' label.
+    pub fn y_label(self) -> &'static str {
+        match self {
+            GraphKind::Stevens | GraphKind::Tcptrace => "relative sequence number",
+            GraphKind::Throughput => "bits/s",
+            GraphKind::Rtt => "RTT (ms)",
+        }
+    }
+}
+
+/// What the graphs view asks the window to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphAction {
+    /// Save the graph (the window asks for a path).
+    Export(FigureKind),
+    /// Show the packet list (the selected packet is there).
+    OpenPackets,
+}
+
+/// The TCP connection the study views show: the selected connection, else the selected
+/// packet's.
+pub fn selected_tcp_connection(data: &StoreData, selection: &Selection) -> Option<ConnRef> {
+    selection
+        .connection
+        .filter(|c| c.proto == FlowProto::Tcp)
+        .or_else(|| {
+            let f = data.analysis(selection.packet?).flow?;
+            (f.proto == FlowProto::Tcp).then_some(ConnRef {
+                proto: f.proto,
+                stream: f.stream,
+            })
+        })
+}
+
+type CacheKey = (ConnRef, Direction, Option<usize>, usize);
+
+/// The graphs tab.
+#[derive(Debug)]
+pub struct GraphsView {
+    /// Graph shown.
+    pub kind: GraphKind,
+    /// Direction graphed; `None`: the one carrying more data.
+    pub dir: Option<Direction>,
+    cache: Option<(CacheKey, std::sync::Arc<SeqModel>)>,
+    /// The segment (model index) under the pointer.
+    pub hovered: Option<usize>,
+    /// Text describing the hovered point.
+    pub hover_text: Option<String>,
+    last_rect: Option<Rect>,
+    last_bounds: Option<[f64; 4]>,
+    last_transform: Option<egui_plot::PlotTransform>,
+    reset: bool,
+}
+
+impl Default for GraphsView {
+    fn default() -> Self {
+        GraphsView {
+            kind: GraphKind::Tcptrace,
+            dir: None,
+            cache: None,
+            hovered: None,
+            hover_text: None,
+            last_rect: None,
+            last_bounds: None,
+            last_transform: None,
+            reset: false,
+        }
+    }
+}
+
+impl GraphsView {
+    /// The model of the selected connection's graphed direction at the replay cursor
+    /// (recomputed only when the connection, direction, cursor or store changes).
+    pub fn model(&mut self, data: &StoreData, selection: &Selection) -> Option<&SeqModel> {
+        let conn = selected_tcp_connection(data, selection)?;
+        let dir = self
+            .dir
+            .unwrap_or_else(|| model::busiest_direction(data, conn));
+        let key = (conn, dir, selection.until, data.len());
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.cache = Some((
+                key,
+                std::sync::Arc::new(model::build(data, conn, dir, selection.until)),
+            ));
+        }
+        self.cache.as_ref().map(|(_, m)| &**m)
+    }
+
+    /// Where the plot was last drawn (for PNG export).
+    pub fn last_rect(&self) -> Option<Rect> {
+        self.last_rect
+    }
+
+    /// Where plot value (x, y) was on screen in the last frame (tests aim hover and clicks
+    /// with it).
+    pub fn screen_pos(&self, x: f64, y: f64) -> Option<Pos2> {
+        self.last_transform
+            .map(|t| t.position_from_point(&egui_plot::PlotPoint::new(x, y)))
+    }
+
+    /// A file name for an export of the current graph (without extension).
+    pub fn file_stem(&self) -> String {
+        match &self.cache {
+            Some(((c, d, _, _), _)) => {
+                format!("{}-stream{}-{}", self.kind.slug(), c.stream, d.short())
+            }
+            None => self.kind.slug().to_string(),
+        }
+    }
+
+    /// The current graph as an SVG figure (the view's visible range when it was drawn).
+    pub fn svg(
+        &mut self,
+        data: &StoreData,
+        selection: &Selection,
+    ) -> anyhow::Result<super::figure::Svg> {
+        let kind = self.kind;
+        let bounds = self.last_bounds;
+        let title = self.title(data, selection);
+        let m = self.model(data, selection).ok_or_else(|| {
+            anyhow::anyhow!("select a TCP connection or one of its packets first")
+        })?;
+        Ok(svg::graph(m, kind, bounds, &title, 900.0, 560.0))
+    }
+
+    fn title(&mut self, data: &StoreData, selection: &Selection) -> String {
+        let Some(conn) = selected_tcp_connection(data, selection) else {
+            return String::new();
+        };
+        let dir = self
+            .dir
+            .unwrap_or_else(|| model::busiest_direction(data, conn));
+        let ends = data.connection(conn.proto, conn.stream).map(|c| {
+            let (a, b) = match dir {
+                Direction::ClientToServer => (c.originator, c.responder),
+                Direction::ServerToClient => (c.responder, c.originator),
+            };
+            format!(
+                "{} -> {}",
+                crate::analysis::endpoint_string(a),
+                crate::analysis::endpoint_string(b)
+            )
+        });
+        format!(
+            "{} - TCP stream {} {}{}",
+            self.kind.label(),
+            conn.stream,
+            dir.short(),
+            ends.map_or(String::new(), |e| format!(" ({e})"))
+        )
+    }
+
+    /// Draws the tab. Returns what the window should do.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &StoreData,
+        selection: &mut Selection,
+    ) -> Option<GraphAction> {
+        let mut action = None;
+        let Some(conn) = selected_tcp_connection(data, selection) else {
+            ui.add_space(20.0);
+            ui.heading("No TCP connection selected");
+            ui.label(
+                "Select a connection in the Connections tab, or a TCP packet in the Packets tab; \
+                 its graphs appear here.",
+            );
+            return None;
+        };
+        let title = self.title(data, selection);
+        ui.horizontal(|ui| {
+            for k in GraphKind::ALL {
+                if ui.selectable_label(self.kind == k, k.label()).clicked() {
+                    self.kind = k;
+                    self.reset = true;
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(format!("TCP stream {}:", conn.stream));
+            let current = self
+                .dir
+                .unwrap_or_else(|| model::busiest_direction(data, conn));
+            for (d, label) in [
+                (Direction::ClientToServer, "client -> server"),
+                (Direction::ServerToClient, "server -> client"),
+            ] {
+                if ui.radio(current == d, label).clicked() {
+                    self.dir = Some(d);
+                    self.reset = true;
+                }
+            }
+            ui.separator();
+            if ui.button("Reset view").clicked() {
+                self.reset = true;
+            }
+            if ui.button("Export SVG...").clicked() {
+                action = Some(GraphAction::Export(FigureKind::GraphSvg));
+            }
+            if ui.button("Export PNG...").clicked() {
+                action = Some(GraphAction::Export(FigureKind::GraphPng));
+            }
+            if selection.packet.is_some() && ui.button("Show packet").clicked() {
+                action = Some(GraphAction::OpenPackets);
+            }
+        });
+        let kind = self.kind;
+        let reset = std::mem::take(&mut self.reset);
+        if self.model(data, selection).is_none() {
+            return action;
+        }
+        // Shared, not copied: a big connection's model is large.
+        let Some(m) = self.cache.as_ref().map(|(_, m)| m.clone()) else {
+            return action;
+        };
+        ui.label(format!(
+            "{}: {} data segments, {} retransmissions, {} ACKs, {} RTT samples{}",
+            title,
+            m.segments.len(),
+            m.retransmissions(),
+            m.acks.len(),
+            m.rtt.len(),
+            if kind == GraphKind::Throughput {
+                format!(", window {:.3} s", m.window)
+            } else {
+                String::new()
+            }
+        ));
+        let hover_line = self.hover_text.clone().unwrap_or_else(|| {
+            "Hover a point to see its frame; click to select it. Drag to pan, scroll to zoom, \
+             right-drag to zoom to a box, double-click to reset."
+                .into()
+        });
+        ui.label(hover_line);
+        self.plot_ui(ui, &m, kind, reset, selection);
+        action
+    }
+
+    fn plot_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        m: &std::sync::Arc<SeqModel>,
+        kind: GraphKind,
+        reset: bool,
+        selection: &mut Selection,
+    ) {
+        let mut plot = Plot::new(("synack_graph", kind.slug()))
+            .legend(Legend::default().position(Corner::LeftTop))
+            .x_axis_label("time since the first packet (s)")
+            .y_axis_label(kind.y_label())
+            .show_x(false)
+            .show_y(false)
+            .label_formatter(|_| None);
+        if reset {
+            plot = plot.reset();
+        }
+        let drawn = m.clone();
+        // The scope's rectangle holds the axes and their labels too (the PNG export's area).
+        let scoped = ui.scope(|ui| {
+            plot.show(ui, move |pui| {
+                let b = pui.plot_bounds();
+                let (x0, x1) = (b.min()[0], b.max()[0]);
+                add_items(pui, &drawn, kind, x0, x1);
+            })
+        });
+        let resp = scoped.inner;
+        let t = resp.transform;
+        let frame = *t.frame();
+        self.last_rect = Some(scoped.response.rect);
+        self.last_transform = Some(t);
+        let b = t.bounds();
+        self.last_bounds = Some([b.min()[0], b.max()[0], b.min()[1], b.max()[1]]);
+        if kind == GraphKind::Tcptrace {
+            paint_tcptrace(&ui.painter_at(frame), m, &|x, y| {
+                t.position_from_point(&egui_plot::PlotPoint::new(x, y))
+            });
+        }
+        // Hover and click: the nearest point over every segment (or sample).
+        let pointer = resp.response.hover_pos();
+        let picked = pointer.and_then(|p| {
+            let v = t.value_from_position(p);
+            let [px, py] = t.dpos_dvalue();
+            pick(m, kind, v.x, v.y, px.abs(), py.abs())
+        });
+        self.hovered = None;
+        self.hover_text = None;
+        if let Some((index, text, pos)) = picked {
+            let screen = t.position_from_point(&egui_plot::PlotPoint::new(pos[0], pos[1]));
+            ui.painter_at(frame).circle_stroke(
+                screen,
+                6.0,
+                Stroke::new(2.0, ui.visuals().strong_text_color()),
+            );
+            self.hover_text = Some(text.clone());
+            if let Some(seg) = m.segments.iter().position(|s| s.index == index) {
+                self.hovered = Some(seg);
+            }
+            resp.response.clone().on_hover_text_at_pointer(text);
+            if resp.response.clicked() {
+                selection.select_packet(index, true);
+            }
+        }
+        if let Some(sel) = selection.packet {
+            if let Some(s) = m.segments.iter().find(|s| s.index == sel) {
+                let (a, b) = (
+                    t.position_from_point(&egui_plot::PlotPoint::new(s.t, f64::from(s.seq))),
+                    t.position_from_point(&egui_plot::PlotPoint::new(s.t, s.end() as f64)),
+                );
+                ui.painter_at(frame).rect_stroke(
+                    Rect::from_two_pos(a, b).expand(4.0),
+                    2.0,
+                    Stroke::new(1.5, ui.visuals().strong_text_color()),
+                    egui::StrokeKind::Outside,
+                );
+            }
+        }
+    }
+}
+
+/// The nearest pickable point to plot value (x, y) within [`PICK_DISTANCE`]: store index,
+/// description, and the point's plot position.
+fn pick(
+    m: &SeqModel,
+    kind: GraphKind,
+    x: f64,
+    y: f64,
+    px: f64,
+    py: f64,
+) -> Option<(usize, String, [f64; 2])> {
+    let max = f64::from(PICK_DISTANCE);
+    match kind {
+        GraphKind::Stevens | GraphKind::Tcptrace => {
+            let (i, d) = m.nearest_segment(x, y, px, py, kind == GraphKind::Tcptrace)?;
+            if d > max {
+                return None;
+            }
+            let s = &m.segments[i];
+            let mut notes = Vec::new();
+            if s.retransmission {
+                notes.push("retransmission");
+            }
+            if s.out_of_order {
+                notes.push("out of order");
+            }
+            if s.lost_before {
+                notes.push("previous segment not captured");
+            }
+            let text = format!(
+                "Frame {}: seq {} len {} flags {}{} at {:.6} s",
+                s.number,
+                s.seq,
+                s.len,
+                s.tcp_flags.names(),
+                if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join(", "))
+                },
+                s.t
+            );
+            let y = if kind == GraphKind::Stevens {
+                f64::from(s.seq)
+            } else {
+                s.end() as f64
+            };
+            Some((s.index, text, [s.t, y]))
+        }
+        GraphKind::Rtt => {
+            let (r, d) = m
+                .rtt
+                .iter()
+                .map(|r| {
+                    let dx = (r.t - x) * px;
+                    let dy = (r.rtt * 1e3 - y) * py;
+                    (r, (dx * dx + dy * dy).sqrt())
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1))?;
+            (d <= max).then(|| {
+                (
+                    r.index,
+                    format!(
+                        "Frame {}: ACK {} of frame {}, RTT {:.3} ms at {:.6} s",
+                        r.number,
+                        r.ack,
+                        r.acks_frame,
+                        r.rtt * 1e3,
+                        r.t
+                    ),
+                    [r.t, r.rtt * 1e3],
+                )
+            })
+        }
+        GraphKind::Throughput => {
+            let (k, d) = m
+                .throughput
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    let dx = (p[0] - x) * px;
+                    let dy = (p[1] - y) * py;
+                    (k, (dx * dx + dy * dy).sqrt())
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1))?;
+            let s = m.segments.get(k)?;
+            let p = m.throughput[k];
+            (d <= max).then(|| {
+                (
+                    s.index,
+                    format!(
+                        "Frame {}: {:.0} bit/s over the last {:.3} s (seq {} len {})",
+                        s.number, p[1], m.window, s.seq, s.len
+                    ),
+                    p,
+                )
+            })
+        }
+    }
+}
+
+/// Thins `points` to what fits the visible x range.
+fn thin(points: Vec<[f64; 2]>, x0: f64, x1: f64) -> PlotPoints<'static> {
+    PlotPoints::from(decimate(&points, x0, x1, MAX_DRAWN))
+}
+
+/// The egui_plot items of a graph.
+fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0: f64, x1: f64) {
+    let seq_pts = |f: &dyn Fn(&model::SegPoint) -> bool| -> Vec<[f64; 2]> {
+        m.segments
+            .iter()
+            .filter(|s| f(s))
+            .map(|s| [s.t, f64::from(s.seq)])
+            .collect()
+    };
+    match kind {
+        GraphKind::Stevens => {
+            pui.points(
+                Points::new(
+                    "data segment",
+                    thin(seq_pts(&|s| !s.retransmission && !s.out_of_order), x0, x1),
+                )
+                .color(COLOR_SEGMENT)
+                .radius(2.5),
+            );
+            pui.points(
+                Points::new(
+                    "retransmission",
+                    thin(seq_pts(&|s| s.retransmission), x0, x1),
+                )
+                .color(COLOR_RETRANSMISSION)
+                .radius(3.5),
+            );
+            pui.points(
+                Points::new(
+                    "out of order",
+                    thin(seq_pts(&|s| s.out_of_order && !s.retransmission), x0, x1),
+                )
+                .color(COLOR_OUT_OF_ORDER)
+                .radius(3.5),
+            );
+            pui.points(
+                Points::new(
+                    "previous segment lost",
+                    thin(seq_pts(&|s| s.lost_before), x0, x1),
+                )
+                .color(COLOR_LOST)
+                .shape(MarkerShape::Cross)
+                .radius(6.0),
+            );
+        }
+        GraphKind::Tcptrace => {
+            let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
+            let win: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
+            pui.line(
+                Line::new("ACK", thin(steps(&ack), x0, x1))
+                    .color(COLOR_ACK)
+                    .width(1.5)
+                    .allow_band(false),
+            );
+            pui.line(
+                Line::new("receive window", thin(steps(&win), x0, x1))
+                    .color(COLOR_WINDOW)
+                    .width(1.5)
+                    .allow_band(false),
+            );
+            // Markers at the bar tops give the painted I-bars and SACK blocks their legend
+            // entries (and auto-bounds that include them).
+            let tops = |f: &dyn Fn(&model::SegPoint) -> bool| -> Vec<[f64; 2]> {
+                m.segments
+                    .iter()
+                    .filter(|s| f(s))
+                    .map(|s| [s.t, s.end() as f64])
+                    .collect()
+            };
+            let sack: Vec<[f64; 2]> = m
+                .acks
+                .iter()
+                .flat_map(|a| a.sacks.iter().map(move |&(_, r)| [a.t, f64::from(r)]))
+                .collect();
+            for (name, color, pts) in [
+                ("data segment", COLOR_SEGMENT, tops(&|_| true)),
+                (
+                    "retransmission",
+                    COLOR_RETRANSMISSION,
+                    tops(&|s| s.retransmission),
+                ),
+                (
+                    "out of order",
+                    COLOR_OUT_OF_ORDER,
+                    tops(&|s| s.out_of_order),
+                ),
+                ("SACK block", COLOR_SACK, sack),
+            ] {
+                if !pts.is_empty() {
+                    pui.points(
+                        Points::new(name, thin(pts, x0, x1))
+                            .color(color)
+                            .radius(1.0),
+                    );
+                }
+            }
+            pui.points(
+                Points::new(
+                    "previous segment lost",
+                    thin(seq_pts(&|s| s.lost_before), x0, x1),
+                )
+                .color(COLOR_LOST)
+                .shape(MarkerShape::Cross)
+                .radius(6.0),
+            );
+        }
+        GraphKind::Throughput => {
+            pui.line(
+                Line::new(
+                    "throughput",
+                    thin(with_idle_drops(&m.throughput, m.window), x0, x1),
+                )
+                .color(COLOR_SEGMENT)
+                .width(1.5)
+                .allow_band(false),
+            );
+            pui.line(
+                Line::new(
+                    "goodput (no retransmissions)",
+                    thin(with_idle_drops(&m.goodput, m.window), x0, x1),
+                )
+                .color(COLOR_GOODPUT)
+                .width(1.5)
+                .allow_band(false),
+            );
+        }
+        GraphKind::Rtt => {
+            let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
+            pui.points(
+                Points::new("RTT sample", thin(pts, x0, x1))
+                    .color(COLOR_SEGMENT)
+                    .radius(3.0),
+            );
+        }
+    }
+}
+
+/// The tcptrace I-bars and SACK blocks, painted over the plot (`to_screen` maps plot
+/// values). Bars outside the visible frame are skipped by the clip; when more bars than
+/// pixels are visible, only one per pixel column and colour is drawn.
+fn paint_tcptrace(painter: &egui::Painter, m: &SeqModel, to_screen: &dyn Fn(f64, f64) -> Pos2) {
+    let clip = painter.clip_rect();
+    let mut last_col: [Option<(i32, i32)>; 3] = [None; 3];
+    for s in &m.segments {
+        let a = to_screen(s.t, f64::from(s.seq));
+        if a.x < clip.min.x - 4.0 || a.x > clip.max.x + 4.0 {
+            continue;
+        }
+        let b = to_screen(s.t, s.end() as f64);
+        let (color, slot) = if s.retransmission {
+            (COLOR_RETRANSMISSION, 1)
+        } else if s.out_of_order {
+            (COLOR_OUT_OF_ORDER, 2)
+        } else {
+            (COLOR_SEGMENT, 0)
+        };
+        let col = (a.x as i32, b.y as i32);
+        if last_col[slot] == Some(col) {
+            continue;
+        }
+        last_col[slot] = Some(col);
+        let width = if slot == 0 { 1.5 } else { 2.5 };
+        let stroke = Stroke::new(width, color);
+        painter.line_segment([a, b], stroke);
+        painter.line_segment([a - egui::vec2(3.0, 0.0), a + egui::vec2(3.0, 0.0)], stroke);
+        painter.line_segment([b - egui::vec2(3.0, 0.0), b + egui::vec2(3.0, 0.0)], stroke);
+    }
+    for ack in &m.acks {
+        for &(l, r) in &ack.sacks {
+            let a = to_screen(ack.t, f64::from(l));
+            let b = to_screen(ack.t, f64::from(r));
+            if a.x < clip.min.x || a.x > clip.max.x {
+                continue;
+            }
+            let x = a.x + 2.0;
+            painter.line_segment(
+                [Pos2::new(x, a.y), Pos2::new(x, b.y)],
+                Stroke::new(3.0, COLOR_SACK),
+            );
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! The graphs as SVG figures: the same series, colours and visible range as the view, with
+//! axes, ticks, labels and a legend, drawn from the model (no renderer needed).
+
+use egui::{Align2, Color32, Pos2, Rect, Stroke};
+
+use super::model::{steps, with_idle_drops, SeqModel};
+use super::{
+    GraphKind, COLOR_ACK, COLOR_GOODPUT, COLOR_LOST, COLOR_OUT_OF_ORDER, COLOR_RETRANSMISSION,
+    COLOR_SACK, COLOR_SEGMENT, COLOR_WINDOW,
+};
+use crate::ui::figure::Svg;
+
+/// About `n` round tick values covering `[lo, hi]` (1, 2, 5 × 10^k steps).
+pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    if hi <= lo || hi.is_nan() || lo.is_nan() || !lo.is_finite() || !hi.is_finite() || n == 0 {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / n as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+/// A tick label: integers without decimals, small values with as many as the step needs.
+fn tick_label(v: f64, step: f64) -> String {
+    if step >= 1.0 && v.abs() < 1e15 {
+        format!("{}", v.round() as i64)
+    } else {
+        let decimals = (-step.log10().floor()).clamp(0.0, 9.0) as usize;
+        format!("{v:.decimals$}")
+    }
+}
+
+/// The graph `kind` of `m` as a `width` × `height` figure. `bounds` is the visible range
+/// `[x0, x1, y0, y1]` (the view's, so the figure shows what the user saw), else the data's.
+pub fn graph(
+    m: &SeqModel,
+    kind: GraphKind,
+    bounds: Option<[f64; 4]>,
+    title: &str,
+    width: f32,
+    height: f32,
+) -> Svg {
+    let mut svg = Svg::new(width, height);
+    let plot = Rect::from_min_max(
+        Pos2::new(80.0, 40.0),
+        Pos2::new(width - 20.0, height - 60.0),
+    );
+    let [x0, x1, y0, y1] = bounds.unwrap_or_else(|| data_bounds(m, kind));
+    let sx = f64::from(plot.width()) / (x1 - x0).max(1e-12);
+    let sy = f64::from(plot.height()) / (y1 - y0).max(1e-12);
+    let at = |x: f64, y: f64| {
+        Pos2::new(
+            plot.min.x + ((x - x0) * sx) as f32,
+            plot.max.y - ((y - y0) * sy) as f32,
+        )
+    };
+    let inside = |p: Pos2| plot.expand(0.5).contains(p);
+    svg.text(
+        Pos2::new(width / 2.0, 12.0),
+        Align2::CENTER_TOP,
+        title,
+        14.0,
+        Color32::BLACK,
+    );
+    // Axes, grid, ticks.
+    let axis = Stroke::new(1.0, Color32::BLACK);
+    let grid = Stroke::new(0.5, Color32::from_gray(220));
+    let xt = ticks(x0, x1, 8);
+    let xstep = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
+    for x in &xt {
+        let p = at(*x, y0);
+        svg.line(Pos2::new(p.x, plot.min.y), Pos2::new(p.x, plot.max.y), grid);
+        svg.line(p, p + egui::vec2(0.0, 5.0), axis);
+        svg.text(
+            p + egui::vec2(0.0, 8.0),
+            Align2::CENTER_TOP,
+            &tick_label(*x, xstep),
+            11.0,
+            Color32::BLACK,
+        );
+    }
+    let yt = ticks(y0, y1, 8);
+    let ystep = if yt.len() > 1 { yt[1] - yt[0] } else { 1.0 };
+    for y in &yt {
+        let p = at(x0, *y);
+        svg.line(Pos2::new(plot.min.x, p.y), Pos2::new(plot.max.x, p.y), grid);
+        svg.line(p, p - egui::vec2(5.0, 0.0), axis);
+        svg.text(
+            p - egui::vec2(8.0, 0.0),
+            Align2::RIGHT_CENTER,
+            &tick_label(*y, ystep),
+            11.0,
+            Color32::BLACK,
+        );
+    }
+    // The frame as lines: an unfilled rectangle would need `fill="none"`, which some
+    // renderers (ImageMagick) do not infer from a zero fill opacity.
+    let [a, b, c, d] = [
+        plot.left_top(),
+        plot.right_top(),
+        plot.right_bottom(),
+        plot.left_bottom(),
+    ];
+    for (p, q) in [(a, b), (b, c), (c, d), (d, a)] {
+        svg.line(p, q, axis);
+    }
+    svg.text(
+        Pos2::new(plot.center().x, height - 22.0),
+        Align2::CENTER_CENTER,
+        "time since the first packet (s)",
+        12.0,
+        Color32::BLACK,
+    );
+    svg.text(
+        Pos2::new(8.0, plot.min.y - 14.0),
+        Align2::LEFT_CENTER,
+        kind.y_label(),
+        12.0,
+        Color32::BLACK,
+    );
+    // Series.
+    let mut legend: Vec<(&str, Color32)> = Vec::new();
+    let polyline = |svg: &mut Svg, pts: &[[f64; 2]], color: Color32| {
+        let screen: Vec<Pos2> = pts.iter().map(|p| at(p[0], p[1])).collect();
+        for run in clip_polyline(&screen, plot) {
+            svg.polyline(&run, Stroke::new(1.5, color));
+        }
+    };
+    match kind {
+        GraphKind::Stevens | GraphKind::Tcptrace => {
+            if kind == GraphKind::Tcptrace {
+                let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
+                let win: Vec<[f64; 2]> =
+                    m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
+                polyline(&mut svg, &steps(&ack), COLOR_ACK);
+                polyline(&mut svg, &steps(&win), COLOR_WINDOW);
+                legend.push(("ACK", COLOR_ACK));
+                legend.push(("receive window", COLOR_WINDOW));
+                for a in &m.acks {
+                    for &(l, r) in &a.sacks {
+                        let (p, q) = (at(a.t, f64::from(l)), at(a.t, f64::from(r)));
+                        if inside(p) && inside(q) {
+                            svg.line(
+                                p + egui::vec2(2.0, 0.0),
+                                q + egui::vec2(2.0, 0.0),
+                                Stroke::new(3.0, COLOR_SACK),
+                            );
+                        }
+                    }
+                }
+                if m.acks.iter().any(|a| !a.sacks.is_empty()) {
+                    legend.push(("SACK block", COLOR_SACK));
+                }
+            }
+            for s in &m.segments {
+                let color = if s.retransmission {
+                    COLOR_RETRANSMISSION
+                } else if s.out_of_order {
+                    COLOR_OUT_OF_ORDER
+                } else {
+                    COLOR_SEGMENT
+                };
+                let a = at(s.t, f64::from(s.seq));
+                if !inside(a) {
+                    continue;
+                }
+                if kind == GraphKind::Stevens {
+                    svg.circle(a, 2.5, color);
+                } else {
+                    let b = at(s.t, s.end() as f64);
+                    let st = Stroke::new(if color == COLOR_SEGMENT { 1.5 } else { 2.5 }, color);
+                    svg.line(a, b, st);
+                    svg.line(a - egui::vec2(3.0, 0.0), a + egui::vec2(3.0, 0.0), st);
+                    svg.line(b - egui::vec2(3.0, 0.0), b + egui::vec2(3.0, 0.0), st);
+                }
+                if s.lost_before {
+                    let c = Stroke::new(1.5, COLOR_LOST);
+                    svg.line(a + egui::vec2(-4.0, -4.0), a + egui::vec2(4.0, 4.0), c);
+                    svg.line(a + egui::vec2(-4.0, 4.0), a + egui::vec2(4.0, -4.0), c);
+                }
+            }
+            legend.insert(0, ("data segment", COLOR_SEGMENT));
+            if m.segments.iter().any(|s| s.retransmission) {
+                legend.push(("retransmission", COLOR_RETRANSMISSION));
+            }
+            if m.segments.iter().any(|s| s.out_of_order) {
+                legend.push(("out of order", COLOR_OUT_OF_ORDER));
+            }
+            if m.segments.iter().any(|s| s.lost_before) {
+                legend.push(("previous segment lost", COLOR_LOST));
+            }
+        }
+        GraphKind::Throughput => {
+            polyline(
+                &mut svg,
+                &with_idle_drops(&m.throughput, m.window),
+                COLOR_SEGMENT,
+            );
+            polyline(
+                &mut svg,
+                &with_idle_drops(&m.goodput, m.window),
+                COLOR_GOODPUT,
+            );
+            legend.push(("throughput", COLOR_SEGMENT));
+            legend.push(("goodput (no retransmissions)", COLOR_GOODPUT));
+        }
+        GraphKind::Rtt => {
+            let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
+            for p in &pts {
+                let q = at(p[0], p[1]);
+                if inside(q) {
+                    svg.circle(q, 2.5, COLOR_SEGMENT);
+                }
+            }
+            legend.push(("RTT sample", COLOR_SEGMENT));
+        }
+    }
+    // Legend, top left inside the plot.
+    let mut y = plot.min.y + 12.0;
+    let x = plot.min.x + 10.0;
+    svg.rect(
+        Rect::from_min_size(
+            Pos2::new(x - 6.0, y - 8.0),
+            egui::vec2(210.0, 16.0 * legend.len() as f32 + 4.0),
+        ),
+        Color32::from_white_alpha(220),
+        Stroke::new(0.5, Color32::GRAY),
+    );
+    for (name, color) in legend {
+        svg.line(
+            Pos2::new(x, y),
+            Pos2::new(x + 18.0, y),
+            Stroke::new(3.0, color),
+        );
+        svg.text(
+            Pos2::new(x + 24.0, y),
+            Align2::LEFT_CENTER,
+            name,
+            11.0,
+            Color32::BLACK,
+        );
+        y += 16.0;
+    }
+    svg
+}
+
+/// Clips segment `a`-`b` to `r` (Liang-Barsky); `None` when it lies outside.
+fn clip_segment(a: Pos2, b: Pos2, r: Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [
+        (-d.x, a.x - r.min.x),
+        (d.x, r.max.x - a.x),
+        (-d.y, a.y - r.min.y),
+        (d.y, r.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then(|| (a + d * t0, a + d * t1))
+}
+
+/// The parts of a polyline inside `r`, as separate runs (a line leaving the plot and coming
+/// back is two runs, each ending at the frame).
+pub fn clip_polyline(points: &[Pos2], r: Rect) -> Vec<Vec<Pos2>> {
+    let mut runs: Vec<Vec<Pos2>> = Vec::new();
+    for w in points.windows(2) {
+        let Some((a, b)) = clip_segment(w[0], w[1], r) else {
+            continue;
+        };
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|l| l.distance(a) < 1e-3) => run.push(b),
+            _ => runs.push(vec![a, b]),
+        }
+    }
+    runs
+}
+
+/// The data's range with a 5% margin, like the view's auto bounds.
+fn data_bounds(m: &SeqModel, kind: GraphKind) -> [f64; 4] {
+    let pts: Vec<[f64; 2]> = match kind {
+        GraphKind::Stevens | GraphKind::Tcptrace => {
+            let b = m.bounds().unwrap_or((0.0, 1.0, 0.0, 1.0));
+            vec![[b.0, b.2], [b.1, b.3]]
+        }
+        GraphKind::Throughput => m.throughput.iter().chain(&m.goodput).copied().collect(),
+        GraphKind::Rtt => m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect(),
+    };
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for p in &pts {
+        x0 = x0.min(p[0]);
+        x1 = x1.max(p[0]);
+        y0 = y0.min(p[1]);
+        y1 = y1.max(p[1]);
+    }
+    if !x0.is_finite() {
+        return [0.0, 1.0, 0.0, 1.0];
+    }
+    if matches!(kind, GraphKind::Throughput | GraphKind::Rtt) {
+        y0 = y0.min(0.0);
+    }
+    let (dx, dy) = ((x1 - x0).max(1e-6) * 0.05, (y1 - y0).max(1.0) * 0.05);
+    [x0 - dx, x1 + dx, y0 - dy, y1 + dy]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polylines_are_cut_at_the_frame() {
+        let r = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(10.0, 10.0));
+        let pts = [
+            Pos2::new(-5.0, 5.0),
+            Pos2::new(5.0, 5.0),
+            Pos2::new(5.0, 20.0),
+            Pos2::new(8.0, 20.0),
+            Pos2::new(8.0, 2.0),
+        ];
+        let runs = clip_polyline(&pts, r);
+        assert_eq!(
+            runs,
+            vec![
+                vec![
+                    Pos2::new(0.0, 5.0),
+                    Pos2::new(5.0, 5.0),
+                    Pos2::new(5.0, 10.0)
+                ],
+                vec![Pos2::new(8.0, 10.0), Pos2::new(8.0, 2.0)],
+            ]
+        );
+    }
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        // (0.47 - 0.013) / 8 ≈ 0.057: the next round step is 0.1.
+        let t = ticks(0.013, 0.47, 8);
+        assert_eq!(t.len(), 4);
+        for (got, want) in t.iter().zip([0.1, 0.2, 0.3, 0.4]) {
+            assert!((got - want).abs() < 1e-9, "{t:?}");
+        }
+        assert!(ticks(1.0, 1.0, 5).is_empty());
+        assert_eq!(tick_label(0.25, 0.05), "0.25");
+        assert_eq!(tick_label(20000.0, 5000.0), "20000");
+    }
+}

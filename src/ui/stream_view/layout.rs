@@ -1,0 +1,548 @@
+//! The ribbon's geometry: primitives (rectangles, hatching, lines, text) and click targets in
+//! the ribbon's own coordinates, computed from the model and the visible byte range. The view
+//! paints these primitives and the SVG export writes the same ones, so the figure is what the
+//! user saw.
+
+use egui::{Align2, Color32, Pos2, Rect, Stroke};
+
+use super::model::RibbonModel;
+use crate::stream::calls::CallSpan;
+use crate::ui::figure::Svg;
+
+/// Width of the row labels on the left.
+pub const MARGIN: f32 = 84.0;
+/// Height of the legend line.
+pub const LEGEND_H: f32 = 26.0;
+/// Height of one direction's block.
+pub const BLOCK_H: f32 = 168.0;
+
+/// Height of a direction that carried no bytes (its title line only).
+pub const EMPTY_H: f32 = 24.0;
+
+/// Segments.
+pub const C_SEGMENT: Color32 = Color32::from_rgb(150, 180, 225);
+/// Coalesced segments (several messages in one segment).
+pub const C_COALESCED: Color32 = Color32::from_rgb(245, 150, 40);
+/// Messages.
+pub const C_MESSAGE: Color32 = Color32::from_rgb(130, 195, 130);
+/// Split messages (one message over several segments).
+pub const C_SPLIT: Color32 = Color32::from_rgb(180, 110, 220);
+/// Messages cut by a gap or the end.
+pub const C_INCOMPLETE: Color32 = Color32::from_rgb(235, 215, 100);
+/// Bytes the framing cannot explain.
+pub const C_UNPARSED: Color32 = Color32::from_rgb(235, 140, 140);
+/// Gaps (bytes never captured).
+pub const C_GAP: Color32 = Color32::from_gray(170);
+/// `send()` calls.
+pub const C_SEND: Color32 = Color32::from_rgb(80, 170, 180);
+/// `recv()` calls.
+pub const C_RECV: Color32 = Color32::from_rgb(175, 165, 80);
+
+/// The legend's entries.
+pub const LEGEND: [(&str, Color32); 9] = [
+    ("segment", C_SEGMENT),
+    ("coalesced segment", C_COALESCED),
+    ("message", C_MESSAGE),
+    ("split message", C_SPLIT),
+    ("incomplete", C_INCOMPLETE),
+    ("unparsed", C_UNPARSED),
+    ("gap", C_GAP),
+    ("send()", C_SEND),
+    ("recv()", C_RECV),
+];
+
+/// A drawing primitive.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prim {
+    /// Filled, outlined rectangle.
+    Rect(Rect, Color32, Stroke),
+    /// Grey hatched rectangle (a gap).
+    Hatch(Rect),
+    /// Straight line.
+    Line(Pos2, Pos2, Stroke),
+    /// Text.
+    Text(Pos2, Align2, String, f32, Color32),
+}
+
+/// What a click at a place hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// A segment: direction index and frame number.
+    Segment(usize, u64),
+    /// A message: direction index and message index.
+    Message(usize, usize),
+    /// A call: direction index and index in the calls trace.
+    Call(usize, usize),
+    /// A gap: direction index and gap index.
+    Gap(usize, usize),
+}
+
+/// A laid-out ribbon.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// What to draw, in order.
+    pub prims: Vec<Prim>,
+    /// Click targets, later ones on top.
+    pub hits: Vec<(Rect, Hit)>,
+    /// Total height.
+    pub height: f32,
+    /// The drawn directions' blocks: (direction index, top, bottom), for zoom and pan.
+    pub blocks: Vec<(usize, f32, f32)>,
+}
+
+impl Layout {
+    /// The direction whose block covers height `y`, if any.
+    pub fn block_at(&self, y: f32) -> Option<usize> {
+        self.blocks
+            .iter()
+            .find(|(_, a, b)| (*a..*b).contains(&y))
+            .map(|(d, _, _)| *d)
+    }
+
+    /// The target under `p`, if any.
+    pub fn hit(&self, p: Pos2) -> Option<Hit> {
+        self.hits
+            .iter()
+            .rev()
+            .find(|(r, _)| r.contains(p))
+            .map(|(_, h)| *h)
+    }
+
+    /// Writes the primitives as an SVG figure.
+    pub fn svg(&self, width: f32) -> Svg {
+        let mut svg = Svg::new(width, self.height);
+        for p in &self.prims {
+            match p {
+                Prim::Rect(r, fill, stroke) => svg.rect(*r, *fill, *stroke),
+                Prim::Hatch(r) => {
+                    svg.rect(*r, Color32::from_gray(225), Stroke::new(0.5, C_GAP));
+                    for (a, b) in hatch_lines(*r) {
+                        svg.line(a, b, Stroke::new(1.0, C_GAP));
+                    }
+                }
+                Prim::Line(a, b, s) => svg.line(*a, *b, *s),
+                Prim::Text(pos, anchor, text, size, color) => {
+                    svg.text(*pos, *anchor, text, *size, *color)
+                }
+            }
+        }
+        svg
+    }
+
+    /// Paints the primitives with their origin at `origin`.
+    pub fn paint(&self, painter: &egui::Painter, origin: Pos2) {
+        let off = origin.to_vec2();
+        for p in &self.prims {
+            match p {
+                Prim::Rect(r, fill, stroke) => {
+                    painter.rect(
+                        r.translate(off),
+                        2.0,
+                        *fill,
+                        *stroke,
+                        egui::StrokeKind::Inside,
+                    );
+                }
+                Prim::Hatch(r) => {
+                    let r = r.translate(off);
+                    painter.rect_filled(r, 0.0, Color32::from_gray(225));
+                    for (a, b) in hatch_lines(r) {
+                        painter.line_segment([a, b], Stroke::new(1.0, C_GAP));
+                    }
+                }
+                Prim::Line(a, b, s) => {
+                    painter.line_segment([*a + off, *b + off], *s);
+                }
+                Prim::Text(pos, anchor, text, size, color) => {
+                    painter.text(
+                        *pos + off,
+                        *anchor,
+                        text,
+                        egui::FontId::proportional(*size),
+                        *color,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Diagonal hatching lines clipped to `r`, every 6 points.
+fn hatch_lines(r: Rect) -> Vec<(Pos2, Pos2)> {
+    let mut out = Vec::new();
+    let h = r.height();
+    let mut x = r.min.x - h;
+    while x < r.max.x {
+        // Line from (x, bottom) to (x + h, top), clipped horizontally.
+        let (mut x0, mut y0, mut x1, mut y1) = (x, r.max.y, x + h, r.min.y);
+        if x0 < r.min.x {
+            y0 -= r.min.x - x0;
+            x0 = r.min.x;
+        }
+        if x1 > r.max.x {
+            y1 += x1 - r.max.x;
+            x1 = r.max.x;
+        }
+        if x1 > x0 {
+            out.push((Pos2::new(x0, y0), Pos2::new(x1, y1)));
+        }
+        x += 6.0;
+    }
+    out
+}
+
+/// Rough width of `text` at `size` points (proportional font), to decide whether a label fits.
+fn text_width(text: &str, size: f32) -> f32 {
+    text.chars().count() as f32 * size * 0.55
+}
+
+/// Lays out both directions of `m` in `width` points, direction `d` over the byte range
+/// `ranges[d]` (each direction has its own scale: a 14-byte reply next to a 17 kB request
+/// would otherwise be invisible). `selected`: the message shown in the side panel.
+pub fn layout(
+    m: &RibbonModel,
+    ranges: [(f64, f64); 2],
+    width: f32,
+    selected: Option<(usize, usize)>,
+) -> Layout {
+    let mut out = Layout::default();
+    let plot_w = (width - MARGIN - 10.0).max(50.0);
+    let right = MARGIN + plot_w;
+    let clamp =
+        |r: Rect| Rect::from_x_y_ranges(r.min.x.max(MARGIN)..=r.max.x.min(right), r.y_range());
+    let visible = |r: &Rect| r.max.x > MARGIN && r.min.x < right && r.width() > 0.0;
+    let outline = Stroke::new(0.8, Color32::from_gray(90));
+    // Legend.
+    let mut lx = 6.0;
+    for (name, color) in LEGEND {
+        out.prims.push(Prim::Rect(
+            Rect::from_min_size(Pos2::new(lx, 7.0), egui::vec2(14.0, 12.0)),
+            color,
+            outline,
+        ));
+        out.prims.push(Prim::Text(
+            Pos2::new(lx + 18.0, 13.0),
+            Align2::LEFT_CENTER,
+            name.into(),
+            12.0,
+            Color32::BLACK,
+        ));
+        lx += 26.0 + text_width(name, 12.0);
+    }
+    let mut next_top = LEGEND_H;
+    for (d, &(x0, x1)) in ranges.iter().enumerate() {
+        let scale = f64::from(plot_w) / (x1 - x0).max(1e-9);
+        let xof = |off: u64| MARGIN + ((off as f64 - x0) * scale) as f32;
+        let top = next_top;
+        let dir = &m.dirs[d];
+        let marks = &m.msgs.dirs[d];
+        out.prims.push(Prim::Text(
+            Pos2::new(6.0, top + 8.0),
+            Align2::LEFT_CENTER,
+            m.summary(d),
+            12.0,
+            Color32::BLACK,
+        ));
+        if dir.stream.len == 0 && dir.calls.is_empty() {
+            // Nothing travelled this way: the title line says so, no empty rows.
+            next_top += EMPTY_H;
+            continue;
+        }
+        next_top += BLOCK_H;
+        out.blocks.push((d, top, top + BLOCK_H));
+        let rows = [
+            ("segments", top + 20.0, 24.0),
+            ("bytes", top + 48.0, 18.0),
+            ("messages", top + 70.0, 24.0),
+            ("send()", top + 100.0, 16.0),
+            ("recv()", top + 120.0, 16.0),
+        ];
+        for (name, y, h) in rows {
+            out.prims.push(Prim::Text(
+                Pos2::new(MARGIN - 6.0, y + h / 2.0),
+                Align2::RIGHT_CENTER,
+                name.into(),
+                12.0,
+                Color32::from_gray(60),
+            ));
+        }
+        let row = |i: usize| (rows[i].1, rows[i].1 + rows[i].2);
+        let rect =
+            |a: u64, b: u64, (y0, y1): (f32, f32)| Rect::from_x_y_ranges(xof(a)..=xof(b), y0..=y1);
+        let (mut seg_px, mut msg_px) = (PixelColumn::default(), PixelColumn::default());
+        // Segments.
+        for (seg, sm) in dir.stream.segments.iter().zip(&marks.marks.segments) {
+            let r = rect(seg.offset, seg.offset + seg.len, row(0));
+            if !visible(&r) || seg_px.crowded(&r) {
+                continue;
+            }
+            let r = clamp(r);
+            let fill = if sm.coalesced { C_COALESCED } else { C_SEGMENT };
+            out.prims.push(Prim::Rect(r, fill, outline));
+            let label = if sm.coalesced {
+                format!("frame {} x{}", seg.frame, sm.messages.len())
+            } else {
+                format!("frame {}", seg.frame)
+            };
+            label_inside(&mut out, r, label);
+            out.hits.push((r, Hit::Segment(d, seg.frame)));
+        }
+        // Bytes: the characters when they fit, else a plain band.
+        let (by0, by1) = row(1);
+        for run in &dir.stream.runs {
+            let r = rect(run.offset, run.end(), (by0, by1));
+            if !visible(&r) {
+                continue;
+            }
+            out.prims.push(Prim::Rect(
+                clamp(r),
+                Color32::from_gray(245),
+                Stroke::new(0.5, Color32::from_gray(160)),
+            ));
+            if scale >= 7.0 {
+                let first = x0.max(run.offset as f64).floor() as u64;
+                let last = (x1.min(run.end() as f64)).ceil() as u64;
+                for off in first..last.min(run.end()) {
+                    let b = run.data[(off - run.offset) as usize];
+                    let ch = if b.is_ascii_graphic() {
+                        (b as char).to_string()
+                    } else if b == b' ' {
+                        "_".into()
+                    } else {
+                        ".".into()
+                    };
+                    let cx = xof(off) + (scale / 2.0) as f32;
+                    if cx > MARGIN && cx < right {
+                        out.prims.push(Prim::Text(
+                            Pos2::new(cx, (by0 + by1) / 2.0),
+                            Align2::CENTER_CENTER,
+                            ch,
+                            11.0,
+                            Color32::BLACK,
+                        ));
+                    }
+                }
+            }
+        }
+        // Messages, incomplete and unparsed bytes.
+        for (i, (msg, mm)) in marks
+            .framed
+            .messages
+            .iter()
+            .zip(&marks.marks.messages)
+            .enumerate()
+        {
+            let r = rect(msg.offset, msg.offset + msg.len, row(2));
+            if !visible(&r) || msg_px.crowded(&r) {
+                continue;
+            }
+            let r = clamp(r);
+            let fill = if mm.split { C_SPLIT } else { C_MESSAGE };
+            let stroke = if selected == Some((d, i)) {
+                Stroke::new(2.5, Color32::BLACK)
+            } else {
+                outline
+            };
+            out.prims.push(Prim::Rect(r, fill, stroke));
+            label_inside(&mut out, r, format!("#{i} {} B", msg.len));
+            out.hits.push((r, Hit::Message(d, i)));
+        }
+        for inc in &marks.framed.incomplete {
+            let r = rect(inc.offset, inc.offset + inc.present, row(2));
+            if visible(&r) {
+                let r = clamp(r);
+                out.prims.push(Prim::Rect(r, C_INCOMPLETE, outline));
+                label_inside(
+                    &mut out,
+                    r,
+                    format!("{} incomplete ({})", inc.proto, inc.cut_by),
+                );
+            }
+        }
+        for u in &marks.framed.unparsed {
+            let r = rect(u.offset, u.offset + u.len, row(2));
+            if visible(&r) {
+                let r = clamp(r);
+                out.prims.push(Prim::Rect(r, C_UNPARSED, outline));
+                label_inside(&mut out, r, format!("unparsed: {}", u.reason));
+            }
+        }
+        // Calls.
+        let calls = |out: &mut Layout, spans: &[CallSpan], i: usize, color: Color32, name: &str| {
+            let mut px = PixelColumn::default();
+            for c in spans {
+                let r = rect(c.offset, c.end(), row(i));
+                if !visible(&r) || px.crowded(&r) {
+                    continue;
+                }
+                let r = clamp(r);
+                out.prims.push(Prim::Rect(r, color, outline));
+                label_inside(out, r, format!("{name} {} B", c.len));
+                out.hits.push((r, Hit::Call(d, c.index)));
+            }
+        };
+        calls(&mut out, &dir.calls.sends, 3, C_SEND, "send");
+        calls(&mut out, &dir.calls.recvs, 4, C_RECV, "recv");
+        // Gaps over the segment, byte and message rows, with their cause.
+        for (k, g) in dir.stream.gaps.iter().enumerate() {
+            let r =
+                Rect::from_x_y_ranges(xof(g.offset)..=xof(g.offset + g.len), row(0).0..=row(2).1);
+            if !visible(&r) {
+                continue;
+            }
+            let r = clamp(r);
+            out.prims.push(Prim::Hatch(r));
+            // Size and cause on two lines, each only when it fits.
+            let lines = [format!("gap {} B", g.len), g.reason.name().to_string()];
+            for (text, dy) in lines.into_iter().zip([-7.0, 7.0]) {
+                if r.width() > text_width(&text, 11.0) {
+                    out.prims.push(Prim::Text(
+                        r.center() + egui::vec2(0.0, dy),
+                        Align2::CENTER_CENTER,
+                        text,
+                        11.0,
+                        Color32::BLACK,
+                    ));
+                }
+            }
+            out.hits.push((r, Hit::Gap(d, k)));
+        }
+        // Offset axis.
+        let ay = top + 142.0;
+        out.prims.push(Prim::Line(
+            Pos2::new(MARGIN, ay),
+            Pos2::new(right, ay),
+            Stroke::new(1.0, Color32::from_gray(80)),
+        ));
+        let ticks =
+            crate::ui::graphs::svg::ticks(x0.max(0.0), x1, ((plot_w / 90.0) as usize).max(2));
+        let step = if ticks.len() > 1 {
+            ticks[1] - ticks[0]
+        } else {
+            1.0
+        };
+        for t in ticks {
+            if step < 1.0 && t.fract() != 0.0 {
+                continue;
+            }
+            let x = xof(t as u64);
+            out.prims.push(Prim::Line(
+                Pos2::new(x, ay),
+                Pos2::new(x, ay + 4.0),
+                Stroke::new(1.0, Color32::from_gray(80)),
+            ));
+            out.prims.push(Prim::Text(
+                Pos2::new(x, ay + 6.0),
+                Align2::CENTER_TOP,
+                format!("{}", t as u64),
+                10.0,
+                Color32::from_gray(60),
+            ));
+        }
+        out.prims.push(Prim::Text(
+            Pos2::new(MARGIN - 6.0, ay),
+            Align2::RIGHT_CENTER,
+            "offset".into(),
+            11.0,
+            Color32::from_gray(60),
+        ));
+    }
+    out.height = next_top;
+    out
+}
+
+/// Thins a row of boxes narrower than a point: one per pixel column is drawn (zoom in to
+/// see the others), so a million segments cost what the screen can show.
+#[derive(Default)]
+struct PixelColumn {
+    last: Option<i32>,
+}
+
+impl PixelColumn {
+    /// True when `r` is thin and the previous thin box was in the same pixel column.
+    fn crowded(&mut self, r: &Rect) -> bool {
+        let col = r.min.x.floor() as i32;
+        let thin = r.width() < 1.0;
+        let crowded = thin && self.last == Some(col);
+        self.last = thin.then_some(col);
+        crowded
+    }
+}
+
+/// A label centred in `r` when it fits.
+fn label_inside(out: &mut Layout, r: Rect, text: String) {
+    if r.width() > text_width(&text, 11.0) + 4.0 {
+        out.prims.push(Prim::Text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            text,
+            11.0,
+            Color32::BLACK,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::FlowProto;
+    use crate::stream::follow::FramingChoice;
+    use crate::ui::ingest::load_bytes;
+    use crate::ui::selection::ConnRef;
+    use crate::ui::store::{PacketStore, SourceInfo};
+
+    #[test]
+    fn every_gap_is_hatched_and_clicks_find_what_is_drawn() {
+        // `synack stream` on this capture: stream 1, s2c 8256 bytes with 6 gaps.
+        let store = PacketStore::new();
+        load_bytes(
+            "pcapng-example",
+            include_bytes!("../../../tests/captures/pcpp-pcapng-example.pcapng"),
+            &store,
+            SourceInfo::Demo,
+        )
+        .unwrap();
+        let data = store.read();
+        let conn = ConnRef {
+            proto: FlowProto::Tcp,
+            stream: 1,
+        };
+        let m = super::super::model::build(&data, conn, FramingChoice::Auto, None).unwrap();
+        assert_eq!(m.dirs[1].stream.len, 8256);
+        assert_eq!(m.dirs[1].stream.gaps.len(), 6);
+        let len = m.dirs[1].stream.len as f64;
+        let lay = layout(&m, [(0.0, 1.0), (0.0, len)], 1200.0, None);
+        let hatches = lay
+            .prims
+            .iter()
+            .filter(|p| matches!(p, Prim::Hatch(_)))
+            .count();
+        assert_eq!(hatches, 6);
+        // The c2s direction carried nothing: one line, no block.
+        assert_eq!(lay.blocks.len(), 1);
+        assert_eq!(lay.blocks[0].0, 1);
+        // Every segment box can be clicked at its centre and names its own frame.
+        let mut checked = 0;
+        for (r, h) in &lay.hits {
+            if let Hit::Segment(d, frame) = h {
+                assert_eq!(*d, 1);
+                assert_eq!(lay.hit(r.center()), Some(*h));
+                assert!(m.dirs[1].stream.segments.iter().any(|s| s.frame == *frame));
+                checked += 1;
+            }
+        }
+        assert!(checked > 0);
+    }
+
+    #[test]
+    fn hatching_stays_inside_its_rectangle() {
+        let r = Rect::from_min_max(Pos2::new(10.0, 10.0), Pos2::new(50.0, 30.0));
+        let lines = hatch_lines(r);
+        assert!(lines.len() >= 6);
+        for (a, b) in lines {
+            for p in [a, b] {
+                assert!(r.expand(0.01).contains(p), "{p:?}");
+            }
+        }
+    }
+}

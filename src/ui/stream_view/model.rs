@@ -1,0 +1,257 @@
+//! The stream ribbon's model: a connection's two directions reassembled and framed by
+//! [`crate::stream`] (the same code as `synack stream`), with the generator's calls placed in
+//! each direction, as the capture stood at the replay cursor.
+
+use std::net::SocketAddr;
+
+use crate::analysis::{Annotation, Direction};
+use crate::capture::Timestamp;
+use crate::decode::decode;
+use crate::stream::calls::{calls_by_direction, DirCalls};
+use crate::stream::follow::{
+    frame_connection_with_calls, ConnMessages, FollowLimits, Follower, FramingChoice,
+};
+use crate::stream::framing::Framing;
+use crate::stream::DirectionStream;
+use crate::ui::selection::ConnRef;
+use crate::ui::store::StoreData;
+
+/// One direction of the ribbon.
+#[derive(Debug, Clone)]
+pub struct RibbonDir {
+    /// Which direction.
+    pub dir: Direction,
+    /// Sender and receiver.
+    pub from: SocketAddr,
+    /// Receiver.
+    pub to: SocketAddr,
+    /// The reassembled bytes, segments and gaps.
+    pub stream: DirectionStream,
+    /// The direction's `send()` and `recv()` calls that had returned by the cursor.
+    pub calls: DirCalls,
+}
+
+/// Both directions of a connection, framed.
+#[derive(Debug, Clone)]
+pub struct RibbonModel {
+    /// Stream number.
+    pub stream: u32,
+    /// Per direction ([`Direction::index`]).
+    pub dirs: [RibbonDir; 2],
+    /// Messages and sticky marks per direction, with the framing used and why.
+    pub msgs: ConnMessages,
+    /// The capture came with a calls trace.
+    pub has_trace: bool,
+}
+
+impl RibbonModel {
+    /// One line per direction, the numbers `synack stream` prints in its ruler header.
+    pub fn summary(&self, d: usize) -> String {
+        let r = &self.dirs[d];
+        let m = &self.msgs.dirs[d];
+        let gap_bytes: u64 = r.stream.gaps.iter().map(|g| g.len).sum();
+        let mut s = format!(
+            "{} {} -> {}: {} bytes in {} segments, {} messages, {} coalesced segments, {} split \
+             messages, {} gaps ({} bytes)",
+            r.dir.short(),
+            crate::analysis::endpoint_string(r.from),
+            crate::analysis::endpoint_string(r.to),
+            r.stream.len,
+            r.stream.segments.len(),
+            m.framed.messages.len(),
+            m.marks.coalesced_segments(),
+            m.marks.split_messages(),
+            r.stream.gaps.len(),
+            gap_bytes
+        );
+        if self.has_trace {
+            s.push_str(&format!(
+                "; calls: {} send(), {} recv()",
+                r.calls.sends.len(),
+                r.calls.recvs.len()
+            ));
+        }
+        s
+    }
+
+    /// The known bytes of `[offset, offset + len)` in direction `d` (empty where a gap is).
+    pub fn bytes(&self, d: usize, offset: u64, len: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        let end = offset + len;
+        for run in &self.dirs[d].stream.runs {
+            let a = run.offset.max(offset);
+            let b = run.end().min(end);
+            if a < b {
+                out.extend_from_slice(
+                    &run.data[(a - run.offset) as usize..(b - run.offset) as usize],
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Reassembles and frames connection `conn` from the store's packets up to the cursor `until`
+/// (store index; `None`: all). `None` when the connection has no packet yet.
+pub fn build(
+    data: &StoreData,
+    conn: ConnRef,
+    choice: FramingChoice,
+    until: Option<usize>,
+) -> Option<RibbonModel> {
+    let limits = FollowLimits {
+        kept_per_direction: 16 << 20,
+        kept_total: 64 << 20,
+        ..FollowLimits::default()
+    };
+    let mut follower = Follower::new(Some(conn.stream), limits);
+    let mut cursor_ts: Option<Timestamp> = None;
+    for &i in data.connection_frames(conn.proto, conn.stream) {
+        let i = i as usize;
+        if until.is_some_and(|u| i > u) {
+            break;
+        }
+        let Some(frame) = data.frame(i) else { continue };
+        let packet = decode(&frame);
+        let ann = Annotation {
+            flow: data.analysis(i).flow,
+            tcp: None,
+        };
+        follower.process(&frame, &packet, &ann);
+    }
+    if let Some(u) = until {
+        cursor_ts = data.record(u).and_then(|r| r.ts);
+    }
+    follower.finish();
+    let fc = follower.get(conn.stream)?;
+    let msgs = frame_connection_with_calls(fc, choice, data.calls.as_ref());
+    let calls = data
+        .calls
+        .as_ref()
+        .map(|t| calls_by_direction(t, fc.client, fc.server))
+        .unwrap_or_default();
+    let dirs = [Direction::ClientToServer, Direction::ServerToClient].map(|dir| {
+        let d = dir.index();
+        let (from, to) = match dir {
+            Direction::ClientToServer => (fc.client, fc.server),
+            Direction::ServerToClient => (fc.server, fc.client),
+        };
+        let mut c = calls[d].clone();
+        if let Some(ts) = cursor_ts {
+            // Only calls that had returned when the cursor's packet was captured.
+            c.sends.retain(|s| s.t_ns <= ts.as_nanos());
+            c.recvs.retain(|s| s.t_ns <= ts.as_nanos());
+        }
+        RibbonDir {
+            dir,
+            from,
+            to,
+            stream: fc.dirs[d].store.clone(),
+            calls: c,
+        }
+    });
+    Some(RibbonModel {
+        stream: conn.stream,
+        dirs,
+        msgs,
+        has_trace: data.calls.is_some(),
+    })
+}
+
+/// The framings offered in the view's combo box (`auto` first), as `--framing` spells them.
+pub const FRAMING_NAMES: [&str; 15] = [
+    "auto", "line", "u8", "u16be", "u16le", "u32be", "u32le", "http", "tls", "dns", "resp",
+    "mysql", "fixed", "none", "calls",
+];
+
+/// The choice a combo entry stands for (`fixed` takes its size from `fixed_size`).
+pub fn choice_of(name: &str, fixed_size: u32) -> FramingChoice {
+    if name == "auto" {
+        return FramingChoice::Auto;
+    }
+    let text = if name == "fixed" {
+        format!("fixed:{}", fixed_size.max(1))
+    } else {
+        name.to_string()
+    };
+    text.parse::<Framing>()
+        .map_or(FramingChoice::Auto, FramingChoice::Use)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::FlowProto;
+    use crate::gen::calls::CallTrace;
+    use crate::ui::ingest::load_bytes;
+    use crate::ui::store::{PacketStore, SourceInfo};
+
+    /// `captures/sticky.pcap` with its calls trace, loaded the way the window loads it.
+    fn sticky() -> PacketStore {
+        let s = PacketStore::new();
+        load_bytes(
+            "sticky.pcap",
+            include_bytes!("../../../captures/sticky.pcap"),
+            &s,
+            SourceInfo::Demo,
+        )
+        .unwrap();
+        s.write().calls = Some(
+            CallTrace::read_json(&include_bytes!("../../../captures/sticky.pcap.calls.json")[..])
+                .unwrap(),
+        );
+        s
+    }
+
+    const CONN: ConnRef = ConnRef {
+        proto: FlowProto::Tcp,
+        stream: 0,
+    };
+
+    #[test]
+    fn sticky_is_framed_by_its_calls_and_cut_at_the_cursor() {
+        // The trace: the client's 8 send() calls (5, 12, 12, 16, 13, 13, 3, 2 bytes); the
+        // capture: frame 4 carries the first 5 bytes, frame 6 the other 71.
+        let store = sticky();
+        let data = store.read();
+        let m = build(&data, CONN, FramingChoice::Auto, None).unwrap();
+        assert_eq!(m.msgs.framing, Framing::Calls);
+        let lens: Vec<u64> = m.msgs.dirs[0]
+            .framed
+            .messages
+            .iter()
+            .map(|x| x.len)
+            .collect();
+        assert_eq!(lens, [5, 12, 12, 16, 13, 13, 3, 2]);
+        assert_eq!(m.msgs.dirs[0].marks.coalesced_segments(), 1);
+        assert_eq!(m.dirs[0].calls.sends.len(), 8);
+        assert_eq!(m.bytes(0, 5, 12), b"how are you?");
+        // At frame 4 only "hello" is on the wire: one message, nothing coalesced.
+        let at4 = data.index_of_number(4).unwrap();
+        let cut = build(&data, CONN, FramingChoice::Auto, Some(at4)).unwrap();
+        assert_eq!(cut.dirs[0].stream.len, 5);
+        assert_eq!(cut.msgs.dirs[0].framed.messages.len(), 1);
+        assert_eq!(cut.msgs.dirs[0].marks.coalesced_segments(), 0);
+        assert!(
+            cut.dirs[0].calls.recvs.is_empty(),
+            "the server had not read yet"
+        );
+        // A chosen framing is used as chosen.
+        let fixed = build(&data, CONN, choice_of("fixed", 4), None).unwrap();
+        assert_eq!(fixed.msgs.framing, Framing::Fixed(4));
+        assert_eq!(fixed.msgs.dirs[0].framed.messages.len(), 19);
+    }
+
+    #[test]
+    fn every_combo_name_parses_to_its_framing() {
+        for name in FRAMING_NAMES {
+            match choice_of(name, 4) {
+                FramingChoice::Auto => assert_eq!(name, "auto"),
+                FramingChoice::Use(f) => {
+                    assert_eq!(f.label(), name, "{name}");
+                }
+            }
+        }
+        assert_eq!(choice_of("fixed", 7), FramingChoice::Use(Framing::Fixed(7)));
+    }
+}
