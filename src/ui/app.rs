@@ -1,4 +1,5 @@
-//! The window: menus, filter bar, tabs (packets, connections, live), status bar, dialogs.
+//! The window: menus, filter bar, tabs (packets, connections, live, generator), status bar,
+//! dialogs.
 //!
 //! [`SynackApp::show`] draws one frame from what the store holds; it is what both eframe and
 //! the kittest harness call, so the tests drive the real window.
@@ -17,10 +18,12 @@ use super::details::DetailsView;
 use super::export::{self, ExportScope};
 use super::file_dialog::{self, DialogPurpose, FileDialog};
 use super::filter_bar::FilterState;
+use super::gen_runner::{self, GenRun, RunRequest, Wanted};
+use super::generator_panel::{GenAction, GeneratorPanel};
 use super::ingest::{self, LiveSession};
 use super::live_panel::{LiveAction, LivePanel};
 use super::packet_list::PacketList;
-use super::selection::Selection;
+use super::selection::{ConnRef, Selection};
 use super::store::{PacketStore, SourceInfo};
 
 /// The built-in demo capture.
@@ -39,6 +42,13 @@ pub enum StartSource {
         interface: String,
         /// BPF filter (empty: none).
         bpf: String,
+    },
+    /// The generator panel, running a scenario (`synack view --gen SCENARIO`).
+    Generator {
+        /// The scenario to run.
+        scenario: crate::gen::Scenario,
+        /// Run it synthetic even when live capture is permitted.
+        synthetic: bool,
     },
 }
 
@@ -81,6 +91,8 @@ pub enum Tab {
     Connections,
     /// Live capture panel.
     Live,
+    /// Traffic generator panel.
+    Generator,
 }
 
 /// The application state.
@@ -99,6 +111,8 @@ pub struct SynackApp {
     pub connections: ConnectionsView,
     /// Live capture panel.
     pub live: LivePanel,
+    /// Traffic generator panel (and its current run).
+    pub generator: GeneratorPanel,
     /// Running live capture.
     session: Option<LiveSession>,
     /// Tab shown.
@@ -125,6 +139,7 @@ impl SynackApp {
             details: DetailsView::default(),
             connections: ConnectionsView::default(),
             live: LivePanel::default(),
+            generator: GeneratorPanel::default(),
             session: None,
             tab: Tab::Packets,
             dialog: None,
@@ -151,6 +166,17 @@ impl SynackApp {
                 app.live.bpf = bpf.clone();
                 app.start_live(ctx, &interface, &bpf);
             }
+            StartSource::Generator {
+                scenario,
+                synthetic,
+            } => {
+                app.generator.selected = scenario;
+                if synthetic {
+                    app.generator.wanted = Wanted::Synthetic;
+                }
+                let req = app.generator.request();
+                app.run_generator(ctx, req);
+            }
         }
         app
     }
@@ -162,6 +188,7 @@ impl SynackApp {
         }
         self.store.progress.cancel.store(true, Ordering::Relaxed);
         self.store = PacketStore::new();
+        self.generator.detach();
         self.selection.clear();
         self.filter.reset_scan();
         self.details = DetailsView::default();
@@ -207,6 +234,35 @@ impl SynackApp {
             }
             Err(e) => self.message = Some((e.to_string(), true)),
         }
+    }
+
+    /// Runs a generator scenario into a fresh store and shows the generator panel; its
+    /// packets and calls appear as the run makes them.
+    pub fn run_generator(&mut self, ctx: &egui::Context, req: RunRequest) {
+        self.reset();
+        let repaint = ctx.clone();
+        let run = GenRun::start(req, &self.store, move || repaint.request_repaint());
+        self.generator.attach(run);
+        self.list.auto_scroll = true;
+        self.tab = Tab::Generator;
+    }
+
+    /// Opens the ladder diagram of `conn`: the one place where views jump to a connection's
+    /// ladder (the generator panel calls it when its run's first connection appears).
+    pub fn open_ladder(&mut self, conn: ConnRef) {
+        self.selection.connection = Some(conn);
+        self.filter.set(&conn.filter());
+        // MERGE: becomes `Tab::Ladder` once the ladder view is in.
+        self.tab = Tab::Packets;
+    }
+
+    /// Writes the generator run's capture and its calls trace beside it.
+    pub fn save_run(&mut self, path: PathBuf) {
+        let result = gen_runner::save(&self.store.read(), &path);
+        self.message = Some(match result {
+            Ok(m) => (m, false),
+            Err(e) => (format!("{e:#}"), true),
+        });
     }
 
     fn start_dir(&self) -> PathBuf {
@@ -332,6 +388,7 @@ impl SynackApp {
                 (Tab::Packets, "Packets"),
                 (Tab::Connections, "Connections"),
                 (Tab::Live, "Live capture"),
+                (Tab::Generator, "Generator"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
             }
@@ -375,7 +432,9 @@ impl SynackApp {
                             .show_percentage()
                             .text(format!("Loading {:.0}%", f * 100.0)),
                     );
-                } else if self.session.is_some() {
+                } else if self.session.is_some()
+                    || self.generator.run.as_ref().is_some_and(GenRun::running)
+                {
                     ui.spinner();
                 }
             }
@@ -483,6 +542,13 @@ impl SynackApp {
                 self.goto = None;
             }
         }
+        let follow = {
+            let data = self.store.read();
+            self.generator.first_connection(&data)
+        };
+        if let Some(conn) = follow {
+            self.open_ladder(conn);
+        }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O)) {
             self.dialog = Some(FileDialog::new(DialogPurpose::Open, self.start_dir()));
         }
@@ -525,6 +591,26 @@ impl SynackApp {
                     ui.label("Packets arrive in the Packets tab with their analysis; the display filter applies as they come.");
                 });
             }
+            Tab::Generator => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let action = {
+                        let data = self.store.read();
+                        self.generator.ui(ui, &data)
+                    };
+                    match action {
+                        Some(GenAction::Run(req)) => self.run_generator(&ctx, req),
+                        Some(GenAction::Save) => {
+                            let mut d = FileDialog::new(DialogPurpose::SaveRun, self.start_dir());
+                            d.name = format!("{}.pcap", self.generator.selected);
+                            if let Some(run) = &self.generator.run {
+                                d.name = format!("{}.pcap", run.scenario);
+                            }
+                            self.dialog = Some(d);
+                        }
+                        None => {}
+                    }
+                });
+            }
         }
         if self.show_legend {
             let mut open = true;
@@ -542,6 +628,7 @@ impl SynackApp {
                     match purpose {
                         DialogPurpose::Open => self.open_file(&ctx, path),
                         DialogPurpose::Save(scope) => self.save(scope, path),
+                        DialogPurpose::SaveRun => self.save_run(path),
                     }
                 }
             }

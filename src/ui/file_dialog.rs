@@ -16,6 +16,8 @@ pub enum DialogPurpose {
     Open,
     /// Save packets; the scope says which.
     Save(super::export::ExportScope),
+    /// Save a generator run: its pcap and its calls trace (`FILE.calls.json`).
+    SaveRun,
 }
 
 /// The dialog's state while it is open.
@@ -38,7 +40,7 @@ impl FileDialog {
             dir,
             name: match purpose {
                 DialogPurpose::Open => String::new(),
-                DialogPurpose::Save(_) => "export.pcap".into(),
+                DialogPurpose::Save(_) | DialogPurpose::SaveRun => "export.pcap".into(),
             },
             entries: None,
         }
@@ -68,6 +70,7 @@ impl FileDialog {
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
+            DialogPurpose::SaveRun => "Save the generator run (pcap + calls.json)".to_string(),
         };
         if self.entries.is_none() {
             self.entries = Some(FileDialog::list(&self.dir));
@@ -136,7 +139,7 @@ impl FileDialog {
                     );
                     let ok_label = match self.purpose {
                         DialogPurpose::Open => "Open",
-                        DialogPurpose::Save(_) => "Save",
+                        DialogPurpose::Save(_) | DialogPurpose::SaveRun => "Save",
                     };
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {
