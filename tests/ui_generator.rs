@@ -53,7 +53,10 @@ fn run_to_end(h: &mut Harness<'static, SynackApp>, limit: Duration) -> Vec<usize
             break;
         }
         seen_running.push(app.store.read().len());
-        assert!(start.elapsed() < limit, "the run did not end within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "the run did not end within {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     h.run_steps(2);
@@ -68,7 +71,11 @@ fn cli_synthetic(sc: Scenario, dir: &Path) -> (Vec<OwnedFrame>, CallTrace) {
         .arg(&path)
         .output()
         .expect("run synack gen");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (read_frames(&path), read_calls(&path))
 }
 
@@ -165,7 +172,10 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
         let calls = data.calls.as_ref().expect("calls in the store");
         assert_eq!(calls.calls, cli_calls.calls);
         // Its first TCP connection was opened: stream 0 selected and filtered.
-        let conn = app.selection.connection.expect("the connection was selected");
+        let conn = app
+            .selection
+            .connection
+            .expect("the connection was selected");
         assert_eq!((conn.proto, conn.stream), (FlowProto::Tcp, 0));
     }
     // MERGE: Tab::Ladder once the ladder view exists.
@@ -178,7 +188,7 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
     h.get_by_label("Generator").click();
     h.run_steps(2);
     h.get_by_label(&format!("Socket calls ({})", cli_calls.calls.len()));
-    for kind in ["listen", "connect", "accept", "close"] {
+    for kind in ["connect", "accept", "send", "recv", "close"] {
         let want = cli_calls
             .calls
             .iter()
@@ -187,7 +197,11 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
         assert!(want > 0, "the trace has {kind}");
         assert_eq!(h.get_all_by_label(kind).count(), want, "{kind} rows");
     }
-    let client_rows = cli_calls.calls.iter().filter(|c| c.actor == "client").count();
+    let client_rows = cli_calls
+        .calls
+        .iter()
+        .filter(|c| c.actor == "client")
+        .count();
     assert_eq!(h.get_all_by_label("client").count(), client_rows);
 
     // Save writes the same frames and calls as the CLI.
@@ -195,7 +209,10 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
     h.state_mut().save_run(saved.clone());
     let frames = read_frames(&saved);
     assert_eq!(frames.len(), cli_frames.len());
-    assert!(frames.iter().zip(&cli_frames).all(|(a, b)| a.data == b.data));
+    assert!(frames
+        .iter()
+        .zip(&cli_frames)
+        .all(|(a, b)| a.data == b.data));
     assert_eq!(read_calls(&saved).calls, cli_calls.calls);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -217,10 +234,8 @@ fn unanimated_run_loads_at_once_and_a_lesson_loopback_cannot_force_says_why() {
     let run = app.generator.run.as_ref().unwrap();
     assert_eq!(run.mode, Mode::Synthetic);
     assert_eq!(run.fallback.as_deref(), Some(expected));
-    let (frames, trace) = synack::gen::synthesize_frames(
-        Scenario::Loss,
-        &synack::gen::GenOptions::default(),
-    );
+    let (frames, trace) =
+        synack::gen::synthesize_frames(Scenario::Loss, &synack::gen::GenOptions::default());
     assert_eq!(app.store.read().len(), frames.len());
     assert_eq!(
         app.store.read().calls.as_ref().map(|c| c.calls.len()),
@@ -239,12 +254,15 @@ fn live_run_on_loopback_shows_packets_and_calls_as_they_come() {
         eprintln!("skipped: live capture on lo needs root or CAP_NET_RAW");
         return;
     }
-    let mut h = harness(StartSource::Generator {
-        scenario: Scenario::CloseClientFirst,
-        synthetic: false,
-    });
+    let mut h = panel();
+    h.get_by_label("close-client-first").click();
+    h.run_steps(1);
+    // Live is the default choice.
+    h.get_by_label("Will run live.");
+    h.get_by_label("Run").click();
+    h.run_steps(1);
     {
-        let run = h.state().generator.run.as_ref().expect("--gen started a run");
+        let run = h.state().generator.run.as_ref().expect("Run started a run");
         assert_eq!(run.mode, Mode::Live);
         assert_eq!(run.fallback, None);
     }
@@ -263,7 +281,11 @@ fn live_run_on_loopback_shows_packets_and_calls_as_they_come() {
     // ACKed — at least 7 segments, the first a SYN, and a FIN from each side.
     assert!(data.len() >= 7, "{} frames", data.len());
     let first = data.frame(0).unwrap();
-    assert_eq!(tcp_flags(first.data, first.link) & 0x12, 0x02, "starts with a SYN");
+    assert_eq!(
+        tcp_flags(first.data, first.link) & 0x12,
+        0x02,
+        "starts with a SYN"
+    );
     let fins = (0..data.len())
         .filter_map(|i| data.frame(i))
         .filter(|f| tcp_flags(f.data, f.link) & 0x01 != 0)
@@ -276,7 +298,10 @@ fn live_run_on_loopback_shows_packets_and_calls_as_they_come() {
         synack::gen::CallKind::Accept,
         synack::gen::CallKind::Close,
     ] {
-        assert!(calls.calls.iter().any(|c| c.call == kind), "{kind:?} recorded");
+        assert!(
+            calls.calls.iter().any(|c| c.call == kind),
+            "{kind:?} recorded"
+        );
     }
     assert!(calls.calls.windows(2).all(|w| w[0].t_ns <= w[1].t_ns));
     let n_calls = calls.calls.len();
@@ -288,6 +313,28 @@ fn live_run_on_loopback_shows_packets_and_calls_as_they_come() {
     h.get_by_label(&format!("Socket calls ({n_calls})"));
     h.get_by_label("connect");
     h.get_by_label("accept");
+}
+
+#[test]
+fn view_gen_opens_the_panel_running_the_scenario() {
+    let mut h = harness(StartSource::Generator {
+        scenario: Scenario::Handshake,
+        synthetic: true,
+    });
+    {
+        let app = h.state();
+        assert_eq!(app.generator.selected, Scenario::Handshake);
+        let run = app.generator.run.as_ref().expect("--gen started a run");
+        assert_eq!(
+            (run.scenario, run.mode),
+            (Scenario::Handshake, Mode::Synthetic)
+        );
+    }
+    run_to_end(&mut h, Duration::from_secs(20));
+    let (frames, _) =
+        synack::gen::synthesize_frames(Scenario::Handshake, &synack::gen::GenOptions::default());
+    assert_eq!(h.state().store.read().len(), frames.len());
+    assert!(h.state().selection.connection.is_some());
 }
 
 #[test]

@@ -430,11 +430,8 @@ pub fn save(data: &StoreData, path: &Path) -> anyhow::Result<String> {
 mod tests {
     use super::*;
 
-    const ALL_PERMS: [Permission; 3] = [
-        Permission::Full,
-        Permission::NoPromisc,
-        Permission::Denied,
-    ];
+    const ALL_PERMS: [Permission; 3] =
+        [Permission::Full, Permission::NoPromisc, Permission::Denied];
 
     #[test]
     fn synthetic_is_always_honoured() {
@@ -462,7 +459,13 @@ mod tests {
         // Loopback needs no promiscuous mode: cap_net_raw without cap_net_admin is enough.
         for perm in [Permission::Full, Permission::NoPromisc] {
             let d = decide(Scenario::CloseClientFirst, Wanted::Live, perm, false);
-            assert_eq!(d, Decision { mode: Mode::Live, fallback: None });
+            assert_eq!(
+                d,
+                Decision {
+                    mode: Mode::Live,
+                    fallback: None
+                }
+            );
         }
     }
 
@@ -499,7 +502,13 @@ mod tests {
         );
         // `loss` has a netns form but no live one.
         let d = decide(Scenario::Loss, Wanted::Netns, Permission::Full, true);
-        assert_eq!(d, Decision { mode: Mode::Netns, fallback: None });
+        assert_eq!(
+            d,
+            Decision {
+                mode: Mode::Netns,
+                fallback: None
+            }
+        );
         let d = decide(Scenario::Loss, Wanted::Netns, Permission::Full, false);
         assert_eq!(d.mode, Mode::Synthetic);
     }

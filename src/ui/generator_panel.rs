@@ -231,7 +231,10 @@ impl GeneratorPanel {
                 ui.label("Ports are picked by the kernel; the capture filter names them.");
             }
         });
-        ui.checkbox(&mut self.follow, "Open the ladder of its connection when it starts");
+        ui.checkbox(
+            &mut self.follow,
+            "Open the ladder of its connection when it starts",
+        );
         show_decision(ui, &decision);
         let running = self.run.as_ref().is_some_and(GenRun::running);
         ui.horizontal(|ui| {
