@@ -4,7 +4,9 @@
 # Needs: xvfb-run (xvfb), import (imagemagick), xdotool; `apt-get install xvfb imagemagick
 # xdotool`. Usage: scripts/screenshots.sh [--no-build]. FLOOD=path.pcap adds a screenshot of
 # a big capture while it loads (make one with `synack gen flood --synthetic --packets 1000000
-# -w /tmp/flood.pcap` where the generator is available).
+# -w /tmp/flood.pcap` where the generator is available). ONLY=REGEX takes only the shots whose
+# name matches (e.g. `ONLY=gen scripts/screenshots.sh --no-build`); PROFILE=debug uses the
+# debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=shots
@@ -23,6 +25,7 @@ done
 shot() {
     local name=$1 wait=$2 actions=$3
     shift 4
+    if [[ -n "${ONLY:-}" && ! "$name" =~ $ONLY ]]; then return 0; fi
     xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
         bin=$1; out=$2; wait=$3; actions=$4; shift 4
         "$bin" "$@" &
@@ -80,6 +83,17 @@ PY
     ) &
     shot 09-live-capture 7 "" -- view --live lo -f 'tcp port 18080'
     wait
+fi
+# 12. The generator panel after `synack view --gen sticky --synthetic`: the run opened its
+#     connection in the packet list by itself; back on the Generator tab (menu bar), the
+#     scenario list with lessons, the run's status and its socket calls.
+shot 12-generator-after-run 6 "mousemove 383 12 click 1;mousemove 700 880" -- view --gen sticky --synthetic
+# 13. The same panel mid-run: untick "Open the ladder ..." and run again; the calls list
+#     and the counters grow while the animated synthetic run releases its frames (1.5 s).
+shot 13-generator-mid-run 6 "mousemove 383 12 click 1;mousemove 881 190 click 1;mousemove 893 231 click 1" -- view --gen sticky --synthetic
+# 14. A live run on loopback (root): real sockets, captured on lo, its connection opened.
+if [[ $(id -u) == 0 ]]; then
+    shot 14-generator-live 7 "" -- view --gen echo
 fi
 # 10. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then

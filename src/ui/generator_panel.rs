@@ -129,7 +129,7 @@ impl GeneratorPanel {
         let mut action = None;
         egui::Panel::left("gen_scenarios")
             .resizable(true)
-            .default_size(ui.available_width() * 0.58)
+            .default_size(ui.available_width() * 0.62)
             .show(ui, |ui| {
                 ui.heading("Scenarios");
                 ui.label("Each one is a socket-programming lesson. Double-click to run it.");
