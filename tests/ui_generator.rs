@@ -353,3 +353,33 @@ fn view_gen_rejects_an_unknown_scenario_before_opening_a_window() {
         .expect("run synack");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn netns_run_with_loss_uses_real_kernels_through_the_router() {
+    if !synack::gen::netns::available() {
+        eprintln!("skipped: network namespaces need root with `ip` and `nft`");
+        return;
+    }
+    let mut h = panel();
+    h.get_by_label("loss").click();
+    h.run_steps(1);
+    h.get_by_label("Namespaces + loss").click();
+    h.run_steps(1);
+    h.get_by_label("Will run netns.");
+    h.state_mut().generator.loss_pct = 5;
+    h.get_by_label("Run").click();
+    h.run_steps(1);
+    run_to_end(&mut h, Duration::from_secs(60));
+    let app = h.state();
+    let run = app.generator.run.as_ref().unwrap();
+    assert_eq!(run.mode, Mode::Netns);
+    assert_eq!(run.loss_pct, Some(5));
+    let st = run.status();
+    assert_eq!(st.phase, Phase::Done, "{st:?}");
+    let data = app.store.read();
+    assert!(data.len() > 10, "{} frames", data.len());
+    let calls = data.calls.as_ref().expect("calls stored");
+    assert_eq!(calls.mode, "netns");
+    assert!(calls.calls.iter().any(|c| c.call == synack::gen::CallKind::Connect));
+    h.get_by_label_contains("synack gen loss (netns, loss 5%)");
+}
