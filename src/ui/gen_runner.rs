@@ -34,6 +34,9 @@ use super::store::{PacketStore, SourceInfo, StoreData};
 /// How long an animated synthetic run takes to show all its frames and calls.
 pub const ANIMATION: Duration = Duration::from_millis(1500);
 
+/// Shortest interval between two publications of an animated run (about a screen frame).
+const PUBLISH_EVERY: Duration = Duration::from_millis(15);
+
 /// The reason given when live capture is not permitted.
 pub const NO_PERMISSION: &str = "live capture needs root or CAP_NET_RAW; ran synthetic";
 
@@ -315,6 +318,7 @@ impl Worker {
             Duration::ZERO
         };
         let start = Instant::now();
+        let mut published = start;
         let mut feeder = self.feeder();
         for (k, (_, ev)) in events.into_iter().enumerate() {
             if self.cancelled() {
@@ -324,12 +328,19 @@ impl Worker {
                 Event::Frame(f) => self.add_frame(&mut feeder, &f),
                 Event::Call(c) => self.add_call(c),
             }
-            if !step.is_zero() {
+            if step.is_zero() {
+                continue;
+            }
+            let due = start + step * (k as u32 + 1);
+            let wait = due.saturating_duration_since(Instant::now());
+            // Publish before each visible pause, and at least once per screen frame when
+            // the pauses are too short to see (a big scenario such as `flood`).
+            if wait >= PUBLISH_EVERY || published.elapsed() >= PUBLISH_EVERY {
                 feeder.publish();
-                let due = start + step * (k as u32 + 1);
-                if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                    std::thread::sleep(wait);
-                }
+                published = Instant::now();
+            }
+            if !wait.is_zero() {
+                std::thread::sleep(wait);
             }
         }
         feeder.finish();

@@ -134,9 +134,13 @@ impl GeneratorPanel {
                 ui.heading("Scenarios");
                 ui.label("Each one is a socket-programming lesson. Double-click to run it.");
                 ui.separator();
+                let running = self.run.as_ref().is_some_and(GenRun::running);
                 if let Some(sc) = self.scenario_list(ui) {
                     self.selected = sc;
-                    action = Some(GenAction::Run(self.request()));
+                    // One run at a time: the Run button is disabled meanwhile, too.
+                    if !running {
+                        action = Some(GenAction::Run(self.request()));
+                    }
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -144,7 +148,8 @@ impl GeneratorPanel {
                 action = Some(a);
             }
             ui.separator();
-            calls_ui(ui, data, self.run.is_some());
+            let running = self.run.as_ref().is_some_and(GenRun::running);
+            calls_ui(ui, data, self.run.is_some(), running);
         });
         action
     }
@@ -306,14 +311,18 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
 }
 
 /// The calls list: time (from the first packet), actor, call, bytes, result, data.
-fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool) {
+fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) {
     let Some(trace) = data.calls.as_ref().filter(|_| have_run) else {
         ui.weak("Socket calls appear here as the run makes them.");
         return;
     };
     ui.strong(format!("Socket calls ({})", trace.calls.len()));
     if trace.calls.is_empty() {
-        ui.weak("None yet.");
+        ui.weak(if running {
+            "None yet."
+        } else {
+            "No socket calls were recorded (`flood` records none)."
+        });
         return;
     }
     let t0 = data
