@@ -350,17 +350,27 @@ impl Worker {
 
     /// Runs with real sockets, storing frames and calls as the run reports them.
     fn tapped(self, sc: Scenario, opts: &GenOptions, mode: Mode) {
+        let opts = opts.clone();
+        self.tapped_with(sc, move |tx| {
+            if mode == Mode::Netns {
+                gen::netns::run_tapped(sc, &opts, Some(tx))
+            } else {
+                gen::live::run_tapped(sc, &opts, tx)
+            }
+        });
+    }
+
+    /// Runs `run` on its own thread, storing what it reports until it returns (it drops
+    /// its tap then); its error, or its panic, ends the run as [`Phase::Failed`].
+    fn tapped_with(
+        self,
+        sc: Scenario,
+        run: impl FnOnce(gen::live::Tap) -> anyhow::Result<LiveRun> + Send + 'static,
+    ) {
         let (tx, rx) = mpsc::channel();
-        let opts_run = opts.clone();
         let handle = std::thread::Builder::new()
             .name("synack-gen-sockets".into())
-            .spawn(move || -> anyhow::Result<LiveRun> {
-                if mode == Mode::Netns {
-                    gen::netns::run_tapped(sc, &opts_run, Some(tx))
-                } else {
-                    gen::live::run_tapped(sc, &opts_run, tx)
-                }
-            });
+            .spawn(move || run(tx));
         let handle = match handle {
             Ok(h) => h,
             Err(e) => {
@@ -558,5 +568,92 @@ mod tests {
         assert_eq!(stored.calls, trace.calls);
         assert_eq!(stored.seed, Some(7));
         assert_eq!(run.describe(), "half-close (synthetic, seed 7)");
+    }
+
+    /// A worker on a fresh store, and the store.
+    fn worker() -> (Worker, PacketStore) {
+        let store = PacketStore::new();
+        let status = Arc::new(Mutex::new(RunStatus {
+            phase: Phase::Running,
+            frames: 0,
+            calls: 0,
+            note: None,
+        }));
+        let w = Worker {
+            store: store.clone(),
+            status,
+            notify: Arc::new(|| {}),
+        };
+        (w, store)
+    }
+
+    #[test]
+    fn a_failing_live_run_ends_failed_keeping_what_it_reported() {
+        let (w, store) = worker();
+        let status = w.status.clone();
+        let (frames, trace) = gen::synthesize_frames(Scenario::Handshake, &GenOptions::default());
+        let (first, call) = (frames[0].clone(), trace.calls[0].clone());
+        w.tapped_with(Scenario::Handshake, move |tap| {
+            tap.send(LiveEvent::Frame(first)).unwrap();
+            tap.send(LiveEvent::Call(call)).unwrap();
+            Err(anyhow::anyhow!(
+                "bind 127.0.0.1:7070: Address already in use"
+            ))
+        });
+        let st = status.lock().unwrap().clone();
+        assert_eq!(
+            st.phase,
+            Phase::Failed("bind 127.0.0.1:7070: Address already in use".into())
+        );
+        assert_eq!((st.frames, st.calls), (1, 1));
+        let data = store.read();
+        assert_eq!(data.len(), 1);
+        assert!(data.finished);
+        assert_eq!(
+            data.error.as_deref(),
+            Some("bind 127.0.0.1:7070: Address already in use")
+        );
+    }
+
+    #[test]
+    fn a_panicking_run_is_reported_not_propagated() {
+        let (w, store) = worker();
+        let status = w.status.clone();
+        w.tapped_with(Scenario::Echo, |_tap| panic!("scenario bug"));
+        assert_eq!(
+            status.lock().unwrap().phase,
+            Phase::Failed("the `echo` run panicked".into())
+        );
+        assert!(store.read().finished);
+    }
+
+    #[test]
+    fn a_run_without_capture_says_why_and_keeps_its_calls() {
+        let (w, store) = worker();
+        let status = w.status.clone();
+        let (_, trace) = gen::synthesize_frames(Scenario::Echo, &GenOptions::default());
+        let calls = trace.calls.clone();
+        w.tapped_with(Scenario::Echo, move |tap| {
+            // Calls reported out of time order (several threads) are stored in order.
+            for c in calls.iter().rev() {
+                tap.send(LiveEvent::Call(c.clone())).unwrap();
+            }
+            Ok(LiveRun {
+                frames: None,
+                link: crate::capture::LinkType::Ethernet,
+                trace: CallTrace::default(),
+                no_capture: Some("no capture (lo: permission denied)".into()),
+                filter: "tcp port 1".into(),
+                dropped: 0,
+            })
+        });
+        let st = status.lock().unwrap().clone();
+        assert_eq!(st.phase, Phase::Done);
+        assert_eq!(
+            st.note.as_deref(),
+            Some("no capture (lo: permission denied)")
+        );
+        let data = store.read();
+        assert_eq!(data.calls.as_ref().map(|t| &t.calls), Some(&trace.calls));
     }
 }
