@@ -204,7 +204,29 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
         .count();
     assert_eq!(h.get_all_by_label("client").count(), client_rows);
 
-    // Save writes the same frames and calls as the CLI.
+    // A second run (a UDP lesson) is not hidden behind the filter the first run set.
+    h.get_by_label("udp-chat").click();
+    h.run_steps(1);
+    h.get_by_label("Run").click();
+    run_to_end(&mut h, Duration::from_secs(20));
+    assert_eq!(h.state().filter.applied_text(), None);
+    assert_eq!(
+        h.state().selection.connection,
+        None,
+        "no TCP connection to open"
+    );
+    let udp_frames = h.state().store.read().len();
+    assert!(udp_frames > 0);
+    h.get_by_label(&format!("Packets: {udp_frames}"));
+
+    // Save writes the same frames and calls as the CLI (after running close-client-first
+    // again, unanimated this time).
+    h.get_by_label("close-client-first").click();
+    h.run_steps(1);
+    h.get_by_label("Animate").click();
+    h.run_steps(1);
+    h.get_by_label("Run").click();
+    run_to_end(&mut h, Duration::from_secs(20));
     let saved = dir.join("saved.pcap");
     h.state_mut().save_run(saved.clone());
     let frames = read_frames(&saved);

@@ -239,6 +239,17 @@ impl SynackApp {
     /// Runs a generator scenario into a fresh store and shows the generator panel; its
     /// packets and calls appear as the run makes them.
     pub fn run_generator(&mut self, ctx: &egui::Context, req: RunRequest) {
+        // The connection filter a previous run set by itself would hide this run's packets
+        // (stream numbers start again, UDP lessons have none): drop it; a user's own stays.
+        let followed = self
+            .generator
+            .run
+            .as_ref()
+            .and(self.selection.connection)
+            .map(|c| c.filter());
+        if followed.is_some() && followed.as_deref() == self.filter.applied_text() {
+            self.filter.set("");
+        }
         self.reset();
         let repaint = ctx.clone();
         let run = GenRun::start(req, &self.store, move || repaint.request_repaint());
