@@ -5,7 +5,9 @@
 # xdotool`. Usage: scripts/screenshots.sh [--no-build]. ONLY=REGEX takes only the shots whose
 # name matches (e.g. ONLY='graph|ribbon'). FLOOD=path.pcap adds a screenshot of
 # a big capture while it loads (make one with `synack gen flood --synthetic --packets 1000000
-# -w /tmp/flood.pcap` where the generator is available).
+# -w /tmp/flood.pcap` where the generator is available). ONLY=REGEX takes only the shots whose
+# name matches (e.g. `ONLY=gen scripts/screenshots.sh --no-build`); PROFILE=debug uses the
+# debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=shots
@@ -108,6 +110,17 @@ shot 15-tour-handshake 5 "$PARK" -- view --tour
 #     so its buttons stay put).
 NEXT="mousemove 1309 755 click 1"
 shot 16-tour-loss 5 "$NEXT;$NEXT;$NEXT;$PARK" -- view --tour
+# 20. The generator panel after `synack view --gen sticky --synthetic`: the run opened its
+#     connection in the packet list by itself; back on the Generator tab (menu bar), the
+#     scenario list with lessons, the run's status and its socket calls.
+shot 20-generator-after-run 6 "mousemove 383 12 click 1;mousemove 700 880" -- view --gen sticky --synthetic
+# 21. The same panel mid-run: untick "Open the ladder ..." and run again; the calls list
+#     and the counters grow while the animated synthetic run releases its frames (1.5 s).
+shot 21-generator-mid-run 6 "mousemove 383 12 click 1;mousemove 881 190 click 1;mousemove 893 231 click 1" -- view --gen sticky --synthetic
+# 22. A live run on loopback (root): real sockets, captured on lo, its connection opened.
+if [[ $(id -u) == 0 ]]; then
+    shot 22-generator-live 7 "" -- view --gen echo
+fi
 # 10. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then
     shot 10-flood-loading 2 "" -- view "$FLOOD"

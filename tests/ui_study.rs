@@ -373,7 +373,7 @@ fn view_rejects_an_unknown_tab_with_the_list_of_tabs() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("invalid value 'nope'")
-            && err.contains("packets, connections, ladder, live, graphs, stream"),
+            && err.contains("packets, connections, ladder, live, graphs, stream, generator"),
         "{err}"
     );
 }

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::calls::{CallKind, CallTrace};
+use super::calls::{Call, CallKind, CallTrace};
 use super::scripts::{text_block, MESSAGES};
 use super::{GenOptions, Scenario};
 use crate::capture::live::{self as cap, LiveConfig};
@@ -54,13 +54,32 @@ pub fn now_ns() -> i64 {
         .map_or(0, |d| d.as_nanos() as i64)
 }
 
-/// The shared calls trace of a run (threads record into it).
+/// What a run reports while it runs, so a viewer (the desktop's generator panel) can show
+/// packets and calls as they happen rather than after the run.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// A frame the capture kept (numbered in capture order from 1).
+    Frame(OwnedFrame),
+    /// A socket call that returned.
+    Call(Call),
+}
+
+/// Where a run sends its [`LiveEvent`]s; a closed receiver is ignored (the run goes on).
+pub type Tap = std::sync::mpsc::Sender<LiveEvent>;
+
+/// The shared calls trace of a run (threads record into it), and the tap it reports to.
 #[derive(Clone)]
-pub struct Rec(Arc<Mutex<CallTrace>>);
+pub struct Rec {
+    trace: Arc<Mutex<CallTrace>>,
+    tap: Option<Tap>,
+}
 
 impl Rec {
-    fn new(sc: Scenario, mode: &str) -> Rec {
-        Rec(Arc::new(Mutex::new(CallTrace::new(sc.name(), mode, None))))
+    fn new(sc: Scenario, mode: &str, tap: Option<Tap>) -> Rec {
+        Rec {
+            trace: Arc::new(Mutex::new(CallTrace::new(sc.name(), mode, None))),
+            tap,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -77,7 +96,7 @@ impl Rec {
         note: Option<&str>,
     ) {
         let t = now_ns();
-        if let Ok(mut tr) = self.0.lock() {
+        if let Ok(mut tr) = self.trace.lock() {
             tr.push(t, actor, conn, kind, local, remote, data, offset);
             if let Some(r) = result {
                 tr.fail_last(r);
@@ -85,11 +104,14 @@ impl Rec {
             if let Some(n) = note {
                 tr.note_last(n);
             }
+            if let (Some(tap), Some(call)) = (&self.tap, tr.calls.last()) {
+                let _ = tap.send(LiveEvent::Call(call.clone()));
+            }
         }
     }
 
     fn take(&self) -> CallTrace {
-        let mut t = self.0.lock().map(|t| t.clone()).unwrap_or_default();
+        let mut t = self.trace.lock().map(|t| t.clone()).unwrap_or_default();
         t.sort();
         t
     }
@@ -362,6 +384,7 @@ impl Capture {
         filter: &str,
         ip: IpAddr,
         marker_to: Option<IpAddr>,
+        tap: Option<Tap>,
     ) -> Result<Capture, String> {
         let marker = UdpSocket::bind((ip, 0)).map_err(|e| e.to_string())?;
         let mport = marker.local_addr().map_err(|e| e.to_string())?.port();
@@ -407,6 +430,9 @@ impl Capture {
                         if is_marker {
                             seen.store(true, Ordering::SeqCst);
                         } else if frames.len() < CAP {
+                            if let Some(tap) = &tap {
+                                let _ = tap.send(LiveEvent::Frame(f.clone()));
+                            }
                             frames.push(f);
                         }
                     }
@@ -458,6 +484,16 @@ pub struct Setup {
 /// Runs `sc` live. Errors are setup failures (no loopback, no ports); a missing capture
 /// permission is not an error (see [`LiveRun::no_capture`]).
 pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
+    run_on_loopback(sc, opts, None)
+}
+
+/// [`run`], reporting each captured frame and each call to `tap` as it happens (the frames
+/// and the trace are also returned at the end, as by [`run`]).
+pub fn run_tapped(sc: Scenario, opts: &GenOptions, tap: Tap) -> anyhow::Result<LiveRun> {
+    run_on_loopback(sc, opts, Some(tap))
+}
+
+fn run_on_loopback(sc: Scenario, opts: &GenOptions, tap: Option<Tap>) -> anyhow::Result<LiveRun> {
     if !sc.live_capable() {
         anyhow::bail!("`{sc}` has no live form on loopback: use --synthetic (or --netns)");
     }
@@ -468,7 +504,7 @@ pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
     }
     let ip = loopback(opts.ipv6);
     let setup = prepare(sc, ip)?;
-    run_prepared(sc, opts, setup, ip, Where::Loopback)
+    run_prepared_tapped(sc, opts, setup, ip, Where::Loopback, tap)
 }
 
 /// Where a run's sockets live and where it captures.
@@ -502,6 +538,18 @@ pub fn run_prepared(
     ip: IpAddr,
     at: Where<'_>,
 ) -> anyhow::Result<LiveRun> {
+    run_prepared_tapped(sc, opts, setup, ip, at, None)
+}
+
+/// [`run_prepared`], reporting frames and calls to `tap` (when given) as they happen.
+pub fn run_prepared_tapped(
+    sc: Scenario,
+    opts: &GenOptions,
+    setup: Setup,
+    ip: IpAddr,
+    at: Where<'_>,
+    tap: Option<Tap>,
+) -> anyhow::Result<LiveRun> {
     let mode = match at {
         Where::Loopback => "live",
         Where::Host { .. } => "netns",
@@ -521,12 +569,12 @@ pub fn run_prepared(
         _ => format!("tcp port {}", setup.port),
     };
     let started = match at {
-        Where::Loopback => Capture::start("lo", &filter, ip, None),
+        Where::Loopback => Capture::start("lo", &filter, ip, None, tap.clone()),
         Where::Host {
             iface,
             local,
             neighbour,
-        } => Capture::start(iface, &filter, local, Some(neighbour)),
+        } => Capture::start(iface, &filter, local, Some(neighbour), tap.clone()),
     };
     let (cap, no_capture) = {
         match started {
@@ -540,7 +588,7 @@ pub fn run_prepared(
             ),
         }
     };
-    let rec = Rec::new(sc, mode);
+    let rec = Rec::new(sc, mode, tap);
     let result = scenario(sc, opts, setup, ip, &rec);
     let (frames, link, dropped) = match cap {
         Some(c) => {

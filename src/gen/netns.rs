@@ -191,6 +191,15 @@ fn enter(ns: &str) -> anyhow::Result<()> {
 
 /// Runs `sc` between namespaces (root). The capture is on the client's veth.
 pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
+    run_tapped(sc, opts, None)
+}
+
+/// [`run`], reporting each captured frame and call to `tap` (when given) as it happens.
+pub fn run_tapped(
+    sc: Scenario,
+    opts: &GenOptions,
+    tap: Option<live::Tap>,
+) -> anyhow::Result<LiveRun> {
     if !sc.netns_capable() {
         bail!(
             "`{sc}` has no --netns form ({}); use --synthetic",
@@ -221,7 +230,7 @@ pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
         enter(&server_ns)?;
         let setup = live::prepare_on(sc, IpAddr::V4(SERVER_IP))?;
         enter(&client_ns)?;
-        live::run_prepared(
+        live::run_prepared_tapped(
             sc,
             &opts,
             setup,
@@ -231,6 +240,7 @@ pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
                 local: IpAddr::V4(CLIENT_IP),
                 neighbour: IpAddr::V4(ROUTER_C),
             },
+            tap,
         )
     })
     .join()

@@ -1,4 +1,5 @@
-//! The window: menus, filter bar, tabs (packets, connections, live), status bar, dialogs.
+//! The window: menus, filter bar, tabs (packets, connections, live, generator), status bar,
+//! dialogs.
 //!
 //! [`SynackApp::show`] draws one frame from what the store holds; it is what both eframe and
 //! the kittest harness call, so the tests drive the real window.
@@ -18,6 +19,8 @@ use super::export::{self, ExportScope};
 use super::figure::PngResult;
 use super::file_dialog::{self, DialogPurpose, FigureKind, FileDialog};
 use super::filter_bar::FilterState;
+use super::gen_runner::{self, GenRun, RunRequest, Wanted};
+use super::generator_panel::{GenAction, GeneratorPanel};
 use super::graphs::{GraphAction, GraphsView};
 use super::ingest::{self, LiveSession};
 use super::ladder::{self, LadderAction, LadderView};
@@ -64,6 +67,13 @@ pub enum StartSource {
         interface: String,
         /// BPF filter (empty: none).
         bpf: String,
+    },
+    /// The generator panel, running a scenario (`synack view --gen SCENARIO`).
+    Generator {
+        /// The scenario to run.
+        scenario: crate::gen::Scenario,
+        /// Run it synthetic even when live capture is permitted.
+        synthetic: bool,
     },
 }
 
@@ -121,6 +131,8 @@ pub enum Tab {
     Graphs,
     /// The byte stream ribbon (segments, messages, calls) of the selected connection.
     Stream,
+    /// Traffic generator panel.
+    Generator,
 }
 
 /// The application state.
@@ -147,6 +159,8 @@ pub struct SynackApp {
     png_request: Option<(FigureKind, PathBuf)>,
     /// A PNG export waiting for the renderer's screenshot.
     png_pending: Option<PngResult>,
+    /// Traffic generator panel (and its current run).
+    pub generator: GeneratorPanel,
     /// Running live capture.
     session: Option<LiveSession>,
     /// Ladder diagram view.
@@ -187,6 +201,7 @@ impl SynackApp {
             stream_view: StreamView::default(),
             png_request: None,
             png_pending: None,
+            generator: GeneratorPanel::default(),
             session: None,
             ladder: LadderView::default(),
             replay: Replay::default(),
@@ -221,6 +236,17 @@ impl SynackApp {
                 app.live.bpf = bpf.clone();
                 app.start_live(ctx, &interface, &bpf);
             }
+            StartSource::Generator {
+                scenario,
+                synthetic,
+            } => {
+                app.generator.selected = scenario;
+                if synthetic {
+                    app.generator.wanted = Wanted::Synthetic;
+                }
+                let req = app.generator.request();
+                app.run_generator(ctx, req);
+            }
         }
         if let Some(t) = options.tab {
             app.tab = t;
@@ -235,6 +261,7 @@ impl SynackApp {
         }
         self.store.progress.cancel.store(true, Ordering::Relaxed);
         self.store = PacketStore::new();
+        self.generator.detach();
         self.selection.clear();
         self.filter.reset_scan();
         self.details = DetailsView::default();
@@ -299,6 +326,37 @@ impl SynackApp {
         }
     }
 
+    /// Runs a generator scenario into a fresh store and shows the generator panel; its
+    /// packets and calls appear as the run makes them.
+    pub fn run_generator(&mut self, ctx: &egui::Context, req: RunRequest) {
+        // The connection filter a previous run set by itself would hide this run's packets
+        // (stream numbers start again, UDP lessons have none): drop it; a user's own stays.
+        let followed = self
+            .generator
+            .run
+            .as_ref()
+            .and(self.selection.connection)
+            .map(|c| c.filter());
+        if followed.is_some() && followed.as_deref() == self.filter.applied_text() {
+            self.filter.set("");
+        }
+        self.reset();
+        let repaint = ctx.clone();
+        let run = GenRun::start(req, &self.store, move || repaint.request_repaint());
+        self.generator.attach(run);
+        self.list.auto_scroll = true;
+        self.tab = Tab::Generator;
+    }
+
+    /// Writes the generator run's capture and its calls trace beside it.
+    pub fn save_run(&mut self, path: PathBuf) {
+        let result = gen_runner::save(&self.store.read(), &path);
+        self.message = Some(match result {
+            Ok(m) => (m, false),
+            Err(e) => (format!("{e:#}"), true),
+        });
+    }
+
     fn start_dir(&self) -> PathBuf {
         self.recent
             .first()
@@ -314,7 +372,8 @@ impl SynackApp {
         self.tab = Tab::Packets;
     }
 
-    /// Opens the ladder diagram of a connection.
+    /// Opens the ladder diagram of a connection: the one place where views jump to a connection's
+    /// ladder (the connections table, the details, and the generator panel when its run's first connection appears).
     pub fn open_ladder(&mut self, conn: ConnRef) {
         self.selection.connection = Some(conn);
         self.tab = Tab::Ladder;
@@ -585,6 +644,7 @@ impl SynackApp {
                 (Tab::Live, "Live capture"),
                 (Tab::Graphs, "Graphs"),
                 (Tab::Stream, "Stream"),
+                (Tab::Generator, "Generator"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
             }
@@ -637,7 +697,9 @@ impl SynackApp {
                             .show_percentage()
                             .text(format!("Loading {:.0}%", f * 100.0)),
                     );
-                } else if self.session.is_some() {
+                } else if self.session.is_some()
+                    || self.generator.run.as_ref().is_some_and(GenRun::running)
+                {
                     ui.spinner();
                 }
             }
@@ -787,6 +849,13 @@ impl SynackApp {
             self.replay.tick(&ctx, &data, &mut self.selection, now);
         }
         self.poll_png();
+        let follow = {
+            let data = self.store.read();
+            self.generator.first_connection(&data)
+        };
+        if let Some(conn) = follow {
+            self.open_ladder(conn);
+        }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O)) {
             self.dialog = Some(FileDialog::new(DialogPurpose::Open, self.start_dir()));
         }
@@ -892,6 +961,26 @@ impl SynackApp {
                     ui.label("Packets arrive in the Packets tab with their analysis; the display filter applies as they come.");
                 });
             }
+            Tab::Generator => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let action = {
+                        let data = self.store.read();
+                        self.generator.ui(ui, &data)
+                    };
+                    match action {
+                        Some(GenAction::Run(req)) => self.run_generator(&ctx, req),
+                        Some(GenAction::Save) => {
+                            let mut d = FileDialog::new(DialogPurpose::SaveRun, self.start_dir());
+                            d.name = format!("{}.pcap", self.generator.selected);
+                            if let Some(run) = &self.generator.run {
+                                d.name = format!("{}.pcap", run.scenario);
+                            }
+                            self.dialog = Some(d);
+                        }
+                        None => {}
+                    }
+                });
+            }
         }
         self.request_png(&ctx);
         self.poll_png();
@@ -912,6 +1001,7 @@ impl SynackApp {
                         DialogPurpose::Open => self.open_file(&ctx, path),
                         DialogPurpose::Save(scope) => self.save(scope, path),
                         DialogPurpose::SaveFigure(kind) => self.save_figure(&ctx, kind, path),
+                        DialogPurpose::SaveRun => self.save_run(path),
                     }
                 }
             }

@@ -18,6 +18,8 @@ pub enum DialogPurpose {
     Save(super::export::ExportScope),
     /// Save a figure of a study view (ladder, graphs, stream ribbon).
     SaveFigure(FigureKind),
+    /// Save a generator run: its pcap and its calls trace (`FILE.calls.json`).
+    SaveRun,
 }
 
 /// Which figure a save dialog is for, and in which format.
@@ -79,7 +81,7 @@ impl FileDialog {
             dir,
             name: match purpose {
                 DialogPurpose::Open => String::new(),
-                DialogPurpose::Save(_) => "export.pcap".into(),
+                DialogPurpose::Save(_) | DialogPurpose::SaveRun => "export.pcap".into(),
                 DialogPurpose::SaveFigure(kind) => format!("figure{}", kind.extension()),
             },
             entries: None,
@@ -117,6 +119,7 @@ impl FileDialog {
             DialogPurpose::Open => "Open capture file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
             DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
+            DialogPurpose::SaveRun => "Save the generator run (pcap + calls.json)".to_string(),
         };
         if self.entries.is_none() {
             self.entries = Some(FileDialog::list(&self.dir, self.listed()));
@@ -185,7 +188,9 @@ impl FileDialog {
                     );
                     let ok_label = match self.purpose {
                         DialogPurpose::Open => "Open",
-                        DialogPurpose::Save(_) | DialogPurpose::SaveFigure(_) => "Save",
+                        DialogPurpose::Save(_)
+                        | DialogPurpose::SaveFigure(_)
+                        | DialogPurpose::SaveRun => "Save",
                     };
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {

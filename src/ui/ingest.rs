@@ -73,7 +73,13 @@ impl Batcher {
     }
 
     fn flush(&mut self, finished: bool) {
-        let conns = if finished || self.conns_at.elapsed() >= CONN_REFRESH {
+        self.flush_with(finished, false);
+    }
+
+    /// Publishes the pending frames; the connection records too when `conns_now`, at the
+    /// end, or when they were last copied long ago.
+    fn flush_with(&mut self, finished: bool, conns_now: bool) {
+        let conns = if finished || conns_now || self.conns_at.elapsed() >= CONN_REFRESH {
             self.conns_at = Instant::now();
             Some(self.engine.connections().into_iter().cloned().collect())
         } else {
@@ -178,6 +184,45 @@ pub fn load_bytes(
     store.write().source = Some(source);
     pump(reader, store, Box::new(|| {}));
     Ok(())
+}
+
+/// Frames handed over one at a time by code that is not a capture source (the generator
+/// panel's runs), analysed and stored by the same `decode` → `Engine::process` → store path
+/// as files and live captures, so a generated run looks exactly like its saved capture
+/// opened as a file.
+pub struct Feeder {
+    batcher: Batcher,
+}
+
+impl Feeder {
+    /// A feeder appending to `store`; `notify` is called after each publication (the UI
+    /// asks for a repaint there).
+    pub fn new(store: &PacketStore, notify: impl Fn() + Send + 'static) -> Feeder {
+        Feeder {
+            batcher: Batcher::new(store.clone(), Box::new(notify)),
+        }
+    }
+
+    /// Analyses one frame and queues it (published in batches, or by [`Feeder::publish`]).
+    pub fn add(&mut self, frame: &Frame<'_>) {
+        self.batcher.add(frame);
+    }
+
+    /// Publishes what is queued at once, with fresh connection records: a run's frames
+    /// come slowly and the user watches each one appear.
+    pub fn publish(&mut self) {
+        self.batcher.flush_with(false, true);
+    }
+
+    /// Publishes the rest and marks the store finished.
+    pub fn finish(mut self) {
+        self.batcher.flush(true);
+    }
+
+    /// Publishes the rest, marks the store finished and records the error that ended it.
+    pub fn fail(mut self, error: String) {
+        self.batcher.fail(error);
+    }
 }
 
 /// A running live capture feeding a store; dropping it does not stop it, [`LiveSession::stop`]

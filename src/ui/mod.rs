@@ -1,5 +1,5 @@
 //! The desktop view (egui/eframe): packet list, display filter, details and bytes,
-//! connections, live capture, exports.
+//! connections, live capture, the traffic generator panel, exports.
 //!
 //! Layout follows rerun: [`store`] holds what ingestion ([`ingest`], on its own thread) has
 //! read; each view module draws from the store every frame and keeps only its own state;
@@ -17,6 +17,8 @@ pub mod export;
 pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
+pub mod gen_runner;
+pub mod generator_panel;
 pub mod graphs;
 pub mod ingest;
 pub mod ladder;
@@ -48,6 +50,14 @@ pub struct ViewArgs {
     /// Example: `synack view --live lo -f 'tcp port 8080'`.
     #[arg(long, value_name = "IFACE", conflicts_with = "file")]
     pub live: Option<String>,
+    /// Open on the generator panel running this scenario (see `synack gen --list`): live
+    /// on loopback when capture is permitted, otherwise synthetic.
+    /// Example: `synack view --gen close-client-first --synthetic`.
+    #[arg(long = "gen", value_name = "SCENARIO", conflicts_with_all = ["file", "live"])]
+    pub gen: Option<String>,
+    /// With --gen: run the scenario synthetic (crafted frames) even when live is possible.
+    #[arg(long, requires = "gen")]
+    pub synthetic: bool,
     /// BPF capture filter for --live, e.g. `-f 'tcp port 443'`.
     #[arg(short = 'f', long = "bpf", value_name = "BPF", requires = "live")]
     pub bpf: Option<String>,
@@ -90,6 +100,8 @@ pub enum TabArg {
     Graphs,
     /// Byte-stream ribbon (sticky packets).
     Stream,
+    /// Traffic generator panel.
+    Generator,
 }
 
 impl TabArg {
@@ -102,6 +114,7 @@ impl TabArg {
             TabArg::Live => Tab::Live,
             TabArg::Graphs => Tab::Graphs,
             TabArg::Stream => Tab::Stream,
+            TabArg::Generator => Tab::Generator,
         }
     }
 }
@@ -119,13 +132,17 @@ fn have_display() -> bool {
 
 /// Runs `synack view` (and `synack` with no arguments).
 pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
-    let source = match (&args.file, &args.live) {
-        (Some(f), _) => StartSource::File(f.clone()),
-        (None, Some(i)) => StartSource::Live {
+    let source = match (&args.file, &args.live, &args.gen) {
+        (Some(f), _, _) => StartSource::File(f.clone()),
+        (None, Some(i), _) => StartSource::Live {
             interface: i.clone(),
             bpf: args.bpf.clone().unwrap_or_default(),
         },
-        (None, None) => StartSource::Demo,
+        (None, None, Some(name)) => StartSource::Generator {
+            scenario: name.parse().map_err(anyhow::Error::msg)?,
+            synthetic: args.synthetic,
+        },
+        (None, None, None) => StartSource::Demo,
     };
     if let StartSource::File(f) = &source {
         // Fail before opening a window when the file cannot be read at all.
@@ -171,6 +188,8 @@ pub fn run_demo() -> anyhow::Result<ExitCode> {
     run(&ViewArgs {
         file: None,
         live: None,
+        gen: None,
+        synthetic: false,
         bpf: None,
         display_filter: None,
         goto: None,

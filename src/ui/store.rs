@@ -78,6 +78,9 @@ pub enum SourceInfo {
     File(std::path::PathBuf),
     /// A live capture on an interface.
     Live(String),
+    /// A run of the traffic generator started from the generator panel ("sticky
+    /// (synthetic, seed 1)").
+    Generator(String),
 }
 
 impl SourceInfo {
@@ -88,6 +91,7 @@ impl SourceInfo {
             SourceInfo::Demo => "demo.pcap (built-in)".into(),
             SourceInfo::File(p) => p.display().to_string(),
             SourceInfo::Live(i) => format!("live on {i}"),
+            SourceInfo::Generator(run) => format!("synack gen {run}"),
         }
     }
 }

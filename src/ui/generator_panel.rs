@@ -1,0 +1,382 @@
+//! The generator panel: pick a socket lesson, run it, watch its packets and calls appear.
+//!
+//! Left, every scenario of [`crate::gen`] with the modes it has and its one-line lesson
+//! (taken from [`Scenario::lesson`], never copied). Right, the chosen scenario's options
+//! (mode, seed, loss, animation), the Run and Save buttons, the run's status with the
+//! reason when it could not run the mode asked for, and the calls list, which grows as the
+//! run records calls. The panel only asks the app to act ([`GenAction`]); the run itself is
+//! [`super::gen_runner`].
+
+use egui::{Color32, RichText};
+
+use crate::analysis::FlowProto;
+use crate::capture::live::{capture_permission, Permission};
+use crate::gen::{self, Mode, Scenario};
+
+use super::gen_runner::{decide, Decision, GenRun, Phase, RunRequest, Wanted};
+use super::selection::ConnRef;
+use super::store::StoreData;
+
+/// Colour of the "ran another mode than asked" remark.
+const FALLBACK: Color32 = Color32::from_rgb(0xc0, 0x70, 0x00);
+
+/// Characters of a call's data shown in the list.
+const DATA_PREVIEW: usize = 28;
+
+/// What the panel asks the app to do.
+#[derive(Debug, Clone, Copy)]
+pub enum GenAction {
+    /// Start a run (the app replaces the store first).
+    Run(RunRequest),
+    /// Open the save dialog for the run's capture and calls.
+    Save,
+}
+
+/// State of the generator panel.
+#[derive(Debug)]
+pub struct GeneratorPanel {
+    /// The scenario chosen in the list.
+    pub selected: Scenario,
+    /// The mode asked for.
+    pub wanted: Wanted,
+    /// Seed of synthetic runs.
+    pub seed: u64,
+    /// Loss of netns runs, in percent.
+    pub loss_pct: u32,
+    /// Spread synthetic runs over a second and a half.
+    pub animate: bool,
+    /// Open the ladder of the run's first TCP connection as soon as it exists.
+    pub follow: bool,
+    /// The current run, if one was started since the store was last replaced.
+    pub run: Option<GenRun>,
+    /// Next store index to look at for the run's first TCP packet.
+    scan_at: usize,
+    /// The run's connection was opened already (only once per run).
+    followed: bool,
+    /// Capture permission and namespace availability, checked once.
+    env: Option<(Permission, bool)>,
+}
+
+impl Default for GeneratorPanel {
+    fn default() -> Self {
+        GeneratorPanel {
+            selected: Scenario::Handshake,
+            wanted: Wanted::Live,
+            seed: 1,
+            loss_pct: 5,
+            animate: true,
+            follow: true,
+            run: None,
+            scan_at: 0,
+            followed: false,
+            env: None,
+        }
+    }
+}
+
+impl GeneratorPanel {
+    /// Takes a freshly started run.
+    pub fn attach(&mut self, run: GenRun) {
+        self.run = Some(run);
+        self.scan_at = 0;
+        self.followed = false;
+    }
+
+    /// Forgets the run (the store it fed was replaced).
+    pub fn detach(&mut self) {
+        self.run = None;
+    }
+
+    /// The request the Run button makes with the current options.
+    pub fn request(&self) -> RunRequest {
+        RunRequest {
+            scenario: self.selected,
+            wanted: self.wanted,
+            seed: self.seed,
+            loss_pct: self.loss_pct,
+            animate: self.animate,
+        }
+    }
+
+    /// The run's first TCP connection, returned once, as soon as its first packet is stored
+    /// (when following is on): the app then opens its ladder.
+    pub fn first_connection(&mut self, data: &StoreData) -> Option<ConnRef> {
+        if self.run.is_none() || self.followed || !self.follow {
+            return None;
+        }
+        while self.scan_at < data.len() {
+            let flow = data.analysis(self.scan_at).flow;
+            self.scan_at += 1;
+            if let Some(f) = flow.filter(|f| f.proto == FlowProto::Tcp) {
+                self.followed = true;
+                return Some(ConnRef {
+                    proto: f.proto,
+                    stream: f.stream,
+                });
+            }
+        }
+        None
+    }
+
+    fn env(&mut self) -> (Permission, bool) {
+        *self
+            .env
+            .get_or_insert_with(|| (capture_permission(), gen::netns::available()))
+    }
+
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, data: &StoreData) -> Option<GenAction> {
+        let mut action = None;
+        egui::Panel::left("gen_scenarios")
+            .resizable(true)
+            .default_size(ui.available_width() * 0.62)
+            .show(ui, |ui| {
+                ui.heading("Scenarios");
+                ui.label("Each one is a socket-programming lesson. Double-click to run it.");
+                ui.separator();
+                let running = self.run.as_ref().is_some_and(GenRun::running);
+                if let Some(sc) = self.scenario_list(ui) {
+                    self.selected = sc;
+                    // One run at a time: the Run button is disabled meanwhile, too.
+                    if !running {
+                        action = Some(GenAction::Run(self.request()));
+                    }
+                }
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(a) = self.run_ui(ui, data) {
+                action = Some(a);
+            }
+            ui.separator();
+            let running = self.run.as_ref().is_some_and(GenRun::running);
+            calls_ui(ui, data, self.run.is_some(), running);
+        });
+        action
+    }
+
+    /// The scenario table; returns a scenario double-clicked (run it).
+    fn scenario_list(&mut self, ui: &mut egui::Ui) -> Option<Scenario> {
+        let mut run = None;
+        egui::ScrollArea::both()
+            .id_salt("gen_scenario_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("gen_scenario_grid")
+                    .num_columns(3)
+                    .striped(true)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        ui.strong("Scenario");
+                        ui.strong("Modes");
+                        ui.strong("Lesson");
+                        ui.end_row();
+                        for sc in Scenario::ALL {
+                            let r = ui.selectable_label(
+                                self.selected == sc,
+                                RichText::new(sc.name()).monospace(),
+                            );
+                            if r.clicked() {
+                                self.selected = sc;
+                            }
+                            if r.double_clicked() {
+                                run = Some(sc);
+                            }
+                            ui.label(RichText::new(sc.modes()).weak().small());
+                            ui.label(sc.lesson());
+                            ui.end_row();
+                        }
+                    });
+            });
+        run
+    }
+
+    /// Options, Run / Save, and the run's status.
+    fn run_ui(&mut self, ui: &mut egui::Ui, data: &StoreData) -> Option<GenAction> {
+        let mut action = None;
+        let sc = self.selected;
+        let (perm, netns_ok) = self.env();
+        ui.heading(format!("Run {sc}"));
+        ui.label(format!("Lesson: {}", sc.lesson()));
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label("Mode:");
+            ui.radio_value(&mut self.wanted, Wanted::Live, "Live on loopback")
+                .on_hover_text(
+                    "Real sockets and the kernel's TCP on 127.0.0.1, captured on lo. \
+                     Needs root or CAP_NET_RAW; without it the run is synthetic.",
+                );
+            ui.radio_value(&mut self.wanted, Wanted::Synthetic, "Synthetic")
+                .on_hover_text(
+                    "Frames crafted as two Linux hosts would send them: no privileges, \
+                     the same bytes for the same seed.",
+                );
+            ui.radio_value(&mut self.wanted, Wanted::Netns, "Namespaces + loss")
+                .on_hover_text(
+                    "Real kernels in two network namespaces joined by a router that drops \
+                     data segments at random (root, ip and nft).",
+                );
+        });
+        let decision = decide(sc, self.wanted, perm, netns_ok);
+        ui.horizontal(|ui| match decision.mode {
+            Mode::Synthetic => {
+                ui.label("Seed:");
+                ui.add(egui::DragValue::new(&mut self.seed).range(0..=u64::MAX));
+                ui.checkbox(&mut self.animate, "Animate")
+                    .on_hover_text("Release the crafted frames over 1.5 s so you can watch them arrive; untick to load them at once.");
+            }
+            Mode::Netns => {
+                ui.label("Loss:");
+                ui.add(
+                    egui::DragValue::new(&mut self.loss_pct)
+                        .range(0..=50)
+                        .suffix(" %"),
+                );
+            }
+            Mode::Live => {
+                ui.label("Ports are picked by the kernel; the capture filter names them.");
+            }
+        });
+        ui.checkbox(
+            &mut self.follow,
+            "Open the ladder of its connection when it starts",
+        );
+        show_decision(ui, &decision);
+        let running = self.run.as_ref().is_some_and(GenRun::running);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!running, egui::Button::new(RichText::new("Run").strong()))
+                .clicked()
+            {
+                action = Some(GenAction::Run(self.request()));
+            }
+            let can_save = self.run.is_some() && !running && !data.is_empty();
+            if ui
+                .add_enabled(can_save, egui::Button::new("Save capture..."))
+                .on_hover_text("Writes the run's pcap and its calls trace (FILE.calls.json).")
+                .clicked()
+            {
+                action = Some(GenAction::Save);
+            }
+        });
+        if let Some(run) = &self.run {
+            run_status_ui(ui, run);
+        }
+        action
+    }
+}
+
+/// What will run, and why it is not what was asked for.
+fn show_decision(ui: &mut egui::Ui, d: &Decision) {
+    match &d.fallback {
+        Some(why) => {
+            ui.colored_label(FALLBACK, format!("Will run {}: {why}", d.mode.name()));
+        }
+        None => {
+            ui.label(format!("Will run {}.", d.mode.name()));
+        }
+    }
+}
+
+/// The status of the current run.
+fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
+    let st = run.status();
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let what = match &st.phase {
+            Phase::Running => {
+                ui.spinner();
+                "Running"
+            }
+            Phase::Done => "Done",
+            Phase::Failed(_) => "Failed",
+        };
+        ui.strong(format!(
+            "{what}: {} — {} frames, {} calls",
+            run.describe(),
+            st.frames,
+            st.calls
+        ));
+    });
+    if let Some(why) = &run.fallback {
+        ui.colored_label(FALLBACK, format!("Mode: {} ({why})", run.mode.name()));
+    } else {
+        ui.label(format!("Mode: {}", run.mode.name()));
+    }
+    if let Phase::Failed(e) = &st.phase {
+        ui.colored_label(Color32::RED, e);
+    }
+    if let Some(n) = &st.note {
+        ui.colored_label(FALLBACK, n);
+    }
+}
+
+/// The calls list: time (from the first packet), actor, call, bytes, result, data.
+fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) {
+    let Some(trace) = data.calls.as_ref().filter(|_| have_run) else {
+        ui.weak("Socket calls appear here as the run makes them.");
+        return;
+    };
+    ui.strong(format!("Socket calls ({})", trace.calls.len()));
+    if trace.calls.is_empty() {
+        ui.weak(if running {
+            "None yet."
+        } else {
+            "No socket calls were recorded (`flood` records none)."
+        });
+        return;
+    }
+    let t0 = data
+        .first_ts
+        .map(|t| t.as_nanos())
+        .or_else(|| trace.calls.first().map(|c| c.t_ns))
+        .unwrap_or(0);
+    egui::ScrollArea::vertical()
+        .id_salt("gen_calls_scroll")
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show(ui, |ui| {
+            egui::Grid::new("gen_calls_grid")
+                .num_columns(6)
+                .striped(true)
+                .spacing([10.0, 2.0])
+                .show(ui, |ui| {
+                    for h in ["Time", "Actor", "Call", "Bytes", "Result", "Data"] {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    for c in &trace.calls {
+                        ui.monospace(format!("{:.6}", (c.t_ns - t0) as f64 / 1e9));
+                        ui.label(&c.actor);
+                        ui.monospace(call_name(c.call));
+                        ui.monospace(c.bytes.to_string());
+                        let result = match &c.note {
+                            Some(n) => format!("{} ({n})", c.result),
+                            None => c.result.clone(),
+                        };
+                        if c.result == "ok" {
+                            ui.label(result);
+                        } else {
+                            ui.colored_label(Color32::RED, result);
+                        }
+                        ui.monospace(preview(c.data.as_deref().unwrap_or("")));
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// The call's name as in C and in the calls trace (`send`, `recvfrom`, ...).
+pub fn call_name(kind: gen::CallKind) -> String {
+    format!("{kind:?}").to_lowercase()
+}
+
+/// A short, escaped preview of a call's data (newlines shown as `\n`).
+fn preview(data: &str) -> String {
+    let escaped: String = data.escape_debug().collect();
+    if escaped.chars().count() > DATA_PREVIEW {
+        let cut: String = escaped.chars().take(DATA_PREVIEW - 1).collect();
+        format!("{cut}…")
+    } else {
+        escaped
+    }
+}
