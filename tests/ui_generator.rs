@@ -180,8 +180,10 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
     }
     // ... and its ladder opened by itself.
     assert_eq!(app.tab, Tab::Ladder);
-    // close-client-first: SYN, SYN-ACK, ACK, FIN, ACK, FIN, ACK (the lesson's shape).
-    h.get_by_label_contains("[SYN]");
+    // close-client-first: the client closes first, so it passes FIN_WAIT_1/2 and TIME_WAIT.
+    h.get_by_label_contains(
+        "client: CLOSED → SYN_SENT → ESTABLISHED → FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT.",
+    );
 
     // Back on the panel, the calls list shows the trace's calls, one row each.
     h.get_by_label("Generator").click();
