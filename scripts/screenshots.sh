@@ -2,12 +2,11 @@
 # Screenshots of the desktop view under Xvfb, into shots/ (git-ignored).
 #
 # Needs: xvfb-run (xvfb), import (imagemagick), xdotool; `apt-get install xvfb imagemagick
-# xdotool`. Usage: scripts/screenshots.sh [--no-build]. ONLY=REGEX takes only the shots whose
-# name matches (e.g. ONLY='graph|ribbon'). FLOOD=path.pcap adds a screenshot of
+# xdotool`. Usage: scripts/screenshots.sh [--no-build]. FLOOD=path.pcap adds a screenshot of
 # a big capture while it loads (make one with `synack gen flood --synthetic --packets 1000000
 # -w /tmp/flood.pcap` where the generator is available). ONLY=REGEX takes only the shots whose
-# name matches (e.g. `ONLY=gen scripts/screenshots.sh --no-build`); PROFILE=debug uses the
-# debug build.
+# name matches (e.g. `ONLY='graph|ribbon' scripts/screenshots.sh --no-build`); PROFILE=debug
+# uses the debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=shots
@@ -57,21 +56,21 @@ shot 03-dupack-tags 4 "" -- view "$CAP/sanders-tcp_dupack.pcapng" -g 5
 shot 04-filter-error 4 "" -- view -Y 'tcp.port == && tcp' -g 1
 # 5. A valid filter on a retransmission capture.
 shot 05-filter-valid 4 "" -- view "$CAP/sanders-tcp_retransmissions.pcapng" -Y 'tcp.analysis.retransmission' -g 3
-# 6. The connections tab (click on "Connections" in the menu bar).
-shot 06-connections 4 "mousemove 265 12 click 1" -- view "$CAP/zeek-pipelining-example.pcap"
+# 6. The connections tab.
+shot 06-connections 4 "" -- view "$CAP/zeek-pipelining-example.pcap" --tab connections
 # 7. The colouring legend (View menu > legend).
 shot 07-legend 4 "mousemove 91 12 click 1;mousemove 165 158 click 1;mousemove 700 700" -- view "$CAP/sanders-tcp_refuseconnection.pcapng"
 # 8. The live capture panel.
-shot 08-live-panel 4 "mousemove 307 12 click 1" -- view
-# 12. The time-sequence graph (tcptrace style) of the loss lesson: I-bars, the ACK and
+shot 08-live-panel 4 "" -- view --tab live
+# 17. The time-sequence graph (tcptrace style) of the loss lesson: I-bars, the ACK and
 #     receive-window lines, SACK blocks of the duplicate ACKs, the retransmissions in red.
-shot 12-graph-tcptrace 5 "" -- view captures/loss.pcap --tab graphs -g 4
+shot 17-graph-tcptrace 5 "" -- view captures/loss.pcap --tab graphs -g 4
 #     The same zoomed (right-drag box) on the first 4 ms: the loss, the duplicate ACKs with
 #     their SACK blocks and the fast retransmission.
-shot 12b-graph-tcptrace-zoom 5 "mousemove 126 150 mousedown 3;mousemove 127 145;mousemove 128 140;mousemove 140 500;mousemove 146 770 mouseup 3;mousemove 700 140" -- view captures/loss.pcap --tab graphs -g 4
-# 13. The sticky-packet ribbon: the sender's 8 send() calls glued into 2 segments; message #1
+shot 17b-graph-tcptrace-zoom 5 "mousemove 126 150 mousedown 3;mousemove 127 145;mousemove 128 140;mousemove 140 500;mousemove 146 770 mouseup 3;mousemove 700 140" -- view captures/loss.pcap --tab graphs -g 4
+# 18. The sticky-packet ribbon: the sender's 8 send() calls glued into 2 segments; message #1
 #     clicked, its bytes in the side panel.
-shot 13-sticky-ribbon 5 "mousemove 222 258 click 1;mousemove 700 700" -- view captures/sticky.pcap --tab stream -g 4
+shot 18-sticky-ribbon 5 "mousemove 222 258 click 1;mousemove 700 700" -- view captures/sticky.pcap --tab stream -g 4
 # 9. Live capture on loopback (root) while a local client talks to a local server on
 #    127.0.0.1:18080: packets arrive in the list with their analysis.
 if [[ $(id -u) == 0 ]] && command -v python3 >/dev/null; then
@@ -113,10 +112,10 @@ shot 16-tour-loss 5 "$NEXT;$NEXT;$NEXT;$PARK" -- view --tour
 # 20. The generator panel after `synack view --gen sticky --synthetic`: the run opened its
 #     connection in the packet list by itself; back on the Generator tab (menu bar), the
 #     scenario list with lessons, the run's status and its socket calls.
-shot 20-generator-after-run 6 "mousemove 383 12 click 1;mousemove 700 880" -- view --gen sticky --synthetic
+shot 20-generator-after-run 6 "mousemove 582 12 click 1;mousemove 700 880" -- view --gen sticky --synthetic
 # 21. The same panel mid-run: untick "Open the ladder ..." and run again; the calls list
 #     and the counters grow while the animated synthetic run releases its frames (1.5 s).
-shot 21-generator-mid-run 6 "mousemove 383 12 click 1;mousemove 881 190 click 1;mousemove 893 231 click 1" -- view --gen sticky --synthetic
+shot 21-generator-mid-run 6 "mousemove 582 12 click 1;mousemove 881 190 click 1;mousemove 893 231 click 1" -- view --gen sticky --synthetic
 # 22. A live run on loopback (root): real sockets, captured on lo, its connection opened.
 if [[ $(id -u) == 0 ]]; then
     shot 22-generator-live 7 "" -- view --gen echo
