@@ -135,11 +135,10 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).context("writing output"),
         Ok(()) => {}
     }
-    if let Some(e) = damaged {
-        eprintln!("synack: {e} (streams shown hold the frames read before the error)");
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    let summary = super::summary::Summary::new(&args.file, reader.frames_read(), engine.stats())
+        .with_follower(&table)
+        .with_damage(damaged.as_ref());
+    Ok(summary.report(args.json))
 }
 
 fn views<'a>(
@@ -695,14 +694,19 @@ pub(super) fn sticky_events(
 /// (framing by `auto`), with the framing chosen, by stream number.
 pub(super) fn sticky_counts(
     reader: &mut FileReader,
-) -> std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])> {
+) -> (
+    std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])>,
+    super::summary::Summary,
+) {
     let follower = follow_file(reader);
-    follower
+    let limits = super::summary::Summary::default().with_follower(&follower);
+    let counts = follower
         .connections()
         .iter()
         .map(|conn| {
             let msgs = frame_connection(conn, FramingChoice::Auto);
             (conn.stream, (msgs.framing, msgs.counts(conn)))
         })
-        .collect()
+        .collect();
+    (counts, limits)
 }
