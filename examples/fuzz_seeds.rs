@@ -36,6 +36,10 @@ fn read_frames(path: &Path) -> Vec<OwnedFrame> {
     out
 }
 
+/// A TCP segment as the `reassembly` target takes it: raw seq, flags (bit 0 SYN, bit 1 FIN),
+/// payload.
+type Segment = (u32, u8, Vec<u8>);
+
 fn seeds_of(path: &Path, out: &Path) -> std::io::Result<()> {
     let stem = path
         .file_name()
@@ -77,7 +81,7 @@ fn seeds_of(path: &Path, out: &Path) -> std::io::Result<()> {
     // reassembly: each direction's first TCP segments; framing / order: its bytes.
     let mut engine = Engine::new(Config::default());
     let mut follower = Follower::new(None, FollowLimits::default());
-    let mut segs: HashMap<(u32, usize), Vec<(u32, u8, Vec<u8>)>> = HashMap::new();
+    let mut segs: HashMap<(u32, usize), Vec<Segment>> = HashMap::new();
     for f in &frames {
         let frame = f.as_frame();
         let p = decode(&frame);

@@ -538,8 +538,11 @@ pub fn reassembly_input(cap: u8, history: u8, segments: &[(u32, u8, &[u8])]) -> 
     out
 }
 
+/// A fuzz target: a name (its directory under `fuzz/corpus/`) and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The targets by name, as `fuzz/fuzz_targets/*.rs` and the corpus replay use them.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [Target; 6] = [
     ("file_reader", file_reader),
     ("decode", decode_frame),
     ("engine", engine),
