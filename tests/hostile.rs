@@ -252,8 +252,8 @@ fn syn_flood_file_flows_reports_evictions_under_a_memory_bound() {
     );
     assert!(s["damaged"].is_null());
     assert!(
-        peak_kib < 1 << 20,
-        "peak RSS {peak_kib} KiB above the 1 GiB bound"
+        peak_kib < 3 << 19,
+        "peak RSS {peak_kib} KiB above the 1.5 GiB bound"
     );
 }
 
