@@ -264,9 +264,11 @@ fn list(
 }
 
 /// The JSON objects of one direction, in stream order.
-fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
+fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<String> {
     let dir = v.dir.short();
-    let mut items: Vec<(u64, u8, serde_json::Value)> = Vec::new();
+    // Each line is kept as compact text, not as a `serde_json::Value` (several times larger):
+    // a stream of 100 000 tiny segments and gaps lists 300 000 lines.
+    let mut items: Vec<(u64, u8, String)> = Vec::new();
     for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
         items.push((
             seg.offset,
@@ -276,7 +278,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
                 "time": seg.ts.as_secs_f64(), "offset": seg.offset, "len": seg.len,
                 "messages": m.messages.clone().collect::<Vec<_>>(),
                 "starts": m.starts, "ends": m.ends, "coalesced": m.coalesced,
-            }),
+            })
+            .to_string(),
         ));
     }
     for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
@@ -294,7 +297,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
                 "until_close": msg.until_close,
                 "split": m.split, "first_time": time(m.first_ts),
                 "complete_time": time(m.complete_ts), "span_ns": m.span_ns(),
-            }),
+            })
+            .to_string(),
         ));
     }
     for g in &v.stream.gaps {
@@ -302,7 +306,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             g.offset,
             2,
             json!({"kind": "gap", "stream": ts.stream, "dir": dir, "offset": g.offset,
-                   "len": g.len, "reason": g.reason.name()}),
+                   "len": g.len, "reason": g.reason.name()})
+            .to_string(),
         ));
     }
     for r in &v.stream.duplicates {
@@ -311,7 +316,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             2,
             json!({"kind": "duplicate", "stream": ts.stream, "dir": dir,
                    "frame": r.frame, "time": r.ts.as_secs_f64(), "offset": r.offset,
-                   "len": r.len}),
+                   "len": r.len})
+            .to_string(),
         ));
     }
     for c in &v.stream.conflicts {
@@ -319,7 +325,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             c.offset,
             2,
             json!({"kind": "conflict", "stream": ts.stream, "dir": dir, "offset": c.offset,
-                   "len": c.len, "frame": c.frame}),
+                   "len": c.len, "frame": c.frame})
+            .to_string(),
         ));
     }
     for u in &v.framed.unparsed {
@@ -327,7 +334,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             u.offset,
             3,
             json!({"kind": "unparsed", "stream": ts.stream, "dir": dir, "offset": u.offset,
-                   "len": u.len, "reason": u.reason}),
+                   "len": u.len, "reason": u.reason})
+            .to_string(),
         ));
     }
     for inc in &v.framed.incomplete {
@@ -336,7 +344,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             3,
             json!({"kind": "incomplete", "stream": ts.stream, "dir": dir, "offset": inc.offset,
                    "present": inc.present, "total": inc.total, "proto": inc.proto,
-                   "cut_by": inc.cut_by}),
+                   "cut_by": inc.cut_by})
+            .to_string(),
         ));
     }
     items.sort_by_key(|(o, k, _)| (*o, *k));
