@@ -436,7 +436,10 @@ fn reassembly_bomb_file_through_synack_stream_reports_cap_cuts() {
     );
     assert!(s["reassembly_cap_cuts"].as_u64().unwrap() > 0);
     // Listing all 300 000 segments and gaps of the stream (measured: 98 MiB).
-    assert!(peak_kib < 200 << 10, "peak RSS {peak_kib} KiB above 200 MiB");
+    assert!(
+        peak_kib < 200 << 10,
+        "peak RSS {peak_kib} KiB above 200 MiB"
+    );
     assert_eq!(s["frames"], u64::from(BOMB) + 3);
     let (code, _, err, _) = synack(&["stream", p]);
     assert_eq!(code, Some(0));
