@@ -612,6 +612,22 @@ mod tests {
     }
 
     #[test]
+    fn garbage_after_records_is_named_with_its_offset() {
+        let mut f = pcap_header(0xa1b2c3d4, 1);
+        f.extend(record(1, 0, &[9; 20], 20));
+        let garbage_at = f.len() as u64;
+        // A "record header" claiming a 4 GB packet, then a few more bytes.
+        f.extend([0xff; 40]);
+        let (frames, err) = read_all(f);
+        assert_eq!(frames.len(), 1);
+        let err = err.expect("the garbage is reported");
+        assert_eq!(err.offset(), Some(garbage_at));
+        let msg = err.to_string();
+        assert!(msg.contains("garbage where a record should be"), "{msg}");
+        assert!(msg.contains(&format!("byte {garbage_at}")), "{msg}");
+    }
+
+    #[test]
     fn not_a_capture_and_empty_are_clear_errors() {
         let (_, err) = read_all(b"hello world, not a pcap".to_vec());
         let msg = err.unwrap().to_string();
