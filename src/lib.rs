@@ -3,13 +3,17 @@
 //! The data path runs one way, one module per stage:
 //! [`capture`] (files and live sources → frames) → [`decode`] (frame → layered packet) →
 //! [`analysis`] (connections, TCP state, Wireshark-compatible flags) → stream (reassembly and
-//! message framing) → consumers ([`cli`], the GUI, the generator).
+//! message framing) → consumers ([`cli`], the GUI (`ui`, behind the default `gui` feature),
+//! the generator).
 
 pub mod analysis;
 pub mod capture;
 pub mod cli;
 pub mod decode;
 pub mod filter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gen;
 pub mod stream;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -13,12 +13,20 @@ use super::zeek::ZeekFacts;
 use crate::capture::Frame;
 use crate::decode::{Packet, TcpFlags, Transport};
 
-/// Limits that keep memory bounded on hostile traffic.
+/// Limits that keep memory bounded on hostile traffic (README, "Limits").
+///
+/// The engine's memory is about `max_connections` connection records plus the unacked
+/// segments they remember, whatever the length of the input: a flood of new connections
+/// evicts the least recently seen ones ([`EngineStats::connections_evicted`]), a flood of
+/// unacknowledged data stops being remembered ([`EngineStats::segments_not_tracked`]).
+/// Every packet is still processed and annotated; `synack flows`/`read`/`stream` report both
+/// counters on stderr (and in the `--json` summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
     /// Connections kept (live plus finished); beyond it the least recently seen are evicted.
+    /// Default 500 000.
     pub max_connections: usize,
-    /// Unacknowledged segments remembered per direction (Wireshark: 10 000).
+    /// Unacknowledged segments remembered per direction (Wireshark: 10 000, the default).
     pub max_unacked_per_direction: usize,
 }
 

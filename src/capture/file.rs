@@ -109,6 +109,18 @@ pub enum CaptureError {
     },
 }
 
+impl CaptureError {
+    /// Byte offset in the file where it is damaged or cut, for errors that have one.
+    pub fn offset(&self) -> Option<u64> {
+        match self {
+            CaptureError::Corrupt { offset, .. } | CaptureError::Truncated { offset, .. } => {
+                Some(*offset)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// One interface of a pcapng section (or the single "interface" of a pcap file).
 #[derive(Debug, Clone, Copy)]
 struct Interface {
@@ -141,6 +153,8 @@ pub struct FileReader {
     frames: u64,
     buffer_size: usize,
     failed: bool,
+    /// Classic pcap only: the records' byte order (true = big-endian) and the snaplen.
+    legacy: Option<(bool, u32)>,
 }
 
 impl FileReader {
@@ -170,10 +184,17 @@ impl FileReader {
         if got == 0 {
             return Err(CaptureError::Empty { path });
         }
+        // A short read means the whole input is in `head`: a buffer of that size does (a
+        // 1 MiB buffer per small in-memory capture was most of the fuzzer's time).
+        let buffer_size = if got < magic.len() {
+            magic.len()
+        } else {
+            INITIAL_BUFFER
+        };
         magic.truncate(got);
         let head = magic;
         let chained = io::Cursor::new(head.clone()).chain(input);
-        let reader = match create_reader(INITIAL_BUFFER, chained) {
+        let reader = match create_reader(buffer_size, chained) {
             Ok(r) => r,
             Err(e) => return Err(header_error(path, &head, e)),
         };
@@ -183,8 +204,9 @@ impl FileReader {
             interfaces: Vec::new(),
             to_consume: 0,
             frames: 0,
-            buffer_size: INITIAL_BUFFER,
+            buffer_size,
             failed: false,
+            legacy: None,
         })
     }
 
@@ -207,6 +229,28 @@ impl FileReader {
         }
     }
 
+    /// At an incomplete classic-pcap record: says so when its header cannot be a record's
+    /// (a captured length beyond any snaplen), i.e. garbage follows the valid records rather
+    /// than a record cut short.
+    fn garbage_record(&self) -> Option<String> {
+        let (big_endian, snaplen) = self.legacy?;
+        let head: [u8; 4] = self.reader.data().get(8..12)?.try_into().ok()?;
+        let caplen = if big_endian {
+            u32::from_be_bytes(head)
+        } else {
+            u32::from_le_bytes(head)
+        };
+        let most = snaplen.max(262_144);
+        (caplen > most).then(|| {
+            format!(
+                "garbage where a record should be: its header claims a {caplen}-byte packet \
+                 (snapshot length {snaplen}); {} bytes after frame {} left unread",
+                self.reader.data().len(),
+                self.frames
+            )
+        })
+    }
+
     /// Finds the next record and where its bytes are, without keeping a borrow.
     fn advance(&mut self) -> Result<Option<Pending>, CaptureError> {
         loop {
@@ -224,6 +268,7 @@ impl FileReader {
                             } else {
                                 1_000_000
                             };
+                            self.legacy = Some((h.is_bigendian(), h.snaplen));
                             self.interfaces = vec![Interface {
                                 link: LinkType::from_number(h.network.0 as u32),
                                 ts_units,
@@ -263,6 +308,9 @@ impl FileReader {
                             return Ok(None);
                         }
                         self.failed = true;
+                        if let Some(what) = self.garbage_record() {
+                            return Err(self.corrupt(what));
+                        }
                         return Err(CaptureError::Truncated {
                             path: self.path.clone(),
                             offset: self.reader.consumed() as u64,
@@ -561,6 +609,22 @@ mod tests {
             Some(CaptureError::Truncated { after_frame, .. }) => assert_eq!(after_frame, 1),
             other => panic!("expected a truncation error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn garbage_after_records_is_named_with_its_offset() {
+        let mut f = pcap_header(0xa1b2c3d4, 1);
+        f.extend(record(1, 0, &[9; 20], 20));
+        let garbage_at = f.len() as u64;
+        // A "record header" claiming a 4 GB packet, then a few more bytes.
+        f.extend([0xff; 40]);
+        let (frames, err) = read_all(f);
+        assert_eq!(frames.len(), 1);
+        let err = err.expect("the garbage is reported");
+        assert_eq!(err.offset(), Some(garbage_at));
+        let msg = err.to_string();
+        assert!(msg.contains("garbage where a record should be"), "{msg}");
+        assert!(msg.contains(&format!("byte {garbage_at}")), "{msg}");
     }
 
     #[test]

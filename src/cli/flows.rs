@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
+use super::summary::Summary;
 use crate::analysis::{endpoint_string, Config, Connection, Engine, EngineStats, Flag};
 use crate::capture::{FileReader, FrameSource};
 use crate::decode::decode;
@@ -92,9 +93,15 @@ pub struct MessageCounts {
 pub type MessageTable = std::collections::HashMap<u32, MessageCounts>;
 
 /// Frames every TCP stream of the file (auto) and counts messages per stream.
-fn message_table(file: &std::path::Path) -> anyhow::Result<MessageTable> {
-    let counts = super::stream::sticky_counts(&mut FileReader::open(file)?);
-    Ok(counts
+/// Also returns the reassembly's limit counters (streams not followed, cap cuts).
+fn message_table(file: &std::path::Path) -> anyhow::Result<(MessageTable, Summary)> {
+    Ok(message_table_of(&mut FileReader::open(file)?))
+}
+
+/// [`message_table`] of an open reader (read to its end).
+pub(super) fn message_table_of(reader: &mut FileReader) -> (MessageTable, Summary) {
+    let (counts, limits) = super::stream::sticky_counts(reader);
+    let table = counts
         .into_iter()
         .map(|(stream, (framing, c))| {
             let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
@@ -109,7 +116,8 @@ fn message_table(file: &std::path::Path) -> anyhow::Result<MessageTable> {
                 },
             )
         })
-        .collect())
+        .collect();
+    (table, limits)
 }
 
 /// Builds the printed row of one connection.
@@ -297,7 +305,7 @@ pub fn analyze_file(
 
 /// Runs `synack flows`.
 pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
-    let messages = message_table(&args.file)?;
+    let (messages, follow) = message_table(&args.file)?;
     let mut reader = FileReader::open(&args.file)?;
     let (conns, stats, err) = analyze_file(&mut reader);
     let stdout = io::stdout();
@@ -319,20 +327,9 @@ pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         r => r.context("writing output")?,
     }
-    if stats.connections_evicted > 0 || stats.segments_not_tracked > 0 {
-        eprintln!(
-            "synack: limits reached: {} connections evicted, {} segments not tracked",
-            stats.connections_evicted, stats.segments_not_tracked
-        );
-    }
-    match err {
-        None => Ok(ExitCode::SUCCESS),
-        Some(e) => {
-            eprintln!(
-                "synack: {e} ({} frames read before the error)",
-                reader.frames_read()
-            );
-            Ok(ExitCode::from(1))
-        }
-    }
+    let mut summary =
+        Summary::new(&args.file, reader.frames_read(), stats).with_damage(err.as_ref());
+    summary.streams_not_followed = follow.streams_not_followed;
+    summary.reassembly_cap_cuts = follow.reassembly_cap_cuts;
+    Ok(summary.report(args.json))
 }

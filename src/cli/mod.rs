@@ -12,6 +12,7 @@ mod ifaces;
 mod pipeline;
 mod read;
 mod stream;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,7 @@ pub use format::{
 };
 pub use pipeline::{FramePrinter, StickyByFrame};
 pub use read::DEMO_CAPTURE;
+pub use summary::{Damage, Summary, EXIT_DAMAGED};
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -52,7 +54,11 @@ pub enum Command {
     /// Open the desktop view on a capture file, a live interface, or the built-in demo.
     ///
     /// Example: `synack view captures/demo.pcap`; `synack view --live lo -f 'tcp port 80'`.
+    #[cfg(feature = "gui")]
     View(crate::ui::ViewArgs),
+    /// Open the desktop view (not in this build: synack was built without the `gui` feature).
+    #[cfg(not(feature = "gui"))]
+    View(NoGuiArgs),
     /// Run a socket lesson (echo, sticky packets, half-close, loss, ...) and capture it.
     ///
     /// Example: `synack gen sticky --synthetic --write sticky.pcap`; `synack gen --list`.
@@ -65,6 +71,27 @@ pub enum Command {
     Ifaces(ifaces::IfacesArgs),
 }
 
+/// Arguments of `view` in a build without the desktop view: accepted (so the message says
+/// what is missing instead of clap's "unrecognized subcommand"), then refused.
+#[cfg(not(feature = "gui"))]
+#[derive(Debug, clap::Args)]
+pub struct NoGuiArgs {
+    /// Whatever `synack view` would take.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
+}
+
+/// `synack` without arguments in a build without the desktop view: the demo capture listed
+/// in the terminal (`read`, then `flows`), like `./dev demo` does without a display.
+#[cfg(not(feature = "gui"))]
+fn terminal_demo() -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "synack: built without the desktop view; the built-in demo in the terminal \
+         (see `synack --help` for the subcommands)"
+    );
+    read::run_demo_text()
+}
+
 /// Parses the command line and runs it; returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -75,8 +102,18 @@ pub fn run() -> ExitCode {
         Some(Command::Flows(args)) => flows::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),
+        #[cfg(feature = "gui")]
         Some(Command::View(args)) => crate::ui::run(&args),
+        #[cfg(feature = "gui")]
         None => crate::ui::run_demo(),
+        #[cfg(not(feature = "gui"))]
+        Some(Command::View(_)) => Err(anyhow::anyhow!(
+            "this synack was built without the desktop view (the `gui` cargo feature); \
+             rebuild with default features (`cargo build --release`), or use `synack read FILE` \
+             and `synack flows FILE` in the terminal"
+        )),
+        #[cfg(not(feature = "gui"))]
+        None => terminal_demo(),
     };
     match result {
         Ok(code) => code,

@@ -67,6 +67,21 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     list(reader, args.json, args.count, args.absolute, filter, sticky)
 }
 
+/// The built-in demo listed in the terminal: its frames (like `synack read`), then its
+/// connections (like `synack flows`). What `synack` without arguments does in a build
+/// without the desktop view.
+#[cfg(not(feature = "gui"))]
+pub fn run_demo_text() -> anyhow::Result<ExitCode> {
+    let demo = || FileReader::from_reader("demo.pcap", io::Cursor::new(DEMO_CAPTURE));
+    let sticky = super::stream::sticky_events(&mut demo()?);
+    let code = list(demo()?, false, None, false, Filter::parse("")?, sticky)?;
+    println!();
+    let (messages, _) = super::flows::message_table_of(&mut demo()?);
+    let (conns, _, _) = super::flows::analyze_file(&mut demo()?);
+    print!("{}", super::flows::table(&conns, &messages));
+    Ok(code)
+}
+
 fn list(
     mut reader: FileReader,
     json: bool,
@@ -105,14 +120,8 @@ fn list(
             return Err(e).context("writing output");
         }
     }
-    match status {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) => {
-            eprintln!(
-                "synack: {e} ({} frames read before the error)",
-                printer.frames()
-            );
-            Ok(ExitCode::from(1))
-        }
-    }
+    let summary =
+        super::summary::Summary::new(reader.path(), reader.frames_read(), printer.engine_stats())
+            .with_damage(status.as_ref().err());
+    Ok(summary.report(json))
 }

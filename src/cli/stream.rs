@@ -159,11 +159,10 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).context("writing output"),
         Ok(()) => {}
     }
-    if let Some(e) = damaged {
-        eprintln!("synack: {e} (streams shown hold the frames read before the error)");
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    let summary = super::summary::Summary::new(&args.file, reader.frames_read(), engine.stats())
+        .with_follower(&table)
+        .with_damage(damaged.as_ref());
+    Ok(summary.report(args.json))
 }
 
 /// A calls trace and where it was read from.
@@ -319,9 +318,11 @@ fn list(
 }
 
 /// The JSON objects of one direction, in stream order.
-fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
+fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<String> {
     let dir = v.dir.short();
-    let mut items: Vec<(u64, u8, serde_json::Value)> = Vec::new();
+    // Each line is kept as compact text, not as a `serde_json::Value` (several times larger):
+    // a stream of 100 000 tiny segments and gaps lists 300 000 lines.
+    let mut items: Vec<(u64, u8, String)> = Vec::new();
     for (seg, m) in v.stream.segments.iter().zip(&v.marks.segments) {
         items.push((
             seg.offset,
@@ -331,7 +332,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
                 "time": seg.ts.as_secs_f64(), "offset": seg.offset, "len": seg.len,
                 "messages": m.messages.clone().collect::<Vec<_>>(),
                 "starts": m.starts, "ends": m.ends, "coalesced": m.coalesced,
-            }),
+            })
+            .to_string(),
         ));
     }
     for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
@@ -349,7 +351,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
                 "until_close": msg.until_close,
                 "split": m.split, "first_time": time(m.first_ts),
                 "complete_time": time(m.complete_ts), "span_ns": m.span_ns(),
-            }),
+            })
+            .to_string(),
         ));
     }
     for g in &v.stream.gaps {
@@ -357,7 +360,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             g.offset,
             2,
             json!({"kind": "gap", "stream": ts.stream, "dir": dir, "offset": g.offset,
-                   "len": g.len, "reason": g.reason.name()}),
+                   "len": g.len, "reason": g.reason.name()})
+            .to_string(),
         ));
     }
     for r in &v.stream.duplicates {
@@ -366,7 +370,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             2,
             json!({"kind": "duplicate", "stream": ts.stream, "dir": dir,
                    "frame": r.frame, "time": r.ts.as_secs_f64(), "offset": r.offset,
-                   "len": r.len}),
+                   "len": r.len})
+            .to_string(),
         ));
     }
     for c in &v.stream.conflicts {
@@ -374,7 +379,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             c.offset,
             2,
             json!({"kind": "conflict", "stream": ts.stream, "dir": dir, "offset": c.offset,
-                   "len": c.len, "frame": c.frame}),
+                   "len": c.len, "frame": c.frame})
+            .to_string(),
         ));
     }
     for u in &v.framed.unparsed {
@@ -382,7 +388,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             u.offset,
             3,
             json!({"kind": "unparsed", "stream": ts.stream, "dir": dir, "offset": u.offset,
-                   "len": u.len, "reason": u.reason}),
+                   "len": u.len, "reason": u.reason})
+            .to_string(),
         ));
     }
     for inc in &v.framed.incomplete {
@@ -391,7 +398,8 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<serde_json::Value> {
             3,
             json!({"kind": "incomplete", "stream": ts.stream, "dir": dir, "offset": inc.offset,
                    "present": inc.present, "total": inc.total, "proto": inc.proto,
-                   "cut_by": inc.cut_by}),
+                   "cut_by": inc.cut_by})
+            .to_string(),
         ));
     }
     items.sort_by_key(|(o, k, _)| (*o, *k));
@@ -753,14 +761,19 @@ pub(super) fn sticky_events(
 /// (framing by `auto`), with the framing chosen, by stream number.
 pub(super) fn sticky_counts(
     reader: &mut FileReader,
-) -> std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])> {
+) -> (
+    std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])>,
+    super::summary::Summary,
+) {
     let follower = follow_file(reader);
-    follower
+    let limits = super::summary::Summary::default().with_follower(&follower);
+    let counts = follower
         .connections()
         .iter()
         .map(|conn| {
             let msgs = frame_connection(conn, FramingChoice::Auto);
             (conn.stream, (msgs.framing, msgs.counts(conn)))
         })
-        .collect()
+        .collect();
+    (counts, limits)
 }

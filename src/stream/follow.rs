@@ -45,9 +45,15 @@ pub struct FollowedConn {
     pub dirs: [FollowedDir; 2],
 }
 
-/// Limits of a [`Follower`].
+/// Limits of a [`Follower`]: together they bound its memory on any input (a SYN flood, a
+/// reassembly bomb). Streams past [`FollowLimits::max_connections`] are not followed and
+/// counted ([`Follower::not_followed`]); buffer caps skip holes as `buffer_limit` gaps;
+/// byte caps stop keeping bytes and say where ([`DirectionStream::cut_at`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FollowLimits {
+    /// TCP streams followed (about 1 KiB of state each before any byte is kept); later
+    /// streams are skipped and counted. Default 100 000.
+    pub max_connections: usize,
     /// Per-direction reassembly limits.
     pub reassembly: Limits,
     /// Out-of-order bytes buffered across all connections.
@@ -62,6 +68,7 @@ pub struct FollowLimits {
 impl Default for FollowLimits {
     fn default() -> Self {
         FollowLimits {
+            max_connections: 100_000,
             reassembly: Limits::default(),
             total_buffered: 256 << 20,
             kept_per_direction: 64 << 20,
@@ -79,6 +86,9 @@ pub struct Follower {
     conns: Vec<FollowedConn>,
     budget: MemoryBudget,
     kept: usize,
+    /// Streams seen after the connection cap was reached, and the last one counted.
+    not_followed: u64,
+    last_skipped: Option<u32>,
 }
 
 impl Follower {
@@ -91,6 +101,8 @@ impl Follower {
             conns: Vec::new(),
             budget: MemoryBudget::new(limits.total_buffered),
             kept: 0,
+            not_followed: 0,
+            last_skipped: None,
         }
     }
 
@@ -102,6 +114,11 @@ impl Follower {
     /// Stream `n`, if it was followed.
     pub fn get(&self, n: u32) -> Option<&FollowedConn> {
         self.by_stream.get(&n).map(|&i| &self.conns[i])
+    }
+
+    /// TCP streams not followed because [`FollowLimits::max_connections`] was reached.
+    pub fn not_followed(&self) -> u64 {
+        self.not_followed
     }
 
     /// The shared reassembly budget (for its cut counter).
@@ -119,6 +136,14 @@ impl Follower {
         }
         let i = match self.by_stream.get(&flow.stream) {
             Some(&i) => i,
+            None if self.conns.len() >= self.limits.max_connections => {
+                // Stream numbers only grow, so a new number is a stream not counted yet.
+                if self.last_skipped.is_none_or(|s| flow.stream > s) {
+                    self.not_followed += 1;
+                    self.last_skipped = Some(flow.stream);
+                }
+                return;
+            }
             None => {
                 let src = SocketAddr::new(ip.src, tcp.sport);
                 let dst = SocketAddr::new(ip.dst, tcp.dport);

@@ -47,7 +47,7 @@ pub use framing::{
 };
 pub use reassembly::{
     Conflict, DirectionStats, GapReason, Limits, MemoryBudget, PushOutcome, Reassembler, SegmentIn,
-    StreamSink,
+    StreamSink, PIECE_OVERHEAD,
 };
 pub use sticky::{annotate, Annotation, MessageMarks, SegmentMarks};
 pub use store::{DirectionStream, DuplicateSegment, Gap, Run, SegmentSpan};

@@ -78,10 +78,22 @@ pub trait StreamSink {
     fn gap(&mut self, offset: u64, len: u64, reason: GapReason);
 }
 
+/// Bookkeeping charged per buffered out-of-order piece on top of its bytes (map node,
+/// allocation header, frame and time), so that a "reassembly bomb" of 1-byte (or 0-byte,
+/// snapshot-cut) segments separated by holes cannot hold millions of pieces under a cap
+/// meant for bytes.
+pub const PIECE_OVERHEAD: usize = 64;
+
 /// Per-direction limits.
+///
+/// Buffered memory is counted as each out-of-order piece's captured bytes plus
+/// [`PIECE_OVERHEAD`]; the same count is charged to the shared [`MemoryBudget`]. When either
+/// cap is passed the oldest hole is skipped ([`GapReason::BufferLimit`]), counted in
+/// [`DirectionStats::cap_cuts`] (and [`MemoryBudget::cuts`] for the total cap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most out-of-order bytes buffered for one direction before the oldest hole is skipped.
+    /// Most out-of-order memory (bytes plus [`PIECE_OVERHEAD`] per piece) buffered for one
+    /// direction before the oldest hole is skipped.
     pub max_buffered: usize,
     /// Delivered bytes kept to check retransmissions for conflicting content.
     pub history: usize,
@@ -106,7 +118,7 @@ pub struct MemoryBudget {
 }
 
 impl MemoryBudget {
-    /// A budget of `limit` buffered bytes in total.
+    /// A budget of `limit` buffered bytes (plus [`PIECE_OVERHEAD`] per piece) in total.
     pub fn new(limit: usize) -> Self {
         MemoryBudget {
             limit,
@@ -115,7 +127,7 @@ impl MemoryBudget {
         }
     }
 
-    /// Bytes buffered now, across directions.
+    /// Memory buffered now across directions (bytes plus [`PIECE_OVERHEAD`] per piece).
     pub fn used(&self) -> usize {
         self.used
     }
@@ -248,7 +260,7 @@ impl Reassembler {
         self.next
     }
 
-    /// Out-of-order bytes waiting for a hole.
+    /// Out-of-order memory waiting for a hole: bytes plus [`PIECE_OVERHEAD`] per piece.
     pub fn buffered(&self) -> usize {
         self.buffered
     }
@@ -367,8 +379,8 @@ impl Reassembler {
                 self.deliver(pos, bytes, stop - pos, seg.frame, seg.ts, sink);
             } else {
                 out.buffered = true;
-                self.buffered += bytes.len();
-                budget.used += bytes.len();
+                self.buffered += bytes.len() + PIECE_OVERHEAD;
+                budget.used += bytes.len() + PIECE_OVERHEAD;
                 self.pending.insert(
                     pos,
                     Piece {
@@ -465,8 +477,8 @@ impl Reassembler {
                 break;
             }
             let piece = entry.remove();
-            self.buffered -= piece.data.len();
-            budget.used -= piece.data.len();
+            self.buffered -= piece.data.len() + PIECE_OVERHEAD;
+            budget.used -= piece.data.len() + PIECE_OVERHEAD;
             self.deliver(
                 self.next,
                 &piece.data,
