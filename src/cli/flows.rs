@@ -2,6 +2,7 @@
 //! Conversations), as an aligned table or JSON Lines.
 
 use std::io::{self, BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,9 +10,11 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use crate::analysis::{endpoint_string, Config, Connection, Engine, EngineStats, Flag};
-use crate::capture::{FileReader, FrameSource};
-use crate::decode::decode;
+use super::parallel::{analyse_file, default_threads};
+use super::stream::StickyPass;
+use crate::analysis::{endpoint_string, Connection, EngineStats, Flag};
+use crate::capture::FileReader;
+use crate::stream::follow::{ConnMessages, FollowedConn};
 
 /// Arguments of `synack flows`.
 #[derive(Debug, Args)]
@@ -21,6 +24,11 @@ pub struct FlowsArgs {
     /// Print JSON Lines: one object per connection.
     #[arg(long)]
     pub json: bool,
+    /// Threads: 1 runs everything on one thread; 2 or more reads, decodes and analyses on
+    /// one thread while another reassembles and frames the streams (same output). Default: 2
+    /// on a machine with two or more cores.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// One connection as printed (JSON form; the table shows the same fields).
@@ -91,25 +99,17 @@ pub struct MessageCounts {
 /// Message counts by stream number.
 pub type MessageTable = std::collections::HashMap<u32, MessageCounts>;
 
-/// Frames every TCP stream of the file (auto) and counts messages per stream.
-fn message_table(file: &std::path::Path) -> anyhow::Result<MessageTable> {
-    let counts = super::stream::sticky_counts(&mut FileReader::open(file)?);
-    Ok(counts
-        .into_iter()
-        .map(|(stream, (framing, c))| {
-            let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
-            (
-                stream,
-                MessageCounts {
-                    framing: framing.to_string(),
-                    messages: pick(|x| x.messages),
-                    coalesced_segments: pick(|x| x.coalesced_segments),
-                    split_messages: pick(|x| x.split_messages),
-                    gaps: pick(|x| x.gaps),
-                },
-            )
-        })
-        .collect())
+/// The message counts of one framed connection.
+fn message_counts(conn: &FollowedConn, msgs: &ConnMessages) -> MessageCounts {
+    let c = msgs.counts(conn);
+    let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
+    MessageCounts {
+        framing: msgs.framing.to_string(),
+        messages: pick(|x| x.messages),
+        coalesced_segments: pick(|x| x.coalesced_segments),
+        split_messages: pick(|x| x.split_messages),
+        gaps: pick(|x| x.gaps),
+    }
 }
 
 /// Builds the printed row of one connection.
@@ -271,35 +271,38 @@ pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
     out
 }
 
-/// Runs the engine over a whole file; returns the connections, the engine's counters, and
-/// the read error that stopped it early, if any.
+/// One pass over the file: the analysis engine, and every TCP stream reassembled and framed
+/// (auto) for its message counts. Returns the connections, the counts, the engine's counters
+/// and the read error that stopped the pass early, if any.
 pub fn analyze_file(
-    reader: &mut FileReader,
+    reader: FileReader,
+    threads: usize,
 ) -> (
     Vec<Connection>,
+    MessageTable,
     EngineStats,
     Option<crate::capture::CaptureError>,
 ) {
-    let mut engine = Engine::new(Config::default());
-    let err = loop {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
-                let pkt = decode(&frame);
-                engine.process(&frame, &pkt);
-            }
-            Ok(None) => break None,
-            Err(e) => break Some(e),
-        }
+    let mut pass = StickyPass::new();
+    let mut messages = MessageTable::new();
+    let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
+        messages.insert(conn.stream, message_counts(conn, msgs));
     };
-    let stats = engine.stats();
-    (engine.into_connections(), stats, err)
+    let done = analyse_file(reader, threads, |frame, packet, ann| {
+        pass.packet(frame, packet, ann, &mut each);
+        ControlFlow::Continue(())
+    });
+    pass.finish(&mut each);
+    let stats = done.engine.stats();
+    (done.engine.into_connections(), messages, stats, done.error)
 }
 
 /// Runs `synack flows`.
 pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
-    let messages = message_table(&args.file)?;
-    let mut reader = FileReader::open(&args.file)?;
-    let (conns, stats, err) = analyze_file(&mut reader);
+    let reader = FileReader::open(&args.file)?;
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let (conns, messages, stats, err) = analyze_file(reader, threads);
+    let frames_read = stats.packets;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -328,10 +331,7 @@ pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     match err {
         None => Ok(ExitCode::SUCCESS),
         Some(e) => {
-            eprintln!(
-                "synack: {e} ({} frames read before the error)",
-                reader.frames_read()
-            );
+            eprintln!("synack: {e} ({frames_read} frames read before the error)");
             Ok(ExitCode::from(1))
         }
     }

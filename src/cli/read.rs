@@ -1,14 +1,16 @@
 //! `synack read FILE`: list every frame of a capture file.
 
 use std::io::{self, BufWriter};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 
+use super::parallel::{analyse_file, default_threads};
 use super::pipeline::{FramePrinter, StickyByFrame};
-use crate::capture::{FileReader, FrameSource};
+use crate::capture::FileReader;
 use crate::filter::Filter;
 
 /// The built-in demo capture, made by `synack gen demo --synthetic`: a handshake, an echo, a
@@ -40,6 +42,11 @@ pub struct ReadArgs {
     /// a first pass that reassembles and frames every TCP stream (framing chosen by auto).
     #[arg(long)]
     pub no_messages: bool,
+    /// Threads: 1 runs everything on one thread; 2 or more reads, decodes and analyses on
+    /// one thread while another frames the streams, then formats and writes (same output).
+    /// Default: 2 on a machine with two or more cores.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Parses a `-Y` display filter, underlining the error's position.
@@ -58,61 +65,56 @@ pub fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
 /// Runs `synack read`.
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let filter = parse_display_filter(args.filter.as_deref())?;
+    let threads = args.threads.unwrap_or_else(default_threads);
     let sticky = if args.no_messages {
         StickyByFrame::new()
     } else {
-        super::stream::sticky_events(&mut FileReader::open(&args.file)?)
+        super::stream::sticky_events(FileReader::open(&args.file)?, threads)
     };
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count, args.absolute, filter, sticky)
-}
-
-fn list(
-    mut reader: FileReader,
-    json: bool,
-    count: Option<u64>,
-    absolute: bool,
-    filter: Filter,
-    sticky: StickyByFrame,
-) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut printer = FramePrinter::new(
         BufWriter::with_capacity(1 << 16, stdout.lock()),
-        json,
+        args.json,
         true,
-        absolute,
+        args.absolute,
     )
     .with_filter(filter)
     .with_sticky(sticky);
-    let status = loop {
-        if count.is_some_and(|c| printer.printed() >= c) {
-            break Ok(());
+    let mut write_error = None;
+    let done = analyse_file(reader, threads, |frame, packet, ann| {
+        if args.count.is_some_and(|c| printer.printed() >= c) {
+            return ControlFlow::Break(());
         }
-        let frame = match reader.next_frame() {
-            Ok(Some(f)) => f,
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
-        };
-        if let Err(e) = printer.frame(&frame) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return Ok(ExitCode::SUCCESS);
+        match printer.analysed(frame, packet, ann) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
             }
-            return Err(e).context("writing output");
         }
-    };
+    });
+    if let Some(e) = write_error {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(e).context("writing output");
+    }
     if let Err(e) = printer.flush() {
         if e.kind() != io::ErrorKind::BrokenPipe {
             return Err(e).context("writing output");
         }
     }
-    match status {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) => {
+    // With -c, the file may have been left before its end (and before a damaged part).
+    let stopped_early = args.count.is_some_and(|c| printer.printed() >= c);
+    match done.error {
+        Some(e) if !stopped_early => {
             eprintln!(
                 "synack: {e} ({} frames read before the error)",
                 printer.frames()
             );
             Ok(ExitCode::from(1))
         }
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
