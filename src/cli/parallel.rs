@@ -23,9 +23,21 @@ const BATCH_FRAMES: usize = 512;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// The thread count used when `--threads` is not given: two when the machine has two or
-/// more cores (the pipeline has two stages), else one.
+/// more cores and one of them is idle (Linux: the one-minute load average is below
+/// cores − 1), else one. The second stage only pays on a free core: on a busy machine the
+/// hand-over between threads costs more than it saves (measured by `benches/compare.sh`).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        return 1;
+    }
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok());
+    match load {
+        Some(l) if l >= (cores - 1) as f64 => 1,
+        _ => 2,
+    }
 }
 
 /// What is left when a file has been analysed to its end (or to the consumer's stop).
@@ -103,10 +115,34 @@ fn pipelined<F>(reader: FileReader, mut consume: F) -> Analysed
 where
     F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
 {
+    let path = reader.path().to_path_buf();
     let (full_tx, full_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT);
-    let (empty_tx, empty_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT + 2);
+    // Every batch ever used is made here and goes round between the threads: no allocation
+    // (and no page faults) per batch. One more than fit in the channel, for the worker.
+    let (empty_tx, empty_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT + 1);
+    for _ in 0..=BATCHES_IN_FLIGHT {
+        let batch = Batch {
+            data: Vec::with_capacity(BATCH_FRAMES * 1600),
+            items: Vec::with_capacity(BATCH_FRAMES),
+        };
+        if empty_tx.try_send(batch).is_err() {
+            break;
+        }
+    }
     std::thread::scope(|scope| {
-        let worker = scope.spawn(move || produce(reader, &full_tx, &empty_rx));
+        let worker = std::thread::Builder::new()
+            .name("synack-analyse".into())
+            .spawn_scoped(scope, move || produce(reader, &full_tx, &empty_rx));
+        let worker = match worker {
+            Ok(w) => w,
+            Err(source) => {
+                return Analysed {
+                    engine: Engine::new(Config::default()),
+                    error: Some(CaptureError::Io { path, source }),
+                    frames: 0,
+                }
+            }
+        };
         'batches: for mut batch in full_rx.iter() {
             for it in &batch.items {
                 let frame = Frame {
@@ -124,7 +160,7 @@ where
             }
             batch.items.clear();
             batch.data.clear();
-            // The worker may have finished: a full or closed recycling channel is fine.
+            // The worker may have finished: a closed recycling channel is fine.
             let _ = empty_tx.try_send(batch);
         }
         // Dropping the receiver stops a worker that is still reading.
@@ -141,7 +177,7 @@ where
 /// consumer hangs up.
 fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>) -> Analysed {
     let mut engine = Engine::new(Config::default());
-    let mut batch = Batch::default();
+    let mut batch = empty.recv().unwrap_or_default();
     let error = loop {
         match reader.next_frame() {
             Ok(Some(frame)) => {
@@ -162,9 +198,13 @@ fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>
                     ann,
                 });
                 if batch.items.len() >= BATCH_FRAMES {
-                    let next = empty.try_recv().unwrap_or_default();
-                    if full.send(std::mem::replace(&mut batch, next)).is_err() {
+                    if full.send(std::mem::take(&mut batch)).is_err() {
                         break None;
+                    }
+                    // Waits for the consumer to hand a batch back; it hung up when it stopped.
+                    match empty.recv() {
+                        Ok(b) => batch = b,
+                        Err(_) => break None,
                     }
                 }
             }

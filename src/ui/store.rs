@@ -112,7 +112,7 @@ impl<T, const N: usize> Default for Chunked<T, N> {
 
 impl<T, const N: usize> Chunked<T, N> {
     fn push(&mut self, v: T) {
-        if self.len % N == 0 {
+        if self.len.is_multiple_of(N) {
             self.chunks.push(Vec::with_capacity(N));
         }
         if let Some(c) = self.chunks.last_mut() {
@@ -227,7 +227,7 @@ impl Row {
 
     fn unpack(self) -> RowAnalysis {
         RowAnalysis {
-            flow: (self.bits & HAS_FLOW != 0).then(|| FlowRef {
+            flow: (self.bits & HAS_FLOW != 0).then_some(FlowRef {
                 proto: if self.bits & UDP != 0 {
                     FlowProto::Udp
                 } else {
@@ -240,7 +240,7 @@ impl Row {
                     Direction::ClientToServer
                 },
             }),
-            tcp: (self.bits & HAS_TCP != 0).then(|| TcpSummary {
+            tcp: (self.bits & HAS_TCP != 0).then_some(TcpSummary {
                 seq: self.seq,
                 ack: self.ack,
                 len: self.len,

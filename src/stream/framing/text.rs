@@ -15,7 +15,7 @@ fn find_lf(buf: &[u8]) -> Option<usize> {
 fn has_binary(buf: &[u8]) -> bool {
     buf.chunks(64).any(|c| {
         c.iter().fold(false, |acc, &b| {
-            acc | !(((b >= 0x20) & (b < 0x7f)) | (b == b'\t') | (b == b'\r'))
+            acc | !((0x20..0x7f).contains(&b) | (b == b'\t') | (b == b'\r'))
         })
     })
 }
