@@ -94,7 +94,8 @@ speedup() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.1f"
 cat "$FILE" >/dev/null
 
 echo
-echo "== times (median of $RUNS), $(nproc) cores"
+THREADS=$(( $(nproc) >= 2 ? 2 : 1 ))
+echo "== times (median of $RUNS), $(nproc) cores: synack uses $THREADS threads unless --threads 1"
 measure "synack flows" "$SYNACK" flows "$FILE"
 measure "synack flows --threads 1" "$SYNACK" flows --threads 1 "$FILE"
 measure "synack read --json" "$SYNACK" read "$FILE" --json
@@ -109,14 +110,13 @@ printf 'flows/tshark      %s  (synack flows is %sx faster than tshark)\n' \
 printf 'flows/tcpdump     %s\n' "$(ratio "synack flows" "tcpdump -w /dev/null")"
 printf 'read-json/tshark  %s\n' "$(ratio "synack read --json" "tshark -q -z conv,tcp")"
 printf 'read-json/tcpdump %s\n' "$(ratio "synack read --json" "tcpdump -w /dev/null")"
-printf 'flows threads: 1 thread / default  %s\n' \
+printf 'flows: time with 1 thread / with %s  %s\n' "$THREADS" \
     "$(ratio "synack flows --threads 1" "synack flows")"
-printf 'read --json threads: 1 thread / default  %s\n' \
+printf 'read --json: time with 1 thread / with %s  %s\n' "$THREADS" \
     "$(ratio "synack read --json --threads 1" "synack read --json")"
 
 echo
 echo "== memory against file size"
-RSS1=$RSS
 measure "synack flows (1x file)" "$SYNACK" flows "$FILE"
 RSS1=$RSS
 "$SYNACK" gen flood --synthetic --connections "$CONNS" --packets $((PACKETS * SCALE)) \
