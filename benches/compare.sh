@@ -94,12 +94,13 @@ speedup() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.1f"
 cat "$FILE" >/dev/null
 
 echo
-THREADS=$(( $(nproc) >= 2 ? 2 : 1 ))
-echo "== times (median of $RUNS), $(nproc) cores: synack uses $THREADS threads unless --threads 1"
+echo "== times (median of $RUNS), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "synack flows" "$SYNACK" flows "$FILE"
 measure "synack flows --threads 1" "$SYNACK" flows --threads 1 "$FILE"
+measure "synack flows --threads 2" "$SYNACK" flows --threads 2 "$FILE"
 measure "synack read --json" "$SYNACK" read "$FILE" --json
 measure "synack read --json --threads 1" "$SYNACK" read --threads 1 "$FILE" --json
+measure "synack read --json --threads 2" "$SYNACK" read --threads 2 "$FILE" --json
 measure "tshark -q -z conv,tcp" tshark -r "$FILE" -q -z conv,tcp
 measure "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
 
@@ -110,10 +111,11 @@ printf 'flows/tshark      %s  (synack flows is %sx faster than tshark)\n' \
 printf 'flows/tcpdump     %s\n' "$(ratio "synack flows" "tcpdump -w /dev/null")"
 printf 'read-json/tshark  %s\n' "$(ratio "synack read --json" "tshark -q -z conv,tcp")"
 printf 'read-json/tcpdump %s\n' "$(ratio "synack read --json" "tcpdump -w /dev/null")"
-printf 'flows: time with 1 thread / with %s  %s\n' "$THREADS" \
-    "$(ratio "synack flows --threads 1" "synack flows")"
-printf 'read --json: time with 1 thread / with %s  %s\n' "$THREADS" \
-    "$(ratio "synack read --json --threads 1" "synack read --json")"
+printf 'flows: time with 1 thread / with 2 threads        %s  (speedup of the second thread)\n' \
+    "$(ratio "synack flows --threads 1" "synack flows --threads 2")"
+printf 'read --json: time with 1 thread / with 2 threads  %s\n' \
+    "$(ratio "synack read --json --threads 1" "synack read --json --threads 2")"
+echo "(without --threads synack uses 2 threads when the load average is below the core count)"
 
 echo
 echo "== memory against file size"
