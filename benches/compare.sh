@@ -115,7 +115,7 @@ printf 'flows: time with 1 thread / with 2 threads        %s  (speedup of the se
     "$(ratio "synack flows --threads 1" "synack flows --threads 2")"
 printf 'read --json: time with 1 thread / with 2 threads  %s\n' \
     "$(ratio "synack read --json --threads 1" "synack read --json --threads 2")"
-echo "(without --threads synack uses 2 threads when the load average is below the core count)"
+echo "(without --threads synack uses 2 threads on a machine with 2 or more cores)"
 
 echo
 echo "== memory against file size"

@@ -23,23 +23,13 @@ const BATCH_FRAMES: usize = 512;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// The thread count used when `--threads` is not given: two when the machine has two or
-/// more cores and they are not all busy (Linux: the one-minute load average is below the
-/// core count), else one. Measured on the 2-core test machine on a million-packet flood
-/// (`benches/compare.sh`): with a core free, two threads made `synack flows` and `synack
-/// read --json` about 1.2x faster; with both cores taken by other work, the hand-over
-/// between threads (about 0.3 s of CPU per million frames) made them slower than one.
+/// more cores (the pipeline has two stages), else one. Measured on the 2-core development
+/// machine on a million-packet flood (`benches/compare.sh`): two threads made `synack flows`
+/// 1.1–1.2x and `synack read --json` 1.14–1.2x faster, except while other jobs kept both
+/// cores busy, when the hand-over between threads (about 0.3 s of CPU per million frames)
+/// made `flows` up to 1.3x slower; `--threads 1` is the choice on a saturated machine.
 pub fn default_threads() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 {
-        return 1;
-    }
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok());
-    match load {
-        Some(l) if l >= cores as f64 => 1,
-        _ => 2,
-    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
 }
 
 /// What is left when a file has been analysed to its end (or to the consumer's stop).
