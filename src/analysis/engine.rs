@@ -2,6 +2,8 @@
 //! kept up to date. Pure: no I/O, no clock (time comes from the frames).
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use std::net::SocketAddr;
 
 use super::conn::{Connection, SynOptions};
@@ -126,9 +128,9 @@ pub struct EngineStats {
 #[derive(Debug, Default)]
 pub struct Engine {
     config: Config,
-    live: HashMap<ConnKey, Connection>,
+    live: HashMap<ConnKey, Connection, RandomState>,
     /// Stream number → key of the live connection, for lookups by stream.
-    by_stream: HashMap<(FlowProto, u32), ConnKey>,
+    by_stream: HashMap<(FlowProto, u32), ConnKey, RandomState>,
     /// Connections replaced by a new one on the same ports (port reuse).
     retired: Vec<Connection>,
     next_stream: [u32; 2],

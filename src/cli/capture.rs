@@ -111,6 +111,7 @@ pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             absolute: args.absolute,
             filter: args.display_filter.clone(),
             no_messages: false,
+            threads: None,
         });
     }
     let Some(interface) = args.interface.clone() else {

@@ -2,6 +2,7 @@
 //! Conversations), as an aligned table or JSON Lines.
 
 use std::io::{self, BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,10 +10,12 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use super::summary::Summary;
-use crate::analysis::{endpoint_string, Config, Connection, Engine, EngineStats, Flag};
-use crate::capture::{FileReader, FrameSource};
-use crate::decode::decode;
+use super::parallel::{analyse_file, default_threads};
+use super::stream::StickyPass;
+use super::summary::{FollowCounts, Summary};
+use crate::analysis::{endpoint_string, Connection, EngineStats, Flag};
+use crate::capture::FileReader;
+use crate::stream::follow::{ConnMessages, FollowedConn};
 
 /// Arguments of `synack flows`.
 #[derive(Debug, Args)]
@@ -22,6 +25,11 @@ pub struct FlowsArgs {
     /// Print JSON Lines: one object per connection.
     #[arg(long)]
     pub json: bool,
+    /// Threads: 1 runs everything on one thread; 2 or more reads, decodes and analyses on
+    /// one thread while another reassembles and frames the streams (same output). Default: 2
+    /// on a machine with two or more cores.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// One connection as printed (JSON form; the table shows the same fields).
@@ -92,32 +100,17 @@ pub struct MessageCounts {
 /// Message counts by stream number.
 pub type MessageTable = std::collections::HashMap<u32, MessageCounts>;
 
-/// Frames every TCP stream of the file (auto) and counts messages per stream.
-/// Also returns the reassembly's limit counters (streams not followed, cap cuts).
-fn message_table(file: &std::path::Path) -> anyhow::Result<(MessageTable, Summary)> {
-    Ok(message_table_of(&mut FileReader::open(file)?))
-}
-
-/// [`message_table`] of an open reader (read to its end).
-pub(super) fn message_table_of(reader: &mut FileReader) -> (MessageTable, Summary) {
-    let (counts, limits) = super::stream::sticky_counts(reader);
-    let table = counts
-        .into_iter()
-        .map(|(stream, (framing, c))| {
-            let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
-            (
-                stream,
-                MessageCounts {
-                    framing: framing.to_string(),
-                    messages: pick(|x| x.messages),
-                    coalesced_segments: pick(|x| x.coalesced_segments),
-                    split_messages: pick(|x| x.split_messages),
-                    gaps: pick(|x| x.gaps),
-                },
-            )
-        })
-        .collect();
-    (table, limits)
+/// The message counts of one framed connection.
+fn message_counts(conn: &FollowedConn, msgs: &ConnMessages) -> MessageCounts {
+    let c = msgs.counts(conn);
+    let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
+    MessageCounts {
+        framing: msgs.framing.to_string(),
+        messages: pick(|x| x.messages),
+        coalesced_segments: pick(|x| x.coalesced_segments),
+        split_messages: pick(|x| x.split_messages),
+        gaps: pick(|x| x.gaps),
+    }
 }
 
 /// Builds the printed row of one connection.
@@ -279,35 +272,52 @@ pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
     out
 }
 
-/// Runs the engine over a whole file; returns the connections, the engine's counters, and
-/// the read error that stopped it early, if any.
-pub fn analyze_file(
-    reader: &mut FileReader,
-) -> (
-    Vec<Connection>,
-    EngineStats,
-    Option<crate::capture::CaptureError>,
-) {
-    let mut engine = Engine::new(Config::default());
-    let err = loop {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
-                let pkt = decode(&frame);
-                engine.process(&frame, &pkt);
-            }
-            Ok(None) => break None,
-            Err(e) => break Some(e),
-        }
+/// One pass over the file: the analysis engine, and every TCP stream reassembled and framed
+/// (auto) for its message counts, each connection framed and forgotten as soon as it closes.
+pub fn analyze_file(reader: FileReader, threads: usize) -> FlowsRun {
+    let mut pass = StickyPass::new();
+    let mut messages = MessageTable::new();
+    let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
+        messages.insert(conn.stream, message_counts(conn, msgs));
     };
-    let stats = engine.stats();
-    (engine.into_connections(), stats, err)
+    let done = analyse_file(reader, threads, |frame, packet, ann| {
+        pass.packet(frame, packet, ann, &mut each);
+        ControlFlow::Continue(())
+    });
+    let follow = pass.finish(&mut each);
+    FlowsRun {
+        stats: done.engine.stats(),
+        connections: done.engine.into_connections(),
+        messages,
+        follow,
+        frames: done.frames,
+        error: done.error,
+    }
+}
+
+/// Everything one pass of `synack flows` learns about a file.
+#[derive(Debug)]
+pub struct FlowsRun {
+    /// Connection records, in stream order.
+    pub connections: Vec<Connection>,
+    /// Message counts of each TCP stream (auto framing).
+    pub messages: MessageTable,
+    /// The engine's counters (evictions, untracked segments).
+    pub stats: EngineStats,
+    /// The stream follower's limit counters.
+    pub follow: FollowCounts,
+    /// Frames read.
+    pub frames: u64,
+    /// The read error that ended the file early, if any.
+    pub error: Option<crate::capture::CaptureError>,
 }
 
 /// Runs `synack flows`.
 pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
-    let (messages, follow) = message_table(&args.file)?;
-    let mut reader = FileReader::open(&args.file)?;
-    let (conns, stats, err) = analyze_file(&mut reader);
+    let reader = FileReader::open(&args.file)?;
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let run = analyze_file(reader, threads);
+    let (conns, messages) = (&run.connections, &run.messages);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -321,15 +331,14 @@ pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
                 .and_then(|_| out.write_all(b"\n"))
         })
     } else {
-        out.write_all(table(&conns, &messages).as_bytes())
+        out.write_all(table(conns, messages).as_bytes())
     };
     match written.and_then(|_| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         r => r.context("writing output")?,
     }
-    let mut summary =
-        Summary::new(&args.file, reader.frames_read(), stats).with_damage(err.as_ref());
-    summary.streams_not_followed = follow.streams_not_followed;
-    summary.reassembly_cap_cuts = follow.reassembly_cap_cuts;
+    let summary = Summary::new(&args.file, run.frames, run.stats)
+        .with_follow_counts(run.follow)
+        .with_damage(run.error.as_ref());
     Ok(summary.report(args.json))
 }

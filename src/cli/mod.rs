@@ -9,6 +9,7 @@ mod flows;
 mod format;
 mod gen;
 mod ifaces;
+pub mod parallel;
 mod pipeline;
 mod read;
 mod stream;

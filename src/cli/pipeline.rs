@@ -68,18 +68,31 @@ impl<W: Write> FramePrinter<W> {
     /// Runs one frame through the pipeline and prints its line (or JSON object).
     pub fn frame(&mut self, frame: &Frame<'_>) -> io::Result<()> {
         let packet = decode(frame);
+        let ann = self.engine.process(frame, &packet);
+        self.analysed(frame, &packet, &ann)
+    }
+
+    /// Prints a frame that was already decoded and analysed (by an engine that saw every
+    /// earlier frame, e.g. [`super::parallel::analyse_file`]'s); this printer's own engine
+    /// is not used.
+    pub fn analysed(
+        &mut self,
+        frame: &Frame<'_>,
+        packet: &crate::decode::Packet,
+        ann: &crate::analysis::Annotation,
+    ) -> io::Result<()> {
+        let ann = *ann;
         self.frames += 1;
         if self.t0.is_none() {
             self.t0 = frame.ts;
         }
-        let ann = self.engine.process(frame, &packet);
         if !self.print {
             return Ok(());
         }
         if let Some(filter) = &self.filter {
             let input = FilterInput {
                 frame,
-                packet: &packet,
+                packet,
                 analysis: Some(&ann),
             };
             if !filter.matches(&input) {
@@ -87,10 +100,7 @@ impl<W: Write> FramePrinter<W> {
             }
         }
         self.printed += 1;
-        let view = FrameView {
-            frame,
-            packet: &packet,
-        };
+        let view = FrameView { frame, packet };
         let stuck = self
             .sticky
             .get(&frame.number)

@@ -1,14 +1,16 @@
 //! `synack read FILE`: list every frame of a capture file.
 
 use std::io::{self, BufWriter};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 
+use super::parallel::{analyse_file, default_threads};
 use super::pipeline::{FramePrinter, StickyByFrame};
-use crate::capture::{FileReader, FrameSource};
+use crate::capture::FileReader;
 use crate::filter::Filter;
 
 /// The built-in demo capture, made by `synack gen demo --synthetic`: a handshake, an echo, a
@@ -40,6 +42,11 @@ pub struct ReadArgs {
     /// a first pass that reassembles and frames every TCP stream (framing chosen by auto).
     #[arg(long)]
     pub no_messages: bool,
+    /// Threads: 1 runs everything on one thread; 2 or more reads, decodes and analyses on
+    /// one thread while another frames the streams, then formats and writes (same output).
+    /// Default: 2 on a machine with two or more cores.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Parses a `-Y` display filter, underlining the error's position.
@@ -58,13 +65,20 @@ pub fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
 /// Runs `synack read`.
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let filter = parse_display_filter(args.filter.as_deref())?;
+    let threads = args.threads.unwrap_or_else(default_threads);
     let sticky = if args.no_messages {
         StickyByFrame::new()
     } else {
-        super::stream::sticky_events(&mut FileReader::open(&args.file)?)
+        super::stream::sticky_events(FileReader::open(&args.file)?, threads)
     };
     let reader = FileReader::open(&args.file)?;
-    list(reader, args.json, args.count, args.absolute, filter, sticky)
+    let options = ListOptions {
+        json: args.json,
+        count: args.count,
+        absolute: args.absolute,
+        threads,
+    };
+    list(reader, &options, filter, sticky)
 }
 
 /// The built-in demo listed in the terminal: its frames (like `synack read`), then its
@@ -73,55 +87,74 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
 #[cfg(not(feature = "gui"))]
 pub fn run_demo_text() -> anyhow::Result<ExitCode> {
     let demo = || FileReader::from_reader("demo.pcap", io::Cursor::new(DEMO_CAPTURE));
-    let sticky = super::stream::sticky_events(&mut demo()?);
-    let code = list(demo()?, false, None, false, Filter::parse("")?, sticky)?;
+    let sticky = super::stream::sticky_events(demo()?, 1);
+    let options = ListOptions {
+        json: false,
+        count: None,
+        absolute: false,
+        threads: 1,
+    };
+    let code = list(demo()?, &options, Filter::parse("")?, sticky)?;
     println!();
-    let (messages, _) = super::flows::message_table_of(&mut demo()?);
-    let (conns, _, _) = super::flows::analyze_file(&mut demo()?);
-    print!("{}", super::flows::table(&conns, &messages));
+    let run = super::flows::analyze_file(demo()?, 1);
+    print!("{}", super::flows::table(&run.connections, &run.messages));
     Ok(code)
 }
 
-fn list(
-    mut reader: FileReader,
+/// How `synack read` prints.
+struct ListOptions {
     json: bool,
     count: Option<u64>,
     absolute: bool,
+    threads: usize,
+}
+
+/// Prints every frame of `reader` (with its analysis and sticky events), then the summary.
+fn list(
+    reader: FileReader,
+    args: &ListOptions,
     filter: Filter,
     sticky: StickyByFrame,
 ) -> anyhow::Result<ExitCode> {
+    let path = reader.path().to_path_buf();
+    let threads = args.threads;
     let stdout = io::stdout();
     let mut printer = FramePrinter::new(
         BufWriter::with_capacity(1 << 16, stdout.lock()),
-        json,
+        args.json,
         true,
-        absolute,
+        args.absolute,
     )
     .with_filter(filter)
     .with_sticky(sticky);
-    let status = loop {
-        if count.is_some_and(|c| printer.printed() >= c) {
-            break Ok(());
+    let mut write_error = None;
+    let done = analyse_file(reader, threads, |frame, packet, ann| {
+        if args.count.is_some_and(|c| printer.printed() >= c) {
+            return ControlFlow::Break(());
         }
-        let frame = match reader.next_frame() {
-            Ok(Some(f)) => f,
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
-        };
-        if let Err(e) = printer.frame(&frame) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return Ok(ExitCode::SUCCESS);
+        match printer.analysed(frame, packet, ann) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
             }
-            return Err(e).context("writing output");
         }
-    };
+    });
+    if let Some(e) = write_error {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(e).context("writing output");
+    }
     if let Err(e) = printer.flush() {
         if e.kind() != io::ErrorKind::BrokenPipe {
             return Err(e).context("writing output");
         }
     }
+    // With -c, the file may have been left before its end (and before a damaged part).
+    let stopped_early = args.count.is_some_and(|c| printer.printed() >= c);
+    let damage = done.error.as_ref().filter(|_| !stopped_early);
     let summary =
-        super::summary::Summary::new(reader.path(), reader.frames_read(), printer.engine_stats())
-            .with_damage(status.as_ref().err());
-    Ok(summary.report(json))
+        super::summary::Summary::new(&path, done.frames, done.engine.stats()).with_damage(damage);
+    Ok(summary.report(args.json))
 }

@@ -723,57 +723,83 @@ fn write_raw(
     Ok(())
 }
 
-/// Follows and frames (auto) every TCP stream of a capture, for the sticky-packet events of
-/// `synack read` and the counts of `synack flows`. Read errors end the pass quietly: the
-/// caller reports them from its own pass over the same file.
-fn follow_file(reader: &mut FileReader) -> Follower {
-    let mut engine = Engine::new(Config::default());
-    let limits = FollowLimits {
-        kept_per_direction: 16 << 20,
-        kept_total: 256 << 20,
-        ..FollowLimits::default()
-    };
-    let mut follower = Follower::new(None, limits);
-    while let Ok(Some(frame)) = reader.next_frame() {
-        let packet = decode(&frame);
-        let ann = engine.process(&frame, &packet);
-        follower.process(&frame, &packet, &ann);
+/// The sticky-packet pass of `synack read` and `synack flows`: follows every TCP connection
+/// and frames it (auto) as soon as it is over, then forgets its bytes, so memory holds only
+/// the open connections whatever the file's size. Fed by [`super::parallel::analyse_file`].
+pub(super) struct StickyPass {
+    follower: Follower,
+    /// Reassembly cap cuts of the connections already handed back.
+    cap_cuts: u64,
+}
+
+impl StickyPass {
+    /// A pass over a new file.
+    pub(super) fn new() -> StickyPass {
+        let limits = FollowLimits {
+            kept_per_direction: 16 << 20,
+            kept_total: 256 << 20,
+            ..FollowLimits::default()
+        };
+        StickyPass {
+            follower: Follower::releasing(limits),
+            cap_cuts: 0,
+        }
     }
-    follower.finish();
-    follower
+
+    /// Feeds one analysed frame; `each` gets every connection this frame finished, framed.
+    pub(super) fn packet(
+        &mut self,
+        frame: &crate::capture::Frame<'_>,
+        packet: &crate::decode::Packet,
+        ann: &crate::analysis::Annotation,
+        each: &mut impl FnMut(&FollowedConn, &ConnMessages),
+    ) {
+        self.follower.process(frame, packet, ann);
+        if let Some(conn) = self.follower.take_finished() {
+            self.cap_cuts += cap_cuts(&conn);
+            each(&conn, &frame_connection(&conn, FramingChoice::Auto));
+        }
+    }
+
+    /// End of the file: frames the connections still open. Returns the reassembly's limit
+    /// counters (streams not followed, cap cuts) for the run summary.
+    pub(super) fn finish(
+        mut self,
+        each: &mut impl FnMut(&FollowedConn, &ConnMessages),
+    ) -> super::summary::FollowCounts {
+        self.follower.finish();
+        for conn in self.follower.connections() {
+            self.cap_cuts += cap_cuts(conn);
+            each(conn, &frame_connection(conn, FramingChoice::Auto));
+        }
+        super::summary::FollowCounts {
+            streams_not_followed: self.follower.not_followed(),
+            reassembly_cap_cuts: self.cap_cuts,
+        }
+    }
+}
+
+/// Bytes-cap cuts of a followed connection's two directions.
+fn cap_cuts(conn: &FollowedConn) -> u64 {
+    conn.dirs.iter().map(|d| d.reasm.stats().cap_cuts).sum()
 }
 
 /// The sticky-packet events (`message_boundary`, `coalesced`, `split`) of every frame of a
-/// capture, each connection framed by `auto`.
+/// capture, each connection framed by `auto`. Read errors end the pass quietly: the caller
+/// reports them from its own pass over the same file.
 pub(super) fn sticky_events(
-    reader: &mut FileReader,
+    reader: FileReader,
+    threads: usize,
 ) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
-    let follower = follow_file(reader);
+    let mut pass = StickyPass::new();
     let mut events = std::collections::HashMap::new();
-    for conn in follower.connections() {
-        let msgs = frame_connection(conn, FramingChoice::Auto);
-        crate::stream::follow::frame_events(conn, &msgs, &mut events);
-    }
+    let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
+        crate::stream::follow::frame_events(conn, msgs, &mut events)
+    };
+    super::parallel::analyse_file(reader, threads, |frame, packet, ann| {
+        pass.packet(frame, packet, ann, &mut each);
+        std::ops::ControlFlow::Continue(())
+    });
+    pass.finish(&mut each);
     events
-}
-
-/// Messages, coalesced segments and split messages per direction of every TCP stream
-/// (framing by `auto`), with the framing chosen, by stream number.
-pub(super) fn sticky_counts(
-    reader: &mut FileReader,
-) -> (
-    std::collections::HashMap<u32, (Framing, [crate::stream::follow::StickyCounts; 2])>,
-    super::summary::Summary,
-) {
-    let follower = follow_file(reader);
-    let limits = super::summary::Summary::default().with_follower(&follower);
-    let counts = follower
-        .connections()
-        .iter()
-        .map(|conn| {
-            let msgs = frame_connection(conn, FramingChoice::Auto);
-            (conn.stream, (msgs.framing, msgs.counts(conn)))
-        })
-        .collect();
-    (counts, limits)
 }

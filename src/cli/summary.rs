@@ -29,6 +29,16 @@ pub struct Damage {
     pub frames_salvaged: u64,
 }
 
+/// The stream follower's limit counters of a run whose connections were handed back as they
+/// closed (so no follower holds them all at the end).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FollowCounts {
+    /// TCP streams not reassembled (`FollowLimits::max_connections`).
+    pub streams_not_followed: u64,
+    /// Holes skipped because a reassembly buffer cap was hit.
+    pub reassembly_cap_cuts: u64,
+}
+
 /// What a run hit: limits and damage.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -72,6 +82,13 @@ impl Summary {
             .flat_map(|c| c.dirs.iter())
             .map(|d| d.reasm.stats().cap_cuts)
             .sum();
+        self
+    }
+
+    /// Adds the counters of a releasing follower ([`FollowCounts`]).
+    pub fn with_follow_counts(mut self, counts: FollowCounts) -> Summary {
+        self.streams_not_followed = counts.streams_not_followed;
+        self.reassembly_cap_cuts = counts.reassembly_cap_cuts;
         self
     }
 

@@ -8,7 +8,9 @@
 //! per-frame events `synack read` shows (`message_boundary`, `coalesced`, `split`), and
 //! [`ConnMessages::counts`] into the connection summary's counts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use foldhash::fast::RandomState;
 use std::net::SocketAddr;
 
 use super::calls::{calls_by_direction, frame_by_sends, DirCalls};
@@ -89,6 +91,12 @@ pub struct Follower {
     /// Streams seen after the connection cap was reached, and the last one counted.
     not_followed: u64,
     last_skipped: Option<u32>,
+    /// Hand connections back once they are over ([`Follower::releasing`]).
+    release: bool,
+    /// Streams handed back: their later packets are ignored.
+    released: HashSet<u32, RandomState>,
+    /// Index of the connection the last packet finished, when releasing.
+    finished: Option<usize>,
 }
 
 impl Follower {
@@ -103,7 +111,42 @@ impl Follower {
             kept: 0,
             not_followed: 0,
             last_skipped: None,
+            release: false,
+            released: HashSet::default(),
+            finished: None,
         }
+    }
+
+    /// Follows every TCP stream and hands each connection back as soon as it is over, so
+    /// that memory holds only the open connections whatever the file's size (`synack flows`
+    /// and the sticky-packet events of `synack read`). A connection is over when both
+    /// directions reached their FIN and a packet without SYN, FIN, RST or payload (the last
+    /// ACK) followed: take it with [`Follower::take_finished`] after each packet. Later
+    /// packets of a released stream (retransmissions after the close) are ignored. Released
+    /// connections leave [`Follower::connections`], which is then no longer in stream order.
+    pub fn releasing(limits: FollowLimits) -> Self {
+        Follower {
+            release: true,
+            ..Follower::new(None, limits)
+        }
+    }
+
+    /// The connection the last packet finished (see [`Follower::releasing`]), its holes
+    /// closed as by [`Follower::finish`]; it is no longer followed.
+    pub fn take_finished(&mut self) -> Option<FollowedConn> {
+        let i = self.finished.take()?;
+        let mut conn = self.conns.swap_remove(i);
+        if let Some(moved) = self.conns.get(i) {
+            self.by_stream.insert(moved.stream, i);
+        }
+        self.by_stream.remove(&conn.stream);
+        self.released.insert(conn.stream);
+        for FollowedDir { reasm, store } in &mut conn.dirs {
+            reasm.flush(&mut self.budget, store);
+            store.closed = reasm.is_closed();
+            self.kept = self.kept.saturating_sub(store.kept_bytes());
+        }
+        Some(conn)
     }
 
     /// The followed connections, in order of first appearance (stream order).
@@ -131,7 +174,10 @@ impl Follower {
         let (Some(flow), Some(tcp), Some(ip)) = (ann.flow, packet.tcp(), packet.ip()) else {
             return;
         };
-        if flow.proto != FlowProto::Tcp || self.only.is_some_and(|o| o != flow.stream) {
+        if flow.proto != FlowProto::Tcp
+            || self.only.is_some_and(|o| o != flow.stream)
+            || (self.release && self.released.contains(&flow.stream))
+        {
             return;
         }
         let i = match self.by_stream.get(&flow.stream) {
@@ -214,6 +260,15 @@ impl Follower {
         if tcp.flags.has(TcpFlags::ACK) && !tcp.flags.has(TcpFlags::RST) {
             let FollowedDir { reasm, store } = &mut conn.dirs[1 - d];
             reasm.ack(tcp.ack, &mut self.budget, store);
+        }
+        let last_ack =
+            claimed == 0 && tcp.flags.0 & (TcpFlags::SYN | TcpFlags::FIN | TcpFlags::RST) == 0;
+        if self.release
+            && last_ack
+            && conn.dirs[0].reasm.is_closed()
+            && conn.dirs[1].reasm.is_closed()
+        {
+            self.finished = Some(i);
         }
     }
 
@@ -450,7 +505,7 @@ pub fn frame_events(
         let store = &conn.dirs[d].store;
         let marks = &msgs.dirs[d].marks;
         for (seg, m) in store.segments.iter().zip(&marks.segments) {
-            let ev = out.entry(seg.frame).or_default();
+            let mut ev = Vec::new();
             if m.starts > 0 || m.ends > 0 {
                 ev.push(StickyEvent::MessageBoundary {
                     starts: m.starts,
@@ -475,7 +530,9 @@ pub fn frame_events(
                     }
                 }
             }
+            if !ev.is_empty() {
+                out.entry(seg.frame).or_default().extend(ev);
+            }
         }
     }
-    out.retain(|_, v| !v.is_empty());
 }

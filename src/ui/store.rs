@@ -4,7 +4,9 @@
 //! appends to the store in batches; views take a read lock once per frame and draw only the
 //! rows they show. Per packet the store keeps the captured bytes (one arena), a few fixed
 //! fields and a compact copy of the analysis; the full [`TcpAnnotation`] is kept only for
-//! packets that carry tags or events, so a million packets stay well under 200 MB.
+//! packets that carry tags or events. Beyond the captured bytes a packet costs about 64
+//! bytes (24 of frame fields, 36 of analysis, 4 in its connection's frame list), measured
+//! by `examples/store_bytes.rs` (`benches/compare.sh`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -12,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::analysis::{
-    Annotation, Connection, Flag, FlagSet, FlowProto, FlowRef, TcpAnnotation, TcpState,
+    Annotation, Connection, Direction, Flag, FlagSet, FlowProto, FlowRef, TcpAnnotation, TcpState,
 };
 use crate::capture::{Frame, LinkType, RecordKind, Timestamp};
 use crate::decode::{decode, Packet};
@@ -33,8 +35,6 @@ pub struct FrameRecord {
     pub interface: u32,
     /// Packet or other record.
     pub kind: RecordKind,
-    start: u64,
-    caplen: u32,
 }
 
 /// The analysis of one TCP segment, compact enough to keep for every packet.
@@ -52,10 +52,8 @@ pub struct TcpSummary {
     pub window: u32,
     /// TCP state of (originator, responder) after this packet.
     pub states: [TcpState; 2],
-    /// Analysis flags present on the packet.
+    /// Analysis flags present on the packet (the full annotation: [`StoreData::rich`]).
     pub flags: FlagSet,
-    /// Index into the store's full annotations, when the packet has tags or events.
-    rich: Option<u32>,
 }
 
 /// The analysis of one packet as the store keeps it.
@@ -96,12 +94,183 @@ impl SourceInfo {
     }
 }
 
+/// Entries per chunk of the per-packet tables: chunks are allocated whole, so a table never
+/// holds more than one chunk of unused room (a doubling `Vec` can hold as much as it uses).
+const CHUNK: usize = 16 * 1024;
+
+/// An append-only table in chunks of `N` entries.
+#[derive(Debug)]
+struct Chunked<T, const N: usize = CHUNK> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T, const N: usize> Default for Chunked<T, N> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T, const N: usize> Chunked<T, N> {
+    fn push(&mut self, v: T) {
+        if self.len.is_multiple_of(N) {
+            self.chunks.push(Vec::with_capacity(N));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.push(v);
+            self.len += 1;
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i / N)?.get(i % N)
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A stored frame's fixed fields, packed: 24 bytes. The captured length is the distance to
+/// the next frame's bytes; link type, interface and kind (the same for almost every frame)
+/// are an index into [`StoreData`]'s small table of distinct combinations; frame numbers
+/// are kept apart only when they stop being consecutive.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    start: u64,
+    /// Nanoseconds, or [`NO_TS`].
+    ts: i64,
+    len: u32,
+    meta: u32,
+}
+
+/// `Slot::ts` of a frame without a timestamp.
+const NO_TS: i64 = i64::MIN;
+/// `Row::rich` of a packet without a full annotation.
+const NO_RICH: u32 = u32::MAX;
+
+/// A packet's analysis, packed: 36 bytes instead of [`RowAnalysis`]'s 60.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    stream: u32,
+    seq: u32,
+    ack: u32,
+    len: u32,
+    next_seq: u32,
+    window: u32,
+    rich: u32,
+    flags: u16,
+    states: [u8; 2],
+    /// Bit 0: has a flow; bit 1: UDP (else TCP); bit 2: responder → originator; bit 3: TCP facts.
+    bits: u8,
+}
+
+const HAS_FLOW: u8 = 1;
+const UDP: u8 = 2;
+const REVERSE: u8 = 4;
+const HAS_TCP: u8 = 8;
+
+/// Every [`TcpState`] by its discriminant (the store keeps states as one byte).
+const STATES: [TcpState; 11] = [
+    TcpState::Closed,
+    TcpState::Listen,
+    TcpState::SynSent,
+    TcpState::SynReceived,
+    TcpState::Established,
+    TcpState::FinWait1,
+    TcpState::FinWait2,
+    TcpState::CloseWait,
+    TcpState::Closing,
+    TcpState::LastAck,
+    TcpState::TimeWait,
+];
+
+fn state_of(b: u8) -> TcpState {
+    STATES.get(usize::from(b)).copied().unwrap_or_default()
+}
+
+impl Row {
+    fn pack(ann: &Annotation, rich: Option<u32>) -> Row {
+        let mut r = Row {
+            stream: 0,
+            seq: 0,
+            ack: 0,
+            len: 0,
+            next_seq: 0,
+            window: 0,
+            rich: rich.unwrap_or(NO_RICH),
+            flags: 0,
+            states: [0; 2],
+            bits: 0,
+        };
+        if let Some(f) = ann.flow {
+            r.bits |= HAS_FLOW;
+            if f.proto == FlowProto::Udp {
+                r.bits |= UDP;
+            }
+            if f.direction == Direction::ServerToClient {
+                r.bits |= REVERSE;
+            }
+            r.stream = f.stream;
+        }
+        if let Some(t) = &ann.tcp {
+            r.bits |= HAS_TCP;
+            r.seq = t.seq;
+            r.ack = t.ack;
+            r.len = t.len;
+            r.next_seq = t.next_seq;
+            r.window = t.window;
+            r.flags = t.tags.set().0;
+            r.states = t.states.map(|s| s as u8);
+        }
+        r
+    }
+
+    fn unpack(self) -> RowAnalysis {
+        RowAnalysis {
+            flow: (self.bits & HAS_FLOW != 0).then_some(FlowRef {
+                proto: if self.bits & UDP != 0 {
+                    FlowProto::Udp
+                } else {
+                    FlowProto::Tcp
+                },
+                stream: self.stream,
+                direction: if self.bits & REVERSE != 0 {
+                    Direction::ServerToClient
+                } else {
+                    Direction::ClientToServer
+                },
+            }),
+            tcp: (self.bits & HAS_TCP != 0).then_some(TcpSummary {
+                seq: self.seq,
+                ack: self.ack,
+                len: self.len,
+                next_seq: self.next_seq,
+                window: self.window,
+                states: self.states.map(state_of),
+                flags: FlagSet(self.flags),
+            }),
+        }
+    }
+}
+
 /// What a store holds. Read it through [`PacketStore::read`].
 #[derive(Debug, Default)]
 pub struct StoreData {
-    frames: Vec<FrameRecord>,
-    analysis: Vec<RowAnalysis>,
-    rich: Vec<TcpAnnotation>,
+    frames: Chunked<Slot>,
+    /// Distinct (link type, interface, kind) of the frames, indexed by `Slot::meta`.
+    metas: Vec<(LinkType, u32, RecordKind)>,
+    last_meta: u32,
+    /// Frame numbers, once they stop being `first_number + index`.
+    numbers: Option<Chunked<u64>>,
+    first_number: u64,
+    analysis: Chunked<Row>,
+    /// Full annotations (520 bytes each) of the packets with tags or events, in chunks of
+    /// 1024 so at most half a megabyte is unused.
+    rich: Chunked<TcpAnnotation, 1024>,
     bytes: Vec<u8>,
     /// Connection records (the `synack flows` rows), refreshed by the ingestion thread.
     pub connections: Vec<Connection>,
@@ -136,14 +305,13 @@ impl StoreData {
 
     /// True when nothing is stored.
     pub fn is_empty(&self) -> bool {
-        self.frames.is_empty()
+        self.frames.len() == 0
     }
 
     /// The frame at `index` (0-based store position), borrowing the arena.
     pub fn frame(&self, index: usize) -> Option<Frame<'_>> {
-        let r = self.frames.get(index)?;
-        let start = usize::try_from(r.start).ok()?;
-        let data = self.bytes.get(start..start + r.caplen as usize)?;
+        let r = self.record(index)?;
+        let data = self.bytes.get(self.data_range(index)?)?;
         Some(Frame {
             number: r.number,
             ts: r.ts,
@@ -156,19 +324,37 @@ impl StoreData {
     }
 
     /// Fixed fields of the frame at `index`.
-    pub fn record(&self, index: usize) -> Option<&FrameRecord> {
-        self.frames.get(index)
+    pub fn record(&self, index: usize) -> Option<FrameRecord> {
+        let s = *self.frames.get(index)?;
+        let (link, interface, kind) = *self.metas.get(s.meta as usize)?;
+        let number = match &self.numbers {
+            Some(n) => *n.get(index)?,
+            None => self.first_number.wrapping_add(index as u64),
+        };
+        Some(FrameRecord {
+            number,
+            ts: (s.ts != NO_TS).then_some(Timestamp(s.ts)),
+            len: s.len,
+            link,
+            interface,
+            kind,
+        })
     }
 
     /// The compact analysis of the frame at `index`.
     pub fn analysis(&self, index: usize) -> RowAnalysis {
-        self.analysis.get(index).copied().unwrap_or_default()
+        self.analysis
+            .get(index)
+            .map_or_else(RowAnalysis::default, |r| r.unpack())
     }
 
     /// The full TCP annotation, kept only for packets with tags or events.
     pub fn rich(&self, index: usize) -> Option<&TcpAnnotation> {
-        let i = self.analysis.get(index)?.tcp?.rich?;
-        self.rich.get(i as usize)
+        let r = self.analysis.get(index)?;
+        if r.bits & HAS_TCP == 0 || r.rich == NO_RICH {
+            return None;
+        }
+        self.rich.get(r.rich as usize)
     }
 
     /// Decodes the frame at `index` (cheap: only done for rows on screen and the selection).
@@ -194,7 +380,20 @@ impl StoreData {
 
     /// Store position of the frame with number `number` (frames are stored in order).
     pub fn index_of_number(&self, number: u64) -> Option<usize> {
-        self.frames.binary_search_by_key(&number, |r| r.number).ok()
+        let Some(numbers) = &self.numbers else {
+            let i = usize::try_from(number.checked_sub(self.first_number)?).ok()?;
+            return (i < self.frames.len()).then_some(i);
+        };
+        let (mut lo, mut hi) = (0usize, numbers.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match numbers.get(mid)?.cmp(&number) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// Bytes held in the arena.
@@ -219,44 +418,55 @@ impl StoreData {
         if self.link.is_none() {
             self.link = Some(frame.link);
         }
-        self.frames.push(FrameRecord {
-            number: frame.number,
-            ts: frame.ts,
-            len: frame.len,
-            link: frame.link,
-            interface: frame.interface,
-            kind: frame.kind,
-            start,
-            caplen: frame.data.len() as u32,
-        });
-        let tcp = ann.tcp.map(|t| {
-            let rich = if t.tags.is_empty() && t.events.is_empty() {
-                None
-            } else {
-                self.rich.push(t);
-                Some((self.rich.len() - 1) as u32)
-            };
-            TcpSummary {
-                seq: t.seq,
-                ack: t.ack,
-                len: t.len,
-                next_seq: t.next_seq,
-                window: t.window,
-                states: t.states,
-                flags: t.tags.set(),
-                rich,
+        let index = self.frames.len();
+        if index == 0 {
+            self.first_number = frame.number;
+        }
+        let consecutive = frame.number == self.first_number.wrapping_add(index as u64);
+        if self.numbers.is_none() && !consecutive {
+            let mut numbers = Chunked::default();
+            for i in 0..index {
+                numbers.push(self.first_number.wrapping_add(i as u64));
             }
+            self.numbers = Some(numbers);
+        }
+        if let Some(n) = &mut self.numbers {
+            n.push(frame.number);
+        }
+        let key = (frame.link, frame.interface, frame.kind);
+        let last = self.last_meta as usize;
+        let found = if self.metas.get(last) == Some(&key) {
+            Some(last)
+        } else {
+            self.metas.iter().rposition(|m| *m == key)
+        };
+        let meta = match found {
+            Some(m) => m,
+            None => {
+                self.metas.push(key);
+                self.metas.len() - 1
+            }
+        };
+        self.last_meta = meta as u32;
+        self.frames.push(Slot {
+            start,
+            ts: frame.ts.map_or(NO_TS, |t| t.0),
+            len: frame.len,
+            meta: meta as u32,
+        });
+        let rich = ann.tcp.and_then(|t| {
+            (!(t.tags.is_empty() && t.events.is_empty())).then(|| {
+                self.rich.push(t);
+                (self.rich.len() - 1) as u32
+            })
         });
         if let Some(f) = ann.flow {
             self.conn_frames
                 .entry((f.proto, f.stream))
                 .or_default()
-                .push((self.frames.len() - 1) as u32);
+                .push(index as u32);
         }
-        self.analysis.push(RowAnalysis {
-            flow: ann.flow,
-            tcp,
-        });
+        self.analysis.push(Row::pack(ann, rich));
     }
 
     /// Replaces the connection records (taken from the engine every so often).
@@ -272,9 +482,12 @@ impl StoreData {
 
     /// Byte range of the frame at `index` in the arena (for exports).
     pub fn data_range(&self, index: usize) -> Option<Range<usize>> {
-        let r = self.frames.get(index)?;
-        let s = usize::try_from(r.start).ok()?;
-        Some(s..s + r.caplen as usize)
+        let s = usize::try_from(self.frames.get(index)?.start).ok()?;
+        let e = match self.frames.get(index + 1) {
+            Some(next) => usize::try_from(next.start).ok()?,
+            None => self.bytes.len(),
+        };
+        Some(s..e)
     }
 }
 

@@ -50,3 +50,87 @@ fn tcp_options_with_a_bad_length_stop_inside_the_header() {
     let got = options_with_ranges(&frame, 4, 40, true);
     assert!(got.iter().all(|(_, r)| r.end <= frame.len()));
 }
+
+/// The packed store gives back exactly what was pushed: every frame's fields and bytes, the
+/// analysis summary, the full annotation of packets with tags or events, and the frame
+/// numbers (also when they stop being consecutive).
+#[test]
+fn packed_store_returns_what_was_pushed() {
+    use crate::analysis::{Config, Engine};
+    use crate::capture::{FileReader, FrameSource};
+    use crate::decode::decode;
+
+    let mut reader =
+        FileReader::from_reader("demo", std::io::Cursor::new(crate::cli::DEMO_CAPTURE))
+            .expect("demo reads");
+    let mut engine = Engine::new(Config::default());
+    let mut data = super::store::StoreData::default();
+    let mut kept = Vec::new();
+    // Frame numbers 1, 2, 3, then 1001, 1002, ...: the store must switch to explicit numbers.
+    while let Some(f) = reader.next_frame().expect("demo is intact") {
+        let mut owned = f.to_owned();
+        if owned.number > 3 {
+            owned.number += 997;
+        }
+        let frame = owned.as_frame();
+        let ann = engine.process(&frame, &decode(&frame));
+        data.push(&frame, &ann);
+        kept.push((owned, ann));
+    }
+    assert!(kept.len() > 20);
+    let mut rich = 0;
+    for (i, (owned, ann)) in kept.iter().enumerate() {
+        let want = owned.as_frame();
+        let got = data.frame(i).expect("stored");
+        assert_eq!(
+            (
+                got.number,
+                got.ts,
+                got.len,
+                got.link,
+                got.interface,
+                got.kind,
+                got.data
+            ),
+            (
+                want.number,
+                want.ts,
+                want.len,
+                want.link,
+                want.interface,
+                want.kind,
+                want.data
+            ),
+            "frame {i}"
+        );
+        assert_eq!(data.index_of_number(want.number), Some(i));
+        let a = data.analysis(i);
+        assert_eq!(a.flow, ann.flow, "flow of frame {i}");
+        match (a.tcp, ann.tcp) {
+            (Some(s), Some(t)) => {
+                assert_eq!(
+                    (s.seq, s.ack, s.len, s.next_seq, s.window, s.states, s.flags),
+                    (
+                        t.seq,
+                        t.ack,
+                        t.len,
+                        t.next_seq,
+                        t.window,
+                        t.states,
+                        t.tags.set()
+                    ),
+                    "tcp summary of frame {i}"
+                );
+                let has_rich = !(t.tags.is_empty() && t.events.is_empty());
+                assert_eq!(data.rich(i), has_rich.then_some(&t), "rich of frame {i}");
+                rich += usize::from(has_rich);
+            }
+            (None, None) => assert!(data.rich(i).is_none()),
+            other => panic!("frame {i}: tcp summary {other:?}"),
+        }
+    }
+    assert!(rich > 0, "the demo has handshake events");
+    assert_eq!(data.index_of_number(4), None);
+    assert_eq!(data.index_of_number(999), None);
+    assert!(data.frame(kept.len()).is_none());
+}

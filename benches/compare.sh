@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# synack against tshark and tcpdump on the same million-packet capture.
+#
+# Makes a capture with `synack gen flood --synthetic` (CONNS connections, LOSS % lossy
+# rounds, PACKETS frames), then times each command RUNS times on that file and prints the
+# median wall time, packets/s, MB/s, peak RSS (`/usr/bin/time -v`) and the ratios of synack
+# to tshark and to tcpdump (libpcap reading and copying every record: the read ceiling).
+# Then: `synack flows` single- against multi-threaded, peak RSS of `synack flows` on a
+# capture SCALE times larger (memory must not grow with the file), and the desktop view's
+# packet store in heap bytes per packet over the file's size (examples/store_bytes.rs,
+# measured with a counting allocator).
+#
+# Usage (from a clean clone): benches/compare.sh
+#   PACKETS=1000000 CONNS=10000 LOSS=2 RUNS=5 SCALE=2 WORK=/tmp/synack-compare to change.
+# Installs tshark, tcpdump and GNU time with apt-get when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PACKETS=${PACKETS:-1000000}
+CONNS=${CONNS:-10000}
+LOSS=${LOSS:-2}
+RUNS=${RUNS:-5}
+SCALE=${SCALE:-2}
+TARGET=${CARGO_TARGET_DIR:-target}
+WORK=${WORK:-$(mktemp -d /tmp/synack-compare.XXXXXX)}
+KEEP=${KEEP:-0}
+mkdir -p "$WORK"
+[ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+
+# Tools: install what is missing (Debian/Ubuntu).
+missing=()
+command -v tshark >/dev/null || missing+=(tshark)
+command -v tcpdump >/dev/null || missing+=(tcpdump)
+command -v capinfos >/dev/null || missing+=(wireshark-common)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}" >&2
+    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+    echo 'wireshark-common wireshark-common/install-setuid boolean false' | $SUDO debconf-set-selections
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cargo build --release --quiet --bin synack --example store_bytes
+SYNACK="$TARGET/release/synack"
+STORE_BYTES="$TARGET/release/examples/store_bytes"
+FILE="$WORK/flood.pcap"
+BIG="$WORK/flood-x$SCALE.pcap"
+
+count_packets() { capinfos -M -c -T -r "$1" | awk -F'\t' '{ print $2 }'; }
+
+echo "== input"
+"$SYNACK" gen flood --synthetic --connections "$CONNS" --packets "$PACKETS" --loss "$LOSS" \
+    -w "$FILE" >/dev/null
+NPKT=$(count_packets "$FILE")
+BYTES=$(stat -c %s "$FILE")
+CONNS_SEEN=$("$SYNACK" flows "$FILE" --json | wc -l)
+# Loss: fast retransmissions the analysis found (the flood repairs every loss that way).
+FAST_RT=$("$SYNACK" flows "$FILE" --json | grep -o '"fast_retransmission":[0-9]*' |
+    awk -F: '{ s += $2 } END { print s + 0 }')
+printf '%s: %d packets, %.1f MB, %d connections, %d fast retransmissions\n' \
+    "$FILE" "$NPKT" "$(awk -v b="$BYTES" 'BEGIN { print b / 1e6 }')" "$CONNS_SEEN" "$FAST_RT"
+if [ "$NPKT" -lt 1000000 ] && [ "$PACKETS" -ge 1000000 ]; then
+    echo "the capture has fewer than 1 000 000 packets" >&2; exit 1
+fi
+[ "$FAST_RT" -gt 0 ] || { echo "the capture shows no loss" >&2; exit 1; }
+
+# measure NAME CMD...: runs CMD (stdout to /dev/null) RUNS times; sets MED (s) and RSS (KiB,
+# the largest peak RSS of the runs) and prints one line.
+declare -A MEDIAN
+measure() {
+    local name=$1; shift
+    local times=() rss=0 i t0 t1 r
+    for ((i = 0; i < RUNS; i++)); do
+        t0=$(date +%s.%N)
+        /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" ||
+            { echo "$name failed:" >&2; cat "$WORK/err.txt" "$WORK/time.txt" >&2; exit 1; }
+        t1=$(date +%s.%N)
+        times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+        r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    MED=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    RSS=$rss
+    MEDIAN[$name]=$MED
+    printf '%-34s %8.3f s  %11.0f pkt/s  %8.1f MB/s  %8.1f MB peak RSS   runs: %s\n' \
+        "$name" "$MED" "$(awk -v n="$NPKT" -v t="$MED" 'BEGIN { print n / t }')" \
+        "$(awk -v b="$BYTES" -v t="$MED" 'BEGIN { print b / 1e6 / t }')" \
+        "$(awk -v r="$RSS" 'BEGIN { print r / 1024 }')" "${times[*]}"
+}
+ratio() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.3f", a / b }'; }
+speedup() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.1f", b / a }'; }
+
+# Warm the page cache so every tool reads from memory.
+cat "$FILE" >/dev/null
+
+echo
+echo "== times (median of $RUNS), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+measure "synack flows" "$SYNACK" flows "$FILE"
+measure "synack flows --threads 1" "$SYNACK" flows --threads 1 "$FILE"
+measure "synack flows --threads 2" "$SYNACK" flows --threads 2 "$FILE"
+measure "synack read --json" "$SYNACK" read "$FILE" --json
+measure "synack read --json --threads 1" "$SYNACK" read --threads 1 "$FILE" --json
+measure "synack read --json --threads 2" "$SYNACK" read --threads 2 "$FILE" --json
+measure "tshark -q -z conv,tcp" tshark -r "$FILE" -q -z conv,tcp
+measure "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
+
+echo
+echo "== ratios (time of synack / time of the other; goals: flows/tshark <= 0.05, flows/tcpdump <= 1.5)"
+printf 'flows/tshark      %s  (synack flows is %sx faster than tshark)\n' \
+    "$(ratio "synack flows" "tshark -q -z conv,tcp")" "$(speedup "synack flows" "tshark -q -z conv,tcp")"
+printf 'flows/tcpdump     %s\n' "$(ratio "synack flows" "tcpdump -w /dev/null")"
+printf 'read-json/tshark  %s\n' "$(ratio "synack read --json" "tshark -q -z conv,tcp")"
+printf 'read-json/tcpdump %s\n' "$(ratio "synack read --json" "tcpdump -w /dev/null")"
+printf 'flows: time with 1 thread / with 2 threads        %s  (speedup of the second thread)\n' \
+    "$(ratio "synack flows --threads 1" "synack flows --threads 2")"
+printf 'read --json: time with 1 thread / with 2 threads  %s\n' \
+    "$(ratio "synack read --json --threads 1" "synack read --json --threads 2")"
+echo "(without --threads synack uses 2 threads on a machine with 2 or more cores)"
+
+echo
+echo "== memory against file size"
+measure "synack flows (1x file)" "$SYNACK" flows "$FILE"
+RSS1=$RSS
+"$SYNACK" gen flood --synthetic --connections "$CONNS" --packets $((PACKETS * SCALE)) \
+    --loss "$LOSS" -w "$BIG" >/dev/null
+BIG_BYTES=$(stat -c %s "$BIG")
+SAVE_NPKT=$NPKT SAVE_BYTES=$BYTES
+NPKT=$(count_packets "$BIG") BYTES=$BIG_BYTES
+cat "$BIG" >/dev/null
+measure "synack flows (${SCALE}x file)" "$SYNACK" flows "$BIG"
+RSS2=$RSS
+NPKT=$SAVE_NPKT BYTES=$SAVE_BYTES
+printf 'peak RSS %.1f MB on %.0f MB, %.1f MB on %.0f MB: ratio %.2f for a %sx file\n' \
+    "$(awk -v r="$RSS1" 'BEGIN { print r / 1024 }')" "$(awk -v b="$BYTES" 'BEGIN { print b / 1e6 }')" \
+    "$(awk -v r="$RSS2" 'BEGIN { print r / 1024 }')" "$(awk -v b="$BIG_BYTES" 'BEGIN { print b / 1e6 }')" \
+    "$(awk -v a="$RSS1" -v b="$RSS2" 'BEGIN { print b / a }')" "$SCALE"
+rm -f "$BIG"
+
+echo
+echo "== desktop packet store (goal: heap <= file size + 64 bytes per packet)"
+"$STORE_BYTES" "$FILE"

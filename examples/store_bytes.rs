@@ -1,0 +1,118 @@
+//! Heap bytes the desktop view's packet store holds for a capture file, against the file's
+//! size: `store_bytes FILE` (used by `benches/compare.sh`; the goal is at most the file size
+//! plus 64 bytes per packet).
+//!
+//! Loads FILE with the view's own loader (`ui::ingest::load_file`) and counts every
+//! allocation with a global allocator that tracks live bytes, so the figure is what the
+//! store really allocated (arena, per-packet records, analysis, per-connection indices,
+//! connection records), not an estimate from type sizes.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Wraps the system allocator and keeps the number of live heap bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(n: usize) {
+    let now = LIVE.fetch_add(n, Ordering::Relaxed) + n;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to `System` unchanged; only counters are updated.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn main() -> std::process::ExitCode {
+    let Some(path) = std::env::args_os().nth(1) else {
+        eprintln!("usage: store_bytes FILE");
+        return std::process::ExitCode::from(2);
+    };
+    let path = std::path::PathBuf::from(path);
+    let file_size = match std::fs::metadata(&path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let store = synack::ui::store::PacketStore::new();
+    let before = LIVE.load(Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    if let Err(e) = synack::ui::ingest::load_file(&path, &store, || {}) {
+        eprintln!("{e}");
+        return std::process::ExitCode::from(1);
+    }
+    while !store.read().finished {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let load_time = started.elapsed();
+    // The loading thread drops its engine and reader right after marking the store finished.
+    std::thread::sleep(Duration::from_millis(300));
+    let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let data = store.read();
+    let packets = data.len() as u64;
+    if let Some(e) = &data.error {
+        eprintln!("load error: {e}");
+    }
+    let over = held as f64 - file_size as f64;
+    let per_packet = over / packets.max(1) as f64;
+    println!(
+        "store: {packets} packets, file {:.1} MB, heap held {:.1} MB (peak while loading {:.1} MB), \
+         captured bytes {:.1} MB, loaded in {:.2} s",
+        file_size as f64 / 1e6,
+        held as f64 / 1e6,
+        peak as f64 / 1e6,
+        data.byte_len() as f64 / 1e6,
+        load_time.as_secs_f64(),
+    );
+    let rich = (0..data.len()).filter(|&i| data.rich(i).is_some()).count();
+    println!(
+        "store: {rich} packets keep a full annotation ({} bytes each), {} connection records \
+         ({} bytes each, plus their heap)",
+        std::mem::size_of::<synack::analysis::TcpAnnotation>(),
+        data.connections.len(),
+        std::mem::size_of::<synack::analysis::Connection>(),
+    );
+    println!(
+        "store: heap - file size = {per_packet:.1} bytes per packet (goal <= 64): {}",
+        if per_packet <= 64.0 { "met" } else { "NOT met" }
+    );
+    std::process::ExitCode::SUCCESS
+}

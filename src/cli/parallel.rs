@@ -1,0 +1,230 @@
+//! Reading, decoding and analysing a capture file on one thread while the caller consumes
+//! the analysed frames on another (`--threads`), or all on the calling thread.
+//!
+//! The analysis engine sees every frame in file order on a single thread either way, and the
+//! consumer receives exactly the same `(frame, packet, annotation)` sequence, so the output of
+//! `synack flows` and `synack read` does not depend on the thread count (tests/threads_identity.rs
+//! checks it byte for byte). What runs in parallel is the file reading, decoding and engine on
+//! one side and the consumer (reassembly and framing, or formatting and writing) on the other.
+
+use std::ops::ControlFlow;
+
+use crossbeam_channel::{bounded, Receiver, Sender};
+
+use crate::analysis::{Annotation, Config, Engine};
+use crate::capture::{
+    CaptureError, FileReader, Frame, FrameSource, LinkType, RecordKind, Timestamp,
+};
+use crate::decode::{decode, Packet};
+
+/// Frames per batch handed between the threads (amortises the channel).
+const BATCH_FRAMES: usize = 512;
+/// Batches in flight: bounds the memory of the pipeline (a few MB) whatever the file size.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// The thread count used when `--threads` is not given: two when the machine has two or
+/// more cores (the pipeline has two stages), else one. Measured on the 2-core development
+/// machine on a million-packet flood (`benches/compare.sh`): two threads made `synack flows`
+/// 1.1–1.2x and `synack read --json` 1.14–1.2x faster, except while other jobs kept both
+/// cores busy, when the hand-over between threads (about 0.3 s of CPU per million frames)
+/// made `flows` up to 1.3x slower; `--threads 1` is the choice on a saturated machine.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
+}
+
+/// What is left when a file has been analysed to its end (or to the consumer's stop).
+#[derive(Debug)]
+pub struct Analysed {
+    /// The engine after the last frame (connections and counters).
+    pub engine: Engine,
+    /// The read error that ended the file early, if any.
+    pub error: Option<CaptureError>,
+    /// Frames read.
+    pub frames: u64,
+}
+
+/// Analyses every frame of `reader` and hands each one, decoded and annotated, to
+/// `consume`, in file order; `consume` returns `Break` to stop early. With `threads` ≥ 2 the
+/// reading, decoding and analysis run on a worker thread; the result is the same.
+pub fn analyse_file<F>(reader: FileReader, threads: usize, consume: F) -> Analysed
+where
+    F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
+{
+    keep_freed_memory();
+    if threads >= 2 {
+        pipelined(reader, consume)
+    } else {
+        inline(reader, consume)
+    }
+}
+
+/// Asks glibc's allocator to keep freed blocks up to 64 MiB in the heap instead of handing
+/// them back to the kernel. Each followed connection's stream bytes (hundreds of KB) are
+/// freed when it closes; above glibc's default 128 KiB threshold every one was an `mmap`
+/// and `munmap`, so every connection page-faulted its memory afresh, and with two threads
+/// every `munmap` also interrupted the other core to flush its TLB.
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning parameters; any value is accepted.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 128 << 20);
+    }
+}
+
+fn inline<F>(mut reader: FileReader, mut consume: F) -> Analysed
+where
+    F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
+{
+    let mut engine = Engine::new(Config::default());
+    let error = loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                let packet = decode(&frame);
+                let ann = engine.process(&frame, &packet);
+                if consume(&frame, &packet, &ann).is_break() {
+                    break None;
+                }
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    Analysed {
+        engine,
+        error,
+        frames: reader.frames_read(),
+    }
+}
+
+/// One analysed frame in a batch; its bytes are `data[start..end]` of the batch.
+struct Item {
+    number: u64,
+    ts: Option<Timestamp>,
+    len: u32,
+    link: LinkType,
+    interface: u32,
+    kind: RecordKind,
+    start: usize,
+    end: usize,
+    packet: Packet,
+    ann: Annotation,
+}
+
+/// Frames analysed by the worker, with their bytes in one buffer.
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    items: Vec<Item>,
+}
+
+fn pipelined<F>(reader: FileReader, mut consume: F) -> Analysed
+where
+    F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
+{
+    let path = reader.path().to_path_buf();
+    let (full_tx, full_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT);
+    // Every batch ever used is made here and goes round between the threads: no allocation
+    // (and no page faults) per batch. One more than fit in the channel, for the worker.
+    let (empty_tx, empty_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT + 1);
+    for _ in 0..=BATCHES_IN_FLIGHT {
+        let batch = Batch {
+            data: Vec::with_capacity(BATCH_FRAMES * 1600),
+            items: Vec::with_capacity(BATCH_FRAMES),
+        };
+        if empty_tx.try_send(batch).is_err() {
+            break;
+        }
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("synack-analyse".into())
+            .spawn_scoped(scope, move || produce(reader, &full_tx, &empty_rx));
+        let worker = match worker {
+            Ok(w) => w,
+            Err(source) => {
+                return Analysed {
+                    engine: Engine::new(Config::default()),
+                    error: Some(CaptureError::Io { path, source }),
+                    frames: 0,
+                }
+            }
+        };
+        'batches: for mut batch in full_rx.iter() {
+            for it in &batch.items {
+                let frame = Frame {
+                    number: it.number,
+                    ts: it.ts,
+                    len: it.len,
+                    link: it.link,
+                    interface: it.interface,
+                    kind: it.kind,
+                    data: &batch.data[it.start..it.end],
+                };
+                if consume(&frame, &it.packet, &it.ann).is_break() {
+                    break 'batches;
+                }
+            }
+            batch.items.clear();
+            batch.data.clear();
+            // The worker may have finished: a closed recycling channel is fine.
+            let _ = empty_tx.try_send(batch);
+        }
+        // Dropping the receiver stops a worker that is still reading.
+        drop(full_rx);
+        drop(empty_tx);
+        match worker.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The worker: reads, decodes and analyses, sending full batches until the file ends or the
+/// consumer hangs up.
+fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>) -> Analysed {
+    let mut engine = Engine::new(Config::default());
+    let mut batch = empty.recv().unwrap_or_default();
+    let error = loop {
+        match reader.next_frame() {
+            Ok(Some(frame)) => {
+                let packet = decode(&frame);
+                let ann = engine.process(&frame, &packet);
+                let start = batch.data.len();
+                batch.data.extend_from_slice(frame.data);
+                batch.items.push(Item {
+                    number: frame.number,
+                    ts: frame.ts,
+                    len: frame.len,
+                    link: frame.link,
+                    interface: frame.interface,
+                    kind: frame.kind,
+                    start,
+                    end: batch.data.len(),
+                    packet,
+                    ann,
+                });
+                if batch.items.len() >= BATCH_FRAMES {
+                    if full.send(std::mem::take(&mut batch)).is_err() {
+                        break None;
+                    }
+                    // Waits for the consumer to hand a batch back; it hung up when it stopped.
+                    match empty.recv() {
+                        Ok(b) => batch = b,
+                        Err(_) => break None,
+                    }
+                }
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    if !batch.items.is_empty() {
+        let _ = full.send(batch);
+    }
+    Analysed {
+        engine,
+        error,
+        frames: reader.frames_read(),
+    }
+}
