@@ -6,6 +6,8 @@
 //! (the CLI binary) writes, not against the panel's own code; the lessons against
 //! `Scenario::lesson`, so a changed lesson cannot be shown stale.
 
+mod ui_common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -20,15 +22,7 @@ use synack::ui::gen_runner::Phase;
 use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
 fn harness(source: StartSource) -> Harness<'static, SynackApp> {
-    let ctx = egui::Context::default();
-    let mut options = ViewOptions::new(source);
-    options.recent_files = false;
-    let app = SynackApp::new(&ctx, options);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1400.0))
-        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
-    h.run_steps(2);
-    h
+    ui_common::harness(ViewOptions::new(source), egui::vec2(1400.0, 1400.0))
 }
 
 /// The generator panel on an empty window (the demo is replaced by the run).

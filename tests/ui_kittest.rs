@@ -6,31 +6,16 @@
 //! same threaded loader as `synack view FILE`; the embedded demo (which the generator may
 //! replace) is checked against the capture reader's own frame count.
 
+mod ui_common;
+
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
 fn harness(source: StartSource) -> Harness<'static, SynackApp> {
-    let ctx = egui::Context::default();
-    let mut options = ViewOptions::new(source);
-    options.recent_files = false;
-    let app = SynackApp::new(&ctx, options);
-    let mut h = Harness::builder()
-        // Tall enough that the whole details tree of a SYN is on screen (clicks land on
-        // what is visible, like a user's).
-        .with_size(egui::vec2(1400.0, 2000.0))
-        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
-    // File loading runs on its own thread: step until it is done (bounded).
-    for _ in 0..500 {
-        h.run_steps(1);
-        if h.state().loaded() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(h.state().loaded(), "the capture did not finish loading");
-    h.run_steps(3);
-    h
+    // Tall enough that the whole details tree of a SYN is on screen (clicks land on what is
+    // visible, like a user's).
+    ui_common::loaded(ViewOptions::new(source), egui::vec2(1400.0, 2000.0))
 }
 
 /// Three HTTP connections (the demo of the foundation issue).

@@ -8,6 +8,8 @@
 //! `loss.pcap.ack_rtt.tsv` made by `tshark -r captures/loss.pcap -T fields -e frame.number
 //! -e tcp.srcport -e tcp.analysis.acks_frame -e tcp.analysis.ack_rtt -Y tcp.analysis.ack_rtt`).
 
+mod ui_common;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -26,24 +28,9 @@ fn manifest(p: &str) -> PathBuf {
 }
 
 fn harness(file: &Path, goto: u64) -> Harness<'static, SynackApp> {
-    let ctx = egui::Context::default();
     let mut options = ViewOptions::new(StartSource::File(file.to_path_buf()));
-    options.recent_files = false;
     options.goto = Some(goto);
-    let app = SynackApp::new(&ctx, options);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
-    for _ in 0..500 {
-        h.run_steps(1);
-        if h.state().loaded() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(h.state().loaded(), "the capture did not finish loading");
-    h.run_steps(3);
-    h
+    ui_common::loaded(options, egui::vec2(1400.0, 900.0))
 }
 
 /// The first connection's client and server, and its c2s payload segments as (relative

@@ -16,6 +16,8 @@
 //!   The generator's trace `demo.pcap.calls.json` has the client send `msg-2;` to `msg-5;`
 //!   (4 × 6 bytes) which tshark shows as the single 24-byte segment 8.
 
+mod ui_common;
+
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -24,23 +26,7 @@ use synack::ui::ladder::End;
 use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
 fn harness_with(options: ViewOptions) -> Harness<'static, SynackApp> {
-    let ctx = egui::Context::default();
-    let mut options = options;
-    options.recent_files = false;
-    let app = SynackApp::new(&ctx, options);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1800.0))
-        .build_ui_state(|ui, app: &mut SynackApp| app.show(ui), app);
-    for _ in 0..500 {
-        h.run_steps(1);
-        if h.state().loaded() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(h.state().loaded(), "the capture did not finish loading");
-    h.run_steps(3);
-    h
+    ui_common::loaded(options, egui::vec2(1400.0, 1800.0))
 }
 
 fn close_client_first() -> Harness<'static, SynackApp> {
