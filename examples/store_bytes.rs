@@ -86,13 +86,18 @@ fn main() -> std::process::ExitCode {
     std::thread::sleep(Duration::from_millis(300));
     let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    // The connection table's share: what clearing it frees.
+    let conn_count = store.read().connections.len();
+    store.write().set_connections(Vec::new());
+    let store_alone = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let conn_bytes = held.saturating_sub(store_alone);
     let data = store.read();
     let packets = data.len() as u64;
     if let Some(e) = &data.error {
         eprintln!("load error: {e}");
     }
-    let over = held as f64 - file_size as f64;
-    let per_packet = over / packets.max(1) as f64;
+    let per_packet = (held as f64 - file_size as f64) / packets.max(1) as f64;
+    let alone_per_packet = (store_alone as f64 - file_size as f64) / packets.max(1) as f64;
     println!(
         "store: {packets} packets, file {:.1} MB, heap held {:.1} MB (peak while loading {:.1} MB), \
          captured bytes {:.1} MB, loaded in {:.2} s",
@@ -104,11 +109,19 @@ fn main() -> std::process::ExitCode {
     );
     let rich = (0..data.len()).filter(|&i| data.rich(i).is_some()).count();
     println!(
-        "store: {rich} packets keep a full annotation ({} bytes each), {} connection records \
-         ({} bytes each, plus their heap)",
+        "store: {rich} packets keep a full annotation (encoded; {} bytes once decoded), {} \
+         connection records ({} bytes each, plus their heap)",
         std::mem::size_of::<synack::analysis::TcpAnnotation>(),
-        data.connections.len(),
+        conn_count,
         std::mem::size_of::<synack::analysis::Connection>(),
+    );
+    println!(
+        "store: packet store alone {:.1} MB = file + {alone_per_packet:.1} bytes per packet; \
+         connection table {:.1} MB = {:.1} bytes per packet ({:.0} bytes per connection)",
+        store_alone as f64 / 1e6,
+        conn_bytes as f64 / 1e6,
+        conn_bytes as f64 / packets.max(1) as f64,
+        conn_bytes as f64 / conn_count.max(1) as f64,
     );
     println!(
         "store: heap - file size = {per_packet:.1} bytes per packet (goal <= 64): {}",

@@ -193,7 +193,7 @@ impl Default for Events {
 }
 
 impl Events {
-    fn push(&mut self, e: Event) {
+    pub(crate) fn push(&mut self, e: Event) {
         if (self.len as usize) < MAX_EVENTS {
             self.items[self.len as usize] = e;
             self.len += 1;

@@ -697,7 +697,7 @@ impl DetailsView {
             .flow
             .and_then(|f| data.connection(f.proto, f.stream))
             .filter(|_| !replay);
-        self.nodes = build_tree(&frame, &packet, &a, data.rich(idx), conn, data);
+        self.nodes = build_tree(&frame, &packet, &a, data.rich(idx).as_ref(), conn, data);
         self.bytes = frame.data.to_vec();
         // Messages need the whole connection; only when its capture is complete.
         if let Some(f) = a

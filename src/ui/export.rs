@@ -86,6 +86,6 @@ pub fn packet_summary(data: &StoreData, index: usize) -> Option<String> {
         dst,
         columns::protocol(&packet),
         frame.len,
-        columns::info(&frame, &packet, &a, data.rich(index))
+        columns::info(&frame, &packet, &a, data.rich(index).as_ref())
     ))
 }

@@ -94,6 +94,7 @@ impl Batcher {
                 data.set_connections(c);
             }
             if finished {
+                data.trim_bytes();
                 data.finished = true;
             }
         }

@@ -25,6 +25,7 @@ pub mod ladder;
 pub mod live_panel;
 pub mod packet_list;
 pub mod replay;
+pub mod rich_codec;
 pub mod selection;
 pub mod store;
 pub mod stream_view;

@@ -167,7 +167,7 @@ impl PacketList {
                         dst,
                         columns::protocol(&packet),
                         frame.len.to_string(),
-                        columns::info(&frame, &packet, &a, data.rich(idx)),
+                        columns::info(&frame, &packet, &a, data.rich(idx).as_ref()),
                     ];
                     for text in cells {
                         row.col(|ui| {

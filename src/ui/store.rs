@@ -4,9 +4,11 @@
 //! appends to the store in batches; views take a read lock once per frame and draw only the
 //! rows they show. Per packet the store keeps the captured bytes (one arena), a few fixed
 //! fields and a compact copy of the analysis; the full [`TcpAnnotation`] is kept only for
-//! packets that carry tags or events. Beyond the captured bytes a packet costs about 64
-//! bytes (24 of frame fields, 36 of analysis, 4 in its connection's frame list), measured
-//! by `examples/store_bytes.rs` (`benches/compare.sh`).
+//! packets that carry tags or events, encoded in a few dozen bytes ([`rich_codec`]) and
+//! rebuilt on demand. Beyond the captured bytes a packet costs about 52 bytes (24 of frame
+//! fields, 24 of analysis, 4 in its connection's frame list) plus its share of encoded
+//! annotations and connection records, measured by `examples/store_bytes.rs`
+//! (`benches/compare.sh`).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -19,6 +21,8 @@ use crate::analysis::{
 use crate::capture::{Frame, LinkType, RecordKind, Timestamp};
 use crate::decode::{decode, Packet};
 use crate::filter::AnalysisFields;
+
+use super::rich_codec::{self, RowPart};
 
 /// Fixed fields of one stored frame; its bytes live in the store's arena.
 #[derive(Debug, Clone, Copy)]
@@ -149,29 +153,40 @@ struct Slot {
 
 /// `Slot::ts` of a frame without a timestamp.
 const NO_TS: i64 = i64::MIN;
-/// `Row::rich` of a packet without a full annotation.
-const NO_RICH: u32 = u32::MAX;
+/// Size of the blocks holding encoded annotations (at most one block is partly unused).
+const RICH_BLOCK: usize = 64 * 1024;
 
-/// A packet's analysis, packed: 36 bytes instead of [`RowAnalysis`]'s 60.
+/// A packet's analysis, packed: 24 bytes instead of [`RowAnalysis`]'s 60. The next
+/// sequence number is `seq + len` plus one for a SYN or FIN (the engine's rule), kept as
+/// one bit; an annotation breaking that rule keeps its value in `StoreData::odd_next`.
 #[derive(Debug, Clone, Copy)]
 struct Row {
     stream: u32,
     seq: u32,
     ack: u32,
     len: u32,
-    next_seq: u32,
     window: u32,
-    rich: u32,
     flags: u16,
-    states: [u8; 2],
-    /// Bit 0: has a flow; bit 1: UDP (else TCP); bit 2: responder → originator; bit 3: TCP facts.
+    /// Originator's state in the low four bits, responder's in the high four.
+    states: u8,
+    /// See the bit constants below.
     bits: u8,
 }
 
+/// The packet has a flow.
 const HAS_FLOW: u8 = 1;
+/// The flow is UDP (else TCP).
 const UDP: u8 = 2;
+/// Responder → originator.
 const REVERSE: u8 = 4;
+/// The packet has TCP facts.
 const HAS_TCP: u8 = 8;
+/// `next_seq = seq + len + 1` (SYN or FIN) rather than `seq + len`.
+const SYN_FIN: u8 = 16;
+/// `next_seq` follows neither rule: it is in `StoreData::odd_next`.
+const ODD_NEXT: u8 = 32;
+/// A full annotation is kept (its position in `StoreData::rich_rows`).
+const RICH: u8 = 64;
 
 /// Every [`TcpState`] by its discriminant (the store keeps states as one byte).
 const STATES: [TcpState; 11] = [
@@ -193,19 +208,20 @@ fn state_of(b: u8) -> TcpState {
 }
 
 impl Row {
-    fn pack(ann: &Annotation, rich: Option<u32>) -> Row {
+    /// Packs `ann`; false in the second place when its next sequence number must be kept
+    /// apart.
+    fn pack(ann: &Annotation, rich: bool) -> (Row, bool) {
         let mut r = Row {
             stream: 0,
             seq: 0,
             ack: 0,
             len: 0,
-            next_seq: 0,
             window: 0,
-            rich: rich.unwrap_or(NO_RICH),
             flags: 0,
-            states: [0; 2],
-            bits: 0,
+            states: 0,
+            bits: if rich { RICH } else { 0 },
         };
+        let mut regular = true;
         if let Some(f) = ann.flow {
             r.bits |= HAS_FLOW;
             if f.proto == FlowProto::Udp {
@@ -221,15 +237,33 @@ impl Row {
             r.seq = t.seq;
             r.ack = t.ack;
             r.len = t.len;
-            r.next_seq = t.next_seq;
+            let plain = t.seq.wrapping_add(t.len);
+            if t.next_seq == plain.wrapping_add(1) {
+                r.bits |= SYN_FIN;
+            } else if t.next_seq != plain {
+                r.bits |= ODD_NEXT;
+                regular = false;
+            }
             r.window = t.window;
             r.flags = t.tags.set().0;
-            r.states = t.states.map(|s| s as u8);
+            r.states = (t.states[0] as u8 & 0x0f) | (t.states[1] as u8) << 4;
         }
-        r
+        (r, regular)
     }
 
-    fn unpack(self) -> RowAnalysis {
+    /// States of (originator, responder).
+    fn states(self) -> [TcpState; 2] {
+        [state_of(self.states & 0x0f), state_of(self.states >> 4)]
+    }
+
+    /// The next sequence number when it follows the rule (see [`Row`]).
+    fn next_seq(self) -> u32 {
+        self.seq
+            .wrapping_add(self.len)
+            .wrapping_add(u32::from(self.bits & SYN_FIN != 0))
+    }
+
+    fn unpack(self, odd_next: Option<u32>) -> RowAnalysis {
         RowAnalysis {
             flow: (self.bits & HAS_FLOW != 0).then_some(FlowRef {
                 proto: if self.bits & UDP != 0 {
@@ -248,9 +282,9 @@ impl Row {
                 seq: self.seq,
                 ack: self.ack,
                 len: self.len,
-                next_seq: self.next_seq,
+                next_seq: odd_next.unwrap_or_else(|| self.next_seq()),
                 window: self.window,
-                states: self.states.map(state_of),
+                states: self.states(),
                 flags: FlagSet(self.flags),
             }),
         }
@@ -268,9 +302,20 @@ pub struct StoreData {
     numbers: Option<Chunked<u64>>,
     first_number: u64,
     analysis: Chunked<Row>,
-    /// Full annotations (520 bytes each) of the packets with tags or events, in chunks of
-    /// 1024 so at most half a megabyte is unused.
-    rich: Chunked<TcpAnnotation, 1024>,
+    /// Full annotations of the packets with tags or events, encoded by [`rich_codec`] (tens
+    /// of bytes instead of the struct's 520) in blocks of [`RICH_BLOCK`] bytes; an
+    /// encoding never spans two blocks.
+    rich_blocks: Vec<Vec<u8>>,
+    /// Where each encoded annotation starts: block index << 32 | offset in the block.
+    rich_at: Chunked<u64>,
+    /// Store indices of the packets with a full annotation, ascending (`rich_at` in the
+    /// same order).
+    rich_rows: Chunked<u32>,
+    /// Next sequence numbers that do not follow [`Row`]'s rule, by store index (none from
+    /// the engine; kept so any annotation round-trips).
+    odd_next: HashMap<u32, u32>,
+    /// Encoding buffer reused across pushes.
+    rich_scratch: Vec<u8>,
     bytes: Vec<u8>,
     /// Connection records (the `synack flows` rows), refreshed by the ingestion thread.
     pub connections: Vec<Connection>,
@@ -345,16 +390,78 @@ impl StoreData {
     pub fn analysis(&self, index: usize) -> RowAnalysis {
         self.analysis
             .get(index)
-            .map_or_else(RowAnalysis::default, |r| r.unpack())
+            .map_or_else(RowAnalysis::default, |r| {
+                r.unpack(self.odd_next_of(*r, index))
+            })
     }
 
-    /// The full TCP annotation, kept only for packets with tags or events.
-    pub fn rich(&self, index: usize) -> Option<&TcpAnnotation> {
-        let r = self.analysis.get(index)?;
-        if r.bits & HAS_TCP == 0 || r.rich == NO_RICH {
+    fn odd_next_of(&self, r: Row, index: usize) -> Option<u32> {
+        if r.bits & ODD_NEXT == 0 {
             return None;
         }
-        self.rich.get(r.rich as usize)
+        u32::try_from(index)
+            .ok()
+            .and_then(|i| self.odd_next.get(&i).copied())
+    }
+
+    /// Position of store index `index` in `rich_rows` (binary search).
+    fn rich_slot(&self, index: usize) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.rich_rows.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match (*self.rich_rows.get(mid)? as usize).cmp(&index) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The full TCP annotation, kept only for packets with tags or events (rebuilt from its
+    /// compact encoding on each call: cheap, but callers looping over many rows should call
+    /// it once per row).
+    pub fn rich(&self, index: usize) -> Option<TcpAnnotation> {
+        let r = *self.analysis.get(index)?;
+        if r.bits & HAS_TCP == 0 || r.bits & RICH == 0 {
+            return None;
+        }
+        let at = *self.rich_at.get(self.rich_slot(index)?)?;
+        let block = self.rich_blocks.get(usize::try_from(at >> 32).ok()?)?;
+        let bytes = block.get(usize::try_from(at & 0xffff_ffff).ok()?..)?;
+        rich_codec::decode(
+            bytes,
+            RowPart {
+                seq: r.seq,
+                ack: r.ack,
+                len: r.len,
+                next_seq: self.odd_next_of(r, index).unwrap_or_else(|| r.next_seq()),
+                window: r.window,
+                states: r.states(),
+            },
+        )
+    }
+
+    /// Encodes `t`, the annotation of store index `index`, into the annotation blocks.
+    fn push_rich(&mut self, index: u32, t: &TcpAnnotation) {
+        let mut buf = std::mem::take(&mut self.rich_scratch);
+        buf.clear();
+        rich_codec::encode(t, &mut buf);
+        let fits = self
+            .rich_blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= buf.len());
+        if !fits {
+            self.rich_blocks
+                .push(Vec::with_capacity(RICH_BLOCK.max(buf.len())));
+        }
+        let block = self.rich_blocks.len() - 1;
+        if let Some(b) = self.rich_blocks.last_mut() {
+            self.rich_at.push((block as u64) << 32 | b.len() as u64);
+            b.extend_from_slice(&buf);
+        }
+        self.rich_rows.push(index);
+        self.rich_scratch = buf;
     }
 
     /// Decodes the frame at `index` (cheap: only done for rows on screen and the selection).
@@ -408,6 +515,12 @@ impl StoreData {
         }
     }
 
+    /// Gives back arena room reserved and not used (a file's size reserves its record
+    /// headers too: 16 bytes a packet in pcap), once the source is exhausted.
+    pub fn trim_bytes(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+
     /// Appends one frame with its annotation.
     pub fn push(&mut self, frame: &Frame<'_>, ann: &Annotation) {
         let start = self.bytes.len() as u64;
@@ -454,23 +567,38 @@ impl StoreData {
             len: frame.len,
             meta: meta as u32,
         });
-        let rich = ann.tcp.and_then(|t| {
-            (!(t.tags.is_empty() && t.events.is_empty())).then(|| {
-                self.rich.push(t);
-                (self.rich.len() - 1) as u32
-            })
-        });
+        let rich = ann
+            .tcp
+            .filter(|t| !(t.tags.is_empty() && t.events.is_empty()));
+        if let Some(t) = &rich {
+            self.push_rich(index as u32, t);
+        }
         if let Some(f) = ann.flow {
             self.conn_frames
                 .entry((f.proto, f.stream))
                 .or_default()
                 .push(index as u32);
         }
-        self.analysis.push(Row::pack(ann, rich));
+        let (row, regular) = Row::pack(ann, rich.is_some());
+        if !regular {
+            if let Some(t) = &ann.tcp {
+                self.odd_next.insert(index as u32, t.next_seq);
+            }
+        }
+        self.analysis.push(row);
     }
 
-    /// Replaces the connection records (taken from the engine every so often).
-    pub fn set_connections(&mut self, conns: Vec<Connection>) {
+    /// Replaces the connection records (taken from the engine every so often). The views
+    /// never read a record's list of unacknowledged segments (the engine's working state),
+    /// so the store's copies drop it.
+    pub fn set_connections(&mut self, mut conns: Vec<Connection>) {
+        for c in &mut conns {
+            if let Some(tc) = &mut c.tcp {
+                for s in &mut tc.seq {
+                    s.segments = Vec::new();
+                }
+            }
+        }
         self.conn_index = conns
             .iter()
             .enumerate()
@@ -492,14 +620,14 @@ impl StoreData {
 }
 
 /// The analysis of one stored packet seen through the filter's [`AnalysisFields`].
-pub struct RowFields<'a> {
+pub struct RowFields {
     /// The compact analysis.
     pub row: RowAnalysis,
     /// The full annotation when kept.
-    pub rich: Option<&'a TcpAnnotation>,
+    pub rich: Option<TcpAnnotation>,
 }
 
-impl AnalysisFields for RowFields<'_> {
+impl AnalysisFields for RowFields {
     fn tcp_stream(&self) -> Option<u64> {
         self.row
             .flow

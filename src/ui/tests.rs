@@ -122,7 +122,7 @@ fn packed_store_returns_what_was_pushed() {
                     "tcp summary of frame {i}"
                 );
                 let has_rich = !(t.tags.is_empty() && t.events.is_empty());
-                assert_eq!(data.rich(i), has_rich.then_some(&t), "rich of frame {i}");
+                assert_eq!(data.rich(i), has_rich.then_some(t), "rich of frame {i}");
                 rich += usize::from(has_rich);
             }
             (None, None) => assert!(data.rich(i).is_none()),
@@ -133,4 +133,61 @@ fn packed_store_returns_what_was_pushed() {
     assert_eq!(data.index_of_number(4), None);
     assert_eq!(data.index_of_number(999), None);
     assert!(data.frame(kept.len()).is_none());
+}
+
+/// Annotations the engine never makes still round-trip through the packed store: a next
+/// sequence number off the `seq + len (+1 for SYN/FIN)` rule and tags added to packets
+/// that had none (their full annotation is then kept, encoded).
+#[test]
+fn packed_store_keeps_irregular_annotations() {
+    use crate::analysis::{Config, Engine, Flag, TagInfo};
+    use crate::capture::{FileReader, FrameSource};
+    use crate::decode::decode;
+
+    let mut reader =
+        FileReader::from_reader("demo", std::io::Cursor::new(crate::cli::DEMO_CAPTURE))
+            .expect("demo reads");
+    let mut engine = Engine::new(Config::default());
+    let mut data = super::store::StoreData::default();
+    let mut kept = Vec::new();
+    while let Some(f) = reader.next_frame().expect("demo is intact") {
+        let frame = f.to_owned();
+        let mut ann = engine.process(&frame.as_frame(), &decode(&frame.as_frame()));
+        let i = kept.len();
+        if let Some(t) = &mut ann.tcp {
+            if i % 3 == 0 {
+                t.next_seq = t.next_seq.wrapping_add(1000);
+            }
+            if i % 4 == 0 {
+                t.tags.push(
+                    Flag::OutOfOrder,
+                    TagInfo {
+                        frame: i as u64 + 1,
+                        delta_ns: -(i as i64),
+                        num: 2,
+                        seq: 100,
+                        end: 200,
+                    },
+                );
+            }
+        }
+        data.push(&frame.as_frame(), &ann);
+        kept.push(ann);
+    }
+    let mut odd = 0;
+    for (i, ann) in kept.iter().enumerate() {
+        let Some(t) = ann.tcp else {
+            assert!(data.analysis(i).tcp.is_none());
+            continue;
+        };
+        let s = data.analysis(i).tcp.expect("tcp summary");
+        assert_eq!(s.next_seq, t.next_seq, "next_seq of frame {i}");
+        odd += usize::from(i % 3 == 0);
+        let has_rich = !(t.tags.is_empty() && t.events.is_empty());
+        assert_eq!(data.rich(i), has_rich.then_some(t), "rich of frame {i}");
+        if i % 4 == 0 {
+            assert!(s.flags.has(Flag::OutOfOrder), "flags of frame {i}");
+        }
+    }
+    assert!(odd > 3, "the demo has TCP frames with odd next_seq: {odd}");
 }

@@ -8,7 +8,7 @@
 //! demo when the generator remakes it. Steps whose packets are not in the capture are left
 //! out.
 
-use crate::analysis::{Direction, Event, Flag, FlowProto, Side};
+use crate::analysis::{Direction, Event, Events, Flag, FlowProto, Side};
 use crate::gen::calls::{CallKind, CallTrace};
 
 use super::selection::ConnRef;
@@ -109,8 +109,8 @@ fn frames(data: &StoreData, c: ConnRef) -> Vec<usize> {
         .collect()
 }
 
-fn events(data: &StoreData, i: usize) -> &[Event] {
-    data.rich(i).map_or(&[][..], |r| r.events.as_slice())
+fn events(data: &StoreData, i: usize) -> Events {
+    data.rich(i).map_or_else(Events::default, |r| r.events)
 }
 
 fn who(side: Side) -> &'static str {
@@ -124,7 +124,9 @@ fn handshake_step(data: &StoreData) -> Option<TourStep> {
     for c in tcp_conns(data) {
         let fr = frames(data, c);
         let find = |p: &dyn Fn(&Event) -> bool| {
-            fr.iter().copied().find(|&i| events(data, i).iter().any(p))
+            fr.iter()
+                .copied()
+                .find(|&i| events(data, i).as_slice().iter().any(p))
         };
         let (Some(syn), Some(sa), Some(ack)) = (
             find(&|e| matches!(e, Event::Syn)),
@@ -133,7 +135,7 @@ fn handshake_step(data: &StoreData) -> Option<TourStep> {
         ) else {
             continue;
         };
-        let rtt = events(data, ack).iter().find_map(|e| match e {
+        let rtt = events(data, ack).as_slice().iter().find_map(|e| match e {
             Event::HandshakeAck { rtt_ns } => Some(*rtt_ns as f64 / 1e6),
             _ => None,
         });
@@ -327,13 +329,8 @@ fn loss_step(data: &StoreData) -> Option<TourStep> {
     let fr = frames(data, c);
     let original = data
         .rich(retrans)
-        .and_then(|r| {
-            r.tags
-                .as_slice()
-                .iter()
-                .find(|t| t.flag == Flag::Retransmission)
-        })
-        .and_then(|t| data.index_of_number(t.info.frame));
+        .and_then(|r| r.tags.get(Flag::Retransmission).map(|t| t.info.frame))
+        .and_then(|f| data.index_of_number(f));
     let dup_acks: Vec<usize> = fr
         .iter()
         .copied()
@@ -412,7 +409,7 @@ fn teardown_step(data: &StoreData) -> Option<TourStep> {
             .iter()
             .copied()
             .filter(|&i| {
-                events(data, i).iter().any(|e| {
+                events(data, i).as_slice().iter().any(|e| {
                     matches!(
                         e,
                         Event::Fin { .. } | Event::FinAck { .. } | Event::CloseComplete
@@ -424,13 +421,14 @@ fn teardown_step(data: &StoreData) -> Option<TourStep> {
             continue;
         };
         if !events(data, last)
+            .as_slice()
             .iter()
             .any(|e| matches!(e, Event::CloseComplete))
         {
             continue;
         }
         let first_side = td.iter().find_map(|&i| {
-            events(data, i).iter().find_map(|e| match e {
+            events(data, i).as_slice().iter().find_map(|e| match e {
                 Event::Fin {
                     side,
                     second: false,
@@ -467,7 +465,7 @@ fn teardown_step(data: &StoreData) -> Option<TourStep> {
 fn reset_step(data: &StoreData) -> Option<TourStep> {
     let (c, i, side) = tcp_conns(data).find_map(|c| {
         frames(data, c).into_iter().find_map(|i| {
-            events(data, i).iter().find_map(|e| match e {
+            events(data, i).as_slice().iter().find_map(|e| match e {
                 Event::Rst { side } => Some((c, i, *side)),
                 _ => None,
             })
@@ -495,12 +493,20 @@ fn refused_step(data: &StoreData) -> Option<TourStep> {
     let (c, rst) = tcp_conns(data).find_map(|c| {
         frames(data, c)
             .into_iter()
-            .find(|&i| events(data, i).iter().any(|e| matches!(e, Event::Reject)))
+            .find(|&i| {
+                events(data, i)
+                    .as_slice()
+                    .iter()
+                    .any(|e| matches!(e, Event::Reject))
+            })
             .map(|i| (c, i))
     })?;
-    let syn = frames(data, c)
-        .into_iter()
-        .find(|&i| events(data, i).iter().any(|e| matches!(e, Event::Syn)));
+    let syn = frames(data, c).into_iter().find(|&i| {
+        events(data, i)
+            .as_slice()
+            .iter()
+            .any(|e| matches!(e, Event::Syn))
+    });
     let mut highlight: Vec<usize> = syn.into_iter().collect();
     highlight.push(rst);
     Some(TourStep {

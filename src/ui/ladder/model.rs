@@ -458,8 +458,8 @@ impl LadderModel {
             let t = frame
                 .ts
                 .map_or(0.0, |ts| (ts.as_nanos() - start_ns) as f64 / 1e9);
-            let rich: Option<&TcpAnnotation> = data.rich(i);
-            let events = rich.map_or(&[][..], |r| r.events.as_slice());
+            let rich: Option<TcpAnnotation> = data.rich(i);
+            let events = rich.as_ref().map_or(&[][..], |r| r.events.as_slice());
             for e in events {
                 match e {
                     Event::Syn if syn.is_none() => syn = Some(t),
