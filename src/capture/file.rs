@@ -13,14 +13,13 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{create_reader, PcapBlockOwned, PcapError};
 
-use super::mapped::MappedPcap;
 use super::{Frame, FrameSource, LinkType, RecordKind, Timestamp};
 
 /// Initial read buffer; grown (up to [`MAX_BUFFER`]) when one block does not fit.
 const INITIAL_BUFFER: usize = 1 << 20;
 /// Largest block synack accepts: Wireshark's pcapng limit (16 MiB), far above any real
 /// snaplen (256 KiB). A larger length field means the file is damaged.
-pub(super) const MAX_BUFFER: usize = 16 << 20;
+const MAX_BUFFER: usize = 16 << 20;
 
 /// Why a capture could not be read (further). Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -133,23 +132,20 @@ struct Interface {
     snaplen: u32,
 }
 
-/// Where the next frame sits in the reader's buffer (or the mapped file), decided before it
-/// is borrowed.
-pub(super) struct Pending {
-    pub(super) ts: Option<Timestamp>,
-    pub(super) len: u32,
-    pub(super) link: LinkType,
-    pub(super) interface: u32,
-    pub(super) kind: RecordKind,
-    pub(super) start: usize,
-    pub(super) caplen: usize,
+/// Where the next frame sits in the reader's buffer, decided before it is borrowed.
+struct Pending {
+    ts: Option<Timestamp>,
+    len: u32,
+    link: LinkType,
+    interface: u32,
+    kind: RecordKind,
+    start: usize,
+    caplen: usize,
 }
 
 /// A pcap/pcapng file as a [`FrameSource`].
 pub struct FileReader {
     path: PathBuf,
-    /// A regular classic pcap file, mapped: when set, `reader` is not used.
-    pub(super) mapped: Option<MappedPcap>,
     reader: Box<dyn PcapReaderIterator + Send>,
     interfaces: Vec<Interface>,
     /// Bytes of the last returned block, consumed at the next call (the frame borrowed them).
@@ -162,22 +158,14 @@ pub struct FileReader {
 }
 
 impl FileReader {
-    /// Opens a capture file and reads its header. A regular classic pcap file is read
-    /// through a memory map (no copy of its bytes); anything else is streamed.
+    /// Opens a capture file and reads its header.
     pub fn open(path: impl AsRef<Path>) -> Result<FileReader, CaptureError> {
         let path = path.as_ref().to_path_buf();
         let file = File::open(&path).map_err(|source| CaptureError::Io {
             path: path.clone(),
             source,
         })?;
-        let Some(mapped) = MappedPcap::open(&file) else {
-            return FileReader::from_reader(path, file);
-        };
-        // The streaming reader is not used; it reads only the header again.
-        let head = mapped.bytes()[..24].to_vec();
-        let mut reader = FileReader::from_reader(path, io::Cursor::new(head))?;
-        reader.mapped = Some(mapped);
-        Ok(reader)
+        FileReader::from_reader(path, file)
     }
 
     /// Reads a capture from any byte stream; `name` is used in error messages.
@@ -212,7 +200,6 @@ impl FileReader {
         };
         Ok(FileReader {
             path,
-            mapped: None,
             reader,
             interfaces: Vec::new(),
             to_consume: 0,
@@ -247,7 +234,21 @@ impl FileReader {
     /// than a record cut short.
     fn garbage_record(&self) -> Option<String> {
         let (big_endian, snaplen) = self.legacy?;
-        garbage_message(self.reader.data(), big_endian, snaplen, self.frames)
+        let head: [u8; 4] = self.reader.data().get(8..12)?.try_into().ok()?;
+        let caplen = if big_endian {
+            u32::from_be_bytes(head)
+        } else {
+            u32::from_le_bytes(head)
+        };
+        let most = snaplen.max(262_144);
+        (caplen > most).then(|| {
+            format!(
+                "garbage where a record should be: its header claims a {caplen}-byte packet \
+                 (snapshot length {snaplen}); {} bytes after frame {} left unread",
+                self.reader.data().len(),
+                self.frames
+            )
+        })
     }
 
     /// Finds the next record and where its bytes are, without keeping a borrow.
@@ -357,30 +358,6 @@ impl FileReader {
     }
 }
 
-/// Describes the incomplete classic-pcap record at the start of `rest` (the file's last bytes)
-/// as garbage when its header cannot be a record's: a captured length beyond any snaplen.
-pub(super) fn garbage_message(
-    rest: &[u8],
-    big_endian: bool,
-    snaplen: u32,
-    frames: u64,
-) -> Option<String> {
-    let head: [u8; 4] = rest.get(8..12)?.try_into().ok()?;
-    let caplen = if big_endian {
-        u32::from_be_bytes(head)
-    } else {
-        u32::from_le_bytes(head)
-    };
-    let most = snaplen.max(262_144);
-    (caplen > most).then(|| {
-        format!(
-            "garbage where a record should be: its header claims a {caplen}-byte packet \
-             (snapshot length {snaplen}); {} bytes after frame {frames} left unread",
-            rest.len(),
-        )
-    })
-}
-
 /// Interprets one pcapng block: updates the section's interface table or locates a record.
 fn ng_block(
     interfaces: &mut Vec<Interface>,
@@ -477,24 +454,11 @@ impl FrameSource for FileReader {
         if self.failed {
             return Ok(None);
         }
-        let next = match &mut self.mapped {
-            Some(mapped) => mapped.advance(&self.path, self.frames),
-            None => self.advance(),
-        };
-        let p = match next {
-            Ok(Some(p)) => p,
-            Ok(None) => return Ok(None),
-            Err(e) => {
-                self.failed = true;
-                return Err(e);
-            }
+        let Some(p) = self.advance()? else {
+            return Ok(None);
         };
         self.frames += 1;
-        let bytes = match &self.mapped {
-            Some(mapped) => mapped.bytes(),
-            None => self.reader.data(),
-        };
-        let data = &bytes[p.start..p.start + p.caplen];
+        let data = &self.reader.data()[p.start..p.start + p.caplen];
         Ok(Some(Frame {
             number: self.frames,
             ts: p.ts,
@@ -508,7 +472,7 @@ impl FrameSource for FileReader {
 }
 
 /// Converts a fraction of a second in `units` per second into nanoseconds.
-pub(super) fn scale_to_nanos(frac: u64, units: u64) -> i64 {
+fn scale_to_nanos(frac: u64, units: u64) -> i64 {
     if units == 1_000_000_000 {
         frac as i64
     } else {
@@ -529,7 +493,7 @@ fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
-pub(super) fn describe_parse_error(e: &PcapError<&[u8]>) -> String {
+fn describe_parse_error(e: &PcapError<&[u8]>) -> String {
     match e {
         PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
             format!("a block or record header is invalid ({kind:?})")

@@ -10,7 +10,6 @@ mod file;
 mod frame;
 mod link_type;
 pub mod live;
-mod mapped;
 pub mod writer;
 
 pub use file::{CaptureError, FileReader};
