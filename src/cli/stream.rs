@@ -636,30 +636,8 @@ fn dump(v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
 }
 
 fn hexdump(base: u64, bytes: &[u8], out: &mut impl Write) -> io::Result<()> {
-    let mut line = String::with_capacity(80);
-    for (i, chunk) in bytes.chunks(16).enumerate() {
-        line.clear();
-        let _ = write!(line, "  {:08x}  ", base + i as u64 * 16);
-        for j in 0..16 {
-            match chunk.get(j) {
-                Some(b) => {
-                    let _ = write!(line, "{b:02x} ");
-                }
-                None => line.push_str("   "),
-            }
-            if j == 7 {
-                line.push(' ');
-            }
-        }
-        line.push(' ');
-        line.extend(chunk.iter().map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '.'
-            }
-        }));
-        writeln!(out, "{line}")?;
+    for line in crate::stream::hexdump::hex_dump(base, bytes).lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

@@ -38,6 +38,7 @@
 pub mod calls;
 pub mod follow;
 pub mod framing;
+pub mod hexdump;
 pub mod reassembly;
 pub mod sticky;
 pub mod store;

@@ -61,33 +61,7 @@ impl Default for StreamView {
     }
 }
 
-/// Hex and ASCII lines of `bytes`, 16 per line, offsets from `base` (like `synack stream
-/// --dump` and Wireshark's Follow Stream hex view).
-pub fn hex_dump(base: u64, bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for (i, chunk) in bytes.chunks(16).enumerate() {
-        out.push_str(&format!("{:08x}  ", base + i as u64 * 16));
-        for j in 0..16 {
-            match chunk.get(j) {
-                Some(b) => out.push_str(&format!("{b:02x} ")),
-                None => out.push_str("   "),
-            }
-            if j == 7 {
-                out.push(' ');
-            }
-        }
-        out.push(' ');
-        out.extend(chunk.iter().map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '.'
-            }
-        }));
-        out.push('\n');
-    }
-    out
-}
+pub use crate::stream::hexdump::hex_dump;
 
 impl StreamView {
     /// The framing choice of the combo box.

@@ -1,0 +1,52 @@
+//! Hex and ASCII lines of stream bytes, as Wireshark's Follow Stream hex view shows them:
+//! shared by `synack stream --dump` and the desktop view's message pane, so both read alike.
+
+use std::fmt::Write as _;
+
+/// Lines of 16 bytes: the offset from `base` (8 hex digits), the bytes in hex (a gap after
+/// the eighth), then the printable ASCII (`.` for the rest); each line ends with `\n`.
+pub fn hex_dump(base: u64, bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(16) * 80);
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let _ = write!(out, "{:08x}  ", base + i as u64 * 16);
+        for j in 0..16 {
+            match chunk.get(j) {
+                Some(b) => {
+                    let _ = write!(out, "{b:02x} ");
+                }
+                None => out.push_str("   "),
+            }
+            if j == 7 {
+                out.push(' ');
+            }
+        }
+        out.push(' ');
+        out.extend(chunk.iter().map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        }));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_dump;
+
+    #[test]
+    fn lines_of_sixteen_with_offsets_gap_and_ascii() {
+        let text = hex_dump(0x10, b"GET / HTTP/1.1\r\nHost");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[0],
+            "00000010  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  GET / HTTP/1.1.."
+        );
+        assert!(lines[1].starts_with("00000020  48 6f 73 74 "));
+        assert!(lines[1].ends_with("  Host"));
+    }
+}
