@@ -101,6 +101,17 @@ pub enum GraphAction {
     OpenPackets,
 }
 
+/// What a study view shows when no TCP connection is selected: how to pick one, so the empty
+/// tab is not mistaken for an empty capture. `what` names the view's content ("its graphs").
+pub fn no_connection_notice(ui: &mut egui::Ui, what: &str) {
+    ui.add_space(20.0);
+    ui.heading("No TCP connection selected");
+    ui.label(format!(
+        "Select a connection in the Connections tab, or a TCP packet in the Packets tab; \
+         {what} appear here."
+    ));
+}
+
 /// The TCP connection the study views show: the selected connection, else the selected
 /// packet's.
 pub fn selected_tcp_connection(data: &StoreData, selection: &Selection) -> Option<ConnRef> {
@@ -243,12 +254,7 @@ impl GraphsView {
     ) -> Option<GraphAction> {
         let mut action = None;
         let Some(conn) = selected_tcp_connection(data, selection) else {
-            ui.add_space(20.0);
-            ui.heading("No TCP connection selected");
-            ui.label(
-                "Select a connection in the Connections tab, or a TCP packet in the Packets tab; \
-                 its graphs appear here.",
-            );
+            no_connection_notice(ui, "its graphs");
             return None;
         };
         let title = self.title(data, selection);

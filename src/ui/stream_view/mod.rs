@@ -16,7 +16,7 @@ use egui::{Color32, Rect, Sense};
 use self::layout::{Hit, Layout};
 use self::model::{RibbonModel, FRAMING_NAMES};
 use super::file_dialog::FigureKind;
-use super::graphs::selected_tcp_connection;
+use super::graphs::{no_connection_notice, selected_tcp_connection};
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 use crate::stream::follow::FramingChoice;
@@ -137,12 +137,7 @@ impl StreamView {
     ) -> Option<StreamAction> {
         let mut action = None;
         let Some(conn) = selected_tcp_connection(data, selection) else {
-            ui.add_space(20.0);
-            ui.heading("No TCP connection selected");
-            ui.label(
-                "Select a connection in the Connections tab, or a TCP packet in the Packets tab; \
-                 its byte streams appear here.",
-            );
+            no_connection_notice(ui, "its byte streams");
             return None;
         };
         ui.horizontal(|ui| {
