@@ -233,6 +233,13 @@ pub fn engine(data: &[u8]) {
     let mut events = std::collections::HashMap::new();
     for conn in follower.connections() {
         let msgs = frame_connection(conn, FramingChoice::Auto);
+        let quick = frame_connection(conn, FramingChoice::AutoUnexplained);
+        assert_eq!(
+            (quick.framing, quick.consistent, quick.counts(conn)),
+            (msgs.framing, msgs.consistent, msgs.counts(conn)),
+            "the quick auto framed stream {} otherwise",
+            conn.stream
+        );
         let _ = msgs.counts(conn);
         frame_events(conn, &msgs, &mut events);
         for d in 0..2 {
@@ -298,7 +305,8 @@ fn framing_of(selector: u8, arg: u8) -> Framing {
 /// Runs [`Framer::step`] over the bytes directly (with and without end of stream), then
 /// frames both directions as `synack stream` does ([`frame_stream`], [`auto`], sticky
 /// annotation). Checks: a message is at least one byte and no longer than the buffer,
-/// framed messages lie inside the stream, and every segment's marks are in range.
+/// framed messages lie inside the stream, every segment's marks are in range, and
+/// [`choose`](crate::stream::framing::choose) picks what [`auto`] picks.
 pub fn framing(data: &[u8]) {
     let [selector, arg, split, bytes @ ..] = data else {
         return;
@@ -322,6 +330,12 @@ pub fn framing(data: &[u8]) {
     let cut = usize::from(*split).min(bytes.len());
     let dirs = [&bytes[..cut], &bytes[cut..]].map(|b| direction_of(b, *split));
     let choice = crate::stream::framing::auto(&[&dirs[0], &dirs[1]]);
+    assert_eq!(
+        crate::stream::framing::choose(&[&dirs[0], &dirs[1]]),
+        (choice.framing, choice.consistent),
+        "the quick auto chose otherwise: {}",
+        choice.reason
+    );
     for f in [framing, choice.framing] {
         for d in &dirs {
             let framed = frame_stream(d, f);

@@ -741,7 +741,10 @@ impl StickyPass {
         self.follower.process(frame, packet, ann);
         if let Some(conn) = self.follower.take_finished() {
             self.cap_cuts += cap_cuts(&conn);
-            each(&conn, &frame_connection(&conn, FramingChoice::Auto));
+            each(
+                &conn,
+                &frame_connection(&conn, FramingChoice::AutoUnexplained),
+            );
         }
     }
 
@@ -754,7 +757,10 @@ impl StickyPass {
         self.follower.finish();
         for conn in self.follower.connections() {
             self.cap_cuts += cap_cuts(conn);
-            each(conn, &frame_connection(conn, FramingChoice::Auto));
+            each(
+                conn,
+                &frame_connection(conn, FramingChoice::AutoUnexplained),
+            );
         }
         super::summary::FollowCounts {
             streams_not_followed: self.follower.not_followed(),

@@ -720,3 +720,73 @@ fn frozen_store_keeps_counting_but_reports_the_cut() {
     assert_eq!(d.len, 6);
     assert_eq!(d.segments.len(), 2);
 }
+
+/// Pieces of the formats `auto` knows, and junk, to build streams it must choose among.
+const AUTO_PIECES: [&[u8]; 14] = [
+    b"hello world\n",
+    b"+OK\r\n",
+    b"$3\r\nabc\r\n",
+    b"PING\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+    &[0x17, 3, 3, 0, 2, b'a', b'b'],
+    &[0, 3, b'x', b'y', b'z'],
+    &[0, 0, 0, 2, 0xfe, 0x01],
+    &[2, 0x80, 0x81],
+    &[3, 0, 0, 0, 3, b'a', b'b'],
+    &[0, 0, 0, 0],
+    b"xxxxxxxxxxxxxxxxxxxxxxx",
+    &[0xff, 0x00, 0x7f, 0x10],
+];
+
+/// A direction made of `pieces` (indices into [`AUTO_PIECES`]) sent in segments of `seg`
+/// bytes, with a gap of `gap` bytes before segment number `gap_at` (none when 0).
+fn auto_direction(
+    pieces: &[usize],
+    seg: usize,
+    gap_at: usize,
+    gap: u64,
+    closed: bool,
+) -> DirectionStream {
+    let bytes: Vec<u8> = pieces
+        .iter()
+        .flat_map(|&i| AUTO_PIECES[i].to_vec())
+        .collect();
+    let mut d = DirectionStream::default();
+    let mut offset = 0u64;
+    for (n, chunk) in bytes.chunks(seg.max(1)).enumerate() {
+        if gap_at > 0 && n == gap_at {
+            d.gap(offset, gap, reassembly::GapReason::NotCaptured);
+            offset += gap;
+        }
+        d.data(offset, chunk, n as u64 + 1, Timestamp(n as i64));
+        offset += chunk.len() as u64;
+    }
+    d.closed = closed;
+    d
+}
+
+proptest! {
+    /// `choose` (early exits, counts only) must pick exactly what `auto` picks.
+    #[test]
+    fn quick_auto_chooses_what_auto_chooses(
+        a in prop::collection::vec(0usize..AUTO_PIECES.len(), 0..10),
+        b in prop::collection::vec(0usize..AUTO_PIECES.len(), 0..10),
+        same in any::<bool>(),
+        seg in 1usize..40,
+        gap_at in 0usize..6,
+        gap in 1u64..9,
+        closed in any::<(bool, bool)>(),
+    ) {
+        // Half the cases repeat one piece, the way real protocols repeat one message shape.
+        let a = if same && !a.is_empty() { vec![a[0]; a.len()] } else { a };
+        let c2s = auto_direction(&a, seg, gap_at, gap, closed.0);
+        let s2c = auto_direction(&b, seg + 3, 0, 0, closed.1);
+        let full = auto(&[&c2s, &s2c]);
+        prop_assert_eq!(
+            super::framing::choose(&[&c2s, &s2c]),
+            (full.framing, full.consistent),
+            "{}", full.reason
+        );
+    }
+}

@@ -13,7 +13,12 @@
 //! covers most bytes is chosen if it covers at least a quarter of them (a stream that changes
 //! protocol, such as an HTTP upgrade), else `none`: bytes are not forced into messages.
 
-use super::{frame_stream, Framed, Framing, LengthPrefix};
+use std::ops::ControlFlow;
+
+use super::{
+    frame_stream, walk, FrameSink, Framed, Framer, Framing, Incomplete, LengthPrefix, Message,
+    Unparsed,
+};
 use crate::stream::store::DirectionStream;
 
 const fn lp(width: u8, little_endian: bool) -> Framing {
@@ -234,5 +239,144 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
                 },
             }
         }
+    }
+}
+
+/// What [`choose`] needs to know of one candidate on one connection: counts only, no
+/// message list. With `stop_early` it stops at the first thing that makes the candidate
+/// ineligible (an unparseable byte; for length prefixes also an incomplete or empty
+/// message), which on most streams is within the first bytes.
+struct Tally {
+    framing: Framing,
+    stop_early: bool,
+    /// The direction being framed ended with its FIN.
+    closed: bool,
+    messages: usize,
+    covered: u64,
+    unparsed: u64,
+    incomplete: usize,
+    empty: bool,
+    typed: bool,
+    stopped: bool,
+}
+
+impl Tally {
+    fn new(framing: Framing, stop_early: bool, dirs: &[&DirectionStream]) -> Tally {
+        let mut t = Tally {
+            framing,
+            stop_early,
+            closed: false,
+            messages: 0,
+            covered: 0,
+            unparsed: 0,
+            incomplete: 0,
+            empty: false,
+            typed: false,
+            stopped: false,
+        };
+        for d in dirs {
+            t.closed = d.closed;
+            t.typed |= walk(d, Framer::new(framing), &mut t);
+            if t.stopped {
+                break;
+            }
+        }
+        t
+    }
+
+    fn stop(&mut self) -> ControlFlow<()> {
+        if self.stop_early {
+            self.stopped = true;
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+
+    /// The same test as [`score`]'s, on counts (`text` asked only when it matters).
+    fn eligible(&self, text: &mut impl FnMut() -> bool) -> bool {
+        if self.stopped || self.unparsed > 0 || self.messages == 0 {
+            return false;
+        }
+        match self.framing {
+            Framing::Resp => self.typed,
+            Framing::Line => text(),
+            Framing::Length(_) => self.messages >= 2 && self.incomplete == 0 && !self.empty,
+            _ => true,
+        }
+    }
+}
+
+impl FrameSink for Tally {
+    const WANTS_UNTIL_CLOSE: bool = false;
+
+    fn message(&mut self, m: Message) -> ControlFlow<()> {
+        self.messages += 1;
+        self.covered += m.len;
+        if let Framing::Length(lp) = self.framing {
+            if m.len <= lp.header_len() as u64 {
+                self.empty = true;
+                return self.stop();
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn incomplete(&mut self, i: Incomplete) -> ControlFlow<()> {
+        self.incomplete += 1;
+        if i.cut_by == "gap" || !self.closed {
+            self.covered += i.present;
+        }
+        if matches!(self.framing, Framing::Length(_)) {
+            return self.stop();
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn unparsed(&mut self, u: Unparsed) -> ControlFlow<()> {
+        self.unparsed += u.len;
+        self.stop()
+    }
+}
+
+/// The framing [`auto`] picks and whether it is consistent, without the sentence saying
+/// why: the same rules, but each candidate stops at its first contradiction and no message
+/// list is built, so it costs a fraction of [`auto`] on a busy capture. For passes that only
+/// count messages (`synack flows`, the sticky events of `synack read`).
+pub fn choose(dirs: &[&DirectionStream]) -> (Framing, bool) {
+    let mut text_cache: Option<bool> = None;
+    let mut text = || *text_cache.get_or_insert_with(|| is_text(dirs));
+    // Best consistent candidate: most bytes covered, then fewer messages, then the earlier.
+    let mut best: Option<Tally> = None;
+    for &f in &CANDIDATES {
+        let t = Tally::new(f, true, dirs);
+        if !t.eligible(&mut text) {
+            continue;
+        }
+        let better = best.as_ref().is_none_or(|b| {
+            t.covered > b.covered || (t.covered == b.covered && t.messages < b.messages)
+        });
+        if better {
+            best = Some(t);
+        }
+    }
+    if let Some(b) = best {
+        return (b.framing, true);
+    }
+    // Nothing is consistent: the protocol framing covering most, if it covers enough.
+    let total: u64 = dirs.iter().map(|d| d.kept_bytes() as u64).sum();
+    let mut fallback: Option<Tally> = None;
+    for f in [Framing::Tls, Framing::Mysql, Framing::Dns, Framing::Http] {
+        let t = Tally::new(f, false, dirs);
+        if t.messages == 0 || t.covered * 4 < total {
+            continue;
+        }
+        if fallback.as_ref().is_none_or(|b| t.covered > b.covered) {
+            fallback = Some(t);
+        }
+    }
+    match fallback {
+        Some(t) => (t.framing, false),
+        None => (Framing::None, false),
     }
 }

@@ -15,9 +15,10 @@ mod length;
 mod text;
 
 use std::fmt;
+use std::ops::ControlFlow;
 use std::str::FromStr;
 
-pub use auto::{auto, AutoChoice};
+pub use auto::{auto, choose, AutoChoice};
 pub use length::LengthPrefix;
 
 use super::store::DirectionStream;
@@ -373,9 +374,50 @@ pub fn frame_stream(stream: &DirectionStream, framing: Framing) -> Framed {
 }
 
 /// [`frame_stream`] with a prepared framer (HTTP responses paired with their requests).
-pub fn frame_stream_with(stream: &DirectionStream, mut framer: Framer) -> Framed {
-    let framing = framer.framing();
+pub fn frame_stream_with(stream: &DirectionStream, framer: Framer) -> Framed {
     let mut out = Framed::default();
+    out.typed = walk(stream, framer, &mut out);
+    out
+}
+
+/// Receives what [`walk`] finds in a direction, in stream order. [`Framed`] keeps it all;
+/// `auto`'s tally only counts, and stops a candidate at its first contradiction.
+pub(crate) trait FrameSink {
+    /// True when [`Message::until_close`] must be computed (it costs a second parse of the
+    /// direction's last message).
+    const WANTS_UNTIL_CLOSE: bool;
+    /// A whole message.
+    fn message(&mut self, m: Message) -> ControlFlow<()>;
+    /// A message with missing bytes.
+    fn incomplete(&mut self, i: Incomplete) -> ControlFlow<()>;
+    /// Bytes the framing cannot explain.
+    fn unparsed(&mut self, u: Unparsed) -> ControlFlow<()>;
+}
+
+impl FrameSink for Framed {
+    const WANTS_UNTIL_CLOSE: bool = true;
+    fn message(&mut self, m: Message) -> ControlFlow<()> {
+        self.messages.push(m);
+        ControlFlow::Continue(())
+    }
+    fn incomplete(&mut self, i: Incomplete) -> ControlFlow<()> {
+        self.incomplete.push(i);
+        ControlFlow::Continue(())
+    }
+    fn unparsed(&mut self, u: Unparsed) -> ControlFlow<()> {
+        self.unparsed.push(u);
+        ControlFlow::Continue(())
+    }
+}
+
+/// Frames a whole direction into `sink` (see [`frame_stream`] for the rules), until the end
+/// or until the sink breaks. Returns whether a typed RESP value was seen.
+pub(crate) fn walk<S: FrameSink>(
+    stream: &DirectionStream,
+    mut framer: Framer,
+    sink: &mut S,
+) -> bool {
+    let framing = framer.framing();
     // Where the next message starts, when a message cut by a gap ends inside a later run.
     let mut resume: Option<u64> = None;
     let last = stream.runs.len().saturating_sub(1);
@@ -390,22 +432,28 @@ pub fn frame_stream_with(stream: &DirectionStream, mut framer: Framer) -> Framed
             }
             pos = r.saturating_sub(run.offset) as usize;
         } else if i > 0 && framing == Framing::Line {
-            match run.data.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', &run.data) {
                 Some(lf) if lf > 0 => {
-                    out.unparsed.push(Unparsed {
+                    let u = Unparsed {
                         offset: run.offset,
                         len: lf as u64 + 1,
                         reason: "rest of a line cut by a gap",
-                    });
+                    };
+                    if sink.unparsed(u).is_break() {
+                        return framer.saw_typed();
+                    }
                     pos = lf + 1;
                 }
                 Some(_) => pos = 1,
                 None => {
-                    out.unparsed.push(Unparsed {
+                    let u = Unparsed {
                         offset: run.offset,
                         len: run.data.len() as u64,
                         reason: "rest of a line cut by a gap",
-                    });
+                    };
+                    if sink.unparsed(u).is_break() {
+                        return framer.saw_typed();
+                    }
                     continue;
                 }
             }
@@ -413,49 +461,54 @@ pub fn frame_stream_with(stream: &DirectionStream, mut framer: Framer) -> Framed
         while pos < run.data.len() {
             let step = framer.step(&run.data[pos..], at_end);
             let proto = framer.label();
-            match step {
+            let flow = match step {
                 Step::Message(n) => {
                     let n = n.clamp(1, run.data.len() - pos);
                     // Would it have been complete without the close? (Framer state is cloned:
                     // the probe must not change it.)
-                    let until_close = at_end
+                    let until_close = S::WANTS_UNTIL_CLOSE
+                        && at_end
                         && pos + n == run.data.len()
                         && !matches!(
                             framer.clone().step(&run.data[pos..], false),
                             Step::Message(_)
                         );
-                    out.messages.push(Message {
+                    let m = Message {
                         offset: run.offset + pos as u64,
                         len: n as u64,
                         proto,
                         until_close,
-                    });
+                    };
                     pos += n;
+                    sink.message(m)
                 }
                 Step::NeedMore { total } => {
                     let start = run.offset + pos as u64;
                     let is_last = i == last;
-                    out.incomplete.push(Incomplete {
+                    resume = total.map(|t| start.saturating_add(t));
+                    pos = run.data.len();
+                    sink.incomplete(Incomplete {
                         offset: start,
-                        present: (run.data.len() - pos) as u64,
+                        present: (run.data.len() - (start - run.offset) as usize) as u64,
                         total: total.filter(|&t| t != u64::MAX),
                         proto,
                         cut_by: if is_last { "end" } else { "gap" },
-                    });
-                    resume = total.map(|t| start.saturating_add(t));
-                    break;
+                    })
                 }
                 Step::Invalid(reason) => {
-                    out.unparsed.push(Unparsed {
+                    let u = Unparsed {
                         offset: run.offset + pos as u64,
                         len: (run.data.len() - pos) as u64,
                         reason,
-                    });
-                    break;
+                    };
+                    pos = run.data.len();
+                    sink.unparsed(u)
                 }
+            };
+            if flow.is_break() {
+                return framer.saw_typed();
             }
         }
     }
-    out.typed = framer.saw_typed();
-    out
+    framer.saw_typed()
 }

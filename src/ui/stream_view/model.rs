@@ -250,6 +250,7 @@ mod tests {
                 FramingChoice::Use(f) => {
                     assert_eq!(f.label(), name, "{name}");
                 }
+                FramingChoice::AutoUnexplained => panic!("{name}: the view always explains"),
             }
         }
         assert_eq!(choice_of("fixed", 7), FramingChoice::Use(Framing::Fixed(7)));
