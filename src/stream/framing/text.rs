@@ -53,8 +53,10 @@ fn check_start(buf: &[u8]) -> Result<(), &'static str> {
     if buf[..n] == PROTO[..n] {
         return Ok(());
     }
-    // A request: METHOD SP target SP HTTP/x.y; the method is an upper-case token.
-    let method_end = memchr::memchr(b' ', buf);
+    // A request: METHOD SP target SP HTTP/x.y; the method is an upper-case token. A space
+    // past byte 24 means "too long" as much as no space at all: look no further (on a
+    // binary stream this is the difference between 25 bytes and the whole stream).
+    let method_end = memchr::memchr(b' ', &buf[..buf.len().min(25)]);
     let method = &buf[..method_end.unwrap_or(buf.len()).min(24)];
     if method.is_empty() && method_end.is_some() {
         return Err("HTTP start line begins with a space");
