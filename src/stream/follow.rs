@@ -84,7 +84,7 @@ impl Default for FollowLimits {
 pub struct Follower {
     only: Option<u32>,
     limits: FollowLimits,
-    by_stream: HashMap<u32, usize>,
+    by_stream: HashMap<u32, usize, RandomState>,
     conns: Vec<FollowedConn>,
     budget: MemoryBudget,
     kept: usize,
@@ -105,7 +105,7 @@ impl Follower {
         Follower {
             only,
             limits,
-            by_stream: HashMap::new(),
+            by_stream: HashMap::default(),
             conns: Vec::new(),
             budget: MemoryBudget::new(limits.total_buffered),
             kept: 0,
