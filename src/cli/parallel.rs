@@ -7,7 +7,7 @@
 //! checks it byte for byte). What runs in parallel is the file reading, decoding and engine on
 //! one side and the consumer (reassembly and framing, or formatting and writing) on the other.
 //!
-//! A classic pcap file is read in blocks of up to a megabyte ([`PcapBlocks`]) that go to the
+//! A classic pcap file is read in blocks of 256 KiB ([`PcapBlocks`]) that go to the
 //! consumer whole, with the decoded frames pointing into them: no frame is copied. Other
 //! files (pcapng) are read frame by frame and each frame copied into the batch.
 
