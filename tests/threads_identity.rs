@@ -94,3 +94,91 @@ fn corpus_captures_are_identical_with_two_threads() {
         same_output(f);
     }
 }
+
+/// Offsets of the records of a little-endian classic pcap file.
+fn record_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut at = 24;
+    let mut starts = vec![];
+    while at + 16 <= bytes.len() {
+        starts.push(at);
+        let caplen = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().expect("4 bytes"));
+        at += 16 + caplen as usize;
+    }
+    starts
+}
+
+#[test]
+fn damaged_files_are_identical_with_two_threads() {
+    let dir = std::env::temp_dir().join(format!("synack-threads-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let clean = dir.join("clean.pcap");
+    let opts = GenOptions {
+        connections: 50,
+        packets: 20_000,
+        loss_pct: 2,
+        ..GenOptions::default()
+    };
+    synthesize_to_file(Scenario::Flood, &opts, &clean).expect("flood written");
+    let bytes = std::fs::read(&clean).expect("flood read");
+    let magic = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
+    assert!(
+        magic == 0xa1b2_c3d4 || magic == 0xa1b2_3c4d,
+        "a little-endian pcap"
+    );
+    let starts = record_starts(&bytes);
+    assert!(bytes.len() > 10 << 20, "the flood is {} bytes", bytes.len());
+    // A record header claiming a 4 GiB packet, at a record boundary.
+    let huge = |at: usize, after: &[u8]| {
+        let mut f = bytes[..at].to_vec();
+        f.extend([0u8; 8]);
+        f.extend(u32::MAX.to_le_bytes());
+        f.extend([0u8; 4]);
+        f.extend(after);
+        f
+    };
+    let early = starts[starts.len() / 10];
+    let late = *starts.last().expect("records");
+    let mut garbage = bytes.clone();
+    garbage.extend([0xff; 40]);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("cut-in-data", bytes[..bytes.len() - 7].to_vec()),
+        ("cut-in-header", bytes[..late + 9].to_vec()),
+        ("garbage-after", garbage),
+        // FileReader gives up on the length once 16 MiB do not hold it...
+        ("huge-length-early", huge(early, &bytes[early..])),
+        // ...and calls it garbage when the file ends first.
+        ("huge-length-late", huge(late, &bytes[late..])),
+        ("empty", vec![]),
+        (
+            "not-a-capture",
+            b"hello, this is not a capture file at all".to_vec(),
+        ),
+        ("header-only", bytes[..24].to_vec()),
+        ("header-cut", bytes[..20].to_vec()),
+    ];
+    let mut seen = String::new();
+    for (name, content) in &cases {
+        let file = dir.join(format!("{name}.pcap"));
+        std::fs::write(&file, content).expect("case written");
+        same_output(&file);
+        let (status, _, stderr) = run(&["flows"], &file, 2);
+        seen.push_str(&stderr);
+        if *name != "header-only" {
+            assert_ne!(
+                status,
+                Some(0),
+                "{name}: the damage shows in the exit status"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    for says in [
+        "cut short",
+        "garbage",
+        "larger than 16 MiB",
+        "empty",
+        "not a pcap",
+    ] {
+        assert!(seen.contains(says), "no case reported \"{says}\": {seen}");
+    }
+}

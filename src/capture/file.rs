@@ -13,13 +13,15 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{create_reader, PcapBlockOwned, PcapError};
 
-use super::{Frame, FrameSource, LinkType, RecordKind, Timestamp};
+use super::{Frame, FrameSource, LinkType, PcapBlocks, RecordKind, Timestamp};
 
 /// Initial read buffer; grown (up to [`MAX_BUFFER`]) when one block does not fit.
-const INITIAL_BUFFER: usize = 1 << 20;
+pub(super) const INITIAL_BUFFER: usize = 1 << 20;
 /// Largest block synack accepts: Wireshark's pcapng limit (16 MiB), far above any real
 /// snaplen (256 KiB). A larger length field means the file is damaged.
-const MAX_BUFFER: usize = 16 << 20;
+pub(super) const MAX_BUFFER: usize = 16 << 20;
+/// The first read, which tells the format; a file shorter than this is read whole.
+pub(super) const HEAD_BYTES: usize = 64 * 1024;
 
 /// Why a capture could not be read (further). Every message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +157,9 @@ pub struct FileReader {
     failed: bool,
     /// Classic pcap only: the records' byte order (true = big-endian) and the snaplen.
     legacy: Option<(bool, u32)>,
+    /// A second handle on the opened file, positioned where pcap-parser's first read ended,
+    /// so [`FileReader::into_blocks`] can go on reading it without pcap-parser.
+    file: Option<File>,
 }
 
 impl FileReader {
@@ -165,7 +170,10 @@ impl FileReader {
             path: path.clone(),
             source,
         })?;
-        FileReader::from_reader(path, file)
+        let second = file.try_clone().ok();
+        let mut reader = FileReader::from_reader(path, file)?;
+        reader.file = second;
+        Ok(reader)
     }
 
     /// Reads a capture from any byte stream; `name` is used in error messages.
@@ -176,7 +184,7 @@ impl FileReader {
         let path = name.into();
         // Read the first chunk ourselves: it tells the format for precise errors, and
         // pcap-parser detects the format from a single read of its input.
-        let mut magic = vec![0u8; 64 * 1024];
+        let mut magic = vec![0u8; HEAD_BYTES];
         let got = read_up_to(&mut input, &mut magic).map_err(|source| CaptureError::Io {
             path: path.clone(),
             source,
@@ -207,7 +215,29 @@ impl FileReader {
             buffer_size,
             failed: false,
             legacy: None,
+            file: None,
         })
+    }
+
+    /// Turns a freshly opened classic pcap file (either byte order, µs or ns) into a
+    /// [`PcapBlocks`] reader, which reads the file in large blocks instead of frame by frame;
+    /// it reads the same frames and reports the same errors. Anything else (pcapng, the
+    /// modified pcap format, a reader made by [`FileReader::from_reader`] or one that has
+    /// already returned frames) is handed back unchanged.
+    pub fn into_blocks(mut self) -> Result<PcapBlocks, FileReader> {
+        if self.frames > 0 || self.to_consume > 0 || self.reader.consumed() > 0 {
+            return Err(self);
+        }
+        // Nothing is consumed yet, so the buffer holds pcap-parser's first read: the head,
+        // from byte 0; the second handle continues right after it.
+        let head = self.reader.data();
+        let Some(file) = self.file.take() else {
+            return Err(self);
+        };
+        match PcapBlocks::new(self.path.clone(), file, head, self.buffer_size) {
+            Some(blocks) => Ok(blocks),
+            None => Err(self),
+        }
     }
 
     /// The file's path (or the name given to [`FileReader::from_reader`]).
@@ -234,21 +264,7 @@ impl FileReader {
     /// than a record cut short.
     fn garbage_record(&self) -> Option<String> {
         let (big_endian, snaplen) = self.legacy?;
-        let head: [u8; 4] = self.reader.data().get(8..12)?.try_into().ok()?;
-        let caplen = if big_endian {
-            u32::from_be_bytes(head)
-        } else {
-            u32::from_le_bytes(head)
-        };
-        let most = snaplen.max(262_144);
-        (caplen > most).then(|| {
-            format!(
-                "garbage where a record should be: its header claims a {caplen}-byte packet \
-                 (snapshot length {snaplen}); {} bytes after frame {} left unread",
-                self.reader.data().len(),
-                self.frames
-            )
-        })
+        garbage_record(self.reader.data(), big_endian, snaplen, self.frames)
     }
 
     /// Finds the next record and where its bytes are, without keeping a borrow.
@@ -327,8 +343,7 @@ impl FileReader {
                 Err(PcapError::BufferTooSmall) => {
                     let bigger = self.buffer_size * 2;
                     if bigger > MAX_BUFFER || !self.reader.grow(bigger) {
-                        let what = format!("a block is larger than {} MiB", MAX_BUFFER >> 20);
-                        return Err(self.corrupt(what));
+                        return Err(self.corrupt(too_large()));
                     }
                     self.buffer_size = bigger;
                     if let Err(e) = self.reader.refill() {
@@ -471,8 +486,38 @@ impl FrameSource for FileReader {
     }
 }
 
+/// Says why the incomplete classic-pcap record at the start of `rest` (all the bytes left in
+/// the file) is garbage rather than a record cut short: its captured length is beyond any
+/// snaplen. Shared with [`PcapBlocks`] so both readers word it the same.
+pub(super) fn garbage_record(
+    rest: &[u8],
+    big_endian: bool,
+    snaplen: u32,
+    frames: u64,
+) -> Option<String> {
+    let head: [u8; 4] = rest.get(8..12)?.try_into().ok()?;
+    let caplen = if big_endian {
+        u32::from_be_bytes(head)
+    } else {
+        u32::from_le_bytes(head)
+    };
+    let most = snaplen.max(262_144);
+    (caplen > most).then(|| {
+        format!(
+            "garbage where a record should be: its header claims a {caplen}-byte packet \
+             (snapshot length {snaplen}); {} bytes after frame {frames} left unread",
+            rest.len(),
+        )
+    })
+}
+
+/// The error text for a block or record longer than [`MAX_BUFFER`].
+pub(super) fn too_large() -> String {
+    format!("a block is larger than {} MiB", MAX_BUFFER >> 20)
+}
+
 /// Converts a fraction of a second in `units` per second into nanoseconds.
-fn scale_to_nanos(frac: u64, units: u64) -> i64 {
+pub(super) fn scale_to_nanos(frac: u64, units: u64) -> i64 {
     if units == 1_000_000_000 {
         frac as i64
     } else {

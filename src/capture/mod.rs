@@ -10,11 +10,13 @@ mod file;
 mod frame;
 mod link_type;
 pub mod live;
+mod pcap_blocks;
 pub mod writer;
 
 pub use file::{CaptureError, FileReader};
 pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};
 pub use link_type::LinkType;
+pub use pcap_blocks::{BlockEnd, BlockRecord, PcapBlocks};
 
 /// A source of frames, pulled one at a time.
 ///

@@ -6,6 +6,10 @@
 //! `synack flows` and `synack read` does not depend on the thread count (tests/threads_identity.rs
 //! checks it byte for byte). What runs in parallel is the file reading, decoding and engine on
 //! one side and the consumer (reassembly and framing, or formatting and writing) on the other.
+//!
+//! A classic pcap file is read in blocks of 256 KiB ([`PcapBlocks`]) that go to the
+//! consumer whole, with the decoded frames pointing into them: no frame is copied. Other
+//! files (pcapng) are read frame by frame and each frame copied into the batch.
 
 use std::ops::ControlFlow;
 
@@ -13,11 +17,12 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::analysis::{Annotation, Config, Engine};
 use crate::capture::{
-    CaptureError, FileReader, Frame, FrameSource, LinkType, RecordKind, Timestamp,
+    BlockEnd, CaptureError, FileReader, Frame, FrameSource, LinkType, PcapBlocks, RecordKind,
+    Timestamp,
 };
 use crate::decode::{decode, Packet};
 
-/// Frames per batch handed between the threads (amortises the channel).
+/// Frames per batch handed between the threads when frames are copied (amortises the channel).
 const BATCH_FRAMES: usize = 512;
 /// Batches in flight: bounds the memory of the pipeline (a few MB) whatever the file size.
 const BATCHES_IN_FLIGHT: usize = 4;
@@ -111,7 +116,8 @@ struct Item {
     ann: Annotation,
 }
 
-/// Frames analysed by the worker, with their bytes in one buffer.
+/// Frames analysed by the worker, with their bytes in one buffer: a block of the file, or
+/// the frames' copies. The worker prepares `data` for its use; the consumer leaves it as is.
 #[derive(Default)]
 struct Batch {
     data: Vec<u8>,
@@ -123,6 +129,7 @@ where
     F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
 {
     let path = reader.path().to_path_buf();
+    let source = reader.into_blocks();
     let (full_tx, full_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT);
     // Every batch ever used is made here and goes round between the threads: no allocation
     // (and no page faults) per batch. One more than fit in the channel, for the worker.
@@ -139,7 +146,10 @@ where
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("synack-analyse".into())
-            .spawn_scoped(scope, move || produce(reader, &full_tx, &empty_rx));
+            .spawn_scoped(scope, move || match source {
+                Ok(blocks) => produce_blocks(blocks, &full_tx, &empty_rx),
+                Err(reader) => produce(reader, &full_tx, &empty_rx),
+            });
         let worker = match worker {
             Ok(w) => w,
             Err(source) => {
@@ -166,7 +176,6 @@ where
                 }
             }
             batch.items.clear();
-            batch.data.clear();
             // The worker may have finished: a closed recycling channel is fine.
             let _ = empty_tx.try_send(batch);
         }
@@ -180,11 +189,69 @@ where
     })
 }
 
-/// The worker: reads, decodes and analyses, sending full batches until the file ends or the
-/// consumer hangs up.
+/// The worker for classic pcap: reads blocks of the file into recycled batches, then decodes
+/// and analyses the frames in place, sending each block until the file ends or the consumer
+/// hangs up.
+fn produce_blocks(
+    mut blocks: PcapBlocks,
+    full: &Sender<Batch>,
+    empty: &Receiver<Batch>,
+) -> Analysed {
+    let mut engine = Engine::new(Config::default());
+    let mut records = Vec::new();
+    let link = blocks.link();
+    let error = loop {
+        // Waits for the consumer to hand a batch back; it hung up when it stopped.
+        let Ok(mut batch) = empty.recv() else {
+            break None;
+        };
+        let end = blocks.fill(&mut batch.data, &mut records);
+        batch.items.clear();
+        for r in &records {
+            let frame = Frame {
+                number: r.number,
+                ts: Some(r.ts),
+                len: r.len,
+                link,
+                interface: 0,
+                kind: RecordKind::Packet,
+                data: &batch.data[r.start..r.end],
+            };
+            let packet = decode(&frame);
+            let ann = engine.process(&frame, &packet);
+            batch.items.push(Item {
+                number: frame.number,
+                ts: frame.ts,
+                len: frame.len,
+                link,
+                interface: 0,
+                kind: RecordKind::Packet,
+                start: r.start,
+                end: r.end,
+                packet,
+                ann,
+            });
+        }
+        if full.send(batch).is_err() {
+            break None;
+        }
+        if let BlockEnd::Done(error) = end {
+            break error;
+        }
+    };
+    Analysed {
+        engine,
+        error,
+        frames: blocks.frames_read(),
+    }
+}
+
+/// The worker for other files: reads, decodes and analyses frame by frame, copying each
+/// frame into the batch, sending full batches until the file ends or the consumer hangs up.
 fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>) -> Analysed {
     let mut engine = Engine::new(Config::default());
     let mut batch = empty.recv().unwrap_or_default();
+    batch.data.clear();
     let error = loop {
         match reader.next_frame() {
             Ok(Some(frame)) => {
@@ -210,7 +277,10 @@ fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>
                     }
                     // Waits for the consumer to hand a batch back; it hung up when it stopped.
                     match empty.recv() {
-                        Ok(b) => batch = b,
+                        Ok(b) => {
+                            batch = b;
+                            batch.data.clear();
+                        }
                         Err(_) => break None,
                     }
                 }
