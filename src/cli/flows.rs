@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use super::parallel::{analyse_file, default_threads};
+use super::parallel::{analyse_file_keeping, default_threads};
 use super::stream::StickyPass;
 use super::summary::{FollowCounts, Summary};
 use crate::analysis::{endpoint_string, Connection, EngineStats, Flag};
@@ -280,8 +280,10 @@ pub fn analyze_file(reader: FileReader, threads: usize) -> FlowsRun {
     let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
         messages.insert(conn.stream, message_counts(conn, msgs));
     };
-    let done = analyse_file(reader, threads, |frame, packet, ann| {
-        pass.packet(frame, packet, ann, &mut each);
+    // Reassembly reads only the stream and direction of each annotation.
+    let flow_only = |ann: crate::analysis::Annotation| ann.flow;
+    let done = analyse_file_keeping(reader, threads, flow_only, |frame, packet, flow| {
+        pass.packet(frame, packet, *flow, &mut each);
         ControlFlow::Continue(())
     });
     let follow = pass.finish(&mut each);

@@ -55,11 +55,28 @@ pub fn analyse_file<F>(reader: FileReader, threads: usize, consume: F) -> Analys
 where
     F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
 {
+    analyse_file_keeping(reader, threads, |ann| ann, consume)
+}
+
+/// [`analyse_file`] handing `consume` only `keep(annotation)`: a consumer that needs little
+/// of the annotation (`synack flows` needs the stream and direction) spares the threads
+/// moving the whole of it (528 bytes per frame, more than most packets' headers).
+pub fn analyse_file_keeping<A, K, F>(
+    reader: FileReader,
+    threads: usize,
+    keep: K,
+    consume: F,
+) -> Analysed
+where
+    A: Send,
+    K: Fn(Annotation) -> A + Send + Copy,
+    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+{
     keep_freed_memory();
     if threads >= 2 {
-        pipelined(reader, consume)
+        pipelined(reader, keep, consume)
     } else {
-        inline(reader, consume)
+        inline(reader, keep, consume)
     }
 }
 
@@ -77,16 +94,17 @@ fn keep_freed_memory() {
     }
 }
 
-fn inline<F>(mut reader: FileReader, mut consume: F) -> Analysed
+fn inline<A, K, F>(mut reader: FileReader, keep: K, mut consume: F) -> Analysed
 where
-    F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
+    K: Fn(Annotation) -> A,
+    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
     let mut engine = Engine::new(Config::default());
     let error = loop {
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let packet = decode(&frame);
-                let ann = engine.process(&frame, &packet);
+                let ann = keep(engine.process(&frame, &packet));
                 if consume(&frame, &packet, &ann).is_break() {
                     break None;
                 }
@@ -103,7 +121,7 @@ where
 }
 
 /// One analysed frame in a batch; its bytes are `data[start..end]` of the batch.
-struct Item {
+struct Item<A> {
     number: u64,
     ts: Option<Timestamp>,
     len: u32,
@@ -113,27 +131,37 @@ struct Item {
     start: usize,
     end: usize,
     packet: Packet,
-    ann: Annotation,
+    ann: A,
 }
 
 /// Frames analysed by the worker, with their bytes in one buffer: a block of the file, or
 /// the frames' copies. The worker prepares `data` for its use; the consumer leaves it as is.
-#[derive(Default)]
-struct Batch {
+struct Batch<A> {
     data: Vec<u8>,
-    items: Vec<Item>,
+    items: Vec<Item<A>>,
 }
 
-fn pipelined<F>(reader: FileReader, mut consume: F) -> Analysed
+impl<A> Default for Batch<A> {
+    fn default() -> Self {
+        Batch {
+            data: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+fn pipelined<A, K, F>(reader: FileReader, keep: K, mut consume: F) -> Analysed
 where
-    F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
+    A: Send,
+    K: Fn(Annotation) -> A + Send + Copy,
+    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
     let path = reader.path().to_path_buf();
     let source = reader.into_blocks();
-    let (full_tx, full_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT);
+    let (full_tx, full_rx) = bounded::<Batch<A>>(BATCHES_IN_FLIGHT);
     // Every batch ever used is made here and goes round between the threads: no allocation
     // (and no page faults) per batch. One more than fit in the channel, for the worker.
-    let (empty_tx, empty_rx) = bounded::<Batch>(BATCHES_IN_FLIGHT + 1);
+    let (empty_tx, empty_rx) = bounded::<Batch<A>>(BATCHES_IN_FLIGHT + 1);
     for _ in 0..=BATCHES_IN_FLIGHT {
         let batch = Batch {
             data: Vec::with_capacity(BATCH_FRAMES * 1600),
@@ -147,8 +175,8 @@ where
         let worker = std::thread::Builder::new()
             .name("synack-analyse".into())
             .spawn_scoped(scope, move || match source {
-                Ok(blocks) => produce_blocks(blocks, &full_tx, &empty_rx),
-                Err(reader) => produce(reader, &full_tx, &empty_rx),
+                Ok(blocks) => produce_blocks(blocks, keep, &full_tx, &empty_rx),
+                Err(reader) => produce(reader, keep, &full_tx, &empty_rx),
             });
         let worker = match worker {
             Ok(w) => w,
@@ -192,10 +220,11 @@ where
 /// The worker for classic pcap: reads blocks of the file into recycled batches, then decodes
 /// and analyses the frames in place, sending each block until the file ends or the consumer
 /// hangs up.
-fn produce_blocks(
+fn produce_blocks<A>(
     mut blocks: PcapBlocks,
-    full: &Sender<Batch>,
-    empty: &Receiver<Batch>,
+    keep: impl Fn(Annotation) -> A,
+    full: &Sender<Batch<A>>,
+    empty: &Receiver<Batch<A>>,
 ) -> Analysed {
     let mut engine = Engine::new(Config::default());
     let mut records = Vec::new();
@@ -218,7 +247,7 @@ fn produce_blocks(
                 data: &batch.data[r.start..r.end],
             };
             let packet = decode(&frame);
-            let ann = engine.process(&frame, &packet);
+            let ann = keep(engine.process(&frame, &packet));
             batch.items.push(Item {
                 number: frame.number,
                 ts: frame.ts,
@@ -248,7 +277,12 @@ fn produce_blocks(
 
 /// The worker for other files: reads, decodes and analyses frame by frame, copying each
 /// frame into the batch, sending full batches until the file ends or the consumer hangs up.
-fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>) -> Analysed {
+fn produce<A>(
+    mut reader: FileReader,
+    keep: impl Fn(Annotation) -> A,
+    full: &Sender<Batch<A>>,
+    empty: &Receiver<Batch<A>>,
+) -> Analysed {
     let mut engine = Engine::new(Config::default());
     let mut batch = empty.recv().unwrap_or_default();
     batch.data.clear();
@@ -256,7 +290,7 @@ fn produce(mut reader: FileReader, full: &Sender<Batch>, empty: &Receiver<Batch>
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let packet = decode(&frame);
-                let ann = engine.process(&frame, &packet);
+                let ann = keep(engine.process(&frame, &packet));
                 let start = batch.data.len();
                 batch.data.extend_from_slice(frame.data);
                 batch.items.push(Item {

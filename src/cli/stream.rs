@@ -735,10 +735,10 @@ impl StickyPass {
         &mut self,
         frame: &crate::capture::Frame<'_>,
         packet: &crate::decode::Packet,
-        ann: &crate::analysis::Annotation,
+        flow: Option<crate::analysis::FlowRef>,
         each: &mut impl FnMut(&FollowedConn, &ConnMessages),
     ) {
-        self.follower.process(frame, packet, ann);
+        self.follower.process_flow(frame, packet, flow);
         if let Some(conn) = self.follower.take_finished() {
             self.cap_cuts += cap_cuts(&conn);
             each(
@@ -786,8 +786,9 @@ pub(super) fn sticky_events(
     let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
         crate::stream::follow::frame_events(conn, msgs, &mut events)
     };
-    super::parallel::analyse_file(reader, threads, |frame, packet, ann| {
-        pass.packet(frame, packet, ann, &mut each);
+    let flow_only = |ann: crate::analysis::Annotation| ann.flow;
+    super::parallel::analyse_file_keeping(reader, threads, flow_only, |frame, packet, flow| {
+        pass.packet(frame, packet, *flow, &mut each);
         std::ops::ControlFlow::Continue(())
     });
     pass.finish(&mut each);

@@ -18,7 +18,7 @@ use super::framing::{auto, choose, frame_stream, frame_stream_with, Framed, Fram
 use super::reassembly::{Limits, MemoryBudget, Reassembler, SegmentIn};
 use super::sticky::{annotate, Annotation as Marks};
 use super::store::{DirectionStream, DuplicateSegment};
-use crate::analysis::{Annotation, Direction, FlowProto};
+use crate::analysis::{Annotation, Direction, FlowProto, FlowRef};
 use crate::capture::{Frame, Timestamp};
 use crate::decode::{Packet, TcpFlags};
 use crate::gen::calls::CallTrace;
@@ -171,7 +171,13 @@ impl Follower {
 
     /// Feeds one packet with the engine's annotation of it.
     pub fn process(&mut self, frame: &Frame<'_>, packet: &Packet, ann: &Annotation) {
-        let (Some(flow), Some(tcp), Some(ip)) = (ann.flow, packet.tcp(), packet.ip()) else {
+        self.process_flow(frame, packet, ann.flow);
+    }
+
+    /// Feeds one packet with the only part of the engine's annotation reassembly reads: its
+    /// stream and direction.
+    pub fn process_flow(&mut self, frame: &Frame<'_>, packet: &Packet, flow: Option<FlowRef>) {
+        let (Some(flow), Some(tcp), Some(ip)) = (flow, packet.tcp(), packet.ip()) else {
             return;
         };
         if flow.proto != FlowProto::Tcp
