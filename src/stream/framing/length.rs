@@ -24,6 +24,7 @@ impl LengthPrefix {
     }
 
     /// Frames one message at the start of `buf`.
+    #[inline]
     pub fn step(&self, buf: &[u8]) -> Step {
         let header = self.header_len();
         let Some(field) = buf.get(usize::from(self.offset)..header) else {

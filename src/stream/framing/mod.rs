@@ -418,6 +418,7 @@ pub(crate) fn walk<S: FrameSink>(
     sink: &mut S,
 ) -> bool {
     let framing = framer.framing();
+    let length_label = framing.label();
     // Where the next message starts, when a message cut by a gap ends inside a later run.
     let mut resume: Option<u64> = None;
     let last = stream.runs.len().saturating_sub(1);
@@ -459,8 +460,12 @@ pub(crate) fn walk<S: FrameSink>(
             }
         }
         while pos < run.data.len() {
-            let step = framer.step(&run.data[pos..], at_end);
-            let proto = framer.label();
+            // Generic length prefixes keep no state: framed here directly (inlined), as
+            // `auto` runs `u8` over every binary stream, a message every few bytes.
+            let (step, proto) = match framing {
+                Framing::Length(lp) => (lp.step(&run.data[pos..]), length_label),
+                _ => (framer.step(&run.data[pos..], at_end), framer.label()),
+            };
             let flow = match step {
                 Step::Message(n) => {
                     let n = n.clamp(1, run.data.len() - pos);
