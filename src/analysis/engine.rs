@@ -229,6 +229,19 @@ impl Engine {
 
     /// Feeds one packet; returns what the engine concluded about it.
     pub fn process(&mut self, frame: &Frame<'_>, packet: &Packet) -> Annotation {
+        self.analyse::<true>(frame, packet)
+    }
+
+    /// [`Engine::process`] for callers that need only the packet's connection and direction
+    /// (reassembly): the same analysis, without building the per-packet
+    /// [`TcpAnnotation`] (over 500 bytes, copied twice on its way out).
+    pub fn process_flow(&mut self, frame: &Frame<'_>, packet: &Packet) -> Option<FlowRef> {
+        self.analyse::<false>(frame, packet).flow
+    }
+
+    /// The analysis; the TCP annotation is built only when `FULL`.
+    #[inline(always)]
+    fn analyse<const FULL: bool>(&mut self, frame: &Frame<'_>, packet: &Packet) -> Annotation {
         self.stats.packets += 1;
         let Some(ip) = packet.ip() else {
             return Annotation::default();
@@ -403,6 +416,18 @@ impl Engine {
                     handshake_done_now: !was_done && tc.lifecycle.handshake_complete(),
                 });
 
+                for tag in tags.as_slice() {
+                    c.flag_counts[tag.flag as usize] += 1;
+                }
+                let flow = Some(FlowRef {
+                    proto: FlowProto::Tcp,
+                    stream,
+                    direction: dir,
+                });
+                if !FULL {
+                    return Annotation { flow, tcp: None };
+                }
+                let tc = c.tcp.as_ref().expect("tcp connection");
                 let fwd = &tc.seq[d];
                 let rev = &tc.seq[r];
                 let scale = fwd.win_scale;
@@ -428,15 +453,8 @@ impl Engine {
                     initial_rtt_ns: tc.initial_rtt_ns(),
                     acked,
                 };
-                for tag in tags.as_slice() {
-                    c.flag_counts[tag.flag as usize] += 1;
-                }
                 Annotation {
-                    flow: Some(FlowRef {
-                        proto: FlowProto::Tcp,
-                        stream,
-                        direction: dir,
-                    }),
+                    flow,
                     tcp: Some(ann),
                 }
             }

@@ -719,3 +719,38 @@ mod hostile {
         }
     }
 }
+
+/// `process_flow` runs the same analysis as `process` without building the annotation: on
+/// every capture of the corpus both engines give each packet the same flow and end with the
+/// same connections and counters.
+#[test]
+fn process_flow_analyses_as_process_does_on_the_corpus() {
+    use crate::capture::{FileReader, FrameSource};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (mut files, mut packets, mut tagged) = (0, 0, 0u64);
+    for dir in ["captures", "tests/captures"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if ext != "pcap" && ext != "pcapng" {
+                continue;
+            }
+            let Ok(mut r) = FileReader::open(&p) else {
+                continue;
+            };
+            files += 1;
+            let (mut full, mut lean) = (Engine::default(), Engine::default());
+            while let Ok(Some(f)) = r.next_frame() {
+                let packet = decode(&f);
+                let ann = full.process(&f, &packet);
+                assert_eq!(lean.process_flow(&f, &packet), ann.flow, "{}", p.display());
+                packets += 1;
+                tagged += ann.tcp.map_or(0, |t| t.tags.as_slice().len() as u64);
+            }
+            assert_eq!(full.stats(), lean.stats(), "{}", p.display());
+            let (a, b) = (full.into_connections(), lean.into_connections());
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", p.display());
+        }
+    }
+    assert!(files > 40 && packets > 5_000 && tagged > 100, "{files} {packets} {tagged}");
+}

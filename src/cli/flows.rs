@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::parallel::{analyse_file_keeping, default_threads};
 use super::stream::StickyPass;
 use super::summary::{FollowCounts, Summary};
-use crate::analysis::{endpoint_string, Connection, EngineStats, Flag};
+use crate::analysis::{endpoint_string, Connection, EngineStats, Flag, FlowRef};
 use crate::capture::FileReader;
 use crate::stream::follow::{ConnMessages, FollowedConn};
 
@@ -281,8 +281,7 @@ pub fn analyze_file(reader: FileReader, threads: usize) -> FlowsRun {
         messages.insert(conn.stream, message_counts(conn, msgs));
     };
     // Reassembly reads only the stream and direction of each annotation.
-    let flow_only = |ann: crate::analysis::Annotation| ann.flow;
-    let done = analyse_file_keeping(reader, threads, flow_only, |frame, packet, flow| {
+    let done = analyse_file_keeping(reader, threads, |frame, packet, flow: &Option<FlowRef>| {
         pass.packet(frame, packet, *flow, &mut each);
         ControlFlow::Continue(())
     });

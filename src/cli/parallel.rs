@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 
-use crate::analysis::{Annotation, Config, Engine};
+use crate::analysis::{Annotation, Config, Engine, FlowRef};
 use crate::capture::{
     BlockEnd, CaptureError, FileReader, Frame, FrameSource, LinkType, PcapBlocks, RecordKind,
     Timestamp,
@@ -55,28 +55,42 @@ pub fn analyse_file<F>(reader: FileReader, threads: usize, consume: F) -> Analys
 where
     F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
 {
-    analyse_file_keeping(reader, threads, |ann| ann, consume)
+    analyse_file_keeping(reader, threads, consume)
 }
 
-/// [`analyse_file`] handing `consume` only `keep(annotation)`: a consumer that needs little
-/// of the annotation (`synack flows` needs the stream and direction) spares the threads
-/// moving the whole of it (528 bytes per frame, more than most packets' headers).
-pub fn analyse_file_keeping<A, K, F>(
-    reader: FileReader,
-    threads: usize,
-    keep: K,
-    consume: F,
-) -> Analysed
+/// What the engine hands the consumer for each frame: the whole annotation, or only the
+/// packet's connection and direction (all reassembly reads).
+pub trait Kept: Send + Sized {
+    /// Runs the engine on one frame.
+    fn analyse(engine: &mut Engine, frame: &Frame<'_>, packet: &Packet) -> Self;
+}
+
+impl Kept for Annotation {
+    fn analyse(engine: &mut Engine, frame: &Frame<'_>, packet: &Packet) -> Self {
+        engine.process(frame, packet)
+    }
+}
+
+impl Kept for Option<FlowRef> {
+    fn analyse(engine: &mut Engine, frame: &Frame<'_>, packet: &Packet) -> Self {
+        engine.process_flow(frame, packet)
+    }
+}
+
+/// [`analyse_file`] handing `consume` what `A` keeps of each annotation: a consumer that
+/// needs only the stream and direction (`synack flows`) spares the engine building the
+/// whole annotation and the threads moving it (528 bytes per frame, more than most
+/// packets' headers).
+pub fn analyse_file_keeping<A, F>(reader: FileReader, threads: usize, consume: F) -> Analysed
 where
-    A: Send,
-    K: Fn(Annotation) -> A + Send + Copy,
+    A: Kept,
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
     keep_freed_memory();
     if threads >= 2 {
-        pipelined(reader, keep, consume)
+        pipelined(reader, consume)
     } else {
-        inline(reader, keep, consume)
+        inline(reader, consume)
     }
 }
 
@@ -94,9 +108,8 @@ fn keep_freed_memory() {
     }
 }
 
-fn inline<A, K, F>(mut reader: FileReader, keep: K, mut consume: F) -> Analysed
+fn inline<A: Kept, F>(mut reader: FileReader, mut consume: F) -> Analysed
 where
-    K: Fn(Annotation) -> A,
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
     let mut engine = Engine::new(Config::default());
@@ -104,7 +117,7 @@ where
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let packet = decode(&frame);
-                let ann = keep(engine.process(&frame, &packet));
+                let ann = A::analyse(&mut engine, &frame, &packet);
                 if consume(&frame, &packet, &ann).is_break() {
                     break None;
                 }
@@ -150,10 +163,8 @@ impl<A> Default for Batch<A> {
     }
 }
 
-fn pipelined<A, K, F>(reader: FileReader, keep: K, mut consume: F) -> Analysed
+fn pipelined<A: Kept, F>(reader: FileReader, mut consume: F) -> Analysed
 where
-    A: Send,
-    K: Fn(Annotation) -> A + Send + Copy,
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
     let path = reader.path().to_path_buf();
@@ -175,8 +186,8 @@ where
         let worker = std::thread::Builder::new()
             .name("synack-analyse".into())
             .spawn_scoped(scope, move || match source {
-                Ok(blocks) => produce_blocks(blocks, keep, &full_tx, &empty_rx),
-                Err(reader) => produce(reader, keep, &full_tx, &empty_rx),
+                Ok(blocks) => produce_blocks(blocks, &full_tx, &empty_rx),
+                Err(reader) => produce(reader, &full_tx, &empty_rx),
             });
         let worker = match worker {
             Ok(w) => w,
@@ -220,9 +231,8 @@ where
 /// The worker for classic pcap: reads blocks of the file into recycled batches, then decodes
 /// and analyses the frames in place, sending each block until the file ends or the consumer
 /// hangs up.
-fn produce_blocks<A>(
+fn produce_blocks<A: Kept>(
     mut blocks: PcapBlocks,
-    keep: impl Fn(Annotation) -> A,
     full: &Sender<Batch<A>>,
     empty: &Receiver<Batch<A>>,
 ) -> Analysed {
@@ -247,7 +257,7 @@ fn produce_blocks<A>(
                 data: &batch.data[r.start..r.end],
             };
             let packet = decode(&frame);
-            let ann = keep(engine.process(&frame, &packet));
+            let ann = A::analyse(&mut engine, &frame, &packet);
             batch.items.push(Item {
                 number: frame.number,
                 ts: frame.ts,
@@ -277,9 +287,8 @@ fn produce_blocks<A>(
 
 /// The worker for other files: reads, decodes and analyses frame by frame, copying each
 /// frame into the batch, sending full batches until the file ends or the consumer hangs up.
-fn produce<A>(
+fn produce<A: Kept>(
     mut reader: FileReader,
-    keep: impl Fn(Annotation) -> A,
     full: &Sender<Batch<A>>,
     empty: &Receiver<Batch<A>>,
 ) -> Analysed {
@@ -290,7 +299,7 @@ fn produce<A>(
         match reader.next_frame() {
             Ok(Some(frame)) => {
                 let packet = decode(&frame);
-                let ann = keep(engine.process(&frame, &packet));
+                let ann = A::analyse(&mut engine, &frame, &packet);
                 let start = batch.data.len();
                 batch.data.extend_from_slice(frame.data);
                 batch.items.push(Item {

@@ -786,11 +786,14 @@ pub(super) fn sticky_events(
     let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
         crate::stream::follow::frame_events(conn, msgs, &mut events)
     };
-    let flow_only = |ann: crate::analysis::Annotation| ann.flow;
-    super::parallel::analyse_file_keeping(reader, threads, flow_only, |frame, packet, flow| {
-        pass.packet(frame, packet, *flow, &mut each);
-        std::ops::ControlFlow::Continue(())
-    });
+    super::parallel::analyse_file_keeping(
+        reader,
+        threads,
+        |frame, packet, flow: &Option<crate::analysis::FlowRef>| {
+            pass.packet(frame, packet, *flow, &mut each);
+            std::ops::ControlFlow::Continue(())
+        },
+    );
     pass.finish(&mut each);
     events
 }
