@@ -108,7 +108,57 @@ fn keep_freed_memory() {
     }
 }
 
-fn inline<A: Kept, F>(mut reader: FileReader, mut consume: F) -> Analysed
+fn inline<A: Kept, F>(reader: FileReader, consume: F) -> Analysed
+where
+    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+{
+    match reader.into_blocks() {
+        Ok(blocks) => inline_blocks(blocks, consume),
+        Err(reader) => inline_frames(reader, consume),
+    }
+}
+
+/// One thread over a classic pcap file read in blocks (no pcap-parser buffer to shift).
+fn inline_blocks<A: Kept, F>(mut blocks: PcapBlocks, mut consume: F) -> Analysed
+where
+    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+{
+    let mut engine = Engine::new(Config::default());
+    let link = blocks.link();
+    let (mut data, mut records) = (Vec::new(), Vec::new());
+    let mut stopped_at = None;
+    let error = 'blocks: loop {
+        let end = blocks.fill(&mut data, &mut records);
+        for r in &records {
+            let frame = Frame {
+                number: r.number,
+                ts: Some(r.ts),
+                len: r.len,
+                link,
+                interface: 0,
+                kind: RecordKind::Packet,
+                data: &data[r.start..r.end],
+            };
+            let packet = decode(&frame);
+            let ann = A::analyse(&mut engine, &frame, &packet);
+            if consume(&frame, &packet, &ann).is_break() {
+                stopped_at = Some(r.number);
+                break 'blocks None;
+            }
+        }
+        if let BlockEnd::Done(error) = end {
+            break error;
+        }
+    };
+    Analysed {
+        engine,
+        error,
+        // Frames read as a frame-by-frame reader would count them when the consumer stopped.
+        frames: stopped_at.unwrap_or_else(|| blocks.frames_read()),
+    }
+}
+
+fn inline_frames<A: Kept, F>(mut reader: FileReader, mut consume: F) -> Analysed
 where
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
