@@ -752,5 +752,8 @@ fn process_flow_analyses_as_process_does_on_the_corpus() {
             assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", p.display());
         }
     }
-    assert!(files > 40 && packets > 5_000 && tagged > 100, "{files} {packets} {tagged}");
+    assert!(
+        files > 40 && packets > 5_000 && tagged > 100,
+        "{files} {packets} {tagged}"
+    );
 }
