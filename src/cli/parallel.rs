@@ -8,8 +8,11 @@
 //! one side and the consumer (reassembly and framing, or formatting and writing) on the other.
 //!
 //! A classic pcap file is read in blocks of 256 KiB ([`PcapBlocks`]) that go to the
-//! consumer whole, with the decoded frames pointing into them: no frame is copied. Other
-//! files (pcapng) are read frame by frame and each frame copied into the batch.
+//! consumer whole, with the decoded frames pointing into them: no frame is copied (one
+//! thread reads the same blocks). Other files (pcapng) are read frame by frame and each
+//! frame copied into the batch. What crosses with each frame is what the consumer keeps of
+//! the annotation ([`Kept`]): all of it for `read`'s listing, only the stream and direction
+//! for reassembly.
 
 use std::ops::ControlFlow;
 
@@ -29,10 +32,10 @@ const BATCHES_IN_FLIGHT: usize = 4;
 
 /// The thread count used when `--threads` is not given: two when the machine has two or
 /// more cores (the pipeline has two stages), else one. Measured on the 2-core development
-/// machine on a million-packet flood (`benches/compare.sh`): two threads made `synack flows`
-/// 1.1–1.2x and `synack read --json` 1.14–1.2x faster, except while other jobs kept both
-/// cores busy, when the hand-over between threads (about 0.3 s of CPU per million frames)
-/// made `flows` up to 1.3x slower; `--threads 1` is the choice on a saturated machine.
+/// machine on a million-packet flood (`benches/compare.sh`, quiet runs): two threads made
+/// `synack flows` about 1.15x faster (0.34 s against 0.39 s) and `synack read --json`
+/// 1.05–1.15x, except while other jobs kept both cores busy, when the hand-over between
+/// threads can cost more than it gains; `--threads 1` is the choice on a saturated machine.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
 }
