@@ -2,7 +2,8 @@
 # synack against tshark and tcpdump on the same million-packet capture.
 #
 # Makes a capture with `synack gen flood --synthetic` (CONNS connections, LOSS % lossy
-# rounds, PACKETS frames), then times each command RUNS times on that file and prints the
+# rounds, PACKETS frames), then times each command RUNS times on that file (in rounds:
+# every command once per round, so a slow spell of the machine hits all alike) and prints the
 # median wall time, packets/s, MB/s, peak RSS (`/usr/bin/time -v`) and the ratios of synack
 # to tshark and to tcpdump (libpcap reading and copying every record: the read ceiling).
 # Then: `synack flows` single- against multi-threaded, peak RSS of `synack flows` on a
@@ -64,28 +65,38 @@ if [ "$NPKT" -lt 1000000 ] && [ "$PACKETS" -ge 1000000 ]; then
 fi
 [ "$FAST_RT" -gt 0 ] || { echo "the capture shows no loss" >&2; exit 1; }
 
-# measure NAME CMD...: runs CMD (stdout to /dev/null) RUNS times; sets MED (s) and RSS (KiB,
-# the largest peak RSS of the runs) and prints one line.
-declare -A MEDIAN
-measure() {
+# run_one NAME CMD...: runs CMD once (stdout to /dev/null), adding its wall time to
+# TIMES[NAME] and keeping the largest peak RSS (KiB) in RSSMAX[NAME].
+declare -A MEDIAN TIMES RSSMAX
+run_one() {
     local name=$1; shift
-    local times=() rss=0 i t0 t1 r
-    for ((i = 0; i < RUNS; i++)); do
-        t0=$(date +%s.%N)
-        /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" ||
-            { echo "$name failed:" >&2; cat "$WORK/err.txt" "$WORK/time.txt" >&2; exit 1; }
-        t1=$(date +%s.%N)
-        times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
-        r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
-        [ "$r" -gt "$rss" ] && rss=$r
-    done
-    MED=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    RSS=$rss
+    local t0 t1 r
+    t0=$(date +%s.%N)
+    /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" ||
+        { echo "$name failed:" >&2; cat "$WORK/err.txt" "$WORK/time.txt" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    TIMES[$name]="${TIMES[$name]:-} $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
+    r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
+    [ "$r" -gt "${RSSMAX[$name]:-0}" ] && RSSMAX[$name]=$r
+    return 0
+}
+# report NAME: prints NAME's median wall time, packets/s, MB/s and peak RSS; sets MED (s),
+# RSS (KiB) and MEDIAN[NAME].
+report() {
+    local name=$1
+    MED=$(printf '%s\n' ${TIMES[$name]} | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    RSS=${RSSMAX[$name]}
     MEDIAN[$name]=$MED
-    printf '%-34s %8.3f s  %11.0f pkt/s  %8.1f MB/s  %8.1f MB peak RSS   runs: %s\n' \
+    printf '%-34s %8.3f s  %11.0f pkt/s  %8.1f MB/s  %8.1f MB peak RSS   runs:%s\n' \
         "$name" "$MED" "$(awk -v n="$NPKT" -v t="$MED" 'BEGIN { print n / t }')" \
         "$(awk -v b="$BYTES" -v t="$MED" 'BEGIN { print b / 1e6 / t }')" \
-        "$(awk -v r="$RSS" 'BEGIN { print r / 1024 }')" "${times[*]}"
+        "$(awk -v r="$RSS" 'BEGIN { print r / 1024 }')" "${TIMES[$name]}"
+}
+# measure NAME CMD...: runs CMD RUNS times in a row, then reports it.
+measure() {
+    local i
+    for ((i = 0; i < RUNS; i++)); do run_one "$@"; done
+    report "$1"
 }
 ratio() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.3f", a / b }'; }
 speedup() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.1f", b / a }'; }
@@ -95,14 +106,23 @@ cat "$FILE" >/dev/null
 
 echo
 echo "== times (median of $RUNS), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-measure "synack flows" "$SYNACK" flows "$FILE"
-measure "synack flows --threads 1" "$SYNACK" flows --threads 1 "$FILE"
-measure "synack flows --threads 2" "$SYNACK" flows --threads 2 "$FILE"
-measure "synack read --json" "$SYNACK" read "$FILE" --json
-measure "synack read --json --threads 1" "$SYNACK" read --threads 1 "$FILE" --json
-measure "synack read --json --threads 2" "$SYNACK" read --threads 2 "$FILE" --json
-measure "tshark -q -z conv,tcp" tshark -r "$FILE" -q -z conv,tcp
-measure "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
+# Rounds: every command once per round, so that a slow spell of a shared machine falls on
+# all of them instead of on the one that happened to run then.
+for ((round = 0; round < RUNS; round++)); do
+    run_one "synack flows" "$SYNACK" flows "$FILE"
+    run_one "synack flows --threads 1" "$SYNACK" flows --threads 1 "$FILE"
+    run_one "synack flows --threads 2" "$SYNACK" flows --threads 2 "$FILE"
+    run_one "synack read --json" "$SYNACK" read "$FILE" --json
+    run_one "synack read --json --threads 1" "$SYNACK" read --threads 1 "$FILE" --json
+    run_one "synack read --json --threads 2" "$SYNACK" read --threads 2 "$FILE" --json
+    run_one "tshark -q -z conv,tcp" tshark -r "$FILE" -q -z conv,tcp
+    run_one "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
+done
+for name in "synack flows" "synack flows --threads 1" "synack flows --threads 2" \
+    "synack read --json" "synack read --json --threads 1" "synack read --json --threads 2" \
+    "tshark -q -z conv,tcp" "tcpdump -w /dev/null"; do
+    report "$name"
+done
 
 echo
 echo "== ratios (time of synack / time of the other; goals: flows/tshark <= 0.05, flows/tcpdump <= 1.5)"
