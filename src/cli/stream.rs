@@ -745,6 +745,7 @@ impl StickyPass {
                 &conn,
                 &frame_connection(&conn, FramingChoice::AutoUnexplained),
             );
+            self.follower.recycle(conn);
         }
     }
 

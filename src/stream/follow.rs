@@ -47,6 +47,11 @@ pub struct FollowedConn {
     pub dirs: [FollowedDir; 2],
 }
 
+/// Bytes of buffers a [`Follower`] keeps for reuse ([`Follower::recycle`]): 32 MiB, room
+/// for the streams of a few hundred connections that close together (the buffers of
+/// streams bigger than this are not kept).
+pub const POOL_BYTES: usize = 32 << 20;
+
 /// Limits of a [`Follower`]: together they bound its memory on any input (a SYN flood, a
 /// reassembly bomb). Streams past [`FollowLimits::max_connections`] are not followed and
 /// counted ([`Follower::not_followed`]); buffer caps skip holes as `buffer_limit` gaps;
@@ -88,6 +93,10 @@ pub struct Follower {
     conns: Vec<FollowedConn>,
     budget: MemoryBudget,
     kept: usize,
+    /// Buffers of released streams, for the next streams' bytes ([`Follower::recycle`]).
+    pool: Vec<Vec<u8>>,
+    /// Capacity of the pooled buffers.
+    pool_bytes: usize,
     /// Streams seen after the connection cap was reached, and the last one counted.
     not_followed: u64,
     last_skipped: Option<u32>,
@@ -109,6 +118,8 @@ impl Follower {
             conns: Vec::new(),
             budget: MemoryBudget::new(limits.total_buffered),
             kept: 0,
+            pool: Vec::new(),
+            pool_bytes: 0,
             not_followed: 0,
             last_skipped: None,
             release: false,
@@ -147,6 +158,24 @@ impl Follower {
             self.kept = self.kept.saturating_sub(store.kept_bytes());
         }
         Some(conn)
+    }
+
+    /// Takes back the buffers of a connection handed out by [`Follower::take_finished`]
+    /// once the caller is done with it: the next streams fill them instead of growing new
+    /// ones from nothing (each doubling copies the stream; fresh memory page-faults). At
+    /// most [`POOL_BYTES`] are kept, and a buffer is handed only to a direction about to
+    /// receive its first bytes, so the pool bounds the memory it holds.
+    pub fn recycle(&mut self, conn: FollowedConn) {
+        let [a, b] = conn.dirs;
+        for dir in [a, b] {
+            for buffer in dir.store.into_buffers() {
+                let size = buffer.capacity();
+                if size > 0 && self.pool_bytes + size <= POOL_BYTES {
+                    self.pool_bytes += size;
+                    self.pool.push(buffer);
+                }
+            }
+        }
     }
 
     /// The followed connections, in order of first appearance (stream order).
@@ -237,6 +266,12 @@ impl Follower {
         };
         if claimed > 0 || seg.syn || seg.fin {
             let FollowedDir { reasm, store } = &mut conn.dirs[d];
+            if claimed > 0 && store.wants_buffer() {
+                if let Some(buffer) = self.pool.pop() {
+                    self.pool_bytes -= buffer.capacity();
+                    store.give_buffer(buffer);
+                }
+            }
             if seg.fin && store.fin_frame.is_none() {
                 store.fin_frame = Some(frame.number);
             }

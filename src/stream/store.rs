@@ -86,6 +86,9 @@ pub struct DirectionStream {
     cap: usize,
     kept: usize,
     cut_at: Option<u64>,
+    /// An empty buffer (with capacity) for the first run, handed over by whoever recycles
+    /// the buffers of finished streams ([`DirectionStream::give_buffer`]).
+    spare: Vec<u8>,
 }
 
 impl Default for DirectionStream {
@@ -109,7 +112,31 @@ impl DirectionStream {
             cap,
             kept: 0,
             cut_at: None,
+            spare: Vec::new(),
         }
+    }
+
+    /// Offers an empty buffer for the first run of bytes: a stream that grows into a buffer
+    /// some finished stream left behind is not copied at each doubling, and touches memory
+    /// that is already mapped. Ignored once the stream has a run or a buffer.
+    pub fn give_buffer(&mut self, mut buffer: Vec<u8>) {
+        if self.runs.is_empty() && self.spare.capacity() == 0 {
+            buffer.clear();
+            self.spare = buffer;
+        }
+    }
+
+    /// True when [`DirectionStream::give_buffer`] would take a buffer.
+    pub fn wants_buffer(&self) -> bool {
+        self.runs.is_empty() && self.spare.capacity() == 0
+    }
+
+    /// The buffers of this stream's runs (emptied), for the next streams.
+    pub fn into_buffers(self) -> impl Iterator<Item = Vec<u8>> {
+        self.runs
+            .into_iter()
+            .map(|r| r.data)
+            .chain(Some(self.spare))
     }
 
     /// Keeps no more bytes from now on (a total cap across directions was reached); the
@@ -171,10 +198,11 @@ impl StreamSink for DirectionStream {
         }
         match self.runs.last_mut() {
             Some(r) if r.end() == offset => r.data.extend_from_slice(&bytes[..take]),
-            _ => self.runs.push(Run {
-                offset,
-                data: bytes[..take].to_vec(),
-            }),
+            _ => {
+                let mut data = std::mem::take(&mut self.spare);
+                data.extend_from_slice(&bytes[..take]);
+                self.runs.push(Run { offset, data });
+            }
         }
         self.kept += take;
     }
