@@ -801,7 +801,10 @@ fn a_given_buffer_holds_the_first_run_and_comes_back() {
     d.data(5, b" world", 2, Timestamp(0));
     assert_eq!(d.runs.len(), 1);
     assert_eq!(d.runs[0].data, b"hello world");
-    assert!(d.runs[0].data.capacity() >= 4096, "the run grew into the given buffer");
+    assert!(
+        d.runs[0].data.capacity() >= 4096,
+        "the run grew into the given buffer"
+    );
     // A stream that already has bytes takes no buffer.
     d.give_buffer(Vec::with_capacity(8192));
     assert!(d.into_buffers().all(|b| b.capacity() < 8192));
