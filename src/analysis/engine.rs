@@ -1,6 +1,7 @@
 //! The incremental engine: one decoded packet in, one annotation out, connection records
 //! kept up to date. Pure: no I/O, no clock (time comes from the frames).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
@@ -286,43 +287,6 @@ impl Engine {
                 let src = SocketAddr::new(ip.src, t.sport);
                 let dst = SocketAddr::new(ip.dst, t.dport);
                 let (key, _) = ConnKey::new(FlowProto::Tcp, packet.vlan, src, dst);
-                let pure_syn = t.flags.0 & (TcpFlags::SYN | TcpFlags::ACK) == TcpFlags::SYN;
-                let mut reused_from = None;
-                let known = match self.live.get(&key) {
-                    Some(c) => {
-                        let tc = c.tcp.as_ref().expect("tcp connection");
-                        let fwd = &tc.seq[c.direction_of(src).index()];
-                        if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
-                            reused_from = Some(c.stream);
-                        }
-                        reused_from.is_none()
-                    }
-                    None => false,
-                };
-                if reused_from.is_some() {
-                    if let Some(old) = self.live.remove(&key) {
-                        self.by_stream.remove(&(old.proto, old.stream));
-                        self.retired.push(old);
-                    }
-                }
-                if !known {
-                    self.make_room();
-                    let stream = self.new_stream(FlowProto::Tcp);
-                    // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
-                    let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
-                    let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
-                    let c = Connection::new(
-                        stream,
-                        FlowProto::Tcp,
-                        packet.vlan,
-                        orig,
-                        resp,
-                        frame.number,
-                        frame.ts,
-                    );
-                    self.by_stream.insert((c.proto, c.stream), key);
-                    self.live.insert(key, c);
-                }
                 // Payload length as tshark counts it: never more than the frame carried on the
                 // wire (an IP length larger than the frame is cut to the frame).
                 let seglen = match packet.offsets.payload {
@@ -330,7 +294,77 @@ impl Engine {
                     None => t.len,
                 };
                 let max_unacked = self.config.max_unacked_per_direction;
-                let c = self.live.get_mut(&key).expect("inserted above");
+                let pure_syn = t.flags.0 & (TcpFlags::SYN | TcpFlags::ACK) == TcpFlags::SYN;
+                let mut reused_from = None;
+                let at_cap = self.held() >= self.config.max_connections.max(1);
+                let c = if pure_syn || at_cap {
+                    // A SYN may reuse the ports of an earlier connection, and a full table
+                    // must make room first: the general path (two lookups).
+                    let known = match self.live.get(&key) {
+                        Some(c) => {
+                            let tc = c.tcp.as_ref().expect("tcp connection");
+                            let fwd = &tc.seq[c.direction_of(src).index()];
+                            if pure_syn && fwd.base_set && t.seq != fwd.base_seq {
+                                reused_from = Some(c.stream);
+                            }
+                            reused_from.is_none()
+                        }
+                        None => false,
+                    };
+                    if reused_from.is_some() {
+                        if let Some(old) = self.live.remove(&key) {
+                            self.by_stream.remove(&(old.proto, old.stream));
+                            self.retired.push(old);
+                        }
+                    }
+                    if !known {
+                        self.make_room();
+                        let stream = self.new_stream(FlowProto::Tcp);
+                        // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
+                        let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
+                        let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
+                        let c = Connection::new(
+                            stream,
+                            FlowProto::Tcp,
+                            packet.vlan,
+                            orig,
+                            resp,
+                            frame.number,
+                            frame.ts,
+                        );
+                        self.by_stream.insert((c.proto, c.stream), key);
+                        self.live.insert(key, c);
+                    }
+                    self.live.get_mut(&key).expect("inserted above")
+                } else {
+                    // Every other packet: one lookup, inserting when the key is new.
+                    let (live, by_stream) = (&mut self.live, &mut self.by_stream);
+                    let (next_stream, stats) = (&mut self.next_stream, &mut self.stats);
+                    match live.entry(key) {
+                        Entry::Occupied(e) => e.into_mut(),
+                        Entry::Vacant(v) => {
+                            let i = proto_index(FlowProto::Tcp);
+                            let stream = next_stream[i];
+                            next_stream[i] = stream.wrapping_add(1);
+                            stats.connections += 1;
+                            // A first SYN+ACK answers an unseen SYN: its receiver is the
+                            // originator.
+                            let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
+                            let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
+                            let c = Connection::new(
+                                stream,
+                                FlowProto::Tcp,
+                                packet.vlan,
+                                orig,
+                                resp,
+                                frame.number,
+                                frame.ts,
+                            );
+                            by_stream.insert((c.proto, c.stream), key);
+                            v.insert(c)
+                        }
+                    }
+                };
                 let dir = c.direction_of(src);
                 touch(c, frame, dir, seglen);
                 let stream = c.stream;
