@@ -29,6 +29,9 @@ const MIN_BLOCK_BYTES: usize = 64 << 10;
 /// Most records per block: bounds the per-frame results (decoded packet, annotation) that
 /// travel with a block. The block size follows the records' mean size so it is rarely hit.
 const MAX_RECORDS: usize = 2048;
+/// Bytes asked of each `read()`: the kernel's copy of a small read stays in the cache for
+/// the decoder that reads it next.
+const READ_BYTES: usize = 32 << 10;
 /// Bytes of a classic pcap record header.
 const RECORD_HEADER: usize = 16;
 
@@ -338,7 +341,8 @@ impl PcapBlocks {
             if buf.data.len() < target {
                 buf.data.resize(target, 0);
             }
-            match self.input.read(&mut buf.data[buf.len..target]) {
+            let end = target.min(buf.len + READ_BYTES);
+            match self.input.read(&mut buf.data[buf.len..end]) {
                 Ok(0) => self.eof = true,
                 Ok(n) => buf.len += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
