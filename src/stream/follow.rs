@@ -47,10 +47,10 @@ pub struct FollowedConn {
     pub dirs: [FollowedDir; 2],
 }
 
-/// Bytes of buffers a [`Follower`] keeps for reuse ([`Follower::recycle`]): 32 MiB, room
-/// for the streams of a few hundred connections that close together (the buffers of
-/// streams bigger than this are not kept).
-pub const POOL_BYTES: usize = 32 << 20;
+/// Bytes of buffers a [`Follower`] keeps for reuse ([`Follower::recycle`]): 8 MiB, room
+/// for the streams of the dozens of connections that a busy capture closes together, small
+/// next to the bytes the open connections hold.
+pub const POOL_BYTES: usize = 8 << 20;
 
 /// Limits of a [`Follower`]: together they bound its memory on any input (a SYN flood, a
 /// reassembly bomb). Streams past [`FollowLimits::max_connections`] are not followed and
