@@ -221,11 +221,7 @@ impl Engine {
     }
 
     fn new_stream(&mut self, proto: FlowProto) -> u32 {
-        let i = proto_index(proto);
-        let s = self.next_stream[i];
-        self.next_stream[i] = s.wrapping_add(1);
-        self.stats.connections += 1;
-        s
+        take_stream(&mut self.next_stream, &mut self.stats, proto)
     }
 
     /// Feeds one packet; returns what the engine concluded about it.
@@ -320,18 +316,7 @@ impl Engine {
                     if !known {
                         self.make_room();
                         let stream = self.new_stream(FlowProto::Tcp);
-                        // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
-                        let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
-                        let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
-                        let c = Connection::new(
-                            stream,
-                            FlowProto::Tcp,
-                            packet.vlan,
-                            orig,
-                            resp,
-                            frame.number,
-                            frame.ts,
-                        );
+                        let c = tcp_connection(stream, packet, t.flags, src, dst, frame);
                         self.by_stream.insert((c.proto, c.stream), key);
                         self.live.insert(key, c);
                     }
@@ -343,23 +328,8 @@ impl Engine {
                     match live.entry(key) {
                         Entry::Occupied(e) => e.into_mut(),
                         Entry::Vacant(v) => {
-                            let i = proto_index(FlowProto::Tcp);
-                            let stream = next_stream[i];
-                            next_stream[i] = stream.wrapping_add(1);
-                            stats.connections += 1;
-                            // A first SYN+ACK answers an unseen SYN: its receiver is the
-                            // originator.
-                            let synack = t.flags.has(TcpFlags::SYN | TcpFlags::ACK);
-                            let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
-                            let c = Connection::new(
-                                stream,
-                                FlowProto::Tcp,
-                                packet.vlan,
-                                orig,
-                                resp,
-                                frame.number,
-                                frame.ts,
-                            );
+                            let stream = take_stream(next_stream, stats, FlowProto::Tcp);
+                            let c = tcp_connection(stream, packet, t.flags, src, dst, frame);
                             by_stream.insert((c.proto, c.stream), key);
                             v.insert(c)
                         }
@@ -495,6 +465,38 @@ impl Engine {
             _ => Annotation::default(),
         }
     }
+}
+
+/// The next stream number of `proto` (numbers count connections in order of appearance).
+fn take_stream(next: &mut [u32; 2], stats: &mut EngineStats, proto: FlowProto) -> u32 {
+    let i = proto_index(proto);
+    let s = next[i];
+    next[i] = s.wrapping_add(1);
+    stats.connections += 1;
+    s
+}
+
+/// A new TCP connection first seen in `frame`, a segment from `src` to `dst`.
+fn tcp_connection(
+    stream: u32,
+    packet: &Packet,
+    flags: TcpFlags,
+    src: SocketAddr,
+    dst: SocketAddr,
+    frame: &Frame<'_>,
+) -> Connection {
+    // A first SYN+ACK answers an unseen SYN: its receiver is the originator.
+    let synack = flags.has(TcpFlags::SYN | TcpFlags::ACK);
+    let (orig, resp) = if synack { (dst, src) } else { (src, dst) };
+    Connection::new(
+        stream,
+        FlowProto::Tcp,
+        packet.vlan,
+        orig,
+        resp,
+        frame.number,
+        frame.ts,
+    )
 }
 
 fn touch(c: &mut Connection, frame: &Frame<'_>, dir: Direction, len: u32) {

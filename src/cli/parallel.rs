@@ -20,8 +20,8 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::analysis::{Annotation, Config, Engine, FlowRef};
 use crate::capture::{
-    BlockEnd, CaptureError, FileReader, Frame, FrameSource, LinkType, PcapBlocks, RecordKind,
-    Timestamp,
+    BlockEnd, BlockRecord, CaptureError, FileReader, Frame, FrameSource, LinkType, PcapBlocks,
+    RecordKind, Timestamp,
 };
 use crate::decode::{decode, Packet};
 
@@ -133,15 +133,7 @@ where
     let error = 'blocks: loop {
         let end = blocks.fill(&mut data, &mut records);
         for r in &records {
-            let frame = Frame {
-                number: r.number,
-                ts: Some(r.ts),
-                len: r.len,
-                link,
-                interface: 0,
-                kind: RecordKind::Packet,
-                data: &data[r.start..r.end],
-            };
+            let frame = block_frame(r, link, &data);
             let packet = decode(&frame);
             let ann = A::analyse(&mut engine, &frame, &packet);
             if consume(&frame, &packet, &ann).is_break() {
@@ -183,6 +175,19 @@ where
         engine,
         error,
         frames: reader.frames_read(),
+    }
+}
+
+/// The frame a block record describes; its bytes are in `block`.
+fn block_frame<'a>(r: &BlockRecord, link: LinkType, block: &'a [u8]) -> Frame<'a> {
+    Frame {
+        number: r.number,
+        ts: Some(r.ts),
+        len: r.len,
+        link,
+        interface: 0,
+        kind: RecordKind::Packet,
+        data: &block[r.start..r.end],
     }
 }
 
@@ -300,15 +305,7 @@ fn produce_blocks<A: Kept>(
         let end = blocks.fill(&mut batch.data, &mut records);
         batch.items.clear();
         for r in &records {
-            let frame = Frame {
-                number: r.number,
-                ts: Some(r.ts),
-                len: r.len,
-                link,
-                interface: 0,
-                kind: RecordKind::Packet,
-                data: &batch.data[r.start..r.end],
-            };
+            let frame = block_frame(r, link, &batch.data);
             let packet = decode(&frame);
             let ann = A::analyse(&mut engine, &frame, &packet);
             batch.items.push(Item {
