@@ -29,7 +29,7 @@ pub(super) fn decode_network(
     let slice = &frame[start.min(frame.len())..];
     let on_wire = wire_len.saturating_sub(start as u32);
     let ipv4_next = matches!(next, Next::EtherType(0x0800) | Next::Ip);
-    if FAST_PATH.with(|f| f.get()) && ipv4_next && plain_ipv4(frame, slice, on_wire, pkt) {
+    if fast_path_on() && ipv4_next && plain_ipv4(frame, slice, on_wire, pkt) {
         return;
     }
     let lax = match next {
@@ -187,17 +187,26 @@ fn decode_ip_bytes(frame: &[u8], info: IpInfo, payload: &[u8], payload_len: u32,
     transport::decode_transport(frame, info.protocol, payload, payload_len, pkt);
 }
 
+#[cfg(test)]
 thread_local! {
     /// Whether [`plain_ipv4`] may take the common case (tests turn it off to compare it with
     /// etherparse's result on the same frames).
     static FAST_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 
-/// Turns the plain-IPv4 fast path off (`false`) or on for this thread: for tests that
-/// check it decodes exactly what etherparse's lax parser does.
-#[doc(hidden)]
-pub fn set_fast_path(on: bool) {
+/// Turns the plain-IPv4 fast path off (`false`) or on for this thread (tests only).
+#[cfg(test)]
+pub(super) fn set_fast_path(on: bool) {
     FAST_PATH.with(|f| f.set(on));
+}
+
+/// The fast path is always on outside tests: no per-packet switch on the hot path.
+#[inline(always)]
+fn fast_path_on() -> bool {
+    #[cfg(test)]
+    return FAST_PATH.with(|f| f.get());
+    #[cfg(not(test))]
+    true
 }
 
 /// The common case decoded directly: an IPv4 header without options, not AH, whose total

@@ -14,8 +14,8 @@ mod packet;
 mod tcp;
 mod transport;
 
-#[doc(hidden)]
-pub use ip::set_fast_path;
+#[cfg(test)]
+use ip::set_fast_path;
 pub use link::LinkInfo;
 pub use packet::{ArpInfo, IcmpInfo, IpInfo, LayerOffsets, Net, Packet, Transport, UdpInfo, Vlans};
 pub use tcp::{TcpFlags, TcpInfo, TcpOption, TcpOptionIter, TcpOptions};
