@@ -86,6 +86,8 @@ pub struct DirectionStream {
     cap: usize,
     kept: usize,
     cut_at: Option<u64>,
+    /// A kept byte is a line feed (see [`DirectionStream::has_line_feed`]).
+    line_feed: bool,
     /// An empty buffer (with capacity) for the first run, handed over by whoever recycles
     /// the buffers of finished streams ([`DirectionStream::give_buffer`]).
     spare: Vec<u8>,
@@ -112,6 +114,7 @@ impl DirectionStream {
             cap,
             kept: 0,
             cut_at: None,
+            line_feed: false,
             spare: Vec::new(),
         }
     }
@@ -155,6 +158,13 @@ impl DirectionStream {
         self.kept
     }
 
+    /// True when a kept byte is `\n`. Line and RESP framing need one to frame anything, so
+    /// a binary stream skips them without a second scan; the bytes are checked as they
+    /// arrive, while they are still in the cache, not when the stream is framed.
+    pub fn has_line_feed(&self) -> bool {
+        self.line_feed
+    }
+
     /// All kept bytes in order with gaps removed (for `--raw`).
     pub fn bytes(&self) -> impl Iterator<Item = &[u8]> {
         self.runs.iter().map(|r| r.data.as_slice())
@@ -196,11 +206,15 @@ impl StreamSink for DirectionStream {
         if take == 0 {
             return;
         }
+        let kept = &bytes[..take];
+        if !self.line_feed {
+            self.line_feed = memchr::memchr(b'\n', kept).is_some();
+        }
         match self.runs.last_mut() {
-            Some(r) if r.end() == offset => r.data.extend_from_slice(&bytes[..take]),
+            Some(r) if r.end() == offset => r.data.extend_from_slice(kept),
             _ => {
                 let mut data = std::mem::take(&mut self.spare);
-                data.extend_from_slice(&bytes[..take]);
+                data.extend_from_slice(kept);
                 self.runs.push(Run { offset, data });
             }
         }

@@ -809,3 +809,40 @@ fn a_given_buffer_holds_the_first_run_and_comes_back() {
     d.give_buffer(Vec::with_capacity(8192));
     assert!(d.into_buffers().all(|b| b.capacity() < 8192));
 }
+
+proptest! {
+    /// The line feed noticed on arrival equals a scan of the kept bytes: across runs split
+    /// by gaps, and not counting bytes past the cap (they are not kept).
+    #[test]
+    fn line_feed_on_arrival_equals_a_scan_of_kept_bytes(
+        chunks in prop::collection::vec(
+            prop::collection::vec(prop_oneof![Just(b'\n'), Just(b'x'), any::<u8>()], 0..12),
+            0..8,
+        ),
+        gaps in prop::collection::vec(any::<bool>(), 8),
+        cap in 0usize..60,
+    ) {
+        let mut d = DirectionStream::with_cap(cap);
+        let mut offset = 0u64;
+        for (i, c) in chunks.iter().enumerate() {
+            if gaps[i] {
+                d.gap(offset, 3, reassembly::GapReason::NotCaptured);
+                offset += 3;
+            }
+            d.data(offset, c, i as u64 + 1, Timestamp(0));
+            offset += c.len() as u64;
+        }
+        let scanned = d.bytes().any(|b| b.contains(&b'\n'));
+        prop_assert_eq!(d.has_line_feed(), scanned);
+    }
+}
+
+#[test]
+fn a_line_feed_past_the_cap_is_not_seen() {
+    let mut d = DirectionStream::with_cap(4);
+    d.data(0, b"abc\n", 1, Timestamp(0));
+    assert!(d.has_line_feed());
+    let mut d = DirectionStream::with_cap(3);
+    d.data(0, b"abc\n", 1, Timestamp(0));
+    assert!(!d.has_line_feed(), "the \\n was cut by the cap");
+}

@@ -347,10 +347,8 @@ pub fn choose(dirs: &[&DirectionStream]) -> (Framing, bool) {
     let mut text_cache: Option<bool> = None;
     let mut text = || *text_cache.get_or_insert_with(|| is_text(dirs));
     // Every line and every RESP value ends in `\n`: without one, neither frames a message
-    // (one memchr instead of framing a binary stream twice).
-    let has_lf = dirs
-        .iter()
-        .any(|d| d.bytes().any(|b| memchr::memchr(b'\n', b).is_some()));
+    // (the store noticed while keeping the bytes: no framing of a binary stream twice).
+    let has_lf = dirs.iter().any(|d| d.has_line_feed());
     // Best consistent candidate: most bytes covered, then fewer messages, then the earlier.
     let mut best: Option<Tally> = None;
     for &f in &CANDIDATES {
