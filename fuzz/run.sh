@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 secs="${1:-240}"; shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(file_reader decode engine framing reassembly reassembly_order)
+[ ${#targets[@]} -eq 0 ] && targets=(file_reader block_reader decode engine framing reassembly reassembly_order)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 # Stable toolchain: cargo-fuzz passes -Z flags (sanitizer, coverage), which need RUSTC_BOOTSTRAP.
 export RUSTC_BOOTSTRAP=1
@@ -17,7 +17,7 @@ bin="$CARGO_TARGET_DIR/x86_64-unknown-linux-gnu/release"
 mkdir -p logs
 # Longest input per target: a few frames or records reach every path, and keeps the
 # committed corpus small.
-max_len() { case "$1" in file_reader|engine|reassembly_order) echo 4096;; *) echo 2048;; esac; }
+max_len() { case "$1" in file_reader|block_reader|engine|reassembly_order) echo 4096;; *) echo 2048;; esac; }
 for t in "${targets[@]}"; do
   len=$(max_len "$t")
   work="corpus-work/$t"; mkdir -p "$work" "corpus/$t" "artifacts/$t"

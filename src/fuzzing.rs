@@ -11,7 +11,11 @@
 use std::io::{self, Cursor};
 
 use crate::analysis::{Config, Engine};
-use crate::capture::{FileReader, Frame, FrameSource, LinkType, OwnedFrame, RecordKind, Timestamp};
+use std::path::{Path, PathBuf};
+
+use crate::capture::{
+    BlockEnd, FileReader, Frame, FrameSource, LinkType, OwnedFrame, RecordKind, Timestamp,
+};
 use crate::cli::{flow_row, FramePrinter};
 use crate::decode::decode;
 use crate::stream::follow::{
@@ -87,6 +91,143 @@ pub fn file_reader(data: &[u8]) {
         }
     }
     assert_eq!(reader.frames_read(), n);
+}
+
+/// What a whole read of a capture file gave: the frames, the error that ended it (as the
+/// user reads it), and the reader's frame count.
+pub type ReadOutcome = (Vec<OwnedFrame>, Option<String>, u64);
+
+/// Reads the file at `path` frame by frame ([`FileReader::next_frame`]). `None` when the
+/// file cannot be opened as a capture.
+pub fn read_by_frames(path: &Path) -> Option<ReadOutcome> {
+    let mut r = FileReader::open(path).ok()?;
+    let mut out = vec![];
+    let error = loop {
+        match r.next_frame() {
+            Ok(Some(f)) => out.push(f.to_owned()),
+            Ok(None) => break None,
+            Err(e) => break Some(e.to_string()),
+        }
+    };
+    Some((out, error, r.frames_read()))
+}
+
+/// Reads the file at `path` block by block ([`crate::capture::PcapBlocks`], what `flows`
+/// and `read` use on classic pcap). `None` when it cannot be opened, or is not classic
+/// pcap (then there is no block reader).
+pub fn read_by_blocks(path: &Path) -> Option<ReadOutcome> {
+    let mut blocks = FileReader::open(path).ok()?.into_blocks().ok()?;
+    let (mut block, mut records, mut out) = (Vec::new(), Vec::new(), vec![]);
+    let error = loop {
+        let end = blocks.fill(&mut block, &mut records);
+        for r in &records {
+            out.push(OwnedFrame {
+                number: r.number,
+                ts: Some(r.ts),
+                len: r.len,
+                link: blocks.link(),
+                interface: 0,
+                kind: RecordKind::Packet,
+                data: block[r.start..r.end].to_vec(),
+            });
+        }
+        if let BlockEnd::Done(e) = end {
+            break e.map(|e| e.to_string());
+        }
+    };
+    Some((out, error, blocks.frames_read()))
+}
+
+/// A file of `bytes` in the temporary directory, named uniquely for this process (the
+/// block reader reads a file, not a buffer).
+pub fn temp_capture(bytes: &[u8]) -> io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "synack-fuzz-{}-{}.pcap",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+/// Target `block_reader`: byte 0 is a mode, the rest a whole capture file, written to a
+/// temporary file.
+///
+/// With bit 7 of the mode set, filler records (zeros, in the byte order of the file's
+/// header) are put between the 24-byte header and the rest, so that the fuzzed records start
+/// just before one of the block reader's boundaries: 64 KiB and 256 KiB (its blocks), 1 MiB
+/// and 1.25 MiB (the frame reader's first buffer, whose size the block reader mirrors in
+/// its error offsets); bits 0-4 move the start back by 8-byte steps.
+///
+/// Differential: when the file is classic pcap, the block reader (the fast path of `flows`
+/// and `read`) must give exactly the frames, the error text (file and byte offset) and the
+/// frame count that the frame-by-frame reader gives.
+pub fn block_reader(data: &[u8]) {
+    let [mode, rest @ ..] = data else {
+        return;
+    };
+    let file = if mode & 0x80 == 0 {
+        rest.to_vec()
+    } else {
+        let Some((header, tail)) = rest.split_first_chunk::<24>() else {
+            return;
+        };
+        let boundary =
+            [64 << 10, 256 << 10, 1 << 20, (1 << 20) + (256 << 10)][usize::from((mode >> 5) & 3)];
+        let start = boundary - usize::from(mode & 0x1f) * 8;
+        let mut file = Vec::with_capacity(start + tail.len());
+        file.extend_from_slice(header);
+        filler_records(&mut file, header, start);
+        file.extend_from_slice(tail);
+        file
+    };
+    let Ok(path) = temp_capture(&file) else {
+        return;
+    };
+    let (frames, blocks) = (read_by_frames(&path), read_by_blocks(&path));
+    let _ = std::fs::remove_file(&path);
+    let (Some(frames), Some(blocks)) = (frames, blocks) else {
+        return;
+    };
+    assert_eq!(frames.1, blocks.1, "the two readers end differently");
+    assert_eq!(frames.2, blocks.2, "the two readers count differently");
+    assert_eq!(
+        frames.0.len(),
+        blocks.0.len(),
+        "frame lists differ in length"
+    );
+    for (a, b) in frames.0.iter().zip(&blocks.0) {
+        assert!(a == b, "frame {} differs between the readers", a.number);
+    }
+}
+
+/// Appends records of zeros to `file` until it is `end` bytes long: 64-byte frames, the
+/// last one shorter, each record's header in the byte order `header`'s magic number says.
+fn filler_records(file: &mut Vec<u8>, header: &[u8; 24], end: usize) {
+    let big = matches!(
+        header[..4],
+        [0xa1, 0xb2, 0xc3, 0xd4] | [0xa1, 0xb2, 0x3c, 0x4d]
+    );
+    let word = |v: u32| {
+        if big {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    };
+    let mut second = 0u32;
+    while file.len() + 16 <= end {
+        let left = end - file.len() - 16;
+        // A full 64-byte frame, unless what is left after it could not hold a record header.
+        let caplen = if left >= 64 + 16 { 64 } else { left };
+        second += 1;
+        for v in [second, 0, caplen as u32, caplen as u32] {
+            file.extend_from_slice(&word(v));
+        }
+        file.resize(file.len() + caplen, 0);
+    }
 }
 
 /// Target `decode`: byte 0 selects the link type ([`LINKS`]), byte 1 how many bytes the
@@ -556,8 +697,9 @@ pub fn reassembly_input(cap: u8, history: u8, segments: &[(u32, u8, &[u8])]) -> 
 pub type Target = (&'static str, fn(&[u8]));
 
 /// The targets by name, as `fuzz/fuzz_targets/*.rs` and the corpus replay use them.
-pub const TARGETS: [Target; 6] = [
+pub const TARGETS: [Target; 7] = [
     ("file_reader", file_reader),
+    ("block_reader", block_reader),
     ("decode", decode_frame),
     ("engine", engine),
     ("framing", framing),

@@ -369,8 +369,7 @@ impl PcapBlocks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{FileReader, FrameSource, OwnedFrame, RecordKind};
-    use std::path::Path;
+    use crate::capture::{FileReader, FrameSource};
 
     /// A classic pcap file header: `big` byte order, `nanos` resolution.
     fn header(big: bool, nanos: bool, snaplen: u32, link: u32) -> Vec<u8> {
@@ -427,64 +426,15 @@ mod tests {
         f
     }
 
-    type Outcome = (Vec<OwnedFrame>, Option<String>, u64);
-
-    fn temp_file(bytes: &[u8]) -> PathBuf {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "synack-blocks-{}-{}.pcap",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::write(&path, bytes).expect("temp file written");
-        path
-    }
-
-    fn by_frames(path: &Path) -> Outcome {
-        let mut r = FileReader::open(path).expect("header is valid");
-        let mut out = vec![];
-        let error = loop {
-            match r.next_frame() {
-                Ok(Some(f)) => out.push(f.to_owned()),
-                Ok(None) => break None,
-                Err(e) => break Some(e.to_string()),
-            }
-        };
-        (out, error, r.frames_read())
-    }
-
-    fn by_blocks(path: &Path) -> Outcome {
-        let r = FileReader::open(path).expect("header is valid");
-        let Ok(mut blocks) = r.into_blocks() else {
-            panic!("a classic pcap file reads in blocks");
-        };
-        let (mut block, mut records, mut out) = (Vec::new(), Vec::new(), vec![]);
-        let error = loop {
-            let end = blocks.fill(&mut block, &mut records);
-            for r in &records {
-                out.push(OwnedFrame {
-                    number: r.number,
-                    ts: Some(r.ts),
-                    len: r.len,
-                    link: blocks.link(),
-                    interface: 0,
-                    kind: RecordKind::Packet,
-                    data: block[r.start..r.end].to_vec(),
-                });
-            }
-            if let BlockEnd::Done(e) = end {
-                break e.map(|e| e.to_string());
-            }
-        };
-        (out, error, blocks.frames_read())
-    }
+    use crate::fuzzing::{read_by_blocks, read_by_frames, temp_capture, ReadOutcome as Outcome};
 
     /// Both readers read `bytes` alike; returns what they read.
     fn same(bytes: &[u8]) -> Outcome {
-        let path = temp_file(bytes);
-        let (frames, blocks) = (by_frames(&path), by_blocks(&path));
+        let path = temp_capture(bytes).expect("temp file written");
+        let (frames, blocks) = (read_by_frames(&path), read_by_blocks(&path));
         std::fs::remove_file(&path).ok();
+        let frames = frames.expect("header is valid");
+        let blocks = blocks.expect("a classic pcap file reads in blocks");
         assert_eq!(frames.1, blocks.1, "errors differ ({} bytes)", bytes.len());
         assert_eq!(frames.2, blocks.2, "frame counts differ");
         assert!(
@@ -644,7 +594,7 @@ mod tests {
         let bytes = capture(false, false, 3);
         let mem = FileReader::from_reader("mem.pcap", io::Cursor::new(bytes.clone()));
         assert!(mem.expect("valid").into_blocks().is_err());
-        let path = temp_file(&bytes);
+        let path = temp_capture(&bytes).expect("temp file written");
         let mut used = FileReader::open(&path).expect("valid");
         assert!(used.next_frame().expect("a frame").is_some());
         assert!(used.into_blocks().is_err());

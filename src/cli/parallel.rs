@@ -35,7 +35,7 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// million-packet file's ~4,000 blocks cost both threads about 5% of their time (perf: futex
 /// wake and task switch). Short enough that a thread whose partner is descheduled soon
 /// stops burning its core.
-const POLL_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(50);
+const POLL_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(300);
 
 /// `rx.recv()`, polling for [`POLL_BEFORE_SLEEP`] before sleeping.
 fn recv_polling<T>(rx: &Receiver<T>) -> Result<T, RecvError> {
