@@ -6,13 +6,16 @@
 # every command once per round, so a slow spell of the machine hits all alike) and prints the
 # median wall time, packets/s, MB/s, peak RSS (`/usr/bin/time -v`) and the ratios of synack
 # to tshark and to tcpdump (libpcap reading and copying every record: the read ceiling).
+# On a VM, each run also shows the share of the machine's CPU time the hypervisor stole
+# meanwhile (/proc/stat), and the ratios are given again over the rounds where steal stayed
+# under QUIET % (default 5) for both commands.
 # Then: `synack flows` single- against multi-threaded, peak RSS of `synack flows` on a
 # capture SCALE times larger (memory must not grow with the file), and the desktop view's
 # packet store in heap bytes per packet over the file's size (examples/store_bytes.rs,
 # measured with a counting allocator).
 #
 # Usage (from a clean clone): benches/compare.sh
-#   PACKETS=1000000 CONNS=10000 LOSS=2 RUNS=5 SCALE=2 WORK=/tmp/synack-compare to change.
+#   PACKETS=1000000 CONNS=10000 LOSS=2 RUNS=5 SCALE=2 QUIET=5 WORK=/tmp/synack-compare to change.
 # Installs tshark, tcpdump and GNU time with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,17 +68,28 @@ if [ "$NPKT" -lt 1000000 ] && [ "$PACKETS" -ge 1000000 ]; then
 fi
 [ "$FAST_RT" -gt 0 ] || { echo "the capture shows no loss" >&2; exit 1; }
 
+# Steal: CPU time the hypervisor gave to other guests while this VM wanted it (jiffies,
+# the 8th number of the `cpu` line of /proc/stat). A run with much steal measured the host's
+# load, not the program; a two-thread pipeline loses more to it than a one-thread tool.
+steal_jiffies() { awk '/^cpu / { print $9 }' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
 # run_one NAME CMD...: runs CMD once (stdout to /dev/null), adding its wall time to
-# TIMES[NAME] and keeping the largest peak RSS (KiB) in RSSMAX[NAME].
-declare -A MEDIAN TIMES RSSMAX
+# TIMES[NAME], the share of the machine's CPU time stolen meanwhile (%) to STOLEN[NAME], and
+# keeping the largest peak RSS (KiB) in RSSMAX[NAME].
+declare -A MEDIAN TIMES RSSMAX STOLEN
 run_one() {
     local name=$1; shift
-    local t0 t1 r
+    local t0 t1 r s0 s1
+    s0=$(steal_jiffies)
     t0=$(date +%s.%N)
     /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt" ||
         { echo "$name failed:" >&2; cat "$WORK/err.txt" "$WORK/time.txt" >&2; exit 1; }
     t1=$(date +%s.%N)
+    s1=$(steal_jiffies)
     TIMES[$name]="${TIMES[$name]:-} $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
+    STOLEN[$name]="${STOLEN[$name]:-} $(awk -v a="$t0" -v b="$t1" -v s=$((s1 - s0)) -v hz="$HZ" \
+        -v n="$(nproc)" 'BEGIN { printf "%.0f", 100 * s / hz / ((b - a) * n) }')"
     r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
     [ "$r" -gt "${RSSMAX[$name]:-0}" ] && RSSMAX[$name]=$r
     return 0
@@ -87,10 +101,10 @@ report() {
     MED=$(printf '%s\n' ${TIMES[$name]} | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
     RSS=${RSSMAX[$name]}
     MEDIAN[$name]=$MED
-    printf '%-34s %8.3f s  %11.0f pkt/s  %8.1f MB/s  %8.1f MB peak RSS   runs:%s\n' \
+    printf '%-34s %8.3f s  %11.0f pkt/s  %8.1f MB/s  %8.1f MB peak RSS   runs:%s  (steal %%:%s)\n' \
         "$name" "$MED" "$(awk -v n="$NPKT" -v t="$MED" 'BEGIN { print n / t }')" \
         "$(awk -v b="$BYTES" -v t="$MED" 'BEGIN { print b / 1e6 / t }')" \
-        "$(awk -v r="$RSS" 'BEGIN { print r / 1024 }')" "${TIMES[$name]}"
+        "$(awk -v r="$RSS" 'BEGIN { print r / 1024 }')" "${TIMES[$name]}" "${STOLEN[$name]}"
 }
 # measure NAME CMD...: runs CMD RUNS times in a row, then reports it.
 measure() {
@@ -135,6 +149,26 @@ printf 'flows/tcpdump     %s\n' "$(ratio "synack flows" "tcpdump -w /dev/null")"
 printf 'fastest runs: flows/tshark %s, flows/tcpdump %s\n' \
     "$(best_ratio "synack flows" "tshark -q -z conv,tcp")" \
     "$(best_ratio "synack flows" "tcpdump -w /dev/null")"
+# Runs are comparable when the host left this VM alone: the rounds in which neither
+# command lost more than QUIET % of the machine to steal.
+QUIET=${QUIET:-5}
+quiet_ratio() {
+    local -a a b sa sb
+    read -ra a <<<"${TIMES[$1]}"; read -ra b <<<"${TIMES[$2]}"
+    read -ra sa <<<"${STOLEN[$1]}"; read -ra sb <<<"${STOLEN[$2]}"
+    local i out=""
+    for i in "${!a[@]}"; do
+        if [ "${sa[$i]}" -le "$QUIET" ] && [ "${sb[$i]}" -le "$QUIET" ]; then
+            out="$out $(awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN { printf "%.3f", x / y }')"
+        fi
+    done
+    if [ -z "$out" ]; then echo "none (every round lost more than $QUIET % to steal)"; return; fi
+    echo "$(printf '%s\n' $out | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') (median of$out)"
+}
+printf 'quiet rounds (steal <= %s %% in both runs): flows/tshark %s\n' "$QUIET" \
+    "$(quiet_ratio "synack flows" "tshark -q -z conv,tcp")"
+printf 'quiet rounds (steal <= %s %% in both runs): flows/tcpdump %s\n' "$QUIET" \
+    "$(quiet_ratio "synack flows" "tcpdump -w /dev/null")"
 printf 'read-json/tshark  %s\n' "$(ratio "synack read --json" "tshark -q -z conv,tcp")"
 printf 'read-json/tcpdump %s\n' "$(ratio "synack read --json" "tcpdump -w /dev/null")"
 printf 'flows: time with 1 thread / with 2 threads        %s  (speedup of the second thread)\n' \
