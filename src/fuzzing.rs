@@ -9,10 +9,9 @@
 //! inputs from real captures for the seed corpora.
 
 use std::io::{self, Cursor};
-
-use crate::analysis::{Config, Engine};
 use std::path::{Path, PathBuf};
 
+use crate::analysis::{Config, Engine};
 use crate::capture::{
     BlockEnd, FileReader, Frame, FrameSource, LinkType, OwnedFrame, RecordKind, Timestamp,
 };
