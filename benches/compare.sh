@@ -94,11 +94,13 @@ run_one() {
     [ "$r" -gt "${RSSMAX[$name]:-0}" ] && RSSMAX[$name]=$r
     return 0
 }
+# median: the median of the numbers on stdin, one per line (the lower middle one of an even count).
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # report NAME: prints NAME's median wall time, packets/s, MB/s and peak RSS; sets MED (s),
 # RSS (KiB) and MEDIAN[NAME].
 report() {
     local name=$1
-    MED=$(printf '%s\n' ${TIMES[$name]} | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    MED=$(printf '%s\n' ${TIMES[$name]} | median)
     RSS=${RSSMAX[$name]}
     MEDIAN[$name]=$MED
     printf '%-34s %8.3f s  %11.0f pkt/s  %8.1f MB/s  %8.1f MB peak RSS   runs:%s  (steal %%:%s)\n' \
@@ -163,7 +165,7 @@ quiet_ratio() {
         fi
     done
     if [ -z "$out" ]; then echo "none (every round lost more than $QUIET % to steal)"; return; fi
-    echo "$(printf '%s\n' $out | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') (median of$out)"
+    echo "$(printf '%s\n' $out | median) (median of$out)"
 }
 printf 'quiet rounds (steal <= %s %% in both runs): flows/tshark %s\n' "$QUIET" \
     "$(quiet_ratio "synack flows" "tshark -q -z conv,tcp")"
