@@ -4,8 +4,9 @@
 use std::net::SocketAddr;
 
 use super::calls::CallKind;
-use super::synth::{flag, Conn, Sim, C, S, SEG};
+use super::synth::{Conn, Sim, C, S, SEG};
 use super::Scenario;
+use crate::decode::TcpFlags;
 
 /// The messages of `sticky`, `nodelay` and the four `fix-*` scenarios (the same words in
 /// each, so the captures differ only by the technique).
@@ -95,11 +96,11 @@ pub fn run(sim: &mut Sim<'_>, sc: Scenario) {
             // other arrives, so neither acknowledges the other's FIN.
             sim.call(&c, C, CallKind::Close, &[], None);
             let seq = c.ep[C].nxt;
-            sim.raw(&mut c, C, seq, flag::FIN | flag::ACK, &[], false);
+            sim.raw(&mut c, C, seq, TcpFlags::FIN | TcpFlags::ACK, &[], false);
             sim.wait_us(5);
             sim.call(&c, S, CallKind::Close, &[], None);
             let seq = c.ep[S].nxt;
-            sim.raw(&mut c, S, seq, flag::FIN | flag::ACK, &[], false);
+            sim.raw(&mut c, S, seq, TcpFlags::FIN | TcpFlags::ACK, &[], false);
             sim.wait_us(HALF_RTT);
             c.ep[C].rcv_nxt = c.ep[C].rcv_nxt.wrapping_add(1);
             c.ep[S].rcv_nxt = c.ep[S].rcv_nxt.wrapping_add(1);
@@ -158,7 +159,7 @@ pub fn run(sim: &mut Sim<'_>, sc: Scenario) {
             sim.syn(&mut c);
             sim.wait_us(HALF_RTT);
             c.ep[S].win = 0;
-            sim.raw(&mut c, S, 0, flag::RST | flag::ACK, &[], true);
+            sim.raw(&mut c, S, 0, TcpFlags::RST | TcpFlags::ACK, &[], true);
             sim.wait_us(HALF_RTT);
             sim.call(&c, C, CallKind::Connect, &[], None);
             sim.calls.fail_last("ECONNREFUSED");
@@ -308,7 +309,7 @@ pub fn transfer(sim: &mut Sim<'_>, c: &mut Conn, from: usize, data: &[u8], lose:
                     sim.data_lost(c, from, segs[i]);
                 } else {
                     let seq = c.ep[from].nxt;
-                    sim.raw(c, from, seq, flag::ACK, segs[i], false);
+                    sim.raw(c, from, seq, TcpFlags::ACK, segs[i], false);
                 }
                 pending.push(i);
                 sim.wait_us(12);
@@ -790,7 +791,7 @@ fn zero_window(sim: &mut Sim<'_>, port: u16) {
     for _ in 0..3 {
         sim.wait_ms(backoff);
         let seq = c.ep[C].nxt.wrapping_sub(1);
-        sim.raw(&mut c, C, seq, flag::ACK, &[], true);
+        sim.raw(&mut c, C, seq, TcpFlags::ACK, &[], true);
         sim.wait_us(HALF_RTT);
         sim.pure_ack(&mut c, S);
         backoff *= 2;
@@ -842,7 +843,7 @@ fn keep_alive(sim: &mut Sim<'_>, port: u16) {
     for _ in 0..3 {
         sim.wait_ms(1000);
         let seq = c.ep[C].nxt.wrapping_sub(1);
-        sim.raw(&mut c, C, seq, flag::ACK, &[], true);
+        sim.raw(&mut c, C, seq, TcpFlags::ACK, &[], true);
         sim.wait_us(HALF_RTT);
         sim.pure_ack(&mut c, S);
     }
@@ -866,14 +867,14 @@ fn reorder(sim: &mut Sim<'_>, port: u16) {
             continue;
         }
         let seq = base.wrapping_add((i * SEG) as u32);
-        sim.raw(&mut c, C, seq, flag::ACK, segs[i], true);
+        sim.raw(&mut c, C, seq, TcpFlags::ACK, segs[i], true);
         sim.wait_us(12);
         if i == 4 {
             // Out-of-order arrival: an immediate duplicate ACK with a SACK block.
             sim.pure_ack(&mut c, S);
             sim.wait_us(30);
             let seq3 = base.wrapping_add((3 * SEG) as u32);
-            sim.raw(&mut c, C, seq3, flag::ACK, segs[3], true);
+            sim.raw(&mut c, C, seq3, TcpFlags::ACK, segs[3], true);
             sim.wait_us(5);
             // The hole is filled: one cumulative ACK covers both.
             sim.pure_ack(&mut c, S);
@@ -936,7 +937,7 @@ fn demo(sim: &mut Sim<'_>) {
     sim.syn(&mut r);
     sim.wait_us(HALF_RTT);
     r.ep[S].win = 0;
-    sim.raw(&mut r, S, 0, flag::RST | flag::ACK, &[], true);
+    sim.raw(&mut r, S, 0, TcpFlags::RST | TcpFlags::ACK, &[], true);
     sim.call(&r, C, CallKind::Connect, &[], None);
     sim.calls.fail_last("ECONNREFUSED");
 }

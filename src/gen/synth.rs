@@ -19,8 +19,10 @@ use etherparse::{
 };
 
 use super::calls::{CallKind, CallTrace};
+use crate::analysis::seq;
 use crate::capture::writer::PcapWriter;
 use crate::capture::{Frame, LinkType, OwnedFrame, RecordKind, Timestamp};
+use crate::decode::TcpFlags;
 
 /// Where crafted frames go (a pcap writer, or a vector in tests).
 pub trait FrameSink {
@@ -74,20 +76,6 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n.max(1)
     }
-}
-
-/// TCP flag bits as on the wire.
-pub mod flag {
-    /// FIN.
-    pub const FIN: u8 = 0x01;
-    /// SYN.
-    pub const SYN: u8 = 0x02;
-    /// RST.
-    pub const RST: u8 = 0x04;
-    /// PSH.
-    pub const PSH: u8 = 0x08;
-    /// ACK.
-    pub const ACK: u8 = 0x10;
 }
 
 /// Client side of a connection (index into [`Conn::ep`]).
@@ -295,68 +283,55 @@ impl<'s> Sim<'s> {
     /// The client's SYN.
     pub fn syn(&mut self, c: &mut Conn) {
         let seq = c.ep[C].isn;
-        self.segment(c, C, seq, flag::SYN, &[], true);
+        self.raw(c, C, seq, TcpFlags::SYN, &[], true);
     }
 
     /// The server's SYN-ACK.
     pub fn syn_ack(&mut self, c: &mut Conn) {
         let seq = c.ep[S].isn;
-        self.segment(c, S, seq, flag::SYN | flag::ACK, &[], true);
+        self.raw(c, S, seq, TcpFlags::SYN | TcpFlags::ACK, &[], true);
         c.scaled = true;
     }
 
     /// A segment carrying `data` (ACK+PSH) at `from`'s next sequence number, delivered.
     pub fn data(&mut self, c: &mut Conn, from: usize, data: &[u8]) {
         let seq = c.ep[from].nxt;
-        self.segment(c, from, seq, flag::ACK | flag::PSH, data, true);
+        self.raw(c, from, seq, TcpFlags::ACK | TcpFlags::PSH, data, true);
     }
 
     /// Like [`Sim::data`] without PSH (a full segment followed by more of the same write).
     pub fn data_more(&mut self, c: &mut Conn, from: usize, data: &[u8]) {
         let seq = c.ep[from].nxt;
-        self.segment(c, from, seq, flag::ACK, data, true);
+        self.raw(c, from, seq, TcpFlags::ACK, data, true);
     }
 
     /// A data segment that is captured but lost on the way (the peer never sees it).
     pub fn data_lost(&mut self, c: &mut Conn, from: usize, data: &[u8]) {
         let seq = c.ep[from].nxt;
-        self.segment(c, from, seq, flag::ACK | flag::PSH, data, false);
+        self.raw(c, from, seq, TcpFlags::ACK | TcpFlags::PSH, data, false);
     }
 
     /// A retransmission of `data` at `seq` (an earlier sequence number), delivered.
     pub fn resend(&mut self, c: &mut Conn, from: usize, seq: u32, data: &[u8]) {
-        self.segment(c, from, seq, flag::ACK | flag::PSH, data, true);
-    }
-
-    /// A segment with explicit sequence number and flags (for probes and odd cases).
-    pub fn raw(
-        &mut self,
-        c: &mut Conn,
-        from: usize,
-        seq: u32,
-        flags: u8,
-        data: &[u8],
-        deliver: bool,
-    ) {
-        self.segment(c, from, seq, flags, data, deliver);
+        self.raw(c, from, seq, TcpFlags::ACK | TcpFlags::PSH, data, true);
     }
 
     /// A pure ACK from `from` (with SACK blocks when it holds out-of-order data).
     pub fn pure_ack(&mut self, c: &mut Conn, from: usize) {
         let seq = c.ep[from].nxt;
-        self.segment(c, from, seq, flag::ACK, &[], true);
+        self.raw(c, from, seq, TcpFlags::ACK, &[], true);
     }
 
     /// FIN+ACK from `from`.
     pub fn fin(&mut self, c: &mut Conn, from: usize) {
         let seq = c.ep[from].nxt;
-        self.segment(c, from, seq, flag::FIN | flag::ACK, &[], true);
+        self.raw(c, from, seq, TcpFlags::FIN | TcpFlags::ACK, &[], true);
     }
 
     /// RST+ACK from `from` (what `close()` with `SO_LINGER` 0 sends).
     pub fn rst(&mut self, c: &mut Conn, from: usize) {
         let seq = c.ep[from].nxt;
-        self.segment(c, from, seq, flag::RST | flag::ACK, &[], true);
+        self.raw(c, from, seq, TcpFlags::RST | TcpFlags::ACK, &[], true);
     }
 
     /// Application `send()` of `data` by `from`, recorded, without putting anything on the
@@ -389,22 +364,27 @@ impl<'s> Sim<'s> {
         }
     }
 
-    /// Crafts, sends and (when `deliver`) applies one TCP segment.
-    fn segment(
+    /// Crafts, sends and (when `deliver`) applies one TCP segment with explicit sequence
+    /// number and flags ([`TcpFlags`] bits); the other methods are its common cases.
+    pub fn raw(
         &mut self,
         c: &mut Conn,
         from: usize,
         seq: u32,
-        flags: u8,
+        flags: u16,
         data: &[u8],
         deliver: bool,
     ) {
         let to = 1 - from;
         let now_ms = (self.now / 1_000_000) as u32;
         let tsval = c.ep[from].ts_off.wrapping_add(now_ms);
-        let syn = flags & flag::SYN != 0;
-        let rst = flags & flag::RST != 0;
-        let ack_flag = flags & flag::ACK != 0;
+        let bits = TcpFlags(flags);
+        let (syn, rst, fin) = (
+            bits.has(TcpFlags::SYN),
+            bits.has(TcpFlags::RST),
+            bits.has(TcpFlags::FIN),
+        );
+        let ack_flag = bits.has(TcpFlags::ACK);
         let e = &c.ep[from];
         let ack = if ack_flag { e.rcv_nxt } else { 0 };
         let window = if syn {
@@ -451,8 +431,8 @@ impl<'s> Sim<'s> {
         tcp.ack = ack_flag;
         tcp.syn = syn;
         tcp.rst = rst;
-        tcp.fin = flags & flag::FIN != 0;
-        tcp.psh = flags & flag::PSH != 0;
+        tcp.fin = fin;
+        tcp.psh = bits.has(TcpFlags::PSH);
         // Options are built above in multiples of four bytes, at most 40: this cannot fail,
         // but an error would only drop the options, never the segment.
         let _ = tcp.set_options_raw(&opts[..n]);
@@ -463,9 +443,9 @@ impl<'s> Sim<'s> {
         self.emit_tcp(src_mac, dst_mac, src, dst, ip_id, tcp, data);
 
         // Sender state: advance SND.NXT when this is new data.
-        let len = data.len() as u32 + u32::from(syn) + u32::from(flags & flag::FIN != 0);
+        let len = data.len() as u32 + u32::from(syn) + u32::from(fin);
         let end = seq.wrapping_add(len);
-        if !rst && (end.wrapping_sub(c.ep[from].nxt) as i32) > 0 {
+        if !rst && seq::gt(end, c.ep[from].nxt) {
             c.ep[from].nxt = end;
         }
         if !deliver {
@@ -483,18 +463,14 @@ impl<'s> Sim<'s> {
         if len == 0 || rst {
             return;
         }
-        if seq == r.rcv_nxt || (seq.wrapping_sub(r.rcv_nxt) as i32) < 0 {
-            if (end.wrapping_sub(r.rcv_nxt) as i32) > 0 {
+        if seq::le(seq, r.rcv_nxt) {
+            if seq::gt(end, r.rcv_nxt) {
                 r.rcv_nxt = end;
             }
             // Pull in out-of-order ranges the new data made contiguous.
-            while let Some(pos) = r
-                .ooo
-                .iter()
-                .position(|&(l, _)| (l.wrapping_sub(r.rcv_nxt) as i32) <= 0)
-            {
+            while let Some(pos) = r.ooo.iter().position(|&(l, _)| seq::le(l, r.rcv_nxt)) {
                 let (_, right) = r.ooo.remove(pos);
-                if (right.wrapping_sub(r.rcv_nxt) as i32) > 0 {
+                if seq::gt(right, r.rcv_nxt) {
                     r.rcv_nxt = right;
                 }
             }
