@@ -4,7 +4,9 @@
 //! made by `make_truth.sh`), except `zeek-vlan-collisions.pcap` (tested on its own below:
 //! tshark ignores VLAN ids there), it compares stream numbers, relative seq/ack, the
 //! calculated window, duplicate-ACK numbers, the initial RTT, and computes per-flag precision
-//! and recall. Every flag must reach 0.99 on both.
+//! and recall. Every flag must reach 0.99 on both. A second test compares the per-frame wire
+//! metrics `tcp.analysis.bytes_in_flight`, `tcp.analysis.ack_rtt` and `tcp.analysis.acks_frame`
+//! on every frame where either tool gives them: at least 99 % must be equal.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use std::path::{Path, PathBuf};
 use synack::analysis::{Annotation, ClosePattern, Engine, Flag};
 use synack::capture::{FileReader, FrameSource};
 use synack::decode::decode;
+use synack::filter::{AnalysisFields, Filter, FilterInput};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests")
@@ -260,6 +263,190 @@ fn flags_streams_and_sequence_numbers_match_tshark() {
         non_flag.len(),
         non_flag.first()
     );
+}
+
+/// One wire metric's agreement: frames where tshark or synack gives it, and equal ones.
+#[derive(Default)]
+struct Agreement {
+    compared: u64,
+    equal: u64,
+    first_differences: Vec<String>,
+}
+
+impl Agreement {
+    fn check(&mut self, ctx: &str, want: &str, got: &str) {
+        if want.is_empty() && got.is_empty() {
+            return;
+        }
+        self.compared += 1;
+        if want == got {
+            self.equal += 1;
+        } else if self.first_differences.len() < 40 {
+            self.first_differences
+                .push(format!("{ctx}: tshark={want:?} synack={got:?}"));
+        }
+    }
+
+    fn ratio(&self) -> f64 {
+        self.equal as f64 / self.compared.max(1) as f64
+    }
+}
+
+#[test]
+fn bytes_in_flight_and_ack_rtt_match_tshark() {
+    let names = ["bytes_in_flight", "ack_rtt", "acks_frame"];
+    let mut metrics: Vec<Agreement> = names.iter().map(|_| Agreement::default()).collect();
+    // Display filters on the metrics: synack's verdict against tshark's value of the field.
+    let filters: [(&str, ExpectedFromValue); 4] = [
+        ("tcp.analysis.bytes_in_flight > 10000", |v| {
+            v.parse::<u64>().is_ok_and(|b| b > 10000)
+        }),
+        ("tcp.analysis.bytes_in_flight", |v| !v.is_empty()),
+        ("tcp.analysis.ack_rtt >= 0.001", |v| {
+            v.parse::<f64>().is_ok_and(|s| s >= 0.001)
+        }),
+        ("tcp.analysis.acks_frame < 100", |v| {
+            v.parse::<u64>().is_ok_and(|f| f < 100)
+        }),
+    ];
+    let compiled: Vec<Filter> = filters
+        .iter()
+        .map(|f| Filter::parse(f.0).unwrap())
+        .collect();
+    let mut filter_agreement = Agreement::default();
+    let mut files = captures();
+    files.extend(generator_captures());
+    for (cap, truth_path) in &files {
+        let truth = Truth::load(truth_path);
+        let ours = run(cap);
+        let verdicts = filter_verdicts(cap, &compiled);
+        let name = cap.file_name().unwrap().to_string_lossy();
+        let by_frame: HashMap<u64, &(u64, Annotation, bool, bool)> =
+            ours.iter().map(|x| (x.0, x)).collect();
+        for row in &truth.rows {
+            let n: u64 = truth.get(row, "frame.number").parse().unwrap();
+            let Some((_, ann, frag, saturated)) = by_frame.get(&n) else {
+                continue;
+            };
+            if *frag || *saturated || truth.get(row, "frame.protocols").contains("icmp") {
+                continue;
+            }
+            for (i, (text, expected)) in filters.iter().enumerate() {
+                let field = text.split(' ').next().unwrap();
+                let want = expected(truth.get(row, field));
+                let got = verdicts.get(&n).is_some_and(|v| v[i]);
+                if want || got {
+                    filter_agreement.check(
+                        &format!("{name} #{n} {text}"),
+                        &want.to_string(),
+                        &got.to_string(),
+                    );
+                }
+            }
+            let acked = ann.tcp.map(|t| t.acked).unwrap_or_default();
+            let ctx = format!("{name} #{n}");
+            let got = [
+                acked
+                    .bytes_in_flight
+                    .map_or(String::new(), |b| b.to_string()),
+                match acked.acks_frame {
+                    // tshark shows the RTT only when it is not zero.
+                    Some(_) if acked.ack_rtt_ns != 0 => seconds(acked.ack_rtt_ns),
+                    _ => String::new(),
+                },
+                acked.acks_frame.map_or(String::new(), |f| f.to_string()),
+            ];
+            for (i, metric) in names.iter().enumerate() {
+                let want = truth.get(row, &format!("tcp.analysis.{metric}"));
+                metrics[i].check(&ctx, want, &got[i]);
+            }
+        }
+    }
+    for (name, m) in names.iter().zip(&metrics) {
+        println!(
+            "{name:<16} compared {:>6} equal {:>6} ({:.4})",
+            m.compared,
+            m.equal,
+            m.ratio()
+        );
+        for d in &m.first_differences {
+            println!("  DIFF {name} {d}");
+        }
+    }
+    println!(
+        "filters          compared {:>6} equal {:>6} ({:.4})",
+        filter_agreement.compared,
+        filter_agreement.equal,
+        filter_agreement.ratio()
+    );
+    for d in &filter_agreement.first_differences {
+        println!("  DIFF filter {d}");
+    }
+    assert!(filter_agreement.compared > 1000);
+    assert_eq!(
+        filter_agreement.ratio(),
+        1.0,
+        "filters disagree with the values"
+    );
+    for (name, m) in names.iter().zip(&metrics) {
+        assert!(
+            m.compared > 1000,
+            "{name}: too little compared ({})",
+            m.compared
+        );
+        assert!(
+            m.ratio() >= 0.99,
+            "{name}: {:.4} equal to tshark",
+            m.ratio()
+        );
+    }
+}
+
+/// Whether a filter should pass a frame, from tshark's value of the field it names.
+type ExpectedFromValue = fn(&str) -> bool;
+
+/// Per frame number, whether each filter passes the frame (evaluated as `read -Y` does).
+fn filter_verdicts(path: &Path, filters: &[Filter]) -> HashMap<u64, Vec<bool>> {
+    let mut reader = FileReader::open(path).unwrap();
+    let mut engine = Engine::new(Default::default());
+    let mut out = HashMap::new();
+    while let Ok(Some(frame)) = reader.next_frame() {
+        let pkt = decode(&frame);
+        let ann = engine.process(&frame, &pkt);
+        let input = FilterInput {
+            frame: &frame,
+            packet: &pkt,
+            analysis: Some(&ann as &dyn AnalysisFields),
+        };
+        out.insert(
+            frame.number,
+            filters.iter().map(|f| f.matches(&input)).collect(),
+        );
+    }
+    out
+}
+
+/// Nanoseconds as tshark prints a relative time: seconds with nine decimals, exactly.
+fn seconds(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let abs = ns.unsigned_abs();
+    format!("{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
+}
+
+/// The generator's captures (`captures/*.pcap`) with their truth files (`tests/truth/gen/`).
+fn generator_captures() -> Vec<(PathBuf, PathBuf)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let truth = root().join("truth/gen").join(format!("{name}.tsv"));
+        if name.ends_with(".pcap") && truth.exists() {
+            v.push((p, truth));
+        }
+    }
+    v.sort();
+    v
 }
 
 #[test]

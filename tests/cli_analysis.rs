@@ -62,6 +62,41 @@ fn read_json_has_relative_numbers_stream_tags_and_events() {
 }
 
 #[test]
+fn read_json_has_tsharks_wire_metrics() {
+    // tshark on this capture: frame 8 has bytes_in_flight 5472 (what the SACK blocks of
+    // frame 7 cover left out), frame 9 ACKs it after 0.000010000 s; no other frame has
+    // any of the three fields.
+    let rows = json_lines(&synack(&[
+        "read",
+        "tests/captures/sanders-tcp_dupack.pcapng",
+        "--json",
+    ]));
+    for (i, row) in rows.iter().enumerate() {
+        let tcp = &row["tcp"];
+        let (bif, acks, rtt) = (&tcp["bytes_in_flight"], &tcp["acks_frame"], &tcp["ack_rtt"]);
+        match i + 1 {
+            8 => assert_eq!((bif.as_u64(), acks.is_null()), (Some(5472), true)),
+            9 => {
+                assert!(bif.is_null());
+                assert_eq!(acks, 8);
+                assert!((rtt.as_f64().unwrap() - 0.000010).abs() < 1e-12, "{rtt}");
+            }
+            n => assert!(
+                bif.is_null() && acks.is_null() && rtt.is_null(),
+                "frame {n}: {tcp}"
+            ),
+        }
+    }
+    let text = synack(&[
+        "read",
+        "tests/captures/sanders-tcp_dupack.pcapng",
+        "-Y",
+        "tcp.analysis.bytes_in_flight > 5000 or tcp.analysis.ack_rtt < 0.001",
+    ]);
+    assert_eq!(text.lines().count(), 2, "{text}");
+}
+
+#[test]
 fn read_text_shows_markers_and_events() {
     let text = synack(&["read", "tests/captures/sanders-tcp_dupack.pcapng"]);
     assert!(text.contains("[TCP Dup ACK 1#2]"), "{text}");

@@ -175,6 +175,35 @@ fn display_filter_valid_then_invalid() {
 }
 
 #[test]
+fn display_filter_on_wire_metrics_counts_what_tshark_counts() {
+    let mut h = demo_harness();
+    // tshark -Y on the same file: 7, 3 and 1 frames.
+    type_filter(&mut h, "tcp.analysis.ack_rtt > 0.04");
+    h.get_by_label("Displayed: 7 (25.0%)");
+    type_filter(&mut h, "tcp.analysis.bytes_in_flight >= 400");
+    h.get_by_label("Displayed: 3 (10.7%)");
+    type_filter(&mut h, "tcp.analysis.acks_frame == 6");
+    h.get_by_label("Displayed: 1 (3.6%)");
+}
+
+#[test]
+fn details_show_bytes_in_flight_and_the_ack_rtt() {
+    let mut h = demo_harness();
+    // Frame 13, the first HTTP response: tshark gives bytes_in_flight 441, and it ACKs the
+    // request in frame 6 after 0.043791000 s.
+    h.state_mut().selection.packet = Some(12);
+    h.run_steps(3);
+    h.get_by_label("This is an ACK to the segment in frame: 6  (tcp.analysis.acks_frame)");
+    h.get_by_label("The RTT to ACK the segment was: 0.043791000 seconds  (tcp.analysis.ack_rtt)");
+    h.get_by_label("Bytes in flight: 441  (tcp.analysis.bytes_in_flight)");
+    // Frame 3, the handshake's ACK, carries neither.
+    h.state_mut().selection.packet = Some(2);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("Bytes in flight").is_none());
+    assert!(h.query_by_label_contains("tcp.analysis.ack_rtt").is_none());
+}
+
+#[test]
 fn selecting_a_connection_filters_the_packet_list() {
     let mut h = demo_harness();
     h.state_mut().tab = Tab::Connections;

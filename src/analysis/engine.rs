@@ -8,7 +8,7 @@ use foldhash::fast::RandomState;
 use std::net::SocketAddr;
 
 use super::conn::{Connection, SynOptions};
-use super::flags::{analyze, AckFacts, SegmentFacts, WindowScale};
+use super::flags::{analyze, sacked_bytes, AckFacts, SegmentFacts, WindowScale};
 use super::key::{ConnKey, Direction, FlowProto};
 use super::state::{Events, PacketFacts, Side, TcpState};
 use super::tags::{Flag, TagInfo, Tags};
@@ -93,12 +93,12 @@ impl TcpAnnotation {
     }
 
     /// True when tshark would show a "SEQ/ACK analysis" tree for this packet (it has flags,
-    /// acknowledges a segment exactly, or has bytes in flight): tshark prints
+    /// acknowledges a segment exactly, or had its bytes in flight counted): tshark prints
     /// `tcp.analysis.initial_rtt` only on such packets.
     pub fn has_seq_ack_analysis(&self) -> bool {
         !self.tags.is_empty()
             || self.acked.acks_frame.is_some()
-            || self.acked.bytes_in_flight.is_some()
+            || self.acked.in_flight_counted
             || self.acked.ack_past_seen_data
     }
 }
@@ -382,6 +382,7 @@ impl Engine {
                     seglen,
                     flags: t.flags,
                     window: u32::from(t.window),
+                    sacked: sacked_bytes(t.options.sack_blocks()),
                 };
                 let first_rtt = tc.first_rtt;
                 let acked = {

@@ -1,5 +1,6 @@
 //! The engine's per-packet annotation as the display filter sees it (`tcp.stream`,
-//! `tcp.analysis.*`, relative seq/ack), so `synack read -Y` and the GUI filter alike.
+//! `tcp.analysis.*` flags and wire metrics, relative seq/ack), so `synack read -Y` and the
+//! GUI filter alike.
 
 use super::{Annotation, Flag, FlowProto};
 use crate::filter::AnalysisFields;
@@ -36,5 +37,17 @@ impl AnalysisFields for Annotation {
 
     fn any_flag(&self) -> bool {
         self.tcp.is_some_and(|t| !t.tags.is_empty())
+    }
+
+    fn bytes_in_flight(&self) -> Option<u32> {
+        self.tcp.and_then(|t| t.acked.bytes_in_flight)
+    }
+
+    fn ack_rtt_ns(&self) -> Option<i64> {
+        self.tcp.and_then(|t| t.acked.ack_rtt())
+    }
+
+    fn acks_frame(&self) -> Option<u64> {
+        self.tcp.and_then(|t| t.acked.acks_frame)
     }
 }

@@ -70,6 +70,10 @@ pub(crate) struct FlowSeq {
     /// Bytes in flight can be computed (Wireshark's `valid_bif`): cleared by a gap, set again
     /// by an ACK from the peer.
     pub valid_bif: bool,
+    /// Bytes the SACK blocks of this direction's latest packet cover (Wireshark keeps the
+    /// first three blocks of the last packet, none when it had no SACK option); the peer's
+    /// bytes in flight leave them out.
+    pub sacked: u32,
 }
 
 impl Default for FlowSeq {
@@ -92,6 +96,7 @@ impl Default for FlowSeq {
             segments: Vec::new(),
             segments_dropped: 0,
             valid_bif: true,
+            sacked: 0,
         }
     }
 }
@@ -114,6 +119,17 @@ pub(crate) struct SegmentFacts {
     pub flags: TcpFlags,
     /// The raw 16-bit window field.
     pub window: u32,
+    /// Bytes covered by the packet's SACK blocks ([`sacked_bytes`]).
+    pub sacked: u32,
+}
+
+/// Bytes a packet's SACK blocks cover, as Wireshark 4.0 counts them for bytes in flight: the
+/// first three blocks only (its array keeps slots 1 to 3), each `right - left` on the 32-bit
+/// circle, summed with wrap-around.
+pub(crate) fn sacked_bytes(blocks: &[(u32, u32)]) -> u32 {
+    blocks.iter().take(3).fold(0u32, |sum, (left, right)| {
+        sum.wrapping_add(right.wrapping_sub(*left))
+    })
 }
 
 /// What the ACK side of the analysis found (Wireshark's "SEQ/ACK analysis" tree).
@@ -127,6 +143,19 @@ pub struct AckFacts {
     pub bytes_in_flight: Option<u32>,
     /// The ACK went past the peer's data seen so far (whether or not it was flagged).
     pub ack_past_seen_data: bool,
+    /// Bytes in flight were counted for this segment, whether or not any were left to show
+    /// (tshark then has a SEQ/ACK analysis for it, and shows the initial RTT).
+    pub in_flight_counted: bool,
+}
+
+impl AckFacts {
+    /// `tcp.analysis.ack_rtt` as tshark shows it, in ns: on a packet that acknowledges a
+    /// segment exactly, and only when the time is not zero.
+    pub fn ack_rtt(&self) -> Option<i64> {
+        self.acks_frame
+            .filter(|_| self.ack_rtt_ns != 0)
+            .map(|_| self.ack_rtt_ns)
+    }
 }
 
 /// Runs Wireshark's checks for one packet travelling `fwd`; `rev` is the other direction.
@@ -410,7 +439,8 @@ pub(crate) fn analyze(
         }
     });
 
-    // Bytes in flight, Wireshark's payload-based method.
+    // Bytes in flight, Wireshark's payload-based method: the span of this direction's
+    // unacknowledged segments, less what the peer's latest SACK blocks cover.
     if seglen != 0 && fwd.valid_bif {
         if let Some(first) = fwd.segments.first() {
             let (mut lo, mut hi) = (fwd.rel(first.seq), fwd.rel(first.nextseq));
@@ -418,15 +448,19 @@ pub(crate) fn analyze(
                 lo = lo.min(fwd.rel(u.seq));
                 hi = hi.max(fwd.rel(u.nextseq));
             }
-            let mut in_flight = hi.wrapping_sub(lo);
-            if syn || fin {
-                in_flight = in_flight.wrapping_sub(1);
-            }
+            out.in_flight_counted = true;
+            let in_flight = hi.wrapping_sub(lo).wrapping_sub(rev.sacked);
             if in_flight > 0 && in_flight < 2_000_000_000 {
-                out.bytes_in_flight = Some(in_flight);
+                // A SYN or FIN counts one sequence number that is not a byte; Wireshark
+                // shows nothing when that leaves zero.
+                let bytes = in_flight - u32::from(syn || fin);
+                out.bytes_in_flight = (bytes != 0).then_some(bytes);
             }
         }
     }
+    // This packet's own SACK blocks replace the direction's previous ones (Wireshark reads
+    // them after the analysis of the packet that carries them).
+    fwd.sacked = p.sacked;
     out
 }
 

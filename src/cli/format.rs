@@ -337,6 +337,16 @@ pub struct TcpJson {
     /// States of (originator, responder) after this packet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<[&'static str; 2]>,
+    /// Unacknowledged bytes of this direction after this segment
+    /// (`tcp.analysis.bytes_in_flight`), on data segments where tshark gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_in_flight: Option<u32>,
+    /// The frame whose segment this packet acknowledges exactly (`tcp.analysis.acks_frame`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acks_frame: Option<u64>,
+    /// Seconds from that segment to this ACK (`tcp.analysis.ack_rtt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_rtt: Option<f64>,
     /// Segment payload length.
     pub len: u32,
     /// Header length.
@@ -513,6 +523,11 @@ pub fn frame_json_analyzed(
                 crate::analysis::WindowScale::Unknown => "unknown".to_string(),
             }),
             states: tcp_ann.map(|a| [a.states[0].name(), a.states[1].name()]),
+            bytes_in_flight: tcp_ann.and_then(|a| a.acked.bytes_in_flight),
+            acks_frame: tcp_ann.and_then(|a| a.acked.acks_frame),
+            ack_rtt: tcp_ann
+                .and_then(|a| a.acked.ack_rtt())
+                .map(|ns| ns as f64 / 1e9),
             len: t.len,
             hdr_len: t.header_len,
             options: t.options.iter(view.frame.data).map(option_json).collect(),

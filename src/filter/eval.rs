@@ -26,6 +26,18 @@ pub trait AnalysisFields {
     fn has_flag(&self, name: &str) -> bool;
     /// True when the packet carries any analysis flag.
     fn any_flag(&self) -> bool;
+    /// `tcp.analysis.bytes_in_flight` (None where tshark shows none).
+    fn bytes_in_flight(&self) -> Option<u32> {
+        None
+    }
+    /// `tcp.analysis.ack_rtt` in nanoseconds (None where tshark shows none).
+    fn ack_rtt_ns(&self) -> Option<i64> {
+        None
+    }
+    /// `tcp.analysis.acks_frame`.
+    fn acks_frame(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// One packet as a filter sees it.
@@ -130,17 +142,23 @@ fn compare(f: Field, op: Op, want: &Value, input: &FilterInput<'_>) -> bool {
         _ => values(f, input),
     };
     have.as_slice().iter().any(|h| match (h, want) {
-        (Value::Int(a), Value::Int(b)) => match op {
-            Op::Eq | Op::Ne => a == b,
-            Op::Gt => a > b,
-            Op::Lt => a < b,
-            Op::Ge => a >= b,
-            Op::Le => a <= b,
-        },
+        (Value::Int(a), Value::Int(b)) => ordered(op, a, b),
+        (Value::Time(a), Value::Time(b)) => ordered(op, a, b),
         (Value::Addr(a), Value::Addr(b)) => a == b,
         (Value::Addr(a), Value::Net(net, bits)) => in_network(*a, *net, *bits),
         _ => false,
     })
+}
+
+/// `a op b` for ordered values (`!=` is evaluated as the negation of `==` by the caller).
+fn ordered<T: PartialOrd>(op: Op, a: T, b: T) -> bool {
+    match op {
+        Op::Eq | Op::Ne => a == b,
+        Op::Gt => a > b,
+        Op::Lt => a < b,
+        Op::Ge => a >= b,
+        Op::Le => a <= b,
+    }
 }
 
 fn in_network(a: IpAddr, net: IpAddr, bits: u8) -> bool {
@@ -238,6 +256,13 @@ fn values(f: Field, input: &FilterInput<'_>) -> Values {
         Field::TcpFlags => v.int(tcp.map(|t| t.flags.0)),
         Field::TcpFlag(bit) => v.int(tcp.map(|t| u8::from(t.flags.has(bit)))),
         Field::TcpMss => v.int(tcp.and_then(|t| t.options.mss)),
+        Field::BytesInFlight => v.int(tcp.and(a.and_then(|a| a.bytes_in_flight()))),
+        Field::AcksFrame => v.int(tcp.and(a.and_then(|a| a.acks_frame()))),
+        Field::AckRtt => {
+            if let Some(ns) = tcp.and(a.and_then(|a| a.ack_rtt_ns())) {
+                v.push(Value::Time(ns));
+            }
+        }
         Field::TcpWscale => v.int(tcp.and_then(|t| t.options.window_scale)),
         Field::IcmpType | Field::IcmpCode => {
             if let Transport::Icmp(i) | Transport::Icmpv6(i) = &p.transport {

@@ -90,6 +90,12 @@ pub enum Field {
     AnalysisAny,
     /// `tcp.analysis.<name>`: that flag (index into [`ANALYSIS_FLAGS`]).
     Analysis(usize),
+    /// `tcp.analysis.bytes_in_flight` (needs analysis).
+    BytesInFlight,
+    /// `tcp.analysis.ack_rtt`, a time in seconds (needs analysis).
+    AckRtt,
+    /// `tcp.analysis.acks_frame` (needs analysis).
+    AcksFrame,
     /// `tcp.options.mss_val`.
     TcpMss,
     /// `tcp.options.wscale.shift`.
@@ -139,8 +145,12 @@ impl Field {
         use crate::decode::TcpFlags as F;
         use Field::*;
         if let Some(flag) = name.strip_prefix("tcp.analysis.") {
-            if flag == "flags" {
-                return Some(AnalysisAny);
+            match flag {
+                "flags" => return Some(AnalysisAny),
+                "bytes_in_flight" => return Some(BytesInFlight),
+                "ack_rtt" => return Some(AckRtt),
+                "acks_frame" => return Some(AcksFrame),
+                _ => {}
             }
             return ANALYSIS_FLAGS.iter().position(|f| *f == flag).map(Analysis);
         }
@@ -219,6 +229,20 @@ impl Field {
         )
     }
 
+    /// True for fields that hold a relative time (values parse as decimal seconds).
+    pub fn is_time(self) -> bool {
+        self == Field::AckRtt
+    }
+
+    /// True for fields computed from the packets before this one by the sequence analysis
+    /// (a view that keeps only part of each packet's analysis must run it again).
+    pub fn is_wire_metric(self) -> bool {
+        matches!(
+            self,
+            Field::BytesInFlight | Field::AckRtt | Field::AcksFrame
+        )
+    }
+
     /// Every name [`Field::lookup`] accepts, for completion and error hints.
     pub fn names() -> Vec<String> {
         let mut v: Vec<String> = [
@@ -279,6 +303,9 @@ impl Field {
             "vlan.id",
             "_ws.malformed",
             "tcp.analysis.flags",
+            "tcp.analysis.bytes_in_flight",
+            "tcp.analysis.ack_rtt",
+            "tcp.analysis.acks_frame",
         ]
         .iter()
         .map(|s| s.to_string())

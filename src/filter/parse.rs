@@ -41,6 +41,8 @@ pub(super) enum Op {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Value {
     Int(u64),
+    /// A relative time in nanoseconds (`tcp.analysis.ack_rtt > 0.2` is 200 ms).
+    Time(i64),
     Addr(IpAddr),
     /// Address with a prefix length (`10.0.0.0/8`).
     Net(IpAddr, u8),
@@ -98,6 +100,19 @@ impl Filter {
     /// True for the empty filter.
     pub fn is_empty(&self) -> bool {
         self.expr.is_none()
+    }
+
+    /// True when the filter names a wire metric ([`Field::is_wire_metric`]): a view that
+    /// stores only part of each packet's analysis must then give them by other means.
+    pub fn uses_wire_metrics(&self) -> bool {
+        fn walk(e: &Expr) -> bool {
+            match e {
+                Expr::Or(a, b) | Expr::And(a, b) => walk(a) || walk(b),
+                Expr::Not(a) => walk(a),
+                Expr::Present(f) | Expr::Cmp(f, _, _) => f.is_wire_metric(),
+            }
+        }
+        self.expr.as_ref().is_some_and(walk)
     }
 }
 
@@ -343,6 +358,11 @@ fn parse_value(field: Field, tok: &Token) -> Result<Value, FilterError> {
             .map(Value::Addr)
             .map_err(|_| bad("an IP address"));
     }
+    if field.is_time() {
+        return seconds_to_ns(t)
+            .map(Value::Time)
+            .ok_or_else(|| bad("a time in seconds"));
+    }
     let n = match t.to_ascii_lowercase().as_str() {
         "true" => Some(1),
         "false" => Some(0),
@@ -352,4 +372,33 @@ fn parse_value(field: Field, tok: &Token) -> Result<Value, FilterError> {
         },
     };
     n.map(Value::Int).ok_or_else(|| bad("a number"))
+}
+
+/// Decimal seconds (`0.25`, `-1.5`, `3`) as nanoseconds, exactly (digits past the ninth
+/// decimal are dropped, as Wireshark's time fields have nanosecond resolution).
+fn seconds_to_ns(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let secs: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let mut nanos = 0i64;
+    for (i, b) in frac.bytes().take(9).enumerate() {
+        nanos += i64::from(b - b'0') * 10i64.pow(8 - i as u32);
+    }
+    let ns = secs.checked_mul(1_000_000_000)?.checked_add(nanos)?;
+    Some(if negative { -ns } else { ns })
 }

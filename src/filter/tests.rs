@@ -50,6 +50,12 @@ impl AnalysisFields for FakeAnalysis {
     fn any_flag(&self) -> bool {
         true
     }
+    fn bytes_in_flight(&self) -> Option<u32> {
+        Some(2896)
+    }
+    fn ack_rtt_ns(&self) -> Option<i64> {
+        Some(43_791_000)
+    }
 }
 
 fn check(filter: &str, f: &OwnedFrame, analysis: bool) -> bool {
@@ -132,6 +138,33 @@ fn analysis_fields_need_an_analysis() {
     assert!(check("tcp.seq == 1", &data, true));
     assert!(check("tcp.seq == 100", &data, false));
     assert!(check("tcp.window_size == 64000", &data, true));
+}
+
+#[test]
+fn wire_metrics_compare_as_numbers_and_times() {
+    let data = tcp_frame(40000, 80, false, b"hello");
+    assert!(check("tcp.analysis.bytes_in_flight == 2896", &data, true));
+    assert!(check("tcp.analysis.bytes_in_flight > 2000", &data, true));
+    assert!(!check("tcp.analysis.bytes_in_flight > 2896", &data, true));
+    assert!(!check("tcp.analysis.bytes_in_flight", &data, false));
+    // ack_rtt is a time in seconds, compared exactly to the nanosecond.
+    assert!(check("tcp.analysis.ack_rtt", &data, true));
+    assert!(check("tcp.analysis.ack_rtt == 0.043791", &data, true));
+    assert!(check("tcp.analysis.ack_rtt > 0.04", &data, true));
+    assert!(check("tcp.analysis.ack_rtt < .05", &data, true));
+    assert!(!check("tcp.analysis.ack_rtt > 0.043791001", &data, true));
+    assert!(check("tcp.analysis.ack_rtt >= 0.0437910009", &data, true));
+    assert!(!check("tcp.analysis.ack_rtt > 1", &data, true));
+    // FakeAnalysis gives no acks_frame.
+    assert!(!check("tcp.analysis.acks_frame", &data, true));
+    let e = Filter::parse("tcp.analysis.ack_rtt > 1e-3").unwrap_err();
+    assert!(e.message.contains("time in seconds"), "{}", e.message);
+    assert!(
+        Filter::parse("tcp.analysis.ack_rtt > 0.1 or tcp.port == 80")
+            .unwrap()
+            .uses_wire_metrics()
+    );
+    assert!(!Filter::parse("tcp.port == 80").unwrap().uses_wire_metrics());
 }
 
 #[test]

@@ -66,6 +66,14 @@ pub fn seconds_between(from: Timestamp, to: Timestamp) -> String {
     format!("{:.6}", (to.as_nanos() - from.as_nanos()) as f64 / 1e9)
 }
 
+/// A relative time of `ns` nanoseconds as Wireshark prints one: seconds with nine exact
+/// decimals (`0.000038000`, `-1.500000000`).
+pub fn seconds_text(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let abs = ns.unsigned_abs();
+    format!("{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
+}
+
 /// Source and destination columns: IP addresses, ARP addresses, else MACs.
 pub fn endpoints(p: &Packet) -> (String, String) {
     let mac = |m: &[u8; 6]| {

@@ -19,6 +19,7 @@ use crate::stream::follow::{
 
 use super::columns;
 use super::store::{RowAnalysis, StoreData};
+use super::wire::WireCache;
 
 /// One line of the details tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -516,6 +517,40 @@ fn analysis_node(a: &RowAnalysis, rich: Option<&TcpAnnotation>, conn: Option<&Co
     l
 }
 
+/// The SEQ/ACK analysis lines of the packet at store index `index`, as Wireshark words them.
+fn wire_lines(wire: &WireCache, index: usize) -> Vec<Node> {
+    if wire.too_long() {
+        return vec![Node::leaf(
+            "Bytes in flight and ACK RTT: connection too long to analyse on selection; use `synack read --json`",
+            None,
+        )];
+    }
+    let a = wire.get(index);
+    let mut out = Vec::new();
+    if let Some(f) = a.acks_frame {
+        out.push(Node::leaf(
+            format!("This is an ACK to the segment in frame: {f}  (tcp.analysis.acks_frame)"),
+            None,
+        ));
+    }
+    if let Some(ns) = a.ack_rtt() {
+        out.push(Node::leaf(
+            format!(
+                "The RTT to ACK the segment was: {} seconds  (tcp.analysis.ack_rtt)",
+                columns::seconds_text(ns)
+            ),
+            None,
+        ));
+    }
+    if let Some(b) = a.bytes_in_flight {
+        out.push(Node::leaf(
+            format!("Bytes in flight: {b}  (tcp.analysis.bytes_in_flight)"),
+            None,
+        ));
+    }
+    out
+}
+
 fn option_text(o: &TcpOption<'_>) -> String {
     match o {
         TcpOption::Mss(v) => format!("Maximum segment size: {v} bytes"),
@@ -668,6 +703,7 @@ pub struct DetailsView {
     /// Bytes of the selected packet (copied: small, and the hex pane needs them each frame).
     pub bytes: Vec<u8>,
     messages: MessagesCache,
+    wire: WireCache,
 }
 
 impl DetailsView {
@@ -699,6 +735,23 @@ impl DetailsView {
             .filter(|_| !replay);
         self.nodes = build_tree(&frame, &packet, &a, data.rich(idx).as_ref(), conn, data);
         self.bytes = frame.data.to_vec();
+        if let Some(f) = a.flow.filter(|f| f.proto == FlowProto::Tcp) {
+            self.wire.sync(data, f.stream);
+            let lines = wire_lines(&self.wire, idx);
+            if let Some(analysis) = self
+                .nodes
+                .iter_mut()
+                .find(|n| n.text.starts_with("Analysis"))
+            {
+                // After the flags and events, before the states and the connection.
+                let at = analysis
+                    .children
+                    .iter()
+                    .position(|n| n.text.starts_with("State after"))
+                    .unwrap_or(analysis.children.len());
+                analysis.children.splice(at..at, lines);
+            }
+        }
         // Messages need the whole connection; only when its capture is complete.
         if let Some(f) = a
             .flow

@@ -2,11 +2,15 @@
 //!
 //! A filter is applied incrementally: each UI frame scans newly stored frames for at most a
 //! few milliseconds, so a million-packet capture never freezes the window and live capture
-//! keeps filtering as frames arrive. An empty filter needs no scan at all.
+//! keeps filtering as frames arrive. An empty filter needs no scan at all. The store keeps
+//! only part of each packet's analysis; a filter naming a wire metric
+//! (`tcp.analysis.bytes_in_flight`, `ack_rtt`, `acks_frame`) runs the engine again alongside
+//! its scan, which visits every frame in order anyway.
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
+use crate::analysis::{Config, Engine};
 use crate::filter::{AnalysisFields, Filter, FilterInput};
 
 use super::store::{RowFields, StoreData};
@@ -34,6 +38,8 @@ pub struct FilterState {
     /// Store indices of matching rows (unused while no filter is applied).
     matches: Vec<u32>,
     scanned: usize,
+    /// The engine run again for a filter naming wire metrics (see the module doc).
+    wire: Option<Engine>,
     /// Bumped whenever the applied filter changes, so views can reset scroll positions.
     pub generation: u64,
 }
@@ -45,6 +51,9 @@ impl FilterState {
         match Filter::parse(&self.text) {
             Ok(f) => {
                 self.error = None;
+                self.wire = f
+                    .uses_wire_metrics()
+                    .then(|| Engine::new(Config::default()));
                 self.applied = (!f.is_empty()).then_some(f);
                 self.matches.clear();
                 self.scanned = 0;
@@ -76,6 +85,9 @@ impl FilterState {
     pub fn reset_scan(&mut self) {
         self.matches.clear();
         self.scanned = 0;
+        if self.wire.is_some() {
+            self.wire = Some(Engine::new(Config::default()));
+        }
         self.generation += 1;
     }
 
@@ -90,9 +102,15 @@ impl FilterState {
         while self.scanned < data.len() {
             let i = self.scanned;
             if let Some((frame, packet)) = data.packet(i) {
+                let acked = self
+                    .wire
+                    .as_mut()
+                    .and_then(|e| e.process(&frame, &packet).tcp)
+                    .map(|t| t.acked);
                 let fields = RowFields {
                     row: data.analysis(i),
                     rich: data.rich(i),
+                    acked,
                 };
                 let input = FilterInput {
                     frame: &frame,

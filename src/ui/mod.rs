@@ -30,6 +30,7 @@ pub mod selection;
 pub mod store;
 pub mod stream_view;
 pub mod tour;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;

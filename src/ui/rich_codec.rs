@@ -22,6 +22,7 @@ const PAST_SEEN: u8 = 8;
 const ACK_RTT: u8 = 16;
 /// Window scale kind, two bits from bit 5: 0 unknown, 1 not used, 2 shift (a byte follows).
 const WS_SHIFT: u8 = 5;
+const IN_FLIGHT_COUNTED: u8 = 128;
 
 /// The row fields an annotation shares with the store's compact row.
 #[derive(Debug, Clone, Copy)]
@@ -163,6 +164,9 @@ pub fn encode(t: &TcpAnnotation, out: &mut Vec<u8>) {
     if a.ack_past_seen_data {
         h |= PAST_SEEN;
     }
+    if a.in_flight_counted {
+        h |= IN_FLIGHT_COUNTED;
+    }
     if a.ack_rtt_ns != 0 {
         h |= ACK_RTT;
     }
@@ -271,6 +275,7 @@ pub fn decode(bytes: &[u8], row: RowPart) -> Option<TcpAnnotation> {
             ack_rtt_ns,
             bytes_in_flight,
             ack_past_seen_data: h & PAST_SEEN != 0,
+            in_flight_counted: h & IN_FLIGHT_COUNTED != 0,
         },
     })
 }
@@ -349,6 +354,7 @@ mod tests {
                 ack_rtt_ns: 123_456,
                 bytes_in_flight: Some(0),
                 ack_past_seen_data: true,
+                in_flight_counted: true,
             },
         }
     }

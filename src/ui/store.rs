@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::analysis::{
-    Annotation, Connection, Direction, Flag, FlagSet, FlowProto, FlowRef, TcpAnnotation, TcpState,
+    AckFacts, Annotation, Connection, Direction, Flag, FlagSet, FlowProto, FlowRef, TcpAnnotation,
+    TcpState,
 };
 use crate::capture::{Frame, LinkType, RecordKind, Timestamp};
 use crate::decode::{decode, Packet};
@@ -625,6 +626,8 @@ pub struct RowFields {
     pub row: RowAnalysis,
     /// The full annotation when kept.
     pub rich: Option<TcpAnnotation>,
+    /// The wire metrics when computed (the store does not keep them: [`super::wire`]).
+    pub acked: Option<AckFacts>,
 }
 
 impl AnalysisFields for RowFields {
@@ -665,6 +668,18 @@ impl AnalysisFields for RowFields {
 
     fn any_flag(&self) -> bool {
         self.row.tcp.is_some_and(|t| t.flags.0 != 0)
+    }
+
+    fn bytes_in_flight(&self) -> Option<u32> {
+        self.acked.and_then(|a| a.bytes_in_flight)
+    }
+
+    fn ack_rtt_ns(&self) -> Option<i64> {
+        self.acked.and_then(|a| a.ack_rtt())
+    }
+
+    fn acks_frame(&self) -> Option<u64> {
+        self.acked.and_then(|a| a.acks_frame)
     }
 }
 

@@ -23,7 +23,8 @@ FIELDS=(frame.number frame.time_epoch frame.cap_len frame.len frame.protocols
   tcp.analysis.duplicate_ack tcp.analysis.duplicate_ack_num tcp.analysis.duplicate_ack_frame
   tcp.analysis.zero_window tcp.analysis.zero_window_probe tcp.analysis.zero_window_probe_ack
   tcp.analysis.window_full tcp.analysis.window_update tcp.analysis.keep_alive tcp.analysis.keep_alive_ack
-  tcp.analysis.reused_ports tcp.analysis.initial_rtt _ws.malformed)
+  tcp.analysis.reused_ports tcp.analysis.initial_rtt _ws.malformed
+  tcp.analysis.bytes_in_flight tcp.analysis.ack_rtt tcp.analysis.acks_frame)
 args=(); for f in "${FIELDS[@]}"; do args+=(-e "$f"); done
 files=("$@"); [ ${#files[@]} -gt 0 ] || files=("$caps"/*.pcap "$caps"/*.pcapng)
 for f in "${files[@]}"; do
