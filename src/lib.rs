@@ -14,6 +14,7 @@ pub mod filter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gen;
+pub mod kernel;
 pub mod stream;
 #[cfg(feature = "gui")]
 pub mod ui;
