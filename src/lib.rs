@@ -4,7 +4,7 @@
 //! [`capture`] (files and live sources → frames) → [`decode`] (frame → layered packet) →
 //! [`analysis`] (connections, TCP state, Wireshark-compatible flags) → stream (reassembly and
 //! message framing) → consumers ([`cli`], the GUI (`ui`, behind the default `gui` feature),
-//! the generator).
+//! the generator, and [`pair`], which lines up two captures of the same traffic).
 
 pub mod analysis;
 pub mod capture;
@@ -15,6 +15,7 @@ pub mod filter;
 pub mod fuzzing;
 pub mod gen;
 pub mod kernel;
+pub mod pair;
 pub mod stream;
 #[cfg(feature = "gui")]
 pub mod ui;

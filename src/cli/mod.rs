@@ -9,6 +9,7 @@ mod flows;
 mod format;
 mod gen;
 mod ifaces;
+mod pair;
 pub mod parallel;
 mod pipeline;
 mod read;
@@ -70,6 +71,11 @@ pub enum Command {
     Capture(capture::CaptureArgs),
     /// List interfaces: addresses, up/down, loopback, and whether synack may capture there.
     Ifaces(ifaces::IfacesArgs),
+    /// Two captures of the same traffic (e.g. at the client and at the server): where each
+    /// segment was lost, and how long each direction took.
+    ///
+    /// Example: `synack pair client.pcap server.pcap --problems`
+    Pair(pair::PairArgs),
 }
 
 /// Arguments of `view` in a build without the desktop view: accepted (so the message says
@@ -103,6 +109,7 @@ pub fn run() -> ExitCode {
         Some(Command::Flows(args)) => flows::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),
+        Some(Command::Pair(args)) => pair::run(&args),
         #[cfg(feature = "gui")]
         Some(Command::View(args)) => crate::ui::run(&args),
         #[cfg(feature = "gui")]

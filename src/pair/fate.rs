@@ -1,0 +1,288 @@
+//! What happened to each segment, and the receiver's evidence for losses outside the stretch
+//! between the two capture points.
+//!
+//! Between the points the captures say it directly: a segment seen upstream and not
+//! downstream was lost there. Outside that stretch only the receiver's acknowledgments can
+//! tell, read at the capture point nearer to it:
+//!
+//! - **lost after the downstream point**: the segment passed it, yet an ACK proves one of
+//!   its bytes missing at the receiver (the cumulative ACK number, the byte before a SACK
+//!   block, or the byte after one, fall inside it) although that ACK is the first to
+//!   acknowledge new data that passed the point *after* the segment. The receiver had
+//!   processed the later segment, so it would have had this one had it arrived (segments
+//!   are not reordered between the capture point and the receiver). Without SACK this is
+//!   proven only when the cumulative ACK stops inside the segment;
+//! - **lost before the upstream point**: the sender's bytes reached the upstream point
+//!   with a hole (TCP sends new data in order, so the hole's first transmission was lost
+//!   before that point), and the downstream point did not see them either;
+//! - **not captured**: a copy at the downstream point only, or bytes acknowledged by the
+//!   receiver before any copy of them passed the downstream point: the packet went by and
+//!   the capture missed it (a full capture buffer, or a capture started late).
+
+use std::collections::BTreeMap;
+use std::collections::HashSet;
+
+use super::tap::{TapCapture, TapId, TapSegment};
+use crate::analysis::Direction;
+use crate::decode::TcpFlags;
+
+/// The largest segment considered when looking for the segment holding a byte (a TSO
+/// super-segment captured before the NIC cut it is at most 256 KiB).
+const MAX_SEGMENT: i64 = 256 * 1024;
+
+/// What happened to one segment between the sender and the receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fate {
+    /// Seen at both capture points, once at the downstream one.
+    Delivered,
+    /// Seen once upstream and more than once downstream: duplicated on the way.
+    Duplicated,
+    /// Delivered, but overtaken between the points by a segment sent after it.
+    Reordered,
+    /// Seen upstream, not downstream, while the downstream point was capturing.
+    LostBetween,
+    /// Never seen: the sender's bytes reached the upstream point with a hole.
+    LostBefore,
+    /// Seen at both points, but the receiver's ACKs prove it never arrived.
+    LostAfter,
+    /// Seen downstream only (or acknowledged without being seen upstream): it went past the
+    /// upstream point, whose capture missed it.
+    NotCapturedUpstream,
+    /// Seen upstream only, but acknowledged by the receiver before any other copy went
+    /// past the downstream point, whose capture missed it.
+    NotCapturedDownstream,
+    /// The other point was not capturing when it would have passed there.
+    OutsideCapture,
+}
+
+impl Fate {
+    /// Every fate, in the order summaries list them.
+    pub const ALL: [Fate; 9] = [
+        Fate::Delivered,
+        Fate::Duplicated,
+        Fate::Reordered,
+        Fate::LostBetween,
+        Fate::LostBefore,
+        Fate::LostAfter,
+        Fate::NotCapturedUpstream,
+        Fate::NotCapturedDownstream,
+        Fate::OutsideCapture,
+    ];
+
+    /// The fate as printed, naming the capture points for a segment that passes `upstream`
+    /// first: "lost between A and B", "lost before B", "not captured at A", ...
+    pub fn label(self, upstream: TapId) -> String {
+        let (up, down) = (upstream.name(), upstream.other().name());
+        match self {
+            Fate::Delivered => "delivered".into(),
+            Fate::Duplicated => "duplicated".into(),
+            Fate::Reordered => "reordered between the taps".into(),
+            Fate::LostBetween => "lost between A and B".into(),
+            Fate::LostBefore => format!("lost before {up}"),
+            Fate::LostAfter => format!("lost after {down}"),
+            Fate::NotCapturedUpstream => format!("not captured at {up}"),
+            Fate::NotCapturedDownstream => format!("not captured at {down}"),
+            Fate::OutsideCapture => format!("outside {down}'s capture"),
+        }
+    }
+
+    /// True for the three kinds of loss.
+    pub fn is_loss(self) -> bool {
+        matches!(self, Fate::LostBetween | Fate::LostBefore | Fate::LostAfter)
+    }
+}
+
+/// The segments of one direction of one connection at one capture point, in capture order,
+/// and the receiver's ACKs coming back the other way.
+pub struct DirView<'a> {
+    tap: &'a TapCapture,
+    /// Indices of the connection's segments (both directions), capture order.
+    conn: &'a [u32],
+    dir: Direction,
+    /// The receiver's ACKs: (time, highest cumulative ACK so far), capture order.
+    acked: Vec<(i64, i64)>,
+    /// This direction's data segments by start: (start, end, time).
+    by_start: Vec<(i64, i64, i64)>,
+}
+
+impl<'a> DirView<'a> {
+    /// Direction `dir` of connection `conn` of `tap`.
+    pub fn new(tap: &'a TapCapture, conn: usize, dir: Direction) -> DirView<'a> {
+        let conn = &tap.conns[conn].segments;
+        let mut acked = Vec::new();
+        let mut by_start = Vec::new();
+        let mut high = i64::MIN;
+        for s in conn.iter().map(|&i| &tap.segments[i as usize]) {
+            if s.dir == dir && Self::is_data(s) {
+                by_start.push((s.useq, s.uend(), s.ts));
+            } else if s.dir != dir && s.has_ack() {
+                high = high.max(s.uack);
+                acked.push((s.ts, high));
+            }
+        }
+        by_start.sort_unstable();
+        DirView {
+            tap,
+            conn,
+            dir,
+            acked,
+            by_start,
+        }
+    }
+
+    fn seg(&self, i: u32) -> &'a TapSegment {
+        &self.tap.segments[i as usize]
+    }
+
+    /// Segments of this direction that occupy sequence space (data, SYN, FIN), not RSTs
+    /// nor zero-window probes.
+    fn is_data(s: &TapSegment) -> bool {
+        s.seg_len() > 0 && !s.flags.has(TcpFlags::RST) && !s.window_probe
+    }
+
+    /// Segments of this direction proven lost after this capture point by the receiver's
+    /// ACKs (see the module documentation), as segment indices.
+    pub fn lost_after(&self) -> HashSet<u32> {
+        let mut lost = HashSet::new();
+        // Arrivals so far: (start, end, segment), and the pending ones (not yet cumulatively
+        // acknowledged) by (start, arrival number).
+        let mut arrivals: Vec<(i64, i64, u32)> = Vec::new();
+        let mut pending: BTreeMap<(i64, usize), i64> = BTreeMap::new();
+        // Arrivals that brought bytes above all earlier ones and are not yet acknowledged.
+        let mut fresh: BTreeMap<i64, usize> = BTreeMap::new();
+        let mut top: Option<i64> = None;
+        for &i in self.conn {
+            let s = self.seg(i);
+            if s.dir == self.dir {
+                if Self::is_data(s) {
+                    let n = arrivals.len();
+                    arrivals.push((s.useq, s.uend(), i));
+                    pending.insert((s.useq, n), s.uend());
+                    if top.is_none_or(|t| s.uend() > t) {
+                        fresh.insert(s.useq, n);
+                        top = Some(s.uend());
+                    }
+                }
+                continue;
+            }
+            if !s.has_ack() {
+                continue;
+            }
+            let cum = s.uack;
+            let blocks: Vec<(i64, i64)> = s
+                .sack_blocks()
+                .enumerate()
+                .filter(|&(k, (l, r))| l < r && l > cum && !(k == 0 && is_dsack(s, l, r)))
+                .map(|(_, b)| b)
+                .collect();
+            let covered =
+                |st: i64, en: i64| en <= cum || blocks.iter().any(|&(l, r)| l <= st && en <= r);
+            // The latest arrival this ACK is the first to acknowledge.
+            let mut newest: Option<usize> = None;
+            let newly: Vec<i64> = fresh
+                .iter()
+                .filter(|&(&st, &n)| covered(st, arrivals[n].1))
+                .map(|(&st, _)| st)
+                .collect();
+            for st in newly {
+                if let Some(n) = fresh.remove(&st) {
+                    newest = newest.max(Some(n));
+                }
+            }
+            if let Some(k) = newest {
+                let mut points = vec![cum];
+                for &(l, r) in &blocks {
+                    points.push(l - 1);
+                    points.push(r);
+                }
+                for p in points {
+                    let hit: Vec<(i64, usize)> = pending
+                        .range((p - MAX_SEGMENT, 0)..=(p, usize::MAX))
+                        .filter(|&(&(st, n), &en)| st <= p && p < en && n < k)
+                        .map(|(&key, _)| key)
+                        .collect();
+                    for key in hit {
+                        pending.remove(&key);
+                        lost.insert(arrivals[key.1].2);
+                    }
+                }
+            }
+            // Forget what is cumulatively acknowledged.
+            let done: Vec<(i64, usize)> = pending
+                .range(..(cum, 0))
+                .filter(|&(_, &en)| en <= cum)
+                .map(|(&key, _)| key)
+                .collect();
+            for key in done {
+                pending.remove(&key);
+            }
+        }
+        lost
+    }
+
+    /// Holes in this direction's byte stream as it passed this point: ranges `[start, end)`
+    /// that bytes above them reached first, with the time and frame where each showed.
+    pub fn holes(&self) -> Vec<Hole> {
+        let mut holes = Vec::new();
+        let mut top: Option<i64> = None;
+        for &i in self.conn {
+            let s = self.seg(i);
+            if s.dir != self.dir || !Self::is_data(s) {
+                continue;
+            }
+            if let Some(t) = top {
+                if s.useq > t {
+                    holes.push(Hole {
+                        start: t,
+                        end: s.useq,
+                        ts: s.ts,
+                        after: i,
+                    });
+                }
+            }
+            top = Some(top.map_or(s.uend(), |t| t.max(s.uend())));
+        }
+        holes
+    }
+
+    /// When the receiver first acknowledged all bytes below `end` cumulatively, at this
+    /// point (ns, this point's clock).
+    pub fn first_acked(&self, end: i64) -> Option<i64> {
+        let k = self.acked.partition_point(|&(_, high)| high < end);
+        self.acked.get(k).map(|&(ts, _)| ts)
+    }
+
+    /// When a segment of this direction carrying any byte of `[start, end)` first passed.
+    pub fn first_copy(&self, start: i64, end: i64) -> Option<i64> {
+        let from = self
+            .by_start
+            .partition_point(|&(st, _, _)| st < start - MAX_SEGMENT);
+        self.by_start[from..]
+            .iter()
+            .take_while(|&&(st, _, _)| st < end)
+            .filter(|&&(_, en, _)| en > start)
+            .map(|&(_, _, ts)| ts)
+            .min()
+    }
+}
+
+/// A first SACK block reporting a duplicate (RFC 2883): below the cumulative ACK, or inside
+/// the second block. Its edges say nothing about missing bytes.
+fn is_dsack(s: &TapSegment, l: i64, r: i64) -> bool {
+    let mut blocks = s.sack_blocks();
+    let _first = blocks.next();
+    r <= s.uack || blocks.next().is_some_and(|(l2, r2)| l2 <= l && r <= r2)
+}
+
+/// Bytes the sender's stream skipped at a capture point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hole {
+    /// First missing byte (unwrapped, this point's space).
+    pub start: i64,
+    /// First byte after the hole.
+    pub end: i64,
+    /// Capture time of the segment that showed the hole (this point's clock).
+    pub ts: i64,
+    /// That segment (index into the point's segment table).
+    pub after: u32,
+}
