@@ -7,6 +7,7 @@
 //! the generator, and [`pair`], which lines up two captures of the same traffic).
 
 pub mod analysis;
+pub mod calls;
 pub mod capture;
 pub mod cli;
 pub mod decode;
@@ -16,6 +17,7 @@ pub mod fuzzing;
 pub mod gen;
 pub mod kernel;
 pub mod pair;
+pub mod pipeline;
 pub mod stream;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -10,8 +10,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use common::{calls_account_for_bytes, check, consistent, read_capture, segments};
+use synack::calls::CallTrace;
 use synack::decode::decode;
-use synack::gen::{synthesize_frames, CallTrace, GenOptions, Scenario};
+use synack::gen::{synthesize_frames, GenOptions, Scenario};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -22,7 +23,7 @@ fn capture(sc: Scenario) -> PathBuf {
 }
 
 fn trace(sc: Scenario) -> Option<CallTrace> {
-    let p = synack::gen::calls_path(&capture(sc));
+    let p = synack::calls::calls_path(&capture(sc));
     let f = File::open(p).ok()?;
     Some(CallTrace::read_json(f).expect("calls trace parses"))
 }

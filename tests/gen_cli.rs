@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use synack::gen::{CallTrace, Scenario};
+use synack::calls::CallTrace;
+use synack::gen::Scenario;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_synack"))
@@ -49,7 +50,7 @@ fn synthetic_write_makes_a_capture_and_a_calls_trace() {
     assert!(read.status.success());
     assert!(String::from_utf8_lossy(&read.stdout).lines().count() > 5);
     let trace =
-        CallTrace::read_json(std::fs::File::open(synack::gen::calls_path(&p)).unwrap()).unwrap();
+        CallTrace::read_json(std::fs::File::open(synack::calls::calls_path(&p)).unwrap()).unwrap();
     assert_eq!(trace.scenario, "sticky");
     assert_eq!(trace.seed, Some(7));
 }
@@ -122,11 +123,11 @@ fn unprivileged_live_run_explains_and_still_runs() {
     assert!(err.contains("setcap") && err.contains("tcpdump"), "{err}");
     assert!(!p.exists(), "no capture without permission");
     let trace =
-        CallTrace::read_json(std::fs::File::open(synack::gen::calls_path(&p)).unwrap()).unwrap();
+        CallTrace::read_json(std::fs::File::open(synack::calls::calls_path(&p)).unwrap()).unwrap();
     assert!(trace
         .calls
         .iter()
-        .any(|c| c.call == synack::gen::CallKind::Send));
+        .any(|c| c.call == synack::calls::CallKind::Send));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

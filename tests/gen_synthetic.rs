@@ -86,7 +86,7 @@ fn sticky_calls_account_for_every_byte() {
     if let Some(c) = broken
         .calls
         .iter_mut()
-        .find(|c| c.call == synack::gen::CallKind::Send)
+        .find(|c| c.call == synack::calls::CallKind::Send)
     {
         c.bytes += 1;
     }

@@ -194,7 +194,7 @@ fn every_generated_capture_framed_by_its_calls_matches_the_trace() {
         .collect();
     dir.sort();
     for cap in dir {
-        let trace = synack::gen::calls_path(&cap);
+        let trace = synack::calls::calls_path(&cap);
         if !trace.exists() {
             continue;
         }
@@ -235,7 +235,7 @@ fn calls_framing_needs_a_trace_and_excludes_other_framings() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--calls FILE"), "{err}");
     let sticky = manifest().join("captures/sticky.pcap");
-    let trace = synack::gen::calls_path(&sticky);
+    let trace = synack::calls::calls_path(&sticky);
     let out = run(&[
         "stream",
         sticky.to_str().unwrap(),

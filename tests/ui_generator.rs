@@ -14,10 +14,11 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use synack::analysis::FlowProto;
+use synack::calls::CallTrace;
 use synack::capture::live::{capture_permission, Permission};
 use synack::capture::{FileReader, FrameSource, OwnedFrame};
 use synack::decode::decode;
-use synack::gen::{CallTrace, Mode, Scenario};
+use synack::gen::{Mode, Scenario};
 use synack::ui::gen_runner::Phase;
 use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
@@ -83,7 +84,7 @@ fn read_frames(path: &Path) -> Vec<OwnedFrame> {
 }
 
 fn read_calls(capture: &Path) -> CallTrace {
-    let f = std::fs::File::open(synack::gen::calls_path(capture)).expect("calls written");
+    let f = std::fs::File::open(synack::calls::calls_path(capture)).expect("calls written");
     CallTrace::read_json(f).expect("calls parse")
 }
 
@@ -333,10 +334,10 @@ fn live_run_on_loopback_shows_packets_and_calls_as_they_come() {
     let calls = data.calls.as_ref().expect("calls stored");
     assert_eq!(calls.mode, "live");
     for kind in [
-        synack::gen::CallKind::Connect,
-        synack::gen::CallKind::Accept,
-        synack::gen::CallKind::Setsockopt,
-        synack::gen::CallKind::Close,
+        synack::calls::CallKind::Connect,
+        synack::calls::CallKind::Accept,
+        synack::calls::CallKind::Setsockopt,
+        synack::calls::CallKind::Close,
     ] {
         assert!(
             calls.calls.iter().any(|c| c.call == kind),
@@ -424,6 +425,6 @@ fn netns_run_with_loss_uses_real_kernels_through_the_router() {
     assert!(calls
         .calls
         .iter()
-        .any(|c| c.call == synack::gen::CallKind::Connect));
+        .any(|c| c.call == synack::calls::CallKind::Connect));
     h.get_by_label_contains("synack gen loss (netns, loss 5%)");
 }

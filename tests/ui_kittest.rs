@@ -36,7 +36,7 @@ const DEMO_FRAMES: usize = 28;
 fn embedded_demo_opens_with_every_packet_listed() {
     use synack::capture::{FileReader, FrameSource};
     let mut reader =
-        FileReader::from_reader("demo", std::io::Cursor::new(synack::ui::app::DEMO_CAPTURE))
+        FileReader::from_reader("demo", std::io::Cursor::new(synack::capture::demo::PCAP))
             .expect("demo readable");
     let mut frames = 0;
     while let Ok(Some(_)) = reader.next_frame() {

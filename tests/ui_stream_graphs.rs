@@ -109,7 +109,7 @@ fn cli_coalesced(cap: &Path) -> u64 {
 #[test]
 fn sticky_ribbon_shows_the_coalesced_segments_calls_and_message_bytes() {
     let cap = manifest("captures/sticky.pcap");
-    let trace = synack::gen::calls_path(&cap);
+    let trace = synack::calls::calls_path(&cap);
     let (client, _, segs) = c2s_segments(&cap);
     let (sends, recvs) = trace_calls(&trace, client);
     let independent = segs
@@ -148,7 +148,7 @@ fn sticky_ribbon_shows_the_coalesced_segments_calls_and_message_bytes() {
             t.calls
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.call == synack::gen::calls::CallKind::Send)
+                .filter(|(_, c)| c.call == synack::calls::CallKind::Send)
                 .nth(k)
                 .unwrap()
                 .0
@@ -366,7 +366,7 @@ fn loss_graphs_match_tshark_and_hover_click_select_the_frame() {
 fn the_builtin_demo_comes_with_its_calls_trace() {
     let cap = manifest("captures/demo.pcap");
     let (client, _, _) = c2s_segments(&cap);
-    let (sends, recvs) = trace_calls(&synack::gen::calls_path(&cap), client);
+    let (sends, recvs) = trace_calls(&synack::calls::calls_path(&cap), client);
     assert!(!sends.is_empty());
     let ctx = egui::Context::default();
     let mut options = ViewOptions::new(StartSource::Demo);

@@ -6,6 +6,7 @@
 //! the same downstream code serves files and live capture, and memory does not grow with the
 //! size of a file.
 
+pub mod demo;
 mod file;
 mod frame;
 mod link_type;

@@ -10,11 +10,11 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use super::parallel::{analyse_file_keeping, default_threads};
 use super::stream::StickyPass;
 use super::summary::{FollowCounts, Summary};
 use crate::analysis::{endpoint_string, Connection, EngineStats, Flag, FlowRef};
 use crate::capture::FileReader;
+use crate::pipeline::{analyse_file_keeping, default_threads};
 use crate::stream::follow::{ConnMessages, FollowedConn};
 
 /// Arguments of `synack flows`.

@@ -123,8 +123,8 @@ fn finish_run(
             if let Some(frames) = frames {
                 gen::write_frames(path, run.link, frames)?;
             }
-            gen::write_calls(&run.trace, path)?;
-            let calls = gen::calls_path(path);
+            crate::calls::write_beside(&run.trace, path)?;
+            let calls = crate::calls::calls_path(path);
             match frames {
                 Some(f) => println!(
                     "{sc} ({mode}, filter `{}`): {} frames -> {} + {}",
@@ -165,7 +165,7 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
         let calls = if sc == Scenario::Flood {
             String::new()
         } else {
-            format!(" + {}", gen::calls_path(path).display())
+            format!(" + {}", crate::calls::calls_path(path).display())
         };
         println!(
             "{sc} (synthetic, seed {}): {frames} frames -> {}{calls} in {:.2} s",
@@ -184,7 +184,7 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
 }
 
 /// Lists frames then the application calls, on one clock.
-fn print_run(sc: Scenario, frames: &[crate::capture::OwnedFrame], trace: &gen::CallTrace) {
+fn print_run(sc: Scenario, frames: &[crate::capture::OwnedFrame], trace: &crate::calls::CallTrace) {
     let mut out = BufWriter::new(io::stdout().lock());
     let t0 = frames.first().and_then(|f| f.ts).or_else(|| {
         trace

@@ -10,11 +10,12 @@ mod format;
 mod gen;
 mod ifaces;
 mod pair;
-pub mod parallel;
 mod pipeline;
 mod read;
 mod stream;
 mod summary;
+#[cfg(feature = "gui")]
+mod view;
 
 use std::process::ExitCode;
 
@@ -26,7 +27,6 @@ pub use format::{
     FrameView,
 };
 pub use pipeline::{FramePrinter, StickyByFrame};
-pub use read::DEMO_CAPTURE;
 pub use summary::{Damage, Summary, EXIT_DAMAGED};
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
@@ -57,7 +57,7 @@ pub enum Command {
     ///
     /// Example: `synack view captures/demo.pcap`; `synack view --live lo -f 'tcp port 80'`.
     #[cfg(feature = "gui")]
-    View(crate::ui::ViewArgs),
+    View(view::ViewArgs),
     /// Open the desktop view (not in this build: synack was built without the `gui` feature).
     #[cfg(not(feature = "gui"))]
     View(NoGuiArgs),
@@ -111,7 +111,7 @@ pub fn run() -> ExitCode {
         Some(Command::Ifaces(args)) => ifaces::run(&args),
         Some(Command::Pair(args)) => pair::run(&args),
         #[cfg(feature = "gui")]
-        Some(Command::View(args)) => crate::ui::run(&args),
+        Some(Command::View(args)) => view::run(&args),
         #[cfg(feature = "gui")]
         None => crate::ui::run_demo(),
         #[cfg(not(feature = "gui"))]

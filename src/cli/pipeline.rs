@@ -73,7 +73,7 @@ impl<W: Write> FramePrinter<W> {
     }
 
     /// Prints a frame that was already decoded and analysed (by an engine that saw every
-    /// earlier frame, e.g. [`super::parallel::analyse_file`]'s); this printer's own engine
+    /// earlier frame, e.g. [`crate::pipeline::analyse_file`]'s); this printer's own engine
     /// is not used.
     pub fn analysed(
         &mut self,
@@ -149,13 +149,11 @@ impl<W: Write> FramePrinter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{FileReader, FrameSource};
+    use crate::capture::FrameSource;
 
     #[test]
     fn demo_capture_has_three_connections_and_prints_every_frame() {
-        let mut reader =
-            FileReader::from_reader("demo", io::Cursor::new(crate::cli::read::DEMO_CAPTURE))
-                .expect("demo capture reads");
+        let mut reader = crate::capture::demo::reader().expect("demo capture reads");
         let mut printer = FramePrinter::new(Vec::new(), false, true, false);
         while let Some(f) = reader.next_frame().expect("demo is intact") {
             printer.frame(&f).expect("memory write");

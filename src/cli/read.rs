@@ -8,15 +8,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
-use super::parallel::{analyse_file, default_threads};
 use super::pipeline::{FramePrinter, StickyByFrame};
 use crate::capture::FileReader;
 use crate::filter::Filter;
-
-/// The built-in demo capture, made by `synack gen demo --synthetic`: a handshake, an echo, a
-/// sticky burst, a lossy transfer with fast retransmission and timeout, a four-way close,
-/// an aborted (RST) connection and a refused one (three connections in all).
-pub const DEMO_CAPTURE: &[u8] = include_bytes!("../../captures/demo.pcap");
+use crate::pipeline::{analyse_file, default_threads};
 
 /// Arguments of `synack read`.
 #[derive(Debug, Args)]
@@ -86,7 +81,7 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
 /// without the desktop view.
 #[cfg(not(feature = "gui"))]
 pub fn run_demo_text() -> anyhow::Result<ExitCode> {
-    let demo = || FileReader::from_reader("demo.pcap", io::Cursor::new(DEMO_CAPTURE));
+    let demo = crate::capture::demo::reader;
     let sticky = super::stream::sticky_events(demo()?, 1);
     let options = ListOptions {
         json: false,

@@ -16,9 +16,9 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use crate::analysis::{endpoint_string, Config, Direction, Engine};
+use crate::calls::CallTrace;
 use crate::capture::{FileReader, FrameSource, Timestamp};
 use crate::decode::decode;
-use crate::gen::calls::CallTrace;
 use crate::stream::follow::{
     frame_connection, frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn,
     Follower, FramingChoice,
@@ -106,7 +106,7 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         (FramingChoice::Use(Framing::Calls), None, _) => anyhow::bail!(
             "--framing calls needs the generator's calls trace: no {} beside the capture; \
              give one with --calls FILE",
-            crate::gen::calls_path(&args.file).display()
+            crate::calls::calls_path(&args.file).display()
         ),
         _ => {}
     }
@@ -174,21 +174,13 @@ struct CallsSource {
 /// The calls trace: `--calls FILE` (must be readable), else `FILE.calls.json` beside the
 /// capture when it exists (an unreadable one is reported and ignored).
 fn load_trace(args: &StreamArgs) -> anyhow::Result<Option<(PathBuf, CallTrace)>> {
-    let read = |p: &Path| -> anyhow::Result<CallTrace> {
-        let f = fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
-        CallTrace::read_json(f).with_context(|| format!("cannot read {}", p.display()))
-    };
     if let Some(p) = &args.calls {
-        return Ok(Some((p.clone(), read(p)?)));
+        return Ok(Some((p.clone(), crate::calls::read_file(p)?)));
     }
-    let sibling = crate::gen::calls_path(&args.file);
-    if !sibling.exists() {
-        return Ok(None);
-    }
-    match read(&sibling) {
-        Ok(t) => Ok(Some((sibling, t))),
+    match crate::calls::read_beside(&args.file) {
+        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(&args.file), t))),
         Err(e) => {
-            eprintln!("synack: {e:#} (ignored: messages are framed from the bytes alone)");
+            eprintln!("synack: {e} (ignored: messages are framed from the bytes alone)");
             Ok(None)
         }
     }
@@ -703,7 +695,7 @@ fn write_raw(
 
 /// The sticky-packet pass of `synack read` and `synack flows`: follows every TCP connection
 /// and frames it (auto) as soon as it is over, then forgets its bytes, so memory holds only
-/// the open connections whatever the file's size. Fed by [`super::parallel::analyse_file`].
+/// the open connections whatever the file's size. Fed by [`crate::pipeline::analyse_file`].
 pub(super) struct StickyPass {
     follower: Follower,
     /// Reassembly cap cuts of the connections already handed back.
@@ -787,7 +779,7 @@ pub(super) fn sticky_events(
     let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
         crate::stream::follow::frame_events(conn, msgs, &mut events)
     };
-    super::parallel::analyse_file_keeping(
+    crate::pipeline::analyse_file_keeping(
         reader,
         threads,
         |frame, packet, flow: &Option<crate::analysis::FlowRef>| {

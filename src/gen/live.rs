@@ -21,9 +21,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::calls::{Call, CallKind, CallTrace};
 use super::scripts::{text_block, MESSAGES};
 use super::{GenOptions, Scenario};
+use crate::calls::{Call, CallKind, CallTrace};
 use crate::capture::live::{self as cap, LiveConfig};
 use crate::capture::{LinkType, OwnedFrame};
 

@@ -12,39 +12,11 @@
 //! - **synthetic**: frames crafted with etherparse as a Linux host would send them, written
 //!   straight to a pcap; no privileges, deterministic with a seed — see [`synth`].
 //!
-//! # The calls trace (`FILE.calls.json`)
-//!
-//! Beside every capture the generator writes the application's socket calls, so a view can
-//! show which `send()` ended up in which segment and what each `recv()` returned:
-//!
-//! ```json
-//! { "format": "synack-calls/1", "scenario": "sticky", "mode": "synthetic", "seed": 1,
-//!   "calls": [
-//!     { "t_ns": 1767225600001234000, "actor": "client", "conn": 1, "call": "send",
-//!       "local": "10.0.0.1:40312", "remote": "10.0.0.2:7000", "bytes": 5, "offset": 0,
-//!       "result": "ok", "data": "hello" } ] }
-//! ```
-//!
-//! - `t_ns`: when the call returned, ns since the Unix epoch, on the capture's clock;
-//! - `actor`: `client`, `server`, `client2`, `server-thread1`, `alice`, ...;
-//! - `conn`: connection number within the run (1-based), 0 for UDP;
-//! - `call`: `listen`, `connect`, `accept`, `send`, `recv`, `sendto`, `recvfrom`,
-//!   `shutdown`, `close` or `setsockopt`;
-//! - `local`, `remote`: socket addresses (`ip:port`, `[ip6]:port`);
-//! - `bytes`: bytes passed to `send`/`sendto` or returned by `recv`/`recvfrom` (a `recv` of
-//!   0 is end of stream);
-//! - `offset` (TCP data calls only): stream offset of the first byte, counted from the byte
-//!   after the SYN in that direction, so a send covers relative sequence numbers
-//!   `offset+1 ..= offset+bytes` exactly as Wireshark numbers them;
-//! - `result`: `ok` or the error (`ECONNREFUSED`, `ECONNRESET`, ...);
-//! - `data` (optional): the first 64 bytes, lossy UTF-8; `note` (optional): detail such as
-//!   the socket option set or the shutdown direction.
-//!
-//! Calls are sorted by time. `flood` records no calls (its trace would dwarf the capture).
+//! Beside every capture the generator writes the lesson's socket calls ([`crate::calls`]).
+//! `flood` records none (its trace would dwarf the capture).
 //!
 //! Usage, the modes in detail and the committed captures: `src/gen/README.md`.
 
-pub mod calls;
 pub mod flood;
 pub mod live;
 pub mod netns;
@@ -54,10 +26,11 @@ pub mod synth;
 
 use std::fs::File;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub use calls::{Call, CallKind, CallTrace};
 pub use scenario::Scenario;
+
+use crate::calls::CallTrace;
 
 use crate::capture::writer::{PcapFormat, PcapWriter};
 use crate::capture::{LinkType, OwnedFrame};
@@ -154,7 +127,7 @@ pub fn synthesize_to_file(sc: Scenario, opts: &GenOptions, path: &Path) -> io::R
     let (frames, trace) = synthesize(sc, opts, &mut writer)?;
     writer.flush().map_err(|e| with_path(e, "writing", path))?;
     if sc != Scenario::Flood {
-        write_calls(&trace, path)?;
+        crate::calls::write_beside(&trace, path)?;
     }
     Ok(frames)
 }
@@ -174,20 +147,6 @@ pub fn write_frames(path: &Path, link: LinkType, frames: &[OwnedFrame]) -> io::R
             .map_err(|e| with_path(e, "writing", path))?;
     }
     writer.flush().map_err(|e| with_path(e, "writing", path))
-}
-
-/// The calls-trace path for a capture path: `FILE.calls.json`.
-pub fn calls_path(capture: &Path) -> PathBuf {
-    let mut s = capture.as_os_str().to_owned();
-    s.push(".calls.json");
-    PathBuf::from(s)
-}
-
-/// Writes `trace` beside the capture `path`.
-pub fn write_calls(trace: &CallTrace, capture: &Path) -> io::Result<()> {
-    let p = calls_path(capture);
-    let f = File::create(&p).map_err(|e| with_path(e, "creating", &p))?;
-    trace.write_json(f)
 }
 
 /// An I/O error that names the file and the operation.

@@ -3,9 +3,9 @@
 
 use std::net::SocketAddr;
 
-use super::calls::CallKind;
 use super::synth::{Conn, Sim, C, S, SEG};
 use super::Scenario;
+use crate::calls::CallKind;
 use crate::decode::TcpFlags;
 
 /// The messages of `sticky`, `nodelay` and the four `fix-*` scenarios (the same words in

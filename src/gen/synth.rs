@@ -18,8 +18,8 @@ use etherparse::{
     IpHeaders, Ipv4Extensions, Ipv4Header, Ipv6Extensions, Ipv6Header, PacketBuilder, TcpHeader,
 };
 
-use super::calls::{CallKind, CallTrace};
 use crate::analysis::seq;
+use crate::calls::{CallKind, CallTrace};
 use crate::capture::writer::PcapWriter;
 use crate::capture::{Frame, LinkType, OwnedFrame, RecordKind, Timestamp};
 use crate::decode::TcpFlags;

@@ -339,7 +339,7 @@ impl TapCapture {
     ) -> Result<(TapCapture, ReadEnd), CaptureError> {
         let reader = FileReader::open(path)?;
         let mut tap = TapCapture::new(path.display().to_string(), limits);
-        let done = crate::cli::parallel::analyse_file(reader, 1, |frame, packet, ann| {
+        let done = crate::pipeline::analyse_file(reader, 1, |frame, packet, ann| {
             tap.push(frame, packet, ann);
             ControlFlow::Continue(())
         });

@@ -3,7 +3,7 @@
 //! Some byte streams carry no framing at all (the sticky-packet lesson writes unframed text on
 //! purpose): the only record of where one message ends and the next begins is what the
 //! program passed to each `send()`. The generator writes those calls beside its captures
-//! (`FILE.calls.json`, [`crate::gen::calls`]); each data call knows its stream offset, so the
+//! (`FILE.calls.json`, [`crate::calls`]); each data call knows its stream offset, so the
 //! sender's calls cut a direction into messages exactly, and the receiver's `recv()` calls
 //! show how the same bytes were read back.
 
@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 
 use super::framing::{Framed, Incomplete, Message, Unparsed};
 use super::store::DirectionStream;
-use crate::gen::calls::{CallKind, CallTrace};
+use crate::calls::{CallKind, CallTrace};
 
 /// Protocol label of messages cut by the calls framing.
 pub const SEND_LABEL: &str = "send";

@@ -19,9 +19,9 @@ use super::reassembly::{Limits, MemoryBudget, Reassembler, SegmentIn};
 use super::sticky::{annotate, Annotation as Marks};
 use super::store::{DirectionStream, DuplicateSegment};
 use crate::analysis::{Annotation, Direction, FlowProto, FlowRef};
+use crate::calls::CallTrace;
 use crate::capture::{Frame, Timestamp};
 use crate::decode::{Packet, TcpFlags};
-use crate::gen::calls::CallTrace;
 
 /// One direction of a followed connection.
 #[derive(Debug)]

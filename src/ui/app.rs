@@ -31,28 +31,6 @@ use super::selection::{ConnRef, Selection};
 use super::store::{PacketStore, SourceInfo};
 use super::stream_view::{StreamAction, StreamView};
 use super::tour::{self, Tour, TourAction, TourStep, TourView};
-use crate::gen::calls::CallTrace;
-
-/// The built-in demo capture.
-pub const DEMO_CAPTURE: &[u8] = crate::cli::DEMO_CAPTURE;
-
-/// The generator's calls trace of the built-in demo (the stream view lays its `send()` and
-/// `recv()` calls against the segments).
-pub const DEMO_CALLS: &[u8] = include_bytes!("../../captures/demo.pcap.calls.json");
-
-/// Reads the calls trace beside a capture (`FILE.calls.json`), when there is one. A missing
-/// file is normal (most captures do not come from the generator); an unreadable one is
-/// reported in the status bar and otherwise ignored.
-fn sibling_calls(path: &std::path::Path) -> Result<Option<CallTrace>, String> {
-    let p = crate::gen::calls_path(path);
-    match std::fs::File::open(&p) {
-        Ok(f) => CallTrace::read_json(f)
-            .map(Some)
-            .map_err(|e| format!("{}: not a calls trace ({e}); ignored", p.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}; ignored", p.display())),
-    }
-}
 
 /// What the window opens with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +94,7 @@ impl ViewOptions {
     }
 }
 
-/// The central area's tabs. Part 2 adds its views (ladder, graphs, stream) here.
+/// The central area's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     /// Packet list, details and bytes.
@@ -279,26 +257,25 @@ impl SynackApp {
     pub fn open_demo(&mut self) {
         self.reset();
         if let Err(e) = ingest::load_bytes(
-            "demo.pcap (built-in)",
-            DEMO_CAPTURE,
+            crate::capture::demo::NAME,
+            crate::capture::demo::PCAP,
             &self.store,
             SourceInfo::Demo,
         ) {
             self.message = Some((format!("cannot read the built-in demo: {e}"), true));
         }
-        match CallTrace::read_json(DEMO_CALLS) {
-            Ok(t) => self.store.write().calls = Some(t),
-            Err(e) => self.message = Some((format!("built-in demo calls trace: {e}"), true)),
-        }
+        self.store.write().calls = Some(crate::capture::demo::calls());
     }
 
     /// Starts loading a file (progress in the status bar).
     pub fn open_file(&mut self, ctx: &egui::Context, path: PathBuf) {
         self.reset();
         let repaint = ctx.clone();
-        match sibling_calls(&path) {
+        // A missing trace is normal (most captures come with none); an unreadable one is
+        // reported in the status bar and otherwise ignored.
+        match crate::calls::read_beside(&path) {
             Ok(calls) => self.store.write().calls = calls,
-            Err(e) => self.message = Some((e, true)),
+            Err(e) => self.message = Some((format!("{e}; ignored"), true)),
         }
         match ingest::load_file(&path, &self.store, move || repaint.request_repaint()) {
             Ok(()) => {

@@ -22,10 +22,11 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::calls::{Call, CallTrace};
 use crate::capture::live::Permission;
 use crate::capture::OwnedFrame;
 use crate::gen::live::{LiveEvent, LiveRun};
-use crate::gen::{self, Call, CallTrace, GenOptions, Mode, Scenario};
+use crate::gen::{self, GenOptions, Mode, Scenario};
 
 use super::export;
 use super::ingest::Feeder;
@@ -435,12 +436,12 @@ pub fn save(data: &StoreData, path: &Path) -> anyhow::Result<String> {
     let (n, _) = export::write_pcap(path, data, 0..data.len())?;
     match &data.calls {
         Some(trace) => {
-            gen::write_calls(trace, path)?;
+            crate::calls::write_beside(trace, path)?;
             Ok(format!(
                 "Saved {n} packets to {} and {} calls to {}",
                 path.display(),
                 trace.calls.len(),
-                gen::calls_path(path).display()
+                crate::calls::calls_path(path).display()
             ))
         }
         None => Ok(format!("Saved {n} packets to {}", path.display())),

@@ -366,7 +366,7 @@ fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) 
 }
 
 /// The call's name as in C and in the calls trace (`send`, `recvfrom`, ...).
-pub fn call_name(kind: gen::CallKind) -> String {
+pub fn call_name(kind: crate::calls::CallKind) -> String {
     format!("{kind:?}").to_lowercase()
 }
 

@@ -35,91 +35,9 @@ pub mod wire;
 #[cfg(test)]
 mod tests;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
-
 pub use app::{StartSource, SynackApp, Tab, ViewOptions};
-
-/// Arguments of `synack view`.
-#[derive(Debug, Args)]
-pub struct ViewArgs {
-    /// Capture file to open (pcap or pcapng). Without it (and without --live) the built-in
-    /// demo opens. Example: `synack view captures/demo.pcap`.
-    pub file: Option<PathBuf>,
-    /// Capture live on this interface instead (see `synack ifaces`).
-    /// Example: `synack view --live lo -f 'tcp port 8080'`.
-    #[arg(long, value_name = "IFACE", conflicts_with = "file")]
-    pub live: Option<String>,
-    /// Open on the generator panel running this scenario (see `synack gen --list`): live
-    /// on loopback when capture is permitted, otherwise synthetic.
-    /// Example: `synack view --gen close-client-first --synthetic`.
-    #[arg(long = "gen", value_name = "SCENARIO", conflicts_with_all = ["file", "live"])]
-    pub gen: Option<String>,
-    /// With --gen: run the scenario synthetic (crafted frames) even when live is possible.
-    #[arg(long, requires = "gen")]
-    pub synthetic: bool,
-    /// BPF capture filter for --live, e.g. `-f 'tcp port 443'`.
-    #[arg(short = 'f', long = "bpf", value_name = "BPF", requires = "live")]
-    pub bpf: Option<String>,
-    /// Display filter to apply at start (Wireshark's `-Y`), e.g. `-Y 'tcp.analysis.flags'`.
-    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
-    pub display_filter: Option<String>,
-    /// Select this frame number once it is loaded (Wireshark's `-g`), e.g. `-g 42`.
-    #[arg(short = 'g', long = "goto", value_name = "FRAME")]
-    pub goto: Option<u64>,
-    /// Open on this tab, e.g. `--tab ladder -g 3` shows the ladder of frame 3's connection,
-    /// `--tab graphs -g 17` its time-sequence graph, `--tab stream -g 4` its byte-stream
-    /// ribbon.
-    #[arg(long, value_enum, value_name = "TAB")]
-    pub tab: Option<TabArg>,
-    /// Start a replay with the cursor on the --goto frame (stepping through its connection),
-    /// e.g. `synack view FILE --tab ladder -g 8 --replay`.
-    #[arg(long, requires = "goto")]
-    pub replay: bool,
-    /// Start the guided tour (on the built-in demo when no file is given).
-    #[arg(long)]
-    pub tour: bool,
-    /// Benchmark: after loading, scroll through the packet list for N frames, print the
-    /// load time and frame times (p50/p99) to stderr, and quit.
-    #[arg(long, value_name = "N")]
-    pub bench_frames: Option<u32>,
-}
-
-/// A tab on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TabArg {
-    /// Packet list, details and bytes.
-    Packets,
-    /// Connection table.
-    Connections,
-    /// Ladder diagram of a connection.
-    Ladder,
-    /// Live capture panel.
-    Live,
-    /// Time-sequence, throughput and RTT graphs.
-    Graphs,
-    /// Byte-stream ribbon (sticky packets).
-    Stream,
-    /// Traffic generator panel.
-    Generator,
-}
-
-impl TabArg {
-    /// The window's tab.
-    pub fn tab(self) -> Tab {
-        match self {
-            TabArg::Packets => Tab::Packets,
-            TabArg::Connections => Tab::Connections,
-            TabArg::Ladder => Tab::Ladder,
-            TabArg::Live => Tab::Live,
-            TabArg::Graphs => Tab::Graphs,
-            TabArg::Stream => Tab::Stream,
-            TabArg::Generator => Tab::Generator,
-        }
-    }
-}
 
 /// True when a graphical display is reachable (X11 or Wayland). eframe would otherwise fail
 /// deep inside winit with a message that does not say what to do.
@@ -132,21 +50,12 @@ fn have_display() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
-/// Runs `synack view` (and `synack` with no arguments).
-pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
-    let source = match (&args.file, &args.live, &args.gen) {
-        (Some(f), _, _) => StartSource::File(f.clone()),
-        (None, Some(i), _) => StartSource::Live {
-            interface: i.clone(),
-            bpf: args.bpf.clone().unwrap_or_default(),
-        },
-        (None, None, Some(name)) => StartSource::Generator {
-            scenario: name.parse().map_err(anyhow::Error::msg)?,
-            synthetic: args.synthetic,
-        },
-        (None, None, None) => StartSource::Demo,
-    };
-    if let StartSource::File(f) = &source {
+/// Opens the window with `options` and runs it until it is closed (`synack view`).
+///
+/// Fails before any window opens when the file cannot be read at all or no display is
+/// reachable, with a message that says what to do.
+pub fn run(options: ViewOptions) -> anyhow::Result<ExitCode> {
+    if let StartSource::File(f) = &options.source {
         // Fail before opening a window when the file cannot be read at all.
         std::fs::metadata(f).map_err(|e| anyhow::anyhow!("{}: cannot open: {e}", f.display()))?;
     }
@@ -157,16 +66,6 @@ pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
              (or run the window under `xvfb-run synack view FILE`)."
         );
     }
-    let options = ViewOptions {
-        source,
-        bench_frames: args.bench_frames,
-        display_filter: args.display_filter.clone(),
-        goto: args.goto,
-        recent_files: true,
-        tab: args.tab.map(TabArg::tab),
-        replay: args.replay,
-        tour: args.tour,
-    };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("synack")
@@ -187,17 +86,5 @@ pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
 
 /// `synack` with no arguments: the window on the built-in demo.
 pub fn run_demo() -> anyhow::Result<ExitCode> {
-    run(&ViewArgs {
-        file: None,
-        live: None,
-        gen: None,
-        synthetic: false,
-        bpf: None,
-        display_filter: None,
-        goto: None,
-        tab: None,
-        replay: false,
-        tour: false,
-        bench_frames: None,
-    })
+    run(ViewOptions::new(StartSource::Demo))
 }

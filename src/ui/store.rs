@@ -91,7 +91,7 @@ impl SourceInfo {
     pub fn label(&self) -> String {
         match self {
             SourceInfo::None => "no capture".into(),
-            SourceInfo::Demo => "demo.pcap (built-in)".into(),
+            SourceInfo::Demo => crate::capture::demo::NAME.into(),
             SourceInfo::File(p) => p.display().to_string(),
             SourceInfo::Live(i) => format!("live on {i}"),
             SourceInfo::Generator(run) => format!("synack gen {run}"),
@@ -340,7 +340,7 @@ pub struct StoreData {
     /// The generator's socket-call trace for this capture (`FILE.calls.json` next to a file,
     /// or the calls of a run started from the generator panel), so the stream view can lay
     /// the application's `send()`/`recv()` calls against the segments.
-    pub calls: Option<crate::gen::calls::CallTrace>,
+    pub calls: Option<crate::calls::CallTrace>,
 }
 
 impl StoreData {

@@ -61,7 +61,7 @@ fn packed_store_returns_what_was_pushed() {
     use crate::decode::decode;
 
     let mut reader =
-        FileReader::from_reader("demo", std::io::Cursor::new(crate::cli::DEMO_CAPTURE))
+        FileReader::from_reader("demo", std::io::Cursor::new(crate::capture::demo::PCAP))
             .expect("demo reads");
     let mut engine = Engine::new(Config::default());
     let mut data = super::store::StoreData::default();
@@ -145,7 +145,7 @@ fn packed_store_keeps_irregular_annotations() {
     use crate::decode::decode;
 
     let mut reader =
-        FileReader::from_reader("demo", std::io::Cursor::new(crate::cli::DEMO_CAPTURE))
+        FileReader::from_reader("demo", std::io::Cursor::new(crate::capture::demo::PCAP))
             .expect("demo reads");
     let mut engine = Engine::new(Config::default());
     let mut data = super::store::StoreData::default();

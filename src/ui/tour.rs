@@ -9,13 +9,10 @@
 //! out.
 
 use crate::analysis::{Direction, Event, Events, Flag, FlowProto, Side};
-use crate::gen::calls::{CallKind, CallTrace};
+use crate::calls::{CallKind, CallTrace};
 
 use super::selection::ConnRef;
 use super::store::StoreData;
-
-/// The demo's calls trace, for the sticky step when the store has none.
-const DEMO_CALLS: &[u8] = include_bytes!("../../captures/demo.pcap.calls.json");
 
 /// The marker file saying the tour was offered once (so the welcome shows only on the
 /// first start of the demo).
@@ -281,8 +278,8 @@ fn sticky_step(data: &StoreData) -> Option<TourStep> {
     let trace = match (&data.calls, &data.source) {
         (Some(t), _) => Some(t),
         (None, Some(super::store::SourceInfo::Demo)) => {
-            demo = CallTrace::read_json(DEMO_CALLS).ok();
-            demo.as_ref()
+            demo = crate::capture::demo::calls();
+            Some(&demo)
         }
         _ => None,
     }?;

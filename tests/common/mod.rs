@@ -8,10 +8,11 @@ pub mod analysis;
 
 use std::net::SocketAddr;
 
+use synack::calls::{CallKind, CallTrace};
 use synack::capture::{FileReader, FrameSource, OwnedFrame};
 use synack::decode::{decode, TcpFlags};
 use synack::gen::scripts::MESSAGES;
-use synack::gen::{CallKind, CallTrace, Scenario};
+use synack::gen::Scenario;
 
 /// One decoded TCP segment or UDP datagram.
 #[derive(Debug, Clone)]

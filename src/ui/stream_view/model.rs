@@ -182,7 +182,7 @@ pub fn choice_of(name: &str, fixed_size: u32) -> FramingChoice {
 mod tests {
     use super::*;
     use crate::analysis::FlowProto;
-    use crate::gen::calls::CallTrace;
+    use crate::calls::CallTrace;
     use crate::ui::ingest::load_bytes;
     use crate::ui::store::{PacketStore, SourceInfo};
 

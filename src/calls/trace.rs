@@ -1,10 +1,4 @@
-//! The application-call trace written beside a generated capture (`FILE.calls.json`).
-//!
-//! A capture shows segments; a learner also needs to see what the *program* did: which
-//! `send()` calls ended up in which segment, and what each `recv()` returned. Every scenario
-//! records its socket calls here, with the same clock as the capture's timestamps, and the
-//! stream offset of the bytes each call moved, so a view can map calls to segments exactly.
-//! The format is described in the [`crate::gen`] module documentation.
+//! The trace's types and its JSON form (the format is described in [`crate::calls`]).
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
