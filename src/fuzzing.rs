@@ -304,6 +304,7 @@ pub fn frames_input(link: LinkType, options: u8, frames: &[(Option<Timestamp>, &
 const SMALL_ENGINE: Config = Config {
     max_connections: 4,
     max_unacked_per_direction: 8,
+    record_limit_phases: true,
 };
 
 fn small_follow() -> FollowLimits {

@@ -160,3 +160,40 @@ fn flows_of_vlan_collisions_are_three() {
     let vlans: Vec<String> = rows.iter().map(|r| r["vlan"].to_string()).collect();
     assert_eq!(vlans, ["[]", "[42]", "[10,20]"]);
 }
+
+#[test]
+fn flows_name_what_limited_each_sender() {
+    // Committed generator captures, one per cause the wire can tell (see captures/README.md):
+    // fix-delay sleeps between its sends, zero-window's reader stops reading, loss (synthetic)
+    // loses a last segment that only the retransmission timer repairs, file-transfer streams
+    // a file waiting for ACKs.
+    for (file, sender, cause) in [
+        ("captures/fix-delay.pcap", "c2s", "application"),
+        ("captures/zero-window.pcap", "c2s", "receiver_window"),
+        ("captures/loss.pcap", "c2s", "retransmission_timeout"),
+        ("captures/file-transfer.pcap", "s2c", "congestion_window"),
+    ] {
+        let rows = json_lines(&synack(&["flows", file, "--json"]));
+        let l = rows[0]["limited_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["sender"] == sender)
+            .unwrap_or_else(|| panic!("{file}: no {sender} sender"));
+        assert_eq!(l["main"], cause, "{file}: {l}");
+        assert_eq!(l["source"], "wire");
+        let secs = l["seconds"].as_object().unwrap();
+        assert_eq!(secs.len(), 6, "every cause is listed");
+        let main = secs[cause].as_f64().unwrap();
+        assert!(secs.values().all(|v| v.as_f64().unwrap() <= main));
+        // The table shows the same verdict.
+        let table = synack(&["flows", file]);
+        let short = match cause {
+            "application" => "app ",
+            "receiver_window" => "rwnd ",
+            "retransmission_timeout" => "rto ",
+            _ => "cwnd ",
+        };
+        assert!(table.contains(short), "{file}:\n{table}");
+    }
+}

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use super::flags::{FlowSeq, WindowScale};
 use super::key::{Direction, FlowProto};
+use super::limits::{LimitTracker, LimitedBy, Phase};
 use super::state::{ClosePattern, Lifecycle, TcpState, Transition};
 use super::tags::Flag;
 use super::zeek::Zeek;
@@ -38,6 +39,8 @@ pub struct TcpConn {
     pub(crate) mru_syn: i64,
     /// Wireshark's `ts_first_rtt`: most recent SYN → first ACK, ns; 0 when unknown.
     pub(crate) first_rtt: i64,
+    /// What held each sender back (from the first data segment on).
+    pub(crate) limits: Option<Box<LimitTracker>>,
 }
 
 impl TcpConn {
@@ -65,6 +68,20 @@ impl TcpConn {
     /// Wireshark's initial RTT (`tcp.analysis.initial_rtt`) in ns, when known.
     pub fn initial_rtt_ns(&self) -> Option<i64> {
         (self.first_rtt != 0).then_some(self.first_rtt)
+    }
+
+    /// What held the sender of direction `dir` back, from the wire (see
+    /// [`super::limits`]): time per cause from its first data segment on.
+    pub fn limited_by(&self, dir: Direction) -> LimitedBy {
+        self.limits
+            .as_ref()
+            .map_or_else(LimitedBy::default, |l| l.limited_by(dir))
+    }
+
+    /// The phases of both senders, when the engine recorded them
+    /// ([`super::Config::record_limit_phases`]); empty otherwise.
+    pub fn limit_phases(&self) -> Vec<Phase> {
+        self.limits.as_ref().map_or_else(Vec::new, |l| l.phases())
     }
 
     /// Unacknowledged segments not tracked because a direction hit the cap.

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use super::conn::{Connection, SynOptions};
 use super::flags::{analyze, sacked_bytes, AckFacts, SegmentFacts, WindowScale};
 use super::key::{ConnKey, Direction, FlowProto};
+use super::limits::{LimitFacts, LimitTracker};
 use super::state::{Events, PacketFacts, Side, TcpState};
 use super::tags::{Flag, TagInfo, Tags};
 use super::zeek::ZeekFacts;
@@ -31,6 +32,9 @@ pub struct Config {
     pub max_connections: usize,
     /// Unacknowledged segments remembered per direction (Wireshark: 10 000, the default).
     pub max_unacked_per_direction: usize,
+    /// Keep every phase of what limited each sender, not only the totals (for the views
+    /// that draw them; memory grows with the phases). Default false.
+    pub record_limit_phases: bool,
 }
 
 impl Default for Config {
@@ -38,6 +42,7 @@ impl Default for Config {
         Config {
             max_connections: 500_000,
             max_unacked_per_direction: 10_000,
+            record_limit_phases: false,
         }
     }
 }
@@ -391,6 +396,42 @@ impl Engine {
                     analyze(fwd, rev, first_rtt, max_unacked, &facts, &mut tags)
                 };
                 self.stats.segments_not_tracked += tc.seq[d].segments_dropped - before;
+
+                // What limits the senders: tracked from the first data segment on (a SYN
+                // flood allocates nothing for it).
+                if tc.limits.is_none() && seglen > 0 && !syn {
+                    let mut l = LimitTracker::starting(&tc.seq);
+                    if self.config.record_limit_phases {
+                        l.record_phases();
+                    }
+                    tc.limits = Some(Box::new(l));
+                }
+                let sent_high = tc.seq[d].nextseq;
+                let window_shift = tc.seq[d].win_scale.shift();
+                // This packet's flags as a bit set (the sequence analysis keeps them).
+                let flags = tc.seq[d].lastsegmentflags;
+                if let Some(limits) = tc.limits.as_deref_mut() {
+                    limits.on_packet(&LimitFacts {
+                        ts,
+                        dir,
+                        len: seglen,
+                        syn,
+                        fin: t.flags.has(TcpFlags::FIN),
+                        rst: t.flags.has(TcpFlags::RST),
+                        repair: flags.has(Flag::Retransmission) || flags.has(Flag::OutOfOrder),
+                        fast: flags.has(Flag::FastRetransmission),
+                        dup_ack: flags.has(Flag::DuplicateAck),
+                        probe: flags.has(Flag::KeepAlive) || flags.has(Flag::ZeroWindowProbe),
+                        sent_high,
+                        ack: ackf.then_some(t.ack),
+                        window: if syn {
+                            u64::from(t.window)
+                        } else {
+                            u64::from(t.window) << window_shift
+                        },
+                        first_rtt: tc.first_rtt,
+                    });
+                }
 
                 // Wireshark's initial RTT: most recent SYN → first ACK without SYN.
                 if syn && !ackf {

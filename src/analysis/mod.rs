@@ -39,6 +39,7 @@ mod engine;
 mod filter_fields;
 mod flags;
 mod key;
+pub mod limits;
 pub mod seq;
 mod state;
 mod tags;
@@ -48,6 +49,7 @@ pub use conn::{Connection, Negotiated, SynOptions, TcpConn};
 pub use engine::{Annotation, Config, Engine, EngineStats, FlowRef, TcpAnnotation};
 pub use flags::{AckFacts, WindowScale};
 pub use key::{endpoint_string, ConnKey, Direction, FlowProto};
+pub use limits::{Cause, LimitedBy, Phase};
 pub use state::{
     ClosePattern, Event, Events, Lifecycle, Side, TcpState, Transition, MAX_EVENTS, MAX_TRANSITIONS,
 };

@@ -690,7 +690,7 @@ mod hostile {
         fn random_segments_never_panic_and_stay_bounded(
             segs in proptest::collection::vec(segment(), 1..200),
         ) {
-            let mut s = Sim::with(Config { max_connections: 3, max_unacked_per_direction: 8 });
+            let mut s = Sim::with(Config { max_connections: 3, max_unacked_per_direction: 8, record_limit_phases: true });
             for (from_client, bits, seq, ack, win, len, dt) in segs {
                 let mut flags = String::new();
                 for (b, c) in [(1u8, 'S'), (2, 'A'), (4, 'F'), (8, 'R'), (16, 'P')] {
@@ -756,4 +756,149 @@ fn process_flow_analyses_as_process_does_on_the_corpus() {
         files > 40 && packets > 5_000 && tagged > 100,
         "{files} {packets} {tagged}"
     );
+}
+
+// What limited each sender (`limits`): one crafted connection per cause.
+
+fn limits_of(s: &Sim) -> LimitedBy {
+    s.conn(0)
+        .tcp
+        .as_ref()
+        .unwrap()
+        .limited_by(Direction::ClientToServer)
+}
+
+fn ms(l: &LimitedBy, c: Cause) -> f64 {
+    l.seconds(c) * 1000.0
+}
+
+#[test]
+fn a_sender_that_sleeps_between_sends_is_limited_by_the_application() {
+    let mut s = Sim::new();
+    s.handshake();
+    let mut seq = CI + 1;
+    for _ in 0..5 {
+        // 100 bytes, acknowledged 1 ms later, then 100 ms of sleep.
+        s.tx(100_000, true, "PA", seq, SI + 1, 8192, 100);
+        seq += 100;
+        s.tx(1000, false, "A", SI + 1, seq, 8192, 0);
+    }
+    s.tx(100_000, true, "FA", seq, SI + 1, 8192, 0);
+    let l = limits_of(&s);
+    assert_eq!(l.main(), Some(Cause::Application), "{l:?}");
+    // Four sleeps between the five sends (the tail before the FIN is not counted).
+    assert!((ms(&l, Cause::Application) - 400.0).abs() < 1.0, "{l:?}");
+    assert!(
+        (ms(&l, Cause::CongestionWindow) - 5.0).abs() < 0.01,
+        "{l:?}"
+    );
+}
+
+#[test]
+fn a_closed_receive_window_is_the_receivers_limit() {
+    let mut s = Sim::new();
+    s.handshake();
+    // Two full segments fill the server's 2000-byte window; it answers with a zero window,
+    // opens it 300 ms later, and the client sends the rest at once.
+    s.tx(10, true, "A", CI + 1, SI + 1, 8192, 1000);
+    s.tx(10, true, "A", CI + 1001, SI + 1, 8192, 1000);
+    s.tx(1000, false, "A", SI + 1, CI + 2001, 0, 0);
+    s.tx(300_000, false, "A", SI + 1, CI + 2001, 2000, 0);
+    s.tx(50, true, "A", CI + 2001, SI + 1, 8192, 1000);
+    s.tx(1000, false, "A", SI + 1, CI + 3001, 2000, 0);
+    let l = limits_of(&s);
+    assert_eq!(l.main(), Some(Cause::ReceiverWindow), "{l:?}");
+    assert!(ms(&l, Cause::ReceiverWindow) >= 300.0, "{l:?}");
+}
+
+#[test]
+fn a_bulk_sender_waiting_for_acks_is_limited_by_the_congestion_window() {
+    let mut s = Sim::new();
+    s.handshake();
+    let mut seq = CI + 1;
+    for _ in 0..6 {
+        // A burst of 4 segments, its ACK 10 ms later, the next burst right away.
+        for _ in 0..4 {
+            s.tx(5, true, "A", seq, SI + 1, 8192, 1000);
+            seq += 1000;
+        }
+        s.tx(10_000, false, "A", SI + 1, seq, 65535, 0);
+    }
+    let l = limits_of(&s);
+    assert_eq!(l.main(), Some(Cause::CongestionWindow), "{l:?}");
+    assert!(ms(&l, Cause::Application) < 0.1, "{l:?}");
+    assert_eq!(l.ns(Cause::ReceiverWindow), 0);
+}
+
+#[test]
+fn losses_are_recovery_after_duplicate_acks_and_timeouts_without() {
+    let mut s = Sim::new();
+    s.handshake();
+    // Four segments; the first is lost: three duplicate ACKs, a fast retransmission
+    // 1 ms later, and the ACK of everything 10 ms after it.
+    let base = CI + 1;
+    for k in 0..4 {
+        s.tx(5, true, "A", base + k * 1000, SI + 1, 8192, 1000);
+    }
+    for _ in 0..3 {
+        s.tx(100, false, "A", SI + 1, base, 65535, 0);
+    }
+    let fr = s.tx(1000, true, "A", base, SI + 1, 8192, 1000);
+    assert!(fr.tags.has(Flag::FastRetransmission));
+    s.tx(10_000, false, "A", SI + 1, base + 4000, 65535, 0);
+    let l = limits_of(&s);
+    assert!((ms(&l, Cause::LossRecovery) - 10.0).abs() < 0.01, "{l:?}");
+    assert_eq!(l.ns(Cause::RetransmissionTimeout), 0);
+
+    // Then one segment lost with nothing after it: no duplicate ACK, the timer fires 200 ms
+    // later and the retransmission is acknowledged 10 ms after that.
+    let next = base + 4000;
+    s.tx(100, true, "A", next, SI + 1, 8192, 1000);
+    s.tx(200_000, true, "A", next, SI + 1, 8192, 1000);
+    s.tx(10_000, false, "A", SI + 1, next + 1000, 65535, 0);
+    let l = limits_of(&s);
+    assert!(
+        (ms(&l, Cause::RetransmissionTimeout) - 210.0).abs() < 0.01,
+        "{l:?}"
+    );
+    assert_eq!(l.main(), Some(Cause::RetransmissionTimeout));
+}
+
+#[test]
+fn recorded_phases_add_up_to_the_totals() {
+    let mut s = Sim::with(Config {
+        record_limit_phases: true,
+        ..Config::default()
+    });
+    s.handshake();
+    let mut seq = CI + 1;
+    for round in 0..4u32 {
+        s.tx(
+            if round == 2 { 50_000 } else { 10 },
+            true,
+            "PA",
+            seq,
+            SI + 1,
+            8192,
+            500,
+        );
+        seq += 500;
+        s.tx(2000, false, "A", SI + 1, seq, 8192, 0);
+    }
+    let tc = s.conn(0).tcp.as_ref().unwrap();
+    let phases = tc.limit_phases();
+    let l = tc.limited_by(Direction::ClientToServer);
+    for c in Cause::ALL {
+        let sum: i64 = phases
+            .iter()
+            .filter(|p| p.cause == c && p.dir == Direction::ClientToServer)
+            .map(|p| p.end_ns - p.start_ns)
+            .sum();
+        assert_eq!(sum, l.ns(c), "{c:?}: {phases:?}");
+    }
+    // In time order, not overlapping, and the 50 ms sleep is one application phase.
+    assert!(phases.windows(2).all(|w| w[0].end_ns <= w[1].start_ns));
+    assert!(phases
+        .iter()
+        .any(|p| p.cause == Cause::Application && p.end_ns - p.start_ns >= 48_000_000));
 }

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use super::stream::StickyPass;
 use super::summary::{FollowCounts, Summary};
-use crate::analysis::{endpoint_string, Connection, EngineStats, Flag, FlowRef};
+use crate::analysis::{
+    endpoint_string, Cause, Connection, Direction, EngineStats, Flag, FlowRef, LimitedBy,
+};
 use crate::capture::FileReader;
 use crate::pipeline::{analyse_file_keeping, default_threads};
 use crate::stream::follow::{ConnMessages, FollowedConn};
@@ -80,6 +82,64 @@ pub struct FlowRow {
     /// Messages and sticky-packet counts (TCP, after reassembly and framing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<MessageCounts>,
+    /// What held each sender back (TCP directions that sent data).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limited_by: Vec<LimitRow>,
+}
+
+/// What held one sender back, in `synack flows`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitRow {
+    /// `c2s` (the originator sending) or `s2c`.
+    pub sender: &'static str,
+    /// `wire` (inferred from the packets) or `kernel` (the sender's `tcp_info` readings).
+    pub source: &'static str,
+    /// The cause that took the most time.
+    pub main: Option<&'static str>,
+    /// Seconds per cause (every cause, zeros included).
+    pub seconds: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LimitRow {
+    /// The row of one sender's totals.
+    pub fn new(dir: Direction, source: &'static str, l: &LimitedBy) -> LimitRow {
+        let mut seconds = serde_json::Map::new();
+        for c in Cause::ALL {
+            // Microsecond resolution is what a reader can use; it keeps the JSON short.
+            let s = (l.seconds(c) * 1e6).round() / 1e6;
+            seconds.insert(c.name().to_string(), s.into());
+        }
+        LimitRow {
+            sender: dir.short(),
+            source,
+            main: l.main().map(Cause::name),
+            seconds,
+        }
+    }
+
+    /// `cwnd 0.412s` for the table.
+    fn cell(&self) -> String {
+        match self.main {
+            Some(m) => {
+                let cause = Cause::ALL.into_iter().find(|c| c.name() == m);
+                let secs = self.seconds.get(m).and_then(|v| v.as_f64()).unwrap_or(0.0);
+                format!("{} {secs:.3}s", cause.map_or(m, Cause::short))
+            }
+            None => "-".into(),
+        }
+    }
+}
+
+/// The wire's verdict for each direction of `c` that sent data.
+pub fn wire_limits(c: &Connection) -> Vec<LimitRow> {
+    let Some(t) = &c.tcp else {
+        return Vec::new();
+    };
+    [Direction::ClientToServer, Direction::ServerToClient]
+        .into_iter()
+        .filter(|d| c.bytes[d.index()] > 0)
+        .map(|d| LimitRow::new(d, "wire", &t.limited_by(d)))
+        .collect()
 }
 
 /// A connection's messages per direction, `[c2s, s2c]` (see `synack stream`).
@@ -143,6 +203,7 @@ pub fn flow_row(c: &Connection) -> FlowRow {
         final_states: c.states().map(|s| [s[0].name(), s[1].name()]),
         flags,
         messages: None,
+        limited_by: wire_limits(c),
     }
 }
 
@@ -192,6 +253,7 @@ pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
         "msgs",
         "coalesced",
         "split",
+        "limited_by",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -239,6 +301,15 @@ pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
         row.push(m.map_or("-".into(), |m| pair(m.messages)));
         row.push(m.map_or("-".into(), |m| pair(m.coalesced_segments)));
         row.push(m.map_or("-".into(), |m| pair(m.split_messages)));
+        // The main cause of the direction that sent the most.
+        let main = r.limited_by.iter().max_by_key(|l| {
+            if l.sender == "c2s" {
+                r.bytes_c2s
+            } else {
+                r.bytes_s2c
+            }
+        });
+        row.push(main.map_or("-".into(), LimitRow::cell));
         row.extend(flag_cols.iter().map(|f| c.flag_count(*f).to_string()));
         rows.push(row);
     }
@@ -247,7 +318,7 @@ pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     // Numbers right-aligned, text left-aligned.
-    let numeric = |i: usize| i == 0 || (i >= 7 && i != 13);
+    let numeric = |i: usize| i == 0 || (i >= 7 && i != 13 && i != 17);
     let mut out = String::new();
     for r in &rows {
         let mut line = String::new();

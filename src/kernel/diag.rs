@@ -73,27 +73,65 @@ impl DiagSocket {
     }
 
     /// Every TCP socket of the namespace (IPv4 and IPv6) except listening ones, for which
-    /// `keep` says yes.
+    /// `keep` says yes. The kernel walks its whole connection table for this (milliseconds
+    /// on a large machine, whatever the namespace holds): use [`DiagSocket::query`] for
+    /// sockets already known.
     pub fn dump(
         &mut self,
         keep: &dyn Fn(SocketAddr, SocketAddr) -> bool,
     ) -> io::Result<Vec<SocketReading>> {
         let mut out = Vec::new();
         for family in [AF_INET, AF_INET6] {
-            self.dump_family(family, keep, &mut out)?;
+            let id = if family == AF_INET {
+                SocketId::new_v4()
+            } else {
+                SocketId::new_v6()
+            };
+            self.request(family, id, true, &mut |r| {
+                if keep(r.local, r.remote) {
+                    out.push(r);
+                }
+            })?;
         }
         Ok(out)
     }
 
-    fn dump_family(
+    /// The socket with exactly these addresses (a hash lookup in the kernel: tens of µs);
+    /// `None` when the kernel has no such socket any more.
+    pub fn query(
+        &mut self,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> io::Result<Option<SocketReading>> {
+        let family = if local.is_ipv4() { AF_INET } else { AF_INET6 };
+        let id = SocketId {
+            source_port: local.port(),
+            destination_port: remote.port(),
+            source_address: local.ip(),
+            destination_address: remote.ip(),
+            interface_id: 0,
+            // INET_DIAG_NOCOOKIE: match by the addresses alone.
+            cookie: [0xff; 8],
+        };
+        let mut found = None;
+        match self.request(family, id, false, &mut |r| found = Some(r)) {
+            Ok(()) => Ok(found),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends one request (a dump when `dump`) and hands each socket of the answer to `each`.
+    fn request(
         &mut self,
         family: u8,
-        keep: &dyn Fn(SocketAddr, SocketAddr) -> bool,
-        out: &mut Vec<SocketReading>,
+        socket_id: SocketId,
+        dump: bool,
+        each: &mut dyn FnMut(SocketReading),
     ) -> io::Result<()> {
         self.seq = self.seq.wrapping_add(1);
         let mut header = NetlinkHeader::default();
-        header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+        header.flags = NLM_F_REQUEST | if dump { NLM_F_DUMP } else { 0 };
         header.sequence_number = self.seq;
         let mut request = NetlinkMessage::new(
             header,
@@ -102,11 +140,7 @@ impl DiagSocket {
                 protocol: IPPROTO_TCP,
                 extensions: ExtensionFlags::INFO | ExtensionFlags::CONG | ExtensionFlags::SKMEMINFO,
                 states: StateFlags::all(),
-                socket_id: if family == AF_INET {
-                    SocketId::new_v4()
-                } else {
-                    SocketId::new_v6()
-                },
+                socket_id,
             })
             .into(),
         );
@@ -124,11 +158,14 @@ impl DiagSocket {
                 match msg.payload {
                     NetlinkPayload::Done(_) => return Ok(()),
                     NetlinkPayload::Error(e) if e.code.is_some() => return Err(e.to_io()),
+                    NetlinkPayload::Error(_) => return Ok(()),
                     NetlinkPayload::InnerMessage(SockDiagMessage::InetResponse(r)) => {
                         if let Some(reading) = reading(&r) {
-                            if keep(reading.local, reading.remote) {
-                                out.push(reading);
-                            }
+                            each(reading);
+                        }
+                        // An exact query has one answer and no Done message.
+                        if !dump {
+                            return Ok(());
                         }
                     }
                     _ => {}

@@ -12,6 +12,7 @@
 
 #[cfg(target_os = "linux")]
 mod diag;
+pub mod limits;
 pub mod sample;
 #[cfg(target_os = "linux")]
 pub mod sampler;

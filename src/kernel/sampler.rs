@@ -18,10 +18,16 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! Only changes are stored: a reading is kept when the socket is new, when anything but the
-//! `last_*` ages changed since the previous kept reading of that socket, when a call asked
-//! for it, and at least every [`HEARTBEAT`] otherwise, so a long idle connection costs a few
-//! readings, not thousands. A socket that leaves the kernel's table gets one last reading
+//! Each period the sampler reads every socket it knows with an exact lookup (a hash lookup in
+//! the kernel, a few µs). Sockets become known when a caller names them
+//! ([`SamplerHandle::watch_socket`], right after `connect` or `accept`) and through a
+//! second thread that lists the namespace's sockets every [`DISCOVERY`] (a listing walks
+//! the kernel's whole connection table, milliseconds, so it never delays a reading).
+//!
+//! Every reading is kept while the socket has data queued or in flight; otherwise a reading
+//! is kept when the socket is new, when anything but the `last_*` ages changed since the
+//! previous kept reading of that socket, when a call asked for it, and at least every
+//! [`HEARTBEAT`], so a long idle connection costs a few readings, not thousands. A socket that leaves the kernel's table gets one last reading
 //! with state `CLOSED` and `gone` set. At most [`MAX_SAMPLES`] are kept (then readings stop
 //! being stored and [`Sampled::dropped`] counts them).
 
@@ -31,6 +37,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -44,6 +51,9 @@ pub const HEARTBEAT: Duration = Duration::from_millis(100);
 
 /// Readings kept at most per sampler (about 1 KiB each in memory).
 pub const MAX_SAMPLES: usize = 500_000;
+
+/// How often the namespace's sockets are listed to find new ones.
+pub const DISCOVERY: Duration = Duration::from_millis(20);
 
 /// Which sockets of the namespace to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +92,8 @@ impl Default for SamplerOptions {
 enum Control {
     Poke,
     WatchPort(u16),
+    WatchSocket(SocketAddr, SocketAddr),
+    Found(Vec<(SocketAddr, SocketAddr)>),
     Stop,
 }
 
@@ -94,6 +106,8 @@ pub struct Sampled {
     pub readings: u64,
     /// Readings not kept because [`MAX_SAMPLES`] was reached.
     pub dropped: u64,
+    /// The longest time between two consecutive readings, ns (how punctual the thread was).
+    pub widest_gap_ns: i64,
 }
 
 /// A running sampler; stop it with [`Sampler::stop`] (dropping it stops it too, and
@@ -101,7 +115,7 @@ pub struct Sampled {
 pub struct Sampler {
     control: Sender<Control>,
     thread: Option<JoinHandle<io::Result<Sampled>>>,
-    netlink_fd: i32,
+    netlink_fds: Vec<i32>,
 }
 
 /// A cheap, clonable handle to a running sampler for the threads that make the calls.
@@ -121,32 +135,57 @@ impl SamplerHandle {
     pub fn watch_port(&self, port: u16) {
         let _ = self.control.send(Control::WatchPort(port));
     }
+
+    /// Reads the socket with these addresses from now on, starting at once (call it when
+    /// `connect` or `accept` returns, so the first reading does not wait for discovery).
+    pub fn watch_socket(&self, local: SocketAddr, remote: SocketAddr) {
+        let _ = self.control.send(Control::WatchSocket(local, remote));
+    }
 }
 
 impl Sampler {
-    /// Starts the sampling thread: it enters the namespace, opens its netlink socket (errors
-    /// of either are returned here) and takes a first reading.
+    /// Starts the sampling thread and its discovery thread: both enter the namespace and
+    /// open their netlink socket (errors of either are returned here); the first listing of
+    /// the namespace is done before this returns.
     pub fn start(options: SamplerOptions) -> io::Result<Sampler> {
         let (control, rx) = crossbeam_channel::unbounded();
-        let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
+        let (stop_discovery, stop_rx) = crossbeam_channel::bounded::<()>(1);
+        let watch = Arc::new(Mutex::new(options.watch.clone()));
+        let (ready_tx, ready_rx) = crossbeam_channel::bounded(2);
+        let discovery = {
+            let (netns, watch, found, ready) = (
+                options.netns.clone(),
+                watch.clone(),
+                control.clone(),
+                ready_tx.clone(),
+            );
+            std::thread::Builder::new()
+                .name("tcp_info discovery".into())
+                .spawn(move || discover(netns, watch, found, stop_rx, ready))?
+        };
         let thread = std::thread::Builder::new()
             .name("tcp_info sampler".into())
-            .spawn(move || run(options, rx, ready_tx))?;
-        match ready_rx.recv() {
-            Ok(Ok(fd)) => Ok(Sampler {
-                control,
-                thread: Some(thread),
-                netlink_fd: fd,
-            }),
-            Ok(Err(e)) => {
-                let _ = thread.join();
-                Err(e)
-            }
-            Err(_) => {
-                let _ = thread.join();
-                Err(io::Error::other("the sampler thread ended before starting"))
+            .spawn(move || run(options, watch, rx, ready_tx, discovery, stop_discovery))?;
+        let mut fds = Vec::new();
+        for _ in 0..2 {
+            match ready_rx.recv() {
+                Ok(Ok(fd)) => fds.push(fd),
+                Ok(Err(e)) => {
+                    let _ = control.send(Control::Stop);
+                    let _ = thread.join();
+                    return Err(e);
+                }
+                Err(_) => {
+                    let _ = thread.join();
+                    return Err(io::Error::other("the sampler thread ended before starting"));
+                }
             }
         }
+        Ok(Sampler {
+            control,
+            thread: Some(thread),
+            netlink_fds: fds,
+        })
     }
 
     /// A handle for the threads that make the calls.
@@ -156,10 +195,10 @@ impl Sampler {
         }
     }
 
-    /// The file descriptor of the sampler's netlink socket while it runs (closed by
+    /// The file descriptors of the sampler's two netlink sockets while it runs (closed by
     /// [`Sampler::stop`]; tests check that).
-    pub fn netlink_fd(&self) -> i32 {
-        self.netlink_fd
+    pub fn netlink_fds(&self) -> &[i32] {
+        &self.netlink_fds
     }
 
     /// Takes a last reading, stops the thread, closes its netlink socket and returns what
@@ -211,102 +250,200 @@ pub fn enter_netns(file: &std::path::Path) -> io::Result<()> {
     Ok(())
 }
 
-fn run(
-    options: SamplerOptions,
-    rx: Receiver<Control>,
-    ready: Sender<io::Result<i32>>,
-) -> io::Result<Sampled> {
-    let opened = options
-        .netns
-        .as_deref()
+/// Asks the scheduler to run the calling thread ahead of ordinary ones (SCHED_FIFO, a low
+/// real-time priority) so a busy machine does not stretch its 1 ms period: the thread
+/// sleeps nearly all the time, and each reading takes tens of µs. Needs root or
+/// CAP_SYS_NICE; without them the thread stays an ordinary one.
+fn prefer_punctual_wakeups() {
+    let param = libc::sched_param { sched_priority: 1 };
+    // SAFETY: sched_setscheduler on the calling thread (pid 0) with a valid parameter.
+    let _ = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) };
+}
+
+/// Enters the namespace (when given) and opens a netlink socket there, telling `ready`.
+fn open_in(
+    netns: Option<&std::path::Path>,
+    ready: &Sender<io::Result<i32>>,
+) -> io::Result<DiagSocket> {
+    let opened = netns
         .map_or(Ok(()), enter_netns)
         .and_then(|()| DiagSocket::open());
-    let mut diag = match opened {
+    match opened {
         Ok(d) => {
             let _ = ready.send(Ok(d.raw_fd()));
-            d
+            Ok(d)
         }
         Err(e) => {
             let _ = ready.send(Err(io::Error::new(e.kind(), e.to_string())));
-            return Err(e);
+            Err(e)
         }
-    };
+    }
+}
+
+/// The discovery thread: lists the namespace's sockets every [`DISCOVERY`] and reports the
+/// watched ones, until told to stop.
+fn discover(
+    netns: Option<PathBuf>,
+    watch: Arc<Mutex<Watch>>,
+    found: Sender<Control>,
+    stop: Receiver<()>,
+    ready: Sender<io::Result<i32>>,
+) -> io::Result<()> {
+    let mut diag = open_in(netns.as_deref(), &ready)?;
+    loop {
+        let w = watch.lock().map(|w| w.clone()).unwrap_or(Watch::All);
+        let keys: Vec<_> = diag
+            .dump(&|l, r| watched(&w, l, r))?
+            .into_iter()
+            .map(|r| (r.local, r.remote))
+            .collect();
+        if found.send(Control::Found(keys)).is_err() {
+            return Ok(());
+        }
+        match stop.recv_timeout(DISCOVERY) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return Ok(()),
+        }
+    }
+}
+
+fn watched(w: &Watch, local: SocketAddr, remote: SocketAddr) -> bool {
+    match w {
+        Watch::All => true,
+        Watch::Ports(p) => p.contains(&local.port()) || p.contains(&remote.port()),
+    }
+}
+
+fn run(
+    options: SamplerOptions,
+    watch: Arc<Mutex<Watch>>,
+    rx: Receiver<Control>,
+    ready: Sender<io::Result<i32>>,
+    discovery: JoinHandle<io::Result<()>>,
+    stop_discovery: Sender<()>,
+) -> io::Result<Sampled> {
+    prefer_punctual_wakeups();
+    let result = sample(&options, &watch, &rx, &ready);
+    let _ = stop_discovery.send(());
+    let discovered = discovery
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("the discovery thread panicked")));
+    let out = result?;
+    discovered?;
+    Ok(out)
+}
+
+/// The sampling loop: a reading of every known socket each period and on each poke.
+fn sample(
+    options: &SamplerOptions,
+    watch: &Mutex<Watch>,
+    rx: &Receiver<Control>,
+    ready: &Sender<io::Result<i32>>,
+) -> io::Result<Sampled> {
+    let mut diag = open_in(options.netns.as_deref(), ready)?;
     let mut state = State {
-        watch: options.watch,
+        known: Vec::new(),
         last: HashMap::new(),
+        last_reading: 0,
         out: Sampled::default(),
     };
     let period = options.period.max(Duration::from_micros(100));
     let mut next = Instant::now();
-    loop {
+    let mut stop = false;
+    while !stop {
         let timeout = next.saturating_duration_since(Instant::now());
         let mut at_call = false;
-        let mut stop = false;
+        let mut tick = false;
+        let handle = |c: Control, state: &mut State, at_call: &mut bool, stop: &mut bool| match c {
+            Control::Poke => *at_call = true,
+            Control::WatchPort(p) => {
+                if let Ok(mut w) = watch.lock() {
+                    if let Watch::Ports(ports) = &mut *w {
+                        if !ports.contains(&p) {
+                            ports.push(p);
+                        }
+                    }
+                }
+            }
+            Control::WatchSocket(l, r) => {
+                state.know(l, r);
+                *at_call = true;
+            }
+            Control::Found(keys) => {
+                for (l, r) in keys {
+                    state.know(l, r);
+                }
+            }
+            Control::Stop => *stop = true,
+        };
         match rx.recv_timeout(timeout) {
-            Ok(Control::Poke) => at_call = true,
-            Ok(Control::WatchPort(p)) => {
-                state.add_port(p);
-                continue;
-            }
-            Ok(Control::Stop) | Err(RecvTimeoutError::Disconnected) => stop = true,
-            Err(RecvTimeoutError::Timeout) => {}
+            Ok(c) => handle(c, &mut state, &mut at_call, &mut stop),
+            Err(RecvTimeoutError::Disconnected) => stop = true,
+            Err(RecvTimeoutError::Timeout) => tick = true,
         }
-        // Several pokes waiting are answered by one reading.
+        // Several requests waiting are answered by one reading.
         for c in rx.try_iter() {
-            match c {
-                Control::Poke => at_call = true,
-                Control::WatchPort(p) => state.add_port(p),
-                Control::Stop => stop = true,
-            }
+            handle(c, &mut state, &mut at_call, &mut stop);
+        }
+        if !(tick || at_call || stop) {
+            continue;
         }
         let t0 = now_ns();
-        let readings = diag.dump(&|l, r| state.watched(l, r))?;
-        let t1 = now_ns();
-        state.record(t0 + (t1 - t0) / 2, readings, at_call);
-        if stop {
-            break;
+        let mut readings = Vec::with_capacity(state.known.len());
+        let mut gone = Vec::new();
+        for &(l, r) in &state.known {
+            match diag.query(l, r)? {
+                Some(reading) => readings.push(reading),
+                None => gone.push((l, r)),
+            }
         }
-        let now = Instant::now();
-        next = if next + period > now {
-            next + period
-        } else {
-            now + period
-        };
+        let t1 = now_ns();
+        state.record(t0 + (t1 - t0) / 2, readings, &gone, at_call);
+        if tick {
+            let now = Instant::now();
+            next = if next + period > now {
+                next + period
+            } else {
+                now + period
+            };
+        }
     }
-    drop(diag);
     Ok(state.out)
 }
 
 /// The sampler thread's memory between readings.
 struct State {
-    watch: Watch,
-    /// Per socket: the last kept reading and when it was kept.
+    /// Sockets read each period.
+    known: Vec<(SocketAddr, SocketAddr)>,
+    /// Per socket: the last kept reading.
     last: HashMap<(SocketAddr, SocketAddr), TcpInfoSample>,
+    /// When the previous reading was taken.
+    last_reading: i64,
     out: Sampled,
 }
 
 impl State {
-    fn add_port(&mut self, port: u16) {
-        if let Watch::Ports(ports) = &mut self.watch {
-            if !ports.contains(&port) {
-                ports.push(port);
-            }
+    fn know(&mut self, local: SocketAddr, remote: SocketAddr) {
+        let key = (local, remote);
+        if !self.known.contains(&key) {
+            self.known.push(key);
         }
     }
 
-    fn watched(&self, local: SocketAddr, remote: SocketAddr) -> bool {
-        match &self.watch {
-            Watch::All => true,
-            Watch::Ports(p) => p.contains(&local.port()) || p.contains(&remote.port()),
+    fn record(
+        &mut self,
+        t_ns: i64,
+        readings: Vec<SocketReading>,
+        gone: &[(SocketAddr, SocketAddr)],
+        at_call: bool,
+    ) {
+        if self.out.readings > 0 {
+            self.out.widest_gap_ns = self.out.widest_gap_ns.max(t_ns - self.last_reading);
         }
-    }
-
-    fn record(&mut self, t_ns: i64, readings: Vec<SocketReading>, at_call: bool) {
+        self.last_reading = t_ns;
         self.out.readings += 1;
-        let mut seen = Vec::with_capacity(readings.len());
         for r in readings {
             let key = (r.local, r.remote);
-            seen.push(key);
             let sample = TcpInfoSample {
                 t_ns,
                 actor: String::new(),
@@ -327,6 +464,7 @@ impl State {
                 None => true,
                 Some(prev) => {
                     at_call
+                        || sending(&sample)
                         || prev.gone
                         || changed(prev, &sample)
                         || t_ns - prev.t_ns >= HEARTBEAT.as_nanos() as i64
@@ -336,14 +474,13 @@ impl State {
                 self.keep(key, sample);
             }
         }
-        // Sockets that were there and are not any more: closed.
-        let vanished: Vec<(SocketAddr, SocketAddr)> = self
-            .last
-            .iter()
-            .filter(|(k, s)| !s.gone && !seen.contains(k))
-            .map(|(k, _)| *k)
-            .collect();
-        for key in vanished {
+        // Sockets the kernel no longer has: closed. Only those that were read before.
+        for &key in gone {
+            self.known.retain(|k| *k != key);
+            // Never read, or already reported closed (a listing older than the close).
+            if self.last.get(&key).is_none_or(|s| s.gone) {
+                continue;
+            }
             let sample = TcpInfoSample {
                 t_ns,
                 actor: String::new(),
@@ -372,6 +509,11 @@ impl State {
         self.out.samples.push(sample.clone());
         self.last.insert(key, sample);
     }
+}
+
+/// True while the socket has data queued or in flight: then every reading is kept.
+fn sending(s: &TcpInfoSample) -> bool {
+    s.wqueue > 0 || s.info.is_some_and(|i| i.unacked > 0 || i.notsent_bytes > 0)
 }
 
 /// True when `now` says something `prev` did not (the ages aside).

@@ -1,0 +1,266 @@
+//! What limited a sender, from its kernel's readings: exact where the wire can only guess.
+//!
+//! Linux times each socket's sending itself: `busy_time` (data queued or in flight),
+//! `rwnd_limited` (the receiver's window stopped it) and `sndbuf_limited` (the application
+//! waited for send-buffer room), in µs, counted in jiffies. Between two readings of the
+//! sender's socket the interval is split with those counters, and the congestion state and
+//! window name the rest:
+//!
+//! - in `Loss` (after a retransmission timeout): **retransmission_timeout**; in `Recovery`:
+//!   **loss_recovery**;
+//! - otherwise the growth of `rwnd_limited` is **receiver_window** time, of `sndbuf_limited`
+//!   **send_buffer** time; the rest of the busy time is **congestion_window** when the window
+//!   was full (`unacked ≥ snd_cwnd`) or written data waited unsent (`notsent_bytes`), else
+//!   **application** (only the last flight in the air and nothing more written); time not
+//!   busy is **application**.
+//!
+//! Counting starts at the first reading after data was sent and ends at the last reading
+//! where the busy time still grew (the idle tail is left out, as on the wire).
+
+use super::sample::{CaState, TcpInfoSample};
+use crate::analysis::{Cause, Direction, LimitedBy, Phase};
+
+/// Time per cause and the phases of one sender, from the readings of its socket (in time
+/// order; readings without `tcp_info` are skipped). `dir` labels the phases.
+pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec<Phase>) {
+    let with_info: Vec<(i64, &super::TcpInfo)> = samples
+        .iter()
+        .filter_map(|s| s.info.as_ref().map(|i| (s.t_ns, i)))
+        .collect();
+    let mut totals = LimitedBy::default();
+    let mut phases: Vec<Phase> = Vec::new();
+    let Some(first) = with_info
+        .iter()
+        .position(|(_, i)| i.bytes_sent > 0 || i.data_segs_out > 0)
+    else {
+        return (totals, phases);
+    };
+    let last = with_info
+        .windows(2)
+        .rposition(|w| w[1].1.busy_time > w[0].1.busy_time)
+        .map_or(first, |i| i + 1);
+    let mut add = |start: i64, end: i64, cause: Cause| {
+        if end <= start {
+            return;
+        }
+        totals.add(cause, end - start);
+        match phases.last_mut() {
+            Some(p) if p.cause == cause && p.end_ns == start => p.end_ns = end,
+            _ => phases.push(Phase {
+                dir,
+                start_ns: start,
+                end_ns: end,
+                cause,
+            }),
+        }
+    };
+    for w in with_info.get(first..=last).unwrap_or(&[]).windows(2) {
+        let ((t0, a), (t1, b)) = (w[0], w[1]);
+        let dt = t1 - t0;
+        if dt <= 0 {
+            continue;
+        }
+        match a.ca_state {
+            CaState::Loss => {
+                add(t0, t1, Cause::RetransmissionTimeout);
+                continue;
+            }
+            CaState::Recovery => {
+                add(t0, t1, Cause::LossRecovery);
+                continue;
+            }
+            _ => {}
+        }
+        let grew = |x: u64, y: u64| (y.saturating_sub(x) as i64).saturating_mul(1000);
+        let busy = grew(a.busy_time, b.busy_time).min(dt);
+        let rwnd = grew(a.rwnd_limited, b.rwnd_limited).min(busy);
+        let sndbuf = grew(a.sndbuf_limited, b.sndbuf_limited).min(busy - rwnd);
+        let rest = busy - rwnd - sndbuf;
+        let network = if a.unacked >= a.snd_cwnd || a.notsent_bytes > 0 {
+            Cause::CongestionWindow
+        } else {
+            Cause::Application
+        };
+        // Laid out in this order inside the interval (the counters do not say when).
+        let mut t = t0;
+        for (len, cause) in [
+            (rwnd, Cause::ReceiverWindow),
+            (sndbuf, Cause::SendBuffer),
+            (rest, network),
+            (dt - busy, Cause::Application),
+        ] {
+            add(t, t + len, cause);
+            t += len;
+        }
+    }
+    (totals, phases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::TcpInfo;
+
+    fn reading(t_ms: i64, info: TcpInfo) -> TcpInfoSample {
+        TcpInfoSample {
+            t_ns: t_ms * 1_000_000,
+            actor: "client".into(),
+            conn: 1,
+            local: "10.0.0.1:1".into(),
+            remote: "10.0.0.2:2".into(),
+            state: "ESTABLISHED".into(),
+            gone: false,
+            at_call: false,
+            rqueue: 0,
+            wqueue: 0,
+            cong: None,
+            sndbuf: None,
+            wmem_queued: None,
+            info: Some(info),
+        }
+    }
+
+    #[test]
+    fn chrono_counters_split_each_interval() {
+        let base = TcpInfo {
+            snd_cwnd: 10,
+            bytes_sent: 1000,
+            ..TcpInfo::default()
+        };
+        let (r, s_) = (4_000, 6_000);
+        let s = [
+            // Before any data: not counted.
+            reading(
+                0,
+                TcpInfo {
+                    bytes_sent: 0,
+                    ..base
+                },
+            ),
+            reading(10, base),
+            // 10..20: busy, the window not full, nothing unsent: application.
+            reading(
+                20,
+                TcpInfo {
+                    busy_time: 10_000,
+                    unacked: 10,
+                    ..base
+                },
+            ),
+            // 20..30: 4 ms rwnd-limited and 6 ms sndbuf-limited.
+            reading(
+                30,
+                TcpInfo {
+                    busy_time: 20_000,
+                    rwnd_limited: r,
+                    sndbuf_limited: s_,
+                    unacked: 10,
+                    ..base
+                },
+            ),
+            // 30..40: busy with the window full: cwnd.
+            reading(
+                40,
+                TcpInfo {
+                    busy_time: 30_000,
+                    rwnd_limited: r,
+                    sndbuf_limited: s_,
+                    ca_state: CaState::Recovery,
+                    ..base
+                },
+            ),
+            // 40..50: in Recovery.
+            reading(
+                50,
+                TcpInfo {
+                    busy_time: 40_000,
+                    rwnd_limited: r,
+                    sndbuf_limited: s_,
+                    ..base
+                },
+            ),
+            // 50..60: idle; 60..70: busy with nothing unsent.
+            reading(
+                60,
+                TcpInfo {
+                    busy_time: 40_000,
+                    rwnd_limited: r,
+                    sndbuf_limited: s_,
+                    ..base
+                },
+            ),
+            reading(
+                70,
+                TcpInfo {
+                    busy_time: 50_000,
+                    rwnd_limited: r,
+                    sndbuf_limited: s_,
+                    ..base
+                },
+            ),
+            // The idle tail: not counted.
+            reading(
+                500,
+                TcpInfo {
+                    busy_time: 50_000,
+                    rwnd_limited: r,
+                    sndbuf_limited: s_,
+                    ..base
+                },
+            ),
+        ];
+        let refs: Vec<&TcpInfoSample> = s.iter().collect();
+        let (l, phases) = limited_by(&refs, Direction::ClientToServer);
+        let ms = |c| l.ns(c) as f64 / 1e6;
+        assert_eq!(ms(Cause::ReceiverWindow), 4.0, "{l:?}");
+        assert_eq!(ms(Cause::SendBuffer), 6.0);
+        assert_eq!(ms(Cause::CongestionWindow), 10.0);
+        assert_eq!(ms(Cause::LossRecovery), 10.0);
+        assert_eq!(ms(Cause::Application), 30.0);
+        assert_eq!(l.total_ns(), 60_000_000);
+        assert_eq!(l.main(), Some(Cause::Application));
+        let sum: i64 = phases.iter().map(|p| p.end_ns - p.start_ns).sum();
+        assert_eq!(sum, l.total_ns());
+        assert!(phases.windows(2).all(|w| w[0].end_ns <= w[1].start_ns));
+    }
+
+    #[test]
+    fn a_full_window_makes_busy_time_the_congestion_windows() {
+        let full = TcpInfo {
+            snd_cwnd: 10,
+            unacked: 10,
+            bytes_sent: 5000,
+            ..TcpInfo::default()
+        };
+        let s = [
+            reading(0, full),
+            reading(
+                5,
+                TcpInfo {
+                    busy_time: 5_000,
+                    ..full
+                },
+            ),
+            reading(
+                10,
+                TcpInfo {
+                    busy_time: 10_000,
+                    unacked: 3,
+                    notsent_bytes: 9000,
+                    ..full
+                },
+            ),
+            reading(
+                15,
+                TcpInfo {
+                    busy_time: 15_000,
+                    ..full
+                },
+            ),
+        ];
+        let refs: Vec<&TcpInfoSample> = s.iter().collect();
+        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        assert_eq!(l.main(), Some(Cause::CongestionWindow));
+        assert_eq!(l.ns(Cause::CongestionWindow), 15_000_000);
+    }
+}
