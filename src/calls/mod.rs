@@ -31,13 +31,23 @@
 //!   the socket option set or the shutdown direction.
 //!
 //! Calls are sorted by time.
+//!
+//! When synack ran the traffic itself and could read the kernel's state of its sockets, the
+//! trace also has a `tcp_info` list: one object per reading of one socket, sorted by time,
+//! with `t_ns`, `actor`, `conn`, `local`, `remote` and the kernel's fields by their kernel
+//! names ([`tcp_info::TcpInfoSample`]): `state`, `ca_state`, `snd_cwnd`, `snd_ssthresh`,
+//! `rtt`, `rttvar`, `rto`, `unacked`, `sacked`, `lost`, `retrans`, `total_retrans`,
+//! `snd_wnd`, `pacing_rate`, `delivery_rate`, `bytes_acked`, `bytes_received`, `busy_time`,
+//! `rwnd_limited`, `sndbuf_limited`, `rqueue`, `wqueue`, `cong`, `sndbuf`, ...
 
+pub mod tcp_info;
 mod trace;
 
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use tcp_info::TcpInfoSample;
 pub use trace::{Call, CallKind, CallTrace, CALLS_FORMAT};
 
 /// The calls-trace path for a capture path: `FILE.calls.json`.

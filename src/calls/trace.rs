@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
+use super::tcp_info::TcpInfoSample;
+
 /// Version string written in the `format` field; bumped on incompatible changes.
 pub const CALLS_FORMAT: &str = "synack-calls/1";
 
@@ -80,6 +82,10 @@ pub struct CallTrace {
     pub seed: Option<u64>,
     /// The calls.
     pub calls: Vec<Call>,
+    /// The kernel's readings of the traced sockets, in time order (empty when none were
+    /// taken; older traces have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tcp_info: Vec<TcpInfoSample>,
 }
 
 impl CallTrace {
@@ -91,6 +97,7 @@ impl CallTrace {
             mode: mode.to_owned(),
             seed,
             calls: Vec::new(),
+            tcp_info: Vec::new(),
         }
     }
 

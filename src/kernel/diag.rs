@@ -18,7 +18,7 @@ use netlink_packet_sock_diag::inet::{
 use netlink_packet_sock_diag::SockDiagMessage;
 use netlink_sys::{protocols::NETLINK_SOCK_DIAG, Socket};
 
-use super::sample::{state_name, CaState, TcpInfo};
+use crate::calls::tcp_info::{state_name, CaState, TcpInfo};
 
 /// The kernel's `TCP_LISTEN`: listening sockets have no connection to describe.
 const TCP_LISTEN: u8 = 10;

@@ -17,13 +17,13 @@
 //! Counting starts at the first reading after data was sent and ends at the last reading
 //! where the busy time still grew (the idle tail is left out, as on the wire).
 
-use super::sample::{CaState, TcpInfoSample};
 use crate::analysis::{Cause, Direction, LimitedBy, Phase};
+use crate::calls::tcp_info::{CaState, TcpInfoSample};
 
 /// Time per cause and the phases of one sender, from the readings of its socket (in time
 /// order; readings without `tcp_info` are skipped). `dir` labels the phases.
 pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec<Phase>) {
-    let with_info: Vec<(i64, &super::TcpInfo)> = samples
+    let with_info: Vec<(i64, &crate::calls::tcp_info::TcpInfo)> = samples
         .iter()
         .filter_map(|s| s.info.as_ref().map(|i| (s.t_ns, i)))
         .collect();

@@ -7,19 +7,18 @@
 //! queue lengths and send-buffer memory through NETLINK_SOCK_DIAG (what `ss -tie` shows),
 //! inside the network namespace where the sockets live, every period (1 ms by default) and
 //! right after each traced call, on CLOCK_REALTIME, the clock of the capture's timestamps.
-//! The readings ([`TcpInfoSample`], fields by their kernel names) go into the calls trace as
-//! its `tcp_info` list.
+//! The readings ([`TcpInfoSample`], fields by their kernel names, defined with the calls
+//! trace) go into the calls trace as its `tcp_info` list.
 
 #[cfg(target_os = "linux")]
 mod diag;
 pub mod limits;
-pub mod sample;
 #[cfg(target_os = "linux")]
 pub mod sampler;
 
+pub use crate::calls::tcp_info::{state_name, CaState, TcpInfo, TcpInfoSample, INFINITE_SSTHRESH};
 #[cfg(target_os = "linux")]
 pub use diag::{DiagSocket, SocketReading};
-pub use sample::{state_name, CaState, TcpInfo, TcpInfoSample, INFINITE_SSTHRESH};
 #[cfg(target_os = "linux")]
 pub use sampler::{enter_netns, Sampled, Sampler, SamplerHandle, SamplerOptions, Watch};
 

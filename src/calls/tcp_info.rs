@@ -1,4 +1,5 @@
-//! One reading of one socket's kernel state, as the calls trace stores it (`tcp_info`).
+//! One reading of one socket's kernel state, as the calls trace stores it (its `tcp_info`
+//! list; `crate::kernel` takes the readings).
 //!
 //! Field names are the kernel's: `struct tcp_info` without its `tcpi_` prefix (`snd_cwnd`,
 //! `snd_ssthresh`, `rtt`, `rto`, ... in the kernel's units: segments, microseconds, bytes),
