@@ -1,0 +1,128 @@
+//! Test support shared by the integration tests: running the binary, the capture corpus,
+//! tshark's truth files. One copy here instead of one per test binary (see tests/README.md).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository's root (where `Cargo.toml` is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What a run of the `synack` binary printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output, as bytes (output is compared byte for byte).
+    pub stdout: Vec<u8>,
+    /// Standard error, lossy UTF-8.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output as text (panics on invalid UTF-8: synack prints UTF-8).
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.stdout).expect("synack prints UTF-8")
+    }
+
+    /// Asserts the run succeeded (exit 0) and returns its standard output as text.
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "synack failed: {}", self.stderr);
+        self.text()
+    }
+}
+
+/// Runs the `synack` binary with `args` in the repository's root, stdin closed.
+pub fn synack(args: &[&str]) -> Run {
+    synack_in(&root(), args)
+}
+
+/// Runs the `synack` binary with `args` in `dir`, stdin closed.
+pub fn synack_in(dir: &Path, args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the synack binary runs");
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The public corpus: every capture in `tests/captures/` (pcap and pcapng), sorted, as paths
+/// relative to the root.
+pub fn corpus() -> Vec<PathBuf> {
+    captures_in("tests/captures")
+}
+
+/// The generator's committed lesson captures in `captures/`, sorted, relative to the root.
+pub fn lesson_captures() -> Vec<PathBuf> {
+    captures_in("captures")
+}
+
+fn captures_in(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .expect("capture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
+        .map(|p| p.strip_prefix(root()).expect("under root").to_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// One tshark truth file (`tests/truth/*.tsv`, made by `tests/truth/make_truth.sh`): the
+/// header's field names and one row per frame.
+pub struct Truth {
+    cols: HashMap<String, usize>,
+    /// The rows, one per frame, fields in the header's order.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Truth {
+    /// Loads a truth file.
+    pub fn load(path: &Path) -> Truth {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut lines = text.lines();
+        let cols = lines
+            .next()
+            .expect("a header line")
+            .split('\t')
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i))
+            .collect();
+        let rows = lines
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        Truth { cols, rows }
+    }
+
+    /// The truth file of a capture (`tests/truth/NAME.tsv`), if one was made.
+    pub fn of(capture: &Path) -> Option<Truth> {
+        let name = capture.file_name()?.to_string_lossy().into_owned();
+        let p = root().join("tests/truth").join(format!("{name}.tsv"));
+        p.exists().then(|| Truth::load(&p))
+    }
+
+    /// True when the file has a column for `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.cols.contains_key(name)
+    }
+
+    /// The field `name` of `row` (empty when tshark printed nothing).
+    pub fn get<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+        let i = *self
+            .cols
+            .get(name)
+            .unwrap_or_else(|| panic!("truth has no column {name}"));
+        row.get(i).map_or("", String::as_str)
+    }
+}
