@@ -130,6 +130,25 @@ impl LimitRow {
     }
 }
 
+/// Each sender's verdict: the kernel's where its readings of the sender's socket are in
+/// `tcp_info` (the calls trace beside the capture), else the wire's.
+pub fn limits(c: &Connection, tcp_info: &[crate::calls::TcpInfoSample]) -> Vec<LimitRow> {
+    let kernel = if tcp_info.is_empty() {
+        Vec::new()
+    } else {
+        crate::kernel::limits::connection_limits(c, tcp_info)
+    };
+    let mut rows = wire_limits(c);
+    for (d, l, _) in kernel {
+        let row = LimitRow::new(d, "kernel", &l);
+        match rows.iter_mut().find(|r| r.sender == d.short()) {
+            Some(r) => *r = row,
+            None => rows.push(row),
+        }
+    }
+    rows
+}
+
 /// The wire's verdict for each direction of `c` that sent data.
 pub fn wire_limits(c: &Connection) -> Vec<LimitRow> {
     let Some(t) = &c.tcp else {
@@ -230,7 +249,11 @@ fn flag_header(f: Flag) -> &'static str {
 
 /// Renders connections as an aligned table. Flag columns appear for every flag seen at
 /// least once (all flags would make every row too wide to read).
-pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
+pub fn table(
+    conns: &[Connection],
+    messages: &MessageTable,
+    tcp_info: &[crate::calls::TcpInfoSample],
+) -> String {
     let flag_cols: Vec<Flag> = Flag::ALL
         .into_iter()
         .filter(|f| conns.iter().any(|c| c.flag_count(*f) > 0))
@@ -261,7 +284,8 @@ pub fn table(conns: &[Connection], messages: &MessageTable) -> String {
     header.extend(flag_cols.iter().map(|f| flag_header(*f).to_string()));
     let mut rows = vec![header];
     for c in conns {
-        let r = flow_row(c);
+        let mut r = flow_row(c);
+        r.limited_by = limits(c, tcp_info);
         let mut row = vec![
             r.stream.to_string(),
             if r.vlan.is_empty() {
@@ -390,11 +414,21 @@ pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     let threads = args.threads.unwrap_or_else(default_threads);
     let run = analyze_file(reader, threads);
     let (conns, messages) = (&run.connections, &run.messages);
+    // The kernel's readings, when the capture comes with a calls trace that has them.
+    let trace = match crate::calls::read_beside(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("synack: ignoring the calls trace: {e}");
+            None
+        }
+    };
+    let tcp_info = trace.as_ref().map_or(&[][..], |t| t.tcp_info.as_slice());
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if args.json {
         conns.iter().try_for_each(|c| {
             let mut row = flow_row(c);
+            row.limited_by = limits(c, tcp_info);
             if c.tcp.is_some() {
                 row.messages = messages.get(&c.stream).cloned();
             }
@@ -403,7 +437,7 @@ pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
                 .and_then(|_| out.write_all(b"\n"))
         })
     } else {
-        out.write_all(table(conns, messages).as_bytes())
+        out.write_all(table(conns, messages, tcp_info).as_bytes())
     };
     match written.and_then(|_| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),

@@ -17,8 +17,43 @@
 //! Counting starts at the first reading after data was sent and ends at the last reading
 //! where the busy time still grew (the idle tail is left out, as on the wire).
 
-use crate::analysis::{Cause, Direction, LimitedBy, Phase};
+use std::net::SocketAddr;
+
+use crate::analysis::{Cause, Connection, Direction, LimitedBy, Phase};
 use crate::calls::tcp_info::{CaState, TcpInfoSample};
+
+/// The readings of the socket with these addresses, in time order.
+pub fn readings_of(
+    samples: &[TcpInfoSample],
+    local: SocketAddr,
+    remote: SocketAddr,
+) -> Vec<&TcpInfoSample> {
+    let (l, r) = (local.to_string(), remote.to_string());
+    samples
+        .iter()
+        .filter(|s| s.local == l && s.remote == r)
+        .collect()
+}
+
+/// The kernel's verdict for each sender of connection `c` whose socket was read and sent
+/// data: (direction, time per cause, phases).
+pub fn connection_limits(
+    c: &Connection,
+    samples: &[TcpInfoSample],
+) -> Vec<(Direction, LimitedBy, Vec<Phase>)> {
+    [Direction::ClientToServer, Direction::ServerToClient]
+        .into_iter()
+        .filter_map(|d| {
+            let (from, to) = match d {
+                Direction::ClientToServer => (c.originator, c.responder),
+                Direction::ServerToClient => (c.responder, c.originator),
+            };
+            let readings = readings_of(samples, from, to);
+            let (l, phases) = limited_by(&readings, d);
+            (l.total_ns() > 0).then_some((d, l, phases))
+        })
+        .collect()
+}
 
 /// Time per cause and the phases of one sender, from the readings of its socket (in time
 /// order; readings without `tcp_info` are skipped). `dir` labels the phases.
