@@ -92,7 +92,10 @@ pub fn run_demo_text() -> anyhow::Result<ExitCode> {
     let code = list(demo()?, &options, Filter::parse("")?, sticky)?;
     println!();
     let run = super::flows::analyze_file(demo()?, 1);
-    print!("{}", super::flows::table(&run.connections, &run.messages, &[]));
+    print!(
+        "{}",
+        super::flows::table(&run.connections, &run.messages, &[])
+    );
     Ok(code)
 }
 
