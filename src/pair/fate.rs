@@ -5,13 +5,16 @@
 //! downstream was lost there. Outside that stretch only the receiver's acknowledgments can
 //! tell, read at the capture point nearer to it:
 //!
-//! - **lost after the downstream point**: the segment passed it, yet an ACK proves one of
-//!   its bytes missing at the receiver (the cumulative ACK number, the byte before a SACK
-//!   block, or the byte after one, fall inside it) although that ACK is the first to
-//!   acknowledge new data that passed the point *after* the segment. The receiver had
-//!   processed the later segment, so it would have had this one had it arrived (segments
-//!   are not reordered between the capture point and the receiver). Without SACK this is
-//!   proven only when the cumulative ACK stops inside the segment;
+//! - **lost after the downstream point**: the segment passed it, yet the receiver's
+//!   cumulative ACK stops inside it in an ACK that is the first to acknowledge (cumulatively
+//!   or by SACK) bytes whose first copy passed the point *after* the segment. The receiver
+//!   had processed that later copy, so it would have had this segment had it arrived —
+//!   unless the receiver's CPUs took the two out of order, so a segment whose bytes were
+//!   cumulatively acknowledged before another copy of them passed the point counts as
+//!   delivered. The edges of
+//!   SACK blocks are not taken as proof of missing bytes: Linux reports the four blocks it
+//!   touched last, which are not always whole received ranges (a duplicate inside a range
+//!   it no longer lists gets a block of its own);
 //! - **lost before the upstream point**: the sender's bytes reached the upstream point
 //!   with a hole (TCP sends new data in order, so the hole's first transmission was lost
 //!   before that point), and the downstream point did not see them either;
@@ -144,13 +147,12 @@ impl<'a> DirView<'a> {
     /// ACKs (see the module documentation), as segment indices.
     pub fn lost_after(&self) -> HashSet<u32> {
         let mut lost = HashSet::new();
-        // Arrivals so far: (start, end, segment), and the pending ones (not yet cumulatively
-        // acknowledged) by (start, arrival number).
+        // Arrivals so far (start, end, segment); those not yet cumulatively acknowledged,
+        // and the first copies of some bytes not yet acknowledged at all, by (start, number).
         let mut arrivals: Vec<(i64, i64, u32)> = Vec::new();
         let mut pending: BTreeMap<(i64, usize), i64> = BTreeMap::new();
-        // Arrivals that brought bytes above all earlier ones and are not yet acknowledged.
-        let mut fresh: BTreeMap<i64, usize> = BTreeMap::new();
-        let mut top: Option<i64> = None;
+        let mut fresh: BTreeMap<(i64, usize), i64> = BTreeMap::new();
+        let mut seen = Ranges::default();
         for &i in self.conn {
             let s = self.seg(i);
             if s.dir == self.dir {
@@ -158,10 +160,10 @@ impl<'a> DirView<'a> {
                     let n = arrivals.len();
                     arrivals.push((s.useq, s.uend(), i));
                     pending.insert((s.useq, n), s.uend());
-                    if top.is_none_or(|t| s.uend() > t) {
-                        fresh.insert(s.useq, n);
-                        top = Some(s.uend());
+                    if !seen.covers(s.useq, s.uend()) {
+                        fresh.insert((s.useq, n), s.uend());
                     }
+                    seen.add(s.useq, s.uend());
                 }
                 continue;
             }
@@ -169,42 +171,38 @@ impl<'a> DirView<'a> {
                 continue;
             }
             let cum = s.uack;
-            let blocks: Vec<(i64, i64)> = s
-                .sack_blocks()
-                .enumerate()
-                .filter(|&(k, (l, r))| l < r && l > cum && !(k == 0 && is_dsack(s, l, r)))
-                .map(|(_, b)| b)
-                .collect();
-            let covered =
-                |st: i64, en: i64| en <= cum || blocks.iter().any(|&(l, r)| l <= st && en <= r);
-            // The latest arrival this ACK is the first to acknowledge.
+            // What this ACK acknowledges: below `cum`, and the SACK blocks above it (a
+            // D-SACK reports a duplicate, nothing new).
+            let mut spans = vec![(i64::MIN, cum)];
+            spans.extend(
+                s.sack_blocks()
+                    .enumerate()
+                    .filter(|&(k, (l, r))| l < r && l > cum && !(k == 0 && is_dsack(s, l, r)))
+                    .map(|(_, b)| b),
+            );
+            // The latest first copy that this ACK is the first to acknowledge.
             let mut newest: Option<usize> = None;
-            let newly: Vec<i64> = fresh
-                .iter()
-                .filter(|&(&st, &n)| covered(st, arrivals[n].1))
-                .map(|(&st, _)| st)
-                .collect();
-            for st in newly {
-                if let Some(n) = fresh.remove(&st) {
-                    newest = newest.max(Some(n));
+            for (l, r) in spans {
+                let covered: Vec<(i64, usize)> = fresh
+                    .range((l, 0)..(r, 0))
+                    .filter(|&(_, &en)| en <= r)
+                    .map(|(&key, _)| key)
+                    .collect();
+                for key in covered {
+                    fresh.remove(&key);
+                    newest = newest.max(Some(key.1));
                 }
             }
             if let Some(k) = newest {
-                let mut points = vec![cum];
-                for &(l, r) in &blocks {
-                    points.push(l - 1);
-                    points.push(r);
-                }
-                for p in points {
-                    let hit: Vec<(i64, usize)> = pending
-                        .range((p - MAX_SEGMENT, 0)..=(p, usize::MAX))
-                        .filter(|&(&(st, n), &en)| st <= p && p < en && n < k)
-                        .map(|(&key, _)| key)
-                        .collect();
-                    for key in hit {
-                        pending.remove(&key);
-                        lost.insert(arrivals[key.1].2);
-                    }
+                // The cumulative ACK number is a byte the receiver lacks.
+                let hit: Vec<(i64, usize)> = pending
+                    .range((cum - MAX_SEGMENT, 0)..=(cum, usize::MAX))
+                    .filter(|&(&(st, n), &en)| st <= cum && cum < en && n < k)
+                    .map(|(&key, _)| key)
+                    .collect();
+                for key in hit {
+                    pending.remove(&key);
+                    lost.insert(arrivals[key.1].2);
                 }
             }
             // Forget what is cumulatively acknowledged.
@@ -217,6 +215,19 @@ impl<'a> DirView<'a> {
                 pending.remove(&key);
             }
         }
+        // Acknowledged before any other copy of its bytes passed: it did arrive, only later
+        // than a segment behind it (two CPUs of the receiver can take packets of one flow
+        // out of the order the capture saw them, by microseconds).
+        lost.retain(|&i| {
+            let x = self.seg(i);
+            let acked = self.first_acked(x.uend());
+            let again = self.first_copy_after(x.useq, x.uend(), x.ts);
+            match (acked, again) {
+                (Some(a), Some(c)) => a >= c,
+                (Some(_), None) => false,
+                (None, _) => true,
+            }
+        });
         lost
     }
 
@@ -254,13 +265,19 @@ impl<'a> DirView<'a> {
 
     /// When a segment of this direction carrying any byte of `[start, end)` first passed.
     pub fn first_copy(&self, start: i64, end: i64) -> Option<i64> {
+        self.first_copy_after(start, end, i64::MIN)
+    }
+
+    /// When a segment of this direction carrying any byte of `[start, end)` first passed
+    /// after time `after`.
+    fn first_copy_after(&self, start: i64, end: i64, after: i64) -> Option<i64> {
         let from = self
             .by_start
             .partition_point(|&(st, _, _)| st < start - MAX_SEGMENT);
         self.by_start[from..]
             .iter()
             .take_while(|&&(st, _, _)| st < end)
-            .filter(|&&(_, en, _)| en > start)
+            .filter(|&&(_, en, ts)| en > start && ts > after)
             .map(|&(_, _, ts)| ts)
             .min()
     }
@@ -274,6 +291,37 @@ fn is_dsack(s: &TapSegment, l: i64, r: i64) -> bool {
     r <= s.uack || blocks.next().is_some_and(|(l2, r2)| l2 <= l && r <= r2)
 }
 
+/// A set of byte ranges, kept merged: which bytes have passed a capture point.
+#[derive(Debug, Default)]
+struct Ranges(BTreeMap<i64, i64>);
+
+impl Ranges {
+    /// True when every byte of `[start, end)` is in the set.
+    fn covers(&self, start: i64, end: i64) -> bool {
+        self.0
+            .range(..=start)
+            .next_back()
+            .is_some_and(|(_, &e)| e >= end)
+    }
+
+    /// Adds `[start, end)`, merging it with the ranges it touches.
+    fn add(&mut self, mut start: i64, mut end: i64) {
+        if let Some((&s, &e)) = self.0.range(..=start).next_back() {
+            if e >= start {
+                start = s;
+                end = end.max(e);
+            }
+        }
+        let touched: Vec<i64> = self.0.range(start..=end).map(|(&s, _)| s).collect();
+        for s in touched {
+            if let Some(e) = self.0.remove(&s) {
+                end = end.max(e);
+            }
+        }
+        self.0.insert(start, end);
+    }
+}
+
 /// Bytes the sender's stream skipped at a capture point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hole {
@@ -285,4 +333,24 @@ pub struct Hole {
     pub ts: i64,
     /// That segment (index into the point's segment table).
     pub after: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ranges;
+
+    #[test]
+    fn ranges_merge_and_cover() {
+        let mut r = Ranges::default();
+        r.add(10, 20);
+        r.add(30, 40);
+        assert!(r.covers(12, 20) && !r.covers(15, 25) && !r.covers(0, 5));
+        r.add(20, 30);
+        assert!(r.covers(10, 40));
+        assert_eq!(r.0.len(), 1);
+        r.add(5, 12);
+        r.add(38, 50);
+        assert_eq!(r.0.iter().next(), Some((&5, &50)));
+        assert!(r.covers(5, 50) && !r.covers(4, 6));
+    }
 }
