@@ -5,16 +5,24 @@
 //! downstream was lost there. Outside that stretch only the receiver's acknowledgments can
 //! tell, read at the capture point nearer to it:
 //!
-//! - **lost after the downstream point**: the segment passed it, yet the receiver's
-//!   cumulative ACK stops inside it in an ACK that is the first to acknowledge (cumulatively
-//!   or by SACK) bytes whose first copy passed the point *after* the segment. The receiver
-//!   had processed that later copy, so it would have had this segment had it arrived —
-//!   unless the receiver's CPUs took the two out of order, so a segment whose bytes were
-//!   cumulatively acknowledged before another copy of them passed the point counts as
-//!   delivered. The edges of
-//!   SACK blocks are not taken as proof of missing bytes: Linux reports the four blocks it
-//!   touched last, which are not always whole received ranges (a duplicate inside a range
-//!   it no longer lists gets a block of its own);
+//! - **lost after the downstream point**, proven one of two ways:
+//!   1. the receiver's cumulative ACK stops inside the segment in an ACK that is the first
+//!      to acknowledge (cumulatively or by SACK) bytes whose first copy passed the point
+//!      *after* it: the receiver had processed that later copy, so it would have had this
+//!      segment had it arrived. A receiver's CPUs can take two packets of a flow out of the
+//!      order the capture saw them (by microseconds), so a segment acknowledged before
+//!      another copy of its bytes passed the point counts as delivered all the same;
+//!   2. at the end of a flight, with no later data: another copy of its bytes came before
+//!      the receiver had acknowledged them, alone between two of the receiver's ACKs, and
+//!      the ACK that answered it acknowledges the bytes for the first time without
+//!      reporting that copy as a duplicate, from a receiver that reports duplicates (it
+//!      sent D-SACKs in this connection). "Alone" (the first copy may be in between, a
+//!      millisecond or more earlier), because Linux reports only the last duplicate of a
+//!      batch and may answer a batch before its end.
+//!
+//!   The edges of SACK blocks are not taken as proof of missing bytes: Linux reports the
+//!   four blocks it touched last, which are not always whole received ranges (a duplicate
+//!   inside a range it no longer lists gets a block of its own);
 //! - **lost before the upstream point**: the sender's bytes reached the upstream point
 //!   with a hole (TCP sends new data in order, so the hole's first transmission was lost
 //!   before that point), and the downstream point did not see them either;
@@ -32,6 +40,10 @@ use crate::decode::TcpFlags;
 /// The largest segment considered when looking for the segment holding a byte (a TSO
 /// super-segment captured before the NIC cut it is at most 256 KiB).
 const MAX_SEGMENT: i64 = 256 * 1024;
+
+/// Packets further apart than this at a capture point are not taken by the receiver in one
+/// batch (a batch of a softirq lasts microseconds).
+const BATCH_GAP_NS: i64 = 1_000_000;
 
 /// What happened to one segment between the sender and the receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,6 +118,13 @@ pub struct DirView<'a> {
     acked: Vec<(i64, i64)>,
     /// This direction's data segments by start: (start, end, time).
     by_start: Vec<(i64, i64, i64)>,
+    /// When this direction's data segments passed, in order.
+    arrival_times: Vec<i64>,
+    /// The receiver's ACKs (segment indices), capture order.
+    replies: Vec<u32>,
+    /// The receiver sent a D-SACK (RFC 2883: a report of bytes received twice) in this
+    /// connection, so it reports duplicates.
+    reports_duplicates: bool,
 }
 
 impl<'a> DirView<'a> {
@@ -114,22 +133,36 @@ impl<'a> DirView<'a> {
         let conn = &tap.conns[conn].segments;
         let mut acked = Vec::new();
         let mut by_start = Vec::new();
+        let mut replies = Vec::new();
+        let mut reports_duplicates = false;
+        let mut arrival_times = Vec::new();
         let mut high = i64::MIN;
-        for s in conn.iter().map(|&i| &tap.segments[i as usize]) {
+        for &i in conn {
+            let s = &tap.segments[i as usize];
             if s.dir == dir && Self::is_data(s) {
                 by_start.push((s.useq, s.uend(), s.ts));
+                arrival_times.push(s.ts);
             } else if s.dir != dir && s.has_ack() {
                 high = high.max(s.uack);
                 acked.push((s.ts, high));
+                replies.push(i);
+                reports_duplicates |= s
+                    .sack_blocks()
+                    .next()
+                    .is_some_and(|(l, r)| is_dsack(s, l, r));
             }
         }
         by_start.sort_unstable();
+        arrival_times.sort_unstable();
         DirView {
             tap,
             conn,
             dir,
             acked,
             by_start,
+            arrival_times,
+            replies,
+            reports_duplicates,
         }
     }
 
@@ -228,7 +261,58 @@ impl<'a> DirView<'a> {
                 (None, _) => true,
             }
         });
+        self.unreported_duplicates(&arrivals, &mut lost);
         lost
+    }
+
+    /// The second proof, for a segment with no later data behind it (the end of a flight):
+    /// another copy of its bytes came before the receiver had acknowledged them, alone
+    /// between two of the receiver's ACKs, and the ACK that answered it acknowledges the
+    /// bytes for the first time without reporting the copy as a duplicate (a D-SACK), from
+    /// a receiver seen to report duplicates. Had the first copy arrived, the second would
+    /// have been one.
+    fn unreported_duplicates(&self, arrivals: &[(i64, i64, u32)], lost: &mut HashSet<u32>) {
+        if !self.reports_duplicates {
+            return;
+        }
+        for &(start, end, i) in arrivals {
+            let x = self.seg(i);
+            if lost.contains(&i) || x.window_probe {
+                continue;
+            }
+            let Some(again) = self.first_copy_after(start, end, x.ts) else {
+                continue;
+            };
+            if self.first_acked(end).is_none_or(|acked| acked < again) {
+                continue;
+            }
+            // The receiver's ACKs just before and just after the copy.
+            let k = self.replies.partition_point(|&r| self.seg(r).ts <= again);
+            let (Some(&before), Some(&after)) = (
+                k.checked_sub(1).and_then(|k| self.replies.get(k)),
+                self.replies.get(k),
+            ) else {
+                continue;
+            };
+            let (before, after) = (self.seg(before), self.seg(after));
+            // Nothing else arrived between them, but the first copy itself, long before: the
+            // answer is to this copy alone (another duplicate could have replaced its D-SACK:
+            // Linux reports the last one only; and packets taken in one batch can be
+            // answered before the batch ends).
+            let first = self.arrival_times.partition_point(|&t| t <= before.ts);
+            let alone = self.arrival_times[first..]
+                .iter()
+                .take_while(|&&t| t < after.ts)
+                .all(|&t| t == again || (t == x.ts && again - t >= BATCH_GAP_NS));
+            let answered = acknowledges(after, start, end) && !acknowledges(before, start, end);
+            let reported = after
+                .sack_blocks()
+                .next()
+                .is_some_and(|(l, r)| is_dsack(after, l, r) && l < end && r > start);
+            if alone && answered && !reported {
+                lost.insert(i);
+            }
+        }
     }
 
     /// Holes in this direction's byte stream as it passed this point: ranges `[start, end)`
@@ -281,6 +365,11 @@ impl<'a> DirView<'a> {
             .map(|&(_, _, ts)| ts)
             .min()
     }
+}
+
+/// True when ACK `s` acknowledges all of `[start, end)`, cumulatively or by a SACK block.
+fn acknowledges(s: &TapSegment, start: i64, end: i64) -> bool {
+    s.uack >= end || s.sack_blocks().any(|(l, r)| l <= start && end <= r)
 }
 
 /// A first SACK block reporting a duplicate (RFC 2883): below the cumulative ACK, or inside

@@ -703,3 +703,57 @@ fn a_segment_acknowledged_before_any_other_copy_arrived_was_delivered() {
     let rows = data_rows(only(&r));
     assert!(rows.iter().all(|(_, f)| f == "delivered"), "{rows:?}");
 }
+
+/// The tail of a flight: 101 passes B and is lost before the server, which has nothing
+/// later to acknowledge; the client retransmits it on a timeout. `dsack_before` makes the
+/// server report a duplicate earlier (so it is known to report them), `dsack_after` makes
+/// it report the retransmission as one.
+fn tail_retransmitted(dsack_before: bool, dsack_after: bool) -> Vec<(u32, String)> {
+    let mut sim = Sim::new();
+    sim.handshake();
+    sim.client(3.0, data(1));
+    sim.server(4.05, ack(101));
+    if dsack_before {
+        sim.client(4.5, data(1)); // a spurious retransmission, reported as a duplicate
+        sim.server(5.55, sacked(ack(101), &[(ISN_C + 1, ISN_C + 101)]));
+    }
+    sim.client(6.0, data(101));
+    sim.client(9.0, data(101));
+    let answer = if dsack_after {
+        sacked(ack(201), &[(ISN_C + 101, ISN_C + 201)])
+    } else {
+        ack(201)
+    };
+    sim.server(10.05, answer);
+    data_rows(only(&sim.run()))
+        .into_iter()
+        .filter(|(seq, _)| *seq == 101)
+        .collect()
+}
+
+#[test]
+fn the_tail_of_a_flight_is_lost_after_b_when_the_receiver_does_not_report_its_copy() {
+    assert_eq!(
+        tail_retransmitted(true, false),
+        vec![
+            (101, "lost after B".to_string()),
+            (101, "delivered".to_string())
+        ]
+    );
+    // The receiver reported the retransmission as a duplicate: the first had arrived.
+    assert_eq!(
+        tail_retransmitted(true, true),
+        vec![
+            (101, "delivered".to_string()),
+            (101, "delivered".to_string())
+        ]
+    );
+    // A receiver never seen reporting duplicates proves nothing by its silence.
+    assert_eq!(
+        tail_retransmitted(false, false),
+        vec![
+            (101, "delivered".to_string()),
+            (101, "delivered".to_string())
+        ]
+    );
+}
