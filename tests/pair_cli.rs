@@ -1,25 +1,19 @@
 //! `synack pair A B` on captures whose second point is made from the first: frames removed
 //! (lost between the points), timestamps shifted (another clock), the file cut (damage).
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
+use support::{synack as run, Run};
 use synack::capture::writer::{PcapFormat, PcapWriter};
 use synack::capture::{FileReader, FrameSource, LinkType, OwnedFrame, Timestamp};
 
 const LOSS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/loss.pcap");
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack")
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .expect("utf-8")
+fn json_lines(out: &Run) -> Vec<Value> {
+    out.text()
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect()
@@ -28,8 +22,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
 /// Runs synack, expects success, and returns its JSON lines.
 fn json_ok(args: &[&str]) -> Vec<Value> {
     let out = run(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    out.ok();
     json_lines(&out)
 }
 
@@ -147,8 +140,8 @@ fn a_frame_missing_at_b_is_lost_between_and_the_shifted_clock_is_recovered() {
     assert_eq!(conn["a_side"], "client");
 
     // The text form says the same.
-    let text = run(&["pair", LOSS, b.to_str().unwrap(), "--problems"]);
-    let text = String::from_utf8(text.stdout).expect("utf-8");
+    let out = run(&["pair", LOSS, b.to_str().unwrap(), "--problems"]);
+    let text = out.ok();
     assert!(
         text.contains("B's clock is 2500.000 ms ahead of A's"),
         "{text}"
@@ -163,22 +156,17 @@ fn a_frame_missing_at_b_is_lost_between_and_the_shifted_clock_is_recovered() {
 
 #[test]
 fn usage_errors_exit_2_and_unreadable_files_1() {
-    assert_eq!(run(&["pair", LOSS]).status.code(), Some(2));
-    assert_eq!(
-        run(&["pair", LOSS, LOSS, "--offset", "x"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(run(&["pair", LOSS]).code, Some(2));
+    assert_eq!(run(&["pair", LOSS, LOSS, "--offset", "x"]).code, Some(2));
     let out = run(&["pair", LOSS, LOSS, "--stream", "99"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no TCP stream 99"));
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("no TCP stream 99"));
     let out = run(&["pair", LOSS, "/nonexistent/b.pcap"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/b.pcap"));
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("/nonexistent/b.pcap"));
     // A negative offset is a value, not a flag.
     assert_eq!(
-        run(&["pair", LOSS, LOSS, "--offset", "-1.5", "--summary"])
-            .status
-            .code(),
+        run(&["pair", LOSS, LOSS, "--offset", "-1.5", "--summary"]).code,
         Some(0)
     );
 }
@@ -190,8 +178,8 @@ fn a_damaged_capture_is_paired_as_far_as_it_goes_then_exits_1() {
     let cut = dir.path().join("cut.pcap");
     std::fs::write(&cut, &bytes[..bytes.len() - 10]).expect("write");
     let out = run(&["pair", LOSS, cut.to_str().unwrap(), "--json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, Some(1));
+    let stderr = &out.stderr;
     assert!(stderr.contains("cut.pcap"), "{stderr}");
     // Every frame but the cut last one was paired.
     let lines = json_lines(&out);
