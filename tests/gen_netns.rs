@@ -11,7 +11,7 @@ use std::sync::Mutex;
 static SERIAL: Mutex<()> = Mutex::new(());
 
 use common::{check, segments};
-use synack::gen::{netns, GenOptions, Scenario};
+use synack::gen::{live, netns, GenOptions, Scenario};
 
 fn namespaces_of_this_process() -> Vec<String> {
     let out = Command::new("ip")
@@ -35,7 +35,7 @@ fn run(sc: Scenario, loss_pct: u32) -> Option<Vec<common::Seg>> {
         loss_pct,
         ..GenOptions::default()
     };
-    let r = netns::run(sc, &opts).unwrap_or_else(|e| panic!("{sc} --netns: {e:#}"));
+    let r = live::run_netns(sc, &opts).unwrap_or_else(|e| panic!("{sc} --netns: {e:#}"));
     let frames = r
         .frames
         .unwrap_or_else(|| panic!("{sc}: no capture: {:?}", r.no_capture));
@@ -100,6 +100,6 @@ fn netns_refuses_what_it_cannot_force() {
         Scenario::CloseSimultaneous,
         Scenario::UdpChat,
     ] {
-        assert!(netns::run(sc, &GenOptions::default()).is_err(), "{sc}");
+        assert!(live::run_netns(sc, &GenOptions::default()).is_err(), "{sc}");
     }
 }

@@ -96,7 +96,7 @@ pub fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
             finish_run(sc, "live", run, args)
         }
         Mode::Netns => {
-            let run = gen::netns::run(sc, &opts)?;
+            let run = gen::live::run_netns(sc, &opts)?;
             finish_run(sc, "netns", run, args)
         }
     }

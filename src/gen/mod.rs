@@ -2,32 +2,41 @@
 //! scenarios (`synack gen`).
 //!
 //! Learners understand TCP best on traffic whose cause they know. Each [`Scenario`] is one
-//! lesson (an echo server, a half-close, the sticky-packet problem and its four fixes, ...)
-//! and runs in one of three [`Mode`]s:
+//! lesson (an echo server, a half-close, the sticky-packet problem and its four fixes, ...),
+//! written in one file of `src/gen/lessons/` with its script for each of three [`Mode`]s:
 //!
 //! - **live**: real sockets on loopback, server and client threads, the real kernel's TCP;
-//!   the traffic is captured on `lo` (needs root or `CAP_NET_RAW`) — see [`live`];
+//!   the traffic is captured on `lo` (needs root or `CAP_NET_RAW`) — see [`live::run`];
 //! - **netns**: two hosts in network namespaces joined by a router namespace that can drop
-//!   packets at random with nftables (root) — see [`netns`];
+//!   packets at random with nftables (root) — see [`live::run_netns`] and, for the
+//!   namespaces themselves (reusable on their own), [`netns`];
 //! - **synthetic**: frames crafted with etherparse as a Linux host would send them, written
 //!   straight to a pcap; no privileges, deterministic with a seed — see [`synth`].
+//!
+//! The pieces: `lessons/` (what each lesson does, one file each), [`synth`] (the synthetic wire),
+//! `socket.rs` (sockets that record every call into the calls trace), `capture_session.rs`
+//! (the capture of a real run), [`live`] (runs a lesson with real sockets, on loopback or
+//! between namespaces), [`netns`] (the namespaces, router and loss).
 //!
 //! Beside every capture the generator writes the lesson's socket calls ([`crate::calls`]).
 //! `flood` records none (its trace would dwarf the capture).
 //!
 //! Usage, the modes in detail and the committed captures: `src/gen/README.md`.
 
-pub mod flood;
+mod capture_session;
+mod lessons;
 pub mod live;
 pub mod netns;
 mod scenario;
-pub mod scripts;
+mod socket;
 pub mod synth;
+mod tap;
 
 use std::fs::File;
 use std::io;
 use std::path::Path;
 
+pub use lessons::MESSAGES;
 pub use scenario::Scenario;
 
 use crate::calls::CallTrace;
@@ -93,11 +102,7 @@ pub fn synthesize(
 ) -> io::Result<(u64, CallTrace)> {
     let trace = CallTrace::new(sc.name(), Mode::Synthetic.name(), Some(opts.seed));
     let mut sim = Sim::new(sink, opts.seed, trace, opts.ipv6);
-    if sc == Scenario::Flood {
-        flood::flood(&mut sim, opts.connections, opts.packets, opts.loss_pct);
-    } else {
-        scripts::run(&mut sim, sc);
-    }
+    sc.script().synthetic(&mut sim, opts);
     let frames = sim.frames();
     let mut trace = sim.finish()?;
     trace.sort();

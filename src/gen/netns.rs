@@ -1,23 +1,30 @@
-//! Netns mode: the scenarios between two test hosts in network namespaces, through a router.
+//! Two test hosts in network namespaces, joined through a router namespace that can drop
+//! packets at random: real kernels on both ends of a real forwarding hop.
 //!
 //! ```text
-//!   [client ns]  veth 10.77.1.2 ── 10.77.1.1 [router ns] 10.77.2.1 ── 10.77.2.2 veth [server ns]
+//!   [client ns]  veth-c 10.77.1.2 ── r-c 10.77.1.1 [router ns] r-s 10.77.2.1 ── veth-s 10.77.2.2 [server ns]
 //! ```
 //!
-//! Real kernels on both ends, a real forwarding hop in between, MTU 1500 (MSS 1448 with
-//! timestamps), so segments look as on a LAN, not as on loopback's 64 KiB MTU. `--loss PCT`
-//! adds an nftables rule in the router's forward chain that drops that share of TCP
-//! segments at random (`numgen random`; this kernel has no netem), never SYN, FIN or RST,
-//! so set-up and teardown stay clean and the real kernel's recovery (SACK, fast
-//! retransmission, RTO) shows. The capture is taken on the client's veth, so lost segments
-//! appear once (sent) and again (retransmitted).
+//! MTU 1500 with segmentation offload off (one segment per packet, MSS 1448 with
+//! timestamps), so traffic looks as on a LAN, not as on loopback's 64 KiB MTU. A loss
+//! percentage adds an nftables rule in the router's forward chain that drops that share of
+//! TCP segments at random (`numgen random`; this kernel has no netem), never SYN, FIN or RST,
+//! so set-up and teardown stay clean and the kernels' recovery (SACK, fast retransmission,
+//! RTO) shows.
 //!
-//! Namespace and interface names carry this process id and a counter, so parallel runs do
-//! not collide; a guard deletes them when the run ends, on error, on panic (unwinding) and
-//! on Ctrl-C (a handler deletes them before exiting). Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN).
+//! Use: [`Topology::create`], then put threads into a host with [`Topology::enter`] (network
+//! namespaces are per thread) or start programs there with [`Topology::command`]; capture on
+//! a host's [`Host::interface`] from inside its namespace. `synack gen --netns` runs its
+//! lessons this way (see [`super::live::run_netns`]).
+//!
+//! Namespace names carry a caller's prefix, this process id and a counter, so parallel runs
+//! do not collide; dropping the [`Topology`] deletes them (and their veths), on every normal,
+//! error and panic path, and a Ctrl-C/SIGTERM handler deletes them before exiting. Needs root
+//! (CAP_SYS_ADMIN, CAP_NET_ADMIN) and `ip` and `nft` ([`available`]).
 
+use std::ffi::OsStr;
 use std::fs::File;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -25,12 +32,47 @@ use std::sync::{Mutex, OnceLock};
 
 use anyhow::{bail, Context as _};
 
-use super::live::{self, LiveRun, Where};
-use super::{GenOptions, Scenario};
+/// One of the three hosts of a [`Topology`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// The client host (`10.77.1.2`), default route via the router.
+    Client,
+    /// The router between the two subnets, where loss is applied.
+    Router,
+    /// The server host (`10.77.2.2`), default route via the router.
+    Server,
+}
 
-const CLIENT_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 1, 2);
-const ROUTER_C: Ipv4Addr = Ipv4Addr::new(10, 77, 1, 1);
-const SERVER_IP: Ipv4Addr = Ipv4Addr::new(10, 77, 2, 2);
+impl Host {
+    /// The host's address (the router's: its side towards the client).
+    pub fn address(self) -> Ipv4Addr {
+        match self {
+            Host::Client => Ipv4Addr::new(10, 77, 1, 2),
+            Host::Router => Ipv4Addr::new(10, 77, 1, 1),
+            Host::Server => Ipv4Addr::new(10, 77, 2, 2),
+        }
+    }
+
+    /// The host's interface towards the other side (the router's: towards the client); a
+    /// capture there sees every packet the host exchanges.
+    pub fn interface(self) -> &'static str {
+        match self {
+            Host::Client => "veth-c",
+            Host::Router => "r-c",
+            Host::Server => "veth-s",
+        }
+    }
+
+    /// The next hop from this host's interface: the router for the hosts, the client for
+    /// the router (a neighbour a packet must cross the interface to reach).
+    pub fn neighbour(self) -> Ipv4Addr {
+        match self {
+            Host::Client => Host::Router.address(),
+            Host::Router => Host::Client.address(),
+            Host::Server => Ipv4Addr::new(10, 77, 2, 1),
+        }
+    }
+}
 
 /// Namespaces alive in this process, deleted by the Ctrl-C handler.
 fn registry() -> &'static Mutex<Vec<String>> {
@@ -55,16 +97,11 @@ fn install_signal_cleanup() {
     });
 }
 
-/// The three namespaces of one run; deleting them removes the veths too.
+/// The three namespaces of one topology; deleting them removes the veths too.
 pub struct Topology {
-    /// Client namespace name.
-    pub client: String,
-    /// Router namespace name.
-    pub router: String,
-    /// Server namespace name.
-    pub server: String,
-    /// The client's veth (capture point).
-    pub client_if: String,
+    client: String,
+    router: String,
+    server: String,
 }
 
 impl Drop for Topology {
@@ -102,9 +139,10 @@ fn in_ns(ns: &str, args: &[&str]) -> anyhow::Result<()> {
 }
 
 impl Topology {
-    /// Creates client, router and server namespaces joined by veth pairs, with forwarding
-    /// in the router and, when `loss_pct` > 0, the nftables drop rule.
-    pub fn create(loss_pct: u32) -> anyhow::Result<Topology> {
+    /// Creates client, router and server namespaces (`{prefix}-{pid}x{n}-c`, `-r`, `-s`)
+    /// joined by veth pairs, with forwarding in the router and, when `loss_pct` > 0, the
+    /// nftables rule that drops that percentage of TCP data segments.
+    pub fn create(prefix: &str, loss_pct: u32) -> anyhow::Result<Topology> {
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let id = format!(
             "{}x{}",
@@ -112,10 +150,9 @@ impl Topology {
             SEQ.fetch_add(1, Ordering::SeqCst)
         );
         let t = Topology {
-            client: format!("synack-gen-{id}-c"),
-            router: format!("synack-gen-{id}-r"),
-            server: format!("synack-gen-{id}-s"),
-            client_if: "veth-c".into(),
+            client: format!("{prefix}-{id}-c"),
+            router: format!("{prefix}-{id}-r"),
+            server: format!("{prefix}-{id}-s"),
         };
         install_signal_cleanup();
         for n in [&t.client, &t.router, &t.server] {
@@ -127,39 +164,68 @@ impl Topology {
         // veth pairs are created inside the router namespace (names are per namespace,
         // so fixed short names cannot collide with other runs), then one end is moved.
         let (c, r, s) = (&t.client, &t.router, &t.server);
+        let (c_if, s_if) = (Host::Client.interface(), Host::Server.interface());
+        let (r_c, r_s) = (Host::Router.interface(), "r-s");
+        let cidr = |a: Ipv4Addr| format!("{a}/24");
         in_ns(
             r,
             &[
-                "ip", "link", "add", "r-c", "type", "veth", "peer", "name", "veth-c",
+                "ip", "link", "add", r_c, "type", "veth", "peer", "name", c_if,
             ],
         )?;
         in_ns(
             r,
             &[
-                "ip", "link", "add", "r-s", "type", "veth", "peer", "name", "veth-s",
+                "ip", "link", "add", r_s, "type", "veth", "peer", "name", s_if,
             ],
         )?;
-        in_ns(r, &["ip", "link", "set", "veth-c", "netns", c])?;
-        in_ns(r, &["ip", "link", "set", "veth-s", "netns", s])?;
-        in_ns(r, &["ip", "addr", "add", "10.77.1.1/24", "dev", "r-c"])?;
-        in_ns(r, &["ip", "addr", "add", "10.77.2.1/24", "dev", "r-s"])?;
+        in_ns(r, &["ip", "link", "set", c_if, "netns", c])?;
+        in_ns(r, &["ip", "link", "set", s_if, "netns", s])?;
+        in_ns(
+            r,
+            &[
+                "ip",
+                "addr",
+                "add",
+                &cidr(Host::Router.address()),
+                "dev",
+                r_c,
+            ],
+        )?;
+        in_ns(
+            r,
+            &[
+                "ip",
+                "addr",
+                "add",
+                &cidr(Host::Server.neighbour()),
+                "dev",
+                r_s,
+            ],
+        )?;
         for (ns, devs) in [
-            (r, &["lo", "r-c", "r-s"][..]),
-            (c, &["lo", "veth-c"][..]),
-            (s, &["lo", "veth-s"][..]),
+            (r, &["lo", r_c, r_s][..]),
+            (c, &["lo", c_if][..]),
+            (s, &["lo", s_if][..]),
         ] {
             for d in devs {
                 in_ns(ns, &["ip", "link", "set", d, "up"])?;
             }
         }
-        in_ns(c, &["ip", "addr", "add", "10.77.1.2/24", "dev", "veth-c"])?;
-        in_ns(s, &["ip", "addr", "add", "10.77.2.2/24", "dev", "veth-s"])?;
-        in_ns(c, &["ip", "route", "add", "default", "via", "10.77.1.1"])?;
-        in_ns(s, &["ip", "route", "add", "default", "via", "10.77.2.1"])?;
+        for host in [Host::Client, Host::Server] {
+            let ns = t.namespace(host);
+            let dev = host.interface();
+            in_ns(
+                ns,
+                &["ip", "addr", "add", &cidr(host.address()), "dev", dev],
+            )?;
+            let via = host.neighbour().to_string();
+            in_ns(ns, &["ip", "route", "add", "default", "via", &via])?;
+        }
         in_ns(r, &["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"])?;
         // Segmentation offload would hand the capture (and the drop rule) 64 KiB
         // super-segments; one segment per packet keeps the file and the loss wire-sized.
-        for (ns, dev) in [(c, "veth-c"), (s, "veth-s"), (r, "r-c"), (r, "r-s")] {
+        for (ns, dev) in [(c, c_if), (s, s_if), (r, r_c), (r, r_s)] {
             in_ns(ns, &["ip", "link", "set", "dev", dev, "gso_max_segs", "1"])?;
         }
         if loss_pct > 0 {
@@ -175,78 +241,39 @@ impl Topology {
         }
         Ok(t)
     }
-}
 
-/// Moves the calling thread into namespace `ns` (network namespaces are per thread).
-fn enter(ns: &str) -> anyhow::Result<()> {
-    let f = File::open(format!("/run/netns/{ns}"))
-        .with_context(|| format!("opening namespace {ns}"))?;
-    // SAFETY: setns on an open namespace file descriptor; affects only this thread.
-    let r = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
-    if r != 0 {
-        bail!("setns({ns}): {}", std::io::Error::last_os_error());
+    /// The namespace name of `host` (for `ip netns exec NAME ...`).
+    pub fn namespace(&self, host: Host) -> &str {
+        match host {
+            Host::Client => &self.client,
+            Host::Router => &self.router,
+            Host::Server => &self.server,
+        }
     }
-    Ok(())
-}
 
-/// Runs `sc` between namespaces (root). The capture is on the client's veth.
-pub fn run(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
-    run_tapped(sc, opts, None)
-}
+    /// Moves the calling thread into `host`'s network namespace (namespaces are per
+    /// thread: sockets it opens afterwards live there; other threads are unaffected).
+    pub fn enter(&self, host: Host) -> anyhow::Result<()> {
+        let ns = self.namespace(host);
+        let f = File::open(format!("/run/netns/{ns}"))
+            .with_context(|| format!("opening namespace {ns}"))?;
+        // SAFETY: setns on an open namespace file descriptor; affects only this thread.
+        let r = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
+        if r != 0 {
+            bail!("setns({ns}): {}", std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
 
-/// [`run`], reporting each captured frame and call to `tap` (when given) as it happens.
-pub fn run_tapped(
-    sc: Scenario,
-    opts: &GenOptions,
-    tap: Option<live::Tap>,
-) -> anyhow::Result<LiveRun> {
-    if !sc.netns_capable() {
-        bail!(
-            "`{sc}` has no --netns form ({}); use --synthetic",
-            if sc.live_capable() {
-                "UDP lessons run live on loopback"
-            } else {
-                "it cannot be forced with real kernels without netem"
-            }
-        );
+    /// A command that runs `program` inside `host`'s namespace (`ip netns exec`, which
+    /// execs the program in place: the child's pid is the program's). Add arguments and
+    /// spawn it as any [`Command`].
+    pub fn command(&self, host: Host, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", self.namespace(host)])
+            .arg(program);
+        cmd
     }
-    if opts.ipv6 {
-        bail!("--netns uses IPv4 test hosts (10.77.1.2 -> 10.77.2.2); drop --ipv6");
-    }
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        bail!("--netns needs root (network namespaces, veth, nftables); try `sudo synack gen {sc} --netns`, or --synthetic");
-    }
-    let topo = Topology::create(opts.loss_pct)?;
-    let opts = opts.clone();
-    let (client_ns, server_ns, iface) = (
-        topo.client.clone(),
-        topo.server.clone(),
-        topo.client_if.clone(),
-    );
-    // A dedicated thread switches namespaces: server sockets are made in the server's,
-    // then the thread moves to the client's to capture and connect.
-    let result = std::thread::spawn(move || -> anyhow::Result<LiveRun> {
-        enter(&server_ns)?;
-        let setup = live::prepare_on(sc, IpAddr::V4(SERVER_IP))?;
-        enter(&client_ns)?;
-        live::run_prepared_tapped(
-            sc,
-            &opts,
-            setup,
-            IpAddr::V4(SERVER_IP),
-            Where::Host {
-                iface: &iface,
-                local: IpAddr::V4(CLIENT_IP),
-                neighbour: IpAddr::V4(ROUTER_C),
-            },
-            tap,
-        )
-    })
-    .join()
-    .unwrap_or_else(|_| Err(anyhow::anyhow!("the netns run panicked")));
-    drop(topo);
-    result
 }
 
 /// True when this process can create namespaces (root with `ip` and `nft` on the PATH),
@@ -259,4 +286,67 @@ pub fn available() -> bool {
             .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).exists()))
     };
     root && on_path("ip") && on_path("nft")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::time::Duration;
+
+    fn names_with(prefix: &str) -> Vec<String> {
+        let out = Command::new("ip").args(["netns", "list"]).output();
+        let out = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        out.unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn hosts_reach_each_other_through_the_router_and_vanish_on_drop() {
+        if !available() {
+            eprintln!("SKIPPED netns topology: needs root with ip and nft");
+            return;
+        }
+        let prefix = format!("synack-test-{}x", std::process::id());
+        let topo = Topology::create("synack-test", 0).unwrap();
+        assert_eq!(names_with(&prefix).len(), 3);
+        // A program started in the client host sees the client's address on its veth.
+        let out = topo
+            .command(Host::Client, "ip")
+            .args(["-4", "addr", "show", "dev", Host::Client.interface()])
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("10.77.1.2/24"));
+        // Threads that entered the hosts talk TCP across the router.
+        let server = SocketAddr::new(Host::Server.address().into(), 7000);
+        std::thread::scope(|s| {
+            let listening = s.spawn(|| {
+                topo.enter(Host::Server).unwrap();
+                TcpListener::bind(server).unwrap()
+            });
+            let listener = listening.join().unwrap();
+            let accepted = s.spawn(move || {
+                let (mut c, peer) = listener.accept().unwrap();
+                let mut buf = [0u8; 5];
+                c.read_exact(&mut buf).unwrap();
+                (peer, buf)
+            });
+            s.spawn(|| {
+                topo.enter(Host::Client).unwrap();
+                let mut c = TcpStream::connect_timeout(&server, Duration::from_secs(5)).unwrap();
+                c.write_all(b"hello").unwrap();
+            })
+            .join()
+            .unwrap();
+            let (peer, buf) = accepted.join().unwrap();
+            assert_eq!(peer.ip(), std::net::IpAddr::from(Host::Client.address()));
+            assert_eq!(&buf, b"hello");
+        });
+        drop(topo);
+        assert!(names_with(&prefix).is_empty(), "namespaces left behind");
+    }
 }

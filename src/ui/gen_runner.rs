@@ -354,7 +354,7 @@ impl Worker {
         let opts = opts.clone();
         self.tapped_with(sc, move |tx| {
             if mode == Mode::Netns {
-                gen::netns::run_tapped(sc, &opts, Some(tx))
+                gen::live::run_netns_tapped(sc, &opts, Some(tx))
             } else {
                 gen::live::run_tapped(sc, &opts, tx)
             }

@@ -11,8 +11,7 @@ use std::net::SocketAddr;
 use synack::calls::{CallKind, CallTrace};
 use synack::capture::{FileReader, FrameSource, OwnedFrame};
 use synack::decode::{decode, TcpFlags};
-use synack::gen::scripts::MESSAGES;
-use synack::gen::Scenario;
+use synack::gen::{Scenario, MESSAGES};
 
 /// One decoded TCP segment or UDP datagram.
 #[derive(Debug, Clone)]

@@ -1,4 +1,6 @@
-//! `flood`: many connections with loss, streamed straight to the sink.
+//! `flood`: N connections x M segments with loss, a big capture for benchmarks, streamed
+//! straight to the sink. Synthetic only, and it records no calls (its trace would dwarf the
+//! capture).
 //!
 //! Up to [`LANES`] connections are open at once and take turns putting a few segments on
 //! the wire (a "round"), so their packets interleave as on a busy server; finished
@@ -7,13 +9,26 @@
 //! The run stops at exactly `packets` frames (or earlier when every connection has closed
 //! and nothing is left to send).
 
-use super::synth::{Conn, Sim, C, S, SEG};
+use super::Scripted;
+use crate::gen::synth::{Conn, Sim, C, S, SEG};
+use crate::gen::GenOptions;
 
 /// Connections open at the same time.
-pub const LANES: usize = 64;
+const LANES: usize = 64;
 
 /// Server port of the flood connections.
-pub const FLOOD_PORT: u16 = 7100;
+const FLOOD_PORT: u16 = 7100;
+
+/// What the lesson teaches.
+const TEACHES: &str = "N connections x M segments with loss: a big capture for benchmarks";
+
+/// N connections × M segments with loss, for benchmarks.
+pub(super) static LESSON: Scripted = Scripted::synthetic_only(TEACHES, synthetic);
+
+/// `--connections`, `--packets` and `--loss` shape the run.
+fn synthetic(sim: &mut Sim<'_>, opts: &GenOptions) {
+    flood(sim, opts.connections, opts.packets, opts.loss_pct);
+}
 
 /// Where a flood connection is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +48,7 @@ struct Lane {
 
 /// Streams `connections` connections and at most `packets` frames; `loss_pct` (0–100) is the
 /// chance that a data round loses a segment and repairs it by fast retransmission.
-pub fn flood(sim: &mut Sim<'_>, connections: u64, packets: u64, loss_pct: u32) {
+fn flood(sim: &mut Sim<'_>, connections: u64, packets: u64, loss_pct: u32) {
     let saved = sim.record_calls;
     sim.record_calls = false;
     sim.limit = sim.frames() + packets;

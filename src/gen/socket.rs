@@ -1,0 +1,523 @@
+//! Sockets that record every call they make: the calls trace of the live and netns runs.
+//!
+//! A lesson's real client and server talk through [`Sock`] (TCP) and [`Recorder::sendto`] /
+//! [`Recorder::recvfrom`] (UDP); each system call that returns is added to the run's shared
+//! [`CallTrace`] with its time, actor, connection, addresses, bytes, stream offset and result,
+//! and reported to the run's [`Tap`] at once. Every socket has read/write timeouts, so no call
+//! of a lesson blocks longer than [`IO_TIMEOUT`].
+//!
+//! [`Setup`] holds the server's sockets, reserved before the capture starts so that its
+//! filter can name their ports.
+
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::tap::{LiveEvent, Tap};
+use crate::calls::{CallKind, CallTrace};
+
+/// Socket timeouts: no call of a lesson blocks longer than this.
+pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Nanoseconds since the epoch, the clock of kernel capture timestamps.
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Who made a call: the actor, its connection (0 for UDP) and the socket's two addresses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caller<'a> {
+    /// `client`, `server`, `server-thread1`, `alice`, ...
+    pub actor: &'a str,
+    /// Connection number within the run (1-based), 0 for UDP.
+    pub conn: u32,
+    /// The socket's own address.
+    pub local: SocketAddr,
+    /// The peer's address.
+    pub remote: SocketAddr,
+}
+
+/// The shared calls trace of a run (its threads record into it), and the tap it reports to.
+#[derive(Clone)]
+pub(crate) struct Recorder {
+    trace: Arc<Mutex<CallTrace>>,
+    tap: Option<Tap>,
+}
+
+impl Recorder {
+    /// An empty trace of `scenario` run in `mode` (`live` or `netns`).
+    pub(crate) fn new(scenario: &str, mode: &str, tap: Option<Tap>) -> Recorder {
+        Recorder {
+            trace: Arc::new(Mutex::new(CallTrace::new(scenario, mode, None))),
+            tap,
+        }
+    }
+
+    /// Records one call that returned now: `error` is its failure (`ECONNRESET`, ...),
+    /// `note` a detail such as the option set.
+    pub(crate) fn push(
+        &self,
+        by: Caller<'_>,
+        kind: CallKind,
+        data: &[u8],
+        offset: Option<u64>,
+        error: Option<&str>,
+        note: Option<&str>,
+    ) {
+        let t = now_ns();
+        if let Ok(mut tr) = self.trace.lock() {
+            tr.push(
+                t, by.actor, by.conn, kind, by.local, by.remote, data, offset,
+            );
+            if let Some(r) = error {
+                tr.fail_last(r);
+            }
+            if let Some(n) = note {
+                tr.note_last(n);
+            }
+            if let (Some(tap), Some(call)) = (&self.tap, tr.calls.last()) {
+                let _ = tap.send(LiveEvent::Call(call.clone()));
+            }
+        }
+    }
+
+    /// The trace so far, sorted by time.
+    pub(crate) fn take(&self) -> CallTrace {
+        let mut t = self.trace.lock().map(|t| t.clone()).unwrap_or_default();
+        t.sort();
+        t
+    }
+
+    /// `sendto()` of `data` from `u` to `to`, recorded (also when it fails).
+    pub(crate) fn sendto(
+        &self,
+        actor: &str,
+        u: &UdpSocket,
+        to: SocketAddr,
+        data: &[u8],
+    ) -> io::Result<()> {
+        let local = u.local_addr()?;
+        let r = u.send_to(data, to);
+        let by = Caller {
+            actor,
+            conn: 0,
+            local,
+            remote: to,
+        };
+        let error = r.as_ref().err().map(err_name);
+        self.push(by, CallKind::Sendto, data, None, error.as_deref(), None);
+        r.map(|_| ())
+    }
+
+    /// One `recvfrom()` on `u`, recorded when it returns a datagram.
+    pub(crate) fn recvfrom(&self, actor: &str, u: &UdpSocket) -> io::Result<()> {
+        let mut buf = [0u8; 2048];
+        let local = u.local_addr()?;
+        let (n, from) = u.recv_from(&mut buf)?;
+        let by = Caller {
+            actor,
+            conn: 0,
+            local,
+            remote: from,
+        };
+        self.push(by, CallKind::Recvfrom, &buf[..n], None, None, None);
+        Ok(())
+    }
+}
+
+/// The name a calls trace gives an error: the errno's symbol for the usual ones.
+fn err_name(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::ECONNREFUSED) => "ECONNREFUSED".into(),
+        Some(libc::ECONNRESET) => "ECONNRESET".into(),
+        Some(libc::EPIPE) => "EPIPE".into(),
+        Some(libc::ETIMEDOUT) => "ETIMEDOUT".into(),
+        Some(libc::EAGAIN) => "EAGAIN".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A connected TCP socket that records every call it makes.
+pub(crate) struct Sock {
+    s: TcpStream,
+    actor: String,
+    conn: u32,
+    rec: Recorder,
+    local: SocketAddr,
+    peer: SocketAddr,
+    sent: u64,
+    read: u64,
+}
+
+impl Sock {
+    fn wrap(s: TcpStream, actor: &str, conn: u32, rec: &Recorder) -> io::Result<Sock> {
+        s.set_read_timeout(Some(IO_TIMEOUT))?;
+        s.set_write_timeout(Some(IO_TIMEOUT))?;
+        Ok(Sock {
+            local: s.local_addr()?,
+            peer: s.peer_addr()?,
+            s,
+            actor: actor.to_owned(),
+            conn,
+            rec: rec.clone(),
+            sent: 0,
+            read: 0,
+        })
+    }
+
+    /// `connect()`; a failed connect is recorded with its error (local port 0).
+    pub(crate) fn connect(
+        to: SocketAddr,
+        actor: &str,
+        conn: u32,
+        rec: &Recorder,
+    ) -> io::Result<Sock> {
+        let s = match TcpStream::connect_timeout(&to, IO_TIMEOUT) {
+            Ok(s) => s,
+            Err(e) => {
+                let by = Caller {
+                    actor,
+                    conn,
+                    local: SocketAddr::new(to.ip(), 0),
+                    remote: to,
+                };
+                rec.push(by, CallKind::Connect, &[], None, Some(&err_name(&e)), None);
+                return Err(e);
+            }
+        };
+        let sock = Sock::wrap(s, actor, conn, rec)?;
+        rec.push(sock.caller(), CallKind::Connect, &[], None, None, None);
+        Ok(sock)
+    }
+
+    /// `accept()`.
+    pub(crate) fn accept(
+        l: &TcpListener,
+        actor: &str,
+        conn: u32,
+        rec: &Recorder,
+    ) -> io::Result<Sock> {
+        let (s, _) = l.accept()?;
+        let sock = Sock::wrap(s, actor, conn, rec)?;
+        rec.push(sock.caller(), CallKind::Accept, &[], None, None, None);
+        Ok(sock)
+    }
+
+    /// The peer's address.
+    pub(crate) fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
+    fn caller(&self) -> Caller<'_> {
+        Caller {
+            actor: &self.actor,
+            conn: self.conn,
+            local: self.local,
+            remote: self.peer,
+        }
+    }
+
+    fn push(&self, kind: CallKind, data: &[u8], off: Option<u64>, res: Option<&str>) {
+        self.rec.push(self.caller(), kind, data, off, res, None);
+    }
+
+    /// One `send()` of all of `data` (loops on partial writes, each recorded).
+    pub(crate) fn send(&mut self, data: &[u8]) -> io::Result<()> {
+        let mut at = 0;
+        while at < data.len() {
+            match self.s.write(&data[at..]) {
+                Ok(n) => {
+                    self.push(CallKind::Send, &data[at..at + n], Some(self.sent), None);
+                    self.sent += n as u64;
+                    at += n;
+                }
+                Err(e) => {
+                    self.push(CallKind::Send, &[], Some(self.sent), Some(&err_name(&e)));
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One `recv()` of up to `max` bytes (empty = end of stream).
+    pub(crate) fn recv(&mut self, max: usize) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; max];
+        match self.s.read(&mut buf) {
+            Ok(n) => {
+                buf.truncate(n);
+                self.push(CallKind::Recv, &buf, Some(self.read), None);
+                self.read += n as u64;
+                Ok(buf)
+            }
+            Err(e) => {
+                self.push(CallKind::Recv, &[], Some(self.read), Some(&err_name(&e)));
+                Err(e)
+            }
+        }
+    }
+
+    /// `recv()` until exactly `n` bytes arrived (each call recorded).
+    pub(crate) fn recv_exact(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let got = self.recv(n - out.len())?;
+            if got.is_empty() {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "peer closed early",
+                ));
+            }
+            out.extend_from_slice(&got);
+        }
+        Ok(out)
+    }
+
+    /// `recv()` until end of stream.
+    pub(crate) fn recv_to_end(&mut self, chunk: usize) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        loop {
+            let got = self.recv(chunk)?;
+            if got.is_empty() {
+                return Ok(out);
+            }
+            out.extend_from_slice(&got);
+        }
+    }
+
+    /// `shutdown(SHUT_WR)`.
+    pub(crate) fn shutdown_write(&mut self) -> io::Result<()> {
+        self.s.shutdown(Shutdown::Write)?;
+        self.rec.push(
+            self.caller(),
+            CallKind::Shutdown,
+            &[],
+            None,
+            None,
+            Some("SHUT_WR"),
+        );
+        Ok(())
+    }
+
+    /// `close()`.
+    pub(crate) fn close(self) {
+        self.push(CallKind::Close, &[], None, None);
+        drop(self.s);
+    }
+
+    /// `setsockopt()` with an int value, recorded with `note`.
+    pub(crate) fn setsockopt(
+        &self,
+        level: i32,
+        name: i32,
+        value: i32,
+        note: &str,
+    ) -> io::Result<()> {
+        set_int(self.s.as_raw_fd(), level, name, value)?;
+        self.record_option(note);
+        Ok(())
+    }
+
+    /// `SO_LINGER {on, 0}`, recorded: close() then sends RST and discards unsent data.
+    pub(crate) fn set_linger_zero(&self) -> io::Result<()> {
+        let l = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: the socket is open for the duration of the call, and the option value is
+        // a live `linger` struct whose size is passed alongside it.
+        let r = unsafe {
+            libc::setsockopt(
+                self.s.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&l as *const libc::linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            )
+        };
+        if r != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        self.record_option("SO_LINGER {l_onoff: 1, l_linger: 0}");
+        Ok(())
+    }
+
+    fn record_option(&self, note: &str) {
+        self.rec.push(
+            self.caller(),
+            CallKind::Setsockopt,
+            &[],
+            None,
+            None,
+            Some(note),
+        );
+    }
+}
+
+/// `setsockopt(fd, level, name, &value)` for an int option.
+fn set_int(fd: i32, level: i32, name: i32, value: i32) -> io::Result<()> {
+    // SAFETY: `fd` is an open socket owned by the caller for the duration of the call, and
+    // the option value is a live `c_int` whose size is passed alongside it.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&value as *const i32).cast(),
+            std::mem::size_of::<i32>() as libc::socklen_t,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// The sockets a lesson's server side needs, reserved before the capture starts so the
+/// capture's filter names their ports.
+pub(crate) struct Setup {
+    /// The TCP listener, for TCP lessons.
+    pub listener: Option<TcpListener>,
+    /// The UDP sockets, for UDP lessons.
+    pub udp: Vec<UdpSocket>,
+    /// The server's port: clients connect or send to it.
+    pub port: u16,
+}
+
+impl Setup {
+    /// A TCP listener on `ip`, on a port the kernel picks.
+    pub(crate) fn listener(ip: IpAddr) -> io::Result<Setup> {
+        Setup::with_listener(TcpListener::bind((ip, 0))?)
+    }
+
+    /// A listener whose accepted sockets have a small (4 KiB) receive buffer.
+    pub(crate) fn small_receive_buffer(ip: IpAddr) -> io::Result<Setup> {
+        Setup::with_listener(small_rcvbuf_listener(ip)?)
+    }
+
+    fn with_listener(l: TcpListener) -> io::Result<Setup> {
+        let port = l.local_addr()?.port();
+        Ok(Setup {
+            listener: Some(l),
+            udp: Vec::new(),
+            port,
+        })
+    }
+
+    /// A port on `ip` that nobody listens on (bound, noted, closed).
+    pub(crate) fn closed_port(ip: IpAddr) -> io::Result<Setup> {
+        let l = TcpListener::bind((ip, 0))?;
+        let port = l.local_addr()?.port();
+        drop(l);
+        Ok(Setup {
+            listener: None,
+            udp: Vec::new(),
+            port,
+        })
+    }
+
+    /// UDP sockets (given read timeouts), the server's port being `port`.
+    pub(crate) fn udp(sockets: Vec<UdpSocket>, port: u16) -> io::Result<Setup> {
+        for u in &sockets {
+            u.set_read_timeout(Some(IO_TIMEOUT))?;
+        }
+        Ok(Setup {
+            listener: None,
+            udp: sockets,
+            port,
+        })
+    }
+
+    /// The capture filter that selects this run's traffic.
+    pub(crate) fn filter(&self) -> String {
+        if self.udp.is_empty() {
+            return format!("tcp port {}", self.port);
+        }
+        self.udp
+            .iter()
+            .filter_map(|u| u.local_addr().ok())
+            .map(|a| a.port())
+            .chain(std::iter::once(self.port))
+            .collect::<std::collections::BTreeSet<u16>>()
+            .iter()
+            .map(|p| format!("udp port {p}"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+}
+
+/// A listener whose accepted sockets have a small receive buffer (SO_RCVBUF must be set
+/// before listen() to shape the window announced in the SYN-ACK).
+fn small_rcvbuf_listener(ip: IpAddr) -> io::Result<TcpListener> {
+    let domain = if ip.is_ipv6() {
+        libc::AF_INET6
+    } else {
+        libc::AF_INET
+    };
+    // SAFETY: plain socket(2) call; the returned fd is checked and owned below.
+    let fd = unsafe { libc::socket(domain, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a fresh socket nobody else owns; TcpListener takes ownership.
+    let listener = unsafe { <TcpListener as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    set_int(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, 4096)?;
+    let addr = sockaddr_bytes(SocketAddr::new(ip, 0));
+    // SAFETY: `addr` holds a valid sockaddr of the given length for the socket's family.
+    let r = unsafe { libc::bind(fd, addr.0.as_ptr().cast(), addr.1) };
+    if r != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: listening on our bound socket.
+    if unsafe { libc::listen(fd, 16) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(listener)
+}
+
+/// A `sockaddr_in`/`sockaddr_in6` as bytes plus its length.
+fn sockaddr_bytes(a: SocketAddr) -> ([u8; 28], libc::socklen_t) {
+    let mut buf = [0u8; 28];
+    match a {
+        SocketAddr::V4(v4) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: v4.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(v4.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            let n = std::mem::size_of::<libc::sockaddr_in>();
+            // SAFETY: copying the bytes of a plain-old-data struct into a large enough buffer.
+            let bytes = unsafe {
+                std::slice::from_raw_parts((&sin as *const libc::sockaddr_in).cast::<u8>(), n)
+            };
+            buf[..n].copy_from_slice(bytes);
+            (buf, n as libc::socklen_t)
+        }
+        SocketAddr::V6(v6) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: v6.port().to_be(),
+                sin6_flowinfo: 0,
+                sin6_addr: libc::in6_addr {
+                    s6_addr: v6.ip().octets(),
+                },
+                sin6_scope_id: 0,
+            };
+            let n = std::mem::size_of::<libc::sockaddr_in6>();
+            // SAFETY: as above.
+            let bytes = unsafe {
+                std::slice::from_raw_parts((&sin6 as *const libc::sockaddr_in6).cast::<u8>(), n)
+            };
+            buf[..n].copy_from_slice(bytes);
+            (buf, n as libc::socklen_t)
+        }
+    }
+}
