@@ -14,7 +14,8 @@
 //!
 //! Use: [`Topology::create`], then put threads into a host with [`Topology::enter`] (network
 //! namespaces are per thread) or start programs there with [`Topology::command`]; capture on
-//! a host's [`Host::interface`] from inside its namespace. `synack gen --netns` runs its
+//! a host's [`Host::interface`] from inside its namespace; sample its kernel's TCP state
+//! with [`crate::kernel::Sampler`] on [`Topology::path`]. `synack gen --netns` runs its
 //! lessons this way (see [`super::live::run_netns`]).
 //!
 //! Namespace names carry a caller's prefix, this process id and a counter, so parallel runs
@@ -23,9 +24,8 @@
 //! (CAP_SYS_ADMIN, CAP_NET_ADMIN) and `ip` and `nft` ([`available`]).
 
 use std::ffi::OsStr;
-use std::fs::File;
 use std::net::Ipv4Addr;
-use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -251,18 +251,16 @@ impl Topology {
         }
     }
 
+    /// The namespace file of `host` (`/run/netns/NAME`), e.g. for
+    /// [`crate::kernel::SamplerOptions::netns`].
+    pub fn path(&self, host: Host) -> PathBuf {
+        Path::new("/run/netns").join(self.namespace(host))
+    }
+
     /// Moves the calling thread into `host`'s network namespace (namespaces are per
     /// thread: sockets it opens afterwards live there; other threads are unaffected).
     pub fn enter(&self, host: Host) -> anyhow::Result<()> {
-        let ns = self.namespace(host);
-        let f = File::open(format!("/run/netns/{ns}"))
-            .with_context(|| format!("opening namespace {ns}"))?;
-        // SAFETY: setns on an open namespace file descriptor; affects only this thread.
-        let r = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
-        if r != 0 {
-            bail!("setns({ns}): {}", std::io::Error::last_os_error());
-        }
-        Ok(())
+        Ok(crate::kernel::enter_netns(&self.path(host))?)
     }
 
     /// A command that runs `program` inside `host`'s namespace (`ip netns exec`, which
