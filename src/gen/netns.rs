@@ -86,11 +86,12 @@ fn install_signal_cleanup() {
     ONCE.get_or_init(|| {
         // Another handler may exist (the capture command's): then the guard still cleans up
         // on every normal, error and panic path.
+        // The registry stays locked until the exit, so a run that fails because its
+        // namespaces vanish cannot end the process first (its Topology's drop waits).
         let _ = ctrlc::set_handler(|| {
-            if let Ok(names) = registry().lock() {
-                for n in names.iter() {
-                    let _ = Command::new("ip").args(["netns", "del", n]).status();
-                }
+            let names = registry().lock().unwrap_or_else(|e| e.into_inner());
+            for n in names.iter() {
+                let _ = Command::new("ip").args(["netns", "del", n]).status();
             }
             std::process::exit(130);
         });
@@ -106,12 +107,12 @@ pub struct Topology {
 
 impl Drop for Topology {
     fn drop(&mut self) {
+        // Locked first: while a Ctrl-C handler is deleting namespaces, wait for its exit.
+        let mut names = registry().lock().unwrap_or_else(|e| e.into_inner());
         for n in [&self.client, &self.router, &self.server] {
             let _ = Command::new("ip").args(["netns", "del", n]).status();
         }
-        if let Ok(mut names) = registry().lock() {
-            names.retain(|x| x != &self.client && x != &self.router && x != &self.server);
-        }
+        names.retain(|x| x != &self.client && x != &self.router && x != &self.server);
     }
 }
 
