@@ -69,20 +69,8 @@ fn analysis_confirms_every_committed_capture_and_agrees_with_tshark() {
 
 #[test]
 fn analysis_lessons_reject_the_wrong_capture() {
-    let pairs = [
-        (Scenario::CloseCombined, Scenario::CloseClientFirst),
-        (Scenario::CloseClientFirst, Scenario::CloseCombined),
-        (Scenario::CloseSimultaneous, Scenario::CloseClientFirst),
-        (Scenario::HalfClose, Scenario::Echo),
-        (Scenario::RstAbort, Scenario::Echo),
-        (Scenario::Refused, Scenario::Handshake),
-        (Scenario::Loss, Scenario::Reorder),
-        (Scenario::Reorder, Scenario::Loss),
-        (Scenario::ZeroWindow, Scenario::Split),
-        (Scenario::KeepAlive, Scenario::Echo),
-        (Scenario::Echo, Scenario::Loss),
-    ];
-    for (want, other) in pairs {
+    let pairs = &common::WRONG_CAPTURES[..common::ANALYSIS_TELLS_APART];
+    for &(want, other) in pairs {
         let (frames, _) = synthesize_frames(other, &GenOptions::default());
         assert!(
             lesson(want, &analyze(&frames)).is_err(),

@@ -4,12 +4,11 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use support::synack as run;
 use synack::calls::CallTrace;
 use synack::gen::Scenario;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_synack"))
-}
+mod support;
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("synack-gen-cli-{}", std::process::id()));
@@ -19,9 +18,8 @@ fn tmp(name: &str) -> PathBuf {
 
 #[test]
 fn list_shows_every_scenario_with_its_lesson_and_modes() {
-    let out = bin().args(["gen", "--list"]).output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let out = run(&["gen", "--list"]);
+    let text = out.ok();
     assert_eq!(text.lines().count(), Scenario::ALL.len());
     for sc in Scenario::ALL {
         let line = text
@@ -36,19 +34,18 @@ fn list_shows_every_scenario_with_its_lesson_and_modes() {
 #[test]
 fn synthetic_write_makes_a_capture_and_a_calls_trace() {
     let p = tmp("sticky.pcap");
-    let out = bin()
-        .args(["gen", "sticky", "--synthetic", "--seed", "7", "--write"])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let read = bin().arg("read").arg(&p).output().unwrap();
-    assert!(read.status.success());
-    assert!(String::from_utf8_lossy(&read.stdout).lines().count() > 5);
+    let path = p.to_str().unwrap();
+    run(&[
+        "gen",
+        "sticky",
+        "--synthetic",
+        "--seed",
+        "7",
+        "--write",
+        path,
+    ])
+    .ok();
+    assert!(run(&["read", path]).ok().lines().count() > 5);
     let trace =
         CallTrace::read_json(std::fs::File::open(synack::calls::calls_path(&p)).unwrap()).unwrap();
     assert_eq!(trace.scenario, "sticky");
@@ -57,39 +54,21 @@ fn synthetic_write_makes_a_capture_and_a_calls_trace() {
 
 #[test]
 fn unknown_scenario_and_bad_loss_are_usage_errors() {
-    let out = bin()
-        .args(["gen", "nosuch", "--synthetic"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("synack gen --list"));
-    let out = bin()
-        .args(["gen", "loss", "--synthetic", "--loss", "300"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
+    let out = run(&["gen", "nosuch", "--synthetic"]);
+    assert_ne!(out.code, Some(0));
+    assert!(out.stderr.contains("synack gen --list"));
+    let out = run(&["gen", "loss", "--synthetic", "--loss", "300"]);
+    assert_ne!(out.code, Some(0));
 }
 
 #[test]
 fn flood_writes_exactly_the_frames_asked_for() {
     let p = tmp("flood.pcap");
-    let out = bin()
-        .args([
-            "gen",
-            "flood",
-            "--synthetic",
-            "--connections",
-            "30",
-            "--packets",
-            "20000",
-            "--write",
-        ])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let read = bin().arg("read").arg(&p).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&read.stdout).lines().count(), 20000);
+    let path = p.to_str().unwrap();
+    let args = ["--connections", "30", "--packets", "20000", "--write", path];
+    let out = run(&[&["gen", "flood", "--synthetic"][..], &args].concat());
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(run(&["read", path]).text().lines().count(), 20000);
 }
 
 fn is_root() -> bool {
@@ -137,7 +116,7 @@ fn ctrl_c_during_netns_run_removes_the_namespaces() {
         eprintln!("SKIPPED: --netns needs root with ip and nft");
         return;
     }
-    let child = bin()
+    let child = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["gen", "keep-alive", "--netns"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

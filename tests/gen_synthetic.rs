@@ -34,45 +34,11 @@ fn run(sc: Scenario) {
     }
 }
 
-macro_rules! scenario_tests {
-    ($($name:ident => $sc:expr,)*) => {
-        $(#[test] fn $name() { run($sc); })*
-    };
-}
-
-scenario_tests! {
-    handshake => Scenario::Handshake,
-    echo => Scenario::Echo,
-    close_client_first => Scenario::CloseClientFirst,
-    close_server_first => Scenario::CloseServerFirst,
-    close_combined => Scenario::CloseCombined,
-    close_simultaneous => Scenario::CloseSimultaneous,
-    half_close => Scenario::HalfClose,
-    rst_abort => Scenario::RstAbort,
-    refused => Scenario::Refused,
-    sticky => Scenario::Sticky,
-    split => Scenario::Split,
-    fix_length_prefix => Scenario::FixLengthPrefix,
-    fix_delimiter => Scenario::FixDelimiter,
-    fix_delay => Scenario::FixDelay,
-    fix_ack => Scenario::FixAck,
-    nodelay => Scenario::Nodelay,
-    file_transfer => Scenario::FileTransfer,
-    http => Scenario::Http,
-    concurrent => Scenario::Concurrent,
-    udp_chat => Scenario::UdpChat,
-    udp_broadcast => Scenario::UdpBroadcast,
-    zero_window => Scenario::ZeroWindow,
-    keep_alive => Scenario::KeepAlive,
-    loss => Scenario::Loss,
-    reorder => Scenario::Reorder,
-    flood => Scenario::Flood,
-    demo => Scenario::Demo,
-}
+test_each_lesson!(run);
 
 #[test]
 fn every_scenario_has_a_test_above() {
-    // The macro list and Scenario::ALL must not drift apart.
+    // The lesson list and Scenario::ALL must not drift apart.
     assert_eq!(Scenario::ALL.len(), 27);
 }
 
@@ -166,29 +132,7 @@ fn flood_has_exact_frames_and_all_connections() {
 #[test]
 fn checks_fail_on_the_wrong_capture() {
     // Each lesson check rejects a capture of a neighbouring scenario that lacks the lesson.
-    let pairs = [
-        (Scenario::Sticky, Scenario::FixDelay),
-        (Scenario::FixDelay, Scenario::Sticky),
-        (Scenario::Nodelay, Scenario::Sticky),
-        (Scenario::CloseCombined, Scenario::CloseClientFirst),
-        (Scenario::CloseClientFirst, Scenario::CloseServerFirst),
-        (Scenario::CloseSimultaneous, Scenario::CloseClientFirst),
-        (Scenario::Refused, Scenario::Handshake),
-        (Scenario::HalfClose, Scenario::CloseClientFirst),
-        (Scenario::RstAbort, Scenario::Echo),
-        (Scenario::ZeroWindow, Scenario::Split),
-        (Scenario::Loss, Scenario::Split),
-        (Scenario::Reorder, Scenario::Split),
-        (Scenario::Reorder, Scenario::Loss),
-        (Scenario::KeepAlive, Scenario::Echo),
-        (Scenario::FixLengthPrefix, Scenario::Sticky),
-        (Scenario::FixDelimiter, Scenario::Sticky),
-        (Scenario::Http, Scenario::Echo),
-        (Scenario::Concurrent, Scenario::Echo),
-        (Scenario::UdpBroadcast, Scenario::UdpChat),
-        (Scenario::Split, Scenario::Echo),
-    ];
-    for (lesson, other) in pairs {
+    for (lesson, other) in common::WRONG_CAPTURES {
         let (frames, trace) = synthesize_frames(other, &GenOptions::default());
         let segs = segments(&frames);
         assert!(

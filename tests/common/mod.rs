@@ -8,10 +8,75 @@ pub mod analysis;
 
 use std::net::SocketAddr;
 
-use synack::calls::{CallKind, CallTrace};
+use synack::calls::{Call, CallKind, CallTrace};
 use synack::capture::{FileReader, FrameSource, OwnedFrame};
 use synack::decode::{decode, TcpFlags};
 use synack::gen::{Scenario, MESSAGES};
+
+/// Declares one `#[test]` per lesson, named after it, each calling `$run(Scenario::...)`
+/// (the one list of lessons the generator tests share; a test checks it is complete).
+#[macro_export]
+macro_rules! test_each_lesson {
+    ($run:ident) => {
+        $crate::test_each_lesson!(@ $run;
+            handshake => Handshake, echo => Echo, close_client_first => CloseClientFirst,
+            close_server_first => CloseServerFirst, close_combined => CloseCombined,
+            close_simultaneous => CloseSimultaneous, half_close => HalfClose,
+            rst_abort => RstAbort, refused => Refused, sticky => Sticky, split => Split,
+            fix_length_prefix => FixLengthPrefix, fix_delimiter => FixDelimiter,
+            fix_delay => FixDelay, fix_ack => FixAck, nodelay => Nodelay,
+            file_transfer => FileTransfer, http => Http, concurrent => Concurrent,
+            udp_chat => UdpChat, udp_broadcast => UdpBroadcast, zero_window => ZeroWindow,
+            keep_alive => KeepAlive, loss => Loss, reorder => Reorder, flood => Flood,
+            demo => Demo,
+        );
+    };
+    (@ $run:ident; $($name:ident => $sc:ident,)*) => {
+        $(#[test] fn $name() { $run(synack::gen::Scenario::$sc); })*
+
+        #[test]
+        fn every_lesson_is_in_the_list_above() {
+            let listed = [$(synack::gen::Scenario::$sc),*];
+            assert_eq!(listed.as_slice(), synack::gen::Scenario::ALL.as_slice());
+        }
+    };
+}
+
+/// Lessons and a capture of a neighbouring lesson that lacks them: the segment checks
+/// ([`check`]) reject every pair, the analysis checks ([`analysis::lesson`]) the first
+/// [`ANALYSIS_TELLS_APART`] (in the others the engine sees the same flags and close pattern).
+pub const WRONG_CAPTURES: [(Scenario, Scenario); 22] = [
+    (Scenario::CloseCombined, Scenario::CloseClientFirst),
+    (Scenario::CloseClientFirst, Scenario::CloseCombined),
+    (Scenario::HalfClose, Scenario::Echo),
+    (Scenario::HalfClose, Scenario::CloseClientFirst),
+    (Scenario::RstAbort, Scenario::Echo),
+    (Scenario::Refused, Scenario::Handshake),
+    (Scenario::Loss, Scenario::Reorder),
+    (Scenario::Loss, Scenario::Split),
+    (Scenario::Reorder, Scenario::Loss),
+    (Scenario::Reorder, Scenario::Split),
+    (Scenario::ZeroWindow, Scenario::Split),
+    (Scenario::KeepAlive, Scenario::Echo),
+    (Scenario::Echo, Scenario::Loss),
+    (Scenario::Concurrent, Scenario::Echo),
+    (Scenario::Sticky, Scenario::FixDelay),
+    (Scenario::FixDelay, Scenario::Sticky),
+    (Scenario::Nodelay, Scenario::Sticky),
+    (Scenario::FixLengthPrefix, Scenario::Sticky),
+    (Scenario::FixDelimiter, Scenario::Sticky),
+    (Scenario::Http, Scenario::Echo),
+    (Scenario::UdpBroadcast, Scenario::UdpChat),
+    (Scenario::Split, Scenario::Echo),
+];
+
+/// How many of [`WRONG_CAPTURES`], from the first, the analysis checks reject.
+pub const ANALYSIS_TELLS_APART: usize = 14;
+
+/// The calls of `kind` in `trace`.
+pub fn calls_of(trace: &CallTrace, kind: CallKind) -> Vec<&Call> {
+    trace.calls.iter().filter(|k| k.call == kind).collect()
+}
 
 /// One decoded TCP segment or UDP datagram.
 #[derive(Debug, Clone)]
@@ -452,11 +517,7 @@ pub fn check(sc: Scenario, segs: &[Seg], trace: Option<&CallTrace>) -> Result<()
             let d = data_from(segs, c);
             ensure(d.len() >= 3, "one message in many segments")?;
             if let Some(t) = trace {
-                let sends: Vec<_> = t
-                    .calls
-                    .iter()
-                    .filter(|k| k.call == CallKind::Send)
-                    .collect();
+                let sends = calls_of(t, CallKind::Send);
                 ensure(sends.len() == 1, "one send")?;
                 ensure(
                     d.len() > 1 && sends[0].bytes > d[0].payload.len() as u64,
@@ -584,11 +645,7 @@ pub fn check(sc: Scenario, segs: &[Seg], trace: Option<&CallTrace>) -> Result<()
             let d: Vec<_> = segs.iter().filter(|s| s.udp).collect();
             ensure(d.len() >= 4, "several datagrams")?;
             if let Some(t) = trace {
-                let sends: Vec<_> = t
-                    .calls
-                    .iter()
-                    .filter(|k| k.call == CallKind::Sendto)
-                    .collect();
+                let sends = calls_of(t, CallKind::Sendto);
                 ensure(sends.len() == d.len(), "one datagram per sendto")?;
                 for (s, k) in d.iter().zip(&sends) {
                     ensure(
