@@ -138,7 +138,14 @@ fn flags_streams_and_sequence_numbers_match_tshark() {
                 bad(&mut mismatches, "tcp.stream", tcp_stream, got);
             }
             let udp_stream = truth.get(row, "udp.stream");
-            if !udp_stream.is_empty() && tcp_stream.is_empty() {
+            // The truth holds the last udp.stream of the frame: a tunnel's outer UDP header
+            // when nothing UDP is inside (ARP in VXLAN), which this test does not compare.
+            let inner = protos
+                .rsplit(':')
+                .take_while(|p| *p != "ip" && *p != "ipv6");
+            let udp_inside =
+                inner.clone().any(|p| p == "udp") && !inner.clone().any(|p| p == "eth");
+            if !udp_stream.is_empty() && tcp_stream.is_empty() && udp_inside {
                 checked[1] += 1;
                 let got = ann.flow.map_or(String::new(), |f| f.stream.to_string());
                 bad(&mut mismatches, "udp.stream", udp_stream, got);

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use super::flags::{FlowSeq, WindowScale};
-use super::key::{Direction, FlowProto};
+use super::key::{ConnKey, Direction, FlowProto};
 use super::limits::{LimitTracker, LimitedBy, Phase};
 use super::state::{ClosePattern, Lifecycle, TcpState, Transition};
 use super::tags::Flag;
@@ -110,8 +110,12 @@ pub struct Connection {
     pub stream: u32,
     /// Protocol.
     pub proto: FlowProto,
-    /// VLAN ids.
+    /// VLAN ids of its first packet (the other direction may differ: [`Connection::vlans`]).
     pub vlan: Vlans,
+    /// The VLAN stack seen in each direction (c2s, s2c), once a packet went that way.
+    pub(crate) vlan_seen: [Option<Vlans>; 2],
+    /// The key of the connection's other VLAN stack, when its directions differ.
+    pub(crate) alias: Option<ConnKey>,
     /// The side that sent the first SYN, else the first packet's sender.
     pub originator: SocketAddr,
     /// The other side.
@@ -148,6 +152,8 @@ impl Connection {
             stream,
             proto,
             vlan,
+            vlan_seen: [None; 2],
+            alias: None,
             originator,
             responder,
             first_frame: frame,
@@ -159,6 +165,12 @@ impl Connection {
             flag_counts: [0; Flag::ALL.len()],
             tcp: (proto == FlowProto::Tcp).then(Box::default),
         }
+    }
+
+    /// The VLAN stacks of (c2s, s2c), when packets went that way: they differ on a trunk
+    /// where one direction is tagged and the other is not.
+    pub fn vlans(&self) -> [Option<Vlans>; 2] {
+        self.vlan_seen
     }
 
     /// Direction of a packet sent from `src`.

@@ -9,13 +9,14 @@ use std::net::SocketAddr;
 
 use super::conn::{Connection, SynOptions};
 use super::flags::{analyze, sacked_bytes, AckFacts, SegmentFacts, WindowScale};
+use super::identity::StackIndex;
 use super::key::{ConnKey, Direction, FlowProto};
 use super::limits::{LimitFacts, LimitTracker};
 use super::state::{Events, PacketFacts, Side, TcpState};
 use super::tags::{Flag, TagInfo, Tags};
 use super::zeek::ZeekFacts;
 use crate::capture::Frame;
-use crate::decode::{Packet, TcpFlags, Transport};
+use crate::decode::{EncapKind, Packet, TcpFlags, Transport};
 
 /// Limits that keep memory bounded on hostile traffic (README, "Limits").
 ///
@@ -64,7 +65,7 @@ pub struct FlowRef {
 pub struct TcpAnnotation {
     /// Relative sequence number (Wireshark's rules: ISN → 0; mid-stream first seq → 1).
     pub seq: u32,
-    /// Relative acknowledgment number (0 when the ACK flag is not set).
+    /// Relative acknowledgment number (the raw field when the ACK flag is not set).
     pub ack: u32,
     /// Raw sequence number.
     pub seq_raw: u32,
@@ -139,6 +140,8 @@ pub struct Engine {
     by_stream: HashMap<(FlowProto, u32), ConnKey, RandomState>,
     /// Connections replaced by a new one on the same ports (port reuse).
     retired: Vec<Connection>,
+    /// Connections whose directions carry different VLAN stacks ([`super::identity`]).
+    stacks: StackIndex,
     next_stream: [u32; 2],
     stats: EngineStats,
 }
@@ -212,11 +215,12 @@ impl Engine {
         last.select_nth_unstable(idx);
         let threshold = last[idx];
         let mut removed = 0usize;
-        let by_stream = &mut self.by_stream;
-        self.live.retain(|_, c| {
+        let (by_stream, stacks) = (&mut self.by_stream, &mut self.stacks);
+        self.live.retain(|key, c| {
             if removed < n && c.last_frame <= threshold {
                 removed += 1;
                 by_stream.remove(&(c.proto, c.stream));
+                stacks.removed(*key, c);
                 false
             } else {
                 true
@@ -251,29 +255,37 @@ impl Engine {
         if ip.is_fragment && ip.frag_offset != 0 {
             return Annotation::default();
         }
+        if !packet.encap.is_empty() {
+            self.outer_udp(frame, packet);
+        }
         let ts = frame.ts.map_or(0, |t| t.as_nanos());
         match &packet.transport {
             Transport::Udp(u) => {
                 let src = SocketAddr::new(ip.src, u.sport);
                 let dst = SocketAddr::new(ip.dst, u.dport);
-                let (key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
+                let (mut key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
                 if !self.live.contains_key(&key) {
-                    self.make_room();
-                    let stream = self.new_stream(FlowProto::Udp);
-                    let c = Connection::new(
-                        stream,
-                        FlowProto::Udp,
-                        packet.vlan,
-                        src,
-                        dst,
-                        frame.number,
-                        frame.ts,
-                    );
-                    self.by_stream.insert((c.proto, c.stream), key);
-                    self.live.insert(key, c);
+                    match self.stacks.resolve(&mut self.live, key, src) {
+                        Some(k) => key = k,
+                        None => {
+                            self.make_room();
+                            let stream = self.new_stream(FlowProto::Udp);
+                            let c = Connection::new(
+                                stream,
+                                FlowProto::Udp,
+                                packet.vlan,
+                                src,
+                                dst,
+                                frame.number,
+                                frame.ts,
+                            );
+                            self.insert(key, c);
+                        }
+                    }
                 }
                 let c = self.live.get_mut(&key).expect("inserted above");
                 let dir = c.direction_of(src);
+                learn_stack(c, dir, packet);
                 touch(c, frame, dir, u.len);
                 Annotation {
                     flow: Some(FlowRef {
@@ -284,10 +296,18 @@ impl Engine {
                     tcp: None,
                 }
             }
-            Transport::Tcp(t) if t.header_len >= 20 => {
+            Transport::Tcp(t) => {
                 let src = SocketAddr::new(ip.src, t.sport);
                 let dst = SocketAddr::new(ip.dst, t.dport);
-                let (key, _) = ConnKey::new(FlowProto::Tcp, packet.vlan, src, dst);
+                let (mut key, _) = ConnKey::new(FlowProto::Tcp, packet.vlan, src, dst);
+                if !self.live.contains_key(&key) {
+                    if let Some(k) = self.stacks.resolve(&mut self.live, key, src) {
+                        key = k;
+                    }
+                }
+                if t.short_segment {
+                    return self.short_segment(frame, packet, key, t, src, dst);
+                }
                 // Payload length as tshark counts it: never more than the frame carried on the
                 // wire (an IP length larger than the frame is cut to the frame).
                 let seglen = match packet.offsets.payload {
@@ -315,6 +335,7 @@ impl Engine {
                     if reused_from.is_some() {
                         if let Some(old) = self.live.remove(&key) {
                             self.by_stream.remove(&(old.proto, old.stream));
+                            self.stacks.removed(key, &old);
                             self.retired.push(old);
                         }
                     }
@@ -322,8 +343,7 @@ impl Engine {
                         self.make_room();
                         let stream = self.new_stream(FlowProto::Tcp);
                         let c = tcp_connection(stream, packet, t.flags, src, dst, frame);
-                        self.by_stream.insert((c.proto, c.stream), key);
-                        self.live.insert(key, c);
+                        self.insert(key, c);
                     }
                     self.live.get_mut(&key).expect("inserted above")
                 } else {
@@ -336,11 +356,13 @@ impl Engine {
                             let stream = take_stream(next_stream, stats, FlowProto::Tcp);
                             let c = tcp_connection(stream, packet, t.flags, src, dst, frame);
                             by_stream.insert((c.proto, c.stream), key);
+                            self.stacks.inserted(key);
                             v.insert(c)
                         }
                     }
                 };
                 let dir = c.direction_of(src);
+                learn_stack(c, dir, packet);
                 touch(c, frame, dir, seglen);
                 let stream = c.stream;
                 let tc = c.tcp.as_mut().expect("tcp connection");
@@ -379,6 +401,19 @@ impl Engine {
                         },
                     );
                 }
+                // A SYN+ACK with another initial sequence number than the one already seen
+                // from its sender (port reuse, a middlebox, an answer after a bare RST):
+                // Wireshark flags it and counts relative numbers from the new one.
+                if syn && ackf && tc.seq[d].base_set && t.seq != tc.seq[d].base_seq {
+                    tags.push(
+                        Flag::ReusedPorts,
+                        TagInfo {
+                            num: stream,
+                            ..Default::default()
+                        },
+                    );
+                    tc.seq[d].base_seq = t.seq;
+                }
                 let facts = SegmentFacts {
                     frame: frame.number,
                     ts,
@@ -396,6 +431,11 @@ impl Engine {
                     analyze(fwd, rev, first_rtt, max_unacked, &facts, &mut tags)
                 };
                 self.stats.segments_not_tracked += tc.seq[d].segments_dropped - before;
+                if t.header_len < 20 {
+                    // Wireshark analyses a segment whose header length is below 20 (its length
+                    // counted from that header length) but shows none of its flags.
+                    tags = Tags::default();
+                }
 
                 // What limits the senders: tracked from the first data segment on (a SYN
                 // flood allocates nothing for it).
@@ -486,7 +526,8 @@ impl Engine {
                 let syn_fin = u32::from(syn || t.flags.has(TcpFlags::FIN));
                 let ann = TcpAnnotation {
                     seq: seq_rel,
-                    ack: if ackf { rev.rel(t.ack) } else { 0 },
+                    // Without the ACK flag the field is shown raw, as Wireshark does.
+                    ack: if ackf { rev.rel(t.ack) } else { t.ack },
                     seq_raw: t.seq,
                     ack_raw: t.ack,
                     len: seglen,
@@ -504,8 +545,147 @@ impl Engine {
                     tcp: Some(ann),
                 }
             }
+            Transport::Icmp(i) | Transport::Icmpv6(i) => {
+                if let Some(q) = i.quoted {
+                    self.quoted(frame, packet, q);
+                }
+                Annotation::default()
+            }
             _ => Annotation::default(),
         }
+    }
+}
+
+impl Engine {
+    /// Adds a new connection to the live table under `key`.
+    fn insert(&mut self, key: ConnKey, c: Connection) {
+        self.by_stream.insert((c.proto, c.stream), key);
+        self.stacks.inserted(key);
+        self.live.insert(key, c);
+    }
+
+    /// The UDP headers of tunnels (VXLAN, Geneve, GTP-U, Teredo) are UDP conversations of
+    /// their own for Wireshark, numbered before the inner packet's: so are they here.
+    fn outer_udp(&mut self, frame: &Frame<'_>, packet: &Packet) {
+        let mut addrs = None;
+        for layer in &packet.encap {
+            match layer.kind {
+                EncapKind::Ip { src, dst, .. } => addrs = Some((src, dst)),
+                EncapKind::Udp { sport, dport } => {
+                    let Some((s, d)) = addrs else { continue };
+                    let src = SocketAddr::new(s, sport);
+                    let dst = SocketAddr::new(d, dport);
+                    let (mut key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
+                    if !self.live.contains_key(&key) {
+                        match self.stacks.resolve(&mut self.live, key, src) {
+                            Some(k) => key = k,
+                            None => {
+                                self.make_room();
+                                let stream = self.new_stream(FlowProto::Udp);
+                                let c = Connection::new(
+                                    stream,
+                                    FlowProto::Udp,
+                                    packet.vlan,
+                                    src,
+                                    dst,
+                                    frame.number,
+                                    frame.ts,
+                                );
+                                self.insert(key, c);
+                            }
+                        }
+                    }
+                    let c = self.live.get_mut(&key).expect("inserted above");
+                    let dir = c.direction_of(src);
+                    learn_stack(c, dir, packet);
+                    touch(c, frame, dir, 0);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The TCP or UDP packet quoted by an ICMP error: Wireshark files it under its
+    /// connection, creating it (and so taking a stream number) when it is the first seen, but
+    /// does not analyse or count it.
+    fn quoted(&mut self, frame: &Frame<'_>, packet: &Packet, q: crate::decode::Quoted) {
+        let proto = if q.protocol == 6 {
+            FlowProto::Tcp
+        } else {
+            FlowProto::Udp
+        };
+        let src = SocketAddr::new(q.src, q.sport);
+        let dst = SocketAddr::new(q.dst, q.dport);
+        let (key, _) = ConnKey::new(proto, packet.vlan, src, dst);
+        if self.live.contains_key(&key) || self.stacks.resolve(&mut self.live, key, src).is_some() {
+            return;
+        }
+        self.make_room();
+        let stream = self.new_stream(proto);
+        let c = match proto {
+            FlowProto::Tcp => tcp_connection(stream, packet, TcpFlags(0), src, dst, frame),
+            FlowProto::Udp => {
+                Connection::new(stream, proto, packet.vlan, src, dst, frame.number, frame.ts)
+            }
+        };
+        self.insert(key, c);
+    }
+
+    /// A TCP segment whose IP payload is shorter than its header length ("short segment"):
+    /// like Wireshark, it belongs to its connection but is not analysed (its length is
+    /// unknown); seq and ack stay raw.
+    fn short_segment(
+        &mut self,
+        frame: &Frame<'_>,
+        packet: &Packet,
+        key: ConnKey,
+        t: &crate::decode::TcpInfo,
+        src: SocketAddr,
+        dst: SocketAddr,
+    ) -> Annotation {
+        if !self.live.contains_key(&key) {
+            self.make_room();
+            let stream = self.new_stream(FlowProto::Tcp);
+            let c = tcp_connection(stream, packet, t.flags, src, dst, frame);
+            self.insert(key, c);
+        }
+        let c = self.live.get_mut(&key).expect("inserted above");
+        let dir = c.direction_of(src);
+        learn_stack(c, dir, packet);
+        touch(c, frame, dir, 0);
+        let tc = c.tcp.as_ref().expect("tcp connection");
+        let ann = TcpAnnotation {
+            seq: t.seq,
+            ack: t.ack,
+            seq_raw: t.seq,
+            ack_raw: t.ack,
+            len: 0,
+            next_seq: t.seq,
+            window: u32::from(t.window),
+            window_scale: tc.seq[dir.index()].win_scale,
+            tags: Tags::default(),
+            events: Events::default(),
+            states: tc.lifecycle.states,
+            initial_rtt_ns: None,
+            acked: AckFacts::default(),
+        };
+        Annotation {
+            flow: Some(FlowRef {
+                proto: FlowProto::Tcp,
+                stream: c.stream,
+                direction: dir,
+            }),
+            tcp: Some(ann),
+        }
+    }
+}
+
+/// Records the VLAN stack of the first packet in each direction of a connection.
+#[inline(always)]
+fn learn_stack(c: &mut Connection, dir: Direction, packet: &Packet) {
+    let seen = &mut c.vlan_seen[dir.index()];
+    if seen.is_none() {
+        *seen = Some(packet.vlan);
     }
 }
 

@@ -38,6 +38,7 @@ mod conn;
 mod engine;
 mod filter_fields;
 mod flags;
+mod identity;
 mod key;
 pub mod limits;
 pub mod seq;

@@ -598,6 +598,97 @@ fn vlan_ids_separate_connections() {
 }
 
 #[test]
+fn one_connection_when_only_one_direction_is_tagged() {
+    // A trunk where the client's packets carry VLAN 42 and the replies come back untagged;
+    // and the mirror case (client untagged, replies tagged).
+    for tagged_client in [true, false] {
+        let mut s = Sim::new();
+        let tx = |s: &mut Sim, client: bool, flags: &str, seq: u32, ack: u32, len: usize| {
+            s.vlan = (client == tagged_client).then_some(42);
+            s.tx_opts(1000, client, flags, seq, ack, 8192, len, &[])
+        };
+        let mut all = vec![
+            tx(&mut s, true, "S", CI, 0, 0),
+            tx(&mut s, false, "SA", SI, CI + 1, 0),
+            tx(&mut s, true, "A", CI + 1, SI + 1, 0),
+            tx(&mut s, true, "PA", CI + 1, SI + 1, 100),
+            tx(&mut s, false, "A", SI + 1, CI + 101, 0),
+        ];
+        all.push(tx(&mut s, false, "A", SI + 1, CI + 101, 0));
+        for (i, a) in all.iter().enumerate() {
+            assert_eq!(a.flow.unwrap().stream, 0, "frame {i}");
+        }
+        let dup = all[5].tcp.unwrap();
+        assert!(dup.tags.has(Flag::DuplicateAck), "{:?}", dup.tags);
+        assert_eq!(all[4].tcp.unwrap().ack, 101);
+        let conns = s.engine.into_connections();
+        assert_eq!(conns.len(), 1);
+        let mut v = crate::decode::Vlans::default();
+        v.push(42);
+        let [c2s, s2c] = conns[0].vlans();
+        let none = crate::decode::Vlans::default();
+        let want = if tagged_client { [v, none] } else { [none, v] };
+        assert_eq!([c2s.unwrap(), s2c.unwrap()], want);
+    }
+}
+
+#[test]
+fn the_same_endpoints_on_two_vlans_are_two_connections() {
+    // Both directions of each copy tagged consistently, packets interleaved.
+    let mut s = Sim::new();
+    let both = |s: &mut Sim, client: bool, flags: &str, seq: u32, ack: u32| {
+        s.vlan = Some(10);
+        let a = s.tx_opts(1000, client, flags, seq, ack, 8192, 0, &[]);
+        s.vlan = Some(20);
+        let b = s.tx_opts(1000, client, flags, seq, ack, 8192, 0, &[]);
+        (a, b)
+    };
+    for (client, flags, seq, ack) in [
+        (true, "S", CI, 0),
+        (false, "SA", SI, CI + 1),
+        (true, "A", CI + 1, SI + 1),
+        (true, "FA", CI + 1, SI + 1),
+        (false, "FA", SI + 1, CI + 2),
+        (true, "A", CI + 2, SI + 2),
+    ] {
+        let (a, b) = both(&mut s, client, flags, seq, ack);
+        assert_eq!((a.flow.unwrap().stream, b.flow.unwrap().stream), (0, 1));
+        assert!(a.tcp.unwrap().tags.is_empty() && b.tcp.unwrap().tags.is_empty());
+    }
+}
+
+#[test]
+fn a_syn_ack_with_a_new_isn_restarts_relative_numbers() {
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    s.tx(1000, false, "SA", SI, CI + 1, 8192, 0);
+    let again = s.tx(1000, false, "SA", SI + 777, CI + 1, 8192, 0);
+    assert!(again.tags.has(Flag::ReusedPorts), "{:?}", again.tags);
+    assert_eq!(again.seq, 0);
+    let ack = s.tx(1000, true, "A", CI + 1, SI + 778, 8192, 0);
+    assert_eq!(ack.ack, 1);
+    let data = s.tx(1000, false, "PA", SI + 778, CI + 1, 8192, 10);
+    assert_eq!(data.seq, 1);
+    assert!(!data.tags.has(Flag::Retransmission));
+}
+
+#[test]
+fn a_bare_rst_with_sequence_zero_then_a_syn_ack() {
+    // The responder's first packet is a RST with sequence 0 (relative 1, as Wireshark counts
+    // from a first packet without SYN); its later SYN+ACK has the real ISN.
+    let mut s = Sim::new();
+    s.tx(0, true, "S", CI, 0, 8192, 0);
+    let rst = s.tx(1000, false, "R", 0, 0, 0, 0);
+    assert_eq!(rst.seq, 1);
+    s.tx(1000, true, "S", CI, 0, 8192, 0);
+    let sa = s.tx(1000, false, "SA", SI, CI + 1, 8192, 0);
+    assert!(sa.tags.has(Flag::ReusedPorts));
+    assert_eq!((sa.seq, sa.ack), (0, 1));
+    let ack = s.tx(1000, true, "A", CI + 1, SI + 1, 8192, 0);
+    assert_eq!(ack.ack, 1);
+}
+
+#[test]
 fn udp_streams_are_numbered_separately() {
     let mut e = Engine::new(Config::default());
     let mut feed = |sport: u16, n: u64| {

@@ -432,6 +432,10 @@ pub struct FrameJson {
     pub interface: u32,
     /// VLAN ids, outermost first.
     pub vlan: Vec<u16>,
+    /// The outer layers between the link header and the network layer, outermost first
+    /// (`{"layer": "mpls", "label": 16, ...}`); omitted for a plain frame.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encap: Vec<crate::decode::EncapLayer>,
     /// Source address (IP, ARP sender, or MAC).
     pub src: Option<String>,
     /// Destination address.
@@ -497,6 +501,7 @@ pub fn frame_json_analyzed(
         link: view.frame.link.to_string(),
         interface: view.frame.interface,
         vlan: p.vlan.as_slice().to_vec(),
+        encap: p.encap.clone(),
         src,
         dst,
         proto: p.proto_name(),

@@ -1,5 +1,6 @@
-//! Network layer with etherparse: VLAN tags, ARP, IPv4 (options, fragments) and IPv6
-//! (extension headers walked), parsed laxly so that cut frames decode as far as they go.
+//! Network layer with etherparse: ARP, IPv4 (options, fragments) and IPv6 (extension headers
+//! walked), parsed laxly so that cut frames decode as far as they go; a plain IPv4 header is
+//! read directly (the fast path). IP payloads that are tunnels go to [`super::tunnel`].
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -9,6 +10,7 @@ use etherparse::{EtherType, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket};
 use super::link::Next;
 use super::packet::{ArpInfo, IpInfo, Net, Packet};
 use super::transport;
+use super::tunnel;
 
 /// Offset of `inner` inside `outer` (both slices of the same frame).
 pub(super) fn offset_in(outer: &[u8], inner: &[u8]) -> u32 {
@@ -44,6 +46,8 @@ pub(super) fn decode_network(
                 return;
             }
         },
+        // Handled before the network layer (super::shim).
+        Next::Ethernet | Next::Ppp | Next::Mpls => return,
     };
     for id in lax.vlan_ids() {
         pkt.vlan.push(id.value());
@@ -85,14 +89,17 @@ pub(super) fn decode_network(
             let auth_len = v4.extensions().auth.map_or(0, |a| a.slice().len() as u32);
             let available = h.slice().len() as u32 + v4.payload().payload.len() as u32 + auth_len;
             let mut total_len = u32::from(h.total_len());
+            let mut bogus_length = false;
             if total_len == 0 {
                 // TSO/GSO: the stack had not filled the length in yet; the frame tells.
                 total_len = available;
             } else if total_len < ihl_len {
+                // Wireshark's "bogus IP length": the payload is not decoded.
                 pkt.mark_malformed(format!(
-                    "IPv4 total length {total_len} is less than its header length {ihl_len}"
+                    "bogus IPv4 total length {total_len} (less than its header length {ihl_len})"
                 ));
-                total_len = available;
+                bogus_length = true;
+                total_len = ihl_len;
             } else if total_len > on_wire {
                 pkt.mark_malformed(format!(
                     "IPv4 total length {total_len} exceeds the {on_wire} bytes on the wire"
@@ -118,6 +125,10 @@ pub(super) fn decode_network(
                 ext_headers: [0; 8],
                 ext_count: 0,
             };
+            if bogus_length {
+                pkt.net = Net::Ip(info);
+                return;
+            }
             let payload_len = total_len.saturating_sub(ihl_len + auth_len);
             decode_ip_payload(frame, info, v4.payload(), payload_len, pkt);
         }
@@ -183,6 +194,12 @@ fn decode_ip_bytes(frame: &[u8], info: IpInfo, payload: &[u8], payload_len: u32,
             protocol: info.protocol,
         };
         return;
+    }
+    if matches!(info.protocol, 4 | 41 | 47) && !info.is_fragment {
+        let at = offset_in(frame, payload);
+        if tunnel::ip_payload(frame, info.protocol, at as usize, at + payload_len, pkt) {
+            return;
+        }
     }
     transport::decode_transport(frame, info.protocol, payload, payload_len, pkt);
 }

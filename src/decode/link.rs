@@ -1,7 +1,11 @@
-//! Link layers: Ethernet II, Linux cooked v1/v2, BSD/OpenBSD loopback and raw IP.
+//! Link layers: Ethernet II, Linux cooked v1/v2, BSD/OpenBSD loopback, raw IP, PPP (also in
+//! HDLC framing and PPPoE without Ethernet), Cisco HDLC, IP over InfiniBand, 802.11 data
+//! frames (with or without a radiotap header), OpenBSD pflog and encapsulating interfaces,
+//! Linux NFLOG and RFC 1483 LLC/SNAP.
 //!
-//! Each link header is a few fixed fields; this module reads them and says where the network
-//! layer starts and how to recognise it (an EtherType, or "IP, version in the first nibble").
+//! Each link header is a few fixed fields; this module reads them and says where the next
+//! layer starts and how to recognise it (an EtherType, "IP, version in the first nibble",
+//! PPP, ...).
 
 use super::Packet;
 use crate::capture::{Frame, LinkType};
@@ -53,6 +57,41 @@ pub enum LinkInfo {
     },
     /// Raw IP, no link header.
     Raw,
+    /// PPP (LINKTYPE_PPP 9, PPP_HDLC 50) or PPPoE without Ethernet (PPP_ETHER 51); the PPP
+    /// and PPPoE headers are outer layers of the packet.
+    Ppp {
+        /// The LINKTYPE number.
+        link_type: u16,
+    },
+    /// Cisco HDLC (LINKTYPE_C_HDLC 104).
+    CiscoHdlc {
+        /// Address byte (0x0f unicast, 0x8f broadcast).
+        address: u8,
+        /// Protocol (an EtherType).
+        protocol: u16,
+    },
+    /// IP over InfiniBand (LINKTYPE_IPOIB 242): a 44-byte pseudo-header.
+    IpOverIb {
+        /// Protocol (an EtherType).
+        protocol: u16,
+    },
+    /// IEEE 802.11 (LINKTYPE_IEEE802_11 105, or 127 with a radiotap header first).
+    Ieee80211 {
+        /// Length of the radiotap header (0 without one).
+        radiotap_len: u16,
+        /// Frame control field (type, subtype and flags), as on the wire.
+        frame_control: u16,
+        /// Length of the 802.11 MAC header.
+        header_len: u16,
+    },
+    /// A link header of a fixed or self-described length before IP: OpenBSD pflog (117) and
+    /// enc (109), Linux NFLOG (239), LLC/SNAP (ATM RFC 1483, 100).
+    Pseudo {
+        /// The LINKTYPE number.
+        link_type: u16,
+        /// Length of the header(s) before the network layer.
+        header_len: u16,
+    },
     /// The link header is cut short by the capture.
     Truncated,
     /// A link type synack does not decode (the LINKTYPE number).
@@ -68,6 +107,12 @@ pub(super) enum Next {
     EtherType(u16),
     /// IP, version from the first nibble.
     Ip,
+    /// An Ethernet II header (inside a tunnel).
+    Ethernet,
+    /// A PPP header.
+    Ppp,
+    /// An MPLS label stack.
+    Mpls,
 }
 
 fn be16(d: &[u8], at: usize) -> u16 {
@@ -185,9 +230,198 @@ pub(super) fn decode_link(frame: &Frame<'_>, pkt: &mut Packet) -> Option<(usize,
             pkt.link = LinkInfo::Raw;
             Some((0, Next::EtherType(0x86dd)))
         }
-        LinkType::Other(n) => {
+        LinkType::Other(n) => other_link(n, d, pkt),
+    }
+}
+
+/// The link types decoded beyond the common ones (by LINKTYPE number).
+fn other_link(n: u32, d: &[u8], pkt: &mut Packet) -> Option<(usize, Next)> {
+    let short = |need: usize, pkt: &mut Packet| -> bool {
+        if d.len() < need {
+            pkt.link = LinkInfo::Truncated;
+            if !pkt.truncated {
+                pkt.mark_malformed(format!(
+                    "link type {n} header needs {need} bytes, frame has {}",
+                    d.len()
+                ));
+            }
+            true
+        } else {
+            false
+        }
+    };
+    let pseudo = |header_len: usize, pkt: &mut Packet| {
+        pkt.link = LinkInfo::Pseudo {
+            link_type: n as u16,
+            header_len: header_len as u16,
+        };
+    };
+    match n {
+        9 | 50 => {
+            // Some routers write Cisco HDLC frames under the PPP link types; Wireshark tells
+            // them by their address byte (0x0f unicast, 0x8f broadcast).
+            if matches!(d.first(), Some(0x0f | 0x8f)) && d.len() >= 4 {
+                let protocol = be16(d, 2);
+                pkt.link = LinkInfo::CiscoHdlc {
+                    address: d[0],
+                    protocol,
+                };
+                return Some((4, Next::EtherType(protocol)));
+            }
+            pkt.link = LinkInfo::Ppp {
+                link_type: n as u16,
+            };
+            Some((0, Next::Ppp))
+        }
+        51 => {
+            pkt.link = LinkInfo::Ppp {
+                link_type: n as u16,
+            };
+            Some((0, Next::EtherType(0x8864)))
+        }
+        104 => {
+            if short(4, pkt) {
+                return None;
+            }
+            let protocol = be16(d, 2);
+            pkt.link = LinkInfo::CiscoHdlc {
+                address: d[0],
+                protocol,
+            };
+            Some((4, Next::EtherType(protocol)))
+        }
+        242 => {
+            if short(44, pkt) {
+                return None;
+            }
+            let protocol = be16(d, 40);
+            pkt.link = LinkInfo::IpOverIb { protocol };
+            Some((44, Next::EtherType(protocol)))
+        }
+        105 | 127 => wlan(n, d, pkt),
+        100 => {
+            if short(8, pkt) {
+                return None;
+            }
+            pseudo(8, pkt);
+            llc_snap(d, 0)
+        }
+        109 => {
+            if short(12, pkt) {
+                return None;
+            }
+            pseudo(12, pkt);
+            // The address family in the capturing host's byte order.
+            let raw = [d[0], d[1], d[2], d[3]];
+            let le = u32::from_le_bytes(raw);
+            let family = if le < 0x100 {
+                le
+            } else {
+                u32::from_be_bytes(raw)
+            };
+            family_next(family).map(|next| (12, next))
+        }
+        117 => {
+            if short(2, pkt) {
+                return None;
+            }
+            // Header length rounded up to 4 bytes, as the capturing BPF aligned it.
+            let len = (usize::from(d[0]) + 3) & !3;
+            if short(len.max(2), pkt) {
+                return None;
+            }
+            pseudo(len, pkt);
+            family_next(u32::from(d[1])).map(|next| (len, next))
+        }
+        239 => nflog(d, pkt),
+        _ => {
             pkt.link = LinkInfo::Unsupported(n);
             None
         }
     }
+}
+
+/// What an address family number carries (BSD and Linux values).
+fn family_next(family: u32) -> Option<Next> {
+    match family {
+        2 => Some(Next::EtherType(0x0800)),
+        10 | 24 | 28 | 30 => Some(Next::EtherType(0x86dd)),
+        _ => None,
+    }
+}
+
+/// An 802.2 LLC/SNAP header (AA AA 03, OUI 0) naming an EtherType.
+fn llc_snap(d: &[u8], at: usize) -> Option<(usize, Next)> {
+    let h = d.get(at..at + 8)?;
+    (h[..6] == [0xaa, 0xaa, 0x03, 0, 0, 0]).then(|| (at + 8, Next::EtherType(be16(h, 6))))
+}
+
+/// Linux NFLOG: a 4-byte header, then type-length-value attributes (lengths little-endian,
+/// padded to 4 bytes); the packet is attribute 9 (NFULA_PAYLOAD).
+fn nflog(d: &[u8], pkt: &mut Packet) -> Option<(usize, Next)> {
+    if d.len() < 4 {
+        pkt.link = LinkInfo::Truncated;
+        return None;
+    }
+    let next = family_next(u32::from(d[0]));
+    let mut at = 4;
+    while let Some(h) = d.get(at..at + 4) {
+        let len = usize::from(u16::from_le_bytes([h[0], h[1]]));
+        let kind = u16::from_le_bytes([h[2], h[3]]) & 0x7fff;
+        if len < 4 {
+            break;
+        }
+        if kind == 9 {
+            pkt.link = LinkInfo::Pseudo {
+                link_type: 239,
+                header_len: (at + 4) as u16,
+            };
+            return next.map(|n| (at + 4, n));
+        }
+        at += (len + 3) & !3;
+    }
+    pkt.link = LinkInfo::Pseudo {
+        link_type: 239,
+        header_len: at.min(d.len()) as u16,
+    };
+    None
+}
+
+/// An 802.11 frame (after a radiotap header for link type 127): data frames that are not
+/// protected and carry LLC/SNAP go on to their EtherType.
+fn wlan(n: u32, d: &[u8], pkt: &mut Packet) -> Option<(usize, Next)> {
+    let mut at = 0;
+    if n == 127 {
+        let h = d.get(..4)?;
+        at = usize::from(u16::from_le_bytes([h[2], h[3]]));
+    }
+    let Some(fc) = d.get(at..at + 2) else {
+        pkt.link = LinkInfo::Truncated;
+        return None;
+    };
+    let (fc0, fc1) = (fc[0], fc[1]);
+    let frame_type = (fc0 >> 2) & 3;
+    let subtype = fc0 >> 4;
+    let mut header_len = 24;
+    if frame_type == 2 {
+        if fc1 & 3 == 3 {
+            header_len += 6; // four addresses
+        }
+        if subtype & 0x8 != 0 {
+            header_len += 2; // QoS control
+            if fc1 & 0x80 != 0 {
+                header_len += 4; // HT control
+            }
+        }
+    }
+    pkt.link = LinkInfo::Ieee80211 {
+        radiotap_len: at as u16,
+        frame_control: u16::from_be_bytes([fc0, fc1]),
+        header_len: header_len as u16,
+    };
+    // Data frames with a body (not the null-function subtypes), not encrypted.
+    if frame_type != 2 || subtype & 0x4 != 0 || fc1 & 0x40 != 0 {
+        return None;
+    }
+    llc_snap(d, at + header_len)
 }

@@ -8,16 +8,22 @@
 //! into the frame (for the payload, TCP options and the GUI's field highlighting), so it is
 //! small, `Clone`, and can be stored next to the raw frames.
 
+mod encap;
 mod ip;
 mod link;
 mod packet;
+mod shim;
 mod tcp;
 mod transport;
+mod tunnel;
 
+pub use encap::{EncapKind, EncapLayer};
 #[cfg(test)]
 use ip::set_fast_path;
 pub use link::LinkInfo;
-pub use packet::{ArpInfo, IcmpInfo, IpInfo, LayerOffsets, Net, Packet, Transport, UdpInfo, Vlans};
+pub use packet::{
+    ArpInfo, IcmpInfo, IpInfo, LayerOffsets, Net, Packet, Quoted, Transport, UdpInfo, Vlans,
+};
 pub use tcp::{TcpFlags, TcpInfo, TcpOption, TcpOptionIter, TcpOptions};
 pub use transport::icmp_summary;
 
@@ -32,10 +38,12 @@ pub fn decode(frame: &Frame<'_>) -> Packet {
     }
     let net_start = link::decode_link(frame, &mut pkt);
     if let Some((start, next)) = net_start {
-        ip::decode_network(frame.data, frame.len, start, next, &mut pkt);
+        shim::decode_from(frame.data, frame.len, start, next, &mut pkt);
     }
     pkt
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tunnel_tests;

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::{LinkInfo, TcpInfo};
+use super::{EncapLayer, LinkInfo, TcpInfo};
 use crate::capture::Frame;
 
 /// VLAN ids of a frame, outermost first (802.1Q and QinQ; at most three are decoded).
@@ -135,6 +135,26 @@ pub struct IcmpInfo {
     pub icmp_type: u8,
     /// Message code.
     pub code: u8,
+    /// The TCP or UDP packet an error message quotes (its IP header and ports), when whole
+    /// enough to read them.
+    pub quoted: Option<Quoted>,
+}
+
+/// The endpoints of the packet an ICMP error quotes. Wireshark files the quoted TCP or UDP
+/// header under its connection (which takes a stream number when it is the first seen),
+/// without analysing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quoted {
+    /// Source of the quoted packet.
+    pub src: IpAddr,
+    /// Destination of the quoted packet.
+    pub dst: IpAddr,
+    /// 6 (TCP) or 17 (UDP).
+    pub protocol: u8,
+    /// Source port.
+    pub sport: u16,
+    /// Destination port.
+    pub dport: u16,
 }
 
 /// The transport layer of a frame.
@@ -167,9 +187,13 @@ pub enum Transport {
 pub struct Packet {
     /// Link-layer header.
     pub link: LinkInfo,
-    /// VLAN tags, outermost first.
+    /// VLAN ids of every 802.1Q/802.1ad tag in the frame (tunnels included), outermost first.
     pub vlan: Vlans,
-    /// Network layer.
+    /// The outer layers between the link header and [`Packet::net`], outermost first
+    /// (VLAN tags, MPLS labels, PPPoE, outer IP and UDP headers, GRE, VXLAN, ...). Empty for
+    /// a plain frame (no allocation).
+    pub encap: Vec<EncapLayer>,
+    /// Network layer (the innermost one of a tunnelled packet).
     pub net: Net,
     /// Transport layer.
     pub transport: Transport,
@@ -186,6 +210,7 @@ impl Packet {
         Packet {
             link: LinkInfo::Unsupported(frame.link.number()),
             vlan: Vlans::default(),
+            encap: Vec::new(),
             net: Net::None,
             transport: Transport::None,
             offsets: LayerOffsets::default(),

@@ -21,7 +21,8 @@ mod field {
     pub const OPTIONS: usize = 20;
 }
 
-/// TCP flag bits (the 8 classic ones plus NS/AE in the low bit of byte 12).
+/// TCP flag bits: the eight classic ones, AE (accurate ECN, RFC 9768; formerly the ECN
+/// nonce, NS) and the three reserved bits, as the 12 low bits of header bytes 12-13.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct TcpFlags(pub u16);
 
@@ -42,15 +43,36 @@ impl TcpFlags {
     pub const ECE: u16 = 0x040;
     /// Congestion window reduced.
     pub const CWR: u16 = 0x080;
-    /// ECN nonce / accurate-ECN (AE).
-    pub const NS: u16 = 0x100;
+    /// Accurate ECN (AE), the former ECN nonce (NS).
+    pub const AE: u16 = 0x100;
+    /// The same bit under its former name.
+    pub const NS: u16 = Self::AE;
+    /// The three reserved bits (0x200, 0x400, 0x800).
+    pub const RESERVED: u16 = 0xe00;
 
     /// True when every bit of `mask` is set.
     pub fn has(self, mask: u16) -> bool {
         self.0 & mask == mask
     }
 
-    /// Flags as letters in `FSRPAUEC` order (synack's JSON form), e.g. `SA` for SYN+ACK.
+    /// The reserved bits' value (0-7).
+    pub fn reserved(self) -> u8 {
+        ((self.0 & Self::RESERVED) >> 9) as u8
+    }
+
+    /// Appends `e` for AE and one `r` per reserved bit set (synack's letters for the bits
+    /// beyond the eight; tcpdump prints `e` for AE and nothing for the reserved bits).
+    fn push_extra(self, s: &mut String) {
+        if self.has(Self::AE) {
+            s.push('e');
+        }
+        for _ in 0..self.reserved().count_ones() {
+            s.push('r');
+        }
+    }
+
+    /// Flags as letters in `FSRPAUEC` order (synack's JSON form), e.g. `SA` for SYN+ACK, then
+    /// `e` for AE and `r` for each reserved bit set.
     pub fn letters(self) -> String {
         let mut s = String::with_capacity(8);
         for (bit, c) in [
@@ -67,10 +89,12 @@ impl TcpFlags {
                 s.push(c);
             }
         }
+        self.push_extra(&mut s);
         s
     }
 
-    /// tcpdump's bracketed form: `[S.]`, `[P.]`, `[F.]`, `[R]`, `[none]`.
+    /// tcpdump's bracketed form: `[S.]`, `[P.]`, `[F.]`, `[R]`, `[S.e]` (AE), `[none]`; one
+    /// `r` per reserved bit set follows.
     pub fn tcpdump(self) -> String {
         let mut s = String::from("[");
         for (bit, c) in [
@@ -87,6 +111,7 @@ impl TcpFlags {
                 s.push(c);
             }
         }
+        self.push_extra(&mut s);
         if s.len() == 1 {
             s.push_str("none");
         }
@@ -94,7 +119,7 @@ impl TcpFlags {
         s
     }
 
-    /// Wireshark's comma form: `SYN, ACK`.
+    /// Wireshark's comma form: `SYN, ACK`, `ACK, AE, Reserved`.
     pub fn names(self) -> String {
         let mut s = String::new();
         for (bit, name) in [
@@ -106,7 +131,7 @@ impl TcpFlags {
             (Self::URG, "URG"),
             (Self::ECE, "ECE"),
             (Self::CWR, "CWR"),
-            (Self::NS, "AE"),
+            (Self::AE, "AE"),
         ] {
             if self.has(bit) {
                 if !s.is_empty() {
@@ -114,6 +139,12 @@ impl TcpFlags {
                 }
                 s.push_str(name);
             }
+        }
+        if self.reserved() != 0 {
+            if !s.is_empty() {
+                s.push_str(", ");
+            }
+            s.push_str("Reserved");
         }
         s
     }
@@ -344,6 +375,9 @@ pub struct TcpInfo {
     pub options: TcpOptions,
     /// The 20 fixed header bytes were all captured; when false, missing fields read as 0.
     pub header_complete: bool,
+    /// The IP payload is shorter than the header length says (Wireshark's "short segment"):
+    /// the segment's length is unknown and it is not analysed.
+    pub short_segment: bool,
 }
 
 /// Decodes a TCP header from the captured bytes `b` (starting at `offset` in the frame) of a
@@ -368,7 +402,7 @@ pub(super) fn decode_tcp(
         dport: get16(field::DST_PORT),
         seq: get32(field::SEQ),
         ack: get32(field::ACK),
-        flags: TcpFlags(u16::from(flag_byte) | (u16::from(off_byte & 1) << 8)),
+        flags: TcpFlags(u16::from(flag_byte) | (u16::from(off_byte & 0x0f) << 8)),
         window: get16(field::WINDOW),
         checksum: get16(field::CHECKSUM),
         urgent: get16(field::URGENT),
@@ -376,6 +410,7 @@ pub(super) fn decode_tcp(
         len: 0,
         options: TcpOptions::default(),
         header_complete: b.len() >= field::OPTIONS,
+        short_segment: false,
     };
     let mut malformed = None;
     if !info.header_complete && !truncated {
@@ -384,14 +419,20 @@ pub(super) fn decode_tcp(
             b.len()
         ));
     }
-    if header_len < 20 {
-        malformed.get_or_insert(format!("TCP header length {header_len} is less than 20"));
-        return (info, malformed);
-    }
     if u32::from(header_len) > seg_len {
         malformed.get_or_insert(format!(
             "TCP header length {header_len} exceeds the segment length {seg_len}"
         ));
+        info.short_segment = true;
+        return (info, malformed);
+    }
+    if header_len < 20 {
+        // Wireshark stops reading the header here but still counts the segment's length
+        // from this header length (and analyses it).
+        malformed.get_or_insert(format!(
+            "bogus TCP header length {header_len} (less than 20)"
+        ));
+        info.len = seg_len - u32::from(header_len);
         return (info, malformed);
     }
     info.len = seg_len - u32::from(header_len);

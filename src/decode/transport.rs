@@ -1,6 +1,8 @@
 //! Transport headers other than TCP's option-rich one: UDP and ICMP/ICMPv6 summaries.
 
-use super::packet::{IcmpInfo, Packet, Transport, UdpInfo};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::packet::{IcmpInfo, Packet, Quoted, Transport, UdpInfo};
 use super::tcp::decode_tcp;
 
 /// Decodes the transport header in `bytes` (captured part of an IP payload of `ip_payload_len`
@@ -27,7 +29,8 @@ pub(super) fn decode_transport(
             if let Some(why) = bad {
                 pkt.mark_malformed(why);
             }
-            pkt.offsets.payload = Some(offset + u32::from(info.header_len.max(20)));
+            // A bogus header length below 20 is where Wireshark takes the payload to start.
+            pkt.offsets.payload = Some(offset + u32::from(info.header_len));
             pkt.transport = Transport::Tcp(info);
         }
         17 => {
@@ -53,11 +56,13 @@ pub(super) fn decode_transport(
                 ip_payload_len.saturating_sub(8)
             };
             pkt.offsets.payload = Some(offset + 8);
-            pkt.transport = Transport::Udp(UdpInfo {
-                sport: be16(0),
-                dport: be16(2),
-                len,
-            });
+            let (sport, dport) = (be16(0), be16(2));
+            pkt.transport = Transport::Udp(UdpInfo { sport, dport, len });
+            // A length field below 8 (0 included) stops Wireshark's UDP dissector: no tunnel.
+            if udp_len >= 8 && !pkt.ip().is_some_and(|ip| ip.is_fragment) {
+                let at = offset + 8;
+                super::tunnel::udp_payload(frame, sport, dport, at as usize, at + len, pkt);
+            }
         }
         1 | 58 => {
             if bytes.len() < 2 {
@@ -67,6 +72,7 @@ pub(super) fn decode_transport(
             let info = IcmpInfo {
                 icmp_type: bytes[0],
                 code: bytes[1],
+                quoted: quoted(protocol == 58, bytes),
             };
             pkt.transport = if protocol == 1 {
                 Transport::Icmp(info)
@@ -76,6 +82,53 @@ pub(super) fn decode_transport(
         }
         _ => pkt.transport = Transport::Other { protocol },
     }
+}
+
+/// The TCP/UDP endpoints quoted by an ICMP (`v6` false) or ICMPv6 error message: the IP
+/// header after the 8-byte ICMP header and the ports after it.
+fn quoted(v6: bool, icmp: &[u8]) -> Option<Quoted> {
+    let t = *icmp.first()?;
+    let is_error = if v6 {
+        matches!(t, 1..=4)
+    } else {
+        matches!(t, 3 | 4 | 5 | 11 | 12)
+    };
+    if !is_error {
+        return None;
+    }
+    let ip = icmp.get(8..)?;
+    let (src, dst, protocol, rest) = if v6 {
+        let h = ip.get(..40)?;
+        let addr = |i: usize| {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(&h[i..i + 16]);
+            IpAddr::V6(Ipv6Addr::from(a))
+        };
+        (addr(8), addr(24), h[6], &ip[40..])
+    } else {
+        let h = ip.get(..20)?;
+        if h[0] >> 4 != 4 {
+            return None;
+        }
+        let ihl = usize::from(h[0] & 0x0f) * 4;
+        // Not a first fragment: no transport header.
+        if u16::from_be_bytes([h[6], h[7]]) & 0x1fff != 0 || ihl < 20 {
+            return None;
+        }
+        let addr = |i: usize| IpAddr::V4(Ipv4Addr::new(h[i], h[i + 1], h[i + 2], h[i + 3]));
+        (addr(12), addr(16), h[9], ip.get(ihl..)?)
+    };
+    if !matches!(protocol, 6 | 17) {
+        return None;
+    }
+    let ports = rest.get(..4)?;
+    Some(Quoted {
+        src,
+        dst,
+        protocol,
+        sport: u16::from_be_bytes([ports[0], ports[1]]),
+        dport: u16::from_be_bytes([ports[2], ports[3]]),
+    })
 }
 
 /// A one-line ICMP summary (tcpdump-like): `echo request`, `destination unreachable (port)`.

@@ -5,7 +5,7 @@
 #   TRUTH_OUT=tests/truth/gen tests/truth/make_truth.sh captures/*.pcap   (generator captures)
 #
 # Writes tests/truth/<capture>.tsv: a header line, then one line per frame with the fields
-# below, exactly as `tshark -n -T fields -E occurrence=f` prints them (default preferences,
+# below, exactly as `tshark -n -T fields -E occurrence=l` prints them (the last occurrence: the innermost header of a tunnelled packet) (default preferences,
 # empty profile). Needs tshark (apt-get install tshark); CI does not: it reads the committed
 # files. Generated with TShark 4.0.x (Debian 12).
 set -euo pipefail
@@ -31,6 +31,6 @@ for f in "${files[@]}"; do
   name=$(basename "$f")
   if ! tshark -n -r "$f" -c 1 >/dev/null 2>&1; then echo "skip (unreadable): $name" >&2; continue; fi
   { (IFS=$'\t'; echo "${FIELDS[*]}")
-    tshark -n -r "$f" -T fields -E separator=/t -E occurrence=f "${args[@]}" 2>/dev/null; } > "$out/$name.tsv"
+    tshark -n -r "$f" -T fields -E separator=/t -E occurrence=l "${args[@]}" 2>/dev/null; } > "$out/$name.tsv"
   echo "wrote $name.tsv ($(($(wc -l < "$out/$name.tsv") - 1)) frames)" >&2
 done
