@@ -263,30 +263,7 @@ impl Engine {
             Transport::Udp(u) => {
                 let src = SocketAddr::new(ip.src, u.sport);
                 let dst = SocketAddr::new(ip.dst, u.dport);
-                let (mut key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
-                if !self.live.contains_key(&key) {
-                    match self.stacks.resolve(&mut self.live, key, src) {
-                        Some(k) => key = k,
-                        None => {
-                            self.make_room();
-                            let stream = self.new_stream(FlowProto::Udp);
-                            let c = Connection::new(
-                                stream,
-                                FlowProto::Udp,
-                                packet.vlan,
-                                src,
-                                dst,
-                                frame.number,
-                                frame.ts,
-                            );
-                            self.insert(key, c);
-                        }
-                    }
-                }
-                let c = self.live.get_mut(&key).expect("inserted above");
-                let dir = c.direction_of(src);
-                learn_stack(c, dir, packet);
-                touch(c, frame, dir, u.len);
+                let (c, dir) = self.udp_connection(frame, packet, src, dst, u.len);
                 Annotation {
                     flow: Some(FlowRef {
                         proto: FlowProto::Udp,
@@ -564,6 +541,43 @@ impl Engine {
         self.live.insert(key, c);
     }
 
+    /// The UDP connection of a datagram from `src` to `dst` (created when new), counted with
+    /// `len` payload bytes; and the datagram's direction in it.
+    fn udp_connection(
+        &mut self,
+        frame: &Frame<'_>,
+        packet: &Packet,
+        src: SocketAddr,
+        dst: SocketAddr,
+        len: u32,
+    ) -> (&mut Connection, Direction) {
+        let (mut key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
+        if !self.live.contains_key(&key) {
+            match self.stacks.resolve(&mut self.live, key, src) {
+                Some(k) => key = k,
+                None => {
+                    self.make_room();
+                    let stream = self.new_stream(FlowProto::Udp);
+                    let c = Connection::new(
+                        stream,
+                        FlowProto::Udp,
+                        packet.vlan,
+                        src,
+                        dst,
+                        frame.number,
+                        frame.ts,
+                    );
+                    self.insert(key, c);
+                }
+            }
+        }
+        let c = self.live.get_mut(&key).expect("inserted above");
+        let dir = c.direction_of(src);
+        learn_stack(c, dir, packet);
+        touch(c, frame, dir, len);
+        (c, dir)
+    }
+
     /// The UDP headers of tunnels (VXLAN, Geneve, GTP-U, Teredo) are UDP conversations of
     /// their own for Wireshark, numbered before the inner packet's: so are they here.
     fn outer_udp(&mut self, frame: &Frame<'_>, packet: &Packet) {
@@ -575,30 +589,7 @@ impl Engine {
                     let Some((s, d)) = addrs else { continue };
                     let src = SocketAddr::new(s, sport);
                     let dst = SocketAddr::new(d, dport);
-                    let (mut key, _) = ConnKey::new(FlowProto::Udp, packet.vlan, src, dst);
-                    if !self.live.contains_key(&key) {
-                        match self.stacks.resolve(&mut self.live, key, src) {
-                            Some(k) => key = k,
-                            None => {
-                                self.make_room();
-                                let stream = self.new_stream(FlowProto::Udp);
-                                let c = Connection::new(
-                                    stream,
-                                    FlowProto::Udp,
-                                    packet.vlan,
-                                    src,
-                                    dst,
-                                    frame.number,
-                                    frame.ts,
-                                );
-                                self.insert(key, c);
-                            }
-                        }
-                    }
-                    let c = self.live.get_mut(&key).expect("inserted above");
-                    let dir = c.direction_of(src);
-                    learn_stack(c, dir, packet);
-                    touch(c, frame, dir, 0);
+                    self.udp_connection(frame, packet, src, dst, 0);
                 }
                 _ => {}
             }
