@@ -11,12 +11,13 @@
 use std::io::{self, Cursor};
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{Config, Engine};
+use crate::analysis::Config;
 use crate::capture::{
     BlockEnd, FileReader, Frame, FrameSource, LinkType, OwnedFrame, RecordKind, Timestamp,
 };
 use crate::cli::{flow_row, FramePrinter};
 use crate::decode::decode;
+use crate::pipeline::Pipeline;
 use crate::stream::follow::{
     frame_connection, frame_events, FollowLimits, Follower, FramingChoice,
 };
@@ -339,14 +340,15 @@ pub fn engine(data: &[u8]) {
     } else {
         (Config::default(), FollowLimits::default())
     };
-    let mut engine = Engine::new(config);
-    let mut follower = Follower::new(None, limits);
+    let mut pipeline = Pipeline::new(config).following(Follower::new(None, limits));
     let mut printer = FramePrinter::new(io::sink(), options & 2 != 0, true, options & 4 != 0);
     for owned in split_frames(link, rest) {
         let frame = owned.as_frame();
-        let packet = decode(&frame);
-        let ann = engine.process(&frame, &packet);
-        follower.process(&frame, &packet, &ann);
+        let (_, ann) = pipeline.frame(&frame);
+        let (engine, follower) = (
+            pipeline.engine(),
+            pipeline.follower().expect("the pipeline follows"),
+        );
         printer.frame(&frame).expect("sink write");
         assert!(engine.connections().len() <= config.max_connections.max(1));
         assert!(
@@ -370,7 +372,8 @@ pub fn engine(data: &[u8]) {
             );
         }
     }
-    follower.finish();
+    let (engine, follower) = pipeline.finish();
+    let follower = follower.expect("the pipeline follows");
     let mut events = std::collections::HashMap::new();
     for conn in follower.connections() {
         let msgs = frame_connection(conn, FramingChoice::Auto);

@@ -2,7 +2,6 @@
 //! Conversations), as an aligned table or JSON Lines.
 
 use std::io::{self, BufWriter, Write};
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,14 +9,11 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use super::stream::StickyPass;
-use super::summary::{FollowCounts, Summary};
-use crate::analysis::{
-    endpoint_string, Cause, Connection, Direction, EngineStats, Flag, FlowRef, LimitedBy,
-};
+use super::summary::Summary;
+use crate::analysis::{endpoint_string, Cause, Connection, Direction, Flag, LimitedBy};
 use crate::capture::FileReader;
-use crate::pipeline::{analyse_file_keeping, default_threads};
-use crate::stream::follow::{ConnMessages, FollowedConn};
+use crate::pipeline::default_threads;
+use crate::pipeline::{analyse_flows, MessageCounts, MessageTable};
 
 /// Arguments of `synack flows`.
 #[derive(Debug, Args)]
@@ -159,37 +155,6 @@ pub fn wire_limits(c: &Connection) -> Vec<LimitRow> {
         .filter(|d| c.bytes[d.index()] > 0)
         .map(|d| LimitRow::new(d, "wire", &t.limited_by(d)))
         .collect()
-}
-
-/// A connection's messages per direction, `[c2s, s2c]` (see `synack stream`).
-#[derive(Debug, Clone, Serialize)]
-pub struct MessageCounts {
-    /// Framing chosen by auto (`http`, `tls`, `line`, ..., `none`).
-    pub framing: String,
-    /// Whole messages.
-    pub messages: [usize; 2],
-    /// Segments carrying more than one message.
-    pub coalesced_segments: [usize; 2],
-    /// Messages spread over more than one segment.
-    pub split_messages: [usize; 2],
-    /// Gaps (bytes missing from the capture).
-    pub gaps: [usize; 2],
-}
-
-/// Message counts by stream number.
-pub type MessageTable = std::collections::HashMap<u32, MessageCounts>;
-
-/// The message counts of one framed connection.
-fn message_counts(conn: &FollowedConn, msgs: &ConnMessages) -> MessageCounts {
-    let c = msgs.counts(conn);
-    let pick = |f: fn(&crate::stream::follow::StickyCounts) -> usize| [f(&c[0]), f(&c[1])];
-    MessageCounts {
-        framing: msgs.framing.to_string(),
-        messages: pick(|x| x.messages),
-        coalesced_segments: pick(|x| x.coalesced_segments),
-        split_messages: pick(|x| x.split_messages),
-        gaps: pick(|x| x.gaps),
-    }
 }
 
 /// Builds the printed row of one connection.
@@ -367,52 +332,11 @@ pub fn table(
     out
 }
 
-/// One pass over the file: the analysis engine, and every TCP stream reassembled and framed
-/// (auto) for its message counts, each connection framed and forgotten as soon as it closes.
-pub fn analyze_file(reader: FileReader, threads: usize) -> FlowsRun {
-    let mut pass = StickyPass::new();
-    let mut messages = MessageTable::new();
-    let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
-        messages.insert(conn.stream, message_counts(conn, msgs));
-    };
-    // Reassembly reads only the stream and direction of each annotation.
-    let done = analyse_file_keeping(reader, threads, |frame, packet, flow: &Option<FlowRef>| {
-        pass.packet(frame, packet, *flow, &mut each);
-        ControlFlow::Continue(())
-    });
-    let follow = pass.finish(&mut each);
-    FlowsRun {
-        stats: done.engine.stats(),
-        connections: done.engine.into_connections(),
-        messages,
-        follow,
-        frames: done.frames,
-        error: done.error,
-    }
-}
-
-/// Everything one pass of `synack flows` learns about a file.
-#[derive(Debug)]
-pub struct FlowsRun {
-    /// Connection records, in stream order.
-    pub connections: Vec<Connection>,
-    /// Message counts of each TCP stream (auto framing).
-    pub messages: MessageTable,
-    /// The engine's counters (evictions, untracked segments).
-    pub stats: EngineStats,
-    /// The stream follower's limit counters.
-    pub follow: FollowCounts,
-    /// Frames read.
-    pub frames: u64,
-    /// The read error that ended the file early, if any.
-    pub error: Option<crate::capture::CaptureError>,
-}
-
 /// Runs `synack flows`.
 pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     let reader = FileReader::open(&args.file)?;
     let threads = args.threads.unwrap_or_else(default_threads);
-    let run = analyze_file(reader, threads);
+    let run = analyse_flows(reader, threads);
     let (conns, messages) = (&run.connections, &run.messages);
     // The kernel's readings, when the capture comes with a calls trace that has them.
     let trace = match crate::calls::read_beside(&args.file) {

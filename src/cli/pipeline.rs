@@ -5,10 +5,10 @@
 use std::io::{self, Write};
 
 use super::format::{frame_json_analyzed, frame_line_analyzed, EventJson, FrameView};
-use crate::analysis::{Config, Engine, EngineStats};
+use crate::analysis::{Config, EngineStats};
 use crate::capture::{Frame, Timestamp};
-use crate::decode::decode;
 use crate::filter::{Filter, FilterInput};
+use crate::pipeline::Pipeline;
 use crate::stream::follow::StickyEvent;
 
 /// Sticky-packet events by frame number, computed by a first pass over a file (see
@@ -26,7 +26,7 @@ pub struct FramePrinter<W: Write> {
     print: bool,
     absolute: bool,
     t0: Option<Timestamp>,
-    engine: Engine,
+    pipeline: Pipeline,
     filter: Option<Filter>,
     sticky: StickyByFrame,
     frames: u64,
@@ -43,7 +43,7 @@ impl<W: Write> FramePrinter<W> {
             print,
             absolute,
             t0: None,
-            engine: Engine::new(Config::default()),
+            pipeline: Pipeline::new(Config::default()),
             filter: None,
             sticky: StickyByFrame::new(),
             frames: 0,
@@ -67,8 +67,7 @@ impl<W: Write> FramePrinter<W> {
 
     /// Runs one frame through the pipeline and prints its line (or JSON object).
     pub fn frame(&mut self, frame: &Frame<'_>) -> io::Result<()> {
-        let packet = decode(frame);
-        let ann = self.engine.process(frame, &packet);
+        let (packet, ann) = self.pipeline.frame(frame);
         self.analysed(frame, &packet, &ann)
     }
 
@@ -142,7 +141,7 @@ impl<W: Write> FramePrinter<W> {
 
     /// The analysis engine's counters (connections created, evictions).
     pub fn engine_stats(&self) -> EngineStats {
-        self.engine.stats()
+        self.pipeline.engine().stats()
     }
 }
 

@@ -64,7 +64,7 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let sticky = if args.no_messages {
         StickyByFrame::new()
     } else {
-        super::stream::sticky_events(FileReader::open(&args.file)?, threads)
+        crate::pipeline::sticky_events(FileReader::open(&args.file)?, threads)
     };
     let reader = FileReader::open(&args.file)?;
     let options = ListOptions {
@@ -82,7 +82,7 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
 #[cfg(not(feature = "gui"))]
 pub fn run_demo_text() -> anyhow::Result<ExitCode> {
     let demo = crate::capture::demo::reader;
-    let sticky = super::stream::sticky_events(demo()?, 1);
+    let sticky = crate::pipeline::sticky_events(demo()?, 1);
     let options = ListOptions {
         json: false,
         count: None,
@@ -91,7 +91,7 @@ pub fn run_demo_text() -> anyhow::Result<ExitCode> {
     };
     let code = list(demo()?, &options, Filter::parse("")?, sticky)?;
     println!();
-    let run = super::flows::analyze_file(demo()?, 1);
+    let run = crate::pipeline::analyse_flows(demo()?, 1);
     print!(
         "{}",
         super::flows::table(&run.connections, &run.messages, &[])

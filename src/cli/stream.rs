@@ -15,13 +15,12 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use crate::analysis::{endpoint_string, Config, Direction, Engine};
+use crate::analysis::{endpoint_string, Config, Direction};
 use crate::calls::CallTrace;
-use crate::capture::{FileReader, FrameSource, Timestamp};
-use crate::decode::decode;
+use crate::capture::{FileReader, Timestamp};
+use crate::pipeline::Pipeline;
 use crate::stream::follow::{
-    frame_connection, frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn,
-    Follower, FramingChoice,
+    frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
 };
 use crate::stream::framing::{Framed, Framing, FRAMING_HELP};
 use crate::stream::{Annotation, DirectionStream};
@@ -112,24 +111,11 @@ pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
     }
     let trace = trace.map(|(path, t)| CallsSource { path, trace: t });
     let mut reader = FileReader::open(&args.file)?;
-    let mut engine = Engine::new(Config::default());
-    let mut table = Follower::new(args.stream, FollowLimits::default());
-    let mut damaged = None;
-    loop {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
-                let packet = decode(&frame);
-                let ann = engine.process(&frame, &packet);
-                table.process(&frame, &packet, &ann);
-            }
-            Ok(None) => break,
-            Err(e) => {
-                damaged = Some(e);
-                break;
-            }
-        }
-    }
-    table.finish();
+    let mut pipeline = Pipeline::new(Config::default())
+        .following(Follower::new(args.stream, FollowLimits::default()));
+    let (_, damaged) = pipeline.run(&mut reader);
+    let (engine, table) = pipeline.finish();
+    let table = table.expect("the pipeline follows");
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match args.stream {
@@ -691,102 +677,4 @@ fn write_raw(
         );
     }
     Ok(())
-}
-
-/// The sticky-packet pass of `synack read` and `synack flows`: follows every TCP connection
-/// and frames it (auto) as soon as it is over, then forgets its bytes, so memory holds only
-/// the open connections whatever the file's size. Fed by [`crate::pipeline::analyse_file`].
-pub(super) struct StickyPass {
-    follower: Follower,
-    /// Reassembly cap cuts of the connections already handed back.
-    cap_cuts: u64,
-}
-
-impl StickyPass {
-    /// A pass over a new file.
-    pub(super) fn new() -> StickyPass {
-        let limits = FollowLimits {
-            kept_per_direction: 16 << 20,
-            kept_total: 256 << 20,
-            // Only message framing is asked of this pass, never the conflicts of overlapping
-            // retransmissions: no second copy of delivered bytes (it was 8% of `flows`).
-            reassembly: crate::stream::reassembly::Limits {
-                history: 0,
-                ..Default::default()
-            },
-            ..FollowLimits::default()
-        };
-        StickyPass {
-            follower: Follower::releasing(limits),
-            cap_cuts: 0,
-        }
-    }
-
-    /// Feeds one analysed frame; `each` gets every connection this frame finished, framed.
-    pub(super) fn packet(
-        &mut self,
-        frame: &crate::capture::Frame<'_>,
-        packet: &crate::decode::Packet,
-        flow: Option<crate::analysis::FlowRef>,
-        each: &mut impl FnMut(&FollowedConn, &ConnMessages),
-    ) {
-        self.follower.process_flow(frame, packet, flow);
-        if let Some(conn) = self.follower.take_finished() {
-            self.cap_cuts += cap_cuts(&conn);
-            each(
-                &conn,
-                &frame_connection(&conn, FramingChoice::AutoUnexplained),
-            );
-            self.follower.recycle(conn);
-        }
-    }
-
-    /// End of the file: frames the connections still open. Returns the reassembly's limit
-    /// counters (streams not followed, cap cuts) for the run summary.
-    pub(super) fn finish(
-        mut self,
-        each: &mut impl FnMut(&FollowedConn, &ConnMessages),
-    ) -> super::summary::FollowCounts {
-        self.follower.finish();
-        for conn in self.follower.connections() {
-            self.cap_cuts += cap_cuts(conn);
-            each(
-                conn,
-                &frame_connection(conn, FramingChoice::AutoUnexplained),
-            );
-        }
-        super::summary::FollowCounts {
-            streams_not_followed: self.follower.not_followed(),
-            reassembly_cap_cuts: self.cap_cuts,
-        }
-    }
-}
-
-/// Bytes-cap cuts of a followed connection's two directions.
-fn cap_cuts(conn: &FollowedConn) -> u64 {
-    conn.dirs.iter().map(|d| d.reasm.stats().cap_cuts).sum()
-}
-
-/// The sticky-packet events (`message_boundary`, `coalesced`, `split`) of every frame of a
-/// capture, each connection framed by `auto`. Read errors end the pass quietly: the caller
-/// reports them from its own pass over the same file.
-pub(super) fn sticky_events(
-    reader: FileReader,
-    threads: usize,
-) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
-    let mut pass = StickyPass::new();
-    let mut events = std::collections::HashMap::new();
-    let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
-        crate::stream::follow::frame_events(conn, msgs, &mut events)
-    };
-    crate::pipeline::analyse_file_keeping(
-        reader,
-        threads,
-        |frame, packet, flow: &Option<crate::analysis::FlowRef>| {
-            pass.packet(frame, packet, *flow, &mut each);
-            std::ops::ControlFlow::Continue(())
-        },
-    );
-    pass.finish(&mut each);
-    events
 }

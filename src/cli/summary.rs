@@ -10,6 +10,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::pipeline::FollowCounts;
+
 use crate::analysis::EngineStats;
 use crate::capture::CaptureError;
 use crate::stream::follow::Follower;
@@ -27,16 +29,6 @@ pub struct Damage {
     pub error: String,
     /// Frames read (and shown) before the damage.
     pub frames_salvaged: u64,
-}
-
-/// The stream follower's limit counters of a run whose connections were handed back as they
-/// closed (so no follower holds them all at the end).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FollowCounts {
-    /// TCP streams not reassembled (`FollowLimits::max_connections`).
-    pub streams_not_followed: u64,
-    /// Holes skipped because a reassembly buffer cap was hit.
-    pub reassembly_cap_cuts: u64,
 }
 
 /// What a run hit: limits and damage.

@@ -10,9 +10,10 @@ use egui::{Color32, RichText};
 
 use std::collections::HashMap;
 
-use crate::analysis::{Config, Connection, Engine, FlowProto, TcpAnnotation};
+use crate::analysis::{Config, Connection, FlowProto, TcpAnnotation};
 use crate::capture::Frame;
 use crate::decode::{LinkInfo, Net, Packet, TcpOption, Transport};
+use crate::pipeline::Pipeline;
 use crate::stream::follow::{
     frame_connection, frame_events, FollowLimits, Follower, FramingChoice, StickyEvent,
 };
@@ -652,16 +653,15 @@ impl MessagesCache {
             ));
             return cache;
         }
-        let mut engine = Engine::new(Config::default());
-        let mut follower = Follower::new(Some(0), FollowLimits::default());
+        let mut pipeline = Pipeline::new(Config::default())
+            .following(Follower::new(Some(0), FollowLimits::default()));
         for &i in indices {
             if let Some((frame, packet)) = data.packet(i as usize) {
-                let ann = engine.process(&frame, &packet);
-                follower.process(&frame, &packet, &ann);
+                pipeline.decoded(&frame, &packet);
             }
         }
-        follower.finish();
-        if let Some(conn) = follower.get(0) {
+        let (_, follower) = pipeline.finish();
+        if let Some(conn) = follower.as_ref().and_then(|f| f.get(0)) {
             let msgs = frame_connection(conn, FramingChoice::Auto);
             cache.framing = msgs.framing.to_string();
             frame_events(conn, &msgs, &mut cache.events);

@@ -11,10 +11,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::analysis::{Annotation, Config, Engine};
+use crate::analysis::{Annotation, Config};
 use crate::capture::live::{self, LiveCapture, LiveConfig, Next, StatsHandle, StopHandle};
 use crate::capture::{CaptureError, FileReader, Frame, FrameSource, OwnedFrame};
-use crate::decode::decode;
+use crate::pipeline::Pipeline;
 
 use super::store::{PacketStore, Progress, SourceInfo};
 
@@ -44,7 +44,7 @@ impl<R: Read> Read for CountingReader<R> {
 /// Collects analysed frames and publishes them to the store in batches.
 struct Batcher {
     store: PacketStore,
-    engine: Engine,
+    pipeline: Pipeline,
     pending: Vec<(OwnedFrame, Annotation)>,
     since: Instant,
     conns_at: Instant,
@@ -55,7 +55,7 @@ impl Batcher {
     fn new(store: PacketStore, notify: Box<dyn Fn() + Send>) -> Batcher {
         Batcher {
             store,
-            engine: Engine::new(Config::default()),
+            pipeline: Pipeline::new(Config::default()),
             pending: Vec::with_capacity(BATCH),
             since: Instant::now(),
             conns_at: Instant::now(),
@@ -64,8 +64,7 @@ impl Batcher {
     }
 
     fn add(&mut self, frame: &Frame<'_>) {
-        let packet = decode(frame);
-        let ann = self.engine.process(frame, &packet);
+        let (_, ann) = self.pipeline.frame(frame);
         self.pending.push((frame.to_owned(), ann));
         if self.pending.len() >= BATCH || self.since.elapsed() >= BATCH_AGE {
             self.flush(false);
@@ -81,7 +80,14 @@ impl Batcher {
     fn flush_with(&mut self, finished: bool, conns_now: bool) {
         let conns = if finished || conns_now || self.conns_at.elapsed() >= CONN_REFRESH {
             self.conns_at = Instant::now();
-            Some(self.engine.connections().into_iter().cloned().collect())
+            Some(
+                self.pipeline
+                    .engine()
+                    .connections()
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+            )
         } else {
             None
         };
