@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::analysis::{Annotation, Flag, TcpAnnotation};
 use crate::capture::{Frame, RecordKind, Timestamp};
-use crate::decode::{icmp_summary, LinkInfo, Net, Packet, TcpOption, Transport};
+use crate::decode::{hex_text, icmp_summary, LinkInfo, Net, Packet, TcpOption, Transport};
 
 /// Everything printed about one frame.
 #[derive(Debug, Clone, Copy)]
@@ -284,16 +284,8 @@ fn option_json(o: TcpOption<'_>) -> OptionJson {
         TcpOption::Mss(value) => OptionJson::Mss { value },
         TcpOption::WindowScale(value) => OptionJson::Wscale { value },
         TcpOption::SackPermitted => OptionJson::SackPerm,
-        TcpOption::Sack(b) => OptionJson::Sack {
-            blocks: b
-                .chunks_exact(8)
-                .map(|c| {
-                    [
-                        u32::from_be_bytes([c[0], c[1], c[2], c[3]]),
-                        u32::from_be_bytes([c[4], c[5], c[6], c[7]]),
-                    ]
-                })
-                .collect(),
+        TcpOption::Sack(blocks) => OptionJson::Sack {
+            blocks: blocks.iter().map(|(l, r)| [l, r]).collect(),
         },
         TcpOption::Timestamp { value, echo } => OptionJson::Ts {
             val: value,
@@ -301,11 +293,11 @@ fn option_json(o: TcpOption<'_>) -> OptionJson {
         },
         TcpOption::Unknown { kind, data } => OptionJson::Unknown {
             code: kind,
-            data: data.iter().map(|b| format!("{b:02x}")).collect(),
+            data: hex_text(data),
         },
         TcpOption::BadLength { kind, data } => OptionJson::BadLength {
             code: kind,
-            data: data.iter().map(|b| format!("{b:02x}")).collect(),
+            data: hex_text(data),
         },
         TcpOption::Malformed { kind, len } => OptionJson::Malformed { code: kind, len },
         TcpOption::Cut { kind } => OptionJson::Cut { code: kind },

@@ -8,9 +8,10 @@ use etherparse::err::packet::SliceError;
 use etherparse::{EtherType, LaxIpPayloadSlice, LaxNetSlice, LaxSlicedPacket};
 
 use super::link::Next;
-use super::packet::{ArpInfo, IpInfo, Net, Packet};
+use super::packet::{IpInfo, Net, Packet};
 use super::transport;
 use super::tunnel;
+use super::ArpInfo;
 
 /// Offset of `inner` inside `outer` (both slices of the same frame).
 pub(super) fn offset_in(outer: &[u8], inner: &[u8]) -> u32 {
@@ -233,43 +234,54 @@ fn fast_path_on() -> bool {
 /// every capture of the corpus and on random headers) and leaves every other frame to it.
 /// Returns false, having changed nothing, when the frame is not such a packet.
 fn plain_ipv4(frame: &[u8], slice: &[u8], on_wire: u32, pkt: &mut Packet) -> bool {
-    let Some(h) = slice.get(..20) else {
+    use super::ipv4::field;
+    let Some(h) = slice.get(..field::OPTIONS) else {
         return false;
     };
-    let total_len = u16::from_be_bytes([h[2], h[3]]);
-    let protocol = h[9];
-    if h[0] != 0x45
+    let be16 = |f: super::Field| u16::from_be_bytes([h[f.start], h[f.start + 1]]);
+    let total_len = be16(field::TOTAL_LEN);
+    let protocol = h[field::PROTOCOL.start];
+    if h[field::VERSION_IHL.start] != 0x45
         || protocol == 51
-        || total_len < 20
+        || usize::from(total_len) < field::OPTIONS
         || usize::from(total_len) > slice.len()
         || u32::from(total_len) > on_wire
     {
         return false;
     }
-    let flags_frag = u16::from_be_bytes([h[6], h[7]]);
+    let flags_frag = be16(field::FLAGS_FRAG_OFFSET);
     let frag_offset = u32::from(flags_frag & 0x1fff) * 8;
     let more_fragments = flags_frag & 0x2000 != 0;
-    let addr = |i: usize| IpAddr::V4(Ipv4Addr::new(h[i], h[i + 1], h[i + 2], h[i + 3]));
+    let addr = |f: super::Field| {
+        let i = f.start;
+        IpAddr::V4(Ipv4Addr::new(h[i], h[i + 1], h[i + 2], h[i + 3]))
+    };
     let info = IpInfo {
         version: 4,
-        src: addr(12),
-        dst: addr(16),
+        src: addr(field::SRC_ADDR),
+        dst: addr(field::DST_ADDR),
         protocol,
-        ttl: h[8],
-        ident: u32::from(u16::from_be_bytes([h[4], h[5]])),
+        ttl: h[field::TTL.start],
+        ident: u32::from(be16(field::IDENT)),
         dont_fragment: flags_frag & 0x4000 != 0,
         more_fragments,
         frag_offset,
         is_fragment: more_fragments || frag_offset > 0,
-        header_len: 20,
+        header_len: field::OPTIONS as u32,
         options_len: 0,
         total_len: u32::from(total_len),
         ext_headers: [0; 8],
         ext_count: 0,
     };
     pkt.offsets.net = Some(offset_in(frame, slice));
-    let payload = &slice[20..usize::from(total_len)];
-    decode_ip_bytes(frame, info, payload, u32::from(total_len) - 20, pkt);
+    let payload = &slice[field::OPTIONS..usize::from(total_len)];
+    decode_ip_bytes(
+        frame,
+        info,
+        payload,
+        u32::from(total_len) - field::OPTIONS as u32,
+        pkt,
+    );
     true
 }
 

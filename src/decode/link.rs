@@ -149,21 +149,22 @@ pub(super) fn decode_link(frame: &Frame<'_>, pkt: &mut Packet) -> Option<(usize,
     };
     match frame.link {
         LinkType::Ethernet => {
-            if !need(14, pkt) {
+            use super::ethernet::field;
+            if !need(field::HEADER_LEN, pkt) {
                 return None;
             }
             let mut dst = [0u8; 6];
             let mut src = [0u8; 6];
-            dst.copy_from_slice(&d[0..6]);
-            src.copy_from_slice(&d[6..12]);
-            let ether_type = be16(d, 12);
+            dst.copy_from_slice(&d[field::DESTINATION]);
+            src.copy_from_slice(&d[field::SOURCE]);
+            let ether_type = be16(d, field::ETHER_TYPE.start);
             pkt.link = LinkInfo::Ethernet {
                 src,
                 dst,
                 ether_type,
             };
             // Below 0x600 the field is an 802.3 length (LLC follows): nothing we decode.
-            (ether_type >= 0x0600).then_some((14, Next::EtherType(ether_type)))
+            (ether_type >= 0x0600).then_some((field::HEADER_LEN, Next::EtherType(ether_type)))
         }
         LinkType::LinuxSll => {
             if !need(16, pkt) {

@@ -45,19 +45,6 @@ pub struct LayerOffsets {
     pub payload: Option<u32>,
 }
 
-/// ARP summary (who-has / is-at).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArpInfo {
-    /// 1 request, 2 reply, others kept as numbers.
-    pub operation: u16,
-    /// Sender protocol address (IPv4 for Ethernet/IPv4 ARP).
-    pub sender_ip: Option<std::net::Ipv4Addr>,
-    /// Target protocol address.
-    pub target_ip: Option<std::net::Ipv4Addr>,
-    /// Sender hardware address when 6 bytes long.
-    pub sender_mac: Option<[u8; 6]>,
-}
-
 /// IPv4 or IPv6 header fields that the views and the analysis need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IpInfo {
@@ -107,7 +94,7 @@ pub enum Net {
     /// Nothing decodable above the link layer.
     None,
     /// ARP.
-    Arp(ArpInfo),
+    Arp(super::ArpInfo),
     /// IPv4 or IPv6 (see [`IpInfo::version`]).
     Ip(IpInfo),
     /// Another EtherType, kept.

@@ -6,18 +6,32 @@
 
 use std::fmt::Write as _;
 
-/// Byte positions of the fixed TCP header fields (RFC 9293 §3.1).
-mod field {
-    use std::ops::Range;
-    pub const SRC_PORT: Range<usize> = 0..2;
-    pub const DST_PORT: Range<usize> = 2..4;
-    pub const SEQ: Range<usize> = 4..8;
-    pub const ACK: Range<usize> = 8..12;
-    pub const DATA_OFFSET: usize = 12;
-    pub const FLAGS: usize = 13;
-    pub const WINDOW: Range<usize> = 14..16;
-    pub const CHECKSUM: Range<usize> = 16..18;
-    pub const URGENT: Range<usize> = 18..20;
+/// Byte ranges of the fixed TCP header fields (RFC 9293 §3.1).
+pub mod field {
+    use crate::decode::Field;
+
+    /// Source port.
+    pub const SRC_PORT: Field = 0..2;
+    /// Destination port.
+    pub const DST_PORT: Field = 2..4;
+    /// Sequence number.
+    pub const SEQ: Field = 4..8;
+    /// Acknowledgment number.
+    pub const ACK: Field = 8..12;
+    /// Data offset (high nibble, the header length in 32-bit words), reserved bits and the
+    /// AE (formerly NS) flag in the lowest bit.
+    pub const DATA_OFFSET: Field = 12..13;
+    /// The eight classic flags, CWR to FIN.
+    pub const FLAGS: Field = 13..14;
+    /// Every flag bit: AE in [`DATA_OFFSET`]'s low bit and the byte of [`FLAGS`].
+    pub const ALL_FLAGS: Field = 12..14;
+    /// Receive window, unscaled.
+    pub const WINDOW: Field = 14..16;
+    /// Checksum.
+    pub const CHECKSUM: Field = 16..18;
+    /// Urgent pointer.
+    pub const URGENT: Field = 18..20;
+    /// Where the options start: the length of a header without options.
     pub const OPTIONS: usize = 20;
 }
 
@@ -191,6 +205,21 @@ impl TcpOptions {
             cut: self.cut,
         }
     }
+
+    /// All options in order with the bytes of the frame each one covers (kind, length and
+    /// data; an end-of-list option, a malformed or a cut one runs to the end of the options).
+    pub fn spans<'a>(
+        &self,
+        frame: &'a [u8],
+    ) -> impl Iterator<Item = (TcpOption<'a>, super::Field)> + 'a {
+        let start = (self.start as usize).min(frame.len());
+        let mut iter = self.iter(frame);
+        std::iter::from_fn(move || {
+            let from = iter.pos;
+            let option = iter.next()?;
+            Some((option, start + from..start + iter.pos))
+        })
+    }
 }
 
 /// One TCP option, as listed in packet details.
@@ -206,8 +235,8 @@ pub enum TcpOption<'a> {
     WindowScale(u8),
     /// SACK permitted (kind 4).
     SackPermitted,
-    /// SACK blocks (kind 5), raw bytes of the blocks.
-    Sack(&'a [u8]),
+    /// SACK blocks (kind 5).
+    Sack(SackBlocks<'a>),
     /// Timestamps (kind 8).
     Timestamp {
         /// TSval.
@@ -244,6 +273,37 @@ pub enum TcpOption<'a> {
     },
 }
 
+/// The blocks of a SACK option, read from its bytes (8 per block: left edge, right edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SackBlocks<'a>(&'a [u8]);
+
+impl<'a> SackBlocks<'a> {
+    /// The blocks in the option's data (`data.len()` a multiple of 8; a remainder is ignored).
+    pub fn new(data: &'a [u8]) -> SackBlocks<'a> {
+        SackBlocks(data)
+    }
+
+    /// Number of blocks.
+    pub fn len(&self) -> usize {
+        self.0.len() / 8
+    }
+
+    /// True when the option carries no block.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The blocks as (left edge, right edge), raw sequence numbers.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + 'a {
+        self.0.chunks_exact(8).map(|b| {
+            (
+                u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+                u32::from_be_bytes([b[4], b[5], b[6], b[7]]),
+            )
+        })
+    }
+}
+
 impl TcpOption<'_> {
     /// A short name and value as tcpdump prints them (`mss 1460`, `wscale 7`, `sackOK`, ...).
     pub fn describe(&self) -> String {
@@ -253,28 +313,84 @@ impl TcpOption<'_> {
             TcpOption::Mss(v) => format!("mss {v}"),
             TcpOption::WindowScale(v) => format!("wscale {v}"),
             TcpOption::SackPermitted => "sackOK".into(),
-            TcpOption::Sack(b) => {
-                let mut s = format!("sack {}", b.len() / 8);
-                for blk in b.chunks_exact(8) {
-                    let l = u32::from_be_bytes([blk[0], blk[1], blk[2], blk[3]]);
-                    let r = u32::from_be_bytes([blk[4], blk[5], blk[6], blk[7]]);
+            TcpOption::Sack(blocks) => {
+                let mut s = format!("sack {}", blocks.len());
+                for (l, r) in blocks.iter() {
                     let _ = write!(s, " {{{l}:{r}}}");
                 }
                 s
             }
             TcpOption::Timestamp { value, echo } => format!("TS val {value} ecr {echo}"),
-            TcpOption::Unknown { kind, data } => format!("opt-{kind}:{}", hex(data)),
-            TcpOption::BadLength { kind, data } => {
-                format!("opt-{kind} wrong length {}:{}", data.len() + 2, hex(data))
-            }
+            TcpOption::Unknown { kind, data } => format!("opt-{kind}:{}", super::hex_text(data)),
+            TcpOption::BadLength { kind, data } => format!(
+                "opt-{kind} wrong length {}:{}",
+                data.len() + 2,
+                super::hex_text(data)
+            ),
             TcpOption::Malformed { kind, len } => format!("opt-{kind} bad length {len}"),
             TcpOption::Cut { kind } => format!("opt-{kind} [cut by snaplen]"),
         }
     }
+
+    /// Appends the option as Wireshark's Info column shows it (` MSS=1460`, ` WS=128`,
+    /// ` SACK_PERM`, ` TSval=1 TSecr=0`, ` SLE=1 SRE=2`); the options it leaves out add
+    /// nothing. SACK edges are shown minus `sack_base` (the ACK's base: relative like it).
+    pub fn write_info(&self, out: &mut String, sack_base: u32) {
+        match self {
+            TcpOption::Mss(v) => {
+                let _ = write!(out, " MSS={v}");
+            }
+            TcpOption::WindowScale(v) => {
+                let _ = write!(out, " WS={}", window_multiplier(*v));
+            }
+            TcpOption::SackPermitted => out.push_str(" SACK_PERM"),
+            TcpOption::Timestamp { value, echo } => {
+                let _ = write!(out, " TSval={value} TSecr={echo}");
+            }
+            TcpOption::Sack(blocks) => {
+                for (l, r) in blocks.iter() {
+                    let _ = write!(
+                        out,
+                        " SLE={} SRE={}",
+                        l.wrapping_sub(sack_base),
+                        r.wrapping_sub(sack_base)
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The option as a line of the packet details: `Maximum segment size: 1460 bytes`,
+    /// `Window scale: 7 (multiply by 128)`, `SACK: 1-2`, ...
+    pub fn detail(&self) -> String {
+        match self {
+            TcpOption::Mss(v) => format!("Maximum segment size: {v} bytes"),
+            TcpOption::WindowScale(v) => {
+                format!("Window scale: {v} (multiply by {})", window_multiplier(*v))
+            }
+            TcpOption::SackPermitted => "SACK permitted".into(),
+            TcpOption::Timestamp { value, echo } => {
+                format!("Timestamps: TSval {value}, TSecr {echo}")
+            }
+            TcpOption::Nop => "No-Operation (NOP)".into(),
+            TcpOption::EndOfList => "End of Option List (EOL)".into(),
+            TcpOption::Sack(blocks) => {
+                let mut s = String::from("SACK:");
+                for (l, r) in blocks.iter() {
+                    let _ = write!(s, " {l}-{r}");
+                }
+                s
+            }
+            other => other.describe(),
+        }
+    }
 }
 
-fn hex(d: &[u8]) -> String {
-    d.iter().map(|b| format!("{b:02x}")).collect()
+/// The factor a window-scale shift multiplies windows by (shifts above 14 count as 14,
+/// RFC 7323 §2.3).
+pub fn window_multiplier(shift: u8) -> u32 {
+    1u32 << shift.min(14)
 }
 
 /// Iterator over the options in a TCP header's option bytes.
@@ -334,7 +450,7 @@ impl<'a> Iterator for TcpOptionIter<'a> {
                     (2, 2) => TcpOption::Mss(u16::from_be_bytes([body[0], body[1]])),
                     (3, 1) => TcpOption::WindowScale(body[0]),
                     (4, 0) => TcpOption::SackPermitted,
-                    (5, n) if n % 8 == 0 => TcpOption::Sack(body),
+                    (5, n) if n % 8 == 0 => TcpOption::Sack(SackBlocks(body)),
                     (8, 8) => TcpOption::Timestamp {
                         value: be32(&body[0..4]),
                         echo: be32(&body[4..8]),
@@ -388,14 +504,10 @@ pub(super) fn decode_tcp(
     seg_len: u32,
     truncated: bool,
 ) -> (TcpInfo, Option<String>) {
-    let get16 =
-        |r: std::ops::Range<usize>| b.get(r).map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
-    let get32 = |r: std::ops::Range<usize>| {
-        b.get(r)
-            .map_or(0, |s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-    };
-    let off_byte = b.get(field::DATA_OFFSET).copied().unwrap_or(0x50);
-    let flag_byte = b.get(field::FLAGS).copied().unwrap_or(0);
+    let get16 = |f| super::read_u16(b, f).unwrap_or(0);
+    let get32 = |f| super::read_u32(b, f).unwrap_or(0);
+    let off_byte = b.get(field::DATA_OFFSET.start).copied().unwrap_or(0x50);
+    let flag_byte = b.get(field::FLAGS.start).copied().unwrap_or(0);
     let header_len = (off_byte >> 4) * 4;
     let mut info = TcpInfo {
         sport: get16(field::SRC_PORT),
@@ -452,12 +564,9 @@ pub(super) fn decode_tcp(
             TcpOption::SackPermitted => opts.sack_permitted = true,
             TcpOption::Timestamp { value, echo } => opts.timestamp = Some((value, echo)),
             TcpOption::Sack(blocks) => {
-                for blk in blocks.chunks_exact(8) {
+                for block in blocks.iter() {
                     if (opts.sack_count as usize) < opts.sack.len() {
-                        opts.sack[opts.sack_count as usize] = (
-                            u32::from_be_bytes([blk[0], blk[1], blk[2], blk[3]]),
-                            u32::from_be_bytes([blk[4], blk[5], blk[6], blk[7]]),
-                        );
+                        opts.sack[opts.sack_count as usize] = block;
                         opts.sack_count += 1;
                     }
                 }

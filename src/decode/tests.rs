@@ -514,3 +514,65 @@ proptest::proptest! {
         }
     }
 }
+
+/// The options of `frame[start..start + len]` with the frame bytes each covers.
+fn option_spans(frame: &[u8], start: u32, len: u8, cut: bool) -> Vec<(TcpOption<'_>, Field)> {
+    let opts = TcpOptions {
+        start,
+        len,
+        cut,
+        ..TcpOptions::default()
+    };
+    opts.spans(frame).collect()
+}
+
+#[test]
+fn tcp_options_get_their_byte_ranges() {
+    // 10 bytes of padding before the options, then MSS, NOP, WS, SACK_PERM, TS, EOL.
+    let mut frame = vec![0xee; 10];
+    frame.extend_from_slice(&[2, 4, 5, 0xb4]); // 10..14
+    frame.push(1); // 14..15
+    frame.extend_from_slice(&[3, 3, 7]); // 15..18
+    frame.extend_from_slice(&[4, 2]); // 18..20
+    frame.extend_from_slice(&[8, 10, 0, 0, 0, 1, 0, 0, 0, 2]); // 20..30
+    frame.extend_from_slice(&[0, 0]); // 30..32 EOL + padding
+    let got = option_spans(&frame, 10, 22, false);
+    let ranges: Vec<_> = got.iter().map(|(_, r)| r.clone()).collect();
+    assert_eq!(ranges, vec![10..14, 14..15, 15..18, 18..20, 20..30, 30..32]);
+    assert_eq!(got[0].0, TcpOption::Mss(1460));
+    assert_eq!(got[2].0, TcpOption::WindowScale(7));
+    assert_eq!(got[5].0, TcpOption::EndOfList);
+}
+
+#[test]
+fn tcp_options_with_a_bad_length_stop_inside_the_header() {
+    // Kind 5 with length 1 is malformed: one range to the end, nothing past the options.
+    let frame = [2, 4, 5, 0xb4, 5, 1, 9, 9];
+    let got = option_spans(&frame, 0, 8, false);
+    assert_eq!(got.last().map(|(_, r)| r.clone()), Some(4..8));
+    assert!(got.iter().all(|(_, r)| r.end <= 8));
+    // Options claimed past the captured bytes are clipped to them.
+    let got = option_spans(&frame, 4, 40, true);
+    assert!(got.iter().all(|(_, r)| r.end <= frame.len()));
+}
+
+#[test]
+fn sack_blocks_are_read_once_for_every_view() {
+    // Two blocks: 1000-2000 and 3000-4000.
+    let mut data = Vec::new();
+    for v in [1000u32, 2000, 3000, 4000] {
+        data.extend_from_slice(&v.to_be_bytes());
+    }
+    let blocks = SackBlocks::new(&data);
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(
+        blocks.iter().collect::<Vec<_>>(),
+        vec![(1000, 2000), (3000, 4000)]
+    );
+    let sack = TcpOption::Sack(blocks);
+    assert_eq!(sack.describe(), "sack 2 {1000:2000} {3000:4000}");
+    assert_eq!(sack.detail(), "SACK: 1000-2000 3000-4000");
+    let mut info = String::new();
+    sack.write_info(&mut info, 999);
+    assert_eq!(info, " SLE=1 SRE=1001 SLE=2001 SRE=3001");
+}

@@ -41,8 +41,9 @@ pub(super) fn decode_transport(
                 }
                 return;
             }
-            let be16 = |i: usize| u16::from_be_bytes([bytes[i], bytes[i + 1]]);
-            let udp_len = u32::from(be16(4));
+            use super::udp::field;
+            let be16 = |f: super::Field| u16::from_be_bytes([bytes[f.start], bytes[f.start + 1]]);
+            let udp_len = u32::from(be16(field::LENGTH));
             let len = if udp_len >= 8 && udp_len <= ip_payload_len {
                 udp_len - 8
             } else {
@@ -55,12 +56,12 @@ pub(super) fn decode_transport(
                 }
                 ip_payload_len.saturating_sub(8)
             };
-            pkt.offsets.payload = Some(offset + 8);
-            let (sport, dport) = (be16(0), be16(2));
+            pkt.offsets.payload = Some(offset + field::HEADER_LEN as u32);
+            let (sport, dport) = (be16(field::SRC_PORT), be16(field::DST_PORT));
             pkt.transport = Transport::Udp(UdpInfo { sport, dport, len });
             // A length field below 8 (0 included) stops Wireshark's UDP dissector: no tunnel.
             if udp_len >= 8 && !pkt.ip().is_some_and(|ip| ip.is_fragment) {
-                let at = offset + 8;
+                let at = offset + field::HEADER_LEN as u32;
                 super::tunnel::udp_payload(frame, sport, dport, at as usize, at + len, pkt);
             }
         }
@@ -70,8 +71,8 @@ pub(super) fn decode_transport(
                 return;
             }
             let info = IcmpInfo {
-                icmp_type: bytes[0],
-                code: bytes[1],
+                icmp_type: bytes[super::icmp::field::TYPE.start],
+                code: bytes[super::icmp::field::CODE.start],
                 quoted: quoted(protocol == 58, bytes),
             };
             pkt.transport = if protocol == 1 {

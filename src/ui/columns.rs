@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::{Event, Flag, Side, TcpAnnotation};
 use crate::capture::{Frame, Timestamp};
-use crate::decode::{icmp_summary, LinkInfo, Net, Packet, TcpOption, Transport};
+use crate::decode::{icmp_summary, LinkInfo, Net, Packet, Transport};
 
 use super::store::RowAnalysis;
 
@@ -185,31 +185,7 @@ pub fn info(
             }
             let _ = write!(s, " Win={win} Len={}", t.len);
             for o in t.options.iter(frame.data) {
-                match o {
-                    TcpOption::Mss(v) => {
-                        let _ = write!(s, " MSS={v}");
-                    }
-                    TcpOption::WindowScale(v) => {
-                        let _ = write!(s, " WS={}", 1u32 << v.min(14));
-                    }
-                    TcpOption::SackPermitted => s.push_str(" SACK_PERM"),
-                    TcpOption::Timestamp { value, echo } => {
-                        let _ = write!(s, " TSval={value} TSecr={echo}");
-                    }
-                    TcpOption::Sack(b) => {
-                        for blk in b.chunks_exact(8) {
-                            let l = u32::from_be_bytes([blk[0], blk[1], blk[2], blk[3]]);
-                            let r = u32::from_be_bytes([blk[4], blk[5], blk[6], blk[7]]);
-                            let _ = write!(
-                                s,
-                                " SLE={} SRE={}",
-                                l.wrapping_sub(sack_base),
-                                r.wrapping_sub(sack_base)
-                            );
-                        }
-                    }
-                    _ => {}
-                }
+                o.write_info(&mut s, sack_base);
             }
         }
         Transport::Udp(u) => {

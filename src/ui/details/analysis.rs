@@ -1,0 +1,120 @@
+//! synack's own section of the details tree: the analysis flags with their reasons, the
+//! events, the wire metrics, both sides' states and the connection.
+
+use crate::analysis::{endpoint_string, Connection, Direction, TcpAnnotation};
+use crate::ui::columns;
+use crate::ui::store::RowAnalysis;
+use crate::ui::wire::WireCache;
+
+use super::node::{Node, NodeKind};
+
+/// The "Analysis" section. `wire` holds the SEQ/ACK analysis lines ([`wire_lines`]),
+/// `messages` the application messages of the segment, when known.
+pub fn analysis_node(
+    a: &RowAnalysis,
+    rich: Option<&TcpAnnotation>,
+    conn: Option<&Connection>,
+    wire: Vec<Node>,
+    messages: Option<Node>,
+) -> Node {
+    let mut l = Node::section(NodeKind::Analysis, "Analysis (synack)", None);
+    if let Some(r) = rich {
+        for t in r.tags.as_slice() {
+            l.push(Node::line(
+                format!(
+                    "{}: {}  (tcp.analysis.{})",
+                    columns::tag_marker(t.flag, t.info.frame, t.info.num),
+                    t.reason(),
+                    t.flag.name()
+                ),
+                None,
+            ));
+        }
+        for e in r.events.as_slice() {
+            l.push(Node::line(
+                format!("Event: {} ({})", columns::event_text(e), e.describe()),
+                None,
+            ));
+        }
+    }
+    if a.tcp.is_some_and(|t| t.flags.0 == 0) && rich.is_none_or(|r| r.tags.is_empty()) {
+        l.push(Node::line("No analysis flags", None));
+    }
+    l.children.extend(wire);
+    if let Some(t) = a.tcp {
+        l.push(Node::line(
+            format!(
+                "State after this packet: client {} · server {}",
+                t.states[0].name(),
+                t.states[1].name()
+            ),
+            None,
+        ));
+    }
+    if let (Some(c), Some(f)) = (conn, a.flow) {
+        l.push(connection_node(c, f.direction));
+    }
+    l.children.extend(messages);
+    l
+}
+
+/// The packet's connection: endpoints, Zeek state and history, handshake RTT, close.
+fn connection_node(c: &Connection, direction: Direction) -> Node {
+    let mut cn = Node::section(
+        NodeKind::Connection,
+        format!(
+            "Connection {}: {} <-> {} ({}), this packet {}",
+            c.stream,
+            endpoint_string(c.originator),
+            endpoint_string(c.responder),
+            c.zeek_state(),
+            match direction {
+                Direction::ClientToServer => "client to server",
+                Direction::ServerToClient => "server to client",
+            }
+        ),
+        None,
+    );
+    cn.push(Node::line(format!("History: {}", c.history()), None));
+    if let Some(rtt) = c.handshake_rtt_ms() {
+        cn.push(Node::line(format!("Handshake RTT: {rtt:.3} ms"), None));
+    }
+    if let Some(cp) = c.close_pattern() {
+        cn.push(Node::line(format!("Close: {}", cp.name()), None));
+    }
+    cn
+}
+
+/// The SEQ/ACK analysis lines of the packet at store index `index`, as Wireshark words them.
+pub fn wire_lines(wire: &WireCache, index: usize) -> Vec<Node> {
+    if wire.too_long() {
+        return vec![Node::line(
+            "Bytes in flight and ACK RTT: connection too long to analyse on selection; use `synack read --json`",
+            None,
+        )];
+    }
+    let a = wire.get(index);
+    let mut out = Vec::new();
+    if let Some(f) = a.acks_frame {
+        out.push(Node::line(
+            format!("This is an ACK to the segment in frame: {f}  (tcp.analysis.acks_frame)"),
+            None,
+        ));
+    }
+    if let Some(ns) = a.ack_rtt() {
+        out.push(Node::line(
+            format!(
+                "The RTT to ACK the segment was: {} seconds  (tcp.analysis.ack_rtt)",
+                columns::seconds_text(ns)
+            ),
+            None,
+        ));
+    }
+    if let Some(b) = a.bytes_in_flight {
+        out.push(Node::line(
+            format!("Bytes in flight: {b}  (tcp.analysis.bytes_in_flight)"),
+            None,
+        ));
+    }
+    out
+}

@@ -1,0 +1,110 @@
+//! The frame and link-layer sections of the details tree: Frame, Ethernet II, 802.1Q tags.
+
+use crate::capture::{Frame, Timestamp};
+use crate::decode::ethernet::{self, mac_text};
+use crate::decode::{read_u16, vlan, LinkInfo, Packet};
+
+use super::node::{Header, Node, NodeKind};
+use crate::ui::columns;
+
+/// The "Frame" section: lengths, arrival time, capture remarks. `first_ts` is the
+/// capture's first timestamp.
+pub fn frame_node(frame: &Frame<'_>, p: &Packet, first_ts: Option<Timestamp>) -> Node {
+    let n = frame.data.len();
+    let mut fr = Node::section(
+        NodeKind::Frame,
+        format!(
+            "Frame {}: {} bytes on wire, {} bytes captured",
+            frame.number, frame.len, n
+        ),
+        Some(0..n),
+    );
+    if let Some(ts) = frame.ts {
+        fr.push(Node::line(
+            format!("Arrival time: {} UTC", columns::absolute_time(ts)),
+            None,
+        ));
+        if let Some(t0) = first_ts {
+            fr.push(Node::line(
+                format!(
+                    "Time since first frame: {} s",
+                    columns::seconds_between(t0, ts)
+                ),
+                None,
+            ));
+        }
+    }
+    fr.push(Node::line(format!("Link type: {:?}", frame.link), None));
+    if p.truncated {
+        fr.push(Node::line(
+            "Truncated: frame cut by the snapshot length",
+            None,
+        ));
+    }
+    if let Some(m) = &p.malformed {
+        fr.push(Node::line(format!("Malformed: {m}"), None));
+    }
+    fr
+}
+
+/// The link-layer sections: Ethernet II and its VLAN tags, or one line naming another link
+/// header (which runs up to `net_start`).
+pub fn link_nodes(frame: &Frame<'_>, p: &Packet, net_start: usize) -> Vec<Node> {
+    let n = frame.data.len();
+    let LinkInfo::Ethernet {
+        src,
+        dst,
+        ether_type,
+    } = &p.link
+    else {
+        return vec![Node::section(
+            NodeKind::Link,
+            format!("Link: {:?}", p.link),
+            (net_start > 0).then_some(0..net_start.min(n)),
+        )];
+    };
+    use ethernet::field;
+    let h = Header::at(0, n);
+    let mut l = h.section(
+        NodeKind::Link,
+        format!(
+            "Ethernet II, Src: {}, Dst: {}",
+            mac_text(src),
+            mac_text(dst)
+        ),
+        field::HEADER_LEN,
+    );
+    l.push(h.field(
+        format!("Destination: {}", mac_text(dst)),
+        field::DESTINATION,
+    ));
+    l.push(h.field(format!("Source: {}", mac_text(src)), field::SOURCE));
+    l.push(h.field(format!("Type: 0x{ether_type:04x}"), field::ETHER_TYPE));
+    let mut out = vec![l];
+    // VLAN tags follow the Ethernet addresses, one after the other.
+    for (i, id) in p.vlan.as_slice().iter().enumerate() {
+        let start = field::HEADER_LEN + vlan::field::TAG_LEN * i;
+        out.push(vlan_node(frame.data, start, *id));
+    }
+    out
+}
+
+/// One 802.1Q tag starting at `start` of the frame.
+fn vlan_node(data: &[u8], start: usize, id: u16) -> Node {
+    use vlan::field;
+    let h = Header::at(start, data.len());
+    let tag = data.get(start..).unwrap_or_default();
+    let mut v = Node::section(
+        NodeKind::Vlan,
+        format!("802.1Q Virtual LAN, ID: {id}"),
+        h.bytes(0..field::TAG_LEN),
+    );
+    if let Some(tci) = read_u16(tag, field::TCI) {
+        v.push(h.field(format!("Priority: {}", vlan::priority(tci)), field::TCI));
+        v.push(h.field(format!("ID: {}", vlan::id(tci)), field::TCI));
+    }
+    if let Some(t) = read_u16(tag, field::ETHER_TYPE) {
+        v.push(h.field(format!("Type: 0x{t:04x}"), field::ETHER_TYPE));
+    }
+    v
+}

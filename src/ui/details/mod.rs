@@ -1,0 +1,196 @@
+//! Packet details: a tree per layer whose fields know their bytes, and the hex + ASCII pane.
+//!
+//! Selecting a field highlights its bytes; clicking a byte selects the smallest field that
+//! covers it (Wireshark's two-way link). The tree is built once per selected packet, one
+//! module per layer ([`link`], [`network`], [`transport`], [`analysis`]); every byte range
+//! comes from the protocol's `field` module in [`crate::decode`].
+
+mod analysis;
+mod hex;
+mod link;
+mod messages;
+mod network;
+mod node;
+mod transport;
+
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+use crate::analysis::{Connection, FlowProto, TcpAnnotation};
+use crate::capture::{Frame, Timestamp};
+use crate::decode::Packet;
+
+pub use node::{field_at, Node, NodeKind};
+
+use super::store::{RowAnalysis, StoreData};
+use super::wire::WireCache;
+use messages::MessagesCache;
+
+/// Everything the tree of one packet is built from.
+pub struct TreeInput<'a> {
+    /// The frame.
+    pub frame: &'a Frame<'a>,
+    /// Its decoding.
+    pub packet: &'a Packet,
+    /// The store's analysis of it.
+    pub analysis: &'a RowAnalysis,
+    /// Its full annotation, when it has flags or events.
+    pub rich: Option<&'a TcpAnnotation>,
+    /// Its connection (left out during a replay: it describes the whole capture).
+    pub connection: Option<&'a Connection>,
+    /// The capture's first timestamp.
+    pub first_ts: Option<Timestamp>,
+    /// The SEQ/ACK analysis lines.
+    pub wire: Vec<Node>,
+    /// The messages the segment carries.
+    pub messages: Option<Node>,
+}
+
+/// Builds the tree of one packet: synack's analysis first for TCP (what a learner opens the
+/// details for), then the frame and each layer from the link up.
+pub fn build_tree(input: TreeInput<'_>) -> Vec<Node> {
+    let frame = input.frame;
+    let p = input.packet;
+    let captured = frame.data.len();
+    let net_start = p.offsets.net.map_or(captured, |o| o as usize);
+    let mut out = vec![link::frame_node(frame, p, input.first_ts)];
+    out.extend(link::link_nodes(frame, p, net_start));
+    out.extend(network::network_node(&p.net, net_start, captured));
+    out.extend(transport::transport_node(frame.data, p, input.analysis));
+    if p.tcp().is_some() {
+        let a = analysis::analysis_node(
+            input.analysis,
+            input.rich,
+            input.connection,
+            input.wire,
+            input.messages,
+        );
+        out.insert(0, a);
+    }
+    out
+}
+
+/// The details view: caches the tree of the selected packet.
+#[derive(Debug, Default)]
+pub struct DetailsView {
+    /// Store index the cached tree belongs to, and whether a replay cursor cut it.
+    cached: Option<usize>,
+    cached_replay: bool,
+    /// Tree of the selected packet.
+    pub nodes: Vec<Node>,
+    /// Bytes of the selected packet (copied: small, and the hex pane needs them each frame).
+    pub bytes: Vec<u8>,
+    messages: MessagesCache,
+    wire: WireCache,
+}
+
+impl DetailsView {
+    /// Rebuilds the tree when the selected packet changed.
+    /// During a replay (`until` set) the connection summary, which describes the whole
+    /// capture, is left out so the details show nothing from after the cursor.
+    pub fn sync(&mut self, data: &StoreData, selected: Option<usize>, until: Option<usize>) {
+        let replay = until.is_some();
+        if self.cached == selected
+            && self.cached_replay == replay
+            && (selected.is_none() || !self.nodes.is_empty())
+        {
+            return;
+        }
+        self.cached = selected;
+        self.cached_replay = replay;
+        self.nodes.clear();
+        self.bytes.clear();
+        let Some(idx) = selected else {
+            return;
+        };
+        let Some((frame, packet)) = data.packet(idx) else {
+            return;
+        };
+        let a = data.analysis(idx);
+        let tcp_stream = a
+            .flow
+            .filter(|f| f.proto == FlowProto::Tcp)
+            .map(|f| f.stream);
+        let mut wire = Vec::new();
+        if let Some(stream) = tcp_stream {
+            self.wire.sync(data, stream);
+            wire = analysis::wire_lines(&self.wire, idx);
+        }
+        // Messages need the whole connection; only when its capture is complete.
+        let mut messages = None;
+        if let Some(stream) = tcp_stream.filter(|_| data.finished) {
+            if self.messages.stream != Some(stream) {
+                self.messages = MessagesCache::compute(data, stream);
+            }
+            messages = Some(self.messages.node(frame.number));
+        }
+        let rich = data.rich(idx);
+        self.nodes = build_tree(TreeInput {
+            frame: &frame,
+            packet: &packet,
+            analysis: &a,
+            rich: rich.as_ref(),
+            connection: a
+                .flow
+                .and_then(|f| data.connection(f.proto, f.stream))
+                .filter(|_| !replay),
+            first_ts: data.first_ts,
+            wire,
+            messages,
+        });
+        self.bytes = frame.data.to_vec();
+    }
+
+    /// Draws the tree; clicking a line selects its bytes.
+    pub fn tree_ui(&self, ui: &mut egui::Ui, field: &mut Option<Range<usize>>) {
+        if self.nodes.is_empty() {
+            ui.weak("Select a packet to see its layers.");
+            return;
+        }
+        egui::ScrollArea::both()
+            .id_salt("details_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for (i, n) in self.nodes.iter().enumerate() {
+                    node_ui(ui, n, field, i, 0);
+                }
+            });
+    }
+
+    /// Draws the hex + ASCII pane; clicking a byte selects the field that covers it.
+    pub fn hex_ui(&self, ui: &mut egui::Ui, field: &mut Option<Range<usize>>) {
+        hex::hex_ui(ui, &self.bytes, &self.nodes, field);
+    }
+}
+
+fn node_ui(
+    ui: &mut egui::Ui,
+    n: &Node,
+    field: &mut Option<Range<usize>>,
+    key: usize,
+    depth: usize,
+) {
+    let selected = n.range.is_some() && *field == n.range;
+    if n.children.is_empty() {
+        if ui.selectable_label(selected, &n.text).clicked() {
+            *field = n.range.clone();
+        }
+        return;
+    }
+    // Keyed by the section's kind, so open/closed survives packet changes.
+    let id = ui.make_persistent_id(("details_node", depth, key, n.kind));
+    let open = n.kind.opens_by_default();
+    egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, open)
+        .show_header(ui, |ui| {
+            if ui.selectable_label(selected, &n.text).clicked() {
+                *field = n.range.clone();
+            }
+        })
+        .body(|ui| {
+            for (i, c) in n.children.iter().enumerate() {
+                node_ui(ui, c, field, i, depth + 1);
+            }
+        });
+}

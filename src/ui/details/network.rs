@@ -1,0 +1,105 @@
+//! The network-layer section of the details tree: IPv4, IPv6, ARP.
+
+use crate::decode::{arp, ipv4, ipv6, mac_text, ArpInfo, IpInfo, Net};
+
+use super::node::{Header, Node, NodeKind};
+
+/// The network section of a packet whose network header starts at `start` of a frame of
+/// which `captured` bytes are present.
+pub fn network_node(net: &Net, start: usize, captured: usize) -> Option<Node> {
+    let h = Header::at(start, captured);
+    match net {
+        Net::Ip(ip) if ip.version == 4 => Some(ipv4_node(ip, h)),
+        Net::Ip(ip) => Some(ipv6_node(ip, h)),
+        Net::Arp(a) => Some(arp_node(a, h)),
+        Net::Other { ether_type } => Some(Node::section(
+            NodeKind::OtherNetwork,
+            format!("EtherType 0x{ether_type:04x} (not decoded)"),
+            None,
+        )),
+        Net::None => None,
+    }
+}
+
+fn ip_section(ip: &IpInfo, h: Header) -> Node {
+    h.section(
+        NodeKind::Ip,
+        format!(
+            "Internet Protocol Version {}, Src: {}, Dst: {}",
+            ip.version, ip.src, ip.dst
+        ),
+        ip.header_len as usize,
+    )
+}
+
+fn ipv4_node(ip: &IpInfo, h: Header) -> Node {
+    use ipv4::field;
+    let hl = ip.header_len as usize;
+    let mut l = ip_section(ip, h);
+    l.push(h.field(format!("Header length: {hl} bytes"), field::VERSION_IHL));
+    l.push(h.field(format!("Total length: {}", ip.total_len), field::TOTAL_LEN));
+    l.push(h.field(format!("Identification: 0x{:04x}", ip.ident), field::IDENT));
+    l.push(h.field(
+        format!(
+            "Flags: DF={} MF={}, fragment offset {}",
+            u8::from(ip.dont_fragment),
+            u8::from(ip.more_fragments),
+            ip.frag_offset
+        ),
+        field::FLAGS_FRAG_OFFSET,
+    ));
+    l.push(h.field(format!("Time to live: {}", ip.ttl), field::TTL));
+    l.push(h.field(format!("Protocol: {}", ip.protocol), field::PROTOCOL));
+    l.push(h.field(format!("Source: {}", ip.src), field::SRC_ADDR));
+    l.push(h.field(format!("Destination: {}", ip.dst), field::DST_ADDR));
+    if ip.options_len > 0 {
+        l.push(h.field(
+            format!("Options: {} bytes", ip.options_len),
+            field::OPTIONS..hl,
+        ));
+    }
+    l
+}
+
+fn ipv6_node(ip: &IpInfo, h: Header) -> Node {
+    use ipv6::field;
+    let mut l = ip_section(ip, h);
+    l.push(h.field(
+        format!(
+            "Payload length: {}",
+            ip.total_len.saturating_sub(field::HEADER_LEN as u32)
+        ),
+        field::PAYLOAD_LEN,
+    ));
+    l.push(h.field(format!("Next header: {}", ip.protocol), field::NEXT_HEADER));
+    l.push(h.field(format!("Hop limit: {}", ip.ttl), field::HOP_LIMIT));
+    l.push(h.field(format!("Source: {}", ip.src), field::SRC_ADDR));
+    l.push(h.field(format!("Destination: {}", ip.dst), field::DST_ADDR));
+    if ip.ext_count > 0 {
+        l.push(h.field(
+            format!("Extension headers: {:?}", ip.extension_headers()),
+            field::HEADER_LEN..ip.header_len as usize,
+        ));
+    }
+    l
+}
+
+fn arp_node(a: &ArpInfo, h: Header) -> Node {
+    use arp::field;
+    let mut l = h.section(
+        NodeKind::Arp,
+        "Address Resolution Protocol",
+        field::PACKET_LEN,
+    );
+    l.push(h.field(format!("Opcode: {}", a.operation_text()), field::OPERATION));
+    if let Some(m) = a.sender_mac {
+        l.push(h.field(format!("Sender MAC: {}", mac_text(&m)), field::SENDER_MAC));
+    }
+    if let Some(ip) = a.sender_ip {
+        l.push(h.field(format!("Sender IP: {ip}"), field::SENDER_IP));
+    }
+    if let Some(ip) = a.target_ip {
+        l.push(h.field(format!("Target IP: {ip}"), field::TARGET_IP));
+    }
+    l
+}
