@@ -9,9 +9,11 @@
 pub mod analysis;
 pub mod calls;
 pub mod capture;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod decode;
 pub mod filter;
+#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gen;

@@ -1,4 +1,4 @@
-//! A build without the desktop view (`cargo test --no-default-features`, as the fuzz crate
+//! A build without the desktop view (`cargo test --no-default-features --features cli`, as the fuzz crate
 //! and servers build synack): `synack view` says what is missing, and `synack` without
 //! arguments lists the built-in demo in the terminal. With the `gui` feature on, this file
 //! holds no test (the window is covered by tests/ui_kittest.rs).

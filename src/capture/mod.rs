@@ -10,6 +10,7 @@ pub mod demo;
 mod file;
 mod frame;
 mod link_type;
+#[cfg(feature = "live")]
 pub mod live;
 mod pcap_blocks;
 pub mod writer;
