@@ -15,9 +15,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Sources of frames (files, live interfaces; the built-in demo and its calls trace).
     ("capture", &["calls"]),
     ("decode", &["capture"]),
-    // The display-filter language evaluates decoded fields; analysis plugs its own fields in.
-    ("filter", &["capture", "decode"]),
-    ("analysis", &["capture", "decode", "filter"]),
+    ("analysis", &["capture", "decode"]),
+    // The display-filter language evaluates decoded fields and the engine's annotations.
+    ("filter", &["capture", "decode", "analysis"]),
     ("stream", &["calls", "capture", "decode", "analysis"]),
     // The stages driven together (one or two threads) for every consumer.
     (

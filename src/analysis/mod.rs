@@ -36,7 +36,6 @@
 
 mod conn;
 mod engine;
-mod filter_fields;
 mod flags;
 mod identity;
 mod key;

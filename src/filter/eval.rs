@@ -2,8 +2,9 @@
 
 use std::net::IpAddr;
 
-use super::fields::{Field, Proto, ANALYSIS_FLAGS};
+use super::fields::{Field, Proto};
 use super::parse::{Expr, Filter, Op, Value};
+use crate::analysis::Flag;
 use crate::capture::Frame;
 use crate::decode::{LinkInfo, Net, Packet, Transport};
 
@@ -22,8 +23,8 @@ pub trait AnalysisFields {
     fn rel_ack(&self) -> Option<u32>;
     /// Window after scaling (`tcp.window_size`).
     fn window_size(&self) -> Option<u64>;
-    /// True when the packet carries `tcp.analysis.<name>`.
-    fn has_flag(&self, name: &str) -> bool;
+    /// True when the packet carries `flag` (`tcp.analysis.<name>`).
+    fn has_flag(&self, flag: Flag) -> bool;
     /// True when the packet carries any analysis flag.
     fn any_flag(&self) -> bool;
     /// `tcp.analysis.bytes_in_flight` (None where tshark shows none).
@@ -119,9 +120,7 @@ fn present(f: Field, input: &FilterInput<'_>) -> bool {
         Field::Malformed => p.malformed.is_some(),
         Field::Truncated => p.truncated,
         Field::AnalysisAny => input.analysis.is_some_and(|a| a.any_flag()),
-        Field::Analysis(i) => input
-            .analysis
-            .is_some_and(|a| a.has_flag(ANALYSIS_FLAGS[i])),
+        Field::Analysis(flag) => input.analysis.is_some_and(|a| a.has_flag(flag)),
         // A boolean flag field is present whenever its header is (Wireshark semantics).
         other => values(other, input).len > 0,
     }

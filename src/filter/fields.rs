@@ -1,23 +1,8 @@
-//! The fields a filter can name, with Wireshark's names.
+//! The fields a filter can name, with Wireshark's names. Names are resolved once, when the
+//! filter is parsed (`tcp.analysis.retransmission` becomes [`Flag::Retransmission`]): no
+//! string is compared per packet.
 
-/// Wireshark's `tcp.analysis.*` flag names that synack computes.
-pub const ANALYSIS_FLAGS: &[&str] = &[
-    "retransmission",
-    "fast_retransmission",
-    "spurious_retransmission",
-    "out_of_order",
-    "lost_segment",
-    "duplicate_ack",
-    "ack_lost_segment",
-    "zero_window",
-    "zero_window_probe",
-    "zero_window_probe_ack",
-    "window_full",
-    "window_update",
-    "keep_alive",
-    "keep_alive_ack",
-    "reused_ports",
-];
+use crate::analysis::Flag;
 
 /// A field (or protocol) a filter can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,8 +73,8 @@ pub enum Field {
     TcpFlag(u16),
     /// `tcp.analysis.flags`: any analysis flag.
     AnalysisAny,
-    /// `tcp.analysis.<name>`: that flag (index into [`ANALYSIS_FLAGS`]).
-    Analysis(usize),
+    /// `tcp.analysis.<name>`: that flag (names from [`Flag::name`]).
+    Analysis(Flag),
     /// `tcp.analysis.bytes_in_flight` (needs analysis).
     BytesInFlight,
     /// `tcp.analysis.ack_rtt`, a time in seconds (needs analysis).
@@ -152,7 +137,10 @@ impl Field {
                 "acks_frame" => return Some(AcksFrame),
                 _ => {}
             }
-            return ANALYSIS_FLAGS.iter().position(|f| *f == flag).map(Analysis);
+            return Flag::ALL
+                .into_iter()
+                .find(|f| f.name() == flag)
+                .map(Analysis);
         }
         Some(match name {
             "frame" => Proto(self::Proto::Frame),
@@ -310,7 +298,11 @@ impl Field {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        v.extend(ANALYSIS_FLAGS.iter().map(|f| format!("tcp.analysis.{f}")));
+        v.extend(
+            Flag::ALL
+                .iter()
+                .map(|f| format!("tcp.analysis.{}", f.name())),
+        );
         v
     }
 }

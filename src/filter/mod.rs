@@ -11,12 +11,13 @@
 //! evaluated per packet against [`FilterInput`], which sees the decoded packet and, when an
 //! analysis has run, its per-packet results through [`AnalysisFields`].
 
+mod annotation;
 mod eval;
 mod fields;
 mod parse;
 
 pub use eval::{AnalysisFields, FilterInput};
-pub use fields::{Field, ANALYSIS_FLAGS};
+pub use fields::Field;
 pub use parse::{Filter, FilterError};
 
 #[cfg(test)]

@@ -44,8 +44,8 @@ impl AnalysisFields for FakeAnalysis {
     fn window_size(&self) -> Option<u64> {
         Some(64000)
     }
-    fn has_flag(&self, name: &str) -> bool {
-        name == "retransmission"
+    fn has_flag(&self, flag: crate::analysis::Flag) -> bool {
+        flag == crate::analysis::Flag::Retransmission
     }
     fn any_flag(&self) -> bool {
         true

@@ -657,13 +657,8 @@ impl AnalysisFields for RowFields {
         self.row.tcp.map(|t| u64::from(t.window))
     }
 
-    fn has_flag(&self, name: &str) -> bool {
-        let Some(t) = self.row.tcp else {
-            return false;
-        };
-        Flag::ALL
-            .iter()
-            .any(|f| f.name() == name && t.flags.has(*f))
+    fn has_flag(&self, flag: Flag) -> bool {
+        self.row.tcp.is_some_and(|t| t.flags.has(flag))
     }
 
     fn any_flag(&self) -> bool {

@@ -2,8 +2,8 @@
 //! `tcp.analysis.*` flags and wire metrics, relative seq/ack), so `synack read -Y` and the
 //! GUI filter alike.
 
-use super::{Annotation, Flag, FlowProto};
-use crate::filter::AnalysisFields;
+use super::AnalysisFields;
+use crate::analysis::{Annotation, Flag, FlowProto};
 
 impl AnalysisFields for Annotation {
     fn tcp_stream(&self) -> Option<u64> {
@@ -30,9 +30,8 @@ impl AnalysisFields for Annotation {
         self.tcp.map(|t| u64::from(t.window))
     }
 
-    fn has_flag(&self, name: &str) -> bool {
-        self.tcp
-            .is_some_and(|t| Flag::ALL.iter().any(|f| f.name() == name && t.tags.has(*f)))
+    fn has_flag(&self, flag: Flag) -> bool {
+        self.tcp.is_some_and(|t| t.tags.has(flag))
     }
 
     fn any_flag(&self) -> bool {
