@@ -2,9 +2,16 @@
 //!
 //! The data path runs one way, one module per stage:
 //! [`capture`] (files and live sources → frames) → [`decode`] (frame → layered packet) →
-//! [`analysis`] (connections, TCP state, Wireshark-compatible flags) → stream (reassembly and
-//! message framing) → consumers ([`cli`], the GUI (`ui`, behind the default `gui` feature),
-//! the generator, and [`pair`], which lines up two captures of the same traffic).
+//! [`analysis`] (connections, TCP state, Wireshark-compatible flags) → [`stream`] (reassembly
+//! and message framing) → consumers (`cli`, the GUI `ui`, the generator [`gen`], and
+//! [`pair`], which lines up two captures of the same traffic). [`pipeline`] is the one loop
+//! that drives the stages for every consumer.
+//!
+//! Features: `live` (live capture through libpcap or pnet), `cli` (the `synack` binary) and
+//! `gui` (the desktop view), all on by default. Without them the library reads files,
+//! decodes, analyses, reassembles and pairs captures without libpcap, clap or egui.
+
+#![warn(missing_docs)]
 
 pub mod analysis;
 pub mod calls;

@@ -44,7 +44,10 @@ pub enum RecordKind {
     /// A network packet.
     Packet,
     /// A pcapng custom block (vendor data, Private Enterprise Number given).
-    CustomBlock { pen: u32 },
+    CustomBlock {
+        /// The vendor's IANA Private Enterprise Number.
+        pen: u32,
+    },
     /// A pcapng systemd journal export block.
     JournalEntry,
 }

@@ -1,6 +1,6 @@
 //! Capture sources: where raw frames come from.
 //!
-//! Every source (a capture file today, a live interface later) hands out [`Frame`]s: the
+//! Every source (a capture file, or a live interface behind the `live` feature) hands out [`Frame`]s: the
 //! captured bytes plus the record metadata a decoder needs (timestamp, original length, link
 //! type of the interface the frame was seen on). Sources are *pulled* one frame at a time, so
 //! the same downstream code serves files and live capture, and memory does not grow with the

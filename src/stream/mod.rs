@@ -1,6 +1,6 @@
 //! Stream: per-direction TCP reassembly, message framing and sticky-packet boundaries.
 //!
-//! Three stages, each usable alone, with a narrow interface (after gopacket's `tcpassembly`):
+//! Five parts, each usable alone, with a narrow interface (after gopacket's `tcpassembly`):
 //! - [`reassembly`]: a [`Reassembler`] per direction turns segments (raw sequence number,
 //!   payload, claimed length, frame, time, SYN/FIN) into an ordered byte stream with gaps,
 //!   first copy winning, under explicit memory caps. It knows nothing of links or files.
@@ -8,24 +8,23 @@
 //!   `fixed:N`, and [`auto`](framing::auto)) that cut a [`DirectionStream`] into messages.
 //! - [`sticky`]: relates segments and messages: coalesced segments, split messages.
 //! - [`calls`]: the `calls` framing, message boundaries from the generator's `send()` calls.
-//! - [`follow`]: drives the three over a capture's connections, keyed by the analysis engine.
+//! - [`follow`]: drives reassembly, framing and the sticky marks over a capture's
+//!   connections, keyed by the analysis engine; [`crate::pipeline::Pipeline`] feeds it.
 //!
 //! ```
-//! use synack::analysis::{Config, Engine};
-//! use synack::capture::{FileReader, FrameSource};
-//! use synack::decode::decode;
+//! use synack::analysis::Config;
+//! use synack::capture::FileReader;
+//! use synack::pipeline::Pipeline;
 //! use synack::stream::follow::{frame_connection, FollowLimits, Follower, FramingChoice};
 //!
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/captures/pcpp-three_http_streams.pcap");
 //! let mut reader = FileReader::open(path).unwrap();
-//! let mut engine = Engine::new(Config::default());
-//! let mut follower = Follower::new(None, FollowLimits::default());
-//! while let Some(frame) = reader.next_frame().unwrap() {
-//!     let packet = decode(&frame);
-//!     let ann = engine.process(&frame, &packet);
-//!     follower.process(&frame, &packet, &ann);
-//! }
-//! follower.finish();
+//! let mut pipeline = Pipeline::new(Config::default())
+//!     .following(Follower::new(None, FollowLimits::default()));
+//! let (_frames, error) = pipeline.run(&mut reader);
+//! assert!(error.is_none());
+//! let (_engine, follower) = pipeline.finish();
+//! let follower = follower.unwrap();
 //! let conn = follower.get(0).unwrap();
 //! let msgs = frame_connection(conn, FramingChoice::Auto);
 //! assert_eq!(msgs.framing.to_string(), "http");

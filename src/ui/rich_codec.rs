@@ -1,7 +1,7 @@
 //! A compact byte encoding of the parts of a [`TcpAnnotation`] the store's row does not
 //! already hold, so the store keeps the full annotation of ~10 % of packets in tens of
-//! bytes instead of the struct's 520 (issue 9: the store must cost at most 64 bytes per
-//! packet beyond the file).
+//! bytes instead of the struct's 520 (the store's budget is 64 bytes per packet beyond the
+//! file).
 //!
 //! Kept: raw seq/ack, window scale, every tag with its facts (its reason is text made from
 //! those facts on demand), every event, the initial RTT and the ack facts. Not kept: the
