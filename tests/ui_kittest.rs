@@ -324,3 +324,56 @@ fn connection_table_copies_as_text() {
         "{text}"
     );
 }
+
+/// Commands that need what is not loaded yet wait in the queue instead of being lost: a
+/// frame number selects its packet once loaded, a frame number the capture does not have is
+/// dropped once loading ends (the queue empties), and a tour asked for before the demo is
+/// loaded starts when it is: Help > Guided tour on a file queues "open the demo" then "start
+/// the tour", and the second waits for the first's loading.
+#[test]
+fn queued_commands_wait_for_the_capture_and_run_in_order() {
+    use synack::ui::Command;
+    let mut h = demo_harness();
+    let demo_len = h.state().store.read().len() as u64;
+    h.state_mut().queue(Command::GoTo {
+        number: demo_len + 100,
+        replay: false,
+    });
+    h.state_mut().queue(Command::GoTo {
+        number: 5,
+        replay: false,
+    });
+    h.run_steps(2);
+    {
+        let app = h.state();
+        let data = app.store.read();
+        let selected = app.selection.packet.expect("frame 5 selected");
+        assert_eq!(data.record(selected).map(|r| r.number), Some(5));
+    }
+    // A file is open; Help > Guided tour opens the demo, and the tour starts once the demo
+    // is loaded.
+    assert!(h.state().tour.is_none());
+    h.get_by_label("Help").click();
+    h.run_steps(3);
+    h.get_by_label("Guided tour").click();
+    for _ in 0..500 {
+        h.run_steps(1);
+        if h.state().tour.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let app = h.state();
+    assert!(
+        matches!(
+            app.store.read().source,
+            Some(synack::ui::store::SourceInfo::Demo)
+        ),
+        "the tour opened the demo"
+    );
+    let tour = app
+        .tour
+        .as_ref()
+        .expect("the tour started once the demo was loaded");
+    assert_eq!(tour.current, 0);
+}

@@ -37,7 +37,7 @@ mod tests;
 
 use std::process::ExitCode;
 
-pub use app::{StartSource, SynackApp, Tab, ViewOptions};
+pub use app::{Command, StartSource, SynackApp, Tab, ViewOptions};
 
 /// True when a graphical display is reachable (X11 or Wayland). eframe would otherwise fail
 /// deep inside winit with a message that does not say what to do.

@@ -1,0 +1,115 @@
+//! Moving between views: a connection's packets, its ladder, the replay, the guided tour.
+
+use super::{SynackApp, Tab};
+use crate::ui::ladder;
+use crate::ui::replay::ReplayScope;
+use crate::ui::selection::{ConnRef, Selection};
+use crate::ui::tour::{self, Tour, TourStep, TourView};
+
+impl SynackApp {
+    /// Selects a connection: the packet list shows only its packets.
+    pub fn select_connection(&mut self, conn: ConnRef) {
+        self.selection.connection = Some(conn);
+        self.filter.set(&conn.filter());
+        self.tab = Tab::Packets;
+    }
+
+    /// Opens the ladder diagram of a connection: the one place where views jump to a connection's
+    /// ladder (the connections table, the details, and the generator panel when its run's first connection appears).
+    pub fn open_ladder(&mut self, conn: ConnRef) {
+        self.selection.connection = Some(conn);
+        self.tab = Tab::Ladder;
+    }
+
+    /// Opens the ladder of the selected packet's connection (the details' "Ladder" button).
+    pub fn open_ladder_of_packet(&mut self) {
+        let conn = {
+            let data = self.store.read();
+            let sel = Selection {
+                connection: None,
+                ..self.selection.clone()
+            };
+            ladder::connection_of(&data, &sel)
+        };
+        match conn {
+            Some(c) => self.open_ladder(c),
+            None => self.message = Some(("Select a TCP packet first".into(), true)),
+        }
+    }
+
+    /// Starts the replay over `scope` from its first packet.
+    pub fn start_replay(&mut self, scope: ReplayScope) {
+        let data = self.store.read();
+        self.replay.start(&data, &mut self.selection, scope);
+    }
+
+    /// Leaves the replay (every packet shown again).
+    pub fn stop_replay(&mut self) {
+        self.replay.stop(&mut self.selection);
+    }
+
+    /// Opens the guided tour on what is loaded (steps computed from its analysis).
+    pub fn start_tour(&mut self) {
+        self.answer_offer();
+        let steps = tour::plan(&self.store.read());
+        if steps.is_empty() {
+            self.message = Some((
+                "The guided tour needs the demo capture (File > Open the demo capture)".into(),
+                true,
+            ));
+            return;
+        }
+        self.tour = Some(Tour { steps, current: 0 });
+        self.go_tour_step(0);
+    }
+
+    /// Shows tour step `n`: selects its connection and packet, sets the replay cursor,
+    /// highlights its packets and opens its view.
+    pub fn go_tour_step(&mut self, n: usize) {
+        let Some(step) = self.tour.as_mut().and_then(|t| {
+            t.current = n.min(t.steps.len().saturating_sub(1));
+            t.steps.get(t.current).cloned()
+        }) else {
+            return;
+        };
+        self.selection.connection = Some(step.conn);
+        self.replay.start_at(
+            &mut self.selection,
+            ReplayScope::Connection(step.conn),
+            step.until,
+        );
+        self.selection.select_packet(step.focus, true);
+        self.ladder.highlight = step.highlight.clone();
+        if let Some(&first) = step.highlight.iter().min() {
+            self.ladder.reveal(first);
+        }
+        match step.view {
+            TourView::Ladder => self.tab = Tab::Ladder,
+            TourView::Stream => self.open_sticky_view(&step),
+        }
+    }
+
+    /// The tour's sticky step: the connection's byte stream, where the burst shows as one
+    /// segment carrying several messages.
+    fn open_sticky_view(&mut self, step: &TourStep) {
+        self.filter.set(&step.conn.filter());
+        self.selection.connection = Some(step.conn);
+        self.tab = Tab::Stream;
+    }
+
+    /// The welcome's offer was answered: not shown again (here, nor on later starts when the
+    /// config folder is in use).
+    pub(super) fn answer_offer(&mut self) {
+        if self.offer_tour && self.recent_files {
+            tour::remember_offered();
+        }
+        self.offer_tour = false;
+    }
+
+    /// Closes the tour and leaves its replay, so the whole capture shows again.
+    pub(super) fn close_tour(&mut self) {
+        self.tour = None;
+        self.ladder.highlight.clear();
+        self.stop_replay();
+    }
+}

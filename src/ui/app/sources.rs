@@ -1,0 +1,163 @@
+//! Where the packets come from: the demo, a file (opened, dropped on the window), a live
+//! capture or a generator run. Each starts from an empty store.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use egui::Color32;
+
+use super::command::Command;
+use super::{SynackApp, Tab};
+use crate::ui::details::DetailsView;
+use crate::ui::file_dialog;
+use crate::ui::gen_runner::{self, GenRun, RunRequest};
+use crate::ui::graphs::GraphsView;
+use crate::ui::ingest::{self, LiveSession};
+use crate::ui::ladder::LadderView;
+use crate::ui::live_panel::LivePanel;
+use crate::ui::replay::Replay;
+use crate::ui::store::{PacketStore, SourceInfo};
+use crate::ui::stream_view::StreamView;
+
+impl SynackApp {
+    /// Replaces the store with an empty one (a new source is about to fill it).
+    fn reset(&mut self) {
+        if let Some(s) = self.session.take() {
+            s.stop();
+        }
+        self.store.progress.cancel.store(true, Ordering::Relaxed);
+        self.store = PacketStore::new();
+        self.generator.detach();
+        self.selection.clear();
+        self.filter.reset_scan();
+        self.details = DetailsView::default();
+        self.ladder = LadderView::default();
+        self.replay = Replay::default();
+        self.tour = None;
+        self.png_pending = None;
+        self.graphs = GraphsView::default();
+        self.stream_view = StreamView::default();
+        self.message = None;
+    }
+
+    /// Shows the built-in demo.
+    pub fn open_demo(&mut self) {
+        self.reset();
+        if let Err(e) = ingest::load_bytes(
+            crate::capture::demo::NAME,
+            crate::capture::demo::PCAP,
+            &self.store,
+            SourceInfo::Demo,
+        ) {
+            self.message = Some((format!("cannot read the built-in demo: {e}"), true));
+        }
+        self.store.write().calls = Some(crate::capture::demo::calls());
+    }
+
+    /// Starts loading a file (progress in the status bar).
+    pub fn open_file(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.reset();
+        let repaint = ctx.clone();
+        // A missing trace is normal (most captures come with none); an unreadable one is
+        // reported in the status bar and otherwise ignored.
+        match crate::calls::read_beside(&path) {
+            Ok(calls) => self.store.write().calls = calls,
+            Err(e) => self.message = Some((format!("{e}; ignored"), true)),
+        }
+        match ingest::load_file(&path, &self.store, move || repaint.request_repaint()) {
+            Ok(()) => {
+                if self.recent_files {
+                    file_dialog::remember(&mut self.recent, &path);
+                }
+                if self.tab != Tab::Ladder {
+                    self.tab = Tab::Packets;
+                }
+            }
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    pub(super) fn start_live(&mut self, ctx: &egui::Context, interface: &str, bpf: &str) {
+        self.reset();
+        let repaint = ctx.clone();
+        let config = LivePanel::config(interface, bpf);
+        match LiveSession::start(&config, &self.store, move || repaint.request_repaint()) {
+            Ok(s) => {
+                self.session = Some(s);
+                self.list.auto_scroll = true;
+            }
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    /// Runs a generator scenario into a fresh store and shows the generator panel; its
+    /// packets and calls appear as the run makes them.
+    pub fn run_generator(&mut self, ctx: &egui::Context, req: RunRequest) {
+        // The connection filter a previous run set by itself would hide this run's packets
+        // (stream numbers start again, UDP lessons have none): drop it; a user's own stays.
+        let followed = self
+            .generator
+            .run
+            .as_ref()
+            .and(self.selection.connection)
+            .map(|c| c.filter());
+        if followed.is_some() && followed.as_deref() == self.filter.applied_text() {
+            self.filter.set("");
+        }
+        self.reset();
+        let repaint = ctx.clone();
+        let run = GenRun::start(req, &self.store, move || repaint.request_repaint());
+        self.generator.attach(run);
+        self.list.auto_scroll = true;
+        self.tab = Tab::Generator;
+    }
+
+    /// Writes the generator run's capture and its calls trace beside it.
+    pub fn save_run(&mut self, path: PathBuf) {
+        let result = gen_runner::save(&self.store.read(), &path);
+        self.message = Some(match result {
+            Ok(m) => (m, false),
+            Err(e) => (format!("{e:#}"), true),
+        });
+    }
+
+    /// Where file dialogs start: the folder of the most recent file, else the working one.
+    pub(super) fn start_dir(&self) -> PathBuf {
+        self.recent
+            .first()
+            .and_then(|p| p.parent().map(PathBuf::from))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"))
+    }
+
+    /// Opens a file dropped on the window, and darkens the window while one hovers.
+    pub(super) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(p) = dropped.into_iter().next() {
+            self.queue(Command::OpenFile(p));
+        }
+        let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+        if hovering {
+            let painter = ctx.layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop_overlay"),
+            ));
+            let rect = ctx.content_rect();
+            painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                "Drop a pcap / pcapng file to open it",
+                egui::FontId::proportional(24.0),
+                Color32::WHITE,
+            );
+        }
+    }
+}

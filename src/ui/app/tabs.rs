@@ -1,0 +1,193 @@
+//! The central area: one function per tab; what a view asks for becomes a [`Command`].
+
+use super::command::Command;
+use super::{SynackApp, Tab};
+use crate::ui::connections::ConnAction;
+use crate::ui::export;
+use crate::ui::file_dialog::{DialogPurpose, FigureKind};
+use crate::ui::generator_panel::GenAction;
+use crate::ui::graphs::GraphAction;
+use crate::ui::ladder::LadderAction;
+use crate::ui::live_panel::LiveAction;
+use crate::ui::replay::ReplayScope;
+use crate::ui::stream_view::StreamAction;
+
+impl SynackApp {
+    /// Draws the shown tab.
+    pub(super) fn tab_ui(&mut self, ui: &mut egui::Ui) {
+        match self.tab {
+            Tab::Packets => self.packets_ui(ui),
+            Tab::Connections => self.connections_ui(ui),
+            Tab::Ladder => self.ladder_ui(ui),
+            Tab::Graphs => self.graphs_ui(ui),
+            Tab::Stream => self.stream_ui(ui),
+            Tab::Live => self.live_ui(ui),
+            Tab::Generator => self.generator_ui(ui),
+        }
+    }
+
+    fn connections_ui(&mut self, ui: &mut egui::Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let data = self.store.read();
+                self.connections.ui(ui, &data, &self.selection)
+            })
+            .inner;
+        match action {
+            Some(ConnAction::Select(c)) => self.queue(Command::SelectConnection(c)),
+            Some(ConnAction::Ladder(c)) => self.queue(Command::OpenLadder(c)),
+            None => {}
+        }
+    }
+
+    fn ladder_ui(&mut self, ui: &mut egui::Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let data = self.store.read();
+                self.ladder.ui(ui, &data, &mut self.selection)
+            })
+            .inner;
+        match action {
+            Some(LadderAction::ExportSvg) => {
+                self.queue(Command::AskFigurePath(FigureKind::LadderSvg))
+            }
+            Some(LadderAction::ExportPng) => {
+                self.queue(Command::AskFigurePath(FigureKind::LadderPng))
+            }
+            Some(LadderAction::Replay(c)) => {
+                self.queue(Command::StartReplay(ReplayScope::Connection(c)))
+            }
+            None => {}
+        }
+    }
+
+    fn graphs_ui(&mut self, ui: &mut egui::Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let data = self.store.read();
+                self.graphs.ui(ui, &data, &mut self.selection)
+            })
+            .inner;
+        match action {
+            Some(GraphAction::Export(kind)) => self.queue(Command::AskFigurePath(kind)),
+            Some(GraphAction::OpenPackets) => self.queue(Command::ShowTab(Tab::Packets)),
+            None => {}
+        }
+    }
+
+    fn stream_ui(&mut self, ui: &mut egui::Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let data = self.store.read();
+                self.stream_view.ui(ui, &data, &mut self.selection)
+            })
+            .inner;
+        match action {
+            Some(StreamAction::Export(kind)) => self.queue(Command::AskFigurePath(kind)),
+            None => {}
+        }
+    }
+
+    fn live_ui(&mut self, ui: &mut egui::Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let stored = self.store.read().len();
+                let action = self.live.ui(ui, self.session.as_ref(), stored);
+                ui.separator();
+                ui.label("Packets arrive in the Packets tab with their analysis; the display filter applies as they come.");
+                action
+            })
+            .inner;
+        match action {
+            Some(LiveAction::Start { interface, bpf }) => {
+                self.queue(Command::StartLive { interface, bpf })
+            }
+            Some(LiveAction::Stop) => self.queue(Command::StopLive),
+            Some(LiveAction::Save) => self.queue(Command::OpenDialog {
+                purpose: DialogPurpose::Save(export::ExportScope::All),
+                name: None,
+            }),
+            None => {}
+        }
+    }
+
+    fn generator_ui(&mut self, ui: &mut egui::Ui) {
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let data = self.store.read();
+                self.generator.ui(ui, &data)
+            })
+            .inner;
+        match action {
+            Some(GenAction::Run(req)) => self.queue(Command::RunGenerator(req)),
+            Some(GenAction::Save) => {
+                let scenario = match &self.generator.run {
+                    Some(run) => run.scenario.to_string(),
+                    None => self.generator.selected.to_string(),
+                };
+                self.queue(Command::OpenDialog {
+                    purpose: DialogPurpose::SaveRun,
+                    name: Some(format!("{scenario}.pcap")),
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// The Packets tab: list, details tree and bytes.
+    fn packets_ui(&mut self, ui: &mut egui::Ui) {
+        let mut open_ladder = false;
+        let data = self.store.read();
+        self.details
+            .sync(&data, self.selection.packet, self.selection.until);
+        let mut field = self.selection.field.clone();
+        egui::Panel::bottom("details_panel")
+            .resizable(true)
+            .default_size(ui.available_height() * 0.45)
+            .show(ui, |ui| {
+                egui::Panel::right("hex_panel")
+                    .resizable(true)
+                    .default_size(560.0)
+                    .min_size(420.0)
+                    .show(ui, |ui| {
+                        ui.strong("Bytes");
+                        self.details.hex_ui(ui, &mut field);
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.strong("Packet details");
+                        if self.selection.packet.is_some()
+                            && ui
+                                .small_button("Ladder")
+                                .on_hover_text(
+                                    "Open the ladder diagram of this packet's connection",
+                                )
+                                .clicked()
+                        {
+                            open_ladder = true;
+                        }
+                        if self.selection.packet.is_some()
+                            && ui.small_button("Copy summary").clicked()
+                        {
+                            if let Some(s) = self
+                                .selection
+                                .packet
+                                .and_then(|i| export::packet_summary(&data, i))
+                            {
+                                ui.ctx().copy_text(s);
+                            }
+                        }
+                    });
+                    self.details.tree_ui(ui, &mut field);
+                });
+            });
+        self.selection.field = field;
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.list.ui(ui, &data, &self.filter, &mut self.selection);
+        });
+        drop(data);
+        if open_ladder {
+            self.queue(Command::OpenLadderOfPacket);
+        }
+    }
+}
