@@ -525,11 +525,6 @@ impl Lifecycle {
         self.handshake_frame.is_some()
     }
 
-    /// True when a SYN+ACK was seen.
-    pub fn saw_synack(&self) -> bool {
-        self.synack.is_some()
-    }
-
     /// True when the connection started with a SYN seen in the capture.
     pub fn saw_syn(&self) -> bool {
         self.isn[0].is_some() || self.isn[1].is_some()

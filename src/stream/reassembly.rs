@@ -270,11 +270,6 @@ impl Reassembler {
         self.syn_seen
     }
 
-    /// Stream offset of the FIN, once one was seen.
-    pub fn fin_offset(&self) -> Option<u64> {
-        self.fin_at
-    }
-
     /// True when every byte up to the FIN was delivered or gapped.
     pub fn is_closed(&self) -> bool {
         self.fin_at.is_some_and(|f| self.next >= f)

@@ -169,16 +169,6 @@ impl DirectionStream {
     pub fn bytes(&self) -> impl Iterator<Item = &[u8]> {
         self.runs.iter().map(|r| r.data.as_slice())
     }
-
-    /// The segments overlapping stream range `[offset, offset + len)`, in offset order.
-    pub fn segments_in(&self, offset: u64, len: u64) -> &[SegmentSpan] {
-        let end = offset + len.max(1);
-        let first = self
-            .segments
-            .partition_point(|s| s.offset + s.len <= offset);
-        let last = self.segments.partition_point(|s| s.offset < end);
-        &self.segments[first..last.max(first)]
-    }
 }
 
 impl StreamSink for DirectionStream {

@@ -388,11 +388,6 @@ impl SynackApp {
         }
     }
 
-    /// The legend's visibility (tests, menus).
-    pub fn set_legend(&mut self, on: bool) {
-        self.show_legend = on;
-    }
-
     /// Whether loading is complete.
     pub fn loaded(&self) -> bool {
         self.store.read().finished
