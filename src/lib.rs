@@ -11,7 +11,7 @@
 //! `gui` (the desktop view), all on by default. Without them the library reads files,
 //! decodes, analyses, reassembles and pairs captures without libpcap, clap or egui.
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod analysis;
 pub mod calls;

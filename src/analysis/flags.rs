@@ -103,7 +103,7 @@ impl Default for FlowSeq {
 
 impl FlowSeq {
     /// Relative form of a sequence number of this direction.
-    pub fn rel(&self, seq: u32) -> u32 {
+    pub(crate) fn rel(&self, seq: u32) -> u32 {
         seq.wrapping_sub(self.base_seq)
     }
 }

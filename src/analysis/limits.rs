@@ -224,7 +224,7 @@ pub(crate) struct LimitTracker {
 impl LimitTracker {
     /// A tracker starting mid-connection, from what the sequence analysis knows of both
     /// directions: the highest sequence sent, the peer's latest ACK and window.
-    pub fn starting(seq: &[FlowSeq; 2]) -> LimitTracker {
+    pub(crate) fn starting(seq: &[FlowSeq; 2]) -> LimitTracker {
         let mut t = LimitTracker::default();
         for (i, s) in t.senders.iter_mut().enumerate() {
             let (own, peer) = (&seq[i], &seq[1 - i]);
@@ -246,12 +246,12 @@ impl LimitTracker {
     }
 
     /// Keeps every phase as well as the totals (for views that draw them).
-    pub fn record_phases(&mut self) {
+    pub(crate) fn record_phases(&mut self) {
         self.phases.get_or_insert_with(Vec::new);
     }
 
     /// Feeds one packet.
-    pub fn on_packet(&mut self, f: &LimitFacts) {
+    pub(crate) fn on_packet(&mut self, f: &LimitFacts) {
         self.last_ts = self.last_ts.max(f.ts);
         let d = f.dir.index();
         let p = 1 - d;
@@ -454,7 +454,7 @@ impl LimitTracker {
     }
 
     /// Totals of sender `d`, the stretch still open counted up to the last packet seen.
-    pub fn limited_by(&self, d: Direction) -> LimitedBy {
+    pub(crate) fn limited_by(&self, d: Direction) -> LimitedBy {
         let mut t = self.senders[d.index()].totals;
         if let Some((a, b, c)) = self.open_stretch(d.index(), self.last_ts) {
             t.add(c, b.saturating_sub(a));
@@ -463,7 +463,7 @@ impl LimitTracker {
     }
 
     /// Recorded phases in time order per direction, the open stretch included.
-    pub fn phases(&self) -> Vec<Phase> {
+    pub(crate) fn phases(&self) -> Vec<Phase> {
         let Some(recorded) = &self.phases else {
             return Vec::new();
         };

@@ -102,7 +102,7 @@ pub struct CaptureArgs {
 }
 
 /// Runs `synack capture`.
-pub fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     if let Some(file) = &args.read {
         return read::run(&ReadArgs {
             file: file.clone(),

@@ -128,7 +128,7 @@ impl LimitRow {
 
 /// Each sender's verdict: the kernel's where its readings of the sender's socket are in
 /// `tcp_info` (the calls trace beside the capture), else the wire's.
-pub fn limits(c: &Connection, tcp_info: &[crate::calls::TcpInfoSample]) -> Vec<LimitRow> {
+pub(super) fn limits(c: &Connection, tcp_info: &[crate::calls::TcpInfoSample]) -> Vec<LimitRow> {
     let kernel = if tcp_info.is_empty() {
         Vec::new()
     } else {
@@ -146,7 +146,7 @@ pub fn limits(c: &Connection, tcp_info: &[crate::calls::TcpInfoSample]) -> Vec<L
 }
 
 /// The wire's verdict for each direction of `c` that sent data.
-pub fn wire_limits(c: &Connection) -> Vec<LimitRow> {
+pub(super) fn wire_limits(c: &Connection) -> Vec<LimitRow> {
     let Some(t) = &c.tcp else {
         return Vec::new();
     };
@@ -214,7 +214,7 @@ fn flag_header(f: Flag) -> &'static str {
 
 /// Renders connections as an aligned table. Flag columns appear for every flag seen at
 /// least once (all flags would make every row too wide to read).
-pub fn table(
+pub(super) fn table(
     conns: &[Connection],
     messages: &MessageTable,
     tcp_info: &[crate::calls::TcpInfoSample],
@@ -333,7 +333,7 @@ pub fn table(
 }
 
 /// Runs `synack flows`.
-pub fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     let reader = FileReader::open(&args.file)?;
     let threads = args.threads.unwrap_or_else(default_threads);
     let run = analyse_flows(reader, threads);

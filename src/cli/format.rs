@@ -32,7 +32,7 @@ fn mac(m: &[u8]) -> String {
 }
 
 /// Source and destination as printed: IP addresses, ARP protocol addresses, else MACs.
-pub fn endpoints(p: &Packet) -> (Option<String>, Option<String>) {
+pub(super) fn endpoints(p: &Packet) -> (Option<String>, Option<String>) {
     match (&p.net, &p.link) {
         (Net::Ip(ip), _) => (Some(ip.src.to_string()), Some(ip.dst.to_string())),
         (Net::Arp(a), _) => (
@@ -52,7 +52,7 @@ fn with_port(addr: &IpAddr, port: u16) -> String {
 }
 
 /// The notes attached to a frame: `truncated`, `malformed: …`, fragment and link remarks.
-pub fn notes(view: &FrameView<'_>) -> Vec<String> {
+pub(super) fn notes(view: &FrameView<'_>) -> Vec<String> {
     let p = view.packet;
     let mut n = Vec::new();
     if p.truncated {
@@ -183,7 +183,7 @@ pub fn frame_line(view: &FrameView<'_>, t0: Option<Timestamp>) -> String {
 }
 
 /// Wireshark's Info-column marker of a tag: `[TCP Retransmission]`, `[TCP Dup ACK 12#2]`.
-pub fn tag_marker(tag: &crate::analysis::Tag) -> String {
+pub(super) fn tag_marker(tag: &crate::analysis::Tag) -> String {
     match tag.flag {
         Flag::DuplicateAck => format!("[TCP Dup ACK {}#{}]", tag.info.frame, tag.info.num),
         f => format!("[{}]", f.label()),

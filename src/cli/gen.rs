@@ -51,7 +51,7 @@ pub struct GenArgs {
 }
 
 /// Runs `synack gen`.
-pub fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
     if args.list {
         return list();
     }

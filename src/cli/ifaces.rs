@@ -66,7 +66,7 @@ fn address_list(iface: &InterfaceInfo) -> Vec<String> {
 }
 
 /// Runs `synack ifaces`.
-pub fn run(args: &IfacesArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &IfacesArgs) -> anyhow::Result<ExitCode> {
     let all = interfaces()?;
     let perm = capture_permission();
     let mut out = io::stdout().lock();

@@ -54,7 +54,7 @@ pub struct PairArgs {
 }
 
 /// Runs `synack pair`.
-pub fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
     let limits = TapLimits {
         max_segments: args.max_segments,
     };

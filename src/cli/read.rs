@@ -45,7 +45,7 @@ pub struct ReadArgs {
 }
 
 /// Parses a `-Y` display filter, underlining the error's position.
-pub fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
+pub(super) fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
     match text {
         Some(text) => Filter::parse(text).map_err(|e| {
             anyhow::anyhow!(
@@ -58,7 +58,7 @@ pub fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
 }
 
 /// Runs `synack read`.
-pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let filter = parse_display_filter(args.filter.as_deref())?;
     let threads = args.threads.unwrap_or_else(default_threads);
     let sticky = if args.no_messages {
@@ -80,7 +80,7 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
 /// connections (like `synack flows`). What `synack` without arguments does in a build
 /// without the desktop view.
 #[cfg(not(feature = "gui"))]
-pub fn run_demo_text() -> anyhow::Result<ExitCode> {
+pub(super) fn run_demo_text() -> anyhow::Result<ExitCode> {
     let demo = crate::capture::demo::reader;
     let sticky = crate::pipeline::sticky_events(demo()?, 1);
     let options = ListOptions {

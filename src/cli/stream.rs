@@ -83,7 +83,7 @@ struct DirView<'a> {
 }
 
 /// Runs `synack stream`.
-pub fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
     let mut choice = if args.framing.eq_ignore_ascii_case("auto") {
         FramingChoice::Auto
     } else {

@@ -88,7 +88,7 @@ impl TabArg {
 }
 
 /// Runs `synack view`.
-pub fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
     let source = match (&args.file, &args.live, &args.gen) {
         (Some(f), _, _) => StartSource::File(f.clone()),
         (None, Some(i), _) => StartSource::Live {

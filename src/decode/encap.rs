@@ -264,4 +264,4 @@ fn roman(n: u8) -> &'static str {
 
 /// The most outer layers kept per frame; deeper nesting is marked malformed and not decoded
 /// further (a hostile frame could nest tunnels as deep as it is long).
-pub const MAX_LAYERS: usize = 24;
+pub(super) const MAX_LAYERS: usize = 24;

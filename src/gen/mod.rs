@@ -25,7 +25,7 @@
 
 // Without `live` the lessons' real-socket scripts still compile (they need no libpcap) but
 // nothing runs them: only the synthetic mode is reachable.
-#![cfg_attr(not(feature = "live"), allow(dead_code))]
+#![cfg_attr(not(feature = "live"), allow(dead_code, unreachable_pub))]
 
 #[cfg(feature = "live")]
 mod capture_session;

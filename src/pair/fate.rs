@@ -109,7 +109,7 @@ impl Fate {
 
 /// The segments of one direction of one connection at one capture point, in capture order,
 /// and the receiver's ACKs coming back the other way.
-pub struct DirView<'a> {
+pub(super) struct DirView<'a> {
     tap: &'a TapCapture,
     /// Indices of the connection's segments (both directions), capture order.
     conn: &'a [u32],
@@ -129,7 +129,7 @@ pub struct DirView<'a> {
 
 impl<'a> DirView<'a> {
     /// Direction `dir` of connection `conn` of `tap`.
-    pub fn new(tap: &'a TapCapture, conn: usize, dir: Direction) -> DirView<'a> {
+    pub(super) fn new(tap: &'a TapCapture, conn: usize, dir: Direction) -> DirView<'a> {
         let conn = &tap.conns[conn].segments;
         let mut acked = Vec::new();
         let mut by_start = Vec::new();
@@ -178,7 +178,7 @@ impl<'a> DirView<'a> {
 
     /// Segments of this direction proven lost after this capture point by the receiver's
     /// ACKs (see the module documentation), as segment indices.
-    pub fn lost_after(&self) -> HashSet<u32> {
+    pub(super) fn lost_after(&self) -> HashSet<u32> {
         let mut lost = HashSet::new();
         // Arrivals so far (start, end, segment); those not yet cumulatively acknowledged,
         // and the first copies of some bytes not yet acknowledged at all, by (start, number).
@@ -317,7 +317,7 @@ impl<'a> DirView<'a> {
 
     /// Holes in this direction's byte stream as it passed this point: ranges `[start, end)`
     /// that bytes above them reached first, with the time and frame where each showed.
-    pub fn holes(&self) -> Vec<Hole> {
+    pub(super) fn holes(&self) -> Vec<Hole> {
         let mut holes = Vec::new();
         let mut top: Option<i64> = None;
         for &i in self.conn {
@@ -342,13 +342,13 @@ impl<'a> DirView<'a> {
 
     /// When the receiver first acknowledged all bytes below `end` cumulatively, at this
     /// point (ns, this point's clock).
-    pub fn first_acked(&self, end: i64) -> Option<i64> {
+    pub(super) fn first_acked(&self, end: i64) -> Option<i64> {
         let k = self.acked.partition_point(|&(_, high)| high < end);
         self.acked.get(k).map(|&(ts, _)| ts)
     }
 
     /// When a segment of this direction carrying any byte of `[start, end)` first passed.
-    pub fn first_copy(&self, start: i64, end: i64) -> Option<i64> {
+    pub(super) fn first_copy(&self, start: i64, end: i64) -> Option<i64> {
         self.first_copy_after(start, end, i64::MIN)
     }
 
@@ -413,7 +413,7 @@ impl Ranges {
 
 /// Bytes the sender's stream skipped at a capture point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hole {
+pub(super) struct Hole {
     /// First missing byte (unwrapped, this point's space).
     pub start: i64,
     /// First byte after the hole.

@@ -215,7 +215,7 @@ impl ConnInput<'_> {
     }
 
     /// Builds the rows and summaries of both directions.
-    pub fn build(&self) -> (Vec<SegmentRow>, [DirSummary; 2]) {
+    pub(super) fn build(&self) -> (Vec<SegmentRow>, [DirSummary; 2]) {
         let bases = a_bases(self.a, self.dirs);
         let mut rows = Vec::new();
         let mut sums = Vec::new();

@@ -47,7 +47,7 @@ impl MatchHow {
 
 /// One direction of one connection pair: its segments on both sides and their pairs.
 #[derive(Debug, Clone, Default)]
-pub struct DirMatch {
+pub(super) struct DirMatch {
     /// A's segments in this direction (indices into A's segment table), capture order.
     pub a: Vec<u32>,
     /// B's segments in the same direction of travel, capture order.
@@ -118,7 +118,7 @@ fn groups(
 
 /// What resolving ambiguous groups by time needs to know about the direction.
 #[derive(Debug, Clone, Copy)]
-pub struct Timing {
+pub(super) struct Timing {
     /// The capture point these segments pass first.
     pub upstream: TapId,
     /// B's clock minus A's (ns).
@@ -134,7 +134,7 @@ const NEGATIVE_DELAY_TOLERANCE_NS: i64 = 1_000_000;
 impl DirMatch {
     /// The segments of A's direction `a_dir` of connection `ca`, and of B's direction
     /// `b_dir` of connection `cb`.
-    pub fn new(
+    pub(super) fn new(
         a: &TapCapture,
         ca: usize,
         a_dir: Direction,
@@ -158,7 +158,7 @@ impl DirMatch {
     }
 
     /// Which positions of `a` and `b` are in a pair.
-    pub fn paired(&self) -> (Vec<bool>, Vec<bool>) {
+    pub(super) fn paired(&self) -> (Vec<bool>, Vec<bool>) {
         let mut a = vec![false; self.a.len()];
         let mut b = vec![false; self.b.len()];
         for &(x, y, _) in &self.pairs {
@@ -169,7 +169,7 @@ impl DirMatch {
     }
 
     /// Step 1: groups of exactly one segment each side, payloads agreeing.
-    pub fn pair_unique(&mut self, a: &TapCapture, b: &TapCapture) {
+    pub(super) fn pair_unique(&mut self, a: &TapCapture, b: &TapCapture) {
         for (xs, ys) in groups(a, b, self, true) {
             if let ([x], [y]) = (xs.as_slice(), ys.as_slice()) {
                 let (sa, sb) = (
@@ -184,7 +184,7 @@ impl DirMatch {
     }
 
     /// Steps 2 to 4, once the clock and the side of each capture point are known.
-    pub fn pair_rest(&mut self, a: &TapCapture, b: &TapCapture, timing: Timing) {
+    pub(super) fn pair_rest(&mut self, a: &TapCapture, b: &TapCapture, timing: Timing) {
         for (xs, ys) in groups(a, b, self, true) {
             self.resolve(a, b, &xs, &ys, timing, MatchHow::Exact);
         }

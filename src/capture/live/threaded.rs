@@ -19,10 +19,10 @@ use super::{KernelStats, LiveSource, StopHandle, TimestampSource, POLL_INTERVAL}
 use crate::capture::{CaptureError, Frame, FrameSource, LinkType, RecordKind, Timestamp};
 
 /// Frames the channel holds before the capture thread starts dropping.
-pub const QUEUE_FRAMES: usize = 65_536;
+pub(super) const QUEUE_FRAMES: usize = 65_536;
 /// Bytes the channel holds before the capture thread starts dropping (bounds memory when the
 /// consumer stalls on large frames).
-pub const QUEUE_BYTES: usize = 256 << 20;
+pub(super) const QUEUE_BYTES: usize = 256 << 20;
 /// Buffers larger than this are freed instead of pooled, so one jumbo burst does not pin
 /// memory for the rest of the capture.
 const POOL_MAX_BUFFER: usize = 16 << 10;

@@ -31,7 +31,7 @@ const fn lp(width: u8, little_endian: bool) -> Framing {
 }
 
 /// Candidates, most specific first.
-pub const CANDIDATES: [Framing; 11] = [
+pub(super) const CANDIDATES: [Framing; 11] = [
     Framing::Tls,
     Framing::Mysql,
     Framing::Dns,

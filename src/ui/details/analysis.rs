@@ -10,7 +10,7 @@ use super::node::{Node, NodeKind};
 
 /// The "Analysis" section. `wire` holds the SEQ/ACK analysis lines ([`wire_lines`]),
 /// `messages` the application messages of the segment, when known.
-pub fn analysis_node(
+pub(super) fn analysis_node(
     a: &RowAnalysis,
     rich: Option<&TcpAnnotation>,
     conn: Option<&Connection>,
@@ -86,7 +86,7 @@ fn connection_node(c: &Connection, direction: Direction) -> Node {
 }
 
 /// The SEQ/ACK analysis lines of the packet at store index `index`, as Wireshark words them.
-pub fn wire_lines(wire: &WireCache, index: usize) -> Vec<Node> {
+pub(super) fn wire_lines(wire: &WireCache, index: usize) -> Vec<Node> {
     if wire.too_long() {
         return vec![Node::line(
             "Bytes in flight and ACK RTT: connection too long to analyse on selection; use `synack read --json`",

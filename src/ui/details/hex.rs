@@ -8,7 +8,12 @@ use egui::{Color32, RichText};
 use super::node::{field_at, Node};
 
 /// Draws `bytes`; `nodes` is their tree, `field` the selected field's range.
-pub fn hex_ui(ui: &mut egui::Ui, bytes: &[u8], nodes: &[Node], field: &mut Option<Range<usize>>) {
+pub(super) fn hex_ui(
+    ui: &mut egui::Ui,
+    bytes: &[u8],
+    nodes: &[Node],
+    field: &mut Option<Range<usize>>,
+) {
     if bytes.is_empty() {
         return;
     }

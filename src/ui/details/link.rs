@@ -9,7 +9,7 @@ use crate::ui::columns;
 
 /// The "Frame" section: lengths, arrival time, capture remarks. `first_ts` is the
 /// capture's first timestamp.
-pub fn frame_node(frame: &Frame<'_>, p: &Packet, first_ts: Option<Timestamp>) -> Node {
+pub(super) fn frame_node(frame: &Frame<'_>, p: &Packet, first_ts: Option<Timestamp>) -> Node {
     let n = frame.data.len();
     let mut fr = Node::section(
         NodeKind::Frame,
@@ -49,7 +49,7 @@ pub fn frame_node(frame: &Frame<'_>, p: &Packet, first_ts: Option<Timestamp>) ->
 
 /// The link-layer sections: Ethernet II and its VLAN tags, or one line naming another link
 /// header (which runs up to `net_start`).
-pub fn link_nodes(frame: &Frame<'_>, p: &Packet, net_start: usize) -> Vec<Node> {
+pub(super) fn link_nodes(frame: &Frame<'_>, p: &Packet, net_start: usize) -> Vec<Node> {
     let n = frame.data.len();
     let LinkInfo::Ethernet {
         src,

@@ -18,7 +18,7 @@ const MAX_FOLLOW_PACKETS: usize = 200_000;
 /// The application messages of one TCP connection, per frame: reassembled and framed when
 /// the connection is first selected, then kept until another connection is.
 #[derive(Debug, Default)]
-pub struct MessagesCache {
+pub(super) struct MessagesCache {
     /// The TCP stream the cache holds.
     pub stream: Option<u32>,
     framing: String,
@@ -29,7 +29,7 @@ pub struct MessagesCache {
 impl MessagesCache {
     /// Reassembles and frames TCP stream `stream` from the store: the connection's frames go
     /// through a fresh engine (where it is stream 0) and the stream module's follower.
-    pub fn compute(data: &StoreData, stream: u32) -> MessagesCache {
+    pub(super) fn compute(data: &StoreData, stream: u32) -> MessagesCache {
         let mut cache = MessagesCache {
             stream: Some(stream),
             ..MessagesCache::default()
@@ -59,7 +59,7 @@ impl MessagesCache {
     }
 
     /// The "Messages" node of frame number `frame`.
-    pub fn node(&self, frame: u64) -> Node {
+    pub(super) fn node(&self, frame: u64) -> Node {
         if let Some(why) = &self.skipped {
             return Node::section(NodeKind::Messages, format!("Messages: {why}"), None);
         }

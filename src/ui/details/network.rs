@@ -6,7 +6,7 @@ use super::node::{Header, Node, NodeKind};
 
 /// The network section of a packet whose network header starts at `start` of a frame of
 /// which `captured` bytes are present.
-pub fn network_node(net: &Net, start: usize, captured: usize) -> Option<Node> {
+pub(super) fn network_node(net: &Net, start: usize, captured: usize) -> Option<Node> {
     let h = Header::at(start, captured);
     match net {
         Net::Ip(ip) if ip.version == 4 => Some(ipv4_node(ip, h)),

@@ -98,31 +98,31 @@ impl Node {
 /// A header inside the frame: turns a protocol's field ranges (relative to the header's start,
 /// from `decode`'s `field` modules) into byte ranges of the frame, clipped to what was captured.
 #[derive(Debug, Clone, Copy)]
-pub struct Header {
+pub(super) struct Header {
     start: usize,
     captured: usize,
 }
 
 impl Header {
     /// The header starting at `start` of a frame of which `captured` bytes are present.
-    pub fn at(start: usize, captured: usize) -> Header {
+    pub(super) fn at(start: usize, captured: usize) -> Header {
         Header { start, captured }
     }
 
     /// The frame bytes of `field`, `None` when none of them was captured.
-    pub fn bytes(&self, field: Field) -> Option<Range<usize>> {
+    pub(super) fn bytes(&self, field: Field) -> Option<Range<usize>> {
         let s = (self.start + field.start).min(self.captured);
         let e = (self.start + field.end).min(self.captured);
         (s < e).then_some(s..e)
     }
 
     /// A line describing `field` of this header.
-    pub fn field(&self, text: impl Into<String>, field: Field) -> Node {
+    pub(super) fn field(&self, text: impl Into<String>, field: Field) -> Node {
         Node::line(text, self.bytes(field))
     }
 
     /// A section of kind `kind` covering the header's first `len` bytes.
-    pub fn section(&self, kind: NodeKind, text: impl Into<String>, len: usize) -> Node {
+    pub(super) fn section(&self, kind: NodeKind, text: impl Into<String>, len: usize) -> Node {
         Node::section(kind, text, self.bytes(0..len))
     }
 }

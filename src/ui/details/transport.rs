@@ -7,7 +7,7 @@ use super::node::{Header, Node, NodeKind};
 
 /// The transport section of `p`, whose frame has `frame.len()` captured bytes; `a` adds the
 /// analysis' relative numbers and stream index.
-pub fn transport_node(frame: &[u8], p: &Packet, a: &RowAnalysis) -> Option<Node> {
+pub(super) fn transport_node(frame: &[u8], p: &Packet, a: &RowAnalysis) -> Option<Node> {
     let captured = frame.len();
     let start = p.offsets.transport.map_or(captured, |o| o as usize);
     let h = Header::at(start, captured);
