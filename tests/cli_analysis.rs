@@ -1,26 +1,13 @@
 //! `synack read` (stream, tags, events, relative/absolute numbers) and `synack flows`, run as
 //! the real binary.
 
-use std::process::Command;
+mod support;
 
+use support::json_lines;
+
+/// Runs synack in the repository's root; asserts it succeeded and returns its output.
 fn synack(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json_lines(s: &str) -> Vec<serde_json::Value> {
-    s.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    support::synack(args).ok().to_string()
 }
 
 #[test]

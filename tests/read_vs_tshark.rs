@@ -4,53 +4,18 @@
 //! of frames, one valid JSON object each, with the same captured/original lengths, and for
 //! every TCP frame the same addresses, ports, flags, raw seq/ack and segment length.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::Path;
 
 use serde_json::Value;
+use support::{corpus, root, synack, Run, Truth};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// One tshark truth file: header names → column index, and the rows.
-struct Truth {
-    cols: HashMap<String, usize>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Truth {
-    fn load(path: &Path) -> Truth {
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut lines = text.lines();
-        let cols = lines
-            .next()
-            .unwrap()
-            .split('\t')
-            .enumerate()
-            .map(|(i, n)| (n.to_string(), i))
-            .collect();
-        let rows = lines
-            .map(|l| l.split('\t').map(str::to_string).collect())
-            .collect();
-        Truth { cols, rows }
-    }
-
-    fn get<'a>(&self, row: &'a [String], name: &str) -> &'a str {
-        row.get(self.cols[name]).map_or("", |s| s.as_str())
-    }
-}
-
-fn synack_json(capture: &Path) -> (Vec<Value>, std::process::Output) {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .arg("read")
-        .arg(capture)
-        .arg("--json")
-        .output()
-        .expect("run synack");
-    let frames = String::from_utf8(out.stdout.clone())
-        .expect("utf-8 output")
+/// `synack read CAPTURE --json`: one JSON value per printed line, and the run.
+fn synack_json(capture: &Path) -> (Vec<Value>, Run) {
+    let out = synack(&["read", capture.to_str().expect("UTF-8 path"), "--json"]);
+    let frames = out
+        .text()
         .lines()
         .map(|l| {
             serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("invalid JSON {e}: {l}"))
@@ -95,25 +60,12 @@ fn innermost_addresses<'a>(truth: &'a Truth, row: &'a [String]) -> (&'a str, &'a
 
 #[test]
 fn every_readable_capture_matches_tshark_frame_by_frame() {
-    let truth_dir = root().join("tests/truth");
     let mut checked_files = 0;
     let mut checked_tcp = 0;
     let mut mismatches = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(root().join("tests/captures"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("pcap" | "pcapng")
-            )
-        })
-        .collect();
-    entries.sort();
-    for cap in entries {
+    for cap in corpus() {
         let name = cap.file_name().unwrap().to_str().unwrap().to_string();
-        let truth_path = truth_dir.join(format!("{name}.tsv"));
-        if !truth_path.exists() {
+        let Some(truth) = Truth::of(&cap) else {
             // Only the deliberately corrupt file has no truth (tshark refuses it too);
             // it is checked by its own test below.
             // Captures made by synack's own generator (`synack-*`, from the stream issue)
@@ -123,14 +75,9 @@ fn every_readable_capture_matches_tshark_frame_by_frame() {
                 "no truth for {name}"
             );
             continue;
-        }
-        let truth = Truth::load(&truth_path);
+        };
         let (frames, out) = synack_json(&cap);
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.code == Some(0), "{name}: {}", &out.stderr);
         assert_eq!(frames.len(), truth.rows.len(), "{name}: frame count");
         checked_files += 1;
         for (row, f) in truth.rows.iter().zip(&frames) {
@@ -230,8 +177,8 @@ fn corrupt_pcapng_is_refused_with_a_clear_error() {
     let cap = root().join("tests/captures/libpcap-shb-option-too-long.pcapng");
     let (frames, out) = synack_json(&cap);
     assert!(frames.is_empty());
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, Some(1));
+    let err = &out.stderr;
     assert!(err.contains("libpcap-shb-option-too-long.pcapng"), "{err}");
     assert!(err.contains("damaged or corrupt"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -240,13 +187,8 @@ fn corrupt_pcapng_is_refused_with_a_clear_error() {
 #[test]
 fn count_option_stops_early_and_text_lists_one_line_per_frame() {
     let cap = root().join("tests/captures/pcpp-three_http_streams.pcap");
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(["read", "-c", "5"])
-        .arg(&cap)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let out = synack(&["read", "-c", "5", cap.to_str().unwrap()]);
+    let text = out.ok();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 5);
     // With the analysis engine the stream and direction sit between protocol and flags
@@ -273,8 +215,8 @@ fn file_cut_in_the_middle_of_a_record_keeps_frames_and_exits_non_zero() {
     let (frames, out) = synack_json(&cut);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(frames.len(), 10, "the 10 complete frames are kept");
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, Some(1));
+    let err = &out.stderr;
     assert!(
         err.contains("cut short") && err.contains("after frame 10"),
         "{err}"

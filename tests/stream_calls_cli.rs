@@ -7,23 +7,22 @@
 //! coalesced when more than one `send()` overlaps its bytes, a send split when more than one
 //! segment carries its bytes.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 use synack::capture::{FileReader, FrameSource};
 use synack::decode::{decode, TcpFlags};
 
-fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+fn manifest() -> PathBuf {
+    support::root()
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack")
+/// Runs synack in the repository's root.
+fn run(args: &[&str]) -> support::Run {
+    support::synack(args)
 }
 
 /// Payload-carrying segments of the connection's first SYN, per direction, as (relative
@@ -121,16 +120,8 @@ fn expected(segs: &[(u64, u64)], sends: &[(u64, u64)]) -> Option<(usize, usize, 
 fn summaries(cap: &Path, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["stream", cap.to_str().unwrap(), "--stream", "0", "--json"];
     args.extend_from_slice(extra);
-    let out = run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    support::json_lines(run(&args).ok())
+        .into_iter()
         .filter(|v| v["kind"] == "summary")
         .collect()
 }
@@ -231,8 +222,8 @@ fn every_generated_capture_framed_by_its_calls_matches_the_trace() {
 fn calls_framing_needs_a_trace_and_excludes_other_framings() {
     let http = manifest().join("tests/captures/pcpp-three_http_streams.pcap");
     let out = run(&["stream", http.to_str().unwrap(), "--framing", "calls"]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.code, Some(0));
+    let err = &out.stderr;
     assert!(err.contains("--calls FILE"), "{err}");
     let sticky = manifest().join("captures/sticky.pcap");
     let trace = synack::calls::calls_path(&sticky);
@@ -244,8 +235,8 @@ fn calls_framing_needs_a_trace_and_excludes_other_framings() {
         "--framing",
         "line",
     ]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be combined"));
+    assert_ne!(out.code, Some(0));
+    assert!(&out.stderr.contains("cannot be combined"));
     // An explicit framing still wins over the sibling trace.
     let sums = summaries(&sticky, &["--framing", "fixed:4"]);
     assert_eq!(counts(&sums[0]).0, 76 / 4);

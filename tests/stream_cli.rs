@@ -1,41 +1,20 @@
 //! `synack stream`, and the sticky-packet parts of `synack read` and `synack flows`, on the
 //! whole corpus: every capture with every framing runs to the end, and the three views agree.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use serde_json::Value;
+use support::{corpus, json_lines, Run};
 
 fn captures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("pcap" | "pcapng")
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    corpus()
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack")
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
+/// Runs synack in the repository's root.
+fn run(args: &[&str]) -> Run {
+    support::synack(args)
 }
 
 #[test]
@@ -57,20 +36,15 @@ fn every_capture_with_every_framing_runs_to_the_end() {
         let damaged = cap.to_str().unwrap().contains("option-too-long");
         for f in framings {
             let out = run(&["stream", cap.to_str().unwrap(), "--json", "--framing", f]);
-            let code = out.status.code();
+            let code = out.code;
             if damaged {
                 assert_eq!(code, Some(1), "{cap:?} is damaged: exit 1");
                 continue;
             }
-            assert_eq!(
-                code,
-                Some(0),
-                "{cap:?} --framing {f}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert_eq!(code, Some(0), "{cap:?} --framing {f}: {}", &out.stderr);
             // Per direction: messages, unparsed and incomplete bytes never overlap and stay
             // inside the stream.
-            let items = json_lines(&out);
+            let items = json_lines(out.text());
             let mut spans: BTreeMap<(u64, String), Vec<(u64, u64)>> = BTreeMap::new();
             let mut lens = BTreeMap::new();
             for o in &items {
@@ -107,17 +81,17 @@ fn text_views_and_dump_and_raw_work() {
     let cap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures/zeek-mysql.pcap");
     let cap = cap.to_str().unwrap();
     let out = run(&["stream", cap]);
-    assert!(out.status.success());
+    assert!(out.code == Some(0));
     let list = String::from_utf8(out.stdout).unwrap();
     assert!(list.contains("mysql"), "{list}");
     let out = run(&["stream", cap, "--stream", "0", "--dump"]);
-    assert!(out.status.success());
+    assert!(out.code == Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("framing: mysql (auto)"), "{text}");
     assert!(text.contains("coalesced ×5"), "{text}");
     assert!(text.contains("00000000  "), "hex dump: {text}");
     let out = run(&["stream", cap, "--stream", "0", "--raw", "-", "--dir", "s2c"]);
-    assert!(out.status.success());
+    assert!(out.code == Some(0));
     assert_eq!(out.stdout.len(), 1194, "s2c bytes");
     let file = std::env::temp_dir().join(format!("synack-raw-{}.bin", std::process::id()));
     let out = run(&[
@@ -130,15 +104,15 @@ fn text_views_and_dump_and_raw_work() {
         "--dir",
         "c2s",
     ]);
-    assert!(out.status.success());
+    assert!(out.code == Some(0));
     assert_eq!(std::fs::read(&file).unwrap().len(), 659, "c2s bytes");
     let _ = std::fs::remove_file(&file);
     let out = run(&["stream", cap, "--stream", "7"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no TCP stream 7"));
+    assert_eq!(out.code, Some(1));
+    assert!(&out.stderr.contains("no TCP stream 7"));
     let out = run(&["stream", cap, "--framing", "u24"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown framing"));
+    assert_ne!(out.code, Some(0));
+    assert!(&out.stderr.contains("unknown framing"));
 }
 
 /// `synack read` events and `synack flows` counts agree with `synack stream`.
@@ -146,7 +120,7 @@ fn text_views_and_dump_and_raw_work() {
 fn read_events_and_flows_counts_agree_with_stream() {
     let cap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/captures/synack-known-u32be.pcap");
     let cap = cap.to_str().unwrap();
-    let stream = json_lines(&run(&["stream", cap, "--stream", "0", "--json"]));
+    let stream = json_lines(run(&["stream", cap, "--stream", "0", "--json"]).text());
     let mut coalesced_frames: Vec<u64> = stream
         .iter()
         .filter(|o| o["kind"] == "segment" && o["coalesced"] == true)
@@ -168,7 +142,7 @@ fn read_events_and_flows_counts_agree_with_stream() {
         .collect();
     assert!(!coalesced_frames.is_empty() && !split_done.is_empty());
 
-    let read = json_lines(&run(&["read", cap, "--json"]));
+    let read = json_lines(run(&["read", cap, "--json"]).text());
     let with = |name: &str| -> Vec<u64> {
         read.iter()
             .filter(|o| {
@@ -197,7 +171,7 @@ fn read_events_and_flows_counts_agree_with_stream() {
             .iter()
             .all(|e| e["name"] != "message_boundary")));
 
-    let flows = json_lines(&run(&["flows", cap, "--json"]));
+    let flows = json_lines(run(&["flows", cap, "--json"]).text());
     let m = &flows[0]["messages"];
     assert_eq!(m["framing"], "u32be");
     assert_eq!(m["messages"], serde_json::json!([160, 160]));
@@ -214,7 +188,7 @@ fn read_events_and_flows_counts_agree_with_stream() {
     );
     assert_eq!(m["split_messages"][1], summary("s2c")["split_messages"]);
     let out = run(&["read", cap, "--no-messages", "--json"]);
-    assert!(json_lines(&out).iter().all(|o| o["events"]
+    assert!(json_lines(out.text()).iter().all(|o| o["events"]
         .as_array()
         .unwrap()
         .iter()

@@ -3,27 +3,20 @@
 //! messages `synack stream` finds must be exactly the messages sent, `auto` must find the
 //! framing used, and segments carrying several messages must be reported.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 fn capture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/captures")
-        .join(name)
+    support::root().join("tests/captures").join(name)
 }
 
+/// Runs synack; asserts it succeeded and returns its standard output.
 fn synack(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack");
-    assert!(
-        out.status.success(),
-        "synack {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = support::synack(args);
+    out.ok();
     out.stdout
 }
 

@@ -2,33 +2,19 @@
 //! (truth in tests/truth/pdus/, made by make_pdus.py), and gaps in a lossy capture are exactly
 //! the byte ranges no frame carried (truth in tests/truth/<capture>.tsv).
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
+use support::{json_lines, root};
 
+/// `synack stream tests/captures/CAPTURE --json EXTRA...`, one value per line.
 fn synack_stream(capture: &str, extra: &[&str]) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/captures")
-        .join(capture);
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .arg("stream")
-        .arg(&path)
-        .arg("--json")
-        .args(extra)
-        .output()
-        .expect("run synack");
-    assert!(
-        out.status.success(),
-        "synack stream {capture} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
+    let path = format!("tests/captures/{capture}");
+    let mut args = vec!["stream", path.as_str(), "--json"];
+    args.extend_from_slice(extra);
+    json_lines(support::synack(&args).ok())
 }
 
 fn port(endpoint: &Value) -> u64 {
@@ -40,7 +26,7 @@ fn port(endpoint: &Value) -> u64 {
 type PduCounts = BTreeMap<(u64, u64, u64), u64>;
 
 fn tshark_pdus(capture: &str, proto: &str) -> PduCounts {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = root()
         .join("tests/truth/pdus")
         .join(format!("{capture}.{proto}.tsv"));
     let text = std::fs::read_to_string(&path).unwrap();
@@ -150,9 +136,7 @@ fn auto_picks_the_protocol_tshark_dissects() {
 
 /// Byte ranges of a direction that no frame carried, from tshark's per-frame truth.
 fn holes_from_truth(capture: &str, sport: &str) -> Vec<(u64, u64)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/truth")
-        .join(format!("{capture}.tsv"));
+    let path = root().join("tests/truth").join(format!("{capture}.tsv"));
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
@@ -217,9 +201,7 @@ fn lossy_capture_gaps_are_the_bytes_no_frame_carried() {
 
 /// Frames tshark flags as (any kind of) retransmission, from the per-frame truth.
 fn tshark_retransmissions(capture: &str) -> Vec<u64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/truth")
-        .join(format!("{capture}.tsv"));
+    let path = root().join("tests/truth").join(format!("{capture}.tsv"));
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();

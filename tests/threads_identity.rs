@@ -2,25 +2,20 @@
 //! `--threads 1` prints: the flows table, flows JSON and `read --json`, byte for byte, on a
 //! lossy flood made by the generator and on every capture of the corpus.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use synack::gen::{synthesize_to_file, GenOptions, Scenario};
 
 /// Runs synack with `args` and `--threads N`; returns (exit code, stdout, stderr).
 fn run(args: &[&str], file: &Path, threads: usize) -> (Option<i32>, Vec<u8>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .arg(file)
-        .arg("--threads")
-        .arg(threads.to_string())
-        .output()
-        .expect("synack runs");
-    (
-        out.status.code(),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let file = file.to_str().expect("UTF-8 path");
+    let threads = threads.to_string();
+    let mut all = args.to_vec();
+    all.extend_from_slice(&[file, "--threads", &threads]);
+    let out = support::synack(&all);
+    (out.code, out.stdout, out.stderr)
 }
 
 /// Compares single- and multi-threaded output of every command on `file`; returns the

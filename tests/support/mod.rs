@@ -56,6 +56,13 @@ pub fn synack_in(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Parses JSON Lines output: one value per line (panics, naming the line, on bad JSON).
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("invalid JSON {e}: {l}")))
+        .collect()
+}
+
 /// The public corpus: every capture in `tests/captures/` (pcap and pcapng), sorted, as paths
 /// relative to the root.
 pub fn corpus() -> Vec<PathBuf> {
