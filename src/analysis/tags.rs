@@ -82,6 +82,15 @@ impl Flag {
         }
     }
 
+    /// Wireshark's Info-column marker: `[TCP Retransmission]`, or for a duplicate ACK
+    /// `[TCP Dup ACK 12#2]` (the ACK it repeats, and how many times so far).
+    pub fn marker(self, frame: u64, num: u32) -> String {
+        match self {
+            Flag::DuplicateAck => format!("[TCP Dup ACK {frame}#{num}]"),
+            f => format!("[{}]", f.label()),
+        }
+    }
+
     /// Wireshark's Info-column label, e.g. `TCP Retransmission`.
     pub fn label(self) -> &'static str {
         match self {

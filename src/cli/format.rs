@@ -20,30 +20,6 @@ pub struct FrameView<'a> {
     pub packet: &'a Packet,
 }
 
-fn mac(m: &[u8]) -> String {
-    let mut s = String::with_capacity(17);
-    for (i, b) in m.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// Source and destination as printed: IP addresses, ARP protocol addresses, else MACs.
-pub(super) fn endpoints(p: &Packet) -> (Option<String>, Option<String>) {
-    match (&p.net, &p.link) {
-        (Net::Ip(ip), _) => (Some(ip.src.to_string()), Some(ip.dst.to_string())),
-        (Net::Arp(a), _) => (
-            a.sender_ip.map(|i| i.to_string()),
-            a.target_ip.map(|i| i.to_string()),
-        ),
-        (_, LinkInfo::Ethernet { src, dst, .. }) => (Some(mac(src)), Some(mac(dst))),
-        _ => (None, None),
-    }
-}
-
 fn with_port(addr: &IpAddr, port: u16) -> String {
     match addr {
         IpAddr::V4(a) => format!("{a}:{port}"),
@@ -89,26 +65,6 @@ pub(super) fn notes(view: &FrameView<'_>) -> Vec<String> {
     n
 }
 
-/// Protocol column text (upper case, like Wireshark's Protocol column).
-fn proto_label(p: &Packet) -> String {
-    match (&p.net, &p.transport) {
-        (_, Transport::Tcp(_)) => "TCP".into(),
-        (_, Transport::Udp(_)) => "UDP".into(),
-        (_, Transport::Icmp(_)) => "ICMP".into(),
-        (_, Transport::Icmpv6(_)) => "ICMPv6".into(),
-        (Net::Arp(_), _) => "ARP".into(),
-        (Net::Ip(ip), Transport::Fragment { protocol }) => {
-            format!("IPv{} fragment (proto {protocol})", ip.version)
-        }
-        (Net::Ip(ip), Transport::Other { protocol }) => {
-            format!("IPv{} proto {protocol}", ip.version)
-        }
-        (Net::Ip(ip), _) => format!("IPv{}", ip.version),
-        (Net::Other { ether_type }, _) => format!("ethertype {ether_type:#06x}"),
-        _ => "-".into(),
-    }
-}
-
 /// The tcpdump-like summary after addresses: flags, seq/ack, window, length, options.
 pub fn summary(view: &FrameView<'_>) -> String {
     summary_with(view, None, true)
@@ -150,19 +106,7 @@ pub fn summary_with(
         _ => {}
     }
     if let Net::Arp(a) = &p.net {
-        let ip = |o: Option<std::net::Ipv4Addr>| o.map_or("?".to_string(), |i| i.to_string());
-        match a.operation {
-            1 => {
-                let _ = write!(s, "who-has {} tell {}", ip(a.target_ip), ip(a.sender_ip));
-            }
-            2 => {
-                let m = a.sender_mac.map_or("?".to_string(), |m| mac(&m));
-                let _ = write!(s, "{} is-at {m}", ip(a.sender_ip));
-            }
-            op => {
-                let _ = write!(s, "operation {op}");
-            }
-        }
+        s.push_str(&a.summary());
     }
     if let RecordKind::CustomBlock { pen } = view.frame.kind {
         let _ = write!(
@@ -182,14 +126,6 @@ pub fn frame_line(view: &FrameView<'_>, t0: Option<Timestamp>) -> String {
     frame_line_analyzed(view, None, t0, true)
 }
 
-/// Wireshark's Info-column marker of a tag: `[TCP Retransmission]`, `[TCP Dup ACK 12#2]`.
-pub(super) fn tag_marker(tag: &crate::analysis::Tag) -> String {
-    match tag.flag {
-        Flag::DuplicateAck => format!("[TCP Dup ACK {}#{}]", tag.info.frame, tag.info.num),
-        f => format!("[{}]", f.label()),
-    }
-}
-
 /// The markers printed for a TCP annotation: like Wireshark, a fast or spurious
 /// retransmission shows only its specific marker.
 fn markers(a: &TcpAnnotation) -> Vec<String> {
@@ -198,7 +134,7 @@ fn markers(a: &TcpAnnotation) -> Vec<String> {
         .as_slice()
         .iter()
         .filter(|t| !(specific && t.flag == Flag::Retransmission))
-        .map(tag_marker)
+        .map(|t| t.flag.marker(t.info.frame, t.info.num))
         .collect()
 }
 
@@ -220,7 +156,7 @@ pub fn frame_line_analyzed(
     let (src, dst) = match (p.ip(), p.ports()) {
         (Some(ip), Some((sp, dp))) => (with_port(&ip.src, sp), with_port(&ip.dst, dp)),
         _ => {
-            let (s, d) = endpoints(p);
+            let (s, d) = p.addresses();
             (
                 s.unwrap_or_else(|| "-".into()),
                 d.unwrap_or_else(|| "-".into()),
@@ -233,7 +169,7 @@ pub fn frame_line_analyzed(
         rel,
         src,
         dst,
-        proto_label(p),
+        p.protocol_text(),
     );
     if let Some(flow) = ann.and_then(|a| a.flow) {
         let _ = write!(line, " s{} {}", flow.stream, flow.direction.short());
@@ -483,7 +419,7 @@ pub fn frame_json_analyzed(
     let p = view.packet;
     let tcp_ann = ann.and_then(|a| a.tcp.as_ref());
     let flow = ann.and_then(|a| a.flow);
-    let (src, dst) = endpoints(p);
+    let (src, dst) = p.addresses();
     let ports = p.ports();
     FrameJson {
         frame: view.frame.number,

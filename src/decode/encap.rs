@@ -130,19 +130,7 @@ pub enum EncapKind {
 }
 
 fn mac<S: serde::Serializer>(m: &[u8; 6], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&mac_string(m))
-}
-
-/// `aa:bb:cc:dd:ee:ff`.
-pub(crate) fn mac_string(m: &[u8]) -> String {
-    let mut out = String::with_capacity(17);
-    for (i, b) in m.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
-        }
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    s.serialize_str(&super::ethernet::mac_text(m))
 }
 
 /// One outer layer and where it is in the frame.
@@ -208,8 +196,8 @@ impl EncapKind {
                 ether_type,
             } => format!(
                 "Ethernet {} > {} type {ether_type:#06x}",
-                mac_string(&src),
-                mac_string(&dst)
+                super::ethernet::mac_text(&src),
+                super::ethernet::mac_text(&dst)
             ),
             EncapKind::Ip {
                 version,

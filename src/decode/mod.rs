@@ -25,6 +25,7 @@ mod link;
 mod packet;
 mod shim;
 pub mod tcp;
+mod text;
 mod transport;
 mod tunnel;
 pub mod udp;

@@ -388,6 +388,20 @@ fn udp_icmp_and_arp_are_summarised() {
     assert_eq!(a.operation, 1);
     assert_eq!(a.sender_ip, Some(Ipv4Addr::from(IP_A)));
     assert_eq!(a.target_ip, Some(Ipv4Addr::from(IP_B)));
+    // tcpdump names an ARP packet by its protocol addresses, Wireshark's columns by the
+    // Ethernet addresses (here a broadcast request).
+    assert_eq!(
+        p.addresses(),
+        (Some("10.0.0.1".into()), Some("10.0.0.2".into()))
+    );
+    assert_eq!(
+        p.address_columns(),
+        ("02:00:00:00:00:01".into(), "ff:ff:ff:ff:ff:ff".into())
+    );
+    assert_eq!(
+        (p.protocol_text(), p.protocol_column()),
+        ("ARP".into(), "ARP".into())
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::{Event, Flag, Side, TcpAnnotation};
 use crate::capture::{Frame, Timestamp};
-use crate::decode::{icmp_summary, LinkInfo, Net, Packet, Transport};
+use crate::decode::{icmp_summary, Net, Packet, Transport};
 
 use super::store::RowAnalysis;
 
@@ -74,48 +74,6 @@ pub fn seconds_text(ns: i64) -> String {
     format!("{sign}{}.{:09}", abs / 1_000_000_000, abs % 1_000_000_000)
 }
 
-/// Source and destination columns: IP addresses, ARP addresses, else MACs.
-pub fn endpoints(p: &Packet) -> (String, String) {
-    let mac = |m: &[u8; 6]| {
-        m.iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(":")
-    };
-    match (&p.net, &p.link) {
-        (Net::Ip(ip), _) => (ip.src.to_string(), ip.dst.to_string()),
-        (Net::Arp(_), LinkInfo::Ethernet { src, dst, .. }) => (mac(src), mac(dst)),
-        (Net::Arp(a), _) => (
-            a.sender_ip.map_or("?".into(), |i| i.to_string()),
-            a.target_ip.map_or("?".into(), |i| i.to_string()),
-        ),
-        (_, LinkInfo::Ethernet { src, dst, .. }) => (mac(src), mac(dst)),
-        _ => ("-".into(), "-".into()),
-    }
-}
-
-/// Protocol column.
-pub fn protocol(p: &Packet) -> String {
-    match (&p.net, &p.transport) {
-        (_, Transport::Tcp(_)) => "TCP".into(),
-        (_, Transport::Udp(_)) => "UDP".into(),
-        (_, Transport::Icmp(_)) => "ICMP".into(),
-        (_, Transport::Icmpv6(_)) => "ICMPv6".into(),
-        (Net::Arp(_), _) => "ARP".into(),
-        (Net::Ip(ip), _) => format!("IPv{}", ip.version),
-        (Net::Other { ether_type }, _) => format!("0x{ether_type:04x}"),
-        _ => "-".into(),
-    }
-}
-
-/// Wireshark's Info-column marker of a tag: `[TCP Retransmission]`, `[TCP Dup ACK 12#2]`.
-pub fn tag_marker(flag: Flag, frame: u64, num: u32) -> String {
-    match flag {
-        Flag::DuplicateAck => format!("[TCP Dup ACK {frame}#{num}]"),
-        f => format!("[{}]", f.label()),
-    }
-}
-
 /// Client/server rather than originator/responder: the words a learner uses.
 fn side(s: Side) -> &'static str {
     match s {
@@ -161,7 +119,7 @@ pub fn info(
             if specific && t.flag == Flag::Retransmission {
                 continue;
             }
-            s.push_str(&tag_marker(t.flag, t.info.frame, t.info.num));
+            s.push_str(&t.flag.marker(t.info.frame, t.info.num));
             s.push(' ');
         }
     }
@@ -202,29 +160,7 @@ pub fn info(
         Transport::None => {}
     }
     if let Net::Arp(arp) = &p.net {
-        let ip = |o: Option<std::net::Ipv4Addr>| o.map_or("?".to_string(), |i| i.to_string());
-        match arp.operation {
-            1 => {
-                let _ = write!(
-                    s,
-                    "Who has {}? Tell {}",
-                    ip(arp.target_ip),
-                    ip(arp.sender_ip)
-                );
-            }
-            2 => {
-                let m = arp.sender_mac.map_or("?".to_string(), |m| {
-                    m.iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect::<Vec<_>>()
-                        .join(":")
-                });
-                let _ = write!(s, "{} is at {m}", ip(arp.sender_ip));
-            }
-            op => {
-                let _ = write!(s, "ARP operation {op}");
-            }
-        }
+        s.push_str(&arp.info());
     }
     if let Some(r) = rich {
         for e in r.events.as_slice() {

@@ -73,7 +73,7 @@ pub fn write_pcap(
 pub fn packet_summary(data: &StoreData, index: usize) -> Option<String> {
     let (frame, packet) = data.packet(index)?;
     let a = data.analysis(index);
-    let (src, dst) = columns::endpoints(&packet);
+    let (src, dst) = packet.address_columns();
     let time = match (frame.ts, data.first_ts) {
         (Some(t), Some(t0)) => columns::seconds_between(t0, t),
         _ => "-".into(),
@@ -84,7 +84,7 @@ pub fn packet_summary(data: &StoreData, index: usize) -> Option<String> {
         time,
         src,
         dst,
-        columns::protocol(&packet),
+        packet.protocol_column(),
         frame.len,
         columns::info(&frame, &packet, &a, data.rich(index).as_ref())
     ))

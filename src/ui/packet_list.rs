@@ -159,13 +159,13 @@ impl PacketList {
                             .and_then(|p| p.ts)
                             .map_or("0.000000".into(), |prev| columns::seconds_between(prev, t)),
                     };
-                    let (src, dst) = columns::endpoints(&packet);
+                    let (src, dst) = packet.address_columns();
                     let cells = [
                         frame.number.to_string(),
                         time,
                         src,
                         dst,
-                        columns::protocol(&packet),
+                        packet.protocol_column(),
                         frame.len.to_string(),
                         columns::info(&frame, &packet, &a, data.rich(idx).as_ref()),
                     ];

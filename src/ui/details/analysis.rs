@@ -23,7 +23,7 @@ pub(super) fn analysis_node(
             l.push(Node::line(
                 format!(
                     "{}: {}  (tcp.analysis.{})",
-                    columns::tag_marker(t.flag, t.info.frame, t.info.num),
+                    t.flag.marker(t.info.frame, t.info.num),
                     t.reason(),
                     t.flag.name()
                 ),

@@ -8,7 +8,7 @@
 //! taken when an ACK exactly acknowledges a segment (`tcp.analysis.ack_rtt`: the time since
 //! the first segment in the list of unacknowledged segments whose end equals the ACK).
 
-use crate::analysis::{Direction, Flag, FlowProto};
+use crate::analysis::{seq, Direction, Flag, FlowProto};
 use crate::decode::TcpFlags;
 use crate::ui::selection::ConnRef;
 use crate::ui::store::StoreData;
@@ -268,11 +268,11 @@ pub fn build(data: &StoreData, conn: ConnRef, dir: Direction, until: Option<usiz
                         sample = Some((t - u.2, u.3));
                     }
                     false
-                } else if seq_gt(ack, u.0) && seq_le(ack, u.1) {
+                } else if seq::gt(ack, u.0) && seq::le(ack, u.1) {
                     u.0 = ack;
                     true
                 } else {
-                    seq_gt(u.1, ack)
+                    seq::gt(u.1, ack)
                 }
             });
             if let Some((rtt, acks_frame)) = sample {
@@ -292,14 +292,6 @@ pub fn build(data: &StoreData, conn: ConnRef, dir: Direction, until: Option<usiz
     m.goodput = goodput;
     m.window = window;
     m
-}
-
-fn seq_gt(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) > 0
-}
-
-fn seq_le(a: u32, b: u32) -> bool {
-    !seq_gt(a, b)
 }
 
 /// Throughput and goodput (bits/s) over a sliding window ending at each segment. The window

@@ -478,9 +478,7 @@ impl LadderModel {
                     .as_slice()
                     .iter()
                     .filter(|tag| !(specific && tag.flag == Flag::Retransmission))
-                    .map(|tag| {
-                        super::super::columns::tag_marker(tag.flag, tag.info.frame, tag.info.num)
-                    })
+                    .map(|tag| tag.flag.marker(tag.info.frame, tag.info.num))
                     .collect()
             });
             let mut label = format!("{} seq={}", flag_words(tcp_flags), tcp.seq);
