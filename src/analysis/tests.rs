@@ -688,6 +688,82 @@ fn a_bare_rst_with_sequence_zero_then_a_syn_ack() {
     assert_eq!(ack.ack, 1);
 }
 
+/// Feeds a client→server segment after `patch` changed its bytes (offsets in the frame).
+fn tx_patched(
+    s: &mut Sim,
+    seq: u32,
+    ack: u32,
+    len: usize,
+    patch: impl Fn(&mut Vec<u8>),
+) -> Annotation {
+    s.frame += 1;
+    s.ts += 1_000_000;
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
+        .ipv4(CLIENT, SERVER, 64)
+        .tcp(s.cport, 80, seq, 8192)
+        .ack(ack)
+        .psh()
+        .write(&mut data, &vec![0x61u8; len])
+        .unwrap();
+    patch(&mut data);
+    let f = OwnedFrame::packet(s.frame, Timestamp(s.ts), LinkType::Ethernet, data);
+    let frame = f.as_frame();
+    let pkt = decode(&frame);
+    s.engine.process(&frame, &pkt)
+}
+
+#[test]
+fn lying_tcp_header_lengths_are_analysed_as_tshark_4_0_does() {
+    let mut s = Sim::new();
+    s.handshake();
+    // Data offset 4: analysed with 4 bytes of "payload" (the rest of the 20-byte header), no
+    // flag shown on it; the same bytes sent properly afterwards are a retransmission.
+    let bogus = tx_patched(&mut s, CI + 1, SI + 1, 0, |d| d[46] = 0x40);
+    let t = bogus.tcp.unwrap();
+    assert_eq!((bogus.flow.unwrap().stream, t.seq, t.len), (0, 1, 4));
+    assert!(t.tags.is_empty());
+    // A header longer than the segment: its stream, raw numbers, no analysis.
+    let short = tx_patched(&mut s, CI + 1, SI + 1, 3, |d| d[46] = 0xf0);
+    let t = short.tcp.unwrap();
+    assert_eq!(
+        (short.flow.unwrap().stream, t.seq, t.ack),
+        (0, CI + 1, SI + 1)
+    );
+    assert!(t.tags.is_empty());
+    let again = s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 4);
+    assert!(again.tags.has(Flag::Retransmission), "{:?}", again.tags);
+}
+
+#[test]
+fn an_icmp_error_quoting_tcp_takes_the_stream_number_like_tshark() {
+    let mut e = Engine::new(Config::default());
+    // ICMP port unreachable from a router, quoting a TCP segment 10.0.0.1:1234 → 10.0.0.9:80.
+    let mut quoted = Vec::new();
+    PacketBuilder::ipv4(CLIENT, [10, 0, 0, 9], 64)
+        .tcp(1234, 80, 1, 100)
+        .write(&mut quoted, &[])
+        .unwrap();
+    let mut data = Vec::new();
+    PacketBuilder::ethernet2([0; 6], [0; 6])
+        .ipv4([10, 0, 0, 254], CLIENT, 64)
+        .icmpv4(etherparse::Icmpv4Type::DestinationUnreachable(
+            etherparse::icmpv4::DestUnreachableHeader::Port,
+        ))
+        .write(&mut data, &quoted[..28])
+        .unwrap();
+    let f = OwnedFrame::packet(1, Timestamp(1), LinkType::Ethernet, data);
+    let pkt = decode(&f.as_frame());
+    assert!(e.process(&f.as_frame(), &pkt).flow.is_none());
+    // The next TCP connection is stream 1; the quoted one, when it shows up, is stream 0.
+    let mut s = Sim {
+        engine: e,
+        ..Sim::new()
+    };
+    let a = s.tx_opts(1000, true, "S", CI, 0, 8192, 0, &[]);
+    assert_eq!(a.flow.unwrap().stream, 1);
+}
+
 #[test]
 fn udp_streams_are_numbered_separately() {
     let mut e = Engine::new(Config::default());

@@ -590,3 +590,53 @@ fn sack_blocks_are_read_once_for_every_view() {
     sack.write_info(&mut info, 999);
     assert_eq!(info, " SLE=1 SRE=1001 SLE=2001 SRE=3001");
 }
+
+#[test]
+fn ae_and_reserved_flag_bits_are_kept_and_named() {
+    let mut v = eth_tcp(b"");
+    // Data offset 5, the three reserved bits and AE set; ACK, ECE and CWR in byte 13.
+    v[14 + 20 + 12] = 0x5f;
+    v[14 + 20 + 13] = 0xd0;
+    let p = dec(&frame(LinkType::Ethernet, v));
+    let f = p.tcp().unwrap().flags;
+    assert_eq!(f.0, 0xfd0);
+    assert!(f.has(TcpFlags::AE));
+    assert_eq!(f.reserved(), 7);
+    assert_eq!(f.letters(), "AECerrr");
+    assert_eq!(f.tcpdump(), "[.EWerrr]");
+    assert_eq!(f.names(), "ACK, ECE, CWR, AE, Reserved");
+    assert_eq!(TcpFlags(TcpFlags::SYN | TcpFlags::AE).tcpdump(), "[Se]");
+}
+
+#[test]
+fn tcp_header_lengths_that_lie_are_handled_like_tshark() {
+    // Data offset 4 (16 bytes): the segment is 4 bytes longer than its 20-byte header.
+    let mut v = eth_tcp(b"");
+    v[14 + 20 + 12] = 0x40;
+    let p = dec(&frame(LinkType::Ethernet, v));
+    let t = p.tcp().unwrap();
+    assert_eq!((t.header_len, t.len, t.short_segment), (16, 4, false));
+    assert!(p
+        .malformed
+        .as_deref()
+        .unwrap()
+        .contains("bogus TCP header length"));
+    // Data offset 15 (60 bytes) in a 23-byte segment: a short segment, length unknown.
+    let mut v = eth_tcp(b"abc");
+    v[14 + 20 + 12] = 0xf0;
+    let p = dec(&frame(LinkType::Ethernet, v));
+    let t = p.tcp().unwrap();
+    assert!(t.short_segment);
+    assert_eq!(t.len, 0);
+    // IPv4 total length 12, below its 20-byte header: no transport decoded.
+    let mut v = eth_tcp(b"abcd");
+    v[16..18].copy_from_slice(&12u16.to_be_bytes());
+    let p = dec(&frame(LinkType::Ethernet, v));
+    assert!(p.ip().is_some());
+    assert!(matches!(p.transport, Transport::None));
+    assert!(p
+        .malformed
+        .as_deref()
+        .unwrap()
+        .contains("bogus IPv4 total length"));
+}
