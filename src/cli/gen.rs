@@ -48,6 +48,16 @@ pub struct GenArgs {
     /// a synthetic `flood`. SYN, FIN and RST are never dropped.
     #[arg(long, value_name = "PCT", default_value_t = 1)]
     pub loss: u32,
+    /// Live and `--netns` runs: read the kernel's state of the run's TCP sockets (congestion
+    /// window, ssthresh, RTT, ... through NETLINK_SOCK_DIAG) every this many ms and after
+    /// every socket call, into the calls trace's `tcp_info`; 0 turns it off.
+    /// Example: `synack gen loss --netns --loss 2 --sample-ms 5 --write loss.pcap`.
+    #[arg(long, value_name = "MS", default_value_t = 1)]
+    pub sample_ms: u64,
+    /// `--netns`: the congestion control both hosts use (one of
+    /// /proc/sys/net/ipv4/tcp_available_congestion_control). Example: `--cc cubic`.
+    #[arg(long = "cc", value_name = "NAME", requires = "netns")]
+    pub congestion: Option<String>,
 }
 
 /// Runs `synack gen`.
@@ -70,6 +80,8 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
         connections: args.connections.max(1),
         packets: args.packets,
         loss_pct: args.loss,
+        sample_ms: args.sample_ms,
+        congestion: args.congestion.clone(),
     };
     let mode = if args.synthetic {
         Mode::Synthetic

@@ -20,12 +20,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use anyhow::bail;
 
 use super::capture_session::Capture;
+use super::kernel_state::KernelSampling;
 use super::lessons::{Lesson, Stage};
 use super::netns::{Host, Topology};
 use super::socket::{Recorder, Setup};
 use super::{GenOptions, Scenario};
 use crate::calls::CallTrace;
 use crate::capture::{LinkType, OwnedFrame};
+use crate::kernel::Watch;
 
 pub use super::tap::{LiveEvent, Tap};
 
@@ -40,6 +42,8 @@ pub struct LiveRun {
     pub trace: CallTrace,
     /// Why there is no capture (how to get one), when there is none.
     pub no_capture: Option<String>,
+    /// Why the calls trace has no `tcp_info` readings, when it has none.
+    pub no_tcp_info: Option<String>,
     /// The BPF filter used.
     pub filter: String,
     /// Packets the kernel dropped from the capture (the capture misses them).
@@ -69,7 +73,10 @@ fn run_on_loopback(sc: Scenario, opts: &GenOptions, tap: Option<Tap>) -> anyhow:
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     };
     let setup = (real.reserve)(ip)?;
-    run_reserved(sc, lesson, setup, ip, Where::Loopback, tap)
+    // Loopback is shared with everything else on this host: read the run's port only.
+    let sampling =
+        KernelSampling::start(opts.sample_ms, vec![(None, Watch::Ports(vec![setup.port]))]);
+    run_reserved(sc, lesson, setup, ip, Where::Loopback, tap, sampling)
 }
 
 /// Runs `sc` between network namespaces (root): client and server hosts joined by a router
@@ -103,6 +110,15 @@ pub fn run_netns_tapped(
     if unsafe { libc::geteuid() } != 0 {
         bail!("--netns needs root (network namespaces, veth, nftables); try `sudo synack gen {sc} --netns`, or --synthetic");
     }
+    if let Some(cc) = &opts.congestion {
+        let offered = super::available_congestion_control();
+        if !offered.contains(cc) {
+            bail!(
+                "congestion control `{cc}` is not offered by this kernel (it offers: {})",
+                offered.join(", ")
+            );
+        }
+    }
     let topo = Topology::create("synack-gen", opts.loss_pct)?;
     let server = IpAddr::V4(Host::Server.address());
     // A dedicated thread switches namespaces: the server's sockets are made in the server's,
@@ -118,7 +134,16 @@ pub fn run_netns_tapped(
                     local: IpAddr::V4(Host::Client.address()),
                     neighbour: IpAddr::V4(Host::Client.neighbour()),
                 };
-                run_reserved(sc, lesson, setup, server, at, tap)
+                // The namespaces hold only this run's sockets: read them all, in both.
+                let sampling = KernelSampling::start(
+                    opts.sample_ms,
+                    vec![
+                        (Some(topo.path(Host::Client)), Watch::All),
+                        (Some(topo.path(Host::Server)), Watch::All),
+                    ],
+                );
+                let sampling = sampling.with_congestion(opts.congestion.clone());
+                run_reserved(sc, lesson, setup, server, at, tap, sampling)
             })
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the netns run panicked")))
@@ -153,6 +178,7 @@ fn run_reserved(
     server: IpAddr,
     at: Where<'_>,
     tap: Option<Tap>,
+    sampling: KernelSampling,
 ) -> anyhow::Result<LiveRun> {
     let mode = match at {
         Where::Loopback => "live",
@@ -180,9 +206,13 @@ fn run_reserved(
     let stage = Stage {
         server: SocketAddr::new(server, setup.port),
         setup,
-        rec: Recorder::new(sc.name(), mode, tap),
+        rec: Recorder::new(sc.name(), mode, tap)
+            .with_samplers(sampling.handles())
+            .with_congestion(sampling.congestion.clone()),
     };
     let result = lesson.run_real(&stage);
+    let mut trace = stage.rec.take();
+    let no_tcp_info = sampling.finish(&mut trace);
     let (frames, link, dropped) = match cap {
         Some(c) => {
             let link = c.link;
@@ -195,8 +225,9 @@ fn run_reserved(
     Ok(LiveRun {
         frames,
         link,
-        trace: stage.rec.take(),
+        trace,
         no_capture,
+        no_tcp_info,
         filter,
         dropped,
     })

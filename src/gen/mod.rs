@@ -29,6 +29,7 @@
 
 #[cfg(feature = "live")]
 mod capture_session;
+mod kernel_state;
 mod lessons;
 #[cfg(feature = "live")]
 pub mod live;
@@ -86,6 +87,12 @@ pub struct GenOptions {
     pub packets: u64,
     /// Loss in percent (`flood` synthetic, `--netns` router).
     pub loss_pct: u32,
+    /// Live and netns runs: read the kernel's state of the run's TCP sockets every this many
+    /// ms (and after every call) into the calls trace's `tcp_info`; 0 reads nothing.
+    pub sample_ms: u64,
+    /// `--netns`: the congestion control both hosts use (`cubic`, `reno`, `bbr`, ... as in
+    /// `/proc/sys/net/ipv4/tcp_available_congestion_control`); `None` keeps the system's.
+    pub congestion: Option<String>,
 }
 
 impl Default for GenOptions {
@@ -96,6 +103,8 @@ impl Default for GenOptions {
             connections: 100,
             packets: 10_000,
             loss_pct: 1,
+            sample_ms: 1,
+            congestion: None,
         }
     }
 }
@@ -163,4 +172,11 @@ pub fn write_frames(path: &Path, link: LinkType, frames: &[OwnedFrame]) -> io::R
 /// An I/O error that names the file and the operation.
 fn with_path(e: io::Error, what: &str, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
+}
+
+/// The congestion control algorithms this kernel offers (`cubic`, `reno`, `bbr`, ...).
+pub fn available_congestion_control() -> Vec<String> {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_available_congestion_control")
+        .map(|s| s.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
 }

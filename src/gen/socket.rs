@@ -17,6 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::tap::{LiveEvent, Tap};
 use crate::calls::{CallKind, CallTrace};
+use crate::kernel::SamplerHandle;
 
 /// Socket timeouts: no call of a lesson blocks longer than this.
 pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(5);
@@ -46,6 +47,10 @@ pub(crate) struct Caller<'a> {
 pub(crate) struct Recorder {
     trace: Arc<Mutex<CallTrace>>,
     tap: Option<Tap>,
+    /// The kernel-state samplers to poke after each call (one per namespace).
+    samplers: Arc<Vec<SamplerHandle>>,
+    /// The congestion control every TCP socket of the run is set to (`TCP_CONGESTION`).
+    congestion: Option<Arc<str>>,
 }
 
 impl Recorder {
@@ -54,7 +59,22 @@ impl Recorder {
         Recorder {
             trace: Arc::new(Mutex::new(CallTrace::new(scenario, mode, None))),
             tap,
+            samplers: Arc::new(Vec::new()),
+            congestion: None,
         }
+    }
+
+    /// The same recorder, setting every TCP socket of the run to congestion control `name`.
+    pub(crate) fn with_congestion(mut self, name: Option<String>) -> Recorder {
+        self.congestion = name.map(Arc::from);
+        self
+    }
+
+    /// The same recorder, poking `samplers` after each call (and naming new connections to
+    /// them, so their first reading does not wait for the samplers' own discovery).
+    pub(crate) fn with_samplers(mut self, samplers: Vec<SamplerHandle>) -> Recorder {
+        self.samplers = Arc::new(samplers);
+        self
     }
 
     /// Records one call that returned now: `error` is its failure (`ECONNRESET`, ...),
@@ -69,6 +89,12 @@ impl Recorder {
         note: Option<&str>,
     ) {
         let t = now_ns();
+        for s in self.samplers.iter() {
+            if matches!(kind, CallKind::Connect | CallKind::Accept) && error.is_none() {
+                s.watch_socket(by.local, by.remote);
+            }
+            s.poke();
+        }
         if let Ok(mut tr) = self.trace.lock() {
             tr.push(
                 t, by.actor, by.conn, kind, by.local, by.remote, data, offset,
@@ -155,6 +181,21 @@ pub(crate) struct Sock {
 
 impl Sock {
     fn wrap(s: TcpStream, actor: &str, conn: u32, rec: &Recorder) -> io::Result<Sock> {
+        if let Some(cc) = &rec.congestion {
+            // SAFETY: setsockopt on our open socket with a buffer of the given length.
+            let r = unsafe {
+                libc::setsockopt(
+                    s.as_raw_fd(),
+                    libc::IPPROTO_TCP,
+                    libc::TCP_CONGESTION,
+                    cc.as_ptr().cast(),
+                    cc.len() as libc::socklen_t,
+                )
+            };
+            if r != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
         s.set_read_timeout(Some(IO_TIMEOUT))?;
         s.set_write_timeout(Some(IO_TIMEOUT))?;
         Ok(Sock {

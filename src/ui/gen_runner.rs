@@ -644,6 +644,7 @@ mod tests {
                 link: crate::capture::LinkType::Ethernet,
                 trace: CallTrace::default(),
                 no_capture: Some("no capture (lo: permission denied)".into()),
+                no_tcp_info: None,
                 filter: "tcp port 1".into(),
                 dropped: 0,
             })
