@@ -70,9 +70,15 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
     else {
         return (totals, phases);
     };
+    // The sender's time ends with its last busy interval: busy_time grew, or the kernel was
+    // repairing a loss (busy_time advances in jiffies, 4 ms at HZ=250, so a short recovery
+    // between two close readings may not move it).
     let last = with_info
         .windows(2)
-        .rposition(|w| w[1].1.busy_time > w[0].1.busy_time)
+        .rposition(|w| {
+            w[1].1.busy_time > w[0].1.busy_time
+                || matches!(w[0].1.ca_state, CaState::Recovery | CaState::Loss)
+        })
         .map_or(first, |i| i + 1);
     let mut add = |start: i64, end: i64, cause: Cause| {
         if end <= start {
@@ -257,6 +263,48 @@ mod tests {
         let sum: i64 = phases.iter().map(|p| p.end_ns - p.start_ns).sum();
         assert_eq!(sum, l.total_ns());
         assert!(phases.windows(2).all(|w| w[0].end_ns <= w[1].start_ns));
+    }
+
+    /// busy_time moves in jiffies: a recovery between two readings that did not move it is
+    /// still the sender's time (seen in a lossy netns run read every millisecond).
+    #[test]
+    fn a_recovery_at_the_end_counts_even_when_busy_time_did_not_move() {
+        let base = TcpInfo {
+            snd_cwnd: 10,
+            bytes_sent: 1000,
+            ..TcpInfo::default()
+        };
+        let s = [
+            reading(0, base),
+            reading(
+                4,
+                TcpInfo {
+                    busy_time: 4_000,
+                    unacked: 10,
+                    ..base
+                },
+            ),
+            reading(
+                5,
+                TcpInfo {
+                    busy_time: 4_000,
+                    unacked: 10,
+                    ca_state: CaState::Recovery,
+                    ..base
+                },
+            ),
+            reading(
+                7,
+                TcpInfo {
+                    busy_time: 4_000,
+                    ..base
+                },
+            ),
+        ];
+        let refs: Vec<&TcpInfoSample> = s.iter().collect();
+        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        assert_eq!(l.ns(Cause::LossRecovery), 2_000_000, "{l:?}");
+        assert_eq!(l.total_ns(), 7_000_000);
     }
 
     #[test]
