@@ -13,12 +13,12 @@ use crate::kernel::{label_samples, Sampler, SamplerHandle, SamplerOptions, Watch
 const SETTLE: Duration = Duration::from_millis(60);
 
 /// The samplers of one run.
-pub(crate) struct KernelSampling {
+pub(super) struct KernelSampling {
     samplers: Vec<Sampler>,
     /// Why nothing is read (no sampling asked for, or a sampler could not start).
-    pub note: Option<String>,
+    pub(super) note: Option<String>,
     /// The congestion control the run's TCP sockets are set to (`--cc`).
-    pub congestion: Option<String>,
+    pub(super) congestion: Option<String>,
 }
 
 impl KernelSampling {
