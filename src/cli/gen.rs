@@ -58,6 +58,11 @@ pub struct GenArgs {
     /// /proc/sys/net/ipv4/tcp_available_congestion_control). Example: `--cc cubic`.
     #[arg(long = "cc", value_name = "NAME", requires = "netns")]
     pub congestion: Option<String>,
+    /// `--netns`: the router forwards data towards the server at most this many Mbit/s
+    /// (a token bucket with a 50 ms queue): a bottleneck, so the congestion window, the
+    /// queueing delay and the algorithms' differences show. 0: no limit. Example: `--rate 20`.
+    #[arg(long, value_name = "MBIT", default_value_t = 0, requires = "netns")]
+    pub rate: u32,
 }
 
 /// Runs `synack gen`.
@@ -82,6 +87,7 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
         loss_pct: args.loss,
         sample_ms: args.sample_ms,
         congestion: args.congestion.clone(),
+        rate_mbit: args.rate,
     };
     let mode = if args.synthetic {
         Mode::Synthetic

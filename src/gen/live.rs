@@ -120,6 +120,9 @@ pub fn run_netns_tapped(
         }
     }
     let topo = Topology::create("synack-gen", opts.loss_pct)?;
+    if opts.rate_mbit > 0 {
+        topo.limit_rate(opts.rate_mbit)?;
+    }
     let server = IpAddr::V4(Host::Server.address());
     // A dedicated thread switches namespaces: the server's sockets are made in the server's,
     // then the thread moves to the client's to capture and connect.

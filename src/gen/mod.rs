@@ -93,6 +93,9 @@ pub struct GenOptions {
     /// `--netns`: the congestion control both hosts use (`cubic`, `reno`, `bbr`, ... as in
     /// `/proc/sys/net/ipv4/tcp_available_congestion_control`); `None` keeps the system's.
     pub congestion: Option<String>,
+    /// `--netns`: the router forwards towards the server at most this many Mbit/s (a token
+    /// bucket with a 50 ms queue), a bottleneck where congestion control shows; 0: no limit.
+    pub rate_mbit: u32,
 }
 
 impl Default for GenOptions {
@@ -105,6 +108,7 @@ impl Default for GenOptions {
             loss_pct: 1,
             sample_ms: 1,
             congestion: None,
+            rate_mbit: 0,
         }
     }
 }

@@ -243,6 +243,33 @@ impl Topology {
         Ok(t)
     }
 
+    /// Makes the router forward towards the server at most `mbit` Mbit/s: a token bucket
+    /// (`tc tbf`, this kernel has no netem) holding up to 50 ms of packets, so a sender that
+    /// sends faster fills a queue (the round-trip time grows) and then loses at its tail.
+    pub fn limit_rate(&self, mbit: u32) -> anyhow::Result<()> {
+        // The bucket must hold at least one timer tick's worth of bytes (HZ can be 100).
+        let burst = (u64::from(mbit) * 1_000_000 / 8 / 100).max(16 * 1024);
+        in_ns(
+            &self.router,
+            &[
+                "tc",
+                "qdisc",
+                "add",
+                "dev",
+                "r-s",
+                "root",
+                "tbf",
+                "rate",
+                &format!("{mbit}mbit"),
+                "burst",
+                &burst.to_string(),
+                "latency",
+                "50ms",
+            ],
+        )
+        .context("limiting the router's rate (tc tbf)")
+    }
+
     /// The namespace name of `host` (for `ip netns exec NAME ...`).
     pub fn namespace(&self, host: Host) -> &str {
         match host {
