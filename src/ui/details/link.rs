@@ -2,7 +2,7 @@
 
 use crate::capture::{Frame, Timestamp};
 use crate::decode::ethernet::{self, mac_text};
-use crate::decode::{read_u16, vlan, LinkInfo, Packet};
+use crate::decode::{read_u16, vlan, EncapKind, LinkInfo, Packet};
 
 use super::node::{Header, Node, NodeKind};
 use crate::ui::columns;
@@ -57,11 +57,19 @@ pub(super) fn link_nodes(frame: &Frame<'_>, p: &Packet, net_start: usize) -> Vec
         ether_type,
     } = &p.link
     else {
-        return vec![Node::section(
+        // The link header runs up to the first outer layer, else to the network header.
+        let end = p
+            .encap
+            .first()
+            .map_or(net_start, |l| l.start as usize)
+            .min(n);
+        let mut out = vec![Node::section(
             NodeKind::Link,
             format!("Link: {:?}", p.link),
-            (net_start > 0).then_some(0..net_start.min(n)),
+            (end > 0).then_some(0..end),
         )];
+        out.extend(encap_nodes(frame.data, p));
+        return out;
     };
     use ethernet::field;
     let h = Header::at(0, n);
@@ -81,12 +89,39 @@ pub(super) fn link_nodes(frame: &Frame<'_>, p: &Packet, net_start: usize) -> Vec
     l.push(h.field(format!("Source: {}", mac_text(src)), field::SOURCE));
     l.push(h.field(format!("Type: 0x{ether_type:04x}"), field::ETHER_TYPE));
     let mut out = vec![l];
-    // VLAN tags follow the Ethernet addresses, one after the other.
-    for (i, id) in p.vlan.as_slice().iter().enumerate() {
-        let start = field::HEADER_LEN + vlan::field::TAG_LEN * i;
-        out.push(vlan_node(frame.data, start, *id));
+    if p.encap.is_empty() {
+        // VLAN tags follow the Ethernet addresses, one after the other.
+        for (i, id) in p.vlan.as_slice().iter().enumerate() {
+            let start = field::HEADER_LEN + vlan::field::TAG_LEN * i;
+            out.push(vlan_node(frame.data, start, *id));
+        }
     }
+    out.extend(encap_nodes(frame.data, p));
     out
+}
+
+/// The outer layers of a tunnelled or tagged frame, outermost first, each over its header's
+/// bytes (the innermost IP header and what it carries follow as usual).
+pub(super) fn encap_nodes(data: &[u8], p: &Packet) -> Vec<Node> {
+    p.encap
+        .iter()
+        .map(|layer| {
+            let start = layer.start as usize;
+            match layer.kind {
+                EncapKind::Vlan {
+                    tpid: 0x8100, id, ..
+                } => vlan_node(data, start, id),
+                kind => {
+                    let end = (start + usize::from(layer.len)).min(data.len());
+                    Node::section(
+                        NodeKind::Encap,
+                        kind.describe(),
+                        (start < end).then_some(start..end),
+                    )
+                }
+            }
+        })
+        .collect()
 }
 
 /// One 802.1Q tag starting at `start` of the frame.

@@ -16,6 +16,9 @@ pub enum NodeKind {
     Link,
     /// One 802.1Q tag.
     Vlan,
+    /// Another outer layer of a tunnelled frame (MPLS, PPPoE, outer IP and UDP, GRE, ERSPAN,
+    /// VXLAN, Geneve, GTP-U, an inner Ethernet header).
+    Encap,
     /// IPv4 or IPv6.
     Ip,
     /// ARP.
@@ -47,7 +50,12 @@ impl NodeKind {
     pub fn opens_by_default(self) -> bool {
         !matches!(
             self,
-            NodeKind::Line | NodeKind::Frame | NodeKind::Link | NodeKind::Vlan | NodeKind::Ip
+            NodeKind::Line
+                | NodeKind::Frame
+                | NodeKind::Link
+                | NodeKind::Vlan
+                | NodeKind::Encap
+                | NodeKind::Ip
         )
     }
 }

@@ -163,3 +163,64 @@ fn tcp_options_are_listed_with_their_own_bytes() {
         ("Window scale: 7 (multiply by 128)", &[3, 3, 7][..])
     );
 }
+
+/// A tunnelled frame shows each outer layer as its own section, outermost first, each over
+/// its own header's bytes: the sections follow each other without overlapping, after the
+/// link header and before the innermost IP header, and their words are the decoder's.
+#[test]
+fn tunnel_layers_are_sections_over_their_own_bytes() {
+    let mut seen_kinds = std::collections::BTreeSet::new();
+    for name in [
+        "tcpdump-vxlan.pcap",
+        "zeek-gre-sample.pcap",
+        "tcpdump-geneve.pcap",
+        "tcpdump-mpls-traceroute.pcap",
+    ] {
+        let path = format!("{}/tests/captures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let mut reader = FileReader::open(&path).expect("capture opens");
+        while let Some(frame) = reader.next_frame().expect("capture reads") {
+            let p = decode(&frame);
+            if p.encap.is_empty() {
+                continue;
+            }
+            let analysis = RowAnalysis::default();
+            let tree = build_tree(TreeInput {
+                frame: &frame,
+                packet: &p,
+                analysis: &analysis,
+                rich: None,
+                connection: None,
+                first_ts: None,
+                wire: Vec::new(),
+                messages: None,
+            });
+            let outer: Vec<&Node> = tree
+                .iter()
+                .filter(|n| matches!(n.kind, NodeKind::Encap | NodeKind::Vlan))
+                .collect();
+            assert_eq!(outer.len(), p.encap.len(), "{name} frame {}", frame.number);
+            let net_start = p.offsets.net.map_or(frame.data.len(), |o| o as usize);
+            let mut at = 0;
+            for (node, layer) in outer.iter().zip(&p.encap) {
+                let r = node.range.clone().expect("an outer layer has bytes");
+                assert_eq!(r.start, layer.start as usize, "{name}: {}", node.text);
+                assert!(
+                    r.start >= at && r.end <= net_start,
+                    "{name}: {} {r:?}",
+                    node.text
+                );
+                at = r.end;
+                if node.kind == NodeKind::Encap {
+                    assert_eq!(node.text, layer.kind.describe());
+                    seen_kinds.insert(layer.kind.name());
+                }
+            }
+        }
+    }
+    for kind in ["vxlan", "gre", "geneve", "mpls", "ip", "udp", "ethernet"] {
+        assert!(
+            seen_kinds.contains(kind),
+            "no {kind} layer among {seen_kinds:?}"
+        );
+    }
+}
