@@ -640,3 +640,23 @@ fn tcp_header_lengths_that_lie_are_handled_like_tshark() {
         .unwrap()
         .contains("bogus IPv4 total length"));
 }
+
+/// Inside a VXLAN tunnel an ARP packet's columns name the inner Ethernet addresses, as
+/// tshark's do (`tshark -r tcpdump-vxlan.pcap`: frame 2 `Ericsson_01:00:02 → Broadcast`).
+#[test]
+fn tunnelled_arp_columns_name_the_inner_ethernet_addresses() {
+    use crate::capture::{FileReader, FrameSource};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/captures/tcpdump-vxlan.pcap"
+    );
+    let mut reader = FileReader::open(path).expect("capture opens");
+    reader.next_frame().expect("frame 1");
+    let frame = reader.next_frame().expect("reads").expect("frame 2");
+    let p = decode(&frame);
+    assert_eq!(p.protocol_column(), "ARP");
+    assert_eq!(
+        p.address_columns(),
+        ("00:30:88:01:00:02".into(), "ff:ff:ff:ff:ff:ff".into())
+    );
+}

@@ -4,9 +4,22 @@
 //! window's columns (ARP by MAC addresses on Ethernet, the highest layer only).
 
 use super::ethernet::mac_text;
-use super::{LinkInfo, Net, Packet, Transport};
+use super::{EncapKind, LinkInfo, Net, Packet, Transport};
 
 impl Packet {
+    /// The innermost Ethernet addresses: a tunnel's inner Ethernet header (VXLAN, Geneve,
+    /// GRE TEB, 802.1ah) when there is one, else the link's; as Wireshark's columns show.
+    fn inner_macs(&self) -> Option<([u8; 6], [u8; 6])> {
+        let inner = self.encap.iter().rev().find_map(|l| match l.kind {
+            EncapKind::Ethernet { src, dst, .. } => Some((src, dst)),
+            _ => None,
+        });
+        inner.or(match self.link {
+            LinkInfo::Ethernet { src, dst, .. } => Some((src, dst)),
+            _ => None,
+        })
+    }
+
     /// Wireshark's Protocol column: the highest layer decoded (`TCP`, `ARP`, `IPv6`, or an
     /// unknown EtherType as `0x88cc`); `-` when nothing was decoded.
     pub fn protocol_column(&self) -> String {
@@ -52,18 +65,20 @@ impl Packet {
         }
     }
 
-    /// Wireshark's Source and Destination columns: IP addresses; for ARP the Ethernet MACs
-    /// (its protocol addresses, `?` when missing, on other links); else MACs; `-` for none.
+    /// Wireshark's Source and Destination columns: IP addresses; for ARP and other non-IP
+    /// frames the innermost Ethernet MACs (an ARP packet's protocol addresses, `?` when
+    /// missing, on other links); `-` for none.
     pub fn address_columns(&self) -> (String, String) {
-        match (&self.net, &self.link) {
-            (Net::Ip(ip), _) => (ip.src.to_string(), ip.dst.to_string()),
-            (Net::Arp(_), LinkInfo::Ethernet { src, dst, .. }) => (mac_text(src), mac_text(dst)),
-            (Net::Arp(a), _) => (
+        if let Net::Ip(ip) = &self.net {
+            return (ip.src.to_string(), ip.dst.to_string());
+        }
+        match (self.inner_macs(), &self.net) {
+            (Some((src, dst)), _) => (mac_text(&src), mac_text(&dst)),
+            (None, Net::Arp(a)) => (
                 a.sender_ip.map_or("?".into(), |i| i.to_string()),
                 a.target_ip.map_or("?".into(), |i| i.to_string()),
             ),
-            (_, LinkInfo::Ethernet { src, dst, .. }) => (mac_text(src), mac_text(dst)),
-            _ => ("-".into(), "-".into()),
+            (None, _) => ("-".into(), "-".into()),
         }
     }
 }
