@@ -3,9 +3,9 @@
 //! The data path runs one way, one module per stage:
 //! [`capture`] (files and live sources → frames) → [`decode`] (frame → layered packet) →
 //! [`analysis`] (connections, TCP state, Wireshark-compatible flags) → [`stream`] (reassembly
-//! and message framing) → consumers (`cli`, the GUI `ui`, the generator [`gen`], and
-//! [`pair`], which lines up two captures of the same traffic). [`pipeline`] is the one loop
-//! that drives the stages for every consumer.
+//! and message framing) → consumers (`cli`, the GUI `ui`, the generator [`gen`], the
+//! [`ladder`] diagram drawn through [`figure`], and [`pair`], which lines up two captures of
+//! the same traffic). [`pipeline`] is the one loop that drives the stages for every consumer.
 //!
 //! Features: `live` (live capture through libpcap or pnet), `cli` (the `synack` binary) and
 //! `gui` (the desktop view), all on by default. Without them the library reads files,
@@ -19,12 +19,14 @@ pub mod capture;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod decode;
+pub mod figure;
 pub mod filter;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gen;
 pub mod kernel;
+pub mod ladder;
 pub mod pair;
 pub mod pipeline;
 pub mod stream;

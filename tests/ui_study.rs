@@ -106,9 +106,11 @@ fn ladder_lists_handshake_teardown_and_both_sides_states() {
             (11, End::Server, Closed),
         ]
     );
-    // Loopback: the handshake's two round trips are equal, the capture point is midway.
-    assert!(m.slope.measured);
-    assert!((m.slope.capture_fraction() - 0.5).abs() < 0.1);
+    // Loopback: both sides answer within microseconds; both delays are measured and the
+    // capture point lies between the two.
+    assert_eq!(m.delays.measured, [true, true]);
+    let f = m.delays.capture_fraction();
+    assert!(f > 0.2 && f < 0.8, "{f}");
 }
 
 #[test]
@@ -407,4 +409,106 @@ fn ladder_zooms_with_buttons_and_ctrl_wheel_and_pans_by_dragging() {
     h.get_by_label("1:1").click();
     h.run_steps(1);
     assert_eq!(h.state().ladder.zoom, 1.0);
+}
+
+/// Clicks at a screen point (press and release).
+fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn a_bulk_transfer_collapses_into_runs_that_expand_on_click() {
+    // synack-netns-loss-client.pcap: stream 0 is a 400 kB GET through a lossy router
+    // (tshark: 1448-byte segments from the server, ACKs from the client).
+    let mut options = ViewOptions::new(StartSource::File(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/captures/synack-netns-loss-client.pcap"
+        )
+        .into(),
+    ));
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(1);
+    let mut h = harness_with(options);
+    h.run_steps(2);
+    let runs = h.state().ladder.model().unwrap().runs.len();
+    assert!(runs > 0);
+    let first = h.state().ladder.model().unwrap().runs[0].clone();
+    assert!(first.data >= 6 && first.len == 1448, "{first:?}");
+    // Scroll the run's summary into view and click it.
+    let index = h.state().ladder.model().unwrap().rows[first.first].index;
+    h.state_mut().ladder.reveal(index);
+    h.run_steps(2);
+    let pos = h
+        .state()
+        .ladder
+        .run_label_screen_pos(0)
+        .expect("the summary is on screen");
+    click_at(&mut h, pos);
+    assert_eq!(h.state().ladder.expanded, vec![0]);
+    // Expanded, each of its rows has a label of its own; the others stay summarized.
+    let geo = h.state().ladder.geometry_drawn().unwrap().clone();
+    for i in first.first..=first.last {
+        assert!(geo.row_label[i].is_some(), "row {i} has no label");
+    }
+    let hidden = h.state().ladder.model().unwrap().runs[runs - 1].clone();
+    if runs > 1 {
+        assert!(geo.row_label[hidden.first].is_none());
+    }
+    h.get_by_label("Expand all runs").click();
+    h.run_steps(2);
+    assert_eq!(h.state().ladder.expanded.len(), runs);
+    h.get_by_label("Summarize runs").click();
+    h.run_steps(2);
+    assert!(h.state().ladder.expanded.is_empty());
+}
+
+#[test]
+fn a_udp_conversation_has_a_ladder() {
+    // udp-chat.pcap (tshark -Y udp): datagrams both ways between two ports.
+    let mut options = ViewOptions::new(StartSource::File(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap").into(),
+    ));
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(1);
+    let mut h = harness_with(options);
+    h.run_steps(2);
+    h.get_by_label_contains("Ladder of UDP stream 0");
+    let m = h.state().ladder.model().expect("UDP ladder drawn");
+    assert!(!m.is_tcp());
+    assert!(m.rows.len() >= 2);
+    assert!(m.rows.iter().any(|r| r.from == End::Server));
+    assert!(m.rows.iter().all(|r| r.label.starts_with("UDP len=")));
+    h.get_by_label_contains("UDP ladder,");
+}
+
+#[test]
+fn the_tour_s_lost_segment_ends_in_a_cross() {
+    // demo.pcap (tshark): frame 13's bytes are sent again by frame 20 after three
+    // duplicate ACKs: frame 13 never reached the server.
+    let mut options = ViewOptions::new(StartSource::Demo);
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(13);
+    let mut h = harness_with(options);
+    h.get_by_label("No thanks").click();
+    h.run_steps(2);
+    let app = h.state();
+    let m = app.ladder.model().unwrap();
+    let row = m.rows.iter().position(|r| r.number == 13).unwrap();
+    assert_eq!(m.rows[row].fate, synack::ladder::Fate::LostAfterCapture);
+    assert_eq!(m.rows[row].arrive_ns, None);
+    let retrans = m.rows.iter().position(|r| r.number == 20).unwrap();
+    assert_eq!(m.rows[retrans].resends, Some(row));
+    h.get_by_label_contains("Lost after the capture point: frames 13, 29");
 }

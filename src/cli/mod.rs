@@ -9,6 +9,7 @@ mod flows;
 mod format;
 mod gen;
 mod ifaces;
+mod ladder;
 mod pair;
 mod pipeline;
 mod read;
@@ -53,6 +54,10 @@ pub enum Command {
     ///
     /// Example: `synack flows captures/demo.pcap --json`
     Flows(flows::FlowsArgs),
+    /// The ladder diagram of one connection: listing, SVG, Mermaid, PlantUML or JSON.
+    ///
+    /// Example: `synack ladder captures/demo.pcap --stream 0 --svg demo.svg`
+    Ladder(ladder::LadderArgs),
     /// Open the desktop view on a capture file, a live interface, or the built-in demo.
     ///
     /// Example: `synack view captures/demo.pcap`; `synack view --live lo -f 'tcp port 80'`.
@@ -107,6 +112,7 @@ pub fn run() -> ExitCode {
         Some(Command::Stream(args)) => stream::run(&args),
         Some(Command::Gen(args)) => gen::run(&args),
         Some(Command::Flows(args)) => flows::run(&args),
+        Some(Command::Ladder(args)) => ladder::run(&args),
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),
         Some(Command::Pair(args)) => pair::run(&args),

@@ -1,10 +1,10 @@
-//! The ladder diagram of one TCP connection: client and server as two time lines, one
-//! arrow per segment, each side's state where it changes, the handshake and the teardown
-//! bracketed.
+//! The Ladder tab: the ladder diagram of one TCP connection (or UDP conversation) from the
+//! library's [`crate::ladder`], drawn on screen.
 //!
-//! [`model`] computes what to show from the store (pure, unit-tested); [`view`] places and
-//! paints it, on screen or into an SVG. This module holds the view's state (zoom, scroll,
-//! the selection history behind "Back") and draws its toolbar.
+//! [`model`] turns the store's packets into the library's model; the library lays it out
+//! and paints it (the same geometry as `synack ladder --svg`); [`view`] is the egui canvas.
+//! This module holds the view's state (zoom, scroll, expanded runs, the selection history
+//! behind "Back") and draws its toolbar.
 
 pub mod model;
 pub mod view;
@@ -13,10 +13,13 @@ use egui::{Pos2, Rect, Sense, Vec2};
 
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
-use crate::analysis::FlowProto;
+use crate::figure::Point;
+use crate::ladder::layout::{Owner, BASE_ROW, HEADER};
+use crate::ladder::paint::{self, Emphasis};
+use crate::ladder::Geometry;
 
 pub use model::{End, LadderModel};
-use view::{Emphasis, Geometry, ScreenCanvas, BASE_ROW, HEADER};
+use view::ScreenCanvas;
 
 /// Zoom limits (row spacing factor).
 const ZOOM: (f32, f32) = (0.3, 3.0);
@@ -64,6 +67,8 @@ pub struct LadderView {
     pub drawn: std::ops::Range<usize>,
     scroll_to_selected: bool,
     reveal_request: Option<usize>,
+    /// Runs shown row by row (indices into the model's runs).
+    pub expanded: Vec<usize>,
 }
 
 impl Default for LadderView {
@@ -84,27 +89,32 @@ impl Default for LadderView {
             drawn: 0..0,
             scroll_to_selected: true,
             reveal_request: None,
+            expanded: Vec::new(),
         }
     }
 }
 
-/// The connection the ladder shows: the selected one, else the selected packet's.
+/// The connection the ladder shows: the selected one, else the selected packet's (TCP or
+/// UDP).
 pub fn connection_of(data: &StoreData, sel: &Selection) -> Option<ConnRef> {
-    sel.connection
-        .filter(|c| c.proto == FlowProto::Tcp)
-        .or_else(|| {
-            let f = data.analysis(sel.packet?).flow?;
-            (f.proto == FlowProto::Tcp).then_some(ConnRef {
-                proto: f.proto,
-                stream: f.stream,
-            })
+    sel.connection.or_else(|| {
+        let f = data.analysis(sel.packet?).flow?;
+        Some(ConnRef {
+            proto: f.proto,
+            stream: f.stream,
         })
+    })
 }
 
 impl LadderView {
     /// The model drawn last (tests and exports read it).
     pub fn model(&self) -> Option<&LadderModel> {
         self.model.as_ref()
+    }
+
+    /// The geometry drawn last (tests read where labels went).
+    pub fn geometry_drawn(&self) -> Option<&Geometry> {
+        self.geo.as_ref()
     }
 
     /// Rebuilds the model when the connection or the data changed (decoding the
@@ -133,9 +143,10 @@ impl LadderView {
             if !same_conn {
                 self.scroll = 0.0;
                 self.scroll_to_selected = true;
+                self.expanded.clear();
             }
             self.full_key = Some(key);
-            self.full = LadderModel::full(data, conn);
+            self.full = model::full(data, conn);
             self.built_at = Some(std::time::Instant::now());
             changed = true;
         }
@@ -181,12 +192,11 @@ impl LadderView {
     fn geometry(&mut self, width: f32) -> Option<&Geometry> {
         let model = self.model.as_ref()?;
         let row_h = BASE_ROW * self.zoom;
-        let stale = self
-            .geo
-            .as_ref()
-            .is_none_or(|g| g.row_h != row_h || (g.width - width).abs() > 0.5);
+        let stale = self.geo.as_ref().is_none_or(|g| {
+            g.row_h != row_h || (g.width - width).abs() > 0.5 || g.expanded != self.expanded
+        });
         if stale {
-            self.geo = Some(Geometry::new(model, width, row_h));
+            self.geo = Some(Geometry::new(model, width, row_h, &self.expanded));
         }
         self.geo.as_ref()
     }
@@ -197,24 +207,43 @@ impl LadderView {
         let highlight = self.highlight.clone();
         self.geometry(width)?;
         let (model, geo) = (self.model.as_ref()?, self.geo.as_ref()?);
-        Some(view::svg(
-            model,
-            geo,
-            Emphasis {
-                selected: sel.packet,
-                highlight: &highlight,
-            },
-        ))
+        Some(
+            paint::svg(
+                model,
+                geo,
+                Emphasis {
+                    selected: sel.packet,
+                    highlight: &highlight,
+                },
+            )
+            .into(),
+        )
     }
 
     /// A screen point on row `index`'s arrow (three quarters of the way to the receiver,
     /// clear of the label), as drawn last frame; tests click there.
     pub fn arrow_screen_pos(&self, index: usize) -> Option<Pos2> {
         let (model, geo, rect) = (self.model.as_ref()?, self.geo.as_ref()?, self.last_rect?);
-        let (a, b) = geo.arrow(model, model.row_of(index)?)?;
-        let on = a + (b - a) * 0.75;
+        let a = geo.arrows.get(model.row_of(index)?)?;
+        // The first point along the arrow that no label covers.
+        let on = (1..20)
+            .map(|k| a.from.lerp(a.to, 0.95 - 0.045 * k as f32))
+            .find(|p| {
+                !geo.labels
+                    .iter()
+                    .any(|l| l.rect.width() > 0.0 && l.rect.expand(2.0).contains(*p))
+            })?;
         let y = on.y - self.scroll;
         (y >= HEADER).then_some(rect.min + Vec2::new(on.x, y))
+    }
+
+    /// A screen point on the summary label of run `k` as drawn last frame (tests click it).
+    pub fn run_label_screen_pos(&self, k: usize) -> Option<Pos2> {
+        let (geo, rect) = (self.geo.as_ref()?, self.last_rect?);
+        let l = geo.labels.iter().find(|l| l.owner == Owner::Run(k))?;
+        let c = l.rect.center();
+        let y = c.y - self.scroll;
+        (y >= HEADER).then_some(rect.min + Vec2::new(c.x, y))
     }
 
     fn zoom_by(&mut self, factor: f32, anchor_y: f32) {
@@ -242,14 +271,18 @@ impl LadderView {
             ui.vertical_centered(|ui| {
                 ui.heading("Ladder diagram");
                 ui.label(
-                    "Select a TCP connection (Connections tab, right-click a row: Ladder) or a \
-                     TCP packet in the Packets tab, then come back here.",
+                    "Select a connection (Connections tab, right-click a row: Ladder) or a \
+                     TCP or UDP packet in the Packets tab, then come back here.",
                 );
             });
             return None;
         };
         ui.horizontal_wrapped(|ui| {
-            ui.strong(format!("Ladder of TCP stream {}", conn.stream));
+            let proto = match conn.proto {
+                crate::analysis::FlowProto::Tcp => "TCP",
+                crate::analysis::FlowProto::Udp => "UDP",
+            };
+            ui.strong(format!("Ladder of {proto} stream {}", conn.stream));
             ui.separator();
             if ui
                 .add_enabled(!self.history.is_empty(), egui::Button::new("< Back"))
@@ -290,12 +323,13 @@ impl LadderView {
             if ui.button("Export PNG…").clicked() {
                 action = Some(LadderAction::ExportPng);
             }
-            ui.weak(
-                "Click an arrow to select its packet · drag or scroll to move · Ctrl+wheel to zoom",
+            ui.weak("(?)").on_hover_text(
+                "Click an arrow or its label to select its packet; click a run's summary to \
+                 show each segment. Drag or scroll to move, Ctrl+wheel to zoom.",
             );
         });
         let Some(model) = self.model.as_ref() else {
-            ui.label("This connection has no TCP packets to draw yet.");
+            ui.label("This connection has no packets to draw yet.");
             return action;
         };
         let [c, s] = model.current_states();
@@ -303,12 +337,33 @@ impl LadderView {
             .rows
             .last()
             .map_or("start".to_string(), |r| format!("frame {}", r.number));
+        let tcp = model.is_tcp();
+        let runs = model.runs.len();
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
-                "States at {at}: client {} · server {}",
-                c.name(),
-                s.name()
-            ));
+            if tcp {
+                ui.label(format!(
+                    "States at {at}: client {} · server {}",
+                    c.name(),
+                    s.name()
+                ));
+            }
+            if runs > 0 {
+                let all = self.expanded.len() == runs;
+                if ui
+                    .button(if all {
+                        "Summarize runs"
+                    } else {
+                        "Expand all runs"
+                    })
+                    .on_hover_text(
+                        "Runs of equal data segments are summarized in one label; click a \
+                         summary to expand just that run",
+                    )
+                    .clicked()
+                {
+                    self.expanded = if all { Vec::new() } else { (0..runs).collect() };
+                }
+            }
             if model.cut {
                 ui.colored_label(
                     egui::Color32::from_rgb(0xa0, 0x50, 0x00),
@@ -348,15 +403,17 @@ impl LadderView {
             self.scroll -= response.drag_delta().y;
         }
         let scroll_target = self.scroll_to_selected;
-        let Some(geo) = self.geometry(width) else {
+        if self.geometry(width).is_none() {
+            return action;
+        }
+        let Some(geo) = self.geo.take() else {
             return action;
         };
-        let geo = geo.clone();
         let model = self.model.as_ref()?;
         let visible_h = (rect.height() - HEADER).max(0.0);
         if scroll_target {
             if let Some(row) = sel.packet.and_then(|i| model.row_of(i)) {
-                let y = geo.ys[row][1];
+                let y = geo.knots[row];
                 if y - HEADER < self.scroll + geo.row_h
                     || y > self.scroll + HEADER + visible_h - geo.row_h
                 {
@@ -366,7 +423,7 @@ impl LadderView {
             self.scroll_to_selected = false;
         }
         if let Some(row) = self.reveal_request.take().and_then(|i| model.row_of(i)) {
-            self.scroll = geo.ys[row][1] - HEADER - geo.row_h;
+            self.scroll = geo.knots[row] - HEADER - geo.row_h;
         }
         let max_scroll = (geo.height - HEADER - visible_h).max(0.0);
         self.scroll = self.scroll.clamp(0.0, max_scroll);
@@ -380,7 +437,7 @@ impl LadderView {
             selected: sel.packet,
             highlight: &self.highlight,
         };
-        view::paint_rows(
+        paint::paint_rows(
             model,
             &geo,
             &mut ScreenCanvas {
@@ -391,7 +448,7 @@ impl LadderView {
             (top, bottom),
             emph,
         );
-        view::paint_header(
+        paint::paint_header(
             model,
             &geo,
             &mut ScreenCanvas {
@@ -400,14 +457,59 @@ impl LadderView {
             },
             geo.states_at(model, top),
         );
+        let to_fig = |p: Pos2| Point::new(p.x - rect.left(), p.y - rect.top() + self.scroll);
+        let below_header = |p: Pos2| p.y - rect.top() >= HEADER;
+        if let Some(p) = response.hover_pos().filter(|p| below_header(*p)) {
+            if let Some(owner) = geo.hit(to_fig(p), rows.clone()) {
+                let tip = match owner {
+                    Owner::Row(i) => {
+                        let r = &model.rows[i];
+                        let mut t = format!("#{} {}", r.number, r.label);
+                        for n in &r.notes {
+                            t.push('\n');
+                            t.push_str(n);
+                        }
+                        if let Some(k) = model.run_of(i) {
+                            if self.expanded.contains(&k) {
+                                t.push('\n');
+                                t.push_str(crate::ladder::words::RUN_COLLAPSE_HINT);
+                            }
+                        }
+                        t
+                    }
+                    Owner::Run(k) | Owner::RunAcks(k) => format!(
+                        "{}\n{}",
+                        model.runs[k].data_label(),
+                        crate::ladder::words::RUN_EXPAND_HINT
+                    ),
+                    Owner::Ghost(g) => model.ghosts[g].label.clone(),
+                };
+                response.clone().on_hover_text_at_pointer(tip);
+            }
+        }
         if response.clicked() {
-            if let Some(p) = response.interact_pointer_pos() {
-                let fig = Pos2::new(p.x - rect.left(), p.y - rect.top() + self.scroll);
-                if p.y - rect.top() >= HEADER {
-                    if let Some(row) = geo.hit(model, fig, rows) {
-                        let index = model.rows[row].index;
+            if let Some(p) = response.interact_pointer_pos().filter(|p| below_header(*p)) {
+                match geo.hit(to_fig(p), rows) {
+                    Some(Owner::Row(row)) => {
+                        let r = &model.rows[row];
+                        // Clicking the label of an expanded run's row summarizes the run
+                        // again when the row is already selected.
+                        let run = model.run_of(row).filter(|k| self.expanded.contains(k));
+                        if let (Some(k), true) = (run, sel.packet == Some(r.index)) {
+                            self.expanded.retain(|e| *e != k);
+                        } else {
+                            sel.select_packet(r.index, true);
+                        }
+                    }
+                    Some(Owner::Run(k) | Owner::RunAcks(k)) if !self.expanded.contains(&k) => {
+                        self.expanded.push(k);
+                        self.expanded.sort_unstable();
+                    }
+                    Some(Owner::Ghost(g)) => {
+                        let index = model.rows[model.ghosts[g].before].index;
                         sel.select_packet(index, true);
                     }
+                    _ => {}
                 }
             }
         }

@@ -1,0 +1,1037 @@
+//! Where everything of the ladder goes, in figure coordinates: the same numbers for the
+//! screen and the SVG export.
+//!
+//! Time runs down. Rows (the moments packets passed the capture point) are spaced evenly
+//! by capture order, so an idle minute does not push the rest off the page; between two
+//! rows time is linear, and every arrow's ends (when it left its sender, when it reached its
+//! receiver) are placed on that warped axis. The warp never reverses time, so an answer
+//! that leaves after its question arrived is drawn below it. Rows a summary stands for are
+//! packed closer; a long idle gap gets extra room and a break mark.
+//!
+//! Labels are laid out here too: each one sits on its own arrow, centred on a point along
+//! it, inside the corridor between the two time lines (so never on a line, a state name or
+//! the time column), and never on another label: the first free point along the arrow is
+//! taken, and where none is free the row gets more room.
+
+use std::ops::Range;
+
+use crate::figure::{text_height, text_width, Point, Rect};
+
+use super::model::{ArrowKind, End, Fate, LadderModel};
+use super::words;
+
+/// Height of the fixed header (addresses, initial states, how the delays were found).
+pub const HEADER: f32 = 90.0;
+/// Row spacing at zoom 1.
+pub const BASE_ROW: f32 = 40.0;
+/// Width of the time column.
+pub const TIME_COL: f32 = 100.0;
+/// Width of each side's state column.
+pub const STATE_COL: f32 = 118.0;
+/// Width of the bracket column (bracket and its name).
+pub const BRACKET_COL: f32 = 250.0;
+/// Narrowest corridor between the two time lines.
+pub const MIN_CORRIDOR: f32 = 300.0;
+/// Font size of labels and notes.
+pub const FONT: f32 = 11.5;
+/// Room between a label and the time lines.
+const PAD: f32 = 14.0;
+/// Extra room of an idle gap drawn as a break.
+const BREAK_H: f32 = 34.0;
+/// Rows closer than this show no labels (zoomed far out).
+const MIN_LABEL_ROW: f32 = 22.0;
+/// Rows closer than this show labels without their notes.
+const MIN_NOTE_ROW: f32 = 34.0;
+/// Points along an arrow tried for its label, as fractions of its length, best first.
+const SPOTS: [f32; 11] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.08, 0.92];
+/// Rounds of "give a crowded row more room" before labels are placed anyway.
+const ROUNDS: usize = 6;
+/// Gap between an arrow and a label above or below it (clear of a lost segment's cross).
+const LIFT: f32 = 8.0;
+/// Height of the buckets of the label index.
+const BUCKET: f32 = 32.0;
+
+/// Who a label belongs to (what clicking it selects or toggles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A row's own label.
+    Row(usize),
+    /// The data summary of a collapsed run.
+    Run(usize),
+    /// The ACK summary of a collapsed run.
+    RunAcks(usize),
+    /// A ghost's label.
+    Ghost(usize),
+}
+
+/// A placed label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// Whose.
+    pub owner: Owner,
+    /// Its box (background included).
+    pub rect: Rect,
+    /// Its lines, top first (already shortened to fit the corridor).
+    pub lines: Vec<String>,
+    /// The colour class of its arrow.
+    pub kind: ArrowKind,
+    /// Its arrow carries data (data and ACK arrows differ in colour).
+    pub data: bool,
+    /// The point of its arrow it is centred on.
+    pub anchor: Point,
+}
+
+/// One row's arrow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Arrow {
+    /// Where it leaves the sender's line.
+    pub from: Point,
+    /// Where it ends: the receiver's line, or the cross of a lost segment.
+    pub to: Point,
+    /// Where it crosses the capture point's line.
+    pub capture: Point,
+    /// It never arrived: `to` is a cross short of the receiver.
+    pub lost: bool,
+    /// Hidden behind a run's summary (drawn, unlabelled).
+    pub summarized: bool,
+}
+
+/// A state name (or another tool's note) beside a time line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideText {
+    /// Whose line.
+    pub end: End,
+    /// Where the change touches the line.
+    pub y_touch: f32,
+    /// Where the text sits (moved down past the previous one).
+    pub y_text: f32,
+    /// The words.
+    pub text: String,
+    /// A state name (else a note).
+    pub state: bool,
+}
+
+/// A break mark across the time lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakMark {
+    /// Middle of the break.
+    pub y: f32,
+    /// Its text, one entry per line.
+    pub lines: Vec<String>,
+}
+
+/// A bracket beside the server's states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BracketMark {
+    /// Top and bottom.
+    pub top: f32,
+    /// See `top`.
+    pub bottom: f32,
+    /// Its name, one entry per line.
+    pub lines: Vec<String>,
+}
+
+/// A retransmission's link to the copy it resends, along the sender's line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    /// The copy's departure.
+    pub from: Point,
+    /// The retransmission's departure.
+    pub to: Point,
+}
+
+/// Where everything goes, in figure coordinates (origin at the top left of the whole
+/// diagram, header included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Geometry {
+    /// Row spacing.
+    pub row_h: f32,
+    /// Figure width.
+    pub width: f32,
+    /// Figure height (all rows).
+    pub height: f32,
+    /// The client's line.
+    pub x_client: f32,
+    /// The server's line.
+    pub x_server: f32,
+    /// The capture point's line (between the two, by the delays).
+    pub x_capture: f32,
+    /// Per row: y of the moment it passed the capture point.
+    pub knots: Vec<f32>,
+    /// Per row: its arrow.
+    pub arrows: Vec<Arrow>,
+    /// Per ghost: its dashed arrow (`lost` when it ends in a cross before the capture).
+    pub ghosts: Vec<Arrow>,
+    /// Every label.
+    pub labels: Vec<Label>,
+    /// Per row: its label in `labels`, when it has one of its own.
+    pub row_label: Vec<Option<usize>>,
+    /// Rows whose capture time is written in the time column, with the y.
+    pub times: Vec<(usize, f32)>,
+    /// State names and notes beside the lines.
+    pub side: Vec<SideText>,
+    /// Breaks.
+    pub breaks: Vec<BreakMark>,
+    /// Brackets.
+    pub brackets: Vec<BracketMark>,
+    /// Retransmission links.
+    pub links: Vec<Link>,
+    /// Labels that found no free place (drawn anyway; the tests hold this at zero).
+    pub crowded: usize,
+    /// Labels that had to lie over another arrow (no place clear of them was free).
+    pub over_arrows: usize,
+    /// The runs shown expanded.
+    pub expanded: Vec<usize>,
+    /// Culling index: the lowest point drawn by rows 0..=i (a running maximum, so it can
+    /// be binary-searched even though one long arrow may reach past later rows).
+    reach_down: Vec<f32>,
+    /// The highest point drawn by rows i.. (a running minimum from the end).
+    reach_up: Vec<f32>,
+}
+
+/// y of the moment `dt` ns after row `i`'s capture on the warped axis: linear between two
+/// rows, extrapolated past the ends with the nearest gap (or half a row). `times` must not
+/// decrease; the search starts from row `i`, so rows with equal times keep their order.
+fn walk(times: &[i64], knots: &[f32], i: usize, dt: i64, row_h: f32) -> f32 {
+    if dt == 0 {
+        return knots[i];
+    }
+    let n = times.len();
+    let target = times[i].saturating_add(dt);
+    let lerp = |j: usize, k: usize| {
+        let gap = times[k] - times[j];
+        let frac = if gap > 0 {
+            ((target - times[j]) as f64 / gap as f64).clamp(0.0, 1.0) as f32
+        } else {
+            0.0
+        };
+        knots[j] + frac * (knots[k] - knots[j])
+    };
+    if dt >= 0 {
+        let k = i + 1 + times[i + 1..].partition_point(|&t| t <= target);
+        if k < n {
+            return lerp(k - 1, k);
+        }
+        let last = n - 1;
+        let over = (target - times[last]) as f64;
+        let frac = match last.checked_sub(1).map(|p| times[last] - times[p]) {
+            Some(g) if g > 0 => (over / g as f64).min(1.0),
+            _ if over > 0.0 => 0.5,
+            _ => 0.0,
+        } as f32;
+        knots[last] + frac * row_h
+    } else {
+        let j = times[..=i].partition_point(|&t| t < target);
+        if j > 0 {
+            return lerp(j - 1, j);
+        }
+        let under = (times[0] - target) as f64;
+        let frac = match times.get(1).map(|t1| t1 - times[0]) {
+            Some(g) if g > 0 => (under / g as f64).min(1.0),
+            _ if under > 0.0 => 0.5,
+            _ => 0.0,
+        } as f32;
+        knots[0] - frac * row_h
+    }
+}
+
+/// Shortens `text` with an ellipsis until it fits `width` points.
+fn fit(text: &str, width: f32) -> String {
+    if text_width(text, FONT) <= width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let s: String = chars.iter().collect::<String>() + "…";
+        if text_width(&s, FONT) <= width {
+            return s;
+        }
+    }
+    String::new()
+}
+
+/// Breaks `text` into lines of at most `width` points at spaces (at most `max` lines; the
+/// last one is shortened with an ellipsis when the text does not fit).
+fn wrap(text: &str, width: f32, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if text_width(&candidate, FONT) <= width || cur.is_empty() {
+            cur = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    if lines.len() > max {
+        let rest = lines[max - 1..].join(" ");
+        lines.truncate(max - 1);
+        lines.push(rest);
+    }
+    lines.iter().map(|l| fit(l, width)).collect()
+}
+
+/// True when the segment `a`–`b` passes through `r` (Liang–Barsky clipping).
+fn crosses(r: &Rect, a: Point, b: Point) -> bool {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0f32, 1.0f32);
+    for (p, q) in [
+        (-d.x, a.x - r.min.x),
+        (d.x, r.max.x - a.x),
+        (-d.y, a.y - r.min.y),
+        (d.y, r.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Placed label boxes and the arrows, indexed by height for the overlap tests.
+#[derive(Default)]
+struct Placed {
+    buckets: Vec<Vec<Rect>>,
+    /// Arrows: ends and the id of their owner (row index, or rows + ghost index).
+    arrows: Vec<Vec<(Point, Point, usize)>>,
+}
+
+impl Placed {
+    fn range(top: f32, bottom: f32) -> Range<usize> {
+        let a = (top / BUCKET).floor().max(0.0) as usize;
+        let b = (bottom / BUCKET).floor().max(0.0) as usize;
+        a..b + 1
+    }
+
+    /// No placed label overlaps `r`; with `own`, no arrow but those with an id in `own`
+    /// crosses it either.
+    fn free(&self, r: &Rect, own: Option<&Range<usize>>) -> bool {
+        let range = Self::range(r.min.y, r.max.y);
+        let labels = range.clone().all(|k| {
+            self.buckets
+                .get(k)
+                .is_none_or(|v| v.iter().all(|o| !o.overlaps(r)))
+        });
+        labels
+            && own.is_none_or(|own| {
+                range.clone().all(|k| {
+                    self.arrows.get(k).is_none_or(|v| {
+                        v.iter()
+                            .all(|&(a, b, id)| own.contains(&id) || !crosses(r, a, b))
+                    })
+                })
+            })
+    }
+
+    fn add(&mut self, r: Rect) {
+        let range = Self::range(r.min.y, r.max.y);
+        if self.buckets.len() < range.end {
+            self.buckets.resize_with(range.end, Vec::new);
+        }
+        for k in range {
+            self.buckets[k].push(r);
+        }
+    }
+
+    fn add_arrow(&mut self, a: Point, b: Point, id: usize) {
+        let range = Self::range(a.y.min(b.y), a.y.max(b.y));
+        if self.arrows.len() < range.end {
+            self.arrows.resize_with(range.end, Vec::new);
+        }
+        for k in range {
+            self.arrows[k].push((a, b, id));
+        }
+    }
+}
+
+/// What one label needs before it is placed.
+struct Pending {
+    owner: Owner,
+    row: usize,
+    segment: (Point, Point),
+    lines: Vec<String>,
+    kind: ArrowKind,
+    data: bool,
+}
+
+impl Geometry {
+    /// Lays out `model` for a view `width` points wide with rows `row_h` apart, with the
+    /// runs listed in `expanded` (indices into `model.runs`) shown row by row.
+    pub fn new(model: &LadderModel, width: f32, row_h: f32, expanded: &[usize]) -> Geometry {
+        let mut extra = vec![0.0f32; model.rows.len()];
+        let mut geo = Geometry::once(model, width, row_h, expanded, &extra);
+        for _ in 0..ROUNDS {
+            if geo.crowded == 0 {
+                break;
+            }
+            for row in geo.crowded_rows(model) {
+                extra[row] += text_height(FONT) + 6.0;
+            }
+            geo = Geometry::once(model, width, row_h, expanded, &extra);
+        }
+        geo
+    }
+
+    /// Rows whose labels found no place (the pending pass marks them by a missing entry).
+    fn crowded_rows(&self, model: &LadderModel) -> Vec<usize> {
+        let mut rows: Vec<usize> = self
+            .labels
+            .iter()
+            .filter(|l| l.rect.width() < 0.0)
+            .map(|l| match l.owner {
+                Owner::Row(i) => i,
+                Owner::Run(r) | Owner::RunAcks(r) => model.runs[r].first,
+                Owner::Ghost(g) => model.ghosts[g].before,
+            })
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
+    fn once(
+        model: &LadderModel,
+        width: f32,
+        row_h: f32,
+        expanded: &[usize],
+        extra: &[f32],
+    ) -> Geometry {
+        let width = width.max(TIME_COL + 2.0 * STATE_COL + BRACKET_COL + MIN_CORRIDOR);
+        let x_client = TIME_COL + STATE_COL;
+        let x_server = width - BRACKET_COL - STATE_COL;
+        let x_capture = x_client + (x_server - x_client) * model.delays.capture_fraction() as f32;
+        let n = model.rows.len();
+        let is_expanded = |r: usize| expanded.contains(&r);
+        // Which rows a collapsed run hides.
+        let mut hidden = vec![false; n];
+        for (k, run) in model.runs.iter().enumerate() {
+            if !is_expanded(k) {
+                for h in hidden.iter_mut().take(run.last + 1).skip(run.first) {
+                    *h = true;
+                }
+            }
+        }
+        let collapsed_gap = (row_h * 0.35).max(6.0);
+        let breaks_after: Vec<usize> = model.breaks.iter().map(|b| b.after).collect();
+        // Capture times made non-decreasing (a capture's clock may step back).
+        let times: Vec<i64> = model
+            .rows
+            .iter()
+            .scan(i64::MIN, |m, r| {
+                *m = (*m).max(r.t_ns);
+                Some(*m)
+            })
+            .collect();
+        let mut knots = Vec::with_capacity(n);
+        let mut y = HEADER + row_h;
+        for i in 0..n {
+            if i > 0 {
+                let both_hidden = hidden[i] && hidden[i - 1];
+                y += if both_hidden { collapsed_gap } else { row_h };
+                if breaks_after.contains(&(i - 1)) {
+                    y += BREAK_H;
+                }
+            }
+            y += extra[i];
+            knots.push(y);
+        }
+        let at = |i: usize, t_ns: i64| walk(&times, &knots, i, t_ns - model.rows[i].t_ns, row_h);
+        let x_of = |e: End| match e {
+            End::Client => x_client,
+            End::Server => x_server,
+        };
+        // Where a lost segment's cross goes: past the capture point, short of the receiver.
+        let cross_x = |to: End| {
+            let x_to = x_of(to);
+            let target = x_capture + (x_to - x_capture) * 0.6;
+            let margin = 18.0;
+            match to {
+                End::Server => target.min(x_to - margin).max(x_client + margin),
+                End::Client => target.max(x_to + margin).min(x_server - margin),
+            }
+        };
+        let arrows: Vec<Arrow> = model
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let to = r.from.other();
+                let from = Point::new(x_of(r.from), at(i, r.depart_ns));
+                let end = Point::new(x_of(to), at(i, r.reach_ns));
+                let lost = r.fate == Fate::LostAfterCapture;
+                let to_p = if lost {
+                    let f = (cross_x(to) - from.x) / (end.x - from.x);
+                    from.lerp(end, f.clamp(0.0, 1.0))
+                } else {
+                    end
+                };
+                Arrow {
+                    from,
+                    to: to_p,
+                    capture: Point::new(x_capture, knots[i]),
+                    lost,
+                    summarized: hidden[i],
+                }
+            })
+            .collect();
+        let ghosts: Vec<Arrow> = model
+            .ghosts
+            .iter()
+            .map(|g| {
+                let i = g.before;
+                let to = g.from.other();
+                let from = Point::new(x_of(g.from), at(i, g.depart_ns));
+                let capture = Point::new(x_capture, at(i, g.t_ns));
+                match g.arrive_ns {
+                    Some(a) => Arrow {
+                        from,
+                        to: Point::new(x_of(to), at(i, a)),
+                        capture,
+                        lost: false,
+                        summarized: false,
+                    },
+                    None => {
+                        // Lost before the capture point: the cross sits just before it.
+                        let before = from.lerp(capture, 0.75);
+                        Arrow {
+                            from,
+                            to: if (capture.x - from.x).abs() < 24.0 {
+                                from.lerp(capture, 0.5)
+                            } else {
+                                before
+                            },
+                            capture,
+                            lost: true,
+                            summarized: false,
+                        }
+                    }
+                }
+            })
+            .collect();
+        let links: Vec<Link> = model
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let o = r.resends?;
+                let side = match r.from {
+                    End::Client => 7.0,
+                    End::Server => -7.0,
+                };
+                let x = x_of(r.from) + side;
+                Some(Link {
+                    from: Point::new(x, arrows.get(o)?.from.y),
+                    to: Point::new(x, arrows[i].from.y),
+                })
+            })
+            .collect();
+        // Labels.
+        let corridor = (x_client + PAD, x_server - PAD);
+        let room = corridor.1 - corridor.0;
+        let show_labels = row_h >= MIN_LABEL_ROW;
+        let show_notes = row_h >= MIN_NOTE_ROW;
+        let mut pending: Vec<Pending> = Vec::new();
+        if show_labels {
+            for (i, r) in model.rows.iter().enumerate() {
+                if hidden[i] {
+                    continue;
+                }
+                let mut lines = vec![fit(&r.label, room)];
+                if show_notes && !r.notes.is_empty() {
+                    lines.extend(wrap(&r.notes.join(" "), room, 2));
+                }
+                let a = &arrows[i];
+                pending.push(Pending {
+                    owner: Owner::Row(i),
+                    row: i,
+                    segment: (a.from, a.to),
+                    lines,
+                    kind: r.kind,
+                    data: r.len > 0,
+                });
+            }
+            for (k, run) in model.runs.iter().enumerate() {
+                if is_expanded(k) {
+                    continue;
+                }
+                let data: Vec<usize> = (run.first..=run.last)
+                    .filter(|&i| model.rows[i].from == run.from)
+                    .collect();
+                let acks: Vec<usize> = (run.first..=run.last)
+                    .filter(|&i| model.rows[i].from != run.from)
+                    .collect();
+                let mid = data[data.len() / 2];
+                pending.push(Pending {
+                    owner: Owner::Run(k),
+                    row: mid,
+                    segment: (arrows[mid].from, arrows[mid].to),
+                    lines: vec![fit(&format!("[+] {}", run.data_label()), room)],
+                    kind: ArrowKind::Normal,
+                    data: true,
+                });
+                if let (Some(text), Some(&m)) = (run.ack_label(), acks.get(acks.len() / 2)) {
+                    pending.push(Pending {
+                        owner: Owner::RunAcks(k),
+                        row: m,
+                        segment: (arrows[m].from, arrows[m].to),
+                        lines: vec![fit(&text, room)],
+                        kind: ArrowKind::Normal,
+                        data: false,
+                    });
+                }
+            }
+            for (k, g) in model.ghosts.iter().enumerate() {
+                let a = &ghosts[k];
+                pending.push(Pending {
+                    owner: Owner::Ghost(k),
+                    row: g.before,
+                    segment: (a.from, a.to),
+                    lines: wrap(&g.label, room, 2),
+                    kind: ArrowKind::Lost,
+                    data: true,
+                });
+            }
+        }
+        pending.sort_by(|a, b| {
+            let ya = (a.segment.0.y + a.segment.1.y) / 2.0;
+            let yb = (b.segment.0.y + b.segment.1.y) / 2.0;
+            ya.total_cmp(&yb).then(a.row.cmp(&b.row))
+        });
+        let mut placed = Placed::default();
+        // Crosses of lost segments stay visible.
+        for a in arrows.iter().chain(&ghosts).filter(|a| a.lost) {
+            placed.add(Rect::from_min_max(a.to, a.to).expand(5.5));
+        }
+        for (id, a) in arrows.iter().chain(&ghosts).enumerate() {
+            placed.add_arrow(a.from, a.to, id);
+        }
+        let mut labels = Vec::with_capacity(pending.len());
+        let mut row_label = vec![None; n];
+        let mut crowded = 0;
+        let mut over_arrows = 0;
+        let line_h = text_height(FONT);
+        for p in pending {
+            let w = p
+                .lines
+                .iter()
+                .map(|l| text_width(l, FONT))
+                .fold(0.0, f32::max)
+                + 4.0;
+            let h = line_h * p.lines.len() as f32 + 2.0;
+            // Just above the arrow (as in the textbook), else on it, else just below it.
+            let candidate = |f: f32, shift: f32| {
+                let c = p.segment.0.lerp(p.segment.1, f);
+                let cx = c.x.clamp(
+                    corridor.0 + w / 2.0,
+                    (corridor.1 - w / 2.0).max(corridor.0 + w / 2.0),
+                );
+                let top = c.y - h / 2.0 + shift * (h / 2.0 + LIFT);
+                (c, Rect::from_min_size(Point::new(cx - w / 2.0, top), w, h))
+            };
+            // Its own arrows may run under it; first try places no other arrow crosses.
+            let own = match p.owner {
+                Owner::Row(i) => i..i + 1,
+                Owner::Run(k) | Owner::RunAcks(k) => model.runs[k].first..model.runs[k].last + 1,
+                Owner::Ghost(g) => n + g..n + g + 1,
+            };
+            let spots = || {
+                [-1.0, 0.0, 1.0]
+                    .iter()
+                    .flat_map(|&shift| SPOTS.iter().map(move |&f| (f, shift)))
+                    .map(|(f, shift)| candidate(f, shift))
+            };
+            let spot = spots()
+                .find(|(_, r)| r.min.y >= HEADER && placed.free(&r.expand(1.0), Some(&own)))
+                .or_else(|| {
+                    over_arrows += 1;
+                    spots().find(|(_, r)| r.min.y >= HEADER && placed.free(&r.expand(1.0), None))
+                });
+            let (anchor, rect) = match spot {
+                Some(s) => s,
+                None => {
+                    crowded += 1;
+                    let (c, r) = candidate(0.5, -1.0);
+                    // Marked by a negative width until a later round gives it room.
+                    (c, Rect::from_min_max(r.max, r.min))
+                }
+            };
+            if rect.width() > 0.0 {
+                placed.add(rect);
+            }
+            if let Owner::Row(i) = p.owner {
+                row_label[i] = Some(labels.len());
+            }
+            labels.push(Label {
+                owner: p.owner,
+                rect,
+                lines: p.lines,
+                kind: p.kind,
+                data: p.data,
+                anchor,
+            });
+        }
+        // Capture times in the time column, as long as they do not touch each other.
+        let mut times_shown = Vec::new();
+        let mut last_y = f32::NEG_INFINITY;
+        for (i, &y) in knots.iter().enumerate() {
+            let edge = i == 0 || i + 1 == n || !hidden[i] || !hidden[i - 1] || !hidden[i + 1];
+            if edge && y - last_y >= line_h {
+                times_shown.push((i, y));
+                last_y = y;
+            }
+        }
+        // State names and notes beside each line, moved down past the previous one.
+        let mut side: Vec<SideText> = Vec::new();
+        for m in &model.marks {
+            let a = &arrows[m.row];
+            let y_touch = if m.at_departure { a.from.y } else { a.to.y };
+            side.push(SideText {
+                end: m.end,
+                y_touch,
+                y_text: y_touch,
+                text: m.state.name().to_string(),
+                state: true,
+            });
+        }
+        for note in &model.side_notes {
+            let row = model
+                .rows
+                .partition_point(|r| r.t_ns <= note.t_ns)
+                .saturating_sub(1);
+            if row >= n {
+                continue;
+            }
+            let y_touch = at(row, note.t_ns);
+            side.push(SideText {
+                end: note.end,
+                y_touch,
+                y_text: y_touch,
+                text: fit(&note.text, STATE_COL - 12.0),
+                state: false,
+            });
+        }
+        side.sort_by(|a, b| a.y_touch.total_cmp(&b.y_touch));
+        let mut last = [f32::NEG_INFINITY; 2];
+        for s in &mut side {
+            let k = s.end.index();
+            s.y_text = s.y_touch.max(last[k] + line_h);
+            last[k] = s.y_text;
+        }
+        let breaks: Vec<BreakMark> = model
+            .breaks
+            .iter()
+            .filter(|b| b.after + 1 < n)
+            .map(|b| {
+                let (y0, y1) = (knots[b.after], knots[b.after + 1]);
+                let lines = wrap(&b.label(), x_client - 16.0, 3);
+                BreakMark {
+                    y: (y0 + y1) / 2.0,
+                    lines,
+                }
+            })
+            .collect();
+        let brackets: Vec<BracketMark> = model
+            .brackets
+            .iter()
+            .filter(|b| b.first < n && b.last < n)
+            .map(|b| {
+                let span = |i: usize| {
+                    let a = &arrows[i];
+                    (a.from.y.min(a.to.y), a.from.y.max(a.to.y))
+                };
+                let lines = match b.name.split_once(": ") {
+                    Some((h, r)) => vec![h.to_string(), r.to_string()],
+                    None => vec![b.name.clone()],
+                };
+                BracketMark {
+                    top: span(b.first).0 - 4.0,
+                    bottom: span(b.last).1 + 4.0,
+                    lines: lines.iter().map(|l| fit(l, BRACKET_COL - 16.0)).collect(),
+                }
+            })
+            .collect();
+        // Culling index: a row draws its arrow, its label and its time.
+        let half = row_h * 0.5;
+        let mut reach_down: Vec<f32> = (0..n)
+            .map(|i| {
+                let a = &arrows[i];
+                a.from.y.max(a.to.y).max(knots[i] + half)
+            })
+            .collect();
+        let mut reach_up: Vec<f32> = (0..n)
+            .map(|i| {
+                let a = &arrows[i];
+                a.from.y.min(a.to.y).min(knots[i] - half)
+            })
+            .collect();
+        for l in &labels {
+            let row = match l.owner {
+                Owner::Row(i) => i,
+                Owner::Run(r) | Owner::RunAcks(r) => model.runs[r].first,
+                Owner::Ghost(g) => model.ghosts[g].before,
+            };
+            let (top, bottom) = (
+                l.rect.min.y.min(l.rect.max.y),
+                l.rect.max.y.max(l.rect.min.y),
+            );
+            reach_down[row] = reach_down[row].max(bottom);
+            reach_up[row] = reach_up[row].min(top);
+        }
+        for (g, a) in model.ghosts.iter().zip(&ghosts) {
+            reach_down[g.before] = reach_down[g.before].max(a.from.y.max(a.to.y));
+            reach_up[g.before] = reach_up[g.before].min(a.from.y.min(a.to.y));
+        }
+        for i in 1..n {
+            reach_down[i] = reach_down[i].max(reach_down[i - 1]);
+        }
+        for i in (0..n.saturating_sub(1)).rev() {
+            reach_up[i] = reach_up[i].min(reach_up[i + 1]);
+        }
+        let lowest = reach_down
+            .last()
+            .copied()
+            .unwrap_or(HEADER)
+            .max(side.iter().map(|s| s.y_text).fold(HEADER, f32::max));
+        Geometry {
+            row_h,
+            width,
+            height: lowest + row_h,
+            x_client,
+            x_server,
+            x_capture,
+            knots,
+            arrows,
+            ghosts,
+            labels,
+            row_label,
+            times: times_shown,
+            side,
+            breaks,
+            brackets,
+            links,
+            crowded,
+            over_arrows,
+            expanded: expanded.to_vec(),
+            reach_down,
+            reach_up,
+        }
+    }
+
+    /// x of an end's line.
+    pub fn x_of(&self, end: End) -> f32 {
+        match end {
+            End::Client => self.x_client,
+            End::Server => self.x_server,
+        }
+    }
+
+    /// Rows whose drawing may touch the band `top..bottom` (figure y).
+    pub fn rows_in(&self, top: f32, bottom: f32) -> Range<usize> {
+        // Rows before `start` all end above the band; rows from `end` all start below it.
+        let start = self.reach_down.partition_point(|&y| y < top);
+        let end = self.reach_up.partition_point(|&y| y <= bottom);
+        start..end.max(start)
+    }
+
+    /// Each side's state at figure height `y`: after the last row captured above it.
+    pub fn states_at(&self, model: &LadderModel, y: f32) -> [crate::analysis::TcpState; 2] {
+        let above = self.knots.partition_point(|&k| k < y);
+        above
+            .checked_sub(1)
+            .and_then(|i| model.rows.get(i))
+            .map_or(model.initial, |r| r.states)
+    }
+
+    /// What is at `p`: a label (rows, run summaries) or the nearest arrow within a few
+    /// points, among the rows `rows`.
+    pub fn hit(&self, p: Point, rows: Range<usize>) -> Option<Owner> {
+        if let Some(l) = self
+            .labels
+            .iter()
+            .find(|l| l.rect.width() > 0.0 && l.rect.contains(p))
+        {
+            return Some(l.owner);
+        }
+        let mut best: Option<(f32, usize)> = None;
+        for i in rows {
+            let Some(a) = self.arrows.get(i) else {
+                continue;
+            };
+            let d = p.distance_to_segment(a.from, a.to);
+            if d <= 6.0 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, i));
+            }
+        }
+        best.map(|(_, i)| Owner::Row(i))
+    }
+
+    /// The header's lines: addresses, then how the delays were found.
+    pub fn header_note(&self, model: &LadderModel) -> Vec<String> {
+        let d = &model.delays;
+        let note = words::delays_note(
+            d.client_ns as f64 / 1e9,
+            d.server_ns as f64 / 1e9,
+            d.measured,
+            d.exchanges,
+            !model.is_tcp(),
+        );
+        let room = self.width - 16.0;
+        match note.split_once(": ") {
+            Some((a, b)) if text_width(&note, FONT) > room => {
+                vec![fit(&(a.to_string() + ":"), room), fit(b, room)]
+            }
+            _ => vec![fit(&note, room)],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{FlowProto, TcpState};
+    use crate::decode::TcpFlags;
+    use crate::ladder::input::{ConnInfo, Seen, TcpSeen};
+    use crate::ladder::timing::Delays;
+
+    /// A connection of `n` segments alternating sides, 1 ms apart; each answers the one
+    /// before it after 1 ms, so the delays come out at 0.5 ms each way.
+    fn model(n: usize) -> LadderModel {
+        let seen: Vec<Seen> = (0..n)
+            .map(|i| {
+                let from = if i % 2 == 0 { End::Client } else { End::Server };
+                let k = (i / 2) as u32;
+                let (seq, ack) = match from {
+                    End::Client => (1 + 10 * k, 1 + 10 * k),
+                    End::Server => (1 + 10 * k, 1 + 10 * (k + 1)),
+                };
+                Seen {
+                    index: i,
+                    number: i as u64 + 1,
+                    ts_ns: Some(i as i64 * 1_000_000),
+                    from,
+                    len: 10,
+                    tcp: Some(TcpSeen {
+                        flags: TcpFlags(TcpFlags::ACK | TcpFlags::PSH),
+                        seq,
+                        ack,
+                        next_seq: seq + 10,
+                        window: 1000,
+                        tags: Default::default(),
+                        events: Default::default(),
+                        states: [TcpState::Established; 2],
+                    }),
+                    preview: None,
+                }
+            })
+            .collect();
+        LadderModel::build(
+            ConnInfo {
+                proto: FlowProto::Tcp,
+                stream: 0,
+                client: "c".into(),
+                server: "s".into(),
+                close: None,
+            },
+            &seen,
+        )
+    }
+
+    #[test]
+    fn arrows_slope_down_by_the_travel_time() {
+        let m = model(5);
+        assert_eq!(m.delays.server_ns, 500_000);
+        let g = Geometry::new(&m, 1200.0, 40.0, &[]);
+        // Rows 1 ms apart, 0.5 ms each way: an arrow leaves half a row above its capture y
+        // and lands half a row below it, exactly where the answer leaves.
+        let a = g.arrows[2];
+        assert!((a.capture.y - a.from.y - 20.0).abs() < 0.01, "{a:?}");
+        assert!((a.to.y - a.capture.y - 20.0).abs() < 0.01, "{a:?}");
+        assert!((g.arrows[3].from.y - a.to.y).abs() < 0.01);
+        assert_eq!(
+            (g.arrows[1].from.x, g.arrows[1].to.x),
+            (g.x_server, g.x_client)
+        );
+        assert!((g.x_capture - (g.x_client + g.x_server) / 2.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn labels_sit_on_their_arrows_inside_the_corridor_and_apart() {
+        let m = model(40);
+        for width in [900.0, 1600.0] {
+            let g = Geometry::new(&m, width, 40.0, &[]);
+            assert_eq!(g.crowded, 0);
+            for (i, l) in g.labels.iter().enumerate() {
+                let Owner::Row(r) = l.owner else { continue };
+                let a = g.arrows[r];
+                assert!(l.anchor.distance_to_segment(a.from, a.to) < 0.01);
+                assert!(l.anchor.y >= l.rect.min.y - 9.0 && l.anchor.y <= l.rect.max.y + 9.0);
+                assert!(l.rect.min.x > g.x_client && l.rect.max.x < g.x_server);
+                for o in &g.labels[i + 1..] {
+                    assert!(!l.rect.overlaps(&o.rect), "{l:?} {o:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn equal_and_backward_timestamps_give_finite_ordered_arrows() {
+        let mut m = model(6);
+        for (r, t) in
+            m.rows
+                .iter_mut()
+                .zip([0, 1_000_000, 1_000_000, 500_000, 2_000_000, 50_000_000_000])
+        {
+            r.t_ns = t;
+            (r.depart_ns, r.reach_ns) = m.delays.travel(r.from, t);
+            r.arrive_ns = Some(r.reach_ns);
+        }
+        m.delays = Delays {
+            client_ns: 200_000,
+            server_ns: 200_000,
+            ..m.delays
+        };
+        let g = Geometry::new(&m, 1200.0, 40.0, &[]);
+        for (i, a) in g.arrows.iter().enumerate() {
+            assert!(a.from.y.is_finite() && a.to.y.is_finite(), "row {i}");
+            assert!(
+                a.from.y <= a.capture.y && a.capture.y <= a.to.y,
+                "row {i}: {a:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_rows_near_the_visible_band_are_drawn() {
+        let m = model(100_000);
+        let g = Geometry::new(&m, 1200.0, 40.0, &[]);
+        let top = g.knots[50_000];
+        let rows = g.rows_in(top, top + 800.0);
+        assert!(rows.contains(&50_000) && rows.contains(&50_019));
+        assert!(rows.len() < 30, "{rows:?}");
+        // Clicking on an arrow finds it; empty space finds nothing.
+        let a = g.arrows[50_010];
+        let on = a.from.lerp(a.to, 0.9);
+        assert_eq!(g.hit(on, rows.clone()), Some(Owner::Row(50_010)));
+        assert_eq!(g.hit(Point::new(2.0, on.y), rows), None);
+    }
+}
