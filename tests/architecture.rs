@@ -39,6 +39,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream",
         ],
     ),
+    // Figures without a window: geometry, colours, a canvas, SVG. A leaf.
+    ("figure", &[]),
+    // The ladder diagram, a consumer of the analysis drawn through `figure`.
+    (
+        "ladder",
+        &[
+            "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "figure",
+        ],
+    ),
     // Support of the fuzz targets, which exercise the command line's printing too.
     (
         "fuzzing",
@@ -50,7 +59,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "ui",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair",
+            "gen", "pair", "figure", "ladder",
         ],
     ),
     // The command line drives everything (and opens the window).
@@ -58,7 +67,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair", "fuzzing", "ui",
+            "gen", "pair", "fuzzing", "ui", "figure", "ladder",
         ],
     ),
 ];

@@ -49,7 +49,7 @@ pub struct LadderArgs {
 }
 
 /// Runs `synack ladder`.
-pub fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     let proto = if args.udp {
         FlowProto::Udp
     } else {

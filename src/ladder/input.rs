@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use crate::analysis::{
-    endpoint_string, ClosePattern, Config, Direction, Engine, Events, FlowProto, Tags, TcpState,
+    endpoint_string, ClosePattern, Direction, Events, FlowProto, Tags, TcpState,
 };
-use crate::capture::{FileReader, FrameSource};
-use crate::decode::{decode, Packet, TcpFlags, Transport};
+use crate::capture::FileReader;
+use crate::decode::{Packet, TcpFlags, Transport};
 
 use super::model::End;
 
@@ -164,40 +164,30 @@ pub struct Collected {
 
 /// Reads a capture file and returns the connection `stream` of `proto` and its packets.
 pub fn collect(path: &Path, proto: FlowProto, stream: u32) -> anyhow::Result<Collected> {
-    let mut reader = FileReader::open(path)?;
-    let mut engine = Engine::new(Config::default());
+    let reader = FileReader::open(path)?;
     let mut out = Vec::new();
-    let mut damaged = None;
     let mut position = 0usize;
-    loop {
-        let frame = match reader.next_frame() {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                damaged = Some(e.to_string());
-                break;
-            }
-        };
-        let packet = decode(&frame);
-        let ann = engine.process(&frame, &packet);
+    let done = crate::pipeline::analyse_file(reader, 1, |frame, packet, ann| {
         if let Some(flow) = ann.flow.filter(|f| f.proto == proto && f.stream == stream) {
             out.push(seen(
                 position,
                 frame.number,
                 frame.ts.map(|t| t.as_nanos()),
-                &packet,
+                packet,
                 packet.payload(frame.data),
                 flow.direction,
                 ann.tcp.as_ref(),
             ));
         }
         position += 1;
-    }
+        std::ops::ControlFlow::Continue(())
+    });
     Ok(Collected {
-        info: engine.connection(proto, stream).map(ConnInfo::of),
+        info: done.engine.connection(proto, stream).map(ConnInfo::of),
         seen: out,
-        damaged,
-        streams: engine
+        damaged: done.error.map(|e| e.to_string()),
+        streams: done
+            .engine
             .connections()
             .iter()
             .filter(|c| c.proto == proto)

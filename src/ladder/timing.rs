@@ -287,10 +287,14 @@ fn covers(seq: i64, next: i64, mut copies: Vec<(i64, i64)>) -> bool {
 pub fn resolve(facts: &[Fact]) -> Timing {
     let n = facts.len();
     let resends = resent_copies(facts);
-    // First copies as questions: a lost one only makes its answer look later, so the
-    // quickest answer still bounds the round trip from above.
+    // Clean exchanges: questions sent once, never sent again. Without one, the capture
+    // cannot tell a late ACK from a loss, and the sender's judgement (lost) stands.
+    let mut resent = vec![false; n];
+    for j in resends.iter().flatten() {
+        resent[*j] = true;
+    }
     let clean: Vec<bool> = (0..n)
-        .map(|i| !facts[i].retransmission && !facts[i].spurious)
+        .map(|i| !facts[i].retransmission && !facts[i].spurious && !resent[i])
         .collect();
     let (clean_bounds, _) = bounds(facts, &clean, &vec![true; n]);
     // The earliest acknowledgment of each side reaching a sequence number: running maxima.

@@ -2,7 +2,6 @@
 //! take them over: arrow labels, notes, summaries, the header's explanation of the delays,
 //! the legend and the text diagrams' captions.
 
-use crate::analysis::{Flag, Tag};
 use crate::decode::TcpFlags;
 
 /// The two ends' names in the header, JSON and text diagrams.
