@@ -113,6 +113,34 @@ impl Rect {
         p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
     }
 
+    /// The part of the segment `a`–`b` inside this rectangle (Liang–Barsky), `None` when
+    /// the segment misses it: clips plot lines to their frame and tells whether a label
+    /// would sit on an arrow.
+    pub fn clip_segment(&self, a: Point, b: Point) -> Option<(Point, Point)> {
+        let d = b - a;
+        let (mut t0, mut t1) = (0.0f32, 1.0f32);
+        for (p, q) in [
+            (-d.x, a.x - self.min.x),
+            (d.x, self.max.x - a.x),
+            (-d.y, a.y - self.min.y),
+            (d.y, self.max.y - a.y),
+        ] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+        (t0 <= t1).then(|| (a + d * t0, a + d * t1))
+    }
+
     /// True when the two rectangles share more than an edge.
     pub fn overlaps(&self, o: &Rect) -> bool {
         self.min.x < o.max.x && o.min.x < self.max.x && self.min.y < o.max.y && o.min.y < self.max.y

@@ -279,35 +279,6 @@ fn wrap(text: &str, width: f32, max: usize) -> Vec<String> {
     lines.iter().map(|l| fit(l, width)).collect()
 }
 
-/// True when the segment `a`–`b` passes through `r` (Liang–Barsky clipping).
-fn crosses(r: &Rect, a: Point, b: Point) -> bool {
-    let d = b - a;
-    let (mut t0, mut t1) = (0.0f32, 1.0f32);
-    for (p, q) in [
-        (-d.x, a.x - r.min.x),
-        (d.x, r.max.x - a.x),
-        (-d.y, a.y - r.min.y),
-        (d.y, r.max.y - a.y),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return false;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-            if t0 > t1 {
-                return false;
-            }
-        }
-    }
-    true
-}
-
 /// Placed label boxes and the arrows, indexed by height for the overlap tests.
 #[derive(Default)]
 struct Placed {
@@ -337,7 +308,7 @@ impl Placed {
                 range.clone().all(|k| {
                     self.arrows.get(k).is_none_or(|v| {
                         v.iter()
-                            .all(|&(a, b, id)| own.contains(&id) || !crosses(r, a, b))
+                            .all(|&(a, b, id)| own.contains(&id) || r.clip_segment(a, b).is_none())
                     })
                 })
             })

@@ -251,30 +251,12 @@ pub fn graph(
     svg
 }
 
-/// Clips segment `a`-`b` to `r` (Liang-Barsky); `None` when it lies outside.
+/// Clips segment `a`-`b` to `r`; `None` when it lies outside.
 fn clip_segment(a: Pos2, b: Pos2, r: Rect) -> Option<(Pos2, Pos2)> {
-    let d = b - a;
-    let (mut t0, mut t1) = (0.0f32, 1.0f32);
-    for (p, q) in [
-        (-d.x, a.x - r.min.x),
-        (d.x, r.max.x - a.x),
-        (-d.y, a.y - r.min.y),
-        (d.y, r.max.y - a.y),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return None;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    (t0 <= t1).then(|| (a + d * t0, a + d * t1))
+    let point = |p: Pos2| crate::figure::Point::new(p.x, p.y);
+    let frame = crate::figure::Rect::from_min_max(point(r.min), point(r.max));
+    let (a, b) = frame.clip_segment(point(a), point(b))?;
+    Some((Pos2::new(a.x, a.y), Pos2::new(b.x, b.y)))
 }
 
 /// The parts of a polyline inside `r`, as separate runs (a line leaving the plot and coming
