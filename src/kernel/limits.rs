@@ -2,9 +2,11 @@
 //!
 //! Linux times each socket's sending itself: `busy_time` (data queued or in flight),
 //! `rwnd_limited` (the receiver's window stopped it) and `sndbuf_limited` (the application
-//! waited for send-buffer room), in µs, counted in jiffies. Between two readings of the
-//! sender's socket the interval is split with those counters, and the congestion state and
-//! window name the rest:
+//! waited for send-buffer room), in µs, counted in jiffies (4 ms at HZ=250, coarser than the
+//! readings). Between two readings of the sender's socket, the sender is busy when the
+//! earlier reading had data unacknowledged or unsent (else for the growth of `busy_time`);
+//! the growth of the two limited counters is given to the busy time, what does not fit an
+//! interval carried to the next; the congestion state and window name the rest:
 //!
 //! - in `Loss` (after a retransmission timeout): **retransmission_timeout**; in `Recovery`:
 //!   **loss_recovery**;
@@ -55,6 +57,12 @@ pub fn connection_limits(
         .collect()
 }
 
+/// The socket had data unacknowledged or written and not yet sent: the kernel's busy chrono
+/// runs.
+fn busy_now(i: &crate::calls::tcp_info::TcpInfo) -> bool {
+    i.unacked > 0 || i.notsent_bytes > 0
+}
+
 /// Time per cause and the phases of one sender, from the readings of its socket (in time
 /// order; readings without `tcp_info` are skipped). `dir` labels the phases.
 pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec<Phase>) {
@@ -70,13 +78,13 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
     else {
         return (totals, phases);
     };
-    // The sender's time ends with its last busy interval: busy_time grew, or the kernel was
-    // repairing a loss (busy_time advances in jiffies, 4 ms at HZ=250, so a short recovery
-    // between two close readings may not move it).
+    // The sender's time ends with its last busy interval: data unacknowledged or unsent in
+    // its earlier reading, busy_time grew, or the kernel was repairing a loss.
     let last = with_info
         .windows(2)
         .rposition(|w| {
-            w[1].1.busy_time > w[0].1.busy_time
+            busy_now(w[0].1)
+                || w[1].1.busy_time > w[0].1.busy_time
                 || matches!(w[0].1.ca_state, CaState::Recovery | CaState::Loss)
         })
         .map_or(first, |i| i + 1);
@@ -95,6 +103,9 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
             }),
         }
     };
+    // The chrono counters advance in jiffies (4 ms at HZ=250): growth that does not fit the
+    // interval it shows up in is carried to the next busy intervals, so totals are kept.
+    let (mut rwnd_owed, mut sndbuf_owed) = (0i64, 0i64);
     for w in with_info.get(first..=last).unwrap_or(&[]).windows(2) {
         let ((t0, a), (t1, b)) = (w[0], w[1]);
         let dt = t1 - t0;
@@ -113,9 +124,19 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
             _ => {}
         }
         let grew = |x: u64, y: u64| (y.saturating_sub(x) as i64).saturating_mul(1000);
-        let busy = grew(a.busy_time, b.busy_time).min(dt);
-        let rwnd = grew(a.rwnd_limited, b.rwnd_limited).min(busy);
-        let sndbuf = grew(a.sndbuf_limited, b.sndbuf_limited).min(busy - rwnd);
+        // Busy while data was unacknowledged or unsent: the state read, since busy_time's
+        // jiffies would leave most 1 ms intervals without any growth.
+        let busy = if busy_now(a) {
+            dt
+        } else {
+            grew(a.busy_time, b.busy_time).min(dt)
+        };
+        rwnd_owed += grew(a.rwnd_limited, b.rwnd_limited);
+        sndbuf_owed += grew(a.sndbuf_limited, b.sndbuf_limited);
+        let rwnd = rwnd_owed.min(busy);
+        rwnd_owed -= rwnd;
+        let sndbuf = sndbuf_owed.min(busy - rwnd);
+        sndbuf_owed -= sndbuf;
         let rest = busy - rwnd - sndbuf;
         let network = if a.unacked >= a.snd_cwnd || a.notsent_bytes > 0 {
             Cause::CongestionWindow
@@ -345,5 +366,32 @@ mod tests {
         let (l, _) = limited_by(&refs, Direction::ClientToServer);
         assert_eq!(l.main(), Some(Cause::CongestionWindow));
         assert_eq!(l.ns(Cause::CongestionWindow), 15_000_000);
+    }
+
+    #[test]
+    fn jiffy_counters_do_not_turn_a_full_window_into_application_time() {
+        // Readings 1 ms apart; busy_time and rwnd_limited move only every 4 ms (HZ=250).
+        let s: Vec<TcpInfoSample> = (0..=12)
+            .map(|ms| {
+                reading(
+                    ms,
+                    TcpInfo {
+                        snd_cwnd: 10,
+                        unacked: 10,
+                        notsent_bytes: 5000,
+                        bytes_sent: 1000,
+                        busy_time: (ms as u64 / 4) * 4000,
+                        rwnd_limited: if ms >= 5 { 4000 } else { 0 },
+                        ..TcpInfo::default()
+                    },
+                )
+            })
+            .collect();
+        let refs: Vec<&TcpInfoSample> = s.iter().collect();
+        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        assert_eq!(l.ns(Cause::Application), 0, "{l:?}");
+        // The 4 ms of rwnd time that appeared in one 1 ms interval are all counted.
+        assert_eq!(l.ns(Cause::ReceiverWindow), 4_000_000, "{l:?}");
+        assert_eq!(l.ns(Cause::CongestionWindow), 8_000_000, "{l:?}");
     }
 }
