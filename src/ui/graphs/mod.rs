@@ -6,12 +6,16 @@
 //! series as a figure. Large connections are decimated for drawing only: hover and click search
 //! every point.
 
+pub mod kernel;
+pub mod kernel_view;
 pub mod model;
 pub mod svg;
 
 use egui::{Color32, Pos2, Rect, Stroke};
 use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
+use self::kernel::KernelOverlay;
+use self::kernel_view::OverlayToggles;
 use self::model::{decimate, steps, with_idle_drops, SeqModel};
 use super::file_dialog::FigureKind;
 use super::selection::{ConnRef, Selection};
@@ -137,6 +141,10 @@ pub struct GraphsView {
     /// Direction graphed; `None`: the one carrying more data.
     pub dir: Option<Direction>,
     cache: Option<(CacheKey, std::sync::Arc<SeqModel>)>,
+    /// The kernel lines and the verdict of the cached model's connection and direction.
+    overlay: Option<(CacheKey, std::sync::Arc<KernelOverlay>)>,
+    /// Which overlays are drawn.
+    pub toggles: OverlayToggles,
     /// The segment (model index) under the pointer.
     pub hovered: Option<usize>,
     /// Text describing the hovered point.
@@ -153,6 +161,8 @@ impl Default for GraphsView {
             kind: GraphKind::Tcptrace,
             dir: None,
             cache: None,
+            overlay: None,
+            toggles: OverlayToggles::default(),
             hovered: None,
             hover_text: None,
             last_rect: None,
@@ -179,6 +189,23 @@ impl GraphsView {
             ));
         }
         self.cache.as_ref().map(|(_, m)| &**m)
+    }
+
+    /// The kernel lines and the verdict of the model's connection and direction (computed
+    /// again when the model is).
+    pub fn overlay(
+        &mut self,
+        data: &StoreData,
+        selection: &Selection,
+    ) -> Option<std::sync::Arc<KernelOverlay>> {
+        self.model(data, selection)?;
+        let (key, m) = self.cache.as_ref().map(|(k, m)| (*k, m.clone()))?;
+        if self.overlay.as_ref().is_none_or(|(k, _)| *k != key) {
+            let (conn, dir, until, _) = key;
+            let o = kernel::build(data, conn, dir, until, &m);
+            self.overlay = Some((key, std::sync::Arc::new(o)));
+        }
+        self.overlay.as_ref().map(|(_, o)| o.clone())
     }
 
     /// Where the plot was last drawn (for PNG export).
@@ -322,7 +349,23 @@ impl GraphsView {
                 .into()
         });
         ui.label(hover_line);
-        self.plot_ui(ui, &m, kind, reset, selection);
+        let seq_graph = matches!(kind, GraphKind::Stevens | GraphKind::Tcptrace);
+        let overlay = if seq_graph {
+            self.overlay(data, selection)
+        } else {
+            None
+        };
+        if let Some(o) = &overlay {
+            kernel_view::verdict_row(ui, o, &mut self.toggles);
+        }
+        let drawn = overlay.filter(|o| o.readings > 0 || o.verdict.is_some());
+        let with_panel = drawn
+            .as_ref()
+            .is_some_and(|o| o.readings > 0 && self.toggles.kernel);
+        self.plot_ui(ui, &m, kind, reset, selection, drawn.clone(), with_panel);
+        if let (Some(o), true) = (&drawn, with_panel) {
+            kernel_view::panel(ui, o);
+        }
         action
     }
 
@@ -333,6 +376,8 @@ impl GraphsView {
         kind: GraphKind,
         reset: bool,
         selection: &mut Selection,
+        overlay: Option<std::sync::Arc<KernelOverlay>>,
+        with_panel: bool,
     ) {
         let mut plot = Plot::new(("synack_graph", kind.slug()))
             .legend(Legend::default().position(Corner::LeftTop))
@@ -344,13 +389,29 @@ impl GraphsView {
         if reset {
             plot = plot.reset();
         }
+        if with_panel {
+            // Room for the panel's two plots under the graph, on the graph's time axis.
+            let panel = 2.0 * (kernel_view::PANEL_PLOT_HEIGHT + ui.spacing().item_spacing.y)
+                + 2.0 * ui.spacing().interact_size.y;
+            plot = plot
+                .height((ui.available_height() - panel).max(200.0))
+                .y_axis_min_width(kernel_view::Y_AXIS_WIDTH)
+                .link_axis(kernel_view::x_link(), [true, false]);
+        }
+        let toggles = self.toggles;
         let drawn = m.clone();
         // The scope's rectangle holds the axes and their labels too (the PNG export's area).
         let scoped = ui.scope(|ui| {
             plot.show(ui, move |pui| {
                 let b = pui.plot_bounds();
                 let (x0, x1) = (b.min()[0], b.max()[0]);
+                if let (Some(o), true) = (&overlay, toggles.verdict) {
+                    kernel_view::add_bands(pui, o);
+                }
                 add_items(pui, &drawn, kind, x0, x1);
+                if let (Some(o), true) = (&overlay, toggles.kernel) {
+                    kernel_view::add_reach_lines(pui, o, x0, x1);
+                }
             })
         });
         let resp = scoped.inner;

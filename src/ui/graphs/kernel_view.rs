@@ -1,0 +1,289 @@
+//! Draws the [`super::kernel`] overlay: the kernel's cwnd and ssthresh over the
+//! time-sequence graphs, the verdict bands under them, the verdict's legend line, and the
+//! panel under the graph (cwnd, bytes in flight from the kernel and the wire, srtt and rto,
+//! the congestion states as bands). The panel's x axis is linked to the graph's.
+
+use egui::{Color32, Id};
+use egui_plot::{Corner, Legend, Line, LineStyle, Plot, PlotPoints, Points, Span};
+
+use super::kernel::{KernelOverlay, VerdictSource};
+use super::model::decimate;
+use crate::analysis::Cause;
+use crate::calls::tcp_info::CaState;
+
+/// The kernel's congestion window.
+pub const COLOR_CWND: Color32 = Color32::from_rgb(0, 160, 170);
+/// The kernel's slow-start threshold.
+pub const COLOR_SSTHRESH: Color32 = Color32::from_rgb(120, 120, 120);
+/// Bytes in flight as the kernel counts them.
+pub const COLOR_IN_FLIGHT_KERNEL: Color32 = Color32::from_rgb(230, 120, 20);
+/// Bytes in flight as the wire shows them (`tcp.analysis.bytes_in_flight`).
+pub const COLOR_IN_FLIGHT_WIRE: Color32 = Color32::from_rgb(40, 90, 200);
+/// Smoothed RTT.
+pub const COLOR_SRTT: Color32 = Color32::from_rgb(20, 150, 60);
+/// Retransmission timeout.
+pub const COLOR_RTO: Color32 = Color32::from_rgb(200, 0, 160);
+
+/// Most points drawn per kernel line.
+const MAX_DRAWN: usize = 20_000;
+/// Height of each of the panel's two plots.
+pub const PANEL_PLOT_HEIGHT: f32 = 120.0;
+/// Width kept for the y axes of the graph and the panel, so their linked time axes line up.
+pub const Y_AXIS_WIDTH: f32 = 70.0;
+
+/// The x axis the graph and its panel share.
+pub fn x_link() -> Id {
+    Id::unique("synack_graph_kernel_x")
+}
+
+/// The band colour of a cause (translucent, so the graph's points stay readable).
+pub fn cause_color(cause: Cause) -> Color32 {
+    cause_solid(cause).gamma_multiply_u8(40)
+}
+
+/// A cause's colour, opaque (the legend's swatches).
+pub fn cause_solid(cause: Cause) -> Color32 {
+    let (r, g, b) = match cause {
+        Cause::Application => (150, 150, 150),
+        Cause::ReceiverWindow => (230, 180, 0),
+        Cause::CongestionWindow => (0, 170, 180),
+        Cause::LossRecovery => (230, 60, 40),
+        Cause::RetransmissionTimeout => (150, 0, 150),
+        Cause::SendBuffer => (40, 90, 220),
+    };
+    Color32::from_rgb(r, g, b)
+}
+
+/// The band colour of a congestion state (`Open` is not shaded).
+fn ca_color(state: CaState) -> Option<Color32> {
+    ca_solid(state).map(|c| c.gamma_multiply_u8(60))
+}
+
+/// A congestion state's colour, opaque (the panel's legend).
+fn ca_solid(state: CaState) -> Option<Color32> {
+    let (r, g, b) = match state {
+        CaState::Open => return None,
+        CaState::Disorder => (230, 180, 0),
+        CaState::Cwr => (40, 90, 220),
+        CaState::Recovery => (230, 60, 40),
+        CaState::Loss => (150, 0, 150),
+        CaState::Unknown(_) => (120, 120, 120),
+    };
+    Some(Color32::from_rgb(r, g, b))
+}
+
+/// Which overlays are on (the row of check boxes over the graph).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverlayToggles {
+    /// The kernel's cwnd and ssthresh lines, and the panel.
+    pub kernel: bool,
+    /// The verdict bands.
+    pub verdict: bool,
+}
+
+impl Default for OverlayToggles {
+    fn default() -> Self {
+        OverlayToggles {
+            kernel: true,
+            verdict: true,
+        }
+    }
+}
+
+/// The verdict line over the graph: what limited the sender, where it comes from, the
+/// seconds per cause (main one first), and the check boxes.
+pub fn verdict_row(ui: &mut egui::Ui, o: &KernelOverlay, toggles: &mut OverlayToggles) {
+    ui.horizontal_wrapped(|ui| {
+        if o.readings > 0 {
+            ui.checkbox(
+                &mut toggles.kernel,
+                format!(
+                    "Kernel state ({} readings{})",
+                    o.readings,
+                    o.congestion
+                        .as_ref()
+                        .map_or(String::new(), |c| format!(", {c}"))
+                ),
+            );
+        } else {
+            ui.label("No kernel readings for this sender (captures made by synack gen live or --netns have them).");
+        }
+        let Some(v) = &o.verdict else {
+            return;
+        };
+        ui.separator();
+        ui.checkbox(
+            &mut toggles.verdict,
+            format!("What limited the sender ({}):", v.source.label()),
+        );
+        let mut causes: Vec<Cause> = Cause::ALL
+            .into_iter()
+            .filter(|c| v.totals.ns(*c) > 0)
+            .collect();
+        causes.sort_by_key(|c| std::cmp::Reverse(v.totals.ns(*c)));
+        for (k, c) in causes.into_iter().enumerate() {
+            let text = format!("{} {:.3} s", c.name().replace('_', " "), v.totals.seconds(c));
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(swatch, 1.0, cause_solid(c));
+            let rich = egui::RichText::new(text);
+            ui.label(if k == 0 { rich.strong() } else { rich });
+        }
+        if v.source == VerdictSource::Wire {
+            ui.weak("(the wire cannot tell the send buffer from the window)");
+        }
+    });
+}
+
+/// Adds the verdict bands (under everything else: call first). They are unnamed: the
+/// verdict row over the graph is their legend (a name would be written in every band).
+pub fn add_bands(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay) {
+    let Some(v) = &o.verdict else { return };
+    for b in &v.bands {
+        pui.span(
+            Span::new("", b.t0..=b.t1)
+                .fill(cause_color(b.what))
+                .border_width(0.0),
+        );
+    }
+}
+
+fn lines(
+    pui: &mut egui_plot::PlotUi<'_>,
+    name: &str,
+    runs: &[Vec<[f64; 2]>],
+    color: Color32,
+    style: LineStyle,
+    x: (f64, f64),
+) {
+    for run in runs {
+        pui.line(
+            Line::new(name, PlotPoints::from(decimate(run, x.0, x.1, MAX_DRAWN)))
+                .color(color)
+                .width(1.5)
+                .style(style)
+                .allow_band(false),
+        );
+    }
+}
+
+/// Adds the kernel's cwnd and ssthresh reach to a time-sequence graph.
+pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f64, x1: f64) {
+    let name = |what: &str| match &o.congestion {
+        Some(c) => format!("{what} (kernel, {c})"),
+        None => format!("{what} (kernel)"),
+    };
+    lines(
+        pui,
+        &name("ACK + cwnd"),
+        &o.cwnd_reach,
+        COLOR_CWND,
+        LineStyle::Solid,
+        (x0, x1),
+    );
+    lines(
+        pui,
+        &name("ACK + ssthresh"),
+        &o.ssthresh_reach,
+        COLOR_SSTHRESH,
+        LineStyle::dashed_loose(),
+        (x0, x1),
+    );
+}
+
+/// The panel under the graph: bytes (cwnd, in flight kernel and wire) and times (srtt,
+/// rto), congestion states shaded in both.
+pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Kernel state over time; congestion state shaded:");
+        for s in [
+            CaState::Disorder,
+            CaState::Cwr,
+            CaState::Recovery,
+            CaState::Loss,
+        ] {
+            let secs: f64 = o
+                .ca_states
+                .iter()
+                .filter(|b| b.what == s)
+                .map(|b| b.t1 - b.t0)
+                .sum();
+            let Some(color) = ca_solid(s).filter(|_| secs > 0.0) else {
+                continue;
+            };
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(swatch, 1.0, color);
+            ui.label(format!("{} {:.3} s", s.name(), secs));
+        }
+    });
+    let ca_bands = |pui: &mut egui_plot::PlotUi<'_>| {
+        for b in &o.ca_states {
+            if let Some(color) = ca_color(b.what) {
+                pui.span(Span::new("", b.t0..=b.t1).fill(color).border_width(0.0));
+            }
+        }
+    };
+    let plot = |id: &str, y: &str| {
+        Plot::new(("synack_kernel_panel", id.to_owned()))
+            .height(PANEL_PLOT_HEIGHT)
+            .link_axis(x_link(), [true, false])
+            .legend(Legend::default().position(Corner::LeftTop))
+            .y_axis_label(y)
+            .y_axis_min_width(Y_AXIS_WIDTH)
+            .include_y(0.0)
+            .show_x(false)
+            .show_y(false)
+            .label_formatter(|_| None)
+    };
+    plot("bytes", "bytes").show(ui, |pui| {
+        ca_bands(pui);
+        let b = pui.plot_bounds();
+        let x = (b.min()[0], b.max()[0]);
+        lines(
+            pui,
+            "cwnd (kernel)",
+            &o.cwnd,
+            COLOR_CWND,
+            LineStyle::Solid,
+            x,
+        );
+        lines(
+            pui,
+            "in flight (kernel)",
+            &o.in_flight_kernel,
+            COLOR_IN_FLIGHT_KERNEL,
+            LineStyle::Solid,
+            x,
+        );
+        if !o.in_flight_wire.is_empty() {
+            pui.points(
+                Points::new(
+                    "in flight (wire)",
+                    PlotPoints::from(decimate(&o.in_flight_wire, x.0, x.1, MAX_DRAWN)),
+                )
+                .color(COLOR_IN_FLIGHT_WIRE)
+                .radius(1.5),
+            );
+        }
+    });
+    plot("times", "ms").show(ui, |pui| {
+        ca_bands(pui);
+        let b = pui.plot_bounds();
+        let x = (b.min()[0], b.max()[0]);
+        lines(
+            pui,
+            "srtt (kernel)",
+            &o.srtt_ms,
+            COLOR_SRTT,
+            LineStyle::Solid,
+            x,
+        );
+        lines(
+            pui,
+            "rto (kernel)",
+            &o.rto_ms,
+            COLOR_RTO,
+            LineStyle::Solid,
+            x,
+        );
+    });
+}

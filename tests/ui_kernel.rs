@@ -1,0 +1,211 @@
+//! The Graphs tab's kernel overlays, driven headless with egui_kittest through the real
+//! `SynackApp::show`: what is painted (the shapes egui hands the renderer) against the
+//! capture and its calls trace read independently (the capture reader; the trace as plain
+//! JSON).
+//!
+//! Fixture: `tests/captures/kernel/loss-cubic.pcap` and its `.calls.json`, made by
+//! `synack gen loss --netns --loss 2 --rate 20 --cc cubic -w loss-cubic.pcap` (400 kB from
+//! 10.77.1.2 through a lossy 20 Mbit/s router, both kernels read every millisecond).
+
+mod ui_common;
+
+use std::path::{Path, PathBuf};
+
+use egui::epaint::{ColorMode, Shape};
+use egui::{Color32, Rect};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use serde_json::Value;
+use synack::analysis::Cause;
+use synack::capture::{FileReader, FrameSource};
+use synack::decode::decode;
+use synack::ui::graphs::kernel_view::{cause_color, COLOR_CWND};
+use synack::ui::graphs::GraphKind;
+use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
+
+fn manifest(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// Frame number and time (ns) of the first client payload segment, and the capture's first
+/// packet's time, read with the capture reader only.
+fn first_data(cap: &Path, client_ip: &str) -> (u64, i64, i64) {
+    let mut r = FileReader::open(cap).unwrap();
+    let mut first_ts = None;
+    let mut n = 0;
+    while let Some(f) = r.next_frame().unwrap() {
+        n += 1;
+        let ts = f.ts.unwrap().as_nanos();
+        first_ts.get_or_insert(ts);
+        let p = decode(&f);
+        if let (Some(ip), Some(t)) = (p.ip(), p.tcp()) {
+            if ip.src.to_string() == client_ip && t.len > 0 {
+                return (n, ts, first_ts.unwrap());
+            }
+        }
+    }
+    panic!("no client data in {}", cap.display());
+}
+
+fn harness(cap: &Path, goto: u64) -> Harness<'static, SynackApp> {
+    let mut options = ViewOptions::new(StartSource::File(cap.to_path_buf()));
+    options.goto = Some(goto);
+    options.tab = Some(Tab::Graphs);
+    let mut h = ui_common::loaded(options, egui::vec2(1400.0, 1000.0));
+    h.state_mut().graphs.kind = GraphKind::Tcptrace;
+    h.run_steps(4);
+    h
+}
+
+/// Filled rectangles painted in a verdict colour inside `frame`: (x0, x1, cause).
+fn band_rects(h: &Harness<'_, SynackApp>, frame: Rect) -> Vec<(f32, f32, Cause)> {
+    let mut out = Vec::new();
+    for cs in &h.output().shapes {
+        if let Shape::Rect(r) = &cs.shape {
+            let c = Cause::ALL.into_iter().find(|c| cause_color(*c) == r.fill);
+            if let (Some(c), true) = (c, frame.contains_rect(r.rect.shrink(0.5))) {
+                out.push((r.rect.min.x, r.rect.max.x, c));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out
+}
+
+/// Points of the solid paths painted in `color` inside `frame`.
+fn path_points(h: &Harness<'_, SynackApp>, color: Color32, frame: Rect) -> Vec<egui::Pos2> {
+    let mut out = Vec::new();
+    for cs in &h.output().shapes {
+        if let Shape::Path(p) = &cs.shape {
+            if p.stroke.color == ColorMode::Solid(color)
+                && p.points.iter().all(|q| frame.expand(1.0).contains(*q))
+            {
+                out.extend(p.points.iter().copied());
+            }
+        }
+    }
+    out
+}
+
+/// The union of the bands: no gap wider than a pixel, from the first left edge to the last
+/// right edge.
+fn union(bands: &[(f32, f32, Cause)]) -> (f32, f32) {
+    for w in bands.windows(2) {
+        assert!(
+            w[1].0 <= w[0].1 + 1.0,
+            "a gap between {:?} and {:?}",
+            w[0],
+            w[1]
+        );
+    }
+    (
+        bands[0].0,
+        bands.iter().map(|b| b.1).fold(f32::MIN, f32::max),
+    )
+}
+
+#[test]
+fn kernel_lines_only_where_read_and_verdict_bands_over_the_senders_data_time() {
+    let cap = manifest("tests/captures/kernel/loss-cubic.pcap");
+    let (frame, _, first_ns) = first_data(&cap, "10.77.1.2");
+    let mut h = harness(&cap, frame);
+    // The trace's client readings, as plain JSON.
+    let text = std::fs::read_to_string(synack::calls::calls_path(&cap)).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let client: Vec<&Value> = v["tcp_info"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["local"].as_str().unwrap().starts_with("10.77.1.2:"))
+        .collect();
+    let with_info: Vec<&&Value> = client
+        .iter()
+        .filter(|r| r.get("snd_cwnd").is_some())
+        .collect();
+    h.get_by_label_contains(&format!(
+        "Kernel state ({} readings, cubic)",
+        with_info.len()
+    ));
+    h.get_by_label_contains("What limited the sender (from the kernel's readings):");
+
+    let g = &h.state().graphs;
+    let frame_rect = g.last_rect().unwrap();
+    let sx = |ns: i64| g.screen_pos((ns - first_ns) as f64 / 1e9, 0.0).unwrap().x;
+    let t = |r: &Value| r["t_ns"].as_i64().unwrap();
+
+    // The cwnd line: drawn, and only between the first and the last reading with tcp_info.
+    let cwnd = path_points(&h, COLOR_CWND, frame_rect);
+    assert!(cwnd.len() > 50, "{} cwnd points drawn", cwnd.len());
+    let (lo, hi) = (sx(t(with_info[0])), sx(t(with_info[with_info.len() - 1])));
+    for p in &cwnd {
+        assert!(
+            p.x >= lo - 0.5 && p.x <= hi + 0.5,
+            "cwnd drawn at x {} outside {lo}..{hi}",
+            p.x
+        );
+    }
+
+    // Verdict bands: from the first reading after data left to the last reading where the
+    // kernel's busy time still grew (or a recovery still ran), without gaps.
+    let bands = band_rects(&h, frame_rect);
+    assert!(!bands.is_empty(), "no verdict band painted");
+    let (b0, b1) = union(&bands);
+    let sent = |r: &Value| r["bytes_sent"].as_u64().unwrap_or(0) > 0;
+    let start = with_info.iter().find(|r| sent(r)).map(|r| t(r)).unwrap();
+    assert!(
+        (b0 - sx(start)).abs() <= 1.0,
+        "bands start at {b0}, data at {}",
+        sx(start)
+    );
+    let busy = |r: &Value| r["busy_time"].as_u64().unwrap();
+    let last_busy = with_info
+        .windows(2)
+        .filter(|w| busy(w[1]) > busy(w[0]))
+        .map(|w| t(w[1]))
+        .last()
+        .unwrap();
+    assert!(
+        b1 >= sx(last_busy) - 1.0,
+        "bands end at {b1}, busy until {}",
+        sx(last_busy)
+    );
+    assert!(
+        b1 <= hi + 1.0,
+        "bands end at {b1}, after the last reading {hi}"
+    );
+    // A lossy transfer: time in recovery is painted.
+    assert!(bands
+        .iter()
+        .any(|b| b.2 == Cause::LossRecovery || b.2 == Cause::RetransmissionTimeout));
+
+    // Turned off, nothing of the kernel is painted.
+    h.state_mut().graphs.toggles.kernel = false;
+    h.state_mut().graphs.toggles.verdict = false;
+    h.run_steps(3);
+    let frame_rect = h.state().graphs.last_rect().unwrap();
+    assert!(path_points(&h, COLOR_CWND, frame_rect).is_empty());
+    assert!(band_rects(&h, frame_rect).is_empty());
+}
+
+#[test]
+fn without_kernel_readings_the_wire_verdict_bands_start_at_the_first_data_segment() {
+    // captures/loss.pcap: a synthetic lesson (no kernel readings in its trace).
+    let cap = manifest("captures/loss.pcap");
+    let (frame, data_ns, first_ns) = first_data(&cap, "10.0.0.1");
+    let h = harness(&cap, frame);
+    h.get_by_label_contains("No kernel readings for this sender");
+    h.get_by_label_contains("What limited the sender (from the wire):");
+    let g = &h.state().graphs;
+    let frame_rect = g.last_rect().unwrap();
+    let sx = |ns: i64| g.screen_pos((ns - first_ns) as f64 / 1e9, 0.0).unwrap().x;
+    assert!(path_points(&h, COLOR_CWND, frame_rect).is_empty());
+    let bands = band_rects(&h, frame_rect);
+    assert!(!bands.is_empty());
+    let (b0, _) = union(&bands);
+    assert!(
+        (b0 - sx(data_ns)).abs() <= 1.0,
+        "bands start at {b0}, data at {}",
+        sx(data_ns)
+    );
+    assert!(bands.iter().any(|b| b.2 == Cause::LossRecovery));
+}
