@@ -208,6 +208,11 @@ impl GraphsView {
         self.overlay.as_ref().map(|(_, o)| o.clone())
     }
 
+    /// The kernel panel goes under the graph: the sender was read and its lines are on.
+    fn with_panel(&self, overlay: Option<&KernelOverlay>) -> bool {
+        overlay.is_some_and(|o| o.readings > 0 && self.toggles.kernel)
+    }
+
     /// Where the plot was last drawn (for PNG export).
     pub fn last_rect(&self) -> Option<Rect> {
         self.last_rect
@@ -359,10 +364,8 @@ impl GraphsView {
             kernel_view::verdict_row(ui, o, &mut self.toggles);
         }
         let drawn = overlay.filter(|o| o.readings > 0 || o.verdict.is_some());
-        let with_panel = drawn
-            .as_ref()
-            .is_some_and(|o| o.readings > 0 && self.toggles.kernel);
-        self.plot_ui(ui, &m, kind, reset, selection, drawn.clone(), with_panel);
+        let with_panel = self.with_panel(drawn.as_deref());
+        self.plot_ui(ui, &m, kind, reset, selection, drawn.clone());
         if let (Some(o), true) = (&drawn, with_panel) {
             kernel_view::panel(ui, o);
         }
@@ -377,8 +380,8 @@ impl GraphsView {
         reset: bool,
         selection: &mut Selection,
         overlay: Option<std::sync::Arc<KernelOverlay>>,
-        with_panel: bool,
     ) {
+        let with_panel = self.with_panel(overlay.as_deref());
         let mut plot = Plot::new(("synack_graph", kind.slug()))
             .legend(Legend::default().position(Corner::LeftTop))
             .x_axis_label("time since the first packet (s)")
