@@ -162,7 +162,7 @@ fn kernel_lines_only_where_read_and_verdict_bands_over_the_senders_data_time() {
         .windows(2)
         .filter(|w| busy(w[1]) > busy(w[0]))
         .map(|w| t(w[1]))
-        .last()
+        .next_back()
         .unwrap();
     assert!(
         b1 >= sx(last_busy) - 1.0,
