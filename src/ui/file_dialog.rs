@@ -20,6 +20,8 @@ pub enum DialogPurpose {
     SaveFigure(FigureKind),
     /// Save a generator run: its pcap and its calls trace (`FILE.calls.json`).
     SaveRun,
+    /// Save what Follow TCP Stream shows (text, or one side's raw bytes).
+    SaveFollow,
 }
 
 /// Which figure a save dialog is for, and in which format.
@@ -71,6 +73,9 @@ pub struct FileDialog {
     /// File name / path typed.
     pub name: String,
     entries: Option<Result<Vec<(String, bool)>, String>>,
+    /// A save to a file that exists, waiting for the user to say Replace (Wireshark and
+    /// every desktop save dialog ask before overwriting).
+    replacing: Option<PathBuf>,
 }
 
 impl FileDialog {
@@ -83,15 +88,28 @@ impl FileDialog {
                 DialogPurpose::Open => String::new(),
                 DialogPurpose::Save(_) | DialogPurpose::SaveRun => "export.pcap".into(),
                 DialogPurpose::SaveFigure(kind) => format!("figure{}", kind.extension()),
+                DialogPurpose::SaveFollow => "stream.txt".into(),
             },
             entries: None,
+            replacing: None,
         }
+    }
+
+    /// True when the dialog writes a file (and so asks before replacing one).
+    fn saves(&self) -> bool {
+        self.purpose != DialogPurpose::Open
+    }
+
+    /// The file waiting for a Replace answer, if any.
+    pub fn replacing(&self) -> Option<&Path> {
+        self.replacing.as_deref()
     }
 
     /// File name endings listed: captures, or figures when saving one.
     fn listed(&self) -> &'static [&'static str] {
         match self.purpose {
             DialogPurpose::SaveFigure(_) => &[".svg", ".png"],
+            DialogPurpose::SaveFollow => &[".txt", ".bin", ".raw"],
             _ => &[".pcap", ".pcapng", ".cap", ".dmp"],
         }
     }
@@ -114,12 +132,16 @@ impl FileDialog {
     /// Draws the dialog window. Returns `Some(Some(path))` when confirmed, `Some(None)` when
     /// cancelled, `None` while still open.
     pub fn ui(&mut self, ctx: &egui::Context) -> Option<Option<PathBuf>> {
+        if let Some(path) = self.replacing.clone() {
+            return self.replace_ui(ctx, path);
+        }
         let mut result = None;
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
             DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
             DialogPurpose::SaveRun => "Save the generator run (pcap + calls.json)".to_string(),
+            DialogPurpose::SaveFollow => "Save the followed stream".to_string(),
         };
         if self.entries.is_none() {
             self.entries = Some(FileDialog::list(&self.dir, self.listed()));
@@ -165,7 +187,12 @@ impl FileDialog {
                                     }
                                 }
                                 if r.double_clicked() && !*is_dir {
-                                    result = Some(Some(self.dir.join(name)));
+                                    let p = self.dir.join(name);
+                                    if self.saves() {
+                                        self.replacing = Some(p);
+                                    } else {
+                                        result = Some(Some(p));
+                                    }
                                 }
                             }
                             if let Some(d) = enter {
@@ -180,25 +207,58 @@ impl FileDialog {
                     });
                 ui.separator();
                 ui.horizontal(|ui| {
-                    ui.label("File:");
-                    let r = ui.add(
-                        egui::TextEdit::singleline(&mut self.name)
-                            .id_salt("file_dialog_name")
-                            .desired_width(320.0),
-                    );
+                    let file = ui.label("File:");
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.name)
+                                .id_salt("file_dialog_name")
+                                .desired_width(320.0),
+                        )
+                        .labelled_by(file.id);
                     let ok_label = match self.purpose {
                         DialogPurpose::Open => "Open",
                         DialogPurpose::Save(_)
                         | DialogPurpose::SaveFigure(_)
-                        | DialogPurpose::SaveRun => "Save",
+                        | DialogPurpose::SaveRun
+                        | DialogPurpose::SaveFollow => "Save",
                     };
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {
                         let p = PathBuf::from(self.name.trim());
-                        result = Some(Some(if p.is_absolute() { p } else { self.dir.join(p) }));
+                        let p = if p.is_absolute() { p } else { self.dir.join(p) };
+                        if self.saves() && p.exists() {
+                            self.replacing = Some(p);
+                        } else {
+                            result = Some(Some(p));
+                        }
                     }
                     if ui.button("Cancel").clicked() {
                         result = Some(None);
+                    }
+                });
+            });
+        result
+    }
+
+    /// The question asked before a save replaces `path`: Replace confirms, Cancel goes back
+    /// to the file list.
+    fn replace_ui(&mut self, ctx: &egui::Context, path: PathBuf) -> Option<Option<PathBuf>> {
+        let mut result = None;
+        egui::Window::new("Replace the file?")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "\"{}\" already exists. Replacing it overwrites its contents.",
+                    path.display()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Replace").clicked() {
+                        result = Some(Some(path.clone()));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.replacing = None;
                     }
                 });
             });

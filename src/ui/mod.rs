@@ -17,6 +17,7 @@ pub mod export;
 pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
+pub mod follow;
 pub mod gen_runner;
 pub mod generator_panel;
 pub mod graphs;

@@ -48,6 +48,12 @@ pub enum Command {
     SavePcap(ExportScope, PathBuf),
     /// Write the generator run's capture and calls trace.
     SaveRun(PathBuf),
+    /// Open Follow TCP Stream on the selected packet's TCP connection.
+    FollowStream,
+    /// Write what Follow TCP Stream shows.
+    SaveFollow(PathBuf),
+    /// Set and apply a display filter.
+    ApplyFilter(String),
     /// Show only a connection's packets.
     SelectConnection(ConnRef),
     /// Open a connection's ladder.
@@ -85,8 +91,10 @@ pub enum Command {
 }
 
 /// Whether a command was carried out or must wait for a later frame.
-enum Outcome {
+pub(super) enum Outcome {
+    /// Carried out (or dropped).
     Done,
+    /// To be tried again next frame.
     Wait(Command),
 }
 
@@ -136,6 +144,13 @@ impl SynackApp {
             Command::RequestPng(kind, path) => self.request_png(ctx, kind, path),
             Command::SavePcap(scope, path) => self.save(scope, path),
             Command::SaveRun(path) => self.save_run(path),
+            Command::FollowStream => return self.follow_stream(),
+            Command::SaveFollow(path) => self.save_follow(&path),
+            Command::ApplyFilter(text) => {
+                if !self.filter.set(&text) {
+                    self.message = Some((format!("Not a valid display filter: {text}"), true));
+                }
+            }
             Command::SelectConnection(c) => self.select_connection(c),
             Command::OpenLadder(c) => self.open_ladder(c),
             Command::OpenLadderOfPacket => self.open_ladder_of_packet(),

@@ -8,6 +8,13 @@ use crate::ui::file_dialog::{DialogPurpose, FigureKind};
 use crate::ui::replay::{self, ReplayScope};
 use crate::ui::store::SourceInfo;
 
+/// Follow TCP Stream's keys with T (Wireshark's Ctrl+Alt+Shift+T).
+pub(super) const FOLLOW_KEYS: egui::Modifiers = egui::Modifiers {
+    alt: true,
+    shift: true,
+    ..egui::Modifiers::COMMAND
+};
+
 /// The command that opens the file dialog to open a capture (menu and Ctrl+O).
 pub(super) fn open_dialog() -> Command {
     Command::OpenDialog {
@@ -111,6 +118,19 @@ impl SynackApp {
                             self.queue(Command::StartReplay(ReplayScope::Connection(c)));
                         }
                     }
+                }
+            });
+            ui.menu_button("Analyze", |ui| {
+                let tcp = self.selected_tcp_stream().is_some();
+                if ui
+                    .add_enabled(
+                        tcp,
+                        egui::Button::new("Follow TCP Stream").shortcut_text("Ctrl+Alt+Shift+T"),
+                    )
+                    .on_disabled_hover_text("Select a TCP packet first")
+                    .clicked()
+                {
+                    self.queue(Command::FollowStream);
                 }
             });
             ui.menu_button("Help", |ui| {

@@ -10,6 +10,7 @@
 
 mod command;
 mod figures;
+mod follow;
 mod menu;
 mod navigate;
 mod sources;
@@ -29,6 +30,7 @@ use super::details::DetailsView;
 use super::figure::PngResult;
 use super::file_dialog::{self, DialogPurpose, FileDialog};
 use super::filter_bar::FilterState;
+use super::follow::FollowView;
 use super::gen_runner::Wanted;
 use super::generator_panel::GeneratorPanel;
 use super::graphs::GraphsView;
@@ -151,6 +153,8 @@ pub struct SynackApp {
     session: Option<LiveSession>,
     /// Ladder diagram view.
     pub ladder: LadderView,
+    /// The Follow TCP Stream window.
+    pub follow: FollowView,
     /// Replay controls (the cursor is `selection.until`).
     pub replay: Replay,
     /// The guided tour, while open.
@@ -188,6 +192,7 @@ impl SynackApp {
             generator: GeneratorPanel::default(),
             session: None,
             ladder: LadderView::default(),
+            follow: FollowView::default(),
             replay: Replay::default(),
             tour: None,
             offer_tour: options.source == StartSource::Demo
@@ -255,6 +260,9 @@ impl SynackApp {
         self.housekeeping(&ctx);
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O)) {
             self.queue(menu::open_dialog());
+        }
+        if ctx.input_mut(|i| i.consume_key(menu::FOLLOW_KEYS, egui::Key::T)) {
+            self.queue(Command::FollowStream);
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -363,10 +371,12 @@ impl SynackApp {
                         DialogPurpose::Save(scope) => Command::SavePcap(scope, path),
                         DialogPurpose::SaveFigure(kind) => Command::SaveFigure(kind, path),
                         DialogPurpose::SaveRun => Command::SaveRun(path),
+                        DialogPurpose::SaveFollow => Command::SaveFollow(path),
                     });
                 }
             }
         }
+        self.follow_ui(ctx);
         if self.offer_tour && self.tour.is_none() && self.loaded() {
             egui::Window::new("Welcome to synack")
                 .collapsible(false)

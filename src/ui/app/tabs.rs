@@ -125,9 +125,11 @@ impl SynackApp {
                     Some(run) => run.scenario.to_string(),
                     None => self.generator.selected.to_string(),
                 };
+                // Not the shipped capture's own name (`captures/SCENARIO.pcap`): a run saved
+                // next to it must not look like it, and the dialog asks before replacing.
                 self.queue(Command::OpenDialog {
                     purpose: DialogPurpose::SaveRun,
-                    name: Some(format!("{scenario}.pcap")),
+                    name: Some(format!("{scenario}-run.pcap")),
                 });
             }
             None => {}

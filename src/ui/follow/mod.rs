@@ -1,0 +1,317 @@
+//! Follow TCP Stream (Wireshark's Analyze › Follow › TCP Stream, Ctrl+Alt+Shift+T): a
+//! connection's conversation as text in a window of its own, the client's bytes in red and
+//! the server's in blue, shown as ASCII, UTF-8, a hex dump or raw hex, one side or both,
+//! saved as shown.
+
+pub mod model;
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId};
+
+use self::model::{chunks, full_text, side_bytes, Chunk, ShowAs};
+use crate::analysis::{endpoint_string, Direction, FlowProto};
+use crate::stream::follow::FramingChoice;
+use crate::ui::selection::ConnRef;
+use crate::ui::store::StoreData;
+use crate::ui::stream_view::model::build;
+
+/// Text shown at most (the whole conversation is still saved): laying out megabytes of text
+/// every frame would freeze the window.
+const SHOWN_MAX: usize = 1 << 20;
+
+/// Client text colour (Wireshark's dark red).
+pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x9e, 0x1c, 0x1c);
+/// Client text background (Wireshark's pink).
+pub const CLIENT_BG: Color32 = Color32::from_rgb(0xfb, 0xed, 0xed);
+/// Server text colour (Wireshark's dark blue).
+pub const SERVER_COLOR: Color32 = Color32::from_rgb(0x1c, 0x1c, 0x9e);
+/// Server text background (Wireshark's light blue).
+pub const SERVER_BG: Color32 = Color32::from_rgb(0xed, 0xed, 0xfb);
+
+/// What the window asks the app to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowAction {
+    /// Open the save dialog for what is shown.
+    SaveAs,
+    /// Apply `tcp.stream eq N` as the display filter (Wireshark does it on Follow).
+    Filter(u32),
+    /// Hide this stream: `!(tcp.stream eq N)` (Wireshark's "Filter Out This Stream").
+    FilterOut(u32),
+}
+
+/// The reassembled conversation of one stream, kept until the capture grows.
+#[derive(Debug, Clone)]
+struct Followed {
+    key: (u32, usize, Option<usize>),
+    chunks: Vec<Chunk>,
+    /// `client ip:port`, `server ip:port`.
+    ends: [String; 2],
+    /// Bytes of each side.
+    bytes: [u64; 2],
+}
+
+/// The Follow TCP Stream window's state.
+#[derive(Debug, Clone)]
+pub struct FollowView {
+    /// The stream followed; `None` when the window is closed.
+    pub stream: Option<u32>,
+    /// How the bytes are written.
+    pub show: ShowAs,
+    /// One side only, or both (`None`).
+    pub only: Option<Direction>,
+    cache: Option<Followed>,
+}
+
+impl Default for FollowView {
+    fn default() -> Self {
+        FollowView {
+            stream: None,
+            show: ShowAs::Ascii,
+            only: None,
+            cache: None,
+        }
+    }
+}
+
+impl FollowView {
+    /// Opens the window on TCP stream `stream`.
+    pub fn open(&mut self, stream: u32) {
+        self.stream = Some(stream);
+    }
+
+    /// True while the window is open.
+    pub fn is_open(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// The chunks of the followed stream as the capture stands (`until`: the replay cursor).
+    fn followed(&mut self, data: &StoreData, until: Option<usize>) -> Option<&Followed> {
+        let stream = self.stream?;
+        let key = (stream, data.len(), until);
+        if self.cache.as_ref().is_none_or(|c| c.key != key) {
+            let conn = ConnRef {
+                proto: FlowProto::Tcp,
+                stream,
+            };
+            self.cache = build(data, conn, FramingChoice::Auto, until).map(|m| {
+                let chunks = chunks(&m);
+                let side = |d: Direction| side_bytes(&chunks, d).len() as u64;
+                Followed {
+                    key,
+                    ends: [
+                        endpoint_string(m.dirs[0].from),
+                        endpoint_string(m.dirs[1].from),
+                    ],
+                    bytes: [
+                        side(Direction::ClientToServer),
+                        side(Direction::ServerToClient),
+                    ],
+                    chunks,
+                }
+            });
+        }
+        self.cache.as_ref()
+    }
+
+    /// What Save as writes: raw bytes for one side shown as Raw (the payload itself, as
+    /// Wireshark saves it), otherwise the text as shown.
+    pub fn saved_bytes(&mut self, data: &StoreData, until: Option<usize>) -> Option<Vec<u8>> {
+        let (show, only) = (self.show, self.only);
+        let f = self.followed(data, until)?;
+        Some(match (show, only) {
+            (ShowAs::Raw, Some(d)) => side_bytes(&f.chunks, d),
+            _ => full_text(&f.chunks, show, only).into_bytes(),
+        })
+    }
+
+    /// The text the window shows (for tests and the accessibility label).
+    pub fn shown_text(&mut self, data: &StoreData, until: Option<usize>) -> Option<String> {
+        let (show, only) = (self.show, self.only);
+        let f = self.followed(data, until)?;
+        Some(full_text(&f.chunks, show, only))
+    }
+
+    /// Draws the window while it is open; `streams` is the number of TCP streams (for the
+    /// stream number spinner).
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        data: &StoreData,
+        until: Option<usize>,
+        streams: u32,
+    ) -> Option<FollowAction> {
+        let stream = self.stream?;
+        let mut open = true;
+        let mut action = None;
+        let mut next_stream = stream;
+        let (show, only) = (self.show, self.only);
+        let followed = self.followed(data, until).cloned();
+        egui::Window::new(format!("Follow TCP Stream (tcp.stream eq {stream})"))
+            .open(&mut open)
+            .default_size([780.0, 560.0])
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .min_width(420.0)
+            .show(ctx, |ui| {
+                let Some(f) = &followed else {
+                    ui.label(format!("TCP stream {stream} has no packet yet."));
+                    return;
+                };
+                egui::Panel::bottom("follow_controls").show(ui, |ui| {
+                    action = self.controls(ui, f, streams, &mut next_stream);
+                });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    conversation(ui, f, show, only);
+                });
+            });
+        if !open {
+            self.stream = None;
+        } else if next_stream != stream {
+            self.stream = Some(next_stream);
+        }
+        action
+    }
+
+    /// The controls under the text: sides, "Show data as", stream number, filter, save.
+    fn controls(
+        &mut self,
+        ui: &mut egui::Ui,
+        f: &Followed,
+        streams: u32,
+        next_stream: &mut u32,
+    ) -> Option<FollowAction> {
+        let mut action = None;
+        let turns = f.chunks.iter().filter(|c| c.missing == 0).count();
+        let gaps: u64 = f.chunks.iter().map(|c| c.missing).sum();
+        let mut summary = format!(
+            "{} bytes from the client, {} from the server, {turns} turns",
+            f.bytes[0], f.bytes[1]
+        );
+        if gaps > 0 {
+            summary.push_str(&format!(", {gaps} bytes missing from the capture"));
+        }
+        ui.label(summary);
+        ui.horizontal_wrapped(|ui| {
+            let side_label = |only: Option<Direction>| match only {
+                None => format!("Entire conversation ({} bytes)", f.bytes[0] + f.bytes[1]),
+                Some(Direction::ClientToServer) => {
+                    format!("{} -> {} ({} bytes)", f.ends[0], f.ends[1], f.bytes[0])
+                }
+                Some(Direction::ServerToClient) => {
+                    format!("{} -> {} ({} bytes)", f.ends[1], f.ends[0], f.bytes[1])
+                }
+            };
+            egui::ComboBox::from_id_salt("follow_sides")
+                .selected_text(side_label(self.only))
+                .show_ui(ui, |ui| {
+                    for o in [
+                        None,
+                        Some(Direction::ClientToServer),
+                        Some(Direction::ServerToClient),
+                    ] {
+                        ui.selectable_value(&mut self.only, o, side_label(o));
+                    }
+                });
+            let label = ui.label("Show data as");
+            egui::ComboBox::from_id_salt("follow_show_as")
+                .selected_text(self.show.label())
+                .show_ui(ui, |ui| {
+                    for s in ShowAs::ALL {
+                        ui.selectable_value(&mut self.show, s, s.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("Stream");
+            ui.add(egui::DragValue::new(next_stream).range(0..=streams.saturating_sub(1)))
+                .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let stream = self.stream.unwrap_or_default();
+            if ui
+                .button("Filter this stream")
+                .on_hover_text(format!("Display filter tcp.stream eq {stream}"))
+                .clicked()
+            {
+                action = Some(FollowAction::Filter(stream));
+            }
+            if ui
+                .button("Filter out this stream")
+                .on_hover_text(format!("Display filter !(tcp.stream eq {stream})"))
+                .clicked()
+            {
+                action = Some(FollowAction::FilterOut(stream));
+            }
+            if ui.button("Save as…").clicked() {
+                action = Some(FollowAction::SaveAs);
+            }
+        });
+        action
+    }
+}
+
+/// The coloured conversation, scrolled.
+fn conversation(ui: &mut egui::Ui, f: &Followed, show: ShowAs, only: Option<Direction>) {
+    let mut job = LayoutJob::default();
+    let font = FontId::monospace(12.0);
+    let mut shown = 0usize;
+    let mut cut = false;
+    for c in f.chunks.iter().filter(|c| only.is_none_or(|d| c.dir == d)) {
+        let mut text = model::chunk_text(c, show);
+        if shown + text.len() > SHOWN_MAX {
+            let mut end = SHOWN_MAX.saturating_sub(shown).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+            cut = true;
+        }
+        shown += text.len();
+        let (color, background) = match c.dir {
+            Direction::ClientToServer => (CLIENT_COLOR, CLIENT_BG),
+            Direction::ServerToClient => (SERVER_COLOR, SERVER_BG),
+        };
+        let color = if c.missing > 0 {
+            Color32::DARK_GRAY
+        } else {
+            color
+        };
+        job.append(
+            &text,
+            0.0,
+            TextFormat {
+                font_id: font.clone(),
+                color,
+                background,
+                ..TextFormat::default()
+            },
+        );
+        if cut {
+            break;
+        }
+    }
+    if cut {
+        job.append(
+            &format!(
+                "\n[the first {} KiB shown; Save as writes all of it]\n",
+                SHOWN_MAX >> 10
+            ),
+            0.0,
+            TextFormat {
+                font_id: font,
+                color: Color32::GRAY,
+                ..TextFormat::default()
+            },
+        );
+    }
+    egui::Frame::new()
+        .fill(Color32::WHITE)
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::both()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.add(egui::Label::new(job).selectable(true).extend());
+                });
+        });
+}

@@ -1,0 +1,182 @@
+//! The Wireshark habits of the window, driven headless with egui_kittest on the real
+//! `SynackApp`: Follow TCP Stream and saving without overwriting by surprise.
+//!
+//! Expected bytes come from tshark 4.0 (`tshark -r captures/http.pcap -q -z
+//! follow,tcp,raw,0`): the client sends 75 bytes (`GET /index.html HTTP/1.1` ...), the server
+//! answers 2487 (`HTTP/1.1 200 OK` ...), then 74/686 and 111/300; 260 bytes from the client
+//! and 3473 from the server in all.
+
+mod ui_common;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use synack::ui::{Command, StartSource, SynackApp, ViewOptions};
+
+fn http() -> Harness<'static, SynackApp> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/http.pcap");
+    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    options.goto = Some(4);
+    ui_common::loaded(options, egui::vec2(1280.0, 900.0))
+}
+
+/// A file `name` in a folder of the test `test` (tests run in parallel).
+fn scratch(test: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("synack-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Types `path` into the open file dialog and presses its Save button.
+fn save_in_dialog(h: &mut Harness<'static, SynackApp>, path: &std::path::Path) {
+    h.get_by_label("File:").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_label("File:").type_text(path.to_str().unwrap());
+    h.run_steps(2);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+}
+
+#[test]
+fn follow_tcp_stream_shows_both_sides_in_order_filters_and_saves() {
+    let mut h = http();
+    h.key_press_modifiers(
+        Modifiers::COMMAND | Modifiers::ALT | Modifiers::SHIFT,
+        Key::T,
+    );
+    h.run_steps(3);
+    assert_eq!(h.state().follow.stream, Some(0));
+    let title = h.get_by_label("Follow TCP Stream (tcp.stream eq 0)");
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 900.0));
+    let window = title.rect();
+    assert!(
+        screen.contains_rect(window),
+        "title bar {window:?} on screen"
+    );
+    // Both sides, the client's request before the server's answer, on the screen.
+    let text = h.get_by_label_contains("GET /index.html HTTP/1.1");
+    let node = text.accesskit_node();
+    let label = node
+        .label()
+        .or(node.value())
+        .unwrap_or_default()
+        .to_string();
+    let get = label.find("GET /index.html").unwrap();
+    let ok = label
+        .find("HTTP/1.1 200 OK")
+        .expect("the server's answer is shown");
+    assert!(get < ok, "the request comes first");
+    assert!(screen.contains_rect(text.rect().intersect(screen)));
+    h.get_by_label("260 bytes from the client, 3473 from the server, 6 turns");
+    // Hex dump: the server's lines indented (Wireshark's layout).
+    h.get_by_role_and_label(Role::ComboBox, "Show data as")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Hex Dump").click();
+    h.run_steps(2);
+    let shown = {
+        let app = h.state_mut();
+        let data = app.store.read();
+        app.follow.clone().shown_text(&data, None).unwrap()
+    };
+    assert!(
+        shown.starts_with("00000000  47 45 54 20 2f 69 6e 64"),
+        "{shown}"
+    );
+    assert!(shown.contains("\n    00000000  48 54 54 50 2f 31 2e 31"));
+    // Filter this stream: Wireshark's tcp.stream eq N.
+    h.get_by_label("Filter this stream").click();
+    h.run_steps(3);
+    assert_eq!(h.state().filter.applied_text(), Some("tcp.stream eq 0"));
+    // Save as writes what is shown; an existing file is replaced only when asked.
+    let out = scratch("follow", "follow.txt");
+    std::fs::write(&out, "keep me").unwrap();
+    h.get_by_label("Save as…").click();
+    h.run_steps(3);
+    save_in_dialog(&mut h, &out);
+    h.get_by_label("Replace the file?");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+    h.get_by_label("Replace").click();
+    h.run_steps(4);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), shown);
+    // Raw with one side saves that side's bytes themselves.
+    h.get_by_role_and_label(Role::ComboBox, "Show data as")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Raw").click();
+    h.run_steps(2);
+    h.get_by_value("Entire conversation (3733 bytes)").click();
+    h.run_steps(2);
+    h.get_by_label_contains("(260 bytes)").click();
+    h.run_steps(2);
+    let raw = scratch("follow", "client.bin");
+    h.state_mut().queue(Command::SaveFollow(raw.clone()));
+    h.run_steps(3);
+    let bytes = std::fs::read(&raw).unwrap();
+    assert_eq!(bytes.len(), 260);
+    assert!(bytes.starts_with(b"GET /index.html HTTP/1.1\r\n"));
+    // Closing the window.
+    h.state_mut().follow.stream = None;
+    h.run_steps(2);
+    assert!(h
+        .query_by_label("Follow TCP Stream (tcp.stream eq 0)")
+        .is_none());
+    let _ = std::fs::remove_dir_all(out.parent().unwrap());
+}
+
+#[test]
+fn follow_needs_a_tcp_packet() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap");
+    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    options.goto = Some(1);
+    let mut h = ui_common::loaded(options, egui::vec2(1280.0, 900.0));
+    h.state_mut().queue(Command::FollowStream);
+    h.run_steps(3);
+    assert_eq!(h.state().follow.stream, None);
+    assert_eq!(
+        h.state().message.as_ref().map(|m| m.0.as_str()),
+        Some("Select a TCP packet first")
+    );
+}
+
+#[test]
+fn export_asks_before_replacing_a_file() {
+    let mut h = http();
+    let out = scratch("export", "all.pcap");
+    std::fs::write(&out, "old").unwrap();
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Export all packets as pcap...").click();
+    h.run_steps(3);
+    save_in_dialog(&mut h, &out);
+    // Asked, and nothing written yet; Cancel goes back to the dialog.
+    h.get_by_label_contains("already exists");
+    assert_eq!(std::fs::read(&out).unwrap(), b"old");
+    h.get_by_label("Cancel").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Replace the file?").is_none());
+    assert_eq!(std::fs::read(&out).unwrap(), b"old");
+    // Saving again and replacing writes the capture.
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    h.get_by_label("Replace").click();
+    h.run_steps(4);
+    let written = std::fs::read(&out).unwrap();
+    // A classic pcap, microsecond or nanosecond magic.
+    assert_eq!(&written[2..4], &[0xb2, 0xa1], "a pcap file");
+    assert!(written.len() > 1000);
+    // A new name is written without a question.
+    let fresh = scratch("export", "fresh.pcap");
+    let _ = std::fs::remove_file(&fresh);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Export all packets as pcap...").click();
+    h.run_steps(3);
+    save_in_dialog(&mut h, &fresh);
+    assert!(h.query_by_label("Replace the file?").is_none());
+    assert!(fresh.exists());
+    let _ = std::fs::remove_dir_all(out.parent().unwrap());
+}
