@@ -209,3 +209,52 @@ fn without_kernel_readings_the_wire_verdict_bands_start_at_the_first_data_segmen
     );
     assert!(bands.iter().any(|b| b.2 == Cause::LossRecovery));
 }
+
+/// `synack flows FILE --json`: the c2s sender's (source, main cause, its seconds).
+fn flows_c2s_verdict(cap: &Path) -> (String, String, f64) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["flows", cap.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let l = v["limited_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["sender"] == "c2s")
+        .unwrap();
+    let main = l["main"].as_str().unwrap().to_string();
+    let secs = l["seconds"][&main].as_f64().unwrap();
+    (l["source"].as_str().unwrap().to_string(), main, secs)
+}
+
+#[test]
+fn the_connections_tab_names_what_limited_each_sender_as_synack_flows_does() {
+    // The kernel's verdict where the trace read the sender, the wire's otherwise.
+    for (cap, want_source) in [
+        ("tests/captures/kernel/loss-cubic.pcap", "kernel"),
+        ("captures/loss.pcap", "wire"),
+    ] {
+        let cap = manifest(cap);
+        let (source, main, secs) = flows_c2s_verdict(&cap);
+        assert_eq!(source, want_source);
+        let cause = Cause::ALL.into_iter().find(|c| c.name() == main).unwrap();
+        let mut options = ViewOptions::new(StartSource::File(cap.clone()));
+        options.tab = Some(Tab::Connections);
+        let h = ui_common::loaded(options, egui::vec2(1600.0, 800.0));
+        let cell = format!(
+            "c2s {} {secs:.3}s{}",
+            cause.short(),
+            if source == "kernel" { " (kernel)" } else { "" }
+        );
+        h.get_by_label_contains(&cell);
+    }
+}

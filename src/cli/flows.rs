@@ -129,32 +129,15 @@ impl LimitRow {
 /// Each sender's verdict: the kernel's where its readings of the sender's socket are in
 /// `tcp_info` (the calls trace beside the capture), else the wire's.
 pub(super) fn limits(c: &Connection, tcp_info: &[crate::calls::TcpInfoSample]) -> Vec<LimitRow> {
-    let kernel = if tcp_info.is_empty() {
-        Vec::new()
-    } else {
-        crate::kernel::limits::connection_limits(c, tcp_info)
-    };
-    let mut rows = wire_limits(c);
-    for (d, l, _) in kernel {
-        let row = LimitRow::new(d, "kernel", &l);
-        match rows.iter_mut().find(|r| r.sender == d.short()) {
-            Some(r) => *r = row,
-            None => rows.push(row),
-        }
-    }
-    rows
+    crate::kernel::limits::sender_verdicts(c, tcp_info)
+        .into_iter()
+        .map(|(d, source, l)| LimitRow::new(d, source, &l))
+        .collect()
 }
 
 /// The wire's verdict for each direction of `c` that sent data.
 pub(super) fn wire_limits(c: &Connection) -> Vec<LimitRow> {
-    let Some(t) = &c.tcp else {
-        return Vec::new();
-    };
-    [Direction::ClientToServer, Direction::ServerToClient]
-        .into_iter()
-        .filter(|d| c.bytes[d.index()] > 0)
-        .map(|d| LimitRow::new(d, "wire", &t.limited_by(d)))
-        .collect()
+    limits(c, &[])
 }
 
 /// Builds the printed row of one connection.

@@ -63,6 +63,34 @@ fn busy_now(i: &crate::calls::tcp_info::TcpInfo) -> bool {
     i.unacked > 0 || i.notsent_bytes > 0
 }
 
+/// Each sender's verdict, for every direction of `c` that sent data: the kernel's where
+/// `samples` hold readings of the sender's socket (source `"kernel"`), else the wire's
+/// (`"wire"`). `synack flows` and the window's Connections tab show these.
+pub fn sender_verdicts(
+    c: &Connection,
+    samples: &[TcpInfoSample],
+) -> Vec<(Direction, &'static str, LimitedBy)> {
+    let Some(t) = &c.tcp else {
+        return Vec::new();
+    };
+    let mut out: Vec<(Direction, &'static str, LimitedBy)> =
+        [Direction::ClientToServer, Direction::ServerToClient]
+            .into_iter()
+            .filter(|d| c.bytes[d.index()] > 0)
+            .map(|d| (d, "wire", t.limited_by(d)))
+            .collect();
+    if samples.is_empty() {
+        return out;
+    }
+    for (d, l, _) in connection_limits(c, samples) {
+        match out.iter_mut().find(|v| v.0 == d) {
+            Some(v) => *v = (d, "kernel", l),
+            None => out.push((d, "kernel", l)),
+        }
+    }
+    out
+}
+
 /// Time per cause and the phases of one sender, from the readings of its socket (in time
 /// order; readings without `tcp_info` are skipped). `dir` labels the phases.
 pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec<Phase>) {

@@ -5,12 +5,13 @@ use egui::{Align, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::{endpoint_string, Connection, Flag};
+use crate::calls::TcpInfoSample;
 
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 
 /// The columns, in order.
-pub const HEADERS: [&str; 13] = [
+pub const HEADERS: [&str; 14] = [
     "Stream",
     "Proto",
     "Client",
@@ -23,11 +24,40 @@ pub const HEADERS: [&str; 13] = [
     "Bytes C>S",
     "Bytes S>C",
     "Duration s",
+    "Limited by",
     "Problems",
 ];
 
+/// What held each sender back, main cause and its seconds (`synack flows`' `limited_by`):
+/// the kernel's verdict where `tcp_info` has readings of the sender's socket, else the wire's.
+pub fn limited_cell(c: &Connection, tcp_info: &[TcpInfoSample]) -> String {
+    let parts: Vec<String> = crate::kernel::limits::sender_verdicts(c, tcp_info)
+        .into_iter()
+        .filter_map(|(d, source, l)| {
+            let m = l.main()?;
+            Some(format!(
+                "{} {} {:.3}s{}",
+                d.short(),
+                m.short(),
+                l.seconds(m),
+                if source == "kernel" { " (kernel)" } else { "" }
+            ))
+        })
+        .collect();
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The trace's kernel readings, if the store has a calls trace.
+pub fn tcp_info(data: &StoreData) -> &[TcpInfoSample] {
+    data.calls.as_ref().map_or(&[], |t| t.tcp_info.as_slice())
+}
+
 /// A connection's cells as text (the table, the filter and "copy as text" use the same).
-pub fn row_cells(c: &Connection) -> [String; 13] {
+pub fn row_cells(c: &Connection, tcp_info: &[TcpInfoSample]) -> [String; 14] {
     let problems: u64 = Flag::ALL
         .iter()
         .filter(|f| !matches!(f, Flag::WindowUpdate | Flag::KeepAlive | Flag::KeepAliveAck))
@@ -46,16 +76,17 @@ pub fn row_cells(c: &Connection) -> [String; 13] {
         c.bytes[0].to_string(),
         c.bytes[1].to_string(),
         format!("{:.6}", c.duration_ns() as f64 / 1e9),
+        limited_cell(c, tcp_info),
         problems.to_string(),
     ]
 }
 
 /// The whole table as tab-separated text (header line first).
-pub fn table_text(conns: &[&Connection]) -> String {
+pub fn table_text(conns: &[&Connection], tcp_info: &[TcpInfoSample]) -> String {
     let mut s = HEADERS.join("\t");
     s.push('\n');
     for c in conns {
-        s.push_str(&row_cells(c).join("\t"));
+        s.push_str(&row_cells(c, tcp_info).join("\t"));
         s.push('\n');
     }
     s
@@ -81,7 +112,7 @@ pub struct ConnectionsView {
     /// Sort column and ascending flag.
     pub sort: Option<(usize, bool)>,
     cache_key: Option<CacheKey>,
-    cache: Vec<(ConnRef, [String; 13])>,
+    cache: Vec<(ConnRef, [String; 14])>,
 }
 
 impl ConnectionsView {
@@ -102,7 +133,7 @@ impl ConnectionsView {
                         proto: c.proto,
                         stream: c.stream,
                     },
-                    row_cells(c),
+                    row_cells(c, tcp_info(data)),
                 )
             })
             .collect();
@@ -112,10 +143,10 @@ impl ConnectionsView {
     /// Connections that pass the search, in the chosen order.
     pub fn rows<'a>(&self, data: &'a StoreData) -> Vec<&'a Connection> {
         let needle = self.search.to_lowercase();
-        let mut rows: Vec<(&Connection, [String; 13])> = data
+        let mut rows: Vec<(&Connection, [String; 14])> = data
             .connections
             .iter()
-            .map(|c| (c, row_cells(c)))
+            .map(|c| (c, row_cells(c, tcp_info(data))))
             .filter(|(_, cells)| {
                 needle.is_empty() || cells.iter().any(|t| t.to_lowercase().contains(&needle))
             })
@@ -179,7 +210,8 @@ impl ConnectionsView {
             );
         }
         if copy {
-            ui.ctx().copy_text(table_text(&self.rows(data)));
+            ui.ctx()
+                .copy_text(table_text(&self.rows(data), tcp_info(data)));
         }
         self.refresh(data, until);
         let rows = &self.cache;

@@ -170,7 +170,8 @@ impl SynackApp {
             Command::CopyConnectionTable => {
                 let data = self.store.read();
                 let rows = self.connections.rows(&data);
-                ctx.copy_text(crate::ui::connections::table_text(&rows));
+                let tcp_info = crate::ui::connections::tcp_info(&data);
+                ctx.copy_text(crate::ui::connections::table_text(&rows, tcp_info));
             }
             Command::GoTo { number, replay } => return self.go_to(number, replay),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
