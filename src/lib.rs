@@ -25,6 +25,7 @@ pub mod filter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gen;
+pub mod i18n;
 pub mod kernel;
 pub mod ladder;
 pub mod pair;

@@ -12,54 +12,63 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     // What a program did beside its capture: a leaf input, like the capture itself.
     ("calls", &[]),
+    // The interface's sentences in each language: a leaf every stage may name messages from.
+    ("i18n", &[]),
     // Sources of frames (files, live interfaces; the built-in demo and its calls trace).
-    ("capture", &["calls"]),
-    ("decode", &["capture"]),
-    ("analysis", &["capture", "decode"]),
+    ("capture", &["calls", "i18n"]),
+    ("decode", &["capture", "i18n"]),
+    ("analysis", &["capture", "decode", "i18n"]),
     // The display-filter language evaluates decoded fields and the engine's annotations.
-    ("filter", &["capture", "decode", "analysis"]),
-    ("stream", &["calls", "capture", "decode", "analysis"]),
+    ("filter", &["capture", "decode", "analysis", "i18n"]),
+    (
+        "stream",
+        &["calls", "capture", "decode", "analysis", "i18n"],
+    ),
     // The stages driven together (one or two threads) for every consumer.
     (
         "pipeline",
-        &["calls", "capture", "decode", "filter", "analysis", "stream"],
+        &[
+            "calls", "capture", "decode", "filter", "analysis", "stream", "i18n",
+        ],
     ),
     // Readers of the kernel's TCP state, beside the capture: they name states as analysis does.
-    ("kernel", &["analysis", "calls", "capture"]),
+    ("kernel", &["analysis", "calls", "capture", "i18n"]),
     // Consumers: they may use every stage, never the command line.
     (
         "gen",
         &[
             "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "kernel",
+            "i18n",
         ],
     ),
     (
         "pair",
         &[
-            "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream",
+            "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "i18n",
         ],
     ),
     // Figures without a window: geometry, colours, a canvas, SVG. A leaf.
-    ("figure", &[]),
+    ("figure", &["i18n"]),
     // The ladder diagram, a consumer of the analysis drawn through `figure`.
     (
         "ladder",
         &[
             "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "figure",
+            "i18n",
         ],
     ),
     // Support of the fuzz targets, which exercise the command line's printing too.
     (
         "fuzzing",
         &[
-            "cli", "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream",
+            "cli", "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "i18n",
         ],
     ),
     (
         "ui",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair", "figure", "ladder",
+            "gen", "pair", "figure", "ladder", "i18n",
         ],
     ),
     // The command line drives everything (and opens the window).
@@ -67,7 +76,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair", "fuzzing", "ui", "figure", "ladder",
+            "gen", "pair", "fuzzing", "ui", "figure", "ladder", "i18n",
         ],
     ),
 ];

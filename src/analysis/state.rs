@@ -38,6 +38,24 @@ pub enum TcpState {
 }
 
 impl TcpState {
+    /// The catalogue key of the state's name for people ([`crate::i18n`]), e.g.
+    /// `state-syn-sent`; the English text is [`TcpState::name`].
+    pub fn text_key(self) -> &'static str {
+        match self {
+            TcpState::Closed => "state-closed",
+            TcpState::Listen => "state-listen",
+            TcpState::SynSent => "state-syn-sent",
+            TcpState::SynReceived => "state-syn-received",
+            TcpState::Established => "state-established",
+            TcpState::FinWait1 => "state-fin-wait-1",
+            TcpState::FinWait2 => "state-fin-wait-2",
+            TcpState::CloseWait => "state-close-wait",
+            TcpState::Closing => "state-closing",
+            TcpState::LastAck => "state-last-ack",
+            TcpState::TimeWait => "state-time-wait",
+        }
+    }
+
     /// Upper-case RFC name: `SYN_SENT`, `ESTABLISHED`, ...
     pub fn name(self) -> &'static str {
         match self {

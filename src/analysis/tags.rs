@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::i18n::{Lang, Message};
+
 /// One Wireshark-compatible analysis flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Flag {
@@ -112,6 +114,28 @@ impl Flag {
         }
     }
 
+    /// The catalogue key of the flag's name for people ([`crate::i18n`]): `flag-retransmission`,
+    /// `flag-duplicate-ack`, ...
+    pub fn text_key(self) -> &'static str {
+        match self {
+            Flag::Retransmission => "flag-retransmission",
+            Flag::FastRetransmission => "flag-fast-retransmission",
+            Flag::SpuriousRetransmission => "flag-spurious-retransmission",
+            Flag::OutOfOrder => "flag-out-of-order",
+            Flag::LostSegment => "flag-lost-segment",
+            Flag::DuplicateAck => "flag-duplicate-ack",
+            Flag::AckLostSegment => "flag-ack-lost-segment",
+            Flag::ZeroWindow => "flag-zero-window",
+            Flag::ZeroWindowProbe => "flag-zero-window-probe",
+            Flag::ZeroWindowProbeAck => "flag-zero-window-probe-ack",
+            Flag::WindowFull => "flag-window-full",
+            Flag::WindowUpdate => "flag-window-update",
+            Flag::KeepAlive => "flag-keep-alive",
+            Flag::KeepAliveAck => "flag-keep-alive-ack",
+            Flag::ReusedPorts => "flag-reused-ports",
+        }
+    }
+
     /// Bit of this flag in a [`FlagSet`].
     pub fn bit(self) -> u16 {
         1 << (self as u16)
@@ -175,87 +199,65 @@ fn ms(ns: i64) -> String {
 }
 
 impl Tag {
-    /// A one-line explanation for people, e.g. "seq 1449–2897 already sent in frame 12,
-    /// 203 ms earlier".
+    /// A one-line explanation for people, in English, e.g. "seq 1449–2897 already sent in
+    /// frame 12, 203 ms earlier" (the command line's output; the window renders
+    /// [`Tag::reason_message`] in its language).
     pub fn reason(&self) -> String {
+        self.reason_message().text_in(Lang::En)
+    }
+
+    /// The explanation as a catalogue key and its numbers, for a consumer to render in its
+    /// language ([`crate::i18n`]).
+    pub fn reason_message(&self) -> Message {
         let i = &self.info;
+        let m = Message::new;
         match self.flag {
-            Flag::Retransmission => {
-                if i.frame != 0 {
-                    format!(
-                        "seq {}–{} already sent in frame {}, {} earlier",
-                        i.seq,
-                        i.end,
-                        i.frame,
-                        ms(i.delta_ns)
-                    )
-                } else {
-                    format!(
-                        "seq {}–{} is below the highest sequence number already sent ({})",
-                        i.seq, i.end, i.num
-                    )
-                }
-            }
-            Flag::FastRetransmission => format!(
-                "resends seq {} after {} duplicate ACKs for it, {} after the last one",
-                i.seq,
-                i.num,
-                ms(i.delta_ns)
-            ),
-            Flag::SpuriousRetransmission => format!(
-                "seq {}–{} was already acknowledged by the peer (ACK {})",
-                i.seq, i.end, i.num
-            ),
-            Flag::OutOfOrder => format!(
-                "seq {}–{} arrives {} after higher data (frame {}), within the reordering threshold",
-                i.seq,
-                i.end,
-                ms(i.delta_ns),
-                i.frame
-            ),
-            Flag::LostSegment => format!(
-                "seq {} jumps past the next expected seq {}: {} bytes not captured",
-                i.seq,
-                i.end,
-                i.seq.wrapping_sub(i.end)
-            ),
-            Flag::DuplicateAck => format!(
-                "ACK {} repeated (duplicate #{} of frame {}) with no data and the same window",
-                i.seq, i.num, i.frame
-            ),
-            Flag::AckLostSegment => format!(
-                "acknowledges {} but the peer's data was only seen up to {}",
-                i.seq, i.end
-            ),
-            Flag::ZeroWindow => "receive window is 0: the sender must stop".to_string(),
-            Flag::ZeroWindowProbe => format!(
-                "1 byte at seq {} while the peer advertises a zero window",
-                i.seq
-            ),
-            Flag::ZeroWindowProbeAck => {
-                "answers a zero-window probe, window still 0".to_string()
-            }
-            Flag::WindowFull => format!(
-                "segment ends at seq {}, the edge of the peer's advertised window",
-                i.end
-            ),
-            Flag::WindowUpdate => format!(
-                "no data, same seq/ack, window changed from {} to {}",
-                i.seq, i.num
-            ),
-            Flag::KeepAlive if i.end == 1 => format!(
-                "seq {} is one below the next expected seq, {} byte(s), while the peer's window is 0: a zero-window probe sent the way Linux does",
-                i.seq, i.num
-            ),
-            Flag::KeepAlive => format!(
-                "seq {} is one below the next expected seq, {} byte(s): a probe that the peer is alive",
-                i.seq, i.num
-            ),
-            Flag::KeepAliveAck => "repeats the previous ACK in answer to a keep-alive".to_string(),
-            Flag::ReusedPorts => format!(
-                "new SYN with another initial sequence number on ports of stream {}",
-                i.num
-            ),
+            Flag::Retransmission if i.frame != 0 => m("reason-retransmission-of")
+                .arg("seq", i.seq)
+                .arg("end", i.end)
+                .arg("frame", i.frame)
+                .arg("delta", ms(i.delta_ns)),
+            Flag::Retransmission => m("reason-retransmission-below")
+                .arg("seq", i.seq)
+                .arg("end", i.end)
+                .arg("highest", i.num),
+            Flag::FastRetransmission => m("reason-fast-retransmission")
+                .arg("seq", i.seq)
+                .arg("dups", i.num)
+                .arg("delta", ms(i.delta_ns)),
+            Flag::SpuriousRetransmission => m("reason-spurious-retransmission")
+                .arg("seq", i.seq)
+                .arg("end", i.end)
+                .arg("ack", i.num),
+            Flag::OutOfOrder => m("reason-out-of-order")
+                .arg("seq", i.seq)
+                .arg("end", i.end)
+                .arg("delta", ms(i.delta_ns))
+                .arg("frame", i.frame),
+            Flag::LostSegment => m("reason-lost-segment")
+                .arg("seq", i.seq)
+                .arg("expected", i.end)
+                .arg("missing", i.seq.wrapping_sub(i.end)),
+            Flag::DuplicateAck => m("reason-duplicate-ack")
+                .arg("ack", i.seq)
+                .arg("count", i.num)
+                .arg("frame", i.frame),
+            Flag::AckLostSegment => m("reason-ack-lost-segment")
+                .arg("ack", i.seq)
+                .arg("seen", i.end),
+            Flag::ZeroWindow => m("reason-zero-window"),
+            Flag::ZeroWindowProbe => m("reason-zero-window-probe").arg("seq", i.seq),
+            Flag::ZeroWindowProbeAck => m("reason-zero-window-probe-ack"),
+            Flag::WindowFull => m("reason-window-full").arg("end", i.end),
+            Flag::WindowUpdate => m("reason-window-update")
+                .arg("from", i.seq)
+                .arg("to", i.num),
+            Flag::KeepAlive if i.end == 1 => m("reason-keep-alive-zero-window")
+                .arg("seq", i.seq)
+                .arg("bytes", i.num),
+            Flag::KeepAlive => m("reason-keep-alive").arg("seq", i.seq).arg("bytes", i.num),
+            Flag::KeepAliveAck => m("reason-keep-alive-ack"),
+            Flag::ReusedPorts => m("reason-reused-ports").arg("stream", i.num),
         }
     }
 }

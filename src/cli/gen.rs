@@ -169,7 +169,7 @@ fn list() -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
     for sc in Scenario::ALL {
         let modes = sc.modes();
-        let _ = writeln!(out, "{:<20} {}  [{modes}]", sc.name(), sc.lesson());
+        let _ = writeln!(out, "{:<20} {}  [{modes}]", sc.name(), sc.lesson_text());
     }
     let _ = out.flush();
     Ok(ExitCode::SUCCESS)

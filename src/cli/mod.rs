@@ -8,6 +8,7 @@ mod capture;
 mod flows;
 mod format;
 mod gen;
+mod help;
 mod ifaces;
 mod ladder;
 mod pair;
@@ -20,7 +21,9 @@ mod view;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
+
+use crate::i18n::Lang;
 
 pub use flows::{flow_row, FlowRow};
 pub use format::{
@@ -34,6 +37,10 @@ pub use summary::{Damage, Summary, EXIT_DAMAGED};
 #[derive(Debug, Parser)]
 #[command(name = "synack", version, about, long_about = None)]
 pub struct Cli {
+    /// Language of the output meant for people and of the window: `en` or `zh` (简体中文).
+    /// Default: from the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, e.g. `LANG=zh_CN.UTF-8`).
+    #[arg(long, global = true, value_name = "en|zh", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -106,7 +113,16 @@ fn terminal_demo() -> anyhow::Result<ExitCode> {
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    // The language first, so that clap's help and errors already speak it.
+    crate::i18n::set_lang(lang_of_args(std::env::args()).unwrap_or_else(Lang::from_env));
+    let cli = match help::localized_command().try_get_matches() {
+        Ok(m) => Cli::from_arg_matches(&m),
+        Err(e) => Err(e),
+    };
+    let cli = cli.unwrap_or_else(|e| e.exit());
+    if let Some(lang) = cli.lang {
+        crate::i18n::set_lang(lang);
+    }
     let result = match cli.command {
         Some(Command::Read(args)) => read::run(&args),
         Some(Command::Stream(args)) => stream::run(&args),
@@ -136,4 +152,27 @@ pub fn run() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `--lang` values: `en`, `zh` (or a locale name such as `zh_CN.UTF-8`).
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language `{s}` (expected en or zh)"))
+}
+
+/// The `--lang X` or `--lang=X` of a command line, read before clap parses it (so that the
+/// help text is in that language). An unknown value is left for clap to report.
+fn lang_of_args(args: impl IntoIterator<Item = String>) -> Option<Lang> {
+    let mut args = args.into_iter();
+    while let Some(a) = args.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            return args.next().and_then(|v| Lang::parse(&v));
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Lang::parse(v);
+        }
+    }
+    None
 }

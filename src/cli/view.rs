@@ -110,5 +110,6 @@ pub(super) fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
         tab: args.tab.map(TabArg::tab),
         replay: args.replay,
         tour: args.tour,
+        lang: None,
     })
 }

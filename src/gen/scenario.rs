@@ -12,6 +12,11 @@ impl Scenario {
         self.script().teaches()
     }
 
+    /// The lesson in this thread's language ([`crate::i18n`], key `lesson-NAME`).
+    pub fn lesson_text(self) -> String {
+        crate::i18n::text(&format!("lesson-{}", self.name()))
+    }
+
     /// Whether real sockets can run it on loopback (the rest are synthetic or netns only:
     /// the kernel cannot be made to cross FINs, lose or reorder segments on `lo`).
     pub fn live_capable(self) -> bool {
@@ -50,5 +55,28 @@ impl FromStr for Scenario {
             .copied()
             .find(|sc| sc.name() == s)
             .ok_or_else(|| format!("unknown scenario `{s}` (see `synack gen --list`)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scenario;
+    use crate::i18n::{lookup, Lang};
+
+    #[test]
+    fn every_lesson_is_in_the_catalogues_and_english_matches_the_lesson_file() {
+        for sc in Scenario::ALL {
+            let key = format!("lesson-{}", sc.name());
+            assert_eq!(
+                lookup(Lang::En, &key).as_deref(),
+                Some(sc.lesson()),
+                "{key}"
+            );
+            let zh = lookup(Lang::Zh, &key).unwrap_or_default();
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{key}: {zh}"
+            );
+        }
     }
 }

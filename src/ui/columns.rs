@@ -1,5 +1,6 @@
 //! The text of the packet list's columns, shared by the table and "copy as text".
 
+use crate::i18n::tr;
 use std::fmt::Write as _;
 
 use crate::analysis::{Event, Flag, Side, TcpAnnotation};
@@ -22,12 +23,12 @@ pub enum TimeMode {
 
 impl TimeMode {
     /// Menu label.
-    pub fn label(self) -> &'static str {
-        match self {
-            TimeMode::Relative => "Seconds since first packet",
-            TimeMode::Absolute => "Date and time of day (UTC)",
-            TimeMode::Delta => "Seconds since previous displayed packet",
-        }
+    pub fn label(self) -> String {
+        tr!(match self {
+            TimeMode::Relative => "time-relative",
+            TimeMode::Absolute => "time-absolute",
+            TimeMode::Delta => "time-delta",
+        })
     }
 }
 

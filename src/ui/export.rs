@@ -1,6 +1,7 @@
 //! Exports: frames to a pcap file (all, the filtered rows, one connection), and text for the
 //! clipboard (a packet summary).
 
+use crate::i18n::tr;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -24,12 +25,12 @@ pub enum ExportScope {
 
 impl ExportScope {
     /// Menu label.
-    pub fn label(self) -> &'static str {
-        match self {
-            ExportScope::All => "All packets",
-            ExportScope::Filtered => "Displayed (filtered) packets",
-            ExportScope::Connection => "Selected connection",
-        }
+    pub fn label(self) -> String {
+        tr!(match self {
+            ExportScope::All => "export-all",
+            ExportScope::Filtered => "export-filtered",
+            ExportScope::Connection => "export-connection",
+        })
     }
 }
 

@@ -6,6 +6,10 @@
 //! views share the [`selection::Selection`]. Nothing per frame scales with the capture: the
 //! packet list decodes only the rows on screen, the filter scans new frames under a time
 //! budget, and the connection rows are cached until the engine publishes new records.
+//!
+//! Text on screen comes from the catalogues of [`crate::i18n`]: `tr!("key", arg = value)`
+//! with the key in both `src/i18n/en.ftl` and `src/i18n/zh.ftl` (the README's "Chinese
+//! interface" says how to add one); [`fonts`] adds a system CJK font so it can be drawn.
 
 pub mod app;
 pub mod bench;
@@ -18,6 +22,7 @@ pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
 pub mod follow;
+pub mod fonts;
 pub mod gen_runner;
 pub mod generator_panel;
 pub mod graphs;

@@ -10,6 +10,7 @@
 
 use crate::analysis::{Direction, Event, Events, Flag, FlowProto, Side};
 use crate::calls::{CallKind, CallTrace};
+use crate::i18n::tr;
 
 use super::selection::ConnRef;
 use super::store::StoreData;
@@ -112,8 +113,8 @@ fn events(data: &StoreData, i: usize) -> Events {
 
 fn who(side: Side) -> &'static str {
     match side {
-        Side::Originator => "client",
-        Side::Responder => "server",
+        Side::Originator => "tour-client",
+        Side::Responder => "tour-server",
     }
 }
 
@@ -137,18 +138,15 @@ fn handshake_step(data: &StoreData) -> Option<TourStep> {
             _ => None,
         });
         return Some(TourStep {
-            title: "The three-way handshake".into(),
-            text: format!(
-                "Before any data, the two sides agree to talk. The client sends a SYN \
-                 (frame {}): \"I want to connect, my numbers start here\" and goes to SYN_SENT. \
-                 The server answers SYN-ACK (frame {}): \"OK, and here are mine\". The client's \
-                 ACK (frame {}) completes it: both sides are now ESTABLISHED.{}\n\nIn the ladder, \
-                 each arrow is one segment; the green names on the lines are each side's state.",
-                number(data, syn),
-                number(data, sa),
-                number(data, ack),
-                rtt.map_or(String::new(), |r| format!(
-                    " The whole exchange took one round trip: {r:.3} ms."
+            title: tr!("tour-handshake-title"),
+            text: tr!(
+                "tour-handshake-text",
+                syn = number(data, syn),
+                synack = number(data, sa),
+                ack = number(data, ack),
+                rtt = rtt.map_or(String::new(), |r| tr!(
+                    "tour-handshake-rtt",
+                    ms = format!("{r:.3}")
                 ))
             ),
             conn: c,
@@ -175,30 +173,23 @@ fn data_step(data: &StoreData, c: ConnRef) -> Option<TourStep> {
     })?;
     let ack_tcp = data.analysis(ack).tcp?;
     let (from, to) = match dir {
-        Direction::ClientToServer => ("client", "server"),
-        Direction::ServerToClient => ("server", "client"),
+        Direction::ClientToServer => (tr!("tour-client"), tr!("tour-server")),
+        Direction::ServerToClient => (tr!("tour-server"), tr!("tour-client")),
     };
     Some(TourStep {
-        title: "Data and its acknowledgment".into(),
-        text: format!(
-            "Frame {} carries {} bytes from the {from} to the {to}: bytes {} to {} of the \
-             {from}'s stream (seq={}). The {to} answers in frame {} with ack={}: \"I have \
-             everything before byte {}, send that one next\". Sequence numbers count bytes, not \
-             packets.{}",
-            number(data, seg),
-            tcp.len,
-            tcp.seq,
-            tcp.next_seq.wrapping_sub(1),
-            tcp.seq,
-            number(data, ack),
-            ack_tcp.ack,
-            ack_tcp.ack,
-            if ack_tcp.len > 0 {
-                format!(
-                    " That segment also carries {} bytes of its own: the ACK rides along with the \
-                     reply (piggybacking).",
-                    ack_tcp.len
-                )
+        title: tr!("tour-data-title"),
+        text: tr!(
+            "tour-data-text",
+            frame = number(data, seg),
+            len = tcp.len,
+            from = from,
+            to = to,
+            first = tcp.seq,
+            last = tcp.next_seq.wrapping_sub(1),
+            ackframe = number(data, ack),
+            ack = ack_tcp.ack,
+            piggyback = if ack_tcp.len > 0 {
+                tr!("tour-data-piggyback", len = ack_tcp.len)
             } else {
                 String::new()
             }
@@ -285,15 +276,12 @@ fn sticky_step(data: &StoreData) -> Option<TourStep> {
     }?;
     let (conn, seg, sends, what) = coalesced_by_calls(data, trace)?;
     Some(TourStep {
-        title: "A sticky burst".into(),
-        text: format!(
-            "The application called send() {sends} times{what}, yet frame {} carries all of \
-             those messages in one segment (look at its bytes): TCP delivers a stream of bytes and keeps no message \
-             boundaries. Small writes made close together are glued into one segment (the \
-             \"sticky packet\" problem); a large one is cut into several. The receiving program \
-             must find the messages again itself: by a delimiter, a length prefix or a fixed \
-             size.",
-            number(data, seg)
+        title: tr!("tour-sticky-title"),
+        text: tr!(
+            "tour-sticky-text",
+            sends = sends,
+            what = what,
+            frame = number(data, seg)
         ),
         conn,
         focus: seg,
@@ -353,43 +341,37 @@ fn loss_step(data: &StoreData) -> Option<TourStep> {
         .iter()
         .map(|&j| number(data, j).to_string())
         .collect();
-    let text = format!(
-        "{} The receiver can only acknowledge bytes that arrive in order, so it keeps repeating \
-         the same ack{}. {}{}",
-        match original {
-            Some(o) => format!(
-                "Frame {} (seq={}) left the sender but never arrived.",
-                number(data, o),
-                tcp.seq
+    let text = tr!(
+        "tour-loss-text",
+        lost = match original {
+            Some(o) => tr!(
+                "tour-loss-lost-frame",
+                frame = number(data, o),
+                seq = tcp.seq
             ),
-            None => format!("The segment with seq={} was lost.", tcp.seq),
+            None => tr!("tour-loss-lost", seq = tcp.seq),
         },
-        if dup_list.is_empty() {
+        dups = if dup_list.is_empty() {
             String::new()
         } else {
-            format!(" (duplicate ACKs, orange: frames {})", dup_list.join(", "))
+            tr!("tour-loss-dups", frames = dup_list.join(", "))
         },
-        if fast {
-            format!(
-                "After three duplicate ACKs the sender resends it at once in frame {} (fast \
-                 retransmission, red) instead of waiting for its timer.",
-                number(data, retrans)
-            )
-        } else {
-            format!(
-                "The sender's timer runs out and it resends the segment in frame {} \
-                 (retransmission, red).",
-                number(data, retrans)
-            )
-        },
-        recovery.map_or(String::new(), |r| format!(
-            " Frame {} acknowledges everything up to byte {}: the hole is filled.",
-            number(data, r),
-            data.analysis(r).tcp.map_or(0, |t| t.ack)
+        resend = tr!(
+            if fast {
+                "tour-loss-fast"
+            } else {
+                "tour-loss-timeout"
+            },
+            frame = number(data, retrans)
+        ),
+        recovered = recovery.map_or(String::new(), |r| tr!(
+            "tour-loss-recovered",
+            frame = number(data, r),
+            ack = data.analysis(r).tcp.map_or(0, |t| t.ack)
         ))
     );
     Some(TourStep {
-        title: "Loss and recovery".into(),
+        title: tr!("tour-loss-title"),
         text,
         conn: c,
         focus: retrans,
@@ -433,21 +415,19 @@ fn teardown_step(data: &StoreData) -> Option<TourStep> {
                 _ => None,
             })
         })?;
-        let closer = who(first_side);
-        let other = who(match first_side {
+        let closer = tr!(who(first_side));
+        let other = tr!(who(match first_side {
             Side::Originator => Side::Responder,
             Side::Responder => Side::Originator,
-        });
+        }));
         let list: Vec<String> = td.iter().map(|&i| number(data, i).to_string()).collect();
         return Some(TourStep {
-            title: "The teardown".into(),
-            text: format!(
-                "Each direction is closed on its own (frames {}). The {closer} sends FIN: \"I have \
-                 nothing more to send\" (FIN_WAIT_1); the {other} acknowledges it (CLOSE_WAIT: it \
-                 may still send). When the {other} is done it sends its own FIN (LAST_ACK), the \
-                 {closer} acknowledges it and waits in TIME_WAIT in case that last ACK is lost, \
-                 while the {other} is CLOSED.",
-                list.join(", ")
+            title: tr!("tour-teardown-title"),
+            text: tr!(
+                "tour-teardown-text",
+                frames = list.join(", "),
+                closer = closer,
+                other = other
             ),
             conn: c,
             focus: last,
@@ -469,14 +449,11 @@ fn reset_step(data: &StoreData) -> Option<TourStep> {
         })
     })?;
     Some(TourStep {
-        title: "A reset".into(),
-        text: format!(
-            "Frame {} is a RST from the {}: the connection is abandoned at once, without the \
-             FIN exchange. Data still in flight is lost and the other side gets an error \
-             (\"connection reset by peer\"). Programs do this on errors, or when they close a \
-             socket that still has unread data.",
-            number(data, i),
-            who(side)
+        title: tr!("tour-reset-title"),
+        text: tr!(
+            "tour-reset-text",
+            frame = number(data, i),
+            who = tr!(who(side))
         ),
         conn: c,
         focus: i,
@@ -507,16 +484,14 @@ fn refused_step(data: &StoreData) -> Option<TourStep> {
     let mut highlight: Vec<usize> = syn.into_iter().collect();
     highlight.push(rst);
     Some(TourStep {
-        title: "A refused connection".into(),
-        text: format!(
-            "{}The server answers with RST (frame {}): no program listens on that port, so the \
-             connection is refused before it exists. The client's connect() fails with \
-             \"connection refused\".",
-            syn.map_or(String::new(), |s| format!(
-                "The client sends a SYN (frame {}). ",
-                number(data, s)
+        title: tr!("tour-refused-title"),
+        text: tr!(
+            "tour-refused-text",
+            syn = syn.map_or(String::new(), |s| tr!(
+                "tour-refused-syn",
+                frame = number(data, s)
             )),
-            number(data, rst)
+            rst = number(data, rst)
         ),
         conn: c,
         focus: rst,
@@ -547,27 +522,31 @@ impl Tour {
     pub fn ui(&self, ui: &mut egui::Ui) -> Option<TourAction> {
         let mut action = None;
         let Some(step) = self.steps.get(self.current) else {
-            ui.label("This capture has nothing the tour can show.");
+            ui.label(tr!("tour-nothing"));
             return None;
         };
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.strong("Guided tour");
-            ui.label(format!("Step {}/{}", self.current + 1, self.steps.len()));
+            ui.strong(tr!("tour-title"));
+            ui.label(tr!(
+                "tour-step",
+                n = self.current + 1,
+                total = self.steps.len()
+            ));
             ui.heading(&step.title);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("Close").clicked() {
+                if ui.button(tr!("tour-close")).clicked() {
                     action = Some(TourAction::Close);
                 }
                 if self.current + 1 < self.steps.len() {
-                    if ui.button("Next >").clicked() {
+                    if ui.button(tr!("tour-next")).clicked() {
                         action = Some(TourAction::Go(self.current + 1));
                     }
-                } else if ui.button("Finish").clicked() {
+                } else if ui.button(tr!("tour-finish")).clicked() {
                     action = Some(TourAction::Close);
                 }
                 if ui
-                    .add_enabled(self.current > 0, egui::Button::new("< Back"))
+                    .add_enabled(self.current > 0, egui::Button::new(tr!("tour-back")))
                     .clicked()
                 {
                     action = Some(TourAction::Go(self.current - 1));

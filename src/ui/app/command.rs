@@ -68,6 +68,8 @@ pub enum Command {
     StopReplay,
     /// Start the guided tour once the capture is loaded.
     StartTour,
+    /// Switch the interface's language (the tour's text follows).
+    SetLang(crate::i18n::Lang),
     /// Show a tour step.
     GoTourStep(usize),
     /// Close the tour.
@@ -162,6 +164,13 @@ impl SynackApp {
                     return Outcome::Wait(Command::StartTour);
                 }
                 self.start_tour();
+            }
+            Command::SetLang(lang) => {
+                self.lang = lang;
+                crate::i18n::set_thread_lang(Some(lang));
+                if let Some(t) = &mut self.tour {
+                    t.steps = crate::ui::tour::plan(&self.store.read());
+                }
             }
             Command::GoTourStep(n) => self.go_tour_step(n),
             Command::CloseTour => self.close_tour(),

@@ -2,6 +2,7 @@
 
 use super::command::Command;
 use super::{SynackApp, Tab};
+use crate::i18n::{tr, Lang};
 use crate::ui::columns::TimeMode;
 use crate::ui::export::{self, ExportScope};
 use crate::ui::file_dialog::{DialogPurpose, FigureKind};
@@ -27,13 +28,13 @@ impl SynackApp {
     /// The menu bar and the tab switcher.
     pub(super) fn menu_ui(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.button("Open...").clicked() {
+            ui.menu_button(tr!("menu-file"), |ui| {
+                if ui.button(tr!("menu-open")).clicked() {
                     self.queue(open_dialog());
                 }
-                ui.menu_button("Open recent", |ui| {
+                ui.menu_button(tr!("menu-open-recent"), |ui| {
                     if self.recent.is_empty() {
-                        ui.weak("(none yet)");
+                        ui.weak(tr!("menu-none-yet"));
                     }
                     let mut chosen = None;
                     for p in &self.recent {
@@ -45,7 +46,7 @@ impl SynackApp {
                         self.queue(Command::OpenFile(p));
                     }
                 });
-                if ui.button("Open the demo capture").clicked() {
+                if ui.button(tr!("menu-open-demo")).clicked() {
                     self.queue(Command::OpenDemo);
                 }
                 ui.separator();
@@ -54,13 +55,12 @@ impl SynackApp {
                     ExportScope::Filtered,
                     ExportScope::Connection,
                 ] {
-                    if ui
-                        .button(format!(
-                            "Export {} as pcap...",
-                            scope.label().to_lowercase()
-                        ))
-                        .clicked()
-                    {
+                    let label = match scope {
+                        ExportScope::All => tr!("menu-export-all"),
+                        ExportScope::Filtered => tr!("menu-export-filtered"),
+                        ExportScope::Connection => tr!("menu-export-connection"),
+                    };
+                    if ui.button(label).clicked() {
                         self.queue(Command::OpenDialog {
                             purpose: DialogPurpose::Save(scope),
                             name: None,
@@ -69,42 +69,50 @@ impl SynackApp {
                 }
                 ui.separator();
                 for (kind, label) in [
-                    (FigureKind::LadderSvg, "Export ladder as SVG..."),
-                    (FigureKind::LadderPng, "Export ladder as PNG..."),
+                    (FigureKind::LadderSvg, tr!("menu-export-ladder-svg")),
+                    (FigureKind::LadderPng, tr!("menu-export-ladder-png")),
                 ] {
                     if ui.button(label).clicked() {
                         self.queue(Command::AskFigurePath(kind));
                     }
                 }
                 ui.separator();
-                if ui.button("Quit").clicked() {
+                if ui.button(tr!("menu-quit")).clicked() {
                     self.queue(Command::Quit);
                 }
             });
-            ui.menu_button("Edit", |ui| {
-                if ui.button("Copy packet summary").clicked() {
+            ui.menu_button(tr!("menu-edit"), |ui| {
+                if ui.button(tr!("menu-copy-summary")).clicked() {
                     self.queue(Command::CopySummary);
                 }
-                if ui.button("Copy connection table").clicked() {
+                if ui.button(tr!("menu-copy-connections")).clicked() {
                     self.queue(Command::CopyConnectionTable);
                 }
             });
-            ui.menu_button("View", |ui| {
-                ui.label("Time display format:");
+            ui.menu_button(tr!("menu-view"), |ui| {
+                ui.label(tr!("menu-time-format"));
                 for m in [TimeMode::Relative, TimeMode::Absolute, TimeMode::Delta] {
                     ui.radio_value(&mut self.list.time_mode, m, m.label());
                 }
                 ui.separator();
-                ui.checkbox(&mut self.list.auto_scroll, "Auto-scroll to newest packet");
-                ui.checkbox(&mut self.show_legend, "Colouring rules legend");
+                ui.checkbox(&mut self.list.auto_scroll, tr!("menu-auto-scroll"));
+                ui.checkbox(&mut self.show_legend, tr!("menu-legend"));
+                ui.separator();
+                ui.menu_button(tr!("lang-menu"), |ui| {
+                    for lang in Lang::ALL {
+                        if ui.radio(self.lang == lang, lang.native_name()).clicked() {
+                            self.queue(Command::SetLang(lang));
+                        }
+                    }
+                });
                 ui.separator();
                 if self.replay.active {
-                    if ui.button("Leave the replay").clicked() {
+                    if ui.button(tr!("menu-leave-replay")).clicked() {
                         self.queue(Command::StopReplay);
                     }
                 } else {
                     if ui
-                        .button("Replay the capture")
+                        .button(tr!("menu-replay-capture"))
                         .on_hover_text(replay::SHORTCUTS)
                         .clicked()
                     {
@@ -112,7 +120,7 @@ impl SynackApp {
                     }
                     if let Some(c) = self.selection.connection {
                         if ui
-                            .button(format!("Replay TCP stream {}", c.stream))
+                            .button(tr!("menu-replay-stream", stream = c.stream))
                             .clicked()
                         {
                             self.queue(Command::StartReplay(ReplayScope::Connection(c)));
@@ -120,23 +128,24 @@ impl SynackApp {
                     }
                 }
             });
-            ui.menu_button("Analyze", |ui| {
+            ui.menu_button(tr!("menu-analyze"), |ui| {
                 let tcp = self.selected_tcp_stream().is_some();
                 if ui
                     .add_enabled(
                         tcp,
-                        egui::Button::new("Follow TCP Stream").shortcut_text("Ctrl+Alt+Shift+T"),
+                        egui::Button::new(tr!("menu-follow-stream"))
+                            .shortcut_text("Ctrl+Alt+Shift+T"),
                     )
-                    .on_disabled_hover_text("Select a TCP packet first")
+                    .on_disabled_hover_text(tr!("menu-follow-disabled"))
                     .clicked()
                 {
                     self.queue(Command::FollowStream);
                 }
             });
-            ui.menu_button("Help", |ui| {
+            ui.menu_button(tr!("menu-help"), |ui| {
                 if ui
-                    .button("Guided tour")
-                    .on_hover_text("A few steps through the demo capture: handshake, data, sticky packets, loss, teardown")
+                    .button(tr!("menu-tour"))
+                    .on_hover_text(tr!("menu-tour-hover"))
                     .clicked()
                 {
                     if !matches!(self.store.read().source, Some(SourceInfo::Demo)) {
@@ -144,18 +153,23 @@ impl SynackApp {
                     }
                     self.queue(Command::StartTour);
                 }
-                ui.label(format!("Replay keys:\n{}", replay::SHORTCUTS));
+                ui.label(format!(
+                    "{}\n{}",
+                    tr!("menu-replay-keys"),
+                    replay::SHORTCUTS
+                ));
             });
             ui.separator();
             for (tab, label) in [
-                (Tab::Packets, "Packets"),
-                (Tab::Connections, "Connections"),
-                (Tab::Ladder, "Ladder"),
-                (Tab::Live, "Live capture"),
-                (Tab::Graphs, "Graphs"),
-                (Tab::Stream, "Stream"),
-                (Tab::Generator, "Generator"),
+                (Tab::Packets, "tab-packets"),
+                (Tab::Connections, "tab-connections"),
+                (Tab::Ladder, "tab-ladder"),
+                (Tab::Live, "tab-live"),
+                (Tab::Graphs, "tab-graphs"),
+                (Tab::Stream, "tab-stream"),
+                (Tab::Generator, "tab-generator"),
             ] {
+                let label = tr!(label);
                 ui.selectable_value(&mut self.tab, tab, label);
             }
         });
@@ -166,7 +180,7 @@ impl SynackApp {
         if let Some(i) = self.selection.packet {
             if let Some(s) = export::packet_summary(&self.store.read(), i) {
                 ctx.copy_text(s);
-                self.message = Some(("Packet summary copied".into(), false));
+                self.message = Some((tr!("msg-summary-copied"), false));
             }
         }
     }

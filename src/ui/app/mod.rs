@@ -43,6 +43,7 @@ use super::selection::Selection;
 use super::store::{PacketStore, SourceInfo};
 use super::stream_view::StreamView;
 use super::tour::{self, Tour, TourAction};
+use crate::i18n::{tr, Lang};
 
 /// What the window opens with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +89,9 @@ pub struct ViewOptions {
     pub replay: bool,
     /// Start the guided tour once loaded.
     pub tour: bool,
+    /// Language of the interface; `None`: the process's ([`crate::i18n::lang`], which the
+    /// command line sets from `--lang` or the locale).
+    pub lang: Option<Lang>,
 }
 
 impl ViewOptions {
@@ -102,6 +106,7 @@ impl ViewOptions {
             tab: None,
             replay: false,
             tour: false,
+            lang: None,
         }
     }
 }
@@ -165,6 +170,8 @@ pub struct SynackApp {
     pub tab: Tab,
     dialog: Option<FileDialog>,
     recent: Vec<PathBuf>,
+    /// Language of the interface (View > Language), set on the drawing thread every frame.
+    pub lang: Lang,
     /// Last message for the status bar (text, is_error).
     pub message: Option<(String, bool)>,
     show_legend: bool,
@@ -178,6 +185,9 @@ pub struct SynackApp {
 impl SynackApp {
     /// Creates the app and starts loading `options.source`.
     pub fn new(ctx: &egui::Context, options: ViewOptions) -> SynackApp {
+        let lang = options.lang.unwrap_or_else(crate::i18n::lang);
+        crate::i18n::set_thread_lang(Some(lang));
+        let have_cjk_font = super::fonts::install(ctx);
         let mut app = SynackApp {
             store: PacketStore::new(),
             selection: Selection::default(),
@@ -205,7 +215,8 @@ impl SynackApp {
             } else {
                 Vec::new()
             },
-            message: None,
+            message: (!have_cjk_font).then(|| (tr!("font-missing"), true)),
+            lang,
             show_legend: false,
             title: String::new(),
             bench: options.bench_frames.map(Bench::new),
@@ -252,6 +263,7 @@ impl SynackApp {
 
     /// Draws one frame. Called by eframe and by the tests.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        crate::i18n::set_thread_lang(Some(self.lang));
         let ctx = ui.ctx().clone();
         if let Some(b) = &mut self.bench {
             b.frame_start();
@@ -329,7 +341,7 @@ impl SynackApp {
                 "synack — {}",
                 data.source
                     .as_ref()
-                    .map_or("no capture".into(), SourceInfo::label)
+                    .map_or(tr!("status-no-capture"), SourceInfo::label)
             );
             if title != self.title {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));

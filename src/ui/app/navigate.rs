@@ -1,6 +1,7 @@
 //! Moving between views: a connection's packets, its ladder, the replay, the guided tour.
 
 use super::{SynackApp, Tab};
+use crate::i18n::tr;
 use crate::ui::ladder;
 use crate::ui::replay::ReplayScope;
 use crate::ui::selection::{ConnRef, Selection};
@@ -53,10 +54,7 @@ impl SynackApp {
         self.answer_offer();
         let steps = tour::plan(&self.store.read());
         if steps.is_empty() {
-            self.message = Some((
-                "The guided tour needs the demo capture (File > Open the demo capture)".into(),
-                true,
-            ));
+            self.message = Some((tr!("tour-needs-demo"), true));
             return;
         }
         self.tour = Some(Tour { steps, current: 0 });

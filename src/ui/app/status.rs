@@ -1,5 +1,6 @@
 //! The status bar.
 
+use crate::i18n::tr;
 use egui::Color32;
 
 use super::SynackApp;
@@ -14,10 +15,10 @@ impl SynackApp {
             let source = data
                 .source
                 .as_ref()
-                .map_or("no capture".into(), SourceInfo::label);
+                .map_or(tr!("status-no-capture"), SourceInfo::label);
             ui.label(source);
             ui.separator();
-            ui.label(format!("Packets: {}", data.len()));
+            ui.label(tr!("status-packets", count = data.len()));
             let shown = self.filter.visible_len(&data);
             if self.filter.applied_text().is_some() {
                 let pct = if data.is_empty() {
@@ -25,15 +26,19 @@ impl SynackApp {
                 } else {
                     100.0 * shown as f64 / data.len() as f64
                 };
-                ui.label(format!("Displayed: {shown} ({pct:.1}%)"));
+                ui.label(tr!(
+                    "status-displayed",
+                    shown = shown,
+                    pct = format!("{pct:.1}")
+                ));
             }
-            ui.label(format!("Connections: {}", data.connections.len()));
+            ui.label(tr!("status-connections", count = data.connections.len()));
             if let Some(u) = self.selection.until {
                 ui.colored_label(
                     Color32::from_rgb(0xe0, 0x90, 0x30),
-                    format!(
-                        "Replay: packets after frame {} hidden",
-                        data.record(u).map_or(0, |r| r.number)
+                    tr!(
+                        "status-replay-hidden",
+                        frame = data.record(u).map_or(0, |r| r.number)
                     ),
                 );
             }
@@ -43,7 +48,7 @@ impl SynackApp {
                         egui::ProgressBar::new(f)
                             .desired_width(200.0)
                             .show_percentage()
-                            .text(format!("Loading {:.0}%", f * 100.0)),
+                            .text(tr!("status-loading", pct = format!("{:.0}", f * 100.0))),
                     );
                 } else if self.session.is_some()
                     || self.generator.run.as_ref().is_some_and(GenRun::running)
@@ -56,7 +61,7 @@ impl SynackApp {
                 ui.add(
                     egui::ProgressBar::new(sf)
                         .desired_width(120.0)
-                        .text("filtering"),
+                        .text(tr!("status-filtering")),
                 );
             }
             if let Some(e) = &data.error {

@@ -2,6 +2,7 @@
 
 use super::command::Command;
 use super::{SynackApp, Tab};
+use crate::i18n::tr;
 use crate::ui::connections::ConnAction;
 use crate::ui::export;
 use crate::ui::file_dialog::{DialogPurpose, FigureKind};
@@ -94,7 +95,7 @@ impl SynackApp {
                 let stored = self.store.read().len();
                 let action = self.live.ui(ui, self.session.as_ref(), stored);
                 ui.separator();
-                ui.label("Packets arrive in the Packets tab with their analysis; the display filter applies as they come.");
+                ui.label(tr!("pane-generator-hint"));
                 action
             })
             .inner;
@@ -152,24 +153,22 @@ impl SynackApp {
                     .default_size(560.0)
                     .min_size(420.0)
                     .show(ui, |ui| {
-                        ui.strong("Bytes");
+                        ui.strong(tr!("pane-bytes"));
                         self.details.hex_ui(ui, &mut field);
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        ui.strong("Packet details");
+                        ui.strong(tr!("pane-details"));
                         if self.selection.packet.is_some()
                             && ui
-                                .small_button("Ladder")
-                                .on_hover_text(
-                                    "Open the ladder diagram of this packet's connection",
-                                )
+                                .small_button(tr!("pane-ladder-button"))
+                                .on_hover_text(tr!("pane-ladder-hover"))
                                 .clicked()
                         {
                             open_ladder = true;
                         }
                         if self.selection.packet.is_some()
-                            && ui.small_button("Copy summary").clicked()
+                            && ui.small_button(tr!("pane-copy-summary")).clicked()
                         {
                             if let Some(s) = self
                                 .selection

@@ -2,6 +2,7 @@
 //! events, the wire metrics, both sides' states and the connection.
 
 use crate::analysis::{endpoint_string, Connection, Direction, TcpAnnotation};
+use crate::i18n::tr;
 use crate::ui::columns;
 use crate::ui::store::RowAnalysis;
 use crate::ui::wire::WireCache;
@@ -17,36 +18,40 @@ pub(super) fn analysis_node(
     wire: Vec<Node>,
     messages: Option<Node>,
 ) -> Node {
-    let mut l = Node::section(NodeKind::Analysis, "Analysis (synack)", None);
+    let mut l = Node::section(NodeKind::Analysis, tr!("details-analysis"), None);
     if let Some(r) = rich {
         for t in r.tags.as_slice() {
             l.push(Node::line(
-                format!(
-                    "{}: {}  (tcp.analysis.{})",
-                    t.flag.marker(t.info.frame, t.info.num),
-                    t.reason(),
-                    t.flag.name()
+                tr!(
+                    "details-flag",
+                    label = tr!(t.flag.text_key(), frame = t.info.frame, num = t.info.num),
+                    reason = t.reason_message().text(),
+                    name = t.flag.name()
                 ),
                 None,
             ));
         }
         for e in r.events.as_slice() {
             l.push(Node::line(
-                format!("Event: {} ({})", columns::event_text(e), e.describe()),
+                tr!(
+                    "details-event",
+                    name = columns::event_text(e),
+                    detail = e.describe()
+                ),
                 None,
             ));
         }
     }
     if a.tcp.is_some_and(|t| t.flags.0 == 0) && rich.is_none_or(|r| r.tags.is_empty()) {
-        l.push(Node::line("No analysis flags", None));
+        l.push(Node::line(tr!("details-no-flags"), None));
     }
     l.children.extend(wire);
     if let Some(t) = a.tcp {
         l.push(Node::line(
-            format!(
-                "State after this packet: client {} · server {}",
-                t.states[0].name(),
-                t.states[1].name()
+            tr!(
+                "details-states",
+                client = tr!(t.states[0].text_key()),
+                server = tr!(t.states[1].text_key())
             ),
             None,
         ));
@@ -62,22 +67,28 @@ pub(super) fn analysis_node(
 fn connection_node(c: &Connection, direction: Direction) -> Node {
     let mut cn = Node::section(
         NodeKind::Connection,
-        format!(
-            "Connection {}: {} <-> {} ({}), this packet {}",
-            c.stream,
-            endpoint_string(c.originator),
-            endpoint_string(c.responder),
-            c.zeek_state(),
-            match direction {
-                Direction::ClientToServer => "client to server",
-                Direction::ServerToClient => "server to client",
-            }
+        tr!(
+            "details-connection",
+            stream = c.stream,
+            client = endpoint_string(c.originator),
+            server = endpoint_string(c.responder),
+            zeek = c.zeek_state().to_string(),
+            direction = tr!(match direction {
+                Direction::ClientToServer => "details-client-to-server",
+                Direction::ServerToClient => "details-server-to-client",
+            })
         ),
         None,
     );
-    cn.push(Node::line(format!("History: {}", c.history()), None));
+    cn.push(Node::line(
+        tr!("details-history", history = c.history().to_string()),
+        None,
+    ));
     if let Some(rtt) = c.handshake_rtt_ms() {
-        cn.push(Node::line(format!("Handshake RTT: {rtt:.3} ms"), None));
+        cn.push(Node::line(
+            tr!("details-handshake-rtt", ms = format!("{rtt:.3}")),
+            None,
+        ));
     }
     if let Some(cp) = c.close_pattern() {
         cn.push(Node::line(format!("Close: {}", cp.name()), None));

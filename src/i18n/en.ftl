@@ -1,0 +1,242 @@
+# synack's English catalogue. Every key here must exist in zh.ftl too (unit test).
+# Keys: area-what. Arguments: { $name }. See src/i18n/mod.rs.
+
+## Languages and the course's terms
+
+lang-menu = Language
+term-handshake = three-way handshake
+term-teardown = four-way teardown
+term-sticky = sticky packets
+term-half-close = half-close
+term-retransmission = retransmission
+term-fast-retransmission = fast retransmission
+term-zero-window = zero window
+
+## Fonts
+
+font-missing = No CJK font found: Chinese text would show as boxes. Install one with `apt-get install fonts-noto-cjk` (or fonts-wqy-microhei) and restart synack.
+
+## Tabs
+
+tab-packets = Packets
+tab-connections = Connections
+tab-ladder = Ladder
+tab-live = Live capture
+tab-graphs = Graphs
+tab-stream = Stream
+tab-generator = Generator
+tab-stream-n = TCP stream { $stream }
+
+## Menus
+
+menu-file = File
+menu-open = Open...
+menu-open-recent = Open recent
+menu-none-yet = (none yet)
+menu-open-demo = Open the demo capture
+menu-export-all = Export all packets as pcap...
+menu-export-filtered = Export displayed (filtered) packets as pcap...
+menu-export-connection = Export selected connection as pcap...
+menu-export-ladder-svg = Export ladder as SVG...
+menu-export-ladder-png = Export ladder as PNG...
+menu-quit = Quit
+menu-edit = Edit
+menu-copy-summary = Copy packet summary
+menu-copy-connections = Copy connection table
+menu-view = View
+menu-time-format = Time display format:
+menu-auto-scroll = Auto-scroll to newest packet
+menu-legend = Colouring rules legend
+menu-leave-replay = Leave the replay
+menu-replay-capture = Replay the capture
+menu-replay-stream = Replay TCP stream { $stream }
+menu-analyze = Analyze
+menu-follow-stream = Follow TCP Stream
+menu-follow-disabled = Select a TCP packet first
+menu-help = Help
+menu-tour = Guided tour
+menu-tour-hover = A few steps through the demo capture: handshake, data, sticky packets, loss, teardown
+menu-replay-keys = Replay keys:
+msg-summary-copied = Packet summary copied
+
+time-relative = Seconds since first packet
+time-absolute = Date and time of day (UTC)
+time-delta = Seconds since previous displayed packet
+
+export-all = All packets
+export-filtered = Displayed (filtered) packets
+export-connection = Selected connection
+
+## Status bar
+
+status-no-capture = no capture
+status-packets = Packets: { $count }
+status-displayed = Displayed: { $shown } ({ $pct }%)
+status-connections = Connections: { $count }
+status-replay-hidden = Replay: packets after frame { $frame } hidden
+status-loading = Loading { $pct }%
+status-filtering = filtering
+
+## Panes
+
+pane-bytes = Bytes
+pane-details = Packet details
+pane-ladder-button = Ladder
+pane-ladder-hover = Open the ladder diagram of this packet's connection
+pane-copy-summary = Copy summary
+pane-generator-hint = Packets arrive in the Packets tab with their analysis; the display filter applies as they come.
+
+## Payload as text
+
+text-view = Text
+text-hex = Hex
+text-encoding = Encoding
+text-encoding-auto = auto ({ $encoding })
+text-no-payload = No payload.
+text-decoded-with = decoded as { $encoding }
+text-replacements = { $count } bytes could not be decoded (shown as �)
+
+## Details: synack's analysis section
+
+details-analysis = Analysis (synack)
+details-no-flags = No analysis flags
+details-event = Event: { $name } ({ $detail })
+details-states = State after this packet: client { $client } · server { $server }
+details-connection = Connection { $stream }: { $client } <-> { $server } ({ $zeek }), this packet { $direction }
+details-client-to-server = client to server
+details-server-to-client = server to client
+details-history = History: { $history }
+details-handshake-rtt = Handshake RTT: { $ms } ms
+
+## TCP states (the RFC's names; the course keeps them too)
+
+state-closed = CLOSED
+state-listen = LISTEN
+state-syn-sent = SYN_SENT
+state-syn-received = SYN_RECEIVED
+state-established = ESTABLISHED
+state-fin-wait-1 = FIN_WAIT_1
+state-fin-wait-2 = FIN_WAIT_2
+state-close-wait = CLOSE_WAIT
+state-closing = CLOSING
+state-last-ack = LAST_ACK
+state-time-wait = TIME_WAIT
+
+## Analysis flags: names (Wireshark's Info-column labels) and reasons
+
+details-flag = [{ $label }]: { $reason }  (tcp.analysis.{ $name })
+
+flag-retransmission = TCP Retransmission
+flag-fast-retransmission = TCP Fast Retransmission
+flag-spurious-retransmission = TCP Spurious Retransmission
+flag-out-of-order = TCP Out-Of-Order
+flag-lost-segment = TCP Previous segment not captured
+flag-duplicate-ack = TCP Dup ACK { $frame }#{ $num }
+flag-ack-lost-segment = TCP ACKed unseen segment
+flag-zero-window = TCP ZeroWindow
+flag-zero-window-probe = TCP ZeroWindowProbe
+flag-zero-window-probe-ack = TCP ZeroWindowProbeAck
+flag-window-full = TCP Window Full
+flag-window-update = TCP Window Update
+flag-keep-alive = TCP Keep-Alive
+flag-keep-alive-ack = TCP Keep-Alive ACK
+flag-reused-ports = TCP Port numbers reused
+
+reason-retransmission-of = seq { $seq }–{ $end } already sent in frame { $frame }, { $delta } earlier
+reason-retransmission-below = seq { $seq }–{ $end } is below the highest sequence number already sent ({ $highest })
+reason-fast-retransmission = resends seq { $seq } after { $dups } duplicate ACKs for it, { $delta } after the last one
+reason-spurious-retransmission = seq { $seq }–{ $end } was already acknowledged by the peer (ACK { $ack })
+reason-out-of-order = seq { $seq }–{ $end } arrives { $delta } after higher data (frame { $frame }), within the reordering threshold
+reason-lost-segment = seq { $seq } jumps past the next expected seq { $expected }: { $missing } bytes not captured
+reason-duplicate-ack = ACK { $ack } repeated (duplicate #{ $count } of frame { $frame }) with no data and the same window
+reason-ack-lost-segment = acknowledges { $ack } but the peer's data was only seen up to { $seen }
+reason-zero-window = receive window is 0: the sender must stop
+reason-zero-window-probe = 1 byte at seq { $seq } while the peer advertises a zero window
+reason-zero-window-probe-ack = answers a zero-window probe, window still 0
+reason-window-full = segment ends at seq { $end }, the edge of the peer's advertised window
+reason-window-update = no data, same seq/ack, window changed from { $from } to { $to }
+reason-keep-alive-zero-window = seq { $seq } is one below the next expected seq, { $bytes } byte(s), while the peer's window is 0: a zero-window probe sent the way Linux does
+reason-keep-alive = seq { $seq } is one below the next expected seq, { $bytes } byte(s): a probe that the peer is alive
+reason-keep-alive-ack = repeats the previous ACK in answer to a keep-alive
+reason-reused-ports = new SYN with another initial sequence number on ports of stream { $stream }
+
+## The guided tour
+
+tour-title = Guided tour
+tour-step = Step { $n }/{ $total }
+tour-close = Close
+tour-next = Next >
+tour-back = < Back
+tour-finish = Finish
+tour-needs-demo = The guided tour needs the demo capture (File > Open the demo capture)
+tour-nothing = This capture has nothing the tour can show.
+tour-client = client
+tour-server = server
+tour-handshake-title = The three-way handshake
+tour-handshake-text = Before any data, the two sides agree to talk. The client sends a SYN (frame { $syn }): "I want to connect, my numbers start here" and goes to SYN_SENT. The server answers SYN-ACK (frame { $synack }): "OK, and here are mine". The client's ACK (frame { $ack }) completes it: both sides are now ESTABLISHED.{ $rtt }{ "\u000A" }{ "\u000A" }In the ladder, each arrow is one segment; the green names on the lines are each side's state.
+tour-handshake-rtt = { " " }The whole exchange took one round trip: { $ms } ms.
+tour-data-title = Data and its acknowledgment
+tour-data-text = Frame { $frame } carries { $len } bytes from the { $from } to the { $to }: bytes { $first } to { $last } of the { $from }'s stream (seq={ $first }). The { $to } answers in frame { $ackframe } with ack={ $ack }: "I have everything before byte { $ack }, send that one next". Sequence numbers count bytes, not packets.{ $piggyback }
+tour-data-piggyback = { " " }That segment also carries { $len } bytes of its own: the ACK rides along with the reply (piggybacking).
+tour-sticky-title = A sticky burst
+tour-sticky-text = The application called send() { $sends } times{ $what }, yet frame { $frame } carries all of those messages in one segment (look at its bytes): TCP delivers a stream of bytes and keeps no message boundaries. Small writes made close together are glued into one segment (the "sticky packet" problem); a large one is cut into several. The receiving program must find the messages again itself: by a delimiter, a length prefix or a fixed size.
+tour-loss-title = Loss and recovery
+tour-loss-text = { $lost } The receiver can only acknowledge bytes that arrive in order, so it keeps repeating the same ack{ $dups }. { $resend }{ $recovered }
+tour-loss-lost-frame = Frame { $frame } (seq={ $seq }) left the sender but never arrived.
+tour-loss-lost = The segment with seq={ $seq } was lost.
+tour-loss-dups = { " " }(duplicate ACKs, orange: frames { $frames })
+tour-loss-fast = After three duplicate ACKs the sender resends it at once in frame { $frame } (fast retransmission, red) instead of waiting for its timer.
+tour-loss-timeout = The sender's timer runs out and it resends the segment in frame { $frame } (retransmission, red).
+tour-loss-recovered = { " " }Frame { $frame } acknowledges everything up to byte { $ack }: the hole is filled.
+tour-teardown-title = The teardown
+tour-teardown-text = Each direction is closed on its own (frames { $frames }). The { $closer } sends FIN: "I have nothing more to send" (FIN_WAIT_1); the { $other } acknowledges it (CLOSE_WAIT: it may still send). When the { $other } is done it sends its own FIN (LAST_ACK), the { $closer } acknowledges it and waits in TIME_WAIT in case that last ACK is lost, while the { $other } is CLOSED.
+tour-reset-title = A reset
+tour-reset-text = Frame { $frame } is a RST from the { $who }: the connection is abandoned at once, without the FIN exchange. Data still in flight is lost and the other side gets an error ("connection reset by peer"). Programs do this on errors, or when they close a socket that still has unread data.
+tour-refused-title = A refused connection
+tour-refused-text = { $syn }The server answers with RST (frame { $rst }): no program listens on that port, so the connection is refused before it exists. The client's connect() fails with "connection refused".
+tour-refused-syn = The client sends a SYN (frame { $frame }).{ " " }
+
+## Lessons (synack gen --list, the Generator tab)
+
+gen-list-modes = [{ $modes }]
+lesson-handshake = connect() is the three-way handshake SYN, SYN-ACK, ACK; close() the FIN/ACK pairs
+lesson-sticky = TCP is a byte stream: with Nagle and a slow reader small messages stick together
+lesson-nodelay = TCP_NODELAY turns Nagle off: every send() leaves at once as its own segment
+lesson-fix-length-prefix = fix 1: a 4-byte length before each message lets the reader cut the stream exactly
+lesson-fix-delimiter = fix 2: a delimiter (newline) after each message lets the reader split the stream
+lesson-fix-delay = fix 3 (fragile): pausing between sends keeps messages in separate segments
+lesson-fix-ack = fix 4: wait for the peer's application reply before sending the next message
+lesson-split = one large send() leaves as many MSS-sized segments, and recv() gets it in pieces
+lesson-close-client-first = the side that closes first sends the first FIN and ends in TIME_WAIT
+lesson-close-server-first = the server may close first (HTTP/1.0 style): the server then holds TIME_WAIT
+lesson-close-simultaneous = both FINs cross on the wire; both sides pass through CLOSING to TIME_WAIT
+lesson-close-combined = a peer that closes at once piggy-backs its ACK on its FIN: a three-segment close
+lesson-half-close = shutdown(SHUT_WR) sends a FIN but the peer can keep sending data after it
+lesson-rst-abort = close() with SO_LINGER 0 aborts with RST: no FIN, no TIME_WAIT, the peer gets ECONNRESET
+lesson-refused = a SYN to a port nobody listens on is answered by RST: connect() fails with ECONNREFUSED
+lesson-loss = a lost segment brings duplicate ACKs (with SACK), a fast retransmission and a timeout
+lesson-reorder = a segment that arrives late is out of order, not lost: SACK, then one cumulative ACK
+lesson-zero-window = a slow reader fills its receive buffer: window 0, probes, then a window update
+lesson-keep-alive = SO_KEEPALIVE probes an idle connection with empty segments that the peer ACKs
+lesson-echo = each request and reply is a segment; replies carry the ACK of the request (piggy-backing)
+lesson-http = HTTP/1.1 keep-alive reuses one connection; pipelined requests share segments
+lesson-file-transfer = a list/get/put file server: a length-prefixed protocol over one connection
+lesson-concurrent = a threaded server serves several clients at once: one connection (4-tuple) each
+lesson-udp-chat = UDP has no connection and keeps message boundaries: one sendto() = one datagram
+lesson-udp-broadcast = one UDP broadcast datagram reaches every host on the LAN (SO_BROADCAST)
+lesson-demo = the built-in demo: handshake, data, a sticky burst, loss and a teardown in one capture
+lesson-flood = N connections x M segments with loss: a big capture for benchmarks
+
+## The command line's help (the same words as the doc comments in src/cli; a unit test checks)
+
+cli-about = Packet-level network inspector and TCP handshake visualizer
+cli-lang = Language of the output meant for people and of the window: `en` or `zh` (简体中文). Default: from the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, e.g. `LANG=zh_CN.UTF-8`).
+cli-read-about = List the frames of a capture file, one line (or one JSON object) each.
+cli-stream-about = Reassembled TCP streams: messages, and the segments that glued or split them.
+cli-flows-about = List the connections of a capture file: state, history, close pattern, counters.
+cli-view-about = Open the desktop view on a capture file, a live interface, or the built-in demo.
+cli-gen-about = Run a socket lesson (echo, sticky packets, half-close, loss, ...) and capture it.
+cli-capture-about = Capture live on an interface; print like `read`, write pcap like tcpdump -w.
+cli-ifaces-about = List interfaces: addresses, up/down, loopback, and whether synack may capture there.
+cli-pair-about = Two captures of the same traffic (e.g. at the client and at the server): where each segment was lost, and how long each direction took.
+cli-gen-list = List the scenarios with the lesson each one teaches.

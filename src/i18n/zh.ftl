@@ -1,0 +1,242 @@
+# synack 的简体中文目录。这里的每个键都必须在 en.ftl 中存在（单元测试检查）。
+# 术语与课程一致：三次握手、四次挥手、粘包、半关闭、重传、快速重传、零窗口。
+
+## 语言与课程术语
+
+lang-menu = 语言
+term-handshake = 三次握手
+term-teardown = 四次挥手
+term-sticky = 粘包
+term-half-close = 半关闭
+term-retransmission = 重传
+term-fast-retransmission = 快速重传
+term-zero-window = 零窗口
+
+## 字体
+
+font-missing = 未找到中日韩（CJK）字体，中文会显示为方框。请用 `apt-get install fonts-noto-cjk`（或 fonts-wqy-microhei）安装后重新启动 synack。
+
+## 标签页
+
+tab-packets = 数据包
+tab-connections = 连接
+tab-ladder = 时序图
+tab-live = 实时抓包
+tab-graphs = 图表
+tab-stream = 字节流
+tab-generator = 流量生成
+tab-stream-n = TCP 流 { $stream }
+
+## 菜单
+
+menu-file = 文件
+menu-open = 打开...
+menu-open-recent = 最近打开
+menu-none-yet = （暂无）
+menu-open-demo = 打开演示抓包
+menu-export-all = 将全部数据包导出为 pcap...
+menu-export-filtered = 将显示的（过滤后的）数据包导出为 pcap...
+menu-export-connection = 将所选连接导出为 pcap...
+menu-export-ladder-svg = 将时序图导出为 SVG...
+menu-export-ladder-png = 将时序图导出为 PNG...
+menu-quit = 退出
+menu-edit = 编辑
+menu-copy-summary = 复制数据包摘要
+menu-copy-connections = 复制连接表
+menu-view = 视图
+menu-time-format = 时间显示格式：
+menu-auto-scroll = 自动滚动到最新数据包
+menu-legend = 着色规则图例
+menu-leave-replay = 退出回放
+menu-replay-capture = 回放抓包
+menu-replay-stream = 回放 TCP 流 { $stream }
+menu-analyze = 分析
+menu-follow-stream = 追踪 TCP 流
+menu-follow-disabled = 请先选择一个 TCP 数据包
+menu-help = 帮助
+menu-tour = 导览
+menu-tour-hover = 用演示抓包走几步：三次握手、数据、粘包、丢包、四次挥手
+menu-replay-keys = 回放快捷键：
+msg-summary-copied = 已复制数据包摘要
+
+time-relative = 自第一个数据包起的秒数
+time-absolute = 日期和时间（UTC）
+time-delta = 自上一个显示的数据包起的秒数
+
+export-all = 全部数据包
+export-filtered = 显示的（过滤后的）数据包
+export-connection = 所选连接
+
+## 状态栏
+
+status-no-capture = 没有抓包
+status-packets = 数据包：{ $count }
+status-displayed = 已显示：{ $shown }（{ $pct }%）
+status-connections = 连接：{ $count }
+status-replay-hidden = 回放：第 { $frame } 帧之后的数据包已隐藏
+status-loading = 正在加载 { $pct }%
+status-filtering = 正在过滤
+
+## 窗格
+
+pane-bytes = 字节
+pane-details = 数据包详情
+pane-ladder-button = 时序图
+pane-ladder-hover = 打开该数据包所属连接的时序图
+pane-copy-summary = 复制摘要
+pane-generator-hint = 数据包连同分析结果出现在“数据包”标签页中；显示过滤器随到随用。
+
+## 负载文本
+
+text-view = 文本
+text-hex = 十六进制
+text-encoding = 编码
+text-encoding-auto = 自动（{ $encoding }）
+text-no-payload = 没有负载。
+text-decoded-with = 按 { $encoding } 解码
+text-replacements = 有 { $count } 个字节无法解码（显示为 �）
+
+## 详情：synack 的分析
+
+details-analysis = 分析（synack）
+details-no-flags = 没有分析标记
+details-event = 事件：{ $name }（{ $detail }）
+details-states = 此包之后的状态：客户端 { $client } · 服务端 { $server }
+details-connection = 连接 { $stream }：{ $client } <-> { $server }（{ $zeek }），此包方向：{ $direction }
+details-client-to-server = 客户端到服务端
+details-server-to-client = 服务端到客户端
+details-history = 历史：{ $history }
+details-handshake-rtt = 握手往返时间：{ $ms } ms
+
+## TCP 状态（保留 RFC 名称，括号内为中文）
+
+state-closed = CLOSED（关闭）
+state-listen = LISTEN（监听）
+state-syn-sent = SYN_SENT（同步已发送）
+state-syn-received = SYN_RECEIVED（同步已接收）
+state-established = ESTABLISHED（已建立连接）
+state-fin-wait-1 = FIN_WAIT_1（终止等待1）
+state-fin-wait-2 = FIN_WAIT_2（终止等待2）
+state-close-wait = CLOSE_WAIT（关闭等待）
+state-closing = CLOSING（同时关闭）
+state-last-ack = LAST_ACK（最后确认）
+state-time-wait = TIME_WAIT（时间等待）
+
+## 分析标记：名称与原因
+
+details-flag = [{ $label }]：{ $reason }（tcp.analysis.{ $name }）
+
+flag-retransmission = 重传
+flag-fast-retransmission = 快速重传
+flag-spurious-retransmission = 虚假重传
+flag-out-of-order = 乱序
+flag-lost-segment = 前一个报文段未捕获
+flag-duplicate-ack = 重复确认 { $frame }#{ $num }
+flag-ack-lost-segment = 确认了未见到的报文段
+flag-zero-window = 零窗口
+flag-zero-window-probe = 零窗口探测
+flag-zero-window-probe-ack = 零窗口探测的确认
+flag-window-full = 窗口已满
+flag-window-update = 窗口更新
+flag-keep-alive = 保活
+flag-keep-alive-ack = 保活确认
+flag-reused-ports = 端口号被复用
+
+reason-retransmission-of = seq { $seq }–{ $end } 已在第 { $frame } 帧发送过，{ $delta } 之前
+reason-retransmission-below = seq { $seq }–{ $end } 低于已发送的最高序列号（{ $highest }）
+reason-fast-retransmission = 在收到 { $dups } 个重复确认后重发 seq { $seq }，距最后一个重复确认 { $delta }
+reason-spurious-retransmission = seq { $seq }–{ $end } 已被对端确认过（ACK { $ack }）
+reason-out-of-order = seq { $seq }–{ $end } 比更高的数据（第 { $frame } 帧）晚到 { $delta }，在乱序阈值之内
+reason-lost-segment = seq { $seq } 跳过了预期的下一个 seq { $expected }：有 { $missing } 字节未被捕获
+reason-duplicate-ack = ACK { $ack } 被重复（第 { $frame } 帧的第 { $count } 个重复确认），不带数据，窗口不变
+reason-ack-lost-segment = 确认到 { $ack }，但只见到对端的数据到 { $seen }
+reason-zero-window = 接收窗口为 0：发送方必须停止发送
+reason-zero-window-probe = 对端通告零窗口时在 seq { $seq } 发送的 1 字节
+reason-zero-window-probe-ack = 回应零窗口探测，窗口仍为 0
+reason-window-full = 报文段结束于 seq { $end }，正好到对端通告窗口的边缘
+reason-window-update = 不带数据，seq/ack 不变，窗口从 { $from } 变为 { $to }
+reason-keep-alive-zero-window = seq { $seq } 比预期的下一个 seq 小 1，{ $bytes } 字节，而对端窗口为 0：Linux 方式的零窗口探测
+reason-keep-alive = seq { $seq } 比预期的下一个 seq 小 1，{ $bytes } 字节：探测对端是否还活着
+reason-keep-alive-ack = 重复上一个 ACK，回应保活探测
+reason-reused-ports = 在流 { $stream } 的端口上出现了初始序列号不同的新 SYN
+
+## 导览
+
+tour-title = 导览
+tour-step = 第 { $n }/{ $total } 步
+tour-close = 关闭
+tour-next = 下一步 >
+tour-back = < 上一步
+tour-finish = 完成
+tour-needs-demo = 导览需要演示抓包（文件 > 打开演示抓包）
+tour-nothing = 这个抓包里没有导览可以展示的内容。
+tour-client = 客户端
+tour-server = 服务端
+tour-handshake-title = 三次握手
+tour-handshake-text = 在发送任何数据之前，双方先约定通信。客户端发送 SYN（第 { $syn } 帧）：“我想连接，我的序列号从这里开始”，并进入 SYN_SENT。服务端回应 SYN-ACK（第 { $synack } 帧）：“好的，这是我的序列号”。客户端的 ACK（第 { $ack } 帧）完成握手：双方现在都处于 ESTABLISHED。{ $rtt }{ "\u000A" }{ "\u000A" }在时序图中，每个箭头是一个报文段；线上的绿色名字是各方的状态。
+tour-handshake-rtt = 整个交换用了一个往返时间：{ $ms } ms。
+tour-data-title = 数据及其确认
+tour-data-text = 第 { $frame } 帧从{ $from }向{ $to }携带 { $len } 字节：{ $from }字节流中的第 { $first } 到第 { $last } 字节（seq={ $first }）。{ $to }在第 { $ackframe } 帧中以 ack={ $ack } 回应：“第 { $ack } 字节之前的我都收到了，下一个请发它”。序列号数的是字节，而不是数据包。{ $piggyback }
+tour-data-piggyback = 该报文段自身还携带了 { $len } 字节：ACK 随应答数据一起发送（捎带确认）。
+tour-sticky-title = 粘包
+tour-sticky-text = 应用程序调用了 { $sends } 次 send(){ $what }，但第 { $frame } 帧把这些消息全装进了一个报文段（看它的字节）：TCP 传送的是字节流，不保留消息边界。间隔很近的小块写入会被粘成一个报文段（“粘包”问题）；大块写入则会被拆成几个。接收程序必须自己重新找出消息：用分隔符、长度前缀或固定长度。
+tour-loss-title = 丢包与恢复
+tour-loss-text = { $lost }接收方只能确认按序到达的字节，所以它不断重复同一个 ack{ $dups }。{ $resend }{ $recovered }
+tour-loss-lost-frame = 第 { $frame } 帧（seq={ $seq }）离开了发送方，却没有到达。
+tour-loss-lost = seq={ $seq } 的报文段丢失了。
+tour-loss-dups = （重复确认，橙色：第 { $frames } 帧）
+tour-loss-fast = 收到三个重复确认后，发送方立即在第 { $frame } 帧重发它（快速重传，红色），而不等待定时器。
+tour-loss-timeout = 发送方的定时器超时，在第 { $frame } 帧重发该报文段（超时重传，红色）。
+tour-loss-recovered = 第 { $frame } 帧确认了第 { $ack } 字节之前的全部数据：缺口被补上了。
+tour-teardown-title = 四次挥手
+tour-teardown-text = 每个方向各自关闭（第 { $frames } 帧）。{ $closer }发送 FIN：“我没有更多要发的了”（FIN_WAIT_1）；{ $other }确认它（CLOSE_WAIT：它仍可以发送，即半关闭）。{ $other }发完后发送自己的 FIN（LAST_ACK），{ $closer }确认它并在 TIME_WAIT 中等待，以防最后这个 ACK 丢失，而{ $other }已经 CLOSED。
+tour-reset-title = 复位
+tour-reset-text = 第 { $frame } 帧是{ $who }发出的 RST：连接立即被放弃，没有 FIN 交换。仍在途中的数据丢失，另一方收到错误（“connection reset by peer”，连接被对端重置）。程序在出错时，或关闭仍有未读数据的套接字时会这样做。
+tour-refused-title = 连接被拒绝
+tour-refused-text = { $syn }服务端以 RST 回应（第 { $rst } 帧）：该端口上没有程序在监听，所以连接在建立之前就被拒绝了。客户端的 connect() 失败，报 “connection refused”（连接被拒绝）。
+tour-refused-syn = 客户端发送 SYN（第 { $frame } 帧）。
+
+## 课程（synack gen --list、流量生成标签页）
+
+gen-list-modes = [{ $modes }]
+lesson-handshake = connect() 就是三次握手 SYN、SYN-ACK、ACK；close() 是 FIN/ACK 对（四次挥手）
+lesson-sticky = TCP 是字节流：有 Nagle 算法和慢速的读取方时，小消息会粘在一起（粘包）
+lesson-nodelay = TCP_NODELAY 关闭 Nagle 算法：每次 send() 立即作为单独的报文段发出
+lesson-fix-length-prefix = 解决办法 1：每条消息前加 4 字节长度，读取方就能准确切分字节流
+lesson-fix-delimiter = 解决办法 2：每条消息后加分隔符（换行），读取方据此切分字节流
+lesson-fix-delay = 解决办法 3（不可靠）：两次发送之间暂停，让消息落在不同的报文段里
+lesson-fix-ack = 解决办法 4：等对端应用回复后再发下一条消息
+lesson-split = 一次大的 send() 会拆成多个 MSS 大小的报文段，recv() 分几次收到
+lesson-close-client-first = 先关闭的一方发出第一个 FIN，最后进入 TIME_WAIT
+lesson-close-server-first = 服务端也可以先关闭（HTTP/1.0 方式）：这时由服务端进入 TIME_WAIT
+lesson-close-simultaneous = 两个 FIN 在线路上交错；双方都经过 CLOSING 进入 TIME_WAIT
+lesson-close-combined = 立即关闭的一方把 ACK 捎带在自己的 FIN 上：三个报文段完成挥手
+lesson-half-close = shutdown(SHUT_WR) 发出 FIN（半关闭），但对端之后仍可以继续发送数据
+lesson-rst-abort = SO_LINGER 为 0 时 close() 以 RST 中止：没有 FIN，没有 TIME_WAIT，对端得到 ECONNRESET
+lesson-refused = 发往无人监听端口的 SYN 会收到 RST：connect() 以 ECONNREFUSED 失败
+lesson-loss = 丢失一个报文段会引发重复确认（带 SACK）、快速重传和超时重传
+lesson-reorder = 迟到的报文段是乱序而不是丢失：先 SACK，再一个累积确认
+lesson-zero-window = 慢速读取方填满接收缓冲区：零窗口、窗口探测，然后窗口更新
+lesson-keep-alive = SO_KEEPALIVE 用空报文段探测空闲连接，对端回以 ACK
+lesson-echo = 每个请求和应答各是一个报文段；应答捎带对请求的 ACK（捎带确认）
+lesson-http = HTTP/1.1 keep-alive 复用一个连接；流水线请求共用报文段
+lesson-file-transfer = 列表/下载/上传文件服务器：一个连接上的长度前缀协议
+lesson-concurrent = 多线程服务器同时服务多个客户端：每个客户端一个连接（四元组）
+lesson-udp-chat = UDP 没有连接，保留消息边界：一次 sendto() = 一个数据报
+lesson-udp-broadcast = 一个 UDP 广播数据报到达局域网内的每台主机（SO_BROADCAST）
+lesson-demo = 内置演示：三次握手、数据、粘包、丢包和四次挥手，都在一个抓包里
+lesson-flood = N 个连接 × M 个报文段并带丢包：用于基准测试的大抓包
+
+## 命令行帮助
+
+cli-about = 数据包级网络分析器与 TCP 握手可视化工具：读取 pcap/pcapng 抓包并解释每一个数据包
+cli-lang = 给人看的输出和窗口所用的语言：`en` 或 `zh`（简体中文）。默认取自区域设置（`LC_ALL`、`LC_MESSAGES`、`LANG`，例如 `LANG=zh_CN.UTF-8`）。
+cli-read-about = 列出抓包文件的每一帧，每帧一行（或一个 JSON 对象）。
+cli-stream-about = 重组后的 TCP 字节流：消息，以及把消息粘在一起（粘包）或拆开的报文段。
+cli-flows-about = 列出抓包文件中的连接：状态、历史、关闭方式、计数。
+cli-view-about = 打开桌面窗口：抓包文件、实时网卡或内置演示。
+cli-gen-about = 运行一个套接字课程（回显、粘包、半关闭、丢包……）并抓包。
+cli-capture-about = 在网卡上实时抓包；像 `read` 一样打印，像 tcpdump -w 一样写 pcap。
+cli-ifaces-about = 列出网卡：地址、启用/停用、回环，以及 synack 能否在其上抓包。
+cli-pair-about = 同一流量的两份抓包（例如客户端一份、服务端一份）：每个报文段在哪里丢失，每个方向用了多久。
+cli-gen-list = 列出所有场景及每个场景讲授的内容。
