@@ -38,6 +38,21 @@ pub enum TcpState {
 }
 
 impl TcpState {
+    /// Every state, in discriminant order (`ALL[s as usize] == s`).
+    pub const ALL: [TcpState; 11] = [
+        TcpState::Closed,
+        TcpState::Listen,
+        TcpState::SynSent,
+        TcpState::SynReceived,
+        TcpState::Established,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::CloseWait,
+        TcpState::Closing,
+        TcpState::LastAck,
+        TcpState::TimeWait,
+    ];
+
     /// The catalogue key of the state's name for people ([`crate::i18n`]), e.g.
     /// `state-syn-sent`; the English text is [`TcpState::name`].
     pub fn text_key(self) -> &'static str {

@@ -158,20 +158,7 @@ fn a_thread_language_wins_over_the_process_language_on_that_thread_only() {
 #[test]
 fn analysis_states_flags_and_reasons_render_in_both_languages() {
     use crate::analysis::{Flag, Tag, TagInfo, TcpState};
-    let states = [
-        TcpState::Closed,
-        TcpState::Listen,
-        TcpState::SynSent,
-        TcpState::SynReceived,
-        TcpState::Established,
-        TcpState::FinWait1,
-        TcpState::FinWait2,
-        TcpState::CloseWait,
-        TcpState::Closing,
-        TcpState::LastAck,
-        TcpState::TimeWait,
-    ];
-    for s in states {
+    for s in TcpState::ALL {
         // English is the RFC name the command line prints; Chinese keeps it and explains it.
         assert_eq!(text_in(Lang::En, s.text_key(), &[]), s.name());
         let zh = text_in(Lang::Zh, s.text_key(), &[]);

@@ -189,23 +189,11 @@ const ODD_NEXT: u8 = 32;
 /// A full annotation is kept (its position in `StoreData::rich_rows`).
 const RICH: u8 = 64;
 
-/// Every [`TcpState`] by its discriminant (the store keeps states as one byte).
-const STATES: [TcpState; 11] = [
-    TcpState::Closed,
-    TcpState::Listen,
-    TcpState::SynSent,
-    TcpState::SynReceived,
-    TcpState::Established,
-    TcpState::FinWait1,
-    TcpState::FinWait2,
-    TcpState::CloseWait,
-    TcpState::Closing,
-    TcpState::LastAck,
-    TcpState::TimeWait,
-];
-
 fn state_of(b: u8) -> TcpState {
-    STATES.get(usize::from(b)).copied().unwrap_or_default()
+    TcpState::ALL
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or_default()
 }
 
 impl Row {
