@@ -24,9 +24,12 @@ pub const HEADERS: [&str; 14] = [
     "Bytes C>S",
     "Bytes S>C",
     "Duration s",
-    "Limited by",
+    LIMITED_BY,
     "Problems",
 ];
+
+/// The verdict column's header.
+const LIMITED_BY: &str = "Limited by";
 
 /// What held each sender back, main cause and its seconds (`synack flows`' `limited_by`):
 /// the kernel's verdict where `tcp_info` has readings of the sender's socket, else the wire's.
@@ -217,13 +220,19 @@ impl ConnectionsView {
         let rows = &self.cache;
         let mut clicked = None;
         let mut sort_clicked = None;
-        TableBuilder::new(ui)
+        let mut table = TableBuilder::new(ui)
             .id_salt("connections")
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())
-            .cell_layout(egui::Layout::left_to_right(Align::Center))
-            .columns(Column::auto().at_least(50.0), HEADERS.len() - 1)
+            .cell_layout(egui::Layout::left_to_right(Align::Center));
+        for name in &HEADERS[..HEADERS.len() - 1] {
+            // Truncated cells do not widen an auto column: the verdict gets room for both
+            // senders' causes ("c2s cwnd 0.112s (kernel), s2c app 0.004s").
+            let least = if *name == LIMITED_BY { 260.0 } else { 50.0 };
+            table = table.column(Column::auto().at_least(least));
+        }
+        table
             .column(Column::remainder().at_least(60.0))
             .header(20.0, |mut h| {
                 for (i, name) in HEADERS.iter().enumerate() {
