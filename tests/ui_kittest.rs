@@ -377,3 +377,16 @@ fn queued_commands_wait_for_the_capture_and_run_in_order() {
         .expect("the tour started once the demo was loaded");
     assert_eq!(tour.current, 0);
 }
+
+#[test]
+fn several_files_open_as_one_capture_merged_in_time_order() {
+    // Two captures whose times do not overlap: the merge lists both files' frames, and the
+    // connections of both (tshark: 28 and 2 frames).
+    let root = env!("CARGO_MANIFEST_DIR");
+    let h = harness(StartSource::Files(vec![
+        format!("{root}/tests/captures/pcpp-three_http_streams.pcap").into(),
+        format!("{root}/tests/captures/sanders-tcp_refuseconnection.pcapng").into(),
+    ]));
+    let frames = DEMO_FRAMES + 2;
+    h.get_by_label(&format!("Packets: {frames}"));
+}

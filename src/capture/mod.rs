@@ -12,12 +12,14 @@ mod frame;
 mod link_type;
 #[cfg(feature = "live")]
 pub mod live;
+mod merge;
 mod pcap_blocks;
 pub mod writer;
 
 pub use file::{CaptureError, FileReader};
 pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};
 pub use link_type::LinkType;
+pub use merge::{capture_files, CaptureInput, MergedReader};
 pub use pcap_blocks::{BlockEnd, BlockRecord, PcapBlocks};
 
 /// A source of frames, pulled one at a time.

@@ -105,7 +105,7 @@ pub struct CaptureArgs {
 pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     if let Some(file) = &args.read {
         return read::run(&ReadArgs {
-            file: file.clone(),
+            input: super::input::InputArgs::path_of(file.clone()),
             json: args.json,
             count: args.count,
             absolute: args.absolute,

@@ -2,24 +2,27 @@
 //! Conversations), as an aligned table or JSON Lines.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
+use super::input::InputArgs;
 use super::summary::Summary;
 use crate::analysis::{endpoint_string, Cause, Connection, Direction, Flag, LimitedBy};
-use crate::capture::FileReader;
+use crate::capture::capture_files;
 use crate::pipeline::default_threads;
-use crate::pipeline::{analyse_flows, MessageCounts, MessageTable};
+use crate::pipeline::{
+    analyse_flows, analyse_flows_each, spanning_connections, FlowsRun, MessageCounts, MessageTable,
+};
 
 /// Arguments of `synack flows`.
 #[derive(Debug, Args)]
 pub struct FlowsArgs {
-    /// Capture file (pcap or pcapng).
-    pub file: PathBuf,
+    /// The capture: one or more files, or directories of them.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Print JSON Lines: one object per connection.
     #[arg(long)]
     pub json: bool,
@@ -28,6 +31,13 @@ pub struct FlowsArgs {
     /// on a machine with two or more cores.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Analyse several files N at a time, each on its own, instead of merging them in time
+    /// order: for separate captures (a directory of them), not for a ring buffer's files. A
+    /// connection that runs from one file into another is then one row per file (a warning
+    /// names it); stream and frame numbers continue from file to file.
+    /// Example: `synack flows -j 2 captures/ --json`
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// One connection as printed (JSON form; the table shows the same fields).
@@ -315,19 +325,50 @@ pub(super) fn table(
     out
 }
 
+/// `-j N`: every file analysed on its own, N at a time, the runs joined in file order; a
+/// warning for each connection the files cut in two.
+fn each_file(input: &InputArgs, jobs: usize, threads: usize) -> anyhow::Result<FlowsRun> {
+    let files = capture_files(&input.files)?;
+    let runs = analyse_flows_each(&files, jobs, threads)
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let split = spanning_connections(&runs.iter().collect::<Vec<_>>());
+    for (i, c) in &split {
+        eprintln!(
+            "synack: warning: {} {} - {} runs on from {} into a later file; with -j each \
+             file's part is its own row (run without -j to merge the files in time order)",
+            c.proto.name(),
+            endpoint_string(c.originator),
+            endpoint_string(c.responder),
+            files[*i].display(),
+        );
+    }
+    let mut runs = runs.into_iter();
+    let mut all = runs
+        .next()
+        .expect("capture_files returns at least one file");
+    for run in runs {
+        all.append(run);
+    }
+    Ok(all)
+}
+
 /// Runs `synack flows`.
 pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
-    let reader = FileReader::open(&args.file)?;
     let threads = args.threads.unwrap_or_else(default_threads);
-    let run = analyse_flows(reader, threads);
+    let run = match args.jobs {
+        Some(jobs) => each_file(&args.input, jobs.max(1), args.threads.unwrap_or(1))?,
+        None => analyse_flows(args.input.open()?, threads),
+    };
     let (conns, messages) = (&run.connections, &run.messages);
     // The kernel's readings, when the capture comes with a calls trace that has them.
-    let trace = match crate::calls::read_beside(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
+    let trace = match args.input.single().map(crate::calls::read_beside) {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => {
             eprintln!("synack: ignoring the calls trace: {e}");
             None
         }
+        None => None,
     };
     let tcp_info = trace.as_ref().map_or(&[][..], |t| t.tcp_info.as_slice());
     let stdout = io::stdout();
@@ -350,7 +391,7 @@ pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         r => r.context("writing output")?,
     }
-    let summary = Summary::new(&args.file, run.frames, run.stats)
+    let summary = Summary::new(&args.input.name(), run.frames, run.stats)
         .with_follow_counts(run.follow)
         .with_damage(run.error.as_ref());
     Ok(summary.report(args.json))

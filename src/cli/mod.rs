@@ -10,6 +10,7 @@ mod format;
 mod gen;
 mod help;
 mod ifaces;
+mod input;
 mod ladder;
 mod pair;
 mod pipeline;

@@ -2,22 +2,23 @@
 
 use std::io::{self, BufWriter};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 
+use super::input::InputArgs;
 use super::pipeline::{FramePrinter, StickyByFrame};
-use crate::capture::FileReader;
+use crate::capture::CaptureInput;
 use crate::filter::Filter;
 use crate::pipeline::{analyse_file, default_threads};
 
 /// Arguments of `synack read`.
 #[derive(Debug, Args)]
 pub struct ReadArgs {
-    /// Capture file (pcap or pcapng, any byte order, µs or ns timestamps).
-    pub file: PathBuf,
+    /// The capture: one or more files, or directories of them.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Print JSON Lines: one object per frame (fields: frame, time, caplen, len, link, vlan,
     /// src, dst, proto, sport, dport, tcp{flags,seq,ack,seq_raw,ack_raw,win,win_calc,states,
     /// len,options}, stream, direction, tags[{name,reason}], events[{name,detail}], notes, ...).
@@ -64,9 +65,9 @@ pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let sticky = if args.no_messages {
         StickyByFrame::new()
     } else {
-        crate::pipeline::sticky_events(FileReader::open(&args.file)?, threads)
+        crate::pipeline::sticky_events(args.input.open()?, threads)
     };
-    let reader = FileReader::open(&args.file)?;
+    let reader = args.input.open()?;
     let options = ListOptions {
         json: args.json,
         count: args.count,
@@ -109,12 +110,13 @@ struct ListOptions {
 
 /// Prints every frame of `reader` (with its analysis and sticky events), then the summary.
 fn list(
-    reader: FileReader,
+    reader: impl Into<CaptureInput>,
     args: &ListOptions,
     filter: Filter,
     sticky: StickyByFrame,
 ) -> anyhow::Result<ExitCode> {
-    let path = reader.path().to_path_buf();
+    let reader = reader.into();
+    let path = reader.name();
     let threads = args.threads;
     let stdout = io::stdout();
     let mut printer = FramePrinter::new(

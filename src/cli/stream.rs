@@ -15,9 +15,10 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use super::input::InputArgs;
 use crate::analysis::{endpoint_string, Config, Direction};
 use crate::calls::CallTrace;
-use crate::capture::{FileReader, Timestamp};
+use crate::capture::Timestamp;
 use crate::pipeline::Pipeline;
 use crate::stream::follow::{
     frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
@@ -28,8 +29,9 @@ use crate::stream::{Annotation, DirectionStream};
 /// Arguments of `synack stream`.
 #[derive(Debug, Args)]
 pub struct StreamArgs {
-    /// Capture file (pcap or pcapng).
-    pub file: PathBuf,
+    /// The capture: one or more files, or directories of them.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// TCP stream number (tshark's `tcp.stream`, in order of first appearance). Without it,
     /// every stream is summarised.
     #[arg(long, value_name = "N")]
@@ -105,12 +107,12 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         (FramingChoice::Use(Framing::Calls), None, _) => anyhow::bail!(
             "--framing calls needs the generator's calls trace: no {} beside the capture; \
              give one with --calls FILE",
-            crate::calls::calls_path(&args.file).display()
+            crate::calls::calls_path(args.input.single().unwrap_or(Path::new("FILE"))).display()
         ),
         _ => {}
     }
     let trace = trace.map(|(path, t)| CallsSource { path, trace: t });
-    let mut reader = FileReader::open(&args.file)?;
+    let mut reader = args.input.open()?;
     let mut pipeline = Pipeline::new(Config::default())
         .following(Follower::new(args.stream, FollowLimits::default()));
     let (_, damaged) = pipeline.run(&mut reader);
@@ -124,7 +126,7 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
             let Some(ts) = table.get(n) else {
                 anyhow::bail!(
                     "{}: no TCP stream {n} (the capture has {} TCP streams, numbered from 0)",
-                    args.file.display(),
+                    args.input.name().display(),
                     engine
                         .connections()
                         .iter()
@@ -145,9 +147,10 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).context("writing output"),
         Ok(()) => {}
     }
-    let summary = super::summary::Summary::new(&args.file, reader.frames_read(), engine.stats())
-        .with_follower(&table)
-        .with_damage(damaged.as_ref());
+    let summary =
+        super::summary::Summary::new(&args.input.name(), reader.frames_read(), engine.stats())
+            .with_follower(&table)
+            .with_damage(damaged.as_ref());
     Ok(summary.report(args.json))
 }
 
@@ -163,8 +166,11 @@ fn load_trace(args: &StreamArgs) -> anyhow::Result<Option<(PathBuf, CallTrace)>>
     if let Some(p) = &args.calls {
         return Ok(Some((p.clone(), crate::calls::read_file(p)?)));
     }
-    match crate::calls::read_beside(&args.file) {
-        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(&args.file), t))),
+    let Some(file) = args.input.single() else {
+        return Ok(None);
+    };
+    match crate::calls::read_beside(file) {
+        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(file), t))),
         Err(e) => {
             eprintln!("synack: {e} (ignored: messages are framed from the bytes alone)");
             Ok(None)

@@ -11,9 +11,11 @@ use crate::ui::{StartSource, Tab, ViewOptions};
 /// Arguments of `synack view`.
 #[derive(Debug, Args)]
 pub struct ViewArgs {
-    /// Capture file to open (pcap or pcapng). Without it (and without --live) the built-in
-    /// demo opens. Example: `synack view captures/demo.pcap`.
-    pub file: Option<PathBuf>,
+    /// Capture file to open (pcap or pcapng); several files or directories of them open as
+    /// one capture merged in time order. Without it (and without --live) the built-in demo
+    /// opens. Example: `synack view captures/demo.pcap`; `synack view captures/ring/`.
+    #[arg(value_name = "FILE")]
+    pub file: Vec<PathBuf>,
     /// Capture live on this interface instead (see `synack ifaces`).
     /// Example: `synack view --live lo -f 'tcp port 8080'`.
     #[arg(long, value_name = "IFACE", conflicts_with = "file")]
@@ -89,17 +91,18 @@ impl TabArg {
 
 /// Runs `synack view`.
 pub(super) fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
-    let source = match (&args.file, &args.live, &args.gen) {
-        (Some(f), _, _) => StartSource::File(f.clone()),
-        (None, Some(i), _) => StartSource::Live {
+    let source = match (args.file.as_slice(), &args.live, &args.gen) {
+        ([f], _, _) if !f.is_dir() => StartSource::File(f.clone()),
+        ([_, ..], _, _) => StartSource::Files(args.file.clone()),
+        ([], Some(i), _) => StartSource::Live {
             interface: i.clone(),
             bpf: args.bpf.clone().unwrap_or_default(),
         },
-        (None, None, Some(name)) => StartSource::Generator {
+        ([], None, Some(name)) => StartSource::Generator {
             scenario: name.parse().map_err(anyhow::Error::msg)?,
             synthetic: args.synthetic,
         },
-        (None, None, None) => StartSource::Demo,
+        ([], None, None) => StartSource::Demo,
     };
     crate::ui::run(ViewOptions {
         source,

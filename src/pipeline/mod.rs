@@ -16,7 +16,10 @@ mod flows;
 mod sticky;
 mod threads;
 
-pub use flows::{analyse_flows, message_counts, FlowsRun, MessageCounts, MessageTable};
+pub use flows::{
+    analyse_flows, analyse_flows_each, message_counts, spanning_connections, FlowsRun,
+    MessageCounts, MessageTable,
+};
 pub use sticky::{sticky_events, FollowCounts, StickyPass};
 pub use threads::{analyse_file, analyse_file_keeping, default_threads, Analysed, Kept};
 

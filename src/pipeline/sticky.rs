@@ -2,7 +2,7 @@
 //! its bytes forgotten at once, so memory holds only the open connections. Gives `read` its
 //! per-frame message events and `flows` its message counts.
 
-use crate::capture::FileReader;
+use crate::capture::CaptureInput;
 use crate::stream::follow::{
     frame_connection, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
 };
@@ -98,7 +98,7 @@ fn cap_cuts(conn: &FollowedConn) -> u64 {
 /// capture, each connection framed by `auto`. Read errors end the pass quietly: the caller
 /// reports them from its own pass over the same file.
 pub fn sticky_events(
-    reader: FileReader,
+    reader: impl Into<CaptureInput>,
     threads: usize,
 ) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
     let mut pass = StickyPass::new();

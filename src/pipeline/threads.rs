@@ -20,7 +20,7 @@ use crossbeam_channel::{bounded, Receiver, RecvError, Sender, TryRecvError};
 
 use crate::analysis::{Annotation, Config, Engine, FlowRef};
 use crate::capture::{
-    BlockEnd, BlockRecord, CaptureError, FileReader, Frame, FrameSource, LinkType, PcapBlocks,
+    BlockEnd, BlockRecord, CaptureError, CaptureInput, Frame, FrameSource, LinkType, PcapBlocks,
     RecordKind, Timestamp,
 };
 use crate::decode::{decode, Packet};
@@ -81,10 +81,11 @@ pub struct Analysed {
     pub frames: u64,
 }
 
-/// Analyses every frame of `reader` and hands each one, decoded and annotated, to
-/// `consume`, in file order; `consume` returns `Break` to stop early. With `threads` ≥ 2 the
-/// reading, decoding and analysis run on a worker thread; the result is the same.
-pub fn analyse_file<F>(reader: FileReader, threads: usize, consume: F) -> Analysed
+/// Analyses every frame of `reader` (a file, or several merged in time order) and hands
+/// each one, decoded and annotated, to `consume`, in file order; `consume` returns `Break` to
+/// stop early. With `threads` ≥ 2 the reading, decoding and analysis run on a worker thread;
+/// the result is the same.
+pub fn analyse_file<F>(reader: impl Into<CaptureInput>, threads: usize, consume: F) -> Analysed
 where
     F: FnMut(&Frame<'_>, &Packet, &Annotation) -> ControlFlow<()>,
 {
@@ -114,11 +115,16 @@ impl Kept for Option<FlowRef> {
 /// needs only the stream and direction (`synack flows`) spares the engine building the
 /// whole annotation and the threads moving it (528 bytes per frame, more than most
 /// packets' headers).
-pub fn analyse_file_keeping<A, F>(reader: FileReader, threads: usize, consume: F) -> Analysed
+pub fn analyse_file_keeping<A, F>(
+    reader: impl Into<CaptureInput>,
+    threads: usize,
+    consume: F,
+) -> Analysed
 where
     A: Kept,
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
+    let reader = reader.into();
     if threads >= 2 {
         pipelined(reader, consume)
     } else {
@@ -126,11 +132,19 @@ where
     }
 }
 
-fn inline<A: Kept, F>(reader: FileReader, consume: F) -> Analysed
+/// A single classic pcap file as blocks; anything else frame by frame.
+fn blocks_or_frames(input: CaptureInput) -> Result<PcapBlocks, CaptureInput> {
+    match input {
+        CaptureInput::One(reader) => reader.into_blocks().map_err(CaptureInput::One),
+        merged => Err(merged),
+    }
+}
+
+fn inline<A: Kept, F>(reader: CaptureInput, consume: F) -> Analysed
 where
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
-    match reader.into_blocks() {
+    match blocks_or_frames(reader) {
         Ok(blocks) => inline_blocks(blocks, consume),
         Err(reader) => inline_frames(reader, consume),
     }
@@ -168,7 +182,7 @@ where
     }
 }
 
-fn inline_frames<A: Kept, F>(mut reader: FileReader, mut consume: F) -> Analysed
+fn inline_frames<A: Kept, F>(mut reader: CaptureInput, mut consume: F) -> Analysed
 where
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
@@ -236,12 +250,12 @@ impl<A> Default for Batch<A> {
     }
 }
 
-fn pipelined<A: Kept, F>(reader: FileReader, mut consume: F) -> Analysed
+fn pipelined<A: Kept, F>(reader: CaptureInput, mut consume: F) -> Analysed
 where
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
 {
-    let path = reader.path().to_path_buf();
-    let source = reader.into_blocks();
+    let path = reader.name();
+    let source = blocks_or_frames(reader);
     let (full_tx, full_rx) = bounded::<Batch<A>>(BATCHES_IN_FLIGHT);
     // Every batch ever used is made here and goes round between the threads: no allocation
     // (and no page faults) per batch. One more than fit in the channel, for the worker.
@@ -353,7 +367,7 @@ fn produce_blocks<A: Kept>(
 /// The worker for other files: reads, decodes and analyses frame by frame, copying each
 /// frame into the batch, sending full batches until the file ends or the consumer hangs up.
 fn produce<A: Kept>(
-    mut reader: FileReader,
+    mut reader: CaptureInput,
     full: &Sender<Batch<A>>,
     empty: &Receiver<Batch<A>>,
 ) -> Analysed {

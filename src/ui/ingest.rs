@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::{Annotation, Config};
 use crate::capture::live::{self, LiveCapture, LiveConfig, Next, StatsHandle, StopHandle};
-use crate::capture::{CaptureError, FileReader, Frame, FrameSource, OwnedFrame};
+use crate::capture::{
+    capture_files, CaptureError, CaptureInput, FileReader, Frame, FrameSource, OwnedFrame,
+};
 use crate::pipeline::Pipeline;
 
 use super::store::{PacketStore, Progress, SourceInfo};
@@ -115,8 +117,14 @@ impl Batcher {
     }
 }
 
-/// Reads every frame of `reader` into the store (on the calling thread).
-fn pump(mut reader: FileReader, store: &PacketStore, notify: Box<dyn Fn() + Send>) {
+/// Reads every frame of `reader` into the store (on the calling thread). With `count`, the
+/// progress counts each frame's record (a source that does not count the bytes it reads).
+fn pump(
+    mut reader: impl FrameSource,
+    store: &PacketStore,
+    notify: Box<dyn Fn() + Send>,
+    count: bool,
+) {
     let progress = store.progress.clone();
     let mut b = Batcher::new(store.clone(), notify);
     loop {
@@ -125,7 +133,14 @@ fn pump(mut reader: FileReader, store: &PacketStore, notify: Box<dyn Fn() + Send
             return;
         }
         match reader.next_frame() {
-            Ok(Some(f)) => b.add(&f),
+            Ok(Some(f)) => {
+                if count {
+                    // A pcap record: 16 bytes of header and the captured bytes.
+                    let record = 16 + f.data.len() as u64;
+                    progress.bytes_read.fetch_add(record, Ordering::Relaxed);
+                }
+                b.add(&f)
+            }
             Ok(None) => break,
             Err(e) => {
                 b.fail(e.to_string());
@@ -163,12 +178,52 @@ pub fn load_file(
     let store = store.clone();
     std::thread::Builder::new()
         .name("synack-load".into())
-        .spawn(move || pump(reader, &store, Box::new(notify)))
+        .spawn(move || pump(reader, &store, Box::new(notify), false))
         .map(|_| ())
         .map_err(|e| CaptureError::Io {
             path: PathBuf::from(path),
             source: e,
         })
+}
+
+/// Opens several capture files (or directories of them, see [`capture_files`]) as one
+/// capture merged in time order and loads it into `store` on a new thread, like
+/// [`load_file`] (which it is for a single file).
+pub fn load_files(
+    paths: &[PathBuf],
+    store: &PacketStore,
+    notify: impl Fn() + Send + 'static,
+) -> Result<(), CaptureError> {
+    let files = capture_files(paths)?;
+    if let [one] = files.as_slice() {
+        return load_file(one, store, notify);
+    }
+    let input = CaptureInput::open(&files)?;
+    let total = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    store.progress.bytes_total.store(total, Ordering::Relaxed);
+    {
+        let mut data = store.write();
+        data.source = Some(SourceInfo::File(input.name()));
+        data.reserve_bytes(total);
+    }
+    let store = store.clone();
+    std::thread::Builder::new()
+        .name("synack-load".into())
+        .spawn(move || pump(input, &store, Box::new(notify), true))
+        .map(|_| ())
+        .map_err(|e| CaptureError::Io {
+            path: input_name(&files),
+            source: e,
+        })
+}
+
+/// The first of several files, for an error that concerns them all.
+fn input_name(files: &[PathBuf]) -> PathBuf {
+    files.first().cloned().unwrap_or_default()
 }
 
 /// Loads an in-memory capture (the built-in demo) on the calling thread: it is small, and
@@ -189,7 +244,7 @@ pub fn load_bytes(
     };
     let reader = FileReader::from_reader(name, counting)?;
     store.write().source = Some(source);
-    pump(reader, store, Box::new(|| {}));
+    pump(reader, store, Box::new(|| {}), false);
     Ok(())
 }
 

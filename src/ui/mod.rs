@@ -61,8 +61,13 @@ fn have_display() -> bool {
 /// Fails before any window opens when the file cannot be read at all or no display is
 /// reachable, with a message that says what to do.
 pub fn run(options: ViewOptions) -> anyhow::Result<ExitCode> {
-    if let StartSource::File(f) = &options.source {
-        // Fail before opening a window when the file cannot be read at all.
+    // Fail before opening a window when a file cannot be read at all.
+    let named = match &options.source {
+        StartSource::File(f) => std::slice::from_ref(f),
+        StartSource::Files(f) => f.as_slice(),
+        _ => &[],
+    };
+    for f in named {
         std::fs::metadata(f).map_err(|e| anyhow::anyhow!("{}: cannot open: {e}", f.display()))?;
     }
     if !have_display() {

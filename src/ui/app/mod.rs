@@ -52,6 +52,8 @@ pub enum StartSource {
     Demo,
     /// A capture file.
     File(PathBuf),
+    /// Several capture files (or directories of them) merged in time order as one capture.
+    Files(Vec<PathBuf>),
     /// A live capture.
     Live {
         /// Interface.
@@ -238,6 +240,7 @@ impl SynackApp {
         match options.source {
             StartSource::Demo => app.open_demo(),
             StartSource::File(p) => app.open_file(ctx, p),
+            StartSource::Files(p) => app.open_files(ctx, &p),
             StartSource::Live { interface, bpf } => {
                 app.live.interface = interface.clone();
                 app.live.bpf = bpf.clone();

@@ -77,6 +77,20 @@ impl SynackApp {
         }
     }
 
+    /// Starts loading several files (or directories of them) merged in time order.
+    pub fn open_files(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
+        self.reset();
+        let repaint = ctx.clone();
+        match ingest::load_files(paths, &self.store, move || repaint.request_repaint()) {
+            Ok(()) => {
+                if self.tab != Tab::Ladder {
+                    self.tab = Tab::Packets;
+                }
+            }
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
     pub(super) fn start_live(&mut self, ctx: &egui::Context, interface: &str, bpf: &str) {
         self.reset();
         let repaint = ctx.clone();
