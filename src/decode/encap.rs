@@ -12,8 +12,10 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 /// What one outer layer is, with the fields that tell tunnels apart.
+///
+/// In JSON it is an object of its fields; [`EncapLayer`] adds `layer`, its [`EncapKind::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "layer", rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum EncapKind {
     /// An IEEE 802.1Q customer tag (TPID 0x8100) or an 802.1ad service tag (0x88a8, or the
     /// pre-standard 0x9100).
@@ -32,6 +34,14 @@ pub enum EncapKind {
         isid: u32,
         /// Priority code point.
         pcp: u8,
+    },
+    /// Cisco FabricPath: the outer switch addresses were the link header, a 2-byte tag
+    /// follows EtherType 0x8903, then the original Ethernet frame.
+    FabricPath {
+        /// Forwarding tag (10 bits).
+        ftag: u16,
+        /// Time to live (6 bits).
+        ttl: u8,
     },
     /// One MPLS label stack entry.
     Mpls {
@@ -134,17 +144,31 @@ fn mac<S: serde::Serializer>(m: &[u8; 6], s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// One outer layer and where it is in the frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EncapLayer {
     /// What the layer is.
-    #[serde(flatten)]
     pub kind: EncapKind,
     /// Offset of its header in the frame.
-    #[serde(skip)]
     pub start: u32,
     /// Length of its header in bytes.
-    #[serde(skip)]
     pub len: u16,
+}
+
+/// JSON: `{"layer": NAME, ...fields}`, the name being the one text output uses.
+impl Serialize for EncapLayer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Named<'a> {
+            layer: &'static str,
+            #[serde(flatten)]
+            kind: &'a EncapKind,
+        }
+        Named {
+            layer: self.kind.name(),
+            kind: &self.kind,
+        }
+        .serialize(s)
+    }
 }
 
 impl EncapKind {
@@ -154,6 +178,7 @@ impl EncapKind {
             EncapKind::Vlan { tpid: 0x8100, .. } => "vlan",
             EncapKind::Vlan { .. } => "svlan",
             EncapKind::Pbb { .. } => "pbb",
+            EncapKind::FabricPath { .. } => "fabricpath",
             EncapKind::Mpls { .. } => "mpls",
             EncapKind::PwControlWord { .. } => "pw_control_word",
             EncapKind::Pppoe { .. } => "pppoe",
@@ -178,6 +203,7 @@ impl EncapKind {
                 format!("{what} vlan {id} pcp {pcp}")
             }
             EncapKind::Pbb { isid, .. } => format!("802.1ah isid {isid}"),
+            EncapKind::FabricPath { ftag, ttl } => format!("FabricPath ftag {ftag} ttl {ttl}"),
             EncapKind::Mpls {
                 label,
                 tc,

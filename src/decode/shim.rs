@@ -1,6 +1,6 @@
 //! Headers between the link layer and IP, walked one by one: VLAN and 802.1ad service tags,
-//! 802.1ah (PBB) service tags, MPLS label stacks (and Ethernet pseudowires), PPPoE sessions,
-//! PPP, and Ethernet headers inside tunnels.
+//! 802.1ah (PBB) service tags, Cisco FabricPath, MPLS label stacks (and Ethernet
+//! pseudowires), PPPoE sessions, PPP, and Ethernet headers inside tunnels.
 //!
 //! [`decode_from`] follows the chain from a link header's payload until it reaches a network
 //! header ([`super::ip`] decodes IP, ARP and the rest), pushing each layer it crosses onto
@@ -77,6 +77,7 @@ pub(super) fn decode_from(
             Next::EtherType(et) => match et {
                 0x8100 | 0x88a8 | 0x9100 => vlan(d, wire_end, at, et, pkt),
                 0x88e7 => pbb(d, wire_end, at, pkt),
+                0x8903 => fabricpath(d, &mut wire_end, at, pkt),
                 0x8847 | 0x8848 => mpls(d, wire_end, at, pkt),
                 0x8864 => pppoe(d, &mut wire_end, at, pkt),
                 0x6558 => Some((at, Next::Ethernet)),
@@ -161,6 +162,29 @@ fn pbb(d: &[u8], wire_end: u32, at: usize, pkt: &mut Packet) -> Option<(usize, N
     );
     Some((at + 4, Next::Ethernet))
 }
+
+/// A Cisco FabricPath tag (2 bytes after EtherType 0x8903), then the original frame, whose
+/// last 4 bytes on the wire are its frame check sequence (Wireshark always takes them so).
+fn fabricpath(d: &[u8], wire_end: &mut u32, at: usize, pkt: &mut Packet) -> Option<(usize, Next)> {
+    if !fits(d, *wire_end, at, 2, "FabricPath", pkt) {
+        return None;
+    }
+    let tag = be16(d, at);
+    push(
+        pkt,
+        EncapKind::FabricPath {
+            ftag: tag >> 6,
+            ttl: (tag & 0x3f) as u8,
+        },
+        at,
+        2,
+    );
+    *wire_end = wire_end.saturating_sub(FCS_LEN).max((at + 2) as u32);
+    Some((at + 2, Next::Ethernet))
+}
+
+/// Length of an Ethernet frame check sequence.
+const FCS_LEN: u32 = 4;
 
 /// An MPLS label stack down to its bottom entry, then what it carries (Wireshark's choice:
 /// first nibble 4 IPv4, 6 IPv6, otherwise an Ethernet pseudowire, with a control word when

@@ -76,6 +76,19 @@ fn names(p: &Packet) -> Vec<&'static str> {
     p.encap.iter().map(|l| l.kind.name()).collect()
 }
 
+/// The `layer` of each outer layer in JSON.
+fn json_names(p: &Packet) -> Vec<String> {
+    p.encap
+        .iter()
+        .map(|l| {
+            serde_json::to_value(l).unwrap()["layer"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
 /// The inner segment is found whole: addresses, ports, payload.
 fn assert_inner_tcp(p: &Packet) {
     assert!(p.malformed.is_none(), "{:?}", p.malformed);
@@ -137,6 +150,7 @@ fn pppoe_session_over_qinq() {
     let p = decode_as(LinkType::Ethernet, v);
     assert_inner_tcp(&p);
     assert_eq!(names(&p), ["svlan", "vlan", "pppoe", "ppp"]);
+    assert_eq!(json_names(&p), names(&p));
     assert_eq!(p.vlan.as_slice(), [100, 200]);
     assert!(matches!(
         p.encap[2].kind,
@@ -413,4 +427,26 @@ fn a_fragmented_outer_packet_is_not_entered() {
     let p = decode_as(LinkType::Ethernet, cat(&[&eth(0x0800), &outer]));
     assert!(p.encap.is_empty());
     assert!(p.ip().unwrap().is_fragment);
+}
+
+#[test]
+fn cisco_fabricpath_then_the_original_frame() {
+    let mut v = eth(0x8903);
+    v.extend_from_slice(&[0x40, 0x20]); // ftag 256, ttl 32
+    v.extend_from_slice(&eth(0x8100));
+    v.extend_from_slice(&[0x00, 0x07, 0x08, 0x00]);
+    v.extend_from_slice(&inner_ipv4_tcp());
+    v.extend_from_slice(&[0x11, 0x22, 0x33, 0x44]); // the inner frame's FCS
+    let p = decode_as(LinkType::Ethernet, v);
+    assert_inner_tcp(&p);
+    assert_eq!(names(&p), ["fabricpath", "ethernet", "vlan"]);
+    assert_eq!(json_names(&p), names(&p));
+    let json = serde_json::to_value(p.encap[0]).unwrap();
+    assert_eq!(json["ftag"], 256);
+    assert_eq!(json["ttl"], 32);
+    assert!(matches!(
+        p.encap[0].kind,
+        EncapKind::FabricPath { ftag: 256, ttl: 32 }
+    ));
+    assert_eq!(p.vlan.as_slice(), [7]);
 }
