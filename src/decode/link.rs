@@ -1,5 +1,5 @@
 //! Link layers: Ethernet II, Linux cooked v1/v2, BSD/OpenBSD loopback, raw IP, PPP (also in
-//! HDLC framing and PPPoE without Ethernet), Cisco HDLC, IP over InfiniBand, 802.11 data
+//! HDLC framing and PPPoE without Ethernet), Cisco HDLC, ARCNET, IP over InfiniBand, 802.11 data
 //! frames (with or without a radiotap header), OpenBSD pflog and encapsulating interfaces,
 //! Linux NFLOG and RFC 1483 LLC/SNAP.
 //!
@@ -69,6 +69,17 @@ pub enum LinkInfo {
         address: u8,
         /// Protocol (an EtherType).
         protocol: u16,
+    },
+    /// ARCNET (LINKTYPE_ARCNET_BSD 7, LINKTYPE_ARCNET_LINUX 129).
+    Arcnet {
+        /// Source station id.
+        src: u8,
+        /// Destination station id.
+        dst: u8,
+        /// Protocol id (0xd4/0xf0 IPv4, 0xc4 IPv6, 0xd5/0xf1 ARP).
+        protocol: u8,
+        /// Header length.
+        header_len: u16,
     },
     /// IP over InfiniBand (LINKTYPE_IPOIB 242): a 44-byte pseudo-header.
     IpOverIb {
@@ -300,6 +311,19 @@ fn other_link(n: u32, d: &[u8], pkt: &mut Packet) -> Option<(usize, Next)> {
             Some((44, Next::EtherType(protocol)))
         }
         105 | 127 => wlan(n, d, pkt),
+        7 | 129 => {
+            let Some(h) = super::arcnet::Header::parse(d, n == 129) else {
+                short(d.len() + 1, pkt);
+                return None;
+            };
+            pkt.link = LinkInfo::Arcnet {
+                src: h.src,
+                dst: h.dst,
+                protocol: h.protocol,
+                header_len: h.len as u16,
+            };
+            h.ether_type().map(|et| (h.len, Next::EtherType(et)))
+        }
         100 => {
             if short(8, pkt) {
                 return None;

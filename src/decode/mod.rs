@@ -14,6 +14,7 @@
 //! [`udp`], [`icmp`]). The GUI's details tree highlights bytes through these ranges; nothing
 //! outside this module writes a header offset.
 
+pub mod arcnet;
 pub mod arp;
 mod encap;
 pub mod ethernet;

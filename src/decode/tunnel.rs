@@ -1,7 +1,7 @@
 //! Tunnels carried by IP: IP-in-IP and IPv6-in-IPv4 (protocols 4 and 41), GRE (with checksum,
 //! key and sequence number; PPTP's version 1; transparent Ethernet bridging; ERSPAN types I,
 //! II and III; MPLS; PPP), and UDP tunnels on their registered ports: VXLAN (4789), VXLAN-GPE
-//! (4790), Geneve (6081), GTP-U (2152) and Teredo (3544).
+//! (4790), Geneve (6081), GTP-U (2152), Teredo (3544) and GRE-in-UDP (RFC 8086, 4754).
 //!
 //! Each function looks at the tunnel header first and goes in only when the header is whole
 //! and what it carries is something decoded here (IP, Ethernet, MPLS, PPP with IP); then the
@@ -224,7 +224,7 @@ fn gre(d: &[u8], at: usize, end: u32, pkt: &mut Packet) -> bool {
 /// The UDP port whose tunnel the datagram carries: the lower port first, as Wireshark tries
 /// them.
 fn tunnel_port(sport: u16, dport: u16) -> Option<u16> {
-    let is_tunnel = |p: u16| matches!(p, 4789 | 4790 | 6081 | 2152 | 3544);
+    let is_tunnel = |p: u16| matches!(p, 4789 | 4790 | 6081 | 2152 | 3544 | 4754);
     let (lo, hi) = if sport <= dport {
         (sport, dport)
     } else {
@@ -289,6 +289,7 @@ pub(super) fn udp_payload(
             let vni = be32(h, 4) >> 8;
             (EncapKind::Geneve { vni, protocol }, len, next)
         }
+        4754 => return gre(d, at, end, pkt),
         2152 => match gtp_u(d, at, end) {
             Some((teid, len)) => (EncapKind::GtpU { teid }, len, Next::Ip),
             None => return false,

@@ -450,3 +450,54 @@ fn cisco_fabricpath_then_the_original_frame() {
     ));
     assert_eq!(p.vlan.as_slice(), [7]);
 }
+
+#[test]
+fn gre_in_udp_on_port_4754() {
+    let gre = cat(&[&[0x00, 0x00, 0x08, 0x00], inner_ipv4_tcp().as_slice()]);
+    let p = decode_as(
+        LinkType::Ethernet,
+        cat(&[&eth(0x0800), &outer_ipv4(17, &udp(40987, 4754, &gre))]),
+    );
+    assert_inner_tcp(&p);
+    assert_eq!(names(&p), ["ip", "udp", "gre"]);
+    // Not GRE (a reserved version): the datagram stays plain UDP.
+    let bad = [0x00, 0x07, 0x08, 0x00, 0x45];
+    let p = decode_as(
+        LinkType::Ethernet,
+        cat(&[&eth(0x0800), &outer_ipv4(17, &udp(40987, 4754, &bad))]),
+    );
+    assert!(p.encap.is_empty());
+    assert_eq!(p.proto_name(), "udp");
+    assert_eq!(p.ports(), Some((40987, 4754)));
+}
+
+#[test]
+fn arcnet_links_carry_ip() {
+    // Linux form (129): source, destination, offset, RFC 1201 IPv4 (0xd4), split flag,
+    // sequence.
+    let v = cat(&[
+        &[0x50, 0xbe, 0xea, 0x08, 0xd4, 0x00, 0x01, 0x65],
+        inner_ipv4_tcp().as_slice(),
+    ]);
+    let p = decode_as(LinkType::Other(129), v);
+    assert_inner_tcp(&p);
+    assert!(matches!(
+        p.link,
+        LinkInfo::Arcnet {
+            src: 0x50,
+            dst: 0xbe,
+            protocol: 0xd4,
+            header_len: 8
+        }
+    ));
+    // BSD form (7), RFC 1051 IPv4 (0xf0): no offset, no fragmentation fields.
+    let v = cat(&[&[0x50, 0xbe, 0xf0], inner_ipv4_tcp().as_slice()]);
+    assert_inner_tcp(&decode_as(LinkType::Other(7), v));
+    // A cut header is marked, not read past.
+    let p = decode_as(
+        LinkType::Other(129),
+        vec![0x50, 0xbe, 0xea, 0x08, 0xd4, 0x00],
+    );
+    assert!(p.malformed.is_some());
+    assert!(p.tcp().is_none());
+}
