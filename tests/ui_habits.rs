@@ -180,3 +180,102 @@ fn export_asks_before_replacing_a_file() {
     assert!(fresh.exists());
     let _ = std::fs::remove_dir_all(out.parent().unwrap());
 }
+
+/// `tshark -r tests/captures/pcpp-three_http_streams.pcap -T fields -e _ws.col.Source -e
+/// _ws.col.Destination`: frame 1 + i goes from THREE_HTTP[i].0 to THREE_HTTP[i].1 (hosts
+/// numbered in order of first appearance: 172.16.133.132, 98.139.161.29, 98.138.19.88,
+/// 98.139.240.23).
+const THREE_HTTP: [(usize, usize); 28] = [
+    (0, 1),
+    (0, 2),
+    (0, 3),
+    (1, 0),
+    (0, 1),
+    (0, 1),
+    (2, 0),
+    (0, 2),
+    (0, 2),
+    (3, 0),
+    (0, 3),
+    (0, 3),
+    (1, 0),
+    (1, 0),
+    (0, 1),
+    (0, 1),
+    (3, 0),
+    (3, 0),
+    (0, 3),
+    (0, 3),
+    (1, 0),
+    (2, 0),
+    (2, 0),
+    (0, 2),
+    (2, 0),
+    (0, 2),
+    (3, 0),
+    (2, 0),
+];
+
+#[test]
+fn the_flow_graph_draws_every_frame_between_all_its_hosts() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/captures/pcpp-three_http_streams.pcap"
+    );
+    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    options.tab = Some(synack::ui::Tab::Flows);
+    let size = egui::vec2(1280.0, 900.0);
+    let mut h = ui_common::loaded(options, size);
+    h.get_by_label(
+        "Flow graph: 28 frames between 172.16.133.132, 98.139.161.29, 98.138.19.88, \
+         98.139.240.23",
+    );
+    let layout = h.state().flows.layout.clone();
+    assert_eq!(layout.rows, 28);
+    // Columns left to right, apart enough for their names, all on the screen at 1280.
+    let x = &layout.column_x;
+    assert_eq!(x.len(), 4);
+    for w in x.windows(2) {
+        assert!(w[1] - w[0] >= synack::ui::flow_graph::MIN_SPACING, "{x:?}");
+    }
+    assert!(x[0] > 0.0 && x[3] < size.x, "{x:?}");
+    // Every frame on screen is one arrow from its source's column to its destination's,
+    // level, one row lower than the frame before.
+    assert!(layout.arrows.len() >= 20, "{} rows drawn", layout.arrows.len());
+    let mut last_y = f32::MIN;
+    for &(index, a, b) in &layout.arrows {
+        let (from, to) = THREE_HTTP[index];
+        assert_eq!((a.x, b.x), (x[from], x[to]), "frame {}", index + 1);
+        assert_eq!(a.y, b.y);
+        assert!(a.y > last_y + synack::ui::flow_graph::ROW_HEIGHT - 0.5);
+        last_y = a.y;
+    }
+    // Clicking a row selects its frame (the 7th: 98.138.19.88 answers).
+    let (index, a, b) = layout.arrows[6];
+    h.get_by_label_contains("Flow graph:").hover();
+    h.run_steps(1);
+    click_at(&mut h, a.lerp(b, 0.5));
+    assert_eq!(h.state().selection.packet, Some(index));
+    // Limited to the display filter: only stream 1's ten frames (tshark -Y 'tcp.stream eq 1'),
+    // between its two hosts.
+    h.state_mut().queue(Command::ApplyFilter("tcp.stream eq 1".into()));
+    h.run_steps(4);
+    h.get_by_label("Limit to display filter").click();
+    h.run_steps(4);
+    h.get_by_label("Flow graph: 10 frames between 172.16.133.132, 98.138.19.88");
+}
+
+fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}

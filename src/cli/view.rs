@@ -72,6 +72,8 @@ pub enum TabArg {
     Stream,
     /// Traffic generator panel.
     Generator,
+    /// Flow graph of the whole capture (every host, every frame).
+    Flows,
 }
 
 impl TabArg {
@@ -85,6 +87,7 @@ impl TabArg {
             TabArg::Graphs => Tab::Graphs,
             TabArg::Stream => Tab::Stream,
             TabArg::Generator => Tab::Generator,
+            TabArg::Flows => Tab::Flows,
         }
     }
 }

@@ -25,6 +25,7 @@ tab-live = Live capture
 tab-graphs = Graphs
 tab-stream = Stream
 tab-generator = Generator
+tab-flows = Flow graph
 tab-stream-n = TCP stream { $stream }
 
 ## Menus

@@ -25,6 +25,7 @@ tab-live = 实时抓包
 tab-graphs = 图表
 tab-stream = 字节流
 tab-generator = 流量生成
+tab-flows = 流向图
 tab-stream-n = TCP 流 { $stream }
 
 ## 菜单

@@ -21,6 +21,7 @@ pub mod export;
 pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
+pub mod flow_graph;
 pub mod follow;
 pub mod fonts;
 pub mod gen_runner;

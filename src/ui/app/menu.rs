@@ -167,6 +167,7 @@ impl SynackApp {
                 (Tab::Live, "tab-live"),
                 (Tab::Graphs, "tab-graphs"),
                 (Tab::Stream, "tab-stream"),
+                (Tab::Flows, "tab-flows"),
                 (Tab::Generator, "tab-generator"),
             ] {
                 let label = tr!(label);

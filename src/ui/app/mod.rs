@@ -30,6 +30,7 @@ use super::details::DetailsView;
 use super::figure::PngResult;
 use super::file_dialog::{self, DialogPurpose, FileDialog};
 use super::filter_bar::FilterState;
+use super::flow_graph::FlowGraphView;
 use super::follow::FollowView;
 use super::gen_runner::Wanted;
 use super::generator_panel::GeneratorPanel;
@@ -130,6 +131,8 @@ pub enum Tab {
     Stream,
     /// Traffic generator panel.
     Generator,
+    /// The flow graph of the whole capture (every host, every frame).
+    Flows,
 }
 
 /// The application state.
@@ -162,6 +165,8 @@ pub struct SynackApp {
     pub ladder: LadderView,
     /// The Follow TCP Stream window.
     pub follow: FollowView,
+    /// The flow graph tab.
+    pub flows: FlowGraphView,
     /// Replay controls (the cursor is `selection.until`).
     pub replay: Replay,
     /// The guided tour, while open.
@@ -205,6 +210,7 @@ impl SynackApp {
             session: None,
             ladder: LadderView::default(),
             follow: FollowView::default(),
+            flows: FlowGraphView::default(),
             replay: Replay::default(),
             tour: None,
             offer_tour: options.source == StartSource::Demo

@@ -24,6 +24,19 @@ impl SynackApp {
             Tab::Stream => self.stream_ui(ui),
             Tab::Live => self.live_ui(ui),
             Tab::Generator => self.generator_ui(ui),
+            Tab::Flows => self.flows_ui(ui),
+        }
+    }
+
+    fn flows_ui(&mut self, ui: &mut egui::Ui) {
+        let clicked = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                let data = self.store.read();
+                self.flows.ui(ui, &data, &self.filter, &self.selection)
+            })
+            .inner;
+        if let Some(i) = clicked {
+            self.selection.select_packet(i, true);
         }
     }
 
