@@ -241,7 +241,11 @@ fn the_flow_graph_draws_every_frame_between_all_its_hosts() {
     assert!(x[0] > 0.0 && x[3] < size.x, "{x:?}");
     // Every frame on screen is one arrow from its source's column to its destination's,
     // level, one row lower than the frame before.
-    assert!(layout.arrows.len() >= 20, "{} rows drawn", layout.arrows.len());
+    assert!(
+        layout.arrows.len() >= 20,
+        "{} rows drawn",
+        layout.arrows.len()
+    );
     let mut last_y = f32::MIN;
     for &(index, a, b) in &layout.arrows {
         let (from, to) = THREE_HTTP[index];
@@ -258,7 +262,8 @@ fn the_flow_graph_draws_every_frame_between_all_its_hosts() {
     assert_eq!(h.state().selection.packet, Some(index));
     // Limited to the display filter: only stream 1's ten frames (tshark -Y 'tcp.stream eq 1'),
     // between its two hosts.
-    h.state_mut().queue(Command::ApplyFilter("tcp.stream eq 1".into()));
+    h.state_mut()
+        .queue(Command::ApplyFilter("tcp.stream eq 1".into()));
     h.run_steps(4);
     h.get_by_label("Limit to display filter").click();
     h.run_steps(4);
@@ -278,4 +283,33 @@ fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
         h.run_steps(1);
     }
     h.run_steps(2);
+}
+
+#[test]
+fn ctrl_g_goes_to_a_frame_and_says_when_there_is_none() {
+    let mut h = http();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::G);
+    h.run_steps(3);
+    h.get_by_label("Packet number:").type_text("9");
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    let selected = h.state().selection.packet.expect("a packet is selected");
+    assert_eq!(h.state().store.read().record(selected).unwrap().number, 9);
+    assert!(h.query_by_label("Go to packet number").is_none(), "the bar closes");
+    // The selected row is in the packet list, on the screen.
+    let row = h.get_by_label_contains("Seq=2488 Ack=150").rect();
+    assert!(row.min.y >= 0.0 && row.max.y <= 900.0, "{row:?}");
+    // A frame the capture does not have (14 frames): said in the status bar.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::G);
+    h.run_steps(3);
+    h.get_by_label("Packet number:").type_text("99");
+    h.run_steps(2);
+    h.get_by_label("Go to packet").click();
+    h.run_steps(4);
+    assert_eq!(
+        h.state().message.as_ref().map(|m| m.0.as_str()),
+        Some("There is no frame 99 (the capture has 14)")
+    );
+    assert_eq!(h.state().selection.packet, Some(selected));
 }

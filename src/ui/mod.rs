@@ -26,6 +26,7 @@ pub mod follow;
 pub mod fonts;
 pub mod gen_runner;
 pub mod generator_panel;
+pub mod goto;
 pub mod graphs;
 pub mod ingest;
 pub mod ladder;

@@ -194,11 +194,16 @@ impl SynackApp {
     fn go_to(&mut self, number: u64, replay: bool) -> Outcome {
         let data = self.store.read();
         let Some(i) = data.index_of_number(number) else {
-            return if data.finished {
-                Outcome::Done
-            } else {
-                Outcome::Wait(Command::GoTo { number, replay })
-            };
+            if !data.finished {
+                return Outcome::Wait(Command::GoTo { number, replay });
+            }
+            let last = data.len();
+            drop(data);
+            self.message = Some((
+                format!("There is no frame {number} (the capture has {last})"),
+                true,
+            ));
+            return Outcome::Done;
         };
         self.selection.select_packet(i, true);
         if !replay {

@@ -128,6 +128,14 @@ impl SynackApp {
                     }
                 }
             });
+            ui.menu_button(tr!("menu-go"), |ui| {
+                if ui
+                    .add(egui::Button::new(tr!("menu-goto-packet")).shortcut_text("Ctrl+G"))
+                    .clicked()
+                {
+                    self.goto.open();
+                }
+            });
             ui.menu_button(tr!("menu-analyze"), |ui| {
                 let tcp = self.selected_tcp_stream().is_some();
                 if ui

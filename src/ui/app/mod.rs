@@ -34,6 +34,7 @@ use super::flow_graph::FlowGraphView;
 use super::follow::FollowView;
 use super::gen_runner::Wanted;
 use super::generator_panel::GeneratorPanel;
+use super::goto::GoToBar;
 use super::graphs::GraphsView;
 use super::ingest::LiveSession;
 use super::ladder::LadderView;
@@ -167,6 +168,8 @@ pub struct SynackApp {
     pub follow: FollowView,
     /// The flow graph tab.
     pub flows: FlowGraphView,
+    /// The Go to packet bar (Ctrl+G).
+    pub goto: GoToBar,
     /// Replay controls (the cursor is `selection.until`).
     pub replay: Replay,
     /// The guided tour, while open.
@@ -211,6 +214,7 @@ impl SynackApp {
             ladder: LadderView::default(),
             follow: FollowView::default(),
             flows: FlowGraphView::default(),
+            goto: GoToBar::default(),
             replay: Replay::default(),
             tour: None,
             offer_tour: options.source == StartSource::Demo
@@ -284,6 +288,9 @@ impl SynackApp {
         }
         if ctx.input_mut(|i| i.consume_key(menu::FOLLOW_KEYS, egui::Key::T)) {
             self.queue(Command::FollowStream);
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::G)) {
+            self.goto.open();
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -398,6 +405,12 @@ impl SynackApp {
             }
         }
         self.follow_ui(ctx);
+        if let Some(number) = self.goto.ui(ctx) {
+            self.queue(Command::GoTo {
+                number,
+                replay: false,
+            });
+        }
         if self.offer_tour && self.tour.is_none() && self.loaded() {
             egui::Window::new("Welcome to synack")
                 .collapsible(false)

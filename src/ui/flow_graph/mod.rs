@@ -175,8 +175,9 @@ impl FlowGraphView {
                         .collect();
                     layout.column_x = col_x.clone();
                     let painter = ui.painter_at(rect);
-                    let first = ((viewport.min.y - HEADER_HEIGHT) / ROW_HEIGHT).floor().max(0.0)
-                        as usize;
+                    let first = ((viewport.min.y - HEADER_HEIGHT) / ROW_HEIGHT)
+                        .floor()
+                        .max(0.0) as usize;
                     let last = (((viewport.max.y - HEADER_HEIGHT) / ROW_HEIGHT).ceil() as usize
                         + 1)
                     .min(self.graph.rows.len());
@@ -310,10 +311,8 @@ impl FlowGraphView {
         }
         // The label on a white box, so host lines it sits across do not strike it through.
         let galley = painter.layout_no_wrap(arrow_label(&packet), small.clone(), color);
-        let label = egui::Align2::CENTER_BOTTOM.anchor_size(
-            Pos2::new((from_x + to_x) / 2.0, y - 1.0),
-            galley.size(),
-        );
+        let label = egui::Align2::CENTER_BOTTOM
+            .anchor_size(Pos2::new((from_x + to_x) / 2.0, y - 1.0), galley.size());
         painter.rect_filled(label.expand2(Vec2::new(3.0, 0.0)), 2.0, Color32::WHITE);
         painter.galley(label.min, galley, color);
         if let Some((sp, dp)) = ports(&packet) {

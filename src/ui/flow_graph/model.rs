@@ -133,7 +133,10 @@ mod tests {
         assert_eq!((g.rows[1].from, g.rows[1].to), (1, 0));
         // Only the frames given, and only their hosts.
         let some = FlowGraph::of(&hosts, [1usize, 2].into_iter());
-        assert_eq!(some.rows.iter().map(|r| r.index).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            some.rows.iter().map(|r| r.index).collect::<Vec<_>>(),
+            [1, 2]
+        );
         assert_eq!(some.columns, ["10.0.0.2", "10.0.0.1"]);
     }
 }
