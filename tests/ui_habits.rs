@@ -296,7 +296,10 @@ fn ctrl_g_goes_to_a_frame_and_says_when_there_is_none() {
     h.run_steps(4);
     let selected = h.state().selection.packet.expect("a packet is selected");
     assert_eq!(h.state().store.read().record(selected).unwrap().number, 9);
-    assert!(h.query_by_label("Go to packet number").is_none(), "the bar closes");
+    assert!(
+        h.query_by_label("Go to packet number").is_none(),
+        "the bar closes"
+    );
     // The selected row is in the packet list, on the screen.
     let row = h.get_by_label_contains("Seq=2488 Ack=150").rect();
     assert!(row.min.y >= 0.0 && row.max.y <= 900.0, "{row:?}");

@@ -243,3 +243,36 @@ cli-capture-about = Capture live on an interface; print like `read`, write pcap 
 cli-ifaces-about = List interfaces: addresses, up/down, loopback, and whether synack may capture there.
 cli-pair-about = Two captures of the same traffic (e.g. at the client and at the server): where each segment was lost, and how long each direction took.
 cli-gen-list = List the scenarios with the lesson each one teaches.
+
+# Follow TCP Stream (src/ui/follow)
+follow-title = Follow TCP Stream (tcp.stream eq { $stream })
+follow-no-packet = TCP stream { $stream } has no packet yet.
+follow-summary = { $client } bytes from the client, { $server } from the server, { $turns } turns
+follow-missing = , { $bytes } bytes missing from the capture
+follow-entire = Entire conversation ({ $bytes } bytes)
+follow-one-side = { $from } -> { $to } ({ $bytes } bytes)
+follow-show-as = Show data as
+follow-stream = Stream
+follow-filter = Filter this stream
+follow-filter-out = Filter out this stream
+follow-save-as = Save as…
+follow-first-shown = [the first { $kib } KiB shown; Save as writes all of it]
+
+# Asked before a save replaces a file (src/ui/file_dialog.rs)
+dialog-replace-title = Replace the file?
+dialog-replace-text = "{ $path }" already exists. Replacing it overwrites its contents.
+dialog-cancel = Cancel
+dialog-replace = Replace
+
+# Flow graph (src/ui/flow_graph)
+flows-limit = Limit to display filter
+flows-count = { $frames } frames between { $hosts } hosts
+flows-empty = No frame to show.
+flows-comment = Comment
+flows-summary = Flow graph: { $frames } frames between { $hosts }
+
+# Go to packet (src/ui/goto.rs)
+goto-title = Go to packet number
+goto-label = Packet number:
+goto-button = Go to packet
+goto-hint = A frame number, e.g. 42

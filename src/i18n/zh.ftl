@@ -243,3 +243,36 @@ cli-capture-about = 在网卡上实时抓包；像 `read` 一样打印，像 tcp
 cli-ifaces-about = 列出网卡：地址、启用/停用、回环，以及 synack 能否在其上抓包。
 cli-pair-about = 同一流量的两份抓包（例如客户端一份、服务端一份）：每个报文段在哪里丢失，每个方向用了多久。
 cli-gen-list = 列出所有场景及每个场景讲授的内容。
+
+# Follow TCP Stream (src/ui/follow)
+follow-title = 追踪 TCP 流 (tcp.stream eq { $stream })
+follow-no-packet = TCP 流 { $stream } 还没有数据包。
+follow-summary = 客户端 { $client } 字节，服务器 { $server } 字节，{ $turns } 轮
+follow-missing = ，抓包中缺失 { $bytes } 字节
+follow-entire = 整个对话（{ $bytes } 字节）
+follow-one-side = { $from } -> { $to }（{ $bytes } 字节）
+follow-show-as = 数据显示为
+follow-stream = 流
+follow-filter = 过滤此流
+follow-filter-out = 排除此流
+follow-save-as = 另存为…
+follow-first-shown = [仅显示前 { $kib } KiB；另存为会写入全部内容]
+
+# Asked before a save replaces a file (src/ui/file_dialog.rs)
+dialog-replace-title = 替换文件？
+dialog-replace-text = “{ $path }”已存在。替换会覆盖其内容。
+dialog-cancel = 取消
+dialog-replace = 替换
+
+# Flow graph (src/ui/flow_graph)
+flows-limit = 仅限显示过滤器
+flows-count = { $frames } 帧，{ $hosts } 台主机
+flows-empty = 没有可显示的帧。
+flows-comment = 说明
+flows-summary = 流向图：{ $frames } 帧，主机 { $hosts }
+
+# Go to packet (src/ui/goto.rs)
+goto-title = 转到分组编号
+goto-label = 分组编号：
+goto-button = 转到分组
+goto-hint = 请输入帧编号，例如 42

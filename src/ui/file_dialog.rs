@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::i18n::tr;
+
 /// Most recent files kept.
 const RECENT_MAX: usize = 10;
 
@@ -244,20 +246,20 @@ impl FileDialog {
     /// to the file list.
     fn replace_ui(&mut self, ctx: &egui::Context, path: PathBuf) -> Option<Option<PathBuf>> {
         let mut result = None;
-        egui::Window::new("Replace the file?")
+        egui::Window::new(tr!("dialog-replace-title"))
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
-                ui.label(format!(
-                    "\"{}\" already exists. Replacing it overwrites its contents.",
-                    path.display()
+                ui.label(tr!(
+                    "dialog-replace-text",
+                    path = path.display().to_string()
                 ));
                 ui.horizontal(|ui| {
-                    if ui.button("Replace").clicked() {
+                    if ui.button(tr!("dialog-replace")).clicked() {
                         result = Some(Some(path.clone()));
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button(tr!("dialog-cancel")).clicked() {
                         self.replacing = None;
                     }
                 });

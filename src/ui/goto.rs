@@ -1,6 +1,8 @@
 //! Go to packet (Wireshark's Ctrl+G): a small bar that takes a frame number and selects that
 //! frame, scrolling the packet list to it.
 
+use crate::i18n::tr;
+
 /// The bar's state: `Some(text typed)` while it is open.
 #[derive(Debug, Default, Clone)]
 pub struct GoToBar {
@@ -19,13 +21,13 @@ impl GoToBar {
         let text = self.text.as_mut()?;
         let mut chosen = None;
         let mut close = false;
-        egui::Window::new("Go to packet number")
+        egui::Window::new(tr!("goto-title"))
             .collapsible(false)
             .resizable(false)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 80.0])
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
-                    let label = ui.label("Packet number:");
+                    let label = ui.label(tr!("goto-label"));
                     let field = ui
                         .add(
                             egui::TextEdit::singleline(text)
@@ -38,18 +40,19 @@ impl GoToBar {
                     }
                     let number = text.trim().parse::<u64>().ok();
                     let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let go = ui.add_enabled(number.is_some(), egui::Button::new("Go to packet"));
+                    let go =
+                        ui.add_enabled(number.is_some(), egui::Button::new(tr!("goto-button")));
                     if go.clicked() || (enter && number.is_some()) {
                         chosen = number;
                     }
-                    if ui.button("Cancel").clicked()
+                    if ui.button(tr!("dialog-cancel")).clicked()
                         || ui.input(|i| i.key_pressed(egui::Key::Escape))
                     {
                         close = true;
                     }
                 });
                 if !text.trim().is_empty() && text.trim().parse::<u64>().is_err() {
-                    ui.colored_label(egui::Color32::RED, "A frame number, e.g. 42");
+                    ui.colored_label(egui::Color32::RED, tr!("goto-hint"));
                 }
             });
         if chosen.is_some() || close {

@@ -14,6 +14,7 @@ use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use self::model::{FlowGraph, Hosts};
 use crate::analysis::Flag;
 use crate::decode::{Packet, Transport};
+use crate::i18n::tr;
 use crate::ladder::model::ArrowKind;
 use crate::ladder::paint::arrow_color;
 use crate::ui::columns;
@@ -117,16 +118,16 @@ impl FlowGraphView {
             ui.ctx().request_repaint();
         }
         ui.horizontal(|ui| {
-            ui.strong("Flow graph");
-            ui.checkbox(&mut self.limit_to_filter, "Limit to display filter");
-            ui.weak(format!(
-                "{} frames between {} hosts",
-                self.graph.rows.len(),
-                self.graph.columns.len()
+            ui.strong(tr!("tab-flows"));
+            ui.checkbox(&mut self.limit_to_filter, tr!("flows-limit"));
+            ui.weak(tr!(
+                "flows-count",
+                frames = self.graph.rows.len(),
+                hosts = self.graph.columns.len()
             ));
         });
         if self.graph.rows.is_empty() {
-            ui.label("No frame to show.");
+            ui.label(tr!("flows-empty"));
             self.layout = FlowLayout::default();
             return None;
         }
@@ -226,7 +227,7 @@ impl FlowGraphView {
                     painter.text(
                         Pos2::new(origin.x + info_x, strip.center().y),
                         egui::Align2::LEFT_CENTER,
-                        "Comment",
+                        tr!("flows-comment"),
                         FontId::proportional(FONT + 1.0),
                         Color32::from_gray(90),
                     );
@@ -238,10 +239,10 @@ impl FlowGraphView {
                             }
                         }
                     }
-                    let summary = format!(
-                        "Flow graph: {} frames between {}",
-                        self.graph.rows.len(),
-                        self.graph.columns.join(", ")
+                    let summary = tr!(
+                        "flows-summary",
+                        frames = self.graph.rows.len(),
+                        hosts = self.graph.columns.join(", ")
                     );
                     response.widget_info(|| {
                         egui::WidgetInfo::labeled(egui::Role::Image, true, summary.clone())

@@ -10,6 +10,7 @@ use egui::{Color32, FontId};
 
 use self::model::{chunks, full_text, side_bytes, Chunk, ShowAs};
 use crate::analysis::{endpoint_string, Direction, FlowProto};
+use crate::i18n::tr;
 use crate::stream::follow::FramingChoice;
 use crate::ui::selection::ConnRef;
 use crate::ui::store::StoreData;
@@ -146,7 +147,7 @@ impl FollowView {
         let mut next_stream = stream;
         let (show, only) = (self.show, self.only);
         let followed = self.followed(data, until).cloned();
-        egui::Window::new(format!("Follow TCP Stream (tcp.stream eq {stream})"))
+        egui::Window::new(tr!("follow-title", stream = stream))
             .open(&mut open)
             .default_size([780.0, 560.0])
             .pivot(egui::Align2::CENTER_CENTER)
@@ -154,7 +155,7 @@ impl FollowView {
             .min_width(420.0)
             .show(ctx, |ui| {
                 let Some(f) = &followed else {
-                    ui.label(format!("TCP stream {stream} has no packet yet."));
+                    ui.label(tr!("follow-no-packet", stream = stream));
                     return;
                 };
                 egui::Panel::bottom("follow_controls").show(ui, |ui| {
@@ -183,23 +184,31 @@ impl FollowView {
         let mut action = None;
         let turns = f.chunks.iter().filter(|c| c.missing == 0).count();
         let gaps: u64 = f.chunks.iter().map(|c| c.missing).sum();
-        let mut summary = format!(
-            "{} bytes from the client, {} from the server, {turns} turns",
-            f.bytes[0], f.bytes[1]
+        let mut summary = tr!(
+            "follow-summary",
+            client = f.bytes[0],
+            server = f.bytes[1],
+            turns = turns
         );
         if gaps > 0 {
-            summary.push_str(&format!(", {gaps} bytes missing from the capture"));
+            summary.push_str(&tr!("follow-missing", bytes = gaps));
         }
         ui.label(summary);
         ui.horizontal_wrapped(|ui| {
             let side_label = |only: Option<Direction>| match only {
-                None => format!("Entire conversation ({} bytes)", f.bytes[0] + f.bytes[1]),
-                Some(Direction::ClientToServer) => {
-                    format!("{} -> {} ({} bytes)", f.ends[0], f.ends[1], f.bytes[0])
-                }
-                Some(Direction::ServerToClient) => {
-                    format!("{} -> {} ({} bytes)", f.ends[1], f.ends[0], f.bytes[1])
-                }
+                None => tr!("follow-entire", bytes = f.bytes[0] + f.bytes[1]),
+                Some(Direction::ClientToServer) => tr!(
+                    "follow-one-side",
+                    from = &f.ends[0],
+                    to = &f.ends[1],
+                    bytes = f.bytes[0]
+                ),
+                Some(Direction::ServerToClient) => tr!(
+                    "follow-one-side",
+                    from = &f.ends[1],
+                    to = &f.ends[0],
+                    bytes = f.bytes[1]
+                ),
             };
             egui::ComboBox::from_id_salt("follow_sides")
                 .selected_text(side_label(self.only))
@@ -212,7 +221,7 @@ impl FollowView {
                         ui.selectable_value(&mut self.only, o, side_label(o));
                     }
                 });
-            let label = ui.label("Show data as");
+            let label = ui.label(tr!("follow-show-as"));
             egui::ComboBox::from_id_salt("follow_show_as")
                 .selected_text(self.show.label())
                 .show_ui(ui, |ui| {
@@ -222,27 +231,27 @@ impl FollowView {
                 })
                 .response
                 .labelled_by(label.id);
-            let label = ui.label("Stream");
+            let label = ui.label(tr!("follow-stream"));
             ui.add(egui::DragValue::new(next_stream).range(0..=streams.saturating_sub(1)))
                 .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
             let stream = self.stream.unwrap_or_default();
             if ui
-                .button("Filter this stream")
-                .on_hover_text(format!("Display filter tcp.stream eq {stream}"))
+                .button(tr!("follow-filter"))
+                .on_hover_text(format!("tcp.stream eq {stream}"))
                 .clicked()
             {
                 action = Some(FollowAction::Filter(stream));
             }
             if ui
-                .button("Filter out this stream")
-                .on_hover_text(format!("Display filter !(tcp.stream eq {stream})"))
+                .button(tr!("follow-filter-out"))
+                .on_hover_text(format!("!(tcp.stream eq {stream})"))
                 .clicked()
             {
                 action = Some(FollowAction::FilterOut(stream));
             }
-            if ui.button("Save as…").clicked() {
+            if ui.button(tr!("follow-save-as")).clicked() {
                 action = Some(FollowAction::SaveAs);
             }
         });
@@ -292,10 +301,7 @@ fn conversation(ui: &mut egui::Ui, f: &Followed, show: ShowAs, only: Option<Dire
     }
     if cut {
         job.append(
-            &format!(
-                "\n[the first {} KiB shown; Save as writes all of it]\n",
-                SHOWN_MAX >> 10
-            ),
+            &format!("\n{}\n", tr!("follow-first-shown", kib = SHOWN_MAX >> 10)),
             0.0,
             TextFormat {
                 font_id: font,
