@@ -316,3 +316,21 @@ fn ctrl_g_goes_to_a_frame_and_says_when_there_is_none() {
     );
     assert_eq!(h.state().selection.packet, Some(selected));
 }
+
+#[test]
+fn a_refused_connection_s_server_is_not_drawn_listening() {
+    // tshark: frame 1 SYN to port 43599, frame 2 RST/ACK from it: nobody listens there, so
+    // the server is CLOSED throughout (RFC 9293: a closed port answers a SYN with RST).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/refused.pcap");
+    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    options.goto = Some(1);
+    options.tab = Some(synack::ui::Tab::Ladder);
+    let mut h = ui_common::loaded(options, egui::vec2(1280.0, 900.0));
+    h.run_steps(3);
+    let drawing = h.get_by_label_contains("server: CLOSED");
+    let node = drawing.accesskit_node();
+    let summary = node.label().unwrap_or_default().to_string();
+    assert!(!summary.contains("LISTEN"), "{summary}");
+    // After the RST both ends are closed.
+    h.get_by_label("States at frame 2: client CLOSED · server CLOSED");
+}
