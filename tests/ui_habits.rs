@@ -258,7 +258,7 @@ fn the_flow_graph_draws_every_frame_between_all_its_hosts() {
     let (index, a, b) = layout.arrows[6];
     h.get_by_label_contains("Flow graph:").hover();
     h.run_steps(1);
-    click_at(&mut h, a.lerp(b, 0.5));
+    ui_common::click_at(&mut h, a.lerp(b, 0.5));
     assert_eq!(h.state().selection.packet, Some(index));
     // Limited to the display filter: only stream 1's ten frames (tshark -Y 'tcp.stream eq 1'),
     // between its two hosts.
@@ -268,21 +268,6 @@ fn the_flow_graph_draws_every_frame_between_all_its_hosts() {
     h.get_by_label("Limit to display filter").click();
     h.run_steps(4);
     h.get_by_label("Flow graph: 10 frames between 172.16.133.132, 98.138.19.88");
-}
-
-fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
-    h.event(egui::Event::PointerMoved(pos));
-    h.run_steps(1);
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run_steps(1);
-    }
-    h.run_steps(2);
 }
 
 #[test]

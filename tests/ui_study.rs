@@ -411,22 +411,6 @@ fn ladder_zooms_with_buttons_and_ctrl_wheel_and_pans_by_dragging() {
     assert_eq!(h.state().ladder.zoom, 1.0);
 }
 
-/// Clicks at a screen point (press and release).
-fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run_steps(1);
-    }
-    h.run_steps(2);
-}
-
 #[test]
 fn a_bulk_transfer_collapses_into_runs_that_expand_on_click() {
     // synack-netns-loss-client.pcap: stream 0 is a 400 kB GET through a lossy router
@@ -455,7 +439,7 @@ fn a_bulk_transfer_collapses_into_runs_that_expand_on_click() {
         .ladder
         .run_label_screen_pos(0)
         .expect("the summary is on screen");
-    click_at(&mut h, pos);
+    ui_common::click_at(&mut h, pos);
     assert_eq!(h.state().ladder.expanded, vec![0]);
     // Expanded, each of its rows has a label of its own; the others stay summarized.
     let geo = h.state().ladder.geometry_drawn().unwrap().clone();

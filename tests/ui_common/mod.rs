@@ -33,3 +33,19 @@ pub fn loaded(options: ViewOptions, size: egui::Vec2) -> Harness<'static, Synack
     h.run_steps(3);
     h
 }
+
+/// Clicks at a screen point (press and release).
+pub fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
