@@ -24,6 +24,7 @@ use crate::stream::follow::{
     frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
 };
 use crate::stream::framing::{Framed, Framing, FRAMING_HELP};
+use crate::stream::text::{self, EncodingChoice, TextEncoding};
 use crate::stream::{Annotation, DirectionStream};
 
 /// Arguments of `synack stream`.
@@ -65,6 +66,21 @@ pub struct StreamArgs {
     /// Example: `synack stream sticky.pcap --calls sticky.pcap.calls.json --stream 0`
     #[arg(long, value_name = "CALLS.json")]
     pub calls: Option<PathBuf>,
+    /// Print each message's bytes as text in the chosen encoding (with `--stream`).
+    ///
+    /// Bytes no message explains are printed too (all of a stream no framing fits, such as
+    /// a chat of bare `send()` calls). With `--json`, message and unparsed objects gain
+    /// `text` and `encoding` when their bytes decode.
+    /// Example: `synack stream chat.pcap --stream 0 --text --encoding gbk`
+    #[arg(long)]
+    pub text: bool,
+    /// Encoding of `--text` and of the messages' `text` in JSON: auto (UTF-8 when the stream's bytes are valid UTF-8, else GBK/GB18030 when they decode cleanly, else Latin-1), utf-8, gbk (GB18030) or latin1.
+    #[arg(long, value_name = "E", default_value = "auto", value_parser = parse_encoding)]
+    pub encoding: EncodingChoice,
+}
+
+fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
+    s.parse()
 }
 
 /// A direction on the command line.
@@ -258,7 +274,7 @@ fn list(
         if json_out {
             writeln!(out, "{}", stream_json(ts, &msgs))?;
             for v in &vs {
-                for line in detail_json(ts, v) {
+                for line in detail_json(ts, v, None) {
                     writeln!(out, "{line}")?;
                 }
                 writeln!(out, "{}", summary_json(ts, v))?;
@@ -302,7 +318,7 @@ fn list(
 }
 
 /// The JSON objects of one direction, in stream order.
-fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<String> {
+fn detail_json(ts: &FollowedConn, v: &DirView<'_>, encoding: Option<TextEncoding>) -> Vec<String> {
     let dir = v.dir.short();
     // Each line is kept as compact text, not as a `serde_json::Value` (several times larger):
     // a stream of 100 000 tiny segments and gaps lists 300 000 lines.
@@ -321,23 +337,20 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<String> {
         ));
     }
     for (i, (msg, m)) in v.framed.messages.iter().zip(&v.marks.messages).enumerate() {
-        items.push((
-            msg.offset,
-            1,
-            json!({
-                "kind": "message", "stream": ts.stream, "dir": dir, "index": i,
-                "proto": msg.proto, "offset": msg.offset, "len": msg.len, "frames": m.frames,
-                "complete_frame": if msg.until_close {
-                    v.stream.fin_frame.or(m.frames.last().copied())
-                } else {
-                    m.frames.last().copied()
-                },
-                "until_close": msg.until_close,
-                "split": m.split, "first_time": time(m.first_ts),
-                "complete_time": time(m.complete_ts), "span_ns": m.span_ns(),
-            })
-            .to_string(),
-        ));
+        let mut j = json!({
+            "kind": "message", "stream": ts.stream, "dir": dir, "index": i,
+            "proto": msg.proto, "offset": msg.offset, "len": msg.len, "frames": m.frames,
+            "complete_frame": if msg.until_close {
+                v.stream.fin_frame.or(m.frames.last().copied())
+            } else {
+                m.frames.last().copied()
+            },
+            "until_close": msg.until_close,
+            "split": m.split, "first_time": time(m.first_ts),
+            "complete_time": time(m.complete_ts), "span_ns": m.span_ns(),
+        });
+        add_text(&mut j, v, msg.offset, msg.len, encoding);
+        items.push((msg.offset, 1, j.to_string()));
     }
     for g in &v.stream.gaps {
         items.push((
@@ -368,13 +381,10 @@ fn detail_json(ts: &FollowedConn, v: &DirView<'_>) -> Vec<String> {
         ));
     }
     for u in &v.framed.unparsed {
-        items.push((
-            u.offset,
-            3,
-            json!({"kind": "unparsed", "stream": ts.stream, "dir": dir, "offset": u.offset,
-                   "len": u.len, "reason": u.reason})
-            .to_string(),
-        ));
+        let mut j = json!({"kind": "unparsed", "stream": ts.stream, "dir": dir, "offset": u.offset,
+               "len": u.len, "reason": u.reason});
+        add_text(&mut j, v, u.offset, u.len, encoding);
+        items.push((u.offset, 3, j.to_string()));
     }
     for inc in &v.framed.incomplete {
         items.push((
@@ -400,10 +410,11 @@ fn show(
     let msgs = frame_connection_with_calls(ts, *choice, trace.map(|t| &t.trace));
     let vs = views(&msgs, ts, args.dir);
     let framing = msgs.framing;
+    let encoding = args.text.then(|| stream_encoding(ts, args.encoding));
     if args.json {
         writeln!(out, "{}", stream_json(ts, &msgs))?;
         for v in &vs {
-            for line in detail_json(ts, v) {
+            for line in detail_json(ts, v, encoding) {
                 writeln!(out, "{line}")?;
             }
             writeln!(out, "{}", summary_json(ts, v))?;
@@ -435,8 +446,95 @@ fn show(
         if args.dump {
             dump(v, out)?;
         }
+        if let Some(e) = encoding {
+            print_text(v, e, args.encoding, out)?;
+        }
     }
     Ok(())
+}
+
+/// The encoding of a followed connection's text: `choice`, or detected over both
+/// directions' bytes.
+fn stream_encoding(ts: &FollowedConn, choice: EncodingChoice) -> TextEncoding {
+    let runs: Vec<&[u8]> = ts.dirs.iter().flat_map(|d| d.store.bytes()).collect();
+    choice.resolve(runs.iter().copied())
+}
+
+/// The kept bytes of `len` bytes at stream `offset` (up to the end of their run).
+fn bytes_at<'a>(v: &DirView<'a>, offset: u64, len: u64) -> Option<&'a [u8]> {
+    let run = v
+        .stream
+        .runs
+        .iter()
+        .find(|r| r.offset <= offset && offset < r.end())?;
+    let s = (offset - run.offset) as usize;
+    let e = (s as u64 + len).min(run.data.len() as u64) as usize;
+    Some(&run.data[s..e])
+}
+
+/// `--text`: each message (and each stretch of bytes no message explains) decoded, after a
+/// line naming it; the text itself unindented so that it reads (and copies) exactly as the
+/// program sent it.
+fn print_text(
+    v: &DirView<'_>,
+    encoding: TextEncoding,
+    choice: EncodingChoice,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let how = if choice == EncodingChoice::Auto {
+        " (auto)"
+    } else {
+        ""
+    };
+    writeln!(out, "  text, {encoding}{how}:")?;
+    let mut spans: Vec<(u64, u64, String)> = v
+        .framed
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.offset, m.len, format!("#{i} {}", m.proto)))
+        .collect();
+    spans.extend(
+        v.framed
+            .unparsed
+            .iter()
+            .map(|u| (u.offset, u.len, "unparsed".to_owned())),
+    );
+    spans.sort_by_key(|s| s.0);
+    for (offset, len, what) in spans {
+        let Some(b) = bytes_at(v, offset, len) else {
+            continue;
+        };
+        let d = text::decode(b, encoding);
+        let bad = if d.replaced > 0 {
+            format!(", {} undecodable", d.replaced)
+        } else {
+            String::new()
+        };
+        writeln!(out, "  ── {} {what} {len} B @{offset}{bad}", v.dir.short())?;
+        let t = text::printable(&d.text);
+        writeln!(out, "{}", t.strip_suffix('\n').unwrap_or(&t))?;
+    }
+    Ok(())
+}
+
+/// `--json --text`: the `text` and `encoding` of the bytes at `offset`, when they decode.
+fn add_text(
+    j: &mut serde_json::Value,
+    v: &DirView<'_>,
+    offset: u64,
+    len: u64,
+    encoding: Option<TextEncoding>,
+) {
+    let (Some(e), Some(b), Some(obj)) = (encoding, bytes_at(v, offset, len), j.as_object_mut())
+    else {
+        return;
+    };
+    let d = text::decode(b, e);
+    if d.replaced == 0 {
+        obj.insert("text".into(), json!(d.text));
+        obj.insert("encoding".into(), json!(e.name()));
+    }
 }
 
 /// One line per boundary: segments on the left, messages on the right.
@@ -580,16 +678,7 @@ fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result
 
 /// Hex/ASCII dump of each message (and of unparsed bytes).
 fn dump(v: &DirView<'_>, out: &mut impl Write) -> io::Result<()> {
-    let bytes_at = |offset: u64, len: u64| -> Option<&[u8]> {
-        let run = v
-            .stream
-            .runs
-            .iter()
-            .find(|r| r.offset <= offset && offset < r.end())?;
-        let s = (offset - run.offset) as usize;
-        let e = (s as u64 + len).min(run.data.len() as u64) as usize;
-        Some(&run.data[s..e])
-    };
+    let bytes_at = |offset: u64, len: u64| bytes_at(v, offset, len);
     for (i, m) in v.framed.messages.iter().enumerate() {
         writeln!(
             out,

@@ -243,6 +243,8 @@ cli-capture-about = Capture live on an interface; print like `read`, write pcap 
 cli-ifaces-about = List interfaces: addresses, up/down, loopback, and whether synack may capture there.
 cli-pair-about = Two captures of the same traffic (e.g. at the client and at the server): where each segment was lost, and how long each direction took.
 cli-gen-list = List the scenarios with the lesson each one teaches.
+cli-stream-text = Print each message's bytes as text in the chosen encoding (with `--stream`).
+cli-stream-encoding = Encoding of `--text` and of the messages' `text` in JSON: auto (UTF-8 when the stream's bytes are valid UTF-8, else GBK/GB18030 when they decode cleanly, else Latin-1), utf-8, gbk (GB18030) or latin1.
 
 # Follow TCP Stream (src/ui/follow)
 follow-title = Follow TCP Stream (tcp.stream eq { $stream })

@@ -243,6 +243,8 @@ cli-capture-about = 在网卡上实时抓包；像 `read` 一样打印，像 tcp
 cli-ifaces-about = 列出网卡：地址、启用/停用、回环，以及 synack 能否在其上抓包。
 cli-pair-about = 同一流量的两份抓包（例如客户端一份、服务端一份）：每个报文段在哪里丢失，每个方向用了多久。
 cli-gen-list = 列出所有场景及每个场景讲授的内容。
+cli-stream-text = 按所选编码把每条消息的字节打印为文本（与 `--stream` 一起用）。
+cli-stream-encoding = `--text` 和 JSON 中消息 `text` 字段的编码：auto（字节流是合法 UTF-8 时用 UTF-8，否则能干净解码时用 GBK/GB18030，否则用 Latin-1）、utf-8、gbk（GB18030）或 latin1。
 
 # Follow TCP Stream (src/ui/follow)
 follow-title = 追踪 TCP 流 (tcp.stream eq { $stream })

@@ -41,6 +41,7 @@ pub mod hexdump;
 pub mod reassembly;
 pub mod sticky;
 pub mod store;
+pub mod text;
 
 pub use framing::{
     frame_stream, frame_stream_with, AutoChoice, Framed, Framer, Framing, Message, Step,

@@ -133,3 +133,49 @@ impl Truth {
         row.get(i).map_or("", String::as_str)
     }
 }
+
+/// The course's chat (its notes: `send_data.encode("gbk")`, and the server's
+/// `"您好，这里是服务端，收到你的信息".encode("gbk")`): what the client and the server send.
+pub const CHAT_CLIENT: &str = "你好，我是客户端，请问现在几点了？";
+/// The server's reply in the course's chat.
+pub const CHAT_SERVER: &str = "您好，这里是服务端，收到你的信息";
+
+/// Writes to `path` a capture of one TCP connection (handshake, the client's message, the
+/// server's reply, teardown) whose messages are [`CHAT_CLIENT`] and [`CHAT_SERVER`]
+/// encoded by `encode` (e.g. GBK as Python's `encode("gbk")` does, or UTF-8).
+pub fn write_chat_capture(path: &Path, encode: impl Fn(&str) -> Vec<u8>) {
+    use synack::calls::CallTrace;
+    use synack::capture::writer::{PcapFormat, PcapWriter};
+    use synack::capture::LinkType;
+    use synack::gen::synth::Sim;
+    let file = std::fs::File::create(path).expect("capture file is writable");
+    let mut writer = PcapWriter::new(
+        std::io::BufWriter::new(file),
+        PcapFormat {
+            link: LinkType::Ethernet,
+            snaplen: 65535,
+            nanos: false,
+        },
+    );
+    let mut sim = Sim::new(&mut writer, 1, CallTrace::default(), false);
+    let mut c = sim.conn(1, 2, 7788);
+    sim.open(&mut c);
+    sim.wait_ms(5);
+    sim.data(&mut c, 0, &encode(CHAT_CLIENT));
+    sim.wait_ms(1);
+    sim.data(&mut c, 1, &encode(CHAT_SERVER));
+    sim.wait_ms(1);
+    sim.pure_ack(&mut c, 0);
+    sim.wait_ms(5);
+    sim.fin(&mut c, 0);
+    sim.fin(&mut c, 1);
+    sim.pure_ack(&mut c, 0);
+    sim.finish().expect("the capture is written");
+    writer.flush().expect("the capture is written");
+}
+
+/// GBK bytes of `s`, as Python's `s.encode("gbk")` gives them (GB18030 agrees with GBK on
+/// every character GBK has).
+pub fn gbk(s: &str) -> Vec<u8> {
+    encoding_rs::GBK.encode(s).0.into_owned()
+}
