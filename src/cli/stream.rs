@@ -513,7 +513,7 @@ fn print_text(
         };
         writeln!(out, "  ── {} {what} {len} B @{offset}{bad}", v.dir.short())?;
         let t = text::printable(&d.text);
-        writeln!(out, "{}", t.strip_suffix('\n').unwrap_or(&t))?;
+        writeln!(out, "{}", t.trim_end_matches(['\n', '\r']))?;
     }
     Ok(())
 }

@@ -99,6 +99,8 @@ text-no-payload = No payload.
 text-decoded-with = decoded as { $encoding }
 text-replacements = { $count } bytes could not be decoded (shown as �)
 
+follow-text-auto = Text ({ $encoding }, auto)
+
 ## Details: synack's analysis section
 
 details-analysis = Analysis (synack)

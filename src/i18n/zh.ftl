@@ -91,6 +91,7 @@ pane-generator-hint = 数据包连同分析结果出现在“数据包”标签�
 
 ## 负载文本
 
+follow-text-auto = 文本（{ $encoding }，自动）
 text-view = 文本
 text-hex = 十六进制
 text-encoding = 编码

@@ -180,14 +180,14 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded {
     }
 }
 
-/// `text` made safe to show: line ends kept (`\r\n` as `\n`), tabs kept, every other
-/// control character shown as `·` (a terminal or a label would act on it or draw a box).
+/// `text` made safe to show: line ends (`\n`, `\r\n`) and tabs kept, every other control
+/// character shown as `·` (a terminal or a label would act on it or draw a box).
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
             '\n' | '\t' => out.push(c),
             c if c.is_control() => out.push('·'),
             c => out.push(c),
@@ -263,6 +263,6 @@ mod tests {
 
     #[test]
     fn printable_keeps_lines_and_hides_controls() {
-        assert_eq!(printable("a\r\nb\tc\u{0}d\u{1b}[2J"), "a\nb\tc·d·[2J");
+        assert_eq!(printable("a\r\nb\tc\u{0}d\u{1b}[2J\r"), "a\r\nb\tc·d·[2J·");
     }
 }

@@ -106,6 +106,18 @@ pub fn install(ctx: &egui::Context) -> bool {
     true
 }
 
+/// [`install`] unless `ctx` already has the font (a flag in its memory): cheap to call on
+/// every frame. Returns whether the system has a CJK font.
+pub fn install_once(ctx: &egui::Context) -> bool {
+    let id = egui::Id::unique("synack-system-cjk-font");
+    if let Some(done) = ctx.data(|d| d.get_temp::<bool>(id)) {
+        return done;
+    }
+    let done = install(ctx);
+    ctx.data_mut(|d| d.insert_temp(id, done));
+    done
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

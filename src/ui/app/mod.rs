@@ -197,7 +197,7 @@ impl SynackApp {
     pub fn new(ctx: &egui::Context, options: ViewOptions) -> SynackApp {
         let lang = options.lang.unwrap_or_else(crate::i18n::lang);
         crate::i18n::set_thread_lang(Some(lang));
-        let have_cjk_font = super::fonts::install(ctx);
+        let have_cjk_font = super::fonts::install_once(ctx);
         let mut app = SynackApp {
             store: PacketStore::new(),
             selection: Selection::default(),
@@ -278,6 +278,8 @@ impl SynackApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         crate::i18n::set_thread_lang(Some(self.lang));
         let ctx = ui.ctx().clone();
+        // The context drawing us may not be the one we were made with (tests' harnesses).
+        super::fonts::install_once(&ctx);
         if let Some(b) = &mut self.bench {
             b.frame_start();
         }

@@ -1,6 +1,6 @@
 //! Follow TCP Stream (Wireshark's Analyze › Follow › TCP Stream, Ctrl+Alt+Shift+T): a
 //! connection's conversation as text in a window of its own, the client's bytes in red and
-//! the server's in blue, shown as ASCII, UTF-8, a hex dump or raw hex, one side or both,
+//! the server's in blue, shown as text (UTF-8, GBK or Latin-1: the stream's own, or chosen), ASCII, a hex dump or raw hex, one side or both,
 //! saved as shown.
 
 pub mod model;
@@ -12,6 +12,7 @@ use self::model::{chunks, full_text, side_bytes, Chunk, ShowAs};
 use crate::analysis::{endpoint_string, Direction, FlowProto};
 use crate::i18n::tr;
 use crate::stream::follow::FramingChoice;
+use crate::stream::text::{EncodingChoice, TextEncoding};
 use crate::ui::selection::ConnRef;
 use crate::ui::store::StoreData;
 use crate::ui::stream_view::model::build;
@@ -49,6 +50,8 @@ struct Followed {
     ends: [String; 2],
     /// Bytes of each side.
     bytes: [u64; 2],
+    /// The conversation's own text encoding (what "auto" shows).
+    detected: TextEncoding,
 }
 
 /// The Follow TCP Stream window's state.
@@ -67,7 +70,7 @@ impl Default for FollowView {
     fn default() -> Self {
         FollowView {
             stream: None,
-            show: ShowAs::Ascii,
+            show: ShowAs::Text(EncodingChoice::Auto),
             only: None,
             cache: None,
         }
@@ -107,6 +110,7 @@ impl FollowView {
                         side(Direction::ClientToServer),
                         side(Direction::ServerToClient),
                     ],
+                    detected: model::detect_encoding(&chunks),
                     chunks,
                 }
             });
@@ -223,10 +227,10 @@ impl FollowView {
                 });
             let label = ui.label(tr!("follow-show-as"));
             egui::ComboBox::from_id_salt("follow_show_as")
-                .selected_text(self.show.label())
+                .selected_text(self.show.label(f.detected))
                 .show_ui(ui, |ui| {
                     for s in ShowAs::ALL {
-                        ui.selectable_value(&mut self.show, s, s.label());
+                        ui.selectable_value(&mut self.show, s, s.label(f.detected));
                     }
                 })
                 .response
@@ -266,7 +270,7 @@ fn conversation(ui: &mut egui::Ui, f: &Followed, show: ShowAs, only: Option<Dire
     let mut shown = 0usize;
     let mut cut = false;
     for c in f.chunks.iter().filter(|c| only.is_none_or(|d| c.dir == d)) {
-        let mut text = model::chunk_text(c, show);
+        let mut text = model::chunk_text(c, show, f.detected);
         if shown + text.len() > SHOWN_MAX {
             let mut end = SHOWN_MAX.saturating_sub(shown).min(text.len());
             while !text.is_char_boundary(end) {

@@ -1,13 +1,15 @@
 //! What Follow TCP Stream shows: a connection's bytes as the two sides sent them, in capture
-//! order, one chunk per run of one side's segments, written as ASCII, UTF-8, a hex dump or
-//! raw hex (Wireshark's "Show data as").
+//! order, one chunk per run of one side's segments, written as text (UTF-8, GBK or Latin-1, chosen from the bytes or by hand), ASCII, a
+//! hex dump or raw hex (Wireshark's "Show data as").
 //!
 //! The bytes come from the stream ribbon's reassembly ([`RibbonModel`], the same code as
 //! `synack stream`), so retransmitted copies are shown once and bytes missing from the
 //! capture are named, never invented.
 
 use crate::analysis::Direction;
+use crate::i18n::tr;
 use crate::stream::hexdump::hex_dump;
+use crate::stream::text::{self, EncodingChoice, TextEncoding};
 use crate::ui::stream_view::model::RibbonModel;
 
 /// One side's consecutive bytes between two turns of the other side (or a gap).
@@ -30,8 +32,9 @@ pub struct Chunk {
 pub enum ShowAs {
     /// Printable ASCII, line breaks and tabs kept, other bytes as `.`.
     Ascii,
-    /// UTF-8, invalid sequences as U+FFFD.
-    Utf8,
+    /// Text in an encoding (UTF-8, GBK, Latin-1) or the stream's own (auto), undecodable
+    /// bytes as U+FFFD, control characters other than line breaks and tabs as `·`.
+    Text(EncodingChoice),
     /// Offset, 16 bytes in hex, their ASCII; the server's lines indented.
     HexDump,
     /// Continuous hex, one line per chunk (what `xxd -r -p` reads back).
@@ -40,17 +43,49 @@ pub enum ShowAs {
 
 impl ShowAs {
     /// Every choice, in the combo box's order.
-    pub const ALL: [ShowAs; 4] = [ShowAs::Ascii, ShowAs::Utf8, ShowAs::HexDump, ShowAs::Raw];
+    pub const ALL: [ShowAs; 7] = [
+        ShowAs::Text(EncodingChoice::Auto),
+        ShowAs::Text(EncodingChoice::Use(TextEncoding::Utf8)),
+        ShowAs::Text(EncodingChoice::Use(TextEncoding::Gbk)),
+        ShowAs::Text(EncodingChoice::Use(TextEncoding::Latin1)),
+        ShowAs::Ascii,
+        ShowAs::HexDump,
+        ShowAs::Raw,
+    ];
 
-    /// The combo box's words (Wireshark's).
-    pub fn label(self) -> &'static str {
+    /// The combo box's words (Wireshark's, and the text encodings); `detected` is the
+    /// stream's own encoding, named by the automatic choice.
+    pub fn label(self, detected: TextEncoding) -> String {
         match self {
-            ShowAs::Ascii => "ASCII",
-            ShowAs::Utf8 => "UTF-8",
-            ShowAs::HexDump => "Hex Dump",
-            ShowAs::Raw => "Raw",
+            ShowAs::Ascii => "ASCII".into(),
+            ShowAs::Text(EncodingChoice::Auto) => {
+                tr!("follow-text-auto", encoding = encoding_label(detected))
+            }
+            ShowAs::Text(EncodingChoice::Use(e)) => encoding_label(e).into(),
+            ShowAs::HexDump => "Hex Dump".into(),
+            ShowAs::Raw => "Raw".into(),
         }
     }
+}
+
+/// The name of an encoding in a selector.
+pub fn encoding_label(e: TextEncoding) -> &'static str {
+    match e {
+        TextEncoding::Utf8 => "UTF-8",
+        TextEncoding::Gbk => "GBK (GB18030)",
+        TextEncoding::Latin1 => "Latin-1",
+    }
+}
+
+/// The encoding of a conversation's text: its chunks' bytes, valid UTF-8 first, else GBK when
+/// clean, else Latin-1 ([`text::detect`]).
+pub fn detect_encoding(chunks: &[Chunk]) -> TextEncoding {
+    text::detect(
+        chunks
+            .iter()
+            .filter(|c| c.missing == 0)
+            .map(|c| c.bytes.as_slice()),
+    )
 }
 
 /// The chunks of a reassembled connection in the order they were captured: each side's
@@ -133,7 +168,7 @@ pub fn gap_text(missing: u64) -> String {
 /// One chunk written as `show`. Text forms end where the data ends (a chunk not ending in a
 /// line break runs on into the next, as in Wireshark); hex forms end each chunk with a line
 /// break.
-pub fn chunk_text(chunk: &Chunk, show: ShowAs) -> String {
+pub fn chunk_text(chunk: &Chunk, show: ShowAs, detected: TextEncoding) -> String {
     if chunk.missing > 0 {
         return gap_text(chunk.missing);
     }
@@ -147,7 +182,13 @@ pub fn chunk_text(chunk: &Chunk, show: ShowAs) -> String {
                 _ => '.',
             })
             .collect(),
-        ShowAs::Utf8 => String::from_utf8_lossy(&chunk.bytes).into_owned(),
+        ShowAs::Text(choice) => {
+            let e = match choice {
+                EncodingChoice::Auto => detected,
+                EncodingChoice::Use(e) => e,
+            };
+            text::printable(&text::decode(&chunk.bytes, e).text)
+        }
         ShowAs::HexDump => {
             let dump = hex_dump(chunk.offset, &chunk.bytes);
             match chunk.dir {
@@ -176,10 +217,11 @@ pub fn side_bytes(chunks: &[Chunk], dir: Direction) -> Vec<u8> {
 /// The whole text of the chunks of `only` (both sides when `None`) written as `show`: what
 /// the window shows and what Save as writes.
 pub fn full_text(chunks: &[Chunk], show: ShowAs, only: Option<Direction>) -> String {
+    let detected = detect_encoding(chunks);
     chunks
         .iter()
         .filter(|c| only.is_none_or(|d| c.dir == d))
-        .map(|c| chunk_text(c, show))
+        .map(|c| chunk_text(c, show, detected))
         .collect()
 }
 
@@ -271,7 +313,7 @@ mod tests {
             .any(|l| l.starts_with("    00000000  48 54 54 50")));
         // UTF-8 and ASCII agree on ASCII text.
         assert_eq!(
-            full_text(&http, ShowAs::Utf8, None),
+            full_text(&http, ShowAs::Text(EncodingChoice::Auto), None),
             full_text(&http, ShowAs::Ascii, None)
         );
     }
@@ -286,7 +328,7 @@ mod tests {
             first_frame: 3,
         };
         assert_eq!(
-            chunk_text(&gap, ShowAs::Ascii),
+            chunk_text(&gap, ShowAs::Ascii, TextEncoding::Utf8),
             "[8 bytes missing in capture file]\n"
         );
         let bin = Chunk {
@@ -296,7 +338,9 @@ mod tests {
             missing: 0,
             first_frame: 1,
         };
-        assert_eq!(chunk_text(&bin, ShowAs::Ascii), ".a.\n");
-        assert_eq!(chunk_text(&bin, ShowAs::Utf8), "\u{0}a\u{fffd}\n");
+        assert_eq!(chunk_text(&bin, ShowAs::Ascii, TextEncoding::Utf8), ".a.\n");
+        // Text: undecodable bytes as U+FFFD, control characters as `·` (never drawn raw).
+        let utf8 = ShowAs::Text(EncodingChoice::Use(TextEncoding::Utf8));
+        assert_eq!(chunk_text(&bin, utf8, TextEncoding::Latin1), "·a\u{fffd}\n");
     }
 }
