@@ -10,15 +10,19 @@
 //!      to acknowledge (cumulatively or by SACK) bytes whose first copy passed the point
 //!      *after* it: the receiver had processed that later copy, so it would have had this
 //!      segment had it arrived. A receiver's CPUs can take two packets of a flow out of the
-//!      order the capture saw them (by microseconds), so a segment acknowledged before
-//!      another copy of its bytes passed the point counts as delivered all the same;
+//!      order the capture saw them (by microseconds, or milliseconds on a loaded host), so
+//!      a segment acknowledged before another copy of its bytes passed the point counts as
+//!      delivered all the same, and so does one whose bytes the receiver later reports
+//!      received twice (a D-SACK) when only two copies of them passed: the SACK blocks
+//!      showed later data first, but the first copy arrived too;
 //!   2. at the end of a flight, with no later data: another copy of its bytes came before
 //!      the receiver had acknowledged them, alone between two of the receiver's ACKs, and
 //!      the ACK that answered it acknowledges the bytes for the first time without
 //!      reporting that copy as a duplicate, from a receiver that reports duplicates (it
 //!      sent D-SACKs in this connection). "Alone" (the first copy may be in between, a
 //!      millisecond or more earlier), because Linux reports only the last duplicate of a
-//!      batch and may answer a batch before its end.
+//!      batch and may answer a batch before its end. A later D-SACK of the bytes (the
+//!      first copy came after the second) vetoes it, as in 1.
 //!
 //!   The edges of SACK blocks are not taken as proof of missing bytes: Linux reports the
 //!   four blocks it touched last, which are not always whole received ranges (a duplicate
@@ -256,7 +260,7 @@ impl<'a> DirView<'a> {
             let acked = self.first_acked(x.uend());
             let again = self.first_copy_after(x.useq, x.uend(), x.ts);
             match (acked, again) {
-                (Some(a), Some(c)) => a >= c,
+                (Some(a), Some(c)) => a >= c && !self.both_copies_reported(x, c),
                 (Some(_), None) => false,
                 (None, _) => true,
             }
@@ -265,12 +269,40 @@ impl<'a> DirView<'a> {
         lost
     }
 
+    /// True when the receiver reported `x`'s bytes as received twice (a D-SACK) in an ACK
+    /// passing after `again`, the next copy of them, with no third copy passed by then: both
+    /// copies arrived, so `x` was only late (taken by the receiver after later segments).
+    fn both_copies_reported(&self, x: &TapSegment, again: i64) -> bool {
+        let (start, end) = (x.useq, x.uend());
+        self.replies.iter().map(|&r| self.seg(r)).any(|ack| {
+            ack.ts >= again
+                && ack.sack_blocks().next().is_some_and(|(l, r)| {
+                    is_dsack(ack, l, r) && l <= start && end <= r
+                })
+                && self.copies_until(start, end, ack.ts) == 2
+        })
+    }
+
+    /// How many segments of this direction carrying bytes of `[start, end)` passed this
+    /// point up to time `until`.
+    fn copies_until(&self, start: i64, end: i64, until: i64) -> usize {
+        let from = self
+            .by_start
+            .partition_point(|&(st, _, _)| st < start - MAX_SEGMENT);
+        self.by_start[from..]
+            .iter()
+            .take_while(|&&(st, _, _)| st < end)
+            .filter(|&&(_, en, ts)| en > start && ts <= until)
+            .count()
+    }
+
     /// The second proof, for a segment with no later data behind it (the end of a flight):
     /// another copy of its bytes came before the receiver had acknowledged them, alone
     /// between two of the receiver's ACKs, and the ACK that answered it acknowledges the
     /// bytes for the first time without reporting the copy as a duplicate (a D-SACK), from
     /// a receiver seen to report duplicates. Had the first copy arrived, the second would
-    /// have been one.
+    /// have been one. A D-SACK of the bytes in a later ACK vetoes it: the first copy came
+    /// after the second (the ACK was the answer to it).
     fn unreported_duplicates(&self, arrivals: &[(i64, i64, u32)], lost: &mut HashSet<u32>) {
         if !self.reports_duplicates {
             return;
@@ -283,7 +315,9 @@ impl<'a> DirView<'a> {
             let Some(again) = self.first_copy_after(start, end, x.ts) else {
                 continue;
             };
-            if self.first_acked(end).is_none_or(|acked| acked < again) {
+            if self.first_acked(end).is_none_or(|acked| acked < again)
+                || self.both_copies_reported(x, again)
+            {
                 continue;
             }
             // The receiver's ACKs just before and just after the copy.

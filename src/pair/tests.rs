@@ -757,3 +757,43 @@ fn the_tail_of_a_flight_is_lost_after_b_when_the_receiver_does_not_report_its_co
         ]
     );
 }
+
+/// 101 passes B and reaches the server late (its CPUs took 201..401 first), so the server
+/// SACKs three later segments while its cumulative ACK stops at 101, and the client
+/// retransmits 101. The cumulative ACK then covers 101 after the retransmission passed B;
+/// `dsack` makes the server report that one of the two copies of 101 came twice.
+fn overtaken_in_the_receiver(dsack: bool) -> Vec<(u32, String)> {
+    let mut sim = Sim::new();
+    sim.handshake();
+    sim.client(3.0, data(1));
+    sim.client(3.1, data(101));
+    sim.client(3.2, data(201));
+    sim.client(3.3, data(301));
+    sim.client(3.4, data(401));
+    sim.server(4.05, ack(101));
+    sim.server(4.25, sacked(ack(101), &[(ISN_C + 201, ISN_C + 301)]));
+    sim.server(4.35, sacked(ack(101), &[(ISN_C + 201, ISN_C + 401)]));
+    sim.server(4.45, sacked(ack(101), &[(ISN_C + 201, ISN_C + 501)]));
+    sim.client(5.5, data(101));
+    sim.server(6.52, ack(501));
+    let last = if dsack {
+        sacked(ack(501), &[(ISN_C + 101, ISN_C + 201)])
+    } else {
+        ack(501)
+    };
+    sim.server(6.55, last);
+    data_rows(only(&sim.run()))
+}
+
+#[test]
+fn a_segment_the_receiver_reports_twice_was_not_lost_after_b() {
+    // The ACKs' SACK blocks say 201..501 arrived before 101; the D-SACK says both copies
+    // of 101 did: the first was only late, not lost.
+    let rows = overtaken_in_the_receiver(true);
+    assert!(rows.iter().all(|(_, f)| f == "delivered"), "{rows:?}");
+    // Without the D-SACK the cumulative ACK's stop at 101 while later data was SACKed
+    // stands, and the first copy is lost after B.
+    let rows = overtaken_in_the_receiver(false);
+    assert_eq!(rows[1], (101, "lost after B".to_string()), "{rows:?}");
+    assert_eq!(rows.iter().filter(|(_, f)| f != "delivered").count(), 1);
+}
