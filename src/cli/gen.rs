@@ -28,7 +28,9 @@ pub struct GenArgs {
     /// `--loss PCT` drops that share of data segments in the router.
     #[arg(long)]
     pub netns: bool,
-    /// Save the capture to FILE (pcap) and the application calls to FILE.calls.json.
+    /// Save the capture to FILE (pcap) and the application calls to FILE.calls.json;
+    /// `--netns` also saves the capture at the server's side of the router to
+    /// FILE.server.pcap (compare the two with `synack pair FILE FILE.server.pcap`).
     /// Without it, the frames are listed on standard output.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
@@ -63,6 +65,11 @@ pub struct GenArgs {
     /// queueing delay and the algorithms' differences show. 0: no limit. Example: `--rate 20`.
     #[arg(long, value_name = "MBIT", default_value_t = 0, requires = "netns")]
     pub rate: u32,
+    /// `--netns`: drop this share of the data segments reaching the server in its input
+    /// chain, after the server-side capture (FILE.server.pcap) saw them: losses that
+    /// `synack pair` must prove from the server's ACKs. Example: `--server-loss 3`.
+    #[arg(long, value_name = "PCT", default_value_t = 0, requires = "netns")]
+    pub server_loss: u32,
 }
 
 /// Runs `synack gen`.
@@ -79,6 +86,12 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
     if args.loss > 100 {
         bail!("--loss is a percentage (0-100), got {}", args.loss);
     }
+    if args.server_loss > 100 {
+        bail!(
+            "--server-loss is a percentage (0-100), got {}",
+            args.server_loss
+        );
+    }
     let opts = GenOptions {
         seed: args.seed,
         ipv6: args.ipv6,
@@ -88,6 +101,7 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
         sample_ms: args.sample_ms,
         congestion: args.congestion.clone(),
         rate_mbit: args.rate,
+        server_loss_pct: args.server_loss,
     };
     let mode = if args.synthetic {
         Mode::Synthetic
@@ -143,9 +157,18 @@ fn finish_run(
             }
             crate::calls::write_beside(&run.trace, path)?;
             let calls = crate::calls::calls_path(path);
+            // A netns run's second capture point, the server's veth: `synack pair` reads both.
+            let server = match &run.server_frames {
+                Some(s) => {
+                    let at = gen::server_capture_path(path);
+                    gen::write_frames(&at, run.link, s)?;
+                    format!(" + {} frames at the server -> {}", s.len(), at.display())
+                }
+                None => String::new(),
+            };
             match frames {
                 Some(f) => println!(
-                    "{sc} ({mode}, filter `{}`): {} frames -> {} + {}",
+                    "{sc} ({mode}, filter `{}`): {} frames -> {} + {}{server}",
                     run.filter,
                     f.len(),
                     path.display(),
@@ -161,6 +184,12 @@ fn finish_run(
         (None, frames) => {
             print_run(sc, frames.as_deref().unwrap_or(&[]), &run.trace);
         }
+    }
+    if let Some(d) = &run.drops {
+        println!(
+            "dropped on purpose: {} packets by the router (between the client's and the server's captures), {} in the server's input chain (after the server's capture)",
+            d.router.packets, d.server_input.packets
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

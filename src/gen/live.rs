@@ -22,7 +22,7 @@ use anyhow::bail;
 use super::capture_session::Capture;
 use super::kernel_state::KernelSampling;
 use super::lessons::{Lesson, Stage};
-use super::netns::{Host, Topology};
+use super::netns::{Drops, Host, Topology};
 use super::socket::{Recorder, Setup};
 use super::{GenOptions, Scenario};
 use crate::calls::CallTrace;
@@ -46,8 +46,25 @@ pub struct LiveRun {
     pub no_tcp_info: Option<String>,
     /// The BPF filter used.
     pub filter: String,
-    /// Packets the kernel dropped from the capture (the capture misses them).
+    /// Packets the kernel dropped from the capture (the capture misses them), at both
+    /// points of a netns run.
     pub dropped: u64,
+    /// Netns runs: the same traffic captured at the server's veth too (a second capture
+    /// point, behind the router), for `synack pair`; `None` elsewhere or when that
+    /// capture could not start.
+    pub server_frames: Option<Vec<OwnedFrame>>,
+    /// Netns runs: what the router's loss rule dropped (between the two capture points)
+    /// and what the server's input chain dropped (after the server-side one).
+    pub drops: Option<NetnsDrops>,
+}
+
+/// The packets a netns run dropped on purpose, by place: the truth for `synack pair`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetnsDrops {
+    /// Dropped by the router (`--loss`): between the client's and the server's captures.
+    pub router: Drops,
+    /// Dropped in the server's input chain (`--server-loss`): after the server's capture.
+    pub server_input: Drops,
 }
 
 /// Runs `sc` live on loopback. Errors are setup failures (no loopback, no ports); a missing
@@ -81,7 +98,8 @@ fn run_on_loopback(sc: Scenario, opts: &GenOptions, tap: Option<Tap>) -> anyhow:
 
 /// Runs `sc` between network namespaces (root): client and server hosts joined by a router
 /// that drops `opts.loss_pct` percent of TCP data segments. The capture is on the client's
-/// veth; the namespaces are deleted when the run ends.
+/// veth, and a second one on the server's ([`LiveRun::server_frames`]): two capture points
+/// of one path, either side of the router; the namespaces are deleted when the run ends.
 pub fn run_netns(sc: Scenario, opts: &GenOptions) -> anyhow::Result<LiveRun> {
     run_netns_tapped(sc, opts, None)
 }
@@ -123,6 +141,9 @@ pub fn run_netns_tapped(
     if opts.rate_mbit > 0 {
         topo.limit_rate(opts.rate_mbit)?;
     }
+    if opts.server_loss_pct > 0 {
+        topo.drop_at_server(opts.server_loss_pct)?;
+    }
     let server = IpAddr::V4(Host::Server.address());
     // A dedicated thread switches namespaces: the server's sockets are made in the server's,
     // then the thread moves to the client's to capture and connect.
@@ -131,6 +152,14 @@ pub fn run_netns_tapped(
             .spawn(|| -> anyhow::Result<LiveRun> {
                 topo.enter(Host::Server)?;
                 let setup = (real.reserve)(server)?;
+                // The second capture point: the server's veth, opened from its namespace.
+                let server_capture = Capture::start(
+                    Host::Server.interface(),
+                    &setup.filter(),
+                    server,
+                    Some(IpAddr::V4(Host::Server.neighbour())),
+                    None,
+                );
                 topo.enter(Host::Client)?;
                 let at = Where::Host {
                     iface: Host::Client.interface(),
@@ -146,7 +175,27 @@ pub fn run_netns_tapped(
                     ],
                 );
                 let sampling = sampling.with_congestion(opts.congestion.clone());
-                run_reserved(sc, lesson, setup, server, at, tap, sampling)
+                let run = run_reserved(sc, lesson, setup, server, at, tap, sampling);
+                let server_side = server_capture.map(Capture::finish);
+                let mut run = run?;
+                run.drops = Some(NetnsDrops {
+                    router: topo.drops(Host::Router)?,
+                    server_input: topo.drops(Host::Server)?,
+                });
+                match server_side {
+                    Ok((frames, dropped)) => {
+                        run.server_frames = Some(frames);
+                        run.dropped += dropped;
+                    }
+                    Err(e) => {
+                        let why = format!("no capture at the server ({e})");
+                        run.no_capture = Some(match run.no_capture.take() {
+                            Some(client) => format!("{client}; {why}"),
+                            None => why,
+                        });
+                    }
+                }
+                Ok(run)
             })
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the netns run panicked")))
@@ -233,5 +282,7 @@ fn run_reserved(
         no_tcp_info,
         filter,
         dropped,
+        server_frames: None,
+        drops: None,
     })
 }

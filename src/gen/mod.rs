@@ -41,7 +41,7 @@ mod tap;
 
 use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use lessons::MESSAGES;
 pub use scenario::Scenario;
@@ -96,6 +96,9 @@ pub struct GenOptions {
     /// `--netns`: the router forwards towards the server at most this many Mbit/s (a token
     /// bucket with a 50 ms queue), a bottleneck where congestion control shows; 0: no limit.
     pub rate_mbit: u32,
+    /// `--netns`: percent of the data segments reaching the server dropped in its input
+    /// chain, after the server-side capture point (lost after it); 0: none.
+    pub server_loss_pct: u32,
 }
 
 impl Default for GenOptions {
@@ -109,6 +112,7 @@ impl Default for GenOptions {
             sample_ms: 1,
             congestion: None,
             rate_mbit: 0,
+            server_loss_pct: 0,
         }
     }
 }
@@ -171,6 +175,14 @@ pub fn write_frames(path: &Path, link: LinkType, frames: &[OwnedFrame]) -> io::R
             .map_err(|e| with_path(e, "writing", path))?;
     }
     writer.flush().map_err(|e| with_path(e, "writing", path))
+}
+
+/// Where a netns run's second capture (at the server's veth) is saved beside the client's
+/// capture `path`: `path` + `.server.pcap`, as the calls trace is `path` + `.calls.json`.
+pub fn server_capture_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".server.pcap");
+    PathBuf::from(s)
 }
 
 /// An I/O error that names the file and the operation.

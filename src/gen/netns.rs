@@ -10,7 +10,8 @@
 //! percentage adds an nftables rule in the router's forward chain that drops that share of
 //! TCP segments at random (`numgen random`; this kernel has no netem), never SYN, FIN or RST,
 //! so set-up and teardown stay clean and the kernels' recovery (SACK, fast retransmission,
-//! RTO) shows.
+//! RTO) shows. [`Topology::drop_at_server`] drops in the server's input chain too, behind a
+//! capture on its veth; each rule counts and records what it dropped ([`Topology::drops`]).
 //!
 //! Use: [`Topology::create`], then put threads into a host with [`Topology::enter`] (network
 //! namespaces are per thread) or start programs there with [`Topology::command`]; capture on
@@ -72,6 +73,34 @@ impl Host {
             Host::Server => Ipv4Addr::new(10, 77, 2, 1),
         }
     }
+}
+
+/// The nftables table, counter and set of a host's drop rule.
+const TABLE: &str = "synack_gen";
+const COUNTER: &str = "dropped";
+const SET: &str = "dropped_segments";
+
+/// What a host's drop rule dropped ([`Topology::drops`]): the truth a capture's analysis
+/// (e.g. `synack pair` of the client's and the server's captures) can be checked against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drops {
+    /// Packets dropped (the rule's counter).
+    pub packets: u64,
+    /// Each dropped packet, as recorded (at most 65535; equal ones once).
+    pub segments: Vec<DroppedSegment>,
+}
+
+/// One packet a drop rule dropped, named as a capture shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DroppedSegment {
+    /// The sender's address.
+    pub source: Ipv4Addr,
+    /// The IPv4 identification (each transmission its own).
+    pub ip_id: u16,
+    /// The TCP sequence number (raw).
+    pub seq: u32,
+    /// The TCP acknowledgment number (raw).
+    pub ack: u32,
 }
 
 /// Namespaces alive in this process, deleted by the Ctrl-C handler.
@@ -230,17 +259,110 @@ impl Topology {
             in_ns(ns, &["ip", "link", "set", "dev", dev, "gso_max_segs", "1"])?;
         }
         if loss_pct > 0 {
-            in_ns(r, &["nft", "add table inet synack_gen"])?;
-            in_ns(
-                r,
-                &["nft", "add chain inet synack_gen forward_drop { type filter hook forward priority 0; policy accept; }"],
+            t.add_drops(
+                Host::Router,
+                "forward",
+                "tcp flags & (syn | fin | rst) == 0",
+                loss_pct,
             )?;
-            let rule = format!(
-                "add rule inet synack_gen forward_drop meta l4proto tcp tcp flags & (syn | fin | rst) == 0 numgen random mod 100 < {loss_pct} drop"
-            );
-            in_ns(r, &["nft", &rule])?;
         }
         Ok(t)
+    }
+
+    /// Drops `loss_pct` percent of the TCP data segments (longer than 100 bytes, never SYN,
+    /// FIN or RST) that reach the server, in its input chain: after a capture on the
+    /// server's veth saw them, so they are lost after that capture point, as a receiver's
+    /// overflowing queue or a host firewall loses them. Recorded like the router's drops
+    /// ([`Topology::drops`]).
+    pub fn drop_at_server(&self, loss_pct: u32) -> anyhow::Result<()> {
+        self.add_drops(
+            Host::Server,
+            "input",
+            "tcp flags & (syn | fin | rst) == 0 ip length > 100",
+            loss_pct,
+        )
+    }
+
+    /// Adds, in `host`'s namespace, a chain on netfilter hook `hook` dropping `loss_pct`
+    /// percent of the TCP packets that match `matching`, each counted and recorded in a set
+    /// by its source, IP id, sequence and acknowledgment numbers.
+    fn add_drops(
+        &self,
+        host: Host,
+        hook: &str,
+        matching: &str,
+        loss_pct: u32,
+    ) -> anyhow::Result<()> {
+        let ns = self.namespace(host);
+        // `numgen random mod 100 < 100` is out of nft's range: every packet then.
+        let chance = if loss_pct >= 100 {
+            String::new()
+        } else {
+            format!("numgen random mod 100 < {loss_pct}")
+        };
+        let script = format!(
+            "table inet {TABLE} {{
+               counter {COUNTER} {{ }}
+               set {SET} {{ typeof ip saddr . ip id . tcp sequence . tcp ackseq; flags dynamic; size 65535; }}
+               chain drop_{hook} {{ type filter hook {hook} priority 0; policy accept;
+                 meta l4proto tcp {matching} {chance} add @{SET} {{ ip saddr . ip id . tcp sequence . tcp ackseq }} counter name {COUNTER} drop
+               }}
+             }}"
+        );
+        in_ns(ns, &["nft", &script]).context("adding the nftables drop rule")
+    }
+
+    /// What `host`'s drop rule (the router's loss, or the server's input drops) dropped so
+    /// far: its counter and each packet it recorded. No rule there: nothing dropped.
+    pub fn drops(&self, host: Host) -> anyhow::Result<Drops> {
+        let ns = self.namespace(host);
+        let list = |what: &str, name: &str| -> anyhow::Result<Option<serde_json::Value>> {
+            let out = Command::new("ip")
+                .args([
+                    "netns", "exec", ns, "nft", "-j", "list", what, "inet", TABLE, name,
+                ])
+                .output()
+                .context("running nft")?;
+            if !out.status.success() {
+                // No such table: this host drops nothing.
+                return Ok(None);
+            }
+            let v: serde_json::Value =
+                serde_json::from_slice(&out.stdout).context("reading nft's JSON")?;
+            Ok(v["nftables"]
+                .as_array()
+                .and_then(|a| a.iter().find_map(|o| o.get(what).cloned())))
+        };
+        let Some(counter) = list("counter", COUNTER)? else {
+            return Ok(Drops::default());
+        };
+        let packets = counter["packets"].as_u64().unwrap_or(0);
+        let set = list("set", SET)?.unwrap_or_default();
+        let mut segments = Vec::new();
+        for e in set["elem"].as_array().into_iter().flatten() {
+            // An element is {"concat": [addr, id, seq, ack]} (or {"elem": {"val": ...}}
+            // when it carries a timeout).
+            let concat = e.get("concat").or_else(|| e["elem"]["val"].get("concat"));
+            let Some([src, id, seq, ack]) = concat.and_then(|c| c.as_array()).map(Vec::as_slice)
+            else {
+                continue;
+            };
+            let (Some(src), Some(id), Some(seq), Some(ack)) = (
+                src.as_str().and_then(|s| s.parse().ok()),
+                id.as_u64(),
+                seq.as_u64(),
+                ack.as_u64(),
+            ) else {
+                continue;
+            };
+            segments.push(DroppedSegment {
+                source: src,
+                ip_id: id as u16,
+                seq: seq as u32,
+                ack: ack as u32,
+            });
+        }
+        Ok(Drops { packets, segments })
     }
 
     /// Makes the router forward towards the server at most `mbit` Mbit/s: a token bucket

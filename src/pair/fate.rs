@@ -276,9 +276,10 @@ impl<'a> DirView<'a> {
         let (start, end) = (x.useq, x.uend());
         self.replies.iter().map(|&r| self.seg(r)).any(|ack| {
             ack.ts >= again
-                && ack.sack_blocks().next().is_some_and(|(l, r)| {
-                    is_dsack(ack, l, r) && l <= start && end <= r
-                })
+                && ack
+                    .sack_blocks()
+                    .next()
+                    .is_some_and(|(l, r)| is_dsack(ack, l, r) && l <= start && end <= r)
                 && self.copies_until(start, end, ack.ts) == 2
         })
     }

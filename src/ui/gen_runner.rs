@@ -647,6 +647,8 @@ mod tests {
                 no_tcp_info: None,
                 filter: "tcp port 1".into(),
                 dropped: 0,
+                server_frames: None,
+                drops: None,
             })
         });
         let st = status.lock().unwrap().clone();
