@@ -287,14 +287,21 @@ impl<'a> DirView<'a> {
     /// How many segments of this direction carrying bytes of `[start, end)` passed this
     /// point up to time `until`.
     fn copies_until(&self, start: i64, end: i64, until: i64) -> usize {
+        self.copy_times(start, end)
+            .filter(|&ts| ts <= until)
+            .count()
+    }
+
+    /// When each segment of this direction carrying any byte of `[start, end)` passed.
+    fn copy_times(&self, start: i64, end: i64) -> impl Iterator<Item = i64> + '_ {
         let from = self
             .by_start
             .partition_point(|&(st, _, _)| st < start - MAX_SEGMENT);
         self.by_start[from..]
             .iter()
-            .take_while(|&&(st, _, _)| st < end)
-            .filter(|&&(_, en, ts)| en > start && ts <= until)
-            .count()
+            .take_while(move |&&(st, _, _)| st < end)
+            .filter(move |&&(_, en, _)| en > start)
+            .map(|&(_, _, ts)| ts)
     }
 
     /// The second proof, for a segment with no later data behind it (the end of a flight):
@@ -390,15 +397,7 @@ impl<'a> DirView<'a> {
     /// When a segment of this direction carrying any byte of `[start, end)` first passed
     /// after time `after`.
     fn first_copy_after(&self, start: i64, end: i64, after: i64) -> Option<i64> {
-        let from = self
-            .by_start
-            .partition_point(|&(st, _, _)| st < start - MAX_SEGMENT);
-        self.by_start[from..]
-            .iter()
-            .take_while(|&&(st, _, _)| st < end)
-            .filter(|&&(_, en, ts)| en > start && ts > after)
-            .map(|&(_, _, ts)| ts)
-            .min()
+        self.copy_times(start, end).filter(|&ts| ts > after).min()
     }
 }
 
