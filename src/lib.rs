@@ -30,6 +30,10 @@ pub mod kernel;
 pub mod ladder;
 pub mod pair;
 pub mod pipeline;
+#[cfg(target_os = "linux")]
+pub mod run;
 pub mod stream;
+#[cfg(target_os = "linux")]
+pub mod trace;
 #[cfg(feature = "gui")]
 pub mod ui;

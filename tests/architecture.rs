@@ -31,6 +31,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "calls", "capture", "decode", "filter", "analysis", "stream", "i18n",
         ],
     ),
+    // The system-call tracer of `synack run`: a source of what programs did, like the capture.
+    ("trace", &[]),
     // Readers of the kernel's TCP state, beside the capture: they name states as analysis does.
     ("kernel", &["analysis", "calls", "capture", "i18n"]),
     // Consumers: they may use every stage, never the command line.
@@ -39,6 +41,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &[
             "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "kernel",
             "i18n",
+        ],
+    ),
+    // `synack run`: programs traced in a network of their own while it is captured.
+    (
+        "run",
+        &[
+            "trace", "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream",
         ],
     ),
     (
@@ -68,7 +77,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "ui",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair", "figure", "ladder", "i18n",
+            "gen", "pair", "figure", "ladder", "i18n", "trace", "run",
         ],
     ),
     // The command line drives everything (and opens the window).
@@ -76,7 +85,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair", "fuzzing", "ui", "figure", "ladder", "i18n",
+            "gen", "pair", "fuzzing", "ui", "figure", "ladder", "i18n", "trace", "run",
         ],
     ),
 ];

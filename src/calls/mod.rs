@@ -48,7 +48,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use tcp_info::TcpInfoSample;
-pub use trace::{Call, CallKind, CallTrace, CALLS_FORMAT};
+pub use trace::{
+    preview, Call, CallKind, CallTrace, ProgramInfo, ReadyFd, Traced, CALLS_FORMAT,
+    CALLS_FORMATS_READ,
+};
 
 /// The calls-trace path for a capture path: `FILE.calls.json`.
 pub fn calls_path(capture: &Path) -> PathBuf {

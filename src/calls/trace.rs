@@ -8,11 +8,18 @@ use serde::{Deserialize, Serialize};
 use super::tcp_info::TcpInfoSample;
 
 /// Version string written in the `format` field; bumped on incompatible changes.
-pub const CALLS_FORMAT: &str = "synack-calls/1";
+///
+/// Version 2 (`synack run`) added the call kinds after `setsockopt`, and the fields `pid`,
+/// `tid`, `comm`, `fd`, `proto`, `t_enter_ns`, `asked`, `ret`, `addr` and `ready` to calls and
+/// `programs` to the trace; all are optional, so a version 1 trace reads as version 2.
+pub const CALLS_FORMAT: &str = "synack-calls/2";
+
+/// The versions [`CallTrace::read_json`] reads.
+pub const CALLS_FORMATS_READ: [&str; 2] = ["synack-calls/1", "synack-calls/2"];
 
 /// The kind of socket call recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CallKind {
     /// `listen()` on the server socket.
     Listen,
@@ -34,6 +41,136 @@ pub enum CallKind {
     Close,
     /// `setsockopt()` that changes what goes on the wire (the option is in `note`).
     Setsockopt,
+    /// `socket()` (the domain and type are in `note`).
+    Socket,
+    /// `bind()` (the address asked for is in `addr`, the one given in `local`).
+    Bind,
+    /// `sendmsg()`.
+    Sendmsg,
+    /// `recvmsg()`.
+    Recvmsg,
+    /// One message of a `sendmmsg()`.
+    Sendmmsg,
+    /// One message of a `recvmmsg()`.
+    Recvmmsg,
+    /// `write()` on a socket.
+    Write,
+    /// `read()` on a socket (`bytes` 0 = end of stream).
+    Read,
+    /// `writev()` on a socket.
+    Writev,
+    /// `readv()` on a socket.
+    Readv,
+    /// `sendfile()` into a socket.
+    Sendfile,
+    /// `select()`/`pselect6()`: the ready descriptors are in `ready`.
+    Select,
+    /// `poll()`/`ppoll()`: the ready descriptors are in `ready`.
+    Poll,
+    /// `epoll_wait()` (and `epoll_pwait`, `epoll_pwait2`): the ready descriptors are in
+    /// `ready`.
+    EpollWait,
+    /// `epoll_ctl()` on a socket (the operation is in `note`, the events asked in `ready`).
+    EpollCtl,
+}
+
+impl CallKind {
+    /// True for calls that hand bytes to the kernel to send (`send`, `write`, `sendmsg`,
+    /// ...): on TCP their `offset` places them in the sending direction's stream.
+    pub fn sends_data(self) -> bool {
+        matches!(
+            self,
+            CallKind::Send
+                | CallKind::Sendto
+                | CallKind::Sendmsg
+                | CallKind::Sendmmsg
+                | CallKind::Write
+                | CallKind::Writev
+                | CallKind::Sendfile
+        )
+    }
+
+    /// True for calls that take received bytes from the kernel (`recv`, `read`, ...).
+    pub fn receives_data(self) -> bool {
+        matches!(
+            self,
+            CallKind::Recv
+                | CallKind::Recvfrom
+                | CallKind::Recvmsg
+                | CallKind::Recvmmsg
+                | CallKind::Read
+                | CallKind::Readv
+        )
+    }
+
+    /// True for the readiness calls (`select`, `poll`, `epoll_wait`).
+    pub fn is_readiness(self) -> bool {
+        matches!(
+            self,
+            CallKind::Select | CallKind::Poll | CallKind::EpollWait
+        )
+    }
+
+    /// The call's name as written in the trace (`send`, `epoll_wait`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CallKind::Listen => "listen",
+            CallKind::Connect => "connect",
+            CallKind::Accept => "accept",
+            CallKind::Send => "send",
+            CallKind::Recv => "recv",
+            CallKind::Sendto => "sendto",
+            CallKind::Recvfrom => "recvfrom",
+            CallKind::Shutdown => "shutdown",
+            CallKind::Close => "close",
+            CallKind::Setsockopt => "setsockopt",
+            CallKind::Socket => "socket",
+            CallKind::Bind => "bind",
+            CallKind::Sendmsg => "sendmsg",
+            CallKind::Recvmsg => "recvmsg",
+            CallKind::Sendmmsg => "sendmmsg",
+            CallKind::Recvmmsg => "recvmmsg",
+            CallKind::Write => "write",
+            CallKind::Read => "read",
+            CallKind::Writev => "writev",
+            CallKind::Readv => "readv",
+            CallKind::Sendfile => "sendfile",
+            CallKind::Select => "select",
+            CallKind::Poll => "poll",
+            CallKind::EpollWait => "epoll_wait",
+            CallKind::EpollCtl => "epoll_ctl",
+        }
+    }
+}
+
+/// A descriptor a readiness call reported ready (or `epoll_ctl` registered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyFd {
+    /// The descriptor.
+    pub fd: i32,
+    /// What for: `in`, `out`, `pri`, `err`, `hup`, `rdhup`, joined by `|`.
+    pub events: String,
+    /// The socket's local address, when the descriptor is a network socket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<String>,
+    /// The socket's peer, when connected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<String>,
+}
+
+/// One program of a `synack run` (the trace's `programs` list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramInfo {
+    /// Its name in the calls' `actor`: `server`, `client`, `client2`, `program`.
+    pub actor: String,
+    /// The command line.
+    pub command: String,
+    /// The process id of its first process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<i32>,
+    /// Its exit status (128 + N when killed by signal N).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<i32>,
 }
 
 /// One recorded call.
@@ -66,6 +203,75 @@ pub struct Call {
     /// Extra detail (the socket option set, the shutdown direction, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What a traced run (`synack run`) knows beside: process, descriptor, entry time,
+    /// return value, ready descriptors. Written flat into the call's object; absent in
+    /// traces of the generator's lessons.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub traced: Option<Box<Traced>>,
+}
+
+/// The fields of a call recorded by the system-call tracer (`synack run`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Traced {
+    /// Process id of the caller.
+    pub pid: i32,
+    /// Thread id of the caller.
+    pub tid: i32,
+    /// The caller's command name.
+    pub comm: String,
+    /// The descriptor the call was made on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fd: Option<i32>,
+    /// `tcp` or `udp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proto: Option<String>,
+    /// When the call was entered (same clock as `t_ns`).
+    pub t_enter_ns: i64,
+    /// Bytes asked for: the length given to a send or a receive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<u64>,
+    /// The raw return value (-1 on error; the new descriptor of `accept`, the number of
+    /// ready descriptors of `select`).
+    pub ret: i64,
+    /// The address the call named: `connect`/`bind`/`sendto` target, `recvfrom` source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
+    /// Ready descriptors of `select`, `poll`, `epoll_wait` (the registration of
+    /// `epoll_ctl`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ready: Vec<ReadyFd>,
+}
+
+impl Call {
+    /// A call with the fields every trace has; the traced-run fields are empty.
+    pub fn new(t_ns: i64, actor: &str, conn: u32, call: CallKind) -> Call {
+        Call {
+            t_ns,
+            actor: actor.to_owned(),
+            conn,
+            call,
+            local: String::new(),
+            remote: String::new(),
+            bytes: 0,
+            offset: None,
+            result: "ok".to_owned(),
+            data: None,
+            note: None,
+            traced: None,
+        }
+    }
+
+    /// The time to show the call among packets: its entry for calls that act on the
+    /// network (send, connect, close, ...), its return for calls that report what arrived
+    /// (receive, accept, readiness). Traces without entry times use `t_ns`.
+    pub fn t_shown_ns(&self) -> i64 {
+        let reports =
+            self.call.receives_data() || self.call.is_readiness() || self.call == CallKind::Accept;
+        match &self.traced {
+            Some(t) if !reports => t.t_enter_ns,
+            _ => self.t_ns,
+        }
+    }
 }
 
 /// The calls of one generator run, in the order they returned.
@@ -80,6 +286,9 @@ pub struct CallTrace {
     /// The seed of a synthetic run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// The programs of a `synack run`, in the order they were given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<ProgramInfo>,
     /// The calls.
     pub calls: Vec<Call>,
     /// The kernel's readings of the traced sockets, in time order (empty when none were
@@ -96,6 +305,7 @@ impl CallTrace {
             scenario: scenario.to_owned(),
             mode: mode.to_owned(),
             seed,
+            programs: Vec::new(),
             calls: Vec::new(),
             tcp_info: Vec::new(),
         }
@@ -114,19 +324,13 @@ impl CallTrace {
         data: &[u8],
         offset: Option<u64>,
     ) {
-        self.calls.push(Call {
-            t_ns,
-            actor: actor.to_owned(),
-            conn,
-            call,
-            local: local.to_string(),
-            remote: remote.to_string(),
-            bytes: data.len() as u64,
-            offset,
-            result: "ok".to_owned(),
-            data: preview(data),
-            note: None,
-        });
+        let mut c = Call::new(t_ns, actor, conn, call);
+        c.local = local.to_string();
+        c.remote = remote.to_string();
+        c.bytes = data.len() as u64;
+        c.offset = offset;
+        c.data = preview(data);
+        self.calls.push(c);
     }
 
     /// Sets the result of the last call (an error name such as `ECONNREFUSED`).
@@ -152,11 +356,17 @@ impl CallTrace {
     pub fn read_json(input: impl io::Read) -> io::Result<CallTrace> {
         let t: CallTrace =
             serde_json::from_reader(io::BufReader::new(input)).map_err(io::Error::from)?;
-        if !t.format.starts_with("synack-calls/") {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("not a synack calls trace (format {:?})", t.format),
-            ));
+        if !CALLS_FORMATS_READ.contains(&t.format.as_str()) {
+            let what = if t.format.starts_with("synack-calls/") {
+                format!(
+                    "calls trace format {:?} is newer than this synack reads ({}); update synack",
+                    t.format,
+                    CALLS_FORMATS_READ.join(", ")
+                )
+            } else {
+                format!("not a synack calls trace (format {:?})", t.format)
+            };
+            return Err(io::Error::new(io::ErrorKind::InvalidData, what));
         }
         Ok(t)
     }
@@ -172,7 +382,7 @@ impl CallTrace {
 }
 
 /// Up to 64 bytes of data, lossy UTF-8; `None` for empty data.
-fn preview(data: &[u8]) -> Option<String> {
+pub fn preview(data: &[u8]) -> Option<String> {
     if data.is_empty() {
         return None;
     }
@@ -195,12 +405,77 @@ mod tests {
         let mut out = Vec::new();
         t.write_json(&mut out).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v["format"], "synack-calls/1");
+        assert_eq!(v["format"], "synack-calls/2");
         assert_eq!(v["calls"][0]["call"], "send");
         assert_eq!(v["calls"][0]["bytes"], 2);
         assert_eq!(v["calls"][0]["offset"], 0);
         assert_eq!(v["calls"][0]["data"], "hi");
         assert_eq!(v["calls"][1]["result"], "ECONNREFUSED");
         assert!(v["calls"][1].get("offset").is_none());
+        // Fields of traced runs are left out when empty.
+        assert!(v["calls"][0].get("pid").is_none());
+        assert!(v["calls"][0].get("ready").is_none());
+        assert!(v.get("programs").is_none());
+    }
+
+    #[test]
+    fn version_1_traces_read_and_newer_versions_are_refused_by_name() {
+        let v1 = r#"{"format": "synack-calls/1", "scenario": "echo", "mode": "live",
+            "calls": [{"t_ns": 5, "actor": "client", "conn": 1, "call": "send",
+            "local": "127.0.0.1:4000", "remote": "127.0.0.1:7", "bytes": 2, "offset": 0,
+            "result": "ok", "data": "hi"}]}"#;
+        let t = CallTrace::read_json(v1.as_bytes()).unwrap();
+        assert_eq!(t.calls[0].call, CallKind::Send);
+        assert_eq!(t.calls[0].traced, None);
+        assert_eq!(t.calls[0].t_shown_ns(), 5);
+        let v3 = v1.replace("calls/1", "calls/3");
+        let e = CallTrace::read_json(v3.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().contains("newer than this synack reads"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn version_2_kinds_and_fields_round_trip() {
+        let mut t = CallTrace::new("run", "isolated", None);
+        let traced = |t_enter_ns| Traced {
+            pid: 42,
+            tid: 42,
+            comm: "python3".into(),
+            fd: Some(5),
+            proto: None,
+            t_enter_ns,
+            asked: None,
+            ret: 1,
+            addr: None,
+            ready: Vec::new(),
+        };
+        let mut c = Call::new(10, "server", 0, CallKind::EpollWait);
+        let mut tr = traced(4);
+        tr.ready.push(ReadyFd {
+            fd: 4,
+            events: "in".into(),
+            local: Some("127.0.0.1:7000".into()),
+            remote: None,
+        });
+        c.traced = Some(Box::new(tr));
+        t.calls.push(c);
+        let mut w = Call::new(12, "client", 1, CallKind::Write);
+        w.traced = Some(Box::new(traced(11)));
+        t.calls.push(w);
+        let mut out = Vec::new();
+        t.write_json(&mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["calls"][0]["call"], "epoll_wait");
+        assert_eq!(v["calls"][0]["ready"][0]["fd"], 4);
+        assert_eq!(v["calls"][0]["pid"], 42, "written flat into the call");
+        let back = CallTrace::read_json(out.as_slice()).unwrap();
+        assert_eq!(back.calls, t.calls);
+        // Readiness is shown when it returned, a write when it was entered.
+        assert_eq!(back.calls[0].t_shown_ns(), 10);
+        assert_eq!(back.calls[1].t_shown_ns(), 11);
+        assert!(CallKind::Write.sends_data() && CallKind::Readv.receives_data());
+        assert!(CallKind::Select.is_readiness() && !CallKind::Send.is_readiness());
     }
 }

@@ -15,6 +15,8 @@ mod ladder;
 mod pair;
 mod pipeline;
 mod read;
+#[cfg(target_os = "linux")]
+mod run;
 mod stream;
 mod summary;
 #[cfg(feature = "gui")]
@@ -84,6 +86,12 @@ pub enum Command {
     Capture(capture::CaptureArgs),
     /// List interfaces: addresses, up/down, loopback, and whether synack may capture there.
     Ifaces(ifaces::IfacesArgs),
+    /// Run programs traced in a network of their own: their socket calls and their packets
+    /// on one time line; writes the pcap and its calls trace.
+    ///
+    /// Example: `synack run --server 'python3 server.py' --client 'python3 client.py' -w run.pcap`
+    #[cfg(target_os = "linux")]
+    Run(run::RunArgs),
     /// Two captures of the same traffic (e.g. at the client and at the server): where each
     /// segment was lost, and how long each direction took.
     ///
@@ -133,6 +141,8 @@ pub fn run() -> ExitCode {
         Some(Command::Capture(args)) => capture::run(&args),
         Some(Command::Ifaces(args)) => ifaces::run(&args),
         Some(Command::Pair(args)) => pair::run(&args),
+        #[cfg(target_os = "linux")]
+        Some(Command::Run(args)) => run::run(&args),
         #[cfg(feature = "gui")]
         Some(Command::View(args)) => view::run(&args),
         #[cfg(feature = "gui")]

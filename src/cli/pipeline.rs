@@ -58,6 +58,13 @@ impl<W: Write> FramePrinter<W> {
         self
     }
 
+    /// Prints times relative to `t0` instead of the first frame's (`synack run` counts from
+    /// the start of the run, so that frames and calls share one time line).
+    pub fn with_t0(mut self, t0: Timestamp) -> FramePrinter<W> {
+        self.t0 = Some(t0);
+        self
+    }
+
     /// Adds the sticky-packet events (`message_boundary`, `coalesced`, `split`) of each frame
     /// to its output.
     pub fn with_sticky(mut self, sticky: StickyByFrame) -> FramePrinter<W> {
@@ -122,6 +129,11 @@ impl<W: Write> FramePrinter<W> {
             }
             writeln!(self.out, "{line}")
         }
+    }
+
+    /// The output, to interleave other lines (`synack run`'s calls) with the frames.
+    pub fn out_mut(&mut self) -> &mut W {
+        &mut self.out
     }
 
     /// Flushes the output (live capture calls this when idle so lines appear promptly).

@@ -68,7 +68,7 @@ pub fn calls_by_direction(
     let mut out = [DirCalls::default(), DirCalls::default()];
     for (index, c) in trace.calls.iter().enumerate() {
         let kind = c.call;
-        if !matches!(kind, CallKind::Send | CallKind::Recv) || c.bytes == 0 {
+        if !(kind.sends_data() || kind.receives_data()) || c.bytes == 0 {
             continue;
         }
         let (Some(offset), Ok(local), Ok(remote)) = (
@@ -79,7 +79,7 @@ pub fn calls_by_direction(
             continue;
         };
         // The direction the bytes travelled: a send goes local → remote, a recv remote → local.
-        let (from, to) = if kind == CallKind::Send {
+        let (from, to) = if kind.sends_data() {
             (local, remote)
         } else {
             (remote, local)
@@ -98,7 +98,7 @@ pub fn calls_by_direction(
             len: c.bytes,
             t_ns: c.t_ns,
         };
-        if kind == CallKind::Send {
+        if kind.sends_data() {
             out[d].sends.push(span);
         } else {
             out[d].recvs.push(span);

@@ -1,0 +1,443 @@
+//! `synack run`: run programs traced in a network of their own, print their packets and
+//! socket calls in one time order, write the pcap and its calls trace.
+
+use std::ffi::OsString;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Args;
+use crossbeam_channel::RecvTimeoutError;
+
+use super::pipeline::FramePrinter;
+use crate::calls::{self, CallTrace, ProgramInfo};
+use crate::capture::writer::{PcapFormat, PcapWriter};
+use crate::capture::{OwnedFrame, Timestamp};
+use crate::run::calls::{call_line, to_call};
+use crate::run::merge::{Item, Merger};
+use crate::run::{self as runner, netns, NetMode, RunEvent, RunOptions};
+use crate::trace::{tracee, Control, Input, Plan, Program, Report};
+
+/// Arguments of `synack run`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    synack run -- python3 examples/course/echo_client.py        (one program)\n  \
+    synack run --server 'python3 examples/course/echo_server.py' \\\n             \
+    --client 'python3 examples/course/echo_client.py' -w echo.pcap\n  \
+    synack run --json -- ./a.out | jq .                          (JSON Lines)\n\n\
+The programs run in a network namespace of their own with only a loopback interface (127.0.0.1),\n\
+so the capture holds exactly their traffic; --host-net runs them in the host's network instead.\n\
+Clients find the server's address in $SYNACK_SERVER and in {server} on their command line.\n\
+Needs root, or unprivileged user namespaces (then synack becomes root of its own user namespace,\n\
+as `unshare -rn` does). Ctrl-C, SIGTERM and --timeout stop the programs (SIGTERM, then SIGKILL\n\
+after 1 s); nothing is left behind.")]
+pub struct RunArgs {
+    /// The server's command, run through `sh -c`; it starts first, the clients when it has a
+    /// listening socket (or a bound UDP socket), or after --wait.
+    #[arg(long, value_name = "CMD")]
+    pub server: Option<String>,
+    /// A client's command, run through `sh -c` (repeat for several clients: client, client2,
+    /// ...).
+    #[arg(long = "client", value_name = "CMD")]
+    pub clients: Vec<String>,
+    /// Write the capture to FILE (pcap) and the calls to FILE.calls.json.
+    #[arg(short = 'w', long = "write", value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Print JSON Lines: packets as `synack read --json`, calls as in the calls trace (the
+    /// objects with a "call" key). The programs' standard output then goes to standard
+    /// error, so standard output stays JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print no packets or calls (the programs' output and the summary only).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Feed the (first) client's standard input from FILE.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Run in the host's network and capture on its lo, keeping only the programs' ports
+    /// (needs CAP_NET_RAW).
+    #[arg(long)]
+    pub host_net: bool,
+    /// The longest the clients wait for the server to listen, in seconds.
+    #[arg(long, value_name = "S", default_value_t = 5.0)]
+    pub wait: f64,
+    /// How long the server may go on after the last client ended before it is stopped, in
+    /// seconds.
+    #[arg(long, value_name = "S", default_value_t = 0.5)]
+    pub linger: f64,
+    /// Stop everything after S seconds (exit status 124).
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<f64>,
+    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
+    #[arg(long)]
+    pub absolute: bool,
+    /// The program and its arguments (after `--`), when there is no --server/--client.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
+}
+
+/// Seconds given on the command line as a duration.
+fn seconds(what: &str, s: f64) -> anyhow::Result<Duration> {
+    if !(s.is_finite() && s >= 0.0) {
+        anyhow::bail!("{what} must be a number of seconds ≥ 0, got {s}");
+    }
+    Ok(Duration::from_secs_f64(s.min(1e9)))
+}
+
+/// The programs to run, named as in the calls trace.
+fn programs(args: &RunArgs, server_addr: &str) -> anyhow::Result<(Vec<Program>, bool)> {
+    let shell = |cmd: &str| -> Vec<OsString> {
+        vec![
+            "sh".into(),
+            "-c".into(),
+            cmd.replace("{server}", server_addr).into(),
+        ]
+    };
+    let mut out = Vec::new();
+    let has_server = args.server.is_some();
+    if !args.command.is_empty() {
+        if has_server || !args.clients.is_empty() {
+            anyhow::bail!(
+                "give either a command after `--` or --server/--client commands, not both"
+            );
+        }
+        out.push(Program::new("program", args.command.clone()));
+    } else {
+        if let Some(s) = &args.server {
+            let mut p = Program::new("server", shell(s));
+            p.input = Input::Null;
+            out.push(p);
+        }
+        for (i, c) in args.clients.iter().enumerate() {
+            let actor = if i == 0 {
+                "client".to_owned()
+            } else {
+                format!("client{}", i + 1)
+            };
+            let mut p = Program::new(&actor, shell(c));
+            if i > 0 {
+                p.input = Input::Null;
+            }
+            out.push(p);
+        }
+    }
+    if out.is_empty() {
+        anyhow::bail!(
+            "nothing to run: give a command (`synack run -- python3 client.py`) or \
+             --server 'CMD' --client 'CMD'"
+        );
+    }
+    let first_client = usize::from(has_server);
+    for (i, p) in out.iter_mut().enumerate() {
+        p.env
+            .push(("SYNACK_SERVER".into(), server_addr.to_owned().into()));
+        p.stdout_to_stderr = args.json;
+        if i == first_client {
+            if let Some(f) = &args.input {
+                p.input = Input::File(f.clone());
+            }
+        }
+    }
+    Ok((out, has_server))
+}
+
+/// Runs `synack run`.
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    if let Some(why) = crate::trace::syscalls::unsupported() {
+        anyhow::bail!(why);
+    }
+    let net = if args.host_net {
+        NetMode::Host
+    } else {
+        NetMode::Isolated
+    };
+    if let Some(f) = &args.input {
+        std::fs::metadata(f).with_context(|| format!("--input {}", f.display()))?;
+    }
+    let (programs, server) = programs(args, "127.0.0.1")?;
+    for p in &programs {
+        if let Some(a0) = p.argv.first() {
+            crate::trace::spawn::resolve(a0)
+                .map_err(|e| anyhow::anyhow!("cannot start the {}: {e}", p.actor))?;
+        }
+    }
+    if net == NetMode::Isolated && !netns::privileged() {
+        // Before any thread exists: the kernel lets only a single-threaded process do this.
+        netns::enter_user_namespace().map_err(|e| {
+            anyhow::anyhow!(
+                "{e}; run synack as root, or allow unprivileged user namespaces \
+                 (sysctl kernel.unprivileged_userns_clone=1)"
+            )
+        })?;
+    }
+    let plan = Plan {
+        programs,
+        server,
+        wait: seconds("--wait", args.wait)?,
+        linger: seconds("--linger", args.linger)?,
+    };
+    let opts = RunOptions {
+        net: net.clone(),
+        timeout: args.timeout.map(|t| seconds("--timeout", t)).transpose()?,
+    };
+    let actors: Vec<String> = plan.programs.iter().map(|p| p.actor.clone()).collect();
+    let mut infos: Vec<ProgramInfo> = plan
+        .programs
+        .iter()
+        .map(|p| ProgramInfo {
+            actor: p.actor.clone(),
+            command: p.command_line(),
+            pid: None,
+            exit: None,
+        })
+        .collect();
+
+    let control = Control::new();
+    let stopper = control.clone();
+    ctrlc::set_handler(move || stopper.stop()).context("installing the Ctrl-C handler")?;
+
+    let t0 = Timestamp::from_parts(0, tracee::now_ns());
+    let (tx, rx) = crossbeam_channel::unbounded::<RunEvent>();
+    let run_control = control.clone();
+    let worker = std::thread::Builder::new()
+        .name("synack-run".into())
+        .spawn(move || runner::run(plan, &opts, &run_control, tx))?;
+
+    let mut out = Output::new(args, t0)?;
+    let mut merger = Merger::new(HOLDBACK_NS);
+    let mut trace = CallTrace::new("run", net_name(&net), None);
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(RunEvent::Frame(f)) => merger.push(Item::Frame(f)),
+            Ok(RunEvent::Report(r)) => match r {
+                Report::Call(c) => {
+                    if let Some(call) = to_call(&c, &actors[c.program]) {
+                        out.note_ports(&call);
+                        trace.calls.push(call.clone());
+                        merger.push(Item::Call(Box::new(call)));
+                    }
+                }
+                Report::Started { program, pid } => {
+                    infos[program].pid = Some(pid);
+                    eprintln!(
+                        "synack: {} started (pid {pid}): {}",
+                        actors[program], infos[program].command
+                    );
+                }
+                Report::Listening { program, addr } => eprintln!(
+                    "synack: {} listens{}; starting the client{}",
+                    actors[program],
+                    addr.map(|a| format!(" on {a}")).unwrap_or_default(),
+                    if actors.len() > 2 { "s" } else { "" }
+                ),
+                Report::Exited { program, how } => {
+                    infos[program].exit = Some(how.status());
+                    eprintln!(
+                        "synack: {} {}",
+                        actors[program],
+                        match how {
+                            crate::trace::ProgramExit::Code(c) => format!("exited with status {c}"),
+                            crate::trace::ProgramExit::Signal(s) => format!(
+                                "was killed by {}",
+                                nix::sys::signal::Signal::try_from(s)
+                                    .map_or_else(|_| format!("signal {s}"), |s| s.to_string())
+                            ),
+                        }
+                    );
+                }
+                Report::Failed { program, error } => {
+                    eprintln!("synack: cannot start the {}: {error}", actors[program])
+                }
+            },
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        for item in merger.ready(tracee::now_ns()) {
+            out.item(item)?;
+        }
+        out.flush_if_due()?;
+    }
+    for item in merger.drain() {
+        out.item(item)?;
+    }
+    let summary = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the run panicked"))??;
+    out.finish()?;
+    trace.sort();
+    trace.programs = infos;
+    if let Some(path) = &args.write {
+        calls::write_beside(&trace, path)?;
+    }
+    let stats = summary.capture;
+    eprintln!(
+        "synack: {} packets, {} calls, {} TCP connections{}{}",
+        out.frames,
+        trace.calls.len(),
+        summary.outcome.connections,
+        match stats.total_dropped() {
+            0 => String::new(),
+            n => format!(", {n} packets dropped by the capture"),
+        },
+        args.write
+            .as_ref()
+            .map(|p| format!(
+                "; written to {} and {}",
+                p.display(),
+                calls::calls_path(p).display()
+            ))
+            .unwrap_or_default()
+    );
+    if summary.timed_out {
+        eprintln!("synack: stopped after --timeout");
+        return Ok(ExitCode::from(124));
+    }
+    if control.is_stopped() {
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::from(summary.outcome.status.clamp(0, 255) as u8))
+}
+
+/// How long items wait for earlier ones that may still be on their way (the capture hands
+/// packets over within a few ms; the tracer reports a call when it returns).
+const HOLDBACK_NS: i64 = 150_000_000;
+
+fn net_name(net: &NetMode) -> &'static str {
+    match net {
+        NetMode::Isolated => "isolated",
+        NetMode::Host => "host",
+    }
+}
+
+/// Printing and writing, in the merged order.
+struct Output {
+    printer: FramePrinter<BufWriter<io::Stdout>>,
+    json: bool,
+    quiet: bool,
+    t0: i64,
+    writer: Option<PcapWriter<BufWriter<std::fs::File>>>,
+    path: Option<PathBuf>,
+    /// `--host-net`: the programs' ports; other frames on the host's lo are not theirs.
+    ports: Option<std::collections::HashSet<u16>>,
+    frames: u64,
+    last_flush: std::time::Instant,
+}
+
+impl Output {
+    fn new(args: &RunArgs, t0: Timestamp) -> anyhow::Result<Output> {
+        let writer = match &args.write {
+            Some(p) => {
+                let f = std::fs::File::create(p)
+                    .with_context(|| format!("creating {}", p.display()))?;
+                Some(PcapWriter::new(
+                    BufWriter::new(f),
+                    PcapFormat {
+                        link: crate::capture::LinkType::Ethernet,
+                        snaplen: 65_536 + 64,
+                        nanos: true,
+                    },
+                ))
+            }
+            None => None,
+        };
+        Ok(Output {
+            printer: FramePrinter::new(
+                BufWriter::new(io::stdout()),
+                args.json,
+                !args.quiet,
+                args.absolute,
+            )
+            .with_t0(t0),
+            json: args.json,
+            quiet: args.quiet,
+            t0: t0.as_nanos(),
+            writer,
+            path: args.write.clone(),
+            ports: args.host_net.then(Default::default),
+            frames: 0,
+            last_flush: std::time::Instant::now(),
+        })
+    }
+
+    /// `--host-net`: remembers the ports of the programs' sockets.
+    fn note_ports(&mut self, call: &crate::calls::Call) {
+        if let Some(ports) = &mut self.ports {
+            for a in [&call.local] {
+                if let Ok(a) = a.parse::<std::net::SocketAddr>() {
+                    if a.port() != 0 {
+                        ports.insert(a.port());
+                    }
+                }
+            }
+        }
+    }
+
+    fn ours(&self, f: &OwnedFrame) -> bool {
+        let Some(ports) = &self.ports else {
+            return true;
+        };
+        crate::decode::decode(&f.as_frame())
+            .ports()
+            .is_some_and(|(a, b)| ports.contains(&a) || ports.contains(&b))
+    }
+
+    fn item(&mut self, item: Item) -> anyhow::Result<()> {
+        match item {
+            Item::Frame(mut f) => {
+                if !self.ours(&f) {
+                    return Ok(());
+                }
+                self.frames += 1;
+                f.number = self.frames;
+                let frame = f.as_frame();
+                if let Some(w) = &mut self.writer {
+                    w.write_frame(&frame).with_context(|| {
+                        format!(
+                            "writing {}",
+                            self.path
+                                .as_deref()
+                                .unwrap_or(std::path::Path::new(""))
+                                .display()
+                        )
+                    })?;
+                }
+                self.printer.frame(&frame).context("writing output")?;
+            }
+            Item::Call(c) => {
+                if self.quiet {
+                    return Ok(());
+                }
+                let out = self.printer.out_mut();
+                if self.json {
+                    serde_json::to_writer(&mut *out, &c)?;
+                    out.write_all(b"\n")?;
+                } else {
+                    writeln!(out, "{}", call_line(&c, self.t0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn flush_if_due(&mut self) -> anyhow::Result<()> {
+        if self.last_flush.elapsed() >= Duration::from_millis(100) {
+            self.last_flush = std::time::Instant::now();
+            self.printer.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.printer.flush()?;
+        if let Some(w) = &mut self.writer {
+            w.flush()?;
+        }
+        Ok(())
+    }
+}

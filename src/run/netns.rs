@@ -1,0 +1,151 @@
+//! The network a run's programs see: by default a network namespace of their own with only
+//! a loopback interface, so a capture on its `lo` holds exactly their traffic.
+//!
+//! The namespace is anonymous (no name under `/run/netns`): it exists while a descriptor of
+//! it or a process in it does, so nothing is left behind whatever way synack ends, even
+//! killed. Without root, synack first moves itself into a user namespace of its own where
+//! it is root ([`enter_user_namespace`]), as `unshare -rn` does.
+
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+
+/// Creates a network namespace with its loopback interface up; returns a descriptor that
+/// keeps it alive (programs join it with `setns`, the capture thread too).
+pub fn isolated() -> io::Result<OwnedFd> {
+    // Namespaces are per thread: a short-lived thread moves into a new one, brings lo up
+    // and hands back a descriptor of it.
+    std::thread::spawn(|| -> io::Result<OwnedFd> {
+        // SAFETY: unshare with a flag only changes this thread's namespaces.
+        if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+            let e = io::Error::last_os_error();
+            return Err(io::Error::new(
+                e.kind(),
+                format!("creating a network namespace: {e}"),
+            ));
+        }
+        loopback_up()?;
+        let f = File::open("/proc/thread-self/ns/net")?;
+        Ok(OwnedFd::from(f))
+    })
+    .join()
+    .map_err(|_| io::Error::other("the namespace thread panicked"))?
+}
+
+/// Moves the calling thread into the network namespace `ns`.
+pub fn enter(ns: &OwnedFd) -> io::Result<()> {
+    // SAFETY: setns on a namespace descriptor we own; affects only this thread.
+    if unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Sets `lo` up in the calling thread's network namespace (SIOCSIFFLAGS, as `ip link set lo
+/// up` does).
+fn loopback_up() -> io::Result<()> {
+    // SAFETY: a datagram socket for the interface ioctls; closed by OwnedFd.
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    let sock = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    // SAFETY: a zeroed ifreq is valid; the name fits in IFNAMSIZ.
+    let mut req: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (d, s) in req.ifr_name.iter_mut().zip(b"lo\0") {
+        *d = *s as libc::c_char;
+    }
+    // SAFETY: SIOCGIFFLAGS/SIOCSIFFLAGS read and write the ifreq we own.
+    unsafe {
+        if libc::ioctl(sock.as_raw_fd(), libc::SIOCGIFFLAGS, &mut req) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        req.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+        if libc::ioctl(sock.as_raw_fd(), libc::SIOCSIFFLAGS, &mut req) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// True when this process may create network namespaces and capture in them as it is
+/// (root, or CAP_SYS_ADMIN and CAP_NET_RAW).
+pub fn privileged() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Makes this process root of a new user namespace (uid and gid mapped to the caller's), so
+/// that it may create a network namespace, capture in it and trace its own children
+/// without privileges, as `unshare -r` does. Must run before any thread is started (the
+/// kernel refuses a multi-threaded caller).
+pub fn enter_user_namespace() -> io::Result<()> {
+    let threads = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Threads:"))
+                .and_then(|v| v.trim().parse::<u32>().ok())
+        })
+        .unwrap_or(1);
+    if threads > 1 {
+        return Err(io::Error::other(
+            "a user namespace can only be entered by a single-threaded process",
+        ));
+    }
+    // SAFETY: getuid/getgid have no preconditions.
+    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+    // SAFETY: unshare with a flag only changes this process's namespaces.
+    if unsafe { libc::unshare(libc::CLONE_NEWUSER) } != 0 {
+        let e = io::Error::last_os_error();
+        let hint = match std::fs::read_to_string("/proc/sys/kernel/unprivileged_userns_clone") {
+            Ok(v) if v.trim() == "0" => {
+                " (unprivileged user namespaces are disabled: sysctl kernel.unprivileged_userns_clone=1)"
+            }
+            _ => " (check sysctl user.max_user_namespaces, or AppArmor's kernel.apparmor_restrict_unprivileged_userns)",
+        };
+        return Err(io::Error::new(
+            e.kind(),
+            format!("creating a user namespace: {e}{hint}"),
+        ));
+    }
+    std::fs::write("/proc/self/setgroups", "deny")?;
+    std::fs::write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+    std::fs::write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_isolated_namespace_has_only_loopback_and_it_is_up() {
+        if !privileged() {
+            eprintln!("SKIPPED isolated namespace: needs root");
+            return;
+        }
+        let ns = isolated().expect("namespace");
+        let names = std::thread::scope(|s| {
+            s.spawn(|| {
+                enter(&ns).expect("setns");
+                // A socket bound here is reachable over this namespace's loopback.
+                let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                let a = l.local_addr().unwrap();
+                let c = std::net::TcpStream::connect(a).unwrap();
+                drop(c);
+                std::fs::read_to_string("/proc/thread-self/net/dev").unwrap()
+            })
+            .join()
+            .unwrap()
+        });
+        let ifaces: Vec<&str> = names
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split(':').next())
+            .map(str::trim)
+            .collect();
+        assert_eq!(ifaces, ["lo"]);
+    }
+}

@@ -1,0 +1,36 @@
+//! Tracing a program's socket calls: `synack run`'s view of what the program did.
+//!
+//! A capture shows segments; a learner also needs the program's side: which `send()` became
+//! which segment, what each `recv()` returned, when `select` said a socket was ready. This
+//! module runs programs under `ptrace` with a seccomp filter that stops them only on
+//! network-relevant system calls ([`syscalls`]), reads each call's arguments, data and
+//! result from the stopped program ([`tracee`]), keeps track of which descriptors are
+//! sockets and how many bytes each socket moved ([`sockets`]), and reports every call as a
+//! [`TracedCall`] with the time it was entered and returned on the capture's clock
+//! ([`tracer`]).
+//!
+//! Why ptrace with seccomp, and not the alternatives:
+//! - `LD_PRELOAD` wrappers miss statically linked programs (Go, `cc -static`) and calls made
+//!   by raw `syscall` instructions, which are exactly what some students' programs are;
+//! - eBPF needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF, and cannot read a
+//!   call's user memory reliably from every program;
+//! - plain ptrace (`PTRACE_SYSCALL`, what strace did for decades) stops the program twice on
+//!   *every* system call; with a seccomp filter returning `SECCOMP_RET_TRACE` only the
+//!   network calls stop it (and `read`/`write`/`close`, let go at once unless the descriptor
+//!   is a socket), so the program runs at nearly full speed between them.
+//!
+//! Works for any Linux program on x86_64 (and aarch64): dynamically or statically linked,
+//! threaded, forking. Not traced: 32-bit programs on x86_64, `io_uring`, `splice`, and
+//! sockets received from outside over a Unix socket before their first traced use.
+
+pub mod event;
+pub mod sockets;
+pub mod spawn;
+pub mod syscalls;
+pub mod tracee;
+pub mod tracer;
+
+pub use event::{errno_name, ProgramExit, Proto, Ready, Report, SockView, TracedCall};
+pub use spawn::{Input, Program};
+pub use syscalls::Sys;
+pub use tracer::{run, Control, Outcome, Plan};
