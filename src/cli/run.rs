@@ -281,7 +281,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         out.frames,
         trace.calls.len(),
         summary.outcome.connections,
-        match stats.total_dropped() {
+        match stats.map_or(0, |k| k.dropped + k.if_dropped) {
             0 => String::new(),
             n => format!(", {n} packets dropped by the capture"),
         },

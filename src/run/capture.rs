@@ -2,6 +2,7 @@
 //! thread of its own, each frame handed on as it arrives.
 
 use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -9,15 +10,15 @@ use std::time::Duration;
 use crossbeam_channel::Sender;
 
 use super::RunEvent;
-use crate::capture::live::{self, CaptureStats, LiveCapture, LiveConfig, Next, StopHandle};
-use crate::capture::LinkType;
+use crate::capture::live::{self, KernelStats, LiveConfig, LiveSource};
+use crate::capture::{LinkType, OwnedFrame};
 
 /// A capture running on its own thread.
 pub struct RunCapture {
     /// Link type of its frames.
     pub link: LinkType,
-    stop: StopHandle,
-    thread: JoinHandle<CaptureStats>,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<Option<KernelStats>>,
 }
 
 impl RunCapture {
@@ -26,10 +27,12 @@ impl RunCapture {
     /// captured (no BPF filter is set, so libpcap flushes nothing).
     pub fn start(ns: Option<Arc<OwnedFd>>, tx: Sender<RunEvent>) -> anyhow::Result<RunCapture> {
         let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = stop.clone();
         let thread = std::thread::Builder::new()
             .name("synack-run-capture".into())
             .spawn(move || {
-                let opened = (|| -> anyhow::Result<LiveCapture> {
+                let opened = (|| -> anyhow::Result<Box<dyn LiveSource>> {
                     if let Some(ns) = &ns {
                         super::netns::enter(ns)
                             .map_err(|e| anyhow::anyhow!("joining the run's namespace: {e}"))?;
@@ -39,35 +42,43 @@ impl RunCapture {
                     cfg.immediate = true;
                     // Loopback frames are at most 64 KiB + headers; libpcap's ring slots are
                     // snaplen-sized, so a smaller snaplen means more slots per MiB.
-                    cfg.snaplen = 65_536 + 64;
+                    cfg.snaplen = SNAPLEN;
                     cfg.buffer_size = Some(32 << 20);
-                    Ok(LiveCapture::start(live::open(&cfg)?)?)
+                    Ok(live::open(&cfg)?)
                 })();
-                let mut cap = match opened {
-                    Ok(c) => {
-                        let _ = ready_tx.send(Ok((c.stop_handle(), c.link_type())));
-                        c
+                let mut src = match opened {
+                    Ok(s) => {
+                        let _ = ready_tx.send(Ok(s.link_type()));
+                        s
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
-                        return CaptureStats::default();
+                        return None;
                     }
                 };
+                let link = src.link_type();
+                let mut buf = Vec::with_capacity(SNAPLEN as usize);
+                let mut number = 0;
                 loop {
-                    match cap.next_timeout(Duration::from_millis(50)) {
-                        Ok(Next::Frame(f)) => {
-                            if tx.send(RunEvent::Frame(f.to_owned())).is_err() {
-                                cap.stop_handle().stop();
+                    match src.recv_into(&mut buf, Duration::from_millis(20)) {
+                        Ok(Some(meta)) => {
+                            number += 1;
+                            let mut f = OwnedFrame::packet(number, meta.ts, link, buf.clone());
+                            f.len = meta.len.max(buf.len() as u32);
+                            if tx.send(RunEvent::Frame(f)).is_err() {
+                                break;
                             }
                         }
-                        Ok(Next::Idle) => {}
-                        Ok(Next::End) | Err(_) => break,
+                        // Idle: stop once asked (everything captured before is delivered).
+                        Ok(None) if stopping.load(Ordering::SeqCst) => break,
+                        Ok(None) => {}
+                        Err(_) => break,
                     }
                 }
-                cap.finish()
+                src.kernel_stats()
             })?;
         match ready_rx.recv() {
-            Ok(Ok((stop, link))) => Ok(RunCapture { link, stop, thread }),
+            Ok(Ok(link)) => Ok(RunCapture { link, stop, thread }),
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e.context("capturing on the run's loopback"))
@@ -79,10 +90,13 @@ impl RunCapture {
         }
     }
 
-    /// Lets the last packets arrive, stops, and returns the capture's counters.
-    pub fn finish(self) -> CaptureStats {
-        std::thread::sleep(Duration::from_millis(150));
-        self.stop.stop();
+    /// Lets the last packets arrive, stops, and returns the kernel's counters.
+    pub fn finish(self) -> Option<KernelStats> {
+        std::thread::sleep(Duration::from_millis(30));
+        self.stop.store(true, Ordering::SeqCst);
         self.thread.join().unwrap_or_default()
     }
 }
+
+/// Bytes kept of each frame: a whole loopback frame.
+const SNAPLEN: u32 = 65_536 + 64;

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::capture::live::CaptureStats;
+use crate::capture::live::KernelStats;
 use crate::capture::{LinkType, OwnedFrame};
 use crate::trace::{self, Control, Outcome, Plan, Report};
 
@@ -55,8 +55,8 @@ pub enum RunEvent {
 pub struct RunSummary {
     /// The programs' ends and the exit status.
     pub outcome: Outcome,
-    /// The capture's counters.
-    pub capture: CaptureStats,
+    /// The kernel's capture counters (drops), where the backend has them.
+    pub capture: Option<KernelStats>,
     /// Link type of the captured frames.
     pub link: LinkType,
     /// True when `--timeout` ended the run.

@@ -767,7 +767,9 @@ impl Tracer<'_> {
                     return None;
                 }
                 let mut p = Pending::new(sys, args, t_enter, inode);
+                // EPOLL_CTL_DEL ignores its event argument.
                 p.watched = event
+                    .filter(|_| op != libc::EPOLL_CTL_DEL)
                     .map(|(ev, _)| vec![(target, ev as u16)])
                     .unwrap_or_default();
                 p.note = Some(
