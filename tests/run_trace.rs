@@ -89,6 +89,24 @@ fn lines(text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Runs synack in the course folder. Python's unbuffered mode (PYTHONUNBUFFERED, set on
+/// some machines) writes a line's text and its newline separately, so two programs' lines
+/// could interleave mid-line: the programs run buffered, one write per line.
+fn synack_in_course(args: &[&str]) -> support::Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .current_dir(course())
+        .env_remove("PYTHONUNBUFFERED")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the synack binary runs");
+    support::Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Runs `synack run -q -w DIR/run.pcap ARGS` in the course folder.
 fn traced(name: &str, args: &[&str]) -> Traced {
     let dir = scratch(name);
@@ -98,7 +116,7 @@ fn traced(name: &str, args: &[&str]) -> Traced {
         a.extend(["--timeout", "30"]);
     }
     a.extend_from_slice(args);
-    let run = support::synack_in(&course(), &a);
+    let run = synack_in_course(&a);
     let written = std::fs::read(synack::calls::calls_path(&pcap));
     let trace: Value = serde_json::from_slice(&written.unwrap_or_else(|e| {
         panic!(
@@ -662,17 +680,14 @@ fn sigterm_stops_the_run_cleanly() {
 #[test]
 fn json_lines_hold_frames_and_calls_and_the_programs_output_goes_to_stderr() {
     need_root!("json");
-    let run = support::synack_in(
-        &course(),
-        &[
-            "run",
-            "--json",
-            "--server",
-            "python3 tcp_server.py",
-            "--client",
-            "python3 tcp_client.py",
-        ],
-    );
+    let run = synack_in_course(&[
+        "run",
+        "--json",
+        "--server",
+        "python3 tcp_server.py",
+        "--client",
+        "python3 tcp_client.py",
+    ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let objs = lines(run.text());
     let frames = objs.iter().filter(|o| o.get("frame").is_some()).count();

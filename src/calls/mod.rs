@@ -32,6 +32,18 @@
 //!
 //! Calls are sorted by time.
 //!
+//! Format 2 (`synack-calls/2`, written since `synack run`; version 1 traces still read) adds
+//! call kinds — `socket`, `bind`, `sendmsg`, `recvmsg`, `sendmmsg`, `recvmmsg` (one record
+//! per message), `write`, `read`, `writev`, `readv`, `sendfile`, `select`, `poll`,
+//! `epoll_wait`, `epoll_ctl` — and, on calls recorded by the system-call tracer, the fields
+//! `pid`, `tid`, `comm` (the process), `fd`, `proto` (`tcp`/`udp`), `t_enter_ns` (when the
+//! call was entered; `t_ns` stays its return), `asked` (bytes asked for), `ret` (the raw
+//! return value), `addr` (the address a `connect`/`bind`/`sendto` named or a `recvfrom`
+//! returned) and `ready` (`[{fd, events, local, remote}]`: the descriptors a readiness call
+//! reported, with `events` such as `in|out`), and a `programs` list on the trace
+//! (`[{actor, command, pid, exit}]`). `actor` names the program (`server`, `client`,
+//! `client2`, or `program` for a single command).
+//!
 //! When synack ran the traffic itself and could read the kernel's state of its sockets, the
 //! trace also has a `tcp_info` list: one object per reading of one socket, sorted by time,
 //! with `t_ns`, `actor`, `conn`, `local`, `remote` and the kernel's fields by their kernel
