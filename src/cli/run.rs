@@ -148,7 +148,7 @@ fn programs(args: &RunArgs, server_addr: &str) -> anyhow::Result<(Vec<Program>, 
 }
 
 /// Runs `synack run`.
-pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(why) = crate::trace::syscalls::unsupported() {
         anyhow::bail!(why);
     }
