@@ -30,7 +30,7 @@ pub mod kernel;
 pub mod ladder;
 pub mod pair;
 pub mod pipeline;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "live"))]
 pub mod run;
 pub mod stream;
 #[cfg(target_os = "linux")]
