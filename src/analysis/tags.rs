@@ -211,27 +211,21 @@ impl Tag {
     pub fn reason_message(&self) -> Message {
         let i = &self.info;
         let m = Message::new;
+        // The sequence range `seq..end` most reasons name.
+        let span = |key| m(key).arg("seq", i.seq).arg("end", i.end);
         match self.flag {
-            Flag::Retransmission if i.frame != 0 => m("reason-retransmission-of")
-                .arg("seq", i.seq)
-                .arg("end", i.end)
+            Flag::Retransmission if i.frame != 0 => span("reason-retransmission-of")
                 .arg("frame", i.frame)
                 .arg("delta", ms(i.delta_ns)),
-            Flag::Retransmission => m("reason-retransmission-below")
-                .arg("seq", i.seq)
-                .arg("end", i.end)
-                .arg("highest", i.num),
+            Flag::Retransmission => span("reason-retransmission-below").arg("highest", i.num),
             Flag::FastRetransmission => m("reason-fast-retransmission")
                 .arg("seq", i.seq)
                 .arg("dups", i.num)
                 .arg("delta", ms(i.delta_ns)),
-            Flag::SpuriousRetransmission => m("reason-spurious-retransmission")
-                .arg("seq", i.seq)
-                .arg("end", i.end)
-                .arg("ack", i.num),
-            Flag::OutOfOrder => m("reason-out-of-order")
-                .arg("seq", i.seq)
-                .arg("end", i.end)
+            Flag::SpuriousRetransmission => {
+                span("reason-spurious-retransmission").arg("ack", i.num)
+            }
+            Flag::OutOfOrder => span("reason-out-of-order")
                 .arg("delta", ms(i.delta_ns))
                 .arg("frame", i.frame),
             Flag::LostSegment => m("reason-lost-segment")

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 /// `snd_ssthresh` before the first loss: the kernel's `TCP_INFINITE_SSTHRESH`.
 pub const INFINITE_SSTHRESH: u32 = 0x7fff_ffff;
 
-/// One socket's state at one instant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One socket's state at one instant. `Default` is an empty reading (no address, no state,
+/// no `tcp_info`), for building one field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TcpInfoSample {
     /// When it was read, ns since the Unix epoch (CLOCK_REALTIME, the capture's clock).
     pub t_ns: i64,

@@ -196,17 +196,9 @@ mod tests {
             t_ns: t_ms * 1_000_000,
             actor: "client".into(),
             conn: 1,
-            local: "10.0.0.1:1".into(),
-            remote: "10.0.0.2:2".into(),
             state: "ESTABLISHED".into(),
-            gone: false,
-            at_call: false,
-            rqueue: 0,
-            wqueue: 0,
-            cong: None,
-            sndbuf: None,
-            wmem_queued: None,
             info: Some(info),
+            ..TcpInfoSample::default()
         }
     }
 

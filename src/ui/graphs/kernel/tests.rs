@@ -145,27 +145,19 @@ fn a_reading_without_tcp_info_breaks_every_kernel_line() {
         t_ns: ms * 1_000_000,
         actor: "client".into(),
         conn: 1,
-        local: "10.0.0.1:1".into(),
-        remote: "10.0.0.2:2".into(),
         state: if cwnd.is_some() {
             "ESTABLISHED"
         } else {
             "TIME_WAIT"
         }
         .into(),
-        gone: false,
-        at_call: false,
-        rqueue: 0,
-        wqueue: 0,
-        cong: None,
-        sndbuf: None,
-        wmem_queued: None,
         info: cwnd.map(|c| TcpInfo {
             snd_cwnd: c,
             snd_mss: 1000,
             snd_ssthresh: crate::calls::tcp_info::INFINITE_SSTHRESH,
             ..TcpInfo::default()
         }),
+        ..TcpInfoSample::default()
     };
     let samples = [
         reading(10, Some(10)),
