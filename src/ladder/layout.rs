@@ -551,16 +551,18 @@ impl Geometry {
                 let acks: Vec<usize> = (run.first..=run.last)
                     .filter(|&i| model.rows[i].from != run.from)
                     .collect();
-                let mid = data[data.len() / 2];
+                // Labelled at the top of the run, where a reader scrolling down meets it
+                // (the middle of a long run is screens away from where it starts).
+                let top = data[0];
                 pending.push(Pending {
                     owner: Owner::Run(k),
-                    row: mid,
-                    segment: (arrows[mid].from, arrows[mid].to),
+                    row: top,
+                    segment: (arrows[top].from, arrows[top].to),
                     lines: vec![fit(&format!("[+] {}", run.data_label()), room)],
                     kind: ArrowKind::Normal,
                     data: true,
                 });
-                if let (Some(text), Some(&m)) = (run.ack_label(), acks.get(acks.len() / 2)) {
+                if let (Some(text), Some(&m)) = (run.ack_label(), acks.first()) {
                     pending.push(Pending {
                         owner: Owner::RunAcks(k),
                         row: m,
@@ -962,6 +964,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_collapsed_run_is_labelled_where_it_starts() {
+        let mut m = model(60);
+        m.runs = vec![crate::ladder::model::Run {
+            first: 2,
+            last: 57,
+            from: End::Client,
+            data: 28,
+            len: 10,
+            seq: (11, 291),
+            acks: 28,
+            ack: (21, 291),
+        }];
+        let g = Geometry::new(&m, 1200.0, 40.0, &[]);
+        let on = |owner: Owner| {
+            let l = g.labels.iter().find(|l| l.owner == owner).expect("label");
+            (0..m.rows.len())
+                .find(|&r| {
+                    let a = g.arrows[r];
+                    l.anchor.distance_to_segment(a.from, a.to) < 0.01
+                })
+                .expect("on an arrow")
+        };
+        // The data summary sits on the run's first segment and the ACK summary on its first
+        // ACK, not 28 rows further down where the middle of the run is.
+        assert_eq!(on(Owner::Run(0)), 2);
+        assert_eq!(on(Owner::RunAcks(0)), 3);
     }
 
     #[test]
