@@ -716,16 +716,7 @@ impl Tracer<'_> {
                 }
             }
             Sys::Select | Sys::Pselect6 => {
-                let nfds = (args[0] as usize).min(1024);
-                let mut watched: Vec<(i32, u16)> = Vec::new();
-                for (set, bit) in [(args[1], 1u16), (args[2], 4), (args[3], 2)] {
-                    for f in fd_set_members(tid, set, nfds) {
-                        match watched.iter_mut().find(|(w, _)| *w == f) {
-                            Some(w) => w.1 |= bit,
-                            None => watched.push((f, bit)),
-                        }
-                    }
-                }
+                let watched = select_sets(tid, &args);
                 let any_net = watched
                     .iter()
                     .any(|&(f, _)| self.classify(tid, tgid, table, f).is_some());
@@ -947,16 +938,7 @@ impl Tracer<'_> {
             Sys::Select | Sys::Pselect6 => {
                 c.fd = -1;
                 if ok && ret > 0 {
-                    let nfds = (args[0] as usize).min(1024);
-                    let mut ready: Vec<(i32, u16)> = Vec::new();
-                    for (set, bit) in [(args[1], 1u16), (args[2], 4), (args[3], 2)] {
-                        for f in fd_set_members(tid, set, nfds) {
-                            match ready.iter_mut().find(|(r, _)| *r == f) {
-                                Some(r) => r.1 |= bit,
-                                None => ready.push((f, bit)),
-                            }
-                        }
-                    }
+                    let ready = select_sets(tid, &args);
                     c.ready = self.ready_list(tid, tgid, table, &ready);
                 }
                 c.asked = p.watched.len() as u64;
@@ -1212,6 +1194,23 @@ fn read_msghdr(tid: i32, addr: u64) -> MsgHdr {
         name: tracee::read_sockaddr(tid, word(0), namelen as u64),
         iovs: tracee::read_iovs(tid, word(16), word(24)),
     }
+}
+
+/// The descriptors in `select()`'s three sets (`args[1..4]`: read, write, except; `args[0]`
+/// is nfds), each with poll's bits (`POLLIN` 1, `POLLOUT` 4, `POLLPRI` 2): on entry the
+/// watched ones, on return the ready ones (the kernel rewrites the sets in place).
+fn select_sets(tid: i32, args: &[u64; 6]) -> Vec<(i32, u16)> {
+    let nfds = (args[0] as usize).min(1024);
+    let mut out: Vec<(i32, u16)> = Vec::new();
+    for (set, bit) in [(args[1], 1u16), (args[2], 4), (args[3], 2)] {
+        for f in fd_set_members(tid, set, nfds) {
+            match out.iter_mut().find(|(o, _)| *o == f) {
+                Some(o) => o.1 |= bit,
+                None => out.push((f, bit)),
+            }
+        }
+    }
+    out
 }
 
 /// The descriptors set in a tracee's `fd_set` of `nfds` bits at `addr`.
