@@ -37,31 +37,32 @@ fn version_fits(d: &[u8], at: usize, next: Next) -> bool {
 /// Turns the packet's outer IP (and UDP) header into outer layers and clears the inner
 /// fields, so that the inner headers can be decoded into them.
 fn enter(pkt: &mut Packet) {
-    if let Net::Ip(ip) = pkt.net {
-        let start = pkt.offsets.net.unwrap_or(0) as usize;
-        push(
-            pkt,
+    let ip = match pkt.net {
+        Net::Ip(ip) => Some((
             EncapKind::Ip {
                 version: ip.version,
                 src: ip.src,
                 dst: ip.dst,
                 protocol: ip.protocol,
             },
-            start,
+            pkt.offsets.net,
             ip.header_len as usize,
-        );
-    }
-    if let Transport::Udp(u) = pkt.transport {
-        let start = pkt.offsets.transport.unwrap_or(0) as usize;
-        push(
-            pkt,
+        )),
+        _ => None,
+    };
+    let udp = match pkt.transport {
+        Transport::Udp(u) => Some((
             EncapKind::Udp {
                 sport: u.sport,
                 dport: u.dport,
             },
-            start,
+            pkt.offsets.transport,
             8,
-        );
+        )),
+        _ => None,
+    };
+    for (kind, start, len) in [ip, udp].into_iter().flatten() {
+        push(pkt, kind, start.unwrap_or(0) as usize, len);
     }
     pkt.net = Net::None;
     pkt.transport = Transport::None;
