@@ -319,3 +319,211 @@ fn a_refused_connection_s_server_is_not_drawn_listening() {
     // After the RST both ends are closed.
     h.get_by_label("States at frame 2: client CLOSED · server CLOSED");
 }
+
+/// tests/captures/pcpp-three_http_streams.pcap (three HTTP connections from 172.16.133.132)
+/// at `size`, loaded, on the Packets tab.
+fn three_streams(size: egui::Vec2) -> Harness<'static, SynackApp> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/captures/pcpp-three_http_streams.pcap"
+    );
+    ui_common::loaded(ViewOptions::new(StartSource::File(path.into())), size)
+}
+
+/// The frame numbers of the packet list's rows, top to bottom, in the order it shows them.
+fn shown_numbers(h: &Harness<'static, SynackApp>) -> Vec<u64> {
+    let app = h.state();
+    let data = app.store.read();
+    let n = app.filter.visible_len(&data);
+    (0..n)
+        .map(|r| {
+            let i = app.list.index(&app.filter, r).expect("a row");
+            data.record(i).unwrap().number
+        })
+        .collect()
+}
+
+/// The cells labelled `text` in the packet-list column headed `header` (the header button's
+/// whole label), top to bottom.
+fn cells_in_column(h: &Harness<'static, SynackApp>, header: &str, text: &str) -> Vec<egui::Rect> {
+    let column = h.get_by_role_and_label(Role::Button, header).rect();
+    let mut cells: Vec<egui::Rect> = h
+        .query_all_by_label(text)
+        .map(|n| n.rect())
+        .filter(|r| r.center().x > column.left() - 4.0 && r.left() < column.right() + 40.0)
+        .filter(|r| r.top() > column.bottom())
+        .collect();
+    cells.sort_by(|a, b| a.top().total_cmp(&b.top()));
+    cells
+}
+
+/// The text the last frame copied to the clipboard, if any.
+fn copied(h: &Harness<'static, SynackApp>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+}
+
+/// Right-clicks the centre of `rect` (press and release of the secondary button).
+fn right_click_at(h: &mut Harness<'static, SynackApp>, rect: egui::Rect) {
+    let pos = rect.center();
+    h.hover_at(pos);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn right_click_applies_prepares_and_copies_a_field() {
+    let mut h = three_streams(egui::vec2(1280.0, 900.0));
+    // The first Source cell reading 98.138.19.88 is frame 7's (the SYN-ACK of stream 1).
+    let source = cells_in_column(&h, "Source", "98.138.19.88")[0];
+    right_click_at(&mut h, source);
+    let selected = h.state().selection.packet.expect("the row is selected");
+    assert_eq!(h.state().store.read().record(selected).unwrap().number, 7);
+    h.get_by_label("ip.src == 98.138.19.88");
+    h.get_by_label("Apply as Filter").hover();
+    h.run_steps(2);
+    h.get_by_label("Selected").click();
+    h.run_steps(6);
+    assert_eq!(
+        h.state().filter.applied_text(),
+        Some("ip.src == 98.138.19.88")
+    );
+    // tshark -Y 'ip.src == 98.138.19.88': frames 7, 22, 23, 25 and 28.
+    assert_eq!(shown_numbers(&h), vec![7, 22, 23, 25, 28]);
+    assert!(
+        h.query_by_label("Apply as Filter").is_none(),
+        "the menu closes"
+    );
+
+    // Prepare: joined to the bar's filter, put in the bar, not applied, the bar focused.
+    let protocol = cells_in_column(&h, "Protocol", "TCP")[0];
+    right_click_at(&mut h, protocol);
+    h.get_by_label("Prepare as Filter").hover();
+    h.run_steps(2);
+    h.get_by_label("…and Selected").click();
+    h.run_steps(3);
+    assert_eq!(h.state().filter.text, "(ip.src == 98.138.19.88) && (tcp)");
+    assert_eq!(
+        h.state().filter.applied_text(),
+        Some("ip.src == 98.138.19.88")
+    );
+    h.key_press(Key::Enter);
+    h.run_steps(6);
+    assert_eq!(shown_numbers(&h), vec![7, 22, 23, 25, 28]);
+
+    // A details line: Copy its field name, its value, or it as a filter.
+    h.get_by_label("Source port: 80").scroll_to_me();
+    h.run_steps(3);
+    let port = h.get_by_label("Source port: 80").rect();
+    for (entry, expected) in [
+        ("Field Name", "tcp.srcport"),
+        ("As Filter", "tcp.srcport == 80"),
+        ("Value", "Source port: 80"),
+    ] {
+        right_click_at(&mut h, port);
+        h.get_by_label("Copy").hover();
+        h.run_steps(2);
+        h.get_by_label(entry).click();
+        h.step();
+        assert_eq!(copied(&h).as_deref(), Some(expected), "Copy > {entry}");
+        h.run_steps(2);
+    }
+    // Not this stream, from the details' stream line: tshark -Y '!(tcp.stream == 1)' on
+    // those frames leaves none.
+    h.get_by_label("Stream index: 1").scroll_to_me();
+    h.run_steps(3);
+    let stream = h.get_by_label("Stream index: 1").rect();
+    right_click_at(&mut h, stream);
+    h.get_by_label("Apply as Filter").hover();
+    h.run_steps(2);
+    h.get_by_label("Not Selected").click();
+    h.run_steps(6);
+    assert_eq!(h.state().filter.applied_text(), Some("!(tcp.stream == 1)"));
+    assert_eq!(shown_numbers(&h).len(), 28 - 10);
+}
+
+#[test]
+fn clicking_a_column_header_sorts_stably_and_keeps_the_selection() {
+    // Wireshark's order: tshark -T fields -e frame.number -e frame.len, sorted by length
+    // with equal lengths in capture order (60: six frames, 66: eleven, 74: five, then the
+    // data segments).
+    const ASCENDING: [u64; 28] = [
+        10, 11, 18, 19, 20, 27, 5, 8, 14, 15, 16, 21, 22, 24, 25, 26, 28, 1, 2, 3, 4, 7, 17, 6, 9,
+        13, 23, 12,
+    ];
+    const DESCENDING: [u64; 28] = [
+        12, 23, 13, 9, 6, 17, 1, 2, 3, 4, 7, 5, 8, 14, 15, 16, 21, 22, 24, 25, 26, 28, 10, 11, 18,
+        19, 20, 27,
+    ];
+    let mut h = three_streams(egui::vec2(1024.0, 700.0));
+    h.state_mut().queue(Command::GoTo {
+        number: 26,
+        replay: false,
+    });
+    h.run_steps(3);
+    let capture_order: Vec<u64> = (1..=28).collect();
+    assert_eq!(shown_numbers(&h), capture_order);
+
+    h.get_by_label("Length").click();
+    h.run_steps(3);
+    assert_eq!(shown_numbers(&h), ASCENDING);
+    h.get_by_label("Length ↑");
+    // The rows on screen, top to bottom, are a run of that order, and the selected frame
+    // stays selected and in view.
+    let mut on_screen: Vec<(f32, u64)> = (1..=28u64)
+        .flat_map(|n| {
+            cells_in_column(&h, "No.", &n.to_string())
+                .into_iter()
+                .map(move |r| (r.top(), n))
+        })
+        .filter(|&(y, _)| y < 700.0)
+        .collect();
+    on_screen.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let on_screen: Vec<u64> = on_screen.into_iter().map(|(_, n)| n).collect();
+    assert!(on_screen.len() >= 5, "{on_screen:?}");
+    assert!(
+        ASCENDING.windows(on_screen.len()).any(|w| w == on_screen),
+        "{on_screen:?}"
+    );
+    assert!(on_screen.contains(&26), "{on_screen:?}");
+    let selected = h.state().selection.packet.unwrap();
+    assert_eq!(h.state().store.read().record(selected).unwrap().number, 26);
+    // The keyboard follows the shown order: after 26 comes 28, the last 66-byte frame.
+    h.key_press(Key::ArrowDown);
+    h.run_steps(3);
+    let selected = h.state().selection.packet.unwrap();
+    assert_eq!(h.state().store.read().record(selected).unwrap().number, 28);
+
+    h.get_by_label("Length ↑").click();
+    h.run_steps(3);
+    assert_eq!(shown_numbers(&h), DESCENDING);
+    h.get_by_label("Length ↓").click();
+    h.run_steps(3);
+    assert_eq!(shown_numbers(&h), capture_order);
+    h.get_by_label("Length");
+
+    // Sorting what the filter shows: stream 0's frames by source, addresses as addresses.
+    h.state_mut()
+        .queue(Command::ApplyFilter("tcp.stream == 0".into()));
+    h.run_steps(4);
+    h.get_by_label("Source").click();
+    h.run_steps(3);
+    // tshark -Y 'tcp.stream == 0': 172.16.133.132 sends 1 5 6 15 16, 98.139.161.29 sends
+    // 4 13 14 21; 98.139.161.29 < 172.16.133.132 as addresses (as text it would follow).
+    assert_eq!(shown_numbers(&h), vec![4, 13, 14, 21, 1, 5, 6, 15, 16]);
+}

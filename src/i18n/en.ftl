@@ -280,3 +280,26 @@ goto-title = Go to packet number
 goto-label = Packet number:
 goto-button = Go to packet
 goto-hint = A frame number, e.g. 42
+
+# Right-click menu of a packet cell or a details line (src/ui/filter_menu.rs)
+filter-menu-apply = Apply as Filter
+filter-menu-prepare = Prepare as Filter
+filter-menu-selected = Selected
+filter-menu-not-selected = Not Selected
+filter-menu-and-selected = …and Selected
+filter-menu-or-selected = …or Selected
+filter-menu-copy = Copy
+filter-menu-copy-value = Value
+filter-menu-copy-name = Field Name
+filter-menu-copy-filter = As Filter
+filter-menu-no-field = No filter field for this item
+
+# Packet list columns (src/ui/packet_list.rs); a click on a header sorts
+list-col-number = No.
+list-col-time = Time
+list-col-source = Source
+list-col-destination = Destination
+list-col-protocol = Protocol
+list-col-length = Length
+list-col-info = Info
+list-sort-hover = Sort by this column: ascending, descending, then capture order

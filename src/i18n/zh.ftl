@@ -279,3 +279,26 @@ goto-title = 转到分组编号
 goto-label = 分组编号：
 goto-button = 转到分组
 goto-hint = 请输入帧编号，例如 42
+
+# Right-click menu of a packet cell or a details line (src/ui/filter_menu.rs)
+filter-menu-apply = 作为过滤器应用
+filter-menu-prepare = 准备过滤器
+filter-menu-selected = 选中项
+filter-menu-not-selected = 非选中项
+filter-menu-and-selected = …与选中项
+filter-menu-or-selected = …或选中项
+filter-menu-copy = 复制
+filter-menu-copy-value = 值
+filter-menu-copy-name = 字段名
+filter-menu-copy-filter = 作为过滤器
+filter-menu-no-field = 此项没有可用的过滤字段
+
+# Packet list columns (src/ui/packet_list.rs); a click on a header sorts
+list-col-number = 序号
+list-col-time = 时间
+list-col-source = 源地址
+list-col-destination = 目的地址
+list-col-protocol = 协议
+list-col-length = 长度
+list-col-info = 信息
+list-sort-hover = 按此列排序：升序、降序，然后恢复捕获顺序

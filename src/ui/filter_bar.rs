@@ -15,6 +15,9 @@ use crate::filter::{AnalysisFields, Filter, FilterInput};
 
 use super::store::{RowFields, StoreData};
 
+/// The filter bar's text field, so commands can give it the keyboard focus.
+const BAR_ID: &str = "display_filter";
+
 /// Time spent filtering per UI frame, at most.
 const SCAN_BUDGET: Duration = Duration::from_millis(6);
 
@@ -74,6 +77,17 @@ impl FilterState {
     pub fn set(&mut self, text: &str) -> bool {
         self.text = text.to_string();
         self.apply_text()
+    }
+
+    /// Puts `text` in the bar without applying it, checked as if typed, with the keyboard
+    /// focus in the bar to edit it (Wireshark's "Prepare as filter").
+    pub fn prepare(&mut self, ctx: &egui::Context, text: &str) {
+        self.text = text.to_string();
+        self.error = Filter::parse(&self.text).err().map(|e| InlineError {
+            message: e.message,
+            span: e.span,
+        });
+        ctx.memory_mut(|m| m.request_focus(egui::Id::unique(BAR_ID)));
     }
 
     /// The applied filter's text, if any.
@@ -196,7 +210,7 @@ impl FilterState {
                 (None, false) => None,
             };
             let mut edit = egui::TextEdit::singleline(&mut self.text)
-                .id_salt("display_filter")
+                .id(egui::Id::unique(BAR_ID))
                 .hint_text("e.g. tcp.port == 80 && tcp.flags.syn == 1")
                 .font(egui::TextStyle::Monospace)
                 .desired_width(ui.available_width() - 130.0);

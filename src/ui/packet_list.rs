@@ -1,11 +1,20 @@
 //! The packet list: a virtualized table (only rows on screen are decoded and laid out).
+//! A click on a column header sorts by it ([`packet_sort`](super::packet_sort)); a
+//! right-click on a cell offers that cell's field as a filter
+//! ([`filter_menu`](super::filter_menu)).
 
+use crate::analysis::FlowRef;
+use crate::capture::Frame;
+use crate::decode::{Net, Packet, Transport};
+use crate::i18n::tr;
 use egui::{Align, Color32, Key, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::colors;
 use super::columns::{self, TimeMode};
 use super::filter_bar::FilterState;
+use super::filter_menu::{self, FieldValue, FilterAction};
+use super::packet_sort::{SortColumn, SortOrder, SortedRows};
 use super::selection::Selection;
 use super::store::StoreData;
 
@@ -24,6 +33,9 @@ pub struct PacketList {
     /// Scroll so that this row is visible next frame, without selecting it (benchmark,
     /// "go to" without changing the selection).
     pub scroll_to: Option<usize>,
+    /// The column the list is sorted by (`None`: capture order).
+    pub sort: Option<SortOrder>,
+    sorted: SortedRows,
 }
 
 impl PacketList {
@@ -43,8 +55,9 @@ impl PacketList {
         if n == 0 {
             return;
         }
+        self.sync_sort(data, filter, n);
         let page = self.page_rows.max(1);
-        let current = sel.packet.and_then(|i| filter.row_of(i));
+        let current = sel.packet.and_then(|i| self.row_of(filter, i));
         let target = ctx.input(|i| {
             let cur = current.unwrap_or(0);
             if i.key_pressed(Key::ArrowDown) {
@@ -67,21 +80,52 @@ impl PacketList {
                 None
             }
         });
-        if let Some(row) = target.and_then(|r| filter.visible(r)) {
+        if let Some(row) = target.and_then(|r| self.index(filter, r)) {
             sel.select_packet(row, true);
         }
     }
 
-    /// Draws the table.
+    /// Sorts the `n` shown rows when the list is sorted and they changed.
+    fn sync_sort(&mut self, data: &StoreData, filter: &FilterState, n: usize) {
+        match self.sort {
+            Some(order) => self.sorted.update(order, data, filter, n, self.time_mode),
+            None => self.sorted.clear(),
+        }
+    }
+
+    /// Store index of the `row`-th row shown (in the sorted order when sorted).
+    pub fn index(&self, filter: &FilterState, row: usize) -> Option<usize> {
+        match self.sort {
+            Some(_) => self.sorted.index(row),
+            None => filter.visible(row),
+        }
+    }
+
+    /// Shown position of store index `index`.
+    pub fn row_of(&self, filter: &FilterState, index: usize) -> Option<usize> {
+        match self.sort {
+            Some(_) => self.sorted.row_of(index),
+            None => filter.row_of(index),
+        }
+    }
+
+    /// Sorts by `column` as a click on its header does, keeping the selected packet in view.
+    pub fn click_header(&mut self, column: SortColumn, sel: &mut Selection) {
+        self.sort = SortOrder::after_click(self.sort, column);
+        sel.reveal = sel.packet.is_some();
+    }
+
+    /// Draws the table; returns what a cell's right-click menu asked of the filter bar.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         data: &StoreData,
         filter: &FilterState,
         sel: &mut Selection,
-    ) {
+    ) -> Option<FilterAction> {
         // Replay: rows after the cursor are hidden.
         let n = filter.visible_len_until(data, sel.until);
+        self.sync_sort(data, filter, n);
         let mut table = TableBuilder::new(ui)
             .id_salt("packet_list")
             .striped(false)
@@ -101,28 +145,40 @@ impl PacketList {
             table = table.scroll_to_row(row.min(n.saturating_sub(1)), Some(Align::TOP));
         }
         if sel.reveal {
-            if let Some(row) = sel.packet.and_then(|i| filter.row_of(i)).filter(|&r| r < n) {
+            if let Some(row) = sel
+                .packet
+                .and_then(|i| self.row_of(filter, i))
+                .filter(|&r| r < n)
+            {
                 table = table.scroll_to_row(row, None);
             }
             sel.reveal = false;
         }
         let time_mode = self.time_mode;
+        let sort = self.sort;
         let mut first_row = usize::MAX;
         let mut last_row = 0usize;
         let mut clicked: Option<usize> = None;
+        let mut header_clicked: Option<SortColumn> = None;
+        let mut action: Option<FilterAction> = None;
         table
             .header(20.0, |mut h| {
-                for name in [
-                    "No.",
-                    "Time",
-                    "Source",
-                    "Destination",
-                    "Protocol",
-                    "Length",
-                    "Info",
-                ] {
+                for column in SortColumn::ALL {
                     h.col(|ui| {
-                        ui.strong(name);
+                        let mut name = column_name(column);
+                        match sort {
+                            Some(o) if o.column == column && o.descending => name.push_str(" ↓"),
+                            Some(o) if o.column == column => name.push_str(" ↑"),
+                            _ => {}
+                        }
+                        let button = egui::Button::new(RichText::new(name).strong()).frame(false);
+                        if ui
+                            .add(button)
+                            .on_hover_text(tr!("list-sort-hover"))
+                            .clicked()
+                        {
+                            header_clicked = Some(column);
+                        }
                     });
                 }
             })
@@ -131,7 +187,7 @@ impl PacketList {
                     let r = row.index();
                     first_row = first_row.min(r);
                     last_row = last_row.max(r);
-                    let Some(idx) = filter.visible(r) else {
+                    let Some(idx) = self.index(filter, r) else {
                         return;
                     };
                     let Some((frame, packet)) = data.packet(idx) else {
@@ -152,8 +208,10 @@ impl PacketList {
                             .first_ts
                             .map_or("-".into(), |t0| columns::seconds_between(t0, t)),
                         (TimeMode::Absolute, Some(t)) => columns::absolute_time(t),
-                        (TimeMode::Delta, Some(t)) => r
-                            .checked_sub(1)
+                        // The packet before it in capture order, whatever the sort.
+                        (TimeMode::Delta, Some(t)) => filter
+                            .row_of(idx)
+                            .and_then(|r| r.checked_sub(1))
                             .and_then(|p| filter.visible(p))
                             .and_then(|p| data.record(p))
                             .and_then(|p| p.ts)
@@ -169,8 +227,8 @@ impl PacketList {
                         frame.len.to_string(),
                         columns::info(&frame, &packet, &a, data.rich(idx).as_ref()),
                     ];
-                    for text in cells {
-                        row.col(|ui| {
+                    for (column, text) in SortColumn::ALL.into_iter().zip(cells) {
+                        let (_, cell) = row.col(|ui| {
                             if let Some(bg) = bg {
                                 ui.painter().rect_filled(
                                     ui.max_rect().expand2(egui::vec2(4.0, 1.0)),
@@ -178,11 +236,23 @@ impl PacketList {
                                     bg,
                                 );
                             }
-                            let mut t = RichText::new(text).monospace();
+                            let mut t = RichText::new(&text).monospace();
                             if let Some(fg) = fg {
                                 t = t.color(fg);
                             }
                             ui.add(egui::Label::new(t).truncate().selectable(false));
+                        });
+                        // Wireshark selects the row a right-click opens a menu on.
+                        if cell.secondary_clicked() {
+                            clicked = Some(idx);
+                        }
+                        cell.context_menu(|ui| {
+                            let field = cell_field(column, &frame, &packet, a.flow);
+                            if let Some(act) =
+                                filter_menu::menu_ui(ui, field.as_ref(), &text, &filter.text)
+                            {
+                                action = Some(act);
+                            }
                         });
                     }
                     if row.response().clicked() {
@@ -196,8 +266,62 @@ impl PacketList {
         if let Some(idx) = clicked {
             sel.select_packet(idx, false);
         }
+        if let Some(column) = header_clicked {
+            self.click_header(column, sel);
+        }
         if n == 0 && !data.is_empty() {
             ui.colored_label(Color32::GRAY, "No packets match the display filter.");
         }
+        action
+    }
+}
+
+/// A column's header text.
+fn column_name(column: SortColumn) -> String {
+    tr!(match column {
+        SortColumn::Number => "list-col-number",
+        SortColumn::Time => "list-col-time",
+        SortColumn::Source => "list-col-source",
+        SortColumn::Destination => "list-col-destination",
+        SortColumn::Protocol => "list-col-protocol",
+        SortColumn::Length => "list-col-length",
+        SortColumn::Info => "list-col-info",
+    })
+}
+
+/// The filter field a cell of the packet list shows: the frame number, the addresses, the
+/// protocol, the length; the Info column stands for the packet's conversation
+/// (`tcp.stream == 3`). `None` for the time and for what the filter language cannot name.
+fn cell_field(
+    column: SortColumn,
+    frame: &Frame<'_>,
+    packet: &Packet,
+    flow: Option<FlowRef>,
+) -> Option<FieldValue> {
+    let ip = match &packet.net {
+        Net::Ip(ip) => Some(ip),
+        _ => None,
+    };
+    let ip_prefix = |v: u8| if v == 4 { "ip" } else { "ipv6" };
+    match column {
+        SortColumn::Number => Some(FieldValue::new("frame.number", frame.number)),
+        SortColumn::Time => None,
+        SortColumn::Source => {
+            ip.map(|ip| FieldValue::new(format!("{}.src", ip_prefix(ip.version)), ip.src))
+        }
+        SortColumn::Destination => {
+            ip.map(|ip| FieldValue::new(format!("{}.dst", ip_prefix(ip.version)), ip.dst))
+        }
+        SortColumn::Protocol => match (&packet.transport, &packet.net) {
+            (Transport::Tcp(_), _) => Some(FieldValue::protocol("tcp")),
+            (Transport::Udp(_), _) => Some(FieldValue::protocol("udp")),
+            (Transport::Icmp(_), _) => Some(FieldValue::protocol("icmp")),
+            (Transport::Icmpv6(_), _) => Some(FieldValue::protocol("icmpv6")),
+            (_, Net::Arp(_)) => Some(FieldValue::protocol("arp")),
+            (_, Net::Ip(ip)) => Some(FieldValue::protocol(ip_prefix(ip.version))),
+            _ => None,
+        },
+        SortColumn::Length => Some(FieldValue::new("frame.len", frame.len)),
+        SortColumn::Info => flow.map(|f| FieldValue::stream(f.proto, f.stream)),
     }
 }

@@ -54,6 +54,8 @@ pub enum Command {
     SaveFollow(PathBuf),
     /// Set and apply a display filter.
     ApplyFilter(String),
+    /// Put a display filter in the bar without applying it (Prepare as filter).
+    PrepareFilter(String),
     /// Show only a connection's packets.
     SelectConnection(ConnRef),
     /// Open a connection's ladder.
@@ -153,6 +155,7 @@ impl SynackApp {
                     self.message = Some((format!("Not a valid display filter: {text}"), true));
                 }
             }
+            Command::PrepareFilter(text) => self.filter.prepare(ctx, &text),
             Command::SelectConnection(c) => self.select_connection(c),
             Command::OpenLadder(c) => self.open_ladder(c),
             Command::OpenLadderOfPacket => self.open_ladder_of_packet(),

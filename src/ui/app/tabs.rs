@@ -6,6 +6,7 @@ use crate::i18n::tr;
 use crate::ui::connections::ConnAction;
 use crate::ui::export;
 use crate::ui::file_dialog::{DialogPurpose, FigureKind};
+use crate::ui::filter_menu::FilterAction;
 use crate::ui::generator_panel::GenAction;
 use crate::ui::graphs::GraphAction;
 use crate::ui::ladder::LadderAction;
@@ -153,6 +154,7 @@ impl SynackApp {
     /// The Packets tab: list, details tree and bytes.
     fn packets_ui(&mut self, ui: &mut egui::Ui) {
         let mut open_ladder = false;
+        let mut filter_action = None;
         let data = self.store.read();
         self.details
             .sync(&data, self.selection.packet, self.selection.until);
@@ -192,14 +194,21 @@ impl SynackApp {
                             }
                         }
                     });
-                    self.details.tree_ui(ui, &mut field);
+                    filter_action = self.details.tree_ui(ui, &mut field, &self.filter.text);
                 });
             });
         self.selection.field = field;
         egui::CentralPanel::default().show(ui, |ui| {
-            self.list.ui(ui, &data, &self.filter, &mut self.selection);
+            if let Some(a) = self.list.ui(ui, &data, &self.filter, &mut self.selection) {
+                filter_action = Some(a);
+            }
         });
         drop(data);
+        match filter_action {
+            Some(FilterAction::Apply(text)) => self.queue(Command::ApplyFilter(text)),
+            Some(FilterAction::Prepare(text)) => self.queue(Command::PrepareFilter(text)),
+            None => {}
+        }
         if open_ladder {
             self.queue(Command::OpenLadderOfPacket);
         }

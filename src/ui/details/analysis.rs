@@ -4,6 +4,7 @@
 use crate::analysis::{endpoint_string, Connection, Direction, TcpAnnotation};
 use crate::i18n::tr;
 use crate::ui::columns;
+use crate::ui::filter_menu::FieldValue;
 use crate::ui::store::RowAnalysis;
 use crate::ui::wire::WireCache;
 
@@ -21,15 +22,21 @@ pub(super) fn analysis_node(
     let mut l = Node::section(NodeKind::Analysis, tr!("details-analysis"), None);
     if let Some(r) = rich {
         for t in r.tags.as_slice() {
-            l.push(Node::line(
-                tr!(
-                    "details-flag",
-                    label = tr!(t.flag.text_key(), frame = t.info.frame, num = t.info.num),
-                    reason = t.reason_message().text(),
-                    name = t.flag.name()
-                ),
-                None,
-            ));
+            l.push(
+                Node::line(
+                    tr!(
+                        "details-flag",
+                        label = tr!(t.flag.text_key(), frame = t.info.frame, num = t.info.num),
+                        reason = t.reason_message().text(),
+                        name = t.flag.name()
+                    ),
+                    None,
+                )
+                .filtered(FieldValue::protocol(format!(
+                    "tcp.analysis.{}",
+                    t.flag.name()
+                ))),
+            );
         }
         for e in r.events.as_slice() {
             l.push(Node::line(

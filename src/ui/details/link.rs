@@ -6,6 +6,7 @@ use crate::decode::{read_u16, vlan, EncapKind, LinkInfo, Packet};
 
 use super::node::{Header, Node, NodeKind};
 use crate::ui::columns;
+use crate::ui::filter_menu::FieldValue;
 
 /// The "Frame" section: lengths, arrival time, capture remarks. `first_ts` is the
 /// capture's first timestamp.
@@ -18,7 +19,8 @@ pub(super) fn frame_node(frame: &Frame<'_>, p: &Packet, first_ts: Option<Timesta
             frame.number, frame.len, n
         ),
         Some(0..n),
-    );
+    )
+    .filtered(FieldValue::new("frame.number", frame.number));
     if let Some(ts) = frame.ts {
         fr.push(Node::line(
             format!("Arrival time: {} UTC", columns::absolute_time(ts)),

@@ -24,6 +24,7 @@ use crate::decode::Packet;
 
 pub use node::{field_at, Node, NodeKind};
 
+use super::filter_menu::{self, FilterAction};
 use super::store::{RowAnalysis, StoreData};
 use super::wire::WireCache;
 use messages::MessagesCache;
@@ -143,20 +144,33 @@ impl DetailsView {
         self.bytes = frame.data.to_vec();
     }
 
-    /// Draws the tree; clicking a line selects its bytes.
-    pub fn tree_ui(&self, ui: &mut egui::Ui, field: &mut Option<Range<usize>>) {
+    /// Draws the tree; clicking a line selects its bytes, right-clicking opens the "Apply as
+    /// filter" menu ([`filter_menu`]) joined to `current_filter`, the bar's text.
+    pub fn tree_ui(
+        &self,
+        ui: &mut egui::Ui,
+        field: &mut Option<Range<usize>>,
+        current_filter: &str,
+    ) -> Option<FilterAction> {
         if self.nodes.is_empty() {
             ui.weak("Select a packet to see its layers.");
-            return;
+            return None;
         }
+        let mut action = None;
         egui::ScrollArea::both()
             .id_salt("details_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                let mut line = LineUi {
+                    field,
+                    current_filter,
+                    action: &mut action,
+                };
                 for (i, n) in self.nodes.iter().enumerate() {
-                    node_ui(ui, n, field, i, 0);
+                    node_ui(ui, n, &mut line, i, 0);
                 }
             });
+        action
     }
 
     /// Draws the hex + ASCII pane; clicking a byte selects the field that covers it.
@@ -165,32 +179,44 @@ impl DetailsView {
     }
 }
 
-fn node_ui(
-    ui: &mut egui::Ui,
-    n: &Node,
-    field: &mut Option<Range<usize>>,
-    key: usize,
-    depth: usize,
-) {
-    let selected = n.range.is_some() && *field == n.range;
-    if n.children.is_empty() {
-        if ui.selectable_label(selected, &n.text).clicked() {
-            *field = n.range.clone();
+/// What drawing a line may change: the selected bytes and the menu's action.
+struct LineUi<'a> {
+    field: &'a mut Option<Range<usize>>,
+    current_filter: &'a str,
+    action: &'a mut Option<FilterAction>,
+}
+
+impl LineUi<'_> {
+    /// The line's label: a click selects its bytes, a right-click opens its filter menu.
+    fn label(&mut self, ui: &mut egui::Ui, n: &Node) {
+        let selected = n.range.is_some() && *self.field == n.range;
+        let response = ui.selectable_label(selected, &n.text);
+        if response.clicked() {
+            *self.field = n.range.clone();
         }
+        response.context_menu(|ui| {
+            if let Some(a) =
+                filter_menu::menu_ui(ui, n.filter.as_ref(), &n.text, self.current_filter)
+            {
+                *self.action = Some(a);
+            }
+        });
+    }
+}
+
+fn node_ui(ui: &mut egui::Ui, n: &Node, line: &mut LineUi<'_>, key: usize, depth: usize) {
+    if n.children.is_empty() {
+        line.label(ui, n);
         return;
     }
     // Keyed by the section's kind, so open/closed survives packet changes.
     let id = ui.make_persistent_id(("details_node", depth, key, n.kind));
     let open = n.kind.opens_by_default();
     egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, open)
-        .show_header(ui, |ui| {
-            if ui.selectable_label(selected, &n.text).clicked() {
-                *field = n.range.clone();
-            }
-        })
+        .show_header(ui, |ui| line.label(ui, n))
         .body(|ui| {
             for (i, c) in n.children.iter().enumerate() {
-                node_ui(ui, c, field, i, depth + 1);
+                node_ui(ui, c, line, i, depth + 1);
             }
         });
 }

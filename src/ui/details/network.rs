@@ -3,6 +3,8 @@
 use crate::decode::{arp, ipv4, ipv6, mac_text, ArpInfo, IpInfo, Net};
 
 use super::node::{Header, Node, NodeKind};
+use crate::decode::Field;
+use crate::ui::filter_menu::FieldValue;
 
 /// The network section of a packet whose network header starts at `start` of a frame of
 /// which `captured` bytes are present.
@@ -30,6 +32,7 @@ fn ip_section(ip: &IpInfo, h: Header) -> Node {
         ),
         ip.header_len as usize,
     )
+    .filtered(FieldValue::protocol(ip_name(ip, "")))
 }
 
 fn ipv4_node(ip: &IpInfo, h: Header) -> Node {
@@ -48,10 +51,15 @@ fn ipv4_node(ip: &IpInfo, h: Header) -> Node {
         ),
         field::FLAGS_FRAG_OFFSET,
     ));
-    l.push(h.field(format!("Time to live: {}", ip.ttl), field::TTL));
-    l.push(h.field(format!("Protocol: {}", ip.protocol), field::PROTOCOL));
-    l.push(h.field(format!("Source: {}", ip.src), field::SRC_ADDR));
-    l.push(h.field(format!("Destination: {}", ip.dst), field::DST_ADDR));
+    l.push(
+        h.field(format!("Time to live: {}", ip.ttl), field::TTL)
+            .filtered(FieldValue::new("ip.ttl", ip.ttl)),
+    );
+    l.push(
+        h.field(format!("Protocol: {}", ip.protocol), field::PROTOCOL)
+            .filtered(FieldValue::new("ip.proto", ip.protocol)),
+    );
+    push_addresses(&mut l, ip, h, field::SRC_ADDR, field::DST_ADDR);
     if ip.options_len > 0 {
         l.push(h.field(
             format!("Options: {} bytes", ip.options_len),
@@ -71,10 +79,15 @@ fn ipv6_node(ip: &IpInfo, h: Header) -> Node {
         ),
         field::PAYLOAD_LEN,
     ));
-    l.push(h.field(format!("Next header: {}", ip.protocol), field::NEXT_HEADER));
-    l.push(h.field(format!("Hop limit: {}", ip.ttl), field::HOP_LIMIT));
-    l.push(h.field(format!("Source: {}", ip.src), field::SRC_ADDR));
-    l.push(h.field(format!("Destination: {}", ip.dst), field::DST_ADDR));
+    l.push(
+        h.field(format!("Next header: {}", ip.protocol), field::NEXT_HEADER)
+            .filtered(FieldValue::new("ipv6.nxt", ip.protocol)),
+    );
+    l.push(
+        h.field(format!("Hop limit: {}", ip.ttl), field::HOP_LIMIT)
+            .filtered(FieldValue::new("ipv6.hlim", ip.ttl)),
+    );
+    push_addresses(&mut l, ip, h, field::SRC_ADDR, field::DST_ADDR);
     if ip.ext_count > 0 {
         l.push(h.field(
             format!("Extension headers: {:?}", ip.extension_headers()),
@@ -86,11 +99,13 @@ fn ipv6_node(ip: &IpInfo, h: Header) -> Node {
 
 fn arp_node(a: &ArpInfo, h: Header) -> Node {
     use arp::field;
-    let mut l = h.section(
-        NodeKind::Arp,
-        "Address Resolution Protocol",
-        field::PACKET_LEN,
-    );
+    let mut l = h
+        .section(
+            NodeKind::Arp,
+            "Address Resolution Protocol",
+            field::PACKET_LEN,
+        )
+        .filtered(FieldValue::protocol("arp"));
     l.push(h.field(format!("Opcode: {}", a.operation_text()), field::OPERATION));
     if let Some(m) = a.sender_mac {
         l.push(h.field(format!("Sender MAC: {}", mac_text(&m)), field::SENDER_MAC));
@@ -102,4 +117,22 @@ fn arp_node(a: &ArpInfo, h: Header) -> Node {
         l.push(h.field(format!("Target IP: {ip}"), field::TARGET_IP));
     }
     l
+}
+
+/// `ip` or `ipv6` followed by `suffix` (`.src`), the filter names of this header's version.
+fn ip_name(ip: &IpInfo, suffix: &str) -> String {
+    let proto = if ip.version == 4 { "ip" } else { "ipv6" };
+    format!("{proto}{suffix}")
+}
+
+/// The Source and Destination lines, each with its filter (`ip.src == …`).
+fn push_addresses(l: &mut Node, ip: &IpInfo, h: Header, src: Field, dst: Field) {
+    l.push(
+        h.field(format!("Source: {}", ip.src), src)
+            .filtered(FieldValue::new(ip_name(ip, ".src"), ip.src)),
+    );
+    l.push(
+        h.field(format!("Destination: {}", ip.dst), dst)
+            .filtered(FieldValue::new(ip_name(ip, ".dst"), ip.dst)),
+    );
 }

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use crate::decode::Field;
+use crate::ui::filter_menu::FieldValue;
 
 /// What a line of the tree is: a protocol layer, one of synack's sections, or a plain line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,6 +72,8 @@ pub struct Node {
     pub range: Option<Range<usize>>,
     /// Sub-lines.
     pub children: Vec<Node>,
+    /// The display-filter field the line shows, for its right-click menu.
+    pub filter: Option<FieldValue>,
 }
 
 impl Node {
@@ -86,7 +89,14 @@ impl Node {
             text: text.into(),
             range,
             children: Vec::new(),
+            filter: None,
         }
+    }
+
+    /// The line with the filter field it shows (`Source port: 80` is `tcp.srcport == 80`).
+    pub fn filtered(mut self, field: FieldValue) -> Node {
+        self.filter = Some(field);
+        self
     }
 
     /// Adds a sub-line.

@@ -4,6 +4,7 @@ use crate::decode::{icmp, icmp_summary, tcp, udp, Packet, TcpInfo, Transport, Ud
 use crate::ui::store::RowAnalysis;
 
 use super::node::{Header, Node, NodeKind};
+use crate::ui::filter_menu::FieldValue;
 
 /// The transport section of `p`, whose frame has `frame.len()` captured bytes; `a` adds the
 /// analysis' relative numbers and stream index.
@@ -33,17 +34,26 @@ pub(super) fn transport_node(frame: &[u8], p: &Packet, a: &RowAnalysis) -> Optio
         Transport::Icmp(i) | Transport::Icmpv6(i) => {
             use icmp::field;
             let v6 = matches!(p.transport, Transport::Icmpv6(_));
-            let mut l = h.section(
-                NodeKind::Icmp,
-                format!(
-                    "{}: {}",
-                    if v6 { "ICMPv6" } else { "ICMP" },
-                    icmp_summary(v6, *i)
-                ),
-                captured.saturating_sub(start),
+            let proto = if v6 { "icmpv6" } else { "icmp" };
+            let mut l = h
+                .section(
+                    NodeKind::Icmp,
+                    format!(
+                        "{}: {}",
+                        if v6 { "ICMPv6" } else { "ICMP" },
+                        icmp_summary(v6, *i)
+                    ),
+                    captured.saturating_sub(start),
+                )
+                .filtered(FieldValue::protocol(proto));
+            l.push(
+                h.field(format!("Type: {}", i.icmp_type), field::TYPE)
+                    .filtered(FieldValue::new(format!("{proto}.type"), i.icmp_type)),
             );
-            l.push(h.field(format!("Type: {}", i.icmp_type), field::TYPE));
-            l.push(h.field(format!("Code: {}", i.code), field::CODE));
+            l.push(
+                h.field(format!("Code: {}", i.code), field::CODE)
+                    .filtered(FieldValue::new(format!("{proto}.code"), i.code)),
+            );
             Some(l)
         }
         Transport::Fragment { protocol } => Some(Node::section(
@@ -62,8 +72,10 @@ pub(super) fn transport_node(frame: &[u8], p: &Packet, a: &RowAnalysis) -> Optio
 
 /// `Stream index: 3` (Wireshark's `tcp.stream` / `udp.stream`), when the analysis gave one.
 fn stream_line(a: &RowAnalysis) -> Option<Node> {
-    a.flow
-        .map(|flow| Node::line(format!("Stream index: {}", flow.stream), None))
+    a.flow.map(|flow| {
+        Node::line(format!("Stream index: {}", flow.stream), None)
+            .filtered(FieldValue::stream(flow.proto, flow.stream))
+    })
 }
 
 /// `TCP payload: 14 bytes`, covering the payload's captured bytes.
@@ -77,42 +89,65 @@ fn payload_line(proto: &str, start: usize, len: u32, captured: usize) -> Node {
 fn tcp_node(frame: &[u8], t: &TcpInfo, a: &RowAnalysis, h: Header) -> Node {
     use tcp::field;
     let hl = t.header_len as usize;
-    let mut l = h.section(
-        NodeKind::Tcp,
-        format!(
-            "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Len: {}",
-            t.sport, t.dport, t.len
-        ),
-        hl,
-    );
+    let mut l = h
+        .section(
+            NodeKind::Tcp,
+            format!(
+                "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Len: {}",
+                t.sport, t.dport, t.len
+            ),
+            hl,
+        )
+        .filtered(FieldValue::protocol("tcp"));
     let (rseq, rack) = a.tcp.map_or((t.seq, t.ack), |x| (x.seq, x.ack));
-    l.push(h.field(format!("Source port: {}", t.sport), field::SRC_PORT));
-    l.push(h.field(format!("Destination port: {}", t.dport), field::DST_PORT));
+    l.push(
+        h.field(format!("Source port: {}", t.sport), field::SRC_PORT)
+            .filtered(FieldValue::new("tcp.srcport", t.sport)),
+    );
+    l.push(
+        h.field(format!("Destination port: {}", t.dport), field::DST_PORT)
+            .filtered(FieldValue::new("tcp.dstport", t.dport)),
+    );
     l.children.extend(stream_line(a));
-    l.push(h.field(
-        format!("Sequence number: {rseq} (relative), raw {}", t.seq),
-        field::SEQ,
-    ));
+    l.push(
+        h.field(
+            format!("Sequence number: {rseq} (relative), raw {}", t.seq),
+            field::SEQ,
+        )
+        .filtered(FieldValue::new("tcp.seq", rseq)),
+    );
     if let Some(x) = a.tcp {
         l.push(Node::line(
             format!("Next sequence number: {} (relative)", x.next_seq),
             None,
         ));
     }
-    l.push(h.field(
-        format!("Acknowledgment number: {rack} (relative), raw {}", t.ack),
-        field::ACK,
-    ));
-    l.push(h.field(format!("Header length: {hl} bytes"), field::DATA_OFFSET));
-    l.push(h.field(
-        format!("Flags: 0x{:03x} [{}]", t.flags.0, t.flags.names()),
-        field::ALL_FLAGS,
-    ));
+    l.push(
+        h.field(
+            format!("Acknowledgment number: {rack} (relative), raw {}", t.ack),
+            field::ACK,
+        )
+        .filtered(FieldValue::new("tcp.ack", rack)),
+    );
+    l.push(
+        h.field(format!("Header length: {hl} bytes"), field::DATA_OFFSET)
+            .filtered(FieldValue::new("tcp.hdr_len", hl)),
+    );
+    l.push(
+        h.field(
+            format!("Flags: 0x{:03x} [{}]", t.flags.0, t.flags.names()),
+            field::ALL_FLAGS,
+        )
+        .filtered(FieldValue::new("tcp.flags", format!("0x{:03x}", t.flags.0))),
+    );
     let win = a.tcp.map_or(u32::from(t.window), |x| x.window);
-    l.push(h.field(
-        format!("Window: {} (calculated window size {win})", t.window),
-        field::WINDOW,
-    ));
+    l.push(
+        h.field(
+            format!("Window: {} (calculated window size {win})", t.window),
+            field::WINDOW,
+        )
+        .filtered(FieldValue::new("tcp.window_size_value", t.window)),
+    );
     l.push(h.field(format!("Checksum: 0x{:04x}", t.checksum), field::CHECKSUM));
     l.push(h.field(format!("Urgent pointer: {}", t.urgent), field::URGENT));
     if t.options.len > 0 {
@@ -132,20 +167,29 @@ fn tcp_node(frame: &[u8], t: &TcpInfo, a: &RowAnalysis, h: Header) -> Node {
 
 fn udp_node(u: &UdpInfo, h: Header) -> Node {
     use udp::field;
-    let mut l = h.section(
-        NodeKind::Udp,
-        format!(
-            "User Datagram Protocol, Src Port: {}, Dst Port: {}",
-            u.sport, u.dport
-        ),
-        field::HEADER_LEN,
+    let mut l = h
+        .section(
+            NodeKind::Udp,
+            format!(
+                "User Datagram Protocol, Src Port: {}, Dst Port: {}",
+                u.sport, u.dport
+            ),
+            field::HEADER_LEN,
+        )
+        .filtered(FieldValue::protocol("udp"));
+    l.push(
+        h.field(format!("Source port: {}", u.sport), field::SRC_PORT)
+            .filtered(FieldValue::new("udp.srcport", u.sport)),
     );
-    l.push(h.field(format!("Source port: {}", u.sport), field::SRC_PORT));
-    l.push(h.field(format!("Destination port: {}", u.dport), field::DST_PORT));
-    l.push(h.field(
-        format!("Length: {}", u.len + field::HEADER_LEN as u32),
-        field::LENGTH,
-    ));
+    l.push(
+        h.field(format!("Destination port: {}", u.dport), field::DST_PORT)
+            .filtered(FieldValue::new("udp.dstport", u.dport)),
+    );
+    let length = u.len + field::HEADER_LEN as u32;
+    l.push(
+        h.field(format!("Length: {length}"), field::LENGTH)
+            .filtered(FieldValue::new("udp.length", length)),
+    );
     l.push(h.field("Checksum", field::CHECKSUM));
     l
 }
