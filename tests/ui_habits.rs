@@ -369,21 +369,9 @@ fn copied(h: &Harness<'static, SynackApp>) -> Option<String> {
         })
 }
 
-/// Right-clicks the centre of `rect` (press and release of the secondary button).
+/// Right-clicks the centre of `rect`.
 fn right_click_at(h: &mut Harness<'static, SynackApp>, rect: egui::Rect) {
-    let pos = rect.center();
-    h.hover_at(pos);
-    h.run_steps(1);
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Secondary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run_steps(1);
-    }
-    h.run_steps(2);
+    ui_common::press_at(h, rect.center(), egui::PointerButton::Secondary);
 }
 
 #[test]

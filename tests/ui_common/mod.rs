@@ -36,12 +36,17 @@ pub fn loaded(options: ViewOptions, size: egui::Vec2) -> Harness<'static, Synack
 
 /// Clicks at a screen point (press and release).
 pub fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
+    press_at(h, pos, egui::PointerButton::Primary);
+}
+
+/// Presses and releases `button` at a screen point (a right-click with `Secondary`).
+pub fn press_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2, button: egui::PointerButton) {
     h.hover_at(pos);
     h.run_steps(1);
     for pressed in [true, false] {
         h.event(egui::Event::PointerButton {
             pos,
-            button: egui::PointerButton::Primary,
+            button,
             pressed,
             modifiers: egui::Modifiers::NONE,
         });
