@@ -48,6 +48,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "run",
         &[
             "trace", "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream",
+            "gen",
         ],
     ),
     (

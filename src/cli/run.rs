@@ -17,7 +17,7 @@ use crate::capture::writer::{PcapFormat, PcapWriter};
 use crate::capture::{OwnedFrame, Timestamp};
 use crate::run::calls::{call_line, to_call};
 use crate::run::merge::{Item, Merger};
-use crate::run::{self as runner, netns, NetMode, RunEvent, RunOptions};
+use crate::run::{self as runner, netns, NetMode, PairNet, RunEvent, RunOptions};
 use crate::trace::{tracee, Control, Input, Plan, Program, Report};
 
 /// Arguments of `synack run`.
@@ -28,7 +28,9 @@ use crate::trace::{tracee, Control, Input, Plan, Program, Report};
     --client 'python3 examples/course/echo_client.py' -w echo.pcap\n  \
     synack run --json -- ./a.out | jq .                          (JSON Lines)\n\n\
 The programs run in a network namespace of their own with only a loopback interface (127.0.0.1),\n\
-so the capture holds exactly their traffic; --host-net runs them in the host's network instead.\n\
+so the capture holds exactly their traffic; --net pair puts the server (10.77.2.2) and the clients\n\
+(10.77.1.2) on two hosts joined through a router (--loss, --delay, --rate; needs root);\n\
+--host-net runs them in the host's network instead.\n\
 Clients find the server's address in $SYNACK_SERVER and in {server} on their command line.\n\
 Needs root, or unprivileged user namespaces (then synack becomes root of its own user namespace,\n\
 as `unshare -rn` does). Ctrl-C, SIGTERM and --timeout stop the programs (SIGTERM, then SIGKILL\n\
@@ -57,9 +59,25 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
     /// Run in the host's network and capture on its lo, keeping only the programs' ports
-    /// (needs CAP_NET_RAW).
+    /// (needs CAP_NET_RAW); the same as --net host.
     #[arg(long)]
     pub host_net: bool,
+    /// The network: `isolated` (a namespace of their own with only lo, the default), `pair`
+    /// (the server and the clients on two hosts, 10.77.2.2 and 10.77.1.2, joined through a
+    /// router that applies --loss, --delay and --rate; needs root) or `host`.
+    #[arg(long, value_name = "NET", value_parser = ["isolated", "pair", "host"])]
+    pub net: Option<String>,
+    /// `--net pair`: percent of TCP data segments the router drops at random (never SYN,
+    /// FIN or RST).
+    #[arg(long, value_name = "PCT", default_value_t = 0)]
+    pub loss: u32,
+    /// `--net pair`: milliseconds the router delays each packet, each way (needs the
+    /// kernel's netem qdisc).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub delay: u32,
+    /// `--net pair`: the router forwards towards the server at most MBIT Mbit/s (tbf).
+    #[arg(long, value_name = "MBIT", default_value_t = 0)]
+    pub rate: u32,
     /// The longest the clients wait for the server to listen, in seconds.
     #[arg(long, value_name = "S", default_value_t = 5.0)]
     pub wait: f64,
@@ -152,15 +170,14 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(why) = crate::trace::syscalls::unsupported() {
         anyhow::bail!(why);
     }
-    let net = if args.host_net {
-        NetMode::Host
-    } else {
-        NetMode::Isolated
-    };
+    let net = net_mode(args)?;
     if let Some(f) = &args.input {
         std::fs::metadata(f).with_context(|| format!("--input {}", f.display()))?;
     }
-    let (programs, server) = programs(args, "127.0.0.1")?;
+    let (programs, server) = programs(args, &net.server_address().to_string())?;
+    if matches!(net, NetMode::Pair(_)) && !(server && programs.len() > 1) {
+        anyhow::bail!("--net pair needs --server 'CMD' and at least one --client 'CMD'");
+    }
     for p in &programs {
         if let Some(a0) = p.argv.first() {
             crate::trace::spawn::resolve(a0)
@@ -209,9 +226,9 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .name("synack-run".into())
         .spawn(move || runner::run(plan, &opts, &run_control, tx))?;
 
-    let mut out = Output::new(args, t0)?;
+    let mut out = Output::new(args, &net, t0)?;
     let mut merger = Merger::new(HOLDBACK_NS);
-    let mut trace = CallTrace::new("run", net_name(&net), None);
+    let mut trace = CallTrace::new("run", net.name(), None);
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(RunEvent::Frame(f)) => merger.push(Item::Frame(f)),
@@ -308,10 +325,33 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 /// packets over within a few ms; the tracer reports a call when it returns).
 const HOLDBACK_NS: i64 = 150_000_000;
 
-fn net_name(net: &NetMode) -> &'static str {
-    match net {
-        NetMode::Isolated => "isolated",
-        NetMode::Host => "host",
+/// The network from `--net`, `--host-net` and the router's options.
+fn net_mode(args: &RunArgs) -> anyhow::Result<NetMode> {
+    let name = match (args.net.as_deref(), args.host_net) {
+        (Some(n), true) if n != "host" => {
+            anyhow::bail!("--host-net and --net {n} contradict each other")
+        }
+        (_, true) => "host",
+        (Some(n), false) => n,
+        (None, false) => "isolated",
+    };
+    let router = args.loss > 0 || args.delay > 0 || args.rate > 0;
+    match name {
+        "pair" => {
+            if args.loss > 100 {
+                anyhow::bail!("--loss is a percentage (0-100), got {}", args.loss);
+            }
+            Ok(NetMode::Pair(PairNet {
+                loss_pct: args.loss,
+                delay_ms: args.delay,
+                rate_mbit: args.rate,
+            }))
+        }
+        _ if router => anyhow::bail!(
+            "--loss, --delay and --rate act on the router between two hosts: add --net pair"
+        ),
+        "host" => Ok(NetMode::Host),
+        _ => Ok(NetMode::Isolated),
     }
 }
 
@@ -330,7 +370,7 @@ struct Output {
 }
 
 impl Output {
-    fn new(args: &RunArgs, t0: Timestamp) -> anyhow::Result<Output> {
+    fn new(args: &RunArgs, net: &NetMode, t0: Timestamp) -> anyhow::Result<Output> {
         let writer = match &args.write {
             Some(p) => {
                 let f = std::fs::File::create(p)
@@ -359,7 +399,7 @@ impl Output {
             t0: t0.as_nanos(),
             writer,
             path: args.write.clone(),
-            ports: args.host_net.then(Default::default),
+            ports: (net == &NetMode::Host).then(Default::default),
             frames: 0,
             last_flush: std::time::Instant::now(),
         })

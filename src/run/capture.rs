@@ -1,5 +1,6 @@
-//! The capture of a run: libpcap on `lo` of the programs' namespace (or the host's), on a
-//! thread of its own, each frame handed on as it arrives.
+//! The capture of a run: libpcap on `lo` of the programs' namespace (or the host's, or the
+//! client host's interface of a pair), on a thread of its own, each frame handed on as it
+//! arrives.
 
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,10 +23,16 @@ pub struct RunCapture {
 }
 
 impl RunCapture {
-    /// Opens `lo` inside namespace `ns` (the host's when `None`) and starts forwarding its
-    /// frames to `tx`. Returns once the capture is open: every packet sent afterwards is
+    /// Opens `iface` inside namespace `ns` (the host's when `None`) and starts forwarding
+    /// its frames to `tx`. Returns once the capture is open: every packet sent afterwards is
     /// captured (no BPF filter is set, so libpcap flushes nothing).
-    pub fn start(ns: Option<Arc<OwnedFd>>, tx: Sender<RunEvent>) -> anyhow::Result<RunCapture> {
+    pub fn start(
+        ns: Option<Arc<OwnedFd>>,
+        iface: &str,
+        tx: Sender<RunEvent>,
+    ) -> anyhow::Result<RunCapture> {
+        let iface = iface.to_owned();
+        let iface_name = iface.clone();
         let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
@@ -37,11 +44,12 @@ impl RunCapture {
                         super::netns::enter(ns)
                             .map_err(|e| anyhow::anyhow!("joining the run's namespace: {e}"))?;
                     }
-                    let mut cfg = LiveConfig::new("lo");
+                    let mut cfg = LiveConfig::new(&iface);
                     cfg.promisc = false;
                     cfg.immediate = true;
-                    // Loopback frames are at most 64 KiB + headers; libpcap's ring slots are
-                    // snaplen-sized, so a smaller snaplen means more slots per MiB.
+                    // Frames are at most 64 KiB + headers (loopback; the pair's veths carry
+                    // 1500-byte frames); libpcap's ring slots are snaplen-sized, so a smaller
+                    // snaplen means more slots per MiB.
                     cfg.snaplen = SNAPLEN;
                     cfg.buffer_size = Some(32 << 20);
                     Ok(live::open(&cfg)?)
@@ -81,11 +89,11 @@ impl RunCapture {
             Ok(Ok(link)) => Ok(RunCapture { link, stop, thread }),
             Ok(Err(e)) => {
                 let _ = thread.join();
-                Err(e.context("capturing on the run's loopback"))
+                Err(e.context(format!("capturing on the run's {iface_name}")))
             }
             Err(_) => {
                 let _ = thread.join();
-                anyhow::bail!("the capture thread ended before it opened lo")
+                anyhow::bail!("the capture thread ended before it opened {iface_name}")
             }
         }
     }

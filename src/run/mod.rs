@@ -12,7 +12,6 @@ pub mod capture;
 pub mod merge;
 pub mod netns;
 
-use std::os::fd::OwnedFd;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +19,7 @@ use crossbeam_channel::Sender;
 
 use crate::capture::live::KernelStats;
 use crate::capture::{LinkType, OwnedFrame};
+use crate::gen;
 use crate::trace::{self, Control, Outcome, Plan, Report};
 
 /// Where the programs run.
@@ -30,6 +30,40 @@ pub enum NetMode {
     Isolated,
     /// The host's network; the capture on the host's `lo` keeps only the programs' ports.
     Host,
+    /// The server and the clients on two hosts (network namespaces) joined through a router
+    /// namespace that can drop, delay and limit their traffic, as `synack gen --netns`
+    /// runs its lessons; captured on the clients' interface.
+    Pair(PairNet),
+}
+
+/// What the router of a [`NetMode::Pair`] does to the traffic it forwards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PairNet {
+    /// Percent of TCP data segments dropped at random (nftables; never SYN, FIN or RST).
+    pub loss_pct: u32,
+    /// Delay added in each direction, in milliseconds (needs the kernel's netem qdisc).
+    pub delay_ms: u32,
+    /// The rate towards the server, in Mbit/s (0: no limit).
+    pub rate_mbit: u32,
+}
+
+impl NetMode {
+    /// The address the clients reach the server at (`$SYNACK_SERVER`, `{server}`).
+    pub fn server_address(&self) -> std::net::IpAddr {
+        match self {
+            NetMode::Pair(_) => gen::netns::Host::Server.address().into(),
+            NetMode::Isolated | NetMode::Host => std::net::Ipv4Addr::LOCALHOST.into(),
+        }
+    }
+
+    /// The name written in the calls trace's `mode`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            NetMode::Isolated => "isolated",
+            NetMode::Host => "host",
+            NetMode::Pair(_) => "pair",
+        }
+    }
 }
 
 /// How to run.
@@ -74,19 +108,34 @@ pub fn run(
     if let Some(why) = trace::syscalls::unsupported() {
         anyhow::bail!(why);
     }
-    let ns: Option<Arc<OwnedFd>> = match opts.net {
-        NetMode::Isolated => Some(Arc::new(netns::isolated().map_err(|e| {
-            anyhow::anyhow!(
-                "{e}; synack run needs root or an unprivileged user namespace \
-                 (or use --host-net with CAP_NET_RAW to capture on the host's lo)"
-            )
-        })?)),
-        NetMode::Host => None,
+    // Kept until the end of the run: dropping it deletes the pair's namespaces.
+    let mut topology = None;
+    let (ns, capture_ns, iface) = match &opts.net {
+        NetMode::Isolated => {
+            let ns = Arc::new(netns::isolated().map_err(|e| {
+                anyhow::anyhow!(
+                    "{e}; synack run needs root or an unprivileged user namespace \
+                     (or use --host-net with CAP_NET_RAW to capture on the host's lo)"
+                )
+            })?);
+            for p in &mut plan.programs {
+                p.netns = Some(ns.clone());
+            }
+            (Some(ns.clone()), Some(ns), "lo")
+        }
+        NetMode::Host => (None, None, "lo"),
+        NetMode::Pair(pair) => {
+            let (topo, server_ns, client_ns) = netns::pair(pair)?;
+            for (i, p) in plan.programs.iter_mut().enumerate() {
+                let server = plan.server && i == 0;
+                p.netns = Some(if server { &server_ns } else { &client_ns }.clone());
+            }
+            topology = Some(topo);
+            let iface = gen::netns::Host::Client.interface();
+            (None, Some(client_ns), iface)
+        }
     };
-    for p in &mut plan.programs {
-        p.netns = ns.clone();
-    }
-    let cap = capture::RunCapture::start(ns.clone(), tx.clone())?;
+    let cap = capture::RunCapture::start(capture_ns, iface, tx.clone())?;
     let link = cap.link;
     let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(1);
     let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -116,6 +165,7 @@ pub fn run(
     }
     let capture = cap.finish();
     drop(ns);
+    drop(topology);
     Ok(RunSummary {
         outcome: traced?,
         capture,

@@ -9,6 +9,13 @@
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::process::Command;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use super::PairNet;
+use crate::gen::netns::{self as topo, Host, Topology};
 
 /// Creates a network namespace with its loopback interface up; returns a descriptor that
 /// keeps it alive (programs join it with `setns`, the capture thread too).
@@ -30,6 +37,66 @@ pub fn isolated() -> io::Result<OwnedFd> {
     })
     .join()
     .map_err(|_| io::Error::other("the namespace thread panicked"))?
+}
+
+/// The `--net pair` network: server and client hosts joined through a router that applies
+/// `net`'s loss, delay and rate. Returns the topology (dropping it deletes the namespaces)
+/// and descriptors of the server's and the client's namespaces.
+pub fn pair(net: &PairNet) -> anyhow::Result<(Topology, Arc<OwnedFd>, Arc<OwnedFd>)> {
+    if !topo::available() {
+        anyhow::bail!(
+            "--net pair needs root and the `ip` and `nft` commands (named network namespaces \
+             joined by veth pairs); run synack with sudo"
+        );
+    }
+    if net.loss_pct > 100 {
+        anyhow::bail!("--loss is a percentage (0-100), got {}", net.loss_pct);
+    }
+    let t = Topology::create("synack-run", net.loss_pct)?;
+    if net.delay_ms > 0 {
+        delay(&t, net)?;
+    } else if net.rate_mbit > 0 {
+        t.limit_rate(net.rate_mbit)?;
+    }
+    let open = |h: Host| -> anyhow::Result<Arc<OwnedFd>> {
+        let f =
+            File::open(t.path(h)).with_context(|| format!("opening {}", t.path(h).display()))?;
+        Ok(Arc::new(OwnedFd::from(f)))
+    };
+    let (server, client) = (open(Host::Server)?, open(Host::Client)?);
+    Ok((t, server, client))
+}
+
+/// Delays the router's traffic by `net.delay_ms` each way (and limits it towards the server
+/// to `net.rate_mbit`) with the netem qdisc; says so plainly when the kernel has none.
+fn delay(t: &Topology, net: &PairNet) -> anyhow::Result<()> {
+    let router = t.namespace(Host::Router);
+    let ms = format!("{}ms", net.delay_ms);
+    for (dev, rate) in [("r-c", 0), ("r-s", net.rate_mbit)] {
+        let mut args = vec![
+            "netns", "exec", router, "tc", "qdisc", "add", "dev", dev, "root", "netem", "delay",
+            &ms, "limit", "10000",
+        ];
+        let rate = format!("{rate}mbit");
+        if net.rate_mbit > 0 && dev == "r-s" {
+            args.extend(["rate", &rate]);
+        }
+        let out = Command::new("ip")
+            .args(&args)
+            .output()
+            .context("running tc")?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            if err.contains("unknown") {
+                anyhow::bail!(
+                    "--delay needs the kernel's netem qdisc (sch_netem), which this kernel \
+                     does not have; --loss (nftables) and --rate (tbf) work without it"
+                );
+            }
+            anyhow::bail!("adding the router's delay (tc netem): {}", err.trim());
+        }
+    }
+    Ok(())
 }
 
 /// Moves the calling thread into the network namespace `ns`.
