@@ -10,9 +10,9 @@ recv() calls cut the byte stream -- not where the client's send() calls did.
   ack        fix 4: the server confirms each message; the client waits for it
 """
 import argparse
+import select
 import socket
 import struct
-import time
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--port", type=int, default=7070)
@@ -40,7 +40,11 @@ def recv_exact(n):
 
 messages = []
 if args.fix == "none":
-    time.sleep(0.3)  # let several messages queue up: they arrive glued together
+    # Let the messages queue up unread until the client has sent them all (its FIN has
+    # arrived: POLLRDHUP; at most 5 s): then one recv() returns them glued together.
+    waiter = select.poll()
+    waiter.register(conn, select.POLLRDHUP)
+    waiter.poll(5000)
     while True:
         data = conn.recv(1024)
         if not data:
