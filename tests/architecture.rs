@@ -51,14 +51,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "gen",
         ],
     ),
+    // Figures without a window: geometry, colours, a canvas, SVG. A leaf.
+    ("figure", &["i18n"]),
+    // Two capture points paired, and their ladder drawn through `figure`.
     (
         "pair",
         &[
-            "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "i18n",
+            "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "figure",
+            "i18n",
         ],
     ),
-    // Figures without a window: geometry, colours, a canvas, SVG. A leaf.
-    ("figure", &["i18n"]),
     // The ladder diagram, a consumer of the analysis drawn through `figure`.
     (
         "ladder",

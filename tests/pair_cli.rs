@@ -189,3 +189,42 @@ fn a_damaged_capture_is_paired_as_far_as_it_goes_then_exits_1() {
         .count();
     assert_eq!(delivered, frames(LOSS).len() - 1);
 }
+
+#[test]
+fn svg_draws_the_two_tap_ladder_of_the_connection_with_the_loss() {
+    let (dir, b) = write("svg", "b.pcap", &second_point(8, 0));
+    let svg = dir.path().join("ladder.svg");
+    let out = run(&[
+        "pair",
+        LOSS,
+        b.to_str().unwrap(),
+        "--summary",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    out.ok();
+    let text = std::fs::read_to_string(&svg).expect("the SVG was written");
+    assert!(
+        text.starts_with("<svg") || text.starts_with("<?xml"),
+        "{}",
+        &text[..80]
+    );
+    for words in ["capture point A", "capture point B", "client", "server"] {
+        assert!(text.contains(&format!(">{words}<")), "{words}");
+    }
+    // The lost segment's row, and both dashed rails.
+    assert_eq!(text.matches(">lost between A and B<").count(), 1);
+    assert!(text.matches("stroke-dasharray").count() >= 2);
+    // A stream A does not have is refused before anything is drawn.
+    let bad = dir.path().join("none.svg");
+    let out = run(&[
+        "pair",
+        LOSS,
+        b.to_str().unwrap(),
+        "--stream",
+        "7",
+        "--svg",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, Some(2));
+}

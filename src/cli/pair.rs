@@ -51,6 +51,11 @@ pub struct PairArgs {
     /// are counted on stderr.
     #[arg(long, value_name = "N", default_value_t = TapLimits::default().max_segments)]
     pub max_segments: usize,
+    /// Also draw the ladder of one connection (`--stream N`, or the one with the most
+    /// losses) with both capture points as dashed rails into FILE (SVG), as the window's
+    /// Two points tab draws it. Example: `synack pair a.pcap b.pcap --svg ladder.svg`.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 /// Runs `synack pair`.
@@ -77,6 +82,9 @@ pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::from(2));
         }
+    }
+    if let Some(path) = &args.svg {
+        write_svg(&report, args.stream, path)?;
     }
     let view = View {
         args,
@@ -115,6 +123,27 @@ pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(super::EXIT_DAMAGED)
     })
+}
+
+/// Width of the SVG ladder (points).
+const SVG_WIDTH: f32 = 1200.0;
+
+/// Draws the two-tap ladder of stream `stream` (A's number), or of the connection with the
+/// most losses, into `path`.
+fn write_svg(report: &PairReport, stream: Option<u32>, path: &Path) -> anyhow::Result<()> {
+    let chosen = match stream {
+        Some(n) => report.connections.iter().find(|c| c.a.stream == n),
+        None => report.most_lost().map(|i| &report.connections[i]),
+    };
+    let Some(conn) = chosen else {
+        anyhow::bail!(
+            "no connection seen at both points to draw in {}",
+            path.display()
+        );
+    };
+    let geo =
+        crate::pair::ladder::TwoTapGeometry::new(conn, report.clock.offset_ns, SVG_WIDTH, 1.0);
+    crate::pair::ladder::paint::svg(&geo, conn, SVG_WIDTH).save(path)
 }
 
 /// A connection one capture missed.

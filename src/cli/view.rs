@@ -49,6 +49,12 @@ pub struct ViewArgs {
     /// Start the guided tour (on the built-in demo when no file is given).
     #[arg(long)]
     pub tour: bool,
+    /// A second capture of the same traffic, taken at another point of its path (the
+    /// server's side, or the far side of a firewall): opens the Two points tab, where the
+    /// two are paired as `synack pair FILE SECOND` pairs them.
+    /// Example: `synack view loss.pcap --second loss.pcap.server.pcap`.
+    #[arg(long, value_name = "SECOND", requires = "file")]
+    pub second: Option<PathBuf>,
     /// Benchmark: after loading, scroll through the packet list for N frames, print the
     /// load time and frame times (p50/p99) to stderr, and quit.
     #[arg(long, value_name = "N")]
@@ -74,6 +80,8 @@ pub enum TabArg {
     Generator,
     /// Flow graph of the whole capture (every host, every frame).
     Flows,
+    /// Two capture points paired (with --second).
+    Pair,
 }
 
 impl TabArg {
@@ -88,6 +96,7 @@ impl TabArg {
             TabArg::Stream => Tab::Stream,
             TabArg::Generator => Tab::Generator,
             TabArg::Flows => Tab::Flows,
+            TabArg::Pair => Tab::Pair,
         }
     }
 }
@@ -117,5 +126,6 @@ pub(super) fn run(args: &ViewArgs) -> anyhow::Result<ExitCode> {
         replay: args.replay,
         tour: args.tour,
         lang: None,
+        second: args.second.clone(),
     })
 }

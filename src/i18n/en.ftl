@@ -26,6 +26,7 @@ tab-graphs = Graphs
 tab-stream = Stream
 tab-generator = Generator
 tab-flows = Flow graph
+tab-pair = Two points
 tab-stream-n = TCP stream { $stream }
 
 ## Menus
@@ -35,6 +36,8 @@ menu-open = Open...
 menu-open-recent = Open recent
 menu-none-yet = (none yet)
 menu-open-demo = Open the demo capture
+menu-open-second = Open second capture point...
+menu-open-second-hover = Another capture of the same traffic, taken elsewhere on its path: where each segment was lost, and how long each direction took
 menu-export-all = Export all packets as pcap...
 menu-export-filtered = Export displayed (filtered) packets as pcap...
 menu-export-connection = Export selected connection as pcap...

@@ -26,6 +26,7 @@ tab-graphs = 图表
 tab-stream = 字节流
 tab-generator = 流量生成
 tab-flows = 流向图
+tab-pair = 两点对照
 tab-stream-n = TCP 流 { $stream }
 
 ## 菜单
@@ -35,6 +36,8 @@ menu-open = 打开...
 menu-open-recent = 最近打开
 menu-none-yet = （暂无）
 menu-open-demo = 打开演示抓包
+menu-open-second = 打开第二个抓包点...
+menu-open-second-hover = 同一流量在路径另一处抓的包：每个报文段丢在哪里，每个方向用了多久
 menu-export-all = 将全部数据包导出为 pcap...
 menu-export-filtered = 将显示的（过滤后的）数据包导出为 pcap...
 menu-export-connection = 将所选连接导出为 pcap...

@@ -19,7 +19,9 @@
 //!    the points' clocks, as NTP estimates it (see [`clock`] for what that assumes);
 //! 5. per segment its one-way delay (B's timestamps moved onto A's clock) and its
 //!    [`Fate`]: delivered, duplicated, reordered between the points, lost between them, or,
-//!    from the receiver's ACKs and SACKs, lost before the first point or after the second.
+//!    from the receiver's ACKs and SACKs, lost before the first point or after the second;
+//! 6. [`ladder`]: the ladder of a paired connection with both capture points as rails,
+//!    drawn on a [`crate::figure::Canvas`] (the window's Two points tab, or SVG).
 //!
 //! ```
 //! use std::path::Path;
@@ -38,6 +40,7 @@
 pub mod clock;
 mod connections;
 mod fate;
+pub mod ladder;
 mod report;
 mod segments;
 mod tap;

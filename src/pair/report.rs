@@ -155,6 +155,22 @@ pub struct PairReport {
     pub only_b: Vec<ConnSide>,
 }
 
+impl PairReport {
+    /// Index of the connection with the most losses (the first of those with as many): the
+    /// one to show first, since that is what one looks for.
+    pub fn most_lost(&self) -> Option<usize> {
+        let n = self.connections.len();
+        (0..n).rev().max_by_key(|&i| self.connections[i].losses())
+    }
+}
+
+impl PairedConnection {
+    /// Rows lost anywhere (before, between or after the points).
+    pub fn losses(&self) -> usize {
+        self.rows.iter().filter(|r| r.fate.is_loss()).count()
+    }
+}
+
 /// Everything the rows of one connection pair are built from.
 pub(super) struct ConnInput<'a> {
     pub a: &'a TapCapture,

@@ -16,6 +16,8 @@ const RECENT_MAX: usize = 10;
 pub enum DialogPurpose {
     /// Open a capture.
     Open,
+    /// Open a second capture of the same traffic, taken at another point of its path.
+    OpenSecond,
     /// Save packets; the scope says which.
     Save(super::export::ExportScope),
     /// Save a figure of a study view (ladder, graphs, stream ribbon).
@@ -87,7 +89,7 @@ impl FileDialog {
             purpose,
             dir,
             name: match purpose {
-                DialogPurpose::Open => String::new(),
+                DialogPurpose::Open | DialogPurpose::OpenSecond => String::new(),
                 DialogPurpose::Save(_) | DialogPurpose::SaveRun => "export.pcap".into(),
                 DialogPurpose::SaveFigure(kind) => format!("figure{}", kind.extension()),
                 DialogPurpose::SaveFollow => "stream.txt".into(),
@@ -140,6 +142,7 @@ impl FileDialog {
         let mut result = None;
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
+            DialogPurpose::OpenSecond => "Open the second capture point's file".to_string(),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
             DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
             DialogPurpose::SaveRun => "Save the generator run (pcap + calls.json)".to_string(),
@@ -218,7 +221,7 @@ impl FileDialog {
                         )
                         .labelled_by(file.id);
                     let ok_label = match self.purpose {
-                        DialogPurpose::Open => "Open",
+                        DialogPurpose::Open | DialogPurpose::OpenSecond => "Open",
                         DialogPurpose::Save(_)
                         | DialogPurpose::SaveFigure(_)
                         | DialogPurpose::SaveRun

@@ -34,6 +34,7 @@ pub mod ladder;
 pub mod live_panel;
 pub mod packet_list;
 pub mod packet_sort;
+pub mod pair_view;
 pub mod replay;
 pub mod rich_codec;
 pub mod selection;

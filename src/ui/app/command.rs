@@ -20,6 +20,8 @@ pub enum Command {
     OpenDemo,
     /// Load a capture file.
     OpenFile(PathBuf),
+    /// Pair the capture file on display with a second capture point's file.
+    OpenSecondPoint(PathBuf),
     /// Start a live capture.
     StartLive {
         /// Interface name.
@@ -129,6 +131,7 @@ impl SynackApp {
         match command {
             Command::OpenDemo => self.open_demo(),
             Command::OpenFile(path) => self.open_file(ctx, path),
+            Command::OpenSecondPoint(path) => self.open_second_point(ctx, path),
             Command::StartLive { interface, bpf } => self.start_live(ctx, &interface, &bpf),
             Command::StopLive => {
                 if let Some(s) = &self.session {

@@ -49,6 +49,16 @@ impl SynackApp {
                 if ui.button(tr!("menu-open-demo")).clicked() {
                     self.queue(Command::OpenDemo);
                 }
+                if ui
+                    .button(tr!("menu-open-second"))
+                    .on_hover_text(tr!("menu-open-second-hover"))
+                    .clicked()
+                {
+                    self.queue(Command::OpenDialog {
+                        purpose: DialogPurpose::OpenSecond,
+                        name: None,
+                    });
+                }
                 ui.separator();
                 for scope in [
                     ExportScope::All,
@@ -177,6 +187,7 @@ impl SynackApp {
                 (Tab::Stream, "tab-stream"),
                 (Tab::Flows, "tab-flows"),
                 (Tab::Generator, "tab-generator"),
+                (Tab::Pair, "tab-pair"),
             ] {
                 let label = tr!(label);
                 ui.selectable_value(&mut self.tab, tab, label);

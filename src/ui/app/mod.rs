@@ -40,6 +40,7 @@ use super::ingest::LiveSession;
 use super::ladder::LadderView;
 use super::live_panel::LivePanel;
 use super::packet_list::PacketList;
+use super::pair_view::PairView;
 use super::replay::Replay;
 use super::selection::Selection;
 use super::store::{PacketStore, SourceInfo};
@@ -96,6 +97,9 @@ pub struct ViewOptions {
     /// Language of the interface; `None`: the process's ([`crate::i18n::lang`], which the
     /// command line sets from `--lang` or the locale).
     pub lang: Option<Lang>,
+    /// A second capture of the same traffic, taken at another point of its path: paired
+    /// with the file on display in the Two points tab.
+    pub second: Option<PathBuf>,
 }
 
 impl ViewOptions {
@@ -111,6 +115,7 @@ impl ViewOptions {
             replay: false,
             tour: false,
             lang: None,
+            second: None,
         }
     }
 }
@@ -134,6 +139,8 @@ pub enum Tab {
     Generator,
     /// The flow graph of the whole capture (every host, every frame).
     Flows,
+    /// Two capture points of the same traffic, paired: the two-tap ladder and delays.
+    Pair,
 }
 
 /// The application state.
@@ -170,6 +177,8 @@ pub struct SynackApp {
     pub flows: FlowGraphView,
     /// The Go to packet bar (Ctrl+G).
     pub goto: GoToBar,
+    /// The Two points tab (a second capture point paired with the file on display).
+    pub pair: PairView,
     /// Replay controls (the cursor is `selection.until`).
     pub replay: Replay,
     /// The guided tour, while open.
@@ -215,6 +224,7 @@ impl SynackApp {
             follow: FollowView::default(),
             flows: FlowGraphView::default(),
             goto: GoToBar::default(),
+            pair: PairView::default(),
             replay: Replay::default(),
             tour: None,
             offer_tour: options.source == StartSource::Demo
@@ -249,7 +259,13 @@ impl SynackApp {
         }
         match options.source {
             StartSource::Demo => app.open_demo(),
-            StartSource::File(p) => app.open_file(ctx, p),
+            StartSource::File(p) => {
+                app.open_file(ctx, p.clone());
+                if let Some(second) = options.second.clone() {
+                    app.pair.open(ctx, p, second);
+                    app.tab = Tab::Pair;
+                }
+            }
             StartSource::Files(p) => app.open_files(ctx, &p),
             StartSource::Live { interface, bpf } => {
                 app.live.interface = interface.clone();
@@ -398,6 +414,7 @@ impl SynackApp {
                 if let Some(path) = result {
                     self.queue(match purpose {
                         DialogPurpose::Open => Command::OpenFile(path),
+                        DialogPurpose::OpenSecond => Command::OpenSecondPoint(path),
                         DialogPurpose::Save(scope) => Command::SavePcap(scope, path),
                         DialogPurpose::SaveFigure(kind) => Command::SaveFigure(kind, path),
                         DialogPurpose::SaveRun => Command::SaveRun(path),

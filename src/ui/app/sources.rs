@@ -15,6 +15,7 @@ use crate::ui::graphs::GraphsView;
 use crate::ui::ingest::{self, LiveSession};
 use crate::ui::ladder::LadderView;
 use crate::ui::live_panel::LivePanel;
+use crate::ui::pair_view::PairView;
 use crate::ui::replay::Replay;
 use crate::ui::store::{PacketStore, SourceInfo};
 use crate::ui::stream_view::StreamView;
@@ -37,7 +38,29 @@ impl SynackApp {
         self.png_pending = None;
         self.graphs = GraphsView::default();
         self.stream_view = StreamView::default();
+        self.pair = PairView::default();
         self.message = None;
+    }
+
+    /// Pairs the capture file on display with `second`, another capture point's file, and
+    /// shows the Two points tab.
+    pub fn open_second_point(&mut self, ctx: &egui::Context, second: PathBuf) {
+        let first = match &self.store.read().source {
+            Some(SourceInfo::File(p)) => Some(p.clone()),
+            _ => None,
+        };
+        match first {
+            Some(first) => {
+                self.pair.open(ctx, first, second);
+                self.tab = Tab::Pair;
+            }
+            None => {
+                self.message = Some((
+                    "Open the first capture point's file first (File > Open...), then its second capture point".into(),
+                    true,
+                ));
+            }
+        }
     }
 
     /// Shows the built-in demo.

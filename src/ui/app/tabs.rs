@@ -26,6 +26,9 @@ impl SynackApp {
             Tab::Live => self.live_ui(ui),
             Tab::Generator => self.generator_ui(ui),
             Tab::Flows => self.flows_ui(ui),
+            Tab::Pair => {
+                egui::CentralPanel::default().show(ui, |ui| self.pair.ui(ui));
+            }
         }
     }
 

@@ -1,0 +1,205 @@
+//! Painting the two-tap ladder on a [`Canvas`]: the window's screen or an SVG document, with
+//! the same shapes, colours and text.
+
+use std::ops::Range;
+
+use crate::analysis::Direction;
+use crate::figure::{Anchor, Canvas, Color, Point, Rect, Stroke, Svg};
+
+use super::{TwoTapGeometry, HEADER};
+use crate::pair::{Fate, PairedConnection, SegmentRow};
+
+/// Client -> server arrows (and the delay graph's line).
+pub const C2S: Color = Color::from_rgb(0x1f, 0x4e, 0x9c);
+/// Server -> client arrows.
+pub const S2C: Color = Color::from_rgb(0x1e, 0x7a, 0x46);
+/// Losses: the arrow and its cross.
+pub const LOST: Color = Color::from_rgb(0xd0, 0x1b, 0x1b);
+/// Reordered between the points.
+const REORDERED: Color = Color::from_rgb(0xd9, 0x75, 0x00);
+/// Duplicated on the way.
+const DUPLICATED: Color = Color::from_rgb(0x8a, 0x2d, 0xb8);
+/// Copies a capture missed.
+const UNSEEN: Color = Color::from_gray(0x90);
+/// The rails and secondary text.
+const RAIL: Color = Color::from_gray(0x70);
+/// Titles.
+const INK: Color = Color::from_gray(0x10);
+/// Font size of the titles and of the rows' text.
+const TITLE_SIZE: f32 = 13.0;
+const ROW_SIZE: f32 = 11.0;
+/// The text column's fields: x of each (time, frames in A/B, seq, len, one-way, fate).
+const COLUMNS: [f32; 6] = [4.0, 78.0, 160.0, 220.0, 262.0, 326.0];
+
+/// The colour of a row's arrow.
+pub fn colour(r: &SegmentRow) -> Color {
+    match r.fate {
+        f if f.is_loss() => LOST,
+        Fate::Reordered => REORDERED,
+        Fate::Duplicated => DUPLICATED,
+        Fate::NotCapturedUpstream | Fate::NotCapturedDownstream | Fate::OutsideCapture => UNSEEN,
+        _ if r.dir == Direction::ClientToServer => C2S,
+        _ => S2C,
+    }
+}
+
+/// Paints the rails, their titles (kept at `top`, the figure y at the top of what is
+/// shown), the arrows `rows` and their text lines, on a white ground.
+pub fn ladder(
+    c: &mut dyn Canvas,
+    geo: &TwoTapGeometry,
+    conn: &PairedConnection,
+    rows: Range<usize>,
+    top: f32,
+    width: f32,
+) {
+    let shown = Rect::from_min_max(Point::new(0.0, top.max(0.0)), Point::new(width, geo.height));
+    c.fill(shown, Color::WHITE);
+    let rails = &geo.rails;
+    let near = rails.client_side_tap;
+    let titles = [
+        (rails.client, "client".to_string(), false),
+        (
+            rails.near_client,
+            format!("capture point {}", near.name()),
+            true,
+        ),
+        (
+            rails.near_server,
+            format!("capture point {}", near.other().name()),
+            true,
+        ),
+        (rails.server, "server".to_string(), false),
+    ];
+    for (x, _, dashed) in &titles {
+        let (a, b) = (Point::new(*x, HEADER - 8.0), Point::new(*x, geo.height));
+        if *dashed {
+            c.dashed(a, b, Stroke::new(1.5, RAIL));
+        } else {
+            c.line(a, b, Stroke::new(2.0, RAIL));
+        }
+    }
+    // Losses last, so the arrows around them do not hide them.
+    let lost_last = geo.arrows[rows.clone()]
+        .iter()
+        .filter(|a| a.lost_at.is_none())
+        .chain(
+            geo.arrows[rows.clone()]
+                .iter()
+                .filter(|a| a.lost_at.is_some()),
+        );
+    for arrow in lost_last {
+        let r = &conn.rows[arrow.row];
+        let stroke = Stroke::new(1.6, colour(r));
+        for p in &arrow.pieces {
+            match (p.dashed, p.head) {
+                (_, true) if !p.dashed => c.arrow(p.from, p.to, stroke),
+                (true, _) => c.dashed(p.from, p.to, stroke),
+                (false, _) => c.line(p.from, p.to, stroke),
+            }
+        }
+        if let Some(x) = arrow.lost_at {
+            cross(c, x);
+        }
+        for m in &arrow.extra_arrivals {
+            c.fill(
+                Rect::from_min_max(*m - Point::new(2.5, 2.5), *m + Point::new(2.5, 2.5)),
+                DUPLICATED,
+            );
+        }
+    }
+    // One text line per row where there is room for it; a loss takes the place of another
+    // row it would overlap.
+    let mut labelled: Vec<&super::Arrow> = Vec::new();
+    for arrow in &geo.arrows[rows] {
+        if arrow.y < top + HEADER - ROW_SIZE {
+            continue;
+        }
+        match labelled.last_mut() {
+            Some(last) if arrow.y - last.y < ROW_SIZE + 2.0 => {
+                if arrow.lost_at.is_some() && last.lost_at.is_none() {
+                    *last = arrow;
+                }
+            }
+            _ => labelled.push(arrow),
+        }
+    }
+    for arrow in labelled {
+        let r = &conn.rows[arrow.row];
+        for (x, text) in COLUMNS.iter().zip(row_fields(r, geo.t0)) {
+            c.text(
+                Point::new(*x, arrow.y),
+                Anchor::LEFT_CENTER,
+                &text,
+                ROW_SIZE,
+                colour(r),
+                None,
+            );
+        }
+    }
+    // Titles last, on a band of their own, so rows scrolled under them stay readable.
+    let band = top.max(0.0);
+    c.fill(
+        Rect::from_min_max(
+            Point::new(0.0, band),
+            Point::new(width, band + HEADER - 12.0),
+        ),
+        Color::WHITE,
+    );
+    for (x, title, _) in &titles {
+        c.text(
+            Point::new(*x, band + 6.0),
+            Anchor::CENTER_TOP,
+            title,
+            TITLE_SIZE,
+            INK,
+            None,
+        );
+    }
+    let heads = ["time (s)", "frame A/B", "seq", "len", "one-way", "fate"];
+    for (x, h) in COLUMNS.iter().zip(heads) {
+        c.text(
+            Point::new(*x, band + 8.0),
+            Anchor::LEFT_TOP,
+            h,
+            ROW_SIZE,
+            RAIL,
+            None,
+        );
+    }
+}
+
+/// A cross where a segment was lost.
+fn cross(c: &mut dyn Canvas, at: Point) {
+    let d = 5.0;
+    let s = Stroke::new(2.5, LOST);
+    c.line(at + Point::new(-d, -d), at + Point::new(d, d), s);
+    c.line(at + Point::new(-d, d), at + Point::new(d, -d), s);
+}
+
+/// The text column of a row: time on A's clock since the first row, frames in A and B,
+/// direction and relative seq, length, one-way delay, fate.
+fn row_fields(r: &SegmentRow, t0: i64) -> [String; 6] {
+    let frame = |f: Option<u64>| f.map_or("-".to_string(), |n| n.to_string());
+    let arrow = if r.dir == Direction::ClientToServer {
+        "->"
+    } else {
+        "<-"
+    };
+    [
+        format!("{:.6}", (r.time - t0) as f64 / 1e9),
+        format!("{}/{}", frame(r.frame_a), frame(r.frame_b)),
+        format!("{arrow} {}", r.seq),
+        r.len.to_string(),
+        r.one_way_ns
+            .map_or("-".to_string(), |d| format!("{:.3} ms", d as f64 / 1e6)),
+        r.fate_label(),
+    ]
+}
+
+/// The whole ladder of one connection as an SVG document `width` wide.
+pub fn svg(geo: &TwoTapGeometry, conn: &PairedConnection, width: f32) -> Svg {
+    let mut svg = Svg::new(width, geo.height);
+    ladder(&mut svg, geo, conn, 0..geo.arrows.len(), 0.0, width);
+    svg
+}

@@ -1,0 +1,394 @@
+//! The Two points tab: the capture on display (A) paired with a second capture of the same
+//! traffic taken elsewhere on its path (B, *File > Open second capture point*), as
+//! [`crate::pair`] pairs them for `synack pair`.
+//!
+//! A ladder with both capture points as dashed rails between the client and the server:
+//! each segment's arrow crosses them at the times the two captures measured, losses are
+//! crossed out where they happened, and a graph below plots the one-way delay of each
+//! direction over time. A text column on the left gives each row's time, frames in A and
+//! B, sequence numbers, delay and fate, as `synack pair` prints them. The ladder is laid out
+//! and painted by the library ([`crate::pair::ladder`], also `synack pair --svg`); this
+//! module holds the tab's state and puts it on screen.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use egui::{Rect, Sense};
+use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
+
+use super::figure::color32;
+use super::ladder::view::ScreenCanvas;
+use crate::analysis::Direction;
+use crate::pair::ladder::{self as geometry, paint, TwoTapGeometry};
+use crate::pair::{pair, PairOptions, PairReport, TapCapture, TapLimits};
+
+/// How far under the rail titles "Next loss" puts the loss.
+const LEAD: f32 = 80.0;
+/// Zoom limits of the ladder's time scale.
+const ZOOM: (f32, f32) = (0.01, 10_000.0);
+
+/// Two captures paired.
+#[derive(Debug, Clone)]
+pub struct Paired {
+    /// The first capture point's file (the one on display).
+    pub a: PathBuf,
+    /// The second capture point's file.
+    pub b: PathBuf,
+    /// What pairing them found.
+    pub report: PairReport,
+    /// Why one file was read only in part (damaged), when it was.
+    pub warning: Option<String>,
+}
+
+/// A pairing running in the background: its result once there.
+type Job = Arc<Mutex<Option<Result<Paired, String>>>>;
+
+/// State of the Two points tab.
+#[derive(Default)]
+pub struct PairView {
+    /// The last pairing, once done.
+    pub paired: Option<Paired>,
+    /// Why the last pairing failed.
+    pub error: Option<String>,
+    job: Option<Job>,
+    /// Index of the connection shown (in the report's connections).
+    pub connection: usize,
+    /// Multiplies the default time scale.
+    pub zoom: f32,
+    /// The placed ladder of the shown connection, as drawn last frame.
+    pub geometry: Option<TwoTapGeometry>,
+    geometry_key: Option<(usize, u32, u32)>,
+    /// Screen rectangle of the ladder last frame (tests map figure to screen with it).
+    pub last_rect: Option<Rect>,
+    /// Arrows drawn last frame (only those near the visible band are).
+    pub drawn: std::ops::Range<usize>,
+    /// Figure y at the top of the ladder's viewport last frame.
+    pub scroll: f32,
+    /// Height of the ladder's viewport last frame.
+    pub view_height: f32,
+    /// Where the next frame scrolls the ladder to (figure y), after "Next loss".
+    scroll_to: Option<f32>,
+}
+
+impl PairView {
+    /// Starts pairing `a` (the capture on display) with `b` in a background thread; the
+    /// tab shows progress until it is done.
+    pub fn open(&mut self, ctx: &egui::Context, a: PathBuf, b: PathBuf) {
+        let job: Job = Arc::default();
+        let out = job.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = pair_files(&a, &b);
+            if let Ok(mut slot) = out.lock() {
+                *slot = Some(result);
+            }
+            ctx.request_repaint();
+        });
+        self.job = Some(job);
+        self.error = None;
+    }
+
+    /// Pairs `a` and `b` in this thread (tests, and start-up with a known pair).
+    pub fn open_now(&mut self, a: PathBuf, b: PathBuf) {
+        self.finish(pair_files(&a, &b));
+    }
+
+    /// True while a pairing runs.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn finish(&mut self, result: Result<Paired, String>) {
+        self.job = None;
+        match result {
+            Ok(p) => {
+                // The connection with the most losses first: that is what one looks for.
+                self.connection = p.report.most_lost().unwrap_or(0);
+                self.paired = Some(p);
+                self.error = None;
+                self.zoom = 1.0;
+                self.geometry = None;
+                self.geometry_key = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn poll(&mut self) {
+        let done = self
+            .job
+            .as_ref()
+            .and_then(|j| j.lock().ok().and_then(|mut s| s.take()));
+        if let Some(result) = done {
+            self.finish(result);
+        }
+    }
+
+    /// Draws the tab.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll();
+        if self.busy() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Pairing the two captures...");
+            });
+            return;
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        let Some(p) = &self.paired else {
+            ui.label(
+                "Two captures of the same traffic, taken at two points of its path (the client \
+                 and the server, or both sides of a firewall): open the first as usual, then \
+                 File > Open second capture point... to see where each segment was lost and \
+                 how long each direction took.",
+            );
+            return;
+        };
+        let report = &p.report;
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("A:");
+            ui.label(p.a.display().to_string());
+            ui.strong("B:");
+            ui.label(p.b.display().to_string());
+            ui.separator();
+            ui.label(clock_line(report));
+        });
+        if let Some(w) = &p.warning {
+            ui.colored_label(ui.visuals().warn_fg_color, w);
+        }
+        if report.connections.is_empty() {
+            ui.label(format!(
+                "No connection was seen at both points ({} only in A, {} only in B).",
+                report.only_a.len(),
+                report.only_b.len()
+            ));
+            return;
+        }
+        self.connection = self.connection.min(report.connections.len() - 1);
+        let mut connection = self.connection;
+        let mut zoom = if self.zoom > 0.0 { self.zoom } else { 1.0 };
+        let mut next_loss = false;
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("connection")
+                .selected_text(conn_name(report, connection))
+                .show_ui(ui, |ui| {
+                    for i in 0..report.connections.len() {
+                        ui.selectable_value(&mut connection, i, conn_name(report, i));
+                    }
+                });
+            ui.separator();
+            if ui.button("−").on_hover_text("Zoom out (time)").clicked() {
+                zoom /= 1.5;
+            }
+            if ui.button("+").on_hover_text("Zoom in (time)").clicked() {
+                zoom *= 1.5;
+            }
+            if ui.button("1:1").on_hover_text("Default scale").clicked() {
+                zoom = 1.0;
+            }
+            ui.separator();
+            if ui
+                .button("Next loss")
+                .on_hover_text("Scroll the ladder to the next lost segment")
+                .clicked()
+            {
+                next_loss = true;
+            }
+        });
+        let c = &report.connections[connection];
+        ui.label(dir_line(c, Direction::ClientToServer));
+        ui.label(dir_line(c, Direction::ServerToClient));
+        self.connection = connection;
+        let zoom = zoom.clamp(ZOOM.0, ZOOM.1);
+        if zoom != self.zoom && self.zoom > 0.0 && self.scroll_to.is_none() {
+            // Keep the time at the top of the view where it was.
+            let top = (self.scroll - geometry::HEADER).max(0.0);
+            self.scroll_to = Some(top * zoom / self.zoom);
+        }
+        self.zoom = zoom;
+
+        // The delay graph at the bottom, the ladder above it.
+        egui::Panel::bottom("pair_delay_graph")
+            .resizable(true)
+            .default_size(220.0)
+            .show(ui, |ui| delay_graph(ui, c));
+        let width = ui.available_width();
+        let key = (connection, self.zoom.to_bits(), width.to_bits());
+        if self.geometry_key != Some(key) {
+            self.geometry = Some(TwoTapGeometry::new(
+                c,
+                report.clock.offset_ns,
+                width,
+                self.zoom,
+            ));
+            self.geometry_key = Some(key);
+        }
+        let Some(geo) = &self.geometry else { return };
+        if next_loss {
+            // The first loss below where "Next loss" puts one (LEAD under the titles).
+            let top = self.scroll + geometry::HEADER + LEAD + 1.0;
+            let next = geo
+                .arrows
+                .iter()
+                .find(|a| a.lost_at.is_some() && a.y > top)
+                .or_else(|| geo.arrows.iter().find(|a| a.lost_at.is_some()));
+            self.scroll_to = next.map(|a| (a.y - geometry::HEADER - LEAD).max(0.0));
+        }
+        let mut area = egui::ScrollArea::both()
+            .id_salt("pair_ladder")
+            .auto_shrink([false, false]);
+        if let Some(y) = self.scroll_to.take() {
+            area = area.vertical_scroll_offset(y);
+        }
+        let (mut scroll, mut view_height) = (self.scroll, self.view_height);
+        let mut drawn = 0..0;
+        let mut rect = None;
+        area.show_viewport(ui, |ui, viewport| {
+            scroll = viewport.min.y;
+            view_height = viewport.height();
+            let size = egui::vec2(width, geo.height);
+            let (resp, painter) = ui.allocate_painter(size, Sense::hover());
+            let origin = resp.rect.min;
+            rect = Some(resp.rect);
+            drawn = geo.visible(viewport.min.y, viewport.max.y);
+            let mut canvas = ScreenCanvas {
+                painter: &painter,
+                offset: origin.to_vec2(),
+            };
+            paint::ladder(&mut canvas, geo, c, drawn.clone(), viewport.min.y, width);
+            resp.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Image, true, summary_text(c, geo))
+            });
+        });
+        self.drawn = drawn;
+        self.last_rect = rect;
+        self.scroll = scroll;
+        self.view_height = view_height;
+    }
+}
+
+/// Reads both files and pairs them.
+fn pair_files(a: &Path, b: &Path) -> Result<Paired, String> {
+    let limits = TapLimits::default();
+    let (tb, end_b) = std::thread::scope(|s| {
+        let other = s.spawn(|| TapCapture::read_file(b, limits));
+        let mine = TapCapture::read_file(a, limits);
+        (other.join(), mine)
+    });
+    let read = |r: Result<_, crate::capture::CaptureError>, path: &Path| {
+        r.map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let (ta, end_a) = read(end_b, a)?;
+    let (tb, end_b) = read(
+        tb.map_err(|_| format!("{}: reading failed", b.display()))?,
+        b,
+    )?;
+    let warning = [(end_a, a), (end_b, b)]
+        .into_iter()
+        .filter_map(|(end, path)| {
+            end.error
+                .map(|e| format!("{} was read only up to damage: {e}", path.display()))
+        })
+        .collect::<Vec<_>>();
+    let report = pair(&ta, &tb, &PairOptions::default());
+    Ok(Paired {
+        a: a.to_path_buf(),
+        b: b.to_path_buf(),
+        report,
+        warning: (!warning.is_empty()).then(|| warning.join("; ")),
+    })
+}
+
+/// The clock line: the offset and what it rests on.
+fn clock_line(r: &PairReport) -> String {
+    format!(
+        "clock: B is {:.3} ms ahead of A (from {} segments A -> B and {} B -> A)",
+        r.clock.offset_ns as f64 / 1e6,
+        r.clock.pairs[0],
+        r.clock.pairs[1]
+    )
+}
+
+/// "stream 0: 10.77.1.2:60030 -> 10.77.2.2:35763 (6 lost)".
+fn conn_name(r: &PairReport, i: usize) -> String {
+    let c = &r.connections[i];
+    format!(
+        "stream {}: {} -> {} ({} lost)",
+        c.a.stream,
+        c.a.client,
+        c.a.server,
+        c.losses()
+    )
+}
+
+/// One direction's counts and delays, as `synack pair --summary` prints them.
+fn dir_line(c: &crate::pair::PairedConnection, dir: Direction) -> String {
+    let k = usize::from(dir != Direction::ClientToServer);
+    let d = &c.dirs[k];
+    let arrow = format!("{} -> {}", d.upstream.name(), d.upstream.other().name());
+    let name = if k == 0 {
+        "client -> server"
+    } else {
+        "server -> client"
+    };
+    let fates: Vec<String> = crate::pair::Fate::ALL
+        .iter()
+        .filter(|&&f| d.count(f) > 0)
+        .map(|&f| format!("{} {}", d.count(f), f.label(d.upstream)))
+        .collect();
+    let delay = d.delay.map_or(String::new(), |s| {
+        format!(
+            "; one-way ms p50 {:.3}, p90 {:.3}, max {:.3}",
+            s.p50 as f64 / 1e6,
+            s.p90 as f64 / 1e6,
+            s.max as f64 / 1e6
+        )
+    });
+    format!("{name} ({arrow}): {}{delay}", fates.join(", "))
+}
+
+/// What the ladder shows, in words (its accessibility label; tests read it).
+fn summary_text(c: &crate::pair::PairedConnection, geo: &TwoTapGeometry) -> String {
+    format!(
+        "Two-tap ladder of stream {}: {} segments, {} lost; rails client, {}, {}, server",
+        c.a.stream,
+        c.rows.len(),
+        c.losses(),
+        geo.rails.client_side_tap.name(),
+        geo.rails.client_side_tap.other().name()
+    )
+}
+
+/// One-way delay over time, one line per direction.
+fn delay_graph(ui: &mut egui::Ui, c: &crate::pair::PairedConnection) {
+    let t0 = c.rows.first().map_or(0, |r| r.time);
+    let points = |dir: Direction| -> Vec<[f64; 2]> {
+        c.rows
+            .iter()
+            .filter(|r| r.dir == dir)
+            .filter_map(|r| Some([(r.time - t0) as f64 / 1e9, r.one_way_ns? as f64 / 1e6]))
+            .collect()
+    };
+    Plot::new("pair_one_way_delay")
+        .legend(Legend::default().position(Corner::LeftTop))
+        .x_axis_label("time since the first segment (s)")
+        .y_axis_label("one-way delay (ms)")
+        .show(ui, |pui| {
+            pui.line(
+                Line::new(
+                    "client -> server",
+                    PlotPoints::from(points(Direction::ClientToServer)),
+                )
+                .color(color32(paint::C2S)),
+            );
+            pui.line(
+                Line::new(
+                    "server -> client",
+                    PlotPoints::from(points(Direction::ServerToClient)),
+                )
+                .color(color32(paint::S2C)),
+            );
+        });
+}
