@@ -3,10 +3,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
-use support::{synack as run, Run};
+use support::{synack as run, Run, Scratch};
 use synack::capture::writer::{PcapFormat, PcapWriter};
 use synack::capture::{FileReader, FrameSource, LinkType, OwnedFrame, Timestamp};
 
@@ -35,30 +35,9 @@ fn frames(path: &str) -> Vec<OwnedFrame> {
     v
 }
 
-/// A directory of this test's own, deleted when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let d = std::env::temp_dir().join(format!("synack-pair-cli-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&d).expect("temp dir");
-        Scratch(d)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Writes `frames` as a nanosecond pcap in a fresh scratch directory.
 fn write(test: &str, name: &str, frames: &[OwnedFrame]) -> (Scratch, PathBuf) {
-    let dir = Scratch::new(test);
+    let dir = Scratch::new(&format!("pair-cli-{test}"));
     let path = dir.path().join(name);
     let file = std::fs::File::create(&path).expect("create");
     let mut w = PcapWriter::new(

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde_json::Value;
+use support::Scratch;
 use synack::capture::OwnedFrame;
 use synack::decode::decode;
 use synack::gen::live::{self, LiveRun};
@@ -44,28 +45,6 @@ fn truth(d: &Drops) -> HashSet<Key> {
         .iter()
         .map(|s| (s.source, s.ip_id, s.seq, s.ack))
         .collect()
-}
-
-/// A directory of this test's own, deleted when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let d =
-            std::env::temp_dir().join(format!("synack-pair-netns-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&d).expect("temp dir");
-        Scratch(d)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A `loss` run dropping `loss` percent in the router and `server_loss` percent in the
@@ -143,7 +122,7 @@ fn router_drops_are_lost_between_and_input_chain_drops_lost_after_b() {
             return;
         };
         let drops = r.drops.clone().expect("a netns run reports its drops");
-        let dir = Scratch::new(&format!("verdicts-{loss}-{server_loss}"));
+        let dir = Scratch::new(&format!("pair-netns-{loss}-{server_loss}"));
         let (pa, pb) = (write(&dir, "a.pcap", &r, &a), write(&dir, "b.pcap", &r, &b));
         let (_, rows) = pair(&pa, &pb);
         let (ka, kb) = (keys(&a), keys(&b));
@@ -248,7 +227,7 @@ fn a_known_shift_of_the_server_clock_is_recovered() {
             f
         })
         .collect();
-    let dir = Scratch::new("shift");
+    let dir = Scratch::new("pair-netns-shift");
     let pa = write(&dir, "a.pcap", &r, &a);
     let (same, moved) = (
         write(&dir, "b.pcap", &r, &b),
@@ -295,7 +274,7 @@ fn gen_netns_writes_the_server_side_capture_and_its_drops_match_pair() {
         eprintln!("SKIPPED gen --netns second capture: needs root with ip and nft");
         return;
     }
-    let dir = Scratch::new("gen");
+    let dir = Scratch::new("pair-netns-gen");
     let file = dir.file("loss.pcap");
     let f = file.to_string_lossy().into_owned();
     let out = support::synack(&[

@@ -6,12 +6,14 @@
 //! frame 8 the client's data segment seq 4345, len 1448): frame 8 left out of B is a segment
 //! lost between the points, and B's clock runs 250 ms ahead.
 
+mod support;
 mod ui_common;
 
 use std::path::{Path, PathBuf};
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
+use support::Scratch;
 use synack::capture::writer::{PcapFormat, PcapWriter};
 use synack::capture::{FileReader, FrameSource, LinkType, OwnedFrame, Timestamp};
 use synack::pair::Fate;
@@ -21,27 +23,10 @@ const LOSS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/loss.pcap");
 const LOST_FRAME: u64 = 8;
 const SHIFT_NS: i64 = 250_000_000;
 
-/// A directory of this test's own, deleted when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let d = std::env::temp_dir().join(format!("synack-ui-pair-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&d).expect("temp dir");
-        Scratch(d)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// loss.pcap without frame 12, every timestamp 250 ms later: the second capture point.
 fn second_point(dir: &Scratch) -> PathBuf {
     let mut r = FileReader::open(LOSS).expect("opens");
-    let path = dir.0.join("b.pcap");
+    let path = dir.file("b.pcap");
     let file = std::fs::File::create(&path).expect("create");
     let mut w = PcapWriter::new(
         file,
@@ -86,7 +71,7 @@ fn paired(second: &Path) -> Harness<'static, SynackApp> {
 
 #[test]
 fn the_segment_lost_between_the_points_never_reaches_bs_rail() {
-    let dir = Scratch::new("geometry");
+    let dir = Scratch::new("ui-pair-geometry");
     let b = second_point(&dir);
     let h = paired(&b);
     let app = h.state();
@@ -155,7 +140,7 @@ fn the_segment_lost_between_the_points_never_reaches_bs_rail() {
 
 #[test]
 fn the_tab_says_what_it_found_in_words() {
-    let dir = Scratch::new("words");
+    let dir = Scratch::new("ui-pair-words");
     let b = second_point(&dir);
     let h = paired(&b);
     h.get_by_label_contains("Two-tap ladder of stream 0:");
@@ -165,7 +150,7 @@ fn the_tab_says_what_it_found_in_words() {
 
 #[test]
 fn file_menu_opens_a_second_capture_point_for_the_file_on_display() {
-    let dir = Scratch::new("menu");
+    let dir = Scratch::new("ui-pair-menu");
     let b = second_point(&dir);
     let mut h = ui_common::loaded(
         ViewOptions::new(StartSource::File(LOSS.into())),
@@ -208,7 +193,7 @@ fn without_a_file_on_display_the_second_point_is_refused_with_a_reason() {
 
 #[test]
 fn next_loss_scrolls_the_ladder_to_the_lost_segment() {
-    let dir = Scratch::new("next");
+    let dir = Scratch::new("ui-pair-next");
     let b = second_point(&dir);
     let mut h = paired(&b);
     // Zoomed in far enough that the lost segment starts outside the view.

@@ -179,3 +179,31 @@ pub fn write_chat_capture(path: &Path, encode: impl Fn(&str) -> Vec<u8>) {
 pub fn gbk(s: &str) -> Vec<u8> {
     encoding_rs::GBK.encode(s).0.into_owned()
 }
+
+/// A directory of a test's own under the system's temporary folder, deleted when dropped.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// `synack-{what}-{pid}` under the temporary folder, created empty of others' files.
+    pub fn new(what: &str) -> Scratch {
+        let d = std::env::temp_dir().join(format!("synack-{what}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("temp dir");
+        Scratch(d)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// A file in it.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
