@@ -16,6 +16,7 @@ use egui_kittest::Harness;
 use support::Scratch;
 use synack::capture::writer::{PcapFormat, PcapWriter};
 use synack::capture::{FileReader, FrameSource, LinkType, OwnedFrame, Timestamp};
+use synack::i18n::Lang;
 use synack::pair::Fate;
 use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
@@ -48,10 +49,17 @@ fn second_point(dir: &Scratch) -> PathBuf {
     path
 }
 
-/// The window on loss.pcap with `second` paired, stepped until the pairing is shown.
+/// The window (in English) on loss.pcap with `second` paired, stepped until the pairing is
+/// shown.
 fn paired(second: &Path) -> Harness<'static, SynackApp> {
+    paired_in(second, Lang::En)
+}
+
+/// [`paired`] with the window in `lang`.
+fn paired_in(second: &Path, lang: Lang) -> Harness<'static, SynackApp> {
     let mut options = ViewOptions::new(StartSource::File(LOSS.into()));
     options.second = Some(second.to_path_buf());
+    options.lang = Some(lang);
     let mut h = ui_common::loaded(options, egui::vec2(1500.0, 1000.0));
     for _ in 0..500 {
         h.run_steps(1);
@@ -146,6 +154,29 @@ fn the_tab_says_what_it_found_in_words() {
     h.get_by_label_contains("Two-tap ladder of stream 0:");
     h.get_by_label_contains("1 lost between A and B");
     h.get_by_label_contains("clock: B is 250.000 ms ahead of A");
+}
+
+#[test]
+fn the_tab_speaks_chinese_in_the_course_words() {
+    let dir = Scratch::new("ui-pair-zh");
+    let b = second_point(&dir);
+    let h = paired_in(&b, Lang::Zh);
+    h.get_by_label("两点对照");
+    h.get_by_label_contains("流 0 的两点时序图");
+    h.get_by_label_contains("在 A 与 B 之间丢失 1 个");
+    // Both directions' lines, each with its delays.
+    assert_eq!(
+        h.query_all_by_label_contains("单向时延（ms）p50").count(),
+        2
+    );
+    h.get_by_label_contains("时钟：B 比 A 快 250.000 ms");
+    h.get_by_label("下一个丢失");
+    for english in ["Two points", "Next loss", "lost between A and B"] {
+        assert!(
+            h.query_by_label_contains(english).is_none(),
+            "English left: {english}"
+        );
+    }
 }
 
 #[test]

@@ -40,6 +40,7 @@ use std::collections::HashSet;
 use super::tap::{TapCapture, TapId, TapSegment};
 use crate::analysis::Direction;
 use crate::decode::TcpFlags;
+use crate::i18n::Message;
 
 /// The largest segment considered when looking for the segment holding a byte (a TSO
 /// super-segment captured before the NIC cut it is at most 256 KiB).
@@ -102,6 +103,23 @@ impl Fate {
             Fate::NotCapturedUpstream => format!("not captured at {up}"),
             Fate::NotCapturedDownstream => format!("not captured at {down}"),
             Fate::OutsideCapture => format!("outside {down}'s capture"),
+        }
+    }
+
+    /// The fate for people, in the reader's language ([`crate::i18n`]); its English text is
+    /// [`Fate::label`], which `--json` keeps whatever the language.
+    pub fn message(self, upstream: TapId) -> Message {
+        let (up, down) = (upstream.name(), upstream.other().name());
+        match self {
+            Fate::Delivered => Message::new("pair-fate-delivered"),
+            Fate::Duplicated => Message::new("pair-fate-duplicated"),
+            Fate::Reordered => Message::new("pair-fate-reordered"),
+            Fate::LostBetween => Message::new("pair-fate-lost-between"),
+            Fate::LostBefore => Message::new("pair-fate-lost-before").arg("up", up),
+            Fate::LostAfter => Message::new("pair-fate-lost-after").arg("down", down),
+            Fate::NotCapturedUpstream => Message::new("pair-fate-not-captured").arg("tap", up),
+            Fate::NotCapturedDownstream => Message::new("pair-fate-not-captured").arg("tap", down),
+            Fate::OutsideCapture => Message::new("pair-fate-outside-capture").arg("down", down),
         }
     }
 

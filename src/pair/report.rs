@@ -54,6 +54,11 @@ impl SegmentRow {
     pub fn fate_label(&self) -> String {
         self.fate.label(self.upstream)
     }
+
+    /// The fate in the reader's language ([`Fate::message`]).
+    pub fn fate_text(&self) -> String {
+        self.fate.message(self.upstream).text()
+    }
 }
 
 /// Percentiles of the one-way delays of one direction (ns).

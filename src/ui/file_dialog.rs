@@ -142,7 +142,7 @@ impl FileDialog {
         let mut result = None;
         let title = match self.purpose {
             DialogPurpose::Open => "Open capture file".to_string(),
-            DialogPurpose::OpenSecond => "Open the second capture point's file".to_string(),
+            DialogPurpose::OpenSecond => tr!("pair-dialog-title"),
             DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
             DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
             DialogPurpose::SaveRun => "Save the generator run (pcap + calls.json)".to_string(),

@@ -19,6 +19,7 @@ use egui_plot::{Corner, Legend, Line, Plot, PlotPoints};
 use super::figure::color32;
 use super::ladder::view::ScreenCanvas;
 use crate::analysis::Direction;
+use crate::i18n::tr;
 use crate::pair::ladder::{self as geometry, paint, TwoTapGeometry};
 use crate::pair::{pair, PairOptions, PairReport, TapCapture, TapLimits};
 
@@ -77,7 +78,10 @@ impl PairView {
         let job: Job = Arc::default();
         let out = job.clone();
         let ctx = ctx.clone();
+        let lang = crate::i18n::lang();
         std::thread::spawn(move || {
+            // Its messages (a damaged file) in the window's language.
+            crate::i18n::set_thread_lang(Some(lang));
             let result = pair_files(&a, &b);
             if let Ok(mut slot) = out.lock() {
                 *slot = Some(result);
@@ -130,7 +134,7 @@ impl PairView {
         if self.busy() {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Pairing the two captures...");
+                ui.label(tr!("pair-pairing"));
             });
             return;
         }
@@ -138,12 +142,7 @@ impl PairView {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         let Some(p) = &self.paired else {
-            ui.label(
-                "Two captures of the same traffic, taken at two points of its path (the client \
-                 and the server, or both sides of a firewall): open the first as usual, then \
-                 File > Open second capture point... to see where each segment was lost and \
-                 how long each direction took.",
-            );
+            ui.label(tr!("pair-intro"));
             return;
         };
         let report = &p.report;
@@ -159,10 +158,10 @@ impl PairView {
             ui.colored_label(ui.visuals().warn_fg_color, w);
         }
         if report.connections.is_empty() {
-            ui.label(format!(
-                "No connection was seen at both points ({} only in A, {} only in B).",
-                report.only_a.len(),
-                report.only_b.len()
+            ui.label(tr!(
+                "pair-no-connection",
+                only_a = report.only_a.len(),
+                only_b = report.only_b.len()
             ));
             return;
         }
@@ -171,7 +170,7 @@ impl PairView {
         let mut zoom = if self.zoom > 0.0 { self.zoom } else { 1.0 };
         let mut next_loss = false;
         ui.horizontal(|ui| {
-            egui::ComboBox::from_label("connection")
+            egui::ComboBox::from_label(tr!("pair-connection"))
                 .selected_text(conn_name(report, connection))
                 .show_ui(ui, |ui| {
                     for i in 0..report.connections.len() {
@@ -179,19 +178,23 @@ impl PairView {
                     }
                 });
             ui.separator();
-            if ui.button("−").on_hover_text("Zoom out (time)").clicked() {
+            if ui.button("−").on_hover_text(tr!("pair-zoom-out")).clicked() {
                 zoom /= 1.5;
             }
-            if ui.button("+").on_hover_text("Zoom in (time)").clicked() {
+            if ui.button("+").on_hover_text(tr!("pair-zoom-in")).clicked() {
                 zoom *= 1.5;
             }
-            if ui.button("1:1").on_hover_text("Default scale").clicked() {
+            if ui
+                .button("1:1")
+                .on_hover_text(tr!("pair-zoom-reset"))
+                .clicked()
+            {
                 zoom = 1.0;
             }
             ui.separator();
             if ui
-                .button("Next loss")
-                .on_hover_text("Scroll the ladder to the next lost segment")
+                .button(tr!("pair-next-loss"))
+                .on_hover_text(tr!("pair-next-loss-hover"))
                 .clicked()
             {
                 next_loss = true;
@@ -282,14 +285,19 @@ fn pair_files(a: &Path, b: &Path) -> Result<Paired, String> {
     };
     let (ta, end_a) = read(end_b, a)?;
     let (tb, end_b) = read(
-        tb.map_err(|_| format!("{}: reading failed", b.display()))?,
+        tb.map_err(|_| tr!("pair-read-failed", file = b.display().to_string()))?,
         b,
     )?;
     let warning = [(end_a, a), (end_b, b)]
         .into_iter()
         .filter_map(|(end, path)| {
-            end.error
-                .map(|e| format!("{} was read only up to damage: {e}", path.display()))
+            end.error.map(|e| {
+                tr!(
+                    "pair-damaged",
+                    file = path.display().to_string(),
+                    error = e.to_string()
+                )
+            })
         })
         .collect::<Vec<_>>();
     let report = pair(&ta, &tb, &PairOptions::default());
@@ -303,23 +311,23 @@ fn pair_files(a: &Path, b: &Path) -> Result<Paired, String> {
 
 /// The clock line: the offset and what it rests on.
 fn clock_line(r: &PairReport) -> String {
-    format!(
-        "clock: B is {:.3} ms ahead of A (from {} segments A -> B and {} B -> A)",
-        r.clock.offset_ns as f64 / 1e6,
-        r.clock.pairs[0],
-        r.clock.pairs[1]
+    tr!(
+        "pair-clock",
+        offset = format!("{:.3}", r.clock.offset_ns as f64 / 1e6),
+        ab = r.clock.pairs[0],
+        ba = r.clock.pairs[1]
     )
 }
 
 /// "stream 0: 10.77.1.2:60030 -> 10.77.2.2:35763 (6 lost)".
 fn conn_name(r: &PairReport, i: usize) -> String {
     let c = &r.connections[i];
-    format!(
-        "stream {}: {} -> {} ({} lost)",
-        c.a.stream,
-        c.a.client,
-        c.a.server,
-        c.losses()
+    tr!(
+        "pair-connection-name",
+        stream = c.a.stream,
+        client = c.a.client.to_string(),
+        server = c.a.server.to_string(),
+        lost = c.losses()
     )
 }
 
@@ -329,35 +337,52 @@ fn dir_line(c: &crate::pair::PairedConnection, dir: Direction) -> String {
     let d = &c.dirs[k];
     let arrow = format!("{} -> {}", d.upstream.name(), d.upstream.other().name());
     let name = if k == 0 {
-        "client -> server"
+        tr!("pair-client-to-server")
     } else {
-        "server -> client"
+        tr!("pair-server-to-client")
     };
     let fates: Vec<String> = crate::pair::Fate::ALL
         .iter()
         .filter(|&&f| d.count(f) > 0)
-        .map(|&f| format!("{} {}", d.count(f), f.label(d.upstream)))
+        .map(|&f| {
+            tr!(
+                "pair-fate-count",
+                count = d.count(f),
+                fate = f.message(d.upstream).text()
+            )
+        })
         .collect();
+    let ms = |ns: i64| format!("{:.3}", ns as f64 / 1e6);
     let delay = d.delay.map_or(String::new(), |s| {
-        format!(
-            "; one-way ms p50 {:.3}, p90 {:.3}, max {:.3}",
-            s.p50 as f64 / 1e6,
-            s.p90 as f64 / 1e6,
-            s.max as f64 / 1e6
+        tr!(
+            "pair-delays",
+            p50 = ms(s.p50),
+            p90 = ms(s.p90),
+            max = ms(s.max)
         )
     });
-    format!("{name} ({arrow}): {}{delay}", fates.join(", "))
+    let fates = fates.join(if crate::i18n::lang() == crate::i18n::Lang::Zh {
+        "，"
+    } else {
+        ", "
+    });
+    tr!(
+        "pair-direction-line",
+        name = name,
+        arrow = arrow,
+        fates = fates
+    ) + &delay
 }
 
 /// What the ladder shows, in words (its accessibility label; tests read it).
 fn summary_text(c: &crate::pair::PairedConnection, geo: &TwoTapGeometry) -> String {
-    format!(
-        "Two-tap ladder of stream {}: {} segments, {} lost; rails client, {}, {}, server",
-        c.a.stream,
-        c.rows.len(),
-        c.losses(),
-        geo.rails.client_side_tap.name(),
-        geo.rails.client_side_tap.other().name()
+    tr!(
+        "pair-summary",
+        stream = c.a.stream,
+        segments = c.rows.len(),
+        lost = c.losses(),
+        near = geo.rails.client_side_tap.name(),
+        far = geo.rails.client_side_tap.other().name()
     )
 }
 
@@ -373,19 +398,19 @@ fn delay_graph(ui: &mut egui::Ui, c: &crate::pair::PairedConnection) {
     };
     Plot::new("pair_one_way_delay")
         .legend(Legend::default().position(Corner::LeftTop))
-        .x_axis_label("time since the first segment (s)")
-        .y_axis_label("one-way delay (ms)")
+        .x_axis_label(tr!("pair-graph-time"))
+        .y_axis_label(tr!("pair-graph-delay"))
         .show(ui, |pui| {
             pui.line(
                 Line::new(
-                    "client -> server",
+                    tr!("pair-client-to-server"),
                     PlotPoints::from(points(Direction::ClientToServer)),
                 )
                 .color(color32(paint::C2S)),
             );
             pui.line(
                 Line::new(
-                    "server -> client",
+                    tr!("pair-server-to-client"),
                     PlotPoints::from(points(Direction::ServerToClient)),
                 )
                 .color(color32(paint::S2C)),

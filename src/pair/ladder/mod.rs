@@ -475,4 +475,54 @@ mod tests {
         let all = g1.visible(f32::MIN / 2.0, f32::MAX / 2.0);
         assert_eq!(all, 0..c.rows.len());
     }
+
+    #[test]
+    fn the_ladders_words_follow_the_readers_language_and_json_keeps_english() {
+        use crate::i18n::{set_thread_lang, Lang};
+        let c = connection(Some(true));
+        let g = TwoTapGeometry::new(&c, OFFSET, 1400.0, 1.0);
+        // The English catalogue says what `--json` prints, for every fate and either order.
+        for fate in Fate::ALL {
+            for up in [TapId::A, TapId::B] {
+                let m = fate.message(up);
+                assert_eq!(m.text_in(Lang::En), fate.label(up), "{fate:?}");
+                let zh = m.text_in(Lang::Zh);
+                assert_ne!(zh, fate.label(up), "{fate:?}: no Chinese");
+                assert!(
+                    zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                    "{zh}"
+                );
+            }
+        }
+        let svg_in = |lang| {
+            let (g, c) = (g.clone(), c.clone());
+            std::thread::spawn(move || {
+                set_thread_lang(Some(lang));
+                paint::svg(&g, &c, 1400.0).finish()
+            })
+        };
+        let zh = svg_in(Lang::Zh).join().expect("drawn");
+        let en = svg_in(Lang::En).join().expect("drawn");
+        for word in [
+            "抓包点 A",
+            "客户端",
+            "服务端",
+            "单向时延",
+            "在 A 与 B 之间丢失",
+        ] {
+            assert!(zh.contains(word), "{word} missing from the Chinese ladder");
+        }
+        assert!(
+            !zh.contains("lost between"),
+            "English left in the Chinese ladder"
+        );
+        for word in [
+            "capture point A",
+            "client",
+            "one-way",
+            "lost between A and B",
+        ] {
+            assert!(en.contains(word), "{word} missing from the English ladder");
+        }
+    }
 }

@@ -7,7 +7,8 @@ use crate::analysis::Direction;
 use crate::figure::{Anchor, Canvas, Color, Point, Rect, Stroke, Svg};
 
 use super::{TwoTapGeometry, HEADER};
-use crate::pair::{Fate, PairedConnection, SegmentRow};
+use crate::i18n::{text, Message};
+use crate::pair::{Fate, PairedConnection, SegmentRow, TapId};
 
 /// Client -> server arrows (and the delay graph's line).
 pub const C2S: Color = Color::from_rgb(0x1f, 0x4e, 0x9c);
@@ -58,18 +59,10 @@ pub fn ladder(
     let rails = &geo.rails;
     let near = rails.client_side_tap;
     let titles = [
-        (rails.client, "client".to_string(), false),
-        (
-            rails.near_client,
-            format!("capture point {}", near.name()),
-            true,
-        ),
-        (
-            rails.near_server,
-            format!("capture point {}", near.other().name()),
-            true,
-        ),
-        (rails.server, "server".to_string(), false),
+        (rails.client, text("pair-rail-client"), false),
+        (rails.near_client, tap_title(near), true),
+        (rails.near_server, tap_title(near.other()), true),
+        (rails.server, text("pair-rail-server"), false),
     ];
     for (x, _, dashed) in &titles {
         let (a, b) = (Point::new(*x, HEADER - 8.0), Point::new(*x, geo.height));
@@ -156,12 +149,19 @@ pub fn ladder(
             None,
         );
     }
-    let heads = ["time (s)", "frame A/B", "seq", "len", "one-way", "fate"];
+    let heads = [
+        "pair-column-time",
+        "pair-column-frames",
+        "pair-column-seq",
+        "pair-column-len",
+        "pair-column-one-way",
+        "pair-column-fate",
+    ];
     for (x, h) in COLUMNS.iter().zip(heads) {
         c.text(
             Point::new(*x, band + 8.0),
             Anchor::LEFT_TOP,
-            h,
+            &text(h),
             ROW_SIZE,
             RAIL,
             None,
@@ -193,8 +193,13 @@ fn row_fields(r: &SegmentRow, t0: i64) -> [String; 6] {
         r.len.to_string(),
         r.one_way_ns
             .map_or("-".to_string(), |d| format!("{:.3} ms", d as f64 / 1e6)),
-        r.fate_label(),
+        r.fate_text(),
     ]
+}
+
+/// "capture point A", in the reader's language.
+fn tap_title(tap: TapId) -> String {
+    Message::new("pair-rail-tap").arg("tap", tap.name()).text()
 }
 
 /// The whole ladder of one connection as an SVG document `width` wide.

@@ -55,10 +55,7 @@ impl SynackApp {
                 self.tab = Tab::Pair;
             }
             None => {
-                self.message = Some((
-                    "Open the first capture point's file first (File > Open...), then its second capture point".into(),
-                    true,
-                ));
+                self.message = Some((crate::i18n::tr!("pair-needs-first"), true));
             }
         }
     }
