@@ -266,3 +266,96 @@ fn next_loss_scrolls_the_ladder_to_the_lost_segment() {
     h.run_steps(3);
     assert!((h.state().pair.scroll - top).abs() < 1.0);
 }
+
+/// Presses and releases the primary button at `pos`, `times` times in a row.
+fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2, times: usize) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    // Press and release in one frame (straight into the frame's input: queued events get a
+    // frame each): frames are 0.25 s apart in the harness, and a double click's clicks must
+    // come within 0.3 s.
+    for _ in 0..times {
+        for pressed in [true, false] {
+            h.input_mut().events.push(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.step();
+    }
+    h.run_steps(3);
+}
+
+/// The number of the packet selected in the window (the Packets tab's selection).
+fn selected_number(h: &Harness<'static, SynackApp>) -> Option<u64> {
+    let app = h.state();
+    let data = app.store.read();
+    app.selection
+        .packet
+        .and_then(|i| data.record(i).map(|r| r.number))
+}
+
+#[test]
+fn picking_a_row_selects_its_packet_and_a_packet_picked_elsewhere_its_row() {
+    let dir = Scratch::new("ui-pair-select");
+    let b = second_point(&dir);
+    let mut h = paired(&b);
+    let (lost, delivered, delivered_frame) = {
+        let app = h.state();
+        let c = &app.pair.paired.as_ref().unwrap().report.connections[app.pair.connection];
+        let lost = c
+            .rows
+            .iter()
+            .position(|r| r.fate == Fate::LostBetween)
+            .unwrap();
+        assert_eq!(c.rows[lost].frame_a, Some(LOST_FRAME));
+        let delivered = c
+            .rows
+            .iter()
+            .position(|r| r.fate == Fate::Delivered && r.len > 0 && r.frame_a != Some(1))
+            .unwrap();
+        (lost, delivered, c.rows[delivered].frame_a.unwrap())
+    };
+    let geo = h.state().pair.geometry.clone().expect("placed");
+    let origin = h.state().pair.last_rect.expect("drawn").min;
+    let on_screen = |x: f32, y: f32| origin + egui::vec2(x, y);
+
+    // The lost segment's text line: its frame is selected, the tab stays.
+    click_at(&mut h, on_screen(30.0, geo.arrows[lost].y), 1);
+    assert_eq!(selected_number(&h), Some(LOST_FRAME));
+    assert_eq!(h.state().pair.selected, Some(lost));
+    assert_eq!(h.state().tab, Tab::Pair);
+
+    // A delivered segment's arrow, halfway between the capture points.
+    let piece = geo.arrows[delivered]
+        .pieces
+        .iter()
+        .find(|p| p.from.x != p.to.x && p.from.y != p.to.y)
+        .copied()
+        .unwrap_or(geo.arrows[delivered].pieces[1]);
+    let mid = piece.from.lerp(piece.to, 0.5);
+    click_at(&mut h, on_screen(mid.x, mid.y), 1);
+    assert_eq!(selected_number(&h), Some(delivered_frame));
+    assert_eq!(h.state().pair.selected, Some(delivered));
+
+    // Empty space (right of the server's rail, between rows) picks nothing.
+    let empty = on_screen(geo.rails.server + 40.0, geo.arrows[lost].y);
+    click_at(&mut h, empty, 1);
+    assert_eq!(selected_number(&h), Some(delivered_frame));
+
+    // Selected elsewhere (the Packets tab, Go to packet): the row follows.
+    h.state_mut().queue(synack::ui::app::Command::GoTo {
+        number: LOST_FRAME,
+        replay: false,
+    });
+    h.run_steps(4);
+    assert_eq!(selected_number(&h), Some(LOST_FRAME));
+    assert_eq!(h.state().pair.selected, Some(lost));
+
+    // A double click shows the packet in the Packets tab.
+    click_at(&mut h, on_screen(mid.x, mid.y), 2);
+    assert_eq!(h.state().tab, Tab::Packets);
+    assert_eq!(selected_number(&h), Some(delivered_frame));
+}

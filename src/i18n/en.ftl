@@ -348,3 +348,5 @@ pair-fate-not-captured = not captured at { $tap }
 pair-fate-outside-capture = outside { $down }'s capture
 pair-dialog-title = Open the second capture point's file
 pair-needs-first = Open the first capture point's file first (File > Open...), then its second capture point
+pair-not-in-a = This segment is not in the file on display (A): { $fate }; B has it as frame { $frame_b }.
+pair-in-neither = This segment is in neither capture: { $fate }.

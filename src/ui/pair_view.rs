@@ -41,6 +41,21 @@ pub struct Paired {
     pub warning: Option<String>,
 }
 
+/// What the tab asks of the window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PairAction {
+    /// Select frame `frame` of the file on display (A) in the Packets tab; with `show`,
+    /// switch to that tab too (a double click).
+    Select {
+        /// The frame number in A.
+        frame: u64,
+        /// Switch to the Packets tab.
+        show: bool,
+    },
+    /// A row without a frame in A was picked: say why nothing is selected.
+    Explain(String),
+}
+
 /// A pairing running in the background: its result once there.
 type Job = Arc<Mutex<Option<Result<Paired, String>>>>;
 
@@ -69,6 +84,12 @@ pub struct PairView {
     pub view_height: f32,
     /// Where the next frame scrolls the ladder to (figure y), after "Next loss".
     scroll_to: Option<f32>,
+    /// The selected row of the shown connection (highlighted), if any.
+    pub selected: Option<usize>,
+    /// The window's selected frame (in A) last frame, to follow it when it changes.
+    followed_frame: Option<u64>,
+    /// A row selected from outside, to scroll into view once the ladder is placed.
+    scroll_to_row: Option<usize>,
 }
 
 impl PairView {
@@ -113,6 +134,8 @@ impl PairView {
                 self.zoom = 1.0;
                 self.geometry = None;
                 self.geometry_key = None;
+                self.selected = None;
+                self.followed_frame = None;
             }
             Err(e) => self.error = Some(e),
         }
@@ -128,22 +151,54 @@ impl PairView {
         }
     }
 
-    /// Draws the tab.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
+    /// Follows the window's selection: when the frame `number` of A gets selected elsewhere
+    /// (the Packets tab), its row is selected here (in its connection) and scrolled into view.
+    fn follow(&mut self, number: Option<u64>) {
+        if number == self.followed_frame {
+            return;
+        }
+        self.followed_frame = number;
+        let (Some(n), Some(p)) = (number, &self.paired) else {
+            return;
+        };
+        let found = p
+            .report
+            .connections
+            .iter()
+            .enumerate()
+            .find_map(|(c, conn)| {
+                conn.rows
+                    .iter()
+                    .position(|r| r.frame_a == Some(n) || r.more_frames_a.contains(&n))
+                    .map(|row| (c, row))
+            });
+        let Some((c, row)) = found else { return };
+        if Some(row) == self.selected && c == self.connection {
+            return;
+        }
+        self.connection = c;
+        self.selected = Some(row);
+        self.scroll_to_row = Some(row);
+    }
+
+    /// Draws the tab; `selected_frame` is the number (in A, the file on display) of the
+    /// window's selected packet. Returns what a click on a row asks for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, selected_frame: Option<u64>) -> Option<PairAction> {
         self.poll();
+        self.follow(selected_frame);
         if self.busy() {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(tr!("pair-pairing"));
             });
-            return;
+            return None;
         }
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         let Some(p) = &self.paired else {
             ui.label(tr!("pair-intro"));
-            return;
+            return None;
         };
         let report = &p.report;
         ui.horizontal_wrapped(|ui| {
@@ -163,7 +218,7 @@ impl PairView {
                 only_a = report.only_a.len(),
                 only_b = report.only_b.len()
             ));
-            return;
+            return None;
         }
         self.connection = self.connection.min(report.connections.len() - 1);
         let mut connection = self.connection;
@@ -203,6 +258,9 @@ impl PairView {
         let c = &report.connections[connection];
         ui.label(dir_line(c, Direction::ClientToServer));
         ui.label(dir_line(c, Direction::ServerToClient));
+        if connection != self.connection {
+            self.selected = None;
+        }
         self.connection = connection;
         let zoom = zoom.clamp(ZOOM.0, ZOOM.1);
         if zoom != self.zoom && self.zoom > 0.0 && self.scroll_to.is_none() {
@@ -228,7 +286,9 @@ impl PairView {
             ));
             self.geometry_key = Some(key);
         }
-        let Some(geo) = &self.geometry else { return };
+        let Some(geo) = &self.geometry else {
+            return None;
+        };
         if next_loss {
             // The first loss below where "Next loss" puts one (LEAD under the titles).
             let top = self.scroll + geometry::HEADER + LEAD + 1.0;
@@ -239,6 +299,14 @@ impl PairView {
                 .or_else(|| geo.arrows.iter().find(|a| a.lost_at.is_some()));
             self.scroll_to = next.map(|a| (a.y - geometry::HEADER - LEAD).max(0.0));
         }
+        if let Some(row) = self.scroll_to_row.take() {
+            // A row selected elsewhere: into view, unless it is already.
+            let y = geo.arrows.get(row).map_or(0.0, |a| a.y);
+            let shown = self.scroll + geometry::HEADER..self.scroll + self.view_height - 20.0;
+            if !shown.contains(&y) {
+                self.scroll_to = Some((y - geometry::HEADER - LEAD).max(0.0));
+            }
+        }
         let mut area = egui::ScrollArea::both()
             .id_salt("pair_ladder")
             .auto_shrink([false, false]);
@@ -248,19 +316,47 @@ impl PairView {
         let (mut scroll, mut view_height) = (self.scroll, self.view_height);
         let mut drawn = 0..0;
         let mut rect = None;
+        let mut picked = None;
+        let selected = self.selected;
         area.show_viewport(ui, |ui, viewport| {
             scroll = viewport.min.y;
             view_height = viewport.height();
             let size = egui::vec2(width, geo.height);
-            let (resp, painter) = ui.allocate_painter(size, Sense::hover());
+            let (resp, painter) = ui.allocate_painter(size, Sense::click());
             let origin = resp.rect.min;
             rect = Some(resp.rect);
             drawn = geo.visible(viewport.min.y, viewport.max.y);
+            let row_under = |pos: egui::Pos2| {
+                let p = pos - origin;
+                geo.row_at(
+                    crate::figure::Point::new(p.x, p.y),
+                    drawn.clone(),
+                    viewport.min.y,
+                    selected,
+                )
+            };
+            if resp.hover_pos().and_then(row_under).is_some() {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+            }
+            if resp.clicked() || resp.double_clicked() {
+                picked = resp
+                    .interact_pointer_pos()
+                    .and_then(row_under)
+                    .map(|row| (row, resp.double_clicked()));
+            }
             let mut canvas = ScreenCanvas {
                 painter: &painter,
                 offset: origin.to_vec2(),
             };
-            paint::ladder(&mut canvas, geo, c, drawn.clone(), viewport.min.y, width);
+            paint::ladder(
+                &mut canvas,
+                geo,
+                c,
+                drawn.clone(),
+                viewport.min.y,
+                width,
+                selected,
+            );
             resp.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Image, true, summary_text(c, geo))
             });
@@ -269,6 +365,19 @@ impl PairView {
         self.last_rect = rect;
         self.scroll = scroll;
         self.view_height = view_height;
+        let (row, show) = picked?;
+        self.selected = Some(row);
+        let r = &c.rows[row];
+        match r.frame_a {
+            Some(frame) => {
+                self.followed_frame = Some(frame);
+                Some(PairAction::Select { frame, show })
+            }
+            None => Some(PairAction::Explain(match r.frame_b {
+                Some(frame_b) => tr!("pair-not-in-a", fate = r.fate_text(), frame_b = frame_b),
+                None => tr!("pair-in-neither", fate = r.fate_text()),
+            })),
+        }
     }
 }
 

@@ -30,6 +30,10 @@ pub const HEADER: f32 = 46.0;
 const FOOTER: f32 = 24.0;
 /// Rows are this far apart on average at the default scale.
 pub const ROW_GAP: f32 = 18.0;
+/// Font size of the rows' text lines.
+pub const ROW_TEXT: f32 = 11.0;
+/// How near an arrow a pointer must be to pick it (px).
+const PICK: f32 = 5.0;
 
 /// One straight piece of an arrow.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -142,6 +146,78 @@ impl TwoTapGeometry {
             t0,
             height: y(t1) + FOOTER,
         }
+    }
+
+    /// The rows among `rows` that get a text line when `top` is the figure y at the top of
+    /// the view: one per line where there is room, a loss taking the place of another row
+    /// it would overlap and the `selected` row taking anyone's.
+    pub fn labelled(
+        &self,
+        rows: std::ops::Range<usize>,
+        top: f32,
+        selected: Option<usize>,
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for i in rows {
+            let arrow = &self.arrows[i];
+            if arrow.y < top + HEADER - ROW_TEXT {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if arrow.y - self.arrows[*last].y < ROW_TEXT + 2.0 => {
+                    let shown = &self.arrows[*last];
+                    let wins = Some(i) == selected
+                        || (Some(*last) != selected
+                            && arrow.lost_at.is_some()
+                            && shown.lost_at.is_none());
+                    if wins {
+                        *last = i;
+                    }
+                }
+                _ => out.push(i),
+            }
+        }
+        out
+    }
+
+    /// The row under figure point `p` (what a click picks): in the text column the row whose
+    /// text line is there, elsewhere the arrow within a few pixels, the nearest; none in the
+    /// titles' band.
+    pub fn row_at(
+        &self,
+        p: Point,
+        rows: std::ops::Range<usize>,
+        top: f32,
+        selected: Option<usize>,
+    ) -> Option<usize> {
+        if p.y < top.max(0.0) + HEADER - 12.0 {
+            return None;
+        }
+        let nearest = |it: &mut dyn Iterator<Item = (usize, f32)>| {
+            it.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(i, _)| i)
+        };
+        if p.x < TEXT_W {
+            let half = (ROW_TEXT + 2.0) / 2.0;
+            return nearest(
+                &mut self
+                    .labelled(rows, top, selected)
+                    .into_iter()
+                    .map(|i| (i, (self.arrows[i].y - p.y).abs()))
+                    .filter(|&(_, d)| d <= half),
+            );
+        }
+        nearest(
+            &mut rows
+                .map(|i| {
+                    let d = self.arrows[i]
+                        .pieces
+                        .iter()
+                        .map(|pc| p.distance_to_segment(pc.from, pc.to))
+                        .fold(f32::INFINITY, f32::min);
+                    (i, d)
+                })
+                .filter(|&(_, d)| d <= PICK),
+        )
     }
 
     /// The arrows whose text line lies within `[top, bottom]` (figure coordinates), with a
@@ -524,5 +600,48 @@ mod tests {
         ] {
             assert!(en.contains(word), "{word} missing from the English ladder");
         }
+    }
+
+    #[test]
+    fn a_click_picks_the_row_of_its_text_line_or_the_arrow_under_it() {
+        let c = connection(Some(true));
+        let g = TwoTapGeometry::new(&c, OFFSET, 1400.0, 4.0);
+        let all = 0..c.rows.len();
+        let labelled = g.labelled(all.clone(), 0.0, None);
+        assert!(labelled.len() >= 3, "{labelled:?}");
+        for &i in &labelled {
+            let at = Point::new(20.0, g.arrows[i].y + 3.0);
+            assert_eq!(g.row_at(at, all.clone(), 0.0, None), Some(i));
+        }
+        let i = c
+            .rows
+            .iter()
+            .position(|r| r.fate == Fate::Delivered && r.dir == Direction::ClientToServer)
+            .unwrap();
+        let between = g.arrows[i].pieces[1];
+        assert!(between.to.y > between.from.y, "the measured piece slopes");
+        let mid = between.from.lerp(between.to, 0.5);
+        assert_eq!(g.row_at(mid, all.clone(), 0.0, None), Some(i));
+        // 4 px beside it still picks it; beyond the server's rail nothing is.
+        assert_eq!(
+            g.row_at(mid + Point::new(4.0, 0.0), all.clone(), 0.0, None),
+            Some(i)
+        );
+        let beyond = Point::new(g.rails.server + 30.0, mid.y);
+        assert_eq!(g.row_at(beyond, all.clone(), 0.0, None), None);
+        // The titles' band picks nothing.
+        assert_eq!(
+            g.row_at(Point::new(20.0, 10.0), all.clone(), 0.0, None),
+            None
+        );
+        // A selected row takes the text line of a row it overlaps.
+        let crowded = TwoTapGeometry::new(&c, OFFSET, 1400.0, 0.001);
+        let lines = crowded.labelled(all.clone(), 0.0, None);
+        let hidden = (0..c.rows.len())
+            .find(|i| !lines.contains(i))
+            .expect("crowded");
+        assert!(crowded
+            .labelled(all.clone(), 0.0, Some(hidden))
+            .contains(&hidden));
     }
 }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use crate::analysis::Direction;
 use crate::figure::{Anchor, Canvas, Color, Point, Rect, Stroke, Svg};
 
-use super::{TwoTapGeometry, HEADER};
+use super::{TwoTapGeometry, HEADER, ROW_GAP, ROW_TEXT};
 use crate::i18n::{text, Message};
 use crate::pair::{Fate, PairedConnection, SegmentRow, TapId};
 
@@ -28,7 +28,9 @@ const RAIL: Color = Color::from_gray(0x70);
 const INK: Color = Color::from_gray(0x10);
 /// Font size of the titles and of the rows' text.
 const TITLE_SIZE: f32 = 13.0;
-const ROW_SIZE: f32 = 11.0;
+const ROW_SIZE: f32 = ROW_TEXT;
+/// The band behind the selected row.
+const SELECTED: Color = Color::from_rgb(0xd6, 0xe6, 0xfb);
 /// The text column's fields: x of each (time, frames in A/B, seq, len, one-way, fate).
 const COLUMNS: [f32; 6] = [4.0, 78.0, 160.0, 220.0, 262.0, 326.0];
 
@@ -45,7 +47,8 @@ pub fn colour(r: &SegmentRow) -> Color {
 }
 
 /// Paints the rails, their titles (kept at `top`, the figure y at the top of what is
-/// shown), the arrows `rows` and their text lines, on a white ground.
+/// shown), the arrows `rows` and their text lines, on a white ground; the `selected` row
+/// on a band of its own with a bolder arrow.
 pub fn ladder(
     c: &mut dyn Canvas,
     geo: &TwoTapGeometry,
@@ -53,9 +56,20 @@ pub fn ladder(
     rows: Range<usize>,
     top: f32,
     width: f32,
+    selected: Option<usize>,
 ) {
     let shown = Rect::from_min_max(Point::new(0.0, top.max(0.0)), Point::new(width, geo.height));
     c.fill(shown, Color::WHITE);
+    if let Some(arrow) = selected.and_then(|i| geo.arrows.get(i)) {
+        let half = ROW_GAP / 2.0;
+        c.fill(
+            Rect::from_min_max(
+                Point::new(0.0, arrow.y - half),
+                Point::new(width, arrow.y + half),
+            ),
+            SELECTED,
+        );
+    }
     let rails = &geo.rails;
     let near = rails.client_side_tap;
     let titles = [
@@ -83,7 +97,8 @@ pub fn ladder(
         );
     for arrow in lost_last {
         let r = &conn.rows[arrow.row];
-        let stroke = Stroke::new(1.6, colour(r));
+        let bold = Some(arrow.row) == selected;
+        let stroke = Stroke::new(if bold { 3.0 } else { 1.6 }, colour(r));
         for p in &arrow.pieces {
             match (p.dashed, p.head) {
                 (_, true) if !p.dashed => c.arrow(p.from, p.to, stroke),
@@ -101,23 +116,9 @@ pub fn ladder(
             );
         }
     }
-    // One text line per row where there is room for it; a loss takes the place of another
-    // row it would overlap.
-    let mut labelled: Vec<&super::Arrow> = Vec::new();
-    for arrow in &geo.arrows[rows] {
-        if arrow.y < top + HEADER - ROW_SIZE {
-            continue;
-        }
-        match labelled.last_mut() {
-            Some(last) if arrow.y - last.y < ROW_SIZE + 2.0 => {
-                if arrow.lost_at.is_some() && last.lost_at.is_none() {
-                    *last = arrow;
-                }
-            }
-            _ => labelled.push(arrow),
-        }
-    }
-    for arrow in labelled {
+    // One text line per row where there is room for it.
+    let labelled = geo.labelled(rows, top, selected);
+    for arrow in labelled.into_iter().map(|i| &geo.arrows[i]) {
         let r = &conn.rows[arrow.row];
         for (x, text) in COLUMNS.iter().zip(row_fields(r, geo.t0)) {
             c.text(
@@ -205,6 +206,6 @@ fn tap_title(tap: TapId) -> String {
 /// The whole ladder of one connection as an SVG document `width` wide.
 pub fn svg(geo: &TwoTapGeometry, conn: &PairedConnection, width: f32) -> Svg {
     let mut svg = Svg::new(width, geo.height);
-    ladder(&mut svg, geo, conn, 0..geo.arrows.len(), 0.0, width);
+    ladder(&mut svg, geo, conn, 0..geo.arrows.len(), 0.0, width, None);
     svg
 }

@@ -11,6 +11,7 @@ use crate::ui::generator_panel::GenAction;
 use crate::ui::graphs::GraphAction;
 use crate::ui::ladder::LadderAction;
 use crate::ui::live_panel::LiveAction;
+use crate::ui::pair_view::PairAction;
 use crate::ui::replay::ReplayScope;
 use crate::ui::stream_view::StreamAction;
 
@@ -26,9 +27,34 @@ impl SynackApp {
             Tab::Live => self.live_ui(ui),
             Tab::Generator => self.generator_ui(ui),
             Tab::Flows => self.flows_ui(ui),
-            Tab::Pair => {
-                egui::CentralPanel::default().show(ui, |ui| self.pair.ui(ui));
+            Tab::Pair => self.pair_ui(ui),
+        }
+    }
+
+    /// The Two points tab; a picked row selects its frame of the file on display.
+    fn pair_ui(&mut self, ui: &mut egui::Ui) {
+        let selected = {
+            let data = self.store.read();
+            self.selection
+                .packet
+                .and_then(|i| data.record(i).map(|r| r.number))
+        };
+        let action = egui::CentralPanel::default()
+            .show(ui, |ui| self.pair.ui(ui, selected))
+            .inner;
+        match action {
+            Some(PairAction::Select { frame, show }) => {
+                self.message = None;
+                self.queue(Command::GoTo {
+                    number: frame,
+                    replay: false,
+                });
+                if show {
+                    self.tab = Tab::Packets;
+                }
             }
+            Some(PairAction::Explain(why)) => self.message = Some((why, false)),
+            None => {}
         }
     }
 
