@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use support::{synack as run, Run, Scratch};
-use synack::capture::writer::{PcapFormat, PcapWriter};
 use synack::capture::{FileReader, FrameSource, LinkType, OwnedFrame, Timestamp};
 
 const LOSS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/loss.pcap");
@@ -39,19 +38,7 @@ fn frames(path: &str) -> Vec<OwnedFrame> {
 fn write(test: &str, name: &str, frames: &[OwnedFrame]) -> (Scratch, PathBuf) {
     let dir = Scratch::new(&format!("pair-cli-{test}"));
     let path = dir.path().join(name);
-    let file = std::fs::File::create(&path).expect("create");
-    let mut w = PcapWriter::new(
-        file,
-        PcapFormat {
-            link: LinkType::Ethernet,
-            snaplen: 262_144,
-            nanos: true,
-        },
-    );
-    for f in frames {
-        w.write_frame(&f.as_frame()).expect("write");
-    }
-    w.flush().expect("flush");
+    synack::gen::write_frames(&path, LinkType::Ethernet, frames).expect("written");
     (dir, path)
 }
 

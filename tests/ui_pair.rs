@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use support::Scratch;
-use synack::capture::writer::{PcapFormat, PcapWriter};
 use synack::capture::{FileReader, FrameSource, LinkType, OwnedFrame, Timestamp};
 use synack::i18n::Lang;
 use synack::pair::Fate;
@@ -24,28 +23,20 @@ const LOSS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/loss.pcap");
 const LOST_FRAME: u64 = 8;
 const SHIFT_NS: i64 = 250_000_000;
 
-/// loss.pcap without frame 12, every timestamp 250 ms later: the second capture point.
+/// loss.pcap without frame 8, every timestamp 250 ms later: the second capture point.
 fn second_point(dir: &Scratch) -> PathBuf {
     let mut r = FileReader::open(LOSS).expect("opens");
-    let path = dir.file("b.pcap");
-    let file = std::fs::File::create(&path).expect("create");
-    let mut w = PcapWriter::new(
-        file,
-        PcapFormat {
-            link: LinkType::Ethernet,
-            snaplen: 262_144,
-            nanos: true,
-        },
-    );
+    let mut frames: Vec<OwnedFrame> = Vec::new();
     while let Some(f) = r.next_frame().expect("intact") {
         let mut f: OwnedFrame = f.to_owned();
         if f.number == LOST_FRAME {
             continue;
         }
         f.ts = f.ts.map(|t| Timestamp(t.as_nanos() + SHIFT_NS));
-        w.write_frame(&f.as_frame()).expect("write");
+        frames.push(f);
     }
-    w.flush().expect("flush");
+    let path = dir.file("b.pcap");
+    synack::gen::write_frames(&path, LinkType::Ethernet, &frames).expect("written");
     path
 }
 
@@ -267,14 +258,14 @@ fn next_loss_scrolls_the_ladder_to_the_lost_segment() {
     assert!((h.state().pair.scroll - top).abs() < 1.0);
 }
 
-/// Presses and releases the primary button at `pos`, `times` times in a row.
-fn click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2, times: usize) {
+/// Two clicks of the primary button at `pos`, a double click.
+fn double_click_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2) {
     h.hover_at(pos);
     h.run_steps(1);
     // Press and release in one frame (straight into the frame's input: queued events get a
     // frame each): frames are 0.25 s apart in the harness, and a double click's clicks must
     // come within 0.3 s.
-    for _ in 0..times {
+    for _ in 0..2 {
         for pressed in [true, false] {
             h.input_mut().events.push(egui::Event::PointerButton {
                 pos,
@@ -323,7 +314,7 @@ fn picking_a_row_selects_its_packet_and_a_packet_picked_elsewhere_its_row() {
     let on_screen = |x: f32, y: f32| origin + egui::vec2(x, y);
 
     // The lost segment's text line: its frame is selected, the tab stays.
-    click_at(&mut h, on_screen(30.0, geo.arrows[lost].y), 1);
+    ui_common::click_at(&mut h, on_screen(30.0, geo.arrows[lost].y));
     assert_eq!(selected_number(&h), Some(LOST_FRAME));
     assert_eq!(h.state().pair.selected, Some(lost));
     assert_eq!(h.state().tab, Tab::Pair);
@@ -336,13 +327,13 @@ fn picking_a_row_selects_its_packet_and_a_packet_picked_elsewhere_its_row() {
         .copied()
         .unwrap_or(geo.arrows[delivered].pieces[1]);
     let mid = piece.from.lerp(piece.to, 0.5);
-    click_at(&mut h, on_screen(mid.x, mid.y), 1);
+    ui_common::click_at(&mut h, on_screen(mid.x, mid.y));
     assert_eq!(selected_number(&h), Some(delivered_frame));
     assert_eq!(h.state().pair.selected, Some(delivered));
 
     // Empty space (right of the server's rail, between rows) picks nothing.
     let empty = on_screen(geo.rails.server + 40.0, geo.arrows[lost].y);
-    click_at(&mut h, empty, 1);
+    ui_common::click_at(&mut h, empty);
     assert_eq!(selected_number(&h), Some(delivered_frame));
 
     // Selected elsewhere (the Packets tab, Go to packet): the row follows.
@@ -355,7 +346,7 @@ fn picking_a_row_selects_its_packet_and_a_packet_picked_elsewhere_its_row() {
     assert_eq!(h.state().pair.selected, Some(lost));
 
     // A double click shows the packet in the Packets tab.
-    click_at(&mut h, on_screen(mid.x, mid.y), 2);
+    double_click_at(&mut h, on_screen(mid.x, mid.y));
     assert_eq!(h.state().tab, Tab::Packets);
     assert_eq!(selected_number(&h), Some(delivered_frame));
 }
