@@ -58,6 +58,17 @@ pub enum CaptureError {
         /// What is wrong.
         what: String,
     },
+    /// Reading the file failed part way (a disk or network file system error); frames
+    /// before it were read.
+    #[error("{path}: read failed: {source}, at byte {offset}")]
+    ReadFailed {
+        /// The file.
+        path: PathBuf,
+        /// Offset of the first record not read.
+        offset: u64,
+        /// The OS error.
+        source: io::Error,
+    },
     /// The file ends inside a record (a capture cut short, e.g. a copy or disk full).
     #[error("{path}: the file is cut short: the last record is incomplete ({left} bytes after frame {after_frame} at byte {offset})")]
     Truncated {
@@ -115,9 +126,9 @@ impl CaptureError {
     /// Byte offset in the file where it is damaged or cut, for errors that have one.
     pub fn offset(&self) -> Option<u64> {
         match self {
-            CaptureError::Corrupt { offset, .. } | CaptureError::Truncated { offset, .. } => {
-                Some(*offset)
-            }
+            CaptureError::Corrupt { offset, .. }
+            | CaptureError::Truncated { offset, .. }
+            | CaptureError::ReadFailed { offset, .. } => Some(*offset),
             _ => None,
         }
     }
@@ -160,20 +171,80 @@ pub struct FileReader {
     /// A second handle on the opened file, positioned where pcap-parser's first read ended,
     /// so [`FileReader::into_blocks`] can go on reading it without pcap-parser.
     file: Option<File>,
+    /// The last read error of the input (pcap-parser reports a failed read without it).
+    read_error: ReadError,
+}
+
+/// Where [`KeepError`] leaves the input's last read error.
+type ReadError = std::sync::Arc<std::sync::Mutex<Option<io::Error>>>;
+
+/// A reader that keeps its last error for the [`FileReader`], so that a disk error is
+/// reported as such (pcap-parser only says that a read failed).
+struct KeepError<R> {
+    inner: R,
+    error: ReadError,
+}
+
+impl<R: Read> Read for KeepError<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            // pcap-parser drops the error it is given: it gets a stand-in of the same kind.
+            let stand_in = io::Error::from(e.kind());
+            if let Ok(mut slot) = self.error.lock() {
+                *slot = Some(e);
+            }
+            stand_in
+        })
+    }
 }
 
 impl FileReader {
-    /// Opens a capture file and reads its header.
+    /// Opens a capture file and reads its header. `-` is standard input; a pipe, a FIFO or
+    /// `/dev/stdin` is read once from start to end; a gzip-compressed capture is
+    /// decompressed as it is read (as tshark and tcpdump do).
     pub fn open(path: impl AsRef<Path>) -> Result<FileReader, CaptureError> {
         let path = path.as_ref().to_path_buf();
+        if path.as_os_str() == STDIN {
+            return FileReader::from_input(path, io::stdin());
+        }
         let file = File::open(&path).map_err(|source| CaptureError::Io {
             path: path.clone(),
             source,
         })?;
+        FileReader::from_file(path, file)
+    }
+
+    /// Reads a capture from an opened file (see [`FileReader::open`]); `name` is used in
+    /// error messages. A regular file is read from its current offset on.
+    pub fn from_file(name: impl Into<PathBuf>, file: File) -> Result<FileReader, CaptureError> {
+        let path = name.into();
+        let regular = file.metadata().is_ok_and(|m| m.is_file());
+        if !regular || is_gzip_file(&file) {
+            return FileReader::from_input(path, file);
+        }
         let second = file.try_clone().ok();
         let mut reader = FileReader::from_reader(path, file)?;
         reader.file = second;
         Ok(reader)
+    }
+
+    /// A capture from a byte stream that may be gzip-compressed (told by its magic number).
+    fn from_input(
+        path: PathBuf,
+        mut input: impl Read + Send + 'static,
+    ) -> Result<FileReader, CaptureError> {
+        let mut magic = [0u8; 2];
+        let got = read_up_to(&mut input, &mut magic).map_err(|source| CaptureError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let input = io::Cursor::new(magic[..got].to_vec()).chain(input);
+        if magic[..got] == GZIP_MAGIC {
+            let unzipped = flate2::read::MultiGzDecoder::new(io::BufReader::new(input));
+            FileReader::from_reader(path, unzipped)
+        } else {
+            FileReader::from_reader(path, input)
+        }
     }
 
     /// Reads a capture from any byte stream; `name` is used in error messages.
@@ -201,6 +272,11 @@ impl FileReader {
         };
         magic.truncate(got);
         let head = magic;
+        let read_error = ReadError::default();
+        let input = KeepError {
+            inner: input,
+            error: read_error.clone(),
+        };
         let chained = io::Cursor::new(head.clone()).chain(input);
         let reader = match create_reader(buffer_size, chained) {
             Ok(r) => r,
@@ -216,6 +292,7 @@ impl FileReader {
             failed: false,
             legacy: None,
             file: None,
+            read_error,
         })
     }
 
@@ -248,6 +325,21 @@ impl FileReader {
     /// Number of frames returned so far.
     pub fn frames_read(&self) -> u64 {
         self.frames
+    }
+
+    /// A failed read: the input's own error when it left one, else damage where reading
+    /// stopped.
+    fn read_failed(&mut self) -> CaptureError {
+        self.failed = true;
+        let kept = self.read_error.lock().ok().and_then(|mut e| e.take());
+        match kept {
+            Some(source) => CaptureError::ReadFailed {
+                path: self.path.clone(),
+                offset: self.reader.consumed() as u64,
+                source,
+            },
+            None => self.corrupt("read failed".into()),
+        }
     }
 
     fn corrupt(&mut self, what: String) -> CaptureError {
@@ -334,9 +426,8 @@ impl FileReader {
                             after_frame: self.frames,
                         });
                     }
-                    if let Err(e) = self.reader.refill() {
-                        let what = format!("read failed: {e:?}");
-                        return Err(self.corrupt(what));
+                    if self.reader.refill().is_err() {
+                        return Err(self.read_failed());
                     }
                     continue;
                 }
@@ -346,19 +437,12 @@ impl FileReader {
                         return Err(self.corrupt(too_large()));
                     }
                     self.buffer_size = bigger;
-                    if let Err(e) = self.reader.refill() {
-                        let what = format!("read failed: {e:?}");
-                        return Err(self.corrupt(what));
+                    if self.reader.refill().is_err() {
+                        return Err(self.read_failed());
                     }
                     continue;
                 }
-                Err(PcapError::ReadError) => {
-                    self.failed = true;
-                    return Err(CaptureError::Io {
-                        path: self.path.clone(),
-                        source: io::Error::other("read error"),
-                    });
-                }
+                Err(PcapError::ReadError) => return Err(self.read_failed()),
                 Err(e) => Err(describe_parse_error(&e)),
             };
             match step {
@@ -525,6 +609,19 @@ pub(super) fn scale_to_nanos(frac: u64, units: u64) -> i64 {
     }
 }
 
+/// The path that means standard input (as for tshark -r and tcpdump -r).
+pub(crate) const STDIN: &str = "-";
+
+/// The first two bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Whether a regular file starts like gzip (read without moving its offset).
+fn is_gzip_file(file: &File) -> bool {
+    use std::os::unix::fs::FileExt as _;
+    let mut magic = [0u8; 2];
+    matches!(file.read_at(&mut magic, 0), Ok(2)) && magic == GZIP_MAGIC
+}
+
 fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
@@ -654,6 +751,63 @@ mod tests {
             Some(CaptureError::Truncated { after_frame, .. }) => assert_eq!(after_frame, 1),
             other => panic!("expected a truncation error, got {other:?}"),
         }
+    }
+
+    /// Hands over `ok` bytes, then fails every read with EIO, as a failing disk does.
+    struct FailingDisk {
+        bytes: io::Cursor<Vec<u8>>,
+        ok: u64,
+    }
+
+    impl Read for FailingDisk {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let left = self.ok.saturating_sub(self.bytes.position());
+            if left == 0 {
+                return Err(io::Error::from_raw_os_error(libc::EIO));
+            }
+            let n = buf.len().min(left as usize);
+            self.bytes.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn a_disk_error_part_way_is_reported_with_the_os_error() {
+        let mut f = pcap_header(0xa1b2c3d4, 1);
+        // More than the first read (HEAD_BYTES), so the error comes at a refill.
+        for i in 0..3000u32 {
+            f.extend(record(i, 0, &[7; 60], 60));
+        }
+        let ok = HEAD_BYTES as u64 + 1000;
+        let disk = FailingDisk {
+            bytes: io::Cursor::new(f),
+            ok,
+        };
+        let mut r = FileReader::from_reader("disk.pcap", disk).expect("the head reads");
+        let mut frames = 0u64;
+        let err = loop {
+            match r.next_frame() {
+                Ok(Some(_)) => frames += 1,
+                Ok(None) => panic!("the read error is reported"),
+                Err(e) => break e,
+            }
+        };
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("disk.pcap: read failed: Input/output error"),
+            "{msg}"
+        );
+        match &err {
+            CaptureError::ReadFailed { source, offset, .. } => {
+                assert_eq!(source.raw_os_error(), Some(libc::EIO));
+                // Every record before the failed read was handed out; the error is where
+                // the first one not read starts.
+                assert_eq!(*offset, 24 + frames * 76);
+                assert!(*offset <= ok);
+            }
+            other => panic!("expected ReadFailed, got {other:?}"),
+        }
+        assert!(frames > 0);
+        assert!(matches!(r.next_frame(), Ok(None)), "a read error is final");
     }
 
     #[test]

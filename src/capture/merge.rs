@@ -148,6 +148,16 @@ impl CaptureInput {
         }
     }
 
+    /// The capture read from `readers` (freshly opened): one as it is, several merged.
+    pub fn from_readers(mut readers: Vec<FileReader>) -> CaptureInput {
+        if readers.len() == 1 {
+            if let Some(one) = readers.pop() {
+                return CaptureInput::One(one);
+            }
+        }
+        CaptureInput::Merged(Box::new(MergedReader::new(readers)))
+    }
+
     /// The name to print for the capture: the file's path, or the first file's path and the
     /// number of others.
     pub fn name(&self) -> PathBuf {

@@ -9,6 +9,7 @@
 pub mod demo;
 mod file;
 mod frame;
+mod input;
 mod link_type;
 #[cfg(feature = "live")]
 pub mod live;
@@ -18,6 +19,7 @@ pub mod writer;
 
 pub use file::{CaptureError, FileReader};
 pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};
+pub use input::RereadableCapture;
 pub use link_type::LinkType;
 pub use merge::{capture_files, CaptureInput, MergedReader};
 pub use pcap_blocks::{BlockEnd, BlockRecord, PcapBlocks};

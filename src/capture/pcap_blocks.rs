@@ -356,12 +356,12 @@ impl PcapBlocks {
         self.read_failed_at(e, self.pos)
     }
 
-    /// FileReader reports a failed read as damage where it was reading.
-    fn read_failed_at(&self, _e: io::Error, offset: u64) -> CaptureError {
-        CaptureError::Corrupt {
+    /// A failed read, with the OS error, where reading began.
+    fn read_failed_at(&self, source: io::Error, offset: u64) -> CaptureError {
+        CaptureError::ReadFailed {
             path: self.path.clone(),
             offset,
-            what: "read failed: ReadError".into(),
+            source,
         }
     }
 }

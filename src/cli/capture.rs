@@ -1,5 +1,6 @@
 //! `synack capture -i IFACE`: live capture, printed like `synack read`, written like tcpdump.
 
+use super::usage::usage_bail;
 use std::io::{self, BufWriter, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,11 +116,11 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let Some(interface) = args.interface.clone() else {
-        anyhow::bail!("give an interface with -i (see `synack ifaces`) or a file with -r");
+        usage_bail!("give an interface with -i (see `synack ifaces`) or a file with -r");
     };
     let ring = args.ring.as_deref().map(Ring::parse).transpose()?;
     if is_stdout(args.write.as_deref()) && (args.print || ring.is_some()) {
-        anyhow::bail!(
+        usage_bail!(
             "-w - sends the pcap file to stdout: it cannot be combined with --print or --ring"
         );
     }
@@ -127,7 +128,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     let duration = match args.duration {
         // Longer than `Duration` can hold means no limit in practice.
         Some(d) if d.is_finite() && d > 0.0 => Duration::try_from_secs_f64(d).ok(),
-        Some(d) => anyhow::bail!("--duration must be a positive number of seconds, got {d}"),
+        Some(d) => usage_bail!("--duration must be a positive number of seconds, got {d}"),
         None => None,
     };
     let print_live = args.write.is_none() || args.print;
@@ -178,7 +179,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let print = args.write.is_none() || args.print;
-    eprintln!(
+    note!(
         "synack: capturing on {} ({} backend, link type {}, snaplen {}, timestamps {}){}; Ctrl-C to stop",
         config.interface,
         config.backend.name(),
@@ -262,21 +263,21 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     // Let the capture thread finish so the kernel counters are final.
     let stats = capture.finish();
     let engine = printer.engine_stats();
-    eprintln!("{} packets captured", printer.frames());
+    note!("{} packets captured", printer.frames());
     if let Some(k) = stats.kernel {
-        eprintln!("{} packets received by filter", k.received);
-        eprintln!("{} packets dropped by kernel", k.dropped);
+        note!("{} packets received by filter", k.received);
+        note!("{} packets dropped by kernel", k.dropped);
         if k.if_dropped > 0 {
-            eprintln!("{} packets dropped by interface", k.if_dropped);
+            note!("{} packets dropped by interface", k.if_dropped);
         }
     }
-    eprintln!(
+    note!(
         "{} packets dropped by synack (processing fell behind)",
         stats.queue_dropped
     );
-    eprintln!("{} connections (TCP and UDP)", engine.connections);
+    note!("{} connections (TCP and UDP)", engine.connections);
     if engine.connections_evicted > 0 {
-        eprintln!(
+        note!(
             "{} connections evicted from analysis (connection limit reached)",
             engine.connections_evicted
         );
@@ -284,7 +285,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     if let Some(w) = &writer {
         let files: Vec<String> = w.files().map(|p| p.display().to_string()).collect();
         if w.files_started() > files.len() as u64 {
-            eprintln!(
+            note!(
                 "{} packets written in {} ring files; the newest {} are kept: {}",
                 w.written_frames(),
                 w.files_started(),
@@ -292,7 +293,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
                 files.join(", ")
             );
         } else {
-            eprintln!(
+            note!(
                 "{} packets written to {}",
                 w.written_frames(),
                 files.join(", ")
@@ -302,7 +303,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     match failure {
         None => Ok(ExitCode::SUCCESS),
         Some(e) => {
-            eprintln!("synack: {e:#}");
+            note!("synack: {e:#}");
             Ok(ExitCode::from(1))
         }
     }

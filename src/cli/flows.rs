@@ -334,7 +334,7 @@ fn each_file(input: &InputArgs, jobs: usize, threads: usize) -> anyhow::Result<F
         .collect::<Result<Vec<_>, _>>()?;
     let split = spanning_connections(&runs.iter().collect::<Vec<_>>());
     for (i, c) in &split {
-        eprintln!(
+        note!(
             "synack: warning: {} {} - {} runs on from {} into a later file; with -j each \
              file's part is its own row (run without -j to merge the files in time order)",
             c.proto.name(),
@@ -365,7 +365,7 @@ pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     let trace = match args.input.single().map(crate::calls::read_beside) {
         Some(Ok(t)) => t,
         Some(Err(e)) => {
-            eprintln!("synack: ignoring the calls trace: {e}");
+            note!("synack: ignoring the calls trace: {e}");
             None
         }
         None => None,

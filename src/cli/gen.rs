@@ -1,11 +1,12 @@
 //! `synack gen SCENARIO`: run a socket lesson and capture what it puts on the wire.
 
+use super::usage::usage_bail;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use clap::Args;
 
 use super::format::{frame_line, FrameView};
@@ -78,16 +79,16 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
         return list();
     }
     let Some(name) = &args.scenario else {
-        bail!(
+        usage_bail!(
             "which scenario? `synack gen --list` shows them, e.g. `synack gen sticky --synthetic`"
         );
     };
     let sc: Scenario = name.parse().map_err(anyhow::Error::msg)?;
     if args.loss > 100 {
-        bail!("--loss is a percentage (0-100), got {}", args.loss);
+        usage_bail!("--loss is a percentage (0-100), got {}", args.loss);
     }
     if args.server_loss > 100 {
-        bail!(
+        usage_bail!(
             "--server-loss is a percentage (0-100), got {}",
             args.server_loss
         );
@@ -111,7 +112,7 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
         Mode::Live
     };
     if mode == Mode::Live && !sc.live_capable() {
-        eprintln!(
+        note!(
             "synack gen: `{sc}` cannot be forced with real sockets on loopback; running it --synthetic{}",
             if sc == Scenario::Loss || sc == Scenario::Reorder {
                 " (or try --netns --loss 5 as root)"
@@ -142,10 +143,10 @@ fn finish_run(
     args: &GenArgs,
 ) -> anyhow::Result<ExitCode> {
     if let Some(why) = &run.no_capture {
-        eprintln!("synack gen: {why}");
+        note!("synack gen: {why}");
     }
     if run.dropped > 0 {
-        eprintln!(
+        note!(
             "synack gen: note: libpcap counted {} packets dropped during the run; if the capture shows \"previous segment not captured\", run again",
             run.dropped
         );
@@ -167,14 +168,14 @@ fn finish_run(
                 None => String::new(),
             };
             match frames {
-                Some(f) => println!(
+                Some(f) => say!(
                     "{sc} ({mode}, filter `{}`): {} frames -> {} + {}{server}",
                     run.filter,
                     f.len(),
                     path.display(),
                     calls.display()
                 ),
-                None => println!(
+                None => say!(
                     "{sc} ({mode}): ran without capture; {} application calls -> {}",
                     run.trace.calls.len(),
                     calls.display()
@@ -186,7 +187,7 @@ fn finish_run(
         }
     }
     if let Some(d) = &run.drops {
-        println!(
+        say!(
             "dropped on purpose: {} packets by the router (between the client's and the server's captures), {} in the server's input chain (after the server's capture)",
             d.router.packets, d.server_input.packets
         );
@@ -214,7 +215,7 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
         } else {
             format!(" + {}", crate::calls::calls_path(path).display())
         };
-        println!(
+        say!(
             "{sc} (synthetic, seed {}): {frames} frames -> {}{calls} in {:.2} s",
             opts.seed,
             path.display(),
@@ -223,7 +224,7 @@ fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Res
         return Ok(ExitCode::SUCCESS);
     }
     if sc == Scenario::Flood && opts.packets > 100_000 {
-        bail!("flood with more than 100000 packets needs --write FILE");
+        usage_bail!("flood with more than 100000 packets needs --write FILE");
     }
     let (frames, trace) = gen::synthesize_frames(sc, opts);
     print_run(sc, &frames, &trace);
@@ -239,7 +240,7 @@ fn print_run(sc: Scenario, frames: &[crate::capture::OwnedFrame], trace: &crate:
             .first()
             .map(|c| crate::capture::Timestamp(c.t_ns))
     });
-    println!("{sc}: {}", sc.lesson());
+    say!("{sc}: {}", sc.lesson());
     for f in frames {
         let frame = f.as_frame();
         let packet = decode(&frame);

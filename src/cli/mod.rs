@@ -4,6 +4,23 @@
 //! results. Exit status: 0 on success, 1 when the input was damaged (after printing everything
 //! that could be read), 2 on usage errors (clap's convention).
 
+/// `eprintln!` that never panics: a closed or full stderr loses the message, nothing else
+/// (the standard macro panics with "failed printing to stderr").
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that never panics: a closed stdout (`| head`) ends the output quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod capture;
 mod flows;
 mod format;
@@ -19,6 +36,7 @@ mod read;
 mod run;
 mod stream;
 mod summary;
+mod usage;
 #[cfg(feature = "gui")]
 mod view;
 
@@ -35,6 +53,7 @@ pub use format::{
 };
 pub use pipeline::{FramePrinter, StickyByFrame};
 pub use summary::{Damage, Summary, EXIT_DAMAGED};
+pub use usage::EXIT_USAGE;
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
 #[derive(Debug, Parser)]
@@ -113,14 +132,16 @@ pub struct NoGuiArgs {
 /// in the terminal (`read`, then `flows`), like `./dev demo` does without a display.
 #[cfg(not(feature = "gui"))]
 fn terminal_demo() -> anyhow::Result<ExitCode> {
-    eprintln!(
+    note!(
         "synack: built without the desktop view; the built-in demo in the terminal \
          (see `synack --help` for the subcommands)"
     );
     read::run_demo_text()
 }
 
-/// Parses the command line and runs it; returns the process exit code.
+/// Parses the command line and runs it; returns the process exit code: 0 on success, 1 when
+/// the input was damaged or could not be read, [`EXIT_USAGE`] when the command line asked for
+/// something wrong (clap's errors included). Nothing here panics on a closed stdout or stderr.
 pub fn run() -> ExitCode {
     // The language first, so that clap's help and errors already speak it.
     crate::i18n::set_lang(lang_of_args(std::env::args()).unwrap_or_else(Lang::from_env));
@@ -128,7 +149,15 @@ pub fn run() -> ExitCode {
         Ok(m) => Cli::from_arg_matches(&m),
         Err(e) => Err(e),
     };
-    let cli = cli.unwrap_or_else(|e| e.exit());
+    let cli = match cli {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are "errors" that print to stdout and exit 0; a failed
+            // print (a closed pipe) is not worth a panic.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE));
+        }
+    };
     if let Some(lang) = cli.lang {
         crate::i18n::set_lang(lang);
     }
@@ -148,19 +177,19 @@ pub fn run() -> ExitCode {
         #[cfg(feature = "gui")]
         None => crate::ui::run_demo(),
         #[cfg(not(feature = "gui"))]
-        Some(Command::View(_)) => Err(anyhow::anyhow!(
+        Some(Command::View(_)) => Err(usage::usage(format_args!(
             "this synack was built without the desktop view (the `gui` cargo feature); \
              rebuild with default features (`cargo build --release`), or use `synack read FILE` \
              and `synack flows FILE` in the terminal"
-        )),
+        ))),
         #[cfg(not(feature = "gui"))]
         None => terminal_demo(),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("synack: {e:#}");
-            ExitCode::from(1)
+            note!("synack: {}", usage::error_text(&e));
+            ExitCode::from(usage::exit_status(&e))
         }
     }
 }

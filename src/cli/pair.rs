@@ -75,7 +75,7 @@ pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
     let report = pair(&a, &b, &PairOptions { offset_ns });
     if let Some(n) = args.stream {
         if a.conn_by_stream(n).is_none() {
-            eprintln!(
+            note!(
                 "synack: {} has no TCP stream {n} (streams 0 to {})",
                 args.a.display(),
                 a.conns.len().saturating_sub(1)
@@ -103,9 +103,11 @@ pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
     }
     for tap in [&a, &b] {
         if tap.segments_not_kept > 0 {
-            eprintln!(
+            note!(
                 "synack: {}: {} TCP segments past the first {} were not paired (--max-segments)",
-                tap.name, tap.segments_not_kept, args.max_segments
+                tap.name,
+                tap.segments_not_kept,
+                args.max_segments
             );
         }
     }

@@ -1,5 +1,6 @@
 //! `synack read FILE`: list every frame of a capture file.
 
+use super::usage::usage;
 use std::io::{self, BufWriter};
 use std::ops::ControlFlow;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use clap::Args;
 
 use super::input::InputArgs;
 use super::pipeline::{FramePrinter, StickyByFrame};
-use crate::capture::CaptureInput;
+use crate::capture::{CaptureInput, RereadableCapture};
 use crate::filter::Filter;
 use crate::pipeline::{analyse_file, default_threads};
 
@@ -49,10 +50,10 @@ pub struct ReadArgs {
 pub(super) fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
     match text {
         Some(text) => Filter::parse(text).map_err(|e| {
-            anyhow::anyhow!(
+            usage(format!(
                 "bad display filter: {e}\n  {text}\n  {}^",
                 " ".repeat(e.span.start)
-            )
+            ))
         }),
         None => Ok(Filter::parse("")?),
     }
@@ -62,12 +63,14 @@ pub(super) fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter>
 pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let filter = parse_display_filter(args.filter.as_deref())?;
     let threads = args.threads.unwrap_or_else(default_threads);
-    let sticky = if args.no_messages {
-        StickyByFrame::new()
+    let (sticky, reader) = if args.no_messages {
+        (StickyByFrame::new(), args.input.open()?)
     } else {
-        crate::pipeline::sticky_events(args.input.open()?, threads)
+        // Two passes (framing needs every stream's bytes); a pipe is read only once.
+        let capture = RereadableCapture::new(&args.input.files)?;
+        let sticky = crate::pipeline::sticky_events(capture.open()?, threads);
+        (sticky, capture.open()?)
     };
-    let reader = args.input.open()?;
     let options = ListOptions {
         json: args.json,
         count: args.count,
@@ -91,12 +94,13 @@ pub(super) fn run_demo_text() -> anyhow::Result<ExitCode> {
         threads: 1,
     };
     let code = list(demo()?, &options, Filter::parse("")?, sticky)?;
-    println!();
+    say!();
     let run = crate::pipeline::analyse_flows(demo()?, 1);
-    print!(
-        "{}",
-        super::flows::table(&run.connections, &run.messages, &[])
-    );
+    {
+        use std::io::Write as _;
+        let table = super::flows::table(&run.connections, &run.messages, &[]);
+        let _ = write!(io::stdout(), "{table}");
+    }
     Ok(code)
 }
 

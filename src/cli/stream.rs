@@ -5,6 +5,8 @@
 //! direction: the segments and messages side by side, gaps, unparseable bytes, and counts;
 //! `--dump` adds a hex/ASCII dump per message, `--raw` writes the reassembled bytes.
 
+use super::usage::usage;
+use super::usage::usage_bail;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -106,21 +108,21 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         FramingChoice::Auto
     } else {
         FramingChoice::Use(args.framing.parse::<Framing>().map_err(|e| {
-            anyhow::anyhow!(
+            usage(format!(
                 "--framing {}: {e}\n  known framings: {FRAMING_HELP}",
                 args.framing
-            )
+            ))
         })?)
     };
     let trace = load_trace(args)?;
     match (&choice, &trace, &args.calls) {
         (FramingChoice::Auto, _, Some(_)) => choice = FramingChoice::Use(Framing::Calls),
-        (FramingChoice::Use(f), _, Some(p)) if *f != Framing::Calls => anyhow::bail!(
+        (FramingChoice::Use(f), _, Some(p)) if *f != Framing::Calls => usage_bail!(
             "--calls {} frames by the send() calls; it cannot be combined with --framing {}",
             p.display(),
             args.framing
         ),
-        (FramingChoice::Use(Framing::Calls), None, _) => anyhow::bail!(
+        (FramingChoice::Use(Framing::Calls), None, _) => usage_bail!(
             "--framing calls needs the generator's calls trace: no {} beside the capture; \
              give one with --calls FILE",
             crate::calls::calls_path(args.input.single().unwrap_or(Path::new("FILE"))).display()
@@ -140,7 +142,7 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         None => list(&table, &choice, trace.as_ref(), args.json, &mut out),
         Some(n) => {
             let Some(ts) = table.get(n) else {
-                anyhow::bail!(
+                usage_bail!(
                     "{}: no TCP stream {n} (the capture has {} TCP streams, numbered from 0)",
                     args.input.name().display(),
                     engine
@@ -188,7 +190,7 @@ fn load_trace(args: &StreamArgs) -> anyhow::Result<Option<(PathBuf, CallTrace)>>
     match crate::calls::read_beside(file) {
         Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(file), t))),
         Err(e) => {
-            eprintln!("synack: {e} (ignored: messages are framed from the bytes alone)");
+            note!("synack: {e} (ignored: messages are framed from the bytes alone)");
             Ok(None)
         }
     }
@@ -760,7 +762,7 @@ fn write_raw(
         }
         f.flush()
             .with_context(|| format!("writing {}", path.display()))?;
-        eprintln!(
+        note!(
             "wrote {} ({} bytes{})",
             path.display(),
             ts.dirs[d.index()].store.kept_bytes(),

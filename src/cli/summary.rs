@@ -109,11 +109,11 @@ impl Summary {
                 summary: &'a Summary,
             }
             if let Ok(line) = serde_json::to_string(&Wrapped { summary: self }) {
-                eprintln!("{line}");
+                note!("{line}");
             }
         } else {
             if self.limits_hit() {
-                eprintln!(
+                note!(
                     "synack: limits reached: {} connections evicted, {} segments not tracked, \
                      {} streams not reassembled, {} reassembly buffer cuts (see Limits in the README)",
                     self.connections_evicted,
@@ -123,9 +123,10 @@ impl Summary {
                 );
             }
             if let Some(d) = &self.damaged {
-                eprintln!(
+                note!(
                     "synack: {} ({} frames read before the error)",
-                    d.error, d.frames_salvaged
+                    d.error,
+                    d.frames_salvaged
                 );
             }
         }

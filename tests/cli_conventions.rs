@@ -1,0 +1,171 @@
+//! The command line's conventions (issue 23): exit statuses (0 done, 1 unreadable or damaged
+//! input, 2 usage errors), no panic on a closed stdout or stderr, every input form (a file,
+//! `-`, `/dev/stdin`, a FIFO, gzip) read the same, flags tcpdump and tshark users type.
+
+mod support;
+
+use std::io::Write as _;
+use std::os::fd::{FromRawFd as _, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use support::{root, synack};
+
+const BIN: &str = env!("CARGO_BIN_EXE_synack");
+
+/// A scratch directory for one test, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// The demo capture cut inside its last record: frames, then damage.
+fn cut_capture(dir: &Path) -> PathBuf {
+    let bytes = std::fs::read(root().join("captures/demo.pcap")).expect("demo");
+    let path = dir.join("cut.pcap");
+    std::fs::write(&path, &bytes[..bytes.len() - 7]).expect("write");
+    path
+}
+
+/// A pipe whose read end is already closed: writing to its write end fails with EPIPE.
+fn closed_pipe() -> Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: pipe() fills two valid descriptors on success; each is owned exactly once.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    unsafe {
+        libc::close(fds[0]);
+        Stdio::from(OwnedFd::from_raw_fd(fds[1]))
+    }
+}
+
+/// Runs synack with stdout and/or stderr a closed pipe; returns the exit code.
+fn run_closed(args: &[&str], close_stdout: bool) -> Option<i32> {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(root()).stdin(Stdio::null());
+    cmd.stderr(closed_pipe());
+    if close_stdout {
+        cmd.stdout(closed_pipe());
+    } else {
+        cmd.stdout(Stdio::null());
+    }
+    cmd.status().expect("synack runs").code()
+}
+
+#[test]
+fn usage_errors_exit_2_input_errors_1_with_the_os_error_once() {
+    // clap's own errors and synack's checks of what was asked.
+    for args in [
+        &["read"][..],
+        &["read", "captures/demo.pcap", "--no-such-flag"],
+        &["read", "captures/demo.pcap", "-Y", "tcp.port =="],
+        &["stream", "captures/demo.pcap", "--framing", "nonsense"],
+        &["gen", "--loss", "101", "loss", "--synthetic"],
+        &["gen"],
+    ] {
+        let run = synack(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    let run = synack(&["read", "/nonexistent/x.pcap"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stderr.trim_end(),
+        "synack: /nonexistent/x.pcap: cannot read: No such file or directory (os error 2)"
+    );
+    let dir = scratch();
+    let cut = cut_capture(dir.path());
+    let run = synack(&["read", cut.to_str().expect("utf-8")]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("cut short"), "{}", run.stderr);
+    assert_eq!(synack(&["read", "captures/demo.pcap"]).code, Some(0));
+    assert_eq!(synack(&["--version"]).code, Some(0));
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_never_panics() {
+    let dir = scratch();
+    let cut = cut_capture(dir.path());
+    let cut = cut.to_str().expect("utf-8");
+    let out = dir.path().join("out.pcap");
+    let out = out.to_str().expect("utf-8");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["read", cut],
+        vec!["read", cut, "--json"],
+        vec!["flows", cut],
+        vec!["stream", cut],
+        vec!["stream", "captures/demo.pcap", "--stream", "0", "--dump"],
+        vec!["capture", "-r", cut, "--print"],
+        vec!["gen", "sticky", "--synthetic", "--write", out],
+        vec!["gen", "--list"],
+        vec!["ifaces"],
+        vec!["pair", "captures/demo.pcap", cut],
+        vec!["read", "captures/demo.pcap", "-Y", "tcp.port =="],
+        vec!["read"],
+        vec!["--help"],
+    ];
+    for args in &runs {
+        for close_stdout in [false, true] {
+            let code = run_closed(args, close_stdout);
+            assert!(
+                matches!(code, Some(0..=2)),
+                "{args:?} (stdout closed: {close_stdout}) exited {code:?}"
+            );
+        }
+    }
+}
+
+/// `read`'s output for the capture given as `how`, with the capture's bytes on stdin.
+fn read_via(stdin_bytes: &[u8], args: &[&str]) -> (Option<i32>, Vec<u8>) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("synack runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let bytes = stdin_bytes.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&bytes);
+    });
+    let out = child.wait_with_output().expect("synack ends");
+    feeder.join().expect("feeder");
+    (out.status.code(), out.stdout)
+}
+
+#[test]
+fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
+    // No calls trace beside it (stdin has none): the outputs can be equal.
+    let file = "tests/captures/pcpp-three_http_streams.pcap";
+    let bytes = std::fs::read(root().join(file)).expect("capture");
+    for sub in ["read", "flows", "stream"] {
+        let expected = synack(&[sub, file]);
+        let expected = expected.ok();
+        assert!(!expected.is_empty());
+        for path in ["-", "/dev/stdin"] {
+            let (code, out) = read_via(&bytes, &[sub, path]);
+            assert_eq!(code, Some(0), "{sub} {path}");
+            assert_eq!(String::from_utf8_lossy(&out), expected, "{sub} {path}");
+        }
+        // A FIFO: opened once, read once (read's two passes go through a copy).
+        let dir = scratch();
+        let fifo = dir.path().join("cap.fifo");
+        let c = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
+        // SAFETY: mkfifo with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let writer = {
+            let (fifo, bytes) = (fifo.clone(), bytes.clone());
+            std::thread::spawn(move || std::fs::write(fifo, bytes).expect("write the FIFO"))
+        };
+        let run = synack(&[sub, fifo.to_str().expect("utf-8")]);
+        writer.join().expect("writer");
+        assert_eq!(run.ok(), expected, "{sub} of a FIFO");
+        // gzip, as tshark and tcpdump read it.
+        let gz = dir.path().join("pcpp-three_http_streams.pcap.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&bytes).expect("compress");
+        std::fs::write(&gz, enc.finish().expect("compress")).expect("write");
+        let run = synack(&[sub, gz.to_str().expect("utf-8")]);
+        assert_eq!(run.ok(), expected, "{sub} of gzip");
+    }
+}
