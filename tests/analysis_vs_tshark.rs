@@ -424,6 +424,7 @@ fn filter_verdicts(path: &Path, filters: &[Filter]) -> HashMap<u64, Vec<bool>> {
             frame: &frame,
             packet: &pkt,
             analysis: Some(&ann as &dyn AnalysisFields),
+            start: None,
         };
         out.insert(
             frame.number,

@@ -31,6 +31,7 @@ fn count(path: &PathBuf, filter: &Filter) -> usize {
             frame: &f,
             packet: &p,
             analysis: None,
+            start: None,
         }) {
             n += 1;
         }

@@ -65,22 +65,27 @@ impl Flag {
 
     /// The name after `tcp.analysis.`: `retransmission`, `duplicate_ack`, ...
     pub fn name(self) -> &'static str {
+        &self.filter_name()["tcp.analysis.".len()..]
+    }
+
+    /// The display-filter field: `tcp.analysis.retransmission`, ...
+    pub fn filter_name(self) -> &'static str {
         match self {
-            Flag::Retransmission => "retransmission",
-            Flag::FastRetransmission => "fast_retransmission",
-            Flag::SpuriousRetransmission => "spurious_retransmission",
-            Flag::OutOfOrder => "out_of_order",
-            Flag::LostSegment => "lost_segment",
-            Flag::DuplicateAck => "duplicate_ack",
-            Flag::AckLostSegment => "ack_lost_segment",
-            Flag::ZeroWindow => "zero_window",
-            Flag::ZeroWindowProbe => "zero_window_probe",
-            Flag::ZeroWindowProbeAck => "zero_window_probe_ack",
-            Flag::WindowFull => "window_full",
-            Flag::WindowUpdate => "window_update",
-            Flag::KeepAlive => "keep_alive",
-            Flag::KeepAliveAck => "keep_alive_ack",
-            Flag::ReusedPorts => "reused_ports",
+            Flag::Retransmission => "tcp.analysis.retransmission",
+            Flag::FastRetransmission => "tcp.analysis.fast_retransmission",
+            Flag::SpuriousRetransmission => "tcp.analysis.spurious_retransmission",
+            Flag::OutOfOrder => "tcp.analysis.out_of_order",
+            Flag::LostSegment => "tcp.analysis.lost_segment",
+            Flag::DuplicateAck => "tcp.analysis.duplicate_ack",
+            Flag::AckLostSegment => "tcp.analysis.ack_lost_segment",
+            Flag::ZeroWindow => "tcp.analysis.zero_window",
+            Flag::ZeroWindowProbe => "tcp.analysis.zero_window_probe",
+            Flag::ZeroWindowProbeAck => "tcp.analysis.zero_window_probe_ack",
+            Flag::WindowFull => "tcp.analysis.window_full",
+            Flag::WindowUpdate => "tcp.analysis.window_update",
+            Flag::KeepAlive => "tcp.analysis.keep_alive",
+            Flag::KeepAliveAck => "tcp.analysis.keep_alive_ack",
+            Flag::ReusedPorts => "tcp.analysis.reused_ports",
         }
     }
 

@@ -6,6 +6,8 @@
 //! the same downstream code serves files and live capture, and memory does not grow with the
 //! size of a file.
 
+#[cfg(feature = "live")]
+pub mod bpf;
 pub mod demo;
 mod file;
 mod frame;

@@ -209,14 +209,19 @@ impl<W: Write> PcapWriter<W> {
     }
 }
 
-/// How `-w` files rotate: a new file when one reaches `size_bytes`, keeping the newest
-/// `count` (Wireshark's ring buffer, `dumpcap -b filesize -b files`).
+/// How `-w` files rotate: a new file when one reaches `size_bytes` or spans `seconds` of
+/// capture, keeping the newest `count` (Wireshark's ring buffer, `dumpcap -b filesize -b
+/// duration -b files`; tcpdump's `-C`, `-G` and `-W`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ring {
-    /// Size at which a file is closed and the next one started.
+    /// Size at which a file is closed and the next one started (`u64::MAX`: no limit).
     pub size_bytes: u64,
-    /// Files kept; older ones are deleted.
+    /// Files kept; older ones are deleted (`u32::MAX`: all).
     pub count: u32,
+    /// Seconds of capture (packet time) per file, if rotating by time.
+    pub seconds: Option<u64>,
+    /// Stop after `count` files instead of deleting the oldest (tcpdump's `-G` with `-W`).
+    pub stop_after_count: bool,
 }
 
 impl Ring {
@@ -226,14 +231,26 @@ impl Ring {
         let (size, count) = spec.split_once(':').ok_or_else(bad)?;
         let size: f64 = size.trim().parse().map_err(|_| bad())?;
         let count: u32 = count.trim().parse().map_err(|_| bad())?;
-        if !(size.is_finite() && size > 0.0) || count == 0 {
+        if count == 0 {
             return Err(bad());
+        }
+        let size_bytes = Ring::megabytes(size).ok_or_else(bad)?;
+        Ok(Ring {
+            size_bytes,
+            count,
+            seconds: None,
+            stop_after_count: false,
+        })
+    }
+
+    /// A file size in megabytes (tcpdump's `-C`) as bytes; `None` unless it leaves room
+    /// for at least one record after the file header.
+    pub fn megabytes(size: f64) -> Option<u64> {
+        if !(size.is_finite() && size > 0.0) {
+            return None;
         }
         let size_bytes = (size * 1e6) as u64;
-        if size_bytes <= FILE_HEADER {
-            return Err(bad());
-        }
-        Ok(Ring { size_bytes, count })
+        (size_bytes > FILE_HEADER).then_some(size_bytes)
     }
 
     /// The name of ring file number `n` (1-based) for the base path `cap.pcap`:
@@ -264,6 +281,10 @@ pub struct CaptureWriter {
     frames_before: u64,
     /// A write failed: the file was cut back and nothing more is written.
     failed: bool,
+    /// The ring wrote its last file (`stop_after_count`): nothing more is written.
+    done: bool,
+    /// Packet time of the current file's first frame (rotation by time).
+    file_start: Option<crate::capture::Timestamp>,
 }
 
 impl CaptureWriter {
@@ -288,6 +309,8 @@ impl CaptureWriter {
             kept: Default::default(),
             frames_before: 0,
             failed: false,
+            done: false,
+            file_start: None,
         };
         w.kept.push_back(path);
         // Write the header now, so a capture stopped before any packet leaves a valid file.
@@ -297,13 +320,28 @@ impl CaptureWriter {
 
     /// Appends a frame, rotating first when the current ring file is full.
     pub fn write_frame(&mut self, frame: &Frame<'_>) -> Result<(), WriteError> {
-        if self.failed {
+        if self.failed || self.done {
             return Ok(());
         }
         if let Some(ring) = self.ring {
             let next = RECORD_HEADER as u64 + frame.data.len() as u64;
-            if self.writer.frames() > 0 && self.writer.size() + next > ring.size_bytes {
+            let full = self.writer.size().saturating_add(next) > ring.size_bytes;
+            let elapsed = match (ring.seconds, self.file_start, frame.ts) {
+                (Some(s), Some(start), Some(t)) => {
+                    t.as_nanos().saturating_sub(start.as_nanos())
+                        >= (s as i64).saturating_mul(1_000_000_000)
+                }
+                _ => false,
+            };
+            if self.writer.frames() > 0 && (full || elapsed) {
+                if ring.stop_after_count && self.file_number >= u64::from(ring.count) {
+                    self.done = true;
+                    return Ok(());
+                }
                 self.rotate(ring)?;
+            }
+            if self.writer.frames() == 0 {
+                self.file_start = frame.ts;
             }
         }
         let result = self.writer.write_frame(frame);
@@ -359,6 +397,12 @@ impl CaptureWriter {
     /// Frames completely on disk over all files (after a failure: what the files keep).
     pub fn written_frames(&self) -> u64 {
         self.frames_before + self.writer.written_frames()
+    }
+
+    /// True once a ring that stops after its last file (tcpdump's `-G` with `-W`) is
+    /// complete: the capture should end.
+    pub fn is_done(&self) -> bool {
+        self.done
     }
 
     /// Files started so far (ring files deleted since included).
@@ -496,7 +540,9 @@ mod tests {
             Ring::parse("10:3").expect("valid"),
             Ring {
                 size_bytes: 10_000_000,
-                count: 3
+                count: 3,
+                seconds: None,
+                stop_after_count: false,
             }
         );
         assert!(Ring::parse("0:3").is_err());
@@ -534,6 +580,35 @@ mod tests {
         assert_eq!(second[0].ts, frame(9, 100).ts);
         assert_eq!(third.len(), 4);
         assert_eq!(w.frames(), 20);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_time_ring_rotates_by_packet_time_and_can_stop_after_its_files() {
+        let dir = std::env::temp_dir().join(format!("synack-ring-time-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let base = dir.join("cap.pcap");
+        // One frame per second, three seconds per file, stop after two files (tcpdump -G 3 -W 2).
+        let ring = Ring {
+            size_bytes: u64::MAX,
+            count: 2,
+            seconds: Some(3),
+            stop_after_count: true,
+        };
+        let mut w = CaptureWriter::create(&base, NS, Some(ring)).expect("create");
+        for n in 1..=10 {
+            w.write_frame(&frame(n, 100).as_frame()).expect("write");
+        }
+        w.flush().expect("flush");
+        assert!(w.is_done());
+        let files: Vec<PathBuf> = w.files().map(Path::to_path_buf).collect();
+        assert_eq!(files.len(), 2);
+        let counts: Vec<usize> = files
+            .iter()
+            .map(|f| read_back(std::fs::read(f).expect("ring file")).len())
+            .collect();
+        assert_eq!(counts, [3, 3]);
+        assert_eq!(w.frames(), 6);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
-use super::pipeline::FramePrinter;
+use super::output::PrintArgs;
 use super::read::{self, ReadArgs};
+use super::usage::usage;
 use crate::capture::live::{self, Backend, LiveCapture, LiveConfig, Next, TimestampSource};
 use crate::capture::writer::{CaptureWriter, PcapFormat, Ring};
 
@@ -36,120 +37,215 @@ pub enum BackendArg {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     synack capture -i eth0 -f 'tcp port 443'\n  \
+    synack capture -i eth0 tcp port 443                 (tcpdump's trailing filter)\n  \
     synack capture -i lo -w lo.pcap -c 1000\n  \
-    synack capture -i eth0 -w ring.pcap --ring 100:10   (files ring_00001.pcap, ... newest 10 kept)\n\n\
+    synack capture -i eth0 -w ring.pcap -C 100 -W 10    (files ring_00001.pcap, ... newest 10 kept)\n  \
+    synack capture -i eth0 -w hour.pcap -G 3600 -W 24   (one file per hour, stop after 24)\n  \
+    synack capture -r in.pcap -w out.pcap tcp port 80   (copy the frames a BPF filter accepts)\n\n\
 Permissions: capturing needs root or the capabilities on the binary:\n  \
     sudo setcap cap_net_raw,cap_net_admin=eip $(command -v synack)\n\
 (cap_net_admin is only needed for promiscuous mode; see `synack ifaces`).\n\
 Ctrl-C or SIGTERM stops cleanly: the file is complete and a summary is printed on stderr.")]
 pub struct CaptureArgs {
-    /// Interface to capture on (see `synack ifaces`).
+    /// Interface to capture on (see `synack ifaces` or -D).
     #[arg(
         short = 'i',
         long = "interface",
         value_name = "IFACE",
-        required_unless_present = "read"
+        required_unless_present_any = ["read", "list_interfaces"]
     )]
     pub interface: Option<String>,
-    /// Read a capture file instead (same as `synack read FILE`).
+    /// List the interfaces and exit (tcpdump -D; same as `synack ifaces`).
+    #[arg(short = 'D', long = "list-interfaces")]
+    pub list_interfaces: bool,
+    /// Read a capture file instead of an interface: printed like `synack read FILE`; with
+    /// -w, the frames the BPF filter accepts are copied to the new file (tcpdump -r -w).
     #[arg(short = 'r', value_name = "FILE", conflicts_with = "interface")]
     pub read: Option<PathBuf>,
-    /// Capture filter in tcpdump/BPF syntax, e.g. 'tcp port 80 and host 10.0.0.1' (pcap backend
-    /// only).
-    #[arg(short = 'f', long = "filter", value_name = "BPF")]
+    /// Capture filter in tcpdump/BPF syntax, e.g. 'tcp port 80 and host 10.0.0.1' (pcap
+    /// backend only); the words after the options do the same (tcpdump's way).
+    #[arg(short = 'f', long = "bpf", value_name = "BPF")]
     pub filter: Option<String>,
+    /// tcpdump's trailing filter: `synack capture -i eth0 tcp port 80`.
+    #[arg(value_name = "BPF")]
+    pub filter_words: Vec<String>,
     /// Write packets to a pcap file (tcpdump/tshark/Wireshark read it); `-` writes to stdout
     /// (e.g. `-w - | wireshark -k -i -`). Like tcpdump -w, packets are then not printed
     /// unless --print is given.
     #[arg(short = 'w', long = "write", value_name = "FILE")]
     pub write: Option<PathBuf>,
     /// With -w: rotate to a new file every SIZE_MB megabytes, keeping the newest COUNT files
-    /// (named FILE_00001.ext, FILE_00002.ext, ...), e.g. --ring 100:10.
-    #[arg(long, value_name = "SIZE_MB:COUNT", requires = "write")]
+    /// (named FILE_00001.ext, FILE_00002.ext, ...), e.g. --ring 100:10 (same as -C 100 -W 10).
+    #[arg(long, value_name = "SIZE_MB:COUNT", requires = "write", conflicts_with_all = ["file_size", "rotate_seconds", "file_count"])]
     pub ring: Option<String>,
+    /// With -w: start a new file when this one would exceed SIZE megabytes (1,000,000
+    /// bytes; tcpdump -C).
+    #[arg(short = 'C', long = "file-size", value_name = "MB", requires = "write")]
+    pub file_size: Option<f64>,
+    /// With -w: start a new file every S seconds (tcpdump -G).
+    #[arg(short = 'G', long = "rotate-seconds", value_name = "S", requires = "write",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub rotate_seconds: Option<u64>,
+    /// With -C: keep only the newest N files; with -G alone: stop after N files (tcpdump -W).
+    #[arg(short = 'W', long = "file-count", value_name = "N", requires = "write",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub file_count: Option<u32>,
     /// Print packets even when writing with -w.
     #[arg(long)]
     pub print: bool,
-    /// Stop after N packets.
-    #[arg(short = 'c', long = "count", value_name = "N")]
-    pub count: Option<u64>,
     /// Stop after S seconds (fractions allowed).
     #[arg(long, value_name = "S")]
     pub duration: Option<f64>,
     /// Bytes kept of each packet (tcpdump -s; 0 means whole packets, the default).
-    #[arg(long, value_name = "N", default_value_t = live::DEFAULT_SNAPLEN)]
-    pub snaplen: u32,
-    /// Do not put the interface in promiscuous mode (then only cap_net_raw is needed).
-    #[arg(long)]
+    #[arg(short = 's', long, value_name = "N")]
+    pub snaplen: Option<u32>,
+    /// Do not put the interface in promiscuous mode (then only cap_net_raw is needed;
+    /// tcpdump -p).
+    #[arg(short = 'p', long)]
     pub no_promisc: bool,
-    /// Kernel capture buffer in MiB (tcpdump -B); larger buffers absorb longer bursts.
-    #[arg(long, value_name = "MIB", default_value_t = 8)]
-    pub buffer_size: u32,
+    /// Kernel capture buffer in MiB (tcpdump -B takes KiB; default 8 MiB); larger buffers
+    /// absorb longer bursts.
+    #[arg(short = 'B', long, value_name = "MIB")]
+    pub buffer_size: Option<u32>,
     /// Capture backend. pcap: libpcap with kernel timestamps and BPF filters. pnet: raw
     /// socket through pnet_datalink; it has no kernel timestamps (the time is taken when
     /// synack receives the packet) and no -f filters.
-    #[arg(long, value_enum, default_value_t = BackendArg::Pcap)]
-    pub backend: BackendArg,
-    /// Print JSON Lines, the same objects as `synack read --json`.
-    #[arg(long)]
-    pub json: bool,
-    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
-    #[arg(long)]
-    pub absolute: bool,
-    /// Display filter (Wireshark syntax) for the printed packets, e.g. `-Y 'tcp.flags.syn ==
-    /// 1'`. Unlike -f it does not reduce what is captured or written.
-    #[arg(short = 'Y', long = "display-filter", value_name = "FILTER")]
-    pub display_filter: Option<String>,
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+    /// No name resolution: accepted for tcpdump's and tshark's -n; synack never resolves
+    /// addresses or ports to names.
+    #[arg(short = 'n')]
+    pub no_resolve: bool,
+    /// How packets are printed (the same options as `synack read`).
+    #[command(flatten)]
+    pub output: PrintArgs,
+}
+
+impl CaptureArgs {
+    /// The BPF filter: -f or the trailing words (not both).
+    fn bpf(&self) -> anyhow::Result<Option<String>> {
+        match (&self.filter, self.filter_words.is_empty()) {
+            (Some(f), false) => usage_bail!(
+                "two capture filters: -f '{f}' and '{}' after the options; give one",
+                self.filter_words.join(" ")
+            ),
+            (Some(f), true) => Ok(Some(f.clone())),
+            (None, false) => Ok(Some(self.filter_words.join(" "))),
+            (None, true) => Ok(None),
+        }
+    }
+
+    /// The ring of -w files: --ring, or -C / -G / -W.
+    fn ring(&self) -> anyhow::Result<Option<Ring>> {
+        if let Some(spec) = &self.ring {
+            return Ok(Some(Ring::parse(spec).map_err(usage)?));
+        }
+        if self.file_size.is_none() && self.rotate_seconds.is_none() {
+            if self.file_count.is_some() {
+                usage_bail!("-W N counts the files of a ring: give -C MB or -G SECONDS too");
+            }
+            return Ok(None);
+        }
+        let size_bytes = match self.file_size {
+            None => u64::MAX,
+            Some(mb) => Ring::megabytes(mb).ok_or_else(|| {
+                usage(format!(
+                    "-C {mb}: a file size in megabytes, more than a pcap header"
+                ))
+            })?,
+        };
+        Ok(Some(Ring {
+            size_bytes,
+            count: self.file_count.unwrap_or(u32::MAX),
+            seconds: self.rotate_seconds,
+            stop_after_count: self.file_size.is_none() && self.file_count.is_some(),
+        }))
+    }
+
+    /// Options that only a live capture uses, when given with -r.
+    fn live_only_options(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        for (set, name) in [
+            (self.snaplen.is_some(), "-s/--snaplen"),
+            (self.buffer_size.is_some(), "-B/--buffer-size"),
+            (self.no_promisc, "-p/--no-promisc"),
+            (self.backend.is_some(), "--backend"),
+            (self.duration.is_some(), "--duration"),
+            (self.ring.is_some(), "--ring"),
+            (self.file_size.is_some(), "-C"),
+            (self.rotate_seconds.is_some(), "-G"),
+            (self.file_count.is_some(), "-W"),
+        ] {
+            if set {
+                given.push(name);
+            }
+        }
+        given
+    }
 }
 
 /// Runs `synack capture`.
 pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
+    if args.list_interfaces {
+        return super::ifaces::run(&super::ifaces::IfacesArgs::default());
+    }
+    let bpf = args.bpf()?;
     if let Some(file) = &args.read {
-        return read::run(&ReadArgs {
-            input: super::input::InputArgs::path_of(file.clone()),
-            json: args.json,
-            count: args.count,
-            absolute: args.absolute,
-            filter: args.display_filter.clone(),
-            no_messages: false,
-            threads: None,
-        });
+        let live_only = args.live_only_options();
+        if !live_only.is_empty() {
+            usage_bail!(
+                "{} apply to a live capture, not to -r {}",
+                live_only.join(", "),
+                file.display()
+            );
+        }
+        if let Some(out) = &args.write {
+            return copy_file(file, out, bpf.as_deref(), args);
+        }
+        let mut read = ReadArgs::of(file);
+        read.bpf = bpf;
+        read.print = args.output.clone();
+        return read::run(&read);
     }
     let Some(interface) = args.interface.clone() else {
         usage_bail!("give an interface with -i (see `synack ifaces`) or a file with -r");
     };
-    let ring = args.ring.as_deref().map(Ring::parse).transpose()?;
+    let ring = args.ring()?;
     if is_stdout(args.write.as_deref()) && (args.print || ring.is_some()) {
         usage_bail!(
-            "-w - sends the pcap file to stdout: it cannot be combined with --print or --ring"
+            "-w - sends the pcap file to stdout: it cannot be combined with --print or a ring \
+             (--ring, -C, -G, -W)"
         );
     }
-    let display_filter = read::parse_display_filter(args.display_filter.as_deref())?;
     let duration = match args.duration {
         // Longer than `Duration` can hold means no limit in practice.
         Some(d) if d.is_finite() && d > 0.0 => Duration::try_from_secs_f64(d).ok(),
         Some(d) => usage_bail!("--duration must be a positive number of seconds, got {d}"),
         None => None,
     };
-    let print_live = args.write.is_none() || args.print;
+    let print = args.write.is_none() || args.print;
+    let printer = args.output.printer(
+        BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        print,
+    )?;
+    let print_live = print && !args.output.quiet;
     let config = LiveConfig {
         interface,
-        filter: args.filter.clone(),
+        filter: bpf,
         // tcpdump reads -s 0 as "whole packets".
-        snaplen: if args.snaplen == 0 {
-            live::DEFAULT_SNAPLEN
-        } else {
-            args.snaplen
+        snaplen: match args.snaplen {
+            None | Some(0) => live::DEFAULT_SNAPLEN,
+            Some(n) => n,
         },
         promisc: !args.no_promisc,
         // Deliver each packet at once only when a person watches a terminal. Otherwise let
         // the kernel hand over blocks of packets (at most 100 ms late): far fewer wakeups,
         // so a flood is captured without drops.
         immediate: print_live && io::stdout().is_terminal(),
-        buffer_size: Some(args.buffer_size.saturating_mul(1 << 20)),
+        buffer_size: Some(args.buffer_size.unwrap_or(8).saturating_mul(1 << 20)),
         backend: match args.backend {
-            BackendArg::Pcap => Backend::Pcap,
-            BackendArg::Pnet => Backend::Pnet,
+            None | Some(BackendArg::Pcap) => Backend::Pcap,
+            Some(BackendArg::Pnet) => Backend::Pnet,
         },
     };
     let source = live::open(&config)?;
@@ -178,7 +274,6 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         )?),
         None => None,
     };
-    let print = args.write.is_none() || args.print;
     note!(
         "synack: capturing on {} ({} backend, link type {}, snaplen {}, timestamps {}){}; Ctrl-C to stop",
         config.interface,
@@ -197,20 +292,14 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_default(),
     );
 
-    let stdout = io::stdout();
-    let mut printer = FramePrinter::new(
-        BufWriter::with_capacity(1 << 16, stdout.lock()),
-        args.json,
-        print,
-        args.absolute,
-    )
-    .with_filter(display_filter);
+    let mut printer = printer;
     let deadline = duration.and_then(|d| Instant::now().checked_add(d));
     let mut failure: Option<anyhow::Error> = None;
     let mut last_flush = Instant::now();
     loop {
         if deadline.is_some_and(|d| Instant::now() >= d)
-            || args.count.is_some_and(|c| printer.frames() >= c)
+            || args.output.count.is_some_and(|c| printer.printed() >= c)
+            || writer.as_ref().is_some_and(|w| w.is_done())
         {
             break;
         }
@@ -306,5 +395,99 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             note!("synack: {e:#}");
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// `capture -r IN -w OUT [BPF]`: copies the frames the BPF filter accepts (all without one)
+/// into a new pcap file, as `tcpdump -r IN -w OUT FILTER` does; prints them with --print.
+fn copy_file(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    bpf: Option<&str>,
+    args: &CaptureArgs,
+) -> anyhow::Result<ExitCode> {
+    use crate::capture::{FileReader, FrameSource as _};
+    let mut reader = FileReader::open(input)?;
+    let mut filter = match bpf {
+        Some(text) => Some(
+            crate::capture::bpf::OfflineBpf::new(text)
+                .map_err(|e| usage(format!("bad BPF filter '{text}': {e}")))?,
+        ),
+        None => None,
+    };
+    let mut printer = args.output.printer(
+        BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        args.print,
+    )?;
+    let stdout_sink = is_stdout(Some(out));
+    let mut writer: Option<CaptureWriter> = None;
+    let mut copied = 0u64;
+    let damage = loop {
+        let frame = match reader.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        };
+        if args.output.count.is_some_and(|c| copied >= c) {
+            break None;
+        }
+        if let Err(e) = printer.frame(&frame) {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                return Err(anyhow::Error::new(e).context("writing output"));
+            }
+        }
+        if filter.as_mut().is_some_and(|f| !f.matches(&frame)) {
+            continue;
+        }
+        let w = match &mut writer {
+            Some(w) => w,
+            None => writer.insert(CaptureWriter::create(
+                if stdout_sink {
+                    std::path::Path::new("/dev/stdout")
+                } else {
+                    out
+                },
+                PcapFormat {
+                    link: frame.link,
+                    snaplen: 262_144,
+                    nanos: true,
+                },
+                None,
+            )?),
+        };
+        w.write_frame(&frame)
+            .map_err(|e| write_error(e, stdout_sink))?;
+        copied += 1;
+    };
+    let _ = printer.flush();
+    if let Some(w) = &mut writer {
+        w.flush().map_err(|e| write_error(e, stdout_sink))?;
+    }
+    note!(
+        "{copied} of {} frames written to {}",
+        reader.frames_read(),
+        if stdout_sink {
+            "standard output".to_string()
+        } else {
+            out.display().to_string()
+        }
+    );
+    match damage {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            note!("synack: {e}");
+            Ok(ExitCode::from(super::EXIT_DAMAGED))
+        }
+    }
+}
+
+/// A failed write of `-w`, naming standard output rather than `/dev/stdout` for `-w -`.
+fn write_error(e: crate::capture::writer::WriteError, stdout: bool) -> anyhow::Error {
+    use crate::capture::writer::WriteError;
+    match e {
+        WriteError::Write { frames, error, .. } if stdout => anyhow::anyhow!(
+            "writing the capture to standard output failed after {frames} packets: {error}"
+        ),
+        e => e.into(),
     }
 }

@@ -4,11 +4,11 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use super::input::InputArgs;
 use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use super::input::InputArgs;
 use super::summary::Summary;
 use crate::analysis::{endpoint_string, Cause, Connection, Direction, Flag, LimitedBy};
 use crate::capture::capture_files;
@@ -20,7 +20,7 @@ use crate::pipeline::{
 /// Arguments of `synack flows`.
 #[derive(Debug, Args)]
 pub struct FlowsArgs {
-    /// The capture: one or more files, or directories of them.
+    /// The capture: one or more files, directories of them, or `-`.
     #[command(flatten)]
     pub input: InputArgs,
     /// Print JSON Lines: one object per connection.
@@ -362,7 +362,7 @@ pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     };
     let (conns, messages) = (&run.connections, &run.messages);
     // The kernel's readings, when the capture comes with a calls trace that has them.
-    let trace = match args.input.single().map(crate::calls::read_beside) {
+    let trace = match args.input.single().map(|f| crate::calls::read_beside(&f)) {
         Some(Ok(t)) => t,
         Some(Err(e)) => {
             note!("synack: ignoring the calls trace: {e}");

@@ -147,12 +147,23 @@ pub fn frame_line_analyzed(
     t0: Option<Timestamp>,
     absolute: bool,
 ) -> String {
-    let p = view.packet;
-    let tcp_ann = ann.and_then(|a| a.tcp.as_ref());
     let rel = match (view.frame.ts, t0) {
         (Some(t), Some(t0)) => format!("{:.6}", (t.as_nanos() - t0.as_nanos()) as f64 / 1e9),
         _ => "-".into(),
     };
+    frame_line_timed(view, ann, Some(&rel), absolute)
+}
+
+/// [`frame_line_analyzed`] with the time column's text given (`None`: no time column, as
+/// tcpdump -t prints).
+pub(super) fn frame_line_timed(
+    view: &FrameView<'_>,
+    ann: Option<&Annotation>,
+    time: Option<&str>,
+    absolute: bool,
+) -> String {
+    let p = view.packet;
+    let tcp_ann = ann.and_then(|a| a.tcp.as_ref());
     let (src, dst) = match (p.ip(), p.ports()) {
         (Some(ip), Some((sp, dp))) => (with_port(&ip.src, sp), with_port(&ip.dst, dp)),
         _ => {
@@ -163,14 +174,11 @@ pub fn frame_line_analyzed(
             )
         }
     };
-    let mut line = format!(
-        "{:>6} {:>12} {} → {} {}",
-        view.frame.number,
-        rel,
-        src,
-        dst,
-        p.protocol_text(),
-    );
+    let mut line = format!("{:>6} ", view.frame.number);
+    if let Some(time) = time {
+        let _ = write!(line, "{time:>12} ");
+    }
+    let _ = write!(line, "{} → {} {}", src, dst, p.protocol_text());
     if let Some(flow) = ann.and_then(|a| a.flow) {
         let _ = write!(line, " s{} {}", flow.stream, flow.direction.short());
     }

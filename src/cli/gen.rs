@@ -30,6 +30,7 @@ pub struct GenArgs {
     #[arg(long)]
     pub netns: bool,
     /// Save the capture to FILE (pcap) and the application calls to FILE.calls.json;
+    /// `-` writes the pcap to standard output (no calls trace), e.g. `-w - | synack read -`.
     /// `--netns` also saves the capture at the server's side of the router to
     /// FILE.server.pcap (compare the two with `synack pair FILE FILE.server.pcap`).
     /// Without it, the frames are listed on standard output.
@@ -41,15 +42,17 @@ pub struct GenArgs {
     /// Seed of a synthetic run: the same seed gives the same bytes.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// `flood`: number of connections.
-    #[arg(long, default_value_t = 100)]
+    /// `flood`: number of connections (at least 1).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     pub connections: u64,
     /// `flood`: number of frames in the capture.
     #[arg(long, default_value_t = 10_000)]
     pub packets: u64,
-    /// Loss in percent: data segments dropped by the router (`--netns`) or lossy rounds in
-    /// a synthetic `flood`. SYN, FIN and RST are never dropped.
-    #[arg(long, value_name = "PCT", default_value_t = 1)]
+    /// Loss in percent (0-99): data segments dropped by the router (`--netns`) or lossy
+    /// rounds in a synthetic `flood`. SYN, FIN and RST are never dropped; at 100 % no data
+    /// would ever arrive, so the lesson could not end.
+    #[arg(long, value_name = "PCT", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(0..=99))]
     pub loss: u32,
     /// Live and `--netns` runs: read the kernel's state of the run's TCP sockets (congestion
     /// window, ssthresh, RTT, ... through NETLINK_SOCK_DIAG) every this many ms and after
@@ -69,7 +72,8 @@ pub struct GenArgs {
     /// `--netns`: drop this share of the data segments reaching the server in its input
     /// chain, after the server-side capture (FILE.server.pcap) saw them: losses that
     /// `synack pair` must prove from the server's ACKs. Example: `--server-loss 3`.
-    #[arg(long, value_name = "PCT", default_value_t = 0, requires = "netns")]
+    #[arg(long, value_name = "PCT", default_value_t = 0, requires = "netns",
+          value_parser = clap::value_parser!(u32).range(0..=99))]
     pub server_loss: u32,
 }
 
@@ -84,19 +88,10 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let sc: Scenario = name.parse().map_err(anyhow::Error::msg)?;
-    if args.loss > 100 {
-        usage_bail!("--loss is a percentage (0-100), got {}", args.loss);
-    }
-    if args.server_loss > 100 {
-        usage_bail!(
-            "--server-loss is a percentage (0-100), got {}",
-            args.server_loss
-        );
-    }
     let opts = GenOptions {
         seed: args.seed,
         ipv6: args.ipv6,
-        connections: args.connections.max(1),
+        connections: args.connections,
         packets: args.packets,
         loss_pct: args.loss,
         sample_ms: args.sample_ms,
@@ -152,6 +147,17 @@ fn finish_run(
         );
     }
     match (&args.write, &run.frames) {
+        (Some(path), frames) if is_stdout(path) => {
+            let Some(frames) = frames else {
+                anyhow::bail!("nothing captured, so no pcap was written to standard output");
+            };
+            write_stdout(run.link, frames)?;
+            note!(
+                "{sc} ({mode}, filter `{}`): {} frames -> standard output (no calls trace with -w -)",
+                run.filter,
+                frames.len()
+            );
+        }
         (Some(path), frames) => {
             if let Some(frames) = frames {
                 gen::write_frames(path, run.link, frames)?;
@@ -175,8 +181,10 @@ fn finish_run(
                     path.display(),
                     calls.display()
                 ),
-                None => say!(
-                    "{sc} ({mode}): ran without capture; {} application calls -> {}",
+                None => anyhow::bail!(
+                    "{sc} ({mode}): ran without capture, so {} was not written; {} application \
+                     calls -> {}",
+                    path.display(),
                     run.trace.calls.len(),
                     calls.display()
                 ),
@@ -205,7 +213,49 @@ fn list() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// True for `-w -`: the pcap goes to standard output.
+fn is_stdout(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes frames as a pcap file to standard output; a closed pipe ends quietly.
+fn write_stdout(
+    link: crate::capture::LinkType,
+    frames: &[crate::capture::OwnedFrame],
+) -> anyhow::Result<()> {
+    match gen::write_frames_to(BufWriter::new(io::stdout().lock()), link, frames) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing the pcap to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
 fn run_synthetic(sc: Scenario, opts: &GenOptions, args: &GenArgs) -> anyhow::Result<ExitCode> {
+    if args.write.as_deref().is_some_and(is_stdout) {
+        let format = crate::capture::writer::PcapFormat {
+            link: crate::capture::LinkType::Ethernet,
+            snaplen: 262_144,
+            nanos: true,
+        };
+        let stdout = io::stdout();
+        let mut writer =
+            crate::capture::writer::PcapWriter::new(BufWriter::new(stdout.lock()), format);
+        let written = gen::synthesize(sc, opts, &mut writer).and_then(|(n, _)| {
+            writer.flush()?;
+            Ok(n)
+        });
+        let frames = match written {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e).context("writing the pcap to standard output"),
+        };
+        note!(
+            "{sc} (synthetic, seed {}): {frames} frames -> standard output (no calls trace with -w -)",
+            opts.seed
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(path) = &args.write {
         let t = Instant::now();
         let frames = gen::synthesize_to_file(sc, opts, path)

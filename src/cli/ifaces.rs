@@ -12,7 +12,7 @@ use crate::capture::live::{
 };
 
 /// Arguments of `synack ifaces`.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct IfacesArgs {
     /// Print JSON Lines, one object per interface.
     #[arg(long)]

@@ -22,6 +22,7 @@ macro_rules! say {
 }
 
 mod capture;
+mod fields;
 mod flows;
 mod format;
 mod gen;
@@ -29,6 +30,7 @@ mod help;
 mod ifaces;
 mod input;
 mod ladder;
+mod output;
 mod pair;
 mod pipeline;
 mod read;
@@ -36,6 +38,7 @@ mod read;
 mod run;
 mod stream;
 mod summary;
+mod time;
 mod usage;
 #[cfg(feature = "gui")]
 mod view;
@@ -46,13 +49,16 @@ use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::i18n::Lang;
 
+pub use fields::FieldsFormat;
 pub use flows::{flow_row, FlowRow};
 pub use format::{
     frame_json, frame_json_analyzed, frame_line, frame_line_analyzed, summary, summary_with,
     FrameView,
 };
-pub use pipeline::{FramePrinter, StickyByFrame};
+pub use output::{OutputFormat, PrintArgs};
+pub use pipeline::{FramePrinter, StickyByFrame, Style};
 pub use summary::{Damage, Summary, EXIT_DAMAGED};
+pub use time::TimeFormat;
 pub use usage::EXIT_USAGE;
 
 /// synack: see TCP. Reads pcap/pcapng files and explains every packet.
@@ -111,6 +117,10 @@ pub enum Command {
     /// Example: `synack run --server 'python3 server.py' --client 'python3 client.py' -w run.pcap`
     #[cfg(target_os = "linux")]
     Run(run::RunArgs),
+    /// List every field display filters (-Y) and -T fields -e know, with its type.
+    ///
+    /// Example: `synack fields tcp.analysis`
+    Fields(fields::FieldsArgs),
     /// Two captures of the same traffic (e.g. at the client and at the server): where each
     /// segment was lost, and how long each direction took.
     ///
@@ -139,13 +149,50 @@ fn terminal_demo() -> anyhow::Result<ExitCode> {
     read::run_demo_text()
 }
 
+/// The command line as tcpdump and tshark users type it, made into synack's: `synack -r
+/// FILE ...` is `synack read -r FILE ...`, `synack -i IFACE ...` is `synack capture -i
+/// IFACE ...`, `synack -D` lists the interfaces; a bare `-t` (tcpdump: no time column)
+/// becomes `-t none`, since `-t` otherwise takes a format (`-t ad`, `-tttt`).
+fn tcpdump_habits(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
+    let subcommand = if first.starts_with("-r") {
+        Some("read")
+    } else if first.starts_with("-i") {
+        Some("capture")
+    } else if first == "-D" {
+        args.remove(1);
+        Some("ifaces")
+    } else {
+        None
+    };
+    if let Some(sub) = subcommand {
+        args.insert(1, sub.into());
+    }
+    let mut out = Vec::with_capacity(args.len());
+    let mut iter = args.into_iter().peekable();
+    while let Some(a) = iter.next() {
+        let next_is_format = iter
+            .peek()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| time::TimeFormat::parse(n).is_some() && !n.is_empty());
+        if a == "-t" && !next_is_format {
+            out.push("-tnone".into());
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
 /// Parses the command line and runs it; returns the process exit code: 0 on success, 1 when
 /// the input was damaged or could not be read, [`EXIT_USAGE`] when the command line asked for
 /// something wrong (clap's errors included). Nothing here panics on a closed stdout or stderr.
 pub fn run() -> ExitCode {
     // The language first, so that clap's help and errors already speak it.
-    crate::i18n::set_lang(lang_of_args(std::env::args()).unwrap_or_else(Lang::from_env));
-    let cli = match help::localized_command().try_get_matches() {
+    let args = tcpdump_habits(std::env::args_os().collect());
+    let lang_args = args.iter().map(|a| a.to_string_lossy().into_owned());
+    crate::i18n::set_lang(lang_of_args(lang_args).unwrap_or_else(Lang::from_env));
+    let cli = match help::localized_command().try_get_matches_from(args) {
         Ok(m) => Cli::from_arg_matches(&m),
         Err(e) => Err(e),
     };
@@ -172,6 +219,7 @@ pub fn run() -> ExitCode {
         Some(Command::Pair(args)) => pair::run(&args),
         #[cfg(target_os = "linux")]
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Fields(args)) => fields::run(&args),
         #[cfg(feature = "gui")]
         Some(Command::View(args)) => view::run(&args),
         #[cfg(feature = "gui")]

@@ -4,16 +4,32 @@
 
 use std::io::{self, Write};
 
-use super::format::{frame_json_analyzed, frame_line_analyzed, EventJson, FrameView};
+use super::fields::FieldsFormat;
+use super::format::{frame_json_analyzed, frame_line_timed, EventJson, FrameView};
+use super::time::{TimeColumn, TimeFormat};
 use crate::analysis::{Config, EngineStats};
 use crate::capture::{Frame, Timestamp};
 use crate::filter::{Filter, FilterInput};
 use crate::pipeline::Pipeline;
 use crate::stream::follow::StickyEvent;
+use crate::stream::hexdump::hex_lines;
 
 /// Sticky-packet events by frame number, computed by a first pass over a file (see
 /// `synack stream`); live capture has none.
 pub type StickyByFrame = std::collections::HashMap<u64, Vec<StickyEvent>>;
+
+/// How each displayed frame is printed.
+#[derive(Debug)]
+pub enum Style {
+    /// One line per frame (the default).
+    Text,
+    /// One JSON object per frame (`--json`, `-T json`).
+    Json,
+    /// tshark's `-T fields -e ...`.
+    Fields(FieldsFormat),
+    /// Nothing per frame (`-q`): only the summary and errors.
+    Quiet,
+}
 
 /// Decodes, analyses and (optionally) prints frames, in text or JSON Lines.
 ///
@@ -22,12 +38,17 @@ pub type StickyByFrame = std::collections::HashMap<u64, Vec<StickyEvent>>;
 #[derive(Debug)]
 pub struct FramePrinter<W: Write> {
     out: W,
-    json: bool,
+    style: Style,
     print: bool,
     absolute: bool,
-    t0: Option<Timestamp>,
+    time: TimeColumn,
+    /// `-x` (false) or `-X` (true): a hex dump after each frame.
+    hex: Option<bool>,
+    flush_each: bool,
     pipeline: Pipeline,
     filter: Option<Filter>,
+    #[cfg(feature = "live")]
+    bpf: Option<crate::capture::bpf::OfflineBpf>,
     sticky: StickyByFrame,
     frames: u64,
     printed: u64,
@@ -39,16 +60,44 @@ impl<W: Write> FramePrinter<W> {
     pub fn new(out: W, json: bool, print: bool, absolute: bool) -> FramePrinter<W> {
         FramePrinter {
             out,
-            json,
+            style: if json { Style::Json } else { Style::Text },
             print,
             absolute,
-            t0: None,
+            time: TimeColumn::new(TimeFormat::Relative),
+            hex: None,
+            flush_each: false,
             pipeline: Pipeline::new(Config::default()),
             filter: None,
+            #[cfg(feature = "live")]
+            bpf: None,
             sticky: StickyByFrame::new(),
             frames: 0,
             printed: 0,
         }
+    }
+
+    /// Prints in `style` instead.
+    pub fn with_style(mut self, style: Style) -> FramePrinter<W> {
+        self.style = style;
+        self
+    }
+
+    /// The time column's format (`-t`).
+    pub fn with_time(mut self, format: TimeFormat) -> FramePrinter<W> {
+        self.time = TimeColumn::new(format);
+        self
+    }
+
+    /// A hex dump of each printed frame: hex only (`-x`) or with ASCII (`-X`).
+    pub fn with_hex(mut self, ascii: bool) -> FramePrinter<W> {
+        self.hex = Some(ascii);
+        self
+    }
+
+    /// Flushes after every frame (`-l`, `-U`), for a reader at the other end of a pipe.
+    pub fn flush_each(mut self) -> FramePrinter<W> {
+        self.flush_each = true;
+        self
     }
 
     /// Prints only the frames matching a display filter (`-Y`). Every frame is still
@@ -61,7 +110,15 @@ impl<W: Write> FramePrinter<W> {
     /// Prints times relative to `t0` instead of the first frame's (`synack run` counts from
     /// the start of the run, so that frames and calls share one time line).
     pub fn with_t0(mut self, t0: Timestamp) -> FramePrinter<W> {
-        self.t0 = Some(t0);
+        self.time.start_at(t0);
+        self
+    }
+
+    /// Prints only the frames a BPF filter accepts (`-f`, tcpdump's trailing filter); like
+    /// `-Y`, the analysis still sees every frame.
+    #[cfg(feature = "live")]
+    pub fn with_bpf(mut self, bpf: crate::capture::bpf::OfflineBpf) -> FramePrinter<W> {
+        self.bpf = Some(bpf);
         self
     }
 
@@ -78,6 +135,29 @@ impl<W: Write> FramePrinter<W> {
         self.analysed(frame, &packet, &ann)
     }
 
+    /// True when the frame passes the BPF and display filters.
+    fn passes(
+        &mut self,
+        frame: &Frame<'_>,
+        packet: &crate::decode::Packet,
+        ann: &crate::analysis::Annotation,
+    ) -> bool {
+        #[cfg(feature = "live")]
+        if let Some(bpf) = &mut self.bpf {
+            if !bpf.matches(frame) {
+                return false;
+            }
+        }
+        self.filter.as_ref().is_none_or(|filter| {
+            filter.matches(&FilterInput {
+                frame,
+                packet,
+                analysis: Some(ann),
+                start: self.time.first(),
+            })
+        })
+    }
+
     /// Prints a frame that was already decoded and analysed (by an engine that saw every
     /// earlier frame, e.g. [`crate::pipeline::analyse_file`]'s); this printer's own engine
     /// is not used.
@@ -89,46 +169,82 @@ impl<W: Write> FramePrinter<W> {
     ) -> io::Result<()> {
         let ann = *ann;
         self.frames += 1;
-        if self.t0.is_none() {
-            self.t0 = frame.ts;
-        }
-        if !self.print {
+        self.time.saw(frame.ts);
+        if !self.passes(frame, packet, &ann) {
+            self.time.text(frame.ts, false);
             return Ok(());
         }
-        if let Some(filter) = &self.filter {
-            let input = FilterInput {
-                frame,
-                packet,
-                analysis: Some(&ann),
-            };
-            if !filter.matches(&input) {
-                return Ok(());
-            }
-        }
         self.printed += 1;
+        if !self.print {
+            self.time.text(frame.ts, true);
+            return Ok(());
+        }
         let view = FrameView { frame, packet };
         let stuck = self
             .sticky
             .get(&frame.number)
             .map_or(&[][..], Vec::as_slice);
-        if self.json {
-            let mut json = frame_json_analyzed(&view, Some(&ann), self.absolute);
-            json.events.extend(stuck.iter().map(|e| EventJson {
-                name: e.name(),
-                detail: e.describe(),
-                rtt_ms: None,
-            }));
-            serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
-            self.out.write_all(b"\n")
-        } else {
-            let mut line = frame_line_analyzed(&view, Some(&ann), self.t0, self.absolute);
-            for e in stuck {
-                line.push_str(" <");
-                line.push_str(&e.describe());
-                line.push('>');
+        match &mut self.style {
+            Style::Quiet => {
+                self.time.text(frame.ts, true);
+                return Ok(());
             }
-            writeln!(self.out, "{line}")
+            Style::Json => {
+                self.time.text(frame.ts, true);
+                let mut json = frame_json_analyzed(&view, Some(&ann), self.absolute);
+                json.events.extend(stuck.iter().map(|e| EventJson {
+                    name: e.name(),
+                    detail: e.describe(),
+                    rtt_ms: None,
+                }));
+                serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
+                self.out.write_all(b"\n")?;
+            }
+            Style::Fields(format) => {
+                self.time.text(frame.ts, true);
+                let input = FilterInput {
+                    frame,
+                    packet,
+                    analysis: Some(&ann),
+                    start: self.time.first(),
+                };
+                format.write(&mut self.out, &input)?;
+            }
+            Style::Text => {
+                let time = self.time.text(frame.ts, true);
+                let mut line = frame_line_timed(&view, Some(&ann), time.as_deref(), self.absolute);
+                for e in stuck {
+                    line.push_str(" <");
+                    line.push_str(&e.describe());
+                    line.push('>');
+                }
+                writeln!(self.out, "{line}")?;
+            }
         }
+        if let Some(ascii) = self.hex {
+            for line in hex_lines(0, frame.data, ascii).lines() {
+                writeln!(self.out, "  {line}")?;
+            }
+        }
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Link types the BPF filter did not apply to, with libpcap's reason.
+    pub fn bpf_refused(&self) -> Vec<String> {
+        #[cfg(feature = "live")]
+        if let Some(bpf) = &self.bpf {
+            return bpf
+                .refused()
+                .iter()
+                .map(|(link, why)| {
+                    format!("the BPF filter does not apply to link type {link}: {why}")
+                })
+                .collect();
+        }
+        Vec::new()
     }
 
     /// The output, to interleave other lines (`synack run`'s calls) with the frames.
@@ -146,7 +262,7 @@ impl<W: Write> FramePrinter<W> {
         self.frames
     }
 
-    /// Frames printed (those that passed the display filter).
+    /// Frames that passed the filters (printed, or counted with `-q`).
     pub fn printed(&self) -> u64 {
         self.printed
     }

@@ -9,32 +9,33 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::input::InputArgs;
+use super::output::PrintArgs;
 use super::pipeline::{FramePrinter, StickyByFrame};
-use crate::capture::{CaptureInput, RereadableCapture};
-use crate::filter::Filter;
+use super::usage::usage_bail;
+use crate::capture::CaptureInput;
 use crate::pipeline::{analyse_file, default_threads};
 
 /// Arguments of `synack read`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    synack read capture.pcap -Y 'tcp.analysis.flags'\n  \
+    synack read -r capture.pcap.gz -n -c 20 -t ad\n  \
+    synack read capture.pcap tcp port 80            (tcpdump's trailing BPF filter)\n  \
+    synack read capture.pcap -T fields -e frame.number -e tcp.stream -e tcp.analysis.flags\n  \
+    cat capture.pcap | synack read - -X")]
 pub struct ReadArgs {
-    /// The capture: one or more files, or directories of them.
+    /// The capture: one or more files, directories of them, or `-`. Words after the
+    /// files that name no file are tcpdump's trailing BPF filter, e.g.
+    /// `synack read f.pcap tcp port 80` (same as -f 'tcp port 80').
     #[command(flatten)]
     pub input: InputArgs,
-    /// Print JSON Lines: one object per frame (fields: frame, time, caplen, len, link, vlan,
-    /// src, dst, proto, sport, dport, tcp{flags,seq,ack,seq_raw,ack_raw,win,win_calc,states,
-    /// len,options}, stream, direction, tags[{name,reason}], events[{name,detail}], notes, ...).
-    #[arg(long)]
-    pub json: bool,
-    /// Stop after N frames.
-    #[arg(short = 'c', long = "count", value_name = "N")]
-    pub count: Option<u64>,
-    /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
-    #[arg(long)]
-    pub absolute: bool,
-    /// Display filter (Wireshark syntax): print only matching frames, e.g.
-    /// `-Y 'tcp.port == 80 && tcp.flags.syn == 1'`, `-Y 'ip.addr == 10.0.0.0/8 and !vlan'`.
-    #[arg(short = 'Y', long = "filter", value_name = "FILTER")]
-    pub filter: Option<String>,
+    /// BPF filter (tcpdump syntax), compiled by libpcap: print only the frames it accepts;
+    /// like -Y, the analysis still sees every frame.
+    #[arg(short = 'f', long = "bpf", value_name = "BPF")]
+    pub bpf: Option<String>,
+    /// How frames are printed.
+    #[command(flatten)]
+    pub print: PrintArgs,
     /// Skip the sticky-packet events (`message_boundary`, `coalesced`, `split`), which need
     /// a first pass that reassembles and frames every TCP stream (framing chosen by auto).
     #[arg(long)]
@@ -46,38 +47,79 @@ pub struct ReadArgs {
     pub threads: Option<usize>,
 }
 
-/// Parses a `-Y` display filter, underlining the error's position.
-pub(super) fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
-    match text {
-        Some(text) => Filter::parse(text).map_err(|e| {
-            usage(format!(
-                "bad display filter: {e}\n  {text}\n  {}^",
-                " ".repeat(e.span.start)
-            ))
-        }),
-        None => Ok(Filter::parse("")?),
+impl ReadArgs {
+    /// `read FILE` with default options.
+    pub fn of(file: impl Into<std::path::PathBuf>) -> ReadArgs {
+        ReadArgs {
+            input: InputArgs::path_of(file),
+            bpf: None,
+            print: PrintArgs::default(),
+            no_messages: false,
+            threads: None,
+        }
+    }
+
+    /// The capture's inputs and the BPF filter: `-f`, or tcpdump's trailing filter (the
+    /// words after the inputs that name no file), not both.
+    pub fn inputs_and_bpf(&self) -> anyhow::Result<(InputArgs, Option<String>)> {
+        let (inputs, words) = self.input.split_trailing_words();
+        let bpf = match (&self.bpf, words.is_empty()) {
+            (Some(f), false) => {
+                let words = words.join(" ");
+                usage_bail!(
+                    "two BPF filters: -f '{f}' and '{words}' after the file; give one{}",
+                    no_such_file_hint(&words)
+                )
+            }
+            (Some(f), true) => Some(f.clone()),
+            (None, false) => Some(words.join(" ")),
+            (None, true) => None,
+        };
+        Ok((inputs, bpf))
     }
 }
 
 /// Runs `synack read`.
 pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
-    let filter = parse_display_filter(args.filter.as_deref())?;
+    let mut printer = args
+        .print
+        .printer(BufWriter::with_capacity(1 << 16, io::stdout().lock()), true)?;
+    let (input, bpf) = args.inputs_and_bpf()?;
+    if let Some(text) = bpf {
+        let bpf = crate::capture::bpf::OfflineBpf::new(&text).map_err(|e| {
+            usage(format!(
+                "bad BPF filter '{text}': {e}{}",
+                no_such_file_hint(&text)
+            ))
+        })?;
+        printer = printer.with_bpf(bpf);
+    }
     let threads = args.threads.unwrap_or_else(default_threads);
     let (sticky, reader) = if args.no_messages {
-        (StickyByFrame::new(), args.input.open()?)
+        (StickyByFrame::new(), input.open()?)
     } else {
         // Two passes (framing needs every stream's bytes); a pipe is read only once.
-        let capture = RereadableCapture::new(&args.input.files)?;
+        let capture = input.rereadable()?;
         let sticky = crate::pipeline::sticky_events(capture.open()?, threads);
         (sticky, capture.open()?)
     };
     let options = ListOptions {
-        json: args.json,
-        count: args.count,
-        absolute: args.absolute,
+        json: args.print.json(),
+        count: args.print.count,
         threads,
     };
-    list(reader, &options, filter, sticky)
+    list(reader, &options, printer.with_sticky(sticky))
+}
+
+/// When a trailing filter does not compile and its first word looks like a path, the user
+/// most likely mistyped a capture file's name: say so.
+fn no_such_file_hint(filter: &str) -> String {
+    let first = filter.split_whitespace().next().unwrap_or_default();
+    if first.contains(['.', '/']) {
+        format!(" ('{first}' is not an existing file either)")
+    } else {
+        String::new()
+    }
 }
 
 /// The built-in demo listed in the terminal: its frames (like `synack read`), then its
@@ -90,10 +132,11 @@ pub(super) fn run_demo_text() -> anyhow::Result<ExitCode> {
     let options = ListOptions {
         json: false,
         count: None,
-        absolute: false,
         threads: 1,
     };
-    let code = list(demo()?, &options, Filter::parse("")?, sticky)?;
+    let printer = FramePrinter::new(BufWriter::new(io::stdout().lock()), false, true, false)
+        .with_sticky(sticky);
+    let code = list(demo()?, &options, printer)?;
     say!();
     let run = crate::pipeline::analyse_flows(demo()?, 1);
     {
@@ -104,33 +147,23 @@ pub(super) fn run_demo_text() -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// How `synack read` prints.
+/// How `synack read` lists.
 struct ListOptions {
     json: bool,
     count: Option<u64>,
-    absolute: bool,
     threads: usize,
 }
 
-/// Prints every frame of `reader` (with its analysis and sticky events), then the summary.
-fn list(
+/// Prints every frame of `reader` through `printer` (analysis, filters, sticky events), then
+/// the summary.
+fn list<W: io::Write>(
     reader: impl Into<CaptureInput>,
     args: &ListOptions,
-    filter: Filter,
-    sticky: StickyByFrame,
+    mut printer: FramePrinter<W>,
 ) -> anyhow::Result<ExitCode> {
     let reader = reader.into();
     let path = reader.name();
     let threads = args.threads;
-    let stdout = io::stdout();
-    let mut printer = FramePrinter::new(
-        BufWriter::with_capacity(1 << 16, stdout.lock()),
-        args.json,
-        true,
-        args.absolute,
-    )
-    .with_filter(filter)
-    .with_sticky(sticky);
     let mut write_error = None;
     let done = analyse_file(reader, threads, |frame, packet, ann| {
         if args.count.is_some_and(|c| printer.printed() >= c) {
@@ -154,6 +187,9 @@ fn list(
         if e.kind() != io::ErrorKind::BrokenPipe {
             return Err(e).context("writing output");
         }
+    }
+    for why in printer.bpf_refused() {
+        note!("synack: {why} (its frames were left out)");
     }
     // With -c, the file may have been left before its end (and before a damaged part).
     let stopped_early = args.count.is_some_and(|c| printer.printed() >= c);

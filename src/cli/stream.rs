@@ -13,11 +13,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::input::InputArgs;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::input::InputArgs;
 use crate::analysis::{endpoint_string, Config, Direction};
 use crate::calls::CallTrace;
 use crate::capture::Timestamp;
@@ -32,7 +32,7 @@ use crate::stream::{Annotation, DirectionStream};
 /// Arguments of `synack stream`.
 #[derive(Debug, Args)]
 pub struct StreamArgs {
-    /// The capture: one or more files, or directories of them.
+    /// The capture: one or more files, directories of them, or `-`.
     #[command(flatten)]
     pub input: InputArgs,
     /// TCP stream number (tshark's `tcp.stream`, in order of first appearance). Without it,
@@ -51,16 +51,18 @@ pub struct StreamArgs {
     /// `unparsed`, `incomplete` and `summary` objects, each with a `kind` field.
     #[arg(long)]
     pub json: bool,
-    /// Hex/ASCII dump of every message (Follow TCP Stream style).
-    #[arg(long)]
+    /// Hex/ASCII dump of every message (Follow TCP Stream style); needs --stream N.
+    #[arg(long, requires = "stream")]
     pub dump: bool,
     /// Write the reassembled bytes (gaps left out): `-` for stdout (the `--dir` direction,
     /// c2s by default); with `--dir`, a file (unless PATH is an existing directory);
     /// otherwise a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`.
-    #[arg(long, value_name = "PATH|-")]
+    /// Needs --stream N.
+    #[arg(long, value_name = "PATH|-", requires = "stream")]
     pub raw: Option<PathBuf>,
     /// Only this direction (c2s: from the originator, normally the side that sent the SYN).
-    #[arg(long, value_enum)]
+    /// Needs --stream N.
+    #[arg(long, value_enum, requires = "stream")]
     pub dir: Option<DirArg>,
     /// The generator's calls trace for this capture: one message per `send()` call
     /// (`--framing calls`). Without it, `FILE.calls.json` beside the capture is read when it
@@ -125,7 +127,7 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         (FramingChoice::Use(Framing::Calls), None, _) => usage_bail!(
             "--framing calls needs the generator's calls trace: no {} beside the capture; \
              give one with --calls FILE",
-            crate::calls::calls_path(args.input.single().unwrap_or(Path::new("FILE"))).display()
+            crate::calls::calls_path(&args.input.single().unwrap_or_else(|| "FILE".into())).display()
         ),
         _ => {}
     }
@@ -187,8 +189,8 @@ fn load_trace(args: &StreamArgs) -> anyhow::Result<Option<(PathBuf, CallTrace)>>
     let Some(file) = args.input.single() else {
         return Ok(None);
     };
-    match crate::calls::read_beside(file) {
-        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(file), t))),
+    match crate::calls::read_beside(&file) {
+        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(&file), t))),
         Err(e) => {
             note!("synack: {e} (ignored: messages are framed from the bytes alone)");
             Ok(None)

@@ -17,7 +17,7 @@ mod fields;
 mod parse;
 
 pub use eval::{AnalysisFields, FilterInput};
-pub use fields::Field;
+pub use fields::{Field, FieldInfo, FieldType};
 pub use parse::{Filter, FilterError};
 
 #[cfg(test)]

@@ -38,14 +38,82 @@ pub(super) enum Op {
 }
 
 /// A literal on the right of a comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Value {
     Int(u64),
-    /// A relative time in nanoseconds (`tcp.analysis.ack_rtt > 0.2` is 200 ms).
+    /// A time in nanoseconds (`tcp.analysis.ack_rtt > 0.2` is 200 ms).
     Time(i64),
     Addr(IpAddr),
     /// Address with a prefix length (`10.0.0.0/8`).
     Net(IpAddr, u8),
+    /// A byte string: `"GET"`, `00:1b:21`, `12` (one byte, as Wireshark reads it).
+    Bytes(Vec<u8>),
+}
+
+/// `[i]`, `[i:n]`, `[i-j]`, `[i:]`, `[:n]` after a field or protocol; negative offsets count
+/// from the end, as in Wireshark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Slice {
+    start: i64,
+    end: SliceEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SliceEnd {
+    /// `[i]`: one byte.
+    One,
+    /// `[i:n]`: n bytes.
+    Len(u64),
+    /// `[i-j]`: through offset j.
+    Through(i64),
+    /// `[i:]`: to the end.
+    ToEnd,
+}
+
+impl Slice {
+    /// The slice of `bytes` this selects, or `None` when it reaches outside them (such a
+    /// value then does not exist, as in Wireshark).
+    pub(super) fn apply<'a>(&self, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        let len = bytes.len() as i64;
+        let at = |i: i64| if i < 0 { len + i } else { i };
+        let start = at(self.start);
+        let end = match self.end {
+            SliceEnd::One => start + 1,
+            SliceEnd::Len(n) => start.checked_add(i64::try_from(n).ok()?)?,
+            SliceEnd::Through(j) => at(j) + 1,
+            SliceEnd::ToEnd => len,
+        };
+        if start < 0 || end > len || start >= end {
+            return None;
+        }
+        bytes.get(start as usize..end as usize)
+    }
+}
+
+/// What a test looks at: a field, maybe sliced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Target {
+    pub(super) field: Field,
+    pub(super) slice: Option<Slice>,
+}
+
+/// A compiled `matches` regular expression (case-insensitive, as in Wireshark).
+#[derive(Debug, Clone)]
+pub(super) struct Pattern(pub(super) regex::bytes::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for Pattern {}
+
+/// One member of an `in {...}` set: a value or an inclusive range `a..b`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Member {
+    One(Value),
+    Range(Value, Value),
 }
 
 /// The parsed filter tree.
@@ -54,8 +122,11 @@ pub(super) enum Expr {
     Or(Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
-    Present(Field),
-    Cmp(Field, Op, Value),
+    Present(Target),
+    Cmp(Target, Op, Value),
+    Contains(Target, Vec<u8>),
+    Matches(Target, Pattern),
+    In(Target, Vec<Member>),
 }
 
 /// A compiled display filter.
@@ -109,7 +180,11 @@ impl Filter {
             match e {
                 Expr::Or(a, b) | Expr::And(a, b) => walk(a) || walk(b),
                 Expr::Not(a) => walk(a),
-                Expr::Present(f) | Expr::Cmp(f, _, _) => f.is_wire_metric(),
+                Expr::Present(t)
+                | Expr::Cmp(t, _, _)
+                | Expr::Contains(t, _)
+                | Expr::Matches(t, _)
+                | Expr::In(t, _) => t.field.is_wire_metric(),
             }
         }
         self.expr.as_ref().is_some_and(walk)
@@ -119,12 +194,22 @@ impl Filter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     Word,
+    /// A quoted string; its text is the unescaped content.
+    Str,
     LParen,
     RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
     And,
     Or,
     Not,
     Op(Op),
+    Contains,
+    Matches,
+    In,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +229,16 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             i += 1;
             continue;
         }
+        if c == b'"' {
+            let (content, len) = string_literal(text, i)?;
+            out.push(Token {
+                kind: Kind::Str,
+                text: content,
+                span: i..i + len,
+            });
+            i += len;
+            continue;
+        }
         let two = text.get(i..i + 2).unwrap_or("");
         let (kind, len) = match (c, two) {
             (_, "&&") => (Kind::And, 2),
@@ -152,11 +247,18 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             (_, "!=") => (Kind::Op(Op::Ne), 2),
             (_, ">=") => (Kind::Op(Op::Ge), 2),
             (_, "<=") => (Kind::Op(Op::Le), 2),
+            (_, "~=") => (Kind::Op(Op::Ne), 2),
+            (b'~', _) => (Kind::Matches, 1),
             (b'>', _) => (Kind::Op(Op::Gt), 1),
             (b'<', _) => (Kind::Op(Op::Lt), 1),
             (b'!', _) => (Kind::Not, 1),
             (b'(', _) => (Kind::LParen, 1),
             (b')', _) => (Kind::RParen, 1),
+            (b'[', _) => (Kind::LBracket, 1),
+            (b']', _) => (Kind::RBracket, 1),
+            (b'{', _) => (Kind::LBrace, 1),
+            (b'}', _) => (Kind::RBrace, 1),
+            (b',', _) => (Kind::Comma, 1),
             (b'=', _) => {
                 return Err(FilterError {
                     message: "use == to compare".into(),
@@ -179,6 +281,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
                     "lt" => Kind::Op(Op::Lt),
                     "ge" => Kind::Op(Op::Ge),
                     "le" => Kind::Op(Op::Le),
+                    "contains" => Kind::Contains,
+                    "matches" => Kind::Matches,
+                    "in" => Kind::In,
                     _ => Kind::Word,
                 };
                 (kind, end - i)
@@ -199,6 +304,42 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
         i += len;
     }
     Ok(out)
+}
+
+/// The string literal starting at `start` (a `"`): its content with `\"`, `\\`, `\n`,
+/// `\r`, `\t` and `\xHH` unescaped, and its length in the text.
+fn string_literal(text: &str, start: usize) -> Result<(String, usize), FilterError> {
+    let mut content = String::new();
+    let mut chars = text[start + 1..].char_indices();
+    while let Some((i, ch)) = chars.next() {
+        match ch {
+            '"' => return Ok((content, i + 2)),
+            '\\' => {
+                let bad = || FilterError {
+                    message: "unknown escape in a string (use \\\" \\\\ \\n \\r \\t \\xHH)".into(),
+                    span: start + 1 + i..start + 3 + i,
+                };
+                match chars.next().map(|(_, c)| c) {
+                    Some('"') => content.push('"'),
+                    Some('\\') => content.push('\\'),
+                    Some('n') => content.push('\n'),
+                    Some('r') => content.push('\r'),
+                    Some('t') => content.push('\t'),
+                    Some('x') => {
+                        let hex: String = chars.by_ref().take(2).map(|(_, c)| c).collect();
+                        let b = u8::from_str_radix(&hex, 16).map_err(|_| bad())?;
+                        content.push(char::from(b));
+                    }
+                    _ => return Err(bad()),
+                }
+            }
+            c => content.push(c),
+        }
+    }
+    Err(FilterError {
+        message: "unterminated string (a closing \" expected)".into(),
+        span: start..text.len(),
+    })
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -230,6 +371,15 @@ impl Parser {
             message: format!("{what} expected at the end of the filter"),
             span: self.len..self.len,
         }
+    }
+
+    /// The next token, or an error saying `what` was expected.
+    fn next(&mut self, what: &str) -> Result<Token, FilterError> {
+        let Some(t) = self.peek().cloned() else {
+            return Err(self.end_error(what));
+        };
+        self.pos += 1;
+        Ok(t)
     }
 
     fn or(&mut self) -> Result<Expr, FilterError> {
@@ -285,38 +435,209 @@ impl Parser {
                     message: unknown_field_message(&tok.text),
                     span: tok.span.clone(),
                 })?;
-                let op = match self.peek().map(|t| t.kind.clone()) {
-                    Some(Kind::Op(op)) => op,
-                    _ => return Ok(Expr::Present(field)),
+                let slice = self.slice(field, &tok)?;
+                let target = Target { field, slice };
+                let Some(op_tok) = self.peek().cloned() else {
+                    return Ok(Expr::Present(target));
                 };
-                let op_tok = self.tokens[self.pos].clone();
-                self.pos += 1;
-                let Some(val_tok) = self.peek().cloned() else {
-                    return Err(self.end_error("a value"));
-                };
-                if val_tok.kind != Kind::Word {
-                    return Err(FilterError {
-                        message: format!("a value expected after {}", op_tok.text),
-                        span: val_tok.span,
-                    });
+                match op_tok.kind {
+                    Kind::Op(op) => {
+                        self.pos += 1;
+                        self.comparison(target, &tok, op, &op_tok)
+                    }
+                    Kind::Contains => {
+                        self.pos += 1;
+                        self.bytes_only(target, &tok, &op_tok)?;
+                        let val = self.next("a value")?;
+                        match parse_value(target, &val)? {
+                            Value::Bytes(b) => Ok(Expr::Contains(target, b)),
+                            _ => Err(FilterError {
+                                message: format!(
+                                    "contains needs a string (\"GET\") or bytes (47:45:54), found \"{}\"",
+                                    val.text
+                                ),
+                                span: val.span,
+                            }),
+                        }
+                    }
+                    Kind::Matches => {
+                        self.pos += 1;
+                        self.bytes_only(target, &tok, &op_tok)?;
+                        let val = self.next("a regular expression in quotes")?;
+                        if val.kind != Kind::Str {
+                            return Err(FilterError {
+                                message: "matches needs a regular expression in quotes".into(),
+                                span: val.span,
+                            });
+                        }
+                        let re = regex::bytes::RegexBuilder::new(&val.text)
+                            .case_insensitive(true)
+                            .build()
+                            .map_err(|e| FilterError {
+                                message: format!("bad regular expression: {e}"),
+                                span: val.span.clone(),
+                            })?;
+                        Ok(Expr::Matches(target, Pattern(re)))
+                    }
+                    Kind::In => {
+                        self.pos += 1;
+                        self.set(target)
+                    }
+                    _ => Ok(Expr::Present(target)),
                 }
-                self.pos += 1;
-                let value = parse_value(field, &val_tok)?;
-                if matches!(value, Value::Addr(_) | Value::Net(..))
-                    && !matches!(op, Op::Eq | Op::Ne)
-                {
-                    return Err(FilterError {
-                        message: format!("{} can only be compared with == or !=", tok.text),
-                        span: op_tok.span,
-                    });
-                }
-                Ok(Expr::Cmp(field, op, value))
             }
             _ => Err(FilterError {
                 message: format!("a field or protocol expected, found \"{}\"", tok.text),
                 span: tok.span,
             }),
         }
+    }
+
+    /// `[...]` after a field, if there is one.
+    fn slice(&mut self, field: Field, field_tok: &Token) -> Result<Option<Slice>, FilterError> {
+        if !self.eat(&Kind::LBracket) {
+            return Ok(None);
+        }
+        if !(field.is_bytes() || field.is_address()) {
+            return Err(FilterError {
+                message: format!(
+                    "{} is a number: only protocols, byte strings and addresses can be sliced",
+                    field_tok.text
+                ),
+                span: field_tok.span.clone(),
+            });
+        }
+        let spec = self.next("a slice like [13], [0:2] or [4-7]")?;
+        let bad = || FilterError {
+            message: format!(
+                "\"{}\" is not a slice: use [i], [i:n], [i-j], [i:] or [:n]",
+                spec.text
+            ),
+            span: spec.span.clone(),
+        };
+        if spec.kind != Kind::Word {
+            return Err(bad());
+        }
+        let num = |t: &str| t.parse::<i64>().map_err(|_| bad());
+        let t = spec.text.as_str();
+        let slice = if let Some((a, b)) = t.split_once(':') {
+            let start = if a.is_empty() { 0 } else { num(a)? };
+            let end = if b.is_empty() {
+                SliceEnd::ToEnd
+            } else {
+                SliceEnd::Len(b.parse::<u64>().map_err(|_| bad())?)
+            };
+            Slice { start, end }
+        } else if let Some((a, b)) = t.get(1..).and_then(|rest| rest.split_once('-')) {
+            // `i-j` (the first character may be a minus sign: `-4-2` is not useful but `-4`
+            // alone is the fourth byte from the end).
+            let a = &t[..a.len() + 1];
+            Slice {
+                start: num(a)?,
+                end: SliceEnd::Through(num(b)?),
+            }
+        } else {
+            Slice {
+                start: num(t)?,
+                end: SliceEnd::One,
+            }
+        };
+        if !self.eat(&Kind::RBracket) {
+            return Err(match self.peek() {
+                Some(t) => FilterError {
+                    message: format!("\"]\" expected, found \"{}\"", t.text),
+                    span: t.span.clone(),
+                },
+                None => self.end_error("\"]\""),
+            });
+        }
+        Ok(Some(slice))
+    }
+
+    fn bytes_only(&self, target: Target, field_tok: &Token, op: &Token) -> Result<(), FilterError> {
+        if target.slice.is_some() || target.field.is_bytes() {
+            Ok(())
+        } else {
+            Err(FilterError {
+                message: format!(
+                    "{} works on protocols and byte fields (e.g. tcp.payload, frame), not on {}",
+                    op.text, field_tok.text
+                ),
+                span: op.span.clone(),
+            })
+        }
+    }
+
+    fn comparison(
+        &mut self,
+        target: Target,
+        field_tok: &Token,
+        op: Op,
+        op_tok: &Token,
+    ) -> Result<Expr, FilterError> {
+        let Some(val_tok) = self.peek().cloned() else {
+            return Err(self.end_error("a value"));
+        };
+        if !matches!(val_tok.kind, Kind::Word | Kind::Str) {
+            return Err(FilterError {
+                message: format!("a value expected after {}", op_tok.text),
+                span: val_tok.span,
+            });
+        }
+        self.pos += 1;
+        let value = parse_value(target, &val_tok)?;
+        if matches!(value, Value::Addr(_) | Value::Net(..)) && !matches!(op, Op::Eq | Op::Ne) {
+            return Err(FilterError {
+                message: format!("{} can only be compared with == or !=", field_tok.text),
+                span: op_tok.span.clone(),
+            });
+        }
+        Ok(Expr::Cmp(target, op, value))
+    }
+
+    /// `{a, b, c..d}` after `in` (members separated by commas or spaces).
+    fn set(&mut self, target: Target) -> Result<Expr, FilterError> {
+        let open = self.next("\"{\"")?;
+        if open.kind != Kind::LBrace {
+            return Err(FilterError {
+                message: format!("\"{{\" expected after in, found \"{}\"", open.text),
+                span: open.span,
+            });
+        }
+        let mut members = Vec::new();
+        loop {
+            let t = self.next("\"}\"")?;
+            match t.kind {
+                Kind::RBrace if !members.is_empty() => break,
+                Kind::Comma if !members.is_empty() => continue,
+                Kind::Word | Kind::Str => {
+                    let range = (t.kind == Kind::Word)
+                        .then(|| t.text.split_once(".."))
+                        .flatten()
+                        .filter(|_| !target.field.is_address());
+                    members.push(match range {
+                        Some((a, b)) => {
+                            let at = |text: &str, offset: usize| Token {
+                                kind: Kind::Word,
+                                text: text.to_string(),
+                                span: t.span.start + offset..t.span.start + offset + text.len(),
+                            };
+                            let low = parse_value(target, &at(a, 0))?;
+                            let high = parse_value(target, &at(b, a.len() + 2))?;
+                            Member::Range(low, high)
+                        }
+                        None => Member::One(parse_value(target, &t)?),
+                    });
+                }
+                _ => {
+                    return Err(FilterError {
+                        message: format!("a value or \"}}\" expected, found \"{}\"", t.text),
+                        span: t.span,
+                    })
+                }
+            }
+        }
+        Ok(Expr::In(target, members))
     }
 }
 
@@ -327,7 +648,7 @@ fn unknown_field_message(name: &str) -> String {
         .take(4)
         .collect();
     if close.is_empty() {
-        format!("\"{name}\" is neither a field nor a protocol")
+        format!("\"{name}\" is neither a field nor a protocol (`synack fields` lists them)")
     } else {
         format!(
             "\"{name}\" is neither a field nor a protocol (did you mean {}?)",
@@ -336,12 +657,72 @@ fn unknown_field_message(name: &str) -> String {
     }
 }
 
-fn parse_value(field: Field, tok: &Token) -> Result<Value, FilterError> {
+/// Hex bytes as Wireshark reads them for byte fields: `00:1b:21`, `00-1b-21`, `001b.21`,
+/// `12` (one byte).
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ':' | '-' | '.'))
+        .collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    // Separated groups of one digit (`0:1b`) are one byte each.
+    let groups: Vec<&str> = text.split([':', '-', '.']).collect();
+    if groups.len() > 1 {
+        return groups
+            .iter()
+            .map(|g| match g.len() {
+                1 | 2 => u8::from_str_radix(g, 16).ok().map(|b| vec![b]),
+                n if n.is_multiple_of(2) => hex_bytes(g),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat());
+    }
+    if digits.len() == 1 {
+        return u8::from_str_radix(&digits, 16).ok().map(|b| vec![b]);
+    }
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).ok())
+        .collect()
+}
+
+fn parse_value(target: Target, tok: &Token) -> Result<Value, FilterError> {
+    let field = target.field;
     let bad = |what: &str| FilterError {
         message: format!("\"{}\" is not {what}", tok.text),
         span: tok.span.clone(),
     };
     let t = tok.text.as_str();
+    if target.slice.is_some() || field.is_bytes() {
+        if tok.kind == Kind::Str {
+            return Ok(Value::Bytes(tok.text.as_bytes().to_vec()));
+        }
+        // A protocol compared with a number tells whether it is there (`vlan == 0`).
+        if target.slice.is_none() && field.ty() == super::fields::FieldType::Protocol {
+            if let Ok(n @ (0 | 1)) = t.parse::<u64>() {
+                return Ok(Value::Int(n));
+            }
+        }
+        if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            return u64::from_str_radix(hex, 16)
+                .map(Value::Int)
+                .map_err(|_| bad("a number"));
+        }
+        return hex_bytes(t)
+            .map(Value::Bytes)
+            .ok_or_else(|| bad("a byte string (like 00:1b:21 or \"text\")"));
+    }
+    if tok.kind == Kind::Str {
+        return Err(bad(
+            "a value for this field: strings compare with byte fields",
+        ));
+    }
     if field.is_address() {
         if let Some((addr, bits)) = t.split_once('/') {
             let a: IpAddr = addr.parse().map_err(|_| bad("an IP address or network"))?;
@@ -371,9 +752,18 @@ fn parse_value(field: Field, tok: &Token) -> Result<Value, FilterError> {
             None => s.parse::<u64>().ok(),
         },
     };
-    n.map(Value::Int).ok_or_else(|| bad("a number"))
+    let n = n.ok_or_else(|| bad("a number"))?;
+    if let Some(max) = field.max_value() {
+        if n > max {
+            // tshark: `"99999" too big for this field, maximum 65535.`
+            return Err(FilterError {
+                message: format!("\"{t}\" too big for this field, maximum {max}"),
+                span: tok.span.clone(),
+            });
+        }
+    }
+    Ok(Value::Int(n))
 }
-
 /// Decimal seconds (`0.25`, `-1.5`, `3`) as nanoseconds, exactly (digits past the ninth
 /// decimal are dropped, as Wireshark's time fields have nanosecond resolution).
 fn seconds_to_ns(text: &str) -> Option<i64> {

@@ -67,6 +67,7 @@ fn check(filter: &str, f: &OwnedFrame, analysis: bool) -> bool {
         frame: &frame,
         packet: &packet,
         analysis: analysis.then_some(&fake as &dyn AnalysisFields),
+        start: Some(Timestamp(0)),
     })
 }
 

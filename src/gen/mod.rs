@@ -40,7 +40,7 @@ pub mod synth;
 mod tap;
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use lessons::MESSAGES;
@@ -163,18 +163,21 @@ pub fn synthesize_to_file(sc: Scenario, opts: &GenOptions, path: &Path) -> io::R
 /// Writes captured `frames` to the pcap file `path` (nanosecond timestamps).
 pub fn write_frames(path: &Path, link: LinkType, frames: &[OwnedFrame]) -> io::Result<()> {
     let file = File::create(path).map_err(|e| with_path(e, "creating", path))?;
+    write_frames_to(file, link, frames).map_err(|e| with_path(e, "writing", path))
+}
+
+/// Writes `frames` as a pcap file (nanosecond timestamps) to any sink, e.g. standard output.
+pub fn write_frames_to(sink: impl Write, link: LinkType, frames: &[OwnedFrame]) -> io::Result<()> {
     let format = PcapFormat {
         link,
         snaplen: 262_144,
         nanos: true,
     };
-    let mut writer = PcapWriter::new(file, format);
+    let mut writer = PcapWriter::new(sink, format);
     for f in frames {
-        writer
-            .write_frame(&f.as_frame())
-            .map_err(|e| with_path(e, "writing", path))?;
+        writer.write_frame(&f.as_frame())?;
     }
-    writer.flush().map_err(|e| with_path(e, "writing", path))
+    writer.flush()
 }
 
 /// Where a netns run's second capture (at the server's veth) is saved beside the client's

@@ -6,6 +6,12 @@ use std::fmt::Write as _;
 /// Lines of 16 bytes: the offset from `base` (8 hex digits), the bytes in hex (a gap after
 /// the eighth), then the printable ASCII (`.` for the rest); each line ends with `\n`.
 pub fn hex_dump(base: u64, bytes: &[u8]) -> String {
+    hex_lines(base, bytes, true)
+}
+
+/// [`hex_dump`] with or without the ASCII column (`synack read -x` prints hex only, `-X`
+/// both, as tcpdump does).
+pub fn hex_lines(base: u64, bytes: &[u8], ascii: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(16) * 80);
     for (i, chunk) in bytes.chunks(16).enumerate() {
         let _ = write!(out, "{:08x}  ", base + i as u64 * 16);
@@ -19,6 +25,11 @@ pub fn hex_dump(base: u64, bytes: &[u8]) -> String {
             if j == 7 {
                 out.push(' ');
             }
+        }
+        if !ascii {
+            out.truncate(out.trim_end().len());
+            out.push('\n');
+            continue;
         }
         out.push(' ');
         out.extend(chunk.iter().map(|&b| {

@@ -130,6 +130,7 @@ impl FilterState {
                     frame: &frame,
                     packet: &packet,
                     analysis: Some(&fields as &dyn AnalysisFields),
+                    start: data.frame(0).and_then(|f| f.ts),
                 };
                 if filter.matches(&input) {
                     self.matches.push(i as u32);
