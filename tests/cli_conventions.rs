@@ -169,3 +169,44 @@ fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
         assert_eq!(run.ok(), expected, "{sub} of gzip");
     }
 }
+
+#[test]
+fn the_sticky_lesson_tells_the_same_story_in_read_flows_and_stream() {
+    // captures/sticky.pcap is unframed: only its calls trace (beside it) knows the message
+    // boundaries. Every view frames it by the trace, so each shows the same coalesced frames.
+    let file = "captures/sticky.pcap";
+    let coalesced_in_read: Vec<u64> = support::json_lines(synack(&["read", file, "--json"]).ok())
+        .iter()
+        .filter(|f| {
+            f["events"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["name"] == "coalesced"))
+        })
+        .map(|f| f["frame"].as_u64().expect("frame number"))
+        .collect();
+    let stream = support::json_lines(synack(&["stream", file, "--stream", "0", "--json"]).ok());
+    let coalesced_in_stream: Vec<u64> = stream
+        .iter()
+        .filter(|o| o["kind"] == "segment" && o["coalesced"] == true)
+        .map(|o| o["frame"].as_u64().expect("frame number"))
+        .collect();
+    let flows = support::json_lines(synack(&["flows", file, "--json"]).ok());
+    let m = &flows[0]["messages"];
+    assert!(
+        !coalesced_in_read.is_empty(),
+        "read shows the coalesced segment"
+    );
+    assert_eq!(coalesced_in_read, coalesced_in_stream);
+    assert_eq!(m["framing"], "calls");
+    assert_eq!(
+        m["coalesced_segments"][0].as_u64(),
+        Some(coalesced_in_read.len() as u64)
+    );
+    let summary = stream
+        .iter()
+        .find(|o| o["kind"] == "summary" && o["dir"] == "c2s");
+    assert_eq!(m["messages"][0], summary.expect("c2s summary")["messages"]);
+    // --calls names the trace explicitly; a missing one is an error, not a silent no-op.
+    let run = synack(&["read", file, "--calls", "/nonexistent.calls.json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+}

@@ -98,8 +98,11 @@ fn unprivileged_live_run_explains_and_still_runs() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    // The lesson ran (its calls trace is written) but the capture asked for was not: exit
+    // 1 and say so, rather than 0 as if FILE had been written.
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("setcap") && err.contains("tcpdump"), "{err}");
+    assert!(err.contains("was not written"), "{err}");
     assert!(!p.exists(), "no capture without permission");
     let trace =
         CallTrace::read_json(std::fs::File::open(synack::calls::calls_path(&p)).unwrap()).unwrap();

@@ -14,7 +14,8 @@ use crate::analysis::{endpoint_string, Cause, Connection, Direction, Flag, Limit
 use crate::capture::capture_files;
 use crate::pipeline::default_threads;
 use crate::pipeline::{
-    analyse_flows, analyse_flows_each, spanning_connections, FlowsRun, MessageCounts, MessageTable,
+    analyse_flows_each, analyse_flows_with_calls, spanning_connections, FlowsRun, MessageCounts,
+    MessageTable,
 };
 
 /// Arguments of `synack flows`.
@@ -26,6 +27,10 @@ pub struct FlowsArgs {
     /// Print JSON Lines: one object per connection.
     #[arg(long)]
     pub json: bool,
+    /// The generator's calls trace: its send() calls give the messages of streams no
+    /// framing explains (default: FILE.calls.json beside the capture, when it exists).
+    #[arg(long, value_name = "CALLS.json")]
+    pub calls: Option<std::path::PathBuf>,
     /// Threads: 1 runs everything on one thread; 2 or more reads, decodes and analyses on
     /// one thread while another reassembles and frames the streams (same output). Default: 2
     /// on a machine with two or more cores.
@@ -356,20 +361,14 @@ fn each_file(input: &InputArgs, jobs: usize, threads: usize) -> anyhow::Result<F
 /// Runs `synack flows`.
 pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     let threads = args.threads.unwrap_or_else(default_threads);
+    // The calls trace frames the streams no framing explains, and gives the kernel's
+    // readings when it has them.
+    let trace = super::input::calls_trace(&args.input, args.calls.as_deref())?.map(|(_, t)| t);
     let run = match args.jobs {
         Some(jobs) => each_file(&args.input, jobs.max(1), args.threads.unwrap_or(1))?,
-        None => analyse_flows(args.input.open()?, threads),
+        None => analyse_flows_with_calls(args.input.open()?, threads, trace.clone()),
     };
     let (conns, messages) = (&run.connections, &run.messages);
-    // The kernel's readings, when the capture comes with a calls trace that has them.
-    let trace = match args.input.single().map(|f| crate::calls::read_beside(&f)) {
-        Some(Ok(t)) => t,
-        Some(Err(e)) => {
-            note!("synack: ignoring the calls trace: {e}");
-            None
-        }
-        None => None,
-    };
     let tcp_info = trace.as_ref().map_or(&[][..], |t| t.tcp_info.as_slice());
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -89,10 +89,15 @@ pub fn summary_with(
                 let _ = write!(s, " ack {}", ack);
             }
             let _ = write!(s, " win {} len {}", t.window, t.len);
+            // SACK edges relative like the ACK they extend (tcpdump and tshark do so).
+            let sack_base = match tcp_ann {
+                Some(a) if !absolute => t.ack.wrapping_sub(a.ack),
+                _ => 0,
+            };
             let opts: Vec<String> = t
                 .options
                 .iter(view.frame.data)
-                .map(|o| o.describe())
+                .map(|o| o.describe_relative(sack_base))
                 .collect();
             if !opts.is_empty() {
                 let _ = write!(s, " options [{}]", opts.join(","));

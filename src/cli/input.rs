@@ -7,7 +7,32 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::calls::CallTrace;
 use crate::capture::{CaptureError, CaptureInput, RereadableCapture};
+
+/// The generator's calls trace for a capture: `--calls FILE` (which must be readable), else
+/// `CAPTURE.calls.json` beside the capture when it is one file and the trace exists (an
+/// unreadable one is reported and ignored: messages are then framed from the bytes alone).
+/// `read`, `flows` and `stream` all find it this way, so they tell the same story of a
+/// lesson capture.
+pub(super) fn calls_trace(
+    input: &InputArgs,
+    explicit: Option<&Path>,
+) -> anyhow::Result<Option<(PathBuf, CallTrace)>> {
+    if let Some(p) = explicit {
+        return Ok(Some((p.to_path_buf(), crate::calls::read_file(p)?)));
+    }
+    let Some(capture) = input.single() else {
+        return Ok(None);
+    };
+    match crate::calls::read_beside(&capture) {
+        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(&capture), t))),
+        Err(e) => {
+            note!("synack: {e} (ignored: messages are framed from the bytes alone)");
+            Ok(None)
+        }
+    }
+}
 
 /// Where the capture comes from.
 #[derive(Debug, Clone, Args)]

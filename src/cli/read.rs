@@ -36,6 +36,10 @@ pub struct ReadArgs {
     /// How frames are printed.
     #[command(flatten)]
     pub print: PrintArgs,
+    /// The generator's calls trace: its send() calls give the messages of streams no
+    /// framing explains (default: FILE.calls.json beside the capture, when it exists).
+    #[arg(long, value_name = "CALLS.json")]
+    pub calls: Option<std::path::PathBuf>,
     /// Skip the sticky-packet events (`message_boundary`, `coalesced`, `split`), which need
     /// a first pass that reassembles and frames every TCP stream (framing chosen by auto).
     #[arg(long)]
@@ -54,6 +58,7 @@ impl ReadArgs {
             input: InputArgs::path_of(file),
             bpf: None,
             print: PrintArgs::default(),
+            calls: None,
             no_messages: false,
             threads: None,
         }
@@ -100,7 +105,8 @@ pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     } else {
         // Two passes (framing needs every stream's bytes); a pipe is read only once.
         let capture = input.rereadable()?;
-        let sticky = crate::pipeline::sticky_events(capture.open()?, threads);
+        let trace = super::input::calls_trace(&input, args.calls.as_deref())?.map(|(_, t)| t);
+        let sticky = crate::pipeline::sticky_events_with_calls(capture.open()?, threads, trace);
         (sticky, capture.open()?)
     };
     let options = ListOptions {

@@ -180,22 +180,9 @@ struct CallsSource {
     trace: CallTrace,
 }
 
-/// The calls trace: `--calls FILE` (must be readable), else `FILE.calls.json` beside the
-/// capture when it exists (an unreadable one is reported and ignored).
+/// The calls trace of `--calls`, or the one beside the capture.
 fn load_trace(args: &StreamArgs) -> anyhow::Result<Option<(PathBuf, CallTrace)>> {
-    if let Some(p) = &args.calls {
-        return Ok(Some((p.clone(), crate::calls::read_file(p)?)));
-    }
-    let Some(file) = args.input.single() else {
-        return Ok(None);
-    };
-    match crate::calls::read_beside(&file) {
-        Ok(t) => Ok(t.map(|t| (crate::calls::calls_path(&file), t))),
-        Err(e) => {
-            note!("synack: {e} (ignored: messages are framed from the bytes alone)");
-            Ok(None)
-        }
-    }
+    super::input::calls_trace(&args.input, args.calls.as_deref())
 }
 
 fn views<'a>(

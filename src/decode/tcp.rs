@@ -305,8 +305,15 @@ impl<'a> SackBlocks<'a> {
 }
 
 impl TcpOption<'_> {
-    /// A short name and value as tcpdump prints them (`mss 1460`, `wscale 7`, `sackOK`, ...).
+    /// A short name and value as tcpdump prints them (`mss 1460`, `wscale 7`, `sackOK`, ...),
+    /// SACK edges as sent.
     pub fn describe(&self) -> String {
+        self.describe_relative(0)
+    }
+
+    /// [`TcpOption::describe`] with SACK edges shown minus `sack_base` (the peer's initial
+    /// sequence number: relative, as tcpdump and tshark print them beside relative seq/ack).
+    pub fn describe_relative(&self, sack_base: u32) -> String {
         match self {
             TcpOption::EndOfList => "eol".into(),
             TcpOption::Nop => "nop".into(),
@@ -316,7 +323,12 @@ impl TcpOption<'_> {
             TcpOption::Sack(blocks) => {
                 let mut s = format!("sack {}", blocks.len());
                 for (l, r) in blocks.iter() {
-                    let _ = write!(s, " {{{l}:{r}}}");
+                    let _ = write!(
+                        s,
+                        " {{{}:{}}}",
+                        l.wrapping_sub(sack_base),
+                        r.wrapping_sub(sack_base)
+                    );
                 }
                 s
             }

@@ -49,7 +49,16 @@ pub fn message_counts(conn: &FollowedConn, msgs: &ConnMessages) -> MessageCounts
 /// One pass over the file: the analysis engine, and every TCP stream reassembled and framed
 /// (auto) for its message counts, each connection framed and forgotten as soon as it closes.
 pub fn analyse_flows(reader: impl Into<CaptureInput>, threads: usize) -> FlowsRun {
-    let mut pass = StickyPass::new();
+    analyse_flows_with_calls(reader, threads, None)
+}
+
+/// [`analyse_flows`] with the generator's calls trace for streams no framing explains.
+pub fn analyse_flows_with_calls(
+    reader: impl Into<CaptureInput>,
+    threads: usize,
+    trace: Option<crate::calls::CallTrace>,
+) -> FlowsRun {
+    let mut pass = StickyPass::new().with_calls(trace);
     let mut messages = MessageTable::new();
     let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
         messages.insert(conn.stream, message_counts(conn, msgs));

@@ -17,10 +17,10 @@ mod sticky;
 mod threads;
 
 pub use flows::{
-    analyse_flows, analyse_flows_each, message_counts, spanning_connections, FlowsRun,
-    MessageCounts, MessageTable,
+    analyse_flows, analyse_flows_each, analyse_flows_with_calls, message_counts,
+    spanning_connections, FlowsRun, MessageCounts, MessageTable,
 };
-pub use sticky::{sticky_events, FollowCounts, StickyPass};
+pub use sticky::{sticky_events, sticky_events_with_calls, FollowCounts, StickyPass};
 pub use threads::{analyse_file, analyse_file_keeping, default_threads, Analysed, Kept};
 
 use crate::analysis::{Annotation, Config, Engine};

@@ -2,9 +2,11 @@
 //! its bytes forgotten at once, so memory holds only the open connections. Gives `read` its
 //! per-frame message events and `flows` its message counts.
 
+use crate::calls::CallTrace;
 use crate::capture::CaptureInput;
 use crate::stream::follow::{
-    frame_connection, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
+    frame_connection, frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn,
+    Follower, FramingChoice,
 };
 
 /// The stream follower's limit counters of a run whose connections were handed back as they
@@ -24,6 +26,9 @@ pub struct StickyPass {
     follower: Follower,
     /// Reassembly cap cuts of the connections already handed back.
     cap_cuts: u64,
+    /// The generator's calls trace: where no framing explains a stream's bytes, its send()
+    /// calls give the messages (as `synack stream` does).
+    trace: Option<CallTrace>,
 }
 
 impl Default for StickyPass {
@@ -49,6 +54,22 @@ impl StickyPass {
         StickyPass {
             follower: Follower::releasing(limits),
             cap_cuts: 0,
+            trace: None,
+        }
+    }
+
+    /// The same pass framing by a calls trace where no framing explains the bytes, so `read`,
+    /// `flows` and `stream` tell the same story of a lesson capture.
+    pub fn with_calls(mut self, trace: Option<CallTrace>) -> StickyPass {
+        self.trace = trace;
+        self
+    }
+
+    /// Frames one connection: auto, falling back to the calls trace when there is one.
+    fn frame(&self, conn: &FollowedConn) -> ConnMessages {
+        match &self.trace {
+            Some(t) => frame_connection_with_calls(conn, FramingChoice::Auto, Some(t)),
+            None => frame_connection(conn, FramingChoice::AutoUnexplained),
         }
     }
 
@@ -63,10 +84,7 @@ impl StickyPass {
         self.follower.process_flow(frame, packet, flow);
         if let Some(conn) = self.follower.take_finished() {
             self.cap_cuts += cap_cuts(&conn);
-            each(
-                &conn,
-                &frame_connection(&conn, FramingChoice::AutoUnexplained),
-            );
+            each(&conn, &self.frame(&conn));
             self.follower.recycle(conn);
         }
     }
@@ -77,10 +95,7 @@ impl StickyPass {
         self.follower.finish();
         for conn in self.follower.connections() {
             self.cap_cuts += cap_cuts(conn);
-            each(
-                conn,
-                &frame_connection(conn, FramingChoice::AutoUnexplained),
-            );
+            each(conn, &self.frame(conn));
         }
         FollowCounts {
             streams_not_followed: self.follower.not_followed(),
@@ -101,7 +116,16 @@ pub fn sticky_events(
     reader: impl Into<CaptureInput>,
     threads: usize,
 ) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
-    let mut pass = StickyPass::new();
+    sticky_events_with_calls(reader, threads, None)
+}
+
+/// [`sticky_events`] with the generator's calls trace for streams no framing explains.
+pub fn sticky_events_with_calls(
+    reader: impl Into<CaptureInput>,
+    threads: usize,
+    trace: Option<CallTrace>,
+) -> std::collections::HashMap<u64, Vec<crate::stream::follow::StickyEvent>> {
+    let mut pass = StickyPass::new().with_calls(trace);
     let mut events = std::collections::HashMap::new();
     let mut each = |conn: &FollowedConn, msgs: &ConnMessages| {
         crate::stream::follow::frame_events(conn, msgs, &mut events)
