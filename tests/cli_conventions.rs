@@ -210,3 +210,129 @@ fn the_sticky_lesson_tells_the_same_story_in_read_flows_and_stream() {
     let run = synack(&["read", file, "--calls", "/nonexistent.calls.json"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
 }
+
+#[test]
+fn options_that_do_not_apply_are_usage_errors_not_silent_no_ops() {
+    let file = "captures/demo.pcap";
+    for args in [
+        &["stream", file, "--raw", "-"][..],
+        &["stream", file, "--dump"],
+        &["stream", file, "--dir", "c2s"],
+        &["gen", "flood", "--synthetic", "--connections", "0"],
+        &["gen", "loss", "--netns", "--loss", "100"],
+        &["capture", "-r", file, "-s", "100"],
+        &["capture", "-r", file, "-C", "10"],
+        &["read", file, "-T", "text", "-e", "frame.number"],
+        &["read", file, "-e", "no.such.field"],
+        &["read", file, "-f", "tcp port eighty"],
+        &["read", file, "-f", "tcp", "udp"],
+        &["read", file, "-tsideways"],
+    ] {
+        let run = synack(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?} printed before refusing");
+    }
+    // tshark's own words for a number the field cannot hold.
+    let run = synack(&["read", file, "-Y", "tcp.port == 99999"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .contains("\"99999\" too big for this field, maximum 65535"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn gen_w_dash_writes_the_pcap_to_stdout() {
+    let run = synack(&["gen", "sticky", "--synthetic", "-w", "-"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!root().join("-").exists(), "no file named '-'");
+    assert_eq!(
+        &run.stdout[..4],
+        &0xa1b23c4du32.to_le_bytes(),
+        "a ns pcap header"
+    );
+    let (code, listed) = read_via(
+        &run.stdout,
+        &["read", "-", "-q", "-T", "fields", "-e", "frame.number"],
+    );
+    assert_eq!(code, Some(0));
+    assert!(listed.is_empty(), "-q prints no frames");
+    let (code, listed) = read_via(
+        &run.stdout,
+        &["read", "-", "-T", "fields", "-e", "frame.number"],
+    );
+    assert_eq!(code, Some(0));
+    assert!(String::from_utf8_lossy(&listed).lines().count() > 5);
+}
+
+#[test]
+fn capture_r_w_copies_what_a_bpf_filter_accepts_like_tcpdump() {
+    let dir = scratch();
+    let out = dir.path().join("syn.pcap");
+    let out = out.to_str().expect("utf-8");
+    let file = "captures/demo.pcap";
+    let run = synack(&[
+        "capture",
+        "-r",
+        file,
+        "-w",
+        out,
+        "tcp[tcpflags] & tcp-syn != 0",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let syns = synack(&[
+        "read",
+        file,
+        "-Y",
+        "tcp.flags.syn == 1",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ]);
+    let copied = synack(&["read", out, "-T", "fields", "-e", "tcp.flags.syn"]);
+    let copied = copied.ok();
+    assert_eq!(copied.lines().count(), syns.ok().lines().count());
+    assert!(copied.lines().all(|l| l == "1"), "{copied}");
+    // The same filter as read's trailing words and as -f select the same frames.
+    let trailing = synack(&[
+        "read",
+        file,
+        "tcp",
+        "port",
+        "7070",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ]);
+    let dash_f = synack(&[
+        "read",
+        file,
+        "-f",
+        "tcp port 7070",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ]);
+    let display = synack(&[
+        "read",
+        file,
+        "-Y",
+        "tcp.port == 7070",
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+    ]);
+    assert_eq!(trailing.ok(), dash_f.ok());
+    assert_eq!(dash_f.ok(), display.ok());
+    // `synack -r FILE` is `synack read -r FILE`; -n is accepted.
+    assert_eq!(
+        synack(&["-r", file, "-n"]).ok(),
+        synack(&["read", file]).ok()
+    );
+}
