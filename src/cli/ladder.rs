@@ -96,7 +96,7 @@ pub(super) fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     if let Some(e) = got.damaged {
-        eprintln!(
+        note!(
             "synack: {}: {e} (the ladder shows the packets read before it)",
             args.file.display()
         );
