@@ -107,8 +107,9 @@ fn text_views_and_dump_and_raw_work() {
     assert!(out.code == Some(0));
     assert_eq!(std::fs::read(&file).unwrap().len(), 659, "c2s bytes");
     let _ = std::fs::remove_file(&file);
+    // Asking for a stream the capture does not have is a usage error (2), not damage (1).
     let out = run(&["stream", cap, "--stream", "7"]);
-    assert_eq!(out.code, Some(1));
+    assert_eq!(out.code, Some(2));
     assert!(&out.stderr.contains("no TCP stream 7"));
     let out = run(&["stream", cap, "--framing", "u24"]);
     assert_ne!(out.code, Some(0));

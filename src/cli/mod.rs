@@ -225,11 +225,11 @@ pub fn run() -> ExitCode {
         #[cfg(feature = "gui")]
         None => crate::ui::run_demo(),
         #[cfg(not(feature = "gui"))]
-        Some(Command::View(_)) => Err(usage::usage(format_args!(
+        Some(Command::View(_)) => Err(anyhow::anyhow!(
             "this synack was built without the desktop view (the `gui` cargo feature); \
              rebuild with default features (`cargo build --release`), or use `synack read FILE` \
              and `synack flows FILE` in the terminal"
-        ))),
+        )),
         #[cfg(not(feature = "gui"))]
         None => terminal_demo(),
     };
