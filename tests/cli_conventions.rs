@@ -171,6 +171,47 @@ fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
 }
 
 #[test]
+fn stdin_is_one_of_several_inputs_and_words_after_them_are_tcpdumps_filter() {
+    // Several inputs are one capture (merged in time order); `-` is one of them, `-r FILE`
+    // the first; in `read`, the words after the inputs that name no file are a BPF filter.
+    let (a, b) = (
+        "tests/captures/pcpp-three_http_streams.pcap",
+        "tests/captures/zeek-syn-synack.pcap",
+    );
+    let a_bytes = std::fs::read(root().join(a)).expect("capture");
+    for sub in ["read", "flows", "stream"] {
+        let expected = synack(&[sub, a, b]).ok().to_string();
+        assert!(expected.lines().count() > 1, "{sub}: {expected}");
+        let (code, out) = read_via(&a_bytes, &[sub, "-", b]);
+        assert_eq!(code, Some(0), "{sub} - {b}");
+        assert_eq!(String::from_utf8_lossy(&out), expected, "{sub} - {b}");
+        assert_eq!(
+            synack(&[sub, "-r", a, b]).ok(),
+            expected,
+            "{sub} -r {a} {b}"
+        );
+    }
+    let filtered = synack(&["read", a, b, "-f", "host 141.142.228.5"])
+        .ok()
+        .to_string();
+    assert_eq!(filtered.lines().count(), 2, "{filtered}");
+    assert_ne!(
+        filtered,
+        synack(&["read", a, b]).ok(),
+        "the filter leaves frames out"
+    );
+    assert_eq!(
+        synack(&["read", a, b, "host", "141.142.228.5"]).ok(),
+        filtered
+    );
+    // Standard input twice cannot be read: said, not an empty second file.
+    let (code, _) = read_via(&a_bytes, &["read", "-", "-"]);
+    assert_eq!(code, Some(1));
+    let twice = synack(&["flows", "-", "-"]);
+    assert!(twice.stderr.contains("standard input"), "{}", twice.stderr);
+}
+
+#[test]
 fn the_sticky_lesson_tells_the_same_story_in_read_flows_and_stream() {
     // captures/sticky.pcap is unframed: only its calls trace (beside it) knows the message
     // boundaries. Every view frames it by the trace, so each shows the same coalesced frames.

@@ -22,6 +22,7 @@ use std::fs::File;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use super::file::STDIN;
 use super::{CaptureError, FileReader, Frame, FrameSource, LinkType, RecordKind, Timestamp};
 
 /// The first bytes of the files a directory may hold as captures: pcap (both byte orders,
@@ -41,6 +42,15 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// order (`ring_2.pcap` before `ring_10.pcap`).
 pub fn capture_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CaptureError> {
     let mut files = Vec::new();
+    if paths.iter().filter(|p| p.as_os_str() == STDIN).count() > 1 {
+        return Err(CaptureError::Io {
+            path: PathBuf::from(STDIN),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "standard input can be one of the inputs only once",
+            ),
+        });
+    }
     for path in paths {
         if !path.is_dir() {
             files.push(path.clone());

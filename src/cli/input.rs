@@ -150,7 +150,10 @@ mod tests {
         assert_eq!(words, ["tcp", "port", "80"]);
         let b_word = b.to_string_lossy().into_owned();
         let (inputs, words) = typed(&[&b_word, "-", "tcp"]).split_trailing_words();
-        assert_eq!(inputs.paths(), vec![a.clone(), b.clone(), PathBuf::from("-")]);
+        assert_eq!(
+            inputs.paths(),
+            vec![a.clone(), b.clone(), PathBuf::from("-")]
+        );
         assert_eq!(words, ["tcp"]);
         // The first input is always an input, even when it does not exist (its error is
         // "no such file", not a filter's).

@@ -242,12 +242,13 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 }
                 Report::Started { program, pid } => {
                     infos[program].pid = Some(pid);
-                    eprintln!(
+                    note!(
                         "synack: {} started (pid {pid}): {}",
-                        actors[program], infos[program].command
+                        actors[program],
+                        infos[program].command
                     );
                 }
-                Report::Listening { program, addr } => eprintln!(
+                Report::Listening { program, addr } => note!(
                     "synack: {} listens{}; starting the client{}",
                     actors[program],
                     addr.map(|a| format!(" on {a}")).unwrap_or_default(),
@@ -255,7 +256,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 ),
                 Report::Exited { program, how } => {
                     infos[program].exit = Some(how.status());
-                    eprintln!(
+                    note!(
                         "synack: {} {}",
                         actors[program],
                         match how {
@@ -269,7 +270,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                     );
                 }
                 Report::Failed { program, error } => {
-                    eprintln!("synack: cannot start the {}: {error}", actors[program])
+                    note!("synack: cannot start the {}: {error}", actors[program])
                 }
             },
             Err(RecvTimeoutError::Timeout) => {}
@@ -293,7 +294,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         calls::write_beside(&trace, path)?;
     }
     let stats = summary.capture;
-    eprintln!(
+    note!(
         "synack: {} packets, {} calls, {} TCP connections{}{}",
         out.frames,
         trace.calls.len(),
@@ -312,7 +313,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_default()
     );
     if summary.timed_out {
-        eprintln!("synack: stopped after --timeout");
+        note!("synack: stopped after --timeout");
         return Ok(ExitCode::from(124));
     }
     if control.is_stopped() {

@@ -127,7 +127,8 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         (FramingChoice::Use(Framing::Calls), None, _) => usage_bail!(
             "--framing calls needs the generator's calls trace: no {} beside the capture; \
              give one with --calls FILE",
-            crate::calls::calls_path(&args.input.single().unwrap_or_else(|| "FILE".into())).display()
+            crate::calls::calls_path(&args.input.single().unwrap_or_else(|| "FILE".into()))
+                .display()
         ),
         _ => {}
     }
