@@ -350,3 +350,4 @@ pair-dialog-title = Open the second capture point's file
 pair-needs-first = Open the first capture point's file first (File > Open...), then its second capture point
 pair-not-in-a = This segment is not in the file on display (A): { $fate }; B has it as frame { $frame_b }.
 pair-in-neither = This segment is in neither capture: { $fate }.
+pair-idle = { $ms } ms with nothing on its way (squeezed)

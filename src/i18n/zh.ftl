@@ -349,3 +349,4 @@ pair-dialog-title = 打开第二个抓包点的文件
 pair-needs-first = 请先打开第一个抓包点的文件（文件 > 打开...），再打开第二个抓包点
 pair-not-in-a = 当前显示的文件（A）中没有这个报文段：{ $fate }；它是 B 中的第 { $frame_b } 帧。
 pair-in-neither = 两份抓包中都没有这个报文段：{ $fate }。
+pair-idle = { $ms } ms 内没有报文段在途（已压缩）

@@ -11,7 +11,11 @@
 //! lost after B stops between B and the receiver, one lost before A between the sender and
 //! A.
 
+mod axis;
 pub mod paint;
+
+use axis::TimeAxis;
+pub use axis::{Break, BREAK_PX};
 
 use crate::analysis::Direction;
 use crate::figure::Point;
@@ -102,6 +106,8 @@ pub struct TwoTapGeometry {
     pub t0: i64,
     /// Height of the whole figure.
     pub height: f32,
+    /// Idle stretches squeezed out of the time axis (nothing on its way).
+    pub breaks: Vec<Break>,
 }
 
 impl TwoTapGeometry {
@@ -130,9 +136,17 @@ impl TwoTapGeometry {
         };
         let t0 = c.rows.iter().flat_map(times).min().unwrap_or(0);
         let t1 = c.rows.iter().flat_map(times).max().unwrap_or(t0);
-        let px_per_ns = default_scale(c, t1 - t0) * f64::from(zoom.max(1e-3));
-        let y = |t: i64| HEADER + ((t - t0) as f64 * px_per_ns) as f32;
         let typical = typical_delays(c);
+        let spans: Vec<(i64, i64)> = c
+            .rows
+            .iter()
+            .map(|r| row_span(r, offset_ns, &typical))
+            .collect();
+        let default_px_per_ns = default_scale(c, axis::busy_ns(&spans).min(t1 - t0));
+        let px_per_ns = default_px_per_ns * f64::from(zoom.max(1e-3));
+        let squeeze_ns = (f64::from(axis::SQUEEZE_OVER) / default_px_per_ns) as i64;
+        let axis = TimeAxis::new(spans, t0, HEADER, px_per_ns, squeeze_ns);
+        let y = |t: i64| axis.y(t);
         let arrows = c
             .rows
             .iter()
@@ -145,6 +159,7 @@ impl TwoTapGeometry {
             px_per_ns,
             t0,
             height: y(t1) + FOOTER,
+            breaks: axis.breaks().copied().collect(),
         }
     }
 
@@ -230,8 +245,9 @@ impl TwoTapGeometry {
     }
 }
 
-/// Pixels per ns at zoom 1: rows ROW_GAP apart on average, at most 2 px per µs (a burst
-/// of rows microseconds apart then overlaps, and zooming in separates it).
+/// Pixels per ns at zoom 1: rows ROW_GAP apart on average over the time something was on
+/// its way (`span_ns`), at most 2 px per µs (a burst of rows microseconds apart then
+/// overlaps, and zooming in separates it).
 fn default_scale(c: &PairedConnection, span_ns: i64) -> f64 {
     let wanted = f64::from(ROW_GAP) * c.rows.len().max(1) as f64 / span_ns.max(1) as f64;
     wanted.min(2.0 / 1_000.0)
@@ -245,6 +261,22 @@ fn typical_delays(c: &PairedConnection) -> [i64; 2] {
         out[k] = d.delay.map_or(0, |s| s.p50);
     }
     out
+}
+
+/// When row `r` is on its way (A's clock): from the first point (or its sender) to the
+/// second point, or to where it is drawn lost, as [`place`] places it.
+fn row_span(r: &SegmentRow, offset_ns: i64, typical: &[i64; 2]) -> (i64, i64) {
+    let typical = typical[usize::from(r.dir != Direction::ClientToServer)];
+    let on_a = |t: TapId| match t {
+        TapId::A => r.ts_a,
+        TapId::B => r.ts_b.map(|x| x - offset_ns),
+    };
+    let t_up = on_a(r.upstream).unwrap_or(r.time);
+    let t_down = on_a(r.upstream.other()).unwrap_or(t_up + typical);
+    let times = [t_up, t_down, r.time];
+    let first = times.iter().copied().min().unwrap_or(r.time);
+    let last = times.iter().copied().max().unwrap_or(r.time);
+    (first, last)
 }
 
 /// The arrow of row `r`.
@@ -643,5 +675,37 @@ mod tests {
         assert!(crowded
             .labelled(all.clone(), 0.0, Some(hidden))
             .contains(&hidden));
+    }
+
+    #[test]
+    fn a_long_pause_is_squeezed_and_slopes_after_it_are_still_the_delays() {
+        let mut c = connection(Some(true));
+        // The server's reply (3 ms) and what follows come a second later.
+        let pause = 1_000 * MS;
+        for r in c.rows.iter_mut().filter(|r| r.time >= 2 * MS) {
+            r.time += pause;
+            r.ts_a = r.ts_a.map(|t| t + pause);
+            r.ts_b = r.ts_b.map(|t| t + pause);
+        }
+        let g = TwoTapGeometry::new(&c, OFFSET, 1400.0, 1.0);
+        assert_eq!(g.breaks.len(), 1, "{:?}", g.breaks);
+        let idle = g.breaks[0].idle_ns;
+        assert!(idle > pause - 2 * MS && idle < pause + 2 * MS, "{idle}");
+        // Far shorter than a linear second at this scale.
+        assert!(g.height < (pause as f64 * g.px_per_ns) as f32 / 10.0);
+        // Rows keep their order, and the break lies between the rows before and after it.
+        assert!(g.arrows.windows(2).all(|w| w[0].y <= w[1].y));
+        let b = g.breaks[0];
+        assert!(g.arrows.iter().all(|a| a.y <= b.y || a.y >= b.y + BREAK_PX));
+        // The server's delivered reply still slopes by its measured delay.
+        let a = arrow_of(&g, &c, Fate::Delivered, Direction::ServerToClient);
+        let r = c
+            .rows
+            .iter()
+            .find(|r| r.fate == Fate::Delivered && r.dir == Direction::ServerToClient)
+            .unwrap();
+        let measured = (r.one_way_ns.unwrap() as f64 * g.px_per_ns) as f32;
+        let piece = a.pieces[1];
+        assert!((piece.to.y - piece.from.y - measured).abs() < 0.05);
     }
 }

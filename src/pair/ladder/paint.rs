@@ -6,7 +6,7 @@ use std::ops::Range;
 use crate::analysis::Direction;
 use crate::figure::{Anchor, Canvas, Color, Point, Rect, Stroke, Svg};
 
-use super::{TwoTapGeometry, HEADER, ROW_GAP, ROW_TEXT};
+use super::{TwoTapGeometry, BREAK_PX, HEADER, ROW_GAP, ROW_TEXT};
 use crate::i18n::{text, Message};
 use crate::pair::{Fate, PairedConnection, SegmentRow, TapId};
 
@@ -29,6 +29,8 @@ const INK: Color = Color::from_gray(0x10);
 /// Font size of the titles and of the rows' text.
 const TITLE_SIZE: f32 = 13.0;
 const ROW_SIZE: f32 = ROW_TEXT;
+/// Squeezed idle stretches.
+const IDLE: Color = Color::from_gray(0xee);
 /// The band behind the selected row.
 const SELECTED: Color = Color::from_rgb(0xd6, 0xe6, 0xfb);
 /// The text column's fields: x of each (time, frames in A/B, seq, len, one-way, fate).
@@ -85,6 +87,31 @@ pub fn ladder(
         } else {
             c.line(a, b, Stroke::new(2.0, RAIL));
         }
+    }
+    // Squeezed idle stretches: the rails broken by a grey band saying how long it was.
+    for b in geo
+        .breaks
+        .iter()
+        .filter(|b| b.y + BREAK_PX >= top && b.y <= geo.height)
+    {
+        c.fill(
+            Rect::from_min_max(
+                Point::new(0.0, b.y + 4.0),
+                Point::new(width, b.y + BREAK_PX - 4.0),
+            ),
+            IDLE,
+        );
+        let idle = Message::new("pair-idle")
+            .arg("ms", format!("{:.3}", b.idle_ns as f64 / 1e6))
+            .text();
+        c.text(
+            Point::new(COLUMNS[0], b.y + BREAK_PX / 2.0),
+            Anchor::LEFT_CENTER,
+            &idle,
+            ROW_SIZE,
+            RAIL,
+            None,
+        );
     }
     // Losses last, so the arrows around them do not hide them.
     let lost_last = geo.arrows[rows.clone()]
