@@ -184,6 +184,10 @@ fn sticky_ribbon_shows_the_coalesced_segments_calls_and_message_bytes() {
         .as_str()
         .unwrap()
         .to_string();
+    // The panel shows a message as text first, then as a hex dump.
+    h.get_by_label_contains(&data);
+    h.get_by_label("Hex").click();
+    h.run_steps(2);
     let hex: String = data.bytes().take(4).map(|b| format!("{b:02x} ")).collect();
     h.get_by_label_contains(hex.trim_end());
     h.get_by_label_contains(&data);

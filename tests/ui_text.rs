@@ -12,7 +12,10 @@ use egui_kittest::Harness;
 use support::{gbk, write_chat_capture, CHAT_CLIENT, CHAT_SERVER};
 use synack::analysis::Flag;
 use synack::i18n::Lang;
-use synack::ui::{Command, StartSource, SynackApp, ViewOptions};
+use synack::stream::text::TextEncoding;
+use synack::ui::stream_view::layout::Hit;
+use synack::ui::text_view;
+use synack::ui::{Command, StartSource, SynackApp, Tab, ViewOptions};
 
 const SIZE: egui::Vec2 = egui::vec2(1400.0, 900.0);
 
@@ -152,4 +155,122 @@ fn the_encoding_selector_overrides_the_automatic_choice() {
         !shown.contains(CHAT_SERVER) && shown.contains('\u{FFFD}'),
         "{shown}"
     );
+}
+
+/// The course's chat in `encoding` opened in a window (frame 4 selected), with the missing
+/// glyph policy left at the harness's panic: every character shown has a glyph.
+fn open_chat(name: &str, encode: impl Fn(&str) -> Vec<u8>) -> Harness<'static, SynackApp> {
+    let dir = std::env::temp_dir().join(format!("synack-ui-text-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.pcap"));
+    write_chat_capture(&path, encode);
+    let mut options = ViewOptions::new(StartSource::File(path));
+    options.goto = Some(4);
+    let h = ui_common::loaded(options, SIZE);
+    let _ = std::fs::remove_dir_all(&dir);
+    h
+}
+
+/// Selects each frame of the chat with the bytes pane in text mode and returns the payload
+/// texts shown (frames with a payload only), checking each is on screen with a note naming
+/// `encoding`.
+fn bytes_pane_texts(h: &mut Harness<'static, SynackApp>, named: &str) -> Vec<String> {
+    h.get_by_label("Text").click();
+    h.run_steps(2);
+    assert!(
+        h.state().details.text_view.text,
+        "the Text switch did not switch"
+    );
+    let count = h.state().store.read().len() as u64;
+    let mut texts = Vec::new();
+    for number in 1..=count {
+        h.state_mut().queue(Command::GoTo {
+            number,
+            replay: false,
+        });
+        h.run_steps(3);
+        let details = &h.state().details;
+        if details.payload_bytes().is_empty() {
+            continue;
+        }
+        let encoding = details.text_view.encoding(details.detected_encoding());
+        let (shown, replaced) = text_view::shown_text(details.payload_bytes(), encoding);
+        assert_eq!(replaced, 0, "frame {number}: {shown}");
+        h.get_by_label(&shown);
+        h.get_by_label(&format!("decoded as {named}"));
+        texts.push(shown);
+    }
+    texts
+}
+
+#[test]
+fn bytes_pane_text_view_shows_the_gbk_chat() {
+    let mut h = open_chat("bytes-gbk", gbk);
+    let texts = bytes_pane_texts(&mut h, "GBK (GB18030)");
+    assert_eq!(texts, [CHAT_CLIENT, CHAT_SERVER]);
+    assert_eq!(h.state().details.detected_encoding(), TextEncoding::Gbk);
+    h.get_by_value("auto (GBK (GB18030))");
+}
+
+#[test]
+fn bytes_pane_text_view_shows_the_utf8_chat() {
+    let mut h = open_chat("bytes-utf8", |s| s.as_bytes().to_vec());
+    let texts = bytes_pane_texts(&mut h, "UTF-8");
+    assert_eq!(texts, [CHAT_CLIENT, CHAT_SERVER]);
+    assert_eq!(h.state().details.detected_encoding(), TextEncoding::Utf8);
+}
+
+#[test]
+fn ribbon_message_panel_and_tooltip_show_the_gbk_chat() {
+    // Each message a line, as the course's line-based chat sends them: the ribbon frames
+    // them by line.
+    let mut h = open_chat("ribbon-gbk", |s| gbk(&format!("{s}\n")));
+    h.state_mut().tab = Tab::Stream;
+    h.run_steps(3);
+    for (d, sent) in [(0, CHAT_CLIENT), (1, CHAT_SERVER)] {
+        let r = h
+            .state()
+            .stream_view
+            .hit_rect(Hit::Message(d, 0))
+            .expect("the message is drawn");
+        // The tooltip: the message's text in the stream's encoding.
+        h.hover_at(r.center());
+        h.run_steps(3);
+        h.get_by_label_contains(&format!("Text, auto (GBK (GB18030)): {sent}\\n"));
+        // Clicked: the panel shows the whole message as text.
+        h.drag_at(r.center());
+        h.run_steps(1);
+        h.drop_at(r.center());
+        h.run_steps(3);
+        assert_eq!(h.state().stream_view.selected, Some((d, 0)));
+        h.get_by_label(&format!("{sent}\n"));
+        h.get_by_label("decoded as GBK (GB18030)");
+    }
+}
+
+#[test]
+fn chinese_interface_names_the_text_view_and_the_ribbon() {
+    let mut options = ViewOptions::new(StartSource::Demo);
+    options.lang = Some(Lang::Zh);
+    options.goto = Some(4);
+    let mut h = ui_common::loaded(options, SIZE);
+    h.get_by_label("显示过滤器：");
+    h.get_by_label("十六进制");
+    h.get_by_label("文本");
+    h.state_mut().tab = Tab::Stream;
+    h.run_steps(3);
+    h.get_by_label("消息");
+    h.get_by_label_contains("（自动）");
+    h.state_mut().tab = Tab::Graphs;
+    h.run_steps(3);
+    h.get_by_label("时间-序号图（Stevens）");
+    h.get_by_label("重置视图");
+    h.state_mut().tab = Tab::Connections;
+    h.run_steps(3);
+    h.get_by_label_contains("受限于");
+    h.get_by_label("将表格复制为文本");
+    assert!(h.query_by_label("Copy table as text").is_none());
+    h.state_mut().tab = Tab::Ladder;
+    h.run_steps(3);
+    h.get_by_label("回放这个连接");
 }

@@ -270,6 +270,21 @@ pub enum ClosePattern {
 }
 
 impl ClosePattern {
+    /// The catalogue key of the pattern's name for people ([`crate::i18n`]), e.g.
+    /// `close-four-way` (四次挥手); the JSON name is [`ClosePattern::name`].
+    pub fn text_key(self) -> &'static str {
+        match self {
+            ClosePattern::FourWay => "close-four-way",
+            ClosePattern::ThreeWay => "close-three-way",
+            ClosePattern::SimultaneousClose => "close-simultaneous",
+            ClosePattern::HalfClose => "close-half-close",
+            ClosePattern::Reset { .. } => "close-reset",
+            ClosePattern::Rejected => "close-rejected",
+            ClosePattern::Open => "close-open",
+            ClosePattern::Incomplete => "close-incomplete",
+        }
+    }
+
     /// `four_way`, `three_way`, `simultaneous_close`, `half_close`, `reset`, `rejected`,
     /// `open` or `incomplete`.
     pub fn name(self) -> &'static str {

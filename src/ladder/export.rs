@@ -269,8 +269,8 @@ fn sequence(
 fn participant_names(m: &LadderModel) -> (String, String) {
     let p = if m.is_tcp() { "" } else { "UDP " };
     (
-        format!("{p}{} {}", words::CLIENT, m.info.client),
-        format!("{p}{} {}", words::SERVER, m.info.server),
+        format!("{p}{} {}", words::client(), m.info.client),
+        format!("{p}{} {}", words::server(), m.info.server),
     )
 }
 
@@ -281,7 +281,7 @@ pub fn mermaid(m: &LadderModel, expand: bool) -> String {
     let _ = writeln!(out, "    participant C as {}", clean(&c));
     let _ = writeln!(out, "    participant S as {}", clean(&s));
     if !expand && !m.runs.is_empty() {
-        let _ = writeln!(out, "    %% {}", words::TEXT_RUNS_NOTE);
+        let _ = writeln!(out, "    %% {}", words::text_runs_note());
     }
     out.push_str(&sequence(
         m,
@@ -309,7 +309,7 @@ pub fn plantuml(m: &LadderModel, expand: bool) -> String {
     let _ = writeln!(out, "participant \"{}\" as C", clean(&c).replace('"', "'"));
     let _ = writeln!(out, "participant \"{}\" as S", clean(&s).replace('"', "'"));
     if !expand && !m.runs.is_empty() {
-        let _ = writeln!(out, "' {}", words::TEXT_RUNS_NOTE);
+        let _ = writeln!(out, "' {}", words::text_runs_note());
     }
     out.push_str(&sequence(
         m,

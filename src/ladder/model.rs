@@ -409,22 +409,26 @@ pub fn brackets(events: &[RowEvents], close_name: &str) -> Vec<Bracket> {
         let complete = events.iter().any(|e| e.handshake_done);
         let refused = events.iter().position(|e| e.reject);
         let (name, last) = match refused {
-            Some(r) => ("Connection refused (SYN, RST)".to_string(), r.max(last)),
-            None if complete => ("Three-way handshake".to_string(), last),
-            None => ("Handshake (incomplete)".to_string(), last),
+            Some(r) => (crate::i18n::text("ladder-refused"), r.max(last)),
+            None if complete => (crate::i18n::text("ladder-handshake"), last),
+            None => (crate::i18n::text("ladder-handshake-incomplete"), last),
         };
         out.push(Bracket { name, first, last });
     }
     let td: Vec<usize> = (0..events.len()).filter(|&i| events[i].teardown).collect();
     if let (Some(&first), Some(&last)) = (td.first(), td.last()) {
         out.push(Bracket {
-            name: format!("Teardown: {close_name}"),
+            name: crate::i18n::text_in(
+                crate::i18n::lang(),
+                "ladder-teardown",
+                &[("close", close_name.to_owned().into())],
+            ),
             first,
             last,
         });
     } else if let Some(r) = events.iter().position(|e| e.reset) {
         out.push(Bracket {
-            name: "Reset (RST)".into(),
+            name: crate::i18n::text("ladder-reset"),
             first: r,
             last: r,
         });
@@ -435,10 +439,10 @@ pub fn brackets(events: &[RowEvents], close_name: &str) -> Vec<Bracket> {
 /// Plain words for the engine's close patterns.
 pub fn close_words(close: Option<ClosePattern>) -> String {
     match close {
-        Some(ClosePattern::FourWay) => "four-way (FIN, ACK, FIN, ACK)".into(),
-        Some(ClosePattern::ThreeWay) => "three-way (FIN, FIN+ACK, ACK)".into(),
-        Some(p) => p.name().replace('_', " "),
-        None => "FIN exchange".into(),
+        Some(ClosePattern::FourWay) => crate::i18n::text("ladder-close-four-way"),
+        Some(ClosePattern::ThreeWay) => crate::i18n::text("ladder-close-three-way"),
+        Some(p) => crate::i18n::text(p.text_key()),
+        None => crate::i18n::text("ladder-close-fin"),
     }
 }
 
@@ -640,10 +644,10 @@ impl LadderModel {
                 notes.push(words::resends(seen[o].number));
             }
             if lost {
-                notes.push(words::LOST_AFTER_CAPTURE.to_string());
+                notes.push(words::lost_after_capture());
             }
             if repaired[i] {
-                notes.push(words::TIME_OUT_OF_ORDER.to_string());
+                notes.push(words::time_out_of_order());
             }
             rows.push(Row {
                 index: s.index,
@@ -736,7 +740,7 @@ impl LadderModel {
         let name = if closed || k == self.rows.len() {
             self.close_name.clone()
         } else {
-            "in progress".to_string()
+            crate::i18n::text("ladder-in-progress")
         };
         let breaks: Vec<Break> = self
             .breaks

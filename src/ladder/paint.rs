@@ -48,30 +48,75 @@ const LABEL_BG: Color = Color {
 };
 
 /// The legend's entries: colour, dashed, crossed, words.
-pub fn legend() -> Vec<(Color, bool, bool, &'static str)> {
-    let w = &words::LEGEND;
+pub fn legend() -> Vec<(Color, bool, bool, String)> {
+    let w = words::legend();
     vec![
-        (arrow_color(ArrowKind::Normal, true), false, false, w[0]),
-        (arrow_color(ArrowKind::Normal, false), false, false, w[1]),
-        (arrow_color(ArrowKind::Control, false), false, false, w[2]),
-        (arrow_color(ArrowKind::Reset, false), false, false, w[3]),
+        (
+            arrow_color(ArrowKind::Normal, true),
+            false,
+            false,
+            w[0].clone(),
+        ),
+        (
+            arrow_color(ArrowKind::Normal, false),
+            false,
+            false,
+            w[1].clone(),
+        ),
+        (
+            arrow_color(ArrowKind::Control, false),
+            false,
+            false,
+            w[2].clone(),
+        ),
+        (
+            arrow_color(ArrowKind::Reset, false),
+            false,
+            false,
+            w[3].clone(),
+        ),
         (
             arrow_color(ArrowKind::Retransmission, false),
             false,
             false,
-            w[4],
+            w[4].clone(),
         ),
-        (arrow_color(ArrowKind::DupAck, false), false, false, w[5]),
-        (arrow_color(ArrowKind::Lost, false), false, false, w[6]),
+        (
+            arrow_color(ArrowKind::DupAck, false),
+            false,
+            false,
+            w[5].clone(),
+        ),
+        (
+            arrow_color(ArrowKind::Lost, false),
+            false,
+            false,
+            w[6].clone(),
+        ),
         (
             arrow_color(ArrowKind::ZeroWindow, false),
             false,
             false,
-            w[7],
+            w[7].clone(),
         ),
-        (arrow_color(ArrowKind::Problem, false), false, false, w[8]),
-        (arrow_color(ArrowKind::Normal, true), false, true, w[9]),
-        (arrow_color(ArrowKind::Lost, false), true, false, w[10]),
+        (
+            arrow_color(ArrowKind::Problem, false),
+            false,
+            false,
+            w[8].clone(),
+        ),
+        (
+            arrow_color(ArrowKind::Normal, true),
+            false,
+            true,
+            w[9].clone(),
+        ),
+        (
+            arrow_color(ArrowKind::Lost, false),
+            true,
+            false,
+            w[10].clone(),
+        ),
     ]
 }
 
@@ -302,7 +347,7 @@ pub fn paint_rows(
         c.text(
             Point::new((geo.x_client + geo.x_server) / 2.0, line_end),
             Anchor::CENTER_TOP,
-            words::REPLAY_CUT,
+            &words::replay_cut(),
             FONT,
             Color::from_rgb(0xa0, 0x50, 0x00),
             Some(Color::WHITE),
@@ -392,7 +437,7 @@ pub fn paint_header(
     c.text(
         Point::new(geo.x_client, 6.0),
         Anchor::CENTER_TOP,
-        &format!("{proto}{} {}", words::CLIENT, model.info.client),
+        &format!("{proto}{} {}", words::client(), model.info.client),
         FONT,
         strong,
         None,
@@ -400,7 +445,7 @@ pub fn paint_header(
     c.text(
         Point::new(geo.x_server, 6.0),
         Anchor::CENTER_TOP,
-        &format!("{proto}{} {}", words::SERVER, model.info.server),
+        &format!("{proto}{} {}", words::server(), model.info.server),
         FONT,
         strong,
         None,
@@ -425,7 +470,7 @@ pub fn paint_header(
     }
     // The capture point's caption, moved clear of the states written under each end.
     let half = |t: &str| text_width(t, FONT) / 2.0 + 6.0;
-    let cap = half(words::CAPTURE_POINT);
+    let cap = half(&words::capture_point());
     let left = geo.x_client + half(states[0].name()) + cap;
     let right = geo.x_server - half(states[1].name()) - cap;
     let x = if left <= right {
@@ -436,7 +481,7 @@ pub fn paint_header(
     c.text(
         Point::new(x, 24.0),
         Anchor::CENTER_TOP,
-        words::CAPTURE_POINT,
+        &words::capture_point(),
         FONT,
         WEAK,
         None,
@@ -455,7 +500,7 @@ pub fn paint_header(
     c.text(
         Point::new(8.0, HEADER - 16.0),
         Anchor::LEFT_TOP,
-        words::TIME_COLUMN,
+        &words::time_column(),
         FONT,
         WEAK,
         None,

@@ -1,23 +1,40 @@
 //! Every word the ladder shows people, in one place, so that a translation catalogue can
 //! take them over: arrow labels, notes, summaries, the header's explanation of the delays,
-//! the legend and the text diagrams' captions.
+//! the legend and the text diagrams' captions. The sentences live in the i18n catalogues
+//! (`ladder-*` keys of `src/i18n/en.ftl` and `zh.ftl`) and come out in the thread's language;
+//! protocol words (flag names, `seq=`, `ack=`, `len=`) stay as Wireshark writes them.
 
 use crate::decode::TcpFlags;
+use crate::i18n::{text, tr};
 
-/// The two ends' names in the header, JSON and text diagrams.
-pub const CLIENT: &str = "Client";
-/// See [`CLIENT`].
-pub const SERVER: &str = "Server";
+/// The client end's name in the header, JSON and text diagrams.
+pub fn client() -> String {
+    text("ladder-client")
+}
+/// The server end's name, see [`client`].
+pub fn server() -> String {
+    text("ladder-server")
+}
 /// Caption of the capture point's line.
-pub const CAPTURE_POINT: &str = "capture point";
+pub fn capture_point() -> String {
+    text("ladder-capture-point")
+}
 /// Caption over the time column.
-pub const TIME_COLUMN: &str = "frame  time (s, from the connection's first packet)";
+pub fn time_column() -> String {
+    text("ladder-time-column")
+}
 /// Shown under the last row while a replay hides later packets.
-pub const REPLAY_CUT: &str = "replay cursor: later packets are hidden";
+pub fn replay_cut() -> String {
+    text("ladder-replay-cut")
+}
 /// Hover text of a collapsed run's summary (screen only).
-pub const RUN_EXPAND_HINT: &str = "Click to show each segment of this run";
+pub fn run_expand_hint() -> String {
+    text("ladder-run-expand")
+}
 /// Hover text of an expanded run's first label (screen only).
-pub const RUN_COLLAPSE_HINT: &str = "Click to summarize this run again";
+pub fn run_collapse_hint() -> String {
+    text("ladder-run-collapse")
+}
 
 /// The text of a segment's flags: `SYN`, `SYN, ACK`, `PSH, ACK`, `FIN, ACK`, `RST`.
 pub fn flag_words(f: TcpFlags) -> String {
@@ -64,35 +81,51 @@ pub fn udp_label(len: u32, preview: Option<&str>) -> String {
 
 /// Note on a retransmission: which frame's bytes it sends again.
 pub fn resends(frame: u64) -> String {
-    format!("resends #{frame}")
+    tr!("ladder-resends", frame = frame)
 }
 
 /// Note on a segment that left the sender but never reached the receiver.
-pub const LOST_AFTER_CAPTURE: &str = "lost after the capture point";
+pub fn lost_after_capture() -> String {
+    text("ladder-lost-after-capture")
+}
 
 /// Note on a packet whose capture time is out of order with its neighbours'.
-pub const TIME_OUT_OF_ORDER: &str = "capture time out of order: drawn at its neighbours' time";
+pub fn time_out_of_order() -> String {
+    text("ladder-time-out-of-order")
+}
 
 /// Label of a segment that was never captured (a ghost).
 pub fn ghost_label(bytes: u32, seq: u32, end: u32, arrived: bool) -> String {
-    if arrived {
-        format!("{bytes} B not captured (seq {seq}–{end}), acknowledged later")
+    let key = if arrived {
+        "ladder-ghost-acked"
     } else {
-        format!("{bytes} B not captured (seq {seq}–{end}), lost before the capture point")
-    }
+        "ladder-ghost-lost"
+    };
+    tr!(key, bytes = bytes, seq = seq, end = end)
 }
 
 /// The summary label of a run of equal data segments.
 pub fn run_data_label(count: usize, len: u32, first_seq: u32, end_seq: u32) -> String {
-    format!("{count} data segments, {len} B each (seq {first_seq}–{end_seq})")
+    tr!(
+        "ladder-run-data",
+        count = count,
+        len = len,
+        first = first_seq,
+        end = end_seq
+    )
 }
 
 /// The summary label of the ACKs inside a run.
 pub fn run_ack_label(count: usize, first_ack: u32, last_ack: u32) -> String {
     if count == 1 {
-        format!("1 ACK (ack {first_ack})")
+        tr!("ladder-run-one-ack", ack = first_ack)
     } else {
-        format!("{count} ACKs (ack {first_ack}–{last_ack})")
+        tr!(
+            "ladder-run-acks",
+            count = count,
+            first = first_ack,
+            last = last_ack
+        )
     }
 }
 
@@ -108,20 +141,22 @@ pub fn duration(seconds: f64) -> String {
     } else if s < 120.0 {
         format!("{s:.2} s")
     } else {
-        format!("{} min {:.0} s", (s / 60.0).floor(), s % 60.0)
+        tr!(
+            "ladder-minutes",
+            min = (s / 60.0).floor(),
+            s = format!("{:.0}", s % 60.0)
+        )
     }
 }
 
 /// The text of an idle gap drawn as a break; `timeout` when a retransmission ends it.
 pub fn break_label(seconds: f64, timeout: bool) -> String {
-    if timeout {
-        format!(
-            "{} idle, then the retransmission timer fires",
-            duration(seconds)
-        )
+    let key = if timeout {
+        "ladder-idle-timeout"
     } else {
-        format!("{} idle", duration(seconds))
-    }
+        "ladder-idle"
+    };
+    tr!(key, duration = duration(seconds))
 }
 
 /// The header's account of the one-way delays the arrows are drawn with.
@@ -133,50 +168,48 @@ pub fn delays_note(
     udp: bool,
 ) -> String {
     let ms = |v: f64| format!("{:.3} ms", v * 1e3);
-    let part = |name: &str, v: f64, known: bool| {
-        if known {
-            format!("{name} to capture point {}", ms(v))
+    let part = |name: String, v: f64, known: bool| {
+        let key = if known {
+            "ladder-delay-known"
         } else {
-            format!(
-                "{name} to capture point unknown (drawn as {}, a guess)",
-                ms(v)
-            )
-        }
+            "ladder-delay-guess"
+        };
+        tr!(key, name = name, delay = ms(v))
     };
     let basis = match (measured, udp) {
-        ([false, false], _) => {
-            "No answer captured: arrow slopes are a guess, not measured".to_string()
-        }
-        (_, false) => format!(
-            "One-way delays from the quickest of {exchanges} answers, so that nothing is sent \
-             before what it answers arrives"
-        ),
-        (_, true) => format!(
-            "One-way delays from the quickest of {exchanges} turns, assuming each datagram may \
-             answer the one before it"
-        ),
+        ([false, false], _) => text("ladder-delays-guess"),
+        (_, false) => tr!("ladder-delays-tcp", exchanges = exchanges),
+        (_, true) => tr!("ladder-delays-udp", exchanges = exchanges),
     };
-    format!(
-        "{basis}: {}, {}",
-        part("client", client, measured[0]),
-        part("server", server, measured[1])
+    tr!(
+        "ladder-delays-note",
+        basis = basis,
+        client = part(text("ladder-end-client"), client, measured[0]),
+        server = part(text("ladder-end-server"), server, measured[1])
     )
 }
 
-/// Plain words for the legend entries, in drawing order.
-pub const LEGEND: [&str; 11] = [
-    "data",
-    "ACK",
-    "SYN / FIN",
-    "RST",
-    "retransmission",
-    "duplicate ACK",
-    "after a capture gap",
-    "zero window",
-    "other analysis flag",
-    "lost after capture",
-    "not captured",
+/// The legend entries' catalogue keys, in drawing order.
+const LEGEND_KEYS: [&str; 11] = [
+    "ladder-legend-data",
+    "ladder-legend-ack",
+    "ladder-legend-syn-fin",
+    "ladder-legend-rst",
+    "ladder-legend-retransmission",
+    "ladder-legend-dup-ack",
+    "ladder-legend-after-gap",
+    "ladder-legend-zero-window",
+    "ladder-legend-other",
+    "ladder-legend-lost",
+    "ladder-legend-not-captured",
 ];
 
+/// Plain words for the legend entries, in drawing order.
+pub fn legend() -> [String; 11] {
+    LEGEND_KEYS.map(text)
+}
+
 /// Caption of a text diagram (Mermaid / PlantUML) when runs were summarized.
-pub const TEXT_RUNS_NOTE: &str = "runs of equal segments are summarized; --expand lists each";
+pub fn text_runs_note() -> String {
+    text("ladder-text-runs-note")
+}

@@ -10,26 +10,31 @@ use crate::calls::TcpInfoSample;
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 
-/// The columns, in order.
-pub const HEADERS: [&str; 14] = [
-    "Stream",
-    "Proto",
-    "Client",
-    "Server",
-    "State",
-    "History",
-    "Close",
-    "Pkts C>S",
-    "Pkts S>C",
-    "Bytes C>S",
-    "Bytes S>C",
-    "Duration s",
+/// The columns' catalogue keys, in order.
+pub const HEADER_KEYS: [&str; 14] = [
+    "conn-stream",
+    "conn-proto",
+    "conn-client",
+    "conn-server",
+    "conn-state",
+    "conn-history",
+    "conn-close",
+    "conn-pkts-c2s",
+    "conn-pkts-s2c",
+    "conn-bytes-c2s",
+    "conn-bytes-s2c",
+    "conn-duration",
     LIMITED_BY,
-    "Problems",
+    "conn-problems",
 ];
 
-/// The verdict column's header.
-const LIMITED_BY: &str = "Limited by";
+/// The verdict column's key.
+const LIMITED_BY: &str = "conn-limited-by";
+
+/// The column headers in the interface's language.
+pub fn headers() -> [String; 14] {
+    HEADER_KEYS.map(crate::i18n::text)
+}
 
 /// What held each sender back, main cause and its seconds (`synack flows`' `limited_by`):
 /// the kernel's verdict where `tcp_info` has readings of the sender's socket, else the wire's.
@@ -43,7 +48,11 @@ pub fn limited_cell(c: &Connection, tcp_info: &[TcpInfoSample]) -> String {
                 d.short(),
                 m.short(),
                 l.seconds(m),
-                if source == "kernel" { " (kernel)" } else { "" }
+                if source == "kernel" {
+                    crate::i18n::text("conn-kernel")
+                } else {
+                    String::new()
+                }
             ))
         })
         .collect();
@@ -73,7 +82,8 @@ pub fn row_cells(c: &Connection, tcp_info: &[TcpInfoSample]) -> [String; 14] {
         endpoint_string(c.responder),
         c.zeek_state().to_string(),
         c.history(),
-        c.close_pattern().map_or("-", |p| p.name()).to_string(),
+        c.close_pattern()
+            .map_or("-".into(), |p| crate::i18n::text(p.text_key())),
         c.packets[0].to_string(),
         c.packets[1].to_string(),
         c.bytes[0].to_string(),
@@ -86,7 +96,7 @@ pub fn row_cells(c: &Connection, tcp_info: &[TcpInfoSample]) -> [String; 14] {
 
 /// The whole table as tab-separated text (header line first).
 pub fn table_text(conns: &[&Connection], tcp_info: &[TcpInfoSample]) -> String {
-    let mut s = HEADERS.join("\t");
+    let mut s = headers().join("\t");
     s.push('\n');
     for c in conns {
         s.push_str(&row_cells(c, tcp_info).join("\t"));
@@ -181,21 +191,32 @@ impl ConnectionsView {
         let mut copy = false;
         let mut ladder = None;
         ui.horizontal(|ui| {
-            ui.label("Search:");
+            ui.label(crate::i18n::text("conn-search"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
                     .id_salt("conn_search")
-                    .hint_text("address, port, state...")
+                    .hint_text(crate::i18n::text("conn-search-hint"))
                     .desired_width(260.0),
             );
-            if ui.button("Copy table as text").clicked() {
+            if ui.button(crate::i18n::text("conn-copy")).clicked() {
                 copy = true;
             }
-            ui.label(format!("{} connections", data.connections.len()));
-            if let Some(c) = sel.connection.filter(|c| c.proto == crate::analysis::FlowProto::Tcp) {
+            ui.label(crate::i18n::text_in(
+                crate::i18n::lang(),
+                "conn-count",
+                &[("count", data.connections.len().into())],
+            ));
+            if let Some(c) = sel
+                .connection
+                .filter(|c| c.proto == crate::analysis::FlowProto::Tcp)
+            {
                 if ui
-                    .button(format!("Ladder of stream {}", c.stream))
-                    .on_hover_text("Open the ladder diagram of the selected connection (also: right-click a row)")
+                    .button(crate::i18n::text_in(
+                        crate::i18n::lang(),
+                        "conn-ladder-of",
+                        &[("stream", c.stream.into())],
+                    ))
+                    .on_hover_text(crate::i18n::text("conn-ladder-hover"))
                     .clicked()
                 {
                     ladder = Some(c);
@@ -206,10 +227,7 @@ impl ConnectionsView {
         if let Some(n) = until {
             ui.colored_label(
                 egui::Color32::from_rgb(0xa0, 0x50, 0x00),
-                format!(
-                    "Replay at frame {n}: connections started later are hidden; the columns \
-                     describe each connection over the whole capture."
-                ),
+                crate::i18n::text_in(crate::i18n::lang(), "conn-replay", &[("frame", n.into())]),
             );
         }
         if copy {
@@ -226,16 +244,16 @@ impl ConnectionsView {
             .resizable(true)
             .sense(egui::Sense::click())
             .cell_layout(egui::Layout::left_to_right(Align::Center));
-        for name in &HEADERS[..HEADERS.len() - 1] {
+        for key in &HEADER_KEYS[..HEADER_KEYS.len() - 1] {
             // Truncated cells do not widen an auto column: the verdict gets room for both
             // senders' causes ("c2s cwnd 0.112s (kernel), s2c app 0.004s").
-            let least = if *name == LIMITED_BY { 260.0 } else { 50.0 };
+            let least = if *key == LIMITED_BY { 260.0 } else { 50.0 };
             table = table.column(Column::auto().at_least(least));
         }
         table
             .column(Column::remainder().at_least(60.0))
             .header(20.0, |mut h| {
-                for (i, name) in HEADERS.iter().enumerate() {
+                for (i, name) in headers().iter().enumerate() {
                     h.col(|ui| {
                         let arrow = match self.sort {
                             Some((c, true)) if c == i => " ^",
@@ -276,11 +294,11 @@ impl ConnectionsView {
                     }
                     if this.proto == crate::analysis::FlowProto::Tcp {
                         response.context_menu(|ui| {
-                            if ui.button("Ladder diagram").clicked() {
+                            if ui.button(crate::i18n::text("conn-ladder")).clicked() {
                                 clicked = Some(ConnAction::Ladder(this));
                                 ui.close();
                             }
-                            if ui.button("Show its packets").clicked() {
+                            if ui.button(crate::i18n::text("conn-show-packets")).clicked() {
                                 clicked = Some(ConnAction::Select(this));
                                 ui.close();
                             }

@@ -55,15 +55,15 @@ impl FigureKind {
     }
 
     /// What the dialog title says.
-    fn title(self) -> &'static str {
-        match self {
-            FigureKind::GraphSvg => "Save the graph as SVG",
-            FigureKind::GraphPng => "Save the graph as PNG",
-            FigureKind::RibbonSvg => "Save the stream ribbon as SVG",
-            FigureKind::RibbonPng => "Save the stream ribbon as PNG",
-            FigureKind::LadderSvg => "Export the ladder diagram as SVG",
-            FigureKind::LadderPng => "Export the ladder diagram as PNG",
-        }
+    fn title(self) -> String {
+        crate::i18n::text(match self {
+            FigureKind::GraphSvg => "dialog-graph-svg",
+            FigureKind::GraphPng => "dialog-graph-png",
+            FigureKind::RibbonSvg => "dialog-ribbon-svg",
+            FigureKind::RibbonPng => "dialog-ribbon-png",
+            FigureKind::LadderSvg => "dialog-ladder-svg",
+            FigureKind::LadderPng => "dialog-ladder-png",
+        })
     }
 }
 
@@ -141,12 +141,16 @@ impl FileDialog {
         }
         let mut result = None;
         let title = match self.purpose {
-            DialogPurpose::Open => "Open capture file".to_string(),
+            DialogPurpose::Open => crate::i18n::text("dialog-open-title"),
             DialogPurpose::OpenSecond => tr!("pair-dialog-title"),
-            DialogPurpose::Save(scope) => format!("Save {} as pcap", scope.label().to_lowercase()),
-            DialogPurpose::SaveFigure(kind) => kind.title().to_string(),
-            DialogPurpose::SaveRun => "Save the generator run (pcap + calls.json)".to_string(),
-            DialogPurpose::SaveFollow => "Save the followed stream".to_string(),
+            DialogPurpose::Save(scope) => crate::i18n::text_in(
+                crate::i18n::lang(),
+                "dialog-save-pcap",
+                &[("what", scope.label().to_lowercase().into())],
+            ),
+            DialogPurpose::SaveFigure(kind) => kind.title(),
+            DialogPurpose::SaveRun => crate::i18n::text("dialog-save-run"),
+            DialogPurpose::SaveFollow => crate::i18n::text("dialog-save-follow"),
         };
         if self.entries.is_none() {
             self.entries = Some(FileDialog::list(&self.dir, self.listed()));
@@ -156,13 +160,13 @@ impl FileDialog {
             .default_size([520.0, 420.0])
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
-                    if ui.button("Up").clicked() {
+                    if ui.button(crate::i18n::text("dialog-up")).clicked() {
                         if let Some(p) = self.dir.parent() {
                             self.dir = p.to_path_buf();
                             self.entries = None;
                         }
                     }
-                    if ui.button("Home").clicked() {
+                    if ui.button(crate::i18n::text("dialog-home")).clicked() {
                         if let Some(h) = std::env::var_os("HOME") {
                             self.dir = PathBuf::from(h);
                             self.entries = None;
@@ -212,7 +216,7 @@ impl FileDialog {
                     });
                 ui.separator();
                 ui.horizontal(|ui| {
-                    let file = ui.label("File:");
+                    let file = ui.label(crate::i18n::text("dialog-file"));
                     let r = ui
                         .add(
                             egui::TextEdit::singleline(&mut self.name)
@@ -220,13 +224,13 @@ impl FileDialog {
                                 .desired_width(320.0),
                         )
                         .labelled_by(file.id);
-                    let ok_label = match self.purpose {
-                        DialogPurpose::Open | DialogPurpose::OpenSecond => "Open",
+                    let ok_label = crate::i18n::text(match self.purpose {
+                        DialogPurpose::Open | DialogPurpose::OpenSecond => "dialog-open",
                         DialogPurpose::Save(_)
                         | DialogPurpose::SaveFigure(_)
                         | DialogPurpose::SaveRun
-                        | DialogPurpose::SaveFollow => "Save",
-                    };
+                        | DialogPurpose::SaveFollow => "dialog-save",
+                    });
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(ok_label).clicked() || enter) && !self.name.trim().is_empty() {
                         let p = PathBuf::from(self.name.trim());
@@ -237,7 +241,7 @@ impl FileDialog {
                             result = Some(Some(p));
                         }
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button(crate::i18n::text("dialog-cancel")).clicked() {
                         result = Some(None);
                     }
                 });

@@ -14,6 +14,7 @@ use crate::analysis::{Config, Engine};
 use crate::filter::{AnalysisFields, Filter, FilterInput};
 
 use super::store::{RowFields, StoreData};
+use crate::i18n::tr;
 
 /// The filter bar's text field, so commands can give it the keyboard focus.
 const BAR_ID: &str = "display_filter";
@@ -204,7 +205,7 @@ impl FilterState {
     /// under it with a caret at its position.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            ui.label("Display filter:");
+            ui.label(tr!("filter-label"));
             let bg = match (&self.error, self.applied.is_some()) {
                 (Some(_), _) => Some(egui::Color32::from_rgb(255, 200, 200)),
                 (None, true) => Some(egui::Color32::from_rgb(200, 255, 200)),
@@ -212,7 +213,7 @@ impl FilterState {
             };
             let mut edit = egui::TextEdit::singleline(&mut self.text)
                 .id(egui::Id::unique(BAR_ID))
-                .hint_text("e.g. tcp.port == 80 && tcp.flags.syn == 1")
+                .hint_text(tr!("filter-hint"))
                 .font(egui::TextStyle::Monospace)
                 .desired_width(ui.available_width() - 130.0);
             if let Some(bg) = bg {
@@ -227,10 +228,10 @@ impl FilterState {
                 });
             }
             let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if ui.button("Apply").clicked() || enter {
+            if ui.button(tr!("filter-apply")).clicked() || enter {
                 self.apply_text();
             }
-            if ui.button("Clear").clicked() {
+            if ui.button(tr!("filter-clear")).clicked() {
                 self.set("");
             }
         });
@@ -256,7 +257,7 @@ impl FilterState {
                             .color(egui::Color32::RED),
                     );
                     ui.label(
-                        egui::RichText::new(format!("Filter error: {}", err.message))
+                        egui::RichText::new(tr!("filter-error", message = err.message.clone()))
                             .color(egui::Color32::RED),
                     );
                 });

@@ -16,6 +16,7 @@ use crate::gen::{self, Mode, Scenario};
 use super::gen_runner::{decide, Decision, GenRun, Phase, RunRequest, Wanted};
 use super::selection::ConnRef;
 use super::store::StoreData;
+use crate::i18n::tr;
 
 /// Colour of the "ran another mode than asked" remark.
 const FALLBACK: Color32 = Color32::from_rgb(0xc0, 0x70, 0x00);
@@ -131,8 +132,8 @@ impl GeneratorPanel {
             .resizable(true)
             .default_size(ui.available_width() * 0.62)
             .show(ui, |ui| {
-                ui.heading("Scenarios");
-                ui.label("Each one is a socket-programming lesson. Double-click to run it.");
+                ui.heading(tr!("gen-scenarios"));
+                ui.label(tr!("gen-scenarios-text"));
                 ui.separator();
                 let running = self.run.as_ref().is_some_and(GenRun::running);
                 if let Some(sc) = self.scenario_list(ui) {
@@ -166,9 +167,9 @@ impl GeneratorPanel {
                     .striped(true)
                     .spacing([12.0, 4.0])
                     .show(ui, |ui| {
-                        ui.strong("Scenario");
-                        ui.strong("Modes");
-                        ui.strong("Lesson");
+                        ui.strong(tr!("gen-scenario"));
+                        ui.strong(tr!("gen-modes"));
+                        ui.strong(tr!("gen-lesson"));
                         ui.end_row();
                         for sc in Scenario::ALL {
                             let r = ui.selectable_label(
@@ -182,7 +183,7 @@ impl GeneratorPanel {
                                 run = Some(sc);
                             }
                             ui.label(RichText::new(sc.modes()).weak().small());
-                            ui.label(sc.lesson());
+                            ui.label(sc.lesson_text());
                             ui.end_row();
                         }
                     });
@@ -195,37 +196,28 @@ impl GeneratorPanel {
         let mut action = None;
         let sc = self.selected;
         let (perm, netns_ok) = self.env();
-        ui.heading(format!("Run {sc}"));
-        ui.label(format!("Lesson: {}", sc.lesson()));
+        ui.heading(tr!("gen-run-title", scenario = sc.name()));
+        ui.label(tr!("gen-lesson-line", lesson = sc.lesson_text()));
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.label("Mode:");
-            ui.radio_value(&mut self.wanted, Wanted::Live, "Live on loopback")
-                .on_hover_text(
-                    "Real sockets and the kernel's TCP on 127.0.0.1, captured on lo. \
-                     Needs root or CAP_NET_RAW; without it the run is synthetic.",
-                );
-            ui.radio_value(&mut self.wanted, Wanted::Synthetic, "Synthetic")
-                .on_hover_text(
-                    "Frames crafted as two Linux hosts would send them: no privileges, \
-                     the same bytes for the same seed.",
-                );
-            ui.radio_value(&mut self.wanted, Wanted::Netns, "Namespaces + loss")
-                .on_hover_text(
-                    "Real kernels in two network namespaces joined by a router that drops \
-                     data segments at random (root, ip and nft).",
-                );
+            ui.label(tr!("gen-mode"));
+            ui.radio_value(&mut self.wanted, Wanted::Live, tr!("gen-live"))
+                .on_hover_text(tr!("gen-live-hover"));
+            ui.radio_value(&mut self.wanted, Wanted::Synthetic, tr!("gen-synthetic"))
+                .on_hover_text(tr!("gen-synthetic-hover"));
+            ui.radio_value(&mut self.wanted, Wanted::Netns, tr!("gen-netns"))
+                .on_hover_text(tr!("gen-netns-hover"));
         });
         let decision = decide(sc, self.wanted, perm, netns_ok);
         ui.horizontal(|ui| match decision.mode {
             Mode::Synthetic => {
-                ui.label("Seed:");
+                ui.label(tr!("gen-seed"));
                 ui.add(egui::DragValue::new(&mut self.seed).range(0..=u64::MAX));
-                ui.checkbox(&mut self.animate, "Animate")
-                    .on_hover_text("Release the crafted frames over 1.5 s so you can watch them arrive; untick to load them at once.");
+                ui.checkbox(&mut self.animate, tr!("gen-animate"))
+                    .on_hover_text(tr!("gen-animate-hover"));
             }
             Mode::Netns => {
-                ui.label("Loss:");
+                ui.label(tr!("gen-loss"));
                 ui.add(
                     egui::DragValue::new(&mut self.loss_pct)
                         .range(0..=50)
@@ -233,26 +225,26 @@ impl GeneratorPanel {
                 );
             }
             Mode::Live => {
-                ui.label("Ports are picked by the kernel; the capture filter names them.");
+                ui.label(tr!("gen-ports"));
             }
         });
-        ui.checkbox(
-            &mut self.follow,
-            "Open the ladder of its connection when it starts",
-        );
+        ui.checkbox(&mut self.follow, tr!("gen-follow"));
         show_decision(ui, &decision);
         let running = self.run.as_ref().is_some_and(GenRun::running);
         ui.horizontal(|ui| {
             if ui
-                .add_enabled(!running, egui::Button::new(RichText::new("Run").strong()))
+                .add_enabled(
+                    !running,
+                    egui::Button::new(RichText::new(tr!("gen-run")).strong()),
+                )
                 .clicked()
             {
                 action = Some(GenAction::Run(self.request()));
             }
             let can_save = self.run.is_some() && !running && !data.is_empty();
             if ui
-                .add_enabled(can_save, egui::Button::new("Save capture..."))
-                .on_hover_text("Writes the run's pcap and its calls trace (FILE.calls.json).")
+                .add_enabled(can_save, egui::Button::new(tr!("gen-save")))
+                .on_hover_text(tr!("gen-save-hover"))
                 .clicked()
             {
                 action = Some(GenAction::Save);
@@ -269,10 +261,17 @@ impl GeneratorPanel {
 fn show_decision(ui: &mut egui::Ui, d: &Decision) {
     match &d.fallback {
         Some(why) => {
-            ui.colored_label(FALLBACK, format!("Will run {}: {why}", d.mode.name()));
+            ui.colored_label(
+                FALLBACK,
+                tr!(
+                    "gen-will-run-because",
+                    mode = d.mode.name(),
+                    why = why.to_string()
+                ),
+            );
         }
         None => {
-            ui.label(format!("Will run {}.", d.mode.name()));
+            ui.label(tr!("gen-will-run", mode = d.mode.name()));
         }
     }
 }
@@ -285,22 +284,30 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
         let what = match &st.phase {
             Phase::Running => {
                 ui.spinner();
-                "Running"
+                tr!("gen-running")
             }
-            Phase::Done => "Done",
-            Phase::Failed(_) => "Failed",
+            Phase::Done => tr!("gen-done"),
+            Phase::Failed(_) => tr!("gen-failed"),
         };
-        ui.strong(format!(
-            "{what}: {} — {} frames, {} calls",
-            run.describe(),
-            st.frames,
-            st.calls
+        ui.strong(tr!(
+            "gen-status",
+            what = what,
+            run = run.describe(),
+            frames = st.frames,
+            calls = st.calls
         ));
     });
     if let Some(why) = &run.fallback {
-        ui.colored_label(FALLBACK, format!("Mode: {} ({why})", run.mode.name()));
+        ui.colored_label(
+            FALLBACK,
+            tr!(
+                "gen-mode-because",
+                mode = run.mode.name(),
+                why = why.to_string()
+            ),
+        );
     } else {
-        ui.label(format!("Mode: {}", run.mode.name()));
+        ui.label(tr!("gen-mode-line", mode = run.mode.name()));
     }
     if let Phase::Failed(e) = &st.phase {
         ui.colored_label(Color32::RED, e);
@@ -313,16 +320,16 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
 /// The calls list: time (from the first packet), actor, call, bytes, result, data.
 fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) {
     let Some(trace) = data.calls.as_ref().filter(|_| have_run) else {
-        ui.weak("Socket calls appear here as the run makes them.");
+        ui.weak(tr!("gen-calls-appear"));
         return;
     };
-    ui.strong(format!("Socket calls ({})", trace.calls.len()));
+    ui.strong(tr!("gen-calls", count = trace.calls.len()));
     if trace.calls.is_empty() {
-        ui.weak(if running {
-            "None yet."
+        ui.weak(tr!(if running {
+            "gen-calls-none-yet"
         } else {
-            "No socket calls were recorded (`flood` records none)."
-        });
+            "gen-calls-none"
+        }));
         return;
     }
     let t0 = data
@@ -340,8 +347,15 @@ fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) 
                 .striped(true)
                 .spacing([10.0, 2.0])
                 .show(ui, |ui| {
-                    for h in ["Time", "Actor", "Call", "Bytes", "Result", "Data"] {
-                        ui.strong(h);
+                    for h in [
+                        "gen-col-time",
+                        "gen-col-actor",
+                        "gen-col-call",
+                        "gen-col-bytes",
+                        "gen-col-result",
+                        "gen-col-data",
+                    ] {
+                        ui.strong(tr!(h));
                     }
                     ui.end_row();
                     for c in &trace.calls {

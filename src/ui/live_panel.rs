@@ -3,6 +3,7 @@
 use crate::capture::live::{self, capture_permission, InterfaceInfo, LiveConfig, Permission};
 
 use super::ingest::LiveSession;
+use crate::i18n::tr;
 
 /// What the panel asks the app to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,29 +59,26 @@ impl LivePanel {
                 }
             }
         }
-        ui.heading("Live capture");
+        ui.heading(tr!("live-title"));
         match capture_permission() {
             Permission::Full => {}
             Permission::NoPromisc => {
-                ui.label("Capturing without promiscuous mode (cap_net_raw only).");
+                ui.label(tr!("live-no-promisc"));
             }
             Permission::Denied => {
-                ui.colored_label(
-                    egui::Color32::RED,
-                    "Capturing needs root or cap_net_raw: run `sudo setcap cap_net_raw,cap_net_admin=eip $(which synack)`.",
-                );
+                ui.colored_label(egui::Color32::RED, tr!("live-denied"));
             }
         }
         let running = session.is_some_and(|s| !s.is_stopping());
         egui::Grid::new("live_grid").num_columns(2).show(ui, |ui| {
-            ui.label("Interface:");
+            ui.label(tr!("live-interface"));
             ui.horizontal(|ui| {
                 ui.add_enabled_ui(!running, |ui| {
                     egui::ComboBox::from_id_salt("iface")
                         .selected_text(if self.interface.is_empty() {
-                            "(choose)"
+                            tr!("live-choose")
                         } else {
-                            &self.interface
+                            self.interface.clone()
                         })
                         .show_ui(ui, |ui| {
                             if let Some(Ok(list)) = &self.interfaces {
@@ -90,7 +88,11 @@ impl LivePanel {
                                     let label = format!(
                                         "{}{}  {}",
                                         i.name,
-                                        if i.up { "" } else { " (down)" },
+                                        if i.up {
+                                            String::new()
+                                        } else {
+                                            tr!("live-down")
+                                        },
                                         addrs.join(", ")
                                     );
                                     ui.selectable_value(&mut self.interface, i.name.clone(), label);
@@ -98,17 +100,17 @@ impl LivePanel {
                             }
                         });
                 });
-                if ui.button("Refresh").clicked() {
+                if ui.button(tr!("live-refresh")).clicked() {
                     self.interfaces = None;
                 }
             });
             ui.end_row();
-            ui.label("Capture filter (BPF):");
+            ui.label(tr!("live-bpf"));
             ui.add_enabled(
                 !running,
                 egui::TextEdit::singleline(&mut self.bpf)
                     .id_salt("bpf")
-                    .hint_text("e.g. tcp port 80")
+                    .hint_text(tr!("live-bpf-hint"))
                     .desired_width(300.0),
             );
             ui.end_row();
@@ -118,11 +120,14 @@ impl LivePanel {
         }
         ui.horizontal(|ui| {
             if running {
-                if ui.button("Stop").clicked() {
+                if ui.button(tr!("live-stop")).clicked() {
                     action = Some(LiveAction::Stop);
                 }
             } else if ui
-                .add_enabled(!self.interface.is_empty(), egui::Button::new("Start"))
+                .add_enabled(
+                    !self.interface.is_empty(),
+                    egui::Button::new(tr!("live-start")),
+                )
                 .clicked()
             {
                 action = Some(LiveAction::Start {
@@ -131,7 +136,7 @@ impl LivePanel {
                 });
             }
             if ui
-                .add_enabled(stored > 0, egui::Button::new("Save as pcap..."))
+                .add_enabled(stored > 0, egui::Button::new(tr!("live-save")))
                 .clicked()
             {
                 action = Some(LiveAction::Save);
@@ -140,16 +145,20 @@ impl LivePanel {
         if let Some(s) = session {
             let st = s.stats();
             let k = st.kernel.unwrap_or_default();
-            ui.label(format!(
-                "{} on {}: captured {}, stored {}, dropped {} (kernel {}, interface {}, synack queue {})",
-                if s.is_stopping() { "Stopped" } else { "Capturing" },
-                s.interface,
-                st.captured,
-                stored,
-                st.total_dropped(),
-                k.dropped,
-                k.if_dropped,
-                st.queue_dropped
+            ui.label(tr!(
+                "live-counters",
+                state = tr!(if s.is_stopping() {
+                    "live-stopped"
+                } else {
+                    "live-capturing"
+                }),
+                interface = s.interface.clone(),
+                captured = st.captured,
+                stored = stored,
+                dropped = st.total_dropped(),
+                kernel = k.dropped,
+                ifdropped = k.if_dropped,
+                queue = st.queue_dropped
             ));
         }
         action

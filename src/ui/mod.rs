@@ -40,6 +40,7 @@ pub mod rich_codec;
 pub mod selection;
 pub mod store;
 pub mod stream_view;
+pub mod text_view;
 pub mod tour;
 pub mod wire;
 

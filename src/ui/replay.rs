@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
+use crate::i18n::tr;
 
 /// Speed factors offered.
 pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
@@ -30,9 +31,9 @@ pub const KEY_START: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Ke
 pub const KEY_END: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::End);
 
 /// The shortcuts, for the tooltip.
-pub const SHORTCUTS: &str =
-    "Space: play / pause\nAlt+Right: next packet\nAlt+Left: previous packet\n\
-                             Alt+Home: first packet\nAlt+End: last packet\nEsc: leave the replay";
+pub fn shortcuts() -> String {
+    tr!("replay-shortcuts")
+}
 
 /// What the replay walks through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +193,7 @@ impl Replay {
         }
     }
 
-    /// The replay's keyboard shortcuts ([`SHORTCUTS`]); skipped while a text field has focus.
+    /// The replay's keyboard shortcuts ([`shortcuts`]); skipped while a text field has focus.
     pub fn keyboard(&mut self, ctx: &egui::Context, data: &StoreData, sel: &mut Selection) {
         if !self.active || ctx.egui_wants_keyboard_input() {
             return;
@@ -232,16 +233,22 @@ impl Replay {
     /// Where the cursor is, in words: `frame 9 (5 of 11 in stream 0)`.
     pub fn position_text(&self, data: &StoreData, sel: &Selection) -> String {
         let Some(u) = sel.until else {
-            return "not started".into();
+            return tr!("replay-not-started");
         };
         let number = data.record(u).map_or(0, |r| r.number);
         match positions(data, self.scope) {
-            None => format!("frame {number} ({} of {})", u + 1, data.len()),
-            Some(frames) => format!(
-                "frame {number} ({} of {} in stream {})",
-                frames.partition_point(|&i| i as usize <= u),
-                frames.len(),
-                match self.scope {
+            None => tr!(
+                "replay-position",
+                frame = number,
+                index = u + 1,
+                total = data.len()
+            ),
+            Some(frames) => tr!(
+                "replay-position-stream",
+                frame = number,
+                index = frames.partition_point(|&i| i as usize <= u),
+                total = frames.len(),
+                stream = match self.scope {
                     ReplayScope::Connection(c) => c.stream,
                     ReplayScope::Capture => 0,
                 }
@@ -252,47 +259,51 @@ impl Replay {
     /// The toolbar shown above the views while replaying.
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &StoreData, sel: &mut Selection) {
         ui.horizontal_wrapped(|ui| {
-            ui.strong("Replay").on_hover_text(SHORTCUTS);
+            ui.strong(tr!("replay-title")).on_hover_text(shortcuts());
             if ui
-                .button("|< First")
-                .on_hover_text("First packet (Alt+Home)")
+                .button(tr!("replay-first"))
+                .on_hover_text(tr!("replay-first-hover"))
                 .clicked()
             {
                 self.jump(data, sel, isize::MIN / 2);
             }
             if ui
-                .button("< Step")
-                .on_hover_text("Previous packet (Alt+Left)")
+                .button(tr!("replay-back"))
+                .on_hover_text(tr!("replay-back-hover"))
                 .clicked()
             {
                 self.playing = false;
                 self.step(data, sel, -1);
             }
-            let play = if self.playing { "Pause" } else { "Play" };
+            let play = tr!(if self.playing {
+                "replay-pause"
+            } else {
+                "replay-play"
+            });
             if ui
                 .button(play)
-                .on_hover_text(format!("Play / pause (Space)\n\n{SHORTCUTS}"))
+                .on_hover_text(format!("{}\n\n{}", tr!("replay-play-hover"), shortcuts()))
                 .clicked()
             {
                 self.playing = !self.playing;
             }
             if ui
-                .button("Step >")
-                .on_hover_text("Next packet (Alt+Right)")
+                .button(tr!("replay-step"))
+                .on_hover_text(tr!("replay-step-hover"))
                 .clicked()
             {
                 self.playing = false;
                 self.step(data, sel, 1);
             }
             if ui
-                .button("Last >|")
-                .on_hover_text("Last packet (Alt+End)")
+                .button(tr!("replay-last"))
+                .on_hover_text(tr!("replay-last-hover"))
                 .clicked()
             {
                 self.jump(data, sel, isize::MAX / 2);
             }
             ui.separator();
-            egui::ComboBox::from_label("speed")
+            egui::ComboBox::from_label(tr!("replay-speed"))
                 .width(70.0)
                 .selected_text(format!("{}×", SPEEDS[self.speed.min(SPEEDS.len() - 1)]))
                 .show_ui(ui, |ui| {
@@ -300,21 +311,22 @@ impl Replay {
                         ui.selectable_value(&mut self.speed, i, format!("{s}×"));
                     }
                 });
-            ui.checkbox(&mut self.constant_rate, "constant rate")
-                .on_hover_text(format!(
-                "Off: the capture's own timing, scaled by the speed (waits over {MAX_WAIT} s are \
-                 shortened).\nOn: {CONSTANT_RATE} packets per second × the speed."
-            ));
+            ui.checkbox(&mut self.constant_rate, tr!("replay-constant-rate"))
+                .on_hover_text(tr!(
+                    "replay-constant-rate-hover",
+                    wait = MAX_WAIT,
+                    rate = CONSTANT_RATE
+                ));
             ui.separator();
             let mut whole = self.scope == ReplayScope::Capture;
             let conn = match self.scope {
                 ReplayScope::Connection(c) => Some(c),
                 ReplayScope::Capture => sel.connection,
             };
-            ui.radio_value(&mut whole, true, "whole capture");
+            ui.radio_value(&mut whole, true, tr!("replay-whole"));
             ui.add_enabled_ui(conn.is_some(), |ui| {
-                let label = conn.map_or("selected connection".into(), |c| {
-                    format!("stream {}", c.stream)
+                let label = conn.map_or(tr!("replay-selected-connection"), |c| {
+                    tr!("replay-stream", stream = c.stream)
                 });
                 ui.radio_value(&mut whole, false, label);
             });
@@ -323,10 +335,10 @@ impl Replay {
                 _ => ReplayScope::Capture,
             };
             ui.separator();
-            ui.label(format!("At {}", self.position_text(data, sel)));
+            ui.label(tr!("replay-at", position = self.position_text(data, sel)));
             if ui
-                .button("Exit replay")
-                .on_hover_text("Show every packet again (Esc)")
+                .button(tr!("replay-exit"))
+                .on_hover_text(tr!("replay-exit-hover"))
                 .clicked()
             {
                 self.stop(sel);

@@ -123,7 +123,7 @@ impl SynackApp {
                 } else {
                     if ui
                         .button(tr!("menu-replay-capture"))
-                        .on_hover_text(replay::SHORTCUTS)
+                        .on_hover_text(replay::shortcuts())
                         .clicked()
                     {
                         self.queue(Command::StartReplay(ReplayScope::Capture));
@@ -174,7 +174,7 @@ impl SynackApp {
                 ui.label(format!(
                     "{}\n{}",
                     tr!("menu-replay-keys"),
-                    replay::SHORTCUTS
+                    replay::shortcuts()
                 ));
             });
             ui.separator();

@@ -197,7 +197,10 @@ impl SynackApp {
                     .default_size(560.0)
                     .min_size(420.0)
                     .show(ui, |ui| {
-                        ui.strong(tr!("pane-bytes"));
+                        ui.horizontal(|ui| {
+                            ui.strong(tr!("pane-bytes"));
+                            self.details.bytes_toolbar(ui);
+                        });
                         self.details.hex_ui(ui, &mut field);
                     });
                 egui::CentralPanel::default().show(ui, |ui| {

@@ -98,7 +98,14 @@ fn connection_node(c: &Connection, direction: Direction) -> Node {
         ));
     }
     if let Some(cp) = c.close_pattern() {
-        cn.push(Node::line(format!("Close: {}", cp.name()), None));
+        cn.push(Node::line(
+            tr!(
+                "details-close",
+                close = tr!(cp.text_key()),
+                name = cp.name()
+            ),
+            None,
+        ));
     }
     cn
 }
@@ -106,10 +113,7 @@ fn connection_node(c: &Connection, direction: Direction) -> Node {
 /// The SEQ/ACK analysis lines of the packet at store index `index`, as Wireshark words them.
 pub(super) fn wire_lines(wire: &WireCache, index: usize) -> Vec<Node> {
     if wire.too_long() {
-        return vec![Node::line(
-            "Bytes in flight and ACK RTT: connection too long to analyse on selection; use `synack read --json`",
-            None,
-        )];
+        return vec![Node::line(tr!("details-wire-too-long"), None)];
     }
     let a = wire.get(index);
     let mut out = Vec::new();

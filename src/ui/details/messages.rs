@@ -36,9 +36,10 @@ impl MessagesCache {
         };
         let indices = data.connection_frames(FlowProto::Tcp, stream);
         if indices.len() > MAX_FOLLOW_PACKETS {
-            cache.skipped = Some(format!(
-                "connection too large to reassemble on selection ({} packets); use `synack stream`",
-                indices.len()
+            cache.skipped = Some(crate::i18n::text_in(
+                crate::i18n::lang(),
+                "details-messages-too-large",
+                &[("packets", indices.len().into())],
             ));
             return cache;
         }
@@ -61,11 +62,23 @@ impl MessagesCache {
     /// The "Messages" node of frame number `frame`.
     pub(super) fn node(&self, frame: u64) -> Node {
         if let Some(why) = &self.skipped {
-            return Node::section(NodeKind::Messages, format!("Messages: {why}"), None);
+            return Node::section(
+                NodeKind::Messages,
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "details-messages-skipped",
+                    &[("why", why.into())],
+                ),
+                None,
+            );
         }
         let mut n = Node::section(
             NodeKind::Messages,
-            format!("Messages in this segment (framing: {})", self.framing),
+            crate::i18n::text_in(
+                crate::i18n::lang(),
+                "details-messages",
+                &[("framing", (&self.framing).into())],
+            ),
             None,
         );
         match self.events.get(&frame) {
@@ -76,7 +89,7 @@ impl MessagesCache {
             }
             _ => n
                 .children
-                .push(Node::line("no message boundary in this segment", None)),
+                .push(Node::line(crate::i18n::text("details-no-boundary"), None)),
         }
         n
     }

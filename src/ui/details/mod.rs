@@ -21,11 +21,14 @@ use std::ops::Range;
 use crate::analysis::{Connection, FlowProto, TcpAnnotation};
 use crate::capture::{Frame, Timestamp};
 use crate::decode::Packet;
+use crate::i18n::tr;
+use crate::stream::text::{self, TextEncoding};
 
 pub use node::{field_at, Node, NodeKind};
 
 use super::filter_menu::{self, FilterAction};
 use super::store::{RowAnalysis, StoreData};
+use super::text_view::{self, TextView};
 use super::wire::WireCache;
 use messages::MessagesCache;
 
@@ -85,6 +88,38 @@ pub struct DetailsView {
     pub bytes: Vec<u8>,
     messages: MessagesCache,
     wire: WireCache,
+    /// Where the transport payload is in [`DetailsView::bytes`] (empty when none).
+    payload: Range<usize>,
+    /// The selected packet's flow, and the text encoding detected over its payloads.
+    encoding: Option<((FlowProto, u32), TextEncoding)>,
+    /// The encoding of the selected packet's payload when it belongs to no flow.
+    own_encoding: TextEncoding,
+    /// Hex or text, and the encoding asked for.
+    pub text_view: TextView,
+}
+
+/// Payload bytes read to choose a flow's text encoding (enough to tell UTF-8 from GBK; a
+/// bigger flow is judged by its beginning rather than stalling a frame).
+const DETECT_BYTES: usize = 1 << 20;
+
+/// The text encoding of a flow's payloads ([`text::detect`] over each packet's payload, so a
+/// character cut by a segment's end is not held against an encoding).
+pub fn flow_encoding(data: &StoreData, proto: FlowProto, stream: u32) -> TextEncoding {
+    let mut payloads: Vec<Vec<u8>> = Vec::new();
+    let mut total = 0;
+    for &i in data.connection_frames(proto, stream) {
+        if total >= DETECT_BYTES {
+            break;
+        }
+        if let Some((frame, packet)) = data.packet(i as usize) {
+            let p = packet.payload(frame.data);
+            if !p.is_empty() {
+                total += p.len();
+                payloads.push(p.to_vec());
+            }
+        }
+    }
+    text::detect(payloads.iter().map(Vec::as_slice))
 }
 
 impl DetailsView {
@@ -103,6 +138,7 @@ impl DetailsView {
         self.cached_replay = replay;
         self.nodes.clear();
         self.bytes.clear();
+        self.payload = 0..0;
         let Some(idx) = selected else {
             return;
         };
@@ -142,6 +178,33 @@ impl DetailsView {
             messages,
         });
         self.bytes = frame.data.to_vec();
+        let payload = packet.payload(frame.data);
+        // `payload` is a slice of `frame.data` (or empty): its place is its distance.
+        let start = (payload.as_ptr() as usize).wrapping_sub(frame.data.as_ptr() as usize);
+        self.payload = if payload.is_empty() || start > frame.data.len() {
+            0..0
+        } else {
+            start..start + payload.len()
+        };
+        self.own_encoding = text::detect([payload]);
+        if let Some(key) = a.flow.map(|f| (f.proto, f.stream)) {
+            if self.encoding.map(|(k, _)| k) != Some(key) {
+                self.encoding = Some((key, flow_encoding(data, key.0, key.1)));
+            }
+        } else {
+            self.encoding = None;
+        }
+    }
+
+    /// The selected packet's flow's text encoding (its own payload's when it has no flow).
+    pub fn detected_encoding(&self) -> TextEncoding {
+        self.encoding.map_or(self.own_encoding, |(_, e)| e)
+    }
+
+    /// The Hex / Text switch and the encoding selector of the bytes pane.
+    pub fn bytes_toolbar(&mut self, ui: &mut egui::Ui) {
+        let detected = self.detected_encoding();
+        self.text_view.toolbar(ui, "bytes_pane", detected);
     }
 
     /// Draws the tree; clicking a line selects its bytes, right-clicking opens the "Apply as
@@ -153,7 +216,7 @@ impl DetailsView {
         current_filter: &str,
     ) -> Option<FilterAction> {
         if self.nodes.is_empty() {
-            ui.weak("Select a packet to see its layers.");
+            ui.weak(tr!("details-select-packet"));
             return None;
         }
         let mut action = None;
@@ -173,9 +236,28 @@ impl DetailsView {
         action
     }
 
-    /// Draws the hex + ASCII pane; clicking a byte selects the field that covers it.
+    /// Draws the hex + ASCII pane (clicking a byte selects the field that covers it), or in
+    /// text mode the payload decoded as text.
     pub fn hex_ui(&self, ui: &mut egui::Ui, field: &mut Option<Range<usize>>) {
-        hex::hex_ui(ui, &self.bytes, &self.nodes, field);
+        if !self.text_view.text {
+            hex::hex_ui(ui, &self.bytes, &self.nodes, field);
+            return;
+        }
+        if self.bytes.is_empty() {
+            return;
+        }
+        let encoding = self.text_view.encoding(self.detected_encoding());
+        egui::ScrollArea::vertical()
+            .id_salt("bytes_text_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                text_view::text_ui(ui, self.payload_bytes(), encoding);
+            });
+    }
+
+    /// The selected packet's transport payload.
+    pub fn payload_bytes(&self) -> &[u8] {
+        self.bytes.get(self.payload.clone()).unwrap_or_default()
     }
 }
 

@@ -39,12 +39,12 @@ pub enum VerdictSource {
 }
 
 impl VerdictSource {
-    /// How the legend names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            VerdictSource::Kernel => "from the kernel's readings",
-            VerdictSource::Wire => "from the wire",
-        }
+    /// How the legend names it, in the interface's language.
+    pub fn label(self) -> String {
+        crate::i18n::text(match self {
+            VerdictSource::Kernel => "graph-from-kernel",
+            VerdictSource::Wire => "graph-from-wire",
+        })
     }
 }
 

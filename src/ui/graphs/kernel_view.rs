@@ -10,6 +10,7 @@ use super::kernel::{KernelOverlay, VerdictSource};
 use super::model::decimate;
 use crate::analysis::Cause;
 use crate::calls::tcp_info::CaState;
+use crate::i18n::tr;
 
 /// The kernel's congestion window.
 pub const COLOR_CWND: Color32 = Color32::from_rgb(0, 160, 170);
@@ -34,6 +35,31 @@ pub const Y_AXIS_WIDTH: f32 = 70.0;
 /// The x axis the graph and its panel share.
 pub fn x_link() -> Id {
     Id::unique("synack_graph_kernel_x")
+}
+
+/// A sender-limit cause's name in the interface's language (`congestion window`, `拥塞窗口`).
+pub fn cause_text(cause: Cause) -> String {
+    tr!(match cause {
+        Cause::Application => "cause-application",
+        Cause::ReceiverWindow => "cause-receiver-window",
+        Cause::CongestionWindow => "cause-congestion-window",
+        Cause::LossRecovery => "cause-loss-recovery",
+        Cause::RetransmissionTimeout => "cause-retransmission-timeout",
+        Cause::SendBuffer => "cause-send-buffer",
+    })
+}
+
+/// A Linux congestion state's name in the interface's language (the kernel's name kept in
+/// Chinese: `Recovery（快速恢复）`).
+pub fn ca_state_text(state: CaState) -> String {
+    tr!(match state {
+        CaState::Open => "ca-open",
+        CaState::Disorder => "ca-disorder",
+        CaState::Cwr => "ca-cwr",
+        CaState::Recovery => "ca-recovery",
+        CaState::Loss => "ca-loss",
+        CaState::Unknown(_) => "ca-unknown",
+    })
 }
 
 /// The band colour of a cause (translucent, so the graph's points stay readable).
@@ -97,16 +123,17 @@ pub fn verdict_row(ui: &mut egui::Ui, o: &KernelOverlay, toggles: &mut OverlayTo
         if o.readings > 0 {
             ui.checkbox(
                 &mut toggles.kernel,
-                format!(
-                    "Kernel state ({} readings{})",
-                    o.readings,
-                    o.congestion
+                tr!(
+                    "graph-kernel-state",
+                    readings = o.readings,
+                    algorithm = o
+                        .congestion
                         .as_ref()
                         .map_or(String::new(), |c| format!(", {c}"))
                 ),
             );
         } else {
-            ui.label("No kernel readings for this sender (captures made by synack gen live or --netns have them).");
+            ui.label(tr!("graph-no-kernel"));
         }
         let Some(v) = &o.verdict else {
             return;
@@ -114,7 +141,7 @@ pub fn verdict_row(ui: &mut egui::Ui, o: &KernelOverlay, toggles: &mut OverlayTo
         ui.separator();
         ui.checkbox(
             &mut toggles.verdict,
-            format!("What limited the sender ({}):", v.source.label()),
+            tr!("graph-limited", source = v.source.label()),
         );
         let mut causes: Vec<Cause> = Cause::ALL
             .into_iter()
@@ -122,14 +149,14 @@ pub fn verdict_row(ui: &mut egui::Ui, o: &KernelOverlay, toggles: &mut OverlayTo
             .collect();
         causes.sort_by_key(|c| std::cmp::Reverse(v.totals.ns(*c)));
         for (k, c) in causes.into_iter().enumerate() {
-            let text = format!("{} {:.3} s", c.name().replace('_', " "), v.totals.seconds(c));
+            let text = format!("{} {:.3} s", cause_text(c), v.totals.seconds(c));
             let (swatch, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(swatch, 1.0, cause_solid(c));
             let rich = egui::RichText::new(text);
             ui.label(if k == 0 { rich.strong() } else { rich });
         }
         if v.source == VerdictSource::Wire {
-            ui.weak("(the wire cannot tell the send buffer from the window)");
+            ui.weak(tr!("graph-wire-caveat"));
         }
     });
 }
@@ -169,12 +196,16 @@ fn lines(
 /// Adds the kernel's cwnd and ssthresh reach to a time-sequence graph.
 pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f64, x1: f64) {
     let name = |what: &str| match &o.congestion {
-        Some(c) => format!("{what} (kernel, {c})"),
-        None => format!("{what} (kernel)"),
+        Some(c) => tr!(
+            "graph-kernel-algorithm",
+            what = what.to_owned(),
+            algorithm = c.clone()
+        ),
+        None => tr!("graph-kernel", what = what.to_owned()),
     };
     lines(
         pui,
-        &name("ACK + cwnd"),
+        &name(&tr!("graph-ack-cwnd")),
         &o.cwnd_reach,
         COLOR_CWND,
         LineStyle::Solid,
@@ -182,7 +213,7 @@ pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f
     );
     lines(
         pui,
-        &name("ACK + ssthresh"),
+        &name(&tr!("graph-ack-ssthresh")),
         &o.ssthresh_reach,
         COLOR_SSTHRESH,
         LineStyle::dashed_loose(),
@@ -194,7 +225,7 @@ pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f
 /// rto), congestion states shaded in both.
 pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
     ui.horizontal_wrapped(|ui| {
-        ui.label("Kernel state over time; congestion state shaded:");
+        ui.label(tr!("graph-panel-title"));
         for s in [
             CaState::Disorder,
             CaState::Cwr,
@@ -212,7 +243,7 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
             };
             let (swatch, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(swatch, 1.0, color);
-            ui.label(format!("{} {:.3} s", s.name(), secs));
+            ui.label(format!("{} {:.3} s", ca_state_text(s), secs));
         }
     });
     let ca_bands = |pui: &mut egui_plot::PlotUi<'_>| {
@@ -234,13 +265,13 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
             .show_y(false)
             .label_formatter(|_| None)
     };
-    plot("bytes", "bytes").show(ui, |pui| {
+    plot("bytes", &tr!("graph-bytes")).show(ui, |pui| {
         ca_bands(pui);
         let b = pui.plot_bounds();
         let x = (b.min()[0], b.max()[0]);
         lines(
             pui,
-            "cwnd (kernel)",
+            &tr!("graph-kernel", what = tr!("graph-cwnd")),
             &o.cwnd,
             COLOR_CWND,
             LineStyle::Solid,
@@ -248,7 +279,7 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
         );
         lines(
             pui,
-            "in flight (kernel)",
+            &tr!("graph-kernel", what = tr!("graph-in-flight")),
             &o.in_flight_kernel,
             COLOR_IN_FLIGHT_KERNEL,
             LineStyle::Solid,
@@ -257,7 +288,7 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
         if !o.in_flight_wire.is_empty() {
             pui.points(
                 Points::new(
-                    "in flight (wire)",
+                    tr!("graph-in-flight-wire"),
                     PlotPoints::from(decimate(&o.in_flight_wire, x.0, x.1, MAX_DRAWN)),
                 )
                 .color(COLOR_IN_FLIGHT_WIRE)
@@ -265,13 +296,13 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
             );
         }
     });
-    plot("times", "ms").show(ui, |pui| {
+    plot("times", &tr!("graph-ms")).show(ui, |pui| {
         ca_bands(pui);
         let b = pui.plot_bounds();
         let x = (b.min()[0], b.max()[0]);
         lines(
             pui,
-            "srtt (kernel)",
+            &tr!("graph-kernel", what = "srtt"),
             &o.srtt_ms,
             COLOR_SRTT,
             LineStyle::Solid,
@@ -279,7 +310,7 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
         );
         lines(
             pui,
-            "rto (kernel)",
+            &tr!("graph-kernel", what = "rto"),
             &o.rto_ms,
             COLOR_RTO,
             LineStyle::Solid,

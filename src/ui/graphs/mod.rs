@@ -21,6 +21,7 @@ use super::file_dialog::FigureKind;
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 use crate::analysis::{Direction, FlowProto};
+use crate::i18n::tr;
 
 /// Most points drawn per series (hover and click still use all of them).
 const MAX_DRAWN: usize = 20_000;
@@ -66,14 +67,14 @@ impl GraphKind {
         GraphKind::Rtt,
     ];
 
-    /// Tab label.
-    pub fn label(self) -> &'static str {
-        match self {
-            GraphKind::Stevens => "Time-sequence (Stevens)",
-            GraphKind::Tcptrace => "Time-sequence (tcptrace)",
-            GraphKind::Throughput => "Throughput",
-            GraphKind::Rtt => "Round-trip time",
-        }
+    /// Tab label, in the interface's language.
+    pub fn label(self) -> String {
+        tr!(match self {
+            GraphKind::Stevens => "graph-stevens",
+            GraphKind::Tcptrace => "graph-tcptrace",
+            GraphKind::Throughput => "graph-throughput",
+            GraphKind::Rtt => "graph-rtt",
+        })
     }
 
     /// Short name for file names.
@@ -86,13 +87,13 @@ impl GraphKind {
         }
     }
 
-    /// The y axis' label.
-    pub fn y_label(self) -> &'static str {
-        match self {
-            GraphKind::Stevens | GraphKind::Tcptrace => "relative sequence number",
-            GraphKind::Throughput => "bits/s",
-            GraphKind::Rtt => "RTT (ms)",
-        }
+    /// The y axis' label, in the interface's language.
+    pub fn y_label(self) -> String {
+        tr!(match self {
+            GraphKind::Stevens | GraphKind::Tcptrace => "graph-y-seq",
+            GraphKind::Throughput => "graph-y-bits",
+            GraphKind::Rtt => "graph-y-rtt",
+        })
     }
 }
 
@@ -106,14 +107,12 @@ pub enum GraphAction {
 }
 
 /// What a study view shows when no TCP connection is selected: how to pick one, so the empty
-/// tab is not mistaken for an empty capture. `what` names the view's content ("its graphs").
+/// tab is not mistaken for an empty capture. `what` names the view's content ("its graphs"),
+/// already in the interface's language.
 pub fn no_connection_notice(ui: &mut egui::Ui, what: &str) {
     ui.add_space(20.0);
-    ui.heading("No TCP connection selected");
-    ui.label(format!(
-        "Select a connection in the Connections tab, or a TCP packet in the Packets tab; \
-         {what} appear here."
-    ));
+    ui.heading(tr!("graph-no-connection"));
+    ui.label(tr!("graph-no-connection-text", what = what.to_owned()));
 }
 
 /// The TCP connection the study views show: the selected connection, else the selected
@@ -244,9 +243,9 @@ impl GraphsView {
         let kind = self.kind;
         let bounds = self.last_bounds;
         let title = self.title(data, selection);
-        let m = self.model(data, selection).ok_or_else(|| {
-            anyhow::anyhow!("select a TCP connection or one of its packets first")
-        })?;
+        let m = self
+            .model(data, selection)
+            .ok_or_else(|| anyhow::anyhow!(tr!("graph-select-first")))?;
         Ok(svg::graph(m, kind, bounds, &title, 900.0, 560.0))
     }
 
@@ -268,12 +267,12 @@ impl GraphsView {
                 crate::analysis::endpoint_string(b)
             )
         });
-        format!(
-            "{} - TCP stream {} {}{}",
-            self.kind.label(),
-            conn.stream,
-            dir.short(),
-            ends.map_or(String::new(), |e| format!(" ({e})"))
+        tr!(
+            "graph-title",
+            graph = self.kind.label(),
+            stream = conn.stream,
+            dir = dir.short(),
+            ends = ends.map_or(String::new(), |e| format!(" ({e})"))
         )
     }
 
@@ -286,7 +285,7 @@ impl GraphsView {
     ) -> Option<GraphAction> {
         let mut action = None;
         let Some(conn) = selected_tcp_connection(data, selection) else {
-            no_connection_notice(ui, "its graphs");
+            no_connection_notice(ui, &tr!("graph-its-graphs"));
             return None;
         };
         let title = self.title(data, selection);
@@ -299,13 +298,13 @@ impl GraphsView {
             }
         });
         ui.horizontal(|ui| {
-            ui.label(format!("TCP stream {}:", conn.stream));
+            ui.label(tr!("graph-stream", stream = conn.stream));
             let current = self
                 .dir
                 .unwrap_or_else(|| model::busiest_direction(data, conn));
             for (d, label) in [
-                (Direction::ClientToServer, "client -> server"),
-                (Direction::ServerToClient, "server -> client"),
+                (Direction::ClientToServer, tr!("graph-c2s")),
+                (Direction::ServerToClient, tr!("graph-s2c")),
             ] {
                 if ui.radio(current == d, label).clicked() {
                     self.dir = Some(d);
@@ -313,16 +312,16 @@ impl GraphsView {
                 }
             }
             ui.separator();
-            if ui.button("Reset view").clicked() {
+            if ui.button(tr!("graph-reset")).clicked() {
                 self.reset = true;
             }
-            if ui.button("Export SVG...").clicked() {
+            if ui.button(tr!("graph-export-svg")).clicked() {
                 action = Some(GraphAction::Export(FigureKind::GraphSvg));
             }
-            if ui.button("Export PNG...").clicked() {
+            if ui.button(tr!("graph-export-png")).clicked() {
                 action = Some(GraphAction::Export(FigureKind::GraphPng));
             }
-            if selection.packet.is_some() && ui.button("Show packet").clicked() {
+            if selection.packet.is_some() && ui.button(tr!("graph-show-packet")).clicked() {
                 action = Some(GraphAction::OpenPackets);
             }
         });
@@ -335,24 +334,23 @@ impl GraphsView {
         let Some(m) = self.cache.as_ref().map(|(_, m)| m.clone()) else {
             return action;
         };
-        ui.label(format!(
-            "{}: {} data segments, {} retransmissions, {} ACKs, {} RTT samples{}",
-            title,
-            m.segments.len(),
-            m.retransmissions(),
-            m.acks.len(),
-            m.rtt.len(),
-            if kind == GraphKind::Throughput {
-                format!(", window {:.3} s", m.window)
+        ui.label(tr!(
+            "graph-counts",
+            title = title,
+            segments = m.segments.len(),
+            retransmissions = m.retransmissions(),
+            acks = m.acks.len(),
+            samples = m.rtt.len(),
+            window = if kind == GraphKind::Throughput {
+                tr!("graph-window", seconds = format!("{:.3}", m.window))
             } else {
                 String::new()
             }
         ));
-        let hover_line = self.hover_text.clone().unwrap_or_else(|| {
-            "Hover a point to see its frame; click to select it. Drag to pan, scroll to zoom, \
-             right-drag to zoom to a box, double-click to reset."
-                .into()
-        });
+        let hover_line = self
+            .hover_text
+            .clone()
+            .unwrap_or_else(|| tr!("graph-hover-help"));
         ui.label(hover_line);
         let seq_graph = matches!(kind, GraphKind::Stevens | GraphKind::Tcptrace);
         let overlay = if seq_graph {
@@ -384,7 +382,7 @@ impl GraphsView {
         let with_panel = self.with_panel(overlay.as_deref());
         let mut plot = Plot::new(("synack_graph", kind.slug()))
             .legend(Legend::default().position(Corner::LeftTop))
-            .x_axis_label("time since the first packet (s)")
+            .x_axis_label(tr!("graph-x"))
             .y_axis_label(kind.y_label())
             .show_x(false)
             .show_y(false)
@@ -491,26 +489,26 @@ fn pick(
             let s = &m.segments[i];
             let mut notes = Vec::new();
             if s.retransmission {
-                notes.push("retransmission");
+                notes.push(tr!("graph-retransmission"));
             }
             if s.out_of_order {
-                notes.push("out of order");
+                notes.push(tr!("graph-out-of-order"));
             }
             if s.lost_before {
-                notes.push("previous segment not captured");
+                notes.push(tr!("graph-not-captured"));
             }
-            let text = format!(
-                "Frame {}: seq {} len {} flags {}{} at {:.6} s",
-                s.number,
-                s.seq,
-                s.len,
-                s.tcp_flags.names(),
-                if notes.is_empty() {
+            let text = tr!(
+                "graph-hover-segment",
+                frame = s.number,
+                seq = s.seq,
+                len = s.len,
+                flags = s.tcp_flags.names(),
+                notes = if notes.is_empty() {
                     String::new()
                 } else {
                     format!(" ({})", notes.join(", "))
                 },
-                s.t
+                time = format!("{:.6}", s.t)
             );
             let y = if kind == GraphKind::Stevens {
                 f64::from(s.seq)
@@ -532,13 +530,13 @@ fn pick(
             (d <= max).then(|| {
                 (
                     r.index,
-                    format!(
-                        "Frame {}: ACK {} of frame {}, RTT {:.3} ms at {:.6} s",
-                        r.number,
-                        r.ack,
-                        r.acks_frame,
-                        r.rtt * 1e3,
-                        r.t
+                    tr!(
+                        "graph-hover-rtt",
+                        frame = r.number,
+                        ack = r.ack,
+                        acked = r.acks_frame,
+                        rtt = format!("{:.3}", r.rtt * 1e3),
+                        time = format!("{:.6}", r.t)
                     ),
                     [r.t, r.rtt * 1e3],
                 )
@@ -560,9 +558,13 @@ fn pick(
             (d <= max).then(|| {
                 (
                     s.index,
-                    format!(
-                        "Frame {}: {:.0} bit/s over the last {:.3} s (seq {} len {})",
-                        s.number, p[1], m.window, s.seq, s.len
+                    tr!(
+                        "graph-hover-throughput",
+                        frame = s.number,
+                        rate = format!("{:.0}", p[1]),
+                        window = format!("{:.3}", m.window),
+                        seq = s.seq,
+                        len = s.len
                     ),
                     p,
                 )
@@ -589,7 +591,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
         GraphKind::Stevens => {
             pui.points(
                 Points::new(
-                    "data segment",
+                    tr!("graph-data-segment"),
                     thin(seq_pts(&|s| !s.retransmission && !s.out_of_order), x0, x1),
                 )
                 .color(COLOR_SEGMENT)
@@ -597,7 +599,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             );
             pui.points(
                 Points::new(
-                    "retransmission",
+                    tr!("graph-retransmission"),
                     thin(seq_pts(&|s| s.retransmission), x0, x1),
                 )
                 .color(COLOR_RETRANSMISSION)
@@ -605,7 +607,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             );
             pui.points(
                 Points::new(
-                    "out of order",
+                    tr!("graph-out-of-order"),
                     thin(seq_pts(&|s| s.out_of_order && !s.retransmission), x0, x1),
                 )
                 .color(COLOR_OUT_OF_ORDER)
@@ -625,13 +627,13 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
             let win: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
             pui.line(
-                Line::new("ACK", thin(steps(&ack), x0, x1))
+                Line::new(tr!("graph-ack"), thin(steps(&ack), x0, x1))
                     .color(COLOR_ACK)
                     .width(1.5)
                     .allow_band(false),
             );
             pui.line(
-                Line::new("receive window", thin(steps(&win), x0, x1))
+                Line::new(tr!("graph-receive-window"), thin(steps(&win), x0, x1))
                     .color(COLOR_WINDOW)
                     .width(1.5)
                     .allow_band(false),
@@ -651,18 +653,18 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
                 .flat_map(|a| a.sacks.iter().map(move |&(_, r)| [a.t, f64::from(r)]))
                 .collect();
             for (name, color, pts) in [
-                ("data segment", COLOR_SEGMENT, tops(&|_| true)),
+                (tr!("graph-data-segment"), COLOR_SEGMENT, tops(&|_| true)),
                 (
-                    "retransmission",
+                    tr!("graph-retransmission"),
                     COLOR_RETRANSMISSION,
                     tops(&|s| s.retransmission),
                 ),
                 (
-                    "out of order",
+                    tr!("graph-out-of-order"),
                     COLOR_OUT_OF_ORDER,
                     tops(&|s| s.out_of_order),
                 ),
-                ("SACK block", COLOR_SACK, sack),
+                (tr!("graph-sack"), COLOR_SACK, sack),
             ] {
                 if !pts.is_empty() {
                     pui.points(
@@ -685,7 +687,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
         GraphKind::Throughput => {
             pui.line(
                 Line::new(
-                    "throughput",
+                    tr!("graph-throughput-line"),
                     thin(with_idle_drops(&m.throughput, m.window), x0, x1),
                 )
                 .color(COLOR_SEGMENT)
@@ -694,7 +696,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
             );
             pui.line(
                 Line::new(
-                    "goodput (no retransmissions)",
+                    tr!("graph-goodput"),
                     thin(with_idle_drops(&m.goodput, m.window), x0, x1),
                 )
                 .color(COLOR_GOODPUT)
@@ -705,7 +707,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
         GraphKind::Rtt => {
             let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
             pui.points(
-                Points::new("RTT sample", thin(pts, x0, x1))
+                Points::new(tr!("graph-rtt-sample"), thin(pts, x0, x1))
                     .color(COLOR_SEGMENT)
                     .radius(3.0),
             );

@@ -8,6 +8,7 @@ use super::{
     GraphKind, COLOR_ACK, COLOR_GOODPUT, COLOR_LOST, COLOR_OUT_OF_ORDER, COLOR_RETRANSMISSION,
     COLOR_SACK, COLOR_SEGMENT, COLOR_WINDOW,
 };
+use crate::i18n::tr;
 use crate::ui::figure::Svg;
 
 /// About `n` round tick values covering `[lo, hi]` (1, 2, 5 × 10^k steps).
@@ -114,19 +115,19 @@ pub fn graph(
     svg.text(
         Pos2::new(plot.center().x, height - 22.0),
         Align2::CENTER_CENTER,
-        "time since the first packet (s)",
+        &tr!("graph-x"),
         12.0,
         Color32::BLACK,
     );
     svg.text(
         Pos2::new(8.0, plot.min.y - 14.0),
         Align2::LEFT_CENTER,
-        kind.y_label(),
+        &kind.y_label(),
         12.0,
         Color32::BLACK,
     );
     // Series.
-    let mut legend: Vec<(&str, Color32)> = Vec::new();
+    let mut legend: Vec<(String, Color32)> = Vec::new();
     let polyline = |svg: &mut Svg, pts: &[[f64; 2]], color: Color32| {
         let screen: Vec<Pos2> = pts.iter().map(|p| at(p[0], p[1])).collect();
         for run in clip_polyline(&screen, plot) {
@@ -141,8 +142,8 @@ pub fn graph(
                     m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
                 polyline(&mut svg, &steps(&ack), COLOR_ACK);
                 polyline(&mut svg, &steps(&win), COLOR_WINDOW);
-                legend.push(("ACK", COLOR_ACK));
-                legend.push(("receive window", COLOR_WINDOW));
+                legend.push((tr!("graph-ack"), COLOR_ACK));
+                legend.push((tr!("graph-receive-window"), COLOR_WINDOW));
                 for a in &m.acks {
                     for &(l, r) in &a.sacks {
                         let (p, q) = (at(a.t, f64::from(l)), at(a.t, f64::from(r)));
@@ -156,7 +157,7 @@ pub fn graph(
                     }
                 }
                 if m.acks.iter().any(|a| !a.sacks.is_empty()) {
-                    legend.push(("SACK block", COLOR_SACK));
+                    legend.push((tr!("graph-sack"), COLOR_SACK));
                 }
             }
             for s in &m.segments {
@@ -186,15 +187,15 @@ pub fn graph(
                     svg.line(a + egui::vec2(-4.0, 4.0), a + egui::vec2(4.0, -4.0), c);
                 }
             }
-            legend.insert(0, ("data segment", COLOR_SEGMENT));
+            legend.insert(0, (tr!("graph-data-segment"), COLOR_SEGMENT));
             if m.segments.iter().any(|s| s.retransmission) {
-                legend.push(("retransmission", COLOR_RETRANSMISSION));
+                legend.push((tr!("graph-retransmission"), COLOR_RETRANSMISSION));
             }
             if m.segments.iter().any(|s| s.out_of_order) {
-                legend.push(("out of order", COLOR_OUT_OF_ORDER));
+                legend.push((tr!("graph-out-of-order"), COLOR_OUT_OF_ORDER));
             }
             if m.segments.iter().any(|s| s.lost_before) {
-                legend.push(("previous segment lost", COLOR_LOST));
+                legend.push((tr!("graph-segment-lost"), COLOR_LOST));
             }
         }
         GraphKind::Throughput => {
@@ -208,8 +209,8 @@ pub fn graph(
                 &with_idle_drops(&m.goodput, m.window),
                 COLOR_GOODPUT,
             );
-            legend.push(("throughput", COLOR_SEGMENT));
-            legend.push(("goodput (no retransmissions)", COLOR_GOODPUT));
+            legend.push((tr!("graph-throughput-line"), COLOR_SEGMENT));
+            legend.push((tr!("graph-goodput"), COLOR_GOODPUT));
         }
         GraphKind::Rtt => {
             let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
@@ -219,7 +220,7 @@ pub fn graph(
                     svg.circle(q, 2.5, COLOR_SEGMENT);
                 }
             }
-            legend.push(("RTT sample", COLOR_SEGMENT));
+            legend.push((tr!("graph-rtt-sample"), COLOR_SEGMENT));
         }
     }
     // Legend, top left inside the plot.
@@ -242,7 +243,7 @@ pub fn graph(
         svg.text(
             Pos2::new(x + 24.0, y),
             Align2::LEFT_CENTER,
-            name,
+            &name,
             11.0,
             Color32::BLACK,
         );

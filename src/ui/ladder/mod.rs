@@ -14,6 +14,7 @@ use egui::{Pos2, Rect, Sense, Vec2};
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 use crate::figure::Point;
+use crate::i18n::tr;
 use crate::ladder::layout::{Owner, BASE_ROW, HEADER};
 use crate::ladder::paint::{self, Emphasis};
 use crate::ladder::Geometry;
@@ -38,7 +39,7 @@ pub enum LadderAction {
 }
 
 /// Cache key of the whole connection's model: rebuilt when one of these changes.
-type FullKey = (ConnRef, usize, u64);
+type FullKey = (ConnRef, usize, u64, crate::i18n::Lang);
 /// While packets are still arriving, the whole model is rebuilt at most this often.
 const LIVE_REBUILD: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -133,6 +134,8 @@ impl LadderView {
             conn,
             data.connection_frames(conn.proto, conn.stream).len(),
             data.conn_version,
+            // The model's labels are words in the interface's language.
+            crate::i18n::lang(),
         );
         let same_conn = self.full_key.is_some_and(|k| k.0 == conn);
         let throttled = same_conn
@@ -269,11 +272,8 @@ impl LadderView {
         let Some(conn) = connection_of(data, sel) else {
             ui.add_space(20.0);
             ui.vertical_centered(|ui| {
-                ui.heading("Ladder diagram");
-                ui.label(
-                    "Select a connection (Connections tab, right-click a row: Ladder) or a \
-                     TCP or UDP packet in the Packets tab, then come back here.",
-                );
+                ui.heading(tr!("ladder-title"));
+                ui.label(tr!("ladder-select"));
             });
             return None;
         };
@@ -282,18 +282,21 @@ impl LadderView {
                 crate::analysis::FlowProto::Tcp => "TCP",
                 crate::analysis::FlowProto::Udp => "UDP",
             };
-            ui.strong(format!("Ladder of {proto} stream {}", conn.stream));
+            ui.strong(tr!("ladder-of", proto = proto, stream = conn.stream));
             ui.separator();
             if ui
-                .add_enabled(!self.history.is_empty(), egui::Button::new("< Back"))
-                .on_hover_text("Select the previously selected packet again")
+                .add_enabled(
+                    !self.history.is_empty(),
+                    egui::Button::new(tr!("ladder-back")),
+                )
+                .on_hover_text(tr!("ladder-back-hover"))
                 .clicked()
             {
                 self.back(sel);
             }
             if ui
                 .button("−")
-                .on_hover_text("Zoom out (Ctrl+wheel)")
+                .on_hover_text(tr!("ladder-zoom-out"))
                 .clicked()
             {
                 self.zoom_by(1.0 / 1.25, 0.0);
@@ -301,64 +304,62 @@ impl LadderView {
             ui.label(format!("{:.0}%", self.zoom * 100.0));
             if ui
                 .button("+")
-                .on_hover_text("Zoom in (Ctrl+wheel)")
+                .on_hover_text(tr!("ladder-zoom-in"))
                 .clicked()
             {
                 self.zoom_by(1.25, 0.0);
             }
-            if ui.button("1:1").on_hover_text("Reset the zoom").clicked() {
+            if ui
+                .button("1:1")
+                .on_hover_text(tr!("ladder-zoom-reset"))
+                .clicked()
+            {
                 self.zoom = 1.0;
             }
             ui.separator();
             if ui
-                .button("Replay this connection")
-                .on_hover_text("Step through this connection packet by packet")
+                .button(tr!("ladder-replay"))
+                .on_hover_text(tr!("ladder-replay-hover"))
                 .clicked()
             {
                 action = Some(LadderAction::Replay(conn));
             }
-            if ui.button("Export SVG…").clicked() {
+            if ui.button(tr!("graph-export-svg")).clicked() {
                 action = Some(LadderAction::ExportSvg);
             }
-            if ui.button("Export PNG…").clicked() {
+            if ui.button(tr!("graph-export-png")).clicked() {
                 action = Some(LadderAction::ExportPng);
             }
-            ui.weak("(?)").on_hover_text(
-                "Click an arrow or its label to select its packet; click a run's summary to \
-                 show each segment. Drag or scroll to move, Ctrl+wheel to zoom.",
-            );
+            ui.weak("(?)").on_hover_text(tr!("ladder-help"));
         });
         let Some(model) = self.model.as_ref() else {
-            ui.label("This connection has no packets to draw yet.");
+            ui.label(tr!("ladder-no-packets"));
             return action;
         };
         let [c, s] = model.current_states();
-        let at = model
-            .rows
-            .last()
-            .map_or("start".to_string(), |r| format!("frame {}", r.number));
+        let at = model.rows.last().map_or(tr!("ladder-at-start"), |r| {
+            tr!("ladder-at-frame", frame = r.number)
+        });
         let tcp = model.is_tcp();
         let runs = model.runs.len();
         ui.horizontal_wrapped(|ui| {
             if tcp {
-                ui.label(format!(
-                    "States at {at}: client {} · server {}",
-                    c.name(),
-                    s.name()
+                ui.label(tr!(
+                    "ladder-states-at",
+                    at = at.clone(),
+                    client = tr!(c.text_key()),
+                    server = tr!(s.text_key())
                 ));
             }
             if runs > 0 {
                 let all = self.expanded.len() == runs;
                 if ui
-                    .button(if all {
-                        "Summarize runs"
+                    .button(tr!(if all {
+                        "ladder-summarize-runs"
                     } else {
-                        "Expand all runs"
-                    })
-                    .on_hover_text(
-                        "Runs of equal data segments are summarized in one label; click a \
-                         summary to expand just that run",
-                    )
+                        "ladder-expand-runs"
+                    }))
+                    .on_hover_text(tr!("ladder-runs-hover"))
                     .clicked()
                 {
                     self.expanded = if all { Vec::new() } else { (0..runs).collect() };
@@ -367,7 +368,7 @@ impl LadderView {
             if model.cut {
                 ui.colored_label(
                     egui::Color32::from_rgb(0xa0, 0x50, 0x00),
-                    "(replay: later packets hidden)",
+                    tr!("ladder-replay-hidden"),
                 );
             }
             ui.separator();
@@ -472,7 +473,7 @@ impl LadderView {
                         if let Some(k) = model.run_of(i) {
                             if self.expanded.contains(&k) {
                                 t.push('\n');
-                                t.push_str(crate::ladder::words::RUN_COLLAPSE_HINT);
+                                t.push_str(&crate::ladder::words::run_collapse_hint());
                             }
                         }
                         t
@@ -480,7 +481,7 @@ impl LadderView {
                     Owner::Run(k) | Owner::RunAcks(k) => format!(
                         "{}\n{}",
                         model.runs[k].data_label(),
-                        crate::ladder::words::RUN_EXPAND_HINT
+                        &crate::ladder::words::run_expand_hint()
                     ),
                     Owner::Ghost(g) => model.ghosts[g].label.clone(),
                 };

@@ -133,12 +133,9 @@ mod tests {
     fn every_drawn_text_has_glyphs() {
         let ctx = egui::Context::default();
         let font = egui::FontId::proportional(crate::ladder::layout::FONT);
-        let mut texts: Vec<String> = crate::ladder::words::LEGEND
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        texts.push(crate::ladder::words::REPLAY_CUT.into());
-        texts.push(crate::ladder::words::RUN_EXPAND_HINT.into());
+        let mut texts: Vec<String> = crate::ladder::words::legend().to_vec();
+        texts.push(crate::ladder::words::replay_cut());
+        texts.push(crate::ladder::words::run_expand_hint());
         for (file, proto) in [
             ("captures/demo.pcap", FlowProto::Tcp),
             (

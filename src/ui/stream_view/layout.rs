@@ -38,17 +38,17 @@ pub const C_SEND: Color32 = Color32::from_rgb(80, 170, 180);
 /// `recv()` calls.
 pub const C_RECV: Color32 = Color32::from_rgb(175, 165, 80);
 
-/// The legend's entries.
+/// The legend's entries: catalogue key and colour.
 pub const LEGEND: [(&str, Color32); 9] = [
-    ("segment", C_SEGMENT),
-    ("coalesced segment", C_COALESCED),
-    ("message", C_MESSAGE),
-    ("split message", C_SPLIT),
-    ("incomplete", C_INCOMPLETE),
-    ("unparsed", C_UNPARSED),
-    ("gap", C_GAP),
-    ("send()", C_SEND),
-    ("recv()", C_RECV),
+    ("ribbon-segment", C_SEGMENT),
+    ("ribbon-coalesced", C_COALESCED),
+    ("ribbon-message", C_MESSAGE),
+    ("ribbon-split", C_SPLIT),
+    ("ribbon-incomplete", C_INCOMPLETE),
+    ("ribbon-unparsed", C_UNPARSED),
+    ("ribbon-gap", C_GAP),
+    ("ribbon-send", C_SEND),
+    ("ribbon-recv", C_RECV),
 ];
 
 /// A drawing primitive.
@@ -193,7 +193,11 @@ fn hatch_lines(r: Rect) -> Vec<(Pos2, Pos2)> {
 
 /// Rough width of `text` at `size` points (proportional font), to decide whether a label fits.
 fn text_width(text: &str, size: f32) -> f32 {
-    text.chars().count() as f32 * size * 0.55
+    // East Asian characters are square; Latin ones about half as wide.
+    text.chars()
+        .map(|c| if u32::from(c) >= 0x1100 { 1.0 } else { 0.55 })
+        .sum::<f32>()
+        * size
 }
 
 /// Lays out both directions of `m` in `width` points, direction `d` over the byte range
@@ -214,7 +218,8 @@ pub fn layout(
     let outline = Stroke::new(0.8, Color32::from_gray(90));
     // Legend.
     let mut lx = 6.0;
-    for (name, color) in LEGEND {
+    for (key, color) in LEGEND {
+        let name = crate::i18n::text(key);
         out.prims.push(Prim::Rect(
             Rect::from_min_size(Pos2::new(lx, 7.0), egui::vec2(14.0, 12.0)),
             color,
@@ -223,11 +228,11 @@ pub fn layout(
         out.prims.push(Prim::Text(
             Pos2::new(lx + 18.0, 13.0),
             Align2::LEFT_CENTER,
-            name.into(),
+            name.clone(),
             12.0,
             Color32::BLACK,
         ));
-        lx += 26.0 + text_width(name, 12.0);
+        lx += 26.0 + text_width(&name, 12.0);
     }
     let mut next_top = LEGEND_H;
     for (d, &(x0, x1)) in ranges.iter().enumerate() {
@@ -251,17 +256,17 @@ pub fn layout(
         next_top += BLOCK_H;
         out.blocks.push((d, top, top + BLOCK_H));
         let rows = [
-            ("segments", top + 20.0, 24.0),
-            ("bytes", top + 48.0, 18.0),
-            ("messages", top + 70.0, 24.0),
-            ("send()", top + 100.0, 16.0),
-            ("recv()", top + 120.0, 16.0),
+            ("ribbon-row-segments", top + 20.0, 24.0),
+            ("ribbon-row-bytes", top + 48.0, 18.0),
+            ("ribbon-row-messages", top + 70.0, 24.0),
+            ("ribbon-send", top + 100.0, 16.0),
+            ("ribbon-recv", top + 120.0, 16.0),
         ];
-        for (name, y, h) in rows {
+        for (key, y, h) in rows {
             out.prims.push(Prim::Text(
                 Pos2::new(MARGIN - 6.0, y + h / 2.0),
                 Align2::RIGHT_CENTER,
-                name.into(),
+                crate::i18n::text(key),
                 12.0,
                 Color32::from_gray(60),
             ));
@@ -280,9 +285,20 @@ pub fn layout(
             let fill = if sm.coalesced { C_COALESCED } else { C_SEGMENT };
             out.prims.push(Prim::Rect(r, fill, outline));
             let label = if sm.coalesced {
-                format!("frame {} x{}", seg.frame, sm.messages.len())
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "ribbon-frame-coalesced",
+                    &[
+                        ("frame", seg.frame.into()),
+                        ("messages", sm.messages.len().into()),
+                    ],
+                )
             } else {
-                format!("frame {}", seg.frame)
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "ribbon-frame",
+                    &[("frame", seg.frame.into())],
+                )
             };
             label_inside(&mut out, r, label);
             out.hits.push((r, Hit::Segment(d, seg.frame)));
@@ -355,7 +371,14 @@ pub fn layout(
                 label_inside(
                     &mut out,
                     r,
-                    format!("{} incomplete ({})", inc.proto, inc.cut_by),
+                    crate::i18n::text_in(
+                        crate::i18n::lang(),
+                        "ribbon-incomplete-label",
+                        &[
+                            ("proto", inc.proto.to_string().into()),
+                            ("cut", inc.cut_by.to_string().into()),
+                        ],
+                    ),
                 );
             }
         }
@@ -364,7 +387,15 @@ pub fn layout(
             if visible(&r) {
                 let r = clamp(r);
                 out.prims.push(Prim::Rect(r, C_UNPARSED, outline));
-                label_inside(&mut out, r, format!("unparsed: {}", u.reason));
+                label_inside(
+                    &mut out,
+                    r,
+                    crate::i18n::text_in(
+                        crate::i18n::lang(),
+                        "ribbon-unparsed-label",
+                        &[("reason", u.reason.to_string().into())],
+                    ),
+                );
             }
         }
         // Calls.
@@ -393,7 +424,14 @@ pub fn layout(
             let r = clamp(r);
             out.prims.push(Prim::Hatch(r));
             // Size and cause on two lines, each only when it fits.
-            let lines = [format!("gap {} B", g.len), g.reason.name().to_string()];
+            let lines = [
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "ribbon-gap-label",
+                    &[("bytes", g.len.into())],
+                ),
+                g.reason.name().to_string(),
+            ];
             for (text, dy) in lines.into_iter().zip([-7.0, 7.0]) {
                 if r.width() > text_width(&text, 11.0) {
                     out.prims.push(Prim::Text(
@@ -442,7 +480,7 @@ pub fn layout(
         out.prims.push(Prim::Text(
             Pos2::new(MARGIN - 6.0, ay),
             Align2::RIGHT_CENTER,
-            "offset".into(),
+            crate::i18n::text("ribbon-offset"),
             11.0,
             Color32::from_gray(60),
         ));

@@ -19,6 +19,8 @@ use super::file_dialog::FigureKind;
 use super::graphs::{no_connection_notice, selected_tcp_connection};
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
+use super::text_view::{self, TextView};
+use crate::i18n::tr;
 use crate::stream::follow::FramingChoice;
 use crate::stream::GapReason;
 
@@ -28,6 +30,9 @@ pub enum StreamAction {
     /// Save the ribbon (the window asks for a path).
     Export(FigureKind),
 }
+
+/// Characters of a message's text in its tooltip.
+const TIP_CHARS: usize = 120;
 
 type CacheKey = (ConnRef, FramingChoice, Option<usize>, usize, bool);
 
@@ -42,6 +47,8 @@ pub struct StreamView {
     pub selected: Option<(usize, usize)>,
     /// Visible byte range per direction; `None`: the whole direction.
     pub range: [Option<(f64, f64)>; 2],
+    /// The message panel's bytes: text (the default) or a hex dump, and the encoding.
+    pub text_view: TextView,
     cache: Option<(CacheKey, std::sync::Arc<RibbonModel>)>,
     last_rect: Option<Rect>,
     last_layout: Option<(Layout, f32)>,
@@ -54,6 +61,7 @@ impl Default for StreamView {
             fixed_size: 4,
             selected: None,
             range: [None; 2],
+            text_view: TextView::new(true),
             cache: None,
             last_rect: None,
             last_layout: None,
@@ -119,7 +127,7 @@ impl StreamView {
         let (layout, width) = self
             .last_layout
             .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("open the Stream tab on a TCP connection first"))?;
+            .ok_or_else(|| anyhow::anyhow!(tr!("ribbon-open-first")))?;
         Ok(layout.svg(*width))
     }
 
@@ -137,11 +145,11 @@ impl StreamView {
     ) -> Option<StreamAction> {
         let mut action = None;
         let Some(conn) = selected_tcp_connection(data, selection) else {
-            no_connection_notice(ui, "its byte streams");
+            no_connection_notice(ui, &tr!("ribbon-its-streams"));
             return None;
         };
         ui.horizontal(|ui| {
-            ui.label(format!("TCP stream {} - framing:", conn.stream));
+            ui.label(tr!("ribbon-framing-label", stream = conn.stream));
             egui::ComboBox::from_id_salt("stream_framing")
                 .selected_text(self.framing)
                 .show_ui(ui, |ui| {
@@ -160,18 +168,18 @@ impl StreamView {
                 );
             }
             ui.separator();
-            if ui.button("Fit").clicked() {
+            if ui.button(tr!("ribbon-fit")).clicked() {
                 self.range = [None; 2];
             }
-            if ui.button("Export SVG...").clicked() {
+            if ui.button(tr!("graph-export-svg")).clicked() {
                 action = Some(StreamAction::Export(FigureKind::RibbonSvg));
             }
-            if ui.button("Export PNG...").clicked() {
+            if ui.button(tr!("graph-export-png")).clicked() {
                 action = Some(StreamAction::Export(FigureKind::RibbonPng));
             }
         });
         if self.model(data, selection).is_none() {
-            ui.label("No packets of this connection yet.");
+            ui.label(tr!("ribbon-no-packets"));
             return action;
         }
         // Shared, not copied: a big stream's bytes are in the model.
@@ -179,16 +187,17 @@ impl StreamView {
             return action;
         };
         let framing_line = match &m.msgs.reason {
-            Some(r) => format!(
-                "framing: {} (auto) - {}{r}",
-                m.msgs.framing,
-                if m.msgs.consistent {
-                    ""
+            Some(r) => tr!(
+                "ribbon-framing-auto",
+                framing = m.msgs.framing.to_string(),
+                inconsistent = if m.msgs.consistent {
+                    String::new()
                 } else {
-                    "(inconsistent) "
-                }
+                    tr!("ribbon-inconsistent")
+                },
+                reason = r.to_string()
             ),
-            None => format!("framing: {}", m.msgs.framing),
+            None => tr!("ribbon-framing", framing = m.msgs.framing.to_string()),
         };
         ui.label(framing_line);
         for d in 0..2 {
@@ -286,42 +295,53 @@ impl StreamView {
                     let k = m.dirs[d].stream.segments.iter().position(|x| x == s)?;
                     m.msgs.dirs[d].marks.segments.get(k)
                 });
-                format!(
-                    "Frame {frame}: {} B at offset {}{} - click to select the packet",
-                    seg.map_or(0, |s| s.len),
-                    seg.map_or(0, |s| s.offset),
-                    mark.filter(|k| k.coalesced)
-                        .map_or(String::new(), |k| format!(
-                            ", coalesced: {} messages",
-                            k.messages.len()
-                        ))
+                tr!(
+                    "ribbon-tip-segment",
+                    frame = frame,
+                    bytes = seg.map_or(0, |s| s.len),
+                    offset = seg.map_or(0, |s| s.offset),
+                    coalesced = mark.filter(|k| k.coalesced).map_or(String::new(), |k| tr!(
+                        "ribbon-tip-coalesced",
+                        messages = k.messages.len()
+                    ))
                 )
             }
             Hit::Message(d, i) => {
                 let msg = &m.msgs.dirs[d].framed.messages[i];
                 let mm = &m.msgs.dirs[d].marks.messages[i];
                 let frames: Vec<String> = mm.frames.iter().map(u64::to_string).collect();
-                format!(
-                    "Message #{i} ({}): {} B at offset {}, frames {}{} - click to see its bytes",
-                    msg.proto,
-                    msg.len,
-                    msg.offset,
-                    frames.join(","),
-                    if mm.split { " (split)" } else { "" }
+                let encoding = self.text_view.encoding(m.encoding);
+                let preview =
+                    text_view::preview(&m.bytes(d, msg.offset, msg.len), encoding, TIP_CHARS);
+                tr!(
+                    "ribbon-tip-message",
+                    index = i,
+                    proto = msg.proto.to_string(),
+                    bytes = msg.len,
+                    offset = msg.offset,
+                    frames = frames.join(","),
+                    split = if mm.split {
+                        tr!("ribbon-tip-split")
+                    } else {
+                        String::new()
+                    },
+                    encoding = text_view::choice_label(self.text_view.choice, m.encoding),
+                    text = preview
                 )
             }
             Hit::Gap(d, k) => m.dirs[d].stream.gaps.get(k).map_or(String::new(), |g| {
-                let why = match g.reason {
-                    GapReason::NotCaptured => "the snapshot length cut the payload",
-                    GapReason::AckedUnseen => "the peer acknowledged bytes the capture never saw",
-                    GapReason::BufferLimit => "a reassembly buffer cap gave up waiting",
-                    GapReason::Unfilled => "never retransmitted before the capture ended",
-                };
-                format!(
-                    "Gap: {} B at offset {} never captured ({}): {why}",
-                    g.len,
-                    g.offset,
-                    g.reason.name()
+                let why = tr!(match g.reason {
+                    GapReason::NotCaptured => "ribbon-gap-not-captured",
+                    GapReason::AckedUnseen => "ribbon-gap-acked-unseen",
+                    GapReason::BufferLimit => "ribbon-gap-buffer-limit",
+                    GapReason::Unfilled => "ribbon-gap-unfilled",
+                });
+                tr!(
+                    "ribbon-tip-gap",
+                    bytes = g.len,
+                    offset = g.offset,
+                    name = g.reason.name(),
+                    why = why
                 )
             }),
             Hit::Call(_, k) => {
@@ -329,14 +349,15 @@ impl StreamView {
                     .as_ref()
                     .and_then(|t| t.calls.get(k))
                     .map_or(String::new(), |c| {
-                        format!(
-                            "{} {:?} by {}: {} B at offset {}{}",
-                            c.actor,
-                            c.call,
-                            c.local,
-                            c.bytes,
-                            c.offset.unwrap_or(0),
-                            c.data
+                        tr!(
+                            "ribbon-tip-call",
+                            actor = c.actor.to_string(),
+                            call = format!("{:?}", c.call),
+                            local = c.local.to_string(),
+                            bytes = c.bytes,
+                            offset = c.offset.unwrap_or(0),
+                            data = c
+                                .data
                                 .as_ref()
                                 .map_or(String::new(), |d| format!(": {d:?}"))
                         )
@@ -346,7 +367,7 @@ impl StreamView {
     }
 
     fn side_panel(&mut self, ui: &mut egui::Ui, m: &RibbonModel) {
-        ui.strong("Messages");
+        ui.strong(tr!("ribbon-messages"));
         // Only the rows on screen are laid out: a stream can hold a million messages.
         let n0 = m.msgs.dirs[0].framed.messages.len();
         let total = n0 + m.msgs.dirs[1].framed.messages.len();
@@ -364,13 +385,18 @@ impl StreamView {
                     else {
                         continue;
                     };
-                    let text = format!(
-                        "{} #{i} {} {} B @{}{}",
-                        m.dirs[d].dir.short(),
-                        msg.proto,
-                        msg.len,
-                        msg.offset,
-                        if mm.split { " split" } else { "" }
+                    let text = tr!(
+                        "ribbon-list-row",
+                        dir = m.dirs[d].dir.short(),
+                        index = i,
+                        proto = msg.proto.to_string(),
+                        bytes = msg.len,
+                        offset = msg.offset,
+                        split = if mm.split {
+                            tr!("ribbon-list-split")
+                        } else {
+                            String::new()
+                        }
                     );
                     if ui
                         .selectable_label(self.selected == Some((d, i)), text)
@@ -386,14 +412,23 @@ impl StreamView {
             .and_then(|(d, i)| Some((d, i, m.msgs.dirs[d].framed.messages.get(i)?)))
         {
             Some((d, i, msg)) => {
-                ui.strong(format!(
-                    "{} message #{i}: {} B at offset {} ({})",
-                    m.dirs[d].dir.short(),
-                    msg.len,
-                    msg.offset,
-                    msg.proto
+                ui.strong(tr!(
+                    "ribbon-message-title",
+                    dir = m.dirs[d].dir.short(),
+                    index = i,
+                    bytes = msg.len,
+                    offset = msg.offset,
+                    proto = msg.proto.to_string()
                 ));
+                ui.horizontal(|ui| self.text_view.toolbar(ui, "stream_message", m.encoding));
                 let bytes = m.bytes(d, msg.offset, msg.len);
+                if self.text_view.text {
+                    let encoding = self.text_view.encoding(m.encoding);
+                    egui::ScrollArea::vertical()
+                        .id_salt("stream_message_text")
+                        .show(ui, |ui| text_view::text_ui(ui, &bytes, encoding));
+                    return;
+                }
                 egui::ScrollArea::both()
                     .id_salt("stream_message_bytes")
                     .show(ui, |ui| {
@@ -409,7 +444,7 @@ impl StreamView {
                     });
             }
             None => {
-                ui.weak("Click a message (in the ribbon or the list) to see its bytes.");
+                ui.weak(tr!("ribbon-click-message"));
             }
         }
     }

@@ -42,6 +42,8 @@ pub struct RibbonModel {
     pub msgs: ConnMessages,
     /// The capture came with a calls trace.
     pub has_trace: bool,
+    /// The text encoding of both directions' bytes ([`crate::stream::text::detect`]).
+    pub encoding: crate::stream::text::TextEncoding,
 }
 
 impl RibbonModel {
@@ -50,25 +52,30 @@ impl RibbonModel {
         let r = &self.dirs[d];
         let m = &self.msgs.dirs[d];
         let gap_bytes: u64 = r.stream.gaps.iter().map(|g| g.len).sum();
-        let mut s = format!(
-            "{} {} -> {}: {} bytes in {} segments, {} messages, {} coalesced segments, {} split \
-             messages, {} gaps ({} bytes)",
-            r.dir.short(),
-            crate::analysis::endpoint_string(r.from),
-            crate::analysis::endpoint_string(r.to),
-            r.stream.len,
-            r.stream.segments.len(),
-            m.framed.messages.len(),
-            m.marks.coalesced_segments(),
-            m.marks.split_messages(),
-            r.stream.gaps.len(),
-            gap_bytes
+        let mut s = crate::i18n::text_in(
+            crate::i18n::lang(),
+            "ribbon-summary",
+            &[
+                ("dir", r.dir.short().into()),
+                ("from", crate::analysis::endpoint_string(r.from).into()),
+                ("to", crate::analysis::endpoint_string(r.to).into()),
+                ("bytes", r.stream.len.into()),
+                ("segments", r.stream.segments.len().into()),
+                ("messages", m.framed.messages.len().into()),
+                ("coalesced", m.marks.coalesced_segments().into()),
+                ("split", m.marks.split_messages().into()),
+                ("gaps", r.stream.gaps.len().into()),
+                ("gapbytes", gap_bytes.into()),
+            ],
         );
         if self.has_trace {
-            s.push_str(&format!(
-                "; calls: {} send(), {} recv()",
-                r.calls.sends.len(),
-                r.calls.recvs.len()
+            s.push_str(&crate::i18n::text_in(
+                crate::i18n::lang(),
+                "ribbon-summary-calls",
+                &[
+                    ("sends", r.calls.sends.len().into()),
+                    ("recvs", r.calls.recvs.len().into()),
+                ],
             ));
         }
         s
@@ -150,11 +157,16 @@ pub fn build(
             calls: c,
         }
     });
+    let encoding = crate::stream::text::detect(
+        dirs.iter()
+            .flat_map(|d| d.stream.runs.iter().map(|r| r.data.as_slice())),
+    );
     Some(RibbonModel {
         stream: conn.stream,
         dirs,
         msgs,
         has_trace: data.calls.is_some(),
+        encoding,
     })
 }
 
