@@ -1,9 +1,11 @@
 //! The command line's help in the interface's language. clap takes its help from the doc
 //! comments (English); for another language each subcommand's description and each option's
 //! help are replaced by the catalogue's `cli-SUB-about` and `cli-SUB-ARG` messages (root:
-//! `cli-about`, `cli-ARG`) where the catalogue has them. English keeps the doc comments; a
-//! unit test checks that the English catalogue repeats them word for word, so the two
-//! languages say the same thing.
+//! `cli-about`, `cli-ARG`), and clap's own words (the Usage / Commands / Arguments /
+//! Options headings, `-h` and `-V`) by the `clap-*` messages.
+//! English keeps the doc comments and clap's words; a unit test checks that the English
+//! catalogue repeats the doc comments word for word, so the two languages say the same
+//! thing, and another that every option of every command has its Chinese help.
 
 use clap::CommandFactory;
 
@@ -15,8 +17,63 @@ pub(super) fn localized_command() -> clap::Command {
     let cmd = Cli::command();
     match i18n::lang() {
         Lang::En => cmd,
-        lang => localize(cmd, lang, None),
+        lang => localized(cmd, lang),
     }
+}
+
+/// `cmd` with every help text in `lang`, clap's generated `--help` and `--version` flags
+/// replaced by the same flags with help in `lang`.
+fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
+    localize(cmd, lang, None)
+}
+
+/// A heading as clap keeps it (`&'static str` without clap's `string` feature): the help is
+/// built once per process, so the few headings leaked are bounded.
+fn forever(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// clap's words for a command in `lang`: the help template with the usage heading, the
+/// headings of commands, arguments and options, and the generated flags (replaced by the
+/// same flags: clap adds its own only when the command is built).
+fn clap_words(mut cmd: clap::Command, lang: Lang) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let word = |k: &str| i18n::text_in(lang, k, &[]);
+    cmd = cmd.disable_help_flag(true).arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(word("clap-help-flag")),
+    );
+    if cmd.get_version().is_some() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(word("clap-version-flag")),
+        );
+    }
+    cmd = cmd
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            word("clap-usage")
+        ))
+        .subcommand_help_heading(forever(word("clap-commands")));
+    let args: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().as_str().to_owned(), a.is_positional()))
+        .collect();
+    for (id, positional) in args {
+        let heading = forever(word(if positional {
+            "clap-arguments"
+        } else {
+            "clap-options"
+        }));
+        cmd = cmd.mut_arg(&id, |a| a.help_heading(heading));
+    }
+    cmd
 }
 
 fn key(sub: Option<&str>, what: &str) -> String {
@@ -48,7 +105,7 @@ fn localize(mut cmd: clap::Command, lang: Lang, sub: Option<&str>) -> clap::Comm
             cmd = cmd.mut_subcommand(&name, |s| localize(s, lang, Some(&name)));
         }
     }
-    cmd
+    clap_words(cmd, lang)
 }
 
 #[cfg(test)]
@@ -112,6 +169,65 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every option and argument of every command (global ones once), with the key of its
+    /// help and clap's English help.
+    fn every_argument() -> Vec<(String, String)> {
+        let cmd = Cli::command();
+        let mut out = Vec::new();
+        let help = |a: &clap::Arg| a.get_help().map(|t| t.to_string()).unwrap_or_default();
+        for a in cmd.get_arguments() {
+            out.push((key(None, a.get_id().as_str()), help(a)));
+        }
+        for s in cmd.get_subcommands() {
+            for a in s.get_arguments().filter(|a| !a.is_global_set()) {
+                out.push((key(Some(s.get_name()), a.get_id().as_str()), help(a)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_option_has_its_help_in_both_catalogues() {
+        let missing: Vec<String> = every_argument()
+            .into_iter()
+            .filter(|(k, _)| {
+                i18n::lookup(Lang::En, k).is_none() || i18n::lookup(Lang::Zh, k).is_none()
+            })
+            .map(|(k, help)| format!("{k} = {help}"))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "add these keys (English = the doc comment) to en.ftl and zh.ftl:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn chinese_help_has_chinese_headings_and_generated_flags() {
+        let mut cmd = localized(Cli::command(), Lang::Zh);
+        let help = cmd.render_help().to_string();
+        for word in ["用法：", "命令:", "选项:", "打印帮助", "打印版本"] {
+            assert!(help.contains(word), "{word} missing from:\n{help}");
+        }
+        for word in [
+            "Usage:",
+            "Commands:",
+            "Options:",
+            "Print help",
+            "Print version",
+        ] {
+            assert!(!help.contains(word), "{word} left in:\n{help}");
+        }
+        let stream = cmd
+            .find_subcommand_mut("stream")
+            .expect("stream subcommand");
+        let help = stream.render_help().to_string();
+        for word in ["用法：", "参数:", "选项:", "抓包文件"] {
+            assert!(help.contains(word), "{word} missing from:\n{help}");
+        }
+        assert!(!help.contains("Arguments:"), "{help}");
     }
 
     #[test]

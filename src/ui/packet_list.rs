@@ -270,7 +270,7 @@ impl PacketList {
             self.click_header(column, sel);
         }
         if n == 0 && !data.is_empty() {
-            ui.colored_label(Color32::GRAY, "No packets match the display filter.");
+            ui.colored_label(Color32::GRAY, crate::i18n::text("msg-no-match"));
         }
         action
     }

@@ -155,7 +155,14 @@ impl SynackApp {
             Command::SaveFollow(path) => self.save_follow(&path),
             Command::ApplyFilter(text) => {
                 if !self.filter.set(&text) {
-                    self.message = Some((format!("Not a valid display filter: {text}"), true));
+                    self.message = Some((
+                        crate::i18n::text_in(
+                            crate::i18n::lang(),
+                            "msg-bad-filter",
+                            &[("filter", text.clone().into())],
+                        ),
+                        true,
+                    ));
                 }
             }
             Command::PrepareFilter(text) => self.filter.prepare(ctx, &text),
@@ -206,7 +213,11 @@ impl SynackApp {
             let last = data.len();
             drop(data);
             self.message = Some((
-                format!("There is no frame {number} (the capture has {last})"),
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "msg-no-frame",
+                    &[("frame", number.into()), ("last", last.into())],
+                ),
                 true,
             ));
             return Outcome::Done;

@@ -22,7 +22,14 @@ impl SynackApp {
             )),
         };
         self.message = Some(match result {
-            Ok(()) => (format!("Ladder saved as SVG to {}", path.display()), false),
+            Ok(()) => (
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "msg-ladder-saved",
+                    &[("path", path.display().to_string().into())],
+                ),
+                false,
+            ),
             Err(e) => (format!("{e:#}"), true),
         });
     }
@@ -51,11 +58,26 @@ impl SynackApp {
         };
         drop(data);
         self.message = Some(match result {
-            Ok((n, 0)) => (format!("Saved {n} packets to {}", path.display()), false),
+            Ok((n, 0)) => (
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "msg-saved-packets",
+                    &[
+                        ("count", n.into()),
+                        ("path", path.display().to_string().into()),
+                    ],
+                ),
+                false,
+            ),
             Ok((n, skipped)) => (
-                format!(
-                    "Saved {n} packets to {} ({skipped} with another link type skipped)",
-                    path.display()
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "msg-saved-packets-skipped",
+                    &[
+                        ("count", n.into()),
+                        ("path", path.display().to_string().into()),
+                        ("skipped", skipped.into()),
+                    ],
                 ),
                 false,
             ),
@@ -99,14 +121,28 @@ impl SynackApp {
         };
         if let Some(svg) = svg {
             self.message = Some(match svg.and_then(|s| s.save(&path)) {
-                Ok(()) => (format!("Saved the figure to {}", path.display()), false),
+                Ok(()) => (
+                    crate::i18n::text_in(
+                        crate::i18n::lang(),
+                        "msg-figure-saved",
+                        &[("path", path.display().to_string().into())],
+                    ),
+                    false,
+                ),
                 Err(e) => (format!("{e:#}"), true),
             });
             return;
         }
         // The screenshot is taken next frame: this one still shows the save dialog.
         self.queue(Command::RequestPng(kind, path.clone()));
-        self.message = Some((format!("Saving {} ...", path.display()), false));
+        self.message = Some((
+            crate::i18n::text_in(
+                crate::i18n::lang(),
+                "msg-saving",
+                &[("path", path.display().to_string().into())],
+            ),
+            false,
+        ));
         ctx.request_repaint();
     }
 
@@ -138,7 +174,14 @@ impl SynackApp {
         if let Some(result) = done {
             self.png_pending = None;
             self.message = Some(match result {
-                Ok(p) => (format!("Saved the figure to {}", p.display()), false),
+                Ok(p) => (
+                    crate::i18n::text_in(
+                        crate::i18n::lang(),
+                        "msg-figure-saved",
+                        &[("path", p.display().to_string().into())],
+                    ),
+                    false,
+                ),
                 Err(e) => (e, true),
             });
         }

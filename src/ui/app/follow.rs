@@ -33,7 +33,7 @@ impl SynackApp {
         match self.selected_tcp_stream() {
             Some(stream) => self.follow.open(stream),
             None if !self.loaded() => return Outcome::Wait(Command::FollowStream),
-            None => self.message = Some(("Select a TCP packet first".into(), true)),
+            None => self.message = Some((crate::i18n::text("msg-select-tcp"), true)),
         }
         Outcome::Done
     }
@@ -45,9 +45,19 @@ impl SynackApp {
             self.follow.saved_bytes(&data, self.selection.until)
         };
         self.message = Some(match bytes.map(|b| (std::fs::write(path, &b), b.len())) {
-            Some((Ok(()), n)) => (format!("Wrote {n} bytes to {}", path.display()), false),
+            Some((Ok(()), n)) => (
+                crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "msg-wrote-bytes",
+                    &[
+                        ("count", n.into()),
+                        ("path", path.display().to_string().into()),
+                    ],
+                ),
+                false,
+            ),
             Some((Err(e), _)) => (format!("{}: {e}", path.display()), true),
-            None => ("Nothing to save: the stream has no packet".into(), true),
+            None => (crate::i18n::text("msg-nothing-to-save"), true),
         });
     }
 

@@ -401,7 +401,7 @@ impl SynackApp {
     fn windows_ui(&mut self, ctx: &egui::Context) {
         if self.show_legend {
             let mut open = true;
-            egui::Window::new("Colouring rules")
+            egui::Window::new(tr!("legend-title"))
                 .open(&mut open)
                 .resizable(false)
                 .show(ctx, colors::legend_ui);
@@ -431,19 +431,19 @@ impl SynackApp {
             });
         }
         if self.offer_tour && self.tour.is_none() && self.loaded() {
-            egui::Window::new("Welcome to synack")
+            egui::Window::new(tr!("welcome-title"))
                 .collapsible(false)
                 .resizable(false)
                 .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
                 .show(ctx, |ui| {
-                    ui.label("This is the built-in demo capture: a few short TCP connections.");
-                    ui.label("New to TCP? The guided tour walks you through it step by step.");
-                    ui.weak("(Later: Help > Guided tour.)");
+                    ui.label(tr!("welcome-demo"));
+                    ui.label(tr!("welcome-tour"));
+                    ui.weak(tr!("welcome-later"));
                     ui.horizontal(|ui| {
-                        if ui.button("Start the guided tour").clicked() {
+                        if ui.button(tr!("welcome-start")).clicked() {
                             self.queue(Command::StartTour);
                         }
-                        if ui.button("No thanks").clicked() {
+                        if ui.button(tr!("welcome-no")).clicked() {
                             self.queue(Command::DeclineTour);
                         }
                     });

@@ -34,7 +34,7 @@ impl SynackApp {
         };
         match conn {
             Some(c) => self.open_ladder(c),
-            None => self.message = Some(("Select a TCP packet first".into(), true)),
+            None => self.message = Some((tr!("msg-select-tcp"), true)),
         }
     }
 

@@ -188,7 +188,7 @@ impl SynackApp {
             painter.text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
-                "Drop a pcap / pcapng file to open it",
+                crate::i18n::text("msg-drop-file"),
                 egui::FontId::proportional(24.0),
                 Color32::WHITE,
             );
