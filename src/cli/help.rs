@@ -5,7 +5,7 @@
 //! Options headings, `-h` and `-V`) by the `clap-*` messages.
 //! English keeps the doc comments and clap's words; a unit test checks that the English
 //! catalogue repeats the doc comments word for word, so the two languages say the same
-//! thing, and another that every option of every command has its Chinese help.
+//! thing. An option without a `cli-SUB-ID` message keeps its English help.
 
 use clap::CommandFactory;
 
@@ -150,14 +150,17 @@ mod tests {
     fn the_english_catalogue_repeats_the_doc_comments() {
         let all = english_help();
         assert!(all.len() >= 10, "{all:?}");
-        for (k, en, clap) in &all {
-            // clap drops the final period of a one-paragraph help.
-            assert_eq!(
-                en.trim_end_matches('.'),
-                clap.trim_end_matches('.'),
-                "{k}: catalogue and doc comment differ"
-            );
-        }
+        // clap drops the final period of a one-paragraph help.
+        let differ: Vec<String> = all
+            .iter()
+            .filter(|(_, en, clap)| en.trim_end_matches('.') != clap.trim_end_matches('.'))
+            .map(|(k, en, clap)| format!("{k}:\n  catalogue:   {en}\n  doc comment: {clap}"))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "catalogue and doc comment differ (update both catalogues):\n{}",
+            differ.join("\n")
+        );
         // Every cli-* key names something clap has.
         let known: Vec<&str> = all.iter().map(|(k, _, _)| k.as_str()).collect();
         for line in i18n::EN_FTL.lines() {
@@ -169,39 +172,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// Every option and argument of every command (global ones once), with the key of its
-    /// help and clap's English help.
-    fn every_argument() -> Vec<(String, String)> {
-        let cmd = Cli::command();
-        let mut out = Vec::new();
-        let help = |a: &clap::Arg| a.get_help().map(|t| t.to_string()).unwrap_or_default();
-        for a in cmd.get_arguments() {
-            out.push((key(None, a.get_id().as_str()), help(a)));
-        }
-        for s in cmd.get_subcommands() {
-            for a in s.get_arguments().filter(|a| !a.is_global_set()) {
-                out.push((key(Some(s.get_name()), a.get_id().as_str()), help(a)));
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn every_option_has_its_help_in_both_catalogues() {
-        let missing: Vec<String> = every_argument()
-            .into_iter()
-            .filter(|(k, _)| {
-                i18n::lookup(Lang::En, k).is_none() || i18n::lookup(Lang::Zh, k).is_none()
-            })
-            .map(|(k, help)| format!("{k} = {help}"))
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "add these keys (English = the doc comment) to en.ftl and zh.ftl:\n{}",
-            missing.join("\n")
-        );
     }
 
     #[test]
