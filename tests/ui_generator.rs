@@ -157,7 +157,7 @@ fn synthetic_close_client_first_matches_the_cli_and_opens_its_connection() {
             // The synthetic run is deterministic for a seed: the same bytes.
             assert_eq!(stored.data, &f.data[..], "frame {}", i + 1);
             assert_eq!(
-                tcp_flags(stored.data, stored.link),
+                tcp_flags(&stored.data, stored.link),
                 tcp_flags(&f.data, f.link),
                 "flags of frame {}",
                 i + 1
@@ -322,13 +322,13 @@ fn live_run_on_loopback_shows_packets_and_calls_as_they_come() {
     assert!(data.len() >= 16, "{} frames", data.len());
     let first = data.frame(0).unwrap();
     assert_eq!(
-        tcp_flags(first.data, first.link) & 0x12,
+        tcp_flags(&first.data, first.link) & 0x12,
         0x02,
         "starts with a SYN"
     );
     let fins = (0..data.len())
         .filter_map(|i| data.frame(i))
-        .filter(|f| tcp_flags(f.data, f.link) & 0x01 != 0)
+        .filter(|f| tcp_flags(&f.data, f.link) & 0x01 != 0)
         .count();
     assert_eq!(fins, 2);
     let calls = data.calls.as_ref().expect("calls stored");

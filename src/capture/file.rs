@@ -342,6 +342,30 @@ impl FileReader {
         }
     }
 
+    /// The next frame and the offset of its bytes in the input, so a reader of a file can
+    /// read them again later instead of keeping them.
+    pub fn next_located(&mut self) -> Result<Option<(Frame<'_>, u64)>, CaptureError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let Some(p) = self.advance()? else {
+            return Ok(None);
+        };
+        self.frames += 1;
+        let offset = self.reader.consumed() as u64 + p.start as u64;
+        let data = &self.reader.data()[p.start..p.start + p.caplen];
+        let frame = Frame {
+            number: self.frames,
+            ts: p.ts,
+            len: p.len.max(p.caplen as u32),
+            link: p.link,
+            interface: p.interface,
+            kind: p.kind,
+            data,
+        };
+        Ok(Some((frame, offset)))
+    }
+
     fn corrupt(&mut self, what: String) -> CaptureError {
         self.failed = true;
         CaptureError::Corrupt {
@@ -550,23 +574,7 @@ fn ng_block(
 
 impl FrameSource for FileReader {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
-        if self.failed {
-            return Ok(None);
-        }
-        let Some(p) = self.advance()? else {
-            return Ok(None);
-        };
-        self.frames += 1;
-        let data = &self.reader.data()[p.start..p.start + p.caplen];
-        Ok(Some(Frame {
-            number: self.frames,
-            ts: p.ts,
-            len: p.len.max(p.caplen as u32),
-            link: p.link,
-            interface: p.interface,
-            kind: p.kind,
-            data,
-        }))
+        Ok(self.next_located()?.map(|(frame, _)| frame))
     }
 }
 

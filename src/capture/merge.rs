@@ -184,6 +184,15 @@ impl CaptureInput {
             CaptureInput::Merged(m) => m.frames_read(),
         }
     }
+
+    /// The next frame and the offset of its bytes in its file: for a single file only
+    /// (merged frames come from several files).
+    pub fn next_located(&mut self) -> Result<Option<(Frame<'_>, Option<u64>)>, CaptureError> {
+        match self {
+            CaptureInput::One(r) => Ok(r.next_located()?.map(|(f, at)| (f, Some(at)))),
+            CaptureInput::Merged(m) => Ok(m.next_frame()?.map(|f| (f, None))),
+        }
+    }
 }
 
 impl From<FileReader> for CaptureInput {

@@ -48,6 +48,8 @@ pub struct BlockRecord {
     pub start: usize,
     /// End of the frame's bytes in the block.
     pub end: usize,
+    /// Offset of the frame's bytes in the file (so a reader can find them again).
+    pub offset: u64,
 }
 
 /// What [`PcapBlocks::fill`] found after the records it returned.
@@ -243,6 +245,7 @@ impl PcapBlocks {
             len: self.word(d, 12).max(caplen),
             start: at + RECORD_HEADER,
             end: at + size,
+            offset: buf.base + (at + RECORD_HEADER) as u64,
         };
         Step::Record(record, size)
     }

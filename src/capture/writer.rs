@@ -203,6 +203,12 @@ impl<W: Write> PcapWriter<W> {
         self.on_disk + self.buf.len() as u64
     }
 
+    /// The bytes buffered and not yet on the sink, and the file offset where they start
+    /// (so a reader can see a record before it is flushed).
+    pub fn pending(&self) -> (u64, &[u8]) {
+        (self.on_disk, &self.buf)
+    }
+
     /// The sink.
     pub fn get_ref(&self) -> &W {
         &self.sink

@@ -21,7 +21,9 @@ pub use flows::{
     spanning_connections, FlowsRun, MessageCounts, MessageTable,
 };
 pub use sticky::{sticky_events, sticky_events_with_calls, FollowCounts, StickyPass};
-pub use threads::{analyse_file, analyse_file_keeping, default_threads, Analysed, Kept};
+pub use threads::{
+    analyse_file, analyse_file_keeping, analyse_file_located, default_threads, Analysed, Kept,
+};
 
 use crate::analysis::{Annotation, Config, Engine};
 use crate::capture::{CaptureError, Frame, FrameSource};

@@ -20,8 +20,8 @@ use crossbeam_channel::{bounded, Receiver, RecvError, Sender, TryRecvError};
 
 use crate::analysis::{Annotation, Config, Engine, FlowRef};
 use crate::capture::{
-    BlockEnd, BlockRecord, CaptureError, CaptureInput, Frame, FrameSource, LinkType, PcapBlocks,
-    RecordKind, Timestamp,
+    BlockEnd, BlockRecord, CaptureError, CaptureInput, Frame, LinkType, PcapBlocks, RecordKind,
+    Timestamp,
 };
 use crate::decode::{decode, Packet};
 
@@ -118,11 +118,26 @@ impl Kept for Option<FlowRef> {
 pub fn analyse_file_keeping<A, F>(
     reader: impl Into<CaptureInput>,
     threads: usize,
-    consume: F,
+    mut consume: F,
 ) -> Analysed
 where
     A: Kept,
     F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+{
+    analyse_file_located(reader, threads, |f, p, a, _| consume(f, p, a))
+}
+
+/// [`analyse_file_keeping`] also handing `consume` where each frame's bytes are in its file
+/// (`None` for frames merged from several files), so a consumer can read them again later
+/// instead of keeping them (the window's packet store).
+pub fn analyse_file_located<A, F>(
+    reader: impl Into<CaptureInput>,
+    threads: usize,
+    consume: F,
+) -> Analysed
+where
+    A: Kept,
+    F: FnMut(&Frame<'_>, &Packet, &A, Option<u64>) -> ControlFlow<()>,
 {
     let reader = reader.into();
     if threads >= 2 {
@@ -142,7 +157,7 @@ fn blocks_or_frames(input: CaptureInput) -> Result<PcapBlocks, CaptureInput> {
 
 fn inline<A: Kept, F>(reader: CaptureInput, consume: F) -> Analysed
 where
-    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+    F: FnMut(&Frame<'_>, &Packet, &A, Option<u64>) -> ControlFlow<()>,
 {
     match blocks_or_frames(reader) {
         Ok(blocks) => inline_blocks(blocks, consume),
@@ -153,7 +168,7 @@ where
 /// One thread over a classic pcap file read in blocks (no pcap-parser buffer to shift).
 fn inline_blocks<A: Kept, F>(mut blocks: PcapBlocks, mut consume: F) -> Analysed
 where
-    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+    F: FnMut(&Frame<'_>, &Packet, &A, Option<u64>) -> ControlFlow<()>,
 {
     let mut engine = Engine::new(Config::default());
     let link = blocks.link();
@@ -165,7 +180,7 @@ where
             let frame = block_frame(r, link, &data);
             let packet = decode(&frame);
             let ann = A::analyse(&mut engine, &frame, &packet);
-            if consume(&frame, &packet, &ann).is_break() {
+            if consume(&frame, &packet, &ann, Some(r.offset)).is_break() {
                 stopped_at = Some(r.number);
                 break 'blocks None;
             }
@@ -184,15 +199,15 @@ where
 
 fn inline_frames<A: Kept, F>(mut reader: CaptureInput, mut consume: F) -> Analysed
 where
-    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+    F: FnMut(&Frame<'_>, &Packet, &A, Option<u64>) -> ControlFlow<()>,
 {
     let mut engine = Engine::new(Config::default());
     let error = loop {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
+        match reader.next_located() {
+            Ok(Some((frame, offset))) => {
                 let packet = decode(&frame);
                 let ann = A::analyse(&mut engine, &frame, &packet);
-                if consume(&frame, &packet, &ann).is_break() {
+                if consume(&frame, &packet, &ann, offset).is_break() {
                     break None;
                 }
             }
@@ -230,6 +245,8 @@ struct Item<A> {
     kind: RecordKind,
     start: usize,
     end: usize,
+    /// Where the frame's bytes are in its file (not for merged files).
+    offset: Option<u64>,
     packet: Packet,
     ann: A,
 }
@@ -252,7 +269,7 @@ impl<A> Default for Batch<A> {
 
 fn pipelined<A: Kept, F>(reader: CaptureInput, mut consume: F) -> Analysed
 where
-    F: FnMut(&Frame<'_>, &Packet, &A) -> ControlFlow<()>,
+    F: FnMut(&Frame<'_>, &Packet, &A, Option<u64>) -> ControlFlow<()>,
 {
     let path = reader.name();
     let source = blocks_or_frames(reader);
@@ -297,7 +314,7 @@ where
                     kind: it.kind,
                     data: &batch.data[it.start..it.end],
                 };
-                if consume(&frame, &it.packet, &it.ann).is_break() {
+                if consume(&frame, &it.packet, &it.ann, it.offset).is_break() {
                     break 'batches;
                 }
             }
@@ -346,6 +363,7 @@ fn produce_blocks<A: Kept>(
                 kind: RecordKind::Packet,
                 start: r.start,
                 end: r.end,
+                offset: Some(r.offset),
                 packet,
                 ann,
             });
@@ -375,8 +393,8 @@ fn produce<A: Kept>(
     let mut batch = recv_polling(empty).unwrap_or_default();
     batch.data.clear();
     let error = loop {
-        match reader.next_frame() {
-            Ok(Some(frame)) => {
+        match reader.next_located() {
+            Ok(Some((frame, offset))) => {
                 let packet = decode(&frame);
                 let ann = A::analyse(&mut engine, &frame, &packet);
                 let start = batch.data.len();
@@ -390,6 +408,7 @@ fn produce<A: Kept>(
                     kind: frame.kind,
                     start,
                     end: batch.data.len(),
+                    offset,
                     packet,
                     ann,
                 });

@@ -54,9 +54,10 @@ pub fn write_pcap(
     );
     let (mut written, mut skipped) = (0u64, 0u64);
     for i in indices {
-        let Some(frame) = data.frame(i) else {
+        let Some(owned) = data.frame(i) else {
             continue;
         };
+        let frame = owned.as_frame();
         if frame.link != link {
             skipped += 1;
             continue;
@@ -72,7 +73,8 @@ pub fn write_pcap(
 
 /// One packet as a text line, like the packet list shows it (for the clipboard).
 pub fn packet_summary(data: &StoreData, index: usize) -> Option<String> {
-    let (frame, packet) = data.packet(index)?;
+    let (owned, packet) = data.packet(index)?;
+    let frame = owned.as_frame();
     let a = data.analysis(index);
     let (src, dst) = packet.address_columns();
     let time = match (frame.ts, data.first_ts) {

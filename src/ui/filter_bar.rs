@@ -116,7 +116,8 @@ impl FilterState {
         let start = Instant::now();
         while self.scanned < data.len() {
             let i = self.scanned;
-            if let Some((frame, packet)) = data.packet(i) {
+            if let Some((owned, packet)) = data.packet(i) {
+                let frame = owned.as_frame();
                 let acked = self
                     .wire
                     .as_mut()

@@ -25,6 +25,7 @@ pub mod filter_menu;
 pub mod flow_graph;
 pub mod follow;
 pub mod fonts;
+pub mod frame_bytes;
 pub mod gen_runner;
 pub mod generator_panel;
 pub mod goto;

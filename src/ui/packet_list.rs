@@ -190,9 +190,10 @@ impl PacketList {
                     let Some(idx) = self.index(filter, r) else {
                         return;
                     };
-                    let Some((frame, packet)) = data.packet(idx) else {
+                    let Some((owned, packet)) = data.packet(idx) else {
                         return;
                     };
+                    let frame = owned.as_frame();
                     let a = data.analysis(idx);
                     let rule = colors::rule_for(&packet, &a);
                     let selected = sel.packet == Some(idx);

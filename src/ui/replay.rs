@@ -361,7 +361,7 @@ mod tests {
         while let Some(frame) = reader.next_frame().unwrap() {
             let packet = decode(&frame);
             let ann = engine.process(&frame, &packet);
-            data.push(&frame, &ann);
+            data.push(&frame, &ann).expect("spilled");
         }
         data.set_connections(engine.connections().into_iter().cloned().collect());
         data

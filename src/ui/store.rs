@@ -1,17 +1,18 @@
 //! The packet store: everything the views draw, written by an ingestion thread.
 //!
-//! Rerun's split: ingestion (a file loader, later a live capture) owns the data source and
-//! appends to the store in batches; views take a read lock once per frame and draw only the
-//! rows they show. Per packet the store keeps the captured bytes (one arena), a few fixed
-//! fields and a compact copy of the analysis; the full [`TcpAnnotation`] is kept only for
-//! packets that carry tags or events, encoded in a few dozen bytes ([`rich_codec`]) and
-//! rebuilt on demand. Beyond the captured bytes a packet costs about 52 bytes (24 of frame
-//! fields, 24 of analysis, 4 in its connection's frame list) plus its share of encoded
-//! annotations and connection records, measured by `examples/store_bytes.rs`
+//! Rerun's split: ingestion (a file loader, a live capture, a generator run) owns the data
+//! source and appends to the store in batches; views take a read lock once per frame and draw
+//! only the rows they show. Per packet the store keeps where its captured bytes are (an
+//! offset in the capture file, or in a temporary spill file for sources that cannot be read
+//! again: [`FrameBytes`]), a few fixed fields and a compact copy of the analysis, and reads
+//! the bytes back when a view needs them, so memory does not grow with the capture's bytes.
+//! The full [`TcpAnnotation`] is kept only for packets that carry tags or events, encoded in
+//! a few dozen bytes ([`rich_codec`]) and rebuilt on demand. A packet costs about 52 bytes
+//! (24 of frame fields, 24 of analysis, 4 in its connection's frame list) plus its share of
+//! encoded annotations and connection records, measured by `examples/store_bytes.rs`
 //! (`benches/compare.sh`).
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -19,10 +20,11 @@ use crate::analysis::{
     AckFacts, Annotation, Connection, Direction, Flag, FlagSet, FlowProto, FlowRef, TcpAnnotation,
     TcpState,
 };
-use crate::capture::{Frame, LinkType, RecordKind, Timestamp};
+use crate::capture::{Frame, LinkType, OwnedFrame, RecordKind, Timestamp};
 use crate::decode::{decode, Packet};
 use crate::filter::AnalysisFields;
 
+use super::frame_bytes::FrameBytes;
 use super::rich_codec::{self, RowPart};
 
 /// Fixed fields of one stored frame; its bytes live in the store's arena.
@@ -40,6 +42,33 @@ pub struct FrameRecord {
     pub interface: u32,
     /// Packet or other record.
     pub kind: RecordKind,
+}
+
+impl FrameRecord {
+    /// The fixed fields of `frame`.
+    pub fn of(frame: &Frame<'_>) -> FrameRecord {
+        FrameRecord {
+            number: frame.number,
+            ts: frame.ts,
+            len: frame.len,
+            link: frame.link,
+            interface: frame.interface,
+            kind: frame.kind,
+        }
+    }
+
+    /// The frame with these fields and bytes `data`.
+    pub fn with_data<'a>(&self, data: &'a [u8]) -> Frame<'a> {
+        Frame {
+            number: self.number,
+            ts: self.ts,
+            len: self.len,
+            link: self.link,
+            interface: self.interface,
+            kind: self.kind,
+            data,
+        }
+    }
 }
 
 /// The analysis of one TCP segment, compact enough to keep for every packet.
@@ -139,17 +168,34 @@ impl<T, const N: usize> Chunked<T, N> {
     }
 }
 
-/// A stored frame's fixed fields, packed: 24 bytes. The captured length is the distance to
-/// the next frame's bytes; link type, interface and kind (the same for almost every frame)
-/// are an index into [`StoreData`]'s small table of distinct combinations; frame numbers
-/// are kept apart only when they stop being consecutive.
+/// A stored frame's fixed fields, packed: 24 bytes. Its bytes are `caplen` bytes at
+/// `offset` in the store's [`FrameBytes`] (the capture file, or the spill file); link type,
+/// interface and kind (the same for almost every frame) are an index into [`StoreData`]'s
+/// small table of distinct combinations, kept in the offset's top bits; frame numbers are
+/// kept apart only when they stop being consecutive.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    start: u64,
+    /// Offset in the low [`OFFSET_BITS`], meta index above.
+    at: u64,
     /// Nanoseconds, or [`NO_TS`].
     ts: i64,
     len: u32,
-    meta: u32,
+    caplen: u32,
+}
+
+/// Bits of [`Slot::at`] holding the offset (16 TiB); the 20 above index the metas table.
+const OFFSET_BITS: u32 = 44;
+/// Distinct (link type, interface, kind) combinations a store can tell apart.
+const MAX_METAS: usize = 1 << (64 - OFFSET_BITS);
+
+impl Slot {
+    fn offset(self) -> u64 {
+        self.at & ((1 << OFFSET_BITS) - 1)
+    }
+
+    fn meta(self) -> usize {
+        (self.at >> OFFSET_BITS) as usize
+    }
 }
 
 /// `Slot::ts` of a frame without a timestamp.
@@ -305,7 +351,8 @@ pub struct StoreData {
     odd_next: HashMap<u32, u32>,
     /// Encoding buffer reused across pushes.
     rich_scratch: Vec<u8>,
-    bytes: Vec<u8>,
+    /// Where the frames' bytes are read from.
+    bytes: FrameBytes,
     /// Connection records (the `synack flows` rows), refreshed by the ingestion thread.
     pub connections: Vec<Connection>,
     /// Bumped each time the connection records are replaced (views cache derived rows).
@@ -342,11 +389,14 @@ impl StoreData {
         self.frames.len() == 0
     }
 
-    /// The frame at `index` (0-based store position), borrowing the arena.
-    pub fn frame(&self, index: usize) -> Option<Frame<'_>> {
+    /// The frame at `index` (0-based store position), its bytes read from the capture (or
+    /// spill) file. `None` past the end, or when the bytes cannot be read any more (the file
+    /// was truncated or removed meanwhile).
+    pub fn frame(&self, index: usize) -> Option<OwnedFrame> {
         let r = self.record(index)?;
-        let data = self.bytes.get(self.data_range(index)?)?;
-        Some(Frame {
+        let s = *self.frames.get(index)?;
+        let data = self.bytes.read(s.offset(), s.caplen as usize)?;
+        Some(OwnedFrame {
             number: r.number,
             ts: r.ts,
             len: r.len,
@@ -360,7 +410,7 @@ impl StoreData {
     /// Fixed fields of the frame at `index`.
     pub fn record(&self, index: usize) -> Option<FrameRecord> {
         let s = *self.frames.get(index)?;
-        let (link, interface, kind) = *self.metas.get(s.meta as usize)?;
+        let (link, interface, kind) = *self.metas.get(s.meta())?;
         let number = match &self.numbers {
             Some(n) => *n.get(index)?,
             None => self.first_number.wrapping_add(index as u64),
@@ -453,10 +503,11 @@ impl StoreData {
         self.rich_scratch = buf;
     }
 
-    /// Decodes the frame at `index` (cheap: only done for rows on screen and the selection).
-    pub fn packet(&self, index: usize) -> Option<(Frame<'_>, Packet)> {
+    /// Reads and decodes the frame at `index` (cheap: only done for rows on screen and the
+    /// selection, or by scans that read the file in order through the block cache).
+    pub fn packet(&self, index: usize) -> Option<(OwnedFrame, Packet)> {
         let f = self.frame(index)?;
-        let p = decode(&f);
+        let p = decode(&f.as_frame());
         Some((f, p))
     }
 
@@ -492,28 +543,49 @@ impl StoreData {
         None
     }
 
-    /// Bytes held in the arena.
-    pub fn byte_len(&self) -> usize {
-        self.bytes.len()
+    /// Makes the frames' bytes read from `bytes` (before the first push): the capture file
+    /// when frames are pushed with [`StoreData::push_at`]; by default frames given whole
+    /// to [`StoreData::push`] are spilled to a temporary file.
+    pub fn set_bytes(&mut self, bytes: FrameBytes) {
+        self.bytes = bytes;
     }
 
-    /// Reserves arena space for about `bytes` of captured data (a file's size).
-    pub fn reserve_bytes(&mut self, bytes: u64) {
-        if let Ok(b) = usize::try_from(bytes) {
-            self.bytes.reserve(b);
+    /// Bytes of captured data held in memory (the block cache and spilled bytes not yet
+    /// written), at most a few megabytes whatever the capture's size.
+    pub fn bytes_in_memory(&self) -> usize {
+        self.bytes.memory()
+    }
+
+    /// Writes spilled bytes still in memory to the spill file, once the source is exhausted.
+    pub fn finish_bytes(&mut self) -> std::io::Result<()> {
+        self.bytes.finish()
+    }
+
+    /// Appends one frame with its annotation, its bytes written to the spill file. An
+    /// error writing them (a full disk) stores nothing.
+    pub fn push(&mut self, frame: &Frame<'_>, ann: &Annotation) -> Result<(), String> {
+        let offset = self
+            .bytes
+            .spill(frame)
+            .map_err(|e| format!("cannot write the temporary capture file: {e}"))?;
+        self.push_at(&FrameRecord::of(frame), frame.caplen(), offset, ann)
+    }
+
+    /// Appends one frame with its annotation; its `caplen` bytes are at `offset` in the
+    /// store's [`FrameBytes`] (the capture file being loaded), and are not kept.
+    pub fn push_at(
+        &mut self,
+        frame: &FrameRecord,
+        caplen: u32,
+        offset: u64,
+        ann: &Annotation,
+    ) -> Result<(), String> {
+        if offset >> OFFSET_BITS != 0 {
+            return Err(format!(
+                "the capture is larger than the desktop view can index ({} TiB)",
+                1u64 << (OFFSET_BITS - 40)
+            ));
         }
-    }
-
-    /// Gives back arena room reserved and not used (a file's size reserves its record
-    /// headers too: 16 bytes a packet in pcap), once the source is exhausted.
-    pub fn trim_bytes(&mut self) {
-        self.bytes.shrink_to_fit();
-    }
-
-    /// Appends one frame with its annotation.
-    pub fn push(&mut self, frame: &Frame<'_>, ann: &Annotation) {
-        let start = self.bytes.len() as u64;
-        self.bytes.extend_from_slice(frame.data);
         if self.first_ts.is_none() {
             self.first_ts = frame.ts;
         }
@@ -532,9 +604,6 @@ impl StoreData {
             }
             self.numbers = Some(numbers);
         }
-        if let Some(n) = &mut self.numbers {
-            n.push(frame.number);
-        }
         let key = (frame.link, frame.interface, frame.kind);
         let last = self.last_meta as usize;
         let found = if self.metas.get(last) == Some(&key) {
@@ -544,17 +613,25 @@ impl StoreData {
         };
         let meta = match found {
             Some(m) => m,
-            None => {
+            None if self.metas.len() < MAX_METAS => {
                 self.metas.push(key);
                 self.metas.len() - 1
             }
+            None => {
+                return Err(format!(
+                    "more than {MAX_METAS} distinct interfaces and record kinds in one capture"
+                ))
+            }
         };
+        if let Some(n) = &mut self.numbers {
+            n.push(frame.number);
+        }
         self.last_meta = meta as u32;
         self.frames.push(Slot {
-            start,
+            at: offset | (meta as u64) << OFFSET_BITS,
             ts: frame.ts.map_or(NO_TS, |t| t.0),
             len: frame.len,
-            meta: meta as u32,
+            caplen,
         });
         let rich = ann
             .tcp
@@ -575,6 +652,7 @@ impl StoreData {
             }
         }
         self.analysis.push(row);
+        Ok(())
     }
 
     /// Replaces the connection records (taken from the engine every so often). The views
@@ -595,16 +673,6 @@ impl StoreData {
             .collect();
         self.connections = conns;
         self.conn_version += 1;
-    }
-
-    /// Byte range of the frame at `index` in the arena (for exports).
-    pub fn data_range(&self, index: usize) -> Option<Range<usize>> {
-        let s = usize::try_from(self.frames.get(index)?.start).ok()?;
-        let e = match self.frames.get(index + 1) {
-            Some(next) => usize::try_from(next.start).ok()?,
-            None => self.bytes.len(),
-        };
-        Some(s..e)
     }
 }
 
@@ -710,5 +778,47 @@ impl PacketStore {
     /// Write access for ingestion.
     pub fn write(&self) -> RwLockWriteGuard<'_, StoreData> {
         self.data.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What every packet costs whatever it carries: its frame slot, its packed analysis and
+    /// its place in its connection's frame list (encoded annotations and connection records
+    /// come on top, shared by fewer packets: `examples/store_bytes.rs` measures them).
+    #[test]
+    fn a_packet_keeps_at_most_64_bytes_and_none_of_its_captured_bytes() {
+        let fixed =
+            std::mem::size_of::<Slot>() + std::mem::size_of::<Row>() + std::mem::size_of::<u32>();
+        assert_eq!(std::mem::size_of::<Slot>(), 24);
+        assert_eq!(std::mem::size_of::<Row>(), 24);
+        assert!(fixed <= 64, "{fixed} bytes per packet");
+    }
+
+    /// The offset and the meta index share a word without spilling into each other.
+    #[test]
+    fn offsets_and_metas_share_the_slot_word() {
+        let s = Slot {
+            at: ((1u64 << OFFSET_BITS) - 1) | ((MAX_METAS as u64 - 1) << OFFSET_BITS),
+            ts: 0,
+            len: 0,
+            caplen: 0,
+        };
+        assert_eq!(s.offset(), (1 << OFFSET_BITS) - 1);
+        assert_eq!(s.meta(), MAX_METAS - 1);
+        let mut data = StoreData::default();
+        let record = FrameRecord {
+            number: 1,
+            ts: None,
+            len: 60,
+            link: LinkType::Ethernet,
+            interface: 0,
+            kind: RecordKind::Packet,
+        };
+        let too_far = data.push_at(&record, 60, 1 << OFFSET_BITS, &Annotation::default());
+        assert!(too_far.is_err());
+        assert!(data.is_empty());
     }
 }

@@ -25,7 +25,8 @@ pub fn connection_ack_facts(data: &StoreData, stream: u32) -> Option<Vec<(u32, A
     let mut engine = Engine::new(Config::default());
     let mut out = Vec::new();
     for &i in indices {
-        if let Some((frame, packet)) = data.packet(i as usize) {
+        if let Some((owned, packet)) = data.packet(i as usize) {
+            let frame = owned.as_frame();
             if let Some(t) = engine.process(&frame, &packet).tcp {
                 let a = t.acked;
                 if a.bytes_in_flight.is_some() || a.acks_frame.is_some() {

@@ -46,7 +46,8 @@ impl MessagesCache {
         let mut pipeline = Pipeline::new(Config::default())
             .following(Follower::new(Some(0), FollowLimits::default()));
         for &i in indices {
-            if let Some((frame, packet)) = data.packet(i as usize) {
+            if let Some((owned, packet)) = data.packet(i as usize) {
+                let frame = owned.as_frame();
                 pipeline.decoded(&frame, &packet);
             }
         }

@@ -142,9 +142,10 @@ impl DetailsView {
         let Some(idx) = selected else {
             return;
         };
-        let Some((frame, packet)) = data.packet(idx) else {
+        let Some((owned, packet)) = data.packet(idx) else {
             return;
         };
+        let frame = owned.as_frame();
         let a = data.analysis(idx);
         let tcp_stream = a
             .flow

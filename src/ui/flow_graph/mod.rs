@@ -265,7 +265,8 @@ impl FlowGraphView {
         t0: Option<crate::capture::Timestamp>,
         selected: bool,
     ) -> Option<(Pos2, Pos2)> {
-        let (frame, packet) = data.packet(index)?;
+        let (owned, packet) = data.packet(index)?;
+        let frame = owned.as_frame();
         let analysis = data.analysis(index);
         let rich = data.rich(index);
         if selected {

@@ -32,7 +32,7 @@ impl Hosts {
         let end = data.len().min(self.ends.len() + LEARN_PER_FRAME);
         for i in self.ends.len()..end {
             let (src, dst) = match data.frame(i) {
-                Some(frame) => decode(&frame).address_columns(),
+                Some(frame) => decode(&frame.as_frame()).address_columns(),
                 None => ("-".into(), "-".into()),
             };
             let ends = [self.id(src), self.id(dst)];

@@ -277,7 +277,8 @@ fn wire_verdict(
         if until.is_some_and(|u| i as usize > u) {
             break;
         }
-        if let Some((frame, packet)) = data.packet(i as usize) {
+        if let Some((owned, packet)) = data.packet(i as usize) {
+            let frame = owned.as_frame();
             engine.process(&frame, &packet);
         }
     }

@@ -20,9 +20,10 @@ pub fn full(data: &StoreData, conn: ConnRef) -> Option<LadderModel> {
         let i = i as usize;
         let a = data.analysis(i);
         let Some(flow) = a.flow else { continue };
-        let Some((frame, packet)) = data.packet(i) else {
+        let Some((owned, packet)) = data.packet(i) else {
             continue;
         };
+        let frame = owned.as_frame();
         let ts = frame.ts.map(|t| t.as_nanos());
         let tcp = match (&packet.transport, a.tcp) {
             (Transport::Tcp(_), Some(t)) => Some(data.rich(i).unwrap_or_else(|| {
@@ -88,7 +89,7 @@ mod tests {
         while let Some(frame) = reader.next_frame().unwrap() {
             let packet = crate::decode::decode(&frame);
             let ann = engine.process(&frame, &packet);
-            data.push(&frame, &ann);
+            data.push(&frame, &ann).expect("spilled");
         }
         data.set_connections(engine.connections().into_iter().cloned().collect());
         data

@@ -118,7 +118,8 @@ pub fn build(
         if until.is_some_and(|u| i > u) {
             break;
         }
-        let Some(frame) = data.frame(i) else { continue };
+        let Some(owned) = data.frame(i) else { continue };
+        let frame = owned.as_frame();
         let packet = decode(&frame);
         let ann = Annotation {
             flow: data.analysis(i).flow,
