@@ -8,6 +8,8 @@
 //! packets' bytes, read back from the file on demand, are the ones written. The file is
 //! deleted afterwards.
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,37 +35,21 @@ fn payload_byte(n: u32, i: usize) -> u8 {
     ((i + (n % 251) as usize) * 31) as u8
 }
 
-/// An Ethernet/IPv4/TCP frame from 10.0.0.1:40000 to 10.0.0.2:80.
-fn tcp_frame(number: u64, seq: u32, ack: u32, flags: u8, payload: &[u8]) -> OwnedFrame {
-    let mut f = Vec::with_capacity(54 + payload.len());
-    f.extend_from_slice(&[2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00]);
-    let total = (40 + payload.len()) as u16;
-    f.extend_from_slice(&[
-        0x45,
+/// A segment from 10.0.0.1:40000 to 10.0.0.2:80.
+fn tcp_frame(number: u64, seq: u32, flags: u8, payload: &[u8]) -> OwnedFrame {
+    let data = support::tcp_frame(
+        ([10, 0, 0, 1], 40000),
+        ([10, 0, 0, 2], 80),
+        seq,
         0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        0,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    f.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
-    f.extend_from_slice(&40000u16.to_be_bytes());
-    f.extend_from_slice(&80u16.to_be_bytes());
-    f.extend_from_slice(&seq.to_be_bytes());
-    f.extend_from_slice(&ack.to_be_bytes());
-    f.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-    f.extend_from_slice(payload);
+        flags,
+        payload,
+    );
     OwnedFrame::packet(
         number,
         Timestamp(number as i64 * 1_000_000),
         LinkType::Ethernet,
-        f,
+        data,
     )
 }
 
@@ -77,7 +63,7 @@ fn write_capture(path: &Path) -> u64 {
         nanos: true,
     };
     let mut w = PcapWriter::new(std::io::BufWriter::new(file), format);
-    w.write_frame(&tcp_frame(1, 0, 0, 0x02, &[]).as_frame())
+    w.write_frame(&tcp_frame(1, 0, 0x02, &[]).as_frame())
         .unwrap();
     // Segment n's payload is this pattern from byte n % 251 on.
     let pattern: Vec<u8> = (0..PAYLOAD + 251).map(|i| payload_byte(0, i)).collect();
@@ -85,7 +71,7 @@ fn write_capture(path: &Path) -> u64 {
         let from = (n % 251) as usize;
         let payload = &pattern[from..from + PAYLOAD];
         let seq = 1u32.wrapping_add(n.wrapping_mul(PAYLOAD as u32));
-        let f = tcp_frame(u64::from(n) + 2, seq, 0, 0x18, payload);
+        let f = tcp_frame(u64::from(n) + 2, seq, 0x18, payload);
         w.write_frame(&f.as_frame()).unwrap();
     }
     w.flush().unwrap();

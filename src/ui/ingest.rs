@@ -19,12 +19,14 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::{Annotation, Config, Connection, Engine};
 use crate::capture::live::{self, LiveCapture, LiveConfig, Next, StatsHandle, StopHandle};
-use crate::capture::{capture_files, CaptureError, CaptureInput, FileReader, Frame, FrameSource};
+use crate::capture::{
+    capture_files, CaptureError, CaptureInput, FileReader, Frame, FrameSource, OwnedFrame,
+};
 use crate::decode::Packet;
 use crate::pipeline::{analyse_file_located, default_threads, Kept, Pipeline};
 
 use super::frame_bytes::FrameBytes;
-use super::store::{FrameRecord, PacketStore, Progress, SourceInfo};
+use super::store::{PacketStore, Progress, SourceInfo};
 
 /// Frames appended per write-lock.
 const BATCH: usize = 4096;
@@ -54,10 +56,10 @@ impl<R: Read> Read for CountingReader<R> {
 /// One analysed frame waiting to be stored: where its bytes are in the file being loaded,
 /// or (sources read once) the bytes themselves, to spill.
 struct Queued {
-    record: FrameRecord,
+    /// The frame, without its bytes when they are in the file.
+    frame: OwnedFrame,
     caplen: u32,
     at: Option<u64>,
-    data: Vec<u8>,
     ann: Annotation,
 }
 
@@ -84,15 +86,15 @@ impl Batcher {
 
     /// Queues a frame whose bytes are at `at` in the store's file (else copied to spill).
     fn queue(&mut self, frame: &Frame<'_>, at: Option<u64>, ann: Annotation) {
+        let kept = if at.is_some() { &[][..] } else { frame.data };
         self.pending.push(Queued {
-            record: FrameRecord::of(frame),
+            frame: Frame {
+                data: kept,
+                ..*frame
+            }
+            .to_owned(),
             caplen: frame.caplen(),
             at,
-            data: if at.is_some() {
-                Vec::new()
-            } else {
-                frame.data.to_vec()
-            },
             ann,
         });
     }
@@ -111,9 +113,10 @@ impl Batcher {
                 if self.failed {
                     break;
                 }
+                let frame = q.frame.as_frame();
                 let stored = match q.at {
-                    Some(at) => data.push_at(&q.record, q.caplen, at, &q.ann),
-                    None => data.push(&q.record.with_data(&q.data), &q.ann),
+                    Some(at) => data.push_at(&frame, q.caplen, at, &q.ann),
+                    None => data.push(&frame, &q.ann),
                 };
                 if let Err(e) = stored {
                     data.error = Some(e);

@@ -44,33 +44,6 @@ pub struct FrameRecord {
     pub kind: RecordKind,
 }
 
-impl FrameRecord {
-    /// The fixed fields of `frame`.
-    pub fn of(frame: &Frame<'_>) -> FrameRecord {
-        FrameRecord {
-            number: frame.number,
-            ts: frame.ts,
-            len: frame.len,
-            link: frame.link,
-            interface: frame.interface,
-            kind: frame.kind,
-        }
-    }
-
-    /// The frame with these fields and bytes `data`.
-    pub fn with_data<'a>(&self, data: &'a [u8]) -> Frame<'a> {
-        Frame {
-            number: self.number,
-            ts: self.ts,
-            len: self.len,
-            link: self.link,
-            interface: self.interface,
-            kind: self.kind,
-            data,
-        }
-    }
-}
-
 /// The analysis of one TCP segment, compact enough to keep for every packet.
 #[derive(Debug, Clone, Copy)]
 pub struct TcpSummary {
@@ -568,14 +541,15 @@ impl StoreData {
             .bytes
             .spill(frame)
             .map_err(|e| format!("cannot write the temporary capture file: {e}"))?;
-        self.push_at(&FrameRecord::of(frame), frame.caplen(), offset, ann)
+        self.push_at(frame, frame.caplen(), offset, ann)
     }
 
     /// Appends one frame with its annotation; its `caplen` bytes are at `offset` in the
-    /// store's [`FrameBytes`] (the capture file being loaded), and are not kept.
+    /// store's [`FrameBytes`] (the capture file being loaded), and are not kept: only
+    /// `frame`'s fields are read (its `data` may be empty).
     pub fn push_at(
         &mut self,
-        frame: &FrameRecord,
+        frame: &Frame<'_>,
         caplen: u32,
         offset: u64,
         ann: &Annotation,
@@ -809,15 +783,13 @@ mod tests {
         assert_eq!(s.offset(), (1 << OFFSET_BITS) - 1);
         assert_eq!(s.meta(), MAX_METAS - 1);
         let mut data = StoreData::default();
-        let record = FrameRecord {
-            number: 1,
-            ts: None,
-            len: 60,
-            link: LinkType::Ethernet,
-            interface: 0,
-            kind: RecordKind::Packet,
-        };
-        let too_far = data.push_at(&record, 60, 1 << OFFSET_BITS, &Annotation::default());
+        let frame = OwnedFrame::packet(1, Timestamp(0), LinkType::Ethernet, Vec::new());
+        let too_far = data.push_at(
+            &frame.as_frame(),
+            60,
+            1 << OFFSET_BITS,
+            &Annotation::default(),
+        );
         assert!(too_far.is_err());
         assert!(data.is_empty());
     }
