@@ -149,13 +149,16 @@ fn key(
     column: SortColumn,
     time: TimeMode,
 ) -> Key {
-    let Some((frame, packet)) = data.packet(i) else {
+    // Number, time and length come from the stored fields; the other columns need the
+    // packet's bytes, read from the capture file.
+    let Some(record) = data.record(i) else {
         return Key::Text(String::new());
     };
+    let decoded = || data.packet(i);
     match column {
-        SortColumn::Number => Key::Number(i128::from(frame.number)),
+        SortColumn::Number => Key::Number(i128::from(record.number)),
         SortColumn::Time => {
-            let ns = frame.ts.map_or(0, |t| i128::from(t.as_nanos()));
+            let ns = record.ts.map_or(0, |t| i128::from(t.as_nanos()));
             match time {
                 TimeMode::Relative | TimeMode::Absolute => Key::Number(ns),
                 // The delta to the packet before it in capture order, as the column shows.
@@ -172,6 +175,9 @@ fn key(
             }
         }
         SortColumn::Source | SortColumn::Destination => {
+            let Some((_, packet)) = decoded() else {
+                return Key::Text(String::new());
+            };
             let (src, dst) = packet.address_columns();
             let text = if column == SortColumn::Source {
                 src
@@ -180,11 +186,17 @@ fn key(
             };
             text.parse::<IpAddr>().map_or(Key::Text(text), Key::Address)
         }
-        SortColumn::Protocol => Key::Text(packet.protocol_column()),
-        SortColumn::Length => Key::Number(i128::from(frame.len)),
+        SortColumn::Protocol => {
+            Key::Text(decoded().map_or_else(String::new, |(_, p)| p.protocol_column()))
+        }
+        SortColumn::Length => Key::Number(i128::from(record.len)),
         SortColumn::Info => {
+            let Some((owned, packet)) = decoded() else {
+                return Key::Text(String::new());
+            };
             let a = data.analysis(i);
-            Key::Text(columns::info(&frame, &packet, &a, data.rich(i).as_ref()))
+            let rich = data.rich(i);
+            Key::Text(columns::info(&owned.as_frame(), &packet, &a, rich.as_ref()))
         }
     }
 }
