@@ -515,3 +515,225 @@ fn clicking_a_column_header_sorts_stably_and_keeps_the_selection() {
     // 4 13 14 21; 98.139.161.29 < 172.16.133.132 as addresses (as text it would follow).
     assert_eq!(shown_numbers(&h), vec![4, 13, 14, 21, 1, 5, 6, 15, 16]);
 }
+
+/// Selects all of the focused text field and types `text` over it.
+fn retype(h: &mut Harness<'static, SynackApp>, text: &str) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.event(egui::Event::Text(text.into()));
+    h.run_steps(2);
+}
+
+/// The selected packet's frame number.
+fn selected_number(h: &Harness<'static, SynackApp>) -> Option<u64> {
+    let app = h.state();
+    let i = app.selection.packet?;
+    let number = app.store.read().record(i).map(|r| r.number);
+    number
+}
+
+/// The find bar's status line.
+fn find_status(h: &Harness<'static, SynackApp>) -> String {
+    h.state()
+        .find
+        .status
+        .as_ref()
+        .map_or(String::new(), |s| s.0.clone())
+}
+
+#[test]
+fn ctrl_f_finds_by_filter_string_and_hex_and_scrolls_to_the_match() {
+    // tshark -r pcpp-three_http_streams.pcap -Y ...: 'tcp.len > 500' 12 23;
+    // 'tcp.flags.fin == 1' 14 16 18 20 25 26 (Info "[FIN, ACK]");
+    // 'frame matches "(?i)get /"' 6 9 12, 'frame contains "get /"' none;
+    // 'frame contains 48:54:54:50:2f:31:2e:31:20:32:30:30' ("HTTP/1.1 200") 13 23.
+    let mut h = three_streams(egui::vec2(1024.0, 700.0));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(3);
+    assert!(h.state().find.open);
+    h.get_by_role_and_label(Role::ComboBox, "Find by");
+    // The keyboard is in the bar: typing and Enter search by display filter.
+    retype(&mut h, "tcp.len > 500");
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(selected_number(&h), Some(12));
+    assert_eq!(find_status(&h), "Found frame 12.");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert_eq!(selected_number(&h), Some(23));
+    // The match is scrolled into the list's view (28 rows do not fit at 700 points).
+    let row = cells_in_column(&h, "No.", "23");
+    assert!(
+        row.iter().any(|r| r.top() > 0.0 && r.bottom() < 700.0),
+        "frame 23's row on screen: {row:?}"
+    );
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(selected_number(&h), Some(12));
+    assert!(
+        find_status(&h).contains("continued at the top"),
+        "{}",
+        find_status(&h)
+    );
+
+    // A string in the Info column, without case, down then up (wrapping to the end).
+    h.get_by_role_and_label(Role::ComboBox, "Find by").click();
+    h.run_steps(2);
+    h.get_by_label("String").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::ComboBox, "Search in");
+    h.get_by_label("Find next").click();
+    h.run_steps(2);
+    // The filter text is not a string anybody's Info holds.
+    assert_eq!(find_status(&h), "No shown packet matches.");
+    assert_eq!(selected_number(&h), Some(12));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    retype(&mut h, "fin, ack");
+    h.get_by_label("Find next").click();
+    h.run_steps(3);
+    assert_eq!(selected_number(&h), Some(14));
+    h.get_by_label("Find previous").click();
+    h.run_steps(3);
+    assert_eq!(selected_number(&h), Some(26));
+    assert!(find_status(&h).contains("continued at the end"));
+    h.get_by_label("Case sensitive").click();
+    h.run_steps(2);
+    h.get_by_label("Find next").click();
+    h.run_steps(3);
+    assert_eq!(find_status(&h), "No shown packet matches.");
+    assert_eq!(selected_number(&h), Some(26));
+
+    // A string in the bytes, without case: the three requests.
+    h.get_by_label("Case sensitive").click();
+    h.get_by_role_and_label(Role::ComboBox, "Search in").click();
+    h.run_steps(2);
+    h.get_by_label("Packet bytes").click();
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    retype(&mut h, "get /");
+    let mut found = Vec::new();
+    for _ in 0..4 {
+        h.get_by_label("Find next").click();
+        h.run_steps(3);
+        found.extend(selected_number(&h));
+    }
+    assert_eq!(found, vec![6, 9, 12, 6]);
+
+    // Hex bytes: the two "HTTP/1.1 200" answers; a bad sequence is said.
+    h.get_by_role_and_label(Role::ComboBox, "Find by").click();
+    h.run_steps(2);
+    h.get_by_label("Hex value").click();
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    retype(&mut h, "48 54 54 50 2f 31 2e 31 20 32 30 30");
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(selected_number(&h), Some(13));
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(selected_number(&h), Some(23));
+    retype(&mut h, "4");
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert!(find_status(&h).starts_with("Not a hex byte sequence"));
+    assert_eq!(selected_number(&h), Some(23));
+    // Escape closes the bar.
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().find.open);
+}
+
+#[test]
+fn the_filter_bar_completes_field_names() {
+    let mut h = three_streams(egui::vec2(1024.0, 700.0));
+    let bar = h.get_by_role(Role::TextInput).rect();
+    ui_common::click_at(&mut h, bar.center());
+    h.event(egui::Event::Text(
+        "tcp.port == 80 && tcp.analysis.re".into(),
+    ));
+    h.run_steps(2);
+    // The names of the filter language that go on from "tcp.analysis.re", each a valid filter
+    // alone, listed under the bar.
+    let offered = h.state().filter.completion.offered.clone();
+    assert!(
+        offered.contains(&"tcp.analysis.retransmission"),
+        "{offered:?}"
+    );
+    for name in &offered {
+        assert!(name.starts_with("tcp.analysis.re"), "{name}");
+        assert!(synack::filter::Filter::parse(name).is_ok(), "{name}");
+        let shown = h.get_by_label(name).rect();
+        assert!(shown.top() >= bar.bottom() - 1.0, "{name} under the bar");
+    }
+    // Down moves the highlight, Tab takes it and the cursor stays at the end for typing on.
+    let second = offered[1];
+    h.key_press(Key::ArrowDown);
+    h.run_steps(1);
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    assert_eq!(h.state().filter.text, format!("tcp.port == 80 && {second}"));
+    h.event(egui::Event::Text(" || tcp.fl".into()));
+    h.run_steps(2);
+    // A click takes a name too.
+    h.get_by_label("tcp.flags.syn").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().filter.text,
+        format!("tcp.port == 80 && {second} || tcp.flags.syn")
+    );
+    assert!(h.state().filter.completion.offered.is_empty());
+    h.event(egui::Event::Text(" == 1".into()));
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    // tshark -Y 'tcp.port == 80 && tcp.analysis.<second> || tcp.flags.syn == 1': the six
+    // SYN and SYN-ACK frames (the capture has no retransmission nor reused ports).
+    assert_eq!(shown_numbers(&h), vec![1, 2, 3, 4, 7, 10]);
+}
+
+/// How long after the last frame the window asked to be drawn again.
+fn repaint_delay(h: &Harness<'static, SynackApp>) -> std::time::Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(std::time::Duration::ZERO, |v| v.repaint_delay)
+}
+
+#[test]
+fn an_idle_live_capture_redraws_once_a_second_and_a_stopped_one_never() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: live capture on lo needs root");
+        return;
+    }
+    let mut h = http();
+    // IP protocol 253 (for experiments): nothing on lo matches, the capture stays idle.
+    h.state_mut().queue(Command::StartLive {
+        interface: "lo".into(),
+        bpf: "ip proto 253".into(),
+    });
+    h.run_steps(3);
+    assert_eq!(h.state().message, None);
+    h.get_by_label("Capturing live…");
+    // No spinner asking for every frame: the next one is a second away.
+    for _ in 0..3 {
+        h.step();
+        let delay = repaint_delay(&h);
+        assert!(delay >= std::time::Duration::from_millis(900), "{delay:?}");
+    }
+    h.state_mut().queue(Command::StopLive);
+    for _ in 0..200 {
+        h.run_steps(1);
+        if h.state().loaded() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.state().loaded(), "the capture stopped");
+    h.run_steps(2);
+    assert_eq!(repaint_delay(&h), std::time::Duration::MAX);
+    assert!(h.query_by_label("Capturing live…").is_none());
+}

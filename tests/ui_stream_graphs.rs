@@ -390,3 +390,91 @@ fn the_builtin_demo_comes_with_its_calls_trace() {
     h.get_by_label_contains(&format!("{} coalesced segments", cli_coalesced(&cap)));
     h.get_by_label_contains(&format!("calls: {} send(), {recvs} recv()", sends.len()));
 }
+
+/// The graph's range last frame, and the model it draws, for the connection of frame `goto`.
+fn graph_view(
+    h: &mut Harness<'static, SynackApp>,
+) -> ([f64; 4], synack::ui::graphs::model::SeqModel) {
+    let app = h.state_mut();
+    let data = app.store.clone();
+    let data = data.read();
+    let selection = app.selection.clone();
+    let m = app.graphs.model(&data, &selection).unwrap().clone();
+    (app.graphs.view_bounds().expect("the graph was drawn"), m)
+}
+
+#[test]
+fn the_graph_opens_on_every_segment_and_reset_returns_there() {
+    // zero-window.pcap lasts 1.5 s (tshark: the last client data segment comes after the
+    // window reopens, 1.5 s in); its first view must reach it.
+    let mut h = harness(&manifest("captures/zero-window.pcap"), 4);
+    h.get_by_label("Graphs").click();
+    h.run_steps(4);
+    let contains = |b: [f64; 4], t: f64, y: f64| b[0] <= t && t <= b[1] && b[2] <= y && y <= b[3];
+    let (b, m) = graph_view(&mut h);
+    let first = m.segments.first().unwrap();
+    let last = m.segments.last().unwrap();
+    assert!(last.t > 1.0, "the data runs past one second: {}", last.t);
+    for s in [first, last] {
+        assert!(
+            contains(b, s.t, s.end() as f64),
+            "frame {} in {b:?}",
+            s.number
+        );
+    }
+    // The Stevens graph shows data segments only: its range ends at the last one (5%
+    // margin), not at a later ACK.
+    let span = last.t - first.t;
+    assert!(b[1] <= last.t + 0.06 * span, "{b:?}");
+    // Zoomed in, then Reset view: back to the whole connection.
+    let plot = h.get_by_label_contains("Hover a point").rect();
+    let centre = egui::pos2(plot.center().x, plot.bottom() + 200.0);
+    h.hover_at(centre);
+    h.run_steps(1);
+    h.event(egui::Event::Zoom(4.0));
+    h.run_steps(2);
+    let (zoomed, _) = graph_view(&mut h);
+    assert!(
+        zoomed[1] - zoomed[0] < (b[1] - b[0]) / 2.0,
+        "zoomed: {zoomed:?}"
+    );
+    h.get_by_label("Reset view").click();
+    h.run_steps(3);
+    let (reset, _) = graph_view(&mut h);
+    for s in [first, last] {
+        assert!(
+            contains(reset, s.t, s.end() as f64),
+            "frame {} in {reset:?}",
+            s.number
+        );
+    }
+}
+
+#[test]
+fn the_receive_window_does_not_flatten_a_small_exchange() {
+    // http.pcap's server sends 3473 bytes (tshark) against the client's 98 KiB receive
+    // window: in tcptrace the data keeps most of the height, the window line leaves the first
+    // view instead.
+    let mut h = harness(&manifest("captures/http.pcap"), 4);
+    h.get_by_label("Graphs").click();
+    h.run_steps(2);
+    h.state_mut().graphs.kind = GraphKind::Tcptrace;
+    h.run_steps(4);
+    let (b, m) = graph_view(&mut h);
+    let top = m
+        .segments
+        .iter()
+        .map(|s| s.end() as f64)
+        .fold(0.0, f64::max);
+    let window = m
+        .acks
+        .iter()
+        .map(|a| a.window_edge as f64)
+        .fold(0.0, f64::max);
+    assert!(window > 10.0 * top, "window {window} vs data {top}");
+    assert!(b[2] <= 0.0 && top <= b[3], "{b:?}");
+    assert!(
+        top >= 0.5 * (b[3] - b[2]),
+        "the data fills half the height: {b:?}"
+    );
+}

@@ -82,6 +82,7 @@ status-connections = Connections: { $count }
 status-replay-hidden = Replay: packets after frame { $frame } hidden
 status-loading = Loading { $pct }%
 status-filtering = filtering
+status-capturing = Capturing live…
 
 ## Panes
 
@@ -799,3 +800,26 @@ cli-read-files = Capture files (pcap or pcapng, any byte order, µs or ns timest
 cli-flows-files = Capture files (pcap or pcapng, any byte order, µs or ns timestamps, gzip-compressed or not) or directories of them; `-` (or /dev/stdin, a pipe, a FIFO) reads standard input. Several are read as one capture, merged in time order like mergecap (a ring buffer's files: `synack flows captures/ring/`), so a connection that spans files is one connection.
 cli-stream-files = Capture files (pcap or pcapng, any byte order, µs or ns timestamps, gzip-compressed or not) or directories of them; `-` (or /dev/stdin, a pipe, a FIFO) reads standard input. Several are read as one capture, merged in time order like mergecap (a ring buffer's files: `synack flows captures/ring/`), so a connection that spans files is one connection.
 cli-run-command = The program and its arguments (after `--`), when there is no --server/--client
+# Find Packet, Ctrl+F (src/ui/find.rs)
+menu-find-packet = Find packet…
+find-by = Find by
+find-by-filter = Display filter
+find-by-text = String
+find-by-hex = Hex value
+find-in = Search in
+find-in-info = Packet list (Info)
+find-in-bytes = Packet bytes
+find-case = Case sensitive
+find-hint-filter = e.g. tcp.analysis.retransmission
+find-hint-text = e.g. GET /index.html
+find-hint-hex = e.g. 48 54 54 50
+find-next = Find next
+find-previous = Find previous
+find-close = Close
+find-empty = Type what to find first.
+find-wire-metric = Find cannot test wire metrics (bytes_in_flight, ack_rtt, acks_frame); apply it as the display filter instead.
+find-bad-hex = Not a hex byte sequence: write pairs of hex digits, e.g. 48 54 54 50 or 48:54:54:50.
+find-none = No shown packet matches.
+find-found = Found frame { $frame }.
+find-wrapped-end = (The search reached the end of the list and continued at the top.)
+find-wrapped-start = (The search reached the top of the list and continued at the end.)

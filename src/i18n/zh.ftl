@@ -82,6 +82,7 @@ status-connections = 连接：{ $count }
 status-replay-hidden = 回放：第 { $frame } 帧之后的数据包已隐藏
 status-loading = 正在加载 { $pct }%
 status-filtering = 正在过滤
+status-capturing = 正在实时捕获…
 
 ## 窗格
 
@@ -798,3 +799,26 @@ cli-read-files = 抓包文件（pcap 或 pcapng，任意字节序，微秒或纳
 cli-flows-files = 抓包文件（pcap 或 pcapng，任意字节序，微秒或纳秒时间戳，可以是 gzip 压缩的）或包含它们的目录；`-`（或 /dev/stdin、管道、FIFO）表示读取标准输入。多个文件按时间顺序合并为一份抓包来读（像 mergecap），所以跨文件的连接是同一个连接。
 cli-stream-files = 抓包文件（pcap 或 pcapng，任意字节序，微秒或纳秒时间戳，可以是 gzip 压缩的）或包含它们的目录；`-`（或 /dev/stdin、管道、FIFO）表示读取标准输入。多个文件按时间顺序合并为一份抓包来读（像 mergecap），所以跨文件的连接是同一个连接。
 cli-run-command = 程序及其参数（写在 `--` 之后），用于没有 --server/--client 的情况
+# Find Packet, Ctrl+F (src/ui/find.rs)
+menu-find-packet = 查找分组…
+find-by = 查找方式
+find-by-filter = 显示过滤器
+find-by-text = 字符串
+find-by-hex = 十六进制值
+find-in = 搜索范围
+find-in-info = 分组列表（信息列）
+find-in-bytes = 分组字节
+find-case = 区分大小写
+find-hint-filter = 例如 tcp.analysis.retransmission
+find-hint-text = 例如 GET /index.html
+find-hint-hex = 例如 48 54 54 50
+find-next = 查找下一个
+find-previous = 查找上一个
+find-close = 关闭
+find-empty = 请先输入要查找的内容。
+find-wire-metric = 查找无法检验线路指标（bytes_in_flight、ack_rtt、acks_frame）；请改为将其作为显示过滤器应用。
+find-bad-hex = 不是十六进制字节序列：请写成成对的十六进制数字，例如 48 54 54 50 或 48:54:54:50。
+find-none = 没有显示中的分组匹配。
+find-found = 找到第 { $frame } 帧。
+find-wrapped-end = （搜索到达列表末尾，已从顶部继续。）
+find-wrapped-start = （搜索到达列表顶部，已从末尾继续。）

@@ -22,6 +22,7 @@ pub mod figure;
 pub mod file_dialog;
 pub mod filter_bar;
 pub mod filter_menu;
+pub mod find;
 pub mod flow_graph;
 pub mod follow;
 pub mod fonts;

@@ -92,6 +92,12 @@ impl SynackApp {
                 }
             });
             ui.menu_button(tr!("menu-edit"), |ui| {
+                if ui
+                    .add(egui::Button::new(tr!("menu-find-packet")).shortcut_text("Ctrl+F"))
+                    .clicked()
+                {
+                    self.find.open();
+                }
                 if ui.button(tr!("menu-copy-summary")).clicked() {
                     self.queue(Command::CopySummary);
                 }

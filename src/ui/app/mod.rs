@@ -30,6 +30,7 @@ use super::details::DetailsView;
 use super::figure::PngResult;
 use super::file_dialog::{self, DialogPurpose, FileDialog};
 use super::filter_bar::FilterState;
+use super::find::FindBar;
 use super::flow_graph::FlowGraphView;
 use super::follow::FollowView;
 use super::gen_runner::Wanted;
@@ -179,6 +180,8 @@ pub struct SynackApp {
     pub goto: GoToBar,
     /// The Two points tab (a second capture point paired with the file on display).
     pub pair: PairView,
+    /// The Find Packet bar (Ctrl+F).
+    pub find: FindBar,
     /// Replay controls (the cursor is `selection.until`).
     pub replay: Replay,
     /// The guided tour, while open.
@@ -225,6 +228,7 @@ impl SynackApp {
             flows: FlowGraphView::default(),
             goto: GoToBar::default(),
             pair: PairView::default(),
+            find: FindBar::default(),
             replay: Replay::default(),
             tour: None,
             offer_tour: options.source == StartSource::Demo
@@ -310,6 +314,9 @@ impl SynackApp {
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::G)) {
             self.goto.open();
         }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+            self.find.open();
+        }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::top("filter").show(ui, |ui| {
@@ -317,6 +324,19 @@ impl SynackApp {
             self.filter.ui(ui);
             ui.add_space(2.0);
         });
+        if self.find.open {
+            let asked = egui::Panel::top("find")
+                .show(ui, |ui| {
+                    ui.add_space(2.0);
+                    let asked = self.find.ui(ui);
+                    ui.add_space(2.0);
+                    asked
+                })
+                .inner;
+            if let Some(direction) = asked {
+                self.find_packet(direction);
+            }
+        }
         if self.replay.active {
             egui::Panel::top("replay").show(ui, |ui| {
                 ui.add_space(2.0);
@@ -381,8 +401,13 @@ impl SynackApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
                 self.title = title;
             }
-            if !data.finished || self.session.is_some() {
-                ctx.request_repaint_after(Duration::from_millis(100));
+            // Loading shows its progress ten times a second. A live capture repaints when
+            // frames arrive (its ingest asks, at most every LIVE_FRAME_GAP) and once a second
+            // for its counters; once stopped, it does not repaint at all.
+            match &self.session {
+                None if !data.finished => ctx.request_repaint_after(Duration::from_millis(100)),
+                Some(s) if !s.is_stopping() => ctx.request_repaint_after(Duration::from_secs(1)),
+                _ => {}
             }
             let now = ctx.input(|i| i.time);
             self.replay.tick(ctx, &data, &mut self.selection, now);

@@ -2,12 +2,55 @@
 
 use super::{SynackApp, Tab};
 use crate::i18n::tr;
+use crate::ui::find;
 use crate::ui::ladder;
 use crate::ui::replay::ReplayScope;
 use crate::ui::selection::{ConnRef, Selection};
 use crate::ui::tour::{self, Tour, TourStep, TourView};
 
 impl SynackApp {
+    /// Finds the next (previous) shown packet the find bar describes, from the selected one,
+    /// and selects it: the packet list scrolls to it. The bar says what happened.
+    pub fn find_packet(&mut self, direction: find::Direction) {
+        let needle = match self.find.needle() {
+            Ok(n) => n,
+            Err(e) => {
+                self.find.status = Some((e, true));
+                return;
+            }
+        };
+        let data = self.store.read();
+        let n = self.filter.visible_len_until(&data, self.selection.until);
+        let current = self
+            .selection
+            .packet
+            .and_then(|i| self.list.row_of(&self.filter, i));
+        let found = find::search(&needle, &data, n, current, direction, |r| {
+            self.list.index(&self.filter, r)
+        });
+        let Some((row, wrapped)) = found else {
+            self.find.status = Some((tr!("find-none"), true));
+            return;
+        };
+        let Some(index) = self.list.index(&self.filter, row) else {
+            return;
+        };
+        let number = data.record(index).map_or(0, |r| r.number);
+        drop(data);
+        self.selection.select_packet(index, true);
+        self.tab = Tab::Packets;
+        let found = tr!("find-found", frame = number);
+        self.find.status = Some(if wrapped {
+            let end = tr!(match direction {
+                find::Direction::Next => "find-wrapped-end",
+                find::Direction::Previous => "find-wrapped-start",
+            });
+            (format!("{found} {end}"), false)
+        } else {
+            (found, false)
+        });
+    }
+
     /// Selects a connection: the packet list shows only its packets.
     pub fn select_connection(&mut self, conn: ConnRef) {
         self.selection.connection = Some(conn);

@@ -8,6 +8,10 @@ use egui::Color32;
 
 use super::command::Command;
 use super::{SynackApp, Tab};
+
+/// The shortest time between two frames drawn because a live capture stored new frames
+/// (20 a second: a busy interface must not spin the CPU redrawing).
+const LIVE_FRAME_GAP: std::time::Duration = std::time::Duration::from_millis(50);
 use crate::ui::details::DetailsView;
 use crate::ui::file_dialog;
 use crate::ui::gen_runner::{self, GenRun, RunRequest};
@@ -115,7 +119,10 @@ impl SynackApp {
         self.reset();
         let repaint = ctx.clone();
         let config = LivePanel::config(interface, bpf);
-        match LiveSession::start(&config, &self.store, move || repaint.request_repaint()) {
+        // New frames ask for a frame, no sooner than LIVE_FRAME_GAP after the last one:
+        // heavy traffic does not make the window redraw faster than that.
+        let notify = move || repaint.request_repaint_after(LIVE_FRAME_GAP);
+        match LiveSession::start(&config, &self.store, notify) {
             Ok(s) => {
                 self.session = Some(s);
                 self.list.auto_scroll = true;

@@ -50,9 +50,10 @@ impl SynackApp {
                             .show_percentage()
                             .text(tr!("status-loading", pct = format!("{:.0}", f * 100.0))),
                     );
-                } else if self.session.is_some()
-                    || self.generator.run.as_ref().is_some_and(GenRun::running)
-                {
+                } else if self.session.is_some() {
+                    // Not a spinner: it would redraw the window without pause while idle.
+                    ui.label(tr!("status-capturing"));
+                } else if self.generator.run.as_ref().is_some_and(GenRun::running) {
                     ui.spinner();
                 }
             }

@@ -173,6 +173,12 @@ impl Default for GraphsView {
 }
 
 impl GraphsView {
+    /// The range the graph showed last frame: (x0, x1, y0, y1) in seconds and the graph's
+    /// y unit.
+    pub fn view_bounds(&self) -> Option<[f64; 4]> {
+        self.last_bounds
+    }
+
     /// The model of the selected connection's graphed direction at the replay cursor
     /// (recomputed only when the connection, direction, cursor or store changes).
     pub fn model(&mut self, data: &StoreData, selection: &Selection) -> Option<&SeqModel> {
@@ -387,6 +393,10 @@ impl GraphsView {
             .show_x(false)
             .show_y(false)
             .label_formatter(|_| None);
+        // The home view from the whole model: the items are thinned to the visible range,
+        // so bounds taken from them would stop where the previous view stopped.
+        let [x0, x1, y0, y1] = svg::data_bounds(m, kind);
+        plot = plot.default_x_bounds(x0, x1).default_y_bounds(y0, y1);
         if reset {
             plot = plot.reset();
         }

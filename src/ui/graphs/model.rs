@@ -134,13 +134,19 @@ impl SeqModel {
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
 
-    /// Bounds of the data: (t_min, t_max, seq_min, seq_max), with ACK and window lines.
-    pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
+    /// Bounds of what a sequence graph draws: (t_min, t_max, seq_min, seq_max). The Stevens
+    /// graph (`with_acks` false) draws only the data segments, so its ACKs, which may come
+    /// long after the last data (a late close), do not stretch its time range. With ACKs
+    /// (tcptrace), the receive window's edge is included up to half the data's height above
+    /// it: a 64 KiB window over a 500-byte exchange would otherwise flatten the data into
+    /// one line at the bottom of the graph (the window line leaves the view instead).
+    pub fn bounds(&self, with_acks: bool) -> Option<(f64, f64, f64, f64)> {
+        let acks = if with_acks { &self.acks[..] } else { &[] };
         let ts = self
             .segments
             .iter()
             .map(|s| s.t)
-            .chain(self.acks.iter().map(|a| a.t));
+            .chain(acks.iter().map(|a| a.t));
         let (mut t0, mut t1) = (f64::INFINITY, f64::NEG_INFINITY);
         for t in ts {
             t0 = t0.min(t);
@@ -154,13 +160,19 @@ impl SeqModel {
             y0 = y0.min(f64::from(s.seq));
             y1 = y1.max(s.end() as f64);
         }
-        for a in &self.acks {
+        for a in acks {
             y0 = y0.min(f64::from(a.ack));
-            y1 = y1.max(a.window_edge as f64);
+            y1 = y1.max(f64::from(a.ack));
         }
         if !y0.is_finite() {
             (y0, y1) = (0.0, 1.0);
         }
+        let window_cap = y1 + 0.5 * (y1 - y0).max(1.0);
+        let window_top = acks
+            .iter()
+            .map(|a| a.window_edge as f64)
+            .fold(f64::NEG_INFINITY, f64::max);
+        y1 = y1.max(window_top.min(window_cap));
         Some((t0, t1, y0, y1))
     }
 }

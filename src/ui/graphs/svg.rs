@@ -276,11 +276,14 @@ pub fn clip_polyline(points: &[Pos2], r: Rect) -> Vec<Vec<Pos2>> {
     runs
 }
 
-/// The data's range with a 5% margin, like the view's auto bounds.
-fn data_bounds(m: &SeqModel, kind: GraphKind) -> [f64; 4] {
+/// The graph's home view: the data's range with a 5% margin (x0, x1, y0, y1). The window
+/// opens on it and Reset view returns to it; an export without a view uses it.
+pub(super) fn data_bounds(m: &SeqModel, kind: GraphKind) -> [f64; 4] {
     let pts: Vec<[f64; 2]> = match kind {
         GraphKind::Stevens | GraphKind::Tcptrace => {
-            let b = m.bounds().unwrap_or((0.0, 1.0, 0.0, 1.0));
+            let b = m
+                .bounds(kind == GraphKind::Tcptrace)
+                .unwrap_or((0.0, 1.0, 0.0, 1.0));
             vec![[b.0, b.2], [b.1, b.3]]
         }
         GraphKind::Throughput => m.throughput.iter().chain(&m.goodput).copied().collect(),
