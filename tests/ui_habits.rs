@@ -561,11 +561,15 @@ fn ctrl_f_finds_by_filter_string_and_hex_and_scrolls_to_the_match() {
     h.key_press(Key::Enter);
     h.run_steps(4);
     assert_eq!(selected_number(&h), Some(23));
-    // The match is scrolled into the list's view (28 rows do not fit at 700 points).
+    // The match is scrolled into the list's view (28 rows do not fit at 700 points): above
+    // the details pane, under the header.
+    let header = h.get_by_role_and_label(Role::Button, "No.").rect();
+    let details = h.get_by_label("Packet details").rect();
     let row = cells_in_column(&h, "No.", "23");
     assert!(
-        row.iter().any(|r| r.top() > 0.0 && r.bottom() < 700.0),
-        "frame 23's row on screen: {row:?}"
+        row.iter()
+            .any(|r| r.top() >= header.bottom() && r.bottom() <= details.top()),
+        "frame 23's row between {header:?} and {details:?}: {row:?}"
     );
     h.key_press(Key::Enter);
     h.run_steps(3);
@@ -736,4 +740,65 @@ fn an_idle_live_capture_redraws_once_a_second_and_a_stopped_one_never() {
     h.run_steps(2);
     assert_eq!(repaint_delay(&h), std::time::Duration::MAX);
     assert!(h.query_by_label("Capturing live…").is_none());
+}
+
+#[test]
+fn follow_udp_stream_shows_each_datagram_in_order() {
+    // tshark -r captures/udp-chat.pcap -q -z follow,udp,raw,0: six datagrams, node 0
+    // 127.0.0.1:57841 (alice), node 1 127.0.0.1:33239 (bob, indented by tshark); alice's two
+    // in a row (frames 3 and 4) stay two datagrams.
+    const TSHARK_RAW: [&str; 6] = [
+        "616c6963653a20686920626f62",
+        "\t626f623a20686920616c696365",
+        "616c6963653a2074776f206d65737361676573",
+        "616c6963653a2073656e74206261636b20746f206261636b",
+        "\t626f623a20616e64204920676f742074776f20646174616772616d73",
+        "616c6963653a20627965",
+    ];
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap");
+    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    options.goto = Some(2);
+    let mut h = ui_common::loaded(options, egui::vec2(1024.0, 700.0));
+    // Follow TCP Stream has nothing to follow here; Follow UDP Stream does.
+    h.key_press_modifiers(
+        Modifiers::COMMAND | Modifiers::ALT | Modifiers::SHIFT,
+        Key::U,
+    );
+    h.run_steps(3);
+    h.get_by_label("Follow UDP Stream (udp.stream eq 0)");
+    h.get_by_label("66 bytes from the client, 41 from the server, 6 datagrams");
+    let text = {
+        let app = h.state_mut();
+        let data = app.store.clone();
+        let data = data.read();
+        let until = app.selection.until;
+        app.follow.shown_text(&data, until).unwrap()
+    };
+    assert!(
+        text.starts_with("alice: hi bobbob: hi alicealice: two messages"),
+        "{text}"
+    );
+    h.get_by_role_and_label(Role::ComboBox, "Show data as")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Raw").click();
+    h.run_steps(2);
+    let raw = {
+        let app = h.state_mut();
+        let data = app.store.clone();
+        let data = data.read();
+        app.follow.shown_text(&data, None).unwrap()
+    };
+    let ours: Vec<&str> = raw.lines().collect();
+    let theirs: Vec<String> = TSHARK_RAW
+        .iter()
+        .map(|l| l.trim_start().to_string())
+        .collect();
+    assert_eq!(
+        ours.iter().map(|l| l.trim_start()).collect::<Vec<_>>(),
+        theirs
+    );
+    h.get_by_label("Filter this stream").click();
+    h.run_steps(4);
+    assert_eq!(h.state().filter.applied_text(), Some("udp.stream eq 0"));
 }

@@ -823,3 +823,9 @@ find-none = No shown packet matches.
 find-found = Found frame { $frame }.
 find-wrapped-end = (The search reached the end of the list and continued at the top.)
 find-wrapped-start = (The search reached the top of the list and continued at the end.)
+
+# Follow UDP Stream (src/ui/follow)
+menu-follow-udp-stream = Follow UDP Stream
+menu-follow-udp-disabled = Select a UDP packet first
+follow-title-udp = Follow UDP Stream (udp.stream eq { $stream })
+follow-summary-udp = { $client } bytes from the client, { $server } from the server, { $datagrams } datagrams

@@ -822,3 +822,9 @@ find-none = 没有显示中的分组匹配。
 find-found = 找到第 { $frame } 帧。
 find-wrapped-end = （搜索到达列表末尾，已从顶部继续。）
 find-wrapped-start = （搜索到达列表顶部，已从末尾继续。）
+
+# Follow UDP Stream (src/ui/follow)
+menu-follow-udp-stream = 追踪 UDP 流
+menu-follow-udp-disabled = 请先选择一个 UDP 分组
+follow-title-udp = 追踪 UDP 流 (udp.stream eq { $stream })
+follow-summary-udp = 客户端 { $client } 字节，服务器 { $server } 字节，{ $datagrams } 个数据报

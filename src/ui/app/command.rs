@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use super::{SynackApp, Tab};
+use crate::analysis::FlowProto;
 use crate::ui::export::ExportScope;
 use crate::ui::file_dialog::{DialogPurpose, FigureKind, FileDialog};
 use crate::ui::gen_runner::RunRequest;
@@ -52,6 +53,8 @@ pub enum Command {
     SaveRun(PathBuf),
     /// Open Follow TCP Stream on the selected packet's TCP connection.
     FollowStream,
+    /// Open Follow UDP Stream on the selected packet's UDP conversation.
+    FollowUdpStream,
     /// Write what Follow TCP Stream shows.
     SaveFollow(PathBuf),
     /// Set and apply a display filter.
@@ -151,7 +154,8 @@ impl SynackApp {
             Command::RequestPng(kind, path) => self.request_png(ctx, kind, path),
             Command::SavePcap(scope, path) => self.save(scope, path),
             Command::SaveRun(path) => self.save_run(path),
-            Command::FollowStream => return self.follow_stream(),
+            Command::FollowStream => return self.follow_stream(FlowProto::Tcp),
+            Command::FollowUdpStream => return self.follow_stream(FlowProto::Udp),
             Command::SaveFollow(path) => self.save_follow(&path),
             Command::ApplyFilter(text) => {
                 if !self.filter.set(&text) {

@@ -6,34 +6,52 @@ use std::path::Path;
 use super::command::{Command, Outcome};
 use super::SynackApp;
 use crate::analysis::FlowProto;
+use crate::i18n::tr;
 use crate::ui::file_dialog::DialogPurpose;
 use crate::ui::follow::FollowAction;
+use crate::ui::selection::ConnRef;
 
 impl SynackApp {
     /// The TCP stream of the selected packet, else of the selected connection.
     pub(super) fn selected_tcp_stream(&self) -> Option<u32> {
+        self.selected_stream(FlowProto::Tcp)
+    }
+
+    /// The `proto` stream of the selected packet, else of the selected connection.
+    pub(super) fn selected_stream(&self, proto: FlowProto) -> Option<u32> {
         let data = self.store.read();
         let of_packet = self
             .selection
             .packet
             .and_then(|i| data.analysis(i).flow)
-            .filter(|f| f.proto == FlowProto::Tcp)
+            .filter(|f| f.proto == proto)
             .map(|f| f.stream);
         of_packet.or_else(|| {
             self.selection
                 .connection
-                .filter(|c| c.proto == FlowProto::Tcp)
+                .filter(|c| c.proto == proto)
                 .map(|c| c.stream)
         })
     }
 
-    /// Opens Follow TCP Stream on the selected packet's connection (waits for the capture
-    /// when it is still loading and nothing is selected yet).
-    pub(super) fn follow_stream(&mut self) -> Outcome {
-        match self.selected_tcp_stream() {
-            Some(stream) => self.follow.open(stream),
-            None if !self.loaded() => return Outcome::Wait(Command::FollowStream),
-            None => self.message = Some((crate::i18n::text("msg-select-tcp"), true)),
+    /// Opens Follow TCP (UDP) Stream on the selected packet's connection (waits for the
+    /// capture when it is still loading and nothing is selected yet).
+    pub(super) fn follow_stream(&mut self, proto: FlowProto) -> Outcome {
+        match self.selected_stream(proto) {
+            Some(stream) => self.follow.open_conn(ConnRef { proto, stream }),
+            None if !self.loaded() => {
+                return Outcome::Wait(match proto {
+                    FlowProto::Tcp => Command::FollowStream,
+                    FlowProto::Udp => Command::FollowUdpStream,
+                })
+            }
+            None => {
+                let need = match proto {
+                    FlowProto::Tcp => tr!("menu-follow-disabled"),
+                    FlowProto::Udp => tr!("menu-follow-udp-disabled"),
+                };
+                self.message = Some((need, true));
+            }
         }
         Outcome::Done
     }
@@ -45,19 +63,9 @@ impl SynackApp {
             self.follow.saved_bytes(&data, self.selection.until)
         };
         self.message = Some(match bytes.map(|b| (std::fs::write(path, &b), b.len())) {
-            Some((Ok(()), n)) => (
-                crate::i18n::text_in(
-                    crate::i18n::lang(),
-                    "msg-wrote-bytes",
-                    &[
-                        ("count", n.into()),
-                        ("path", path.display().to_string().into()),
-                    ],
-                ),
-                false,
-            ),
+            Some((Ok(()), n)) => (format!("Wrote {n} bytes to {}", path.display()), false),
             Some((Err(e), _)) => (format!("{}: {e}", path.display()), true),
-            None => (crate::i18n::text("msg-nothing-to-save"), true),
+            None => ("Nothing to save: the stream has no packet".into(), true),
         });
     }
 
@@ -71,7 +79,7 @@ impl SynackApp {
             let streams = data
                 .connections
                 .iter()
-                .filter(|c| c.proto == FlowProto::Tcp)
+                .filter(|c| c.proto == self.follow.proto)
                 .map(|c| c.stream + 1)
                 .max()
                 .unwrap_or(0);
@@ -80,13 +88,23 @@ impl SynackApp {
         match action {
             Some(FollowAction::SaveAs) => self.queue(Command::OpenDialog {
                 purpose: DialogPurpose::SaveFollow,
-                name: self.follow.stream.map(|s| format!("tcp-stream-{s}.txt")),
+                name: self.follow.stream.map(|s| {
+                    let proto = match self.follow.proto {
+                        FlowProto::Tcp => "tcp",
+                        FlowProto::Udp => "udp",
+                    };
+                    format!("{proto}-stream-{s}.txt")
+                }),
             }),
-            Some(FollowAction::Filter(s)) => {
-                self.queue(Command::ApplyFilter(format!("tcp.stream eq {s}")))
+            Some(FollowAction::Filter(_)) => {
+                if let Some(f) = self.follow.filter_text(false) {
+                    self.queue(Command::ApplyFilter(f));
+                }
             }
-            Some(FollowAction::FilterOut(s)) => {
-                self.queue(Command::ApplyFilter(format!("!(tcp.stream eq {s})")))
+            Some(FollowAction::FilterOut(_)) => {
+                if let Some(f) = self.follow.filter_text(true) {
+                    self.queue(Command::ApplyFilter(f));
+                }
             }
             None => {}
         }

@@ -2,6 +2,7 @@
 
 use super::command::Command;
 use super::{SynackApp, Tab};
+use crate::analysis::FlowProto;
 use crate::i18n::{tr, Lang};
 use crate::ui::columns::TimeMode;
 use crate::ui::export::{self, ExportScope};
@@ -164,6 +165,18 @@ impl SynackApp {
                     .clicked()
                 {
                     self.queue(Command::FollowStream);
+                }
+                let udp = self.selected_stream(FlowProto::Udp).is_some();
+                if ui
+                    .add_enabled(
+                        udp,
+                        egui::Button::new(tr!("menu-follow-udp-stream"))
+                            .shortcut_text("Ctrl+Alt+Shift+U"),
+                    )
+                    .on_disabled_hover_text(tr!("menu-follow-udp-disabled"))
+                    .clicked()
+                {
+                    self.queue(Command::FollowUdpStream);
                 }
             });
             ui.menu_button(tr!("menu-help"), |ui| {

@@ -311,6 +311,9 @@ impl SynackApp {
         if ctx.input_mut(|i| i.consume_key(menu::FOLLOW_KEYS, egui::Key::T)) {
             self.queue(Command::FollowStream);
         }
+        if ctx.input_mut(|i| i.consume_key(menu::FOLLOW_KEYS, egui::Key::U)) {
+            self.queue(Command::FollowUdpStream);
+        }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::G)) {
             self.goto.open();
         }

@@ -1,6 +1,6 @@
-//! Follow TCP Stream (Wireshark's Analyze › Follow › TCP Stream, Ctrl+Alt+Shift+T): a
-//! connection's conversation as text in a window of its own, the client's bytes in red and
-//! the server's in blue, shown as text (UTF-8, GBK or Latin-1: the stream's own, or chosen), ASCII, a hex dump or raw hex, one side or both,
+//! Follow TCP Stream and Follow UDP Stream (Wireshark's Analyze › Follow, Ctrl+Alt+Shift+T
+//! and Ctrl+Alt+Shift+U): a conversation as text in a window of its own, the client's bytes
+//! in red and the server's in blue (UDP: each datagram's payload, in capture order), shown as text (UTF-8, GBK or Latin-1: the stream's own, or chosen), ASCII, a hex dump or raw hex, one side or both,
 //! saved as shown.
 
 pub mod model;
@@ -10,6 +10,7 @@ use egui::{Color32, FontId};
 
 use self::model::{chunks, full_text, side_bytes, Chunk, ShowAs};
 use crate::analysis::{endpoint_string, Direction, FlowProto};
+use crate::decode::Transport;
 use crate::i18n::tr;
 use crate::stream::follow::FramingChoice;
 use crate::stream::text::{EncodingChoice, TextEncoding};
@@ -44,7 +45,7 @@ pub enum FollowAction {
 /// The reassembled conversation of one stream, kept until the capture grows.
 #[derive(Debug, Clone)]
 struct Followed {
-    key: (u32, usize, Option<usize>),
+    key: (FlowProto, u32, usize, Option<usize>),
     chunks: Vec<Chunk>,
     /// `client ip:port`, `server ip:port`.
     ends: [String; 2],
@@ -59,6 +60,8 @@ struct Followed {
 pub struct FollowView {
     /// The stream followed; `None` when the window is closed.
     pub stream: Option<u32>,
+    /// TCP or UDP.
+    pub proto: FlowProto,
     /// How the bytes are written.
     pub show: ShowAs,
     /// One side only, or both (`None`).
@@ -70,6 +73,7 @@ impl Default for FollowView {
     fn default() -> Self {
         FollowView {
             stream: None,
+            proto: FlowProto::Tcp,
             show: ShowAs::Text(EncodingChoice::Auto),
             only: None,
             cache: None,
@@ -80,7 +84,27 @@ impl Default for FollowView {
 impl FollowView {
     /// Opens the window on TCP stream `stream`.
     pub fn open(&mut self, stream: u32) {
-        self.stream = Some(stream);
+        self.open_conn(ConnRef {
+            proto: FlowProto::Tcp,
+            stream,
+        });
+    }
+
+    /// Opens the window on a TCP or UDP stream.
+    pub fn open_conn(&mut self, conn: ConnRef) {
+        self.proto = conn.proto;
+        self.stream = Some(conn.stream);
+    }
+
+    /// The display filter of the followed stream (`tcp.stream eq 3`), negated with `out`.
+    pub fn filter_text(&self, out: bool) -> Option<String> {
+        let stream = self.stream?;
+        let name = match self.proto {
+            FlowProto::Tcp => "tcp",
+            FlowProto::Udp => "udp",
+        };
+        let f = format!("{name}.stream eq {stream}");
+        Some(if out { format!("!({f})") } else { f })
     }
 
     /// True while the window is open.
@@ -91,8 +115,13 @@ impl FollowView {
     /// The chunks of the followed stream as the capture stands (`until`: the replay cursor).
     fn followed(&mut self, data: &StoreData, until: Option<usize>) -> Option<&Followed> {
         let stream = self.stream?;
-        let key = (stream, data.len(), until);
-        if self.cache.as_ref().is_none_or(|c| c.key != key) {
+        let key = (self.proto, stream, data.len(), until);
+        if self.proto == FlowProto::Udp && self.cache.as_ref().is_none_or(|c| c.key != key) {
+            self.cache = followed_datagrams(data, stream, until).map(|mut f| {
+                f.key = key;
+                f
+            });
+        } else if self.cache.as_ref().is_none_or(|c| c.key != key) {
             let conn = ConnRef {
                 proto: FlowProto::Tcp,
                 stream,
@@ -151,7 +180,11 @@ impl FollowView {
         let mut next_stream = stream;
         let (show, only) = (self.show, self.only);
         let followed = self.followed(data, until).cloned();
-        egui::Window::new(tr!("follow-title", stream = stream))
+        let title = match self.proto {
+            FlowProto::Tcp => tr!("follow-title", stream = stream),
+            FlowProto::Udp => tr!("follow-title-udp", stream = stream),
+        };
+        egui::Window::new(title)
             .open(&mut open)
             .default_size([780.0, 560.0])
             .pivot(egui::Align2::CENTER_CENTER)
@@ -188,12 +221,20 @@ impl FollowView {
         let mut action = None;
         let turns = f.chunks.iter().filter(|c| c.missing == 0).count();
         let gaps: u64 = f.chunks.iter().map(|c| c.missing).sum();
-        let mut summary = tr!(
-            "follow-summary",
-            client = f.bytes[0],
-            server = f.bytes[1],
-            turns = turns
-        );
+        let mut summary = match self.proto {
+            FlowProto::Tcp => tr!(
+                "follow-summary",
+                client = f.bytes[0],
+                server = f.bytes[1],
+                turns = turns
+            ),
+            FlowProto::Udp => tr!(
+                "follow-summary-udp",
+                client = f.bytes[0],
+                server = f.bytes[1],
+                datagrams = turns
+            ),
+        };
         if gaps > 0 {
             summary.push_str(&tr!("follow-missing", bytes = gaps));
         }
@@ -243,14 +284,14 @@ impl FollowView {
             let stream = self.stream.unwrap_or_default();
             if ui
                 .button(tr!("follow-filter"))
-                .on_hover_text(format!("tcp.stream eq {stream}"))
+                .on_hover_text(self.filter_text(false).unwrap_or_default())
                 .clicked()
             {
                 action = Some(FollowAction::Filter(stream));
             }
             if ui
                 .button(tr!("follow-filter-out"))
-                .on_hover_text(format!("!(tcp.stream eq {stream})"))
+                .on_hover_text(self.filter_text(true).unwrap_or_default())
                 .clicked()
             {
                 action = Some(FollowAction::FilterOut(stream));
@@ -324,4 +365,73 @@ fn conversation(ui: &mut egui::Ui, f: &Followed, show: ShowAs, only: Option<Dire
                     ui.add(egui::Label::new(job).selectable(true).extend());
                 });
         });
+}
+
+/// The datagrams of UDP stream `stream` up to the replay cursor `until`, one chunk each in
+/// capture order: Wireshark's Follow UDP Stream keeps datagram boundaries (two datagrams of
+/// one side in a row are two chunks). A datagram cut by the snapshot length is followed by
+/// a gap naming the bytes not captured.
+fn followed_datagrams(data: &StoreData, stream: u32, until: Option<usize>) -> Option<Followed> {
+    let conn = data.connection(FlowProto::Udp, stream)?;
+    let mut offsets = [0u64; 2];
+    let mut chunks = Vec::new();
+    for &i in data.connection_frames(FlowProto::Udp, stream) {
+        let i = i as usize;
+        if until.is_some_and(|u| i > u) {
+            break;
+        }
+        let Some((frame, packet)) = data.packet(i) else {
+            continue;
+        };
+        let (Some(flow), Transport::Udp(u), Some(start)) = (
+            data.analysis(i).flow,
+            &packet.transport,
+            packet.offsets.payload,
+        ) else {
+            continue;
+        };
+        let start = start as usize;
+        let len = u.len as usize;
+        let bytes = frame
+            .data
+            .get(start.min(frame.data.len())..(start + len).min(frame.data.len()))
+            .unwrap_or_default()
+            .to_vec();
+        let d = flow.direction.index();
+        let captured = bytes.len() as u64;
+        chunks.push(Chunk {
+            dir: flow.direction,
+            offset: offsets[d],
+            bytes,
+            missing: 0,
+            first_frame: frame.number,
+        });
+        if captured < len as u64 {
+            chunks.push(Chunk {
+                dir: flow.direction,
+                offset: offsets[d] + captured,
+                bytes: Vec::new(),
+                missing: len as u64 - captured,
+                first_frame: frame.number,
+            });
+        }
+        offsets[d] += len as u64;
+    }
+    if chunks.is_empty() {
+        return None;
+    }
+    let side = |d: Direction| side_bytes(&chunks, d).len() as u64;
+    Some(Followed {
+        key: (FlowProto::Udp, stream, data.len(), until),
+        ends: [
+            endpoint_string(conn.originator),
+            endpoint_string(conn.responder),
+        ],
+        bytes: [
+            side(Direction::ClientToServer),
+            side(Direction::ServerToClient),
+        ],
+        detected: model::detect_encoding(&chunks),
+        chunks,
+    })
 }

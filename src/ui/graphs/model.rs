@@ -137,9 +137,10 @@ impl SeqModel {
     /// Bounds of what a sequence graph draws: (t_min, t_max, seq_min, seq_max). The Stevens
     /// graph (`with_acks` false) draws only the data segments, so its ACKs, which may come
     /// long after the last data (a late close), do not stretch its time range. With ACKs
-    /// (tcptrace), the receive window's edge is included up to half the data's height above
-    /// it: a 64 KiB window over a 500-byte exchange would otherwise flatten the data into
-    /// one line at the bottom of the graph (the window line leaves the view instead).
+    /// (tcptrace), the receive window's edge is included while the data keeps at least a
+    /// quarter of the height, else only up to half the data's height above it: a 64 KiB
+    /// window over a 500-byte exchange would flatten the data into one line at the bottom
+    /// of the graph (the window line leaves the first view instead).
     pub fn bounds(&self, with_acks: bool) -> Option<(f64, f64, f64, f64)> {
         let acks = if with_acks { &self.acks[..] } else { &[] };
         let ts = self
@@ -167,12 +168,19 @@ impl SeqModel {
         if !y0.is_finite() {
             (y0, y1) = (0.0, 1.0);
         }
-        let window_cap = y1 + 0.5 * (y1 - y0).max(1.0);
+        let span = (y1 - y0).max(1.0);
         let window_top = acks
             .iter()
             .map(|a| a.window_edge as f64)
             .fold(f64::NEG_INFINITY, f64::max);
-        y1 = y1.max(window_top.min(window_cap));
+        // The window line whole while the data keeps a quarter of the height, else only up
+        // to half the data's height above it.
+        let window_shown = if window_top <= y1 + 3.0 * span {
+            window_top
+        } else {
+            y1 + 0.5 * span
+        };
+        y1 = y1.max(window_shown);
         Some((t0, t1, y0, y1))
     }
 }
