@@ -67,7 +67,11 @@ pub(super) fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
             args.file.display()
         );
     };
-    let model = LadderModel::build(info, &got.seen);
+    let mut model = LadderModel::build(info, &got.seen);
+    // The programs' calls (a lesson's or a `synack run`'s trace beside the capture).
+    if let Ok(Some(trace)) = crate::calls::read_beside(&args.file) {
+        crate::ladder::calls::add_call_notes(&mut model, &trace);
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if let Some(path) = &args.svg {

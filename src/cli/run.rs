@@ -12,12 +12,13 @@ use clap::Args;
 use crossbeam_channel::RecvTimeoutError;
 
 use super::pipeline::FramePrinter;
-use crate::calls::{self, CallTrace, ProgramInfo};
+use crate::calls::{self, CallTrace};
 use crate::capture::writer::{PcapFormat, PcapWriter};
 use crate::capture::{OwnedFrame, Timestamp};
 use crate::run::calls::{call_line, to_call};
 use crate::run::merge::{Item, Merger};
-use crate::run::{self as runner, netns, NetMode, PairNet, RunEvent, RunOptions};
+use crate::run::ports::ProgramPorts;
+use crate::run::{self as runner, netns, plan, NetMode, PairNet, RunEvent, RunOptions};
 use crate::trace::{tracee, Control, Input, Plan, Program, Report};
 
 /// Arguments of `synack run`.
@@ -91,6 +92,13 @@ pub struct RunArgs {
     /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     pub absolute: bool,
+    /// Show the run in the desktop view instead of printing it: the window opens on the
+    /// Generator tab's *Run a program* with these --server/--client commands (run in the
+    /// current folder) and the network options, runs them, and shows their packets and
+    /// calls as they come. Needs root (or --host-net with CAP_NET_RAW).
+    #[cfg(feature = "gui")]
+    #[arg(long, conflicts_with_all = ["json", "quiet", "input", "write", "command"])]
+    pub view: bool,
     /// The program and its arguments (after `--`), when there is no --server/--client.
     #[arg(
         trailing_var_arg = true,
@@ -110,51 +118,9 @@ fn seconds(what: &str, s: f64) -> anyhow::Result<Duration> {
 
 /// The programs to run, named as in the calls trace.
 fn programs(args: &RunArgs, server_addr: &str) -> anyhow::Result<(Vec<Program>, bool)> {
-    let shell = |cmd: &str| -> Vec<OsString> {
-        vec![
-            "sh".into(),
-            "-c".into(),
-            cmd.replace("{server}", server_addr).into(),
-        ]
-    };
-    let mut out = Vec::new();
-    let has_server = args.server.is_some();
-    if !args.command.is_empty() {
-        if has_server || !args.clients.is_empty() {
-            anyhow::bail!(
-                "give either a command after `--` or --server/--client commands, not both"
-            );
-        }
-        out.push(Program::new("program", args.command.clone()));
-    } else {
-        if let Some(s) = &args.server {
-            let mut p = Program::new("server", shell(s));
-            p.input = Input::Null;
-            out.push(p);
-        }
-        for (i, c) in args.clients.iter().enumerate() {
-            let actor = if i == 0 {
-                "client".to_owned()
-            } else {
-                format!("client{}", i + 1)
-            };
-            let mut p = Program::new(&actor, shell(c));
-            if i > 0 {
-                p.input = Input::Null;
-            }
-            out.push(p);
-        }
-    }
-    if out.is_empty() {
-        anyhow::bail!(
-            "nothing to run: give a command (`synack run -- python3 client.py`) or \
-             --server 'CMD' --client 'CMD'"
-        );
-    }
+    let (mut out, has_server) = plan::programs(&commands(args), server_addr)?;
     let first_client = usize::from(has_server);
     for (i, p) in out.iter_mut().enumerate() {
-        p.env
-            .push(("SYNACK_SERVER".into(), server_addr.to_owned().into()));
         p.stdout_to_stderr = args.json;
         if i == first_client {
             if let Some(f) = &args.input {
@@ -165,10 +131,43 @@ fn programs(args: &RunArgs, server_addr: &str) -> anyhow::Result<(Vec<Program>, 
     Ok((out, has_server))
 }
 
+/// The commands given.
+fn commands(args: &RunArgs) -> plan::Commands {
+    plan::Commands {
+        server: args.server.clone(),
+        clients: args.clients.clone(),
+        command: args.command.clone(),
+    }
+}
+
+/// `synack run --view`: the desktop view runs the commands.
+#[cfg(feature = "gui")]
+fn view(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    use crate::ui::program_runner::ProgramRequest;
+    let net = net_mode(args)?;
+    if args.server.is_none() && args.clients.is_empty() {
+        anyhow::bail!("--view runs --server 'CMD' and --client 'CMD' commands");
+    }
+    let req = ProgramRequest {
+        server: args.server.clone(),
+        clients: args.clients.clone(),
+        dir: std::env::current_dir().context("the current folder")?,
+        net,
+        timeout: args.timeout.map(|t| seconds("--timeout", t)).transpose()?,
+    };
+    crate::ui::run(crate::ui::ViewOptions::new(
+        crate::ui::StartSource::Program(req),
+    ))
+}
+
 /// Runs `synack run`.
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(why) = crate::trace::syscalls::unsupported() {
         anyhow::bail!(why);
+    }
+    #[cfg(feature = "gui")]
+    if args.view {
+        return view(args);
     }
     let net = net_mode(args)?;
     if let Some(f) = &args.input {
@@ -204,16 +203,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         timeout: args.timeout.map(|t| seconds("--timeout", t)).transpose()?,
     };
     let actors: Vec<String> = plan.programs.iter().map(|p| p.actor.clone()).collect();
-    let mut infos: Vec<ProgramInfo> = plan
-        .programs
-        .iter()
-        .map(|p| ProgramInfo {
-            actor: p.actor.clone(),
-            command: p.command_line(),
-            pid: None,
-            exit: None,
-        })
-        .collect();
+    let mut infos = plan::infos(&plan.programs);
 
     let control = Control::new();
     let stopper = control.clone();
@@ -365,7 +355,7 @@ struct Output {
     writer: Option<PcapWriter<BufWriter<std::fs::File>>>,
     path: Option<PathBuf>,
     /// `--host-net`: the programs' ports; other frames on the host's lo are not theirs.
-    ports: Option<std::collections::HashSet<u16>>,
+    ports: Option<ProgramPorts>,
     frames: u64,
     last_flush: std::time::Instant,
 }
@@ -409,23 +399,12 @@ impl Output {
     /// `--host-net`: remembers the ports of the programs' sockets.
     fn note_ports(&mut self, call: &crate::calls::Call) {
         if let Some(ports) = &mut self.ports {
-            for a in [&call.local] {
-                if let Ok(a) = a.parse::<std::net::SocketAddr>() {
-                    if a.port() != 0 {
-                        ports.insert(a.port());
-                    }
-                }
-            }
+            ports.note(call);
         }
     }
 
     fn ours(&self, f: &OwnedFrame) -> bool {
-        let Some(ports) = &self.ports else {
-            return true;
-        };
-        crate::decode::decode(&f.as_frame())
-            .ports()
-            .is_some_and(|(a, b)| ports.contains(&a) || ports.contains(&b))
+        self.ports.as_ref().is_none_or(|p| p.ours(f))
     }
 
     fn item(&mut self, item: Item) -> anyhow::Result<()> {

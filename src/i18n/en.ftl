@@ -829,3 +829,68 @@ menu-follow-udp-stream = Follow UDP Stream
 menu-follow-udp-disabled = Select a UDP packet first
 follow-title-udp = Follow UDP Stream (udp.stream eq { $stream })
 follow-summary-udp = { $client } bytes from the client, { $server } from the server, { $datagrams } datagrams
+## Run a program (the generator panel's second page, `synack run` in the window)
+
+gen-page-lessons = Lessons
+gen-page-program = Run a program
+run-title = Run your own programs
+run-hint = Your server and clients run traced in a network of their own: every socket call appears beside the packets it made. Commands run through sh -c in the folder below; clients start once the server listens and find its address in $SYNACK_SERVER and {"{"}server{"}"}.
+run-example = Fill with a course example…
+run-example-hint = The course's programs in examples/course (Python 3): fills the server and client commands.
+run-folder = Folder:
+run-server = Server:
+run-client = Client { $n }:
+run-client-add = + Add a client
+run-client-remove = Remove this client
+run-network = Network:
+run-net-isolated = Own namespace
+run-net-isolated-hint = A network namespace of their own with only lo (127.0.0.1): the capture holds exactly their traffic. Needs root.
+run-net-pair = Two hosts + router
+run-net-pair-hint = The server (10.77.2.2) and the clients (10.77.1.2) on two hosts joined by a router that can drop, delay and limit their traffic. Needs root, ip and nft.
+run-net-host = Host network
+run-net-host-hint = The host's own network, captured on lo keeping only the programs' ports. Needs CAP_NET_RAW.
+run-loss = Loss:
+run-rate = Rate (0: unlimited):
+run-delay = Delay:
+run-timeout = Stop after (0: never):
+run-run = Run
+run-stop = Stop
+run-save = Save capture…
+run-save-hint = Writes the run's pcap and its calls trace (FILE.calls.json).
+run-form-empty = Give a server or a client command.
+run-form-no-dir = No such folder: { $dir }
+run-pair-needs-both = Two hosts need a server and at least one client.
+run-needs-root = Running programs in a network namespace needs root: start synack as root, or choose Host network (needs CAP_NET_RAW).
+run-host-needs-capture = Capturing on the host's lo needs root or CAP_NET_RAW.
+run-running = Running
+run-done = Done
+run-failed = Failed
+run-status = { $what }: { $frames } frames, { $calls } calls
+run-program-waiting = { $actor }: waiting for the server to listen
+run-program-running = { $actor } (pid { $pid }): running
+run-program-exited = { $actor } (pid { $pid }): exited with status { $code }
+run-program-killed = { $actor } (pid { $pid }): ended by { $signal }
+run-program-failed = { $actor }: cannot start: { $why }
+run-output = The programs' output ({ $lines } lines)
+run-stopped = Stopped from the window.
+run-timed-out = Stopped after the time limit.
+run-capture-dropped = The capture dropped { $count } packets: run again for a complete one.
+
+## A program's calls on the ladder and in the details
+
+call-who-pid = { $actor } pid { $pid }
+ladder-call-send = { $call }({ $bytes }) → { $count ->
+    [one] frame
+   *[other] frames
+} { $frames }
+ladder-call-send-unseen = { $call }({ $bytes }) → no frame captured
+ladder-call-send-failed = { $call }({ $asked }) → { $error }
+ladder-call-recv = { $call } → { $bytes } bytes
+ladder-call-recv-eof = { $call } → 0 (end of stream)
+ladder-call-failed = { $call } → { $error }
+ladder-call-ready = { $call } → ready ({ $events })
+details-calls = Program calls
+details-call-written = These bytes were written by { $call }() #{ $n } of { $who } (bytes { $first }–{ $last } of its { $total })
+details-call-read = Read by { $call }() #{ $n } of { $who } (bytes { $first }–{ $last } of its { $total })
+details-call-caused = Sent because of { $call }() of { $who } ({ $result })
+details-call-failed = Then { $call }() #{ $n } of { $who } failed: { $error }

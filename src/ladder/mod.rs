@@ -10,6 +10,7 @@
 //! and [`export`] writes JSON, Mermaid and PlantUML. `synack ladder` and the desktop view's
 //! Ladder tab both draw from here, so the two show the same thing.
 
+pub mod calls;
 pub mod export;
 pub mod input;
 pub mod layout;

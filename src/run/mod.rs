@@ -11,6 +11,8 @@ pub mod calls;
 pub mod capture;
 pub mod merge;
 pub mod netns;
+pub mod plan;
+pub mod ports;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -43,6 +43,11 @@ pub struct Program {
     pub netns: Option<Arc<OwnedFd>>,
     /// Extra environment variables.
     pub env: Vec<(OsString, OsString)>,
+    /// The folder it runs in (`None`: synack's own).
+    pub cwd: Option<PathBuf>,
+    /// Where its standard output and error go (`None`: synack's; the desktop view gives
+    /// each program a pipe of its own and shows what comes out).
+    pub output: Option<Arc<OwnedFd>>,
 }
 
 impl Program {
@@ -55,6 +60,8 @@ impl Program {
             stdout_to_stderr: false,
             netns: None,
             env: Vec::new(),
+            cwd: None,
+            output: None,
         }
     }
 
@@ -131,7 +138,13 @@ pub fn spawn(p: &Program, filter: &Arc<BpfProgram>) -> Result<i32, String> {
             cmd.stdin(f);
         }
     }
-    if p.stdout_to_stderr {
+    if let Some(dir) = &p.cwd {
+        cmd.current_dir(dir);
+    }
+    if let Some(out) = &p.output {
+        let copy = || out.try_clone().map_err(|e| e.to_string());
+        cmd.stdout(copy()?).stderr(copy()?);
+    } else if p.stdout_to_stderr {
         let err = std::io::stderr()
             .as_fd()
             .try_clone_to_owned()

@@ -239,10 +239,7 @@ impl GenRun {
 
     /// A copy of the run's status.
     pub fn status(&self) -> RunStatus {
-        self.status
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_else(|e| e.into_inner().clone())
+        copy_of(&self.status)
     }
 
     /// True while frames or calls may still come.
@@ -285,16 +282,8 @@ impl Worker {
         self.update(|s| s.frames += 1);
     }
 
-    /// Records a call in the store's trace, keeping it in time order (live calls come from
-    /// several threads).
     fn add_call(&self, call: Call) {
-        let n = {
-            let mut data = self.store.write();
-            let trace = data.calls.get_or_insert_with(CallTrace::default);
-            let at = trace.calls.partition_point(|c| c.t_ns <= call.t_ns);
-            trace.calls.insert(at, call);
-            trace.calls.len()
-        };
+        let n = store_call(&self.store, call);
         self.update(|s| s.calls = n);
         (self.notify)();
     }
@@ -422,6 +411,23 @@ impl Worker {
         }
         (self.notify)();
     }
+}
+
+/// A copy of what `m` holds (also after a thread panicked holding it).
+pub(super) fn copy_of<T: Clone>(m: &Mutex<T>) -> T {
+    m.lock()
+        .map(|s| s.clone())
+        .unwrap_or_else(|e| e.into_inner().clone())
+}
+
+/// Records a call in the store's trace, keeping it in time order (live calls come from
+/// several threads); returns how many calls the trace holds.
+pub(super) fn store_call(store: &PacketStore, call: Call) -> usize {
+    let mut data = store.write();
+    let trace = data.calls.get_or_insert_with(CallTrace::default);
+    let at = trace.calls.partition_point(|c| c.t_ns <= call.t_ns);
+    trace.calls.insert(at, call);
+    trace.calls.len()
 }
 
 /// A frame or a call of a synthetic run, in time order.

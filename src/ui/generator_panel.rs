@@ -6,14 +6,20 @@
 //! reason when it could not run the mode asked for, and the calls list, which grows as the
 //! run records calls. The panel only asks the app to act ([`GenAction`]); the run itself is
 //! [`super::gen_runner`].
+//!
+//! Its second page, *Run a program* ([`super::program_panel`]), runs the user's own server
+//! and clients traced, as `synack run` does, into the same views.
 
 use egui::{Color32, RichText};
 
 use crate::analysis::FlowProto;
 use crate::capture::live::{capture_permission, Permission};
 use crate::gen::{self, Mode, Scenario};
+use crate::i18n::tr;
 
 use super::gen_runner::{decide, Decision, GenRun, Phase, RunRequest, Wanted};
+use super::program_panel::{self, ProgramForm};
+use super::program_runner::{ProgramRequest, ProgramRun};
 use super::selection::ConnRef;
 use super::store::StoreData;
 use crate::i18n::tr;
@@ -25,17 +31,35 @@ const FALLBACK: Color32 = Color32::from_rgb(0xc0, 0x70, 0x00);
 const DATA_PREVIEW: usize = 28;
 
 /// What the panel asks the app to do.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum GenAction {
     /// Start a run (the app replaces the store first).
     Run(RunRequest),
+    /// Run the user's programs (the app replaces the store first).
+    RunProgram(ProgramRequest),
     /// Open the save dialog for the run's capture and calls.
     Save,
+}
+
+/// The generator panel's two pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GenPage {
+    /// The built-in lessons.
+    Lessons,
+    /// The user's own programs, traced.
+    Program,
 }
 
 /// State of the generator panel.
 #[derive(Debug)]
 pub struct GeneratorPanel {
+    /// The page shown.
+    pub page: GenPage,
+    /// The *Run a program* form.
+    pub form: ProgramForm,
+    /// The current run of the user's programs, if one was started since the store was
+    /// last replaced.
+    pub program: Option<ProgramRun>,
     /// The scenario chosen in the list.
     pub selected: Scenario,
     /// The mode asked for.
@@ -61,6 +85,9 @@ pub struct GeneratorPanel {
 impl Default for GeneratorPanel {
     fn default() -> Self {
         GeneratorPanel {
+            page: GenPage::Lessons,
+            form: ProgramForm::default(),
+            program: None,
             selected: Scenario::Handshake,
             wanted: Wanted::Live,
             seed: 1,
@@ -83,9 +110,27 @@ impl GeneratorPanel {
         self.followed = false;
     }
 
-    /// Forgets the run (the store it fed was replaced).
+    /// Takes a freshly started run of the user's programs and shows its page.
+    pub fn attach_program(&mut self, run: ProgramRun) {
+        self.program = Some(run);
+        self.page = GenPage::Program;
+        self.scan_at = 0;
+        self.followed = false;
+    }
+
+    /// Forgets the runs (the store they fed was replaced); the user's programs, if still
+    /// running, are stopped.
     pub fn detach(&mut self) {
         self.run = None;
+        if let Some(p) = self.program.take() {
+            p.stop();
+        }
+    }
+
+    /// True while a lesson or the user's programs run.
+    pub fn running(&self) -> bool {
+        self.run.as_ref().is_some_and(GenRun::running)
+            || self.program.as_ref().is_some_and(ProgramRun::running)
     }
 
     /// The request the Run button makes with the current options.
@@ -102,7 +147,7 @@ impl GeneratorPanel {
     /// The run's first TCP connection, returned once, as soon as its first packet is stored
     /// (when following is on): the app then opens its ladder.
     pub fn first_connection(&mut self, data: &StoreData) -> Option<ConnRef> {
-        if self.run.is_none() || self.followed || !self.follow {
+        if (self.run.is_none() && self.program.is_none()) || self.followed || !self.follow {
             return None;
         }
         while self.scan_at < data.len() {
@@ -127,6 +172,67 @@ impl GeneratorPanel {
 
     /// Draws the panel.
     pub fn ui(&mut self, ui: &mut egui::Ui, data: &StoreData) -> Option<GenAction> {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.page, GenPage::Lessons, tr!("gen-page-lessons"));
+            ui.selectable_value(&mut self.page, GenPage::Program, tr!("gen-page-program"));
+        });
+        ui.separator();
+        match self.page {
+            GenPage::Lessons => self.lessons_ui(ui, data),
+            GenPage::Program => self.program_ui(ui, data),
+        }
+    }
+
+    /// *Run a program*: the form on the left; the run's status, its programs' output and
+    /// its calls on the right.
+    fn program_ui(&mut self, ui: &mut egui::Ui, data: &StoreData) -> Option<GenAction> {
+        let mut action = None;
+        let running = self.running();
+        egui::Panel::left("run_program_form")
+            .resizable(true)
+            .default_size(ui.available_width() * 0.5)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("run_form_scroll")
+                    .show(ui, |ui| {
+                        if let Some(req) = self.form.ui(ui, running) {
+                            action = Some(GenAction::RunProgram(req));
+                        }
+                    });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let program_running = self.program.as_ref().is_some_and(ProgramRun::running);
+                if ui
+                    .add_enabled(program_running, egui::Button::new(tr!("run-stop")))
+                    .clicked()
+                {
+                    if let Some(p) = &self.program {
+                        p.stop();
+                    }
+                }
+                let can_save = self.program.is_some() && !program_running && !data.is_empty();
+                if ui
+                    .add_enabled(can_save, egui::Button::new(tr!("run-save")))
+                    .on_hover_text(tr!("run-save-hint"))
+                    .clicked()
+                {
+                    action = Some(GenAction::Save);
+                }
+            });
+            if let Some(run) = &self.program {
+                program_panel::status_ui(ui, run);
+            }
+            ui.separator();
+            let program_running = self.program.as_ref().is_some_and(ProgramRun::running);
+            calls_ui(ui, data, self.program.is_some(), program_running);
+        });
+        action
+    }
+
+    /// The lessons: the scenario list on the left, the chosen one's options, status and
+    /// calls on the right.
+    fn lessons_ui(&mut self, ui: &mut egui::Ui, data: &StoreData) -> Option<GenAction> {
         let mut action = None;
         egui::Panel::left("gen_scenarios")
             .resizable(true)
@@ -135,7 +241,7 @@ impl GeneratorPanel {
                 ui.heading(tr!("gen-scenarios"));
                 ui.label(tr!("gen-scenarios-text"));
                 ui.separator();
-                let running = self.run.as_ref().is_some_and(GenRun::running);
+                let running = self.running();
                 if let Some(sc) = self.scenario_list(ui) {
                     self.selected = sc;
                     // One run at a time: the Run button is disabled meanwhile, too.
@@ -230,7 +336,7 @@ impl GeneratorPanel {
         });
         ui.checkbox(&mut self.follow, tr!("gen-follow"));
         show_decision(ui, &decision);
-        let running = self.run.as_ref().is_some_and(GenRun::running);
+        let running = self.running();
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(

@@ -37,6 +37,8 @@ pub mod live_panel;
 pub mod packet_list;
 pub mod packet_sort;
 pub mod pair_view;
+pub mod program_panel;
+pub mod program_runner;
 pub mod replay;
 pub mod rich_codec;
 pub mod selection;

@@ -86,6 +86,9 @@ pub enum SourceInfo {
     /// A run of the traffic generator started from the generator panel ("sticky
     /// (synthetic, seed 1)").
     Generator(String),
+    /// The user's programs run traced from the generator panel ("python3 echo_server.py +
+    /// python3 echo_client.py hi").
+    Run(String),
 }
 
 impl SourceInfo {
@@ -97,6 +100,7 @@ impl SourceInfo {
             SourceInfo::File(p) => p.display().to_string(),
             SourceInfo::Live(i) => format!("live on {i}"),
             SourceInfo::Generator(run) => format!("synack gen {run}"),
+            SourceInfo::Run(cmds) => format!("synack run {cmds}"),
         }
     }
 }

@@ -34,6 +34,8 @@ pub enum Command {
     StopLive,
     /// Run a generator lesson into a fresh store.
     RunGenerator(RunRequest),
+    /// Run the user's programs traced into a fresh store.
+    RunProgram(crate::ui::program_runner::ProgramRequest),
     /// Open the file dialog, with a suggested file name for saves.
     OpenDialog {
         /// What the chosen path is for.
@@ -142,6 +144,7 @@ impl SynackApp {
                 }
             }
             Command::RunGenerator(req) => self.run_generator(ctx, req),
+            Command::RunProgram(req) => self.run_program(ctx, req),
             Command::OpenDialog { purpose, name } => {
                 let mut dialog = FileDialog::new(purpose, self.start_dir());
                 if let Some(name) = name {

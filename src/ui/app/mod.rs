@@ -72,6 +72,9 @@ pub enum StartSource {
         /// Run it synthetic even when live capture is permitted.
         synthetic: bool,
     },
+    /// The generator panel's *Run a program*, running the user's programs traced
+    /// (`synack run --view`).
+    Program(super::program_runner::ProgramRequest),
 }
 
 /// Start-up options of the window.
@@ -286,6 +289,10 @@ impl SynackApp {
                 }
                 let req = app.generator.request();
                 app.run_generator(ctx, req);
+            }
+            StartSource::Program(req) => {
+                app.generator.form = super::program_panel::ProgramForm::of(&req);
+                app.run_program(ctx, req);
             }
         }
         if let Some(t) = options.tab {

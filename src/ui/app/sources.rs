@@ -20,6 +20,7 @@ use crate::ui::ingest::{self, LiveSession};
 use crate::ui::ladder::LadderView;
 use crate::ui::live_panel::LivePanel;
 use crate::ui::pair_view::PairView;
+use crate::ui::program_runner::{ProgramRequest, ProgramRun};
 use crate::ui::replay::Replay;
 use crate::ui::store::{PacketStore, SourceInfo};
 use crate::ui::stream_view::StreamView;
@@ -134,23 +135,40 @@ impl SynackApp {
     /// Runs a generator scenario into a fresh store and shows the generator panel; its
     /// packets and calls appear as the run makes them.
     pub fn run_generator(&mut self, ctx: &egui::Context, req: RunRequest) {
-        // The connection filter a previous run set by itself would hide this run's packets
-        // (stream numbers start again, UDP lessons have none): drop it; a user's own stays.
-        let followed = self
-            .generator
-            .run
-            .as_ref()
-            .and(self.selection.connection)
-            .map(|c| c.filter());
-        if followed.is_some() && followed.as_deref() == self.filter.applied_text() {
-            self.filter.set("");
-        }
+        self.forget_followed_filter();
         self.reset();
         let repaint = ctx.clone();
         let run = GenRun::start(req, &self.store, move || repaint.request_repaint());
         self.generator.attach(run);
         self.list.auto_scroll = true;
         self.tab = Tab::Generator;
+    }
+
+    /// Runs the user's programs traced into a fresh store and shows *Run a program*; their
+    /// packets and calls appear as they make them.
+    pub fn run_program(&mut self, ctx: &egui::Context, req: ProgramRequest) {
+        self.forget_followed_filter();
+        self.reset();
+        let repaint = ctx.clone();
+        let run = ProgramRun::start(req, &self.store, move || repaint.request_repaint());
+        self.generator.attach_program(run);
+        self.list.auto_scroll = true;
+        self.tab = Tab::Generator;
+    }
+
+    /// The connection filter a previous run set by itself would hide the next run's
+    /// packets (stream numbers start again, UDP lessons have none): drop it; a user's own
+    /// stays.
+    fn forget_followed_filter(&mut self) {
+        let had_run = self.generator.run.is_some() || self.generator.program.is_some();
+        let followed = self
+            .selection
+            .connection
+            .filter(|_| had_run)
+            .map(|c| c.filter());
+        if followed.is_some() && followed.as_deref() == self.filter.applied_text() {
+            self.filter.set("");
+        }
     }
 
     /// Writes the generator run's capture and its calls trace beside it.

@@ -4,7 +4,6 @@ use crate::i18n::tr;
 use egui::Color32;
 
 use super::SynackApp;
-use crate::ui::gen_runner::GenRun;
 use crate::ui::store::SourceInfo;
 
 impl SynackApp {
@@ -53,7 +52,7 @@ impl SynackApp {
                 } else if self.session.is_some() {
                     // Not a spinner: it would redraw the window without pause while idle.
                     ui.label(tr!("status-capturing"));
-                } else if self.generator.run.as_ref().is_some_and(GenRun::running) {
+                } else if self.generator.running() {
                     ui.spinner();
                 }
             }

@@ -164,10 +164,12 @@ impl SynackApp {
             .inner;
         match action {
             Some(GenAction::Run(req)) => self.queue(Command::RunGenerator(req)),
+            Some(GenAction::RunProgram(req)) => self.queue(Command::RunProgram(req)),
             Some(GenAction::Save) => {
-                let scenario = match &self.generator.run {
-                    Some(run) => run.scenario.to_string(),
-                    None => self.generator.selected.to_string(),
+                let scenario = match (&self.generator.program, &self.generator.run) {
+                    (Some(_), _) => "program".to_string(),
+                    (None, Some(run)) => run.scenario.to_string(),
+                    (None, None) => self.generator.selected.to_string(),
                 };
                 // Not the shipped capture's own name (`captures/SCENARIO.pcap`): a run saved
                 // next to it must not look like it, and the dialog asks before replacing.

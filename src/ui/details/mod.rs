@@ -6,6 +6,7 @@
 //! comes from the protocol's `field` module in [`crate::decode`].
 
 mod analysis;
+mod calls;
 mod hex;
 mod link;
 mod messages;
@@ -74,6 +75,32 @@ pub fn build_tree(input: TreeInput<'_>) -> Vec<Node> {
         out.insert(0, a);
     }
     out
+}
+
+/// The "Program calls" section of a TCP segment when the store has a calls trace.
+fn calls_of_segment(
+    data: &StoreData,
+    a: &RowAnalysis,
+    frame: &Frame<'_>,
+    packet: &Packet,
+) -> Option<Node> {
+    let trace = data.calls.as_ref()?;
+    let flow = a.flow.filter(|f| f.proto == FlowProto::Tcp)?;
+    let tcp = a.tcp?;
+    let conn = data.connection(flow.proto, flow.stream)?;
+    let flags = packet.tcp()?.flags;
+    let seg = calls::Segment {
+        client: conn.originator,
+        server: conn.responder,
+        direction: flow.direction,
+        seq: tcp.seq,
+        len: tcp.len,
+        syn: flags.has(crate::decode::TcpFlags::SYN),
+        fin: flags.has(crate::decode::TcpFlags::FIN),
+        rst: flags.has(crate::decode::TcpFlags::RST),
+        ts: frame.ts,
+    };
+    calls::calls_node(trace, &seg)
 }
 
 /// The details view: caches the tree of the selected packet.
@@ -178,6 +205,10 @@ impl DetailsView {
             wire,
             messages,
         });
+        if let Some(node) = calls_of_segment(data, &a, &frame, &packet) {
+            // After synack's analysis, before the layers.
+            self.nodes.insert(self.nodes.len().min(1), node);
+        }
         self.bytes = frame.data.to_vec();
         let payload = packet.payload(frame.data);
         // `payload` is a slice of `frame.data` (or empty): its place is its distance.

@@ -42,6 +42,8 @@ pub enum NodeKind {
     Connection,
     /// The application messages the segment carries, inside the analysis.
     Messages,
+    /// The programs' calls behind the segment (a calls trace beside the capture).
+    Calls,
 }
 
 impl NodeKind {

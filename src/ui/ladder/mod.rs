@@ -39,7 +39,7 @@ pub enum LadderAction {
 }
 
 /// Cache key of the whole connection's model: rebuilt when one of these changes.
-type FullKey = (ConnRef, usize, u64, crate::i18n::Lang);
+type FullKey = (ConnRef, usize, u64, crate::i18n::Lang, usize);
 /// While packets are still arriving, the whole model is rebuilt at most this often.
 const LIVE_REBUILD: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -136,6 +136,8 @@ impl LadderView {
             data.conn_version,
             // The model's labels are words in the interface's language.
             crate::i18n::lang(),
+            // A traced run's calls arrive after the frames they made.
+            data.calls.as_ref().map_or(0, |t| t.calls.len()),
         );
         let same_conn = self.full_key.is_some_and(|k| k.0 == conn);
         let throttled = same_conn

@@ -63,7 +63,11 @@ pub fn full(data: &StoreData, conn: ConnRef) -> Option<LadderModel> {
     {
         return None;
     }
-    Some(LadderModel::build(ConnInfo::of(record), &records))
+    let mut model = LadderModel::build(ConnInfo::of(record), &records);
+    if let Some(trace) = &data.calls {
+        crate::ladder::calls::add_call_notes(&mut model, trace);
+    }
+    Some(model)
 }
 
 /// The ladder of `conn`, leaving out packets after the replay cursor `until`.

@@ -1,0 +1,380 @@
+//! The programs' socket calls on a connection's ladder: each call made on the connection's
+//! socket becomes a mark on its side's time line, saying what it did to the wire
+//! (`send(14) → frames 4-5`, `recv → 6 bytes`, `close()`, `recv → EAGAIN`).
+//!
+//! A call belongs to the connection when its socket's addresses are the connection's two
+//! ends (its local address tells the side); a readiness call belongs to it when it named the
+//! connection's socket ready. The same matching serves the details pane ("these bytes were
+//! written by send() #3 of client pid 4242"), through [`connection_calls`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+
+use crate::calls::{Call, CallKind, CallTrace};
+use crate::i18n::tr;
+
+use super::model::{End, LadderModel, Row};
+
+/// A call made on one connection's socket.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnCall<'a> {
+    /// Its index in the trace.
+    pub index: usize,
+    /// The call.
+    pub call: &'a Call,
+    /// The end whose program made it.
+    pub end: End,
+    /// Its number among the same process's calls of the same kind on this connection, from
+    /// 1 (`send() #3`).
+    pub ordinal: usize,
+    /// For a readiness call: what it reported the socket ready for (`in`, `out|hup`).
+    pub ready: Option<&'a str>,
+}
+
+impl ConnCall<'_> {
+    /// "client pid 4242" (a traced run), or "client" (a lesson's trace has no processes).
+    pub fn who(&self) -> String {
+        match &self.call.traced {
+            Some(t) => tr!("call-who-pid", actor = &self.call.actor, pid = t.pid),
+            None => self.call.actor.clone(),
+        }
+    }
+
+    /// The stream offsets of the bytes a TCP data call moved.
+    pub fn span(&self) -> Option<(u64, u64)> {
+        let c = self.call;
+        let data = c.call.sends_data() || c.call.receives_data();
+        let offset = c.offset.filter(|_| data && c.bytes > 0)?;
+        Some((offset, offset + c.bytes))
+    }
+}
+
+/// The side of the connection `client` ↔ `server` whose socket has the addresses
+/// `local` → `remote`.
+fn side(local: &str, remote: &str, client: SocketAddr, server: SocketAddr) -> Option<End> {
+    let (Ok(l), Ok(r)) = (local.parse::<SocketAddr>(), remote.parse::<SocketAddr>()) else {
+        return None;
+    };
+    if (l, r) == (client, server) {
+        Some(End::Client)
+    } else if (l, r) == (server, client) {
+        Some(End::Server)
+    } else {
+        None
+    }
+}
+
+/// The calls of the connection `client` ↔ `server`, in the trace's order.
+pub fn connection_calls(
+    trace: &CallTrace,
+    client: SocketAddr,
+    server: SocketAddr,
+) -> Vec<ConnCall<'_>> {
+    let mut counts: HashMap<(i32, &str, CallKind), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (index, call) in trace.calls.iter().enumerate() {
+        let (end, ready) = if call.call.is_readiness() {
+            let named = call.traced.iter().flat_map(|t| &t.ready).find_map(|r| {
+                let end = side(r.local.as_deref()?, r.remote.as_deref()?, client, server)?;
+                Some((end, r.events.as_str()))
+            });
+            match named {
+                Some((end, events)) => (end, Some(events)),
+                None => continue,
+            }
+        } else {
+            match side(&call.local, &call.remote, client, server) {
+                Some(end) => (end, None),
+                None => continue,
+            }
+        };
+        let pid = call.traced.as_ref().map_or(0, |t| t.pid);
+        let n = counts
+            .entry((pid, call.actor.as_str(), call.call))
+            .or_default();
+        *n += 1;
+        out.push(ConnCall {
+            index,
+            call,
+            end,
+            ordinal: *n,
+            ready,
+        });
+    }
+    out
+}
+
+/// Frame numbers as ranges: `4-5, 9`.
+pub fn frame_ranges(numbers: &BTreeSet<u64>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut run: Option<(u64, u64)> = None;
+    for &n in numbers {
+        run = match run {
+            Some((a, b)) if n == b + 1 => Some((a, n)),
+            Some((a, b)) => {
+                parts.push(range_text(a, b));
+                Some((n, n))
+            }
+            None => Some((n, n)),
+        };
+    }
+    if let Some((a, b)) = run {
+        parts.push(range_text(a, b));
+    }
+    parts.join(", ")
+}
+
+fn range_text(a: u64, b: u64) -> String {
+    if a == b {
+        a.to_string()
+    } else {
+        format!("{a}-{b}")
+    }
+}
+
+/// The frames of `rows` that carried the bytes a call sent: for TCP the segments from its
+/// end overlapping its stream offsets (retransmissions too), for a datagram the first
+/// datagram of its size from its end at or after the call (`used` keeps one call per
+/// datagram).
+fn carried_by(
+    cc: &ConnCall<'_>,
+    rows: &[Row],
+    start_ns: i64,
+    used: &mut BTreeSet<usize>,
+) -> BTreeSet<u64> {
+    let from_end = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.from == cc.end && r.len > 0);
+    if let Some((a, b)) = cc.span() {
+        // Relative sequence numbers count the SYN: stream offset o is seq o + 1.
+        return from_end
+            .filter(|(_, r)| {
+                let s = u64::from(r.seq).saturating_sub(1);
+                s < b && s + u64::from(r.len) > a
+            })
+            .map(|(_, r)| r.number)
+            .collect();
+    }
+    let t = cc.call.t_shown_ns() - start_ns;
+    let found = from_end
+        .filter(|(i, r)| !used.contains(i) && u64::from(r.len) == cc.call.bytes && r.t_ns >= t)
+        .map(|(i, r)| (i, r.number))
+        .next();
+    match found {
+        Some((i, n)) => {
+            used.insert(i);
+            BTreeSet::from([n])
+        }
+        None => BTreeSet::new(),
+    }
+}
+
+/// What the mark of a call says.
+fn note_text(cc: &ConnCall<'_>, frames: &BTreeSet<u64>) -> String {
+    let c = cc.call;
+    let name = c.call.name();
+    let failed = c.result != "ok";
+    if c.call.sends_data() {
+        let asked = c.traced.as_ref().and_then(|t| t.asked).unwrap_or(c.bytes);
+        if failed {
+            return tr!(
+                "ladder-call-send-failed",
+                call = name,
+                asked = asked,
+                error = &c.result
+            );
+        }
+        if frames.is_empty() {
+            return tr!("ladder-call-send-unseen", call = name, bytes = c.bytes);
+        }
+        return tr!(
+            "ladder-call-send",
+            call = name,
+            bytes = c.bytes,
+            count = frames.len(),
+            frames = frame_ranges(frames)
+        );
+    }
+    if c.call.receives_data() {
+        return if failed {
+            tr!("ladder-call-failed", call = name, error = &c.result)
+        } else if c.bytes == 0 {
+            tr!("ladder-call-recv-eof", call = name)
+        } else {
+            tr!("ladder-call-recv", call = name, bytes = c.bytes)
+        };
+    }
+    if let Some(events) = cc.ready {
+        return tr!("ladder-call-ready", call = name, events = events.to_owned());
+    }
+    if failed {
+        return tr!("ladder-call-failed", call = name, error = &c.result);
+    }
+    match (&c.note, c.call) {
+        (Some(n), CallKind::Shutdown | CallKind::Setsockopt) => format!("{name}({n})"),
+        _ => format!("{name}()"),
+    }
+}
+
+/// Puts the calls of `trace` made on `model`'s connection on its time lines (calls that
+/// act on the network at their entry, those that report what arrived at their return).
+/// `socket`, `bind` and `listen` belong to no connection and are left out.
+pub fn add_call_notes(model: &mut LadderModel, trace: &CallTrace) {
+    let (Ok(client), Ok(server)) = (
+        model.info.client.parse::<SocketAddr>(),
+        model.info.server.parse::<SocketAddr>(),
+    ) else {
+        return;
+    };
+    let mut used = BTreeSet::new();
+    let mut notes = Vec::new();
+    for cc in connection_calls(trace, client, server) {
+        let frames = if cc.call.call.sends_data() {
+            carried_by(&cc, &model.rows, model.start_ns, &mut used)
+        } else {
+            BTreeSet::new()
+        };
+        notes.push((
+            cc.end,
+            cc.call.t_shown_ns() - model.start_ns,
+            note_text(&cc, &frames),
+        ));
+    }
+    for (end, t, text) in notes {
+        model.add_side_note(end, t, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::FlowProto;
+
+    /// A shipped lesson capture's ladder with its calls trace.
+    fn ladder_with_calls(name: &str) -> LadderModel {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/");
+        let path = std::path::PathBuf::from(format!("{dir}{name}.pcap"));
+        let got = crate::ladder::collect(&path, FlowProto::Tcp, 0).unwrap();
+        let mut model = LadderModel::build(got.info.unwrap(), &got.seen);
+        let trace = crate::calls::read_beside(&path).unwrap().unwrap();
+        add_call_notes(&mut model, &trace);
+        model
+    }
+
+    fn notes(model: &LadderModel, end: End) -> Vec<&str> {
+        model
+            .side_notes
+            .iter()
+            .filter(|n| n.end == end)
+            .map(|n| n.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_sticky_lessons_sends_name_the_segments_tshark_shows_them_in() {
+        // tshark -r captures/sticky.pcap: frame 4 carries seq 1 len 5, frame 6 seq 6 len 71
+        // (the seven later sends glued by Nagle), FINs 8 and 9.
+        let m = ladder_with_calls("sticky");
+        assert_eq!(
+            notes(&m, End::Client),
+            [
+                "connect()",
+                "send(5) → frame 4",
+                "send(12) → frame 6",
+                "send(12) → frame 6",
+                "send(16) → frame 6",
+                "send(13) → frame 6",
+                "send(13) → frame 6",
+                "send(3) → frame 6",
+                "send(2) → frame 6",
+                "close()",
+            ]
+        );
+        assert_eq!(
+            notes(&m, End::Server),
+            [
+                "accept()",
+                "setsockopt(TCP_QUICKACK 0 (delayed ACKs))",
+                "recv → 76 bytes",
+                "recv → 0 (end of stream)",
+                "close()",
+            ]
+        );
+        // Each send's mark is on the time line no later than the segment it made.
+        let frame6 = m.rows.iter().find(|r| r.number == 6).unwrap();
+        for n in m.side_notes.iter().filter(|n| n.text.starts_with("send(")) {
+            assert!(n.t_ns <= frame6.t_ns, "{n:?}");
+        }
+    }
+
+    #[test]
+    fn frame_numbers_are_written_as_ranges() {
+        let set = |v: &[u64]| v.iter().copied().collect::<BTreeSet<u64>>();
+        assert_eq!(frame_ranges(&set(&[4])), "4");
+        assert_eq!(frame_ranges(&set(&[4, 5, 6, 9, 11, 12])), "4-6, 9, 11-12");
+    }
+
+    #[test]
+    fn calls_of_other_connections_and_failures_are_told_apart() {
+        let client: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let server: SocketAddr = "127.0.0.1:7000".parse().unwrap();
+        let mut trace = CallTrace::default();
+        let mut call = |actor: &str, kind, local: &str, remote: &str, bytes, result: &str| {
+            let mut c = Call::new(0, actor, 1, kind);
+            c.local = local.into();
+            c.remote = remote.into();
+            c.bytes = bytes;
+            c.result = result.into();
+            trace.calls.push(c);
+        };
+        call(
+            "client",
+            CallKind::Send,
+            "127.0.0.1:5000",
+            "127.0.0.1:7000",
+            0,
+            "EAGAIN",
+        );
+        call(
+            "client2",
+            CallKind::Send,
+            "127.0.0.1:5001",
+            "127.0.0.1:7000",
+            4,
+            "ok",
+        );
+        call(
+            "server",
+            CallKind::Recv,
+            "127.0.0.1:7000",
+            "127.0.0.1:5000",
+            0,
+            "ECONNRESET",
+        );
+        call(
+            "client",
+            CallKind::Send,
+            "127.0.0.1:5000",
+            "127.0.0.1:7000",
+            3,
+            "ok",
+        );
+        let got = connection_calls(&trace, client, server);
+        let seen: Vec<(usize, End, usize)> =
+            got.iter().map(|c| (c.index, c.end, c.ordinal)).collect();
+        // client2's socket is another connection; the client's sends are numbered 1, 2.
+        assert_eq!(
+            seen,
+            [
+                (0, End::Client, 1),
+                (2, End::Server, 1),
+                (3, End::Client, 2)
+            ]
+        );
+        let none = BTreeSet::new();
+        assert_eq!(note_text(&got[0], &none), "send(0) → EAGAIN");
+        assert_eq!(note_text(&got[1], &none), "recv → ECONNRESET");
+        assert_eq!(note_text(&got[2], &none), "send(3) → no frame captured");
+    }
+}
