@@ -695,13 +695,17 @@ impl Geometry {
                 continue;
             }
             let y_touch = at(row, note.t_ns);
-            side.push(SideText {
-                end: note.end,
-                y_touch,
-                y_text: y_touch,
-                text: fit(&note.text, STATE_COL - 12.0),
-                state: false,
-            });
+            // A call's mark may need two lines (`send(14) →` / `frames 4-5`); the stacking
+            // below puts the second under the first.
+            for text in wrap(&note.text, STATE_COL - 12.0, 2) {
+                side.push(SideText {
+                    end: note.end,
+                    y_touch,
+                    y_text: y_touch,
+                    text,
+                    state: false,
+                });
+            }
         }
         side.sort_by(|a, b| a.y_touch.total_cmp(&b.y_touch));
         let mut last = [f32::NEG_INFINITY; 2];

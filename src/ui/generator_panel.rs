@@ -478,16 +478,27 @@ fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) 
                         } else {
                             ui.colored_label(Color32::RED, result);
                         }
-                        ui.monospace(preview(c.data.as_deref().unwrap_or("")));
+                        // Data moved, or the descriptors a readiness call reported.
+                        let ready: Vec<String> = c
+                            .traced
+                            .iter()
+                            .flat_map(|t| &t.ready)
+                            .map(|r| format!("fd {} {}", r.fd, r.events))
+                            .collect();
+                        if ready.is_empty() {
+                            ui.monospace(preview(c.data.as_deref().unwrap_or("")));
+                        } else {
+                            ui.monospace(ready.join(", "));
+                        }
                         ui.end_row();
                     }
                 });
         });
 }
 
-/// The call's name as in C and in the calls trace (`send`, `recvfrom`, ...).
+/// The call's name as in C and in the calls trace (`send`, `recvfrom`, `epoll_wait`, ...).
 pub fn call_name(kind: crate::calls::CallKind) -> String {
-    format!("{kind:?}").to_lowercase()
+    kind.name().to_owned()
 }
 
 /// A short, escaped preview of a call's data (newlines shown as `\n`).

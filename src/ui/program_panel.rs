@@ -398,7 +398,10 @@ pub fn status_ui(ui: &mut egui::Ui, run: &ProgramRun) {
                 .stick_to_bottom(true)
                 .show(ui, |ui| {
                     for (actor, line) in &st.output {
-                        ui.monospace(format!("{actor}: {line}"));
+                        ui.horizontal(|ui| {
+                            ui.weak(RichText::new(actor).monospace());
+                            ui.monospace(line);
+                        });
                     }
                 });
         });
