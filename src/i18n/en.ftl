@@ -829,6 +829,7 @@ menu-follow-udp-stream = Follow UDP Stream
 menu-follow-udp-disabled = Select a UDP packet first
 follow-title-udp = Follow UDP Stream (udp.stream eq { $stream })
 follow-summary-udp = { $client } bytes from the client, { $server } from the server, { $datagrams } datagrams
+
 ## Run a program (the generator panel's second page, `synack run` in the window)
 
 gen-page-lessons = Lessons

@@ -828,6 +828,7 @@ menu-follow-udp-stream = 追踪 UDP 流
 menu-follow-udp-disabled = 请先选择一个 UDP 分组
 follow-title-udp = 追踪 UDP 流 (udp.stream eq { $stream })
 follow-summary-udp = 客户端 { $client } 字节，服务器 { $server } 字节，{ $datagrams } 个数据报
+
 ## 运行程序（生成器面板的第二页，窗口里的 `synack run`）
 
 gen-page-lessons = 课程
