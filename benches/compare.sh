@@ -14,8 +14,13 @@
 # packet store (examples/store_bytes.rs): its heap bytes per packet (a counting allocator;
 # the captured bytes stay in the file), the time it takes to load the file and the peak RSS
 # meanwhile.
+# packet store in heap bytes per packet over the file's size (examples/store_bytes.rs,
+# measured with a counting allocator). Last, the columnar output: `synack flows --format
+# parquet` against `synack flows` (goal: within 1.2x), and `synack read --format parquet`
+# against `synack read --json`.
 #
 # Usage (from a clean clone): benches/compare.sh
+#   ONLY=columnar benches/compare.sh  to make the input and time the columnar output alone.
 #   PACKETS=1000000 CONNS=10000 LOSS=2 RUNS=5 SCALE=2 QUIET=5 WORK=/tmp/synack-compare to change.
 # Installs tshark, tcpdump and GNU time with apt-get when they are missing.
 set -euo pipefail
@@ -123,6 +128,8 @@ speedup() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.1f"
 
 # Warm the page cache so every tool reads from memory.
 cat "$FILE" >/dev/null
+ONLY=${ONLY:-}
+if [ "$ONLY" != columnar ]; then
 
 echo
 echo "== times (median of $RUNS), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -202,3 +209,28 @@ rm -f "$BIG"
 echo
 echo "== desktop packet store (goals: <= 64 bytes per packet, no captured bytes in memory; on the 1 M-packet flood: loaded < 2 s, peak RSS < 350 MB)"
 "$STORE_BYTES" "$FILE"
+fi
+
+echo
+echo "== columnar output (median of $RUNS, in rounds; goal: flows --format parquet <= 1.2x flows)"
+for ((round = 0; round < RUNS; round++)); do
+    run_one "synack flows (table)" "$SYNACK" flows "$FILE"
+    run_one "synack flows --format parquet" "$SYNACK" flows "$FILE" --format parquet \
+        -o "$WORK/flows.parquet"
+    run_one "synack read --json (again)" "$SYNACK" read "$FILE" --json
+    run_one "synack read --format parquet" "$SYNACK" read "$FILE" --format parquet \
+        -o "$WORK/packets.parquet"
+done
+for name in "synack flows (table)" "synack flows --format parquet" \
+    "synack read --json (again)" "synack read --format parquet"; do
+    report "$name"
+done
+printf 'flows --format parquet / flows   %s  (fastest runs %s)\n' \
+    "$(ratio "synack flows --format parquet" "synack flows (table)")" \
+    "$(best_ratio "synack flows --format parquet" "synack flows (table)")"
+printf 'read --format parquet / read --json   %s\n' \
+    "$(ratio "synack read --format parquet" "synack read --json (again)")"
+printf 'Parquet sizes: flows %.1f MB (%d connections), packets %.1f MB (%.1f bytes per packet)\n' \
+    "$(awk -v b="$(stat -c %s "$WORK/flows.parquet")" 'BEGIN { print b / 1e6 }')" "$CONNS_SEEN" \
+    "$(awk -v b="$(stat -c %s "$WORK/packets.parquet")" 'BEGIN { print b / 1e6 }')" \
+    "$(awk -v b="$(stat -c %s "$WORK/packets.parquet")" -v n="$NPKT" 'BEGIN { print b / n }')"

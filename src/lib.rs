@@ -18,6 +18,8 @@ pub mod calls;
 pub mod capture;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "columnar")]
+pub mod columnar;
 pub mod decode;
 pub mod figure;
 pub mod filter;

@@ -61,6 +61,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "i18n",
         ],
     ),
+    // Tables as columns (Parquet, CSV, JSON Lines) for Spark and DuckDB.
+    (
+        "columnar",
+        &[
+            "pipeline", "calls", "capture", "decode", "analysis", "stream", "kernel",
+        ],
+    ),
     // The ladder diagram, a consumer of the analysis drawn through `figure`.
     (
         "ladder",
@@ -88,7 +95,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "calls", "capture", "decode", "analysis", "filter", "stream", "pipeline", "kernel",
-            "gen", "pair", "fuzzing", "ui", "figure", "ladder", "i18n", "trace", "run",
+            "gen", "pair", "fuzzing", "ui", "figure", "ladder", "i18n", "trace", "run", "columnar",
         ],
     ),
 ];

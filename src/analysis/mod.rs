@@ -34,6 +34,7 @@
 //! assert_eq!(engine.connections().len(), 3);
 //! ```
 
+mod community_id;
 mod conn;
 mod engine;
 mod flags;
@@ -45,6 +46,7 @@ mod state;
 mod tags;
 mod zeek;
 
+pub use community_id::community_id_v1;
 pub use conn::{Connection, Negotiated, SynOptions, TcpConn};
 pub use engine::{Annotation, Config, Engine, EngineStats, FlowRef, TcpAnnotation};
 pub use flags::{AckFacts, WindowScale};

@@ -10,6 +10,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::summary::Summary;
+use super::table::TableArgs;
 use crate::analysis::{endpoint_string, Cause, Connection, Direction, Flag, LimitedBy};
 use crate::capture::capture_files;
 use crate::pipeline::default_threads;
@@ -43,6 +44,9 @@ pub struct FlowsArgs {
     /// Example: `synack flows -j 2 captures/ --json`
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
+    /// The table as columns (Parquet, CSV, JSON Lines) for Spark, DuckDB and pandas.
+    #[command(flatten)]
+    pub(super) table: TableArgs,
 }
 
 /// One connection as printed (JSON form; the table shows the same fields).
@@ -360,6 +364,7 @@ fn each_file(input: &InputArgs, jobs: usize, threads: usize) -> anyhow::Result<F
 
 /// Runs `synack flows`.
 pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
+    let target = args.table.target()?;
     let threads = args.threads.unwrap_or_else(default_threads);
     // The calls trace frames the streams no framing explains, and gives the kernel's
     // readings when it has them.
@@ -370,6 +375,15 @@ pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     };
     let (conns, messages) = (&run.connections, &run.messages);
     let tcp_info = trace.as_ref().map_or(&[][..], |t| t.tcp_info.as_slice());
+    let summary = Summary::new(&args.input.name(), run.frames, run.stats)
+        .with_follow_counts(run.follow)
+        .with_damage(run.error.as_ref());
+    if let Some(target) = &target {
+        let conns: Vec<&Connection> = conns.iter().collect();
+        let batch = crate::columnar::flows_batch(&conns, messages, tcp_info);
+        super::table::write(&batch, target, "ts")?;
+        return Ok(summary.report(false));
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -390,8 +404,5 @@ pub(super) fn run(args: &FlowsArgs) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         r => r.context("writing output")?,
     }
-    let summary = Summary::new(&args.input.name(), run.frames, run.stats)
-        .with_follow_counts(run.follow)
-        .with_damage(run.error.as_ref());
     Ok(summary.report(args.json))
 }

@@ -38,6 +38,7 @@ mod read;
 mod run;
 mod stream;
 mod summary;
+mod table;
 mod time;
 mod usage;
 #[cfg(feature = "gui")]

@@ -11,6 +11,7 @@ use clap::Args;
 use super::input::InputArgs;
 use super::output::PrintArgs;
 use super::pipeline::{FramePrinter, StickyByFrame};
+use super::table::{TableArgs, Target};
 use super::usage::usage_bail;
 use crate::capture::CaptureInput;
 use crate::pipeline::{analyse_file, default_threads};
@@ -49,6 +50,9 @@ pub struct ReadArgs {
     /// Default: 2 on a machine with two or more cores.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The frames as a table (Parquet, CSV, JSON Lines): one row per frame.
+    #[command(flatten)]
+    pub(super) table: TableArgs,
 }
 
 impl ReadArgs {
@@ -61,6 +65,7 @@ impl ReadArgs {
             calls: None,
             no_messages: false,
             threads: None,
+            table: TableArgs::default(),
         }
     }
 
@@ -90,16 +95,22 @@ pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
         .print
         .printer(BufWriter::with_capacity(1 << 16, io::stdout().lock()), true)?;
     let (input, bpf) = args.inputs_and_bpf()?;
-    if let Some(text) = bpf {
-        let bpf = crate::capture::bpf::OfflineBpf::new(&text).map_err(|e| {
+    let bpf = match bpf {
+        Some(text) => Some(crate::capture::bpf::OfflineBpf::new(&text).map_err(|e| {
             usage(format!(
                 "bad BPF filter '{text}': {e}{}",
                 no_such_file_hint(&text)
             ))
-        })?;
+        })?),
+        None => None,
+    };
+    let threads = args.threads.unwrap_or_else(default_threads);
+    if let Some(target) = args.table.target()? {
+        return write_packets(args, &input, bpf, threads, &target);
+    }
+    if let Some(bpf) = bpf {
         printer = printer.with_bpf(bpf);
     }
-    let threads = args.threads.unwrap_or_else(default_threads);
     let (sticky, reader) = if args.no_messages {
         (StickyByFrame::new(), input.open()?)
     } else {
@@ -126,6 +137,64 @@ fn no_such_file_hint(filter: &str) -> String {
     } else {
         String::new()
     }
+}
+
+/// `synack read --format`: every frame (that passes `-f`/the trailing BPF filter and `-Y`,
+/// up to `-c`) as a row of the packets table, written in batches while the capture is read.
+fn write_packets(
+    args: &ReadArgs,
+    input: &InputArgs,
+    mut bpf: Option<crate::capture::bpf::OfflineBpf>,
+    threads: usize,
+    target: &Target,
+) -> anyhow::Result<ExitCode> {
+    use crate::columnar::{packets_schema, PacketsTable, BATCH_ROWS};
+    let filter = super::output::parse_display_filter(args.print.display_filter.as_deref())?;
+    let count = args.print.count;
+    let reader = input.open()?;
+    let mut start = None;
+    let mut writer = super::table::open(packets_schema(), target)?;
+    let mut table = PacketsTable::new();
+    let (mut rows, mut failed) = (0u64, None);
+    let done = analyse_file(reader, threads, |frame, packet, ann| {
+        if count.is_some_and(|c| rows >= c) {
+            return ControlFlow::Break(());
+        }
+        if start.is_none() {
+            start = frame.ts;
+        }
+        if bpf.as_mut().is_some_and(|b| !b.matches(frame)) {
+            return ControlFlow::Continue(());
+        }
+        let input = crate::filter::FilterInput {
+            frame,
+            packet,
+            analysis: Some(ann),
+            start,
+        };
+        if !filter.matches(&input) {
+            return ControlFlow::Continue(());
+        }
+        rows += 1;
+        table.push(frame, packet, ann);
+        if table.rows() >= BATCH_ROWS {
+            if let Err(e) = writer.write(&table.take_batch()) {
+                failed = Some(e);
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    writer.write(&table.take_batch())?;
+    writer.finish()?;
+    let stopped_early = count.is_some_and(|c| rows >= c);
+    let damage = done.error.as_ref().filter(|_| !stopped_early);
+    let summary = super::summary::Summary::new(&input.name(), done.frames, done.engine.stats())
+        .with_damage(damage);
+    Ok(summary.report(false))
 }
 
 /// The built-in demo listed in the terminal: its frames (like `synack read`), then its

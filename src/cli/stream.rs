@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::input::InputArgs;
+use super::table::{TableArgs, Target};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -81,6 +82,10 @@ pub struct StreamArgs {
     /// Encoding of `--text` and of the messages' `text` in JSON: auto (UTF-8 when the stream's bytes are valid UTF-8, else GBK/GB18030 when they decode cleanly, else Latin-1), utf-8, gbk (GB18030) or latin1.
     #[arg(long, value_name = "E", default_value = "auto", value_parser = parse_encoding)]
     pub encoding: EncodingChoice,
+    /// The messages as a table (Parquet, CSV, JSON Lines): one row per message of every
+    /// stream (or of `--stream N`), with its connection, frames and times.
+    #[command(flatten)]
+    pub(super) table: TableArgs,
 }
 
 fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
@@ -106,6 +111,7 @@ struct DirView<'a> {
 
 /// Runs `synack stream`.
 pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
+    let target = args.table.target()?;
     let mut choice = if args.framing.eq_ignore_ascii_case("auto") {
         FramingChoice::Auto
     } else {
@@ -139,6 +145,14 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
     let (_, damaged) = pipeline.run(&mut reader);
     let (engine, table) = pipeline.finish();
     let table = table.expect("the pipeline follows");
+    let summary =
+        super::summary::Summary::new(&args.input.name(), reader.frames_read(), engine.stats())
+            .with_follower(&table)
+            .with_damage(damaged.as_ref());
+    if let Some(target) = &target {
+        write_messages(&table, &choice, trace.as_ref(), target)?;
+        return Ok(summary.report(false));
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match args.stream {
@@ -168,11 +182,30 @@ pub(super) fn run(args: &StreamArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).context("writing output"),
         Ok(()) => {}
     }
-    let summary =
-        super::summary::Summary::new(&args.input.name(), reader.frames_read(), engine.stats())
-            .with_follower(&table)
-            .with_damage(damaged.as_ref());
     Ok(summary.report(args.json))
+}
+
+/// `synack stream --format`: the messages of every followed stream as a table, framed the
+/// way the listing frames them.
+fn write_messages(
+    table: &Follower,
+    choice: &FramingChoice,
+    trace: Option<&CallsSource>,
+    target: &Target,
+) -> anyhow::Result<()> {
+    use crate::columnar::{messages_schema, MessagesTable, BATCH_ROWS};
+    let mut writer = super::table::open(messages_schema(), target)?;
+    let mut rows = MessagesTable::new();
+    for ts in table.connections() {
+        let msgs = frame_connection_with_calls(ts, *choice, trace.map(|t| &t.trace));
+        rows.push_connection(ts, &msgs);
+        if rows.rows() >= BATCH_ROWS {
+            writer.write(&rows.take_batch())?;
+        }
+    }
+    writer.write(&rows.take_batch())?;
+    writer.finish()?;
+    Ok(())
 }
 
 /// A calls trace and where it was read from.

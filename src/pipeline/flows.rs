@@ -28,6 +28,10 @@ pub struct MessageCounts {
     pub split_messages: [usize; 2],
     /// Gaps (bytes missing from the capture).
     pub gaps: [usize; 2],
+    /// Bytes in those gaps (Zeek's `missed_bytes`, split by direction). Not in `flows
+    /// --json`, whose rows stay as they were; the columnar tables carry it.
+    #[serde(skip)]
+    pub missed_bytes: [u64; 2],
 }
 
 /// Message counts by stream number.
@@ -43,6 +47,10 @@ pub fn message_counts(conn: &FollowedConn, msgs: &ConnMessages) -> MessageCounts
         coalesced_segments: pick(|x| x.coalesced_segments),
         split_messages: pick(|x| x.split_messages),
         gaps: pick(|x| x.gaps),
+        missed_bytes: [
+            conn.dirs[0].reasm.stats().gap_bytes,
+            conn.dirs[1].reasm.stats().gap_bytes,
+        ],
     }
 }
 

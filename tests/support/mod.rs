@@ -244,4 +244,27 @@ pub fn tcp_frame(
     f.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
     f.extend_from_slice(payload);
     f
+/// The Python interpreter that has the columnar and Spark tests' packages (DuckDB, PySpark):
+/// `$SYNACK_PYTHON`, else the virtual environment `./dev test` makes
+/// (`~/.cache/synack/venv`), else `python3`; `None`, after printing why the caller skips,
+/// when it cannot import `modules`.
+pub fn python_with(modules: &str) -> Option<PathBuf> {
+    let venv = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cache/synack/venv/bin/python3"))
+        .filter(|p| p.is_file());
+    let python = std::env::var_os("SYNACK_PYTHON")
+        .map(PathBuf::from)
+        .or(venv)
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let ok = std::process::Command::new(&python)
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!(
+            "skipped: {} cannot import {modules} (./dev test installs them in ~/.cache/synack/venv)",
+            python.display()
+        );
+    }
+    ok.then_some(python)
 }
