@@ -13,9 +13,7 @@
 # capture SCALE times larger (memory must not grow with the file), and the desktop view's
 # packet store (examples/store_bytes.rs): its heap bytes per packet (a counting allocator;
 # the captured bytes stay in the file), the time it takes to load the file and the peak RSS
-# meanwhile.
-# packet store in heap bytes per packet over the file's size (examples/store_bytes.rs,
-# measured with a counting allocator). Last, the columnar output: `synack flows --format
+# meanwhile. Last, the columnar output: `synack flows --format
 # parquet` against `synack flows` (goal: within 1.2x), and `synack read --format parquet`
 # against `synack read --json`.
 #
