@@ -679,7 +679,7 @@ fn the_filter_bar_completes_field_names() {
     h.key_press(Key::Tab);
     h.run_steps(2);
     assert_eq!(h.state().filter.text, format!("tcp.port == 80 && {second}"));
-    h.event(egui::Event::Text(" || tcp.fl".into()));
+    h.event(egui::Event::Text(" || tcp.flags.sy".into()));
     h.run_steps(2);
     // A click takes a name too.
     h.get_by_label("tcp.flags.syn").click();
