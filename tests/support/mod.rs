@@ -244,6 +244,8 @@ pub fn tcp_frame(
     f.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
     f.extend_from_slice(payload);
     f
+}
+
 /// The Python interpreter that has the columnar and Spark tests' packages (DuckDB, PySpark):
 /// `$SYNACK_PYTHON`, else the virtual environment `./dev test` makes
 /// (`~/.cache/synack/venv`), else `python3`; `None`, after printing why the caller skips,
