@@ -154,7 +154,7 @@ fn the_echo_pair_streams_its_packets_and_calls_and_opens_its_ladder_with_them() 
                 return None;
             }
             let (frame, packet) = data.packet(i)?;
-            Some((i, frame.number, packet.payload(frame.data).to_vec()))
+            Some((i, frame.number, packet.payload(&frame.data).to_vec()))
         })
         .collect();
     assert_eq!(

@@ -33,8 +33,9 @@ pub fn row_matches(
     index: usize,
     acked: Option<AckFacts>,
 ) -> bool {
-    data.packet(index)
-        .is_some_and(|(frame, packet)| frame_matches(filter, data, index, (&frame, &packet), acked))
+    data.packet(index).is_some_and(|(frame, packet)| {
+        frame_matches(filter, data, index, (&frame.as_frame(), &packet), acked)
+    })
 }
 
 fn frame_matches(

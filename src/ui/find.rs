@@ -216,7 +216,7 @@ impl Needle {
                     return false;
                 };
                 let a = data.analysis(index);
-                let info = columns::info(&frame, &packet, &a, data.rich(index).as_ref());
+                let info = columns::info(&frame.as_frame(), &packet, &a, data.rich(index).as_ref());
                 if *case_sensitive {
                     info.contains(text.as_str())
                 } else {
@@ -228,7 +228,7 @@ impl Needle {
                 case_sensitive,
             } => data
                 .frame(index)
-                .is_some_and(|f| contains(f.data, bytes, *case_sensitive)),
+                .is_some_and(|f| contains(&f.data, bytes, *case_sensitive)),
         }
     }
 }

@@ -22,7 +22,6 @@ use super::program_panel::{self, ProgramForm};
 use super::program_runner::{ProgramRequest, ProgramRun};
 use super::selection::ConnRef;
 use super::store::StoreData;
-use crate::i18n::tr;
 
 /// Colour of the "ran another mode than asked" remark.
 const FALLBACK: Color32 = Color32::from_rgb(0xc0, 0x70, 0x00);

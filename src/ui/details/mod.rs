@@ -139,7 +139,7 @@ pub fn flow_encoding(data: &StoreData, proto: FlowProto, stream: u32) -> TextEnc
             break;
         }
         if let Some((frame, packet)) = data.packet(i as usize) {
-            let p = packet.payload(frame.data);
+            let p = packet.payload(&frame.data);
             if !p.is_empty() {
                 total += p.len();
                 payloads.push(p.to_vec());
