@@ -14,11 +14,21 @@ pub(super) struct TableArgs {
     /// Spark, DuckDB, Trino, pandas), csv (with a header line) or json (JSON Lines with the
     /// table's flat columns, Zeek's JSON log shape). Needs -o for parquet.
     /// Example: `synack flows capture.pcap --format parquet -o flows.parquet`
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(
+        long = "format",
+        id = "table_format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub(super) format: Option<FormatArg>,
     /// Where --format writes: a file (`-` for standard output, csv and json only), or with
     /// --partition a directory.
-    #[arg(short = 'o', long = "output", value_name = "OUT", requires = "format")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT",
+        requires = "table_format"
+    )]
     pub(super) output: Option<PathBuf>,
     /// Split the table into a Hive-partitioned dataset by the rows' time (UTC):
     /// `OUT/date=2026-12-05/hour=17/part-0.parquet`, which engines prune by time.
