@@ -615,6 +615,16 @@ impl Tracer<'_> {
         Some(info.inode)
     }
 
+    /// A descriptor the kernel just made (socket, accept): probes it and, when it is an IP
+    /// socket, files it in the process's descriptor table.
+    fn adopt(&mut self, tgid: i32, table: u32, fd: i32) -> Option<u64> {
+        let inode = self.probe(tgid, fd);
+        if let (Some(i), Some(t)) = (inode, self.tables.get_mut(&table)) {
+            t.set(fd, FdKind::Net(i));
+        }
+        inode
+    }
+
     /// Reads the socket's addresses again (after bind, connect, the first send of an
     /// unbound UDP socket).
     fn refresh(&mut self, tgid: i32, fd: i32, inode: u64) {
@@ -909,22 +919,14 @@ impl Tracer<'_> {
                 c.fd = -1;
                 c.note = Some(socket_note(&args));
                 if ok {
-                    let new = ret as i32;
-                    let inode = self.probe(tgid, new);
-                    if let (Some(i), Some(t)) = (inode, self.tables.get_mut(&table)) {
-                        t.set(new, FdKind::Net(i));
-                    }
+                    let inode = self.adopt(tgid, table, ret as i32);
                     c.sock = view(&self.sockets, inode);
                 }
                 return vec![c];
             }
             Sys::Accept | Sys::Accept4 => {
                 if ok {
-                    let new = ret as i32;
-                    let inode = self.probe(tgid, new);
-                    if let (Some(i), Some(t)) = (inode, self.tables.get_mut(&table)) {
-                        t.set(new, FdKind::Net(i));
-                    }
+                    let inode = self.adopt(tgid, table, ret as i32);
                     c.sock = view(&self.sockets, inode);
                     c.addr = c.sock.and_then(|s| s.remote);
                     c.conn = inode

@@ -350,22 +350,8 @@ impl Replay {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Config, Engine};
-    use crate::capture::{FileReader, FrameSource};
-    use crate::decode::decode;
 
-    fn store(path: &str) -> StoreData {
-        let mut reader = FileReader::open(path).unwrap();
-        let mut engine = Engine::new(Config::default());
-        let mut data = StoreData::default();
-        while let Some(frame) = reader.next_frame().unwrap() {
-            let packet = decode(&frame);
-            let ann = engine.process(&frame, &packet);
-            data.push(&frame, &ann).expect("spilled");
-        }
-        data.set_connections(engine.connections().into_iter().cloned().collect());
-        data
-    }
+    use crate::ui::store::store_of_file as store;
 
     #[test]
     fn stepping_a_connection_visits_only_its_frames() {

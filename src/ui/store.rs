@@ -759,6 +759,25 @@ impl PacketStore {
     }
 }
 
+/// A whole capture file analysed into a store in one pass, as the window's loader does: for
+/// the view tests that start from a committed capture.
+#[cfg(test)]
+pub(crate) fn store_of_file(path: &str) -> StoreData {
+    use crate::analysis::{Config, Engine};
+    use crate::capture::{FileReader, FrameSource};
+    let mut reader = FileReader::open(path).expect("test capture opens");
+    let mut engine = Engine::new(Config::default());
+    let mut data = StoreData::default();
+    while let Some(frame) = reader.next_frame().expect("test capture reads") {
+        let packet = decode(&frame);
+        let ann = engine.process(&frame, &packet);
+        data.push(&frame, &ann)
+            .expect("a test capture fits in memory");
+    }
+    data.set_connections(engine.connections().into_iter().cloned().collect());
+    data
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -588,6 +588,17 @@ fn thin(points: Vec<[f64; 2]>, x0: f64, x1: f64) -> PlotPoints<'static> {
     PlotPoints::from(decimate(&points, x0, x1, MAX_DRAWN))
 }
 
+/// The crosses where the capture shows a segment before this one was lost (Stevens and
+/// tcptrace graphs alike).
+fn lost_markers(pui: &mut egui_plot::PlotUi<'_>, points: Vec<[f64; 2]>, x0: f64, x1: f64) {
+    pui.points(
+        Points::new(tr!("graph-segment-lost"), thin(points, x0, x1))
+            .color(COLOR_LOST)
+            .shape(MarkerShape::Cross)
+            .radius(6.0),
+    );
+}
+
 /// The egui_plot items of a graph.
 fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0: f64, x1: f64) {
     let seq_pts = |f: &dyn Fn(&model::SegPoint) -> bool| -> Vec<[f64; 2]> {
@@ -623,15 +634,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
                 .color(COLOR_OUT_OF_ORDER)
                 .radius(3.5),
             );
-            pui.points(
-                Points::new(
-                    "previous segment lost",
-                    thin(seq_pts(&|s| s.lost_before), x0, x1),
-                )
-                .color(COLOR_LOST)
-                .shape(MarkerShape::Cross)
-                .radius(6.0),
-            );
+            lost_markers(pui, seq_pts(&|s| s.lost_before), x0, x1);
         }
         GraphKind::Tcptrace => {
             let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
@@ -684,15 +687,7 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
                     );
                 }
             }
-            pui.points(
-                Points::new(
-                    "previous segment lost",
-                    thin(seq_pts(&|s| s.lost_before), x0, x1),
-                )
-                .color(COLOR_LOST)
-                .shape(MarkerShape::Cross)
-                .radius(6.0),
-            );
+            lost_markers(pui, seq_pts(&|s| s.lost_before), x0, x1);
         }
         GraphKind::Throughput => {
             pui.line(

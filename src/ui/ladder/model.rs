@@ -84,20 +84,7 @@ mod tests {
     use super::*;
     use crate::analysis::TcpState;
 
-    fn store(path: &str) -> StoreData {
-        use crate::analysis::{Config, Engine};
-        use crate::capture::{FileReader, FrameSource};
-        let mut reader = FileReader::open(path).unwrap();
-        let mut engine = Engine::new(Config::default());
-        let mut data = StoreData::default();
-        while let Some(frame) = reader.next_frame().unwrap() {
-            let packet = crate::decode::decode(&frame);
-            let ann = engine.process(&frame, &packet);
-            data.push(&frame, &ann).expect("spilled");
-        }
-        data.set_connections(engine.connections().into_iter().cloned().collect());
-        data
-    }
+    use crate::ui::store::store_of_file as store;
 
     #[test]
     fn a_prefix_shows_only_what_had_happened() {
