@@ -228,6 +228,14 @@ impl Pending {
             note: None,
         }
     }
+
+    /// A readiness call (select, poll) over `watched`, not tied to one socket.
+    fn watching(sys: Sys, args: [u64; 6], t_enter: i64, watched: Vec<(i32, u16)>) -> Pending {
+        Pending {
+            watched,
+            ..Pending::new(sys, args, t_enter, None)
+        }
+    }
 }
 
 /// Runs `plan` on the calling thread (which becomes the tracer: it must not be used for
@@ -615,6 +623,21 @@ impl Tracer<'_> {
         Some(info.inode)
     }
 
+    /// The descriptors a readiness call (select, poll) watches, when one of them is a network
+    /// socket: only then is the call worth a line in the trace.
+    fn watching(
+        &mut self,
+        tid: i32,
+        tgid: i32,
+        table: u32,
+        watched: Vec<(i32, u16)>,
+    ) -> Option<Vec<(i32, u16)>> {
+        let any_net = watched
+            .iter()
+            .any(|&(f, _)| self.classify(tid, tgid, table, f).is_some());
+        any_net.then_some(watched)
+    }
+
     /// A descriptor the kernel just made (socket, accept): probes it and, when it is an IP
     /// socket, files it in the process's descriptor table.
     fn adopt(&mut self, tgid: i32, table: u32, fd: i32) -> Option<u64> {
@@ -727,14 +750,8 @@ impl Tracer<'_> {
             }
             Sys::Select | Sys::Pselect6 => {
                 let watched = select_sets(tid, &args);
-                let any_net = watched
-                    .iter()
-                    .any(|&(f, _)| self.classify(tid, tgid, table, f).is_some());
-                any_net.then(|| {
-                    let mut p = Pending::new(sys, args, t_enter, None);
-                    p.watched = watched;
-                    p
-                })
+                self.watching(tid, tgid, table, watched)
+                    .map(|watched| Pending::watching(sys, args, t_enter, watched))
             }
             Sys::Poll | Sys::Ppoll => {
                 let n = (args[1] as usize).min(4096);
@@ -748,14 +765,8 @@ impl Tracer<'_> {
                         )
                     })
                     .collect();
-                let any_net = watched
-                    .iter()
-                    .any(|&(f, _)| self.classify(tid, tgid, table, f).is_some());
-                any_net.then(|| {
-                    let mut p = Pending::new(sys, args, t_enter, None);
-                    p.watched = watched;
-                    p
-                })
+                self.watching(tid, tgid, table, watched)
+                    .map(|watched| Pending::watching(sys, args, t_enter, watched))
             }
             Sys::EpollCtl => {
                 let (epfd, op, target) = (args[0] as i32, args[1] as i32, args[2] as i32);
