@@ -19,11 +19,16 @@ fn absolute_time_is_utc_calendar_time() {
     );
 }
 
-/// The packed store gives back exactly what was pushed: every frame's fields and bytes, the
-/// analysis summary, the full annotation of packets with tags or events, and the frame
-/// numbers (also when they stop being consecutive).
-#[test]
-fn packed_store_returns_what_was_pushed() {
+/// The demo capture pushed into a packed store frame by frame: each frame renumbered by
+/// `number` before the engine sees it, its annotation changed by `alter` (with the frame's
+/// index) before it is stored. Returns the store and what was pushed.
+fn demo_store(
+    number: impl Fn(u64) -> u64,
+    mut alter: impl FnMut(usize, &mut crate::analysis::Annotation),
+) -> (
+    super::store::StoreData,
+    Vec<(crate::capture::OwnedFrame, crate::analysis::Annotation)>,
+) {
     use crate::analysis::{Config, Engine};
     use crate::capture::{FileReader, FrameSource};
     use crate::decode::decode;
@@ -34,17 +39,25 @@ fn packed_store_returns_what_was_pushed() {
     let mut engine = Engine::new(Config::default());
     let mut data = super::store::StoreData::default();
     let mut kept = Vec::new();
-    // Frame numbers 1, 2, 3, then 1001, 1002, ...: the store must switch to explicit numbers.
     while let Some(f) = reader.next_frame().expect("demo is intact") {
         let mut owned = f.to_owned();
-        if owned.number > 3 {
-            owned.number += 997;
-        }
+        owned.number = number(owned.number);
         let frame = owned.as_frame();
-        let ann = engine.process(&frame, &decode(&frame));
+        let mut ann = engine.process(&frame, &decode(&frame));
+        alter(kept.len(), &mut ann);
         data.push(&frame, &ann).expect("spilled");
         kept.push((owned, ann));
     }
+    (data, kept)
+}
+
+/// The packed store gives back exactly what was pushed: every frame's fields and bytes, the
+/// analysis summary, the full annotation of packets with tags or events, and the frame
+/// numbers (also when they stop being consecutive).
+#[test]
+fn packed_store_returns_what_was_pushed() {
+    // Frame numbers 1, 2, 3, then 1001, 1002, ...: the store must switch to explicit numbers.
+    let (data, kept) = demo_store(|n| if n > 3 { n + 997 } else { n }, |_, _| {});
     assert!(kept.len() > 20);
     let mut rich = 0;
     for (i, (owned, ann)) in kept.iter().enumerate() {
@@ -108,42 +121,32 @@ fn packed_store_returns_what_was_pushed() {
 /// that had none (their full annotation is then kept, encoded).
 #[test]
 fn packed_store_keeps_irregular_annotations() {
-    use crate::analysis::{Config, Engine, Flag, TagInfo};
-    use crate::capture::{FileReader, FrameSource};
-    use crate::decode::decode;
+    use crate::analysis::{Flag, TagInfo};
 
-    let mut reader =
-        FileReader::from_reader("demo", std::io::Cursor::new(crate::capture::demo::PCAP))
-            .expect("demo reads");
-    let mut engine = Engine::new(Config::default());
-    let mut data = super::store::StoreData::default();
-    let mut kept = Vec::new();
-    while let Some(f) = reader.next_frame().expect("demo is intact") {
-        let frame = f.to_owned();
-        let mut ann = engine.process(&frame.as_frame(), &decode(&frame.as_frame()));
-        let i = kept.len();
-        if let Some(t) = &mut ann.tcp {
-            if i % 3 == 0 {
-                t.next_seq = t.next_seq.wrapping_add(1000);
+    let (data, kept) = demo_store(
+        |n| n,
+        |i, ann| {
+            if let Some(t) = &mut ann.tcp {
+                if i % 3 == 0 {
+                    t.next_seq = t.next_seq.wrapping_add(1000);
+                }
+                if i % 4 == 0 {
+                    t.tags.push(
+                        Flag::OutOfOrder,
+                        TagInfo {
+                            frame: i as u64 + 1,
+                            delta_ns: -(i as i64),
+                            num: 2,
+                            seq: 100,
+                            end: 200,
+                        },
+                    );
+                }
             }
-            if i % 4 == 0 {
-                t.tags.push(
-                    Flag::OutOfOrder,
-                    TagInfo {
-                        frame: i as u64 + 1,
-                        delta_ns: -(i as i64),
-                        num: 2,
-                        seq: 100,
-                        end: 200,
-                    },
-                );
-            }
-        }
-        data.push(&frame.as_frame(), &ann).expect("spilled");
-        kept.push(ann);
-    }
+        },
+    );
     let mut odd = 0;
-    for (i, ann) in kept.iter().enumerate() {
+    for (i, (_, ann)) in kept.iter().enumerate() {
         let Some(t) = ann.tcp else {
             assert!(data.analysis(i).tcp.is_none());
             continue;
