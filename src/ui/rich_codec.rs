@@ -10,8 +10,9 @@
 //! frame numbers and small deltas take a few bytes. Decoding never panics: bytes that do not
 //! parse give `None`.
 
+use super::store::TcpSummary;
 use crate::analysis::{
-    AckFacts, Event, Events, Flag, Side, TagInfo, Tags, TcpAnnotation, TcpState, WindowScale,
+    AckFacts, Event, Events, Flag, Side, TagInfo, Tags, TcpAnnotation, WindowScale,
 };
 
 /// Header bits.
@@ -23,23 +24,6 @@ const ACK_RTT: u8 = 16;
 /// Window scale kind, two bits from bit 5: 0 unknown, 1 not used, 2 shift (a byte follows).
 const WS_SHIFT: u8 = 5;
 const IN_FLIGHT_COUNTED: u8 = 128;
-
-/// The row fields an annotation shares with the store's compact row.
-#[derive(Debug, Clone, Copy)]
-pub struct RowPart {
-    /// Relative sequence number.
-    pub seq: u32,
-    /// Relative acknowledgment number.
-    pub ack: u32,
-    /// Payload length.
-    pub len: u32,
-    /// Relative sequence number after the segment.
-    pub next_seq: u32,
-    /// Calculated window.
-    pub window: u32,
-    /// States of (originator, responder).
-    pub states: [TcpState; 2],
-}
 
 fn put(out: &mut Vec<u8>, mut v: u64) {
     loop {
@@ -148,7 +132,7 @@ fn event(r: &mut Reader<'_>) -> Option<Event> {
     })
 }
 
-/// Appends the encoding of `t` (minus its [`RowPart`]) to `out`.
+/// Appends the encoding of `t` (minus the fields of its [`TcpSummary`], kept in the row) to `out`.
 pub fn encode(t: &TcpAnnotation, out: &mut Vec<u8>) {
     let a = &t.acked;
     let mut h = 0u8;
@@ -214,7 +198,7 @@ pub fn encode(t: &TcpAnnotation, out: &mut Vec<u8>) {
 
 /// Rebuilds the annotation from its encoding and the packet's row fields; `None` when the
 /// bytes do not parse.
-pub fn decode(bytes: &[u8], row: RowPart) -> Option<TcpAnnotation> {
+pub fn decode(bytes: &[u8], row: TcpSummary) -> Option<TcpAnnotation> {
     let mut r = Reader { bytes };
     let h = r.byte()?;
     let window_scale = match (h >> WS_SHIFT) & 3 {
@@ -284,14 +268,15 @@ pub fn decode(bytes: &[u8], row: RowPart) -> Option<TcpAnnotation> {
 mod tests {
     use super::*;
 
-    fn row_of(t: &TcpAnnotation) -> RowPart {
-        RowPart {
+    fn row_of(t: &TcpAnnotation) -> TcpSummary {
+        TcpSummary {
             seq: t.seq,
             ack: t.ack,
             len: t.len,
             next_seq: t.next_seq,
             window: t.window,
             states: t.states,
+            flags: t.tags.set(),
         }
     }
 
@@ -347,7 +332,10 @@ mod tests {
             window_scale: WindowScale::Shift(7),
             tags,
             events,
-            states: [TcpState::Established, TcpState::CloseWait],
+            states: [
+                crate::analysis::TcpState::Established,
+                crate::analysis::TcpState::CloseWait,
+            ],
             initial_rtt_ns: Some(-1),
             acked: AckFacts {
                 acks_frame: Some(99),

@@ -25,7 +25,7 @@ use crate::decode::{decode, Packet};
 use crate::filter::AnalysisFields;
 
 use super::frame_bytes::FrameBytes;
-use super::rich_codec::{self, RowPart};
+use super::rich_codec;
 
 /// Fixed fields of one stored frame; its bytes live in the store's arena.
 #[derive(Debug, Clone, Copy)]
@@ -445,17 +445,7 @@ impl StoreData {
         let at = *self.rich_at.get(self.rich_slot(index)?)?;
         let block = self.rich_blocks.get(usize::try_from(at >> 32).ok()?)?;
         let bytes = block.get(usize::try_from(at & 0xffff_ffff).ok()?..)?;
-        rich_codec::decode(
-            bytes,
-            RowPart {
-                seq: r.seq,
-                ack: r.ack,
-                len: r.len,
-                next_seq: self.odd_next_of(r, index).unwrap_or_else(|| r.next_seq()),
-                window: r.window,
-                states: r.states(),
-            },
-        )
+        rich_codec::decode(bytes, r.unpack(self.odd_next_of(r, index)).tcp?)
     }
 
     /// Encodes `t`, the annotation of store index `index`, into the annotation blocks.
