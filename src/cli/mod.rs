@@ -202,8 +202,12 @@ pub fn run() -> ExitCode {
         Err(e) => {
             // --help and --version are "errors" that print to stdout and exit 0; a failed
             // print (a closed pipe) is not worth a panic.
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE));
+            let code = e.exit_code();
+            let _ = match crate::i18n::lang() {
+                Lang::En => e.print(),
+                _ => help::localized_error(e).print(),
+            };
+            return ExitCode::from(u8::try_from(code).unwrap_or(EXIT_USAGE));
         }
     };
     if let Some(lang) = cli.lang {

@@ -723,6 +723,139 @@ clap-arguments = Arguments
 clap-options = Options
 clap-help-flag = Print help
 clap-version-flag = Print version
+# clap's words in help and errors, shown in other languages only (English keeps clap's own)
+clap-help-subcommand = Print this message or the help of the given subcommand(s)
+clap-help-subcommand-arg = Print help for the subcommand(s)
+clap-default-value = [default: { $value }]
+clap-possible-values-inline = [possible values: { $values }]
+clap-possible-values = Possible values:
+clap-error = error: { $what }
+clap-error-value-missing = a value is required for '{ $arg }' but none was supplied
+clap-error-invalid-value = invalid value '{ $value }' for '{ $arg }'
+clap-error-unknown-argument = unexpected argument '{ $arg }' found
+clap-error-unknown-subcommand = unrecognized subcommand '{ $sub }'
+clap-error-no-equals = equal sign is needed when assigning values to '{ $arg }'
+clap-error-too-many-values = unexpected value '{ $value }' for '{ $arg }' found; no more were expected
+clap-error-number-of-values = { $expected } values required for '{ $arg }' but { $actual } were provided
+clap-error-used-twice = the argument '{ $arg }' cannot be used multiple times
+clap-error-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+clap-error-missing-argument = the following required arguments were not provided: { $arg }
+clap-error-missing-subcommand = '{ $sub }' requires a subcommand but one was not provided
+clap-error-invalid-utf8 = invalid UTF-8 was detected in one or more arguments
+clap-error-valid-values = [possible values: { $values }]
+clap-error-valid-subcommands = [subcommands: { $values }]
+clap-error-similar = tip: a similar one exists: '{ $similar }'
+clap-error-tip = tip: { $tip }
+clap-error-tip-as-value = tip: to pass '{ $arg }' as a value, use '{ $with }'
+clap-error-tip-double-dash = tip: subcommand '{ $sub }' exists; to use it, remove the '--' before it
+clap-error-more = For more information, try '--help'.
+# cli-opt-ID: the help shared by option ID of every subcommand without its own cli-SUB-ID;
+# KEY--VALUE: the help of one of the option's values; cli-SUB-example: the example under a
+# subcommand's description; cli-SUB-after-help: the notes after its options.
+cli-opt-read_file = A capture file, as tshark -r and tcpdump -r take it: read first, before any FILE
+cli-opt-no_resolve = No name resolution: accepted for tcpdump's and tshark's -n; synack never resolves addresses or ports to names
+cli-read-bpf = BPF filter (tcpdump syntax), compiled by libpcap: print only the frames it accepts; like -Y, the analysis still sees every frame
+cli-opt-display_filter = Display filter (Wireshark syntax): print only matching frames, e.g. `-Y 'tcp.port == 80 && tcp.flags.syn == 1'`, `-Y 'tcp.payload contains "GET"'`, `-Y 'tcp.port in {"{"}80, 443{"}"}'`, `-Y 'tcp[13] == 12'` (`synack fields` lists the fields)
+cli-opt-count = Stop after N frames have passed the filters (-f, -Y), as tcpdump -c and tshark -c
+cli-opt-format = Output format: text (default), json (as --json), fields (the -e fields)
+cli-opt-format--text = One line per frame (the default)
+cli-opt-format--json = JSON Lines, as `--json` (synack's objects, one per line; not tshark's JSON tree)
+cli-opt-format--fields = The `-e` fields, tab-separated, one line per frame (tshark's `-T fields`)
+cli-opt-fields = A field to print with -T fields (repeat for more), by its display-filter name, e.g. `-e frame.number -e tcp.stream -e tcp.analysis.flags`. Implies -T fields
+cli-opt-field_options = A -T fields option, as tshark's: header=y, separator=/t|/s|C, aggregator=,|/s|C, occurrence=f|l|a|N, quote=d|s|n
+cli-opt-hex = A hex dump of each printed frame (-X: with ASCII)
+cli-opt-hex_ascii = A hex and ASCII dump of each printed frame
+cli-opt-time = Time column format: r (since the first frame, default), a, ad, adoy, u, ud, udoy, e, d, dd, none (tshark's -t); tcpdump's -t, -tt, -ttt, -tttt, -ttttt work too
+cli-opt-quiet = Quiet: print no frames, only the summary and errors (tshark -q)
+cli-opt-line_buffered = Flush the output after every frame, for a reader at the other end of a pipe (tcpdump -l and -U, tshark -l)
+cli-opt-calls = The generator's calls trace: its send() calls give the messages of streams no framing explains (default: FILE.calls.json beside the capture, when it exists)
+cli-opt-table_format = Write the table as columns instead of printing it: parquet (Apache Parquet, for Spark, DuckDB, Trino, pandas), csv (with a header line) or json (JSON Lines with the table's flat columns, Zeek's JSON log shape). Needs -o for parquet. Example: `synack flows capture.pcap --format parquet -o flows.parquet`
+cli-opt-table_format--parquet = Apache Parquet (Snappy)
+cli-opt-table_format--csv = Comma-separated values with a header
+cli-opt-table_format--json = JSON Lines with the table's columns
+cli-opt-output = Where --format writes: a file (`-` for standard output, csv and json only), or with --partition a directory
+cli-opt-partition = Split the table into a Hive-partitioned dataset by the rows' time (UTC): `OUT/date=2026-12-05/hour=17/part-0.parquet`, which engines prune by time
+cli-opt-partition--hour = One directory per hour of the rows' time
+cli-read-after-help =
+    Examples:
+      synack read capture.pcap -Y 'tcp.analysis.flags'
+      synack read -r capture.pcap.gz -n -c 20 -t ad
+      synack read capture.pcap tcp port 80            (tcpdump's trailing BPF filter)
+      synack read capture.pcap -T fields -e frame.number -e tcp.stream -e tcp.analysis.flags
+      cat capture.pcap | synack read - -X
+cli-read-example = Example: `synack read captures/handshake.pcap --json | head`
+cli-stream-dump = Hex/ASCII dump of every message (Follow TCP Stream style); needs --stream N
+cli-stream-raw = Write the reassembled bytes (gaps left out): `-` for stdout (the `--dir` direction, c2s by default); with `--dir`, a file (unless PATH is an existing directory); otherwise a directory that receives `stream-N-c2s.bin` and `stream-N-s2c.bin`. Needs --stream N
+cli-stream-dir = Only this direction (c2s: from the originator, normally the side that sent the SYN). Needs --stream N
+cli-stream-dir--c2s = Client to server
+cli-stream-dir--s2c = Server to client
+cli-stream-example = Example: `synack stream capture.pcap --stream 0 --framing auto`
+cli-flows-example = Example: `synack flows captures/demo.pcap --json`
+cli-ladder-example = Example: `synack ladder captures/demo.pcap --stream 0 --svg demo.svg`
+cli-view-tab--packets = Packet list, details and bytes
+cli-view-tab--connections = Connection table
+cli-view-tab--ladder = Ladder diagram of a connection
+cli-view-tab--live = Live capture panel
+cli-view-tab--graphs = Time-sequence, throughput and RTT graphs
+cli-view-tab--stream = Byte-stream ribbon (sticky packets)
+cli-view-tab--generator = Traffic generator panel
+cli-view-tab--flows = Flow graph of the whole capture (every host, every frame)
+cli-view-tab--pair = Two capture points paired (with --second)
+cli-view-second = A second capture of the same traffic, taken at another point of its path (the server's side, or the far side of a firewall): opens the Two points tab, where the two are paired as `synack pair FILE SECOND` pairs them. Example: `synack view loss.pcap --second loss.pcap.server.pcap`
+cli-view-example = Example: `synack view captures/demo.pcap`; `synack view --live lo -f 'tcp port 80'`.
+cli-gen-write = Save the capture to FILE (pcap) and the application calls to FILE.calls.json; `-` writes the pcap to standard output (no calls trace), e.g. `-w - | synack read -`. `--netns` also saves the capture at the server's side of the router to FILE.server.pcap (compare the two with `synack pair FILE FILE.server.pcap`). Without it, the frames are listed on standard output
+cli-gen-connections = `flood`: number of connections (at least 1)
+cli-gen-loss = Loss in percent (0-99): data segments dropped by the router (`--netns`) or lossy rounds in a synthetic `flood`. SYN, FIN and RST are never dropped; at 100 % no data would ever arrive, so the lesson could not end
+cli-gen-example = Example: `synack gen sticky --synthetic --write sticky.pcap`; `synack gen --list`.
+cli-capture-interface = Interface to capture on (see `synack ifaces` or -D)
+cli-capture-list_interfaces = List the interfaces and exit (tcpdump -D; same as `synack ifaces`)
+cli-capture-read = Read a capture file instead of an interface: printed like `synack read FILE`; with -w, the frames the BPF filter accepts are copied to the new file (tcpdump -r -w)
+cli-capture-filter = Capture filter in tcpdump/BPF syntax, e.g. 'tcp port 80 and host 10.0.0.1' (pcap backend only); the words after the options do the same (tcpdump's way)
+cli-capture-filter_words = tcpdump's trailing filter: `synack capture -i eth0 tcp port 80`
+cli-capture-ring = With -w: rotate to a new file every SIZE_MB megabytes, keeping the newest COUNT files (named FILE_00001.ext, FILE_00002.ext, ...), e.g. --ring 100:10 (same as -C 100 -W 10)
+cli-capture-file_size = With -w: start a new file when this one would exceed SIZE megabytes (1,000,000 bytes; tcpdump -C)
+cli-capture-rotate_seconds = With -w: start a new file every S seconds (tcpdump -G)
+cli-capture-file_count = With -C: keep only the newest N files; with -G alone: stop after N files (tcpdump -W)
+cli-capture-no_promisc = Do not put the interface in promiscuous mode (then only cap_net_raw is needed; tcpdump -p)
+cli-capture-buffer_size = Kernel capture buffer in MiB (tcpdump -B takes KiB; default 8 MiB); larger buffers absorb longer bursts
+cli-capture-backend--pcap = libpcap (default): BPF filters, kernel timestamps (ns), kernel drop counters
+cli-capture-backend--pnet = pnet_datalink raw socket: no -f filters; timestamps are taken when synack receives the packet (no kernel timestamps), so they are later than the wire time
+cli-capture-after-help =
+    Examples:
+      synack capture -i eth0 -f 'tcp port 443'
+      synack capture -i eth0 tcp port 443                 (tcpdump's trailing filter)
+      synack capture -i lo -w lo.pcap -c 1000
+      synack capture -i eth0 -w ring.pcap -C 100 -W 10    (files ring_00001.pcap, ... newest 10 kept)
+      synack capture -i eth0 -w hour.pcap -G 3600 -W 24   (one file per hour, stop after 24)
+      synack capture -r in.pcap -w out.pcap tcp port 80   (copy the frames a BPF filter accepts)
+
+    Permissions: capturing needs root or the capabilities on the binary:
+      sudo setcap cap_net_raw,cap_net_admin=eip $(command -v synack)
+    (cap_net_admin is only needed for promiscuous mode; see `synack ifaces`).
+    Ctrl-C or SIGTERM stops cleanly: the file is complete and a summary is printed on stderr.
+cli-capture-example = Example: `synack capture -i eth0 -f 'tcp port 443' -w https.pcap --print`
+cli-run-view = Show the run in the desktop view instead of printing it: the window opens on the Generator tab's *Run a program* with these --server/--client commands (run in the current folder) and the network options, runs them, and shows their packets and calls as they come. Needs root (or --host-net with CAP_NET_RAW)
+cli-run-after-help =
+    Examples:
+      synack run -- python3 examples/course/echo_client.py        (one program)
+      synack run --server 'python3 examples/course/echo_server.py' \
+                 --client 'python3 examples/course/echo_client.py' -w echo.pcap
+      synack run --json -- ./a.out | jq .                          (JSON Lines)
+
+    The programs run in a network namespace of their own with only a loopback interface (127.0.0.1),
+    so the capture holds exactly their traffic; --net pair puts the server (10.77.2.2) and the clients
+    (10.77.1.2) on two hosts joined through a router (--loss, --delay, --rate; needs root);
+    --host-net runs them in the host's network instead.
+    Clients find the server's address in $SYNACK_SERVER and in {"{"}server{"}"} on their command line.
+    Needs root, or unprivileged user namespaces (then synack becomes root of its own user namespace,
+    as `unshare -rn` does). Ctrl-C, SIGTERM and --timeout stop the programs (SIGTERM, then SIGKILL
+    after 1 s); nothing is left behind.
+cli-run-example = Example: `synack run --server 'python3 server.py' --client 'python3 client.py' -w run.pcap`
+cli-fields-about = List every field display filters (-Y) and -T fields -e know, with its type
+cli-fields-prefix = Only fields whose name starts with this, e.g. `tcp.analysis`
+cli-fields-example = Example: `synack fields tcp.analysis`
+cli-pair-svg = Also draw the ladder of one connection (`--stream N`, or the one with the most losses) with both capture points as dashed rails into FILE (SVG), as the window's Two points tab draws it. Example: `synack pair a.pcap b.pcap --svg ladder.svg`
+cli-pair-example = Example: `synack pair client.pcap server.pcap --problems`
 cli-capture-write = Write packets to a pcap file (tcpdump/tshark/Wireshark read it); `-` writes to stdout (e.g. `-w - | wireshark -k -i -`). Like tcpdump -w, packets are then not printed unless --print is given.
 cli-capture-print = Print packets even when writing with -w.
 cli-capture-duration = Stop after S seconds (fractions allowed).
@@ -756,7 +889,7 @@ cli-pair-summary = Only the per-connection summaries, no segment rows.
 cli-pair-problems = Only segments that were not simply delivered (losses, duplicates, reordering, gaps in either capture).
 cli-pair-offset = The clock offset in ms (B's clock minus A's) when it is known, instead of estimating it: `--offset 0` for two captures taken on one host. Example: `synack pair client.pcap server.pcap --offset 0`
 cli-pair-max_segments = Segments kept per capture (about 150 bytes each); later ones are not paired and are counted on stderr.
-cli-read-json = Print JSON Lines: one object per frame (fields: frame, time, caplen, len, link, vlan, src, dst, proto, sport, dport, tcp{"{"}flags,seq,ack,seq_raw,ack_raw,win,win_calc,states, len,options{"}"}, stream, direction, tags[{"{"}name,reason{"}"}], events[{"{"}name,detail{"}"}], notes, ...).
+cli-opt-json = Print JSON Lines: one object per frame (fields: frame, time, caplen, len, link, vlan, src, dst, proto, sport, dport, tcp{"{"}flags,seq,ack,seq_raw,ack_raw,win,win_calc,states, len,options{"}"}, stream, direction, tags[{"{"}name,reason{"}"}], events[{"{"}name,detail{"}"}], notes, ...).
 cli-read-absolute = Print raw TCP sequence and acknowledgment numbers instead of relative ones.
 cli-read-no_messages = Skip the sticky-packet events (`message_boundary`, `coalesced`, `split`), which need a first pass that reassembles and frames every TCP stream (framing chosen by auto).
 cli-read-threads = Threads: 1 runs everything on one thread; 2 or more reads, decodes and analyses on one thread while another frames the streams, then formats and writes (same output). Default: 2 on a machine with two or more cores.

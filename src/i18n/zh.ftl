@@ -722,6 +722,138 @@ clap-arguments = 参数
 clap-options = 选项
 clap-help-flag = 打印帮助
 clap-version-flag = 打印版本
+# clap 在帮助和错误信息中的用词（英文界面直接用 clap 自己的英文）
+clap-help-subcommand = 打印本帮助，或给定子命令的帮助
+clap-help-subcommand-arg = 要打印帮助的子命令
+clap-default-value = [默认值：{ $value }]
+clap-possible-values-inline = [可选值：{ $values }]
+clap-possible-values = 可选值：
+clap-error = 错误：{ $what }
+clap-error-value-missing = '{ $arg }' 需要一个值，但没有给出
+clap-error-invalid-value = '{ $arg }' 的值 '{ $value }' 无效
+clap-error-unknown-argument = 无法识别的参数 '{ $arg }'
+clap-error-unknown-subcommand = 无法识别的子命令 '{ $sub }'
+clap-error-no-equals = 给 '{ $arg }' 赋值时需要等号
+clap-error-too-many-values = '{ $arg }' 多出了值 '{ $value }'，它不再需要更多的值
+clap-error-number-of-values = '{ $arg }' 需要 { $expected } 个值，但给出了 { $actual } 个
+clap-error-used-twice = 参数 '{ $arg }' 不能使用多次
+clap-error-conflict = 参数 '{ $arg }' 不能与 '{ $other }' 同时使用
+clap-error-missing-argument = 缺少必需的参数：{ $arg }
+clap-error-missing-subcommand = '{ $sub }' 需要一个子命令，但没有给出
+clap-error-invalid-utf8 = 参数中有无效的 UTF-8
+clap-error-valid-values = [可选值：{ $values }]
+clap-error-valid-subcommands = [子命令：{ $values }]
+clap-error-similar = 提示：有一个相近的：'{ $similar }'
+clap-error-tip = 提示：{ $tip }
+clap-error-tip-as-value = 提示：要把 '{ $arg }' 当作值传入，请写成 '{ $with }'
+clap-error-tip-double-dash = 提示：子命令 '{ $sub }' 存在；要使用它，请去掉它前面的 '--'
+clap-error-more = 更多信息请用 '--help'。
+# cli-opt-ID：各子命令中同名选项共用的帮助（子命令没有自己的 cli-SUB-ID 时使用）；
+# KEY--VALUE：选项某个取值的帮助；cli-SUB-example：子命令说明下的示例；cli-SUB-after-help：选项之后的说明。
+cli-opt-read_file = 一个抓包文件，与 tshark -r 和 tcpdump -r 的用法相同：在所有 FILE 之前先读它
+cli-opt-no_resolve = 不解析名字：接受 tcpdump 和 tshark 的 -n；synack 从不把地址或端口解析成名字
+cli-read-bpf = BPF 过滤器（tcpdump 语法），由 libpcap 编译：只打印它接受的帧；与 -Y 一样，分析仍然看到每一帧
+cli-opt-display_filter = 显示过滤器（Wireshark 语法）：只打印匹配的帧，例如 `-Y 'tcp.port == 80 && tcp.flags.syn == 1'`、`-Y 'tcp.payload contains "GET"'`、`-Y 'tcp.port in {"{"}80, 443{"}"}'`、`-Y 'tcp[13] == 12'`（`synack fields` 列出所有字段）
+cli-opt-count = 通过过滤器（-f、-Y）的帧达到 N 个后停止，与 tcpdump -c 和 tshark -c 相同
+cli-opt-format = 输出格式：text（默认）、json（同 --json）、fields（-e 指定的字段）
+cli-opt-format--text = 每帧一行（默认）
+cli-opt-format--json = JSON Lines，同 `--json`（synack 的对象，每行一个；不是 tshark 的 JSON 树）
+cli-opt-format--fields = `-e` 指定的字段，以制表符分隔，每帧一行（即 tshark 的 `-T fields`）
+cli-opt-fields = 用 -T fields 打印的字段（可重复），用显示过滤器中的字段名，例如 `-e frame.number -e tcp.stream -e tcp.analysis.flags`。隐含 -T fields
+cli-opt-field_options = -T fields 的选项，与 tshark 相同：header=y、separator=/t|/s|C、aggregator=,|/s|C、occurrence=f|l|a|N、quote=d|s|n
+cli-opt-hex = 为打印的每一帧输出十六进制转储（-X：带 ASCII）
+cli-opt-hex_ascii = 为打印的每一帧输出十六进制和 ASCII 转储
+cli-opt-time = 时间列的格式：r（自第一帧起，默认）、a、ad、adoy、u、ud、udoy、e、d、dd、none（即 tshark 的 -t）；tcpdump 的 -t、-tt、-ttt、-tttt、-ttttt 也可以用
+cli-opt-quiet = 安静模式：不打印帧，只打印摘要和错误（tshark -q）
+cli-opt-line_buffered = 每帧之后刷新输出，供管道另一端的读者使用（tcpdump -l 和 -U，tshark -l）
+cli-opt-calls = 流量生成器的调用记录：没有任何分帧方式能解释的流，用其中的 send() 调用划分消息（默认：抓包文件旁边的 FILE.calls.json，如果存在）
+cli-opt-table_format = 把表格写成列式数据而不是打印：parquet（Apache Parquet，供 Spark、DuckDB、Trino、pandas 使用）、csv（带表头行）或 json（JSON Lines，字段为表格的平铺列，与 Zeek 的 JSON 日志格式相同）。parquet 需要 -o。例如：`synack flows capture.pcap --format parquet -o flows.parquet`
+cli-opt-table_format--parquet = Apache Parquet（Snappy 压缩）
+cli-opt-table_format--csv = 逗号分隔值，带表头
+cli-opt-table_format--json = JSON Lines，字段为表格的列
+cli-opt-output = --format 写到哪里：一个文件（`-` 表示标准输出，只用于 csv 和 json），或者配合 --partition 写到一个目录
+cli-opt-partition = 按行的时间（UTC）把表格拆成 Hive 分区的数据集：`OUT/date=2026-12-05/hour=17/part-0.parquet`，查询引擎可以按时间裁剪
+cli-opt-partition--hour = 每小时一个目录，按行的时间划分
+cli-read-after-help =
+    示例：
+      synack read capture.pcap -Y 'tcp.analysis.flags'
+      synack read -r capture.pcap.gz -n -c 20 -t ad
+      synack read capture.pcap tcp port 80            （tcpdump 风格、写在末尾的 BPF 过滤器）
+      synack read capture.pcap -T fields -e frame.number -e tcp.stream -e tcp.analysis.flags
+      cat capture.pcap | synack read - -X
+cli-read-example = 示例：`synack read captures/handshake.pcap --json | head`
+cli-stream-dump = 以十六进制/ASCII 转储每条消息（类似“追踪 TCP 流”）；需要 --stream N
+cli-stream-raw = 写出重组后的字节（缺口略去）：`-` 表示标准输出（`--dir` 指定的方向，默认 c2s）；有 `--dir` 时写到一个文件（除非 PATH 是已存在的目录）；否则写到一个目录，其中生成 `stream-N-c2s.bin` 和 `stream-N-s2c.bin`。需要 --stream N
+cli-stream-dir = 只看这个方向（c2s：从发起方出发，通常是发送 SYN 的一方）。需要 --stream N
+cli-stream-dir--c2s = 客户端到服务端
+cli-stream-dir--s2c = 服务端到客户端
+cli-stream-example = 示例：`synack stream capture.pcap --stream 0 --framing auto`
+cli-flows-example = 示例：`synack flows captures/demo.pcap --json`
+cli-ladder-example = 示例：`synack ladder captures/demo.pcap --stream 0 --svg demo.svg`
+cli-view-tab--packets = 数据包列表、详情和字节
+cli-view-tab--connections = 连接表
+cli-view-tab--ladder = 一个连接的时序图
+cli-view-tab--live = 实时抓包面板
+cli-view-tab--graphs = 时间-序号图、吞吐量图和 RTT 图
+cli-view-tab--stream = 字节流视图（粘包）
+cli-view-tab--generator = 流量生成面板
+cli-view-tab--flows = 整个抓包的流图（每台主机、每一帧）
+cli-view-tab--pair = 两个抓包点对照（配合 --second）
+cli-view-second = 同一流量的第二份抓包，在路径上的另一个点抓取（服务端一侧，或防火墙的另一侧）：打开“两点对照”标签页，像 `synack pair FILE SECOND` 那样把两份抓包配对。例如：`synack view loss.pcap --second loss.pcap.server.pcap`
+cli-view-example = 示例：`synack view captures/demo.pcap`；`synack view --live lo -f 'tcp port 80'`。
+cli-gen-write = 把抓包保存到 FILE（pcap），把应用程序的调用保存到 FILE.calls.json；`-` 把 pcap 写到标准输出（没有调用记录），例如 `-w - | synack read -`。配合 `--netns` 还会把路由器服务端一侧的抓包保存到 FILE.server.pcap（用 `synack pair FILE FILE.server.pcap` 对照两者）。不给此选项时，在标准输出上列出各帧
+cli-gen-connections = `flood`：连接数（至少 1）
+cli-gen-loss = 丢包率，百分比（0-99）：路由器（`--netns`）丢弃的数据报文段，或合成的 `flood` 中丢包的轮次。SYN、FIN 和 RST 从不丢弃；丢包率为 100 % 时数据永远到不了，课程就无法结束
+cli-gen-example = 示例：`synack gen sticky --synthetic --write sticky.pcap`；`synack gen --list`。
+cli-capture-interface = 抓包的网卡（见 `synack ifaces` 或 -D）
+cli-capture-list_interfaces = 列出网卡后退出（tcpdump -D；同 `synack ifaces`）
+cli-capture-read = 读取抓包文件而不是网卡：像 `synack read FILE` 那样打印；配合 -w，把 BPF 过滤器接受的帧复制到新文件（tcpdump -r -w）
+cli-capture-filter = tcpdump/BPF 语法的抓包过滤器，例如 'tcp port 80 and host 10.0.0.1'（仅 pcap 后端）；写在选项之后的词作用相同（tcpdump 的写法）
+cli-capture-filter_words = tcpdump 风格、写在末尾的过滤器：`synack capture -i eth0 tcp port 80`
+cli-capture-ring = 配合 -w：每 SIZE_MB 兆字节换一个新文件，只保留最新的 COUNT 个文件（名为 FILE_00001.ext、FILE_00002.ext……），例如 --ring 100:10（同 -C 100 -W 10）
+cli-capture-file_size = 配合 -w：当前文件将超过 SIZE 兆字节（1,000,000 字节；tcpdump -C）时换一个新文件
+cli-capture-rotate_seconds = 配合 -w：每 S 秒换一个新文件（tcpdump -G）
+cli-capture-file_count = 配合 -C：只保留最新的 N 个文件；只有 -G 时：写满 N 个文件后停止（tcpdump -W）
+cli-capture-no_promisc = 不把网卡置于混杂模式（这样只需要 cap_net_raw；tcpdump -p）
+cli-capture-buffer_size = 内核抓包缓冲区大小，单位 MiB（tcpdump -B 的单位是 KiB；默认 8 MiB）；缓冲区越大，能吸收的突发越长
+cli-capture-backend--pcap = libpcap（默认）：BPF 过滤器、内核时间戳（纳秒）、内核丢包计数
+cli-capture-backend--pnet = pnet_datalink 原始套接字：没有 -f 过滤器；时间戳在 synack 收到数据包时才取（没有内核时间戳），所以比线路上的时间晚
+cli-capture-after-help =
+    示例：
+      synack capture -i eth0 -f 'tcp port 443'
+      synack capture -i eth0 tcp port 443                 （tcpdump 风格、写在末尾的过滤器）
+      synack capture -i lo -w lo.pcap -c 1000
+      synack capture -i eth0 -w ring.pcap -C 100 -W 10    （文件 ring_00001.pcap……只保留最新的 10 个）
+      synack capture -i eth0 -w hour.pcap -G 3600 -W 24   （每小时一个文件，24 个后停止）
+      synack capture -r in.pcap -w out.pcap tcp port 80   （复制 BPF 过滤器接受的帧）
+
+    权限：抓包需要 root，或者给程序文件加上能力：
+      sudo setcap cap_net_raw,cap_net_admin=eip $(command -v synack)
+    （只有混杂模式才需要 cap_net_admin；见 `synack ifaces`）。
+    Ctrl-C 或 SIGTERM 会干净地停止：文件完整，摘要打印到标准错误。
+cli-capture-example = 示例：`synack capture -i eth0 -f 'tcp port 443' -w https.pcap --print`
+cli-run-view = 在桌面窗口中显示这次运行而不是打印：窗口打开流量生成标签页的“运行程序”，带上这些 --server/--client 命令（在当前目录中运行）和网络选项，运行它们，并随时显示它们的数据包和调用。需要 root（或 --host-net 加 CAP_NET_RAW）
+cli-run-after-help =
+    示例：
+      synack run -- python3 examples/course/echo_client.py        （一个程序）
+      synack run --server 'python3 examples/course/echo_server.py' \
+                 --client 'python3 examples/course/echo_client.py' -w echo.pcap
+      synack run --json -- ./a.out | jq .                          （JSON Lines）
+
+    程序运行在它们自己的网络命名空间中，其中只有一个回环网卡（127.0.0.1），
+    所以抓包里恰好是它们的流量；--net pair 把服务端（10.77.2.2）和客户端（10.77.1.2）
+    放在通过一台路由器相连的两台主机上（--loss、--delay、--rate；需要 root）；
+    --host-net 则让它们在本机的网络中运行。
+    客户端可以从 $SYNACK_SERVER 和命令行中的 {"{"}server{"}"} 得到服务端的地址。
+    需要 root，或者非特权用户命名空间（此时 synack 成为它自己的用户命名空间的 root，
+    与 `unshare -rn` 相同）。Ctrl-C、SIGTERM 和 --timeout 会停止程序（先 SIGTERM，
+    1 秒后 SIGKILL）；不会留下任何东西。
+cli-run-example = 示例：`synack run --server 'python3 server.py' --client 'python3 client.py' -w run.pcap`
+cli-fields-about = 列出显示过滤器（-Y）和 -T fields -e 认识的每个字段及其类型
+cli-fields-prefix = 只列出名字以此开头的字段，例如 `tcp.analysis`
+cli-fields-example = 示例：`synack fields tcp.analysis`
+cli-pair-svg = 另外把一个连接（`--stream N`，或丢包最多的那个）的时序图画到 FILE（SVG），两个抓包点画成虚线竖轴，与窗口的“两点对照”标签页相同。例如：`synack pair a.pcap b.pcap --svg ladder.svg`
+cli-pair-example = 示例：`synack pair client.pcap server.pcap --problems`
 cli-capture-write = 把数据包写入 pcap 文件（tcpdump/tshark/Wireshark 都能读）；`-` 表示写到标准输出（例如 `-w - | wireshark -k -i -`）。与 tcpdump -w 一样，此时不打印数据包，除非给出 --print。
 cli-capture-print = 用 -w 写文件时也打印数据包。
 cli-capture-duration = S 秒后停止（可以是小数）。
@@ -755,7 +887,7 @@ cli-pair-summary = 只输出每个连接的摘要，不输出报文段行。
 cli-pair-problems = 只输出没有被正常送达的报文段（丢包、重复、乱序、任一抓包中的缺口）。
 cli-pair-offset = 已知时的时钟偏差，单位毫秒（B 的时钟减 A 的时钟），代替估计值：同一台主机上的两份抓包用 `--offset 0`。例如：`synack pair client.pcap server.pcap --offset 0`
 cli-pair-max_segments = 每份抓包保留的报文段数（每个约 150 字节）；之后的报文段不做配对，并在标准错误上计数。
-cli-read-json = 打印 JSON Lines：每帧一个对象（字段：frame、time、caplen、len、link、vlan、src、dst、proto、sport、dport、tcp{"{"}flags,seq,ack,seq_raw,ack_raw,win,win_calc,states, len,options{"}"}、stream、direction、tags[{"{"}name,reason{"}"}]、events[{"{"}name,detail{"}"}]、notes……）。
+cli-opt-json = 打印 JSON Lines：每帧一个对象（字段：frame、time、caplen、len、link、vlan、src、dst、proto、sport、dport、tcp{"{"}flags,seq,ack,seq_raw,ack_raw,win,win_calc,states, len,options{"}"}、stream、direction、tags[{"{"}name,reason{"}"}]、events[{"{"}name,detail{"}"}]、notes……）。
 cli-read-absolute = 打印原始的 TCP 序号和确认号，而不是相对值。
 cli-read-no_messages = 跳过粘包事件（`message_boundary`、`coalesced`、`split`），这些事件需要先遍历一遍，重组并分帧每个 TCP 流（分帧方式自动选择）。
 cli-read-threads = 线程数：1 表示全部在一个线程中运行；2 或更多表示一个线程读取、解码和分析，另一个线程对字节流分帧，然后格式化并写出（输出相同）。默认：两个或更多核的机器上为 2。
