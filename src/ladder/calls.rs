@@ -309,6 +309,49 @@ mod tests {
     }
 
     #[test]
+    fn a_call_before_the_first_packet_is_drawn_below_the_header_and_exported() {
+        use crate::ladder::layout::{Geometry, HEADER};
+        // The lesson's connect() is noted at its SYN's time; a traced program's is entered
+        // before its SYN leaves (here 3 ms before).
+        let mut m = ladder_with_calls("sticky");
+        let at = m
+            .side_notes
+            .iter()
+            .position(|n| n.text == "connect()")
+            .unwrap();
+        let connect = m.side_notes.remove(at);
+        let t = m.rows[0].t_ns - 3_000_000;
+        m.add_side_note(connect.end, t, connect.text);
+        for expanded in [&[][..], &[0][..]] {
+            let g = Geometry::new(&m, 900.0, 28.0, expanded);
+            let line_h = crate::figure::text_height(crate::ladder::layout::FONT);
+            let text = g.side.iter().find(|s| s.text == "connect()").unwrap();
+            // Drawn centred on y_text: its whole line is below the header, and the mark
+            // touches the client's line above the SYN's departure.
+            assert!(text.y_text - line_h * 0.5 >= HEADER, "{text:?}");
+            assert!(
+                text.y_touch >= HEADER && text.y_touch <= g.knots[0],
+                "{text:?}"
+            );
+            for s in &g.side {
+                assert!(s.y_text - line_h * 0.5 >= HEADER, "{s:?} under the header");
+            }
+        }
+        for out in [
+            crate::ladder::export::mermaid(&m, false),
+            crate::ladder::export::plantuml(&m, false),
+            crate::ladder::export::mermaid(&m, true),
+        ] {
+            let connect = out.find("connect()").expect("connect() exported");
+            let syn = out.find("[1]").expect("the SYN's arrow");
+            assert!(connect < syn, "connect() comes before the SYN:\n{out}");
+            // Every call of the trace is in the text, the glued sends inside a run too.
+            assert_eq!(out.matches("send(").count(), 8, "{out}");
+            assert_eq!(out.matches("close()").count(), 2, "{out}");
+        }
+    }
+
+    #[test]
     fn frame_numbers_are_written_as_ranges() {
         let set = |v: &[u64]| v.iter().copied().collect::<BTreeSet<u64>>();
         assert_eq!(frame_ranges(&set(&[4])), "4");

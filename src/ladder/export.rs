@@ -184,6 +184,22 @@ fn sequence(
         let _ = writeln!(out, "{}", note(End::Server, m.initial[1].name()));
     }
     let ghost_before = |i: usize| m.ghosts.iter().filter(move |g| g.before == i);
+    // The calls made from row `i`'s time until the next row's (before the first row for
+    // `None`: a connect() before its SYN).
+    let notes_from = |i: Option<usize>, out: &mut String| {
+        let start = i.map_or(i64::MIN, |i| m.rows[i].t_ns);
+        let next = i.map_or(0, |i| i + 1);
+        for n in m
+            .side_notes
+            .iter()
+            .filter(|n| n.t_ns >= start && m.rows.get(next).is_none_or(|x| n.t_ns < x.t_ns))
+        {
+            let _ = writeln!(out, "{}", note(n.end, &clean(&n.text)));
+        }
+    };
+    if !m.rows.is_empty() {
+        notes_from(None, &mut out);
+    }
     for item in items(m, expand) {
         let first = match item {
             Item::Row(i, _) => i,
@@ -227,11 +243,7 @@ fn sequence(
                 for k in m.marks.iter().filter(|k| k.row == i) {
                     let _ = writeln!(out, "{}", note(k.end, k.state.name()));
                 }
-                for n in m.side_notes.iter().filter(|n| {
-                    n.t_ns >= r.t_ns && m.rows.get(i + 1).is_none_or(|x| n.t_ns < x.t_ns)
-                }) {
-                    let _ = writeln!(out, "{}", note(n.end, &clean(&n.text)));
-                }
+                notes_from(Some(i), &mut out);
                 if let Some(b) = m.breaks.iter().find(|b| b.after == i) {
                     let _ = writeln!(out, "{}", pause(&clean(&b.label())));
                 }
@@ -256,6 +268,10 @@ fn sequence(
                         alias(run.from),
                         clean(&acks)
                     );
+                }
+                // The calls made during the run (its sends), after its summary.
+                for j in run.first..=run.last {
+                    notes_from(Some(j), &mut out);
                 }
                 if let Some(b) = m.breaks.iter().find(|b| b.after == run.last) {
                     let _ = writeln!(out, "{}", pause(&clean(&b.label())));

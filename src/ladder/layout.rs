@@ -251,6 +251,18 @@ fn fit(text: &str, width: f32) -> String {
     String::new()
 }
 
+/// A call's mark beside its time line, on at most two lines: broken after its arrow when
+/// it does not fit (`send(14) →` / `frames 4-5`), else at spaces.
+fn note_lines(text: &str) -> Vec<String> {
+    let width = STATE_COL - 12.0;
+    match text.split_once(" → ") {
+        Some((call, what)) if text_width(text, FONT) > width => {
+            vec![fit(&format!("{call} →"), width), fit(what, width)]
+        }
+        _ => wrap(text, width, 2),
+    }
+}
+
 /// Breaks `text` into lines of at most `width` points at spaces (at most `max` lines; the
 /// last one is shortened with an ellipsis when the text does not fit).
 fn wrap(text: &str, width: f32, max: usize) -> Vec<String> {
@@ -413,8 +425,21 @@ impl Geometry {
                 Some(*m)
             })
             .collect();
+        // Calls made before the first packet (a `connect()` before its SYN) get room of
+        // their own between the header and the first row.
+        let line_h = text_height(FONT);
+        let first_t = model.rows.first().map_or(i64::MIN, |r| r.t_ns);
+        let early_lines = [End::Client, End::Server].map(|end| {
+            model
+                .side_notes
+                .iter()
+                .filter(|s| s.end == end && s.t_ns < first_t)
+                .map(|s| note_lines(&s.text).len())
+                .sum::<usize>()
+        });
+        let lead = early_lines.into_iter().max().unwrap_or(0) as f32 * line_h;
         let mut knots = Vec::with_capacity(n);
-        let mut y = HEADER + row_h;
+        let mut y = HEADER + row_h + lead;
         for i in 0..n {
             if i > 0 {
                 let both_hidden = hidden[i] && hidden[i - 1];
@@ -602,7 +627,6 @@ impl Geometry {
         let mut row_label = vec![None; n];
         let mut crowded = 0;
         let mut over_arrows = 0;
-        let line_h = text_height(FONT);
         for p in pending {
             let w = p
                 .lines
@@ -694,10 +718,11 @@ impl Geometry {
             if row >= n {
                 continue;
             }
-            let y_touch = at(row, note.t_ns);
-            // A call's mark may need two lines (`send(14) →` / `frames 4-5`); the stacking
-            // below puts the second under the first.
-            for text in wrap(&note.text, STATE_COL - 12.0, 2) {
+            // Before the first row the line is extended upwards into the room left for
+            // such calls, never under the header.
+            let y_touch = at(row, note.t_ns).max(HEADER + line_h);
+            // The stacking below puts a mark's second line under its first.
+            for text in note_lines(&note.text) {
                 side.push(SideText {
                     end: note.end,
                     y_touch,
@@ -708,7 +733,8 @@ impl Geometry {
             }
         }
         side.sort_by(|a, b| a.y_touch.total_cmp(&b.y_touch));
-        let mut last = [f32::NEG_INFINITY; 2];
+        // No text reaches into the header.
+        let mut last = [HEADER - line_h * 0.5 + 2.0; 2];
         for s in &mut side {
             let k = s.end.index();
             s.y_text = s.y_touch.max(last[k] + line_h);
@@ -889,6 +915,16 @@ mod tests {
     use crate::decode::TcpFlags;
     use crate::ladder::input::{ConnInfo, Seen, TcpSeen};
     use crate::ladder::timing::Delays;
+
+    #[test]
+    fn a_long_call_mark_breaks_after_its_arrow() {
+        let long = "send(65536) → frames 4-9, 11, 13-20, 22";
+        assert!(text_width(long, FONT) > STATE_COL - 12.0);
+        let lines = note_lines(long);
+        assert_eq!(lines[0], "send(65536) →");
+        assert!(lines[1].starts_with("frames 4-9"), "{lines:?}");
+        assert_eq!(note_lines("close()"), ["close()"]);
+    }
 
     /// A connection of `n` segments alternating sides, 1 ms apart; each answers the one
     /// before it after 1 ms, so the delays come out at 0.5 ms each way.
