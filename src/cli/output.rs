@@ -7,7 +7,7 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use super::fields::FieldsFormat;
-use super::pipeline::{FramePrinter, Style};
+use super::pipeline::{Details, FramePrinter, Style};
 use super::time::{TimeFormat, TIME_FORMATS};
 use super::usage::{usage, usage_bail};
 use crate::filter::Filter;
@@ -70,6 +70,15 @@ pub struct PrintArgs {
     /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     pub absolute: bool,
+    /// Print each frame's details tree (the window's details pane: synack's analysis, the
+    /// frame, every layer with its fields) instead of its line, as tshark -V; with --json,
+    /// each object gains a `details` array.
+    #[arg(short = 'V')]
+    pub details: bool,
+    /// Print each frame's line followed by its details tree (tcpdump -v; -vv and -vvv
+    /// too).
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 /// Parses a `-Y` display filter, underlining the error's position (a usage error).
@@ -146,12 +155,23 @@ impl PrintArgs {
                 ))
             })?,
         };
+        let fields = matches!(style, Style::Fields(_));
         let mut printer = FramePrinter::new(out, false, print, self.absolute)
             .with_style(style)
             .with_time(time)
             .with_filter(filter);
         if self.hex || self.hex_ascii {
             printer = printer.with_hex(self.hex_ascii);
+        }
+        if self.details || self.verbose > 0 {
+            if fields {
+                usage_bail!("-V and -v print the details tree, not -T fields");
+            }
+            printer = printer.with_details(if self.details {
+                Details::Tree
+            } else {
+                Details::LineAndTree
+            });
         }
         if self.line_buffered {
             printer = printer.flush_each();

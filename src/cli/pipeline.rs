@@ -10,9 +10,17 @@ use super::time::{TimeColumn, TimeFormat};
 use crate::analysis::{Config, EngineStats};
 use crate::capture::{Frame, Timestamp};
 use crate::filter::{Filter, FilterInput};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{details, Pipeline};
 use crate::stream::follow::StickyEvent;
 use crate::stream::hexdump::hex_lines;
+
+/// A frame's JSON object with its details tree (`-V --json`).
+#[derive(serde::Serialize)]
+struct WithDetails<'a> {
+    #[serde(flatten)]
+    frame: &'a crate::cli::format::FrameJson,
+    details: &'a [details::Node],
+}
 
 /// Sticky-packet events by frame number, computed by a first pass over a file (see
 /// `synack stream`); live capture has none.
@@ -29,6 +37,17 @@ pub enum Style {
     Fields(FieldsFormat),
     /// Nothing per frame (`-q`): only the summary and errors.
     Quiet,
+}
+
+/// Whether each frame's details tree (the window's details pane) is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Details {
+    /// No tree.
+    None,
+    /// The tree instead of the frame's line (tshark -V); in JSON, a `details` array.
+    Tree,
+    /// The frame's line, then its tree (tcpdump -v); in JSON, as [`Details::Tree`].
+    LineAndTree,
 }
 
 /// Decodes, analyses and (optionally) prints frames, in text or JSON Lines.
@@ -50,6 +69,10 @@ pub struct FramePrinter<W: Write> {
     #[cfg(feature = "live")]
     bpf: Option<crate::capture::bpf::OfflineBpf>,
     sticky: StickyByFrame,
+    /// Whether `sticky` comes from a pass that framed every stream (else a segment's
+    /// messages are unknown, not absent).
+    messages_known: bool,
+    details: Details,
     frames: u64,
     printed: u64,
 }
@@ -71,9 +94,17 @@ impl<W: Write> FramePrinter<W> {
             #[cfg(feature = "live")]
             bpf: None,
             sticky: StickyByFrame::new(),
+            messages_known: false,
+            details: Details::None,
             frames: 0,
             printed: 0,
         }
+    }
+
+    /// Prints each frame's details tree (`-V`, `-v`).
+    pub fn with_details(mut self, details: Details) -> FramePrinter<W> {
+        self.details = details;
+        self
     }
 
     /// Prints in `style` instead.
@@ -126,6 +157,7 @@ impl<W: Write> FramePrinter<W> {
     /// to its output.
     pub fn with_sticky(mut self, sticky: StickyByFrame) -> FramePrinter<W> {
         self.sticky = sticky;
+        self.messages_known = true;
         self
     }
 
@@ -197,7 +229,19 @@ impl<W: Write> FramePrinter<W> {
                     detail: e.describe(),
                     rtt_ms: None,
                 }));
-                serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
+                if self.details == Details::None {
+                    serde_json::to_writer(&mut self.out, &json)
+                } else {
+                    let details = self.tree(frame, packet, &ann, stuck);
+                    serde_json::to_writer(
+                        &mut self.out,
+                        &WithDetails {
+                            frame: &json,
+                            details: &details,
+                        },
+                    )
+                }
+                .map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
             }
             Style::Fields(format) => {
@@ -212,13 +256,22 @@ impl<W: Write> FramePrinter<W> {
             }
             Style::Text => {
                 let time = self.time.text(frame.ts, true);
-                let mut line = frame_line_timed(&view, Some(&ann), time.as_deref(), self.absolute);
-                for e in stuck {
-                    line.push_str(" <");
-                    line.push_str(&e.describe());
-                    line.push('>');
+                if self.details != Details::Tree {
+                    let mut line =
+                        frame_line_timed(&view, Some(&ann), time.as_deref(), self.absolute);
+                    for e in stuck {
+                        line.push_str(" <");
+                        line.push_str(&e.describe());
+                        line.push('>');
+                    }
+                    writeln!(self.out, "{line}")?;
                 }
-                writeln!(self.out, "{line}")?;
+                if self.details != Details::None {
+                    let tree = self.tree(frame, packet, &ann, stuck);
+                    details::write_text(&mut self.out, &tree)?;
+                    // tshark -V separates packets by an empty line.
+                    writeln!(self.out)?;
+                }
             }
         }
         if let Some(ascii) = self.hex {
@@ -230,6 +283,32 @@ impl<W: Write> FramePrinter<W> {
             self.out.flush()?;
         }
         Ok(())
+    }
+
+    /// The details tree of a frame, as the window's details pane builds it. The connection
+    /// section is left out: in one pass over the frames it would tell only the connection so
+    /// far (`synack flows` prints each connection whole).
+    fn tree(
+        &self,
+        frame: &Frame<'_>,
+        packet: &crate::decode::Packet,
+        ann: &crate::analysis::Annotation,
+        stuck: &[StickyEvent],
+    ) -> Vec<details::Node> {
+        let tcp = ann.tcp.as_ref();
+        let messages = tcp
+            .filter(|_| self.messages_known)
+            .map(|_| details::messages_node(None, stuck));
+        details::build_tree(details::TreeInput {
+            frame,
+            packet,
+            analysis: &details::RowAnalysis::from(ann),
+            rich: tcp,
+            connection: None,
+            first_ts: self.time.first(),
+            wire: tcp.map_or_else(Vec::new, |t| details::wire_lines(&t.acked)),
+            messages,
+        })
     }
 
     /// Link types the BPF filter did not apply to, with libpcap's reason.

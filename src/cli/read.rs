@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::input::InputArgs;
 use super::output::PrintArgs;
-use super::pipeline::{FramePrinter, StickyByFrame};
+use super::pipeline::FramePrinter;
 use super::table::{TableArgs, Target};
 use super::usage::usage_bail;
 use crate::capture::CaptureInput;
@@ -111,21 +111,22 @@ pub(super) fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     if let Some(bpf) = bpf {
         printer = printer.with_bpf(bpf);
     }
-    let (sticky, reader) = if args.no_messages {
-        (StickyByFrame::new(), input.open()?)
+    let reader = if args.no_messages {
+        input.open()?
     } else {
         // Two passes (framing needs every stream's bytes); a pipe is read only once.
         let capture = input.rereadable()?;
         let trace = super::input::calls_trace(&input, args.calls.as_deref())?.map(|(_, t)| t);
         let sticky = crate::pipeline::sticky_events_with_calls(capture.open()?, threads, trace);
-        (sticky, capture.open()?)
+        printer = printer.with_sticky(sticky);
+        capture.open()?
     };
     let options = ListOptions {
         json: args.print.json(),
         count: args.print.count,
         threads,
     };
-    list(reader, &options, printer.with_sticky(sticky))
+    list(reader, &options, printer)
 }
 
 /// When a trailing filter does not compile and its first word looks like a path, the user

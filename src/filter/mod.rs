@@ -13,10 +13,12 @@
 
 mod annotation;
 mod eval;
+mod field_value;
 mod fields;
 mod parse;
 
 pub use eval::{AnalysisFields, FilterInput};
+pub use field_value::FieldValue;
 pub use fields::{Field, FieldInfo, FieldType};
 pub use parse::{Filter, FilterError};
 

@@ -517,6 +517,7 @@ details-wire-too-long = Bytes in flight and ACK RTT: connection too long to anal
 details-messages-too-large = connection too large to reassemble on selection ({ $packets } packets); use `synack stream`
 details-messages-skipped = Messages: { $why }
 details-messages = Messages in this segment (framing: { $framing })
+details-messages-any-framing = Messages in this segment
 details-no-boundary = no message boundary in this segment
 details-select-packet = Select a packet to see its layers.
 ribbon-summary = { $dir } { $from } -> { $to }: { $bytes } bytes in { $segments } segments, { $messages } messages, { $coalesced } coalesced segments, { $split } split messages, { $gaps } gaps ({ $gapbytes } bytes)

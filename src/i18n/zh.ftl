@@ -516,6 +516,7 @@ details-wire-too-long = 在途字节与 ACK 往返时间：连接太长，选中
 details-messages-too-large = 连接太大，选中时不做重组（{ $packets } 个数据包）；请用 `synack stream`
 details-messages-skipped = 应用层消息：{ $why }
 details-messages = 本报文段中的应用层消息（分帧方式：{ $framing }）
+details-messages-any-framing = 本报文段中的应用层消息
 details-no-boundary = 本报文段中没有消息边界
 details-select-packet = 选择一个数据包以查看它的各层。
 ribbon-summary = { $dir } { $from } -> { $to }：{ $bytes } 字节，{ $segments } 个报文段，{ $messages } 条消息，{ $coalesced } 个粘包报文段，{ $split } 条拆包消息，{ $gaps } 处缺口（{ $gapbytes } 字节）

@@ -12,6 +12,7 @@
 //! - [`sticky_events`] and [`StickyPass`]: every TCP stream framed as it ends (the
 //!   sticky-packet events of `synack read`); [`analyse_flows`]: the pass of `synack flows`.
 
+pub mod details;
 mod flows;
 mod sticky;
 mod threads;

@@ -44,33 +44,7 @@ pub struct FrameRecord {
     pub kind: RecordKind,
 }
 
-/// The analysis of one TCP segment, compact enough to keep for every packet.
-#[derive(Debug, Clone, Copy)]
-pub struct TcpSummary {
-    /// Relative sequence number.
-    pub seq: u32,
-    /// Relative acknowledgment number.
-    pub ack: u32,
-    /// Segment length.
-    pub len: u32,
-    /// Relative sequence number after this segment.
-    pub next_seq: u32,
-    /// Window after scaling.
-    pub window: u32,
-    /// TCP state of (originator, responder) after this packet.
-    pub states: [TcpState; 2],
-    /// Analysis flags present on the packet (the full annotation: [`StoreData::rich`]).
-    pub flags: FlagSet,
-}
-
-/// The analysis of one packet as the store keeps it.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RowAnalysis {
-    /// Connection and direction, when the packet belongs to one.
-    pub flow: Option<FlowRef>,
-    /// TCP facts, for TCP packets.
-    pub tcp: Option<TcpSummary>,
-}
+pub use crate::pipeline::details::{RowAnalysis, TcpSummary};
 
 /// Where the store's contents came from, for the title bar and the export dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]

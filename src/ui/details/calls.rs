@@ -13,7 +13,7 @@ use crate::i18n::tr;
 use crate::ladder::calls::{connection_calls, ConnCall};
 use crate::ladder::model::End;
 
-use super::node::{Node, NodeKind};
+use crate::pipeline::details::{Node, NodeKind};
 
 /// What the details know of the segment.
 pub(super) struct Segment {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use egui::{Color32, RichText};
 
-use super::node::{field_at, Node};
+use super::{field_at, Node};
 
 /// Draws `bytes`; `nodes` is their tree, `field` the selected field's range.
 pub(super) fn hex_ui(

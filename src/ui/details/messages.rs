@@ -10,7 +10,7 @@ use crate::stream::follow::{
 };
 use crate::ui::store::StoreData;
 
-use super::node::{Node, NodeKind};
+use crate::pipeline::details::{messages_node, messages_skipped, Node};
 
 /// Connections larger than this are not reassembled on selection (it would stall a frame).
 const MAX_FOLLOW_PACKETS: usize = 200_000;
@@ -62,36 +62,12 @@ impl MessagesCache {
 
     /// The "Messages" node of frame number `frame`.
     pub(super) fn node(&self, frame: u64) -> Node {
-        if let Some(why) = &self.skipped {
-            return Node::section(
-                NodeKind::Messages,
-                crate::i18n::text_in(
-                    crate::i18n::lang(),
-                    "details-messages-skipped",
-                    &[("why", why.into())],
-                ),
-                None,
-            );
-        }
-        let mut n = Node::section(
-            NodeKind::Messages,
-            crate::i18n::text_in(
-                crate::i18n::lang(),
-                "details-messages",
-                &[("framing", (&self.framing).into())],
+        match &self.skipped {
+            Some(why) => messages_skipped(why),
+            None => messages_node(
+                Some(&self.framing),
+                self.events.get(&frame).map_or(&[][..], Vec::as_slice),
             ),
-            None,
-        );
-        match self.events.get(&frame) {
-            Some(evs) if !evs.is_empty() => {
-                for e in evs {
-                    n.children.push(Node::line(e.describe(), None));
-                }
-            }
-            _ => n
-                .children
-                .push(Node::line(crate::i18n::text("details-no-boundary"), None)),
         }
-        n
     }
 }

@@ -1,81 +1,30 @@
-//! Packet details: a tree per layer whose fields know their bytes, and the hex + ASCII pane.
+//! Packet details pane: paints the tree of the selected packet and the hex + ASCII pane.
 //!
 //! Selecting a field highlights its bytes; clicking a byte selects the smallest field that
-//! covers it (Wireshark's two-way link). The tree is built once per selected packet, one
-//! module per layer ([`link`], [`network`], [`transport`], [`analysis`]); every byte range
-//! comes from the protocol's `field` module in [`crate::decode`].
+//! covers it (Wireshark's two-way link). The tree itself is built by the library
+//! ([`crate::pipeline::details`], shared with `synack read -V`), once per selected packet;
+//! this module gathers its inputs from the store (the connection's wire metrics and messages,
+//! computed again on selection) and draws it.
 
-mod analysis;
 mod calls;
 mod hex;
-mod link;
 mod messages;
-mod network;
-mod node;
-mod transport;
-
-#[cfg(test)]
-mod tests;
 
 use std::ops::Range;
 
-use crate::analysis::{Connection, FlowProto, TcpAnnotation};
-use crate::capture::{Frame, Timestamp};
+use crate::analysis::FlowProto;
+use crate::capture::Frame;
 use crate::decode::Packet;
 use crate::i18n::tr;
+pub use crate::pipeline::details::{build_tree, field_at, Node, NodeKind, TreeInput};
+use crate::pipeline::details::{wire_lines, wire_too_long_line, RowAnalysis};
 use crate::stream::text::{self, TextEncoding};
 
-pub use node::{field_at, Node, NodeKind};
-
 use super::filter_menu::{self, FilterAction};
-use super::store::{RowAnalysis, StoreData};
+use super::store::StoreData;
 use super::text_view::{self, TextView};
 use super::wire::WireCache;
 use messages::MessagesCache;
-
-/// Everything the tree of one packet is built from.
-pub struct TreeInput<'a> {
-    /// The frame.
-    pub frame: &'a Frame<'a>,
-    /// Its decoding.
-    pub packet: &'a Packet,
-    /// The store's analysis of it.
-    pub analysis: &'a RowAnalysis,
-    /// Its full annotation, when it has flags or events.
-    pub rich: Option<&'a TcpAnnotation>,
-    /// Its connection (left out during a replay: it describes the whole capture).
-    pub connection: Option<&'a Connection>,
-    /// The capture's first timestamp.
-    pub first_ts: Option<Timestamp>,
-    /// The SEQ/ACK analysis lines.
-    pub wire: Vec<Node>,
-    /// The messages the segment carries.
-    pub messages: Option<Node>,
-}
-
-/// Builds the tree of one packet: synack's analysis first for TCP (what a learner opens the
-/// details for), then the frame and each layer from the link up.
-pub fn build_tree(input: TreeInput<'_>) -> Vec<Node> {
-    let frame = input.frame;
-    let p = input.packet;
-    let captured = frame.data.len();
-    let net_start = p.offsets.net.map_or(captured, |o| o as usize);
-    let mut out = vec![link::frame_node(frame, p, input.first_ts)];
-    out.extend(link::link_nodes(frame, p, net_start));
-    out.extend(network::network_node(&p.net, net_start, captured));
-    out.extend(transport::transport_node(frame.data, p, input.analysis));
-    if p.tcp().is_some() {
-        let a = analysis::analysis_node(
-            input.analysis,
-            input.rich,
-            input.connection,
-            input.wire,
-            input.messages,
-        );
-        out.insert(0, a);
-    }
-    out
-}
 
 /// The "Program calls" section of a TCP segment when the store has a calls trace.
 fn calls_of_segment(
@@ -181,7 +130,11 @@ impl DetailsView {
         let mut wire = Vec::new();
         if let Some(stream) = tcp_stream {
             self.wire.sync(data, stream);
-            wire = analysis::wire_lines(&self.wire, idx);
+            wire = if self.wire.too_long() {
+                vec![wire_too_long_line()]
+            } else {
+                wire_lines(&self.wire.get(idx))
+            };
         }
         // Messages need the whole connection; only when its capture is complete.
         let mut messages = None;

@@ -1,10 +1,10 @@
 //! The transport-layer section of the details tree: TCP (with its options), UDP, ICMP.
 
-use crate::decode::{icmp, icmp_summary, tcp, udp, Packet, TcpInfo, Transport, UdpInfo};
-use crate::ui::store::RowAnalysis;
+use super::RowAnalysis;
+use crate::decode::{icmp, icmp_summary, tcp, udp, Packet, TcpFlags, TcpInfo, Transport, UdpInfo};
 
 use super::node::{Header, Node, NodeKind};
-use crate::ui::filter_menu::FieldValue;
+use crate::filter::FieldValue;
 
 /// The transport section of `p`, whose frame has `frame.len()` captured bytes; `a` adds the
 /// analysis' relative numbers and stream index.
@@ -89,17 +89,23 @@ fn payload_line(proto: &str, start: usize, len: u32, captured: usize) -> Node {
 fn tcp_node(frame: &[u8], t: &TcpInfo, a: &RowAnalysis, h: Header) -> Node {
     use tcp::field;
     let hl = t.header_len as usize;
+    let (rseq, rack) = a.tcp.map_or((t.seq, t.ack), |x| (x.seq, x.ack));
+    // tshark's title: the acknowledgment number only when the ACK flag is set.
+    let ack = if t.flags.has(TcpFlags::ACK) {
+        format!("Ack: {rack}, ")
+    } else {
+        String::new()
+    };
     let mut l = h
         .section(
             NodeKind::Tcp,
             format!(
-                "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Len: {}",
+                "Transmission Control Protocol, Src Port: {}, Dst Port: {}, Seq: {rseq}, {ack}Len: {}",
                 t.sport, t.dport, t.len
             ),
             hl,
         )
         .filtered(FieldValue::protocol("tcp"));
-    let (rseq, rack) = a.tcp.map_or((t.seq, t.ack), |x| (x.seq, x.ack));
     l.push(
         h.field(format!("Source port: {}", t.sport), field::SRC_PORT)
             .filtered(FieldValue::new("tcp.srcport", t.sport)),

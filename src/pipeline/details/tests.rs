@@ -2,10 +2,10 @@
 
 use std::net::IpAddr;
 
+use super::RowAnalysis;
 use super::{build_tree, Node, NodeKind, TreeInput};
 use crate::capture::{FileReader, FrameSource};
 use crate::decode::decode;
-use crate::ui::store::RowAnalysis;
 
 /// The number after `prefix` in `text` (`"Source port: 80"` → 80).
 fn number_after(text: &str, prefix: &str) -> Option<u64> {

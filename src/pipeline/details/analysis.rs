@@ -1,12 +1,11 @@
 //! synack's own section of the details tree: the analysis flags with their reasons, the
 //! events, the wire metrics, both sides' states and the connection.
 
-use crate::analysis::{endpoint_string, Connection, Direction, TcpAnnotation};
+use super::words;
+use super::RowAnalysis;
+use crate::analysis::{endpoint_string, AckFacts, Connection, Direction, TcpAnnotation};
+use crate::filter::FieldValue;
 use crate::i18n::tr;
-use crate::ui::columns;
-use crate::ui::filter_menu::FieldValue;
-use crate::ui::store::RowAnalysis;
-use crate::ui::wire::WireCache;
 
 use super::node::{Node, NodeKind};
 
@@ -42,7 +41,7 @@ pub(super) fn analysis_node(
             l.push(Node::line(
                 tr!(
                     "details-event",
-                    name = columns::event_text(e),
+                    name = words::event_text(e),
                     detail = e.describe()
                 ),
                 None,
@@ -110,33 +109,43 @@ fn connection_node(c: &Connection, direction: Direction) -> Node {
     cn
 }
 
-/// The SEQ/ACK analysis lines of the packet at store index `index`, as Wireshark words them.
-pub(super) fn wire_lines(wire: &WireCache, index: usize) -> Vec<Node> {
-    if wire.too_long() {
-        return vec![Node::line(tr!("details-wire-too-long"), None)];
-    }
-    let a = wire.get(index);
+/// The line that stands for the SEQ/ACK analysis lines of a connection too long to analyse
+/// again when one of its packets is selected.
+pub fn wire_too_long_line() -> Node {
+    Node::line(tr!("details-wire-too-long"), None)
+}
+
+/// The SEQ/ACK analysis lines of a packet (which segment it acknowledges, the RTT, bytes in
+/// flight), as Wireshark words them.
+pub fn wire_lines(a: &AckFacts) -> Vec<Node> {
     let mut out = Vec::new();
     if let Some(f) = a.acks_frame {
-        out.push(Node::line(
-            format!("This is an ACK to the segment in frame: {f}  (tcp.analysis.acks_frame)"),
-            None,
-        ));
+        out.push(
+            Node::line(
+                format!("This is an ACK to the segment in frame: {f}  (tcp.analysis.acks_frame)"),
+                None,
+            )
+            .filtered(FieldValue::new("tcp.analysis.acks_frame", f)),
+        );
     }
     if let Some(ns) = a.ack_rtt() {
-        out.push(Node::line(
-            format!(
-                "The RTT to ACK the segment was: {} seconds  (tcp.analysis.ack_rtt)",
-                columns::seconds_text(ns)
-            ),
-            None,
-        ));
+        let rtt = words::seconds_text(ns);
+        out.push(
+            Node::line(
+                format!("The RTT to ACK the segment was: {rtt} seconds  (tcp.analysis.ack_rtt)"),
+                None,
+            )
+            .filtered(FieldValue::new("tcp.analysis.ack_rtt", rtt)),
+        );
     }
     if let Some(b) = a.bytes_in_flight {
-        out.push(Node::line(
-            format!("Bytes in flight: {b}  (tcp.analysis.bytes_in_flight)"),
-            None,
-        ));
+        out.push(
+            Node::line(
+                format!("Bytes in flight: {b}  (tcp.analysis.bytes_in_flight)"),
+                None,
+            )
+            .filtered(FieldValue::new("tcp.analysis.bytes_in_flight", b)),
+        );
     }
     out
 }

@@ -4,7 +4,7 @@ use crate::decode::{arp, ipv4, ipv6, mac_text, ArpInfo, IpInfo, Net};
 
 use super::node::{Header, Node, NodeKind};
 use crate::decode::Field;
-use crate::ui::filter_menu::FieldValue;
+use crate::filter::FieldValue;
 
 /// The network section of a packet whose network header starts at `start` of a frame of
 /// which `captured` bytes are present.

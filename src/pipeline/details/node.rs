@@ -4,10 +4,11 @@
 use std::ops::Range;
 
 use crate::decode::Field;
-use crate::ui::filter_menu::FieldValue;
+use crate::filter::FieldValue;
 
 /// What a line of the tree is: a protocol layer, one of synack's sections, or a plain line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// A field or a remark.
     Line,
@@ -63,8 +64,11 @@ impl NodeKind {
     }
 }
 
-/// One line of the details tree.
-#[derive(Debug, Clone, PartialEq)]
+/// One line of the details tree. In JSON (`synack read -V --json`): `kind`, `text`,
+/// `range` (`{"start", "end"}`: the frame bytes, end excluded, or null), `filter` (the
+/// display-filter field `{"name", "value"}` the line shows, when it names one) and
+/// `children` (when it has sub-lines).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Node {
     /// What the line is.
     pub kind: NodeKind,
@@ -73,8 +77,10 @@ pub struct Node {
     /// Bytes of the frame this line describes.
     pub range: Option<Range<usize>>,
     /// Sub-lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
     /// The display-filter field the line shows, for its right-click menu.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FieldValue>,
 }
 

@@ -5,8 +5,8 @@ use crate::decode::ethernet::{self, mac_text};
 use crate::decode::{read_u16, vlan, EncapKind, LinkInfo, Packet};
 
 use super::node::{Header, Node, NodeKind};
-use crate::ui::columns;
-use crate::ui::filter_menu::FieldValue;
+use super::words;
+use crate::filter::FieldValue;
 
 /// The "Frame" section: lengths, arrival time, capture remarks. `first_ts` is the
 /// capture's first timestamp.
@@ -14,23 +14,28 @@ pub(super) fn frame_node(frame: &Frame<'_>, p: &Packet, first_ts: Option<Timesta
     let n = frame.data.len();
     let mut fr = Node::section(
         NodeKind::Frame,
+        // tshark's words, so `synack read -V` and `tshark -V` titles compare line for line.
         format!(
-            "Frame {}: {} bytes on wire, {} bytes captured",
-            frame.number, frame.len, n
+            "Frame {}: {} bytes on wire ({} bits), {} bytes captured ({} bits)",
+            frame.number,
+            frame.len,
+            u64::from(frame.len) * 8,
+            n,
+            n * 8
         ),
         Some(0..n),
     )
     .filtered(FieldValue::new("frame.number", frame.number));
     if let Some(ts) = frame.ts {
         fr.push(Node::line(
-            format!("Arrival time: {} UTC", columns::absolute_time(ts)),
+            format!("Arrival time: {} UTC", words::absolute_time(ts)),
             None,
         ));
         if let Some(t0) = first_ts {
             fr.push(Node::line(
                 format!(
                     "Time since first frame: {} s",
-                    columns::seconds_between(t0, ts)
+                    words::seconds_between(t0, ts)
                 ),
                 None,
             ));
