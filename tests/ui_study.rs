@@ -280,6 +280,13 @@ fn tour_steps_select_the_right_packets_on_the_demo() {
             h.get_by_label_contains(
                 "send() 4 times (\"msg-2;\", \"msg-3;\", \"msg-4;\", \"msg-5;\")",
             );
+            // The ribbon shows them: framed by the send() calls, four 6-byte messages at
+            // offsets 20, 26, 32 and 38, inside frame 8's bytes 20..44 (tshark: seq 21,
+            // len 24), where line framing saw one incomplete message.
+            assert_eq!(h.state().stream_view.framing, "calls");
+            for offset in [20, 26, 32, 38] {
+                h.get_by_label(&format!("c2s #{} send 6 B @{offset}", (offset - 8) / 6));
+            }
         }
         if n + 1 < expected.len() {
             h.get_by_label("Next >").click();
@@ -289,6 +296,54 @@ fn tour_steps_select_the_right_packets_on_the_demo() {
     h.get_by_label("Finish").click();
     h.run_steps(2);
     assert!(h.state().tour.is_none());
+}
+
+#[test]
+fn closing_the_tour_puts_back_the_filter_the_ladder_s_connection_and_the_tab() {
+    // demo.pcap: the sticky step (3) filters `tcp.stream == 0`, pins stream 0 and opens the
+    // Stream tab framed by calls. Closing the tour must leave none of it behind.
+    let mut h = harness_with(ViewOptions::new(StartSource::Demo));
+    h.run_steps(2);
+    h.state_mut().filter.set("tcp.len > 0");
+    h.state_mut().tab = Tab::Packets;
+    let before = h.state().selection.packet;
+    h.state_mut().start_tour();
+    h.run_steps(2);
+    h.state_mut().go_tour_step(2);
+    h.run_steps(2);
+    h.get_by_label("A sticky burst");
+    assert_eq!(h.state().filter.applied_text(), Some("tcp.stream == 0"));
+    assert_eq!(h.state().tab, Tab::Stream);
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    assert!(h.state().tour.is_none());
+    assert_eq!(h.state().filter.applied_text(), Some("tcp.len > 0"));
+    assert_eq!(h.state().filter.text, "tcp.len > 0");
+    assert_eq!(h.state().selection.connection, None, "no connection pinned");
+    assert_eq!(h.state().selection.packet, before);
+    assert_eq!(h.state().selection.until, None);
+    assert_eq!(h.state().tab, Tab::Packets);
+    assert_eq!(h.state().stream_view.framing, "auto");
+
+    // Without a filter before, none after; the ladder follows the selected packet again:
+    // frame 36 opens stream 1 (tshark: tcp.stream == 1 starts at 36).
+    h.state_mut().filter.set("");
+    h.state_mut().start_tour();
+    h.run_steps(2);
+    h.state_mut().go_tour_step(2);
+    h.run_steps(2);
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    assert_eq!(h.state().filter.applied_text(), None);
+    let i = index_of(&h, 36);
+    h.state_mut().selection.select_packet(i, true);
+    h.state_mut().tab = Tab::Ladder;
+    h.run_steps(3);
+    let model = h.state().ladder.model().expect("a ladder drawn");
+    assert_eq!(
+        model.info.stream, 1,
+        "the ladder follows frame 36, not the tour"
+    );
 }
 
 #[test]

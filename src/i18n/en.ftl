@@ -101,7 +101,10 @@ text-encoding = Encoding
 text-encoding-auto = auto ({ $encoding })
 text-no-payload = No payload.
 text-decoded-with = decoded as { $encoding }
-text-replacements = { $count } bytes could not be decoded (shown as �)
+text-replacements = { $count } { $count ->
+    [one] byte
+   *[other] bytes
+} could not be decoded (shown as �)
 
 follow-text-auto = Text ({ $encoding }, auto)
 
@@ -153,10 +156,16 @@ flag-reused-ports = TCP Port numbers reused
 
 reason-retransmission-of = seq { $seq }–{ $end } already sent in frame { $frame }, { $delta } earlier
 reason-retransmission-below = seq { $seq }–{ $end } is below the highest sequence number already sent ({ $highest })
-reason-fast-retransmission = resends seq { $seq } after { $dups } duplicate ACKs for it, { $delta } after the last one
+reason-fast-retransmission = resends seq { $seq } after { $dups } { $dups ->
+    [one] duplicate ACK
+   *[other] duplicate ACKs
+} for it, { $delta } after the last one
 reason-spurious-retransmission = seq { $seq }–{ $end } was already acknowledged by the peer (ACK { $ack })
 reason-out-of-order = seq { $seq }–{ $end } arrives { $delta } after higher data (frame { $frame }), within the reordering threshold
-reason-lost-segment = seq { $seq } jumps past the next expected seq { $expected }: { $missing } bytes not captured
+reason-lost-segment = seq { $seq } jumps past the next expected seq { $expected }: { $missing } { $missing ->
+    [one] byte
+   *[other] bytes
+} not captured
 reason-duplicate-ack = ACK { $ack } repeated (duplicate #{ $count } of frame { $frame }) with no data and the same window
 reason-ack-lost-segment = acknowledges { $ack } but the peer's data was only seen up to { $seen }
 reason-zero-window = receive window is 0: the sender must stop
@@ -185,10 +194,19 @@ tour-handshake-title = The three-way handshake
 tour-handshake-text = Before any data, the two sides agree to talk. The client sends a SYN (frame { $syn }): "I want to connect, my numbers start here" and goes to SYN_SENT. The server answers SYN-ACK (frame { $synack }): "OK, and here are mine". The client's ACK (frame { $ack }) completes it: both sides are now ESTABLISHED.{ $rtt }{ "\u000A" }{ "\u000A" }In the ladder, each arrow is one segment; the green names on the lines are each side's state.
 tour-handshake-rtt = { " " }The whole exchange took one round trip: { $ms } ms.
 tour-data-title = Data and its acknowledgment
-tour-data-text = Frame { $frame } carries { $len } bytes from the { $from } to the { $to }: bytes { $first } to { $last } of the { $from }'s stream (seq={ $first }). The { $to } answers in frame { $ackframe } with ack={ $ack }: "I have everything before byte { $ack }, send that one next". Sequence numbers count bytes, not packets.{ $piggyback }
-tour-data-piggyback = { " " }That segment also carries { $len } bytes of its own: the ACK rides along with the reply (piggybacking).
+tour-data-text = Frame { $frame } carries { $len } { $len ->
+    [one] byte
+   *[other] bytes
+} from the { $from } to the { $to }: bytes { $first } to { $last } of the { $from }'s stream (seq={ $first }). The { $to } answers in frame { $ackframe } with ack={ $ack }: "I have everything before byte { $ack }, send that one next". Sequence numbers count bytes, not packets.{ $piggyback }
+tour-data-piggyback = { " " }That segment also carries { $len } { $len ->
+    [one] byte
+   *[other] bytes
+} of its own: the ACK rides along with the reply (piggybacking).
 tour-sticky-title = A sticky burst
-tour-sticky-text = The application called send() { $sends } times{ $what }, yet frame { $frame } carries all of those messages in one segment (look at its bytes): TCP delivers a stream of bytes and keeps no message boundaries. Small writes made close together are glued into one segment (the "sticky packet" problem); a large one is cut into several. The receiving program must find the messages again itself: by a delimiter, a length prefix or a fixed size.
+tour-sticky-text = The application called send() { $sends } { $sends ->
+    [one] time
+   *[other] times
+}{ $what }, yet frame { $frame } carries all of those messages in one segment. The Stream tab is framed here by those send() calls (framing "calls"), so its messages row shows where each one lies inside frame { $frame }; the bytes alone carry no boundaries (with "line" or "auto" they run together). TCP delivers a stream of bytes and keeps no message boundaries. Small writes made close together are glued into one segment (the "sticky packet" problem); a large one is cut into several. The receiving program must find the messages again itself: by a delimiter, a length prefix or a fixed size.
 tour-loss-title = Loss and recovery
 tour-loss-text = { $lost } The receiver can only acknowledge bytes that arrive in order, so it keeps repeating the same ack{ $dups }. { $resend }{ $recovered }
 tour-loss-lost-frame = Frame { $frame } (seq={ $seq }) left the sender but never arrived.
@@ -255,10 +273,22 @@ cli-stream-encoding = Encoding of `--text` and of the messages' `text` in JSON: 
 # Follow TCP Stream (src/ui/follow)
 follow-title = Follow TCP Stream (tcp.stream eq { $stream })
 follow-no-packet = TCP stream { $stream } has no packet yet.
-follow-summary = { $client } bytes from the client, { $server } from the server, { $turns } turns
-follow-missing = , { $bytes } bytes missing from the capture
-follow-entire = Entire conversation ({ $bytes } bytes)
-follow-one-side = { $from } -> { $to } ({ $bytes } bytes)
+follow-summary = { $client } { $client ->
+    [one] byte
+   *[other] bytes
+} from the client, { $server } from the server, { $turns } turns
+follow-missing = , { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+} missing from the capture
+follow-entire = Entire conversation ({ $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+})
+follow-one-side = { $from } -> { $to } ({ $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+})
 follow-show-as = Show data as
 follow-stream = Stream
 follow-filter = Filter this stream
@@ -274,10 +304,19 @@ dialog-replace = Replace
 
 # Flow graph (src/ui/flow_graph)
 flows-limit = Limit to display filter
-flows-count = { $frames } frames between { $hosts } hosts
+flows-count = { $frames } { $frames ->
+    [one] frame
+   *[other] frames
+} between { $hosts } { $hosts ->
+    [one] host
+   *[other] hosts
+}
 flows-empty = No frame to show.
 flows-comment = Comment
-flows-summary = Flow graph: { $frames } frames between { $hosts }
+flows-summary = Flow graph: { $frames } { $frames ->
+    [one] frame
+   *[other] frames
+} between { $hosts }
 
 # Go to packet (src/ui/goto.rs)
 goto-title = Go to packet number
@@ -311,7 +350,10 @@ list-sort-hover = Sort by this column: ascending, descending, then capture order
 ## Two points: two captures of one connection paired (src/ui/pair_view.rs, src/pair)
 pair-pairing = Pairing the two captures...
 pair-intro = Two captures of the same traffic, taken at two points of its path (the client and the server, or both sides of a firewall): open the first as usual, then File > Open second capture point... to see where each segment was lost and how long each direction took.
-pair-clock = clock: B is { $offset } ms ahead of A (from { $ab } segments A -> B and { $ba } B -> A)
+pair-clock = clock: B is { $offset } ms ahead of A (from { $ab } { $ab ->
+    [one] segment
+   *[other] segments
+} A -> B and { $ba } B -> A)
 pair-damaged = { $file } was read only up to damage: { $error }
 pair-read-failed = { $file }: reading failed
 pair-no-connection = No connection was seen at both points ({ $only_a } only in A, { $only_b } only in B).
@@ -327,7 +369,10 @@ pair-server-to-client = server -> client
 pair-direction-line = { $name } ({ $arrow }): { $fates }
 pair-fate-count = { $count } { $fate }
 pair-delays = ; one-way ms p50 { $p50 }, p90 { $p90 }, max { $max }
-pair-summary = Two-tap ladder of stream { $stream }: { $segments } segments, { $lost } lost; rails client, { $near }, { $far }, server
+pair-summary = Two-tap ladder of stream { $stream }: { $segments } { $segments ->
+    [one] segment
+   *[other] segments
+}, { $lost } lost; rails client, { $near }, { $far }, server
 pair-graph-time = time since the first segment (s)
 pair-graph-delay = one-way delay (ms)
 pair-rail-client = client
@@ -412,7 +457,10 @@ conn-kernel = {" "}(kernel)
 conn-search = Search:
 conn-search-hint = address, port, state...
 conn-copy = Copy table as text
-conn-count = { $count } connections
+conn-count = { $count } { $count ->
+    [one] connection
+   *[other] connections
+}
 conn-ladder-of = Ladder of stream { $stream }
 conn-ladder-hover = Open the ladder diagram of the selected connection (also: right-click a row)
 conn-replay = Replay at frame { $frame }: connections started later are hidden; the columns describe each connection over the whole capture.
@@ -456,7 +504,16 @@ graph-reset = Reset view
 graph-export-svg = Export SVG...
 graph-export-png = Export PNG...
 graph-show-packet = Show packet
-graph-counts = { $title }: { $segments } data segments, { $retransmissions } retransmissions, { $acks } ACKs, { $samples } RTT samples{ $window }
+graph-counts = { $title }: { $segments } { $segments ->
+    [one] data segment
+   *[other] data segments
+}, { $retransmissions } { $retransmissions ->
+    [one] retransmission
+   *[other] retransmissions
+}, { $acks } { $acks ->
+    [one] ACK
+   *[other] ACKs
+}, { $samples } RTT samples{ $window }
 graph-window = , window { $seconds } s
 graph-hover-help = Hover a point to see its frame; click to select it. Drag to pan, scroll to zoom, right-drag to zoom to a box, double-click to reset.
 graph-hover-segment = Frame { $frame }: seq { $seq } len { $len } flags { $flags }{ $notes } at { $time } s
@@ -514,13 +571,37 @@ close-open = still open
 close-incomplete = incomplete
 details-close = Close: { $close } ({ $name })
 details-wire-too-long = Bytes in flight and ACK RTT: connection too long to analyse on selection; use `synack read --json`
-details-messages-too-large = connection too large to reassemble on selection ({ $packets } packets); use `synack stream`
+details-messages-too-large = connection too large to reassemble on selection ({ $packets } { $packets ->
+    [one] packet
+   *[other] packets
+}); use `synack stream`
 details-messages-skipped = Messages: { $why }
 details-messages = Messages in this segment (framing: { $framing })
 details-messages-any-framing = Messages in this segment
 details-no-boundary = no message boundary in this segment
 details-select-packet = Select a packet to see its layers.
-ribbon-summary = { $dir } { $from } -> { $to }: { $bytes } bytes in { $segments } segments, { $messages } messages, { $coalesced } coalesced segments, { $split } split messages, { $gaps } gaps ({ $gapbytes } bytes)
+ribbon-summary = { $dir } { $from } -> { $to }: { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+} in { $segments } { $segments ->
+    [one] segment
+   *[other] segments
+}, { $messages } { $messages ->
+    [one] message
+   *[other] messages
+}, { $coalesced } { $coalesced ->
+    [one] coalesced segment
+   *[other] coalesced segments
+}, { $split } { $split ->
+    [one] split message
+   *[other] split messages
+}, { $gaps } { $gaps ->
+    [one] gap
+   *[other] gaps
+} ({ $gapbytes } { $gapbytes ->
+    [one] byte
+   *[other] bytes
+})
 ribbon-summary-calls = ; calls: { $sends } send(), { $recvs } recv()
 ribbon-segment = segment
 ribbon-coalesced = coalesced segment
@@ -549,7 +630,10 @@ ribbon-framing-auto = framing: { $framing } (auto) - { $inconsistent }{ $reason 
 ribbon-inconsistent = (inconsistent){" "}
 ribbon-framing = framing: { $framing }
 ribbon-tip-segment = Frame { $frame }: { $bytes } B at offset { $offset }{ $coalesced } - click to select the packet
-ribbon-tip-coalesced = , coalesced: { $messages } messages
+ribbon-tip-coalesced = , coalesced: { $messages } { $messages ->
+    [one] message
+   *[other] messages
+}
 ribbon-tip-message =
     Message #{ $index } ({ $proto }): { $bytes } B at offset { $offset }, frames { $frames }{ $split } - click to see its bytes
     Text, { $encoding }: { $text }
@@ -582,16 +666,25 @@ ladder-lost-after-capture = lost after the capture point
 ladder-time-out-of-order = capture time out of order: drawn at its neighbours' time
 ladder-ghost-acked = { $bytes } B not captured (seq { $seq }–{ $end }), acknowledged later
 ladder-ghost-lost = { $bytes } B not captured (seq { $seq }–{ $end }), lost before the capture point
-ladder-run-data = { $count } data segments, { $len } B each (seq { $first }–{ $end })
+ladder-run-data = { $count } { $count ->
+    [one] data segment
+   *[other] data segments
+}, { $len } B each (seq { $first }–{ $end })
 ladder-run-one-ack = 1 ACK (ack { $ack })
-ladder-run-acks = { $count } ACKs (ack { $first }–{ $last })
+ladder-run-acks = { $count } { $count ->
+    [one] ACK
+   *[other] ACKs
+} (ack { $first }–{ $last })
 ladder-minutes = { $min } min { $s } s
 ladder-idle = { $duration } idle
 ladder-idle-timeout = { $duration } idle, then the retransmission timer fires
 ladder-delay-known = { $name } to capture point { $delay }
 ladder-delay-guess = { $name } to capture point unknown (drawn as { $delay }, a guess)
 ladder-delays-guess = No answer captured: arrow slopes are a guess, not measured
-ladder-delays-tcp = One-way delays from the quickest of { $exchanges } answers, so that nothing is sent before what it answers arrives
+ladder-delays-tcp = One-way delays from the quickest of { $exchanges } { $exchanges ->
+    [one] answer
+   *[other] answers
+}, so that nothing is sent before what it answers arrives
 ladder-delays-udp = One-way delays from the quickest of { $exchanges } turns, assuming each datagram may answer the one before it
 ladder-delays-note = { $basis }: { $client }, { $server }
 ladder-legend-data = data
@@ -665,7 +758,13 @@ gen-will-run = Will run { $mode }.
 gen-running = Running
 gen-done = Done
 gen-failed = Failed
-gen-status = { $what }: { $run } — { $frames } frames, { $calls } calls
+gen-status = { $what }: { $run } — { $frames } { $frames ->
+    [one] frame
+   *[other] frames
+}, { $calls } { $calls ->
+    [one] call
+   *[other] calls
+}
 gen-mode-because = Mode: { $mode } ({ $why })
 gen-mode-line = Mode: { $mode }
 gen-calls-appear = Socket calls appear here as the run makes them.
@@ -699,12 +798,21 @@ dialog-save = Save
 msg-bad-filter = Not a valid display filter: { $filter }
 msg-no-frame = There is no frame { $frame } (the capture has { $last })
 msg-ladder-saved = Ladder saved as SVG to { $path }
-msg-saved-packets = Saved { $count } packets to { $path }
-msg-saved-packets-skipped = Saved { $count } packets to { $path } ({ $skipped } with another link type skipped)
+msg-saved-packets = Saved { $count } { $count ->
+    [one] packet
+   *[other] packets
+} to { $path }
+msg-saved-packets-skipped = Saved { $count } { $count ->
+    [one] packet
+   *[other] packets
+} to { $path } ({ $skipped } with another link type skipped)
 msg-figure-saved = Saved the figure to { $path }
 msg-saving = Saving { $path } ...
 msg-select-tcp = Select a TCP packet first
-msg-wrote-bytes = Wrote { $count } bytes to { $path }
+msg-wrote-bytes = Wrote { $count } { $count ->
+    [one] byte
+   *[other] bytes
+} to { $path }
 msg-nothing-to-save = Nothing to save: the stream has no packet
 msg-drop-file = Drop a pcap / pcapng file to open it
 msg-no-match = No packets match the display filter.
@@ -964,7 +1072,13 @@ find-wrapped-start = (The search reached the top of the list and continued at th
 menu-follow-udp-stream = Follow UDP Stream
 menu-follow-udp-disabled = Select a UDP packet first
 follow-title-udp = Follow UDP Stream (udp.stream eq { $stream })
-follow-summary-udp = { $client } bytes from the client, { $server } from the server, { $datagrams } datagrams
+follow-summary-udp = { $client } { $client ->
+    [one] byte
+   *[other] bytes
+} from the client, { $server } from the server, { $datagrams } { $datagrams ->
+    [one] datagram
+   *[other] datagrams
+}
 
 ## Run a program (the generator panel's second page, `synack run` in the window)
 
@@ -1002,16 +1116,28 @@ run-host-needs-capture = Capturing on the host's lo needs root or CAP_NET_RAW.
 run-running = Running
 run-done = Done
 run-failed = Failed
-run-status = { $what }: { $frames } frames, { $calls } calls
+run-status = { $what }: { $frames } { $frames ->
+    [one] frame
+   *[other] frames
+}, { $calls } { $calls ->
+    [one] call
+   *[other] calls
+}
 run-program-waiting = { $actor }: waiting for the server to listen
 run-program-running = { $actor } (pid { $pid }): running
 run-program-exited = { $actor } (pid { $pid }): exited with status { $code }
 run-program-killed = { $actor } (pid { $pid }): ended by { $signal }
 run-program-failed = { $actor }: cannot start: { $why }
-run-output = The programs' output ({ $lines } lines)
+run-output = The programs' output ({ $lines } { $lines ->
+    [one] line
+   *[other] lines
+})
 run-stopped = Stopped from the window.
 run-timed-out = Stopped after the time limit.
-run-capture-dropped = The capture dropped { $count } packets: run again for a complete one.
+run-capture-dropped = The capture dropped { $count } { $count ->
+    [one] packet
+   *[other] packets
+}: run again for a complete one.
 
 ## A program's calls on the ladder and in the details
 
@@ -1022,7 +1148,10 @@ ladder-call-send = { $call }({ $bytes }) → { $count ->
 } { $frames }
 ladder-call-send-unseen = { $call }({ $bytes }) → no frame captured
 ladder-call-send-failed = { $call }({ $asked }) → { $error }
-ladder-call-recv = { $call } → { $bytes } bytes
+ladder-call-recv = { $call } → { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+}
 ladder-call-recv-eof = { $call } → 0 (end of stream)
 ladder-call-failed = { $call } → { $error }
 ladder-call-ready = { $call } → ready ({ $events })

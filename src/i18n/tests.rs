@@ -209,3 +209,39 @@ fn analysis_states_flags_and_reasons_render_in_both_languages() {
         "seq 1449–2897 已在第 12 帧发送过，203 ms 之前"
     );
 }
+
+#[test]
+fn english_counts_of_one_are_singular() {
+    let n = |v: u64| Arg::from(v);
+    let one = text_in(
+        Lang::En,
+        "ribbon-summary",
+        &[
+            ("dir", Arg::from("c2s")),
+            ("from", Arg::from("a")),
+            ("to", Arg::from("b")),
+            ("bytes", n(1)),
+            ("segments", n(1)),
+            ("messages", n(1)),
+            ("coalesced", n(1)),
+            ("split", n(1)),
+            ("gaps", n(1)),
+            ("gapbytes", n(1)),
+        ],
+    );
+    assert_eq!(
+        one,
+        "c2s a -> b: 1 byte in 1 segment, 1 message, 1 coalesced segment, 1 split message, \
+         1 gap (1 byte)"
+    );
+    let two = text_in(Lang::En, "conn-count", &[("count", n(2))]);
+    assert_eq!(two, "2 connections");
+    assert_eq!(
+        text_in(Lang::En, "conn-count", &[("count", n(1))]),
+        "1 connection"
+    );
+    assert_eq!(
+        text_in(Lang::En, "conn-count", &[("count", n(0))]),
+        "0 connections"
+    );
+}

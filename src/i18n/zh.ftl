@@ -187,7 +187,7 @@ tour-data-title = 数据及其确认
 tour-data-text = 第 { $frame } 帧从{ $from }向{ $to }携带 { $len } 字节：{ $from }字节流中的第 { $first } 到第 { $last } 字节（seq={ $first }）。{ $to }在第 { $ackframe } 帧中以 ack={ $ack } 回应：“第 { $ack } 字节之前的我都收到了，下一个请发它”。序列号数的是字节，而不是数据包。{ $piggyback }
 tour-data-piggyback = 该报文段自身还携带了 { $len } 字节：ACK 随应答数据一起发送（捎带确认）。
 tour-sticky-title = 粘包
-tour-sticky-text = 应用程序调用了 { $sends } 次 send(){ $what }，但第 { $frame } 帧把这些消息全装进了一个报文段（看它的字节）：TCP 传送的是字节流，不保留消息边界。间隔很近的小块写入会被粘成一个报文段（“粘包”问题）；大块写入则会被拆成几个。接收程序必须自己重新找出消息：用分隔符、长度前缀或固定长度。
+tour-sticky-text = 应用程序调用了 { $sends } 次 send(){ $what }，但第 { $frame } 帧把这些消息全装进了一个报文段。“字节流”标签页在这里按这些 send() 调用分帧（分帧方式 “calls”），所以它的“消息”一行标出了每条消息在第 { $frame } 帧里的位置；单看字节是没有边界的（选 “line” 或 “auto”，它们就连成一片）。TCP 传送的是字节流，不保留消息边界。间隔很近的小块写入会被粘成一个报文段（“粘包”问题）；大块写入则会被拆成几个。接收程序必须自己重新找出消息：用分隔符、长度前缀或固定长度。
 tour-loss-title = 丢包与恢复
 tour-loss-text = { $lost }接收方只能确认按序到达的字节，所以它不断重复同一个 ack{ $dups }。{ $resend }{ $recovered }
 tour-loss-lost-frame = 第 { $frame } 帧（seq={ $seq }）离开了发送方，却没有到达。

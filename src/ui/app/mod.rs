@@ -189,6 +189,8 @@ pub struct SynackApp {
     pub replay: Replay,
     /// The guided tour, while open.
     pub tour: Option<Tour>,
+    /// What the tour changes, as it was before the tour started.
+    before_tour: Option<navigate::BeforeTour>,
     /// Offer the tour (the demo was opened and the offer not answered yet).
     pub offer_tour: bool,
     /// Tab shown.
@@ -234,6 +236,7 @@ impl SynackApp {
             find: FindBar::default(),
             replay: Replay::default(),
             tour: None,
+            before_tour: None,
             offer_tour: options.source == StartSource::Demo
                 && !options.tour
                 && !(options.recent_files && tour::already_offered()),

@@ -8,6 +8,16 @@ use crate::ui::replay::ReplayScope;
 use crate::ui::selection::{ConnRef, Selection};
 use crate::ui::tour::{self, Tour, TourStep, TourView};
 
+/// What the window showed when the tour started, put back when it closes.
+#[derive(Debug, Clone)]
+pub(super) struct BeforeTour {
+    filter: String,
+    connection: Option<ConnRef>,
+    packet: Option<usize>,
+    tab: Tab,
+    framing: &'static str,
+}
+
 impl SynackApp {
     /// Finds the next (previous) shown packet the find bar describes, from the selected one,
     /// and selects it: the packet list scrolls to it. The bar says what happened.
@@ -100,6 +110,15 @@ impl SynackApp {
             self.message = Some((tr!("tour-needs-demo"), true));
             return;
         }
+        if self.tour.is_none() {
+            self.before_tour = Some(BeforeTour {
+                filter: self.filter.applied_text().unwrap_or_default().to_string(),
+                connection: self.selection.connection,
+                packet: self.selection.packet,
+                tab: self.tab,
+                framing: self.stream_view.framing,
+            });
+        }
         self.tour = Some(Tour { steps, current: 0 });
         self.go_tour_step(0);
     }
@@ -135,6 +154,9 @@ impl SynackApp {
     fn open_sticky_view(&mut self, step: &TourStep) {
         self.filter.set(&step.conn.filter());
         self.selection.connection = Some(step.conn);
+        // Framed by the program's send() calls, the ribbon shows the messages the step
+        // talks about inside the one segment (the bytes alone carry no boundaries).
+        self.stream_view.framing = "calls";
         self.tab = Tab::Stream;
     }
 
@@ -147,10 +169,22 @@ impl SynackApp {
         self.offer_tour = false;
     }
 
-    /// Closes the tour and leaves its replay, so the whole capture shows again.
+    /// Closes the tour and leaves its replay, so the whole capture shows again, and puts
+    /// back what the tour changed: the display filter, the connection the ladder follows,
+    /// the selected packet, the tab and the ribbon's framing.
     pub(super) fn close_tour(&mut self) {
         self.tour = None;
         self.ladder.highlight.clear();
         self.stop_replay();
+        if let Some(before) = self.before_tour.take() {
+            self.filter.set(&before.filter);
+            self.selection.connection = before.connection;
+            match before.packet {
+                Some(p) => self.selection.select_packet(p, true),
+                None => self.selection.packet = None,
+            }
+            self.tab = before.tab;
+            self.stream_view.framing = before.framing;
+        }
     }
 }

@@ -40,6 +40,7 @@ impl SynackApp {
         self.ladder = LadderView::default();
         self.replay = Replay::default();
         self.tour = None;
+        self.before_tour = None;
         self.png_pending = None;
         self.graphs = GraphsView::default();
         self.stream_view = StreamView::default();

@@ -13,6 +13,8 @@ use crate::ui::figure::Svg;
 pub const MARGIN: f32 = 84.0;
 /// Height of the legend line.
 pub const LEGEND_H: f32 = 26.0;
+/// Height of each further line of a wrapped legend.
+const LEGEND_LINE: f32 = 18.0;
 /// Height of one direction's block.
 pub const BLOCK_H: f32 = 168.0;
 
@@ -217,34 +219,47 @@ pub fn layout(
     let visible = |r: &Rect| r.max.x > MARGIN && r.min.x < right && r.width() > 0.0;
     let outline = Stroke::new(0.8, Color32::from_gray(90));
     // Legend.
-    let mut lx = 6.0;
+    // Legend, wrapped onto further lines when the view is narrow (never cut).
+    let (mut lx, mut ly) = (6.0, 7.0);
     for (key, color) in LEGEND {
         let name = crate::i18n::text(key);
+        let item = 26.0 + text_width(&name, 12.0);
+        if lx > 6.0 && lx + item > width {
+            (lx, ly) = (6.0, ly + LEGEND_LINE);
+        }
         out.prims.push(Prim::Rect(
-            Rect::from_min_size(Pos2::new(lx, 7.0), egui::vec2(14.0, 12.0)),
+            Rect::from_min_size(Pos2::new(lx, ly), egui::vec2(14.0, 12.0)),
             color,
             outline,
         ));
         out.prims.push(Prim::Text(
-            Pos2::new(lx + 18.0, 13.0),
+            Pos2::new(lx + 18.0, ly + 6.0),
             Align2::LEFT_CENTER,
             name.clone(),
             12.0,
             Color32::BLACK,
         ));
-        lx += 26.0 + text_width(&name, 12.0);
+        lx += item;
     }
-    let mut next_top = LEGEND_H;
+    let mut next_top = ly - 7.0 + LEGEND_H;
     for (d, &(x0, x1)) in ranges.iter().enumerate() {
         let scale = f64::from(plot_w) / (x1 - x0).max(1e-9);
         let xof = |off: u64| MARGIN + ((off as f64 - x0) * scale) as f32;
         let top = next_top;
         let dir = &m.dirs[d];
         let marks = &m.msgs.dirs[d];
+        // The direction's counts, or only its ends where the counts would be cut (the
+        // header above the ribbon lists them).
+        let summary = m.summary(d);
+        let title = if text_width(&summary, 12.0) + 12.0 > width {
+            m.heading(d)
+        } else {
+            summary
+        };
         out.prims.push(Prim::Text(
             Pos2::new(6.0, top + 8.0),
             Align2::LEFT_CENTER,
-            m.summary(d),
+            title,
             12.0,
             Color32::BLACK,
         ));
@@ -283,7 +298,7 @@ pub fn layout(
             }
             let r = clamp(r);
             let fill = if sm.coalesced { C_COALESCED } else { C_SEGMENT };
-            out.prims.push(Prim::Rect(r, fill, outline));
+            out.prims.push(Prim::Rect(r, fill, edge(r, outline)));
             let label = if sm.coalesced {
                 crate::i18n::text_in(
                     crate::i18n::lang(),
@@ -357,7 +372,7 @@ pub fn layout(
             let stroke = if selected == Some((d, i)) {
                 Stroke::new(2.5, Color32::BLACK)
             } else {
-                outline
+                edge(r, outline)
             };
             out.prims.push(Prim::Rect(r, fill, stroke));
             label_inside(&mut out, r, format!("#{i} {} B", msg.len));
@@ -407,7 +422,7 @@ pub fn layout(
                     continue;
                 }
                 let r = clamp(r);
-                out.prims.push(Prim::Rect(r, color, outline));
+                out.prims.push(Prim::Rect(r, color, edge(r, outline)));
                 label_inside(out, r, format!("{name} {} B", c.len));
                 out.hits.push((r, Hit::Call(d, c.index)));
             }
@@ -487,6 +502,16 @@ pub fn layout(
     }
     out.height = next_top;
     out
+}
+
+/// The outline of a box `r` wide: none for a box a few pixels wide, so a dense run of
+/// segments shows its colour (outlines side by side would paint it the grey of a gap).
+fn edge(r: Rect, outline: Stroke) -> Stroke {
+    if r.width() < 4.0 {
+        Stroke::NONE
+    } else {
+        outline
+    }
 }
 
 /// Thins a row of boxes narrower than a point: one per pixel column is drawn (zoom in to
@@ -570,6 +595,66 @@ mod tests {
             }
         }
         assert!(checked > 0);
+    }
+
+    #[test]
+    fn a_narrow_ribbon_cuts_no_text_and_dense_segments_keep_their_colour() {
+        // demo.pcap stream 0 (tshark: 8732 bytes client to server in 1448-byte segments).
+        let store = PacketStore::new();
+        load_bytes(
+            "demo",
+            include_bytes!("../../../captures/demo.pcap"),
+            &store,
+            SourceInfo::Demo,
+        )
+        .unwrap();
+        let data = store.read();
+        let conn = ConnRef {
+            proto: FlowProto::Tcp,
+            stream: 0,
+        };
+        let m = super::super::model::build(&data, conn, FramingChoice::Auto, None).unwrap();
+        let lens = [0, 1].map(|d| m.dirs[d].stream.len as f64);
+        // The Stream tab's left pane at 1024x700 is about 410 points wide.
+        let width = 410.0;
+        let lay = layout(&m, [(0.0, lens[0]), (0.0, lens[1])], width, None);
+        let mut titles = 0;
+        for p in &lay.prims {
+            if let Prim::Text(pos, Align2::LEFT_CENTER, text, size, _) = p {
+                assert!(
+                    pos.x + text_width(text, *size) <= width,
+                    "{text:?} runs past {width}"
+                );
+                titles += usize::from(text.starts_with("c2s ") || text.starts_with("s2c "));
+            }
+        }
+        assert_eq!(titles, 2, "each direction keeps a title");
+        // Zoomed out 100 times, the segments are thinner than 4 points: drawn without the
+        // grey outline (the gaps' colour), in their own colour.
+        let lay = layout(
+            &m,
+            [(0.0, lens[0] * 100.0), (0.0, lens[1] * 100.0)],
+            width,
+            None,
+        );
+        let thin: Vec<_> = lay
+            .prims
+            .iter()
+            .filter_map(|p| match p {
+                Prim::Rect(r, fill, stroke)
+                    if r.width() < 4.0
+                        && [C_SEGMENT, C_COALESCED, C_MESSAGE, C_SPLIT, C_SEND, C_RECV]
+                            .contains(fill) =>
+                {
+                    Some(*stroke)
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(!thin.is_empty());
+        for stroke in thin {
+            assert_eq!(stroke, Stroke::NONE);
+        }
     }
 
     #[test]

@@ -47,6 +47,18 @@ pub struct RibbonModel {
 }
 
 impl RibbonModel {
+    /// A direction's ends only (`c2s 10.0.0.1:56285 -> 10.0.0.2:7070`), where its
+    /// [`RibbonModel::summary`] would not fit.
+    pub fn heading(&self, d: usize) -> String {
+        let r = &self.dirs[d];
+        format!(
+            "{} {} -> {}",
+            r.dir.short(),
+            crate::analysis::endpoint_string(r.from),
+            crate::analysis::endpoint_string(r.to)
+        )
+    }
+
     /// One line per direction, the numbers `synack stream` prints in its ruler header.
     pub fn summary(&self, d: usize) -> String {
         let r = &self.dirs[d];
