@@ -137,7 +137,8 @@ fn sticky_ribbon_shows_the_coalesced_segments_calls_and_message_bytes() {
         "calls.json was not loaded"
     );
     h.get_by_label_contains("framing: calls (auto)");
-    h.get_by_label_contains(&format!("{cli} coalesced segments"));
+    let plural = if cli == 1 { "" } else { "s" };
+    h.get_by_label_contains(&format!("{cli} coalesced segment{plural},"));
     h.get_by_label_contains(&format!("calls: {} send(), {recvs} recv()", sends.len()));
     // The ribbon laid out one send() box per call.
     let app = h.state();
@@ -387,7 +388,9 @@ fn the_builtin_demo_comes_with_its_calls_trace() {
     // The demo's first connection frames as lines; its coalesced segments are what
     // `synack stream` counts, and its calls row holds the client's sends.
     h.get_by_label_contains("framing: line (auto)");
-    h.get_by_label_contains(&format!("{} coalesced segments", cli_coalesced(&cap)));
+    let coalesced = cli_coalesced(&cap);
+    let plural = if coalesced == 1 { "" } else { "s" };
+    h.get_by_label_contains(&format!("{coalesced} coalesced segment{plural},"));
     h.get_by_label_contains(&format!("calls: {} send(), {recvs} recv()", sends.len()));
 }
 
