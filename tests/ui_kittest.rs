@@ -265,6 +265,37 @@ fn without_a_display_view_exits_with_a_clear_message() {
 }
 
 #[test]
+fn view_of_a_file_that_is_no_capture_fails_as_read_does_before_any_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.pcap");
+    std::fs::write(&empty, b"").expect("write");
+    let garbage = dir.path().join("garbage.pcap");
+    std::fs::write(&garbage, [0x5au8; 4096]).expect("write");
+    for (file, why) in [
+        (&empty, "the file is empty"),
+        (&garbage, "not a pcap or pcapng file"),
+    ] {
+        let run = |sub: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+                .arg(sub)
+                .arg(file)
+                .env_remove("DISPLAY")
+                .env_remove("WAYLAND_DISPLAY")
+                .output()
+                .expect("run synack")
+        };
+        let view = run("view");
+        let err = String::from_utf8_lossy(&view.stderr);
+        assert_eq!(view.status.code(), Some(1), "stderr: {err}");
+        assert!(err.contains(why), "{}: {err}", file.display());
+        // The same words and status as `synack read` of the file.
+        let read = run("read");
+        assert_eq!(read.status.code(), Some(1));
+        assert_eq!(String::from_utf8_lossy(&read.stderr), err);
+    }
+}
+
+#[test]
 fn exports_one_connection_and_the_filtered_packets_as_pcap() {
     use synack::capture::{FileReader, FrameSource};
     use synack::ui::export::ExportScope;

@@ -80,6 +80,16 @@ pub fn run(options: ViewOptions) -> anyhow::Result<ExitCode> {
     for f in named {
         std::fs::metadata(f).map_err(|e| anyhow::anyhow!("{}: cannot open: {e}", f.display()))?;
     }
+    // A file that is no capture at all (empty, random bytes) ends here as in `synack read`,
+    // rather than opening a window with nothing in it. Only regular files are probed: a pipe
+    // or FIFO would lose the bytes read.
+    if !named.is_empty() {
+        for f in crate::capture::capture_files(named)? {
+            if std::fs::metadata(&f).is_ok_and(|m| m.is_file()) {
+                crate::capture::FileReader::open(&f)?;
+            }
+        }
+    }
     if !have_display() {
         anyhow::bail!(
             "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
