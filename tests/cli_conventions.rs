@@ -101,7 +101,19 @@ fn a_closed_stderr_or_stdout_never_panics() {
         vec!["read", "captures/demo.pcap", "-Y", "tcp.port =="],
         vec!["read"],
         vec!["--help"],
+        vec!["ladder", cut],
+        vec!["ladder", "captures/demo.pcap", "--json"],
+        vec!["fields"],
+        vec!["view", "captures/demo.pcap.calls.json"],
     ];
+    // `run`'s exit status is its program's; one that exits 0 (root: its own namespace).
+    let root_run = ["run", "--client", "true"];
+    let runs: Vec<Vec<&str>> = if unsafe { libc::geteuid() } == 0 {
+        runs.into_iter().chain([root_run.to_vec()]).collect()
+    } else {
+        println!("skipping `synack run` under closed pipes: needs root");
+        runs
+    };
     for args in &runs {
         for close_stdout in [false, true] {
             let code = run_closed(args, close_stdout);
@@ -138,10 +150,15 @@ fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
     // No calls trace beside it (stdin has none): the outputs can be equal.
     let file = "tests/captures/pcpp-three_http_streams.pcap";
     let bytes = std::fs::read(root().join(file)).expect("capture");
-    for sub in ["read", "flows", "stream"] {
+    for sub in ["read", "flows", "stream", "ladder"] {
         let expected = synack(&[sub, file]);
         let expected = expected.ok();
         assert!(!expected.is_empty());
+        assert_eq!(
+            synack(&[sub, "-n", "-r", file]).ok(),
+            expected,
+            "{sub} -n -r"
+        );
         for path in ["-", "/dev/stdin"] {
             let (code, out) = read_via(&bytes, &[sub, path]);
             assert_eq!(code, Some(0), "{sub} {path}");

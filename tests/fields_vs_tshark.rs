@@ -238,3 +238,75 @@ fn display_filter_syntax_counts_equal_tshark() {
     println!("{checked} filter counts checked, {} differ", wrong.len());
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `read --json`'s SACK blocks are relative like its seq/ack, as tshark's
+/// `tcp.options.sack_le`/`sack_re` (and tcpdump) print them; `blocks_raw` keeps the edges as
+/// sent. Checked on every corpus capture whose truth has SACK edges.
+#[test]
+fn json_sack_blocks_equal_tsharks_relative_edges() {
+    let mut truths: Vec<PathBuf> = std::fs::read_dir(root().join("tests/truth/fields"))
+        .expect("tests/truth/fields")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    truths.sort();
+    let (mut frames, mut captures) = (0, 0);
+    for truth in &truths {
+        let text = std::fs::read_to_string(truth).expect("truth");
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+        let (le, re) = (col("tcp.options.sack_le"), col("tcp.options.sack_re"));
+        let want: BTreeMap<u64, (String, String)> = lines
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                let (l, r) = (cols.get(le)?, cols.get(re)?);
+                (!l.is_empty()).then(|| (i as u64 + 1, (l.to_string(), r.to_string())))
+            })
+            .collect();
+        if want.is_empty() {
+            continue;
+        }
+        captures += 1;
+        let capture = capture_of(truth);
+        let run = synack(&[
+            "read",
+            capture.to_str().expect("utf-8"),
+            "--json",
+            "--no-messages",
+        ]);
+        let mut have: BTreeMap<u64, (String, String)> = BTreeMap::new();
+        for line in run.text().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+            let frame = v["frame"].as_u64().expect("frame");
+            let Some(options) = v["tcp"]["options"].as_array() else {
+                continue;
+            };
+            let mut edges = (Vec::new(), Vec::new());
+            for o in options.iter().filter(|o| o["kind"] == "sack") {
+                let blocks = o["blocks"].as_array().expect("blocks");
+                let raw = o["blocks_raw"].as_array().expect("blocks_raw");
+                assert_eq!(blocks.len(), raw.len());
+                for b in blocks {
+                    edges.0.push(b[0].to_string());
+                    edges.1.push(b[1].to_string());
+                }
+            }
+            if !edges.0.is_empty() {
+                have.insert(frame, (edges.0.join(","), edges.1.join(",")));
+            }
+        }
+        assert_eq!(
+            have,
+            want,
+            "{}: SACK edges in JSON vs tshark",
+            capture.display()
+        );
+        frames += want.len();
+    }
+    println!("{frames} frames with SACK blocks in {captures} captures equal tshark's edges");
+    assert!(
+        frames >= 10 && captures >= 2,
+        "{frames} frames, {captures} captures"
+    );
+}

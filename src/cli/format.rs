@@ -65,6 +65,16 @@ pub(super) fn notes(view: &FrameView<'_>) -> Vec<String> {
     n
 }
 
+/// What SACK edges are shown minus: the raw ACK's distance from the relative one, so the
+/// edges are relative like the ACK they extend (tcpdump and tshark do so); 0 when `absolute`
+/// or without the engine's annotation.
+fn sack_base(t: &crate::decode::TcpInfo, tcp_ann: Option<&TcpAnnotation>, absolute: bool) -> u32 {
+    match tcp_ann {
+        Some(a) if !absolute => t.ack.wrapping_sub(a.ack),
+        _ => 0,
+    }
+}
+
 /// The tcpdump-like summary after addresses: flags, seq/ack, window, length, options.
 pub fn summary(view: &FrameView<'_>) -> String {
     summary_with(view, None, true)
@@ -89,11 +99,7 @@ pub fn summary_with(
                 let _ = write!(s, " ack {}", ack);
             }
             let _ = write!(s, " win {} len {}", t.window, t.len);
-            // SACK edges relative like the ACK they extend (tcpdump and tshark do so).
-            let sack_base = match tcp_ann {
-                Some(a) if !absolute => t.ack.wrapping_sub(a.ack),
-                _ => 0,
-            };
+            let sack_base = sack_base(t, tcp_ann, absolute);
             let opts: Vec<String> = t
                 .options
                 .iter(view.frame.data)
@@ -215,18 +221,42 @@ pub(super) fn frame_line_timed(
 enum OptionJson {
     Eol,
     Nop,
-    Mss { value: u16 },
-    Wscale { value: u8 },
+    Mss {
+        value: u16,
+    },
+    Wscale {
+        value: u8,
+    },
     SackPerm,
-    Sack { blocks: Vec<[u32; 2]> },
-    Ts { val: u32, ecr: u32 },
-    Unknown { code: u8, data: String },
-    BadLength { code: u8, data: String },
-    Malformed { code: u8, len: u8 },
-    Cut { code: u8 },
+    /// `blocks` relative to the ACK's base like `seq`/`ack` (tshark's `tcp.options.sack_le`
+    /// and `sack_re`), `blocks_raw` as sent.
+    Sack {
+        blocks: Vec<[u32; 2]>,
+        blocks_raw: Vec<[u32; 2]>,
+    },
+    Ts {
+        val: u32,
+        ecr: u32,
+    },
+    Unknown {
+        code: u8,
+        data: String,
+    },
+    BadLength {
+        code: u8,
+        data: String,
+    },
+    Malformed {
+        code: u8,
+        len: u8,
+    },
+    Cut {
+        code: u8,
+    },
 }
 
-fn option_json(o: TcpOption<'_>) -> OptionJson {
+/// `o` in JSON, SACK edges minus `sack_base` (see [`sack_base`]).
+fn option_json(o: TcpOption<'_>, sack_base: u32) -> OptionJson {
     match o {
         TcpOption::EndOfList => OptionJson::Eol,
         TcpOption::Nop => OptionJson::Nop,
@@ -234,7 +264,11 @@ fn option_json(o: TcpOption<'_>) -> OptionJson {
         TcpOption::WindowScale(value) => OptionJson::Wscale { value },
         TcpOption::SackPermitted => OptionJson::SackPerm,
         TcpOption::Sack(blocks) => OptionJson::Sack {
-            blocks: blocks.iter().map(|(l, r)| [l, r]).collect(),
+            blocks: blocks
+                .iter()
+                .map(|(l, r)| [l.wrapping_sub(sack_base), r.wrapping_sub(sack_base)])
+                .collect(),
+            blocks_raw: blocks.iter().map(|(l, r)| [l, r]).collect(),
         },
         TcpOption::Timestamp { value, echo } => OptionJson::Ts {
             val: value,
@@ -476,7 +510,11 @@ pub fn frame_json_analyzed(
                 .map(|ns| ns as f64 / 1e9),
             len: t.len,
             hdr_len: t.header_len,
-            options: t.options.iter(view.frame.data).map(option_json).collect(),
+            options: t
+                .options
+                .iter(view.frame.data)
+                .map(|o| option_json(o, sack_base(t, tcp_ann, absolute)))
+                .collect(),
         }),
         udp_len: match &p.transport {
             Transport::Udp(u) => Some(u.len),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::input::InputArgs;
 use super::summary::EXIT_DAMAGED;
 use crate::analysis::FlowProto;
 use crate::ladder::{export, layout, paint, Geometry, LadderModel};
@@ -14,8 +15,9 @@ use crate::ladder::{export, layout, paint, Geometry, LadderModel};
 /// Arguments of `synack ladder`.
 #[derive(Debug, Args)]
 pub struct LadderArgs {
-    /// Capture file (pcap or pcapng).
-    pub file: PathBuf,
+    /// Where the capture comes from: `FILE...`, `-r FILE`, `-` for standard input.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Stream number (tshark's `tcp.stream`, or `udp.stream` with --udp), from 0.
     /// Example: `synack ladder captures/demo.pcap --stream 0 --svg demo.svg`
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -55,21 +57,21 @@ pub(super) fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     } else {
         FlowProto::Tcp
     };
-    let got = crate::ladder::collect(&args.file, proto, args.stream)?;
+    let got = crate::ladder::collect_from(args.input.open()?, proto, args.stream);
     let name = if args.udp { "UDP" } else { "TCP" };
     let Some(info) = got.info else {
         anyhow::bail!(
             "{}: no {name} stream {} (the capture has {} {name} streams, numbered from 0; \
              `synack flows {}` lists them)",
-            args.file.display(),
+            args.input.name().display(),
             args.stream,
             got.streams,
-            args.file.display()
+            args.input.name().display()
         );
     };
     let mut model = LadderModel::build(info, &got.seen);
     // The programs' calls (a lesson's or a `synack run`'s trace beside the capture).
-    if let Ok(Some(trace)) = crate::calls::read_beside(&args.file) {
+    if let Some((_, trace)) = super::input::calls_trace(&args.input, None)? {
         crate::ladder::calls::add_call_notes(&mut model, &trace);
     }
     let stdout = io::stdout();
@@ -102,7 +104,7 @@ pub(super) fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     if let Some(e) = got.damaged {
         note!(
             "synack: {}: {e} (the ladder shows the packets read before it)",
-            args.file.display()
+            args.input.name().display()
         );
         return Ok(ExitCode::from(EXIT_DAMAGED));
     }

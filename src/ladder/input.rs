@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::analysis::{
     endpoint_string, ClosePattern, Direction, Events, FlowProto, Tags, TcpState,
 };
-use crate::capture::FileReader;
+use crate::capture::{CaptureInput, FileReader};
 use crate::decode::{Packet, TcpFlags, Transport};
 
 use super::model::End;
@@ -164,7 +164,12 @@ pub struct Collected {
 
 /// Reads a capture file and returns the connection `stream` of `proto` and its packets.
 pub fn collect(path: &Path, proto: FlowProto, stream: u32) -> anyhow::Result<Collected> {
-    let reader = FileReader::open(path)?;
+    Ok(collect_from(FileReader::open(path)?.into(), proto, stream))
+}
+
+/// [`collect`] from any capture input (standard input, a FIFO, several files merged), read
+/// once.
+pub fn collect_from(reader: CaptureInput, proto: FlowProto, stream: u32) -> Collected {
     let mut out = Vec::new();
     let mut position = 0usize;
     let done = crate::pipeline::analyse_file(reader, 1, |frame, packet, ann| {
@@ -182,7 +187,7 @@ pub fn collect(path: &Path, proto: FlowProto, stream: u32) -> anyhow::Result<Col
         position += 1;
         std::ops::ControlFlow::Continue(())
     });
-    Ok(Collected {
+    Collected {
         info: done.engine.connection(proto, stream).map(ConnInfo::of),
         seen: out,
         damaged: done.error.map(|e| e.to_string()),
@@ -192,7 +197,7 @@ pub fn collect(path: &Path, proto: FlowProto, stream: u32) -> anyhow::Result<Col
             .iter()
             .filter(|c| c.proto == proto)
             .count(),
-    })
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub mod paint;
 pub mod timing;
 pub mod words;
 
-pub use input::{collect, Collected, ConnInfo, Seen, TcpSeen};
+pub use input::{collect, collect_from, Collected, ConnInfo, Seen, TcpSeen};
 pub use layout::Geometry;
 pub use model::{ArrowKind, End, Fate, LadderModel};
 pub use timing::Delays;
