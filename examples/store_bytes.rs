@@ -8,7 +8,9 @@
 //! allocation with a global allocator that tracks live bytes, so the figure is what the
 //! store really allocated (per-packet records, analysis, per-connection indices, connection
 //! records, the block cache), not an estimate from type sizes. Peak RSS is the kernel's
-//! (`VmHWM`), which also counts the program's code and the loader's buffers.
+//! (`VmHWM`), which also counts the program's code and the loader's buffers. The CPU time
+//! the load took (user and system, both threads) is printed beside its wall time: on a
+//! shared machine the wall time mostly says how busy the other processes kept the cores.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +63,16 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
+/// User and system CPU time this process has used so far, in seconds.
+fn cpu_seconds() -> (f64, f64) {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a rusage struct.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (s(u.ru_utime), s(u.ru_stime))
+}
+
 fn main() -> std::process::ExitCode {
     let Some(path) = std::env::args_os().nth(1) else {
         eprintln!("usage: store_bytes FILE");
@@ -76,6 +88,7 @@ fn main() -> std::process::ExitCode {
     };
     let store = synack::ui::store::PacketStore::new();
     let before = LIVE.load(Ordering::Relaxed);
+    let cpu_before = cpu_seconds();
     let started = std::time::Instant::now();
     if let Err(e) = synack::ui::ingest::load_file(&path, &store, || {}) {
         eprintln!("{e}");
@@ -85,6 +98,9 @@ fn main() -> std::process::ExitCode {
         std::thread::sleep(Duration::from_millis(20));
     }
     let load_time = started.elapsed();
+    let cpu_after = cpu_seconds();
+    let (user, system) = (cpu_after.0 - cpu_before.0, cpu_after.1 - cpu_before.1);
+    let load_avg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     // The loading thread drops its engine and reader right after marking the store finished.
     std::thread::sleep(Duration::from_millis(300));
     let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
@@ -136,6 +152,17 @@ fn main() -> std::process::ExitCode {
     println!(
         "store: {per_packet:.1} bytes per packet in all (goal <= 64): {}",
         if per_packet <= 64.0 { "met" } else { "NOT met" }
+    );
+    println!(
+        "store: the load used {:.2} s of CPU ({user:.2} s user, {system:.2} s system, both \
+         threads) in {:.2} s of wall time; load average then {}",
+        user + system,
+        load_time.as_secs_f64(),
+        load_avg
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
     );
     println!(
         "store: loaded in {:.2} s (goal < 2 s on the 1 M-packet flood): {}; peak RSS {:.0} MB \

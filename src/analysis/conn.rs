@@ -40,7 +40,21 @@ pub struct TcpConn {
     /// Wireshark's `ts_first_rtt`: most recent SYN → first ACK, ns; 0 when unknown.
     pub(crate) first_rtt: i64,
     /// What held each sender back (from the first data segment on).
-    pub(crate) limits: Option<Box<LimitTracker>>,
+    pub(crate) limits: Limits,
+}
+
+/// A connection's limit tracking: not started (no data yet), in progress, or settled into
+/// its totals by [`Connection::compact`] (a record kept after the analysis, with no
+/// packets to come: 96 bytes instead of the tracker's working state).
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Limits {
+    /// No data segment seen yet.
+    #[default]
+    Off,
+    /// The tracker the engine feeds.
+    Tracking(Box<LimitTracker>),
+    /// Each sender's totals, the open stretch counted (index: [`Direction::index`]).
+    Settled(Box<[LimitedBy; 2]>),
 }
 
 impl TcpConn {
@@ -73,15 +87,20 @@ impl TcpConn {
     /// What held the sender of direction `dir` back, from the wire (see
     /// [`super::limits`]): time per cause from its first data segment on.
     pub fn limited_by(&self, dir: Direction) -> LimitedBy {
-        self.limits
-            .as_ref()
-            .map_or_else(LimitedBy::default, |l| l.limited_by(dir))
+        match &self.limits {
+            Limits::Off => LimitedBy::default(),
+            Limits::Tracking(l) => l.limited_by(dir),
+            Limits::Settled(totals) => totals[dir.index()],
+        }
     }
 
     /// The phases of both senders, when the engine recorded them
     /// ([`super::Config::record_limit_phases`]); empty otherwise.
     pub fn limit_phases(&self) -> Vec<Phase> {
-        self.limits.as_ref().map_or_else(Vec::new, |l| l.phases())
+        match &self.limits {
+            Limits::Tracking(l) => l.phases(),
+            Limits::Off | Limits::Settled(_) => Vec::new(),
+        }
     }
 
     /// Unacknowledged segments not tracked because a direction hit the cap.
@@ -247,6 +266,27 @@ impl Connection {
         match &self.tcp {
             Some(t) => &t.lifecycle.transitions,
             None => &[],
+        }
+    }
+
+    /// Drops what only the engine needs to go on analysing (the unacknowledged segments, the
+    /// limit tracker's working state, its recorded phases and the list of state
+    /// transitions), keeping every figure the record's readers show: for copies kept once
+    /// the analysis is done with them (the window's store keeps one per connection, and
+    /// refreshes them while loading). A compacted record must not be fed to the engine.
+    pub fn compact(&mut self) {
+        let Some(t) = &mut self.tcp else {
+            return;
+        };
+        for s in &mut t.seq {
+            s.segments = Vec::new();
+        }
+        t.lifecycle.transitions = Vec::new();
+        t.zeek.history.shrink_to_fit();
+        if let Limits::Tracking(l) = &t.limits {
+            let totals =
+                [Direction::ClientToServer, Direction::ServerToClient].map(|d| l.limited_by(d));
+            t.limits = Limits::Settled(Box::new(totals));
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 use std::net::SocketAddr;
 
-use super::conn::{Connection, SynOptions};
+use super::conn::{Connection, Limits, SynOptions};
 use super::flags::{analyze, sacked_bytes, AckFacts, SegmentFacts, WindowScale};
 use super::identity::StackIndex;
 use super::key::{ConnKey, Direction, FlowProto};
@@ -416,18 +416,18 @@ impl Engine {
 
                 // What limits the senders: tracked from the first data segment on (a SYN
                 // flood allocates nothing for it).
-                if tc.limits.is_none() && seglen > 0 && !syn {
+                if matches!(tc.limits, Limits::Off) && seglen > 0 && !syn {
                     let mut l = LimitTracker::starting(&tc.seq);
                     if self.config.record_limit_phases {
                         l.record_phases();
                     }
-                    tc.limits = Some(Box::new(l));
+                    tc.limits = Limits::Tracking(Box::new(l));
                 }
                 let sent_high = tc.seq[d].nextseq;
                 let window_shift = tc.seq[d].win_scale.shift();
                 // This packet's flags as a bit set (the sequence analysis keeps them).
                 let flags = tc.seq[d].lastsegmentflags;
-                if let Some(limits) = tc.limits.as_deref_mut() {
+                if let Limits::Tracking(limits) = &mut tc.limits {
                     limits.on_packet(&LimitFacts {
                         ts,
                         dir,

@@ -190,9 +190,18 @@ impl Analysing {
     }
 }
 
-/// A copy of the engine's connection records.
+/// A copy of the engine's connection records, without the engine's working state
+/// ([`Connection::compact`]).
 fn connections_of(engine: &Engine) -> Vec<Connection> {
-    engine.connections().into_iter().cloned().collect()
+    engine
+        .connections()
+        .into_iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.compact();
+            c
+        })
+        .collect()
 }
 
 /// What the loader's analysing thread hands over with each frame: its annotation and, about

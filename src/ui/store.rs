@@ -7,8 +7,8 @@
 //! again: [`FrameBytes`]), a few fixed fields and a compact copy of the analysis, and reads
 //! the bytes back when a view needs them, so memory does not grow with the capture's bytes.
 //! The full [`TcpAnnotation`] is kept only for packets that carry tags or events, encoded in
-//! a few dozen bytes ([`rich_codec`]) and rebuilt on demand. A packet costs about 52 bytes
-//! (24 of frame fields, 24 of analysis, 4 in its connection's frame list) plus its share of
+//! a few dozen bytes ([`rich_codec`]) and rebuilt on demand. A packet costs 48 bytes
+//! (20 of frame fields, 24 of analysis, 4 in its connection's frame list) plus its share of
 //! encoded annotations and connection records, measured by `examples/store_bytes.rs`
 //! (`benches/compare.sh`).
 
@@ -119,20 +119,42 @@ impl<T, const N: usize> Chunked<T, N> {
     }
 }
 
-/// A stored frame's fixed fields, packed: 24 bytes. Its bytes are `caplen` bytes at
-/// `offset` in the store's [`FrameBytes`] (the capture file, or the spill file); link type,
-/// interface and kind (the same for almost every frame) are an index into [`StoreData`]'s
-/// small table of distinct combinations, kept in the offset's top bits; frame numbers are
-/// kept apart only when they stop being consecutive.
+/// A stored frame's fixed fields, packed: 20 bytes. Its bytes are its captured length's
+/// worth at `offset` in the store's [`FrameBytes`] (the capture file, or the spill file);
+/// link type, interface, kind and how the frame was cut (the same for almost every frame)
+/// are an index into [`StoreData`]'s small table of distinct combinations ([`Meta`]), kept in
+/// the offset's top bits; frame numbers are kept apart only when they stop being
+/// consecutive.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, packed(4))]
 struct Slot {
     /// Offset in the low [`OFFSET_BITS`], meta index above.
     at: u64,
     /// Nanoseconds, or [`NO_TS`].
     ts: i64,
     len: u32,
-    caplen: u32,
 }
+
+/// What most frames of a capture share: link type, interface, record kind, and the
+/// snapshot length that cut them, so that a frame's captured length is `min(len, snap)`:
+/// [`WHOLE`] for frames kept whole, [`ODD_CAPLEN`] for frames whose captured length is kept
+/// apart (`StoreData::odd_caplen`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Meta {
+    link: LinkType,
+    interface: u32,
+    kind: RecordKind,
+    snap: u32,
+}
+
+/// `Meta::snap` of frames captured whole.
+const WHOLE: u32 = u32::MAX;
+/// `Meta::snap` of frames whose captured length is in `StoreData::odd_caplen`.
+const ODD_CAPLEN: u32 = u32::MAX - 1;
+/// Snapshot lengths told apart per (link type, interface, kind) before further odd
+/// captured lengths are kept one by one (a file whose frames are cut at random lengths
+/// must not grow the metas table, searched on every push).
+const MAX_SNAPS: usize = 8;
 
 /// Bits of [`Slot::at`] holding the offset (16 TiB); the 20 above index the metas table.
 const OFFSET_BITS: u32 = 44;
@@ -277,13 +299,26 @@ impl Row {
     }
 }
 
+/// The index of a protocol's tables in [`StoreData`]'s per-connection tables.
+fn proto_slot(proto: FlowProto) -> usize {
+    match proto {
+        FlowProto::Tcp => 0,
+        FlowProto::Udp => 1,
+    }
+}
+
+/// `StoreData::conn_index` of a stream without a connection record (yet).
+const NO_RECORD: u32 = u32::MAX;
+
 /// What a store holds. Read it through [`PacketStore::read`].
 #[derive(Debug, Default)]
 pub struct StoreData {
     frames: Chunked<Slot>,
     /// Distinct (link type, interface, kind) of the frames, indexed by `Slot::meta`.
-    metas: Vec<(LinkType, u32, RecordKind)>,
+    metas: Vec<Meta>,
     last_meta: u32,
+    /// Captured lengths that no snapshot length in `metas` explains, by store index.
+    odd_caplen: HashMap<u32, u32>,
     /// Frame numbers, once they stop being `first_number + index`.
     numbers: Option<Chunked<u64>>,
     first_number: u64,
@@ -309,10 +344,13 @@ pub struct StoreData {
     /// Bumped each time the connection records are replaced (views cache derived rows).
     pub conn_version: u64,
     /// Store indices of each connection's frames, in order (4 bytes per packet), so
-    /// per-connection work never scans the whole capture.
-    conn_frames: HashMap<(FlowProto, u32), Vec<u32>>,
-    /// Where connections[i] is, by (protocol, stream number).
-    conn_index: HashMap<(FlowProto, u32), usize>,
+    /// per-connection work never scans the whole capture: per protocol ([`proto_slot`]),
+    /// by stream number (the engine numbers each protocol's streams from 0 up, one per
+    /// connection, so the lists are dense).
+    conn_frames: [Vec<Vec<u32>>; 2],
+    /// Where each connection's record is in `connections`, per protocol and by stream
+    /// number ([`NO_RECORD`] for none).
+    conn_index: [Vec<u32>; 2],
     /// First timestamp seen, for relative times.
     pub first_ts: Option<Timestamp>,
     /// The error that ended ingestion, if any (frames read before it stay).
@@ -346,7 +384,8 @@ impl StoreData {
     pub fn frame(&self, index: usize) -> Option<OwnedFrame> {
         let r = self.record(index)?;
         let s = *self.frames.get(index)?;
-        let data = self.bytes.read(s.offset(), s.caplen as usize)?;
+        let caplen = self.caplen(index, s)?;
+        let data = self.bytes.read(s.offset(), caplen as usize)?;
         Some(OwnedFrame {
             number: r.number,
             ts: r.ts,
@@ -361,18 +400,75 @@ impl StoreData {
     /// Fixed fields of the frame at `index`.
     pub fn record(&self, index: usize) -> Option<FrameRecord> {
         let s = *self.frames.get(index)?;
-        let (link, interface, kind) = *self.metas.get(s.meta())?;
+        let Meta {
+            link,
+            interface,
+            kind,
+            ..
+        } = *self.metas.get(s.meta())?;
         let number = match &self.numbers {
             Some(n) => *n.get(index)?,
             None => self.first_number.wrapping_add(index as u64),
         };
+        let ts = s.ts;
         Some(FrameRecord {
             number,
-            ts: (s.ts != NO_TS).then_some(Timestamp(s.ts)),
+            ts: (ts != NO_TS).then_some(Timestamp(ts)),
             len: s.len,
             link,
             interface,
             kind,
+        })
+    }
+
+    /// Captured length of the frame at `index`, whose slot is `s`.
+    fn caplen(&self, index: usize, s: Slot) -> Option<u32> {
+        match self.metas.get(s.meta())?.snap {
+            ODD_CAPLEN => self.odd_caplen.get(&u32::try_from(index).ok()?).copied(),
+            snap => Some(s.len.min(snap)),
+        }
+    }
+
+    /// The [`Meta`] explaining a frame with these fields and captured length: the last one
+    /// used, another one known, or a new one; `None` when the table is full.
+    fn meta_of(&mut self, frame: &Frame<'_>, caplen: u32) -> Option<usize> {
+        let explains = |m: &Meta| {
+            m.link == frame.link
+                && m.interface == frame.interface
+                && m.kind == frame.kind
+                && m.snap != ODD_CAPLEN
+                && frame.len.min(m.snap) == caplen
+        };
+        let last = self.last_meta as usize;
+        if self.metas.get(last).is_some_and(explains) {
+            return Some(last);
+        }
+        if let Some(m) = self.metas.iter().rposition(explains) {
+            return Some(m);
+        }
+        let same_source = |m: &&Meta| {
+            m.link == frame.link && m.interface == frame.interface && m.kind == frame.kind
+        };
+        let snaps = self.metas.iter().filter(same_source).count();
+        let snap = if caplen == frame.len {
+            WHOLE
+        } else if caplen < frame.len && snaps < MAX_SNAPS {
+            caplen
+        } else {
+            ODD_CAPLEN
+        };
+        let meta = Meta {
+            link: frame.link,
+            interface: frame.interface,
+            kind: frame.kind,
+            snap,
+        };
+        if let Some(m) = self.metas.iter().rposition(|m| *m == meta) {
+            return Some(m);
+        }
+        (self.metas.len() < MAX_METAS).then(|| {
+            self.metas.push(meta);
+            self.metas.len() - 1
         })
     }
 
@@ -454,15 +550,14 @@ impl StoreData {
 
     /// The connection record of a flow.
     pub fn connection(&self, proto: FlowProto, stream: u32) -> Option<&Connection> {
-        self.conn_index
-            .get(&(proto, stream))
-            .and_then(|&i| self.connections.get(i))
+        let at = *self.conn_index[proto_slot(proto)].get(stream as usize)?;
+        self.connections.get(at as usize)
     }
 
     /// Store indices of one connection's frames, in capture order.
     pub fn connection_frames(&self, proto: FlowProto, stream: u32) -> &[u32] {
-        self.conn_frames
-            .get(&(proto, stream))
+        self.conn_frames[proto_slot(proto)]
+            .get(stream as usize)
             .map_or(&[][..], Vec::as_slice)
     }
 
@@ -497,8 +592,13 @@ impl StoreData {
         self.bytes.memory()
     }
 
-    /// Writes spilled bytes still in memory to the spill file, once the source is exhausted.
+    /// Writes spilled bytes still in memory to the spill file, once the source is exhausted,
+    /// and gives back the room the connections' frame lists grew into.
     pub fn finish_bytes(&mut self) -> std::io::Result<()> {
+        for lists in &mut self.conn_frames {
+            lists.iter_mut().for_each(Vec::shrink_to_fit);
+            lists.shrink_to_fit();
+        }
         self.bytes.finish()
     }
 
@@ -546,25 +646,14 @@ impl StoreData {
             }
             self.numbers = Some(numbers);
         }
-        let key = (frame.link, frame.interface, frame.kind);
-        let last = self.last_meta as usize;
-        let found = if self.metas.get(last) == Some(&key) {
-            Some(last)
-        } else {
-            self.metas.iter().rposition(|m| *m == key)
+        let Some(meta) = self.meta_of(frame, caplen) else {
+            return Err(format!(
+                "more than {MAX_METAS} distinct interfaces and record kinds in one capture"
+            ));
         };
-        let meta = match found {
-            Some(m) => m,
-            None if self.metas.len() < MAX_METAS => {
-                self.metas.push(key);
-                self.metas.len() - 1
-            }
-            None => {
-                return Err(format!(
-                    "more than {MAX_METAS} distinct interfaces and record kinds in one capture"
-                ))
-            }
-        };
+        if self.metas[meta].snap == ODD_CAPLEN {
+            self.odd_caplen.insert(index as u32, caplen);
+        }
         if let Some(n) = &mut self.numbers {
             n.push(frame.number);
         }
@@ -573,7 +662,6 @@ impl StoreData {
             at: offset | (meta as u64) << OFFSET_BITS,
             ts: frame.ts.map_or(NO_TS, |t| t.0),
             len: frame.len,
-            caplen,
         });
         let rich = ann
             .tcp
@@ -581,11 +669,16 @@ impl StoreData {
         if let Some(t) = &rich {
             self.push_rich(index as u32, t);
         }
-        if let Some(f) = ann.flow {
-            self.conn_frames
-                .entry((f.proto, f.stream))
-                .or_default()
-                .push(index as u32);
+        // A stream number beyond the frame count cannot come from the engine (each stream
+        // starts at a frame); such a frame is listed but in no connection's list, so a bogus
+        // number cannot make the table huge.
+        if let Some(f) = ann.flow.filter(|f| f.stream as usize <= index) {
+            let lists = &mut self.conn_frames[proto_slot(f.proto)];
+            let stream = f.stream as usize;
+            if lists.len() <= stream {
+                lists.resize_with(stream + 1, Vec::new);
+            }
+            lists[stream].push(index as u32);
         }
         let (row, regular) = Row::pack(ann, rich.is_some());
         if !regular {
@@ -598,21 +691,27 @@ impl StoreData {
     }
 
     /// Replaces the connection records (taken from the engine every so often). The views
-    /// never read a record's list of unacknowledged segments (the engine's working state),
-    /// so the store's copies drop it.
+    /// never read the engine's working state (unacknowledged segments, the limit tracker's
+    /// state, the list of state transitions), so the store's copies drop it
+    /// ([`Connection::compact`]).
     pub fn set_connections(&mut self, mut conns: Vec<Connection>) {
         for c in &mut conns {
-            if let Some(tc) = &mut c.tcp {
-                for s in &mut tc.seq {
-                    s.segments = Vec::new();
+            c.compact();
+        }
+        let mut index: [Vec<u32>; 2] = Default::default();
+        for (i, c) in conns.iter().enumerate() {
+            let slots = &mut index[proto_slot(c.proto)];
+            let stream = c.stream as usize;
+            // Records come from the engine, whose stream numbers are dense and below the
+            // frame count (see `conn_frames`); one beyond it is not indexed.
+            if stream <= self.frames.len().max(conns.len()) {
+                if slots.len() <= stream {
+                    slots.resize(stream + 1, NO_RECORD);
                 }
+                slots[stream] = i as u32;
             }
         }
-        self.conn_index = conns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ((c.proto, c.stream), i))
-            .collect();
+        self.conn_index = index;
         self.connections = conns;
         self.conn_version += 1;
     }
@@ -753,9 +852,50 @@ mod tests {
     fn a_packet_keeps_at_most_64_bytes_and_none_of_its_captured_bytes() {
         let fixed =
             std::mem::size_of::<Slot>() + std::mem::size_of::<Row>() + std::mem::size_of::<u32>();
-        assert_eq!(std::mem::size_of::<Slot>(), 24);
+        assert_eq!(std::mem::size_of::<Slot>(), 20);
         assert_eq!(std::mem::size_of::<Row>(), 24);
-        assert!(fixed <= 64, "{fixed} bytes per packet");
+        assert_eq!(fixed, 48);
+    }
+
+    /// Captured lengths come back as pushed: frames kept whole, frames cut by a snapshot
+    /// length (no per-frame cost), and cut lengths no snapshot length explains (kept one by
+    /// one once a source has more than a few).
+    #[test]
+    fn captured_lengths_round_trip_without_a_field_per_frame() {
+        let mut data = StoreData::default();
+        let mut pushed = Vec::new();
+        let mut push = |data: &mut StoreData, len: u32, caplen: u32, interface: u32| {
+            let n = data.len() as u64 + 1;
+            let mut frame = OwnedFrame::packet(n, Timestamp(0), LinkType::Ethernet, Vec::new());
+            frame.len = len;
+            frame.interface = interface;
+            data.push_at(&frame.as_frame(), caplen, n * 2000, &Annotation::default())
+                .unwrap();
+            pushed.push(caplen);
+        };
+        for _ in 0..3 {
+            push(&mut data, 60, 60, 0);
+            push(&mut data, 1514, 96, 0);
+            push(&mut data, 90, 90, 1);
+            push(&mut data, 1514, 128, 1);
+        }
+        assert_eq!(data.metas.len(), 4);
+        // Cut at ever other lengths: the first few become snapshot lengths, then one by one.
+        for cut in 0..40 {
+            push(&mut data, 1514, 200 + cut, 0);
+        }
+        push(&mut data, 1514, 96, 0);
+        push(&mut data, 100, 120, 0);
+        assert!(
+            data.metas.len() <= 4 + MAX_SNAPS,
+            "{} metas",
+            data.metas.len()
+        );
+        assert!(!data.odd_caplen.is_empty());
+        for (i, &caplen) in pushed.iter().enumerate() {
+            let slot = *data.frames.get(i).unwrap();
+            assert_eq!(data.caplen(i, slot), Some(caplen), "frame {i}");
+        }
     }
 
     /// The offset and the meta index share a word without spilling into each other.
@@ -765,7 +905,6 @@ mod tests {
             at: ((1u64 << OFFSET_BITS) - 1) | ((MAX_METAS as u64 - 1) << OFFSET_BITS),
             ts: 0,
             len: 0,
-            caplen: 0,
         };
         assert_eq!(s.offset(), (1 << OFFSET_BITS) - 1);
         assert_eq!(s.meta(), MAX_METAS - 1);
