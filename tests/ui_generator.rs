@@ -251,7 +251,10 @@ fn unanimated_run_loads_at_once_and_a_lesson_loopback_cannot_force_says_why() {
     let app = h.state();
     let run = app.generator.run.as_ref().unwrap();
     assert_eq!(run.mode, Mode::Synthetic);
-    assert_eq!(run.fallback.as_deref(), Some(expected));
+    assert_eq!(
+        run.fallback.as_ref().map(|f| f.to_string()).as_deref(),
+        Some(expected)
+    );
     let (frames, trace) =
         synack::gen::synthesize_frames(Scenario::Loss, &synack::gen::GenOptions::default());
     assert_eq!(app.store.read().len(), frames.len());

@@ -243,7 +243,7 @@ fn views<'a>(
 fn why(msgs: &ConnMessages) -> Option<String> {
     msgs.reason.as_ref().map(|r| {
         if msgs.consistent {
-            r.clone()
+            r.to_string()
         } else {
             format!("(inconsistent) {r}")
         }

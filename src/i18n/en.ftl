@@ -1160,3 +1160,55 @@ details-call-written = These bytes were written by { $call }() #{ $n } of { $who
 details-call-read = Read by { $call }() #{ $n } of { $who } (bytes { $first }–{ $last } of its { $total })
 details-call-caused = Sent because of { $call }() of { $who } ({ $result })
 details-call-failed = Then { $call }() #{ $n } of { $who } failed: { $error }
+
+## Library words shown to people, translated where they are shown (src/i18n/mod.rs Phrases,
+## library_text): framing choice and reasons, sticky-packet events, generator fallbacks
+framing-auto-explains = { $framing }: { $messages } messages cover { $pct } of { $total } bytes with nothing unparseable
+framing-auto-start = no framing explains the whole stream; { $framing } explains the start: { $messages } messages cover { $pct } of { $total } bytes, { $unparsed } bytes unparseable
+framing-auto-nothing = no framing explains these { $total } bytes
+framing-auto-next-unparsed = ; next: { $framing } { $messages } messages, { $unparsed } bytes unparseable
+framing-auto-next-covering = ; next: { $framing } { $messages } messages covering { $pct }
+framing-by-calls = ; message boundaries from the { $sends } send() calls of the calls trace
+details-sticky-boundary = message_boundary: { $starts } start, { $ends } end
+details-sticky-coalesced = coalesced: { $count } messages (#{ $first }..#{ $last })
+details-sticky-split = split: message #{ $message } over frames { $frames }
+gen-fallback-not-live = `{ $scenario }` cannot be forced with real sockets on loopback; ran synthetic
+gen-fallback-no-permission = live capture needs root or CAP_NET_RAW; ran synthetic
+gen-fallback-no-netns-form = `{ $scenario }` has no network-namespace form
+gen-fallback-netns-needs-root = network namespaces need root with `ip` and `nft`
+gen-fallback-and = {"; "}
+ribbon-gap-name-not-captured = not_captured
+ribbon-gap-name-acked-unseen = acked_unseen
+ribbon-gap-name-buffer-limit = buffer_limit
+ribbon-gap-name-unfilled = unfilled
+# Why a framer stopped (src/stream/framing, src/stream/calls.rs): lib- and the words of the
+# English sentence (i18n::library_key); a unit test finds every such sentence in the sources.
+lib-dns-message-shorter-than-its-12-byte-header = DNS message shorter than its 12-byte header
+lib-dns-message-with-more-than-one-question = DNS message with more than one question
+lib-fixed-n-takes-no-other-options = fixed:N takes no other options
+lib-http-content-length-is-not-a-number = HTTP Content-Length is not a number
+lib-http-chunk-not-followed-by-crlf = HTTP chunk not followed by CRLF
+lib-http-chunk-size-is-not-hexadecimal = HTTP chunk size is not hexadecimal
+lib-http-header-block-longer-than-64-kib = HTTP header block longer than 64 KiB
+lib-http-header-line-without-a-colon = HTTP header line without a colon
+lib-http-header-name-is-not-a-token = HTTP header name is not a token
+lib-http-method-too-long = HTTP method too long
+lib-http-request-line-is-not-method-target-http-x-y = HTTP request line is not METHOD target HTTP/x.y
+lib-http-start-line-begins-with-a-space = HTTP start line begins with a space
+lib-http-status-line-without-a-status-code = HTTP status line without a status code
+lib-resp-bulk-string-not-followed-by-crlf = RESP bulk string not followed by CRLF
+lib-resp-inline-command-with-binary-bytes = RESP inline command with binary bytes
+lib-resp-line-not-ended-by-crlf = RESP line not ended by CRLF
+lib-resp-negative-aggregate-length = RESP negative aggregate length
+lib-resp-negative-bulk-length = RESP negative bulk length
+lib-resp-nesting-too-deep = RESP nesting too deep
+lib-tls-record-longer-than-18432-bytes = TLS record longer than 18432 bytes
+lib-after-http-101-switching-protocols-not-http = after HTTP 101 Switching Protocols: not HTTP
+lib-length-field-is-smaller-than-the-header-it-includes = length field is smaller than the header it includes
+lib-no-framing-chosen = no framing chosen
+lib-no-send-call-in-the-calls-trace-covers-these-bytes = no send() call in the calls trace covers these bytes
+lib-not-a-tls-record-header-type-20-24-version-3-x = not a TLS record header (type 20-24, version 3.x)
+lib-not-an-http-request-or-status-line = not an HTTP request or status line
+lib-rest-of-a-line-cut-by-a-gap = rest of a line cut by a gap
+lib-the-calls-framing-needs-the-calls-trace-file-calls-json = the calls framing needs the calls trace (FILE.calls.json)
+lib-zero-length-message = zero-length message

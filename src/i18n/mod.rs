@@ -198,6 +198,74 @@ impl Message {
     }
 }
 
+/// A sentence made of catalogue messages written one after the other (each piece after the
+/// first starts with its own separator, e.g. "; next: ..."), so that a library can explain
+/// a choice in parts and each consumer writes it in its own language. `Display` writes
+/// English (the words of the JSON and of scripts).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Phrases(pub Vec<Message>);
+
+impl Phrases {
+    /// One piece.
+    pub fn of(piece: Message) -> Phrases {
+        Phrases(vec![piece])
+    }
+
+    /// The sentence in `lang`.
+    pub fn text_in(&self, lang: Lang) -> String {
+        self.0.iter().map(|piece| piece.text_in(lang)).collect()
+    }
+
+    /// The sentence in this thread's language.
+    pub fn text(&self) -> String {
+        self.text_in(lang())
+    }
+
+    /// The sentence followed by `piece` (which starts with its own separator).
+    pub fn then(mut self, piece: Message) -> Phrases {
+        self.0.push(piece);
+        self
+    }
+}
+
+impl std::fmt::Display for Phrases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text_in(Lang::En))
+    }
+}
+
+/// A fixed English sentence of a library (a framer's reason for stopping, ...) in `lang`:
+/// the catalogue keeps it under `lib-` and the sentence's words joined by `-` (see
+/// [`library_key`]); a sentence the catalogue does not know stays English.
+pub fn library_text_in(lang: Lang, english: &str) -> String {
+    lookup(lang, &library_key(english)).unwrap_or_else(|| english.to_owned())
+}
+
+/// [`library_text_in`] in this thread's language.
+pub fn library_text(english: &str) -> String {
+    library_text_in(lang(), english)
+}
+
+/// The catalogue key of a fixed library sentence: `lib-` and its ASCII letters and digits,
+/// lower case, every other run of characters one `-` ("HTTP method too long" →
+/// `lib-http-method-too-long`).
+pub fn library_key(english: &str) -> String {
+    let mut key = String::from("lib");
+    let mut gap = true;
+    for c in english.chars() {
+        if c.is_ascii_alphanumeric() {
+            if gap {
+                key.push('-');
+            }
+            key.push(c.to_ascii_lowercase());
+            gap = false;
+        } else {
+            gap = true;
+        }
+    }
+    key
+}
+
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
     static ZH: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();

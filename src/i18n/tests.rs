@@ -245,3 +245,75 @@ fn english_counts_of_one_are_singular() {
         "0 connections"
     );
 }
+
+/// The fixed sentences the framers write as a reason (`Err("...")`, `Invalid("...")`,
+/// `reason: "..."`), found in their sources.
+fn framer_sentences() -> Vec<&'static str> {
+    let sources = [
+        include_str!("../stream/framing/mod.rs"),
+        include_str!("../stream/framing/text.rs"),
+        include_str!("../stream/framing/length.rs"),
+        include_str!("../stream/framing/auto.rs"),
+        include_str!("../stream/calls.rs"),
+    ];
+    let mut out = Vec::new();
+    for src in sources {
+        for opener in ["Err(\"", "Invalid(\"", "reason: \""] {
+            for (at, _) in src.match_indices(opener) {
+                let rest = &src[at + opener.len()..];
+                if let Some(end) = rest.find('"') {
+                    out.push(&rest[..end]);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[test]
+fn every_framer_reason_has_a_library_key_in_both_catalogues() {
+    let sentences = framer_sentences();
+    assert!(sentences.len() >= 20, "{sentences:?}");
+    assert!(sentences.contains(&"HTTP method too long"), "{sentences:?}");
+    for s in sentences {
+        let key = library_key(s);
+        assert_eq!(
+            lookup(Lang::En, &key).as_deref(),
+            Some(s),
+            "en.ftl needs `{key} = {s}`"
+        );
+        assert!(lookup(Lang::Zh, &key).is_some(), "zh.ftl needs {key}");
+        assert_ne!(library_text_in(Lang::Zh, s), s, "{key}");
+    }
+    assert_eq!(library_key("HTTP method too long"), "lib-http-method-too-long");
+    // A sentence the catalogue does not know stays as it is.
+    assert_eq!(library_text_in(Lang::Zh, "no such sentence"), "no such sentence");
+}
+
+#[test]
+fn framing_reasons_are_written_in_each_language() {
+    use crate::stream::framing::FramingReason;
+    let why = FramingReason::of(
+        Message::new("framing-auto-explains")
+            .arg("framing", "line")
+            .arg("messages", 4u32)
+            .arg("pct", "100%")
+            .arg("total", 120u32),
+    )
+    .then(
+        Message::new("framing-auto-next-covering")
+            .arg("framing", "u8")
+            .arg("messages", 3u32)
+            .arg("pct", "50%"),
+    );
+    assert_eq!(
+        why.to_string(),
+        "line: 4 messages cover 100% of 120 bytes with nothing unparseable; next: u8 3 messages covering 50%"
+    );
+    assert_eq!(
+        why.text_in(Lang::Zh),
+        "line：4 条消息覆盖了 120 字节中的 100%，没有未解析的字节；其次是 u8：3 条消息，覆盖 50%"
+    );
+}

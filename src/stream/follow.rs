@@ -14,7 +14,9 @@ use foldhash::fast::RandomState;
 use std::net::SocketAddr;
 
 use super::calls::{calls_by_direction, frame_by_sends, DirCalls};
-use super::framing::{auto, choose, frame_stream, frame_stream_with, Framed, Framer, Framing};
+use super::framing::{
+    auto, choose, frame_stream, frame_stream_with, Framed, Framer, Framing, FramingReason,
+};
 use super::reassembly::{Limits, MemoryBudget, Reassembler, SegmentIn};
 use super::sticky::{annotate, Annotation as Marks};
 use super::store::{DirectionStream, DuplicateSegment};
@@ -364,7 +366,7 @@ pub struct ConnMessages {
     /// The framing used.
     pub framing: Framing,
     /// Why `auto` chose it (None when it was given).
-    pub reason: Option<String>,
+    pub reason: Option<FramingReason>,
     /// `auto` found a framing that explains every byte (true when the framing was given).
     pub consistent: bool,
     /// Per direction, indexed by [`Direction::index`].
@@ -426,7 +428,7 @@ pub fn frame_connection(conn: &FollowedConn, choice: FramingChoice) -> ConnMessa
 pub fn frame_connection_by_calls(
     conn: &FollowedConn,
     calls: &[DirCalls; 2],
-    reason: Option<String>,
+    reason: Option<FramingReason>,
 ) -> ConnMessages {
     let dirs = [0, 1].map(|d| {
         let framed = frame_by_sends(&conn.dirs[d].store, &calls[d].sends);
@@ -464,14 +466,10 @@ pub fn frame_connection_with_calls(
                 return auto_msgs;
             }
             let sends: usize = c.iter().map(|d| d.sends.len()).sum();
-            let why = auto_msgs.reason.unwrap_or_default();
-            frame_connection_by_calls(
-                conn,
-                &c,
-                Some(format!(
-                    "{why}; message boundaries from the {sends} send() calls of the calls trace"
-                )),
-            )
+            let why = auto_msgs.reason.unwrap_or_default().then(
+                crate::i18n::Message::new("framing-by-calls").arg("sends", sends),
+            );
+            frame_connection_by_calls(conn, &c, Some(why))
         }
         _ => frame_connection(conn, choice),
     }

@@ -27,6 +27,7 @@ use crate::capture::live::Permission;
 use crate::capture::OwnedFrame;
 use crate::gen::live::{LiveEvent, LiveRun};
 use crate::gen::{self, GenOptions, Mode, Scenario};
+use crate::i18n::{Message, Phrases};
 
 use super::export;
 use super::ingest::Feeder;
@@ -37,9 +38,6 @@ pub const ANIMATION: Duration = Duration::from_millis(1500);
 
 /// Shortest interval between two publications of an animated run (about a screen frame).
 const PUBLISH_EVERY: Duration = Duration::from_millis(15);
-
-/// The reason given when live capture is not permitted.
-pub const NO_PERMISSION: &str = "live capture needs root or CAP_NET_RAW; ran synthetic";
 
 /// What the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,34 +51,35 @@ pub enum Wanted {
 }
 
 /// The mode a run will use, and why it is not the one asked for (shown in the panel).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     /// The mode that runs.
     pub mode: Mode,
-    /// Why the wish could not be honoured, when it could not.
-    pub fallback: Option<String>,
+    /// Why the wish could not be honoured, when it could not (`gen-fallback-*` pieces,
+    /// written in the panel's language; `Display` gives English).
+    pub fallback: Option<Phrases>,
 }
 
 /// Chooses the mode of a run of `sc`: `perm` is this process's capture permission (checked
 /// as the live capture panel and `synack ifaces` do), `netns_ok` whether namespaces can be
 /// made ([`gen::netns::available`]).
 pub fn decide(sc: Scenario, wanted: Wanted, perm: Permission, netns_ok: bool) -> Decision {
-    let live = |prefix: Option<String>| {
-        let join = |why: &str| match &prefix {
-            Some(p) => format!("{p}; {why}"),
-            None => why.to_owned(),
+    let live = |prefix: Option<Phrases>| {
+        let join = |why: Message| match &prefix {
+            Some(p) => p.clone().then(Message::new("gen-fallback-and")).then(why),
+            None => Phrases::of(why),
         };
         if !sc.live_capable() {
             Decision {
                 mode: Mode::Synthetic,
-                fallback: Some(join(&format!(
-                    "`{sc}` cannot be forced with real sockets on loopback; ran synthetic"
-                ))),
+                fallback: Some(join(
+                    Message::new("gen-fallback-not-live").arg("scenario", sc.to_string()),
+                )),
             }
         } else if perm == Permission::Denied {
             Decision {
                 mode: Mode::Synthetic,
-                fallback: Some(join(NO_PERMISSION)),
+                fallback: Some(join(Message::new("gen-fallback-no-permission"))),
             }
         } else {
             Decision {
@@ -95,12 +94,12 @@ pub fn decide(sc: Scenario, wanted: Wanted, perm: Permission, netns_ok: bool) ->
             fallback: None,
         },
         Wanted::Live => live(None),
-        Wanted::Netns if !sc.netns_capable() => {
-            live(Some(format!("`{sc}` has no network-namespace form")))
-        }
-        Wanted::Netns if !netns_ok => live(Some(
-            "network namespaces need root with `ip` and `nft`".to_owned(),
-        )),
+        Wanted::Netns if !sc.netns_capable() => live(Some(Phrases::of(
+            Message::new("gen-fallback-no-netns-form").arg("scenario", sc.to_string()),
+        ))),
+        Wanted::Netns if !netns_ok => live(Some(Phrases::of(Message::new(
+            "gen-fallback-netns-needs-root",
+        )))),
         Wanted::Netns => Decision {
             mode: Mode::Netns,
             fallback: None,
@@ -140,7 +139,7 @@ pub struct GenRun {
     /// The mode actually used.
     pub mode: Mode,
     /// Why the mode differs from the one asked for.
-    pub fallback: Option<String>,
+    pub fallback: Option<Phrases>,
     /// The seed of a synthetic run.
     pub seed: Option<u64>,
     /// The loss of a netns run, in percent.
@@ -477,7 +476,7 @@ mod tests {
         let d = decide(Scenario::Sticky, Wanted::Live, Permission::Denied, false);
         assert_eq!(d.mode, Mode::Synthetic);
         assert_eq!(
-            d.fallback.as_deref(),
+            d.fallback.map(|f| f.to_string()).as_deref(),
             Some("live capture needs root or CAP_NET_RAW; ran synthetic")
         );
     }
@@ -508,7 +507,7 @@ mod tests {
         ] {
             let d = decide(sc, Wanted::Live, Permission::Full, true);
             assert_eq!(d.mode, Mode::Synthetic, "{sc}");
-            let why = d.fallback.expect("a reason is given");
+            let why = d.fallback.expect("a reason is given").to_string();
             assert!(why.contains(&format!("`{sc}`")), "{why}");
             assert!(why.ends_with("ran synthetic"), "{why}");
         }
@@ -519,14 +518,24 @@ mod tests {
         // Namespaces unavailable, capture permitted: live, with the reason.
         let d = decide(Scenario::Sticky, Wanted::Netns, Permission::Full, false);
         assert_eq!(d.mode, Mode::Live);
-        assert!(d.fallback.unwrap().contains("root with `ip` and `nft`"));
+        assert!(d
+            .fallback
+            .unwrap()
+            .to_string()
+            .contains("root with `ip` and `nft`"));
         // A UDP lesson has no netns form, and without capture permission it ends synthetic:
         // both reasons are given, in order.
         let d = decide(Scenario::UdpChat, Wanted::Netns, Permission::Denied, true);
         assert_eq!(d.mode, Mode::Synthetic);
+        let why = d.fallback.expect("a reason is given");
         assert_eq!(
-            d.fallback.as_deref(),
-            Some("`udp-chat` has no network-namespace form; live capture needs root or CAP_NET_RAW; ran synthetic")
+            why.to_string(),
+            "`udp-chat` has no network-namespace form; live capture needs root or CAP_NET_RAW; ran synthetic"
+        );
+        // The panel writes the same reasons in Chinese.
+        assert_eq!(
+            why.text_in(crate::i18n::Lang::Zh),
+            "`udp-chat` 没有网络命名空间形式；实时抓包需要 root 或 CAP_NET_RAW，因此改为合成"
         );
         // `loss` has a netns form but no live one.
         let d = decide(Scenario::Loss, Wanted::Netns, Permission::Full, true);

@@ -371,7 +371,7 @@ fn show_decision(ui: &mut egui::Ui, d: &Decision) {
                 tr!(
                     "gen-will-run-because",
                     mode = d.mode.name(),
-                    why = why.to_string()
+                    why = why.text()
                 ),
             );
         }
@@ -408,7 +408,7 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
             tr!(
                 "gen-mode-because",
                 mode = run.mode.name(),
-                why = why.to_string()
+                why = why.text()
             ),
         );
     } else {

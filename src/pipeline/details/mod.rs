@@ -133,9 +133,33 @@ pub fn messages_node(framing: Option<&str>, events: &[StickyEvent]) -> Node {
         n.push(Node::line(tr!("details-no-boundary"), None));
     }
     for e in events {
-        n.push(Node::line(e.describe(), None));
+        n.push(Node::line(event_text(e), None));
     }
     n
+}
+
+/// A sticky-packet event in this thread's language (English: the event's `describe`, the
+/// words of `synack read`).
+fn event_text(e: &StickyEvent) -> String {
+    match e {
+        StickyEvent::MessageBoundary { starts, ends } => {
+            tr!("details-sticky-boundary", starts = *starts, ends = *ends)
+        }
+        StickyEvent::Coalesced { first, count } => tr!(
+            "details-sticky-coalesced",
+            count = *count,
+            first = *first,
+            last = first + count - 1
+        ),
+        StickyEvent::Split { message, frames } => {
+            let frames: Vec<String> = frames.iter().map(u64::to_string).collect();
+            tr!(
+                "details-sticky-split",
+                message = *message,
+                frames = frames.join(",")
+            )
+        }
+    }
 }
 
 /// The "Messages" section when the messages were not computed, saying why.

@@ -19,6 +19,7 @@ use super::{
     frame_stream, walk, FrameSink, Framed, Framer, Framing, Incomplete, LengthPrefix, Message,
     Unparsed,
 };
+use crate::i18n::Message as Sentence;
 use crate::stream::store::DirectionStream;
 
 const fn lp(width: u8, little_endian: bool) -> Framing {
@@ -46,15 +47,20 @@ pub(super) const CANDIDATES: [Framing; 11] = [
 ];
 
 /// The framing `auto` chose.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutoChoice {
     /// The framing.
     pub framing: Framing,
     /// True when it explains every byte (no unparseable bytes).
     pub consistent: bool,
     /// One sentence for people: what it covers and what came next.
-    pub reason: String,
+    pub reason: FramingReason,
 }
+
+/// Why a framing was chosen: one sentence in catalogue pieces (`framing-auto-*`), so that
+/// each consumer writes it in its own language; `Display` writes it in English (the JSON
+/// and the command line's words).
+pub type FramingReason = crate::i18n::Phrases;
 
 struct Score {
     framing: Framing,
@@ -171,18 +177,17 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
                     .then(ib.cmp(ia))
             })
             .map(|(_, s)| {
-                format!(
-                    "; next: {} {} messages{}",
-                    s.framing,
-                    s.messages,
-                    if s.unparsed > 0 {
-                        format!(", {} bytes unparseable", s.unparsed)
-                    } else {
-                        format!(" covering {}", pct(s.covered, total))
-                    }
-                )
+                let next = if s.unparsed > 0 {
+                    Sentence::new("framing-auto-next-unparsed").arg("unparsed", s.unparsed)
+                } else {
+                    Sentence::new("framing-auto-next-covering").arg("pct", pct(s.covered, total))
+                };
+                next.arg("framing", s.framing.to_string())
+                    .arg("messages", s.messages)
             })
-            .unwrap_or_default()
+    };
+    let reason = |first: Sentence, chosen: usize| {
+        crate::i18n::Phrases(std::iter::once(first).chain(runner_up(chosen)).collect())
     };
     match best {
         Some(i) => {
@@ -190,13 +195,13 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
             AutoChoice {
                 framing: s.framing,
                 consistent: true,
-                reason: format!(
-                    "{}: {} messages cover {} of {} bytes with nothing unparseable{}",
-                    s.framing,
-                    s.messages,
-                    pct(s.covered, total),
-                    total,
-                    runner_up(i)
+                reason: reason(
+                    Sentence::new("framing-auto-explains")
+                        .arg("framing", s.framing.to_string())
+                        .arg("messages", s.messages)
+                        .arg("pct", pct(s.covered, total))
+                        .arg("total", total),
+                    i,
                 ),
             }
         }
@@ -218,23 +223,22 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
                 Some((i, s)) => AutoChoice {
                     framing: s.framing,
                     consistent: false,
-                    reason: format!(
-                        "no framing explains the whole stream; {} explains the start: {} \
-                         messages cover {} of {} bytes, {} bytes unparseable{}",
-                        s.framing,
-                        s.messages,
-                        pct(s.covered, total),
-                        total,
-                        s.unparsed,
-                        runner_up(i)
+                    reason: reason(
+                        Sentence::new("framing-auto-start")
+                            .arg("framing", s.framing.to_string())
+                            .arg("messages", s.messages)
+                            .arg("pct", pct(s.covered, total))
+                            .arg("total", total)
+                            .arg("unparsed", s.unparsed),
+                        i,
                     ),
                 },
                 None => AutoChoice {
                     framing: Framing::None,
                     consistent: false,
-                    reason: format!(
-                        "no framing explains these {total} bytes{}",
-                        runner_up(usize::MAX)
+                    reason: reason(
+                        Sentence::new("framing-auto-nothing").arg("total", total),
+                        usize::MAX,
                     ),
                 },
             }

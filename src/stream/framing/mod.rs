@@ -18,7 +18,7 @@ use std::fmt;
 use std::ops::ControlFlow;
 use std::str::FromStr;
 
-pub use auto::{auto, choose, AutoChoice};
+pub use auto::{auto, choose, AutoChoice, FramingReason};
 pub use length::LengthPrefix;
 
 use super::store::DirectionStream;

@@ -408,7 +408,7 @@ pub fn layout(
                     crate::i18n::text_in(
                         crate::i18n::lang(),
                         "ribbon-unparsed-label",
-                        &[("reason", u.reason.to_string().into())],
+                        &[("reason", crate::i18n::library_text(u.reason).into())],
                     ),
                 );
             }
@@ -445,7 +445,7 @@ pub fn layout(
                     "ribbon-gap-label",
                     &[("bytes", g.len.into())],
                 ),
-                g.reason.name().to_string(),
+                gap_name(g.reason),
             ];
             for (text, dy) in lines.into_iter().zip([-7.0, 7.0]) {
                 if r.width() > text_width(&text, 11.0) {
@@ -668,4 +668,16 @@ mod tests {
             }
         }
     }
+}
+
+/// The short name of a gap's cause, as the ribbon writes it inside the gap and in its
+/// tooltip (English: the JSON's name).
+pub(super) fn gap_name(reason: crate::stream::GapReason) -> String {
+    use crate::stream::GapReason;
+    crate::i18n::text(match reason {
+        GapReason::NotCaptured => "ribbon-gap-name-not-captured",
+        GapReason::AckedUnseen => "ribbon-gap-name-acked-unseen",
+        GapReason::BufferLimit => "ribbon-gap-name-buffer-limit",
+        GapReason::Unfilled => "ribbon-gap-name-unfilled",
+    })
 }

@@ -195,7 +195,7 @@ impl StreamView {
                 } else {
                     tr!("ribbon-inconsistent")
                 },
-                reason = r.to_string()
+                reason = r.text()
             ),
             None => tr!("ribbon-framing", framing = m.msgs.framing.to_string()),
         };
@@ -340,7 +340,7 @@ impl StreamView {
                     "ribbon-tip-gap",
                     bytes = g.len,
                     offset = g.offset,
-                    name = g.reason.name(),
+                    name = layout::gap_name(g.reason),
                     why = why
                 )
             }),
