@@ -274,3 +274,62 @@ fn chinese_interface_names_the_text_view_and_the_ribbon() {
     h.run_steps(3);
     h.get_by_label("回放这个连接");
 }
+
+/// The characters the Stream tab's byte row draws for direction `d` of the chat, all of
+/// its bytes in view.
+fn byte_row_text(h: &mut Harness<'static, SynackApp>, d: usize) -> String {
+    use synack::ui::stream_view::layout::{layout, Prim};
+    h.state_mut().tab = Tab::Stream;
+    h.run_steps(3);
+    let app = h.state_mut();
+    let data = app.store.read();
+    let m = app
+        .stream_view
+        .model(&data, &app.selection)
+        .expect("the chat's ribbon");
+    let lens = [0, 1].map(|d| m.dirs[d].stream.len as f64);
+    let lay = layout(m, [(0.0, lens[0]), (0.0, lens[1])], 1400.0, None);
+    drop(data);
+    let mut texts: Vec<(f32, f32, String)> = lay
+        .prims
+        .iter()
+        .filter_map(|p| match p {
+            Prim::Text(pos, egui::Align2::CENTER_CENTER, t, size, c)
+                if *size == 11.0 && *c == egui::Color32::BLACK && t.chars().count() == 1 =>
+            {
+                Some((pos.y, pos.x, t.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    texts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // Direction d's byte row: the d-th line of one-character texts from the top (segment
+    // and message labels are longer).
+    let mut rows: Vec<f32> = texts.iter().map(|t| t.0).collect();
+    rows.dedup();
+    let y = rows[d];
+    texts
+        .into_iter()
+        .filter(|t| t.0 == y)
+        .map(|t| t.2)
+        .collect()
+}
+
+#[test]
+fn ribbon_byte_row_draws_the_gbk_and_utf8_characters() {
+    for (name, encode) in [
+        (
+            "row-gbk",
+            (|s: &str| gbk(&format!("{s}\n"))) as fn(&str) -> Vec<u8>,
+        ),
+        ("row-utf8", |s: &str| format!("{s}\n").into_bytes()),
+    ] {
+        let mut h = open_chat(name, encode);
+        for (d, sent) in [(0, CHAT_CLIENT), (1, CHAT_SERVER)] {
+            let row = byte_row_text(&mut h, d);
+            // The sentence as sent (its spaces drawn as `_`), then the line feed as `.`.
+            let expected = format!("{}.", sent.replace(' ', "_"));
+            assert_eq!(row, expected, "{name} direction {d}");
+        }
+    }
+}

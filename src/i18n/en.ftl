@@ -1161,6 +1161,12 @@ details-call-read = Read by { $call }() #{ $n } of { $who } (bytes { $first }–
 details-call-caused = Sent because of { $call }() of { $who } ({ $result })
 details-call-failed = Then { $call }() #{ $n } of { $who } failed: { $error }
 
+# What the status bar and titles call the source (src/ui/store.rs)
+source-none = no capture
+source-demo = demo.pcap (built-in)
+source-live = live on { $iface }
+source-demo-unreadable = cannot read the built-in demo: { $error }
+
 ## Library words shown to people, translated where they are shown (src/i18n/mod.rs Phrases,
 ## library_text): framing choice and reasons, sticky-packet events, generator fallbacks
 framing-auto-explains = { $framing }: { $messages } messages cover { $pct } of { $total } bytes with nothing unparseable

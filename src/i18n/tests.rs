@@ -287,9 +287,15 @@ fn every_framer_reason_has_a_library_key_in_both_catalogues() {
         assert!(lookup(Lang::Zh, &key).is_some(), "zh.ftl needs {key}");
         assert_ne!(library_text_in(Lang::Zh, s), s, "{key}");
     }
-    assert_eq!(library_key("HTTP method too long"), "lib-http-method-too-long");
+    assert_eq!(
+        library_key("HTTP method too long"),
+        "lib-http-method-too-long"
+    );
     // A sentence the catalogue does not know stays as it is.
-    assert_eq!(library_text_in(Lang::Zh, "no such sentence"), "no such sentence");
+    assert_eq!(
+        library_text_in(Lang::Zh, "no such sentence"),
+        "no such sentence"
+    );
 }
 
 #[test]

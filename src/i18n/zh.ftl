@@ -1027,6 +1027,12 @@ details-call-read = 由 { $who } 的第 { $n } 次 { $call }() 读取（其 { $t
 details-call-caused = 由 { $who } 的 { $call }() 引起（{ $result }）
 details-call-failed = 随后 { $who } 的第 { $n } 次 { $call }() 失败：{ $error }
 
+# 状态栏和标题中数据来源的名字（src/ui/store.rs）
+source-none = 没有抓包
+source-demo = demo.pcap（内置演示）
+source-live = 在 { $iface } 上实时抓包
+source-demo-unreadable = 无法读取内置演示：{ $error }
+
 ## 库给出、显示给人看的话，在显示处翻译（src/i18n/mod.rs 的 Phrases、library_text）：
 ## 分帧方式的选择与理由、粘包事件、流量生成器改用的模式
 framing-auto-explains = { $framing }：{ $messages } 条消息覆盖了 { $total } 字节中的 { $pct }，没有未解析的字节

@@ -466,9 +466,10 @@ pub fn frame_connection_with_calls(
                 return auto_msgs;
             }
             let sends: usize = c.iter().map(|d| d.sends.len()).sum();
-            let why = auto_msgs.reason.unwrap_or_default().then(
-                crate::i18n::Message::new("framing-by-calls").arg("sends", sends),
-            );
+            let why = auto_msgs
+                .reason
+                .unwrap_or_default()
+                .then(crate::i18n::Message::new("framing-by-calls").arg("sends", sends));
             frame_connection_by_calls(conn, &c, Some(why))
         }
         _ => frame_connection(conn, choice),

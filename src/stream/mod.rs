@@ -44,7 +44,8 @@ pub mod store;
 pub mod text;
 
 pub use framing::{
-    frame_stream, frame_stream_with, AutoChoice, Framed, FramingReason, Framer, Framing, Message, Step,
+    frame_stream, frame_stream_with, AutoChoice, Framed, Framer, Framing, FramingReason, Message,
+    Step,
 };
 pub use reassembly::{
     Conflict, DirectionStats, GapReason, Limits, MemoryBudget, PushOutcome, Reassembler, SegmentIn,

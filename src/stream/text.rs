@@ -180,6 +180,90 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded {
     }
 }
 
+/// One character of a byte string and the bytes it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharSpan {
+    /// Index of its first byte.
+    pub start: usize,
+    /// Number of bytes (1 to 4).
+    pub len: usize,
+    /// The character; `None` for a byte that does not decode (or a character cut by the
+    /// end of the bytes).
+    pub ch: Option<char>,
+}
+
+/// The characters of `bytes` in `encoding`, each with its bytes, for views that draw text
+/// over the bytes it came from (the stream ribbon's byte row). UTF-8 by its chunks;
+/// GBK/GB18030 by its lead and trail bytes (two bytes, or four when the second is a digit),
+/// each character decoded by `encoding_rs`; Latin-1 one byte each.
+pub fn char_spans(bytes: &[u8], encoding: TextEncoding) -> Vec<CharSpan> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let undecodable = |out: &mut Vec<CharSpan>, start: usize, len: usize| {
+        out.extend((start..start + len).map(|i| CharSpan {
+            start: i,
+            len: 1,
+            ch: None,
+        }));
+    };
+    match encoding {
+        TextEncoding::Latin1 => out.extend(bytes.iter().enumerate().map(|(i, &b)| CharSpan {
+            start: i,
+            len: 1,
+            ch: Some(char::from(b)),
+        })),
+        TextEncoding::Utf8 => {
+            let mut at = 0;
+            for chunk in bytes.utf8_chunks() {
+                for (i, c) in chunk.valid().char_indices() {
+                    out.push(CharSpan {
+                        start: at + i,
+                        len: c.len_utf8(),
+                        ch: Some(c),
+                    });
+                }
+                at += chunk.valid().len();
+                undecodable(&mut out, at, chunk.invalid().len());
+                at += chunk.invalid().len();
+            }
+        }
+        TextEncoding::Gbk => {
+            let mut i = 0;
+            while i < bytes.len() {
+                let b = bytes[i];
+                let len = match (b, bytes.get(i + 1)) {
+                    (0..=0x7f, _) => 1,
+                    (0x81..=0xfe, Some(0x30..=0x39)) => 4,
+                    (0x81..=0xfe, Some(&t)) if (0x40..=0xfe).contains(&t) && t != 0x7f => 2,
+                    _ => 0,
+                };
+                let ch = bytes.get(i..i + len).filter(|_| len > 0).and_then(|seq| {
+                    GB18030
+                        .decode_without_bom_handling_and_without_replacement(seq)
+                        .and_then(|t| {
+                            let mut chars = t.chars();
+                            chars.next().filter(|_| chars.next().is_none())
+                        })
+                });
+                match ch {
+                    Some(c) => {
+                        out.push(CharSpan {
+                            start: i,
+                            len,
+                            ch: Some(c),
+                        });
+                        i += len;
+                    }
+                    None => {
+                        undecodable(&mut out, i, 1);
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `text` made safe to show: line ends (`\n`, `\r\n`) and tabs kept, every other control
 /// character shown as `·` (a terminal or a label would act on it or draw a box).
 pub fn printable(text: &str) -> String {
@@ -199,6 +283,41 @@ pub fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_spans_name_each_character_and_its_bytes() {
+        let chars = |bytes: &[u8], e| -> String {
+            char_spans(bytes, e)
+                .iter()
+                .map(|c| c.ch.unwrap_or('?'))
+                .collect()
+        };
+        let (gbk, _, bad) = GB18030.encode("你好, a？");
+        assert!(!bad);
+        let spans = char_spans(&gbk, TextEncoding::Gbk);
+        assert_eq!(chars(&gbk, TextEncoding::Gbk), "你好, a？");
+        assert_eq!(
+            spans.iter().map(|c| (c.start, c.len)).collect::<Vec<_>>(),
+            [(0, 2), (2, 2), (4, 1), (5, 1), (6, 1), (7, 2)]
+        );
+        // A four-byte GB18030 character, and a lead byte cut by the end.
+        let (four, _, _) = GB18030.encode("€😀");
+        assert_eq!(chars(&four, TextEncoding::Gbk), "€😀");
+        assert_eq!(chars(&gbk[..3], TextEncoding::Gbk), "你?");
+        let utf8 = "好a\u{e9}".as_bytes();
+        let spans = char_spans(utf8, TextEncoding::Utf8);
+        assert_eq!(
+            spans
+                .iter()
+                .map(|c| (c.start, c.len, c.ch))
+                .collect::<Vec<_>>(),
+            [(0, 3, Some('好')), (3, 1, Some('a')), (4, 2, Some('é'))]
+        );
+        // A cut character: each of its bytes undecodable, the rest still read.
+        let cut = [&utf8[..2], b"ok"].concat();
+        assert_eq!(chars(&cut, TextEncoding::Utf8), "??ok");
+        assert_eq!(chars(&[0x41, 0xe9], TextEncoding::Latin1), "Aé");
+    }
 
     /// The course's GBK chat: `"您好，这里是服务端，收到你的信息".encode("gbk")`.
     pub(crate) const GBK_REPLY: &[u8] = &[

@@ -405,11 +405,7 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
     if let Some(why) = &run.fallback {
         ui.colored_label(
             FALLBACK,
-            tr!(
-                "gen-mode-because",
-                mode = run.mode.name(),
-                why = why.text()
-            ),
+            tr!("gen-mode-because", mode = run.mode.name(), why = why.text()),
         );
     } else {
         ui.label(tr!("gen-mode-line", mode = run.mode.name()));

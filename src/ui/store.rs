@@ -69,10 +69,10 @@ impl SourceInfo {
     /// A short name for titles and status lines.
     pub fn label(&self) -> String {
         match self {
-            SourceInfo::None => "no capture".into(),
-            SourceInfo::Demo => crate::capture::demo::NAME.into(),
+            SourceInfo::None => crate::i18n::text("source-none"),
+            SourceInfo::Demo => crate::i18n::text("source-demo"),
             SourceInfo::File(p) => p.display().to_string(),
-            SourceInfo::Live(i) => format!("live on {i}"),
+            SourceInfo::Live(i) => crate::i18n::tr!("source-live", iface = i.clone()),
             SourceInfo::Generator(run) => format!("synack gen {run}"),
             SourceInfo::Run(cmds) => format!("synack run {cmds}"),
         }

@@ -75,7 +75,10 @@ impl SynackApp {
             &self.store,
             SourceInfo::Demo,
         ) {
-            self.message = Some((format!("cannot read the built-in demo: {e}"), true));
+            self.message = Some((
+                crate::i18n::tr!("source-demo-unreadable", error = e.to_string()),
+                true,
+            ));
         }
         self.store.write().calls = Some(crate::capture::demo::calls());
     }

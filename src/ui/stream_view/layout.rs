@@ -333,16 +333,8 @@ pub fn layout(
             if scale >= 7.0 {
                 let first = x0.max(run.offset as f64).floor() as u64;
                 let last = (x1.min(run.end() as f64)).ceil() as u64;
-                for off in first..last.min(run.end()) {
-                    let b = run.data[(off - run.offset) as usize];
-                    let ch = if b.is_ascii_graphic() {
-                        (b as char).to_string()
-                    } else if b == b' ' {
-                        "_".into()
-                    } else {
-                        ".".into()
-                    };
-                    let cx = xof(off) + (scale / 2.0) as f32;
+                for (off, len, ch) in shown_chars(run, first, last.min(run.end()), m.encoding) {
+                    let cx = xof(off) + (scale * len as f64 / 2.0) as f32;
                     if cx > MARGIN && cx < right {
                         out.prims.push(Prim::Text(
                             Pos2::new(cx, (by0 + by1) / 2.0),
@@ -545,6 +537,59 @@ fn label_inside(out: &mut Layout, r: Rect, text: String) {
     }
 }
 
+/// The characters the byte row draws over the bytes `first..last` of `run`: each with its
+/// stream offset and byte count, decoded in the stream's `encoding` as the text view does
+/// (a GBK or UTF-8 character over its two or three bytes). Decoding starts at the nearest
+/// byte before `first` that cannot be inside a character (below 0x30: neither a UTF-8
+/// continuation nor a GBK/GB18030 trail byte), looked for at most 1 KiB back, so a
+/// character cut by the view's left edge is still read whole. A space is `_`; a control
+/// character, an undecodable byte and (in Latin-1, the encoding of binary streams) every
+/// byte outside printable ASCII are `.`.
+fn shown_chars(
+    run: &crate::stream::store::Run,
+    first: u64,
+    last: u64,
+    encoding: crate::stream::text::TextEncoding,
+) -> Vec<(u64, usize, String)> {
+    use crate::stream::text::{char_spans, TextEncoding};
+    let (lo, hi) = ((first - run.offset) as usize, (last - run.offset) as usize);
+    let back = lo.saturating_sub(1024);
+    let start = run.data[back..lo]
+        .iter()
+        .rposition(|&b| b < 0x30)
+        .map_or(back, |i| back + i);
+    // A character cut by the right edge is read whole too.
+    let end = (hi + 3).min(run.data.len());
+    char_spans(&run.data[start..end], encoding)
+        .into_iter()
+        .filter(|c| start + c.start + c.len > lo && start + c.start < hi)
+        .map(|c| {
+            let shown = match c.ch {
+                Some(' ') => "_".to_owned(),
+                Some(ch) if encoding == TextEncoding::Latin1 && !ch.is_ascii_graphic() => {
+                    ".".to_owned()
+                }
+                Some(ch) if ch.is_control() || ch.is_whitespace() => ".".to_owned(),
+                Some(ch) => ch.to_string(),
+                None => ".".to_owned(),
+            };
+            (run.offset + (start + c.start) as u64, c.len, shown)
+        })
+        .collect()
+}
+
+/// The short name of a gap's cause, as the ribbon writes it inside the gap and in its
+/// tooltip (English: the JSON's name).
+pub(super) fn gap_name(reason: crate::stream::GapReason) -> String {
+    use crate::stream::GapReason;
+    crate::i18n::text(match reason {
+        GapReason::NotCaptured => "ribbon-gap-name-not-captured",
+        GapReason::AckedUnseen => "ribbon-gap-name-acked-unseen",
+        GapReason::BufferLimit => "ribbon-gap-name-buffer-limit",
+        GapReason::Unfilled => "ribbon-gap-name-unfilled",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -668,16 +713,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The short name of a gap's cause, as the ribbon writes it inside the gap and in its
-/// tooltip (English: the JSON's name).
-pub(super) fn gap_name(reason: crate::stream::GapReason) -> String {
-    use crate::stream::GapReason;
-    crate::i18n::text(match reason {
-        GapReason::NotCaptured => "ribbon-gap-name-not-captured",
-        GapReason::AckedUnseen => "ribbon-gap-name-acked-unseen",
-        GapReason::BufferLimit => "ribbon-gap-name-buffer-limit",
-        GapReason::Unfilled => "ribbon-gap-name-unfilled",
-    })
 }
