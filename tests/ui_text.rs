@@ -7,7 +7,7 @@ mod support;
 mod ui_common;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use support::{gbk, write_chat_capture, CHAT_CLIENT, CHAT_SERVER};
 use synack::analysis::Flag;
@@ -332,4 +332,229 @@ fn ribbon_byte_row_draws_the_gbk_and_utf8_characters() {
             assert_eq!(row, expected, "{name} direction {d}");
         }
     }
+}
+
+/// The English words left in the labels of `h`'s window: each word of ASCII letters that is
+/// not a protocol term, a TCP state or flag (all capitals), a field or file name (with a
+/// dot or an underscore), a unit, or a name the interface keeps on purpose. Wireshark's
+/// own words stay English as in its Chinese interface: the Info column's markers and the
+/// details' protocol tree (all-ASCII lines of the form "Name: value").
+fn english_words(h: &Harness<'static, SynackApp>) -> Vec<(String, String)> {
+    english_words_in(h, false)
+}
+
+/// [`english_words`]; with `widgets_only`, only in buttons, boxes and labels with some
+/// non-ASCII text (a window showing payload text: the payload is data, not interface).
+fn english_words_in(h: &Harness<'static, SynackApp>, widgets_only: bool) -> Vec<(String, String)> {
+    const KEPT: &[&str] = &[
+        // Protocol words, as Wireshark's Chinese interface keeps them.
+        "seq",
+        "ack",
+        "len",
+        "win",
+        "Seq",
+        "Ack",
+        "Win",
+        "Len",
+        "TSval",
+        "TSecr",
+        "rtt",
+        "send",
+        "recv",
+        "sendto",
+        "recvfrom",
+        "write",
+        "read",
+        "connect",
+        "accept",
+        "close",
+        "shutdown",
+        "listen",
+        "bind",
+        "socket",
+        "epoll",
+        "select",
+        "poll",
+        // Framing and encoding names (the values of --framing and --encoding).
+        "line",
+        "auto",
+        "http",
+        "tls",
+        "dns",
+        "resp",
+        "mysql",
+        "fixed",
+        "none",
+        "calls",
+        "utf",
+        "gbk",
+        "latin",
+        // Directions, units, names.
+        "c2s",
+        "s2c",
+        "ms",
+        "s",
+        "B",
+        "KiB",
+        "MiB",
+        "Stevens",
+        "Wireshark",
+        "tcpdump",
+        "synack",
+        "demo",
+        "pcap",
+        "pcapng",
+        "svg",
+        "png",
+        "Ctrl",
+        "Alt",
+        "Shift",
+        "Esc",
+        "eq",
+        "Linux",
+        "Python",
+        "Nagle",
+        "loopback",
+        "lo",
+        "eth",
+        "x",
+        "tcp",
+        "udp",
+        "tcptrace",
+        "Home",
+        "End",
+        "Space",
+        "sh",
+        // Command lines quoted in the text (`synack gen live`, `--netns`).
+        "gen",
+        "live",
+        "netns",
+    ];
+    // The lessons' names are the command line's (`synack gen sticky`).
+    let lessons: Vec<&str> = synack::gen::Scenario::ALL
+        .iter()
+        .map(|s| s.name())
+        .collect();
+    let is_hex_byte = |t: &str| t.len() == 2 && t.chars().all(|c| c.is_ascii_hexdigit());
+    // Zeek's history letters (`ShADadFf`), a vocabulary users grep for.
+    let is_history = |t: &str| t.chars().all(|c| "ShADadFfRrCcGgTtWwIiQq^".contains(c));
+    let mut out = Vec::new();
+    for node in h.query_all(egui_kittest::kittest::By::new().predicate(|_| true)) {
+        let n = node.accesskit_node();
+        let widget = matches!(
+            n.role(),
+            Role::Button | Role::ComboBox | Role::CheckBox | Role::RadioButton | Role::MenuItem
+        );
+        // A text box holds the user's input, its hint an example of it (a command line).
+        if matches!(n.role(), Role::TextInput | Role::MultilineTextInput) {
+            continue;
+        }
+        for text in [n.label(), n.value()].into_iter().flatten() {
+            if widgets_only && !widget && text.is_ascii() {
+                continue;
+            }
+            // Example command lines are commands, not sentences.
+            if text.starts_with("python3 ") {
+                continue;
+            }
+            // Placeholders the user types as they are (`{server}`).
+            let text = text.replace("{server}", "");
+            let protocol_tree = text.is_ascii() && (text.contains(": ") || text.contains(", Src"));
+            // A payload's lines (Follow Stream's text) are the data, not the interface.
+            let payload = text.is_ascii() && text.ends_with('\n');
+            // egui's own names for window and panel handles are not drawn.
+            let egui_chrome =
+                text.starts_with("Resize ") || text == "Close window" || text == "Hide";
+            if text.contains('«') || text.contains(" → ") || protocol_tree || payload || egui_chrome
+            {
+                continue;
+            }
+            for token in text.split(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':'))
+            }) {
+                let token = token.trim_matches(|c: char| matches!(c, '.' | '-' | '/' | ':'));
+                let word = token.chars().all(|c| c.is_ascii_alphabetic()) && token.len() > 1;
+                if !word
+                    || token.chars().all(|c| c.is_ascii_uppercase())
+                    || KEPT.contains(&token)
+                    || lessons.contains(&token)
+                    || is_hex_byte(token)
+                    || is_history(token)
+                {
+                    continue;
+                }
+                out.push((token.to_owned(), text.to_owned()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn chinese_window_has_no_english_words_in_any_tab_or_menu() {
+    let mut h = demo(Lang::Zh);
+    h.state_mut().queue(Command::GoTo {
+        number: 10,
+        replay: false,
+    });
+    h.run_steps(3);
+    let mut found = Vec::new();
+    for tab in [
+        Tab::Packets,
+        Tab::Connections,
+        Tab::Ladder,
+        Tab::Live,
+        Tab::Graphs,
+        Tab::Stream,
+        Tab::Generator,
+        Tab::Flows,
+        Tab::Pair,
+    ] {
+        h.state_mut().tab = tab;
+        h.run_steps(4);
+        found.extend(
+            english_words(&h)
+                .into_iter()
+                .map(|(w, t)| format!("{tab:?}: {w} in {t:?}")),
+        );
+    }
+    // The Generator tab's second page, the Find bar, Follow TCP and UDP Stream.
+    let mut check = |h: &mut Harness<'static, SynackApp>, what: &str, widgets_only| {
+        h.run_steps(4);
+        found.extend(
+            english_words_in(h, widgets_only)
+                .into_iter()
+                .map(|(w, t)| format!("{what}: {w} in {t:?}")),
+        );
+    };
+    h.state_mut().tab = Tab::Generator;
+    h.state_mut().generator.page = synack::ui::generator_panel::GenPage::Program;
+    check(&mut h, "Run a program", false);
+    h.state_mut().tab = Tab::Packets;
+    h.state_mut().find.open();
+    check(&mut h, "Find bar", false);
+    h.state_mut().queue(Command::FollowStream);
+    check(&mut h, "Follow TCP Stream", true);
+    h.state_mut().follow.stream = None;
+    for menu in ["文件", "编辑", "视图", "跳转", "分析", "帮助"] {
+        h.get_by_label(menu).click();
+        h.run_steps(3);
+        found.extend(
+            english_words(&h)
+                .into_iter()
+                .map(|(w, t)| format!("menu {menu}: {w} in {t:?}")),
+        );
+        h.key_press(egui::Key::Escape);
+        h.run_steps(2);
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} English words:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }

@@ -1167,6 +1167,19 @@ source-demo = demo.pcap (built-in)
 source-live = live on { $iface }
 source-demo-unreadable = cannot read the built-in demo: { $error }
 
+# Short names and roles the window writes (connections table, generator panel, calls)
+cause-short-application = app
+cause-short-receiver-window = rwnd
+cause-short-congestion-window = cwnd
+cause-short-loss-recovery = recovery
+cause-short-retransmission-timeout = rto
+cause-short-send-buffer = sndbuf
+gen-mode-name-live = live
+gen-mode-name-netns = netns
+gen-mode-name-synthetic = synthetic
+call-actor-client = client
+call-actor-server = server
+
 ## Library words shown to people, translated where they are shown (src/i18n/mod.rs Phrases,
 ## library_text): framing choice and reasons, sticky-packet events, generator fallbacks
 framing-auto-explains = { $framing }: { $messages } messages cover { $pct } of { $total } bytes with nothing unparseable

@@ -1033,6 +1033,19 @@ source-demo = demo.pcap（内置演示）
 source-live = 在 { $iface } 上实时抓包
 source-demo-unreadable = 无法读取内置演示：{ $error }
 
+# 窗口中的简称和角色名（连接表、流量生成面板、程序调用）
+cause-short-application = 应用程序
+cause-short-receiver-window = 接收窗口
+cause-short-congestion-window = 拥塞窗口
+cause-short-loss-recovery = 丢包恢复
+cause-short-retransmission-timeout = 超时重传
+cause-short-send-buffer = 发送缓冲区
+gen-mode-name-live = 实测
+gen-mode-name-netns = 网络命名空间
+gen-mode-name-synthetic = 合成
+call-actor-client = 客户端
+call-actor-server = 服务端
+
 ## 库给出、显示给人看的话，在显示处翻译（src/i18n/mod.rs 的 Phrases、library_text）：
 ## 分帧方式的选择与理由、粘包事件、流量生成器改用的模式
 framing-auto-explains = { $framing }：{ $messages } 条消息覆盖了 { $total } 字节中的 { $pct }，没有未解析的字节

@@ -31,12 +31,30 @@ pub struct ConnCall<'a> {
     pub ready: Option<&'a str>,
 }
 
+/// A program's role in the interface's language: the calls trace names them `server`,
+/// `client`, `client2`, ... (English keeps the trace's word); any other name as it is.
+pub fn actor_text(actor: &str) -> String {
+    let (role, rest) = if let Some(rest) = actor.strip_prefix("client") {
+        ("call-actor-client", rest)
+    } else if let Some(rest) = actor.strip_prefix("server") {
+        ("call-actor-server", rest)
+    } else {
+        return actor.to_owned();
+    };
+    if rest.chars().all(|c| c.is_ascii_digit()) {
+        format!("{}{rest}", crate::i18n::text(role))
+    } else {
+        actor.to_owned()
+    }
+}
+
 impl ConnCall<'_> {
     /// "client pid 4242" (a traced run), or "client" (a lesson's trace has no processes).
     pub fn who(&self) -> String {
+        let actor = actor_text(&self.call.actor);
         match &self.call.traced {
-            Some(t) => tr!("call-who-pid", actor = &self.call.actor, pid = t.pid),
-            None => self.call.actor.clone(),
+            Some(t) => tr!("call-who-pid", actor = actor, pid = t.pid),
+            None => actor,
         }
     }
 

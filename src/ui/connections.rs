@@ -36,6 +36,20 @@ pub fn headers() -> [String; 14] {
     HEADER_KEYS.map(crate::i18n::text)
 }
 
+/// A sender-limit cause's short name for the table in the interface's language (English:
+/// `synack flows`' `app`, `rwnd`, `cwnd`, `recovery`, `rto`, `sndbuf`).
+fn cause_short(cause: crate::analysis::limits::Cause) -> String {
+    use crate::analysis::limits::Cause;
+    crate::i18n::text(match cause {
+        Cause::Application => "cause-short-application",
+        Cause::ReceiverWindow => "cause-short-receiver-window",
+        Cause::CongestionWindow => "cause-short-congestion-window",
+        Cause::LossRecovery => "cause-short-loss-recovery",
+        Cause::RetransmissionTimeout => "cause-short-retransmission-timeout",
+        Cause::SendBuffer => "cause-short-send-buffer",
+    })
+}
+
 /// What held each sender back, main cause and its seconds (`synack flows`' `limited_by`):
 /// the kernel's verdict where `tcp_info` has readings of the sender's socket, else the wire's.
 pub fn limited_cell(c: &Connection, tcp_info: &[TcpInfoSample]) -> String {
@@ -46,7 +60,7 @@ pub fn limited_cell(c: &Connection, tcp_info: &[TcpInfoSample]) -> String {
             Some(format!(
                 "{} {} {:.3}s{}",
                 d.short(),
-                m.short(),
+                cause_short(m),
                 l.seconds(m),
                 if source == "kernel" {
                     crate::i18n::text("conn-kernel")

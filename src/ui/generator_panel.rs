@@ -287,7 +287,7 @@ impl GeneratorPanel {
                             if r.double_clicked() {
                                 run = Some(sc);
                             }
-                            ui.label(RichText::new(sc.modes()).weak().small());
+                            ui.label(RichText::new(modes_text(sc)).weak().small());
                             ui.label(sc.lesson_text());
                             ui.end_row();
                         }
@@ -370,13 +370,13 @@ fn show_decision(ui: &mut egui::Ui, d: &Decision) {
                 FALLBACK,
                 tr!(
                     "gen-will-run-because",
-                    mode = d.mode.name(),
+                    mode = mode_text(d.mode),
                     why = why.text()
                 ),
             );
         }
         None => {
-            ui.label(tr!("gen-will-run", mode = d.mode.name()));
+            ui.label(tr!("gen-will-run", mode = mode_text(d.mode)));
         }
     }
 }
@@ -405,10 +405,14 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
     if let Some(why) = &run.fallback {
         ui.colored_label(
             FALLBACK,
-            tr!("gen-mode-because", mode = run.mode.name(), why = why.text()),
+            tr!(
+                "gen-mode-because",
+                mode = mode_text(run.mode),
+                why = why.text()
+            ),
         );
     } else {
-        ui.label(tr!("gen-mode-line", mode = run.mode.name()));
+        ui.label(tr!("gen-mode-line", mode = mode_text(run.mode)));
     }
     if let Phase::Failed(e) = &st.phase {
         ui.colored_label(Color32::RED, e);
@@ -489,6 +493,30 @@ fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) 
                     }
                 });
         });
+}
+
+/// A run mode's name in the interface's language (English: the CLI's `live`, `netns`,
+/// `synthetic`).
+fn mode_text(mode: Mode) -> String {
+    tr!(match mode {
+        Mode::Live => "gen-mode-name-live",
+        Mode::Netns => "gen-mode-name-netns",
+        Mode::Synthetic => "gen-mode-name-synthetic",
+    })
+}
+
+/// The modes a lesson can run in, in the interface's language (as `synack gen --list`
+/// names them in English).
+fn modes_text(sc: Scenario) -> String {
+    let mut modes = Vec::new();
+    if sc.live_capable() {
+        modes.push(mode_text(Mode::Live));
+    }
+    if sc.netns_capable() {
+        modes.push(mode_text(Mode::Netns));
+    }
+    modes.push(mode_text(Mode::Synthetic));
+    modes.join(" ")
 }
 
 /// The call's name as in C and in the calls trace (`send`, `recvfrom`, `epoll_wait`, ...).
