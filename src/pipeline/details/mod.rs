@@ -63,15 +63,21 @@ impl From<&Annotation> for RowAnalysis {
     fn from(a: &Annotation) -> RowAnalysis {
         RowAnalysis {
             flow: a.flow,
-            tcp: a.tcp.as_ref().map(|t| TcpSummary {
-                seq: t.seq,
-                ack: t.ack,
-                len: t.len,
-                next_seq: t.next_seq,
-                window: t.window,
-                states: t.states,
-                flags: t.tags.set(),
-            }),
+            tcp: a.tcp.as_ref().map(TcpSummary::from),
+        }
+    }
+}
+
+impl From<&TcpAnnotation> for TcpSummary {
+    fn from(t: &TcpAnnotation) -> TcpSummary {
+        TcpSummary {
+            seq: t.seq,
+            ack: t.ack,
+            len: t.len,
+            next_seq: t.next_seq,
+            window: t.window,
+            states: t.states,
+            flags: t.tags.set(),
         }
     }
 }
