@@ -32,11 +32,12 @@ pub struct ConnCall<'a> {
 }
 
 impl ConnCall<'_> {
-    /// "client pid 4242" (a traced run), or "client" (a lesson's trace has no processes).
+    /// "client pid 4242" (a traced run), or "client" (a lesson's calls have no process of
+    /// their own: no traced fields, or pid 0 on its readiness calls).
     pub fn who(&self) -> String {
         match &self.call.traced {
-            Some(t) => tr!("call-who-pid", actor = &self.call.actor, pid = t.pid),
-            None => self.call.actor.clone(),
+            Some(t) if t.pid != 0 => tr!("call-who-pid", actor = &self.call.actor, pid = t.pid),
+            _ => self.call.actor.clone(),
         }
     }
 
@@ -212,7 +213,9 @@ fn note_text(cc: &ConnCall<'_>, frames: &BTreeSet<u64>) -> String {
         return tr!("ladder-call-failed", call = name, error = &c.result);
     }
     match (&c.note, c.call) {
-        (Some(n), CallKind::Shutdown | CallKind::Setsockopt) => format!("{name}({n})"),
+        (Some(n), CallKind::Shutdown | CallKind::Setsockopt | CallKind::EpollCtl) => {
+            format!("{name}({n})")
+        }
         _ => format!("{name}()"),
     }
 }
@@ -349,6 +352,33 @@ mod tests {
             assert_eq!(out.matches("send(").count(), 8, "{out}");
             assert_eq!(out.matches("close()").count(), 2, "{out}");
         }
+    }
+
+    #[test]
+    fn the_multiplex_lessons_readiness_calls_are_marks_on_the_servers_line() {
+        // captures/multiplex.pcap, stream 0 (client1): the server's epoll_wait naming the
+        // connection's socket comes before each of its receives on it.
+        let m = ladder_with_calls("multiplex");
+        let server = notes(&m, End::Server);
+        let waits = server
+            .iter()
+            .filter(|n| n.starts_with("epoll_wait"))
+            .count();
+        let recvs = server.iter().filter(|n| n.starts_with("recv")).count();
+        assert_eq!(recvs, 3, "two requests and the end of stream: {server:?}");
+        assert_eq!(waits, recvs, "{server:?}");
+        for (i, n) in server
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.starts_with("recv"))
+        {
+            assert!(
+                server[i - 1].starts_with("epoll_wait → ready (in"),
+                "{server:?}"
+            );
+            let _ = n;
+        }
+        assert!(server.contains(&"epoll_ctl(EPOLL_CTL_ADD)"), "{server:?}");
     }
 
     #[test]
