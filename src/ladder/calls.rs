@@ -213,9 +213,11 @@ fn note_text(cc: &ConnCall<'_>, frames: &BTreeSet<u64>) -> String {
         return tr!("ladder-call-failed", call = name, error = &c.result);
     }
     match (&c.note, c.call) {
-        (Some(n), CallKind::Shutdown | CallKind::Setsockopt | CallKind::EpollCtl) => {
-            format!("{name}({n})")
+        // The operation without its prefix, to fit the state column (`epoll_ctl(ADD)`).
+        (Some(n), CallKind::EpollCtl) => {
+            format!("{name}({})", n.trim_start_matches("EPOLL_CTL_"))
         }
+        (Some(n), CallKind::Shutdown | CallKind::Setsockopt) => format!("{name}({n})"),
         _ => format!("{name}()"),
     }
 }
@@ -378,7 +380,8 @@ mod tests {
             );
             let _ = n;
         }
-        assert!(server.contains(&"epoll_ctl(EPOLL_CTL_ADD)"), "{server:?}");
+        assert!(server.contains(&"epoll_ctl(ADD)"), "{server:?}");
+        assert!(server.contains(&"epoll_ctl(DEL)"), "{server:?}");
     }
 
     #[test]
