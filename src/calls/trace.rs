@@ -213,7 +213,8 @@ pub struct Call {
 /// The fields of a call recorded by the system-call tracer (`synack run`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Traced {
-    /// Process id of the caller.
+    /// Process id of the caller (0 for a lesson's readiness calls, made by a thread of the
+    /// generator rather than a process of their own).
     pub pid: i32,
     /// Thread id of the caller.
     pub tid: i32,

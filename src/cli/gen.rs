@@ -306,17 +306,30 @@ fn print_run(sc: Scenario, frames: &[crate::capture::OwnedFrame], trace: &crate:
         let _ = writeln!(out, "-- application calls --");
         for c in &trace.calls {
             let rel = t0.map_or(0.0, |t| (c.t_ns - t.as_nanos()) as f64 / 1e9);
+            // A readiness call's ready descriptors (epoll_wait: fd 5 in, fd 6 in).
+            let ready: Vec<String> = c
+                .traced
+                .iter()
+                .filter(|_| c.call.is_readiness())
+                .flat_map(|t| &t.ready)
+                .map(|r| format!("fd {} {}", r.fd, r.events))
+                .collect();
             let _ = writeln!(
                 out,
-                "{rel:.6} {:<14} {:<10} {:>6} B {}{}",
+                "{rel:.6} {:<14} {:<10} {:>6} B {}{}{}",
                 c.actor,
-                format!("{:?}", c.call).to_lowercase(),
+                c.call.name(),
                 c.bytes,
                 if c.result == "ok" { "" } else { &c.result },
                 c.note
                     .as_deref()
                     .map(|n| format!(" ({n})"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if ready.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ready: {}", ready.join(", "))
+                }
             );
         }
     }

@@ -16,7 +16,7 @@ use crate::calls::{self, CallTrace};
 use crate::capture::writer::{PcapFormat, PcapWriter};
 use crate::capture::{OwnedFrame, Timestamp};
 use crate::run::calls::{call_line, to_call};
-use crate::run::merge::{Item, Merger};
+use crate::run::merge::{Item, Merger, Source, LONGEST_HOLD_NS};
 use crate::run::ports::ProgramPorts;
 use crate::run::{self as runner, netns, plan, NetMode, PairNet, RunEvent, RunOptions};
 use crate::trace::{tracee, Control, Input, Plan, Program, Report};
@@ -217,12 +217,14 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .spawn(move || runner::run(plan, &opts, &run_control, tx))?;
 
     let mut out = Output::new(args, &net, t0)?;
-    let mut merger = Merger::new(HOLDBACK_NS);
+    let mut merger = Merger::new(LONGEST_HOLD_NS);
     let mut trace = CallTrace::new("run", net.name(), None);
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(RunEvent::Frame(f)) => merger.push(Item::Frame(f)),
+            Ok(RunEvent::CaptureMark(t)) => merger.advance(Source::Capture, t),
             Ok(RunEvent::Report(r)) => match r {
+                Report::Progress { t_ns } => merger.advance(Source::Tracer, t_ns),
                 Report::Call(c) => {
                     if let Some(call) = to_call(&c, &actors[c.program]) {
                         out.note_ports(&call);
@@ -311,10 +313,6 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::from(summary.outcome.status.clamp(0, 255) as u8))
 }
-
-/// How long items wait for earlier ones that may still be on their way (the capture hands
-/// packets over within a few ms; the tracer reports a call when it returns).
-const HOLDBACK_NS: i64 = 150_000_000;
 
 /// The network from `--net`, `--host-net` and the router's options.
 fn net_mode(args: &RunArgs) -> anyhow::Result<NetMode> {

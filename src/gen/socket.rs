@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::tap::{LiveEvent, Tap};
-use crate::calls::{CallKind, CallTrace};
+use crate::calls::{CallKind, CallTrace, Traced};
 use crate::kernel::SamplerHandle;
 
 /// Socket timeouts: no call of a lesson blocks longer than this.
@@ -111,6 +111,28 @@ impl Recorder {
         }
     }
 
+    /// Records a call that returned now, with the descriptor-level fields `traced` makes
+    /// from its time (a lesson's `epoll_wait` and the descriptors it reported).
+    pub(crate) fn push_traced(
+        &self,
+        by: Caller<'_>,
+        kind: CallKind,
+        note: Option<&str>,
+        traced: impl FnOnce(i64) -> Box<Traced>,
+    ) {
+        let t = now_ns();
+        if let Ok(mut tr) = self.trace.lock() {
+            tr.push(t, by.actor, by.conn, kind, by.local, by.remote, &[], None);
+            if let Some(c) = tr.calls.last_mut() {
+                c.note = note.map(str::to_owned);
+                c.traced = Some(traced(t));
+            }
+            if let (Some(tap), Some(call)) = (&self.tap, tr.calls.last()) {
+                let _ = tap.send(LiveEvent::Call(call.clone()));
+            }
+        }
+    }
+
     /// The trace so far, sorted by time.
     pub(crate) fn take(&self) -> CallTrace {
         let mut t = self.trace.lock().map(|t| t.clone()).unwrap_or_default();
@@ -177,6 +199,13 @@ pub(crate) struct Sock {
     peer: SocketAddr,
     sent: u64,
     read: u64,
+}
+
+/// The descriptor, for a multiplexing server's epoll set.
+impl std::os::fd::AsFd for Sock {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.s.as_fd()
+    }
 }
 
 impl Sock {
@@ -253,7 +282,13 @@ impl Sock {
         self.peer
     }
 
-    fn caller(&self) -> Caller<'_> {
+    /// The socket's own address.
+    pub(crate) fn local(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Who makes this socket's calls.
+    pub(crate) fn caller(&self) -> Caller<'_> {
         Caller {
             actor: &self.actor,
             conn: self.conn,

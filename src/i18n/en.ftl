@@ -249,6 +249,7 @@ lesson-echo = each request and reply is a segment; replies carry the ACK of the 
 lesson-http = HTTP/1.1 keep-alive reuses one connection; pipelined requests share segments
 lesson-file-transfer = a list/get/put file server: a length-prefixed protocol over one connection
 lesson-concurrent = a threaded server serves several clients at once: one connection (4-tuple) each
+lesson-multiplex = one thread serves several clients with epoll: epoll_wait reports the ready sockets and the server reads only those
 lesson-udp-chat = UDP has no connection and keeps message boundaries: one sendto() = one datagram
 lesson-udp-broadcast = one UDP broadcast datagram reaches every host on the LAN (SO_BROADCAST)
 lesson-demo = the built-in demo: handshake, data, a sticky burst, loss and a teardown in one capture

@@ -230,6 +230,7 @@ lesson-echo = 每个请求和应答各是一个报文段；应答捎带对请求
 lesson-http = HTTP/1.1 keep-alive 复用一个连接；流水线请求共用报文段
 lesson-file-transfer = 列表/下载/上传文件服务器：一个连接上的长度前缀协议
 lesson-concurrent = 多线程服务器同时服务多个客户端：每个客户端一个连接（四元组）
+lesson-multiplex = 单线程用 epoll 服务多个客户端：epoll_wait 报告哪些套接字就绪，服务器只读取这些套接字
 lesson-udp-chat = UDP 没有连接，保留消息边界：一次 sendto() = 一个数据报
 lesson-udp-broadcast = 一个 UDP 广播数据报到达局域网内的每台主机（SO_BROADCAST）
 lesson-demo = 内置演示：三次握手、数据、粘包、丢包和四次挥手，都在一个抓包里

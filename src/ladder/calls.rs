@@ -49,12 +49,13 @@ pub fn actor_text(actor: &str) -> String {
 }
 
 impl ConnCall<'_> {
-    /// "client pid 4242" (a traced run), or "client" (a lesson's trace has no processes).
+    /// "client pid 4242" (a traced run), or "client" (a lesson's calls have no process of
+    /// their own: no traced fields, or pid 0 on its readiness calls).
     pub fn who(&self) -> String {
         let actor = actor_text(&self.call.actor);
         match &self.call.traced {
-            Some(t) => tr!("call-who-pid", actor = actor, pid = t.pid),
-            None => actor,
+            Some(t) if t.pid != 0 => tr!("call-who-pid", actor = actor, pid = t.pid),
+            _ => actor,
         }
     }
 
@@ -230,6 +231,10 @@ fn note_text(cc: &ConnCall<'_>, frames: &BTreeSet<u64>) -> String {
         return tr!("ladder-call-failed", call = name, error = &c.result);
     }
     match (&c.note, c.call) {
+        // The operation without its prefix, to fit the state column (`epoll_ctl(ADD)`).
+        (Some(n), CallKind::EpollCtl) => {
+            format!("{name}({})", n.trim_start_matches("EPOLL_CTL_"))
+        }
         (Some(n), CallKind::Shutdown | CallKind::Setsockopt) => format!("{name}({n})"),
         _ => format!("{name}()"),
     }
@@ -367,6 +372,34 @@ mod tests {
             assert_eq!(out.matches("send(").count(), 8, "{out}");
             assert_eq!(out.matches("close()").count(), 2, "{out}");
         }
+    }
+
+    #[test]
+    fn the_multiplex_lessons_readiness_calls_are_marks_on_the_servers_line() {
+        // captures/multiplex.pcap, stream 0 (client1): the server's epoll_wait naming the
+        // connection's socket comes before each of its receives on it.
+        let m = ladder_with_calls("multiplex");
+        let server = notes(&m, End::Server);
+        let waits = server
+            .iter()
+            .filter(|n| n.starts_with("epoll_wait"))
+            .count();
+        let recvs = server.iter().filter(|n| n.starts_with("recv")).count();
+        assert_eq!(recvs, 3, "two requests and the end of stream: {server:?}");
+        assert_eq!(waits, recvs, "{server:?}");
+        for (i, n) in server
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.starts_with("recv"))
+        {
+            assert!(
+                server[i - 1].starts_with("epoll_wait → ready (in"),
+                "{server:?}"
+            );
+            let _ = n;
+        }
+        assert!(server.contains(&"epoll_ctl(ADD)"), "{server:?}");
+        assert!(server.contains(&"epoll_ctl(DEL)"), "{server:?}");
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub enum RunEvent {
     Frame(OwnedFrame),
     /// Something the tracer saw.
     Report(Report),
+    /// The capture has handed on every frame timestamped before this (ns since the epoch):
+    /// its watermark while no frame arrives.
+    CaptureMark(i64),
 }
 
 /// How a run went.

@@ -180,6 +180,13 @@ pub enum Report {
     },
     /// A call returned.
     Call(Box<TracedCall>),
+    /// Every call placed before `t_ns` (at its entry or its return, as
+    /// `calls::Call::t_shown_ns` places it) has been reported: the tracer's watermark, sent
+    /// at least every 50 ms, so a merge with the capture can hand out what is older.
+    Progress {
+        /// ns since the epoch, the capture's clock.
+        t_ns: i64,
+    },
     /// A program's first process ended.
     Exited {
         /// Program index.

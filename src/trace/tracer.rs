@@ -126,6 +126,33 @@ impl Control {
 const TICK: Duration = Duration::from_millis(50);
 /// Between SIGTERM and SIGKILL.
 const GRACE: Duration = Duration::from_secs(1);
+/// How often the tracer reports its watermark ([`Report::Progress`]), ns.
+const PROGRESS_EVERY: i64 = 20_000_000;
+/// A call blocked longer than this at its entry (a send into a full buffer) no longer holds
+/// the watermark back: it is placed late rather than everything after it held, ns.
+const PROGRESS_HOLD: i64 = 2_000_000_000;
+
+/// Calls placed at their entry among the packets (they act on the network); receives,
+/// accepts and readiness calls are placed at their return.
+fn shown_at_entry(sys: Sys) -> bool {
+    !matches!(
+        sys,
+        Sys::Read
+            | Sys::Readv
+            | Sys::Recvfrom
+            | Sys::Recvmsg
+            | Sys::Recvmmsg
+            | Sys::Accept
+            | Sys::Accept4
+            | Sys::Select
+            | Sys::Pselect6
+            | Sys::Poll
+            | Sys::Ppoll
+            | Sys::EpollWait
+            | Sys::EpollPwait
+            | Sys::EpollPwait2
+    )
+}
 
 /// The signal that interrupts the tracer's `waitpid` (a real-time signal nothing else uses).
 fn wake_signal() -> i32 {
@@ -274,6 +301,7 @@ pub fn run(
         term_sent: false,
         kill_sent: false,
         calls: 0,
+        progress_at: i64::MIN,
     };
     let _ticker = Ticker::start(tid);
     if plan.server {
@@ -316,6 +344,8 @@ struct Tracer<'a> {
     term_sent: bool,
     kill_sent: bool,
     calls: u64,
+    /// When the last [`Report::Progress`] was sent.
+    progress_at: i64,
 }
 
 impl Tracer<'_> {
@@ -404,8 +434,30 @@ impl Tracer<'_> {
             .map_or(0, ProgramExit::status)
     }
 
+    /// Reports the tracer's watermark (at most every [`PROGRESS_EVERY`]): now, or the entry
+    /// of the oldest call still running that is placed at its entry (a send, connect, close
+    /// waiting for its return), but never further back than [`PROGRESS_HOLD`].
+    fn progress(&mut self) {
+        let now = tracee::now_ns();
+        if now < self.progress_at.saturating_add(PROGRESS_EVERY) {
+            return;
+        }
+        self.progress_at = now;
+        let oldest = self
+            .tasks
+            .values()
+            .filter_map(|t| t.pending.as_ref())
+            .filter(|p| shown_at_entry(p.sys))
+            .map(|p| p.t_enter)
+            .min()
+            .unwrap_or(now);
+        let t_ns = oldest.min(now).max(now - PROGRESS_HOLD);
+        (self.report)(Report::Progress { t_ns });
+    }
+
     /// Time-driven steps, run after every wake-up.
     fn housekeeping(&mut self) {
+        self.progress();
         if self.plan.server && !self.clients_started {
             let server_gone = self.exits[0].is_some();
             if server_gone {
@@ -504,8 +556,14 @@ impl Tracer<'_> {
                 let _ = ptrace::cont(pid, None);
             }
             WaitStatus::PtraceSyscall(pid) => {
-                self.on_exit(pid.as_raw());
+                // Everything the exit needs from the stopped program is read by now: it
+                // goes on while its calls are reported.
+                let calls = self.on_exit(pid.as_raw());
                 let _ = ptrace::cont(pid, None);
+                for call in calls {
+                    self.calls += 1;
+                    (self.report)(Report::Call(Box::new(call)));
+                }
             }
             _ => {}
         }
@@ -858,20 +916,22 @@ impl Tracer<'_> {
         }
     }
 
-    fn on_exit(&mut self, tid: i32) {
+    /// The calls a syscall-exit stop completes (read from the stopped program; reported by
+    /// the caller once the program runs again).
+    fn on_exit(&mut self, tid: i32) -> Vec<TracedCall> {
         let Some(task) = self.tasks.get_mut(&tid) else {
-            return;
+            return Vec::new();
         };
         let Some(p) = task.pending.take() else {
-            return;
+            return Vec::new();
         };
         let (tgid, table, program, comm) = (task.tgid, task.table, task.program, task.comm.clone());
         let Some(SyscallStop::Exit { rval, is_error }) = tracee::syscall_stop(tid) else {
-            return;
+            return Vec::new();
         };
         // ERESTARTSYS and friends: the call runs again (a new entry stop follows).
         if is_error && (-516..=-512).contains(&rval) {
-            return;
+            return Vec::new();
         }
         let t_exit = tracee::now_ns();
         let errno = is_error.then_some((-rval) as i32);
@@ -896,10 +956,7 @@ impl Tracer<'_> {
             ready: Vec::new(),
             note: p.note.clone(),
         };
-        for call in self.exit(tid, tgid, table, p, base) {
-            self.calls += 1;
-            (self.report)(Report::Call(Box::new(call)));
-        }
+        self.exit(tid, tgid, table, p, base)
     }
 
     /// Completes a call at its exit; most calls give one record, `sendmmsg`/`recvmmsg` one

@@ -22,7 +22,7 @@ use crossbeam_channel::RecvTimeoutError;
 
 use crate::calls::{CallTrace, ProgramInfo};
 use crate::i18n::tr;
-use crate::run::merge::{Item, Merger};
+use crate::run::merge::{Item, Merger, Source, LONGEST_HOLD_NS};
 use crate::run::plan::{self, Commands};
 use crate::run::ports::ProgramPorts;
 use crate::run::{self as runner, netns, NetMode, RunEvent, RunOptions};
@@ -34,9 +34,6 @@ use super::store::{PacketStore, SourceInfo};
 
 /// Lines of the programs' output the panel keeps (the oldest are dropped).
 pub const OUTPUT_LINES: usize = 2000;
-
-/// How long frames and calls wait for earlier ones still on their way (as `synack run`).
-const HOLDBACK_NS: i64 = 150_000_000;
 
 /// What *Run a program* asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,7 +275,7 @@ impl Worker {
         };
         let n = self.notify.clone();
         let mut feeder = Feeder::new(&self.store, move || n());
-        let mut merger = Merger::new(HOLDBACK_NS);
+        let mut merger = Merger::new(LONGEST_HOLD_NS);
         let mut ports = (req.net == NetMode::Host).then(ProgramPorts::default);
         let mut number = 0;
         loop {
@@ -288,6 +285,7 @@ impl Worker {
             }
             match rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(RunEvent::Frame(f)) => merger.push(Item::Frame(f)),
+                Ok(RunEvent::CaptureMark(t)) => merger.advance(Source::Capture, t),
                 Ok(RunEvent::Report(r)) => {
                     self.report(r, &actors, &mut infos, &mut merger, &mut ports)
                 }
@@ -392,6 +390,7 @@ impl Worker {
                 self.update(|s| s.programs[program].pid = Some(pid));
             }
             Report::Listening { .. } => {}
+            Report::Progress { t_ns } => merger.advance(Source::Tracer, t_ns),
             Report::Exited { program, how } => {
                 infos[program].exit = Some(how.status());
                 self.update(|s| s.programs[program].exit = Some(how));

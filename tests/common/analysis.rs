@@ -118,7 +118,7 @@ pub fn lesson(sc: Scenario, a: &Analyzed) -> Result<(), String> {
                 "each probe answered",
             )
         }
-        Scenario::Concurrent => {
+        Scenario::Concurrent | Scenario::Multiplex => {
             want(a.closes.len() == 3, "three connections")?;
             clean()
         }

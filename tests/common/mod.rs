@@ -26,6 +26,7 @@ macro_rules! test_each_lesson {
             fix_length_prefix => FixLengthPrefix, fix_delimiter => FixDelimiter,
             fix_delay => FixDelay, fix_ack => FixAck, nodelay => Nodelay,
             file_transfer => FileTransfer, http => Http, concurrent => Concurrent,
+            multiplex => Multiplex,
             udp_chat => UdpChat, udp_broadcast => UdpBroadcast, zero_window => ZeroWindow,
             keep_alive => KeepAlive, loss => Loss, reorder => Reorder, flood => Flood,
             demo => Demo,
@@ -45,7 +46,7 @@ macro_rules! test_each_lesson {
 /// Lessons and a capture of a neighbouring lesson that lacks them: the segment checks
 /// ([`check`]) reject every pair, the analysis checks ([`analysis::lesson`]) the first
 /// [`ANALYSIS_TELLS_APART`] (in the others the engine sees the same flags and close pattern).
-pub const WRONG_CAPTURES: [(Scenario, Scenario); 22] = [
+pub const WRONG_CAPTURES: [(Scenario, Scenario); 23] = [
     (Scenario::CloseCombined, Scenario::CloseClientFirst),
     (Scenario::CloseClientFirst, Scenario::CloseCombined),
     (Scenario::HalfClose, Scenario::Echo),
@@ -68,6 +69,7 @@ pub const WRONG_CAPTURES: [(Scenario, Scenario); 22] = [
     (Scenario::Http, Scenario::Echo),
     (Scenario::UdpBroadcast, Scenario::UdpChat),
     (Scenario::Split, Scenario::Echo),
+    (Scenario::Multiplex, Scenario::Concurrent),
 ];
 
 /// How many of [`WRONG_CAPTURES`], from the first, the analysis checks reject.
@@ -335,6 +337,59 @@ pub fn calls_account_for_bytes(segs: &[Seg], trace: &CallTrace, actor: &str) -> 
         }
     }
     Ok(())
+}
+
+/// The multiplexing lesson: three clients of one server thread, and every accept and
+/// receive of that thread comes after an `epoll_wait` that reported its socket ready (the
+/// listener for an accept), at least one of them reporting two sockets at once.
+fn multiplexed(tcp: &[&Seg], trace: Option<&CallTrace>) -> Result<(), String> {
+    let syns: Vec<_> = tcp.iter().filter(|s| s.syn() && !s.is_ack()).collect();
+    ensure(syns.len() == 3, "three clients")?;
+    ensure(syns.iter().all(|s| s.dst == syns[0].dst), "one server")?;
+    let Some(t) = trace else {
+        return Ok(());
+    };
+    let server = syns[0].dst.to_string();
+    let waits = calls_of(t, CallKind::EpollWait);
+    ensure(!waits.is_empty(), "epoll_wait calls recorded")?;
+    ensure(
+        t.calls
+            .iter()
+            .filter(|c| c.actor.starts_with("server"))
+            .all(|c| c.actor == "server"),
+        "one server thread",
+    )?;
+    let mut ready_seen: Vec<(String, Option<String>)> = Vec::new();
+    let mut several = false;
+    for c in &t.calls {
+        match c.call {
+            CallKind::EpollWait => {
+                let r = &c
+                    .traced
+                    .as_ref()
+                    .ok_or("epoll_wait without its ready list")?
+                    .ready;
+                ensure(!r.is_empty(), "epoll_wait names what is ready")?;
+                several |= r.len() >= 2;
+                ready_seen = r
+                    .iter()
+                    .map(|r| (r.local.clone().unwrap_or_default(), r.remote.clone()))
+                    .collect();
+            }
+            CallKind::Accept => ensure(
+                ready_seen.iter().any(|(l, r)| *l == server && r.is_none()),
+                "accept after epoll_wait reported the listener",
+            )?,
+            CallKind::Recv if c.actor == "server" => ensure(
+                ready_seen
+                    .iter()
+                    .any(|(l, r)| *l == c.local && r.as_deref() == Some(c.remote.as_str())),
+                &format!("recv on {} after epoll_wait reported it", c.remote),
+            )?,
+            _ => {}
+        }
+    }
+    ensure(several, "an epoll_wait reporting two sockets at once")
 }
 
 fn ensure(cond: bool, what: &str) -> Result<(), String> {
@@ -641,6 +696,7 @@ pub fn check(sc: Scenario, segs: &[Seg], trace: Option<&CallTrace>) -> Result<()
             let first_fin = tcp.iter().find(|s| s.fin()).map_or(usize::MAX, |s| s.n);
             ensure(syns[1].n < first_fin, "connections overlap in time")?;
         }
+        Scenario::Multiplex => multiplexed(&tcp, trace)?,
         Scenario::UdpChat => {
             let d: Vec<_> = segs.iter().filter(|s| s.udp).collect();
             ensure(d.len() >= 4, "several datagrams")?;

@@ -254,6 +254,7 @@ mod handshake;
 mod http;
 mod keep_alive;
 mod loss;
+mod multiplex;
 mod nodelay;
 mod refused;
 mod reorder;
@@ -335,6 +336,8 @@ lessons! {
     Http("http") => http,
     /// Threaded server, several clients at once.
     Concurrent("concurrent") => concurrent,
+    /// One thread, several clients, epoll: readiness calls.
+    Multiplex("multiplex") => multiplex,
     /// UDP chat: datagrams keep their boundaries.
     UdpChat("udp-chat") => udp_chat,
     /// UDP broadcast to every host on the LAN.
