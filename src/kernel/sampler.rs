@@ -26,7 +26,7 @@
 //!
 //! Every reading is kept while the socket has data queued or in flight; otherwise a reading
 //! is kept when the socket is new, when anything but the `last_*` ages changed since the
-//! previous kept reading of that socket, when a call asked for it, and at least every
+//! previous kept reading of that socket, when a call asked for it (unless the socket has no `tcp_info`, as in TIME_WAIT), and at least every
 //! [`HEARTBEAT`], so a long idle connection costs a few readings, not thousands. A socket that leaves the kernel's table gets one last reading
 //! with state `CLOSED` and `gone` set. At most [`MAX_SAMPLES`] are kept (then readings stop
 //! being stored and [`Sampled::dropped`] counts them).
@@ -491,7 +491,9 @@ impl State {
             let keep = match self.last.get(&key) {
                 None => true,
                 Some(prev) => {
-                    at_call
+                    // A call asks for every socket's state, but a socket without
+                    // tcp_info (TIME_WAIT) has nothing new to say unless it changed.
+                    (at_call && sample.info.is_some())
                         || sending(&sample)
                         || prev.gone
                         || changed(prev, &sample)
