@@ -82,7 +82,8 @@ pub fn committed_capture(sc: Scenario) -> std::path::PathBuf {
     if sc.synthetic_capable() {
         root.join("captures").join(format!("{sc}.pcap"))
     } else {
-        root.join("tests/captures/kernel").join(format!("{sc}.pcap"))
+        root.join("tests/captures/kernel")
+            .join(format!("{sc}.pcap"))
     }
 }
 
