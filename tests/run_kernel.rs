@@ -21,9 +21,13 @@ fn cannot_run() -> Option<&'static str> {
     None
 }
 
-/// Sends `bytes` bytes to the server, then closes (first: the client ends in TIME_WAIT).
+/// Sets congestion control cubic by name (TCP_CONGESTION: the system's default may be bbr,
+/// whose window does not fall after a loss), sends `bytes` bytes to the server, then closes
+/// (first: the client ends in TIME_WAIT).
 const BULK_CLIENT: &str = "import os, socket, sys\n\
-s = socket.create_connection((os.environ['SYNACK_SERVER'], 7001))\n\
+s = socket.socket()\n\
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b'cubic')\n\
+s.connect((os.environ['SYNACK_SERVER'], 7001))\n\
 s.sendall(b'x' * int(sys.argv[1]))\n\
 s.close()\n";
 
@@ -162,6 +166,14 @@ fn a_lossy_pair_run_is_read_every_few_ms_and_the_window_falls_after_a_retransmis
             sending.len() > 20,
             "{} readings while sending",
             sending.len()
+        );
+        // The algorithm the program set by name is the one the kernel read.
+        assert!(
+            client
+                .iter()
+                .filter(|s| info(s, "unacked") > Some(0))
+                .all(|s| s["cong"] == "cubic"),
+            "the client's readings while sending name cubic"
         );
         let gaps: Vec<i64> = sending.windows(2).map(|w| w[1] - w[0]).collect();
         let late = gaps.iter().filter(|g| **g > 5_000_000).count();
