@@ -10,17 +10,6 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn cannot_run() -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (network namespaces, capture, ptrace)");
-    }
-    if Command::new("python3").arg("--version").output().is_err() {
-        return Some("needs python3");
-    }
-    None
-}
-
 /// Sets congestion control cubic by name (TCP_CONGESTION: the system's default may be bbr,
 /// whose window does not fall after a loss), sends `bytes` bytes to the server, then closes
 /// (first: the client ends in TIME_WAIT).
@@ -100,7 +89,7 @@ fn inferred_final_states(pcap: &Path) -> [String; 2] {
 
 #[test]
 fn an_isolated_run_reads_both_sides_and_their_last_states_are_synacks() {
-    if let Some(why) = cannot_run() {
+    if let Some(why) = support::programs_cannot_run() {
         eprintln!("SKIPPED isolated run kernel readings: {why}");
         return;
     }
@@ -140,7 +129,7 @@ fn an_isolated_run_reads_both_sides_and_their_last_states_are_synacks() {
 
 #[test]
 fn a_lossy_pair_run_is_read_every_few_ms_and_the_window_falls_after_a_retransmission() {
-    if let Some(why) = cannot_run() {
+    if let Some(why) = support::programs_cannot_run() {
         eprintln!("SKIPPED pair run kernel readings: {why}");
         return;
     }
@@ -162,32 +151,8 @@ fn a_lossy_pair_run_is_read_every_few_ms_and_the_window_falls_after_a_retransmis
             .filter(|s| s["wqueue"].as_u64() > Some(0) || info(s, "unacked") > Some(0))
             .map(|s| s["t_ns"].as_i64().unwrap())
             .collect();
-        assert!(
-            sending.len() > 20,
-            "{} readings while sending",
-            sending.len()
-        );
-        // The algorithm the program set by name is the one the kernel read.
-        assert!(
-            client
-                .iter()
-                .filter(|s| info(s, "unacked") > Some(0))
-                .all(|s| s["cong"] == "cubic"),
-            "the client's readings while sending name cubic"
-        );
-        let gaps: Vec<i64> = sending.windows(2).map(|w| w[1] - w[0]).collect();
-        let late = gaps.iter().filter(|g| **g > 5_000_000).count();
-        eprintln!(
-            "attempt {attempt}: {} readings while sending, {late} gaps over 5 ms, widest {} µs",
-            sending.len(),
-            gaps.iter().max().unwrap() / 1000
-        );
-        // As `synack gen`: a reading at least every 5 ms but for a few late wake-ups (2 %).
-        assert!(
-            late * 50 <= gaps.len(),
-            "{late} of {} gaps over 5 ms",
-            gaps.len()
-        );
+        // As `synack gen`: a reading at least every 5 ms but for a few late wake-ups.
+        support::assert_read_every_5ms(&format!("attempt {attempt}"), &sending);
         // The first retransmission of the client's data, on the wire.
         let frames = support::json_lines(
             support::synack(&["read", r.pcap.to_str().unwrap(), "--json"]).ok(),
