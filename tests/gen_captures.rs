@@ -19,7 +19,7 @@ fn root() -> PathBuf {
 }
 
 fn capture(sc: Scenario) -> PathBuf {
-    root().join("captures").join(format!("{sc}.pcap"))
+    common::committed_capture(sc)
 }
 
 fn trace(sc: Scenario) -> Option<CallTrace> {

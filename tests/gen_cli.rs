@@ -27,7 +27,8 @@ fn list_shows_every_scenario_with_its_lesson_and_modes() {
             .find(|l| l.split_whitespace().next() == Some(sc.name()))
             .unwrap_or_else(|| panic!("{sc} missing"));
         assert!(line.contains(sc.lesson()), "{line}");
-        assert!(line.contains("synthetic"), "{line}");
+        assert!(line.contains(sc.modes()), "{line}");
+        assert_eq!(line.contains("synthetic"), sc.synthetic_capable(), "{line}");
     }
 }
 

@@ -50,7 +50,12 @@ fn lesson(sc: Scenario) {
         run(sc, false);
     } else {
         let e = live::run(sc, &GenOptions::default()).expect_err("no live form");
-        assert!(e.to_string().contains("--synthetic"), "{sc}: {e}");
+        let elsewhere = if sc.synthetic_capable() {
+            "--synthetic"
+        } else {
+            "--netns"
+        };
+        assert!(e.to_string().contains(elsewhere), "{sc}: {e}");
     }
 }
 

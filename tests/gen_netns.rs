@@ -117,3 +117,50 @@ fn netns_refuses_what_it_cannot_force() {
         assert!(live::run_netns(sc, &GenOptions::default()).is_err(), "{sc}");
     }
 }
+
+#[test]
+fn cc_compare_runs_each_algorithm_and_the_kernel_confirms_it() {
+    let _guard = serial();
+    if !netns::available() {
+        eprintln!("SKIPPED cc-compare --netns: needs root with ip and nft");
+        return;
+    }
+    let opts = GenOptions {
+        loss_pct: 1,
+        ..GenOptions::default()
+    };
+    let r = live::run_netns(Scenario::CcCompare, &opts).expect("cc-compare --netns");
+    let frames = r.frames.expect("captured");
+    check(Scenario::CcCompare, &segments(&frames), Some(&r.trace)).unwrap();
+    // The algorithm each client set is the one the kernel read on its socket while it sent.
+    let set: Vec<(u32, String)> = r
+        .trace
+        .calls
+        .iter()
+        .filter_map(|c| {
+            let name = c.note.as_deref()?.strip_prefix("TCP_CONGESTION=")?;
+            Some((c.conn, name.to_owned()))
+        })
+        .collect();
+    assert!(set.len() >= 2, "{set:?}");
+    for (conn, name) in &set {
+        let read: Vec<&str> = r
+            .trace
+            .tcp_info
+            .iter()
+            .filter(|s| s.actor == "client" && s.conn == *conn)
+            .filter(|s| s.info.is_some_and(|i| i.unacked > 0))
+            .filter_map(|s| s.cong.as_deref())
+            .collect();
+        assert!(
+            read.len() > 20,
+            "connection {conn}: {} readings",
+            read.len()
+        );
+        assert!(
+            read.iter().all(|c| c == name),
+            "connection {conn} set {name}, the kernel read {read:?}"
+        );
+    }
+    assert_no_namespaces_left();
+}

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use synack::kernel::{Sampled, Sampler, SamplerHandle, SamplerOptions, TcpInfoSample, Watch};
+use synack::kernel::{
+    Netns, Sampled, Sampler, SamplerHandle, SamplerOptions, TcpInfoSample, Watch,
+};
 
 /// The socket inode behind file descriptor `fd` of this process, if it is a socket.
 fn socket_inode(fd: i32) -> Option<String> {
@@ -163,7 +165,9 @@ fn sampler_reads_a_loopback_transfer_and_closes_its_socket() {
 #[test]
 fn a_bad_namespace_is_an_error_at_start() {
     let e = Sampler::start(SamplerOptions {
-        netns: Some(PathBuf::from("/run/netns/synack-no-such-namespace")),
+        netns: Some(Netns::Path(PathBuf::from(
+            "/run/netns/synack-no-such-namespace",
+        ))),
         ..SamplerOptions::default()
     })
     .err()
@@ -202,7 +206,7 @@ fn sampler_reads_inside_another_network_namespace() {
     let ns = PathBuf::from(format!("/run/netns/{name}"));
     // Started from this thread, which stays in the host's namespace.
     let sampler = Sampler::start(SamplerOptions {
-        netns: Some(ns.clone()),
+        netns: Some(Netns::Path(ns.clone())),
         period: Duration::from_millis(1),
         watch: Watch::All,
     })

@@ -12,14 +12,7 @@ use serde_json::Value;
 
 /// Why these tests cannot run here, if they cannot.
 fn cannot_run() -> Option<&'static str> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("needs root (network namespaces, capture, ptrace)");
-    }
-    if Command::new("python3").arg("--version").output().is_err() {
-        return Some("needs python3");
-    }
-    None
+    support::programs_cannot_run()
 }
 
 macro_rules! need_root {

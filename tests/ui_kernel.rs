@@ -258,3 +258,134 @@ fn the_connections_tab_names_what_limited_each_sender_as_synack_flows_does() {
         h.get_by_label_contains(&cell);
     }
 }
+
+#[test]
+fn the_svg_figure_draws_the_kernel_lines_and_the_verdict_bands_the_view_draws() {
+    let cap = manifest("tests/captures/kernel/loss-cubic.pcap");
+    let (frame, _, first_ns) = first_data(&cap, "10.77.1.2");
+    let mut h = harness(&cap, frame);
+    let path = std::env::temp_dir().join(format!("synack-kernel-svg-{}.svg", std::process::id()));
+    let ctx = h.ctx.clone();
+    h.state_mut().save_figure(
+        &ctx,
+        synack::ui::file_dialog::FigureKind::GraphSvg,
+        path.clone(),
+    );
+    let svg = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    // The figure's plot spans x 80..880 of 900 points over the view's range.
+    let [x0, x1, _, _] = h.state().graphs.view_bounds().unwrap();
+    let sx = |ns: i64| 80.0 + ((ns - first_ns) as f64 / 1e9 - x0) / (x1 - x0) * 800.0;
+    let text = std::fs::read_to_string(synack::calls::calls_path(&cap)).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let read: Vec<i64> = v["tcp_info"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["local"].as_str().unwrap().starts_with("10.77.1.2:"))
+        .filter(|r| r.get("snd_cwnd").is_some())
+        .map(|r| r["t_ns"].as_i64().unwrap())
+        .collect();
+    let (lo, hi) = (sx(read[0]), sx(read[read.len() - 1]));
+    // The cwnd reach: teal polylines, every point between the first and the last reading.
+    let cwnd = format!(
+        "stroke=\"#{:02x}{:02x}{:02x}\"",
+        COLOR_CWND.r(),
+        COLOR_CWND.g(),
+        COLOR_CWND.b()
+    );
+    let lines: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains(&cwnd))
+        .collect();
+    assert!(!lines.is_empty(), "no cwnd line in the figure");
+    for l in &lines {
+        let pts = l.split('"').nth(1).unwrap();
+        for p in pts.split(' ') {
+            let x: f64 = p.split(',').next().unwrap().parse().unwrap();
+            assert!(
+                x >= lo.max(80.0) - 1.0 && x <= hi.min(880.0) + 1.0,
+                "{x} outside [{lo}, {hi}]"
+            );
+        }
+    }
+    // The verdict bands: rectangles in the causes' colours, the main one named in the
+    // legend with its source.
+    let c = synack::ui::figure::color(cause_color(Cause::CongestionWindow));
+    let fill = format!("fill=\"#{:02x}{:02x}{:02x}\"", c.r, c.g, c.b);
+    assert!(
+        svg.lines()
+            .filter(|l| l.starts_with("<rect") && l.contains(&fill))
+            .count()
+            > 2,
+        "congestion window bands"
+    );
+    assert!(svg.contains(">ACK + cwnd (kernel, cubic)</text>"), "legend");
+    assert!(
+        svg.contains(">congestion window (from the kernel's readings)</text>"),
+        "legend"
+    );
+}
+
+#[test]
+fn a_cc_compare_run_opens_on_its_connections_side_by_side_on_the_same_scales() {
+    let cap = manifest("tests/captures/kernel/cc-compare.pcap");
+    let mut options = ViewOptions::new(StartSource::File(cap.clone()));
+    options.tab = Some(Tab::Graphs);
+    let mut h = ui_common::loaded(options, egui::vec2(1500.0, 900.0));
+    h.state_mut().graphs.kind = GraphKind::Tcptrace;
+    h.run_steps(4);
+    // The algorithm each sender set, from the trace's calls (plain JSON).
+    let text = std::fs::read_to_string(synack::calls::calls_path(&cap)).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let set: Vec<String> = v["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["note"].as_str()?.strip_prefix("TCP_CONGESTION="))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(set.len(), 3, "{set:?}");
+    for (stream, algorithm) in set.iter().enumerate() {
+        h.get_by_label_contains(&format!("Stream {stream} c2s · {algorithm} · "));
+    }
+    let drawn = h.state().graphs.compare_drawn.clone();
+    assert_eq!(drawn.frames.len(), 3);
+    // Side by side, left to right by stream, the same size.
+    for w in drawn.frames.windows(2) {
+        let (a, b) = (w[0].1, w[1].1);
+        assert!(a.max.x <= b.min.x, "{a:?} then {b:?}");
+        assert!((a.top() - b.top()).abs() < 1.0 && (a.height() - b.height()).abs() < 1.0);
+        assert!((a.width() - b.width()).abs() < 2.0);
+        assert!(w[0].0.stream < w[1].0.stream);
+    }
+    // The same scales: each graph's own zero (its connection's first packet) sits at the
+    // same place in its frame, and one second spans the same pixels.
+    let c = h.state().graphs.last_comparison().expect("drawn");
+    let px = |i: usize, dt: f64| {
+        let g = &c.graphs[i];
+        drawn.screen_pos(i, g.t0 + dt, 0.0).unwrap().x - drawn.frames[i].1.min.x
+    };
+    for i in 1..3 {
+        assert!((px(i, 0.0) - px(0, 0.0)).abs() < 1.0);
+        assert!((px(i, 0.1) - px(0, 0.1)).abs() < 1.0);
+        let y = |i: usize| drawn.screen_pos(i, 0.0, 200_000.0).unwrap().y;
+        assert!((y(i) - y(0)).abs() < 1.0, "the same sequence range");
+    }
+    // Each graph has its sender's kernel window line.
+    for (i, (_, frame, _)) in drawn.frames.iter().enumerate() {
+        assert!(
+            path_points(&h, COLOR_CWND, *frame).len() > 20,
+            "graph {i}: the cwnd line"
+        );
+    }
+    // A click on the second graph shows that connection alone.
+    let target = drawn.frames[1].1.center();
+    h.drag_at(target);
+    h.run_steps(1);
+    h.drop_at(target);
+    h.run_steps(3);
+    assert_eq!(h.state().selection.connection.map(|c| c.stream), Some(1));
+    assert!(h.state().graphs.compare_drawn.frames.is_empty());
+    h.get_by_label_contains("Kernel state (");
+}

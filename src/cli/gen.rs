@@ -106,6 +106,13 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
     } else {
         Mode::Live
     };
+    if mode == Mode::Live && !sc.live_capable() && !sc.synthetic_capable() {
+        note!(
+            "synack gen: `{sc}` runs only with real kernels between namespaces; running it --netns"
+        );
+        let run = gen::live::run_netns(sc, &opts)?;
+        return finish_run(sc, "netns", run, args);
+    }
     if mode == Mode::Live && !sc.live_capable() {
         note!(
             "synack gen: `{sc}` cannot be forced with real sockets on loopback; running it --synthetic{}",

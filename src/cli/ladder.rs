@@ -73,6 +73,7 @@ pub(super) fn run(args: &LadderArgs) -> anyhow::Result<ExitCode> {
     // The programs' calls (a lesson's or a `synack run`'s trace beside the capture).
     if let Some((_, trace)) = super::input::calls_trace(&args.input, None)? {
         crate::ladder::calls::add_call_notes(&mut model, &trace);
+        crate::ladder::kernel::add_kernel_notes(&mut model, &trace);
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -92,6 +92,11 @@ pub struct RunArgs {
     /// Print raw TCP sequence and acknowledgment numbers instead of relative ones.
     #[arg(long)]
     pub absolute: bool,
+    /// Read the kernel's state of the programs' TCP sockets (cwnd, ssthresh, RTT, congestion
+    /// state: TCP_INFO through NETLINK_SOCK_DIAG) every MS milliseconds and after every
+    /// call, into the calls trace's `tcp_info`; 0 reads nothing.
+    #[arg(long, value_name = "MS", default_value_t = 1)]
+    pub sample_ms: u64,
     /// Show the run in the desktop view instead of printing it: the window opens on the
     /// Generator tab's *Run a program* with these --server/--client commands (run in the
     /// current folder) and the network options, runs them, and shows their packets and
@@ -201,6 +206,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let opts = RunOptions {
         net: net.clone(),
         timeout: args.timeout.map(|t| seconds("--timeout", t)).transpose()?,
+        sample: (args.sample_ms > 0).then(|| Duration::from_millis(args.sample_ms)),
     };
     let actors: Vec<String> = plan.programs.iter().map(|p| p.actor.clone()).collect();
     let mut infos = plan::infos(&plan.programs);
@@ -282,14 +288,21 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     out.finish()?;
     trace.sort();
     trace.programs = infos;
+    let mut kernel = summary.kernel;
+    crate::kernel::label_from_calls(&mut kernel.samples, &trace.calls);
+    trace.tcp_info = kernel.samples;
+    if let Some(why) = kernel.note.filter(|_| args.sample_ms > 0) {
+        note!("synack: {why}");
+    }
     if let Some(path) = &args.write {
         calls::write_beside(&trace, path)?;
     }
     let stats = summary.capture;
     note!(
-        "synack: {} packets, {} calls, {} TCP connections{}{}",
+        "synack: {} packets, {} calls, {} kernel readings, {} TCP connections{}{}",
         out.frames,
         trace.calls.len(),
+        trace.tcp_info.len(),
         summary.outcome.connections,
         match stats.map_or(0, |k| k.dropped + k.if_dropped) {
             0 => String::new(),

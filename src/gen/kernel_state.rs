@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::calls::{CallKind, CallTrace};
-use crate::kernel::{label_samples, Sampler, SamplerHandle, SamplerOptions, Watch};
+use crate::calls::CallTrace;
+use crate::kernel::{label_from_calls, Netns, Sampler, SamplerHandle, SamplerOptions, Watch};
 
 /// How long the samplers keep reading after the lesson's last call, so the sockets' last
 /// states (TIME_WAIT on the side that closed first, the other side gone) are seen.
@@ -35,7 +35,7 @@ impl KernelSampling {
         let mut samplers = Vec::new();
         for (netns, watch) in places {
             let options = SamplerOptions {
-                netns,
+                netns: netns.map(Netns::Path),
                 period: Duration::from_millis(period_ms),
                 watch,
             };
@@ -83,15 +83,7 @@ impl KernelSampling {
                 Err(e) => note = Some(format!("kernel state reading failed: {e}")),
             }
         }
-        label_samples(&mut samples, |local, remote| {
-            trace
-                .calls
-                .iter()
-                .filter(|c| c.local == local && c.remote == remote)
-                // The call that made the connection names it best.
-                .min_by_key(|c| !matches!(c.call, CallKind::Connect | CallKind::Accept))
-                .map(|c| (c.actor.clone(), c.conn))
-        });
+        label_from_calls(&mut samples, &trace.calls);
         samples.sort_by_key(|s| s.t_ns);
         trace.tcp_info = samples;
         note

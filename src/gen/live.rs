@@ -82,6 +82,9 @@ pub fn run_tapped(sc: Scenario, opts: &GenOptions, tap: Tap) -> anyhow::Result<L
 fn run_on_loopback(sc: Scenario, opts: &GenOptions, tap: Option<Tap>) -> anyhow::Result<LiveRun> {
     let lesson = sc.script();
     let Some(real) = lesson.real().filter(|r| r.on_loopback) else {
+        if !sc.synthetic_capable() {
+            bail!("`{sc}` runs only with real kernels between namespaces: use --netns (root)");
+        }
         bail!("`{sc}` has no live form on loopback: use --synthetic (or --netns)");
     };
     let ip = if opts.ipv6 {
@@ -138,8 +141,12 @@ pub fn run_netns_tapped(
         }
     }
     let topo = Topology::create("synack-gen", opts.loss_pct)?;
-    if opts.rate_mbit > 0 {
-        topo.limit_rate(opts.rate_mbit)?;
+    let rate_mbit = match opts.rate_mbit {
+        0 => real.default_rate_mbit,
+        r => r,
+    };
+    if rate_mbit > 0 {
+        topo.limit_rate(rate_mbit)?;
     }
     if opts.server_loss_pct > 0 {
         topo.drop_at_server(opts.server_loss_pct)?;

@@ -123,6 +123,12 @@ pub fn synthesize(
     opts: &GenOptions,
     sink: &mut dyn FrameSink,
 ) -> io::Result<(u64, CallTrace)> {
+    if !sc.synthetic_capable() {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("`{sc}` has no synthetic form: it shows what real kernels do; use --netns"),
+        ));
+    }
     let trace = CallTrace::new(sc.name(), Mode::Synthetic.name(), Some(opts.seed));
     let mut sim = Sim::new(sink, opts.seed, trace, opts.ipv6);
     sc.script().synthetic(&mut sim, opts);
@@ -135,7 +141,7 @@ pub fn synthesize(
 /// Runs the synthetic form of `sc` into memory (for tests and the demo).
 pub fn synthesize_frames(sc: Scenario, opts: &GenOptions) -> (Vec<OwnedFrame>, CallTrace) {
     let mut frames: Vec<OwnedFrame> = Vec::new();
-    // Writing to a vector cannot fail.
+    // Writing to a vector cannot fail; a lesson without a synthetic form gives no frames.
     let trace = synthesize(sc, opts, &mut frames)
         .map(|(_, t)| t)
         .unwrap_or_else(|_| CallTrace::new(sc.name(), "synthetic", Some(opts.seed)));

@@ -29,13 +29,26 @@ impl Scenario {
         self.script().real().is_some_and(|r| r.between_namespaces)
     }
 
+    /// Whether `--synthetic` can run it (all but the lessons about what real kernels do,
+    /// such as `cc-compare`).
+    pub fn synthetic_capable(self) -> bool {
+        self.script().has_synthetic()
+    }
+
     /// The modes that can run it, for `--list`.
     pub fn modes(self) -> &'static str {
-        match (self.live_capable(), self.netns_capable()) {
-            (true, true) => "live netns synthetic",
-            (true, false) => "live synthetic",
-            (false, true) => "netns synthetic",
-            (false, false) => "synthetic",
+        match (
+            self.live_capable(),
+            self.netns_capable(),
+            self.synthetic_capable(),
+        ) {
+            (true, true, true) => "live netns synthetic",
+            (true, false, true) => "live synthetic",
+            (false, true, true) => "netns synthetic",
+            (false, true, false) => "netns",
+            (true, true, false) => "live netns",
+            (true, false, false) => "live",
+            (false, false, _) => "synthetic",
         }
     }
 }

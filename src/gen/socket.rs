@@ -211,19 +211,7 @@ impl std::os::fd::AsFd for Sock {
 impl Sock {
     fn wrap(s: TcpStream, actor: &str, conn: u32, rec: &Recorder) -> io::Result<Sock> {
         if let Some(cc) = &rec.congestion {
-            // SAFETY: setsockopt on our open socket with a buffer of the given length.
-            let r = unsafe {
-                libc::setsockopt(
-                    s.as_raw_fd(),
-                    libc::IPPROTO_TCP,
-                    libc::TCP_CONGESTION,
-                    cc.as_ptr().cast(),
-                    cc.len() as libc::socklen_t,
-                )
-            };
-            if r != 0 {
-                return Err(io::Error::last_os_error());
-            }
+            set_congestion(s.as_raw_fd(), cc)?;
         }
         s.set_read_timeout(Some(IO_TIMEOUT))?;
         s.set_write_timeout(Some(IO_TIMEOUT))?;
@@ -398,6 +386,14 @@ impl Sock {
         Ok(())
     }
 
+    /// `setsockopt(TCP_CONGESTION, name)`, recorded: this connection's congestion control
+    /// algorithm from now on (one of the kernel's `tcp_available_congestion_control`).
+    pub(crate) fn set_congestion(&self, name: &str) -> io::Result<()> {
+        set_congestion(self.s.as_raw_fd(), name)?;
+        self.record_option(&format!("TCP_CONGESTION={name}"));
+        Ok(())
+    }
+
     /// `SO_LINGER {on, 0}`, recorded: close() then sends RST and discards unsent data.
     pub(crate) fn set_linger_zero(&self) -> io::Result<()> {
         let l = libc::linger {
@@ -431,6 +427,26 @@ impl Sock {
             None,
             Some(note),
         );
+    }
+}
+
+/// `setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name)`.
+fn set_congestion(fd: i32, name: &str) -> io::Result<()> {
+    // SAFETY: `fd` is an open socket owned by the caller for the duration of the call, and
+    // the option value is `name`'s bytes with their length passed alongside.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_CONGESTION,
+            name.as_ptr().cast(),
+            name.len() as libc::socklen_t,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 

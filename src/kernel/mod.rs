@@ -10,6 +10,8 @@
 //! The readings ([`TcpInfoSample`], fields by their kernel names, defined with the calls
 //! trace) go into the calls trace as its `tcp_info` list.
 
+use crate::calls::{Call, CallKind};
+
 #[cfg(target_os = "linux")]
 mod diag;
 pub mod limits;
@@ -20,18 +22,21 @@ pub use crate::calls::tcp_info::{state_name, CaState, TcpInfo, TcpInfoSample, IN
 #[cfg(target_os = "linux")]
 pub use diag::{DiagSocket, SocketReading};
 #[cfg(target_os = "linux")]
-pub use sampler::{enter_netns, Sampled, Sampler, SamplerHandle, SamplerOptions, Watch};
+pub use sampler::{enter_netns, Netns, Sampled, Sampler, SamplerHandle, SamplerOptions, Watch};
 
-/// Names each sample's owner: `who(local, remote)` gives the actor and connection number of
-/// the socket with those addresses (from the calls made on it), if any.
-pub fn label_samples(
-    samples: &mut [TcpInfoSample],
-    who: impl Fn(&str, &str) -> Option<(String, u32)>,
-) {
+/// Names each sample after the calls made on its socket: the actor and connection number
+/// of the `connect` or `accept` that made it (else of any call with the same addresses).
+/// Samples of sockets no traced call touched keep an empty actor.
+pub fn label_from_calls(samples: &mut [TcpInfoSample], calls: &[Call]) {
     for s in samples {
-        if let Some((actor, conn)) = who(&s.local, &s.remote) {
-            s.actor = actor;
-            s.conn = conn;
+        let owner = calls
+            .iter()
+            .filter(|c| c.local == s.local && c.remote == s.remote)
+            // The call that made the connection names it best.
+            .min_by_key(|c| !matches!(c.call, CallKind::Connect | CallKind::Accept));
+        if let Some(c) = owner {
+            s.actor = c.actor.clone();
+            s.conn = c.conn;
         }
     }
 }

@@ -4,11 +4,11 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use synack::kernel::{Sampler, SamplerOptions, Watch};
+//! use synack::kernel::{Netns, Sampler, SamplerOptions, Watch};
 //!
 //! // The sockets of a server on port 7070 in namespace `synack-gen-1x0-s`.
 //! let sampler = Sampler::start(SamplerOptions {
-//!     netns: Some("/run/netns/synack-gen-1x0-s".into()),
+//!     netns: Some(Netns::Path("/run/netns/synack-gen-1x0-s".into())),
 //!     period: Duration::from_millis(1),
 //!     watch: Watch::Ports(vec![7070]),
 //! })?;
@@ -26,7 +26,7 @@
 //!
 //! Every reading is kept while the socket has data queued or in flight; otherwise a reading
 //! is kept when the socket is new, when anything but the `last_*` ages changed since the
-//! previous kept reading of that socket, when a call asked for it, and at least every
+//! previous kept reading of that socket, when a call asked for it (unless the socket has no `tcp_info`, as in TIME_WAIT), and at least every
 //! [`HEARTBEAT`], so a long idle connection costs a few readings, not thousands. A socket that leaves the kernel's table gets one last reading
 //! with state `CLOSED` and `gone` set. At most [`MAX_SAMPLES`] are kept (then readings stop
 //! being stored and [`Sampled::dropped`] counts them).
@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -66,13 +66,32 @@ pub enum Watch {
     Ports(Vec<u16>),
 }
 
+/// A network namespace the sampler reads in.
+#[derive(Debug, Clone)]
+pub enum Netns {
+    /// A namespace file such as `/run/netns/NAME` or `/proc/PID/ns/net`.
+    Path(PathBuf),
+    /// An open descriptor of a namespace: an anonymous one (such as `synack run`'s
+    /// isolated network) has no file to open by name.
+    Fd(Arc<OwnedFd>),
+}
+
+impl Netns {
+    /// Moves the calling thread into this namespace.
+    pub fn enter(&self) -> io::Result<()> {
+        match self {
+            Netns::Path(p) => enter_netns(p),
+            Netns::Fd(fd) => setns(fd.as_raw_fd(), "(descriptor)"),
+        }
+    }
+}
+
 /// Where and how often to read.
 #[derive(Debug, Clone)]
 pub struct SamplerOptions {
-    /// The network namespace to read (a file such as `/run/netns/NAME` or
-    /// `/proc/PID/ns/net`); `None` for the namespace of the thread calling
+    /// The network namespace to read; `None` for the namespace of the thread calling
     /// [`Sampler::start`].
-    pub netns: Option<PathBuf>,
+    pub netns: Option<Netns>,
     /// Time between readings (`--sample-ms`, default 1 ms).
     pub period: Duration,
     /// The sockets to read.
@@ -243,12 +262,18 @@ pub fn enter_netns(file: &std::path::Path) -> io::Result<()> {
             format!("opening network namespace {}: {e}", file.display()),
         )
     })?;
+    setns(f.as_raw_fd(), &file.display().to_string())
+}
+
+/// Moves the calling thread into the network namespace of descriptor `fd` (named `what` in
+/// errors).
+fn setns(fd: i32, what: &str) -> io::Result<()> {
     // SAFETY: setns on an open namespace file descriptor; it affects only this thread.
-    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+    if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } != 0 {
         let e = io::Error::last_os_error();
         return Err(io::Error::new(
             e.kind(),
-            format!("entering network namespace {}: {e}", file.display()),
+            format!("entering network namespace {what}: {e}"),
         ));
     }
     Ok(())
@@ -265,12 +290,9 @@ fn prefer_punctual_wakeups() {
 }
 
 /// Enters the namespace (when given) and opens a netlink socket there, telling `ready`.
-fn open_in(
-    netns: Option<&std::path::Path>,
-    ready: &Sender<io::Result<i32>>,
-) -> io::Result<DiagSocket> {
+fn open_in(netns: Option<&Netns>, ready: &Sender<io::Result<i32>>) -> io::Result<DiagSocket> {
     let opened = netns
-        .map_or(Ok(()), enter_netns)
+        .map_or(Ok(()), Netns::enter)
         .and_then(|()| DiagSocket::open());
     match opened {
         Ok(d) => {
@@ -287,13 +309,13 @@ fn open_in(
 /// The discovery thread: lists the namespace's sockets every [`DISCOVERY`] and reports the
 /// watched ones, until told to stop.
 fn discover(
-    netns: Option<PathBuf>,
+    netns: Option<Netns>,
     watch: Arc<Mutex<Watch>>,
     found: Sender<Control>,
     stop: Receiver<()>,
     ready: Sender<io::Result<i32>>,
 ) -> io::Result<()> {
-    let mut diag = open_in(netns.as_deref(), &ready)?;
+    let mut diag = open_in(netns.as_ref(), &ready)?;
     loop {
         let w = watch.lock().map(|w| w.clone()).unwrap_or(Watch::All);
         let keys: Vec<_> = diag
@@ -344,7 +366,7 @@ fn sample(
     rx: &Receiver<Control>,
     ready: &Sender<io::Result<i32>>,
 ) -> io::Result<Sampled> {
-    let mut diag = open_in(options.netns.as_deref(), ready)?;
+    let mut diag = open_in(options.netns.as_ref(), ready)?;
     let mut state = State {
         known: Vec::new(),
         last: HashMap::new(),
@@ -469,7 +491,9 @@ impl State {
             let keep = match self.last.get(&key) {
                 None => true,
                 Some(prev) => {
-                    at_call
+                    // A call asks for every socket's state, but a socket without
+                    // tcp_info (TIME_WAIT) has nothing new to say unless it changed.
+                    (at_call && sample.info.is_some())
                         || sending(&sample)
                         || prev.gone
                         || changed(prev, &sample)

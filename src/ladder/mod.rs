@@ -13,6 +13,7 @@
 pub mod calls;
 pub mod export;
 pub mod input;
+pub mod kernel;
 pub mod layout;
 pub mod model;
 pub mod paint;

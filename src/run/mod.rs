@@ -9,6 +9,7 @@
 
 pub mod calls;
 pub mod capture;
+pub mod kernel;
 pub mod merge;
 pub mod netns;
 pub mod plan;
@@ -75,6 +76,9 @@ pub struct RunOptions {
     pub net: NetMode,
     /// Stop everything after this long.
     pub timeout: Option<Duration>,
+    /// Read the kernel's state of the programs' TCP sockets this often (`--sample-ms`) and
+    /// after every call; `None` reads nothing.
+    pub sample: Option<Duration>,
 }
 
 /// What a run reports as it happens.
@@ -100,6 +104,9 @@ pub struct RunSummary {
     pub link: LinkType,
     /// True when `--timeout` ended the run.
     pub timed_out: bool,
+    /// The kernel's readings of the programs' TCP sockets (for the calls trace's
+    /// `tcp_info`).
+    pub kernel: kernel::KernelReadings,
 }
 
 /// Runs `plan` under `opts`, sending frames and reports to `tx`; returns when every program
@@ -115,7 +122,7 @@ pub fn run(
     }
     // Kept until the end of the run: dropping it deletes the pair's namespaces.
     let mut topology = None;
-    let (ns, capture_ns, iface) = match &opts.net {
+    let (ns, capture_ns, iface, places) = match &opts.net {
         NetMode::Isolated => {
             let ns = Arc::new(netns::isolated().map_err(|e| {
                 anyhow::anyhow!(
@@ -126,9 +133,9 @@ pub fn run(
             for p in &mut plan.programs {
                 p.netns = Some(ns.clone());
             }
-            (Some(ns.clone()), Some(ns), "lo")
+            (Some(ns.clone()), Some(ns.clone()), "lo", vec![Some(ns)])
         }
-        NetMode::Host => (None, None, "lo"),
+        NetMode::Host => (None, None, "lo", vec![None]),
         NetMode::Pair(pair) => {
             let (topo, server_ns, client_ns) = netns::pair(pair)?;
             for (i, p) in plan.programs.iter_mut().enumerate() {
@@ -137,7 +144,8 @@ pub fn run(
             }
             topology = Some(topo);
             let iface = gen::netns::Host::Client.interface();
-            (None, Some(client_ns), iface)
+            let places = vec![Some(server_ns), Some(client_ns.clone())];
+            (None, Some(client_ns), iface, places)
         }
     };
     let cap = capture::RunCapture::start(capture_ns, iface, tx.clone())?;
@@ -153,12 +161,17 @@ pub fn run(
             }
         })
     });
+    let sampling = kernel::RunSampling::start(opts.sample, places);
+    let mut poker = sampling.poker();
     let tracer_control = control.clone();
     let report_tx = tx.clone();
     let traced = std::thread::Builder::new()
         .name("synack-tracer".into())
         .spawn(move || {
             trace::run(&plan, &tracer_control, &mut |r| {
+                if let Report::Call(c) = &r {
+                    poker.call(c);
+                }
                 let _ = report_tx.send(RunEvent::Report(r));
             })
         })?
@@ -168,6 +181,7 @@ pub fn run(
     if let Some(t) = timer {
         let _ = t.join();
     }
+    let kernel = sampling.finish();
     let capture = cap.finish();
     drop(ns);
     drop(topology);
@@ -176,5 +190,6 @@ pub fn run(
         capture,
         link,
         timed_out: timed_out.load(std::sync::atomic::Ordering::SeqCst),
+        kernel,
     })
 }

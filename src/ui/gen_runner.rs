@@ -88,6 +88,15 @@ pub fn decide(sc: Scenario, wanted: Wanted, perm: Permission, netns_ok: bool) ->
             }
         }
     };
+    if !sc.synthetic_capable() {
+        // A lesson about real kernels (cc-compare): between namespaces or not at all (the
+        // run then says what it needs).
+        return Decision {
+            mode: Mode::Netns,
+            fallback: (wanted != Wanted::Netns)
+                .then(|| crate::i18n::tr!("gen-kernels-only", scenario = sc.name())),
+        };
+    }
     match wanted {
         Wanted::Synthetic => Decision {
             mode: Mode::Synthetic,
@@ -462,7 +471,10 @@ mod tests {
 
     #[test]
     fn synthetic_is_always_honoured() {
-        for sc in Scenario::ALL {
+        for sc in Scenario::ALL
+            .into_iter()
+            .filter(|sc| sc.synthetic_capable())
+        {
             for perm in ALL_PERMS {
                 let d = decide(sc, Wanted::Synthetic, perm, true);
                 assert_eq!(d.mode, Mode::Synthetic, "{sc}");
@@ -511,6 +523,23 @@ mod tests {
             assert!(why.contains(&format!("`{sc}`")), "{why}");
             assert!(why.ends_with("ran synthetic"), "{why}");
         }
+    }
+
+    #[test]
+    fn a_lesson_about_real_kernels_runs_between_namespaces_whatever_was_asked() {
+        for wanted in [Wanted::Synthetic, Wanted::Live, Wanted::Netns] {
+            let d = decide(Scenario::CcCompare, wanted, Permission::Full, true);
+            assert_eq!(d.mode, Mode::Netns, "{wanted:?}");
+            assert_eq!(d.fallback.is_some(), wanted != Wanted::Netns, "{wanted:?}");
+        }
+        let d = decide(
+            Scenario::CcCompare,
+            Wanted::Synthetic,
+            Permission::Denied,
+            false,
+        );
+        assert_eq!(d.mode, Mode::Netns);
+        assert!(d.fallback.unwrap().contains("cc-compare"));
     }
 
     #[test]

@@ -263,6 +263,7 @@ impl Worker {
         let opts = RunOptions {
             net: req.net.clone(),
             timeout: req.timeout,
+            sample: Some(Duration::from_millis(1)),
         };
         let (tx, rx) = crossbeam_channel::unbounded::<RunEvent>();
         let control = self.control.clone();
@@ -307,7 +308,13 @@ impl Worker {
             }
         }
         match result {
-            Ok(summary) => {
+            Ok(mut summary) => {
+                // The kernel's readings, named after the calls, for the graphs' kernel lines.
+                let mut samples = std::mem::take(&mut summary.kernel.samples);
+                if let Some(t) = self.store.write().calls.as_mut() {
+                    crate::kernel::label_from_calls(&mut samples, &t.calls);
+                    t.tcp_info = samples;
+                }
                 feeder.finish();
                 let note = if summary.timed_out {
                     Some(tr!("run-timed-out"))

@@ -28,7 +28,8 @@ macro_rules! test_each_lesson {
             file_transfer => FileTransfer, http => Http, concurrent => Concurrent,
             multiplex => Multiplex,
             udp_chat => UdpChat, udp_broadcast => UdpBroadcast, zero_window => ZeroWindow,
-            keep_alive => KeepAlive, loss => Loss, reorder => Reorder, flood => Flood,
+            keep_alive => KeepAlive, loss => Loss, cc_compare => CcCompare, reorder => Reorder,
+            flood => Flood,
             demo => Demo,
         );
     };
@@ -74,6 +75,19 @@ pub const WRONG_CAPTURES: [(Scenario, Scenario); 23] = [
 
 /// How many of [`WRONG_CAPTURES`], from the first, the analysis checks reject.
 pub const ANALYSIS_TELLS_APART: usize = 14;
+
+/// The committed capture of lesson `sc`: `captures/SC.pcap`, or for a lesson about real
+/// kernels (no synthetic form: `cc-compare`) `tests/captures/kernel/SC.pcap`, whose calls
+/// trace with the kernel's readings would outgrow `captures/`.
+pub fn committed_capture(sc: Scenario) -> std::path::PathBuf {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if sc.synthetic_capable() {
+        root.join("captures").join(format!("{sc}.pcap"))
+    } else {
+        root.join("tests/captures/kernel")
+            .join(format!("{sc}.pcap"))
+    }
+}
 
 /// The calls of `kind` in `trace`.
 pub fn calls_of(trace: &CallTrace, kind: CallKind) -> Vec<&Call> {
@@ -683,6 +697,44 @@ pub fn check(sc: Scenario, segs: &[Seg], trace: Option<&CallTrace>) -> Result<()
                 .collect::<Vec<_>>();
             ensure(gets.iter().sum::<usize>() == 4, "four requests")?;
             ensure(gets.contains(&2), "a pipelined pair in one segment")?;
+        }
+        Scenario::CcCompare => {
+            // One connection per algorithm, one after the other, each carrying the whole
+            // transfer (the lesson's 300 kB), then closed.
+            let syns: Vec<_> = tcp.iter().filter(|s| s.syn() && !s.is_ack()).collect();
+            ensure(
+                syns.len() >= 2,
+                "a connection per algorithm (cubic and reno at least)",
+            )?;
+            for syn in &syns {
+                let end = data_from(segs, syn.src)
+                    .iter()
+                    .map(|s| s.seq.wrapping_sub(syn.seq) + s.payload.len() as u32)
+                    .max();
+                ensure(end == Some(300_001), "each connection sends the 300 kB")?;
+            }
+            for w in syns.windows(2) {
+                ensure(
+                    tcp.iter()
+                        .any(|s| s.src == w[0].src && s.fin() && s.n < w[1].n),
+                    "a connection starts after the previous one closed",
+                )?;
+            }
+            if let Some(t) = trace {
+                let names: Vec<&str> = calls_of(t, CallKind::Setsockopt)
+                    .iter()
+                    .filter_map(|c| c.note.as_deref()?.strip_prefix("TCP_CONGESTION="))
+                    .collect();
+                ensure(
+                    names.len() == syns.len(),
+                    "each sender sets its algorithm (TCP_CONGESTION)",
+                )?;
+                ensure(names[..2] == ["cubic", "reno"], "cubic, then reno")?;
+                let mut distinct = names.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                ensure(distinct.len() == names.len(), "a different algorithm each")?;
+            }
         }
         Scenario::Concurrent => {
             let syns: Vec<_> = tcp.iter().filter(|s| s.syn() && !s.is_ack()).collect();

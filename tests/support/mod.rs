@@ -270,3 +270,39 @@ pub fn python_with(modules: &str) -> Option<PathBuf> {
     }
     ok.then_some(python)
 }
+
+/// Why `synack run` cannot run programs here, if it cannot: it needs root (network
+/// namespaces, capture, ptrace) and the tests' programs need python3.
+pub fn programs_cannot_run() -> Option<&'static str> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Some("needs root (network namespaces, capture, ptrace)");
+    }
+    if Command::new("python3").arg("--version").output().is_err() {
+        return Some("needs python3");
+    }
+    None
+}
+
+/// Asserts that the kernel's readings of a socket taken while it was sending (times, ns)
+/// came at least every 5 ms, but for a few late wake-ups (2 % of the gaps; see
+/// `synack::kernel::Sampled::gaps_over_5ms`), and prints the figures after `what`.
+pub fn assert_read_every_5ms(what: &str, sending: &[i64]) {
+    assert!(
+        sending.len() > 20,
+        "{what}: {} readings while sending",
+        sending.len()
+    );
+    let gaps: Vec<i64> = sending.windows(2).map(|w| w[1] - w[0]).collect();
+    let late = gaps.iter().filter(|g| **g > 5_000_000).count();
+    eprintln!(
+        "{what}: {} readings while sending, {late} gaps over 5 ms, widest {} µs",
+        sending.len(),
+        gaps.iter().max().unwrap_or(&0) / 1000
+    );
+    assert!(
+        late * 50 <= gaps.len(),
+        "{what}: {late} of {} gaps over 5 ms",
+        gaps.len()
+    );
+}

@@ -30,8 +30,15 @@ pub(crate) trait Lesson: Sync {
     /// One line of what the lesson teaches (shown by `synack gen --list`).
     fn teaches(&self) -> &'static str;
 
-    /// Writes the lesson on the synthetic wire: both hosts' segments and calls.
+    /// Writes the lesson on the synthetic wire: both hosts' segments and calls (called
+    /// only when [`Lesson::has_synthetic`]).
     fn synthetic(&self, sim: &mut Sim<'_>, opts: &GenOptions);
+
+    /// Whether the lesson has a synthetic form: a lesson about what real kernels do (their
+    /// congestion control algorithms) has none.
+    fn has_synthetic(&self) -> bool {
+        true
+    }
 
     /// Where the lesson runs with real sockets, when a real stack can be made to show it
     /// (`None`: synthetic only, e.g. crossing FINs, which no stack can be forced into).
@@ -53,6 +60,9 @@ pub(crate) struct Real {
     /// Reserves the server's sockets on an address before the capture starts (in the
     /// server's namespace, for netns).
     pub reserve: fn(IpAddr) -> anyhow::Result<Setup>,
+    /// Between namespaces, the router's rate towards the server when `--rate` gives none
+    /// (Mbit/s; 0: no limit): a bottleneck the lesson needs to show anything.
+    pub default_rate_mbit: u32,
 }
 
 impl Real {
@@ -61,6 +71,7 @@ impl Real {
         on_loopback: true,
         between_namespaces: true,
         reserve: |ip| Ok(Setup::listener(ip)?),
+        default_rate_mbit: 0,
     };
 }
 
@@ -77,7 +88,7 @@ pub(crate) enum Script {
 /// parameterized script implements [`Lesson`] itself, as `sticky` does).
 pub(crate) struct Scripted {
     teaches: &'static str,
-    synthetic: fn(&mut Sim<'_>, &GenOptions),
+    synthetic: Option<fn(&mut Sim<'_>, &GenOptions)>,
     real: Option<(Real, Script)>,
 }
 
@@ -89,7 +100,7 @@ impl Scripted {
     ) -> Scripted {
         Scripted {
             teaches,
-            synthetic,
+            synthetic: Some(synthetic),
             real: None,
         }
     }
@@ -104,7 +115,7 @@ impl Scripted {
     ) -> Scripted {
         Scripted {
             teaches,
-            synthetic,
+            synthetic: Some(synthetic),
             real: Some((Real::EVERYWHERE, Script::OneConnection(server, client))),
         }
     }
@@ -118,7 +129,7 @@ impl Scripted {
     ) -> Scripted {
         Scripted {
             teaches,
-            synthetic,
+            synthetic: Some(synthetic),
             real: Some((Real::EVERYWHERE, Script::Whole(run))),
         }
     }
@@ -135,10 +146,32 @@ impl Scripted {
             on_loopback: true,
             between_namespaces: false,
             reserve,
+            default_rate_mbit: 0,
         };
         Scripted {
             teaches,
-            synthetic,
+            synthetic: Some(synthetic),
+            real: Some((real, Script::Whole(run))),
+        }
+    }
+
+    /// A lesson about what real kernels do, with no synthetic form: `run` is the whole
+    /// run, between namespaces only, through a router limited to `rate_mbit` Mbit/s unless
+    /// `--rate` says otherwise.
+    pub(crate) const fn kernels_only(
+        teaches: &'static str,
+        rate_mbit: u32,
+        run: fn(&Stage) -> anyhow::Result<()>,
+    ) -> Scripted {
+        let real = Real {
+            on_loopback: false,
+            between_namespaces: true,
+            reserve: |ip| Ok(Setup::listener(ip)?),
+            default_rate_mbit: rate_mbit,
+        };
+        Scripted {
+            teaches,
+            synthetic: None,
             real: Some((real, Script::Whole(run))),
         }
     }
@@ -169,7 +202,13 @@ impl Lesson for Scripted {
     }
 
     fn synthetic(&self, sim: &mut Sim<'_>, opts: &GenOptions) {
-        (self.synthetic)(sim, opts);
+        if let Some(f) = self.synthetic {
+            f(sim, opts);
+        }
+    }
+
+    fn has_synthetic(&self) -> bool {
+        self.synthetic.is_some()
     }
 
     fn real(&self) -> Option<Real> {
@@ -236,6 +275,7 @@ pub(crate) fn join(h: thread::ScopedJoinHandle<'_, io::Result<()>>) -> io::Resul
 
 // The lesson files (declared here rather than by the macro below so that `cargo fmt`
 // sees them).
+mod cc_compare;
 mod close_client_first;
 mod close_combined;
 mod close_server_first;
@@ -348,6 +388,8 @@ lessons! {
     KeepAlive("keep-alive") => keep_alive,
     /// Loss: retransmissions, fast retransmission, dup ACKs.
     Loss("loss") => loss,
+    /// The same bulk transfer with each congestion control algorithm the kernel offers.
+    CcCompare("cc-compare") => cc_compare,
     /// Out-of-order arrival.
     Reorder("reorder") => reorder,
     /// N connections × M segments with loss, for benchmarks.

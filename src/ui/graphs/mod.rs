@@ -6,6 +6,7 @@
 //! series as a figure. Large connections are decimated for drawing only: hover and click search
 //! every point.
 
+pub mod compare;
 pub mod kernel;
 pub mod kernel_view;
 pub mod model;
@@ -132,6 +133,9 @@ pub fn selected_tcp_connection(data: &StoreData, selection: &Selection) -> Optio
 
 type CacheKey = (ConnRef, Direction, Option<usize>, usize);
 
+/// The side-by-side row's cache key: store length, replay cursor, tcptrace (with ACKs).
+type CompareKey = (usize, Option<usize>, bool);
+
 /// The graphs tab.
 #[derive(Debug)]
 pub struct GraphsView {
@@ -144,6 +148,12 @@ pub struct GraphsView {
     overlay: Option<(CacheKey, std::sync::Arc<KernelOverlay>)>,
     /// Which overlays are drawn.
     pub toggles: OverlayToggles,
+    /// Every connection's graph side by side (`None`: as the capture asks, on for a
+    /// `cc-compare` run).
+    pub side_by_side: Option<bool>,
+    compare: Option<(CompareKey, std::sync::Arc<compare::Comparison>)>,
+    /// Where the side-by-side graphs were drawn last frame.
+    pub compare_drawn: compare::Drawn,
     /// The segment (model index) under the pointer.
     pub hovered: Option<usize>,
     /// Text describing the hovered point.
@@ -162,6 +172,9 @@ impl Default for GraphsView {
             cache: None,
             overlay: None,
             toggles: OverlayToggles::default(),
+            side_by_side: None,
+            compare: None,
+            compare_drawn: compare::Drawn::default(),
             hovered: None,
             hover_text: None,
             last_rect: None,
@@ -240,7 +253,8 @@ impl GraphsView {
         }
     }
 
-    /// The current graph as an SVG figure (the view's visible range when it was drawn).
+    /// The current graph as an SVG figure (the view's visible range when it was drawn),
+    /// with the kernel's lines and the verdict bands as the view draws them.
     pub fn svg(
         &mut self,
         data: &StoreData,
@@ -249,10 +263,23 @@ impl GraphsView {
         let kind = self.kind;
         let bounds = self.last_bounds;
         let title = self.title(data, selection);
+        if self.model(data, selection).is_none() {
+            anyhow::bail!(tr!("graph-select-first"));
+        }
+        let overlay = match kind {
+            GraphKind::Stevens | GraphKind::Tcptrace => self.overlay(data, selection),
+            GraphKind::Throughput | GraphKind::Rtt => None,
+        };
         let m = self
-            .model(data, selection)
+            .cache
+            .as_ref()
+            .map(|(_, m)| m.clone())
             .ok_or_else(|| anyhow::anyhow!(tr!("graph-select-first")))?;
-        Ok(svg::graph(m, kind, bounds, &title, 900.0, 560.0))
+        let beside = overlay.as_deref().map(|o| svg::Beside {
+            overlay: o,
+            toggles: self.toggles,
+        });
+        Ok(svg::graph(&m, kind, bounds, &title, (900.0, 560.0), beside))
     }
 
     fn title(&mut self, data: &StoreData, selection: &Selection) -> String {
@@ -282,19 +309,8 @@ impl GraphsView {
         )
     }
 
-    /// Draws the tab. Returns what the window should do.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        data: &StoreData,
-        selection: &mut Selection,
-    ) -> Option<GraphAction> {
-        let mut action = None;
-        let Some(conn) = selected_tcp_connection(data, selection) else {
-            no_connection_notice(ui, &tr!("graph-its-graphs"));
-            return None;
-        };
-        let title = self.title(data, selection);
+    /// The row choosing the graph.
+    fn kind_row(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             for k in GraphKind::ALL {
                 if ui.selectable_label(self.kind == k, k.label()).clicked() {
@@ -303,6 +319,91 @@ impl GraphsView {
                 }
             }
         });
+    }
+
+    /// Whether the side-by-side row is shown: a time-sequence graph of a capture with
+    /// several TCP connections, asked for (or a `cc-compare` run's, until turned off).
+    pub fn showing_side_by_side(&self, data: &StoreData) -> bool {
+        matches!(self.kind, GraphKind::Stevens | GraphKind::Tcptrace)
+            && compare::candidates(data).len() > 1
+            && self
+                .side_by_side
+                .unwrap_or_else(|| compare::wanted_at_first(data))
+    }
+
+    /// The side-by-side row at the replay cursor (computed again when the store, the
+    /// cursor or the graph style changes).
+    pub fn comparison(
+        &mut self,
+        data: &StoreData,
+        selection: &Selection,
+    ) -> std::sync::Arc<compare::Comparison> {
+        let key = (
+            data.len(),
+            selection.until,
+            self.kind == GraphKind::Tcptrace,
+        );
+        if self.compare.as_ref().is_none_or(|(k, _)| *k != key) {
+            let c = compare::build(data, selection.until, key.2);
+            self.compare = Some((key, std::sync::Arc::new(c)));
+        }
+        self.compare
+            .as_ref()
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// The side-by-side row drawn last (tests compare it with where it was drawn).
+    pub fn last_comparison(&self) -> Option<std::sync::Arc<compare::Comparison>> {
+        self.compare.as_ref().map(|(_, c)| c.clone())
+    }
+
+    /// The tab as the side-by-side row; a click on a graph shows that connection alone.
+    fn compare_ui(&mut self, ui: &mut egui::Ui, data: &StoreData, selection: &mut Selection) {
+        self.kind_row(ui);
+        let mut on = true;
+        ui.horizontal_wrapped(|ui| {
+            ui.checkbox(&mut on, tr!("graph-side-by-side"));
+            ui.separator();
+            ui.checkbox(&mut self.toggles.kernel, tr!("graph-compare-kernel"));
+            ui.checkbox(&mut self.toggles.verdict, tr!("graph-compare-verdict"));
+            ui.weak(tr!("graph-compare-hint"));
+        });
+        if !on {
+            self.side_by_side = Some(false);
+            return;
+        }
+        let c = self.comparison(data, selection);
+        let clicked = compare::show(ui, &c, self.kind, self.toggles, &mut self.compare_drawn);
+        if let Some(conn) = clicked {
+            selection.connection = Some(conn);
+            self.side_by_side = Some(false);
+            self.dir = None;
+            self.reset = true;
+        }
+    }
+
+    /// Draws the tab. Returns what the window should do.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &StoreData,
+        selection: &mut Selection,
+    ) -> Option<GraphAction> {
+        let mut action = None;
+        if self.showing_side_by_side(data) {
+            self.compare_ui(ui, data, selection);
+            return None;
+        }
+        self.compare_drawn = compare::Drawn::default();
+        let Some(conn) = selected_tcp_connection(data, selection) else {
+            no_connection_notice(ui, &tr!("graph-its-graphs"));
+            return None;
+        };
+        let title = self.title(data, selection);
+        self.kind_row(ui);
+        let comparable = matches!(self.kind, GraphKind::Stevens | GraphKind::Tcptrace)
+            && compare::candidates(data).len() > 1;
         ui.horizontal(|ui| {
             ui.label(tr!("graph-stream", stream = conn.stream));
             let current = self
@@ -329,6 +430,12 @@ impl GraphsView {
             }
             if selection.packet.is_some() && ui.button(tr!("graph-show-packet")).clicked() {
                 action = Some(GraphAction::OpenPackets);
+            }
+            if comparable {
+                let mut on = false;
+                if ui.checkbox(&mut on, tr!("graph-side-by-side")).changed() {
+                    self.side_by_side = Some(on);
+                }
             }
         });
         let kind = self.kind;
@@ -600,7 +707,13 @@ fn lost_markers(pui: &mut egui_plot::PlotUi<'_>, points: Vec<[f64; 2]>, x0: f64,
 }
 
 /// The egui_plot items of a graph.
-fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0: f64, x1: f64) {
+pub(super) fn add_items(
+    pui: &mut egui_plot::PlotUi<'_>,
+    m: &SeqModel,
+    kind: GraphKind,
+    x0: f64,
+    x1: f64,
+) {
     let seq_pts = |f: &dyn Fn(&model::SegPoint) -> bool| -> Vec<[f64; 2]> {
         m.segments
             .iter()
@@ -723,7 +836,11 @@ fn add_items(pui: &mut egui_plot::PlotUi<'_>, m: &SeqModel, kind: GraphKind, x0:
 /// The tcptrace I-bars and SACK blocks, painted over the plot (`to_screen` maps plot
 /// values). Bars outside the visible frame are skipped by the clip; when more bars than
 /// pixels are visible, only one per pixel column and colour is drawn.
-fn paint_tcptrace(painter: &egui::Painter, m: &SeqModel, to_screen: &dyn Fn(f64, f64) -> Pos2) {
+pub(super) fn paint_tcptrace(
+    painter: &egui::Painter,
+    m: &SeqModel,
+    to_screen: &dyn Fn(f64, f64) -> Pos2,
+) {
     let clip = painter.clip_rect();
     let mut last_col: [Option<(i32, i32)>; 3] = [None; 3];
     for s in &m.segments {

@@ -3,6 +3,10 @@
 
 use egui::{Align2, Color32, Pos2, Rect, Stroke};
 
+use super::kernel::KernelOverlay;
+use super::kernel_view::{
+    cause_color, cause_solid, cause_text, OverlayToggles, COLOR_CWND, COLOR_SSTHRESH,
+};
 use super::model::{steps, with_idle_drops, SeqModel};
 use super::{
     GraphKind, COLOR_ACK, COLOR_GOODPUT, COLOR_LOST, COLOR_OUT_OF_ORDER, COLOR_RETRANSMISSION,
@@ -38,16 +42,28 @@ fn tick_label(v: f64, step: f64) -> String {
     }
 }
 
+/// What a time-sequence figure draws beside the wire, as the view does: the kernel's
+/// lines and the verdict bands, each when its check box is on.
+#[derive(Debug, Clone, Copy)]
+pub struct Beside<'a> {
+    /// The overlay of the graphed connection and direction.
+    pub overlay: &'a KernelOverlay,
+    /// Which parts are drawn.
+    pub toggles: OverlayToggles,
+}
+
 /// The graph `kind` of `m` as a `width` × `height` figure. `bounds` is the visible range
-/// `[x0, x1, y0, y1]` (the view's, so the figure shows what the user saw), else the data's.
+/// `[x0, x1, y0, y1]` (the view's, so the figure shows what the user saw), else the data's;
+/// `beside` adds the kernel's lines and the verdict bands to a time-sequence graph.
 pub fn graph(
     m: &SeqModel,
     kind: GraphKind,
     bounds: Option<[f64; 4]>,
     title: &str,
-    width: f32,
-    height: f32,
+    size: (f32, f32),
+    beside: Option<Beside<'_>>,
 ) -> Svg {
+    let (width, height) = size;
     let mut svg = Svg::new(width, height);
     let plot = Rect::from_min_max(
         Pos2::new(80.0, 40.0),
@@ -134,6 +150,28 @@ pub fn graph(
             svg.polyline(&run, Stroke::new(1.5, color));
         }
     };
+    let seq_graph = matches!(kind, GraphKind::Stevens | GraphKind::Tcptrace);
+    let beside = beside.filter(|_| seq_graph);
+    // The verdict bands, under the series (as in the view).
+    let mut causes = Vec::new();
+    if let Some(Beside { overlay, .. }) = beside.filter(|b| b.toggles.verdict) {
+        for b in overlay.verdict.iter().flat_map(|v| &v.bands) {
+            let (l, r) = (
+                at(b.t0, y0).x.max(plot.min.x),
+                at(b.t1, y0).x.min(plot.max.x),
+            );
+            if r > l {
+                svg.rect(
+                    Rect::from_x_y_ranges(l..=r, plot.min.y..=plot.max.y),
+                    cause_color(b.what),
+                    Stroke::NONE,
+                );
+            }
+            if !causes.contains(&b.what) {
+                causes.push(b.what);
+            }
+        }
+    }
     match kind {
         GraphKind::Stevens | GraphKind::Tcptrace => {
             if kind == GraphKind::Tcptrace {
@@ -223,13 +261,61 @@ pub fn graph(
             legend.push((tr!("graph-rtt-sample"), COLOR_SEGMENT));
         }
     }
-    // Legend, top left inside the plot.
+    // The kernel's window lines over the series, named as in the view.
+    if let Some(Beside { overlay: o, .. }) = beside.filter(|b| b.toggles.kernel) {
+        let name = |what: String| match &o.congestion {
+            Some(c) => tr!("graph-kernel-algorithm", what = what, algorithm = c.clone()),
+            None => tr!("graph-kernel", what = what),
+        };
+        for run in &o.cwnd_reach {
+            polyline(&mut svg, run, COLOR_CWND);
+        }
+        for run in &o.ssthresh_reach {
+            let screen: Vec<Pos2> = run.iter().map(|p| at(p[0], p[1])).collect();
+            for part in clip_polyline(&screen, plot) {
+                for w in part.windows(2) {
+                    svg.dashed_line(w[0], w[1], Stroke::new(1.5, COLOR_SSTHRESH));
+                }
+            }
+        }
+        if !o.cwnd_reach.is_empty() {
+            legend.push((name(tr!("graph-ack-cwnd")), COLOR_CWND));
+        }
+        if !o.ssthresh_reach.is_empty() {
+            legend.push((name(tr!("graph-ack-ssthresh")), COLOR_SSTHRESH));
+        }
+    }
+    let source = beside
+        .and_then(|b| b.overlay.verdict.as_ref())
+        .map(|v| v.source);
+    for c in causes {
+        legend.push((
+            format!(
+                "{} ({})",
+                cause_text(c),
+                source.map_or(String::new(), |s| s.label())
+            ),
+            cause_solid(c),
+        ));
+    }
+    // Legend, top left inside the plot, as wide as its longest name (about 6 points a
+    // character at 11 points).
     let mut y = plot.min.y + 12.0;
     let x = plot.min.x + 10.0;
+    let legend_width = legend
+        .iter()
+        .map(|(n, _)| {
+            let w: f32 = n
+                .chars()
+                .map(|c| if c.is_ascii() { 6.2 } else { 11.0 })
+                .sum();
+            36.0 + w
+        })
+        .fold(210.0, f32::max);
     svg.rect(
         Rect::from_min_size(
             Pos2::new(x - 6.0, y - 8.0),
-            egui::vec2(210.0, 16.0 * legend.len() as f32 + 4.0),
+            egui::vec2(legend_width, 16.0 * legend.len() as f32 + 4.0),
         ),
         Color32::from_white_alpha(220),
         Stroke::new(0.5, Color32::GRAY),

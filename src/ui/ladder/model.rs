@@ -66,6 +66,7 @@ pub fn full(data: &StoreData, conn: ConnRef) -> Option<LadderModel> {
     let mut model = LadderModel::build(ConnInfo::of(record), &records);
     if let Some(trace) = &data.calls {
         crate::ladder::calls::add_call_notes(&mut model, trace);
+        crate::ladder::kernel::add_kernel_notes(&mut model, trace);
     }
     Some(model)
 }

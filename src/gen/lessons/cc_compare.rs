@@ -1,0 +1,85 @@
+//! `cc-compare`: the same bulk transfer once per congestion control algorithm the kernel
+//! offers (cubic and reno first, then bbr and the others), one connection after the other;
+//! each sender sets its algorithm with `setsockopt(TCP_CONGESTION)` before it sends.
+//! Through the router's loss (`--netns --loss 1`) and its bottleneck (20 Mbit/s unless
+//! `--rate` says otherwise; a token bucket with a 50 ms queue), their windows, their
+//! recoveries and the queueing delay they cause differ; the Graphs tab puts the
+//! connections' graphs side by side. Real kernels only: the synthetic wire has no
+//! congestion control to compare.
+
+use std::thread;
+
+use super::shared::{pause, text_block};
+use super::split::{reader, send_and_close};
+use super::{join, Scripted, Stage};
+use crate::gen::socket::Sock;
+
+/// What the lesson teaches.
+const TEACHES: &str = "the same transfer with each congestion control algorithm (TCP_CONGESTION): \
+     their windows, recoveries and queueing delays differ";
+
+/// Bytes each connection sends.
+pub(crate) const BYTES: usize = 300_000;
+
+/// The router's rate towards the server when `--rate` gives none, Mbit/s.
+const RATE_MBIT: u32 = 20;
+
+/// The same transfer once per algorithm.
+pub(super) static LESSON: Scripted = Scripted::kernels_only(TEACHES, RATE_MBIT, run);
+
+/// The algorithms compared, in this order: cubic and reno (every Linux has them), then the
+/// others `offered` (bbr, ...) as the kernel lists them.
+pub(crate) fn algorithms(offered: &[String]) -> Vec<String> {
+    let first = ["cubic", "reno"];
+    let mut out: Vec<String> = first
+        .into_iter()
+        .filter(|a| offered.iter().any(|o| o == a))
+        .map(str::to_owned)
+        .collect();
+    out.extend(
+        offered
+            .iter()
+            .filter(|o| !first.contains(&o.as_str()))
+            .cloned(),
+    );
+    out
+}
+
+/// Connection `n` (1-based) sends [`BYTES`] with the `n`-th algorithm; the server reads each
+/// to its end. A pause between them keeps their segments apart on the wire.
+fn run(stage: &Stage) -> anyhow::Result<()> {
+    let algorithms = algorithms(&crate::gen::available_congestion_control());
+    if algorithms.is_empty() {
+        anyhow::bail!("this kernel lists no congestion control algorithm");
+    }
+    let l = stage.listener()?;
+    let rec = &stage.rec;
+    for (conn, name) in (1u32..).zip(&algorithms) {
+        thread::scope(|scope| -> anyhow::Result<()> {
+            let server = scope.spawn(move || reader(Sock::accept(l, "server", conn, rec)?));
+            let client = Sock::connect(stage.server, "client", conn, rec).and_then(|c| {
+                c.set_congestion(name)?;
+                send_and_close(c, text_block(BYTES, conn as usize))
+            });
+            let s = join(server);
+            client?;
+            s?;
+            Ok(())
+        })?;
+        pause(50);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::algorithms;
+
+    #[test]
+    fn cubic_and_reno_come_first_then_the_others_as_offered() {
+        let offered: Vec<String> = ["reno", "bbr", "cubic", "vegas"].map(String::from).to_vec();
+        assert_eq!(algorithms(&offered), ["cubic", "reno", "bbr", "vegas"]);
+        assert_eq!(algorithms(&["bbr".to_string()]), ["bbr"]);
+        assert!(algorithms(&[]).is_empty());
+    }
+}
