@@ -94,7 +94,7 @@ pub fn decide(sc: Scenario, wanted: Wanted, perm: Permission, netns_ok: bool) ->
         return Decision {
             mode: Mode::Netns,
             fallback: (wanted != Wanted::Netns)
-                .then(|| crate::i18n::tr!("gen-kernels-only", scenario = sc.name())),
+                .then(|| Phrases::of(Message::new("gen-kernels-only").arg("scenario", sc.name()))),
         };
     }
     match wanted {
@@ -539,7 +539,7 @@ mod tests {
             false,
         );
         assert_eq!(d.mode, Mode::Netns);
-        assert!(d.fallback.unwrap().contains("cc-compare"));
+        assert!(d.fallback.unwrap().to_string().contains("cc-compare"));
     }
 
     #[test]
