@@ -48,7 +48,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "run",
         &[
             "trace", "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream",
-            "gen",
+            "gen", "kernel",
         ],
     ),
     // Figures without a window: geometry, colours, a canvas, SVG. A leaf.
@@ -73,7 +73,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "ladder",
         &[
             "pipeline", "calls", "capture", "decode", "analysis", "filter", "stream", "figure",
-            "i18n",
+            "kernel", "i18n",
         ],
     ),
     // Support of the fuzz targets, which exercise the command line's printing too.
