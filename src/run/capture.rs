@@ -72,8 +72,14 @@ impl RunCapture {
                 let link = src.link_type();
                 let mut buf = Vec::with_capacity(SNAPLEN as usize);
                 let mut number = 0;
+                let mut stop_at: Option<i64> = None;
                 loop {
                     let asked_at = crate::trace::tracee::now_ns();
+                    // Asked to stop: what was captured until then is handed over within the
+                    // block timeout; stop once a question asked after that finds nothing.
+                    if stop_at.is_none() && stopping.load(Ordering::SeqCst) {
+                        stop_at = Some(asked_at + BLOCK_LAG_NS);
+                    }
                     match src.recv_into(&mut buf, Duration::from_millis(20)) {
                         Ok(Some(meta)) => {
                             number += 1;
@@ -84,7 +90,7 @@ impl RunCapture {
                             }
                         }
                         // Idle: stop once asked (everything captured before is delivered).
-                        Ok(None) if stopping.load(Ordering::SeqCst) => break,
+                        Ok(None) if stop_at.is_some_and(|at| asked_at >= at) => break,
                         // Nothing handed over: every packet older than the block timeout
                         // before the question has been.
                         Ok(None) => {
@@ -111,9 +117,9 @@ impl RunCapture {
         }
     }
 
-    /// Lets the last packets arrive, stops, and returns the kernel's counters.
+    /// Stops once every packet captured before now has been handed on (within the block
+    /// timeout), and returns the kernel's counters.
     pub fn finish(self) -> Option<KernelStats> {
-        std::thread::sleep(Duration::from_millis(30));
         self.stop.store(true, Ordering::SeqCst);
         self.thread.join().unwrap_or_default()
     }
