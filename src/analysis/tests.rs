@@ -103,6 +103,24 @@ impl Sim {
     }
 
     /// SYN, SYN+ACK, ACK with a 2 ms RTT; no options.
+    /// A simulation whose connection has just finished its handshake (frames 1-3).
+    fn established() -> Sim {
+        let mut s = Sim::new();
+        s.handshake();
+        s
+    }
+
+    /// The client sends `len` bytes starting at relative seq `rel` (1 is its first byte),
+    /// acknowledging the server's SYN.
+    fn c_data(&mut self, dt_us: i64, rel: u32, len: usize) -> TcpAnnotation {
+        self.tx(dt_us, true, "PA", CI + rel, SI + 1, 8192, len)
+    }
+
+    /// The server acknowledges the client's bytes before relative seq `rel`.
+    fn s_ack(&mut self, dt_us: i64, rel: u32) -> TcpAnnotation {
+        self.tx(dt_us, false, "A", SI + 1, CI + rel, 8192, 0)
+    }
+
     fn handshake(&mut self) {
         self.tx(0, true, "S", CI, 0, 8192, 0);
         self.tx(1000, false, "SA", SI, CI + 1, 8192, 0);
@@ -121,6 +139,12 @@ impl Sim {
 
 fn flags_of(a: &TcpAnnotation) -> Vec<Flag> {
     a.tags.as_slice().iter().map(|t| t.flag).collect()
+}
+
+/// Fails (at the caller's line) unless `a` carries exactly the flags `want`, in order.
+#[track_caller]
+fn assert_flags(a: &TcpAnnotation, want: &[Flag]) {
+    assert_eq!(flags_of(a), want, "seq {} ack {}", a.seq, a.ack);
 }
 
 fn names(a: &TcpAnnotation) -> Vec<&'static str> {
@@ -146,7 +170,7 @@ fn handshake_data_and_four_way_close() {
         [Event::HandshakeAck { rtt_ns: 2_000_000 }]
     );
     assert_eq!(ha.states, [TcpState::Established, TcpState::Established]);
-    let d = s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    let d = s.c_data(1000, 1, 100);
     assert_eq!((d.seq, d.ack, d.next_seq, d.len), (1, 1, 101, 100));
     assert!(d.tags.is_empty());
     let f1 = s.tx(1000, true, "FA", CI + 101, SI + 1, 8192, 0);
@@ -158,7 +182,7 @@ fn handshake_data_and_four_way_close() {
         }]
     );
     assert_eq!(f1.states, [TcpState::FinWait1, TcpState::CloseWait]);
-    let a1 = s.tx(1000, false, "A", SI + 1, CI + 102, 8192, 0);
+    let a1 = s.s_ack(1000, 102);
     assert_eq!(
         a1.events.as_slice(),
         [Event::FinAck {
@@ -197,8 +221,7 @@ fn handshake_data_and_four_way_close() {
 
 #[test]
 fn three_way_close() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
     let fa = s.tx(1000, false, "FA", SI + 1, CI + 2, 8192, 0);
     assert_eq!(names(&fa), ["fin_ack", "fin"]);
@@ -210,8 +233,7 @@ fn three_way_close() {
 
 #[test]
 fn simultaneous_close() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
     let f2 = s.tx(10, false, "FA", SI + 1, CI + 1, 8192, 0);
     assert_eq!(f2.states, [TcpState::Closing, TcpState::Closing]);
@@ -226,10 +248,9 @@ fn simultaneous_close() {
 
 #[test]
 fn half_close_with_data_after_fin() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
-    s.tx(1000, false, "A", SI + 1, CI + 2, 8192, 0);
+    s.s_ack(1000, 2);
     s.tx(1000, false, "PA", SI + 1, CI + 2, 8192, 500);
     s.tx(1000, true, "A", CI + 2, SI + 501, 8192, 0);
     s.tx(1000, false, "FA", SI + 501, CI + 2, 8192, 0);
@@ -240,8 +261,7 @@ fn half_close_with_data_after_fin() {
 
 #[test]
 fn reset_by_originator_and_by_responder() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     let r = s.tx(1000, true, "RA", CI + 1, SI + 1, 0, 0);
     assert_eq!(
         r.events.as_slice(),
@@ -258,9 +278,8 @@ fn reset_by_originator_and_by_responder() {
     );
     assert_eq!(s.conn(0).zeek_state(), "RSTO");
 
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 10);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 10);
     s.tx(1000, false, "R", SI + 1, 0, 0, 0);
     assert_eq!(
         s.conn(0).close_pattern(),
@@ -290,7 +309,7 @@ fn unanswered_syn_is_s0_and_its_resend_a_retransmission() {
     s.tx(0, true, "S", CI, 0, 8192, 0);
     let again = s.tx(1_000_000, true, "S", CI, 0, 8192, 0);
     assert_eq!(names(&again), ["syn_retransmit"]);
-    assert_eq!(flags_of(&again), [Flag::Retransmission]);
+    assert_flags(&again, &[Flag::Retransmission]);
     let c = s.conn(0);
     assert_eq!(c.zeek_state(), "S0");
     assert_eq!(c.history(), "S");
@@ -299,10 +318,9 @@ fn unanswered_syn_is_s0_and_its_resend_a_retransmission() {
 
 #[test]
 fn open_connection_is_s1() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 10);
-    s.tx(1000, false, "A", SI + 1, CI + 11, 8192, 0);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 10);
+    s.s_ack(1000, 11);
     assert_eq!(s.conn(0).zeek_state(), "S1");
     assert_eq!(s.conn(0).close_pattern(), Some(ClosePattern::Open));
     assert_eq!(s.conn(0).history(), "ShADa");
@@ -311,13 +329,11 @@ fn open_connection_is_s1() {
 #[test]
 fn zeek_s2_s3_sh_shr_rstos0_rstrh_oth() {
     // S2: originator closes, responder silent afterwards.
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
     assert_eq!(s.conn(0).zeek_state(), "S2");
     // S3: responder closes.
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.tx(1000, false, "FA", SI + 1, CI + 1, 8192, 0);
     assert_eq!(s.conn(0).zeek_state(), "S3");
     // SH: SYN then FIN, no SYN+ACK.
@@ -414,9 +430,9 @@ fn sequence_wrap_around() {
         8192,
         200,
     );
-    assert_eq!(
-        flags_of(&again),
-        [Flag::SpuriousRetransmission, Flag::Retransmission]
+    assert_flags(
+        &again,
+        &[Flag::SpuriousRetransmission, Flag::Retransmission],
     );
 }
 
@@ -424,11 +440,10 @@ fn sequence_wrap_around() {
 
 #[test]
 fn retransmission_after_timeout_names_the_original() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100); // frame 4
-    let r = s.tx(200_000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    assert_eq!(flags_of(&r), [Flag::Retransmission]);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100); // frame 4
+    let r = s.c_data(200_000, 1, 100);
+    assert_flags(&r, &[Flag::Retransmission]);
     assert!(r.is_retransmission());
     let tag = r.tags.get(Flag::Retransmission).unwrap();
     assert_eq!(tag.info.frame, 4);
@@ -440,77 +455,66 @@ fn retransmission_after_timeout_names_the_original() {
 
 #[test]
 fn duplicate_acks_and_fast_retransmission() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    s.tx(10, true, "PA", CI + 101, SI + 1, 8192, 100);
-    s.tx(10, true, "PA", CI + 201, SI + 1, 8192, 100);
-    let first = s.tx(1000, false, "A", SI + 1, CI + 101, 8192, 0); // frame 7
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100);
+    s.c_data(10, 101, 100);
+    s.c_data(10, 201, 100);
+    let first = s.s_ack(1000, 101); // frame 7
     assert!(first.tags.is_empty());
-    let d1 = s.tx(10, false, "A", SI + 1, CI + 101, 8192, 0);
-    let d2 = s.tx(10, false, "A", SI + 1, CI + 101, 8192, 0);
-    assert_eq!(flags_of(&d1), [Flag::DuplicateAck]);
+    let d1 = s.s_ack(10, 101);
+    let d2 = s.s_ack(10, 101);
+    assert_flags(&d1, &[Flag::DuplicateAck]);
     let t2 = d2.tags.get(Flag::DuplicateAck).unwrap();
     assert_eq!((t2.info.num, t2.info.frame), (2, 7));
-    let fr = s.tx(1000, true, "PA", CI + 101, SI + 1, 8192, 100);
-    assert_eq!(
-        flags_of(&fr),
-        [Flag::FastRetransmission, Flag::Retransmission]
-    );
+    let fr = s.c_data(1000, 101, 100);
+    assert_flags(&fr, &[Flag::FastRetransmission, Flag::Retransmission]);
     assert_eq!(s.conn(0).flag_count(Flag::DuplicateAck), 2);
 }
 
 #[test]
 fn spurious_retransmission_of_acknowledged_data() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    s.tx(1000, false, "A", SI + 1, CI + 101, 8192, 0);
-    let sp = s.tx(500_000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    assert_eq!(
-        flags_of(&sp),
-        [Flag::SpuriousRetransmission, Flag::Retransmission]
-    );
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100);
+    s.s_ack(1000, 101);
+    let sp = s.c_data(500_000, 1, 100);
+    assert_flags(&sp, &[Flag::SpuriousRetransmission, Flag::Retransmission]);
 }
 
 #[test]
 fn lost_segment_then_out_of_order() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    let gap = s.tx(100, true, "PA", CI + 201, SI + 1, 8192, 100);
-    assert_eq!(flags_of(&gap), [Flag::LostSegment]);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100);
+    let gap = s.c_data(100, 201, 100);
+    assert_flags(&gap, &[Flag::LostSegment]);
     assert_eq!(
         gap.tags.as_slice()[0].reason(),
         "seq 201 jumps past the next expected seq 101: 100 bytes not captured"
     );
-    let ooo = s.tx(100, true, "PA", CI + 101, SI + 1, 8192, 100);
-    assert_eq!(flags_of(&ooo), [Flag::OutOfOrder]);
+    let ooo = s.c_data(100, 101, 100);
+    assert_flags(&ooo, &[Flag::OutOfOrder]);
     assert!(!ooo.is_retransmission());
 }
 
 #[test]
 fn ack_of_unseen_segment() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    let a = s.tx(1000, false, "A", SI + 1, CI + 1001, 8192, 0);
-    assert_eq!(flags_of(&a), [Flag::AckLostSegment]);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100);
+    let a = s.s_ack(1000, 1001);
+    assert_flags(&a, &[Flag::AckLostSegment]);
 }
 
 #[test]
 fn zero_window_probe_probe_ack_and_window_update() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100);
     let zw = s.tx(1000, false, "A", SI + 1, CI + 101, 0, 0);
-    assert_eq!(flags_of(&zw), [Flag::ZeroWindow]);
+    assert_flags(&zw, &[Flag::ZeroWindow]);
     let probe = s.tx(200_000, true, "A", CI + 101, SI + 1, 8192, 1);
-    assert_eq!(flags_of(&probe), [Flag::ZeroWindowProbe]);
+    assert_flags(&probe, &[Flag::ZeroWindowProbe]);
     let pa = s.tx(1000, false, "A", SI + 1, CI + 101, 0, 0);
-    assert_eq!(flags_of(&pa), [Flag::ZeroWindow, Flag::ZeroWindowProbeAck]);
+    assert_flags(&pa, &[Flag::ZeroWindow, Flag::ZeroWindowProbeAck]);
     let wu = s.tx(1000, false, "A", SI + 1, CI + 101, 4096, 0);
-    assert_eq!(flags_of(&wu), [Flag::WindowUpdate]);
+    assert_flags(&wu, &[Flag::WindowUpdate]);
 }
 
 #[test]
@@ -519,26 +523,24 @@ fn window_full_at_the_advertised_edge() {
     s.tx(0, true, "S", CI, 0, 8192, 0);
     s.tx(1000, false, "SA", SI, CI + 1, 300, 0);
     s.tx(1000, true, "A", CI + 1, SI + 1, 8192, 0);
-    let full = s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 300);
-    assert_eq!(flags_of(&full), [Flag::WindowFull]);
+    let full = s.c_data(1000, 1, 300);
+    assert_flags(&full, &[Flag::WindowFull]);
 }
 
 #[test]
 fn keep_alive_and_its_ack() {
-    let mut s = Sim::new();
-    s.handshake();
-    s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 100);
-    s.tx(1000, false, "A", SI + 1, CI + 101, 8192, 0);
+    let mut s = Sim::established();
+    s.c_data(1000, 1, 100);
+    s.s_ack(1000, 101);
     let ka = s.tx(45_000_000, true, "A", CI + 100, SI + 1, 8192, 0);
-    assert_eq!(flags_of(&ka), [Flag::KeepAlive]);
-    let kaa = s.tx(100, false, "A", SI + 1, CI + 101, 8192, 0);
-    assert_eq!(flags_of(&kaa), [Flag::KeepAliveAck]);
+    assert_flags(&ka, &[Flag::KeepAlive]);
+    let kaa = s.s_ack(100, 101);
+    assert_flags(&kaa, &[Flag::KeepAliveAck]);
 }
 
 #[test]
 fn reused_ports_start_a_new_connection() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
     s.tx(1000, false, "FA", SI + 1, CI + 2, 8192, 0);
     s.tx(1000, true, "A", CI + 2, SI + 2, 8192, 0);
@@ -546,7 +548,7 @@ fn reused_ports_start_a_new_connection() {
     let flow = a.flow.unwrap();
     assert_eq!(flow.stream, 1);
     let t = a.tcp.unwrap();
-    assert_eq!(flags_of(&t), [Flag::ReusedPorts]);
+    assert_flags(&t, &[Flag::ReusedPorts]);
     assert_eq!(t.seq, 0);
     assert_eq!(names(&t), ["syn"]);
     let conns = s.engine.connections();
@@ -589,8 +591,7 @@ fn window_scaling_from_the_handshake() {
 
 #[test]
 fn vlan_ids_separate_connections() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     s.vlan = Some(42);
     let a = s.tx_opts(1000, true, "S", CI, 0, 8192, 0, &[]);
     assert_eq!(a.flow.unwrap().stream, 1);
@@ -715,8 +716,7 @@ fn tx_patched(
 
 #[test]
 fn lying_tcp_header_lengths_are_analysed_as_tshark_4_0_does() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     // Data offset 4: analysed with 4 bytes of "payload" (the rest of the 20-byte header), no
     // flag shown on it; the same bytes sent properly afterwards are a retransmission.
     let bogus = tx_patched(&mut s, CI + 1, SI + 1, 0, |d| d[46] = 0x40);
@@ -731,7 +731,7 @@ fn lying_tcp_header_lengths_are_analysed_as_tshark_4_0_does() {
         (0, CI + 1, SI + 1)
     );
     assert!(t.tags.is_empty());
-    let again = s.tx(1000, true, "PA", CI + 1, SI + 1, 8192, 4);
+    let again = s.c_data(1000, 1, 4);
     assert!(again.tags.has(Flag::Retransmission), "{:?}", again.tags);
 }
 
@@ -941,8 +941,7 @@ fn ms(l: &LimitedBy, c: Cause) -> f64 {
 
 #[test]
 fn a_sender_that_sleeps_between_sends_is_limited_by_the_application() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     let mut seq = CI + 1;
     for _ in 0..5 {
         // 100 bytes, acknowledged 1 ms later, then 100 ms of sleep.
@@ -963,8 +962,7 @@ fn a_sender_that_sleeps_between_sends_is_limited_by_the_application() {
 
 #[test]
 fn a_closed_receive_window_is_the_receivers_limit() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     // Two full segments fill the server's 2000-byte window; it answers with a zero window,
     // opens it 300 ms later, and the client sends the rest at once.
     s.tx(10, true, "A", CI + 1, SI + 1, 8192, 1000);
@@ -980,8 +978,7 @@ fn a_closed_receive_window_is_the_receivers_limit() {
 
 #[test]
 fn a_bulk_sender_waiting_for_acks_is_limited_by_the_congestion_window() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     let mut seq = CI + 1;
     for _ in 0..6 {
         // A burst of 4 segments, its ACK 10 ms later, the next burst right away.
@@ -999,8 +996,7 @@ fn a_bulk_sender_waiting_for_acks_is_limited_by_the_congestion_window() {
 
 #[test]
 fn losses_are_recovery_after_duplicate_acks_and_timeouts_without() {
-    let mut s = Sim::new();
-    s.handshake();
+    let mut s = Sim::established();
     // Four segments; the first is lost: three duplicate ACKs, a fast retransmission
     // 1 ms later, and the ACK of everything 10 ms after it.
     let base = CI + 1;

@@ -325,6 +325,13 @@ impl Sock {
         }
     }
 
+    /// Sends `m` and reads as many bytes back: one round of a lesson whose server echoes or
+    /// answers each request with a reply of the same length.
+    pub(crate) fn exchange(&mut self, m: &[u8]) -> io::Result<Vec<u8>> {
+        self.send(m)?;
+        self.recv_exact(m.len())
+    }
+
     /// `recv()` until exactly `n` bytes arrived (each call recorded).
     pub(crate) fn recv_exact(&mut self, n: usize) -> io::Result<Vec<u8>> {
         let mut out = Vec::with_capacity(n);

@@ -5,7 +5,7 @@ use std::io;
 use std::thread;
 
 use super::shared::{close4, echo_server, pause};
-use super::{join, Scripted, Stage};
+use super::{join, join_all, Scripted, Stage};
 use crate::calls::CallKind;
 use crate::gen::socket::Sock;
 use crate::gen::synth::{Conn, Sim, C, S};
@@ -116,18 +116,13 @@ fn run(stage: &Stage) -> anyhow::Result<()> {
                     for round in 1..=2 {
                         pause(5);
                         let m = hello(i, round);
-                        c.send(m.as_bytes())?;
-                        c.recv_exact(m.len())?;
+                        c.exchange(m.as_bytes())?;
                     }
                     c.close();
                     Ok(())
                 })
             })
             .collect();
-        for c in clients {
-            join(c)?;
-        }
-        join(server)?;
-        Ok(())
+        Ok(join_all(server, clients)?)
     })
 }

@@ -40,8 +40,7 @@ fn client(mut c: Sock) -> io::Result<()> {
     for i in 1..=3 {
         pause(2);
         let m = request(i);
-        c.send(m.as_bytes())?;
-        c.recv_exact(m.len())?;
+        c.exchange(m.as_bytes())?;
     }
     pause(50);
     c.close();

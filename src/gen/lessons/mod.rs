@@ -273,6 +273,17 @@ pub(crate) fn join(h: thread::ScopedJoinHandle<'_, io::Result<()>>) -> io::Resul
         .unwrap_or_else(|_| Err(io::Error::other("server thread panicked")))
 }
 
+/// Joins every client thread, then the server's: the first error is the lesson's.
+pub(crate) fn join_all<'s>(
+    server: thread::ScopedJoinHandle<'s, io::Result<()>>,
+    clients: Vec<thread::ScopedJoinHandle<'s, io::Result<()>>>,
+) -> io::Result<()> {
+    for c in clients {
+        join(c)?;
+    }
+    join(server)
+}
+
 // The lesson files (declared here rather than by the macro below so that `cargo fmt`
 // sees them).
 mod cc_compare;

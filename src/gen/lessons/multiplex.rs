@@ -13,7 +13,7 @@ use std::thread;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags};
 
 use super::shared::{pause, send_one, HALF_RTT};
-use super::{join, Scripted, Stage};
+use super::{join_all, Scripted, Stage};
 use crate::calls::{CallKind, CallTrace, ReadyFd, Traced};
 use crate::gen::socket::{Caller, Recorder, Sock, IO_TIMEOUT};
 use crate::gen::synth::{Conn, Sim, C, S};
@@ -361,8 +361,7 @@ fn run(stage: &Stage) -> anyhow::Result<()> {
                     for round in 1..=2 {
                         pause(5 + 2 * u64::from(i - 1));
                         let m = ask(i, round);
-                        c.send(m.as_bytes())?;
-                        c.recv_exact(m.len())?;
+                        c.exchange(m.as_bytes())?;
                     }
                     pause(u64::from(i) * 5);
                     c.close();
@@ -370,10 +369,6 @@ fn run(stage: &Stage) -> anyhow::Result<()> {
                 })
             })
             .collect();
-        for c in clients {
-            join(c)?;
-        }
-        join(server)?;
-        Ok(())
+        Ok(join_all(server, clients)?)
     })
 }

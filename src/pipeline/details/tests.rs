@@ -4,8 +4,33 @@ use std::net::IpAddr;
 
 use super::RowAnalysis;
 use super::{build_tree, Node, NodeKind, TreeInput};
-use crate::capture::{FileReader, FrameSource};
-use crate::decode::decode;
+use crate::capture::{FileReader, Frame, FrameSource};
+use crate::decode::{decode, Packet};
+
+/// Every frame of the captures `names` (paths below the crate's root), decoded.
+fn each_frame(names: &[&str], mut f: impl FnMut(&str, &Frame<'_>, &Packet)) {
+    for name in names {
+        let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
+        let mut reader = FileReader::open(&path).expect("capture opens");
+        while let Some(frame) = reader.next_frame().expect("capture reads") {
+            f(name, &frame, &decode(&frame));
+        }
+    }
+}
+
+/// The tree of a frame on its own (no analysis, connection, messages or calls).
+fn bare_tree(frame: &Frame<'_>, packet: &Packet) -> Vec<Node> {
+    build_tree(TreeInput {
+        frame,
+        packet,
+        analysis: &RowAnalysis::default(),
+        rich: None,
+        connection: None,
+        first_ts: None,
+        wire: Vec::new(),
+        messages: None,
+    })
+}
 
 /// The number after `prefix` in `text` (`"Source port: 80"` → 80).
 fn number_after(text: &str, prefix: &str) -> Option<u64> {
@@ -75,33 +100,19 @@ fn check(n: &Node, parent: Option<&std::ops::Range<usize>>, data: &[u8], checked
 fn every_field_of_the_tree_holds_the_value_its_line_shows() {
     let mut checked = 0;
     let mut kinds = std::collections::HashSet::new();
-    for name in [
+    let corpus = [
         "captures/demo.pcap",
         "captures/udp-chat.pcap",
         "tests/captures/zeek-vlan-collisions.pcap",
         "tests/captures/sanders-http_ip4and6.pcapng",
         "tests/captures/pcpp-ip4_fragments.pcap",
-    ] {
-        let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
-        let mut reader = FileReader::open(&path).expect("corpus capture opens");
-        while let Some(frame) = reader.next_frame().expect("corpus capture reads") {
-            let packet = decode(&frame);
-            let nodes = build_tree(TreeInput {
-                frame: &frame,
-                packet: &packet,
-                analysis: &RowAnalysis::default(),
-                rich: None,
-                connection: None,
-                first_ts: None,
-                wire: Vec::new(),
-                messages: None,
-            });
-            for n in &nodes {
-                kinds.insert(n.kind);
-                check(n, None, frame.data, &mut checked);
-            }
+    ];
+    each_frame(&corpus, |_, frame, packet| {
+        for n in &bare_tree(frame, packet) {
+            kinds.insert(n.kind);
+            check(n, None, frame.data, &mut checked);
         }
-    }
+    });
     for kind in [
         NodeKind::Frame,
         NodeKind::Link,
@@ -121,17 +132,7 @@ fn tcp_options_are_listed_with_their_own_bytes() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap");
     let mut reader = FileReader::open(path).expect("demo opens");
     let frame = reader.next_frame().expect("reads").expect("a first frame");
-    let packet = decode(&frame);
-    let nodes = build_tree(TreeInput {
-        frame: &frame,
-        packet: &packet,
-        analysis: &RowAnalysis::default(),
-        rich: None,
-        connection: None,
-        first_ts: None,
-        wire: Vec::new(),
-        messages: None,
-    });
+    let nodes = bare_tree(&frame, &decode(&frame));
     let mut all = Vec::new();
     for n in &nodes {
         n.flatten(&mut all);
@@ -170,53 +171,39 @@ fn tcp_options_are_listed_with_their_own_bytes() {
 #[test]
 fn tunnel_layers_are_sections_over_their_own_bytes() {
     let mut seen_kinds = std::collections::BTreeSet::new();
-    for name in [
-        "tcpdump-vxlan.pcap",
-        "zeek-gre-sample.pcap",
-        "tcpdump-geneve.pcap",
-        "tcpdump-mpls-traceroute.pcap",
-    ] {
-        let path = format!("{}/tests/captures/{name}", env!("CARGO_MANIFEST_DIR"));
-        let mut reader = FileReader::open(&path).expect("capture opens");
-        while let Some(frame) = reader.next_frame().expect("capture reads") {
-            let p = decode(&frame);
-            if p.encap.is_empty() {
-                continue;
-            }
-            let analysis = RowAnalysis::default();
-            let tree = build_tree(TreeInput {
-                frame: &frame,
-                packet: &p,
-                analysis: &analysis,
-                rich: None,
-                connection: None,
-                first_ts: None,
-                wire: Vec::new(),
-                messages: None,
-            });
-            let outer: Vec<&Node> = tree
-                .iter()
-                .filter(|n| matches!(n.kind, NodeKind::Encap | NodeKind::Vlan))
-                .collect();
-            assert_eq!(outer.len(), p.encap.len(), "{name} frame {}", frame.number);
-            let net_start = p.offsets.net.map_or(frame.data.len(), |o| o as usize);
-            let mut at = 0;
-            for (node, layer) in outer.iter().zip(&p.encap) {
-                let r = node.range.clone().expect("an outer layer has bytes");
-                assert_eq!(r.start, layer.start as usize, "{name}: {}", node.text);
-                assert!(
-                    r.start >= at && r.end <= net_start,
-                    "{name}: {} {r:?}",
-                    node.text
-                );
-                at = r.end;
-                if node.kind == NodeKind::Encap {
-                    assert_eq!(node.text, layer.kind.describe());
-                    seen_kinds.insert(layer.kind.name());
-                }
+    let tunnels = [
+        "tests/captures/tcpdump-vxlan.pcap",
+        "tests/captures/zeek-gre-sample.pcap",
+        "tests/captures/tcpdump-geneve.pcap",
+        "tests/captures/tcpdump-mpls-traceroute.pcap",
+    ];
+    each_frame(&tunnels, |name, frame, p| {
+        if p.encap.is_empty() {
+            return;
+        }
+        let tree = bare_tree(frame, p);
+        let outer: Vec<&Node> = tree
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Encap | NodeKind::Vlan))
+            .collect();
+        assert_eq!(outer.len(), p.encap.len(), "{name} frame {}", frame.number);
+        let net_start = p.offsets.net.map_or(frame.data.len(), |o| o as usize);
+        let mut at = 0;
+        for (node, layer) in outer.iter().zip(&p.encap) {
+            let r = node.range.clone().expect("an outer layer has bytes");
+            assert_eq!(r.start, layer.start as usize, "{name}: {}", node.text);
+            assert!(
+                r.start >= at && r.end <= net_start,
+                "{name}: {} {r:?}",
+                node.text
+            );
+            at = r.end;
+            if node.kind == NodeKind::Encap {
+                assert_eq!(node.text, layer.kind.describe());
+                seen_kinds.insert(layer.kind.name());
             }
         }
-    }
+    });
     for kind in ["vxlan", "gre", "geneve", "mpls", "ip", "udp", "ethernet"] {
         assert!(
             seen_kinds.contains(kind),
