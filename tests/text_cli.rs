@@ -173,3 +173,27 @@ fn gen_list_and_help_speak_chinese_on_request() {
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("重组后的 TCP 字节流"), "{help}");
 }
+
+#[test]
+fn a_bad_display_filter_is_explained_in_chinese_with_the_caret_under_it() {
+    let (_dir, cap) = chat("filter-zh", gbk);
+    let filter = r#"tcp.payload contains "您好" )"#;
+    let out = synack(&["--lang", "zh", "read", &cap, "-Y", filter]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    // The ")" is byte 30 of the filter, its 27th character and terminal column 28: each CJK
+    // character is three bytes long and two columns wide.
+    assert_eq!(
+        out.stderr,
+        format!(
+            "synack: 显示过滤器有误：意外的“)”（第 27 列）\n  {filter}\n  {}^\n",
+            " ".repeat(28)
+        )
+    );
+    // English keeps its words.
+    let out = synack(&["--lang", "en", "read", &cap, "-Y", "tcp.port == 99999"]);
+    assert_eq!(
+        out.stderr,
+        "synack: bad display filter: \"99999\" too big for this field, maximum 65535 \
+         (at column 13)\n  tcp.port == 99999\n              ^\n"
+    );
+}

@@ -278,18 +278,14 @@ fn chinese_interface_names_the_text_view_and_the_ribbon() {
 /// The characters the Stream tab's byte row draws for direction `d` of the chat, all of
 /// its bytes in view.
 fn byte_row_text(h: &mut Harness<'static, SynackApp>, d: usize) -> String {
-    use synack::ui::stream_view::layout::{layout, Prim};
+    use synack::ui::stream_view::layout::Prim;
     h.state_mut().tab = Tab::Stream;
     h.run_steps(3);
-    let app = h.state_mut();
-    let data = app.store.read();
-    let m = app
+    let lay = h
+        .state()
         .stream_view
-        .model(&data, &app.selection)
-        .expect("the chat's ribbon");
-    let lens = [0, 1].map(|d| m.dirs[d].stream.len as f64);
-    let lay = layout(m, [(0.0, lens[0]), (0.0, lens[1])], 1400.0, None);
-    drop(data);
+        .drawn()
+        .expect("the chat's ribbon is drawn");
     let mut texts: Vec<(f32, f32, String)> = lay
         .prims
         .iter()
@@ -332,6 +328,36 @@ fn ribbon_byte_row_draws_the_gbk_and_utf8_characters() {
             assert_eq!(row, expected, "{name} direction {d}");
         }
     }
+}
+
+#[test]
+fn the_stream_tabs_encoding_selector_rereads_the_byte_row() {
+    // The UTF-8 chat read as Latin-1 by hand: every byte is its own character, and the
+    // bytes outside printable ASCII are dots (the row's way of showing binary).
+    let mut h = open_chat("row-override", |s: &str| format!("{s}\n").into_bytes());
+    let auto = byte_row_text(&mut h, 0);
+    assert_eq!(auto, format!("{}.", CHAT_CLIENT.replace(' ', "_")));
+    h.get_by_role_and_label(Role::ComboBox, "Encoding").click();
+    h.run_steps(2);
+    h.get_by_label("Latin-1").click();
+    h.run_steps(3);
+    let latin1: String = format!("{CHAT_CLIENT}\n")
+        .bytes()
+        .map(|b| match b {
+            b' ' => '_',
+            b if b.is_ascii_graphic() => char::from(b),
+            _ => '.',
+        })
+        .collect();
+    assert_eq!(byte_row_text(&mut h, 0), latin1);
+    // The message panel reads the message with the same choice.
+    assert_eq!(
+        h.state()
+            .stream_view
+            .text_view
+            .encoding(synack::stream::text::TextEncoding::Utf8),
+        synack::stream::text::TextEncoding::Latin1
+    );
 }
 
 /// The English words left in the labels of `h`'s window: each word of ASCII letters that is

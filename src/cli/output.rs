@@ -11,6 +11,8 @@ use super::pipeline::{Details, FramePrinter, Style};
 use super::time::{TimeFormat, TIME_FORMATS};
 use super::usage::{usage, usage_bail};
 use crate::filter::Filter;
+use crate::i18n::Message;
+use unicode_width::UnicodeWidthStr;
 
 /// `-T` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,9 +87,13 @@ pub struct PrintArgs {
 pub(super) fn parse_display_filter(text: Option<&str>) -> anyhow::Result<Filter> {
     match text {
         Some(text) => Filter::parse(text).map_err(|e| {
+            // The caret goes under the error in terminal columns (a CJK character takes two).
+            let before = text.get(..e.span.start).unwrap_or(text);
+            let error = e.text_in(crate::i18n::lang());
             usage(format!(
-                "bad display filter: {e}\n  {text}\n  {}^",
-                " ".repeat(e.span.start)
+                "{}\n  {text}\n  {}^",
+                Message::new("out-bad-filter").arg("error", error).text(),
+                " ".repeat(UnicodeWidthStr::width(before))
             ))
         }),
         None => Ok(Filter::parse("")?),

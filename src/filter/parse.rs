@@ -8,19 +8,46 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use super::fields::Field;
+use crate::i18n::{Lang, Message};
 
 /// A parse error with where it is in the filter text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FilterError {
-    /// What is wrong, for people.
-    pub message: String,
+    /// What is wrong, for people: a catalogue message (`filter-err-*`), so that the window
+    /// and the command line say it in their language.
+    pub message: Message,
     /// Byte range in the filter text.
     pub span: Range<usize>,
+    /// The column where it starts, counted in characters from 1 (what the message says).
+    pub column: usize,
+}
+
+impl FilterError {
+    fn new(message: Message, span: Range<usize>) -> FilterError {
+        FilterError {
+            message,
+            column: span.start + 1,
+            span,
+        }
+    }
+
+    /// What is wrong, in this thread's language (without the position: a view underlines it).
+    pub fn text(&self) -> String {
+        self.message.text()
+    }
+
+    /// What is wrong and at which column, in `lang` (`Display` is this in English).
+    pub fn text_in(&self, lang: Lang) -> String {
+        Message::new("filter-err-at")
+            .arg("message", self.message.text_in(lang))
+            .arg("column", self.column)
+            .text_in(lang)
+    }
 }
 
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at column {})", self.message, self.span.start + 1)
+        f.write_str(&self.text_in(Lang::En))
     }
 }
 
@@ -139,6 +166,14 @@ pub struct Filter {
 impl Filter {
     /// Parses filter text; empty (or blank) text is the filter that matches everything.
     pub fn parse(text: &str) -> Result<Filter, FilterError> {
+        Self::parse_tokens(text).map_err(|mut e| {
+            let before = text.get(..e.span.start).unwrap_or(text);
+            e.column = before.chars().count() + 1;
+            e
+        })
+    }
+
+    fn parse_tokens(text: &str) -> Result<Filter, FilterError> {
         let tokens = tokenize(text)?;
         let mut p = Parser {
             tokens,
@@ -150,10 +185,10 @@ impl Filter {
         } else {
             let e = p.or()?;
             if let Some(t) = p.peek() {
-                return Err(FilterError {
-                    message: format!("unexpected \"{}\"", t.text),
-                    span: t.span.clone(),
-                });
+                return Err(FilterError::new(
+                    Message::new("filter-err-unexpected").arg("found", &t.text),
+                    t.span.clone(),
+                ));
             }
             Some(e)
         };
@@ -260,10 +295,10 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             (b'}', _) => (Kind::RBrace, 1),
             (b',', _) => (Kind::Comma, 1),
             (b'=', _) => {
-                return Err(FilterError {
-                    message: "use == to compare".into(),
-                    span: i..i + 1,
-                })
+                return Err(FilterError::new(
+                    Message::new("filter-err-single-equals"),
+                    i..i + 1,
+                ))
             }
             _ if is_word_byte(c) => {
                 let end = bytes[i..]
@@ -290,10 +325,10 @@ fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
             }
             _ => {
                 let ch = text[i..].chars().next().unwrap_or('?');
-                return Err(FilterError {
-                    message: format!("unexpected character '{ch}'"),
-                    span: i..i + ch.len_utf8(),
-                });
+                return Err(FilterError::new(
+                    Message::new("filter-err-character").arg("char", ch.to_string()),
+                    i..i + ch.len_utf8(),
+                ));
             }
         };
         out.push(Token {
@@ -315,9 +350,11 @@ fn string_literal(text: &str, start: usize) -> Result<(String, usize), FilterErr
         match ch {
             '"' => return Ok((content, i + 2)),
             '\\' => {
-                let bad = || FilterError {
-                    message: "unknown escape in a string (use \\\" \\\\ \\n \\r \\t \\xHH)".into(),
-                    span: start + 1 + i..start + 3 + i,
+                let bad = || {
+                    FilterError::new(
+                        Message::new("filter-err-escape"),
+                        start + 1 + i..start + 3 + i,
+                    )
                 };
                 match chars.next().map(|(_, c)| c) {
                     Some('"') => content.push('"'),
@@ -336,10 +373,10 @@ fn string_literal(text: &str, start: usize) -> Result<(String, usize), FilterErr
             c => content.push(c),
         }
     }
-    Err(FilterError {
-        message: "unterminated string (a closing \" expected)".into(),
-        span: start..text.len(),
-    })
+    Err(FilterError::new(
+        Message::new("filter-err-unterminated"),
+        start..text.len(),
+    ))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -366,15 +403,13 @@ impl Parser {
         }
     }
 
-    fn end_error(&self, what: &str) -> FilterError {
-        FilterError {
-            message: format!("{what} expected at the end of the filter"),
-            span: self.len..self.len,
-        }
+    /// The filter ended where `what` (a `filter-err-end-*` message) was expected.
+    fn end_error(&self, what: Message) -> FilterError {
+        FilterError::new(what, self.len..self.len)
     }
 
     /// The next token, or an error saying `what` was expected.
-    fn next(&mut self, what: &str) -> Result<Token, FilterError> {
+    fn next(&mut self, what: Message) -> Result<Token, FilterError> {
         let Some(t) = self.peek().cloned() else {
             return Err(self.end_error(what));
         };
@@ -409,7 +444,7 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Expr, FilterError> {
         let Some(tok) = self.peek().cloned() else {
-            return Err(self.end_error("a field or protocol"));
+            return Err(self.end_error(Message::new("filter-err-end-field")));
         };
         match tok.kind {
             Kind::LParen => {
@@ -417,23 +452,19 @@ impl Parser {
                 let e = self.or()?;
                 if !self.eat(&Kind::RParen) {
                     return Err(match self.peek() {
-                        Some(t) => FilterError {
-                            message: format!("\")\" expected, found \"{}\"", t.text),
-                            span: t.span.clone(),
-                        },
-                        None => FilterError {
-                            message: "unclosed \"(\"".into(),
-                            span: tok.span,
-                        },
+                        Some(t) => FilterError::new(
+                            Message::new("filter-err-close-paren").arg("found", &t.text),
+                            t.span.clone(),
+                        ),
+                        None => FilterError::new(Message::new("filter-err-unclosed"), tok.span),
                     });
                 }
                 Ok(e)
             }
             Kind::Word => {
                 self.pos += 1;
-                let field = Field::lookup(&tok.text).ok_or_else(|| FilterError {
-                    message: unknown_field_message(&tok.text),
-                    span: tok.span.clone(),
+                let field = Field::lookup(&tok.text).ok_or_else(|| {
+                    FilterError::new(unknown_field_message(&tok.text), tok.span.clone())
                 })?;
                 let slice = self.slice(field, &tok)?;
                 let target = Target { field, slice };
@@ -448,34 +479,33 @@ impl Parser {
                     Kind::Contains => {
                         self.pos += 1;
                         self.bytes_only(target, &tok, &op_tok)?;
-                        let val = self.next("a value")?;
+                        let val = self.next(Message::new("filter-err-end-value"))?;
                         match parse_value(target, &val)? {
                             Value::Bytes(b) => Ok(Expr::Contains(target, b)),
-                            _ => Err(FilterError {
-                                message: format!(
-                                    "contains needs a string (\"GET\") or bytes (47:45:54), found \"{}\"",
-                                    val.text
-                                ),
-                                span: val.span,
-                            }),
+                            _ => Err(FilterError::new(
+                                Message::new("filter-err-contains-value").arg("found", &val.text),
+                                val.span,
+                            )),
                         }
                     }
                     Kind::Matches => {
                         self.pos += 1;
                         self.bytes_only(target, &tok, &op_tok)?;
-                        let val = self.next("a regular expression in quotes")?;
+                        let val = self.next(Message::new("filter-err-end-regex"))?;
                         if val.kind != Kind::Str {
-                            return Err(FilterError {
-                                message: "matches needs a regular expression in quotes".into(),
-                                span: val.span,
-                            });
+                            return Err(FilterError::new(
+                                Message::new("filter-err-matches-quotes"),
+                                val.span,
+                            ));
                         }
                         let re = regex::bytes::RegexBuilder::new(&val.text)
                             .case_insensitive(true)
                             .build()
-                            .map_err(|e| FilterError {
-                                message: format!("bad regular expression: {e}"),
-                                span: val.span.clone(),
+                            .map_err(|e| {
+                                FilterError::new(
+                                    Message::new("filter-err-regex").arg("error", e.to_string()),
+                                    val.span.clone(),
+                                )
                             })?;
                         Ok(Expr::Matches(target, Pattern(re)))
                     }
@@ -486,10 +516,10 @@ impl Parser {
                     _ => Ok(Expr::Present(target)),
                 }
             }
-            _ => Err(FilterError {
-                message: format!("a field or protocol expected, found \"{}\"", tok.text),
-                span: tok.span,
-            }),
+            _ => Err(FilterError::new(
+                Message::new("filter-err-field-expected").arg("found", &tok.text),
+                tok.span,
+            )),
         }
     }
 
@@ -499,21 +529,17 @@ impl Parser {
             return Ok(None);
         }
         if !(field.is_bytes() || field.is_address()) {
-            return Err(FilterError {
-                message: format!(
-                    "{} is a number: only protocols, byte strings and addresses can be sliced",
-                    field_tok.text
-                ),
-                span: field_tok.span.clone(),
-            });
+            return Err(FilterError::new(
+                Message::new("filter-err-slice-number").arg("field", &field_tok.text),
+                field_tok.span.clone(),
+            ));
         }
-        let spec = self.next("a slice like [13], [0:2] or [4-7]")?;
-        let bad = || FilterError {
-            message: format!(
-                "\"{}\" is not a slice: use [i], [i:n], [i-j], [i:] or [:n]",
-                spec.text
-            ),
-            span: spec.span.clone(),
+        let spec = self.next(Message::new("filter-err-end-slice"))?;
+        let bad = || {
+            FilterError::new(
+                Message::new("filter-err-slice").arg("found", &spec.text),
+                spec.span.clone(),
+            )
         };
         if spec.kind != Kind::Word {
             return Err(bad());
@@ -544,11 +570,11 @@ impl Parser {
         };
         if !self.eat(&Kind::RBracket) {
             return Err(match self.peek() {
-                Some(t) => FilterError {
-                    message: format!("\"]\" expected, found \"{}\"", t.text),
-                    span: t.span.clone(),
-                },
-                None => self.end_error("\"]\""),
+                Some(t) => FilterError::new(
+                    Message::new("filter-err-close-bracket").arg("found", &t.text),
+                    t.span.clone(),
+                ),
+                None => self.end_error(Message::new("filter-err-end-token").arg("token", "]")),
             });
         }
         Ok(Some(slice))
@@ -558,13 +584,12 @@ impl Parser {
         if target.slice.is_some() || target.field.is_bytes() {
             Ok(())
         } else {
-            Err(FilterError {
-                message: format!(
-                    "{} works on protocols and byte fields (e.g. tcp.payload, frame), not on {}",
-                    op.text, field_tok.text
-                ),
-                span: op.span.clone(),
-            })
+            Err(FilterError::new(
+                Message::new("filter-err-bytes-only")
+                    .arg("op", &op.text)
+                    .arg("field", &field_tok.text),
+                op.span.clone(),
+            ))
         }
     }
 
@@ -576,37 +601,37 @@ impl Parser {
         op_tok: &Token,
     ) -> Result<Expr, FilterError> {
         let Some(val_tok) = self.peek().cloned() else {
-            return Err(self.end_error("a value"));
+            return Err(self.end_error(Message::new("filter-err-end-value")));
         };
         if !matches!(val_tok.kind, Kind::Word | Kind::Str) {
-            return Err(FilterError {
-                message: format!("a value expected after {}", op_tok.text),
-                span: val_tok.span,
-            });
+            return Err(FilterError::new(
+                Message::new("filter-err-value-after").arg("op", &op_tok.text),
+                val_tok.span,
+            ));
         }
         self.pos += 1;
         let value = parse_value(target, &val_tok)?;
         if matches!(value, Value::Addr(_) | Value::Net(..)) && !matches!(op, Op::Eq | Op::Ne) {
-            return Err(FilterError {
-                message: format!("{} can only be compared with == or !=", field_tok.text),
-                span: op_tok.span.clone(),
-            });
+            return Err(FilterError::new(
+                Message::new("filter-err-address-op").arg("field", &field_tok.text),
+                op_tok.span.clone(),
+            ));
         }
         Ok(Expr::Cmp(target, op, value))
     }
 
     /// `{a, b, c..d}` after `in` (members separated by commas or spaces).
     fn set(&mut self, target: Target) -> Result<Expr, FilterError> {
-        let open = self.next("\"{\"")?;
+        let open = self.next(Message::new("filter-err-end-token").arg("token", "{"))?;
         if open.kind != Kind::LBrace {
-            return Err(FilterError {
-                message: format!("\"{{\" expected after in, found \"{}\"", open.text),
-                span: open.span,
-            });
+            return Err(FilterError::new(
+                Message::new("filter-err-set-open").arg("found", &open.text),
+                open.span,
+            ));
         }
         let mut members = Vec::new();
         loop {
-            let t = self.next("\"}\"")?;
+            let t = self.next(Message::new("filter-err-end-token").arg("token", "}"))?;
             match t.kind {
                 Kind::RBrace if !members.is_empty() => break,
                 Kind::Comma if !members.is_empty() => continue,
@@ -630,10 +655,10 @@ impl Parser {
                     });
                 }
                 _ => {
-                    return Err(FilterError {
-                        message: format!("a value or \"}}\" expected, found \"{}\"", t.text),
-                        span: t.span,
-                    })
+                    return Err(FilterError::new(
+                        Message::new("filter-err-set-member").arg("found", &t.text),
+                        t.span,
+                    ))
                 }
             }
         }
@@ -641,19 +666,18 @@ impl Parser {
     }
 }
 
-fn unknown_field_message(name: &str) -> String {
+fn unknown_field_message(name: &str) -> Message {
     let close: Vec<String> = Field::names()
         .into_iter()
         .filter(|n| n.starts_with(name) || name.starts_with(n.as_str()) && n.contains('.'))
         .take(4)
         .collect();
     if close.is_empty() {
-        format!("\"{name}\" is neither a field nor a protocol (`synack fields` lists them)")
+        Message::new("filter-err-unknown-field").arg("name", name.to_owned())
     } else {
-        format!(
-            "\"{name}\" is neither a field nor a protocol (did you mean {}?)",
-            close.join(", ")
-        )
+        Message::new("filter-err-unknown-field-close")
+            .arg("name", name.to_owned())
+            .arg("close", close.join(", "))
     }
 }
 
@@ -694,9 +718,9 @@ fn hex_bytes(text: &str) -> Option<Vec<u8>> {
 
 fn parse_value(target: Target, tok: &Token) -> Result<Value, FilterError> {
     let field = target.field;
-    let bad = |what: &str| FilterError {
-        message: format!("\"{}\" is not {what}", tok.text),
-        span: tok.span.clone(),
+    // `what`: a `filter-err-not-*` message, which names the text it refuses.
+    let bad = |what: &'static str| {
+        FilterError::new(Message::new(what).arg("found", &tok.text), tok.span.clone())
     };
     let t = tok.text.as_str();
     if target.slice.is_some() || field.is_bytes() {
@@ -712,37 +736,35 @@ fn parse_value(target: Target, tok: &Token) -> Result<Value, FilterError> {
         if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
             return u64::from_str_radix(hex, 16)
                 .map(Value::Int)
-                .map_err(|_| bad("a number"));
+                .map_err(|_| bad("filter-err-not-number"));
         }
         return hex_bytes(t)
             .map(Value::Bytes)
-            .ok_or_else(|| bad("a byte string (like 00:1b:21 or \"text\")"));
+            .ok_or_else(|| bad("filter-err-not-bytes"));
     }
     if tok.kind == Kind::Str {
-        return Err(bad(
-            "a value for this field: strings compare with byte fields",
-        ));
+        return Err(bad("filter-err-not-string-field"));
     }
     if field.is_address() {
         if let Some((addr, bits)) = t.split_once('/') {
-            let a: IpAddr = addr.parse().map_err(|_| bad("an IP address or network"))?;
+            let a: IpAddr = addr.parse().map_err(|_| bad("filter-err-not-network"))?;
             let max = if a.is_ipv4() { 32 } else { 128 };
             let b: u8 = bits
                 .parse()
                 .ok()
                 .filter(|b| *b <= max)
-                .ok_or_else(|| bad("a valid prefix"))?;
+                .ok_or_else(|| bad("filter-err-not-prefix"))?;
             return Ok(Value::Net(a, b));
         }
         return t
             .parse::<IpAddr>()
             .map(Value::Addr)
-            .map_err(|_| bad("an IP address"));
+            .map_err(|_| bad("filter-err-not-address"));
     }
     if field.is_time() {
         return seconds_to_ns(t)
             .map(Value::Time)
-            .ok_or_else(|| bad("a time in seconds"));
+            .ok_or_else(|| bad("filter-err-not-time"));
     }
     let n = match t.to_ascii_lowercase().as_str() {
         "true" => Some(1),
@@ -752,14 +774,16 @@ fn parse_value(target: Target, tok: &Token) -> Result<Value, FilterError> {
             None => s.parse::<u64>().ok(),
         },
     };
-    let n = n.ok_or_else(|| bad("a number"))?;
+    let n = n.ok_or_else(|| bad("filter-err-not-number"))?;
     if let Some(max) = field.max_value() {
         if n > max {
             // tshark: `"99999" too big for this field, maximum 65535.`
-            return Err(FilterError {
-                message: format!("\"{t}\" too big for this field, maximum {max}"),
-                span: tok.span.clone(),
-            });
+            return Err(FilterError::new(
+                Message::new("filter-err-too-big")
+                    .arg("found", t.to_owned())
+                    .arg("max", max.to_string()),
+                tok.span.clone(),
+            ));
         }
     }
     Ok(Value::Int(n))

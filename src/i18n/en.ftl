@@ -408,6 +408,43 @@ filter-hint = e.g. tcp.port == 80 && tcp.flags.syn == 1
 filter-apply = Apply
 filter-clear = Clear
 filter-error = Filter error: { $message }
+# Display filter errors (src/filter/parse.rs): the window shows them after "Filter error:",
+# the command line after "bad display filter:"
+filter-err-at = { $message } (at column { $column })
+filter-err-unexpected = unexpected "{ $found }"
+filter-err-single-equals = use == to compare
+filter-err-character = unexpected character '{ $char }'
+filter-err-escape = unknown escape in a string (use \" \\ \n \r \t \xHH)
+filter-err-unterminated = unterminated string (a closing " expected)
+filter-err-end-field = a field or protocol expected at the end of the filter
+filter-err-end-value = a value expected at the end of the filter
+filter-err-end-regex = a regular expression in quotes expected at the end of the filter
+filter-err-end-slice = a slice like [13], [0:2] or [4-7] expected at the end of the filter
+filter-err-end-token = "{ $token }" expected at the end of the filter
+filter-err-close-paren = ")" expected, found "{ $found }"
+filter-err-unclosed = unclosed "("
+filter-err-unknown-field = "{ $name }" is neither a field nor a protocol (`synack fields` lists them)
+filter-err-unknown-field-close = "{ $name }" is neither a field nor a protocol (did you mean { $close }?)
+filter-err-contains-value = contains needs a string ("GET") or bytes (47:45:54), found "{ $found }"
+filter-err-matches-quotes = matches needs a regular expression in quotes
+filter-err-regex = bad regular expression: { $error }
+filter-err-field-expected = a field or protocol expected, found "{ $found }"
+filter-err-slice-number = { $field } is a number: only protocols, byte strings and addresses can be sliced
+filter-err-slice = "{ $found }" is not a slice: use [i], [i:n], [i-j], [i:] or [:n]
+filter-err-close-bracket = "]" expected, found "{ $found }"
+filter-err-bytes-only = { $op } works on protocols and byte fields (e.g. tcp.payload, frame), not on { $field }
+filter-err-value-after = a value expected after { $op }
+filter-err-address-op = { $field } can only be compared with == or !=
+filter-err-set-open = "{"{"}" expected after in, found "{ $found }"
+filter-err-set-member = a value or "{"}"}" expected, found "{ $found }"
+filter-err-not-number = "{ $found }" is not a number
+filter-err-not-bytes = "{ $found }" is not a byte string (like 00:1b:21 or "text")
+filter-err-not-string-field = "{ $found }" is not a value for this field: strings compare with byte fields
+filter-err-not-network = "{ $found }" is not an IP address or network
+filter-err-not-prefix = "{ $found }" is not a valid prefix
+filter-err-not-address = "{ $found }" is not an IP address
+filter-err-not-time = "{ $found }" is not a time in seconds
+filter-err-too-big = "{ $found }" too big for this field, maximum { $max }
 replay-shortcuts =
     Space: play / pause
     Alt+Right: next packet
@@ -1191,6 +1228,10 @@ gen-mode-name-netns = netns
 gen-mode-name-synthetic = synthetic
 call-actor-client = client
 call-actor-server = server
+
+## What the command line writes for people (src/cli): errors, notes, stream's text lines.
+## Machine output (JSON, fields, frame lines) stays English.
+out-bad-filter = bad display filter: { $error }
 
 ## Library words shown to people, translated where they are shown (src/i18n/mod.rs Phrases,
 ## library_text): framing choice and reasons, sticky-packet events, generator fallbacks

@@ -362,6 +362,42 @@ filter-hint = 例如 tcp.port == 80 && tcp.flags.syn == 1
 filter-apply = 应用
 filter-clear = 清除
 filter-error = 过滤器错误：{ $message }
+# 显示过滤器的错误（src/filter/parse.rs）：窗口显示在“过滤器错误：”之后，命令行显示在“显示过滤器有误：”之后
+filter-err-at = { $message }（第 { $column } 列）
+filter-err-unexpected = 意外的“{ $found }”
+filter-err-single-equals = 比较请用 ==
+filter-err-character = 意外的字符“{ $char }”
+filter-err-escape = 字符串中有未知的转义（可用 \" \\ \n \r \t \xHH）
+filter-err-unterminated = 字符串没有结束（缺少结尾的 "）
+filter-err-end-field = 过滤器已结束，但这里应有字段或协议
+filter-err-end-value = 过滤器已结束，但这里应有一个值
+filter-err-end-regex = 过滤器已结束，但这里应有带引号的正则表达式
+filter-err-end-slice = 过滤器已结束，但这里应有切片，如 [13]、[0:2] 或 [4-7]
+filter-err-end-token = 过滤器已结束，但这里应有“{ $token }”
+filter-err-close-paren = 这里应为“)”，实际是“{ $found }”
+filter-err-unclosed = “(”没有闭合
+filter-err-unknown-field = “{ $name }”既不是字段也不是协议（`synack fields` 列出全部字段）
+filter-err-unknown-field-close = “{ $name }”既不是字段也不是协议（是不是想写 { $close }？）
+filter-err-contains-value = contains 需要字符串（"GET"）或字节（47:45:54），实际是“{ $found }”
+filter-err-matches-quotes = matches 需要带引号的正则表达式
+filter-err-regex = 正则表达式有误：{ $error }
+filter-err-field-expected = 这里应为字段或协议，实际是“{ $found }”
+filter-err-slice-number = { $field } 是数值：只有协议、字节串和地址可以切片
+filter-err-slice = “{ $found }”不是切片：请用 [i]、[i:n]、[i-j]、[i:] 或 [:n]
+filter-err-close-bracket = 这里应为“]”，实际是“{ $found }”
+filter-err-bytes-only = { $op } 只能用于协议和字节字段（例如 tcp.payload、frame），不能用于 { $field }
+filter-err-value-after = { $op } 之后应有一个值
+filter-err-address-op = { $field } 只能用 == 或 != 比较
+filter-err-set-open = in 之后应为“{"{"}”，实际是“{ $found }”
+filter-err-set-member = 这里应为值或“{"}"}”，实际是“{ $found }”
+filter-err-not-number = “{ $found }”不是数字
+filter-err-not-bytes = “{ $found }”不是字节串（例如 00:1b:21 或 "text"）
+filter-err-not-string-field = “{ $found }”不是此字段的值：字符串只能与字节字段比较
+filter-err-not-network = “{ $found }”不是 IP 地址或网段
+filter-err-not-prefix = “{ $found }”不是有效的前缀长度
+filter-err-not-address = “{ $found }”不是 IP 地址
+filter-err-not-time = “{ $found }”不是以秒为单位的时间
+filter-err-too-big = “{ $found }”超出此字段的范围，最大值为 { $max }
 replay-shortcuts =
     空格：播放 / 暂停
     Alt+→：下一个数据包
@@ -1057,6 +1093,9 @@ gen-mode-name-netns = 网络命名空间
 gen-mode-name-synthetic = 合成
 call-actor-client = 客户端
 call-actor-server = 服务端
+
+## 命令行写给人看的文字（src/cli）：错误、提示、stream 的文本行。机器输出（JSON、字段、帧行）保持英文。
+out-bad-filter = 显示过滤器有误：{ $error }
 
 ## 库给出、显示给人看的话，在显示处翻译（src/i18n/mod.rs 的 Phrases、library_text）：
 ## 分帧方式的选择与理由、粘包事件、流量生成器改用的模式

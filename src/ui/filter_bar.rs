@@ -59,10 +59,10 @@ fn frame_matches(
 }
 
 /// A parse error to draw under the bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InlineError {
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong (rendered when drawn, in the window's language).
+    pub message: crate::i18n::Message,
     /// Byte span in the text.
     pub span: Range<usize>,
 }
@@ -417,7 +417,7 @@ impl FilterState {
                             .color(egui::Color32::RED),
                     );
                     ui.label(
-                        egui::RichText::new(tr!("filter-error", message = err.message.clone()))
+                        egui::RichText::new(tr!("filter-error", message = err.message.text()))
                             .color(egui::Color32::RED),
                     );
                 });

@@ -96,7 +96,7 @@ impl FindBar {
         }
         match (self.by, self.text_in) {
             (FindBy::DisplayFilter, _) => {
-                let f = Filter::parse(text).map_err(|e| e.message)?;
+                let f = Filter::parse(text).map_err(|e| e.text())?;
                 if f.uses_wire_metrics() {
                     return Err(tr!("find-wire-metric"));
                 }

@@ -40,10 +40,15 @@ impl TextView {
     pub fn toolbar(&mut self, ui: &mut egui::Ui, id_salt: &str, detected: TextEncoding) {
         ui.selectable_value(&mut self.text, false, tr!("text-hex"));
         ui.selectable_value(&mut self.text, true, tr!("text-view"));
-        if !self.text {
-            return;
+        if self.text {
+            self.encoding_selector(ui, id_salt, detected);
         }
-        ui.label(tr!("text-encoding"));
+    }
+
+    /// The "Encoding" label and selector alone (the stream tab's toolbar has one for the
+    /// ribbon's byte row, the same choice as its message panel's).
+    pub fn encoding_selector(&mut self, ui: &mut egui::Ui, id_salt: &str, detected: TextEncoding) {
+        let label = ui.label(tr!("text-encoding"));
         egui::ComboBox::from_id_salt(("text_encoding", id_salt))
             .selected_text(choice_label(self.choice, detected))
             .show_ui(ui, |ui| {
@@ -52,7 +57,9 @@ impl TextView {
                 for c in choices {
                     ui.selectable_value(&mut self.choice, c, choice_label(c, detected));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
     }
 }
 

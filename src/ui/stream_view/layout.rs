@@ -204,12 +204,15 @@ fn text_width(text: &str, size: f32) -> f32 {
 
 /// Lays out both directions of `m` in `width` points, direction `d` over the byte range
 /// `ranges[d]` (each direction has its own scale: a 14-byte reply next to a 17 kB request
-/// would otherwise be invisible). `selected`: the message shown in the side panel.
+/// would otherwise be invisible). `selected`: the message shown in the side panel;
+/// `encoding`: how the byte row reads the bytes as characters (the stream's own, or the one
+/// chosen by hand in the message panel).
 pub fn layout(
     m: &RibbonModel,
     ranges: [(f64, f64); 2],
     width: f32,
     selected: Option<(usize, usize)>,
+    encoding: crate::stream::text::TextEncoding,
 ) -> Layout {
     let mut out = Layout::default();
     let plot_w = (width - MARGIN - 10.0).max(50.0);
@@ -333,7 +336,7 @@ pub fn layout(
             if scale >= 7.0 {
                 let first = x0.max(run.offset as f64).floor() as u64;
                 let last = (x1.min(run.end() as f64)).ceil() as u64;
-                for (off, len, ch) in shown_chars(run, first, last.min(run.end()), m.encoding) {
+                for (off, len, ch) in shown_chars(run, first, last.min(run.end()), encoding) {
                     let cx = xof(off) + (scale * len as f64 / 2.0) as f32;
                     if cx > MARGIN && cx < right {
                         out.prims.push(Prim::Text(
@@ -538,7 +541,7 @@ fn label_inside(out: &mut Layout, r: Rect, text: String) {
 }
 
 /// The characters the byte row draws over the bytes `first..last` of `run`: each with its
-/// stream offset and byte count, decoded in the stream's `encoding` as the text view does
+/// stream offset and byte count, decoded in `encoding` as the text view does
 /// (a GBK or UTF-8 character over its two or three bytes). Decoding starts at the nearest
 /// byte before `first` that cannot be inside a character (below 0x30: neither a UTF-8
 /// continuation nor a GBK/GB18030 trail byte), looked for at most 1 KiB back, so a
@@ -619,7 +622,7 @@ mod tests {
         assert_eq!(m.dirs[1].stream.len, 8256);
         assert_eq!(m.dirs[1].stream.gaps.len(), 6);
         let len = m.dirs[1].stream.len as f64;
-        let lay = layout(&m, [(0.0, 1.0), (0.0, len)], 1200.0, None);
+        let lay = layout(&m, [(0.0, 1.0), (0.0, len)], 1200.0, None, m.encoding);
         let hatches = lay
             .prims
             .iter()
@@ -662,7 +665,13 @@ mod tests {
         let lens = [0, 1].map(|d| m.dirs[d].stream.len as f64);
         // The Stream tab's left pane at 1024x700 is about 410 points wide.
         let width = 410.0;
-        let lay = layout(&m, [(0.0, lens[0]), (0.0, lens[1])], width, None);
+        let lay = layout(
+            &m,
+            [(0.0, lens[0]), (0.0, lens[1])],
+            width,
+            None,
+            m.encoding,
+        );
         let mut titles = 0;
         for p in &lay.prims {
             if let Prim::Text(pos, Align2::LEFT_CENTER, text, size, _) = p {
@@ -681,6 +690,7 @@ mod tests {
             [(0.0, lens[0] * 100.0), (0.0, lens[1] * 100.0)],
             width,
             None,
+            m.encoding,
         );
         let thin: Vec<_> = lay
             .prims

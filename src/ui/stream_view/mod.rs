@@ -114,6 +114,11 @@ impl StreamView {
             .map(|(r, _)| r.translate(origin))
     }
 
+    /// The ribbon as last drawn (tests read the characters and shapes it shows).
+    pub fn drawn(&self) -> Option<&Layout> {
+        self.last_layout.as_ref().map(|(lay, _)| lay)
+    }
+
     /// A file name for an export (without extension).
     pub fn file_stem(&self) -> String {
         match &self.cache {
@@ -148,6 +153,8 @@ impl StreamView {
             no_connection_notice(ui, &tr!("ribbon-its-streams"));
             return None;
         };
+        // The encoding selector needs the stream's own encoding (the model is cached).
+        let detected = self.model(data, selection).map(|m| m.encoding);
         ui.horizontal(|ui| {
             ui.label(tr!("ribbon-framing-label", stream = conn.stream));
             egui::ComboBox::from_id_salt("stream_framing")
@@ -166,6 +173,11 @@ impl StreamView {
                         .range(1..=65535)
                         .suffix(" B"),
                 );
+            }
+            if let Some(detected) = detected {
+                ui.separator();
+                self.text_view
+                    .encoding_selector(ui, "stream_ribbon", detected);
             }
             ui.separator();
             if ui.button(tr!("ribbon-fit")).clicked() {
@@ -226,7 +238,8 @@ impl StreamView {
     ) {
         let width = ui.available_width().max(400.0);
         let ranges = self.visible(m);
-        let lay = layout::layout(m, ranges, width, self.selected);
+        let encoding = self.text_view.encoding(m.encoding);
+        let lay = layout::layout(m, ranges, width, self.selected, encoding);
         let (rect, resp) =
             ui.allocate_exact_size(egui::vec2(width, lay.height), Sense::click_and_drag());
         ui.painter_at(rect).rect_filled(rect, 0.0, Color32::WHITE);
