@@ -52,14 +52,18 @@ pub enum RecordKind {
     JournalEntry,
 }
 
-/// A captured frame borrowed from its source's buffer.
-#[derive(Debug, Clone, Copy)]
-pub struct Frame<'a> {
+/// A captured record: its metadata and its bytes, held as `B`.
+///
+/// One definition serves every holder of a frame, so the metadata fields are written once:
+/// a source hands out [`Frame`] (bytes borrowed from its buffer), stores and channels keep
+/// [`OwnedFrame`], and a store that keeps the bytes elsewhere keeps `FrameOf<()>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameOf<B> {
     /// 1-based record number in the source, equal to tshark's `frame.number`.
     pub number: u64,
     /// Capture time; `None` for records without one (pcapng simple packet and custom blocks).
     pub ts: Option<Timestamp>,
-    /// Original length of the packet on the wire (`len`); `data.len()` is the captured length.
+    /// Original length of the packet on the wire (`len`); the captured length is the bytes'.
     pub len: u32,
     /// Link type of the interface the frame was captured on.
     pub link: LinkType,
@@ -67,52 +71,53 @@ pub struct Frame<'a> {
     pub interface: u32,
     /// Packet or another kind of record.
     pub kind: RecordKind,
-    /// The captured bytes (`caplen` = `data.len()`).
-    pub data: &'a [u8],
+    /// The captured bytes (`caplen` = their length), or where they are kept.
+    pub data: B,
 }
 
-impl Frame<'_> {
-    /// Captured length.
-    pub fn caplen(&self) -> u32 {
-        self.data.len() as u32
-    }
+/// A captured frame borrowed from its source's buffer.
+pub type Frame<'a> = FrameOf<&'a [u8]>;
 
-    /// True when the snapshot length cut the frame (captured length below original length).
-    pub fn is_truncated(&self) -> bool {
-        (self.data.len() as u64) < u64::from(self.len)
-    }
+/// A frame that owns its bytes: for stores, channels between threads and tests.
+pub type OwnedFrame = FrameOf<Vec<u8>>;
 
-    /// Copies the frame out of the source's buffer.
-    pub fn to_owned(&self) -> OwnedFrame {
-        OwnedFrame {
+impl<B> FrameOf<B> {
+    /// The same metadata with other bytes (or a place where the bytes are kept).
+    pub fn with_data<C>(&self, data: C) -> FrameOf<C> {
+        FrameOf {
             number: self.number,
             ts: self.ts,
             len: self.len,
             link: self.link,
             interface: self.interface,
             kind: self.kind,
-            data: self.data.to_vec(),
+            data,
         }
     }
 }
 
-/// A frame that owns its bytes: for stores, channels between threads and tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnedFrame {
-    /// See [`Frame::number`].
-    pub number: u64,
-    /// See [`Frame::ts`].
-    pub ts: Option<Timestamp>,
-    /// See [`Frame::len`].
-    pub len: u32,
-    /// See [`Frame::link`].
-    pub link: LinkType,
-    /// See [`Frame::interface`].
-    pub interface: u32,
-    /// See [`Frame::kind`].
-    pub kind: RecordKind,
-    /// The captured bytes.
-    pub data: Vec<u8>,
+impl<B: AsRef<[u8]>> FrameOf<B> {
+    /// Captured length.
+    pub fn caplen(&self) -> u32 {
+        self.data.as_ref().len() as u32
+    }
+
+    /// True when the snapshot length cut the frame (captured length below original length).
+    pub fn is_truncated(&self) -> bool {
+        (self.data.as_ref().len() as u64) < u64::from(self.len)
+    }
+
+    /// Borrows this frame in the form sources hand out.
+    pub fn as_frame(&self) -> Frame<'_> {
+        self.with_data(self.data.as_ref())
+    }
+}
+
+impl Frame<'_> {
+    /// Copies the frame out of the source's buffer.
+    pub fn to_owned(&self) -> OwnedFrame {
+        self.with_data(self.data.to_vec())
+    }
 }
 
 impl OwnedFrame {
@@ -126,19 +131,6 @@ impl OwnedFrame {
             interface: 0,
             kind: RecordKind::Packet,
             data,
-        }
-    }
-
-    /// Borrows this frame in the form sources hand out.
-    pub fn as_frame(&self) -> Frame<'_> {
-        Frame {
-            number: self.number,
-            ts: self.ts,
-            len: self.len,
-            link: self.link,
-            interface: self.interface,
-            kind: self.kind,
-            data: &self.data,
         }
     }
 }

@@ -20,7 +20,7 @@ mod pcap_blocks;
 pub mod writer;
 
 pub use file::{CaptureError, FileReader};
-pub use frame::{Frame, OwnedFrame, RecordKind, Timestamp};
+pub use frame::{Frame, FrameOf, OwnedFrame, RecordKind, Timestamp};
 pub use input::RereadableCapture;
 pub use link_type::LinkType;
 pub use merge::{capture_files, CaptureInput, MergedReader};

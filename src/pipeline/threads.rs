@@ -14,14 +14,14 @@
 //! the annotation ([`Kept`]): all of it for `read`'s listing, only the stream and direction
 //! for reassembly.
 
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 use crossbeam_channel::{bounded, Receiver, RecvError, Sender, TryRecvError};
 
 use crate::analysis::{Annotation, Config, Engine, FlowRef};
 use crate::capture::{
-    BlockEnd, BlockRecord, CaptureError, CaptureInput, Frame, LinkType, PcapBlocks, RecordKind,
-    Timestamp,
+    BlockEnd, BlockRecord, CaptureError, CaptureInput, Frame, FrameOf, LinkType, PcapBlocks,
+    RecordKind,
 };
 use crate::decode::{decode, Packet};
 
@@ -235,16 +235,9 @@ fn block_frame<'a>(r: &BlockRecord, link: LinkType, block: &'a [u8]) -> Frame<'a
     }
 }
 
-/// One analysed frame in a batch; its bytes are `data[start..end]` of the batch.
+/// One analysed frame in a batch; its bytes are the range `frame.data` of the batch's data.
 struct Item<A> {
-    number: u64,
-    ts: Option<Timestamp>,
-    len: u32,
-    link: LinkType,
-    interface: u32,
-    kind: RecordKind,
-    start: usize,
-    end: usize,
+    frame: FrameOf<Range<usize>>,
     /// Where the frame's bytes are in its file (not for merged files).
     offset: Option<u64>,
     packet: Packet,
@@ -305,15 +298,7 @@ where
         };
         'batches: while let Ok(mut batch) = recv_polling(&full_rx) {
             for it in &batch.items {
-                let frame = Frame {
-                    number: it.number,
-                    ts: it.ts,
-                    len: it.len,
-                    link: it.link,
-                    interface: it.interface,
-                    kind: it.kind,
-                    data: &batch.data[it.start..it.end],
-                };
+                let frame = it.frame.with_data(&batch.data[it.frame.data.clone()]);
                 if consume(&frame, &it.packet, &it.ann, it.offset).is_break() {
                     break 'batches;
                 }
@@ -355,14 +340,7 @@ fn produce_blocks<A: Kept>(
             let packet = decode(&frame);
             let ann = A::analyse(&mut engine, &frame, &packet);
             batch.items.push(Item {
-                number: frame.number,
-                ts: frame.ts,
-                len: frame.len,
-                link,
-                interface: 0,
-                kind: RecordKind::Packet,
-                start: r.start,
-                end: r.end,
+                frame: frame.with_data(r.start..r.end),
                 offset: Some(r.offset),
                 packet,
                 ann,
@@ -400,14 +378,7 @@ fn produce<A: Kept>(
                 let start = batch.data.len();
                 batch.data.extend_from_slice(frame.data);
                 batch.items.push(Item {
-                    number: frame.number,
-                    ts: frame.ts,
-                    len: frame.len,
-                    link: frame.link,
-                    interface: frame.interface,
-                    kind: frame.kind,
-                    start,
-                    end: batch.data.len(),
+                    frame: frame.with_data(start..batch.data.len()),
                     offset,
                     packet,
                     ann,

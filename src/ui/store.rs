@@ -20,7 +20,7 @@ use crate::analysis::{
     AckFacts, Annotation, Connection, Direction, Flag, FlagSet, FlowProto, FlowRef, TcpAnnotation,
     TcpState,
 };
-use crate::capture::{Frame, LinkType, OwnedFrame, RecordKind, Timestamp};
+use crate::capture::{Frame, FrameOf, LinkType, OwnedFrame, RecordKind, Timestamp};
 use crate::decode::{decode, Packet};
 use crate::filter::AnalysisFields;
 
@@ -28,21 +28,7 @@ use super::frame_bytes::FrameBytes;
 use super::rich_codec;
 
 /// Fixed fields of one stored frame; its bytes live in the store's arena.
-#[derive(Debug, Clone, Copy)]
-pub struct FrameRecord {
-    /// Frame number in the source (1-based, tshark's `frame.number`).
-    pub number: u64,
-    /// Capture timestamp.
-    pub ts: Option<Timestamp>,
-    /// Original length on the wire.
-    pub len: u32,
-    /// Link type of the frame.
-    pub link: LinkType,
-    /// pcapng interface id.
-    pub interface: u32,
-    /// Packet or other record.
-    pub kind: RecordKind,
-}
+pub type FrameRecord = FrameOf<()>;
 
 pub use crate::pipeline::details::{RowAnalysis, TcpSummary};
 
@@ -386,15 +372,7 @@ impl StoreData {
         let s = *self.frames.get(index)?;
         let caplen = self.caplen(index, s)?;
         let data = self.bytes.read(s.offset(), caplen as usize)?;
-        Some(OwnedFrame {
-            number: r.number,
-            ts: r.ts,
-            len: r.len,
-            link: r.link,
-            interface: r.interface,
-            kind: r.kind,
-            data,
-        })
+        Some(r.with_data(data))
     }
 
     /// Fixed fields of the frame at `index`.
@@ -418,6 +396,7 @@ impl StoreData {
             link,
             interface,
             kind,
+            data: (),
         })
     }
 
