@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates captures/<scenario>.pcap (+ .calls.json) with the generator, and their tshark
 # truth in tests/truth/gen/. Live (real sockets on lo, needs root) where the scenario has a
-# live form, synthetic (seed 1) otherwise, --netns for cc-compare; `demo.pcap` is always synthetic (deterministic).
+# live form, synthetic (seed 1) otherwise, --netns for the lessons about real kernels (cc-compare,
+# send-buffer); `demo.pcap` is always synthetic (deterministic).
 #
 #   sudo captures/make_captures.sh          (needs a release build: cargo build --release)
 set -euo pipefail
@@ -9,11 +10,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${SYNACK:-$here/../target/release/synack}
 synthetic_only=" close-simultaneous loss reorder flood demo "
 for sc in $("$bin" gen --list | awk '{print $1}'); do
-  if [ "$sc" = cc-compare ]; then
-    # Real kernels only: between namespaces, through the router's loss and 20 Mbit/s.
-    # Its calls trace with the kernel's readings is megabytes: kept with the kernel fixtures.
+  if [ "$sc" = cc-compare ] || [ "$sc" = send-buffer ]; then
+    # Real kernels only: between namespaces, through the router's bottleneck (cc-compare
+    # with 1 % loss, send-buffer without). Their calls traces with the kernel's readings are
+    # megabytes: kept with the kernel fixtures.
     kernel="$here/../tests/captures/kernel"
-    "$bin" gen cc-compare --netns --loss 1 --write "$kernel/$sc.pcap"
+    loss=1
+    [ "$sc" = send-buffer ] && loss=0
+    "$bin" gen "$sc" --netns --loss "$loss" --write "$kernel/$sc.pcap"
     rm -f "$kernel/$sc.pcap.server.pcap"
     TRUTH_OUT="$here/../tests/truth/gen" "$here/../tests/truth/make_truth.sh" "$kernel/$sc.pcap"
     continue

@@ -171,3 +171,83 @@ fn after_every_close_lesson_the_kernels_last_states_are_synacks() {
         }
     }
 }
+
+/// The kernel's verdict for the client's sending on each of the run's TCP connections, in
+/// stream order: (main cause, seconds per cause).
+fn client_verdicts(r: &live::LiveRun) -> Vec<(Option<Cause>, synack::analysis::LimitedBy)> {
+    let mut engine = Engine::new(Config::default());
+    for f in r.frames.as_ref().unwrap() {
+        let frame = f.as_frame();
+        let p = decode(&frame);
+        engine.process(&frame, &p);
+    }
+    engine
+        .into_connections()
+        .iter()
+        .filter(|c| c.tcp.is_some())
+        .map(|c| {
+            let v = synack::kernel::limits::sender_verdicts(c, &r.trace.tcp_info);
+            let (_, source, l) = v
+                .into_iter()
+                .find(|v| v.0 == Direction::ClientToServer)
+                .expect("the client sent data");
+            assert_eq!(source, "kernel", "the verdict comes from the readings");
+            (l.main(), l)
+        })
+        .collect()
+}
+
+#[test]
+fn the_kernels_verdict_names_the_cause_each_lesson_was_built_for() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // A sender that sleeps between its sends; a reader that stops reading.
+    for (sc, cause) in [
+        (Scenario::FixDelay, Cause::Application),
+        (Scenario::ZeroWindow, Cause::ReceiverWindow),
+    ] {
+        let Some(r) = run(sc, 0, 0, None) else {
+            return;
+        };
+        let v = client_verdicts(&r);
+        assert_eq!(v.len(), 1, "{sc}");
+        assert_eq!(v[0].0, Some(cause), "{sc}: {:?}", v[0].1);
+    }
+    // The same 200 kB through 10 Mbit/s, with the kernel's own send buffer, then with
+    // SO_SNDBUF 4 KiB: the second waits for room in its buffer most of its time.
+    let Some(r) = run(Scenario::SendBuffer, 0, 0, None) else {
+        return;
+    };
+    let v = client_verdicts(&r);
+    assert_eq!(v.len(), 2, "two connections");
+    let (default, small) = (&v[0].1, &v[1].1);
+    assert_eq!(
+        v[1].0,
+        Some(Cause::SendBuffer),
+        "SO_SNDBUF 4 KiB: {small:?}"
+    );
+    assert!(
+        small.ns(Cause::SendBuffer) * 2 > small.total_ns(),
+        "most of the small buffer's time: {small:?}"
+    );
+    assert_ne!(
+        v[0].0,
+        Some(Cause::SendBuffer),
+        "default buffer: {default:?}"
+    );
+    assert!(
+        default.ns(Cause::SendBuffer) * 10 < default.total_ns(),
+        "the default buffer hardly waits: {default:?}"
+    );
+    // The kernel counted the wait itself (its sndbuf_limited chrono), on the second
+    // connection only.
+    let counted = |conn: u32| {
+        r.trace
+            .tcp_info
+            .iter()
+            .filter(|s| s.actor == "client" && s.conn == conn)
+            .filter_map(|s| s.info.map(|i| i.sndbuf_limited))
+            .max()
+            .unwrap_or(0)
+    };
+    assert!(counted(2) > 0, "sndbuf_limited on the small buffer");
+}

@@ -45,7 +45,7 @@ test_each_lesson!(run);
 #[test]
 fn every_scenario_has_a_test_above() {
     // The lesson list and Scenario::ALL must not drift apart.
-    assert_eq!(Scenario::ALL.len(), 29);
+    assert_eq!(Scenario::ALL.len(), 30);
 }
 
 #[test]

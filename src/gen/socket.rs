@@ -401,6 +401,15 @@ impl Sock {
         Ok(())
     }
 
+    /// `setsockopt(SO_SNDBUF, bytes)`, recorded: the kernel keeps twice `bytes` (its
+    /// bookkeeping) and stops growing the buffer by itself; send() then waits whenever that
+    /// much is queued or unacknowledged.
+    pub(crate) fn set_send_buffer(&self, bytes: i32) -> io::Result<()> {
+        set_int(self.s.as_raw_fd(), libc::SOL_SOCKET, libc::SO_SNDBUF, bytes)?;
+        self.record_option(&format!("SO_SNDBUF={bytes}"));
+        Ok(())
+    }
+
     /// `SO_LINGER {on, 0}`, recorded: close() then sends RST and discards unsent data.
     pub(crate) fn set_linger_zero(&self) -> io::Result<()> {
         let l = libc::linger {

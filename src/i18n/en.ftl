@@ -243,6 +243,7 @@ lesson-rst-abort = close() with SO_LINGER 0 aborts with RST: no FIN, no TIME_WAI
 lesson-refused = a SYN to a port nobody listens on is answered by RST: connect() fails with ECONNREFUSED
 lesson-loss = a lost segment brings duplicate ACKs (with SACK), a fast retransmission and a timeout
 lesson-cc-compare = the same transfer with each congestion control algorithm (TCP_CONGESTION): their windows, recoveries and queueing delays differ
+lesson-send-buffer = a small send buffer (SO_SNDBUF 4 KiB): send() waits for room in it, so the sender is held back by its buffer, not by the network
 lesson-reorder = a segment that arrives late is out of order, not lost: SACK, then one cumulative ACK
 lesson-zero-window = a slow reader fills its receive buffer: window 0, probes, then a window update
 lesson-keep-alive = SO_KEEPALIVE probes an idle connection with empty segments that the peer ACKs

@@ -224,6 +224,7 @@ lesson-rst-abort = SO_LINGER 为 0 时 close() 以 RST 中止：没有 FIN，没
 lesson-refused = 发往无人监听端口的 SYN 会收到 RST：connect() 以 ECONNREFUSED 失败
 lesson-loss = 丢失一个报文段会引发重复确认（带 SACK）、快速重传和超时重传
 lesson-cc-compare = 用每种拥塞控制算法（TCP_CONGESTION）各做一次相同的传输：它们的拥塞窗口、恢复过程和排队时延各不相同
+lesson-send-buffer = 发送缓冲区很小（SO_SNDBUF 4 KiB）：send() 要等缓冲区腾出空间，拖住发送方的是它自己的缓冲区，而不是网络
 lesson-reorder = 迟到的报文段是乱序而不是丢失：先 SACK，再一个累积确认
 lesson-zero-window = 慢速读取方填满接收缓冲区：零窗口、窗口探测，然后窗口更新
 lesson-keep-alive = SO_KEEPALIVE 用空报文段探测空闲连接，对端回以 ACK

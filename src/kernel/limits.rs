@@ -12,9 +12,14 @@
 //!   **loss_recovery**;
 //! - otherwise the growth of `rwnd_limited` is **receiver_window** time, of `sndbuf_limited`
 //!   **send_buffer** time; the rest of the busy time is **congestion_window** when the window
-//!   was full (`unacked ≥ snd_cwnd`) or written data waited unsent (`notsent_bytes`), else
-//!   **application** (only the last flight in the air and nothing more written); time not
-//!   busy is **application**.
+//!   was full (`unacked ≥ snd_cwnd`) or written data waited unsent (`notsent_bytes`);
+//!   **send_buffer** when the window had room, nothing waited unsent and the send buffer
+//!   had no room for a writer (`wmem_queued` above two thirds of `sndbuf`, where the
+//!   kernel stops waking writers: the conditions of its own `sndbuf_limited` chrono but the
+//!   writer's wait flag, which `tcp_info` does not show; the chrono stops as soon as the
+//!   writer is woken, so a writer slow to run again is not in it); else **application**
+//!   (only the last flight in the air and nothing more written); time not busy is
+//!   **application**.
 //!
 //! Counting starts at the first reading after data was sent and ends at the last reading
 //! where the busy time still grew (the idle tail is left out, as on the wire).
@@ -91,18 +96,32 @@ pub fn sender_verdicts(
     out
 }
 
+/// The send buffer had no room for a writer when `s` was read: the kernel wakes a writer
+/// waiting for room only once the free part is at least half the queued part
+/// (`sk_stream_is_writeable`: `sndbuf - wmem_queued >= wmem_queued / 2`).
+fn no_room_for_a_writer(s: &TcpInfoSample) -> bool {
+    match (s.wmem_queued, s.sndbuf) {
+        (Some(queued), Some(size)) if queued > 0 => 3 * u64::from(queued) > 2 * u64::from(size),
+        _ => false,
+    }
+}
+
 /// Time per cause and the phases of one sender, from the readings of its socket (in time
 /// order; readings without `tcp_info` are skipped). `dir` labels the phases.
 pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec<Phase>) {
-    let with_info: Vec<(i64, &crate::calls::tcp_info::TcpInfo)> = samples
+    let with_info: Vec<(i64, &crate::calls::tcp_info::TcpInfo, bool)> = samples
         .iter()
-        .filter_map(|s| s.info.as_ref().map(|i| (s.t_ns, i)))
+        .filter_map(|s| {
+            s.info
+                .as_ref()
+                .map(|i| (s.t_ns, i, no_room_for_a_writer(s)))
+        })
         .collect();
     let mut totals = LimitedBy::default();
     let mut phases: Vec<Phase> = Vec::new();
     let Some(first) = with_info
         .iter()
-        .position(|(_, i)| i.bytes_sent > 0 || i.data_segs_out > 0)
+        .position(|(_, i, _)| i.bytes_sent > 0 || i.data_segs_out > 0)
     else {
         return (totals, phases);
     };
@@ -135,7 +154,7 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
     // interval it shows up in is carried to the next busy intervals, so totals are kept.
     let (mut rwnd_owed, mut sndbuf_owed) = (0i64, 0i64);
     for w in with_info.get(first..=last).unwrap_or(&[]).windows(2) {
-        let ((t0, a), (t1, b)) = (w[0], w[1]);
+        let ((t0, a, full_buffer), (t1, b, _)) = (w[0], w[1]);
         let dt = t1 - t0;
         if dt <= 0 {
             continue;
@@ -168,6 +187,8 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
         let rest = busy - rwnd - sndbuf;
         let network = if a.unacked >= a.snd_cwnd || a.notsent_bytes > 0 {
             Cause::CongestionWindow
+        } else if full_buffer {
+            Cause::SendBuffer
         } else {
             Cause::Application
         };
@@ -304,6 +325,60 @@ mod tests {
         let sum: i64 = phases.iter().map(|p| p.end_ns - p.start_ns).sum();
         assert_eq!(sum, l.total_ns());
         assert!(phases.windows(2).all(|w| w[0].end_ns <= w[1].start_ns));
+    }
+
+    /// A writer woken when room was made is not in the kernel's `sndbuf_limited` until it
+    /// runs and fills the buffer again: busy time with room in the window, nothing unsent
+    /// and the buffer past the writers' wake-up mark is the send buffer's, not the
+    /// application's; below the mark (a writer with nothing more to write) it stays the
+    /// application's.
+    #[test]
+    fn a_full_send_buffer_without_the_chrono_is_still_the_send_buffers() {
+        let base = TcpInfo {
+            snd_cwnd: 10,
+            unacked: 4,
+            bytes_sent: 1000,
+            ..TcpInfo::default()
+        };
+        let with_buffer = |t_ms: i64, busy_us: u64, queued: u32| TcpInfoSample {
+            sndbuf: Some(9000),
+            wmem_queued: Some(queued),
+            ..reading(
+                t_ms,
+                TcpInfo {
+                    busy_time: busy_us,
+                    ..base
+                },
+            )
+        };
+        // 0..10: 6001 of 9000 queued (just past two thirds); 10..20: 6000 (just under).
+        let s = [
+            with_buffer(0, 0, 6001),
+            with_buffer(10, 10_000, 6000),
+            with_buffer(20, 20_000, 6000),
+        ];
+        let refs: Vec<&TcpInfoSample> = s.iter().collect();
+        let (l, phases) = limited_by(&refs, Direction::ClientToServer);
+        assert_eq!(l.ns(Cause::SendBuffer), 10_000_000, "{l:?}");
+        assert_eq!(l.ns(Cause::Application), 10_000_000, "{l:?}");
+        assert_eq!(
+            phases
+                .iter()
+                .map(|p| (p.start_ns, p.cause))
+                .collect::<Vec<_>>(),
+            [(0, Cause::SendBuffer), (10_000_000, Cause::Application)]
+        );
+        // Without the memory readings nothing is guessed.
+        let bare: Vec<TcpInfoSample> = s
+            .iter()
+            .map(|r| TcpInfoSample {
+                sndbuf: None,
+                ..r.clone()
+            })
+            .collect();
+        let refs: Vec<&TcpInfoSample> = bare.iter().collect();
+        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        assert_eq!(l.ns(Cause::SendBuffer), 0, "{l:?}");
     }
 
     /// busy_time moves in jiffies: a recovery between two readings that did not move it is

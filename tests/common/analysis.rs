@@ -118,6 +118,10 @@ pub fn lesson(sc: Scenario, a: &Analyzed) -> Result<(), String> {
                 "each probe answered",
             )
         }
+        Scenario::SendBuffer => want(
+            a.closes.len() == 2 && a.closes.iter().all(|c| c.is_some()),
+            "two closed connections",
+        ),
         Scenario::CcCompare => want(
             a.closes.len() >= 2 && a.closes.iter().all(|c| c.is_some()),
             "a closed connection per algorithm",

@@ -28,8 +28,8 @@ macro_rules! test_each_lesson {
             file_transfer => FileTransfer, http => Http, concurrent => Concurrent,
             multiplex => Multiplex,
             udp_chat => UdpChat, udp_broadcast => UdpBroadcast, zero_window => ZeroWindow,
-            keep_alive => KeepAlive, loss => Loss, cc_compare => CcCompare, reorder => Reorder,
-            flood => Flood,
+            keep_alive => KeepAlive, loss => Loss, cc_compare => CcCompare, send_buffer => SendBuffer,
+            reorder => Reorder, flood => Flood,
             demo => Demo,
         );
     };
@@ -734,6 +734,52 @@ pub fn check(sc: Scenario, segs: &[Seg], trace: Option<&CallTrace>) -> Result<()
                 distinct.sort_unstable();
                 distinct.dedup();
                 ensure(distinct.len() == names.len(), "a different algorithm each")?;
+            }
+        }
+        Scenario::SendBuffer => {
+            // The same 200 kB twice, one connection after the other; the second sender's
+            // bytes in flight stay within its 4 KiB send buffer (8 KiB as the kernel keeps
+            // it, headers and bookkeeping included) while the first one's grow far beyond.
+            let syns: Vec<_> = tcp.iter().filter(|s| s.syn() && !s.is_ack()).collect();
+            ensure(syns.len() == 2, "two connections")?;
+            let in_flight = |syn: &Seg| {
+                let (mut sent, mut acked, mut most) = (0u32, 0u32, 0u32);
+                for s in &tcp {
+                    if s.src == syn.src && !s.payload.is_empty() {
+                        let end = s.seq.wrapping_sub(syn.seq) + s.payload.len() as u32;
+                        sent = sent.max(end);
+                    } else if s.dst == syn.src && s.is_ack() {
+                        acked = acked.max(s.ack.wrapping_sub(syn.seq));
+                    }
+                    most = most.max(sent.saturating_sub(acked));
+                }
+                (sent, most)
+            };
+            let ((sent1, most1), (sent2, most2)) = (in_flight(syns[0]), in_flight(syns[1]));
+            ensure(
+                sent1 == 200_001 && sent2 == 200_001,
+                "each connection sends the 200 kB",
+            )?;
+            ensure(
+                tcp.iter()
+                    .any(|s| s.src == syns[0].src && s.fin() && s.n < syns[1].n),
+                "the second connection starts after the first closed",
+            )?;
+            ensure(most2 <= 8192, "the small buffer bounds the bytes in flight")?;
+            ensure(
+                most1 > 2 * most2,
+                "the default buffer lets far more fly than the small one",
+            )?;
+            if let Some(t) = trace {
+                let set: Vec<(u32, Option<&str>)> = calls_of(t, CallKind::Setsockopt)
+                    .iter()
+                    .map(|c| (c.conn, c.note.as_deref()))
+                    .filter(|(_, note)| note.is_some_and(|n| n.starts_with("SO_SNDBUF")))
+                    .collect();
+                ensure(
+                    set == [(2, Some("SO_SNDBUF=4096"))],
+                    "only the second sender sets SO_SNDBUF 4096",
+                )?;
             }
         }
         Scenario::Concurrent => {

@@ -310,6 +310,7 @@ mod nodelay;
 mod refused;
 mod reorder;
 mod rst_abort;
+mod send_buffer;
 mod split;
 mod sticky;
 mod udp_broadcast;
@@ -401,6 +402,8 @@ lessons! {
     Loss("loss") => loss,
     /// The same bulk transfer with each congestion control algorithm the kernel offers.
     CcCompare("cc-compare") => cc_compare,
+    /// A small `SO_SNDBUF`: send() waits for room in the send buffer.
+    SendBuffer("send-buffer") => send_buffer,
     /// Out-of-order arrival.
     Reorder("reorder") => reorder,
     /// N connections × M segments with loss, for benchmarks.
