@@ -7,12 +7,8 @@
 //! connections' graphs side by side. Real kernels only: the synthetic wire has no
 //! congestion control to compare.
 
-use std::thread;
-
-use super::shared::{pause, text_block};
-use super::split::{reader, send_and_close};
-use super::{join, Scripted, Stage};
-use crate::gen::socket::Sock;
+use super::shared::transfers_in_turn;
+use super::{Scripted, Stage};
 
 /// What the lesson teaches.
 const TEACHES: &str = "the same transfer with each congestion control algorithm (TCP_CONGESTION): \
@@ -45,30 +41,15 @@ pub(crate) fn algorithms(offered: &[String]) -> Vec<String> {
     out
 }
 
-/// Connection `n` (1-based) sends [`BYTES`] with the `n`-th algorithm; the server reads each
-/// to its end. A pause between them keeps their segments apart on the wire.
+/// Connection `n` (1-based) sends [`BYTES`] with the `n`-th algorithm, one after the other.
 fn run(stage: &Stage) -> anyhow::Result<()> {
     let algorithms = algorithms(&crate::gen::available_congestion_control());
     if algorithms.is_empty() {
         anyhow::bail!("this kernel lists no congestion control algorithm");
     }
-    let l = stage.listener()?;
-    let rec = &stage.rec;
-    for (conn, name) in (1u32..).zip(&algorithms) {
-        thread::scope(|scope| -> anyhow::Result<()> {
-            let server = scope.spawn(move || reader(Sock::accept(l, "server", conn, rec)?));
-            let client = Sock::connect(stage.server, "client", conn, rec).and_then(|c| {
-                c.set_congestion(name)?;
-                send_and_close(c, text_block(BYTES, conn as usize))
-            });
-            let s = join(server);
-            client?;
-            s?;
-            Ok(())
-        })?;
-        pause(50);
-    }
-    Ok(())
+    transfers_in_turn(stage, algorithms.len() as u32, BYTES, &|conn, c| {
+        c.set_congestion(&algorithms[conn as usize - 1])
+    })
 }
 
 #[cfg(test)]

@@ -243,3 +243,33 @@ pub(super) fn echo_server(mut s: Sock) -> io::Result<()> {
 pub(super) fn pause(n: u64) {
     thread::sleep(Duration::from_millis(n));
 }
+
+/// Real lessons comparing one transfer under several settings: connection `n` (1-based)
+/// sends `bytes` after `setup(n, its socket)` sets what it compares, then closes; the
+/// server reads each to its end. One connection after the other, a pause between them
+/// keeping their segments apart on the wire.
+pub(super) fn transfers_in_turn(
+    stage: &super::Stage,
+    connections: u32,
+    bytes: usize,
+    setup: &(dyn Fn(u32, &Sock) -> io::Result<()> + Sync),
+) -> anyhow::Result<()> {
+    let l = stage.listener()?;
+    let rec = &stage.rec;
+    for conn in 1..=connections {
+        thread::scope(|scope| -> anyhow::Result<()> {
+            let server =
+                scope.spawn(move || super::split::reader(Sock::accept(l, "server", conn, rec)?));
+            let client = Sock::connect(stage.server, "client", conn, rec).and_then(|c| {
+                setup(conn, &c)?;
+                super::split::send_and_close(c, text_block(bytes, conn as usize))
+            });
+            let s = super::join(server);
+            client?;
+            s?;
+            Ok(())
+        })?;
+        pause(50);
+    }
+    Ok(())
+}
