@@ -325,6 +325,11 @@ pub trait Canvas {
         color: Color,
         bg: Option<Color>,
     );
+    /// One line of text in a fixed-width font (a packet's Info, whose arrows only the
+    /// screen's monospace font has); figures without one write it like [`Canvas::text`].
+    fn mono_text(&mut self, pos: Point, anchor: Anchor, text: &str, size: f32, color: Color) {
+        self.text(pos, anchor, text, size, color, None);
+    }
 }
 
 /// The three corners of the arrow head of a line ending at `to` drawn with `width`.

@@ -254,6 +254,55 @@ fn the_flow_graph_draws_every_frame_between_all_its_hosts() {
         assert!(a.y > last_y + synack::ui::flow_graph::ROW_HEIGHT - 0.5);
         last_y = a.y;
     }
+    // Exported as SVG: every frame's arrow with the screen's geometry (the columns the
+    // same distance apart), its Info, and the four host names.
+    let path = scratch("flow_graph", "flow-graph.svg");
+    let ctx = h.ctx.clone();
+    h.state_mut().save_figure(
+        &ctx,
+        synack::ui::file_dialog::FigureKind::FlowsSvg,
+        path.clone(),
+    );
+    let msg = h.state().message.clone().unwrap();
+    assert!(!msg.1 && msg.0.contains("flow-graph.svg"), "{msg:?}");
+    let svg = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<[f32; 4]> = svg
+        .lines()
+        .filter(|l| l.starts_with("<line "))
+        .map(|l| {
+            ["x1", "y1", "x2", "y2"].map(|k| {
+                let at = l.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+                l[at..].split('"').next().unwrap().parse().unwrap()
+            })
+        })
+        .collect();
+    for (i, &(from, to)) in THREE_HTTP.iter().enumerate() {
+        let y = synack::ui::flow_graph::HEADER_HEIGHT
+            + synack::ui::flow_graph::ROW_HEIGHT * (i as f32 + 0.5)
+            + 5.0;
+        let dx = x[to] - x[from];
+        assert!(
+            lines.iter().any(|l| (l[1] - y).abs() < 0.01
+                && (l[3] - y).abs() < 0.01
+                && (l[2] - l[0] - dx).abs() < 0.01),
+            "frame {}'s arrow in the SVG",
+            i + 1
+        );
+        assert!(
+            svg.contains(&format!(">#{}  ", i + 1)),
+            "frame {}'s Info",
+            i + 1
+        );
+    }
+    for host in [
+        "172.16.133.132",
+        "98.139.161.29",
+        "98.138.19.88",
+        "98.139.240.23",
+    ] {
+        assert!(svg.contains(&format!(">{host}</text>")), "{host}");
+    }
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
     // Clicking a row selects its frame (the 7th: 98.138.19.88 answers).
     let (index, a, b) = layout.arrows[6];
     h.get_by_label_contains("Flow graph:").hover();
@@ -801,4 +850,106 @@ fn follow_udp_stream_shows_each_datagram_in_order() {
     h.get_by_label("Filter this stream").click();
     h.run_steps(4);
     assert_eq!(h.state().filter.applied_text(), Some("udp.stream eq 0"));
+}
+
+/// Whether frame `number`'s row lies wholly between the list header and the details pane.
+fn row_in_view(h: &Harness<'static, SynackApp>, number: u64) -> bool {
+    let header = h.get_by_role_and_label(Role::Button, "No.").rect();
+    let details = h.get_by_label("Packet details").rect();
+    cells_in_column(h, "No.", &number.to_string())
+        .iter()
+        .any(|r| r.top() >= header.bottom() && r.bottom() <= details.top())
+}
+
+#[test]
+fn the_selected_row_stays_in_view_when_bars_open_above_the_list() {
+    // 28 frames at 1024x700: the list shows about a dozen rows.
+    let mut h = three_streams(egui::vec2(1024.0, 700.0));
+    let numbers = shown_numbers(&h);
+    let last = *numbers
+        .iter()
+        .rev()
+        .find(|&&n| row_in_view(&h, n))
+        .expect("some row in view");
+    assert!(last < 28, "the list is taller than the window");
+    let index = h.state().store.read().index_of_number(last).unwrap();
+    h.state_mut().selection.select_packet(index, false);
+    h.run_steps(2);
+    assert!(row_in_view(&h, last));
+    assert_eq!(selected_number(&h), Some(last));
+    // Ctrl+F opens the find bar above the list: the list is shorter, the row stays in view.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(3);
+    assert!(h.state().find.open);
+    assert!(
+        row_in_view(&h, last),
+        "frame {last} left the view when the find bar opened"
+    );
+    // The first search adds the bar's status line: the match stays in view too
+    // (tshark -Y 'tcp.len > 500' on this file: frames 12 and 23).
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    h.state_mut().selection.packet = None;
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_steps(2);
+    retype(&mut h, "tcp.len > 500");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert_eq!(selected_number(&h), Some(12));
+    assert!(find_status(&h).starts_with("Found frame 12."));
+    assert!(row_in_view(&h, 12), "the first match is in view");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert_eq!(selected_number(&h), Some(23));
+    assert!(row_in_view(&h, 23), "the second match is in view");
+}
+
+#[test]
+fn the_stream_tab_lays_out_a_udp_conversation_one_message_per_datagram() {
+    // tshark -r captures/udp-chat.pcap -T fields -e frame.number -e udp.srcport -e udp.length:
+    // alice (57841) sends frames 1, 3, 4 and 6 (13, 19, 24 and 10 payload bytes), bob
+    // (33239) frames 2 and 5 (13 and 28).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap");
+    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    options.goto = Some(2);
+    options.tab = Some(synack::ui::Tab::Stream);
+    let mut h = ui_common::loaded(options, egui::vec2(1024.0, 700.0));
+    h.run_steps(3);
+    h.get_by_label(
+        "UDP stream 0: each datagram is one message (UDP keeps the boundaries a TCP byte \
+         stream loses)",
+    );
+    h.get_by_label(
+        "c2s 127.0.0.1:57841 -> 127.0.0.1:33239: 66 bytes in 4 datagrams, each its own message",
+    );
+    h.get_by_label(
+        "s2c 127.0.0.1:33239 -> 127.0.0.1:57841: 41 bytes in 2 datagrams, each its own message",
+    );
+    let (selection, store) = (h.state().selection.clone(), h.state().store.clone());
+    let data = store.read();
+    let m = h
+        .state_mut()
+        .stream_view
+        .model(&data, &selection)
+        .expect("a ribbon of the UDP conversation")
+        .clone();
+    let want: [(&[u64], &[u64]); 2] = [(&[1, 3, 4, 6], &[13, 19, 24, 10]), (&[2, 5], &[13, 28])];
+    for (d, (frames, lens)) in want.iter().enumerate() {
+        let segs = &m.dirs[d].stream.segments;
+        assert_eq!(segs.iter().map(|s| s.frame).collect::<Vec<_>>(), *frames);
+        assert_eq!(segs.iter().map(|s| s.len).collect::<Vec<_>>(), *lens);
+        // Each datagram is exactly one message, none glued to another, none split.
+        let msgs = &m.msgs.dirs[d];
+        assert_eq!(
+            msgs.framed
+                .messages
+                .iter()
+                .map(|x| (x.offset, x.len))
+                .collect::<Vec<_>>(),
+            segs.iter().map(|s| (s.offset, s.len)).collect::<Vec<_>>()
+        );
+        assert_eq!(msgs.marks.coalesced_segments(), 0);
+        assert_eq!(msgs.marks.split_messages(), 0);
+    }
+    assert_eq!(m.bytes(0, 13, 19), b"alice: two messages");
 }

@@ -43,6 +43,8 @@ menu-export-filtered = Export displayed (filtered) packets as pcap...
 menu-export-connection = Export selected connection as pcap...
 menu-export-ladder-svg = Export ladder as SVG...
 menu-export-ladder-png = Export ladder as PNG...
+menu-export-flows-svg = Export flow graph as SVG...
+menu-export-flows-png = Export flow graph as PNG...
 menu-quit = Quit
 menu-edit = Edit
 menu-copy-summary = Copy packet summary
@@ -279,7 +281,10 @@ follow-no-packet = TCP stream { $stream } has no packet yet.
 follow-summary = { $client } { $client ->
     [one] byte
    *[other] bytes
-} from the client, { $server } from the server, { $turns } turns
+} from the client, { $server } from the server, { $turns } { $turns ->
+    [one] turn
+   *[other] turns
+}
 follow-missing = , { $bytes } { $bytes ->
     [one] byte
    *[other] bytes
@@ -316,6 +321,7 @@ flows-count = { $frames } { $frames ->
 }
 flows-empty = No frame to show.
 flows-comment = Comment
+flows-svg-too-many = { $frames } frames are too many for one SVG (at most { $max }): tick "Limit to display filter" and filter fewer frames, or export a PNG of what is shown.
 flows-summary = Flow graph: { $frames } { $frames ->
     [one] frame
    *[other] frames
@@ -491,6 +497,9 @@ conn-pkts-s2c = Pkts S>C
 conn-bytes-c2s = Bytes C>S
 conn-bytes-s2c = Bytes S>C
 conn-duration = Duration s
+conn-rtt = RTT ms
+conn-framing = Framing
+conn-messages = Msgs C>S/S>C
 conn-limited-by = Limited by
 conn-problems = Problems
 conn-kernel = {" "}(kernel)
@@ -529,7 +538,7 @@ graph-tcptrace = Time-sequence (tcptrace)
 graph-throughput = Throughput
 graph-rtt = Round-trip time
 graph-y-seq = relative sequence number
-graph-y-bits = bits/s
+graph-y-bits = throughput (bit/s)
 graph-y-rtt = RTT (ms)
 graph-x = time since the first packet (s)
 graph-no-connection = No TCP connection selected
@@ -553,12 +562,15 @@ graph-counts = { $title }: { $segments } { $segments ->
 }, { $acks } { $acks ->
     [one] ACK
    *[other] ACKs
-}, { $samples } RTT samples{ $window }
+}, { $samples } { $samples ->
+    [one] RTT sample
+   *[other] RTT samples
+}{ $window }
 graph-window = , window { $seconds } s
 graph-hover-help = Hover a point to see its frame; click to select it. Drag to pan, scroll to zoom, right-drag to zoom to a box, double-click to reset.
 graph-hover-segment = Frame { $frame }: seq { $seq } len { $len } flags { $flags }{ $notes } at { $time } s
 graph-hover-rtt = Frame { $frame }: ACK { $ack } of frame { $acked }, RTT { $rtt } ms at { $time } s
-graph-hover-throughput = Frame { $frame }: { $rate } bit/s over the last { $window } s (seq { $seq } len { $len })
+graph-hover-throughput = Frame { $frame }: { $rate } over the last { $window } s (seq { $seq } len { $len })
 graph-data-segment = data segment
 graph-retransmission = retransmission
 graph-out-of-order = out of order
@@ -651,6 +663,16 @@ ribbon-summary = { $dir } { $from } -> { $to }: { $bytes } { $bytes ->
    *[other] bytes
 })
 ribbon-summary-calls = ; calls: { $sends } send(), { $recvs } recv()
+ribbon-summary-udp = { $dir } { $from } -> { $to }: { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+} in { $datagrams } { $datagrams ->
+    [one] datagram
+   *[other] datagrams
+}, each its own message{ $gapbytes ->
+    [0] {""}
+   *[other] , { $gapbytes } bytes cut by the snapshot length
+}
 ribbon-segment = segment
 ribbon-coalesced = coalesced segment
 ribbon-message = message
@@ -663,15 +685,17 @@ ribbon-recv = recv()
 ribbon-row-segments = segments
 ribbon-row-bytes = bytes
 ribbon-row-messages = messages
+ribbon-row-datagrams = datagrams
 ribbon-frame = frame { $frame }
 ribbon-frame-coalesced = frame { $frame } x{ $messages }
 ribbon-incomplete-label = { $proto } incomplete ({ $cut })
 ribbon-unparsed-label = unparsed: { $reason }
 ribbon-gap-label = gap { $bytes } B
 ribbon-offset = offset
-ribbon-open-first = open the Stream tab on a TCP connection first
+ribbon-open-first = open the Stream tab on a TCP or UDP conversation first
 ribbon-its-streams = its byte streams
 ribbon-framing-label = TCP stream { $stream } - framing:
+ribbon-udp-label = UDP stream { $stream }: each datagram is one message (UDP keeps the boundaries a TCP byte stream loses)
 ribbon-fit = Fit
 ribbon-no-packets = No packets of this connection yet.
 ribbon-framing-auto = framing: { $framing } (auto) - { $inconsistent }{ $reason }
@@ -733,7 +757,10 @@ ladder-delays-tcp = One-way delays from the quickest of { $exchanges } { $exchan
     [one] answer
    *[other] answers
 }, so that nothing is sent before what it answers arrives
-ladder-delays-udp = One-way delays from the quickest of { $exchanges } turns, assuming each datagram may answer the one before it
+ladder-delays-udp = One-way delays from the quickest of { $exchanges } { $exchanges ->
+    [one] turn
+   *[other] turns
+}, assuming each datagram may answer the one before it
 ladder-delays-note = { $basis }: { $client }, { $server }
 ladder-legend-data = data
 ladder-legend-ack = ACK
@@ -832,6 +859,8 @@ dialog-ribbon-svg = Save the stream ribbon as SVG
 dialog-ribbon-png = Save the stream ribbon as PNG
 dialog-ladder-svg = Export the ladder diagram as SVG
 dialog-ladder-png = Export the ladder diagram as PNG
+dialog-flows-svg = Export the flow graph as SVG
+dialog-flows-png = Export the flow graph as PNG
 dialog-open-title = Open capture file
 dialog-save-pcap = Save { $what } as pcap
 dialog-save-run = Save the generator run (pcap + calls.json)

@@ -7,11 +7,15 @@ use egui_extras::{Column, TableBuilder};
 use crate::analysis::{endpoint_string, Connection, Flag};
 use crate::calls::TcpInfoSample;
 
+use super::conn_messages::MessageColumns;
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 
+/// Number of columns.
+const COLUMNS: usize = 17;
+
 /// The columns' catalogue keys, in order.
-pub const HEADER_KEYS: [&str; 14] = [
+pub const HEADER_KEYS: [&str; COLUMNS] = [
     "conn-stream",
     "conn-proto",
     "conn-client",
@@ -24,6 +28,9 @@ pub const HEADER_KEYS: [&str; 14] = [
     "conn-bytes-c2s",
     "conn-bytes-s2c",
     "conn-duration",
+    "conn-rtt",
+    "conn-framing",
+    "conn-messages",
     LIMITED_BY,
     "conn-problems",
 ];
@@ -32,7 +39,7 @@ pub const HEADER_KEYS: [&str; 14] = [
 const LIMITED_BY: &str = "conn-limited-by";
 
 /// The column headers in the interface's language.
-pub fn headers() -> [String; 14] {
+pub fn headers() -> [String; COLUMNS] {
     HEADER_KEYS.map(crate::i18n::text)
 }
 
@@ -82,13 +89,19 @@ pub fn tcp_info(data: &StoreData) -> &[TcpInfoSample] {
     data.calls.as_ref().map_or(&[], |t| t.tcp_info.as_slice())
 }
 
-/// A connection's cells as text (the table, the filter and "copy as text" use the same).
-pub fn row_cells(c: &Connection, tcp_info: &[TcpInfoSample]) -> [String; 14] {
+/// A connection's cells as text (the table, the filter and "copy as text" use the same);
+/// `messages` holds the framing and message counts of the TCP connections framed so far.
+pub(crate) fn row_cells(
+    c: &Connection,
+    tcp_info: &[TcpInfoSample],
+    messages: &MessageColumns,
+) -> [String; COLUMNS] {
     let problems: u64 = Flag::ALL
         .iter()
         .filter(|f| !matches!(f, Flag::WindowUpdate | Flag::KeepAlive | Flag::KeepAliveAck))
         .map(|f| c.flag_count(*f))
         .sum();
+    let [framing, msgs] = messages.cells(c.proto, c.stream);
     [
         c.stream.to_string(),
         c.proto.name().to_string(),
@@ -103,20 +116,13 @@ pub fn row_cells(c: &Connection, tcp_info: &[TcpInfoSample]) -> [String; 14] {
         c.bytes[0].to_string(),
         c.bytes[1].to_string(),
         format!("{:.6}", c.duration_ns() as f64 / 1e9),
+        c.handshake_rtt_ms()
+            .map_or("-".to_string(), |v| format!("{v:.3}")),
+        framing,
+        msgs,
         limited_cell(c, tcp_info),
         problems.to_string(),
     ]
-}
-
-/// The whole table as tab-separated text (header line first).
-pub fn table_text(conns: &[&Connection], tcp_info: &[TcpInfoSample]) -> String {
-    let mut s = headers().join("\t");
-    s.push('\n');
-    for c in conns {
-        s.push_str(&row_cells(c, tcp_info).join("\t"));
-        s.push('\n');
-    }
-    s
 }
 
 /// What a click in the table asks for.
@@ -129,7 +135,7 @@ pub enum ConnAction {
 }
 
 /// Cache key of the derived rows: recomputed only when one of these changes.
-type CacheKey = (u64, String, Option<(usize, bool)>, Option<u64>);
+type CacheKey = (u64, u64, String, Option<(usize, bool)>, Option<u64>);
 
 /// State of the connections view.
 #[derive(Debug, Default)]
@@ -139,13 +145,23 @@ pub struct ConnectionsView {
     /// Sort column and ascending flag.
     pub sort: Option<(usize, bool)>,
     cache_key: Option<CacheKey>,
-    cache: Vec<(ConnRef, [String; 14])>,
+    cache: Vec<(ConnRef, [String; COLUMNS])>,
+    /// The longest cell of each column, in characters (columns are at least that wide).
+    longest: [usize; COLUMNS],
+    /// The framing and messages columns, filled a few connections per frame.
+    messages: MessageColumns,
 }
 
 impl ConnectionsView {
     /// Recomputes the shown rows when the connections, the search or the order changed.
     fn refresh(&mut self, data: &StoreData, until: Option<u64>) {
-        let key = (data.conn_version, self.search.clone(), self.sort, until);
+        let key = (
+            data.conn_version,
+            self.messages.version,
+            self.search.clone(),
+            self.sort,
+            until,
+        );
         if self.cache_key.as_ref() == Some(&key) {
             return;
         }
@@ -160,20 +176,26 @@ impl ConnectionsView {
                         proto: c.proto,
                         stream: c.stream,
                     },
-                    row_cells(c, tcp_info(data)),
+                    row_cells(c, tcp_info(data), &self.messages),
                 )
             })
             .collect();
+        self.longest = [0; COLUMNS];
+        for (_, cells) in &self.cache {
+            for (l, cell) in self.longest.iter_mut().zip(cells) {
+                *l = (*l).max(cell.chars().count());
+            }
+        }
         self.cache_key = Some(key);
     }
 
     /// Connections that pass the search, in the chosen order.
     pub fn rows<'a>(&self, data: &'a StoreData) -> Vec<&'a Connection> {
         let needle = self.search.to_lowercase();
-        let mut rows: Vec<(&Connection, [String; 14])> = data
+        let mut rows: Vec<(&Connection, [String; COLUMNS])> = data
             .connections
             .iter()
-            .map(|c| (c, row_cells(c, tcp_info(data))))
+            .map(|c| (c, row_cells(c, tcp_info(data), &self.messages)))
             .filter(|(_, cells)| {
                 needle.is_empty() || cells.iter().any(|t| t.to_lowercase().contains(&needle))
             })
@@ -193,6 +215,24 @@ impl ConnectionsView {
             });
         }
         rows.into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// The shown rows as tab-separated text (header line first), every connection framed.
+    pub fn table_text(&mut self, data: &StoreData) -> String {
+        self.messages.fill(data, true);
+        let mut s = headers().join("\t");
+        s.push('\n');
+        for c in self.rows(data) {
+            s.push_str(&row_cells(c, tcp_info(data), &self.messages).join("\t"));
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Forgets the framed connections (another capture was opened).
+    pub fn clear(&mut self) {
+        self.messages.clear();
+        self.cache_key = None;
     }
 
     /// Draws the table. Returns what a click asked for, if anything.
@@ -245,80 +285,113 @@ impl ConnectionsView {
             );
         }
         if copy {
-            ui.ctx()
-                .copy_text(table_text(&self.rows(data), tcp_info(data)));
+            let text = self.table_text(data);
+            ui.ctx().copy_text(text);
+        }
+        if !self.messages.fill(data, false) {
+            ui.ctx().request_repaint();
         }
         self.refresh(data, until);
         let rows = &self.cache;
         let mut clicked = None;
         let mut sort_clicked = None;
-        let mut table = TableBuilder::new(ui)
-            .id_salt("connections")
-            .striped(true)
-            .resizable(true)
-            .sense(egui::Sense::click())
-            .cell_layout(egui::Layout::left_to_right(Align::Center));
-        for key in &HEADER_KEYS[..HEADER_KEYS.len() - 1] {
-            // Truncated cells do not widen an auto column: the verdict gets room for both
-            // senders' causes ("c2s cwnd 0.112s (kernel), s2c app 0.004s").
-            let least = if *key == LIMITED_BY { 260.0 } else { 50.0 };
-            table = table.column(Column::auto().at_least(least));
-        }
-        table
-            .column(Column::remainder().at_least(60.0))
-            .header(20.0, |mut h| {
-                for (i, name) in headers().iter().enumerate() {
-                    h.col(|ui| {
-                        let arrow = match self.sort {
-                            Some((c, true)) if c == i => " ^",
-                            Some((c, false)) if c == i => " v",
-                            _ => "",
-                        };
-                        if ui
-                            .add(
-                                egui::Button::new(RichText::new(format!("{name}{arrow}")).strong())
-                                    .frame(false),
-                            )
-                            .clicked()
-                        {
-                            sort_clicked = Some(i);
-                        }
-                    });
-                }
+        // Every column as wide as its header and its longest cell (truncated cells do not
+        // widen an auto column), up to a cap; the table scrolls sideways when the window
+        // is narrower than all of them.
+        let digit = ui
+            .painter()
+            .layout_no_wrap(
+                "0".into(),
+                egui::TextStyle::Monospace.resolve(ui.style()),
+                egui::Color32::BLACK,
+            )
+            .size()
+            .x;
+        let body_font = egui::TextStyle::Button.resolve(ui.style());
+        let widths: Vec<f32> = headers()
+            .iter()
+            .zip(&self.longest)
+            .zip(HEADER_KEYS)
+            .map(|((name, &chars), key)| {
+                let header = ui
+                    .painter()
+                    .layout_no_wrap(format!("{name} ^"), body_font.clone(), egui::Color32::BLACK)
+                    .size()
+                    .x;
+                let cap = if key == LIMITED_BY { 360.0 } else { 320.0 };
+                (header.max(chars as f32 * digit) + 10.0).min(cap)
             })
-            .body(|body| {
-                body.rows(18.0, rows.len(), |mut row| {
-                    let Some((this, cells)) = rows.get(row.index()) else {
-                        return;
-                    };
-                    let this = *this;
-                    row.set_selected(sel.connection == Some(this));
-                    for cell in cells {
-                        row.col(|ui| {
-                            ui.add(
-                                egui::Label::new(RichText::new(cell.as_str()).monospace())
-                                    .truncate()
-                                    .selectable(false),
-                            );
-                        });
-                    }
-                    let response = row.response();
-                    if response.clicked() {
-                        clicked = Some(ConnAction::Select(this));
-                    }
-                    if this.proto == crate::analysis::FlowProto::Tcp {
-                        response.context_menu(|ui| {
-                            if ui.button(crate::i18n::text("conn-ladder")).clicked() {
-                                clicked = Some(ConnAction::Ladder(this));
-                                ui.close();
+            .collect();
+        egui::ScrollArea::horizontal()
+            .id_salt("connections_sideways")
+            .show(ui, |ui| {
+                let mut table = TableBuilder::new(ui)
+                    .id_salt("connections")
+                    .striped(true)
+                    .resizable(true)
+                    .sense(egui::Sense::click())
+                    .cell_layout(egui::Layout::left_to_right(Align::Center));
+                for w in &widths[..COLUMNS - 1] {
+                    table = table.column(Column::auto().at_least(*w));
+                }
+                table
+                    .column(Column::remainder().at_least(widths[COLUMNS - 1]))
+                    .header(20.0, |mut h| {
+                        for (i, name) in headers().iter().enumerate() {
+                            h.col(|ui| {
+                                let arrow = match self.sort {
+                                    Some((c, true)) if c == i => " ^",
+                                    Some((c, false)) if c == i => " v",
+                                    _ => "",
+                                };
+                                if ui
+                                    .add(
+                                        egui::Button::new(
+                                            RichText::new(format!("{name}{arrow}")).strong(),
+                                        )
+                                        .frame(false),
+                                    )
+                                    .clicked()
+                                {
+                                    sort_clicked = Some(i);
+                                }
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(18.0, rows.len(), |mut row| {
+                            let Some((this, cells)) = rows.get(row.index()) else {
+                                return;
+                            };
+                            let this = *this;
+                            row.set_selected(sel.connection == Some(this));
+                            for cell in cells {
+                                row.col(|ui| {
+                                    ui.add(
+                                        egui::Label::new(RichText::new(cell.as_str()).monospace())
+                                            .truncate()
+                                            .selectable(false),
+                                    );
+                                });
                             }
-                            if ui.button(crate::i18n::text("conn-show-packets")).clicked() {
+                            let response = row.response();
+                            if response.clicked() {
                                 clicked = Some(ConnAction::Select(this));
-                                ui.close();
+                            }
+                            if this.proto == crate::analysis::FlowProto::Tcp {
+                                response.context_menu(|ui| {
+                                    if ui.button(crate::i18n::text("conn-ladder")).clicked() {
+                                        clicked = Some(ConnAction::Ladder(this));
+                                        ui.close();
+                                    }
+                                    if ui.button(crate::i18n::text("conn-show-packets")).clicked() {
+                                        clicked = Some(ConnAction::Select(this));
+                                        ui.close();
+                                    }
+                                });
                             }
                         });
-                    }
-                });
+                    });
             });
         if let Some(i) = sort_clicked {
             self.sort = match self.sort {

@@ -43,14 +43,24 @@ pub enum FigureKind {
     LadderSvg,
     /// The ladder diagram as shown, as PNG.
     LadderPng,
+    /// The flow graph (every row), as SVG.
+    FlowsSvg,
+    /// The flow graph as shown, as PNG.
+    FlowsPng,
 }
 
 impl FigureKind {
     /// File name extension, with its dot.
     pub fn extension(self) -> &'static str {
         match self {
-            FigureKind::GraphSvg | FigureKind::RibbonSvg | FigureKind::LadderSvg => ".svg",
-            FigureKind::GraphPng | FigureKind::RibbonPng | FigureKind::LadderPng => ".png",
+            FigureKind::GraphSvg
+            | FigureKind::RibbonSvg
+            | FigureKind::LadderSvg
+            | FigureKind::FlowsSvg => ".svg",
+            FigureKind::GraphPng
+            | FigureKind::RibbonPng
+            | FigureKind::LadderPng
+            | FigureKind::FlowsPng => ".png",
         }
     }
 
@@ -63,6 +73,8 @@ impl FigureKind {
             FigureKind::RibbonPng => "dialog-ribbon-png",
             FigureKind::LadderSvg => "dialog-ladder-svg",
             FigureKind::LadderPng => "dialog-ladder-png",
+            FigureKind::FlowsSvg => "dialog-flows-svg",
+            FigureKind::FlowsPng => "dialog-flows-png",
         })
     }
 }

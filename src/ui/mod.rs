@@ -15,6 +15,7 @@ pub mod app;
 pub mod bench;
 pub mod colors;
 pub mod columns;
+mod conn_messages;
 pub mod connections;
 pub mod details;
 pub mod export;

@@ -36,6 +36,10 @@ pub struct PacketList {
     /// The column the list is sorted by (`None`: capture order).
     pub sort: Option<SortOrder>,
     sorted: SortedRows,
+    /// The list's height and the first and last rows drawn last frame: when a bar opens
+    /// above the list (find, a filter's error lines) the list loses height, and a selected
+    /// row that was in view is scrolled back into it.
+    last_view: Option<(f32, usize, usize)>,
 }
 
 impl PacketList {
@@ -126,6 +130,15 @@ impl PacketList {
         // Replay: rows after the cursor are hidden.
         let n = filter.visible_len_until(data, sel.until);
         self.sync_sort(data, filter, n);
+        let height = ui.available_height();
+        if let Some((last_height, first, last)) = self.last_view {
+            let row = sel.packet.and_then(|i| self.row_of(filter, i));
+            if (last_height - height).abs() > 0.5
+                && row.is_some_and(|r| (first..=last).contains(&r))
+            {
+                sel.reveal = true;
+            }
+        }
         let mut table = TableBuilder::new(ui)
             .id_salt("packet_list")
             .striped(false)
@@ -261,6 +274,7 @@ impl PacketList {
                     }
                 });
             });
+        self.last_view = (first_row != usize::MAX).then_some((height, first_row, last_row));
         if first_row != usize::MAX {
             self.page_rows = last_row.saturating_sub(first_row).max(1);
         }

@@ -65,6 +65,10 @@ pub enum Framing {
     /// ([`crate::stream::calls`]): the bytes alone cannot say where these messages are, so
     /// a [`Framer`] cannot apply it; [`crate::stream::calls::frame_by_sends`] does.
     Calls,
+    /// One message per UDP datagram: datagrams keep their boundaries, so nothing is to be
+    /// found in the bytes (the window's Stream tab on a UDP conversation). Not a choice for
+    /// a TCP stream.
+    Datagram,
 }
 
 impl Framing {
@@ -87,6 +91,7 @@ impl Framing {
             Framing::Fixed(_) => "fixed",
             Framing::None => "none",
             Framing::Calls => "calls",
+            Framing::Datagram => "datagram",
         }
     }
 }
@@ -289,6 +294,7 @@ impl Framer {
             Framing::Calls => {
                 Step::Invalid("the calls framing needs the calls trace (FILE.calls.json)")
             }
+            Framing::Datagram => Step::Invalid("datagram framing is UDP's, not a byte stream's"),
         }
     }
 }

@@ -198,9 +198,7 @@ impl SynackApp {
             Command::CopySummary => self.copy_summary(ctx),
             Command::CopyConnectionTable => {
                 let data = self.store.read();
-                let rows = self.connections.rows(&data);
-                let tcp_info = crate::ui::connections::tcp_info(&data);
-                ctx.copy_text(crate::ui::connections::table_text(&rows, tcp_info));
+                ctx.copy_text(self.connections.table_text(&data));
             }
             Command::GoTo { number, replay } => return self.go_to(number, replay),
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),

@@ -91,6 +91,7 @@ impl SynackApp {
             FigureKind::GraphSvg | FigureKind::GraphPng => self.graphs.file_stem(),
             FigureKind::RibbonSvg | FigureKind::RibbonPng => self.stream_view.file_stem(),
             FigureKind::LadderSvg | FigureKind::LadderPng => "ladder".to_string(),
+            FigureKind::FlowsSvg | FigureKind::FlowsPng => "flow-graph".to_string(),
         } + kind.extension();
         self.queue(Command::OpenDialog {
             purpose: DialogPurpose::SaveFigure(kind),
@@ -103,8 +104,9 @@ impl SynackApp {
     pub fn save_figure(&mut self, ctx: &egui::Context, kind: FigureKind, path: PathBuf) {
         match kind {
             FigureKind::LadderSvg => return self.export_ladder_svg(path),
-            // The PNG is a picture of the ladder as shown.
+            // The PNG is a picture of the ladder (the flow graph) as shown.
             FigureKind::LadderPng => self.tab = Tab::Ladder,
+            FigureKind::FlowsPng => self.tab = Tab::Flows,
             _ => {}
         }
         let svg = {
@@ -112,10 +114,16 @@ impl SynackApp {
             match kind {
                 FigureKind::GraphSvg => Some(self.graphs.svg(&data, &self.selection)),
                 FigureKind::RibbonSvg => Some(self.stream_view.svg()),
+                FigureKind::FlowsSvg => Some(
+                    self.flows
+                        .svg(&data, &self.filter, &self.selection)
+                        .map(Into::into),
+                ),
                 // PNGs come from the next frame; the ladder's SVG was written above.
                 FigureKind::GraphPng
                 | FigureKind::RibbonPng
                 | FigureKind::LadderPng
+                | FigureKind::FlowsPng
                 | FigureKind::LadderSvg => None,
             }
         };
@@ -152,6 +160,7 @@ impl SynackApp {
         let rect = match kind {
             FigureKind::GraphPng => self.graphs.last_rect(),
             FigureKind::LadderPng => self.ladder.last_rect,
+            FigureKind::FlowsPng => self.flows.last_rect,
             _ => self.stream_view.last_rect(),
         };
         match rect {

@@ -82,6 +82,8 @@ impl SynackApp {
                 for (kind, label) in [
                     (FigureKind::LadderSvg, tr!("menu-export-ladder-svg")),
                     (FigureKind::LadderPng, tr!("menu-export-ladder-png")),
+                    (FigureKind::FlowsSvg, tr!("menu-export-flows-svg")),
+                    (FigureKind::FlowsPng, tr!("menu-export-flows-png")),
                 ] {
                     if ui.button(label).clicked() {
                         self.queue(Command::AskFigurePath(kind));

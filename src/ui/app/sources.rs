@@ -41,6 +41,7 @@ impl SynackApp {
         self.replay = Replay::default();
         self.tour = None;
         self.before_tour = None;
+        self.connections.clear();
         self.png_pending = None;
         self.graphs = GraphsView::default();
         self.stream_view = StreamView::default();

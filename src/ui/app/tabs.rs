@@ -7,6 +7,7 @@ use crate::ui::connections::ConnAction;
 use crate::ui::export;
 use crate::ui::file_dialog::{DialogPurpose, FigureKind};
 use crate::ui::filter_menu::FilterAction;
+use crate::ui::flow_graph::FlowAction;
 use crate::ui::generator_panel::GenAction;
 use crate::ui::graphs::GraphAction;
 use crate::ui::ladder::LadderAction;
@@ -59,14 +60,17 @@ impl SynackApp {
     }
 
     fn flows_ui(&mut self, ui: &mut egui::Ui) {
-        let clicked = egui::CentralPanel::default()
+        let action = egui::CentralPanel::default()
             .show(ui, |ui| {
                 let data = self.store.read();
                 self.flows.ui(ui, &data, &self.filter, &self.selection)
             })
             .inner;
-        if let Some(i) = clicked {
-            self.selection.select_packet(i, true);
+        match action {
+            Some(FlowAction::Select(i)) => self.selection.select_packet(i, true),
+            Some(FlowAction::ExportSvg) => self.queue(Command::AskFigurePath(FigureKind::FlowsSvg)),
+            Some(FlowAction::ExportPng) => self.queue(Command::AskFigurePath(FigureKind::FlowsPng)),
+            None => {}
         }
     }
 

@@ -3,17 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{Config, FlowProto};
-use crate::pipeline::Pipeline;
-use crate::stream::follow::{
-    frame_connection, frame_events, FollowLimits, Follower, FramingChoice, StickyEvent,
-};
+use crate::stream::follow::{frame_connection, frame_events, FramingChoice, StickyEvent};
 use crate::ui::store::StoreData;
 
 use crate::pipeline::details::{messages_node, messages_skipped, Node};
-
-/// Connections larger than this are not reassembled on selection (it would stall a frame).
-const MAX_FOLLOW_PACKETS: usize = 200_000;
 
 /// The application messages of one TCP connection, per frame: reassembled and framed when
 /// the connection is first selected, then kept until another connection is.
@@ -34,24 +27,17 @@ impl MessagesCache {
             stream: Some(stream),
             ..MessagesCache::default()
         };
-        let indices = data.connection_frames(FlowProto::Tcp, stream);
-        if indices.len() > MAX_FOLLOW_PACKETS {
-            cache.skipped = Some(crate::i18n::text_in(
-                crate::i18n::lang(),
-                "details-messages-too-large",
-                &[("packets", indices.len().into())],
-            ));
-            return cache;
-        }
-        let mut pipeline = Pipeline::new(Config::default())
-            .following(Follower::new(Some(0), FollowLimits::default()));
-        for &i in indices {
-            if let Some((owned, packet)) = data.packet(i as usize) {
-                let frame = owned.as_frame();
-                pipeline.decoded(&frame, &packet);
+        let follower = match crate::ui::conn_messages::follow_tcp(data, stream) {
+            Ok(f) => f,
+            Err(packets) => {
+                cache.skipped = Some(crate::i18n::text_in(
+                    crate::i18n::lang(),
+                    "details-messages-too-large",
+                    &[("packets", packets.into())],
+                ));
+                return cache;
             }
-        }
-        let (_, follower) = pipeline.finish();
+        };
         if let Some(conn) = follower.as_ref().and_then(|f| f.get(0)) {
             let msgs = frame_connection(conn, FramingChoice::Auto);
             cache.framing = msgs.framing.to_string();

@@ -367,14 +367,25 @@ fn conversation(ui: &mut egui::Ui, f: &Followed, show: ShowAs, only: Option<Dire
         });
 }
 
-/// The datagrams of UDP stream `stream` up to the replay cursor `until`, one chunk each in
-/// capture order: Wireshark's Follow UDP Stream keeps datagram boundaries (two datagrams of
-/// one side in a row are two chunks). A datagram cut by the snapshot length is followed by
-/// a gap naming the bytes not captured.
-fn followed_datagrams(data: &StoreData, stream: u32, until: Option<usize>) -> Option<Followed> {
-    let conn = data.connection(FlowProto::Udp, stream)?;
-    let mut offsets = [0u64; 2];
-    let mut chunks = Vec::new();
+/// One UDP datagram of a conversation.
+#[derive(Debug, Clone)]
+pub(crate) struct Datagram {
+    /// Its direction.
+    pub(crate) dir: Direction,
+    /// Its frame number.
+    pub(crate) number: u64,
+    /// Its capture time.
+    pub(crate) ts: Option<crate::capture::Timestamp>,
+    /// The payload bytes captured.
+    pub(crate) bytes: Vec<u8>,
+    /// The payload's length on the wire (more than `bytes` when the snapshot length cut it).
+    pub(crate) len: u64,
+}
+
+/// The datagrams of UDP stream `stream` up to the replay cursor `until` (store index), in
+/// capture order: what Follow UDP Stream and the Stream tab show.
+pub(crate) fn udp_datagrams(data: &StoreData, stream: u32, until: Option<usize>) -> Vec<Datagram> {
+    let mut out = Vec::new();
     for &i in data.connection_frames(FlowProto::Udp, stream) {
         let i = i as usize;
         if until.is_some_and(|u| i > u) {
@@ -397,25 +408,45 @@ fn followed_datagrams(data: &StoreData, stream: u32, until: Option<usize>) -> Op
             .get(start.min(frame.data.len())..(start + len).min(frame.data.len()))
             .unwrap_or_default()
             .to_vec();
-        let d = flow.direction.index();
-        let captured = bytes.len() as u64;
-        chunks.push(Chunk {
+        out.push(Datagram {
             dir: flow.direction,
-            offset: offsets[d],
+            number: frame.number,
+            ts: frame.ts,
             bytes,
-            missing: 0,
-            first_frame: frame.number,
+            len: len as u64,
         });
-        if captured < len as u64 {
+    }
+    out
+}
+
+/// The datagrams of UDP stream `stream` up to the replay cursor `until`, one chunk each in
+/// capture order: Wireshark's Follow UDP Stream keeps datagram boundaries (two datagrams of
+/// one side in a row are two chunks). A datagram cut by the snapshot length is followed by
+/// a gap naming the bytes not captured.
+fn followed_datagrams(data: &StoreData, stream: u32, until: Option<usize>) -> Option<Followed> {
+    let conn = data.connection(FlowProto::Udp, stream)?;
+    let mut offsets = [0u64; 2];
+    let mut chunks = Vec::new();
+    for g in udp_datagrams(data, stream, until) {
+        let d = g.dir.index();
+        let captured = g.bytes.len() as u64;
+        chunks.push(Chunk {
+            dir: g.dir,
+            offset: offsets[d],
+            bytes: g.bytes,
+            missing: 0,
+            first_frame: g.number,
+        });
+        if captured < g.len {
             chunks.push(Chunk {
-                dir: flow.direction,
+                dir: g.dir,
                 offset: offsets[d] + captured,
                 bytes: Vec::new(),
-                missing: len as u64 - captured,
-                first_frame: frame.number,
+                missing: g.len - captured,
+                first_frame: g.number,
             });
         }
-        offsets[d] += len as u64;
+        offsets[d] += g.len;
     }
     if chunks.is_empty() {
         return None;

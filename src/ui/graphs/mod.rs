@@ -499,6 +499,13 @@ impl GraphsView {
             .y_axis_label(kind.y_label())
             .show_x(false)
             .show_y(false)
+            .y_axis_formatter(|mark, range| {
+                svg::tick_label(
+                    mark.value,
+                    mark.step_size,
+                    range.start().abs().max(range.end().abs()),
+                )
+            })
             .label_formatter(|_| None);
         // The home view from the whole model: the items are thinned to the visible range,
         // so bounds taken from them would stop where the previous view stopped.
@@ -678,7 +685,7 @@ fn pick(
                     tr!(
                         "graph-hover-throughput",
                         frame = s.number,
-                        rate = format!("{:.0}", p[1]),
+                        rate = svg::rate_text(p[1]),
                         window = format!("{:.3}", m.window),
                         seq = s.seq,
                         len = s.len

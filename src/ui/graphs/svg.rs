@@ -32,13 +32,30 @@ pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-/// A tick label: integers without decimals, small values with as many as the step needs.
-fn tick_label(v: f64, step: f64) -> String {
-    if step >= 1.0 && v.abs() < 1e15 {
+/// A tick label on an axis whose largest magnitude is `top`: from 10 000 on in thousands,
+/// millions or billions with the SI prefix (`1.5 M` for 1 500 000, as Wireshark's graphs
+/// write it), with as many decimals as the step needs in that unit; below, integers without
+/// decimals and small values with as many as the step needs.
+pub(super) fn tick_label(v: f64, step: f64, top: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let (unit, prefix) = si_unit(top);
+    let (v, step) = (v / unit, step / unit);
+    let decimals = if step >= 1.0 || !step.is_finite() || step <= 0.0 {
+        0
+    } else {
+        (-step.log10().floor()).clamp(0.0, 9.0) as usize
+    };
+    let text = if decimals == 0 && v.abs() < 1e15 {
         format!("{}", v.round() as i64)
     } else {
-        let decimals = (-step.log10().floor()).clamp(0.0, 9.0) as usize;
         format!("{v:.decimals$}")
+    };
+    if prefix.is_empty() || v == 0.0 {
+        text
+    } else {
+        format!("{text} {prefix}")
     }
 }
 
@@ -50,6 +67,38 @@ pub struct Beside<'a> {
     pub overlay: &'a KernelOverlay,
     /// Which parts are drawn.
     pub toggles: OverlayToggles,
+}
+
+/// The SI unit an axis reaching `top` is written in: (divisor, prefix).
+fn si_unit(top: f64) -> (f64, &'static str) {
+    let top = top.abs();
+    if top >= 1e9 {
+        (1e9, "G")
+    } else if top >= 1e6 {
+        (1e6, "M")
+    } else if top >= 1e4 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    }
+}
+
+/// A rate in bits per second with its unit: `850 bit/s`, `16.0 kbit/s`, `1.52 Mbit/s`.
+pub(super) fn rate_text(bits_per_s: f64) -> String {
+    let (unit, prefix) = match bits_per_s.abs() {
+        r if r >= 1e9 => (1e9, "G"),
+        r if r >= 1e6 => (1e6, "M"),
+        r if r >= 1e3 => (1e3, "k"),
+        _ => (1.0, ""),
+    };
+    let v = bits_per_s / unit;
+    let decimals = match v.abs() {
+        _ if unit == 1.0 => 0,
+        r if r >= 100.0 => 0,
+        r if r >= 10.0 => 1,
+        _ => 2,
+    };
+    format!("{v:.decimals$} {prefix}bit/s")
 }
 
 /// The graph `kind` of `m` as a `width` × `height` figure. `bounds` is the visible range
@@ -98,7 +147,7 @@ pub fn graph(
         svg.text(
             p + egui::vec2(0.0, 8.0),
             Align2::CENTER_TOP,
-            &tick_label(*x, xstep),
+            &tick_label(*x, xstep, x0.abs().max(x1.abs())),
             11.0,
             Color32::BLACK,
         );
@@ -112,7 +161,7 @@ pub fn graph(
         svg.text(
             p - egui::vec2(8.0, 0.0),
             Align2::RIGHT_CENTER,
-            &tick_label(*y, ystep),
+            &tick_label(*y, ystep, y0.abs().max(y1.abs())),
             11.0,
             Color32::BLACK,
         );
@@ -435,7 +484,25 @@ mod tests {
             assert!((got - want).abs() < 1e-9, "{t:?}");
         }
         assert!(ticks(1.0, 1.0, 5).is_empty());
-        assert_eq!(tick_label(0.25, 0.05), "0.25");
-        assert_eq!(tick_label(20000.0, 5000.0), "20000");
+        assert_eq!(tick_label(0.25, 0.05, 0.5), "0.25");
+        assert_eq!(tick_label(3000.0, 500.0, 9000.0), "3000");
+    }
+
+    #[test]
+    fn large_ticks_and_rates_carry_their_si_prefix() {
+        // 0 .. 1.5 M in steps of 500 k: "1.5 M", not "1500000".
+        let labels: Vec<String> = ticks(0.0, 1.6e6, 4)
+            .iter()
+            .map(|v| tick_label(*v, 5e5, 1.6e6))
+            .collect();
+        assert_eq!(labels, ["0", "0.5 M", "1.0 M", "1.5 M"]);
+        assert_eq!(tick_label(1.5e7, 5e6, 2e7), "15 M");
+        assert_eq!(tick_label(1.5e7, 5e5, 2e7), "15.0 M");
+        assert_eq!(tick_label(20000.0, 5000.0, 40000.0), "20 k");
+        assert_eq!(tick_label(2.5e10, 5e9, 3e10), "25 G");
+        assert_eq!(rate_text(850.0), "850 bit/s");
+        assert_eq!(rate_text(16_000.0), "16.0 kbit/s");
+        assert_eq!(rate_text(1_523_000.0), "1.52 Mbit/s");
+        assert_eq!(rate_text(250e6), "250 Mbit/s");
     }
 }

@@ -83,6 +83,25 @@ impl Canvas for ScreenCanvas<'_> {
         }
         self.painter.galley(rect.min, galley, color32(color));
     }
+
+    fn mono_text(&mut self, pos: Point, anchor: Anchor, text: &str, size: f32, color: Color) {
+        self.painter.text(
+            self.at(pos),
+            egui::Align2([align(anchor.0), align(anchor.1)]),
+            text,
+            egui::FontId::monospace(size),
+            color32(color),
+        );
+    }
+}
+
+/// egui's alignment of a figure alignment.
+fn align(a: crate::figure::Align) -> egui::Align {
+    match a {
+        crate::figure::Align::Min => egui::Align::Min,
+        crate::figure::Align::Center => egui::Align::Center,
+        crate::figure::Align::Max => egui::Align::Max,
+    }
 }
 
 /// Draws the legend of arrow colours: a short line of each colour on white, as in the

@@ -273,8 +273,13 @@ pub fn layout(
         }
         next_top += BLOCK_H;
         out.blocks.push((d, top, top + BLOCK_H));
+        let first_row = if m.proto == crate::analysis::FlowProto::Udp {
+            "ribbon-row-datagrams"
+        } else {
+            "ribbon-row-segments"
+        };
         let rows = [
-            ("ribbon-row-segments", top + 20.0, 24.0),
+            (first_row, top + 20.0, 24.0),
             ("ribbon-row-bytes", top + 48.0, 18.0),
             ("ribbon-row-messages", top + 70.0, 24.0),
             ("ribbon-send", top + 100.0, 16.0),

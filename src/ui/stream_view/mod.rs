@@ -16,10 +16,11 @@ use egui::{Color32, Rect, Sense};
 use self::layout::{Hit, Layout};
 use self::model::{RibbonModel, FRAMING_NAMES};
 use super::file_dialog::FigureKind;
-use super::graphs::{no_connection_notice, selected_tcp_connection};
+use super::graphs::no_connection_notice;
 use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 use super::text_view::{self, TextView};
+use crate::analysis::FlowProto;
 use crate::i18n::tr;
 use crate::stream::follow::FramingChoice;
 use crate::stream::GapReason;
@@ -71,6 +72,23 @@ impl Default for StreamView {
 
 pub use crate::stream::hexdump::hex_dump;
 
+/// The line saying how a TCP stream was framed (and why, when `auto` chose).
+fn framing_line(m: &RibbonModel) -> String {
+    match &m.msgs.reason {
+        Some(r) => tr!(
+            "ribbon-framing-auto",
+            framing = m.msgs.framing.to_string(),
+            inconsistent = if m.msgs.consistent {
+                String::new()
+            } else {
+                tr!("ribbon-inconsistent")
+            },
+            reason = r.text()
+        ),
+        None => tr!("ribbon-framing", framing = m.msgs.framing.to_string()),
+    }
+}
+
 impl StreamView {
     /// The framing choice of the combo box.
     pub fn choice(&self) -> FramingChoice {
@@ -80,7 +98,7 @@ impl StreamView {
     /// The ribbon model of the selected connection at the replay cursor (recomputed when the
     /// connection, framing, cursor or store changes).
     pub fn model(&mut self, data: &StoreData, selection: &Selection) -> Option<&RibbonModel> {
-        let conn = selected_tcp_connection(data, selection)?;
+        let conn = crate::ui::ladder::connection_of(data, selection)?;
         let key = (
             conn,
             self.choice(),
@@ -89,7 +107,10 @@ impl StreamView {
             data.calls.is_some(),
         );
         if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            let m = model::build(data, conn, key.1, selection.until)?;
+            let m = match conn.proto {
+                FlowProto::Tcp => model::build(data, conn, key.1, selection.until)?,
+                FlowProto::Udp => model::build_udp(data, conn, selection.until)?,
+            };
             if self.cache.as_ref().is_none_or(|(k, _)| k.0 != conn) {
                 self.range = [None; 2];
                 self.selected = None;
@@ -149,30 +170,19 @@ impl StreamView {
         selection: &mut Selection,
     ) -> Option<StreamAction> {
         let mut action = None;
-        let Some(conn) = selected_tcp_connection(data, selection) else {
+        let Some(conn) = crate::ui::ladder::connection_of(data, selection) else {
             no_connection_notice(ui, &tr!("ribbon-its-streams"));
             return None;
         };
         // The encoding selector needs the stream's own encoding (the model is cached).
         let detected = self.model(data, selection).map(|m| m.encoding);
+        let udp = conn.proto == FlowProto::Udp;
         ui.horizontal(|ui| {
-            ui.label(tr!("ribbon-framing-label", stream = conn.stream));
-            egui::ComboBox::from_id_salt("stream_framing")
-                .selected_text(self.framing)
-                .show_ui(ui, |ui| {
-                    for name in FRAMING_NAMES {
-                        let enabled = name != "calls" || data.calls.is_some();
-                        ui.add_enabled_ui(enabled, |ui| {
-                            ui.selectable_value(&mut self.framing, name, name);
-                        });
-                    }
-                });
-            if self.framing == "fixed" {
-                ui.add(
-                    egui::DragValue::new(&mut self.fixed_size)
-                        .range(1..=65535)
-                        .suffix(" B"),
-                );
+            if udp {
+                // Datagrams keep their boundaries: there is no framing to choose.
+                ui.label(tr!("ribbon-udp-label", stream = conn.stream));
+            } else {
+                self.framing_ui(ui, data, conn.stream);
             }
             if let Some(detected) = detected {
                 ui.separator();
@@ -198,26 +208,17 @@ impl StreamView {
         let Some(m) = self.cache.as_ref().map(|(_, m)| m.clone()) else {
             return action;
         };
-        let framing_line = match &m.msgs.reason {
-            Some(r) => tr!(
-                "ribbon-framing-auto",
-                framing = m.msgs.framing.to_string(),
-                inconsistent = if m.msgs.consistent {
-                    String::new()
-                } else {
-                    tr!("ribbon-inconsistent")
-                },
-                reason = r.text()
-            ),
-            None => tr!("ribbon-framing", framing = m.msgs.framing.to_string()),
-        };
-        ui.label(framing_line);
+        if !udp {
+            ui.label(framing_line(&m));
+        }
         for d in 0..2 {
             ui.label(m.summary(d));
         }
+        // The messages panel leaves the ribbon most of a narrow window.
+        let panel = (ui.available_width() * 0.4).clamp(240.0, 580.0);
         egui::Panel::right("stream_message_panel")
             .resizable(true)
-            .default_size(580.0)
+            .default_size(panel)
             .show(ui, |ui| self.side_panel(ui, &m));
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::both()
@@ -227,6 +228,28 @@ impl StreamView {
                 });
         });
         action
+    }
+
+    /// The framing choice of a TCP stream: the combo box, and the size of `fixed`.
+    fn framing_ui(&mut self, ui: &mut egui::Ui, data: &StoreData, stream: u32) {
+        ui.label(tr!("ribbon-framing-label", stream = stream));
+        egui::ComboBox::from_id_salt("stream_framing")
+            .selected_text(self.framing)
+            .show_ui(ui, |ui| {
+                for name in FRAMING_NAMES {
+                    let enabled = name != "calls" || data.calls.is_some();
+                    ui.add_enabled_ui(enabled, |ui| {
+                        ui.selectable_value(&mut self.framing, name, name);
+                    });
+                }
+            });
+        if self.framing == "fixed" {
+            ui.add(
+                egui::DragValue::new(&mut self.fixed_size)
+                    .range(1..=65535)
+                    .suffix(" B"),
+            );
+        }
     }
 
     fn ribbon_ui(

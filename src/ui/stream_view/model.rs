@@ -4,15 +4,16 @@
 
 use std::net::SocketAddr;
 
-use crate::analysis::{Annotation, Direction};
+use crate::analysis::{Annotation, Direction, FlowProto};
 use crate::capture::Timestamp;
 use crate::decode::decode;
 use crate::stream::calls::{calls_by_direction, DirCalls};
 use crate::stream::follow::{
-    frame_connection_with_calls, ConnMessages, FollowLimits, Follower, FramingChoice,
+    frame_connection_with_calls, ConnMessages, DirMessages, FollowLimits, Follower, FramingChoice,
 };
-use crate::stream::framing::Framing;
-use crate::stream::DirectionStream;
+use crate::stream::framing::{Framed, Framing, Message};
+use crate::stream::sticky::annotate;
+use crate::stream::{DirectionStream, Gap, GapReason, Run, SegmentSpan};
 use crate::ui::selection::ConnRef;
 use crate::ui::store::StoreData;
 
@@ -42,6 +43,8 @@ pub struct RibbonModel {
     pub msgs: ConnMessages,
     /// The capture came with a calls trace.
     pub has_trace: bool,
+    /// TCP (a byte stream, framed) or UDP (datagrams, each its own message).
+    pub proto: FlowProto,
     /// The text encoding of both directions' bytes ([`crate::stream::text::detect`]).
     pub encoding: crate::stream::text::TextEncoding,
 }
@@ -64,6 +67,20 @@ impl RibbonModel {
         let r = &self.dirs[d];
         let m = &self.msgs.dirs[d];
         let gap_bytes: u64 = r.stream.gaps.iter().map(|g| g.len).sum();
+        if self.proto == FlowProto::Udp {
+            return crate::i18n::text_in(
+                crate::i18n::lang(),
+                "ribbon-summary-udp",
+                &[
+                    ("dir", r.dir.short().into()),
+                    ("from", crate::analysis::endpoint_string(r.from).into()),
+                    ("to", crate::analysis::endpoint_string(r.to).into()),
+                    ("bytes", r.stream.len.into()),
+                    ("datagrams", r.stream.segments.len().into()),
+                    ("gapbytes", gap_bytes.into()),
+                ],
+            );
+        }
         let mut s = crate::i18n::text_in(
             crate::i18n::lang(),
             "ribbon-summary",
@@ -179,6 +196,102 @@ pub fn build(
         dirs,
         msgs,
         has_trace: data.calls.is_some(),
+        proto: FlowProto::Tcp,
+        encoding,
+    })
+}
+
+/// UDP conversation `conn` up to the cursor `until` as a ribbon: each direction's datagrams
+/// laid end to end, each datagram one message (UDP keeps the boundaries TCP loses), bytes
+/// the snapshot length cut off a gap. `None` before its first datagram.
+pub fn build_udp(data: &StoreData, conn: ConnRef, until: Option<usize>) -> Option<RibbonModel> {
+    let c = data.connection(FlowProto::Udp, conn.stream)?;
+    let datagrams = crate::ui::follow::udp_datagrams(data, conn.stream, until);
+    if datagrams.is_empty() {
+        return None;
+    }
+    let mut streams: [DirectionStream; 2] = Default::default();
+    let mut messages: [Vec<Message>; 2] = Default::default();
+    for g in datagrams {
+        let d = g.dir.index();
+        let s = &mut streams[d];
+        let offset = s.len;
+        let captured = g.bytes.len() as u64;
+        if captured > 0 {
+            match s.runs.last_mut() {
+                Some(run) if run.end() == offset => run.data.extend_from_slice(&g.bytes),
+                _ => s.runs.push(Run {
+                    offset,
+                    data: g.bytes,
+                }),
+            }
+            s.segments.push(SegmentSpan {
+                frame: g.number,
+                ts: g.ts.unwrap_or_default(),
+                offset,
+                len: captured,
+            });
+        }
+        if captured < g.len {
+            s.gaps.push(Gap {
+                offset: offset + captured,
+                len: g.len - captured,
+                reason: GapReason::NotCaptured,
+            });
+        }
+        if captured == g.len && g.len > 0 {
+            messages[d].push(Message {
+                offset,
+                len: g.len,
+                proto: Framing::Datagram.label(),
+                until_close: false,
+            });
+        }
+        s.len += g.len;
+    }
+    let dirs_msgs = [0, 1].map(|d| {
+        let framed = Framed {
+            messages: std::mem::take(&mut messages[d]),
+            ..Framed::default()
+        };
+        DirMessages {
+            marks: annotate(&streams[d].segments, &framed.messages),
+            framed,
+        }
+    });
+    let [c2s, s2c] = streams;
+    let dirs = [
+        (Direction::ClientToServer, c2s),
+        (Direction::ServerToClient, s2c),
+    ]
+    .map(|(dir, stream)| {
+        let (from, to) = match dir {
+            Direction::ClientToServer => (c.originator, c.responder),
+            Direction::ServerToClient => (c.responder, c.originator),
+        };
+        RibbonDir {
+            dir,
+            from,
+            to,
+            stream,
+            calls: DirCalls::default(),
+        }
+    });
+    let encoding = crate::stream::text::detect(
+        dirs.iter()
+            .flat_map(|d| d.stream.runs.iter().map(|r| r.data.as_slice())),
+    );
+    Some(RibbonModel {
+        stream: conn.stream,
+        dirs,
+        msgs: ConnMessages {
+            framing: Framing::Datagram,
+            reason: None,
+            consistent: true,
+            dirs: dirs_msgs,
+        },
+        has_trace: false,
+        proto: FlowProto::Udp,
         encoding,
     })
 }
