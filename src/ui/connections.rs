@@ -322,9 +322,24 @@ impl ConnectionsView {
                 (header.max(chars as f32 * digit) + 10.0).min(cap)
             })
             .collect();
+        // The sideways scroll gives its content an unbounded width, in which the last
+        // (remainder) column and so every row would be infinitely wide and take no click:
+        // the table is as wide as the window, or as all its columns when they need more.
+        let spacing = ui.spacing().item_spacing.x;
+        let table_width = ui
+            .available_width()
+            .max(widths.iter().map(|w| w + spacing).sum::<f32>());
         egui::ScrollArea::horizontal()
             .id_salt("connections_sideways")
+            // Full height: a shrunk area puts its bar over the last rows of a short table.
+            .auto_shrink([false, false])
+            // Dragging a row would fight the column resizing: wheel and bar only.
+            .scroll_source(
+                egui::scroll_area::ScrollSource::MOUSE_WHEEL
+                    | egui::scroll_area::ScrollSource::SCROLL_BAR,
+            )
             .show(ui, |ui| {
+                ui.set_max_width(table_width);
                 let mut table = TableBuilder::new(ui)
                     .id_salt("connections")
                     .striped(true)
