@@ -1285,6 +1285,7 @@ ribbon-gap-name-buffer-limit = buffer_limit
 ribbon-gap-name-unfilled = unfilled
 # Why a framer stopped (src/stream/framing, src/stream/calls.rs): lib- and the words of the
 # English sentence (i18n::library_key); a unit test finds every such sentence in the sources.
+lib-datagram-framing-is-udp-s-not-a-byte-stream-s = datagram framing is UDP's, not a byte stream's
 lib-dns-message-shorter-than-its-12-byte-header = DNS message shorter than its 12-byte header
 lib-dns-message-with-more-than-one-question = DNS message with more than one question
 lib-fixed-n-takes-no-other-options = fixed:N takes no other options

@@ -1133,6 +1133,7 @@ ribbon-gap-name-acked-unseen = 已确认但未抓到
 ribbon-gap-name-buffer-limit = 缓冲区上限
 ribbon-gap-name-unfilled = 未补上
 # 分帧器停下的原因（src/stream/framing、src/stream/calls.rs）：lib- 加英文句子的单词（i18n::library_key）
+lib-datagram-framing-is-udp-s-not-a-byte-stream-s = 数据报分帧属于 UDP，不适用于字节流
 lib-dns-message-shorter-than-its-12-byte-header = DNS 消息比它 12 字节的头部还短
 lib-dns-message-with-more-than-one-question = DNS 消息中有不止一个问题
 lib-fixed-n-takes-no-other-options = fixed:N 不接受其他选项
