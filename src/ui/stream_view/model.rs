@@ -67,36 +67,25 @@ impl RibbonModel {
         let r = &self.dirs[d];
         let m = &self.msgs.dirs[d];
         let gap_bytes: u64 = r.stream.gaps.iter().map(|g| g.len).sum();
+        let mut args: Vec<(&str, crate::i18n::Arg)> = vec![
+            ("dir", r.dir.short().into()),
+            ("from", crate::analysis::endpoint_string(r.from).into()),
+            ("to", crate::analysis::endpoint_string(r.to).into()),
+            ("bytes", r.stream.len.into()),
+            ("gapbytes", gap_bytes.into()),
+        ];
         if self.proto == FlowProto::Udp {
-            return crate::i18n::text_in(
-                crate::i18n::lang(),
-                "ribbon-summary-udp",
-                &[
-                    ("dir", r.dir.short().into()),
-                    ("from", crate::analysis::endpoint_string(r.from).into()),
-                    ("to", crate::analysis::endpoint_string(r.to).into()),
-                    ("bytes", r.stream.len.into()),
-                    ("datagrams", r.stream.segments.len().into()),
-                    ("gapbytes", gap_bytes.into()),
-                ],
-            );
+            args.push(("datagrams", r.stream.segments.len().into()));
+            return crate::i18n::text_in(crate::i18n::lang(), "ribbon-summary-udp", &args);
         }
-        let mut s = crate::i18n::text_in(
-            crate::i18n::lang(),
-            "ribbon-summary",
-            &[
-                ("dir", r.dir.short().into()),
-                ("from", crate::analysis::endpoint_string(r.from).into()),
-                ("to", crate::analysis::endpoint_string(r.to).into()),
-                ("bytes", r.stream.len.into()),
-                ("segments", r.stream.segments.len().into()),
-                ("messages", m.framed.messages.len().into()),
-                ("coalesced", m.marks.coalesced_segments().into()),
-                ("split", m.marks.split_messages().into()),
-                ("gaps", r.stream.gaps.len().into()),
-                ("gapbytes", gap_bytes.into()),
-            ],
-        );
+        args.extend([
+            ("segments", r.stream.segments.len().into()),
+            ("messages", m.framed.messages.len().into()),
+            ("coalesced", m.marks.coalesced_segments().into()),
+            ("split", m.marks.split_messages().into()),
+            ("gaps", r.stream.gaps.len().into()),
+        ]);
+        let mut s = crate::i18n::text_in(crate::i18n::lang(), "ribbon-summary", &args);
         if self.has_trace {
             s.push_str(&crate::i18n::text_in(
                 crate::i18n::lang(),
