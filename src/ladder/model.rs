@@ -333,22 +333,38 @@ pub struct LadderModel {
 }
 
 /// The state changes along the rows, given each side's state before the first row.
+///
+/// The rows' states are the engine's, which sees each segment at the capture point. A side
+/// whose change came with a segment lost after the capture point never received it (a FIN
+/// that dropped on its way): its line keeps its state until a segment of the peer arrives
+/// there (the retransmission) or it changes by a segment it sends itself.
 pub fn state_marks(initial: [TcpState; 2], rows: &[Row]) -> Vec<StateMark> {
-    let mut prev = initial;
+    let mut engine = initial;
+    let mut shown = initial;
+    let mut waiting = [false; 2];
     let mut out = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         for end in [End::Client, End::Server] {
-            let s = r.states[end.index()];
-            if s != prev[end.index()] {
+            let k = end.index();
+            let s = r.states[k];
+            let sent = r.from == end;
+            let changed = s != engine[k];
+            if !sent && r.fate == Fate::LostAfterCapture {
+                waiting[k] |= changed;
+            } else if waiting[k] && (!sent || changed) {
+                waiting[k] = false;
+            }
+            if !waiting[k] && s != shown[k] {
                 out.push(StateMark {
                     row: i,
                     end,
                     state: s,
-                    at_departure: r.from == end,
+                    at_departure: sent,
                 });
+                shown[k] = s;
             }
         }
-        prev = r.states;
+        engine = r.states;
     }
     out
 }
@@ -983,6 +999,36 @@ mod tests {
                 (2, End::Client, TimeWait, false),
                 (2, End::Server, LastAck, true),
                 (3, End::Server, Closed, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fin_lost_after_the_capture_point_changes_its_receiver_when_resent() {
+        use TcpState::*;
+        // The server closes first; its FIN (row 0) and the first resend (row 2) drop after
+        // the capture point, the client keeps sending data with ack=1 (it never saw them),
+        // the second resend (row 3) arrives and the client acknowledges the FIN (row 4).
+        let mut rows = vec![
+            row(End::Server, [CloseWait, FinWait1]),
+            row(End::Client, [CloseWait, FinWait1]),
+            row(End::Server, [CloseWait, FinWait1]),
+            row(End::Server, [CloseWait, FinWait1]),
+            row(End::Client, [CloseWait, FinWait2]),
+        ];
+        rows[0].fate = Fate::LostAfterCapture;
+        rows[2].fate = Fate::LostAfterCapture;
+        let marks = state_marks([Established, Established], &rows);
+        let got: Vec<(usize, End, TcpState, bool)> = marks
+            .iter()
+            .map(|m| (m.row, m.end, m.state, m.at_departure))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, End::Server, FinWait1, true),
+                (3, End::Client, CloseWait, false),
+                (4, End::Server, FinWait2, false),
             ]
         );
     }
