@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-5}"
 COUNT="${COUNT:-10000}"
 SYNACK="$(realpath -m "${SYNACK:-target/release/synack}")"
-[ -x "$SYNACK" ] || cargo build --release --no-default-features
+[ -x "$SYNACK" ] || cargo build --release --no-default-features --features cli
 course=examples/course
 
 alone() {

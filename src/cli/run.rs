@@ -93,8 +93,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub absolute: bool,
     /// Read the kernel's state of the programs' TCP sockets (cwnd, ssthresh, RTT, congestion
-    /// state: TCP_INFO through NETLINK_SOCK_DIAG) every MS milliseconds and after every
-    /// call, into the calls trace's `tcp_info`; 0 reads nothing.
+    /// state: TCP_INFO through NETLINK_SOCK_DIAG) every MS milliseconds, after every call
+    /// that changes a connection or fails, and after a send or receive when none was read
+    /// within MS, into the calls trace's `tcp_info`; 0 reads nothing.
     #[arg(long, value_name = "MS", default_value_t = 1)]
     pub sample_ms: u64,
     /// Show the run in the desktop view instead of printing it: the window opens on the

@@ -1,6 +1,6 @@
 //! The kernel's state of a run's TCP sockets (the calls trace's `tcp_info`): one
 //! [`Sampler`] per network namespace where the programs' sockets live, reading every
-//! period and right after every traced call.
+//! period and right after the traced calls that change a connection (see [`CallPoker`]).
 
 use std::collections::HashSet;
 use std::os::fd::OwnedFd;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::kernel::{Netns, Sampler, SamplerHandle, SamplerOptions, TcpInfoSample, Watch};
-use crate::trace::{Proto, TracedCall};
+use crate::trace::{Proto, Sys, TracedCall};
 
 /// How long the samplers keep reading after the programs ended, so the sockets' last
 /// states (TIME_WAIT on the side that closed first) are seen.
@@ -22,6 +22,8 @@ pub(super) type Place = Option<Arc<OwnedFd>>;
 pub(super) struct RunSampling {
     samplers: Vec<Sampler>,
     note: Option<String>,
+    /// The samplers' period, ns.
+    period_ns: i64,
 }
 
 /// What the samplers read.
@@ -42,6 +44,7 @@ impl RunSampling {
             return RunSampling {
                 samplers: Vec::new(),
                 note: Some("kernel state not read (--sample-ms 0)".into()),
+                period_ns: 0,
             };
         };
         let mut samplers = Vec::new();
@@ -61,6 +64,7 @@ impl RunSampling {
                     return RunSampling {
                         samplers: Vec::new(),
                         note: Some(format!("kernel state not read: {e}")),
+                        period_ns: 0,
                     }
                 }
             }
@@ -68,6 +72,7 @@ impl RunSampling {
         RunSampling {
             samplers,
             note: None,
+            period_ns: i64::try_from(period.as_nanos()).unwrap_or(i64::MAX),
         }
     }
 
@@ -76,6 +81,8 @@ impl RunSampling {
         CallPoker {
             handles: self.samplers.iter().map(Sampler::handle).collect(),
             seen: HashSet::new(),
+            period_ns: self.period_ns,
+            last_poke_ns: i64::MIN,
         }
     }
 
@@ -104,13 +111,24 @@ impl RunSampling {
     }
 }
 
-/// Asks the samplers for a reading after each traced call, and names them each new
+/// Asks the samplers for a reading after the traced calls, and names them each new
 /// connection at once (discovery would find it only within a few ms; in the host's
 /// network it is how the programs' sockets become known at all).
+///
+/// A call that changes a connection (connect, accept, shutdown, close, setsockopt, ...) or
+/// fails gets a reading right after it. Calls that only move data or wait (send, recv,
+/// read, write, select, poll, epoll_wait) get one only when no reading was asked for within
+/// the sampler's period: a program sending thousands of small messages made the sampler
+/// thread (real-time priority) read after each of them, which took more processor time than
+/// the program and the tracer together; the periodic readings (and every reading while data
+/// is queued or in flight) still show how the queues and the window move.
 pub(super) struct CallPoker {
     handles: Vec<SamplerHandle>,
     /// Sockets (inodes) already named.
     seen: HashSet<u64>,
+    period_ns: i64,
+    /// When (the call's return, ns) a reading was last asked for.
+    last_poke_ns: i64,
 }
 
 impl CallPoker {
@@ -125,12 +143,126 @@ impl CallPoker {
                     for h in &self.handles {
                         h.watch_socket(l, r);
                     }
+                    self.last_poke_ns = call.t_exit_ns;
                     return; // watching it reads it at once
                 }
             }
         }
+        if !asks_for_a_reading(call, self.last_poke_ns, self.period_ns) {
+            return;
+        }
+        self.last_poke_ns = call.t_exit_ns;
         for h in &self.handles {
             h.poke();
         }
+    }
+}
+
+/// Whether `call` gets a reading right after it (see [`CallPoker`]), the last one having
+/// been asked for at `last_ns`.
+fn asks_for_a_reading(call: &TracedCall, last_ns: i64, period_ns: i64) -> bool {
+    let streaming = matches!(
+        call.sys,
+        Sys::Read
+            | Sys::Readv
+            | Sys::Write
+            | Sys::Writev
+            | Sys::Sendto
+            | Sys::Sendmsg
+            | Sys::Sendmmsg
+            | Sys::Sendfile
+            | Sys::Recvfrom
+            | Sys::Recvmsg
+            | Sys::Recvmmsg
+            | Sys::Select
+            | Sys::Pselect6
+            | Sys::Poll
+            | Sys::Ppoll
+            | Sys::EpollWait
+            | Sys::EpollPwait
+            | Sys::EpollPwait2
+    );
+    !streaming || call.errno.is_some() || call.t_exit_ns >= last_ns.saturating_add(period_ns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(sys: Sys, t_exit_ns: i64, errno: Option<i32>) -> TracedCall {
+        TracedCall {
+            t_enter_ns: t_exit_ns - 1_000,
+            t_exit_ns,
+            program: 0,
+            pid: 1,
+            tid: 1,
+            comm: "client".into(),
+            sys,
+            fd: 3,
+            sock: None,
+            conn: 1,
+            asked: 14,
+            moved: 14,
+            offset: None,
+            ret: 14,
+            errno,
+            data: Vec::new(),
+            addr: None,
+            ready: Vec::new(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn data_calls_ask_at_most_once_a_period_and_state_changes_always() {
+        let ms = 1_000_000;
+        let last = 10 * ms;
+        // Sends 0.2 ms after the last reading: the period's reading will show them.
+        assert!(!asks_for_a_reading(
+            &call(Sys::Sendto, last + ms / 5, None),
+            last,
+            ms
+        ));
+        assert!(!asks_for_a_reading(
+            &call(Sys::Recvfrom, last + ms / 2, None),
+            last,
+            ms
+        ));
+        assert!(!asks_for_a_reading(
+            &call(Sys::EpollWait, last + ms / 2, None),
+            last,
+            ms
+        ));
+        // A period later, a send asks again.
+        assert!(asks_for_a_reading(
+            &call(Sys::Sendto, last + ms, None),
+            last,
+            ms
+        ));
+        // Whatever changes the connection, or fails, is read right after.
+        for sys in [
+            Sys::Shutdown,
+            Sys::Close,
+            Sys::Connect,
+            Sys::Setsockopt,
+            Sys::Listen,
+        ] {
+            assert!(
+                asks_for_a_reading(&call(sys, last + 1, None), last, ms),
+                "{sys:?}"
+            );
+        }
+        let reset = Some(libc::ECONNRESET);
+        assert!(asks_for_a_reading(
+            &call(Sys::Recvfrom, last + 1, reset),
+            last,
+            ms
+        ));
+        // The first call of a run asks.
+        assert!(asks_for_a_reading(
+            &call(Sys::Sendto, 0, None),
+            i64::MIN,
+            ms
+        ));
     }
 }

@@ -77,7 +77,8 @@ pub struct RunOptions {
     /// Stop everything after this long.
     pub timeout: Option<Duration>,
     /// Read the kernel's state of the programs' TCP sockets this often (`--sample-ms`) and
-    /// after every call; `None` reads nothing.
+    /// after the calls that change a connection or fail (after sends and receives at most
+    /// once a period); `None` reads nothing.
     pub sample: Option<Duration>,
 }
 
@@ -168,12 +169,15 @@ pub fn run(
     let traced = std::thread::Builder::new()
         .name("synack-tracer".into())
         .spawn(move || {
-            trace::run(&plan, &tracer_control, &mut |r| {
+            let mut batch = ReportBatch::new(report_tx);
+            let outcome = trace::run(&plan, &tracer_control, &mut |r| {
                 if let Report::Call(c) = &r {
                     poker.call(c);
                 }
-                let _ = report_tx.send(RunEvent::Report(r));
-            })
+                batch.push(r);
+            });
+            batch.flush();
+            outcome
         })?
         .join()
         .unwrap_or_else(|_| Err(anyhow::anyhow!("the tracer panicked")));
@@ -192,4 +196,45 @@ pub fn run(
         timed_out: timed_out.load(std::sync::atomic::Ordering::SeqCst),
         kernel,
     })
+}
+
+/// The tracer's reports on their way to the run's caller, calls sent on in batches: handing
+/// each of thousands of calls a second on by itself woke the receiving thread for each one,
+/// on a machine where the program and the tracer already take turns at every call.
+struct ReportBatch {
+    tx: Sender<RunEvent>,
+    calls: Vec<Report>,
+}
+
+impl ReportBatch {
+    /// Calls held at most before they are sent on (they also go with the tracer's next
+    /// progress report, at most [`crate::trace`]'s 50 ms tick later, or with any other
+    /// report).
+    const MOST: usize = 256;
+
+    fn new(tx: Sender<RunEvent>) -> ReportBatch {
+        ReportBatch {
+            tx,
+            calls: Vec::with_capacity(Self::MOST),
+        }
+    }
+
+    fn push(&mut self, r: Report) {
+        if matches!(r, Report::Call(_)) {
+            self.calls.push(r);
+            if self.calls.len() >= Self::MOST {
+                self.flush();
+            }
+            return;
+        }
+        // A progress report vouches for the calls before it: they go first.
+        self.flush();
+        let _ = self.tx.send(RunEvent::Report(r));
+    }
+
+    fn flush(&mut self) {
+        for r in self.calls.drain(..) {
+            let _ = self.tx.send(RunEvent::Report(r));
+        }
+    }
 }
