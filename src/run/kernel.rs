@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::kernel::{Netns, Sampler, SamplerHandle, SamplerOptions, TcpInfoSample, Watch};
-use crate::trace::{Proto, Sys, TracedCall};
+use crate::trace::{Proto, TracedCall};
 
 /// How long the samplers keep reading after the programs ended, so the sockets' last
 /// states (TIME_WAIT on the side that closed first) are seen.
@@ -161,33 +161,14 @@ impl CallPoker {
 /// Whether `call` gets a reading right after it (see [`CallPoker`]), the last one having
 /// been asked for at `last_ns`.
 fn asks_for_a_reading(call: &TracedCall, last_ns: i64, period_ns: i64) -> bool {
-    let streaming = matches!(
-        call.sys,
-        Sys::Read
-            | Sys::Readv
-            | Sys::Write
-            | Sys::Writev
-            | Sys::Sendto
-            | Sys::Sendmsg
-            | Sys::Sendmmsg
-            | Sys::Sendfile
-            | Sys::Recvfrom
-            | Sys::Recvmsg
-            | Sys::Recvmmsg
-            | Sys::Select
-            | Sys::Pselect6
-            | Sys::Poll
-            | Sys::Ppoll
-            | Sys::EpollWait
-            | Sys::EpollPwait
-            | Sys::EpollPwait2
-    );
+    let streaming = call.sys.sends() || call.sys.receives() || call.sys.waits_for_readiness();
     !streaming || call.errno.is_some() || call.t_exit_ns >= last_ns.saturating_add(period_ns)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::Sys;
 
     fn call(sys: Sys, t_exit_ns: i64, errno: Option<i32>) -> TracedCall {
         TracedCall {

@@ -97,23 +97,7 @@ impl TracedCall {
     /// report what already happened (receive, accept, readiness), which belong at their
     /// return.
     pub fn acts_at_entry(&self) -> bool {
-        !matches!(
-            self.sys,
-            Sys::Read
-                | Sys::Readv
-                | Sys::Recvfrom
-                | Sys::Recvmsg
-                | Sys::Recvmmsg
-                | Sys::Accept
-                | Sys::Accept4
-                | Sys::Select
-                | Sys::Pselect6
-                | Sys::Poll
-                | Sys::Ppoll
-                | Sys::EpollWait
-                | Sys::EpollPwait
-                | Sys::EpollPwait2
-        )
+        !self.sys.reports_arrivals()
     }
 
     /// The time at which the call is shown among packets: its entry for calls that act, its

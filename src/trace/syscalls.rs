@@ -85,6 +85,44 @@ pub enum Sys {
     EpollPwait2,
 }
 
+impl Sys {
+    /// Calls that report what arrived (receives, accepts, readiness): shown among packets
+    /// at their return; the others act on the network and are shown at their entry.
+    pub fn reports_arrivals(self) -> bool {
+        self.receives() || self.waits_for_readiness() || matches!(self, Sys::Accept | Sys::Accept4)
+    }
+
+    /// `read`, `readv` and the `recv` family.
+    pub fn receives(self) -> bool {
+        matches!(
+            self,
+            Sys::Read | Sys::Readv | Sys::Recvfrom | Sys::Recvmsg | Sys::Recvmmsg
+        )
+    }
+
+    /// `write`, `writev`, `sendfile` and the `send` family.
+    pub fn sends(self) -> bool {
+        matches!(
+            self,
+            Sys::Write | Sys::Writev | Sys::Sendto | Sys::Sendmsg | Sys::Sendmmsg | Sys::Sendfile
+        )
+    }
+
+    /// `select`, `poll` and `epoll_wait` and their variants.
+    pub fn waits_for_readiness(self) -> bool {
+        matches!(
+            self,
+            Sys::Select
+                | Sys::Pselect6
+                | Sys::Poll
+                | Sys::Ppoll
+                | Sys::EpollWait
+                | Sys::EpollPwait
+                | Sys::EpollPwait2
+        )
+    }
+}
+
 /// Every traced call with its number on this architecture (calls the architecture lacks,
 /// such as `select` on aarch64, are left out).
 pub fn table() -> Vec<(i64, Sys)> {

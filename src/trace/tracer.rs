@@ -135,23 +135,7 @@ const PROGRESS_HOLD: i64 = 2_000_000_000;
 /// Calls placed at their entry among the packets (they act on the network); receives,
 /// accepts and readiness calls are placed at their return.
 fn shown_at_entry(sys: Sys) -> bool {
-    !matches!(
-        sys,
-        Sys::Read
-            | Sys::Readv
-            | Sys::Recvfrom
-            | Sys::Recvmsg
-            | Sys::Recvmmsg
-            | Sys::Accept
-            | Sys::Accept4
-            | Sys::Select
-            | Sys::Pselect6
-            | Sys::Poll
-            | Sys::Ppoll
-            | Sys::EpollWait
-            | Sys::EpollPwait
-            | Sys::EpollPwait2
-    )
+    !sys.reports_arrivals()
 }
 
 /// The signal that interrupts the tracer's `waitpid` (a real-time signal nothing else uses).
