@@ -273,6 +273,18 @@ fn chinese_interface_names_the_text_view_and_the_ribbon() {
     h.state_mut().tab = Tab::Ladder;
     h.run_steps(3);
     h.get_by_label("回放这个连接");
+    // The drawing in words, for screen readers: Chinese around the RFC state names.
+    let summary = format!("{:?}", h.get_by_label_contains("时序图，共"));
+    assert!(
+        summary.contains("客户端：CLOSED → SYN_SENT → ESTABLISHED"),
+        "{summary}"
+    );
+    assert!(summary.contains("三次握手（第 "), "{summary}");
+    assert!(
+        summary.contains("在抓包点之后丢失：第 13、29 帧"),
+        "{summary}"
+    );
+    assert!(h.query_by_label_contains("Ladder diagram").is_none());
 }
 
 /// The characters the Stream tab's byte row draws for direction `d` of the chat, all of

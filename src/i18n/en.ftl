@@ -1234,6 +1234,14 @@ ladder-call-recv = { $call } → { $bytes } { $bytes ->
 ladder-call-recv-eof = { $call } → 0 (end of stream)
 ladder-call-failed = { $call } → { $error }
 ladder-call-ready = { $call } → ready ({ $events })
+# The ladder in words: the drawing's accessibility label, which screen readers read
+ladder-summary-udp = UDP ladder, { $count } datagrams between { $client } and { $server }.
+ladder-summary = Ladder diagram, { $count } segments. client: { $client }. server: { $server }. { $brackets }
+ladder-summary-bracket = { $name } (frames { $first }–{ $last })
+ladder-summary-separator = {"; "}
+ladder-summary-list-separator = {", "}
+ladder-summary-lost = . Lost after the capture point: frames { $frames }
+ladder-summary-ghosts = . { $count } gaps never captured
 details-calls = Program calls
 details-call-written = These bytes were written by { $call }() #{ $n } of { $who } (bytes { $first }–{ $last } of its { $total })
 details-call-read = Read by { $call }() #{ $n } of { $who } (bytes { $first }–{ $last } of its { $total })

@@ -1084,6 +1084,14 @@ ladder-call-recv = { $call } → { $bytes } 字节
 ladder-call-recv-eof = { $call } → 0（流结束）
 ladder-call-failed = { $call } → { $error }
 ladder-call-ready = { $call } → 就绪（{ $events }）
+# 时序图的文字描述：图的无障碍标签，供屏幕阅读器朗读
+ladder-summary-udp = UDP 时序图，{ $client } 与 { $server } 之间共 { $count } 个数据报。
+ladder-summary = 时序图，共 { $count } 个报文段。客户端：{ $client }。服务端：{ $server }。{ $brackets }
+ladder-summary-bracket = { $name }（第 { $first }–{ $last } 帧）
+ladder-summary-separator = ；
+ladder-summary-list-separator = 、
+ladder-summary-lost = 。在抓包点之后丢失：第 { $frames } 帧
+ladder-summary-ghosts = 。有 { $count } 处缺口从未被抓到
 details-calls = 程序调用
 details-call-written = 这些字节由 { $who } 的第 { $n } 次 { $call }() 写入（其 { $total } 字节中的第 { $first }–{ $last } 字节）
 details-call-read = 由 { $who } 的第 { $n } 次 { $call }() 读取（其 { $total } 字节中的第 { $first }–{ $last } 字节）

@@ -808,13 +808,13 @@ impl LadderModel {
     /// The diagram in words (the accessibility label of the drawing, which screen readers
     /// read and tests query): both sides' state sequences, the brackets, the losses.
     pub fn summary(&self) -> String {
+        use crate::i18n::Message;
         if !self.is_tcp() {
-            return format!(
-                "UDP ladder, {} datagrams between {} and {}.",
-                self.rows.len(),
-                self.info.client,
-                self.info.server
-            );
+            return Message::new("ladder-summary-udp")
+                .arg("count", self.rows.len())
+                .arg("client", &self.info.client)
+                .arg("server", &self.info.server)
+                .text();
         }
         let seq = |end: End| {
             self.state_sequence(end)
@@ -828,7 +828,11 @@ impl LadderModel {
             .iter()
             .map(|b| {
                 let n = |i: usize| self.rows.get(i).map_or(0, |r| r.number);
-                format!("{} (frames {}–{})", b.name, n(b.first), n(b.last))
+                Message::new("ladder-summary-bracket")
+                    .arg("name", &b.name)
+                    .arg("first", n(b.first).to_string())
+                    .arg("last", n(b.last).to_string())
+                    .text()
             })
             .collect();
         let lost: Vec<String> = self
@@ -837,21 +841,31 @@ impl LadderModel {
             .filter(|r| r.fate == Fate::LostAfterCapture)
             .map(|r| r.number.to_string())
             .collect();
-        let mut text = format!(
-            "Ladder diagram, {} segments. client: {}. server: {}. {}",
-            self.rows.len(),
-            seq(End::Client),
-            seq(End::Server),
-            brackets.join("; ")
-        );
+        let mut text = Message::new("ladder-summary")
+            .arg("count", self.rows.len())
+            .arg("client", seq(End::Client))
+            .arg("server", seq(End::Server))
+            .arg(
+                "brackets",
+                brackets.join(&crate::i18n::text("ladder-summary-separator")),
+            )
+            .text();
         if !lost.is_empty() {
-            text.push_str(&format!(
-                ". Lost after the capture point: frames {}",
-                lost.join(", ")
-            ));
+            text.push_str(
+                &Message::new("ladder-summary-lost")
+                    .arg(
+                        "frames",
+                        lost.join(&crate::i18n::text("ladder-summary-list-separator")),
+                    )
+                    .text(),
+            );
         }
         if !self.ghosts.is_empty() {
-            text.push_str(&format!(". {} gaps never captured", self.ghosts.len()));
+            text.push_str(
+                &Message::new("ladder-summary-ghosts")
+                    .arg("count", self.ghosts.len())
+                    .text(),
+            );
         }
         text
     }
