@@ -197,3 +197,47 @@ fn a_bad_display_filter_is_explained_in_chinese_with_the_caret_under_it() {
          (at column 13)\n  tcp.port == 99999\n              ^\n"
     );
 }
+
+#[test]
+fn stream_lines_and_runtime_errors_follow_the_language() {
+    let (_dir, cap) = chat("notes-zh", gbk);
+    let args = ["stream", &cap, "--stream", "0", "--text"];
+    let zh = synack(&[&["--lang", "zh"], &args[..]].concat());
+    let text = zh.ok();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("TCP 流 0："), "{text}");
+    assert!(
+        lines[1].starts_with("分帧方式：none（自动）—（不一致）没有哪种分帧方式能解释这"),
+        "{text}"
+    );
+    assert!(lines.contains(&"  文本，gbk（自动）："), "{text}");
+    assert!(lines.contains(&CHAT_SERVER), "{text}");
+    // English keeps its words (scripts and the golden files read them).
+    let en = synack(&[&["--lang", "en"], &args[..]].concat());
+    let text = en.ok();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("TCP stream 0: "), "{text}");
+    assert!(
+        lines[1].starts_with("framing: none (auto) — (inconsistent) no framing explains these"),
+        "{text}"
+    );
+    assert!(lines.contains(&"  text, gbk (auto):"), "{text}");
+    // A file that is not there, in the locale's language without --lang.
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["read", "/nonexistent/chat.pcap"])
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("synack runs");
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stderr),
+        "synack: /nonexistent/chat.pcap：无法读取：没有那个文件或目录（系统错误 2）\n"
+    );
+    let missing = synack(&["--lang", "en", "read", "/nonexistent/chat.pcap"]);
+    assert_eq!(
+        missing.stderr,
+        "synack: /nonexistent/chat.pcap: cannot read: No such file or directory (os error 2)\n"
+    );
+}

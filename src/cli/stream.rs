@@ -22,6 +22,7 @@ use serde_json::json;
 use crate::analysis::{endpoint_string, Config, Direction};
 use crate::calls::CallTrace;
 use crate::capture::Timestamp;
+use crate::i18n::{self, Message};
 use crate::pipeline::Pipeline;
 use crate::stream::follow::{
     frame_connection_with_calls, ConnMessages, FollowLimits, FollowedConn, Follower, FramingChoice,
@@ -446,24 +447,32 @@ fn show(
         }
         return Ok(());
     }
+    let title = Message::new("out-stream-title")
+        .arg("stream", ts.stream.to_string())
+        .arg("client", endpoint_string(ts.client))
+        .arg("server", endpoint_string(ts.server))
+        .arg(
+            "vlan",
+            if ts.vlan.is_empty() {
+                String::new()
+            } else {
+                format!(" vlan {:?}", ts.vlan)
+            },
+        );
+    writeln!(out, "{}", title.text())?;
+    let framing_line = match &msgs.reason {
+        Some(r) if msgs.consistent => Message::new("out-framing-auto").arg("reason", r.text()),
+        Some(r) => Message::new("out-framing-auto-inconsistent").arg("reason", r.text()),
+        None => Message::new("out-framing"),
+    };
     writeln!(
         out,
-        "TCP stream {}: {} → {}{}",
-        ts.stream,
-        endpoint_string(ts.client),
-        endpoint_string(ts.server),
-        if ts.vlan.is_empty() {
-            String::new()
-        } else {
-            format!(" vlan {:?}", ts.vlan)
-        }
+        "{}",
+        framing_line.arg("framing", framing.to_string()).text()
     )?;
-    match why(&msgs) {
-        Some(w) => writeln!(out, "framing: {framing} (auto) — {w}")?,
-        None => writeln!(out, "framing: {framing}")?,
-    }
     if let (Framing::Calls, Some(t)) = (framing, trace) {
-        writeln!(out, "calls trace: {}", t.path.display())?;
+        let line = Message::new("out-calls-trace").arg("path", t.path.display().to_string());
+        writeln!(out, "{}", line.text())?;
     }
     for v in &vs {
         writeln!(out)?;
@@ -506,12 +515,13 @@ fn print_text(
     choice: EncodingChoice,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let how = if choice == EncodingChoice::Auto {
-        " (auto)"
+    let key = if choice == EncodingChoice::Auto {
+        "out-text-auto"
     } else {
-        ""
+        "out-text"
     };
-    writeln!(out, "  text, {encoding}{how}:")?;
+    let title = Message::new(key).arg("encoding", encoding.to_string());
+    writeln!(out, "  {}", title.text())?;
     let mut spans: Vec<(u64, u64, String)> = v
         .framed
         .messages
@@ -523,7 +533,7 @@ fn print_text(
         v.framed
             .unparsed
             .iter()
-            .map(|u| (u.offset, u.len, "unparsed".to_owned())),
+            .map(|u| (u.offset, u.len, i18n::text("out-text-unparsed"))),
     );
     spans.sort_by_key(|s| s.0);
     for (offset, len, what) in spans {
@@ -532,7 +542,9 @@ fn print_text(
         };
         let d = text::decode(b, encoding);
         let bad = if d.replaced > 0 {
-            format!(", {} undecodable", d.replaced)
+            Message::new("out-text-undecodable")
+                .arg("count", d.replaced)
+                .text()
         } else {
             String::new()
         };
@@ -569,21 +581,20 @@ fn ruler(ts: &FollowedConn, v: &DirView<'_>, out: &mut impl Write) -> io::Result
         Direction::ClientToServer => (endpoint_string(ts.client), endpoint_string(ts.server)),
         Direction::ServerToClient => (endpoint_string(ts.server), endpoint_string(ts.client)),
     };
-    writeln!(
-        out,
-        "── {} {from} → {to}: {} bytes in {} segments, {} messages, {} coalesced segments, {} \
-         split messages, {} gaps ({} bytes), {} duplicate bytes, {} conflicting overlaps",
-        v.dir.short(),
-        v.stream.len,
-        v.stream.segments.len(),
-        v.framed.messages.len(),
-        v.marks.coalesced_segments(),
-        v.marks.split_messages(),
-        v.stream.gaps.len(),
-        st.gap_bytes,
-        st.duplicate_bytes,
-        st.conflicts
-    )?;
+    let title = Message::new("out-direction")
+        .arg("dir", v.dir.short())
+        .arg("from", from)
+        .arg("to", to)
+        .arg("bytes", v.stream.len)
+        .arg("segments", v.stream.segments.len())
+        .arg("messages", v.framed.messages.len())
+        .arg("coalesced", v.marks.coalesced_segments())
+        .arg("split", v.marks.split_messages())
+        .arg("gaps", v.stream.gaps.len())
+        .arg("gap_bytes", st.gap_bytes)
+        .arg("duplicate", st.duplicate_bytes)
+        .arg("conflicts", st.conflicts);
+    writeln!(out, "── {}", title.text())?;
     if let Some(c) = v.stream.cut_at() {
         writeln!(
             out,

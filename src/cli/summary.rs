@@ -29,6 +29,9 @@ pub struct Damage {
     pub error: String,
     /// Frames read (and shown) before the damage.
     pub frames_salvaged: u64,
+    /// The reader's message in the language of the output meant for people.
+    #[serde(skip)]
+    pub said: String,
 }
 
 /// What a run hit: limits and damage.
@@ -90,6 +93,7 @@ impl Summary {
             offset: e.offset(),
             error: e.to_string(),
             frames_salvaged: self.frames,
+            said: e.text(),
         });
         self
     }
@@ -124,9 +128,11 @@ impl Summary {
             }
             if let Some(d) = &self.damaged {
                 note!(
-                    "synack: {} ({} frames read before the error)",
-                    d.error,
-                    d.frames_salvaged
+                    "synack: {}",
+                    crate::i18n::Message::new("out-damaged")
+                        .arg("error", &d.said)
+                        .arg("frames", d.frames_salvaged.to_string())
+                        .text()
                 );
             }
         }

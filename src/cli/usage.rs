@@ -42,13 +42,13 @@ pub(super) fn exit_status(e: &anyhow::Error) -> u8 {
     }
 }
 
-/// The error's text for the user: each cause after the first, unless the text before it
-/// already says it (a `CaptureError` names its OS error, which is also its source: printed
-/// once, not twice).
+/// The error's text for the user, in this thread's language: each cause after the first,
+/// unless the text before it already says it (a `CaptureError` names its OS error, which is
+/// also its source: printed once, not twice).
 pub(super) fn error_text(e: &anyhow::Error) -> String {
     let mut text = String::new();
     for cause in e.chain() {
-        let part = cause.to_string();
+        let part = cause_text(cause);
         if text.is_empty() {
             text = part;
         } else if !text.contains(&part) {
@@ -57,6 +57,19 @@ pub(super) fn error_text(e: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// One cause in this thread's language: the capture reader's and the OS's errors from the
+/// catalogue, a fixed sentence the catalogue knows (`lib-*`, e.g. "writing output")
+/// translated, anything else as it is.
+fn cause_text(cause: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(e) = cause.downcast_ref::<crate::capture::CaptureError>() {
+        return e.text();
+    }
+    if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+        return crate::i18n::io_error_text(e);
+    }
+    crate::i18n::library_text(&cause.to_string())
 }
 
 #[cfg(test)]
@@ -90,6 +103,14 @@ mod tests {
         assert_eq!(
             error_text(&e),
             "flows: /nonexistent/x.pcap: cannot read: No such file or directory (os error 2)"
+        );
+        // In Chinese the reader's and the OS's words are translated, and still said once.
+        crate::i18n::set_thread_lang(Some(crate::i18n::Lang::Zh));
+        let text = error_text(&e.context("writing output"));
+        crate::i18n::set_thread_lang(None);
+        assert_eq!(
+            text,
+            "写输出时: flows: /nonexistent/x.pcap：无法读取：没有那个文件或目录（系统错误 2）"
         );
     }
 }

@@ -1270,6 +1270,50 @@ call-actor-server = server
 ## What the command line writes for people (src/cli): errors, notes, stream's text lines.
 ## Machine output (JSON, fields, frame lines) stays English.
 out-bad-filter = bad display filter: { $error }
+out-damaged = { $error } ({ $frames } frames read before the error)
+out-stream-title = TCP stream { $stream }: { $client } → { $server }{ $vlan }
+out-framing-auto = framing: { $framing } (auto) — { $reason }
+out-framing-auto-inconsistent = framing: { $framing } (auto) — (inconsistent) { $reason }
+out-framing = framing: { $framing }
+out-calls-trace = calls trace: { $path }
+out-direction = { $dir } { $from } → { $to }: { $bytes } bytes in { $segments } segments, { $messages } messages, { $coalesced } coalesced segments, { $split } split messages, { $gaps } gaps ({ $gap_bytes } bytes), { $duplicate } duplicate bytes, { $conflicts } conflicting overlaps
+out-text-auto = text, { $encoding } (auto):
+out-text = text, { $encoding }:
+out-text-unparsed = unparsed
+out-text-undecodable = , { $count } undecodable
+lib-writing-output = writing output
+# Why a capture could not be read or opened (src/capture/file.rs CaptureError); English
+# exactly as the error's Display (unit test)
+cap-err-io = { $path }: cannot read: { $error }
+cap-err-empty = { $path }: the file is empty (not a pcap or pcapng capture)
+cap-err-not-capture = { $path }: not a pcap or pcapng file (magic number { $magic })
+cap-err-corrupt = { $path }: the file is damaged or corrupt at byte { $offset }: { $what }
+cap-err-read-failed = { $path }: read failed: { $error }, at byte { $offset }
+cap-err-truncated = { $path }: the file is cut short: the last record is incomplete ({ $left } bytes after frame { $frame } at byte { $offset })
+cap-err-live = { $what }
+cap-err-permission = { $interface }: no permission to capture ({ $detail }). Run synack as root, or grant the binary the capabilities once: `sudo setcap cap_net_raw,cap_net_admin=eip $(command -v synack)` (cap_net_raw is needed to capture; cap_net_admin only for promiscuous mode, so `--no-promisc` with cap_net_raw alone also works)
+cap-err-no-interface = { $name }: no such interface. Interfaces here: { $available } (see `synack ifaces`)
+cap-err-interface-down = { $name }: the interface is down; bring it up first (`ip link set { $name } up`)
+cap-err-bad-filter = bad capture filter "{ $filter }": { $message }
+cap-err-filter-unsupported = the { $backend } backend cannot apply capture filters (-f): pnet has no BPF compiler. Use the default backend (`--backend pcap`) for -f, or drop -f
+# The OS's errors (English keeps the OS's own words; these are the same words, for the
+# catalogues' parity)
+os-error = { $words } (os error { $number })
+os-error-1 = Operation not permitted
+os-error-2 = No such file or directory
+os-error-5 = Input/output error
+os-error-12 = Cannot allocate memory
+os-error-13 = Permission denied
+os-error-17 = File exists
+os-error-19 = No such device
+os-error-20 = Not a directory
+os-error-21 = Is a directory
+os-error-24 = Too many open files
+os-error-28 = No space left on device
+os-error-30 = Read-only file system
+os-error-32 = Broken pipe
+os-error-98 = Address already in use
+os-error-111 = Connection refused
 
 ## Library words shown to people, translated where they are shown (src/i18n/mod.rs Phrases,
 ## library_text): framing choice and reasons, sticky-packet events, generator fallbacks

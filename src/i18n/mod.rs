@@ -266,6 +266,31 @@ pub fn library_key(english: &str) -> String {
     key
 }
 
+/// An I/O error in `lang`: English is the OS's own words (`No such file or directory (os
+/// error 2)`, as Rust prints them); another language names the common OS errors from the
+/// catalogue (`os-error-N`) with their number, and keeps the OS's words for the rest.
+pub fn io_error_text_in(lang: Lang, error: &std::io::Error) -> String {
+    if lang == Lang::En {
+        return error.to_string();
+    }
+    match error.raw_os_error() {
+        Some(n) => match lookup(lang, &format!("os-error-{n}")) {
+            Some(words) => text_in(
+                lang,
+                "os-error",
+                &[("words", words.into()), ("number", n.into())],
+            ),
+            None => error.to_string(),
+        },
+        None => library_text_in(lang, &error.to_string()),
+    }
+}
+
+/// [`io_error_text_in`] in this thread's language.
+pub fn io_error_text(error: &std::io::Error) -> String {
+    io_error_text_in(lang(), error)
+}
+
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
     static ZH: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();

@@ -1119,6 +1119,48 @@ call-actor-server = 服务端
 
 ## 命令行写给人看的文字（src/cli）：错误、提示、stream 的文本行。机器输出（JSON、字段、帧行）保持英文。
 out-bad-filter = 显示过滤器有误：{ $error }
+out-damaged = { $error }（出错前已读取 { $frames } 帧）
+out-stream-title = TCP 流 { $stream }：{ $client } → { $server }{ $vlan }
+out-framing-auto = 分帧方式：{ $framing }（自动）— { $reason }
+out-framing-auto-inconsistent = 分帧方式：{ $framing }（自动）—（不一致）{ $reason }
+out-framing = 分帧方式：{ $framing }
+out-calls-trace = 调用记录：{ $path }
+out-direction = { $dir } { $from } → { $to }：{ $bytes } 字节，{ $segments } 个报文段，{ $messages } 条消息，{ $coalesced } 个粘包报文段，{ $split } 条拆包消息，{ $gaps } 处缺口（{ $gap_bytes } 字节），{ $duplicate } 字节重复，{ $conflicts } 处冲突的重叠
+out-text-auto = 文本，{ $encoding }（自动）：
+out-text = 文本，{ $encoding }：
+out-text-unparsed = 未解析
+out-text-undecodable = ，{ $count } 字节无法解码
+lib-writing-output = 写输出时
+# 抓包文件无法读取或打开的原因（src/capture/file.rs 的 CaptureError）
+cap-err-io = { $path }：无法读取：{ $error }
+cap-err-empty = { $path }：文件是空的（不是 pcap 或 pcapng 抓包文件）
+cap-err-not-capture = { $path }：不是 pcap 或 pcapng 文件（魔数 { $magic }）
+cap-err-corrupt = { $path }：文件在第 { $offset } 字节处损坏：{ $what }
+cap-err-read-failed = { $path }：读取失败：{ $error }，位于第 { $offset } 字节
+cap-err-truncated = { $path }：文件被截断，最后一条记录不完整（第 { $frame } 帧之后，第 { $offset } 字节处只有 { $left } 字节）
+cap-err-live = { $what }
+cap-err-permission = { $interface }：没有抓包权限（{ $detail }）。请以 root 身份运行 synack，或者给程序授予一次能力：`sudo setcap cap_net_raw,cap_net_admin=eip $(command -v synack)`（抓包需要 cap_net_raw；cap_net_admin 只用于混杂模式，所以只有 cap_net_raw 时加 `--no-promisc` 也可以）
+cap-err-no-interface = { $name }：没有这个网络接口。本机的接口：{ $available }（见 `synack ifaces`）
+cap-err-interface-down = { $name }：接口已关闭；请先启用它（`ip link set { $name } up`）
+cap-err-bad-filter = 抓包过滤器“{ $filter }”有误：{ $message }
+cap-err-filter-unsupported = { $backend } 后端不能应用抓包过滤器（-f）：pnet 没有 BPF 编译器。要用 -f 请改用默认后端（`--backend pcap`），或者去掉 -f
+# 操作系统的错误（与 glibc 的中文翻译一致）
+os-error = { $words }（系统错误 { $number }）
+os-error-1 = 不允许的操作
+os-error-2 = 没有那个文件或目录
+os-error-5 = 输入/输出错误
+os-error-12 = 无法分配内存
+os-error-13 = 权限不够
+os-error-17 = 文件已存在
+os-error-19 = 没有那个设备
+os-error-20 = 不是目录
+os-error-21 = 是一个目录
+os-error-24 = 打开的文件过多
+os-error-28 = 设备上没有空间
+os-error-30 = 只读文件系统
+os-error-32 = 断开的管道
+os-error-98 = 地址已在使用
+os-error-111 = 拒绝连接
 
 ## 库给出、显示给人看的话，在显示处翻译（src/i18n/mod.rs 的 Phrases、library_text）：
 ## 分帧方式的选择与理由、粘包事件、流量生成器改用的模式
