@@ -259,7 +259,7 @@ cli-stream-encoding = `--text` 和 JSON 中消息 `text` 字段的编码：auto�
 # Follow TCP Stream (src/ui/follow)
 follow-title = 追踪 TCP 流 (tcp.stream eq { $stream })
 follow-no-packet = TCP 流 { $stream } 还没有数据包。
-follow-summary = 客户端 { $client } 字节，服务器 { $server } 字节，{ $turns } 轮
+follow-summary = 客户端 { $client } 字节，服务端 { $server } 字节，{ $turns } 轮
 follow-missing = ，抓包中缺失 { $bytes } 字节
 follow-entire = 整个对话（{ $bytes } 字节）
 follow-one-side = { $from } -> { $to }（{ $bytes } 字节）
@@ -1025,7 +1025,7 @@ find-wrapped-start = （搜索到达列表顶部，已从末尾继续。）
 menu-follow-udp-stream = 追踪 UDP 流
 menu-follow-udp-disabled = 请先选择一个 UDP 分组
 follow-title-udp = 追踪 UDP 流 (udp.stream eq { $stream })
-follow-summary-udp = 客户端 { $client } 字节，服务器 { $server } 字节，{ $datagrams } 个数据报
+follow-summary-udp = 客户端 { $client } 字节，服务端 { $server } 字节，{ $datagrams } 个数据报
 
 ## 运行程序（生成器面板的第二页，窗口里的 `synack run`）
 
