@@ -372,12 +372,35 @@ fn a_cc_compare_run_opens_on_its_connections_side_by_side_on_the_same_scales() {
         let y = |i: usize| drawn.screen_pos(i, 0.0, 200_000.0).unwrap().y;
         assert!((y(i) - y(0)).abs() < 1.0, "the same sequence range");
     }
-    // Each graph has its sender's kernel window line.
+    // Each graph has its sender's kernel window line (its end may run off the top: the
+    // points within the frame are counted, of the lines drawn across the frame's width).
     for (i, (_, frame, _)) in drawn.frames.iter().enumerate() {
+        let across = Rect::from_x_y_ranges(frame.x_range(), f32::MIN..=f32::MAX);
+        let inside = path_points(&h, COLOR_CWND, across)
+            .into_iter()
+            .filter(|p| frame.expand(1.0).contains(*p))
+            .count();
+        assert!(inside > 20, "graph {i}: the cwnd line ({inside} points)");
+    }
+    // Each graph's legend names its own sender's algorithm (one entry each).
+    for algorithm in &set {
+        h.get_by_label(&format!("ACK + cwnd (kernel, {algorithm})"));
+    }
+    // Scaled to the data: every transfer's 300 kB reach the top tenth of the frames, while
+    // the receive window's edge runs far above (off the top, not setting the scale).
+    for (i, (_, frame, _)) in drawn.frames.iter().enumerate() {
+        let y = drawn.screen_pos(i, c.graphs[i].t0, 300_000.0).unwrap().y;
         assert!(
-            path_points(&h, COLOR_CWND, *frame).len() > 20,
-            "graph {i}: the cwnd line"
+            y >= frame.top() && y - frame.top() < 0.1 * frame.height(),
+            "graph {i}: 300 kB at y {y} in {frame:?}"
         );
+        let window = c.graphs[i]
+            .model
+            .acks
+            .iter()
+            .map(|a| a.window_edge as f64)
+            .fold(0.0, f64::max);
+        assert!(window > 1.2 * c.top, "graph {i}: window edge {window}");
     }
     // A click on the second graph shows that connection alone.
     let target = drawn.frames[1].1.center();
@@ -388,4 +411,30 @@ fn a_cc_compare_run_opens_on_its_connections_side_by_side_on_the_same_scales() {
     assert_eq!(h.state().selection.connection.map(|c| c.stream), Some(1));
     assert!(h.state().graphs.compare_drawn.frames.is_empty());
     h.get_by_label_contains("Kernel state (");
+}
+
+/// The graph's y axis takes what its labels need (more than the width asked for when the
+/// sequence numbers are long): the panel's plots follow it, so their frames start where the
+/// graph's does and a time falls on the same x in all three (it was 0.7 px off here, more
+/// with longer labels).
+#[test]
+fn the_panel_under_the_graph_puts_each_time_at_the_graphs_x() {
+    let cap = manifest("tests/captures/kernel/loss-cubic.pcap");
+    let (frame, _, _) = first_data(&cap, "10.77.1.2");
+    let mut h = harness(&cap, frame);
+    h.run_steps(2);
+    let g = &h.state().graphs;
+    let [x0, x1, _, _] = g.view_bounds().expect("drawn");
+    for f in [0.1, 0.5, 0.9] {
+        let t = x0 + f * (x1 - x0);
+        let on_graph = g.screen_pos(t, 0.0).unwrap().x;
+        let on_panel = g.panel_screen_x(t);
+        assert_eq!(on_panel.len(), 2, "the panel's two plots");
+        for x in on_panel {
+            assert!(
+                (x - on_graph).abs() < 0.5,
+                "time {t:.4}: x {on_graph} on the graph, {x} on the panel"
+            );
+        }
+    }
 }

@@ -14,6 +14,7 @@ use egui_plot::{Legend, Plot, PlotTransform};
 use super::kernel::{self, KernelOverlay};
 use super::kernel_view::{self, cause_text, OverlayToggles};
 use super::model::{self, SeqModel};
+use super::ticks;
 use super::GraphKind;
 use crate::analysis::{Direction, FlowProto};
 use crate::i18n::tr;
@@ -47,8 +48,10 @@ pub struct Comparison {
     /// The longest connection's duration to its last segment or ACK, seconds: every graph
     /// shows this much time from its zero.
     pub span: f64,
-    /// The highest sequence number reached by any graph's segments, ACKs or window lines:
-    /// every graph's y axis runs from 0 to this.
+    /// The highest sequence number reached by any graph's data (segments, and the ACKs in
+    /// a tcptrace graph): every graph's y axis runs from 0 to a little above this. The
+    /// receive window's and the kernel's lines run off the top where they go higher (a
+    /// window far ahead of the data would squash the transfers into the bottom).
     pub top: f64,
 }
 
@@ -86,7 +89,7 @@ pub fn build(data: &StoreData, until: Option<usize>, with_acks: bool) -> Compari
     for conn in candidates(data) {
         let dir = model::busiest_direction(data, conn);
         let m = model::build(data, conn, dir, until);
-        let Some((_, x1, _, y1)) = m.bounds(with_acks) else {
+        let Some((_, x1, _, y1)) = m.data_extent(with_acks) else {
             continue;
         };
         let overlay = kernel::build(data, conn, dir, until, &m);
@@ -94,13 +97,7 @@ pub fn build(data: &StoreData, until: Option<usize>, with_acks: bool) -> Compari
             .connection(conn.proto, conn.stream)
             .and_then(|k| k.first_ts)
             .map_or(0.0, |t| (t.as_nanos() - first_ns) as f64 / 1e9);
-        let reach = overlay
-            .cwnd_reach
-            .iter()
-            .chain(&overlay.ssthresh_reach)
-            .flatten()
-            .map(|p| p[1]);
-        c.top = reach.fold(c.top.max(y1), f64::max);
+        c.top = c.top.max(y1);
         c.span = c.span.max(x1 - t0);
         c.graphs.push(Compared {
             conn,
@@ -186,7 +183,7 @@ pub fn show(
             };
             col.label(egui::RichText::new(header(g)).strong());
             let t0 = g.t0;
-            let mut plot = Plot::new(("synack_compare", i))
+            let plot = Plot::new(("synack_compare", i))
                 .height(height)
                 .default_x_bounds(x0, x1)
                 .default_y_bounds(y0, y1)
@@ -198,14 +195,19 @@ pub fn show(
                 .show_x(false)
                 .show_y(false)
                 .label_formatter(|_| None)
+                .custom_x_axes(vec![ticks::x_axis(move |mark| ticks::label(mark, t0))])
+                .custom_y_axes(vec![ticks::y_axis()])
                 .x_axis_label(tr!("graph-compare-x"))
                 // The same axes in every graph, so their frames are the same size.
                 .y_axis_label(kind.y_label())
                 .y_axis_min_width(kernel_view::Y_AXIS_WIDTH)
-                .x_axis_formatter(move |mark, _| format!("{:.2}", mark.value - t0));
-            if i == 0 {
-                plot = plot.legend(Legend::default().position(egui_plot::Corner::LeftTop));
-            }
+                .grid_spacing(egui::Rangef::new(ticks::GRID_MIN_SPACING, 300.0))
+                // Time labels from each graph's own zero, at the same places in every
+                // graph; sequence labels at round steps far enough apart to read.
+                .x_grid_spacer(move |input| ticks::marks(t0, &input, ticks::X_LABEL_SPACING))
+                .y_grid_spacer(|input| ticks::marks(0.0, &input, ticks::Y_LABEL_SPACING))
+                // Each graph's own legend: its kernel lines carry its own algorithm.
+                .legend(Legend::default().position(egui_plot::Corner::LeftTop));
             let (m, o) = (g.model.clone(), g.overlay.clone());
             let resp = plot.show(col, move |pui| {
                 if toggles.verdict {

@@ -29,7 +29,8 @@ pub const COLOR_RTO: Color32 = Color32::from_rgb(200, 0, 160);
 const MAX_DRAWN: usize = 20_000;
 /// Height of each of the panel's two plots.
 pub const PANEL_PLOT_HEIGHT: f32 = 120.0;
-/// Width kept for the y axes of the graph and the panel, so their linked time axes line up.
+/// Width kept at least for the y axes of the graph and the panel (the widest label of either
+/// widens all three, so their linked time axes line up).
 pub const Y_AXIS_WIDTH: f32 = 70.0;
 
 /// The x axis the graph and its panel share.
@@ -222,8 +223,14 @@ pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f
 }
 
 /// The panel under the graph: bytes (cwnd, in flight kernel and wire) and times (srtt,
-/// rto), congestion states shaded in both.
-pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
+/// rto), congestion states shaded in both, their y axes `y_axis_width` wide at least (the
+/// graph's, so the time axes line up). Returns each plot's transform and the width its y
+/// axis took (more when its labels needed it).
+pub fn panel(
+    ui: &mut egui::Ui,
+    o: &KernelOverlay,
+    y_axis_width: f32,
+) -> Vec<(egui_plot::PlotTransform, f32)> {
     ui.horizontal_wrapped(|ui| {
         ui.label(tr!("graph-panel-title"));
         for s in [
@@ -258,14 +265,21 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
             .height(PANEL_PLOT_HEIGHT)
             .link_axis(x_link(), [true, false])
             .legend(Legend::default().position(Corner::LeftTop))
+            // Round steps on the short y axes (powers of ten alone often left one label).
+            .custom_y_axes(vec![super::ticks::y_axis()])
+            .grid_spacing(egui::Rangef::new(super::ticks::GRID_MIN_SPACING, 300.0))
+            .y_grid_spacer(|input| super::ticks::marks(0.0, &input, super::ticks::Y_LABEL_SPACING))
             .y_axis_label(y)
-            .y_axis_min_width(Y_AXIS_WIDTH)
+            .y_axis_min_width(y_axis_width)
             .include_y(0.0)
             .show_x(false)
             .show_y(false)
             .label_formatter(|_| None)
     };
-    plot("bytes", &tr!("graph-bytes")).show(ui, |pui| {
+    // The plots start at the panel's left edge: their y axis is what lies before the frame.
+    let left = ui.max_rect().left();
+    let drawn = |r: egui_plot::PlotResponse<()>| (r.transform, r.transform.frame().min.x - left);
+    let bytes = plot("bytes", &tr!("graph-bytes")).show(ui, |pui| {
         ca_bands(pui);
         let b = pui.plot_bounds();
         let x = (b.min()[0], b.max()[0]);
@@ -296,7 +310,7 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
             );
         }
     });
-    plot("times", &tr!("graph-ms")).show(ui, |pui| {
+    let times = plot("times", &tr!("graph-ms")).show(ui, |pui| {
         ca_bands(pui);
         let b = pui.plot_bounds();
         let x = (b.min()[0], b.max()[0]);
@@ -317,4 +331,5 @@ pub fn panel(ui: &mut egui::Ui, o: &KernelOverlay) {
             x,
         );
     });
+    vec![drawn(bytes), drawn(times)]
 }

@@ -11,6 +11,7 @@ pub mod kernel;
 pub mod kernel_view;
 pub mod model;
 pub mod svg;
+pub mod ticks;
 
 use egui::{Color32, Pos2, Rect, Stroke};
 use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
@@ -161,6 +162,11 @@ pub struct GraphsView {
     last_rect: Option<Rect>,
     last_bounds: Option<[f64; 4]>,
     last_transform: Option<egui_plot::PlotTransform>,
+    /// The kernel panel's plots as drawn last frame (bytes, then times).
+    panel_transforms: Vec<egui_plot::PlotTransform>,
+    /// Width of the y axes of the graph and its panel: the widest either needed, so their
+    /// frames start at the same x and one time falls on the same x in all three.
+    y_axis_width: f32,
     reset: bool,
 }
 
@@ -180,6 +186,8 @@ impl Default for GraphsView {
             last_rect: None,
             last_bounds: None,
             last_transform: None,
+            panel_transforms: Vec::new(),
+            y_axis_width: kernel_view::Y_AXIS_WIDTH,
             reset: false,
         }
     }
@@ -241,6 +249,15 @@ impl GraphsView {
     pub fn screen_pos(&self, x: f64, y: f64) -> Option<Pos2> {
         self.last_transform
             .map(|t| t.position_from_point(&egui_plot::PlotPoint::new(x, y)))
+    }
+
+    /// Where time `x` was on screen in each plot of the kernel panel last frame (bytes,
+    /// then times; empty without the panel).
+    pub fn panel_screen_x(&self, x: f64) -> Vec<f32> {
+        self.panel_transforms
+            .iter()
+            .map(|t| t.position_from_point(&egui_plot::PlotPoint::new(x, 0.0)).x)
+            .collect()
     }
 
     /// A file name for an export of the current graph (without extension).
@@ -477,8 +494,13 @@ impl GraphsView {
         let drawn = overlay.filter(|o| o.readings > 0 || o.verdict.is_some());
         let with_panel = self.with_panel(drawn.as_deref());
         self.plot_ui(ui, &m, kind, reset, selection, drawn.clone());
+        self.panel_transforms.clear();
         if let (Some(o), true) = (&drawn, with_panel) {
-            kernel_view::panel(ui, o);
+            let drawn = kernel_view::panel(ui, o, self.y_axis_width);
+            for (_, axis) in &drawn {
+                self.y_axis_width = self.y_axis_width.max(*axis);
+            }
+            self.panel_transforms = drawn.into_iter().map(|(t, _)| t).collect();
         }
         action
     }
@@ -520,7 +542,7 @@ impl GraphsView {
                 + 2.0 * ui.spacing().interact_size.y;
             plot = plot
                 .height((ui.available_height() - panel).max(200.0))
-                .y_axis_min_width(kernel_view::Y_AXIS_WIDTH)
+                .y_axis_min_width(self.y_axis_width)
                 .link_axis(kernel_view::x_link(), [true, false]);
         }
         let toggles = self.toggles;
@@ -542,6 +564,11 @@ impl GraphsView {
         let resp = scoped.inner;
         let t = resp.transform;
         let frame = *t.frame();
+        if with_panel {
+            // The y axis took what its labels needed, at least the width asked for.
+            let axis = frame.min.x - scoped.response.rect.min.x;
+            self.y_axis_width = self.y_axis_width.max(axis);
+        }
         self.last_rect = Some(scoped.response.rect);
         self.last_transform = Some(t);
         let b = t.bounds();

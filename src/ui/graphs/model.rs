@@ -134,14 +134,9 @@ impl SeqModel {
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
 
-    /// Bounds of what a sequence graph draws: (t_min, t_max, seq_min, seq_max). The Stevens
-    /// graph (`with_acks` false) draws only the data segments, so its ACKs, which may come
-    /// long after the last data (a late close), do not stretch its time range. With ACKs
-    /// (tcptrace), the receive window's edge is included while the data keeps at least a
-    /// quarter of the height, else only up to half the data's height above it: a 64 KiB
-    /// window over a 500-byte exchange would flatten the data into one line at the bottom
-    /// of the graph (the window line leaves the first view instead).
-    pub fn bounds(&self, with_acks: bool) -> Option<(f64, f64, f64, f64)> {
+    /// The time and sequence range of the data alone: segments, and with `with_acks` the
+    /// ACKs (no window line): (t0, t1, y0, y1); `None` without segments or ACKs.
+    pub fn data_extent(&self, with_acks: bool) -> Option<(f64, f64, f64, f64)> {
         let acks = if with_acks { &self.acks[..] } else { &[] };
         let ts = self
             .segments
@@ -168,6 +163,19 @@ impl SeqModel {
         if !y0.is_finite() {
             (y0, y1) = (0.0, 1.0);
         }
+        Some((t0, t1, y0, y1))
+    }
+
+    /// Bounds of what a sequence graph draws: (t_min, t_max, seq_min, seq_max). The Stevens
+    /// graph (`with_acks` false) draws only the data segments, so its ACKs, which may come
+    /// long after the last data (a late close), do not stretch its time range. With ACKs
+    /// (tcptrace), the receive window's edge is included while the data keeps at least a
+    /// quarter of the height, else only up to half the data's height above it: a 64 KiB
+    /// window over a 500-byte exchange would flatten the data into one line at the bottom
+    /// of the graph (the window line leaves the first view instead).
+    pub fn bounds(&self, with_acks: bool) -> Option<(f64, f64, f64, f64)> {
+        let (t0, t1, y0, mut y1) = self.data_extent(with_acks)?;
+        let acks = if with_acks { &self.acks[..] } else { &[] };
         let span = (y1 - y0).max(1.0);
         let window_top = acks
             .iter()
