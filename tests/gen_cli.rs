@@ -123,7 +123,7 @@ fn ctrl_c_during_netns_run_removes_the_namespaces() {
     let child = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["gen", "keep-alive", "--netns"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let pid = child.id();
@@ -148,7 +148,185 @@ fn ctrl_c_during_netns_run_removes_the_namespaces() {
     std::thread::sleep(Duration::from_millis(300));
     // SAFETY: signalling our own child by pid.
     unsafe { libc::kill(pid as i32, libc::SIGINT) };
-    let status = child.wait_with_output().unwrap().status;
-    assert_eq!(status.code(), Some(130));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
     assert_eq!(ours(), 0, "namespaces left after Ctrl-C");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("synack: interrupted: the run stops unfinished, nothing is saved; deleting its network namespaces (synack-gen-"),
+        "{said}"
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_synthetic_run_says_the_file_is_incomplete() {
+    let file = tmp("interrupted.pcap");
+    let child = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["gen", "flood", "--synthetic", "--packets", "50000000", "-w"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the file is being written.
+    for _ in 0..100 {
+        if std::fs::metadata(&file).is_ok_and(|m| m.len() > 0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: signalling our own child by pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        said.trim_end(),
+        format!(
+            "synack gen: interrupted before `flood` ended; {} is incomplete",
+            file.display()
+        )
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
+/// Per frame of `pcap` (by `synack read -T fields`): number, seconds since the first frame,
+/// source port, relative sequence number, payload length.
+fn segment_table(pcap: &str) -> Vec<(u64, f64, u16, u64, u64)> {
+    let out = run(&[
+        "read",
+        pcap,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-e",
+        "frame.time_relative",
+        "-e",
+        "tcp.srcport",
+        "-e",
+        "tcp.seq",
+        "-e",
+        "tcp.len",
+    ]);
+    out.ok()
+        .lines()
+        .filter_map(|l| {
+            let v: Vec<&str> = l.split('\t').collect();
+            Some((
+                v[0].parse().ok()?,
+                v[1].parse().ok()?,
+                v[2].parse().ok()?,
+                v[3].parse().ok()?,
+                v[4].parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn gen_loss_netns_at_5_and_40_percent_finishes_with_retransmissions_and_a_timeout() {
+    if !synack::gen::netns::available() {
+        eprintln!("SKIPPED: --netns needs root with ip and nft");
+        return;
+    }
+    for loss in ["5", "40"] {
+        let file = tmp(&format!("loss-{loss}.pcap"));
+        let f = file.to_string_lossy().into_owned();
+        let gen = run(&["gen", "loss", "--netns", "--loss", loss, "-w", &f]);
+        assert_eq!(gen.code, Some(0), "--loss {loss}: {}", gen.stderr);
+        let retransmissions: Vec<u64> = run(&[
+            "read",
+            &f,
+            "-Y",
+            "tcp.analysis.retransmission",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+        ])
+        .ok()
+        .lines()
+        .map(|l| l.parse().unwrap())
+        .collect();
+        assert!(
+            !retransmissions.is_empty(),
+            "--loss {loss}: no tcp.analysis.retransmission frame"
+        );
+        // A retransmission timeout: a segment sent again at least Linux's minimum RTO
+        // (200 ms) after its first transmission (a fast retransmission takes well under
+        // a millisecond on this path), as the router's 100 ms outage forces.
+        let table = segment_table(&f);
+        let first_sent = |port: u16, seq: u64| {
+            table
+                .iter()
+                .find(|s| s.2 == port && s.3 == seq && s.4 > 0)
+                .map(|s| s.1)
+        };
+        let timeouts = retransmissions
+            .iter()
+            .filter_map(|n| table.iter().find(|s| s.0 == *n))
+            .filter(|s| first_sent(s.2, s.3).is_some_and(|t0| s.1 - t0 >= 0.2))
+            .count();
+        assert!(
+            timeouts >= 1,
+            "--loss {loss}: {} retransmissions, none after a timeout",
+            retransmissions.len()
+        );
+        println!(
+            "--loss {loss}: {} retransmissions, {timeouts} of them after >= 200 ms",
+            retransmissions.len()
+        );
+        for extra in [".calls.json", ".server.pcap"] {
+            let _ = std::fs::remove_file(format!("{f}{extra}"));
+        }
+        let _ = std::fs::remove_file(&file);
+    }
+}
+
+#[test]
+fn gen_loss_netns_that_cannot_finish_stops_at_the_deadline_and_keeps_the_capture() {
+    if !synack::gen::netns::available() {
+        eprintln!("SKIPPED: --netns needs root with ip and nft");
+        return;
+    }
+    // At 99 % almost nothing arrives: the run must stop by itself (the deadline), say why
+    // and keep what it captured.
+    let file = tmp("loss-99.pcap");
+    let f = file.to_string_lossy().into_owned();
+    let gen = run(&[
+        "gen",
+        "loss",
+        "--netns",
+        "--loss",
+        "99",
+        "--sample-ms",
+        "0",
+        "-w",
+        &f,
+    ]);
+    assert_eq!(gen.code, Some(1), "{}", gen.stderr);
+    let deadline = synack::gen::live::NETNS_DEADLINE.as_secs();
+    assert!(
+        gen.stderr.contains("`loss` (netns) did not finish")
+            && gen
+                .stderr
+                .contains("made no progress before the run's deadline")
+            && gen.stderr.contains(&format!(
+                "loses too much for the lesson to end within {deadline} s"
+            ))
+            && gen
+                .stderr
+                .contains(&format!("captured until then are saved in {f}")),
+        "{}",
+        gen.stderr
+    );
+    assert!(!gen.stderr.contains("os error"), "{}", gen.stderr);
+    // The partial capture is a readable pcap holding the handshake at least.
+    let frames = segment_table(&f);
+    assert!(frames.len() >= 3, "{} frames saved", frames.len());
+    for extra in [".calls.json", ".server.pcap"] {
+        let _ = std::fs::remove_file(format!("{f}{extra}"));
+    }
+    let _ = std::fs::remove_file(&file);
 }

@@ -49,8 +49,9 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 10_000)]
     pub packets: u64,
     /// Loss in percent (0-99): data segments dropped by the router (`--netns`) or lossy
-    /// rounds in a synthetic `flood`. SYN, FIN and RST are never dropped; at 100 % no data
-    /// would ever arrive, so the lesson could not end.
+    /// rounds in a synthetic `flood`. Pure ACKs, SYN, FIN and RST are never dropped; at
+    /// 100 % no data would ever arrive, so the lesson could not end. A `--netns` run that
+    /// cannot end within 30 s stops there and saves what it captured.
     #[arg(long, value_name = "PCT", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(0..=99))]
     pub loss: u32,
@@ -106,12 +107,22 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
     } else {
         Mode::Live
     };
+    let netns = mode == Mode::Netns
+        || (mode == Mode::Live && !sc.live_capable() && !sc.synthetic_capable());
+    if !netns {
+        // (Between namespaces the namespaces' own handler says so and cleans up.)
+        let synthetic = mode == Mode::Synthetic || !sc.live_capable();
+        note_interrupt(
+            sc,
+            args.write.as_deref().filter(|p| !is_stdout(p)),
+            synthetic,
+        );
+    }
     if mode == Mode::Live && !sc.live_capable() && !sc.synthetic_capable() {
         note!(
             "synack gen: `{sc}` runs only with real kernels between namespaces; running it --netns"
         );
-        let run = gen::live::run_netns(sc, &opts)?;
-        return finish_run(sc, "netns", run, args);
+        return finish_or_explain(sc, "netns", gen::live::run_netns(sc, &opts), args);
     }
     if mode == Mode::Live && !sc.live_capable() {
         note!(
@@ -126,15 +137,66 @@ pub(super) fn run(args: &GenArgs) -> anyhow::Result<ExitCode> {
     }
     match mode {
         Mode::Synthetic => run_synthetic(sc, &opts, args),
-        Mode::Live => {
-            let run = gen::live::run(sc, &opts)?;
-            finish_run(sc, "live", run, args)
-        }
-        Mode::Netns => {
-            let run = gen::live::run_netns(sc, &opts)?;
-            finish_run(sc, "netns", run, args)
-        }
+        Mode::Live => finish_or_explain(sc, "live", gen::live::run(sc, &opts), args),
+        Mode::Netns => finish_or_explain(sc, "netns", gen::live::run_netns(sc, &opts), args),
     }
+}
+
+/// Makes Ctrl-C (and SIGTERM) say what it leaves behind before exiting 130: a live run
+/// saves nothing (it writes at the end), a synthetic one has written part of `write`.
+fn note_interrupt(sc: Scenario, write: Option<&std::path::Path>, synthetic: bool) {
+    let left = match write {
+        Some(path) if synthetic => format!("{} is incomplete", path.display()),
+        _ => "nothing was saved".to_owned(),
+    };
+    // Another handler may exist already (a library caller's): then the default stays.
+    let _ = ctrlc::set_handler(move || {
+        note!("synack gen: interrupted before `{sc}` ended; {left}");
+        std::process::exit(130);
+    });
+}
+
+/// Saves or lists a run's capture; a lesson that failed midway still has what it captured
+/// saved (or listed), then its failure is the error, saying where that capture went.
+fn finish_or_explain(
+    sc: Scenario,
+    mode: &str,
+    run: anyhow::Result<gen::live::LiveRun>,
+    args: &GenArgs,
+) -> anyhow::Result<ExitCode> {
+    let unfinished = match run {
+        Ok(run) => return finish_run(sc, mode, run, args),
+        Err(e) => e.downcast::<gen::live::Unfinished>()?,
+    };
+    let captured = unfinished.run.frames.as_ref().map_or(0, Vec::len);
+    finish_run(sc, mode, *unfinished.run, args)?;
+    let saved = match &args.write {
+        _ if captured == 0 => "nothing was captured".to_owned(),
+        Some(path) if is_stdout(path) => {
+            format!("the {captured} frames captured until then went to standard output")
+        }
+        Some(path) => format!(
+            "the {captured} frames captured until then are saved in {}",
+            path.display()
+        ),
+        None => format!("the {captured} frames captured until then are listed above"),
+    };
+    let timed_out = unfinished.error.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::TimedOut)
+    });
+    let why = if timed_out && mode == "netns" {
+        format!(
+            " (the path loses too much for the lesson to end within {} s; a lower --loss finishes)",
+            gen::live::NETNS_DEADLINE.as_secs()
+        )
+    } else {
+        String::new()
+    };
+    anyhow::bail!(
+        "`{sc}` ({mode}) did not finish: {:#}{why}; {saved}",
+        unfinished.error
+    )
 }
 
 /// Saves or lists what a live or netns run captured, and writes its calls trace.

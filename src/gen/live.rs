@@ -16,6 +16,7 @@
 //! never loses: those run synthetic, or (`loss`) between namespaces.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::{Duration, Instant};
 
 use anyhow::bail;
 
@@ -58,6 +59,41 @@ pub struct LiveRun {
     pub drops: Option<NetnsDrops>,
 }
 
+/// A run with real sockets whose lesson failed once its capture was running (a path that
+/// loses too much to finish by the run's deadline, a refused socket call): the error, and
+/// everything captured and recorded until then, so the caller can still save and show it.
+#[derive(Debug)]
+pub struct Unfinished {
+    /// What was captured and recorded before the lesson failed.
+    pub run: Box<LiveRun>,
+    /// Why the lesson failed.
+    pub error: anyhow::Error,
+}
+
+impl std::fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+impl std::error::Error for Unfinished {}
+
+/// How long a netns run may take: its sockets wait through timeouts (the retransmission
+/// timer of a lossy path backs off past the sockets' own 5 s) until then, and the run
+/// stops, keeping what it captured ([`Unfinished`]).
+pub const NETNS_DEADLINE: Duration = Duration::from_secs(30);
+
+/// `run` when the lesson succeeded, else an [`Unfinished`] error holding `run`.
+fn outcome(run: LiveRun, lesson: anyhow::Result<()>) -> anyhow::Result<LiveRun> {
+    match lesson {
+        Ok(()) => Ok(run),
+        Err(error) => Err(anyhow::Error::new(Unfinished {
+            run: Box::new(run),
+            error,
+        })),
+    }
+}
+
 /// The packets a netns run dropped on purpose, by place: the truth for `synack pair`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetnsDrops {
@@ -96,7 +132,8 @@ fn run_on_loopback(sc: Scenario, opts: &GenOptions, tap: Option<Tap>) -> anyhow:
     // Loopback is shared with everything else on this host: read the run's port only.
     let sampling =
         KernelSampling::start(opts.sample_ms, vec![(None, Watch::Ports(vec![setup.port]))]);
-    run_reserved(sc, lesson, setup, ip, Where::Loopback, tap, sampling)
+    let (run, lesson) = run_reserved(sc, lesson, setup, ip, Where::Loopback, tap, sampling);
+    outcome(run, lesson)
 }
 
 /// Runs `sc` between network namespaces (root): client and server hosts joined by a router
@@ -151,6 +188,9 @@ pub fn run_netns_tapped(
     if opts.server_loss_pct > 0 {
         topo.drop_at_server(opts.server_loss_pct)?;
     }
+    if let Some(outage) = real.outage {
+        topo.black_out_once(outage.after_bytes, outage.ms)?;
+    }
     let server = IpAddr::V4(Host::Server.address());
     // A dedicated thread switches namespaces: the server's sockets are made in the server's,
     // then the thread moves to the client's to capture and connect.
@@ -172,6 +212,7 @@ pub fn run_netns_tapped(
                     iface: Host::Client.interface(),
                     local: IpAddr::V4(Host::Client.address()),
                     neighbour: IpAddr::V4(Host::Client.neighbour()),
+                    loss_pct: opts.loss_pct,
                 };
                 // The namespaces hold only this run's sockets: read them all, in both.
                 let sampling = KernelSampling::start(
@@ -182,9 +223,8 @@ pub fn run_netns_tapped(
                     ],
                 );
                 let sampling = sampling.with_congestion(opts.congestion.clone());
-                let run = run_reserved(sc, lesson, setup, server, at, tap, sampling);
+                let (mut run, lesson) = run_reserved(sc, lesson, setup, server, at, tap, sampling);
                 let server_side = server_capture.map(Capture::finish);
-                let mut run = run?;
                 run.drops = Some(NetnsDrops {
                     router: topo.drops(Host::Router)?,
                     server_input: topo.drops(Host::Server)?,
@@ -202,7 +242,7 @@ pub fn run_netns_tapped(
                         });
                     }
                 }
-                Ok(run)
+                outcome(run, lesson)
             })
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the netns run panicked")))
@@ -216,7 +256,8 @@ pub fn run_netns_tapped(
 enum Where<'a> {
     /// Loopback: capture on `lo`.
     Loopback,
-    /// A namespace host: capture on `iface`, sending the start-up marker to `neighbour`.
+    /// A namespace host: capture on `iface`, sending the start-up marker to `neighbour`;
+    /// the router drops `loss_pct` percent of TCP segments.
     Host {
         /// Interface to capture on (the client's veth).
         iface: &'a str,
@@ -224,12 +265,15 @@ enum Where<'a> {
         local: IpAddr,
         /// An address across `iface` (the router).
         neighbour: IpAddr,
+        /// The router's random loss, percent.
+        loss_pct: u32,
     },
 }
 
 /// Runs a lesson whose server sockets are reserved in `setup` (in whatever namespace they
 /// were made): starts the capture, runs the client from the calling thread's namespace
-/// against `server`, and collects frames and calls.
+/// against `server`, and collects frames and calls; the lesson's own outcome beside them
+/// (a failed lesson still hands back what was captured).
 fn run_reserved(
     sc: Scenario,
     lesson: &dyn Lesson,
@@ -238,7 +282,7 @@ fn run_reserved(
     at: Where<'_>,
     tap: Option<Tap>,
     sampling: KernelSampling,
-) -> anyhow::Result<LiveRun> {
+) -> (LiveRun, anyhow::Result<()>) {
     let mode = match at {
         Where::Loopback => "live",
         Where::Host { .. } => "netns",
@@ -250,6 +294,7 @@ fn run_reserved(
             iface,
             local,
             neighbour,
+            ..
         } => Capture::start(iface, &filter, local, Some(neighbour), tap.clone()),
     };
     let (cap, no_capture) = match started {
@@ -262,12 +307,21 @@ fn run_reserved(
             )),
         ),
     };
+    let mut rec = Recorder::new(sc.name(), mode, tap)
+        .with_samplers(sampling.handles())
+        .with_congestion(sampling.congestion.clone());
+    if let Where::Host { .. } = at {
+        // A lossy path: calls wait through timeouts, up to the run's deadline.
+        rec = rec.with_deadline(Instant::now() + NETNS_DEADLINE);
+    }
     let stage = Stage {
         server: SocketAddr::new(server, setup.port),
         setup,
-        rec: Recorder::new(sc.name(), mode, tap)
-            .with_samplers(sampling.handles())
-            .with_congestion(sampling.congestion.clone()),
+        rec,
+        loss_pct: match at {
+            Where::Loopback => 0,
+            Where::Host { loss_pct, .. } => loss_pct,
+        },
     };
     let result = lesson.run_real(&stage);
     let mut trace = stage.rec.take();
@@ -280,8 +334,7 @@ fn run_reserved(
         }
         None => (None, LinkType::Ethernet, 0),
     };
-    result?;
-    Ok(LiveRun {
+    let run = LiveRun {
         frames,
         link,
         trace,
@@ -291,5 +344,6 @@ fn run_reserved(
         dropped,
         server_frames: None,
         drops: None,
-    })
+    };
+    (run, result)
 }

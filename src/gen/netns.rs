@@ -8,7 +8,8 @@
 //! MTU 1500 with segmentation offload off (one segment per packet, MSS 1448 with
 //! timestamps), so traffic looks as on a LAN, not as on loopback's 64 KiB MTU. A loss
 //! percentage adds an nftables rule in the router's forward chain that drops that share of
-//! TCP segments at random (`numgen random`; this kernel has no netem), never SYN, FIN or RST,
+//! TCP data segments at random (`numgen random`; this kernel has no netem), never pure
+//! ACKs, SYN, FIN or RST,
 //! so set-up and teardown stay clean and the kernels' recovery (SACK, fast retransmission,
 //! RTO) shows. [`Topology::drop_at_server`] drops in the server's input chain too, behind a
 //! capture on its veth; each rule counts and records what it dropped ([`Topology::drops`]).
@@ -25,6 +26,7 @@
 //! (CAP_SYS_ADMIN, CAP_NET_ADMIN) and `ip` and `nft` ([`available`]).
 
 use std::ffi::OsStr;
+use std::io::Write as _;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,6 +82,27 @@ const TABLE: &str = "synack_gen";
 const COUNTER: &str = "dropped";
 const SET: &str = "dropped_segments";
 
+/// nftables matches for TCP segments that carry data (not SYN, FIN or RST): one per TCP
+/// header length, since nft cannot subtract one field from another (the IPv4 header is 20
+/// bytes: the test hosts send no IP options). Pure ACKs, with or without SACK, never match.
+fn data_segments() -> Vec<String> {
+    (5..=15u32)
+        .map(|doff| {
+            format!(
+                "tcp flags & (syn | fin | rst) == 0 tcp doff {doff} ip length > {}",
+                20 + 4 * doff
+            )
+        })
+        .collect()
+}
+
+/// The end of a drop rule: record the packet in [`SET`], count it in [`COUNTER`], drop it.
+fn record_and_drop() -> String {
+    format!(
+        "add @{SET} {{ ip saddr . ip id . tcp sequence . tcp ackseq }} counter name {COUNTER} drop"
+    )
+}
+
 /// What a host's drop rule dropped ([`Topology::drops`]): the truth a capture's analysis
 /// (e.g. `synack pair` of the client's and the server's captures) can be checked against.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,7 +132,8 @@ fn registry() -> &'static Mutex<Vec<String>> {
     REG.get_or_init(|| Mutex::new(Vec::new()))
 }
 
-/// Installs (once) a Ctrl-C/SIGTERM handler that deletes live namespaces, then exits 130.
+/// Installs (once) a Ctrl-C/SIGTERM handler that says so, deletes live namespaces, then
+/// exits 130.
 fn install_signal_cleanup() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
@@ -119,6 +143,12 @@ fn install_signal_cleanup() {
         // namespaces vanish cannot end the process first (its Topology's drop waits).
         let _ = ctrlc::set_handler(|| {
             let names = registry().lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(
+                std::io::stderr(),
+                "synack: interrupted: the run stops unfinished, nothing is saved; deleting its \
+                 network namespaces ({})",
+                names.join(", ")
+            );
             for n in names.iter() {
                 let _ = Command::new("ip").args(["netns", "del", n]).status();
             }
@@ -259,12 +289,7 @@ impl Topology {
             in_ns(ns, &["ip", "link", "set", "dev", dev, "gso_max_segs", "1"])?;
         }
         if loss_pct > 0 {
-            t.add_drops(
-                Host::Router,
-                "forward",
-                "tcp flags & (syn | fin | rst) == 0",
-                loss_pct,
-            )?;
+            t.add_drops(Host::Router, "forward", &data_segments(), loss_pct)?;
         }
         Ok(t)
     }
@@ -278,38 +303,75 @@ impl Topology {
         self.add_drops(
             Host::Server,
             "input",
-            "tcp flags & (syn | fin | rst) == 0 ip length > 100",
+            &["tcp flags & (syn | fin | rst) == 0 ip length > 100".to_owned()],
             loss_pct,
         )
     }
 
     /// Adds, in `host`'s namespace, a chain on netfilter hook `hook` dropping `loss_pct`
-    /// percent of the TCP packets that match `matching`, each counted and recorded in a set
-    /// by its source, IP id, sequence and acknowledgment numbers.
+    /// percent of the TCP packets that match one of `matching` (one rule each), each
+    /// counted and recorded in a set by its source, IP id, sequence and acknowledgment
+    /// numbers.
     fn add_drops(
         &self,
         host: Host,
         hook: &str,
-        matching: &str,
+        matching: &[String],
         loss_pct: u32,
     ) -> anyhow::Result<()> {
-        let ns = self.namespace(host);
         // `numgen random mod 100 < 100` is out of nft's range: every packet then.
         let chance = if loss_pct >= 100 {
             String::new()
         } else {
             format!("numgen random mod 100 < {loss_pct}")
         };
+        let drop = record_and_drop();
+        let rules: String = matching
+            .iter()
+            .map(|m| format!("meta l4proto tcp {m} {chance} {drop}\n"))
+            .collect();
+        let chain = format!(
+            "chain drop_{hook} {{ type filter hook {hook} priority 0; policy accept;
+               {rules}
+             }}"
+        );
+        self.add_to_drop_table(host, &chain)
+            .context("adding the nftables drop rule")
+    }
+
+    /// Makes the router drop every TCP data segment (longer than 100 bytes, never SYN, FIN
+    /// or RST) towards the server for `ms` milliseconds, once, beginning when `after_bytes`
+    /// bytes of such segments have crossed it: a burst loss that takes the whole flight and
+    /// the tail loss probe, which only the sender's retransmission timer repairs (Linux's
+    /// timeout is at least 200 ms: keep `ms` below it, so the timeout's retransmission
+    /// arrives). Counted and recorded with the random drops ([`Topology::drops`]).
+    pub fn black_out_once(&self, after_bytes: u64, ms: u32) -> anyhow::Result<()> {
+        let data = "meta l4proto tcp tcp flags & (syn | fin | rst) == 0 ip length > 100 ip daddr";
+        let server = Host::Server.address();
+        let drop = record_and_drop();
+        let chain = format!(
+            "set outage {{ type ipv4_addr; flags dynamic,timeout; }}
+             set outage_done {{ type ipv4_addr; flags dynamic; }}
+             chain outage {{ type filter hook forward priority -1; policy accept;
+               {data} {server} ip daddr != @outage_done quota over {after_bytes} bytes add @outage {{ ip daddr timeout {ms}ms }} add @outage_done {{ ip daddr }}
+               {data} @outage {drop}
+             }}"
+        );
+        self.add_to_drop_table(Host::Router, &chain)
+            .context("adding the nftables outage rule")
+    }
+
+    /// Adds `body` (chains, sets) to `host`'s drop table, declaring the table with the
+    /// counter and the set every drop rule records into (declaring them again is harmless).
+    fn add_to_drop_table(&self, host: Host, body: &str) -> anyhow::Result<()> {
         let script = format!(
             "table inet {TABLE} {{
                counter {COUNTER} {{ }}
                set {SET} {{ typeof ip saddr . ip id . tcp sequence . tcp ackseq; flags dynamic; size 65535; }}
-               chain drop_{hook} {{ type filter hook {hook} priority 0; policy accept;
-                 meta l4proto tcp {matching} {chance} add @{SET} {{ ip saddr . ip id . tcp sequence . tcp ackseq }} counter name {COUNTER} drop
-               }}
+               {body}
              }}"
         );
-        in_ns(ns, &["nft", &script]).context("adding the nftables drop rule")
+        in_ns(self.namespace(host), &["nft", &script])
     }
 
     /// What `host`'s drop rule (the router's loss, or the server's input drops) dropped so

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::tap::{LiveEvent, Tap};
 use crate::calls::{CallKind, CallTrace, Traced};
@@ -51,6 +51,10 @@ pub(crate) struct Recorder {
     samplers: Arc<Vec<SamplerHandle>>,
     /// The congestion control every TCP socket of the run is set to (`TCP_CONGESTION`).
     congestion: Option<Arc<str>>,
+    /// Until when a `send()` or `recv()` that timed out without progress is tried again
+    /// (a lossy path's retransmission timer may back off past [`IO_TIMEOUT`]); `None`:
+    /// never, the timeout is the call's error.
+    deadline: Option<Instant>,
 }
 
 impl Recorder {
@@ -61,7 +65,16 @@ impl Recorder {
             tap,
             samplers: Arc::new(Vec::new()),
             congestion: None,
+            deadline: None,
         }
+    }
+
+    /// The same recorder, its sockets' `send()` and `recv()` waiting through timeouts until
+    /// `deadline` (then failing with [`io::ErrorKind::TimedOut`]): bounded retries for runs
+    /// across a lossy router, where a call may wait longer than [`IO_TIMEOUT`] for progress.
+    pub(crate) fn with_deadline(mut self, deadline: Instant) -> Recorder {
+        self.deadline = Some(deadline);
+        self
     }
 
     /// The same recorder, setting every TCP socket of the run to congestion control `name`.
@@ -175,6 +188,14 @@ impl Recorder {
         self.push(by, CallKind::Recvfrom, &buf[..n], None, None, None);
         Ok(())
     }
+}
+
+/// True for a blocking call's timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO`: `EAGAIN`).
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 /// The name a calls trace gives an error: the errno's symbol for the usual ones.
@@ -299,7 +320,9 @@ impl Sock {
                     self.sent += n as u64;
                     at += n;
                 }
+                Err(e) if self.may_wait_again(&e) => {}
                 Err(e) => {
+                    let e = self.past_deadline(e);
                     self.push(CallKind::Send, &[], Some(self.sent), Some(&err_name(&e)));
                     return Err(e);
                 }
@@ -311,16 +334,20 @@ impl Sock {
     /// One `recv()` of up to `max` bytes (empty = end of stream).
     pub(crate) fn recv(&mut self, max: usize) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; max];
-        match self.s.read(&mut buf) {
-            Ok(n) => {
-                buf.truncate(n);
-                self.push(CallKind::Recv, &buf, Some(self.read), None);
-                self.read += n as u64;
-                Ok(buf)
-            }
-            Err(e) => {
-                self.push(CallKind::Recv, &[], Some(self.read), Some(&err_name(&e)));
-                Err(e)
+        loop {
+            match self.s.read(&mut buf) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    self.push(CallKind::Recv, &buf, Some(self.read), None);
+                    self.read += n as u64;
+                    return Ok(buf);
+                }
+                Err(e) if self.may_wait_again(&e) => {}
+                Err(e) => {
+                    let e = self.past_deadline(e);
+                    self.push(CallKind::Recv, &[], Some(self.read), Some(&err_name(&e)));
+                    return Err(e);
+                }
             }
         }
     }
@@ -330,6 +357,37 @@ impl Sock {
     pub(crate) fn exchange(&mut self, m: &[u8]) -> io::Result<Vec<u8>> {
         self.send(m)?;
         self.recv_exact(m.len())
+    }
+
+    /// True when `e` is a socket timeout (no progress for [`IO_TIMEOUT`]) and the run's
+    /// deadline has not passed: the call waits again (the kernel is still retransmitting).
+    /// The next wait ends at the deadline at the latest.
+    fn may_wait_again(&self, e: &io::Error) -> bool {
+        let Some(left) = self
+            .rec
+            .deadline
+            .and_then(|d| d.checked_duration_since(Instant::now()))
+            .filter(|left| is_timeout(e) && !left.is_zero())
+        else {
+            return false;
+        };
+        let wait = Some(left.min(IO_TIMEOUT));
+        self.s.set_read_timeout(wait).is_ok() && self.s.set_write_timeout(wait).is_ok()
+    }
+
+    /// A timeout past the run's deadline as [`io::ErrorKind::TimedOut`], saying how far this
+    /// socket got (other errors unchanged).
+    fn past_deadline(&self, e: io::Error) -> io::Error {
+        if !is_timeout(&e) || self.rec.deadline.is_none() {
+            return e;
+        }
+        io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "{} made no progress before the run's deadline ({} bytes sent, {} received)",
+                self.actor, self.sent, self.read
+            ),
+        )
     }
 
     /// `recv()` until exactly `n` bytes arrived (each call recorded).

@@ -63,6 +63,18 @@ pub(crate) struct Real {
     /// Between namespaces, the router's rate towards the server when `--rate` gives none
     /// (Mbit/s; 0: no limit): a bottleneck the lesson needs to show anything.
     pub default_rate_mbit: u32,
+    /// Between namespaces, an outage of the router the lesson needs (a burst loss that
+    /// only a retransmission timeout repairs), besides `--loss`'s random drops.
+    pub outage: Option<Outage>,
+}
+
+/// A one-time outage of the router towards the server ([`super::netns::Topology::black_out_once`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outage {
+    /// Data bytes that cross the router before the outage begins.
+    pub after_bytes: u64,
+    /// How long every data segment is dropped, ms.
+    pub ms: u32,
 }
 
 impl Real {
@@ -72,6 +84,7 @@ impl Real {
         between_namespaces: true,
         reserve: |ip| Ok(Setup::listener(ip)?),
         default_rate_mbit: 0,
+        outage: None,
     };
 }
 
@@ -147,6 +160,7 @@ impl Scripted {
             between_namespaces: false,
             reserve,
             default_rate_mbit: 0,
+            outage: None,
         };
         Scripted {
             teaches,
@@ -168,6 +182,7 @@ impl Scripted {
             between_namespaces: true,
             reserve: |ip| Ok(Setup::listener(ip)?),
             default_rate_mbit: rate_mbit,
+            outage: None,
         };
         Scripted {
             teaches,
@@ -180,6 +195,14 @@ impl Scripted {
     pub(crate) const fn only_between_namespaces(mut self) -> Scripted {
         if let Some((real, _)) = &mut self.real {
             real.on_loopback = false;
+        }
+        self
+    }
+
+    /// Between namespaces the router has `outage` once, besides `--loss`'s random drops.
+    pub(crate) const fn with_outage(mut self, outage: Outage) -> Scripted {
+        if let Some((real, _)) = &mut self.real {
+            real.outage = Some(outage);
         }
         self
     }
@@ -235,6 +258,8 @@ pub(crate) struct Stage {
     pub server: SocketAddr,
     /// The calls trace of the run.
     pub rec: Recorder,
+    /// The share of TCP segments the router drops at random, percent (0 on loopback).
+    pub loss_pct: u32,
 }
 
 impl Stage {
