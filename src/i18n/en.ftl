@@ -1320,6 +1320,16 @@ os-error-111 = Connection refused
 framing-auto-explains = { $framing }: { $messages } messages cover { $pct } of { $total } bytes with nothing unparseable
 framing-auto-start = no framing explains the whole stream; { $framing } explains the start: { $messages } messages cover { $pct } of { $total } bytes, { $unparsed } bytes unparseable
 framing-auto-nothing = no framing explains these { $total } bytes
+framing-auto-resync = ; it resumes after { $gaps } { $gaps ->
+    [one] gap
+   *[other] gaps
+}, at the next message start ({ $skipped } { $skipped ->
+    [one] byte
+   *[other] bytes
+} cut by { $gaps ->
+    [one] it
+   *[other] them
+} left out)
 framing-auto-next-unparsed = ; next: { $framing } { $messages } messages, { $unparsed } bytes unparseable
 framing-auto-next-covering = ; next: { $framing } { $messages } messages covering { $pct }
 framing-by-calls = ; message boundaries from the { $sends } send() calls of the calls trace

@@ -1167,6 +1167,7 @@ os-error-111 = 拒绝连接
 framing-auto-explains = { $framing }：{ $messages } 条消息覆盖了 { $total } 字节中的 { $pct }，没有未解析的字节
 framing-auto-start = 没有哪种分帧方式能解释整个流；{ $framing } 能解释开头：{ $messages } 条消息覆盖了 { $total } 字节中的 { $pct }，{ $unparsed } 字节未解析
 framing-auto-nothing = 没有哪种分帧方式能解释这 { $total } 字节
+framing-auto-resync = ；在 { $gaps } 处缺口之后从下一条消息的开头继续分帧（缺口截断的 { $skipped } 字节未计入）
 framing-auto-next-unparsed = ；其次是 { $framing }：{ $messages } 条消息，{ $unparsed } 字节未解析
 framing-auto-next-covering = ；其次是 { $framing }：{ $messages } 条消息，覆盖 { $pct }
 framing-by-calls = ；消息边界来自调用记录中的 { $sends } 次 send() 调用

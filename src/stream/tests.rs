@@ -328,6 +328,94 @@ fn message_cut_by_gap_is_incomplete_and_framing_resumes() {
 }
 
 #[test]
+fn auto_resumes_line_framing_after_a_gap_and_says_so() {
+    // 300 lines of 20 bytes; a segment lost in the middle cuts line 150.
+    let text: Vec<u8> = (0..300)
+        .flat_map(|i| format!("line {i:>6} of text\n").into_bytes())
+        .collect();
+    assert_eq!(text.len(), 300 * 20);
+    let (lost_from, lost_to) = (2990usize, 3010usize);
+    let (mut d, _, _) = collect(&[
+        seg(0, &text[..lost_from], 1),
+        seg(lost_to as u32, &text[lost_to..], 3),
+    ]);
+    d.closed = true;
+    assert_eq!(d.runs.len(), 2, "one gap");
+    let c = auto(&[&d]);
+    assert_eq!(c.framing, Framing::Line, "{}", c.reason);
+    assert!(c.consistent, "{}", c.reason);
+    let reason = c.reason.to_string();
+    assert!(
+        reason.contains("line: 298 messages cover 100% of 5980 bytes with nothing unparseable; it resumes after 1 gap, at the next message start (10 bytes cut by it left out)"),
+        "{reason}"
+    );
+    let f = frame_stream(&d, Framing::Line);
+    // Lines 0..=148 before the gap, 151..300 after it; line 149 is cut by the gap (its
+    // start is there, its end lost), line 150's end is the 10 bytes left out.
+    assert!(f
+        .messages
+        .iter()
+        .any(|m| m.offset + m.len <= lost_from as u64));
+    assert!(f.messages.iter().any(|m| m.offset >= lost_to as u64));
+    assert_eq!(f.messages.len(), 149 + 149);
+    assert_eq!(f.unparsed.len(), 1);
+    assert!(f.unparsed[0].cut_by_gap());
+    assert_eq!((f.unparsed[0].offset, f.unparsed[0].len), (3010, 10));
+    // `choose`, the quick form, agrees.
+    assert_eq!(super::framing::choose(&[&d]), (Framing::Line, true));
+}
+
+#[test]
+fn http_and_tls_framing_resume_at_the_next_message_after_a_gap() {
+    // Requests without a body; the gap cuts request 2's header (its length unknown).
+    let req = |i: usize| {
+        format!(
+            "GET /item/{i} HTTP/1.1\r\nHost: example\r\nX-Pad: {}\r\n\r\n",
+            "p".repeat(40)
+        )
+        .into_bytes()
+    };
+    let all: Vec<u8> = (0..6).flat_map(req).collect();
+    let one = req(0).len();
+    let (gap_from, gap_to) = (one + 10, one + 30);
+    let (mut d, _, _) = collect(&[
+        seg(0, &all[..gap_from], 1),
+        seg(gap_to as u32, &all[gap_to..], 2),
+    ]);
+    d.closed = true;
+    let f = frame_stream(&d, Framing::Http);
+    let offsets: Vec<u64> = f.messages.iter().map(|m| m.offset).collect();
+    assert_eq!(
+        offsets,
+        (0..6)
+            .filter(|&i| i != 1)
+            .map(|i| (i * one) as u64)
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        f.unparsed.iter().all(|u| u.cut_by_gap()),
+        "{:?}",
+        f.unparsed
+    );
+    // (`auto` prefers `line` here: it also covers the cut request's first line.)
+
+    // TLS records of 105 bytes; the gap cuts record 3's header.
+    let rec: Vec<u8> = [23u8, 3, 3, 0, 100].into_iter().chain([7u8; 100]).collect();
+    let all: Vec<u8> = rec.iter().copied().cycle().take(rec.len() * 8).collect();
+    let (gap_from, gap_to) = (2 * 105 + 2, 2 * 105 + 50);
+    let (d, _, _) = collect(&[
+        seg(0, &all[..gap_from], 1),
+        seg(gap_to as u32, &all[gap_to..], 2),
+    ]);
+    let f = frame_stream(&d, Framing::Tls);
+    let offsets: Vec<u64> = f.messages.iter().map(|m| m.offset).collect();
+    assert_eq!(offsets, vec![0, 105, 315, 420, 525, 630, 735]);
+    assert_eq!(f.unparsed.len(), 1);
+    assert!(f.unparsed[0].cut_by_gap());
+    assert_eq!((f.unparsed[0].offset, f.unparsed[0].len), (260, 55));
+}
+
+#[test]
 fn sticky_annotation_marks_coalesced_and_split() {
     // Messages: [0,4) [4,6) [6,12); segments: [0,6) [6,9) [9,12).
     let (d, _, _) = collect(&[

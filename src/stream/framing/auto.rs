@@ -67,6 +67,8 @@ struct Score {
     messages: usize,
     covered: u64,
     unparsed: u64,
+    /// Bytes a gap left without their message's start, skipped to the next message start.
+    skipped: u64,
     eligible: bool,
 }
 
@@ -115,7 +117,14 @@ fn score(framing: Framing, dirs: &[&DirectionStream], text: bool) -> Score {
             f.covered() + open
         })
         .sum();
-    let unparsed = framed.iter().map(Framed::unparsed_bytes).sum();
+    let (mut unparsed, mut skipped) = (0, 0);
+    for u in framed.iter().flat_map(|f| &f.unparsed) {
+        if u.cut_by_gap() {
+            skipped += u.len;
+        } else {
+            unparsed += u.len;
+        }
+    }
     let incomplete: usize = framed.iter().map(|f| f.incomplete.len()).sum();
     let mut eligible = unparsed == 0 && messages > 0;
     match framing {
@@ -137,6 +146,7 @@ fn score(framing: Framing, dirs: &[&DirectionStream], text: bool) -> Score {
         messages,
         covered,
         unparsed,
+        skipped,
         eligible,
     }
 }
@@ -186,8 +196,23 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
                     .arg("messages", s.messages)
             })
     };
+    // Gaps the framing resumed after: said, with the bytes they left without a start.
+    let gaps: usize = dirs.iter().map(|d| d.runs.len().saturating_sub(1)).sum();
+    let resumed = |s: &Score| {
+        (gaps > 0 && s.messages > 0).then(|| {
+            Sentence::new("framing-auto-resync")
+                .arg("gaps", gaps)
+                .arg("skipped", s.skipped)
+        })
+    };
     let reason = |first: Sentence, chosen: usize| {
-        crate::i18n::Phrases(std::iter::once(first).chain(runner_up(chosen)).collect())
+        let after_gaps = scores.get(chosen).and_then(resumed);
+        crate::i18n::Phrases(
+            std::iter::once(first)
+                .chain(after_gaps)
+                .chain(runner_up(chosen))
+                .collect(),
+        )
     };
     match best {
         Some(i) => {
@@ -338,6 +363,10 @@ impl FrameSink for Tally {
     }
 
     fn unparsed(&mut self, u: Unparsed) -> ControlFlow<()> {
+        if u.cut_by_gap() {
+            // What a gap left without its start: not a contradiction of the framing.
+            return ControlFlow::Continue(());
+        }
         self.unparsed += u.len;
         self.stop()
     }

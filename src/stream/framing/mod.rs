@@ -416,6 +416,67 @@ impl FrameSink for Framed {
     }
 }
 
+/// Why bytes right after a gap are unparsed: the rest of a line the gap cut.
+pub const REST_OF_LINE_CUT_BY_GAP: &str = "rest of a line cut by a gap";
+/// Why a whole run after a gap is unparsed by `line`: it holds no line end.
+pub const NO_LINE_END_AFTER_GAP: &str = "no line end after a gap";
+/// Why bytes right after a gap are unparsed: the rest of a message the gap cut, up to the
+/// next place where a message of the framing starts.
+pub const BEFORE_NEXT_MESSAGE_AFTER_GAP: &str = "rest of a message cut by a gap";
+
+impl Unparsed {
+    /// True for the bytes a gap left without their message's start (the framing resumed
+    /// after them): a consequence of the missing bytes, not a contradiction of the framing.
+    pub fn cut_by_gap(&self) -> bool {
+        self.reason == REST_OF_LINE_CUT_BY_GAP || self.reason == BEFORE_NEXT_MESSAGE_AFTER_GAP
+    }
+}
+
+/// Where framing resumes in the run after a gap (when the cut message's length was unknown).
+enum Resync {
+    /// At this byte of the run (0: a message starts right there).
+    At(usize),
+    /// `line`: the run holds no line end (all of it may belong to the line the gap cut, but
+    /// nothing shows it is text in lines).
+    WholeRunIsRestOfLine,
+}
+
+/// How many places after a gap are tried as the next message start before giving up.
+const RESYNC_TRIES: usize = 256;
+
+/// Finds the next message start in `data`, the bytes after a gap: `line` resumes after the
+/// next line end; protocols whose messages start with a checked header (HTTP and RESP at a
+/// line start, TLS at a record header) at the first such place where a whole message (or
+/// one cut only by the run's end) parses. Other framings (length prefixes, which any bytes
+/// satisfy) restart at the run's first byte, as without a gap.
+fn resync(framer: &Framer, data: &[u8], at_end: bool) -> Resync {
+    let framing = framer.framing();
+    if framing == Framing::Line {
+        return match memchr::memchr(b'\n', data) {
+            Some(lf) => Resync::At(lf + 1),
+            None => Resync::WholeRunIsRestOfLine,
+        };
+    }
+    let parses_at = |p: usize| !matches!(framer.clone().step(&data[p..], at_end), Step::Invalid(_));
+    let at_line_starts = matches!(framing, Framing::Http | Framing::Resp);
+    let at_record_headers = framing == Framing::Tls || (framing == Framing::Mysql && framer.tls);
+    if !(at_line_starts || at_record_headers) || parses_at(0) {
+        return Resync::At(0);
+    }
+    let candidates: Box<dyn Iterator<Item = usize>> = if at_line_starts {
+        Box::new(memchr::memchr_iter(b'\n', data).map(|lf| lf + 1))
+    } else {
+        Box::new(
+            (1..data.len()).filter(|&p| length::looks_like_tls(&data[p..]) && data.len() - p >= 5),
+        )
+    };
+    candidates
+        .filter(|&p| p < data.len())
+        .take(RESYNC_TRIES)
+        .find(|&p| parses_at(p))
+        .map_or(Resync::At(0), Resync::At)
+}
+
 /// Frames a whole direction into `sink` (see [`frame_stream`] for the rules), until the end
 /// or until the sink breaks. Returns whether a typed RESP value was seen.
 pub(crate) fn walk<S: FrameSink>(
@@ -438,25 +499,32 @@ pub(crate) fn walk<S: FrameSink>(
                 continue;
             }
             pos = r.saturating_sub(run.offset) as usize;
-        } else if i > 0 && framing == Framing::Line {
-            match memchr::memchr(b'\n', &run.data) {
-                Some(lf) if lf > 0 => {
+        } else if i > 0 {
+            // After a gap that cut a message of unknown length: find the next message start.
+            match resync(&framer, &run.data, at_end) {
+                Resync::At(0) => {}
+                Resync::At(skip) => {
                     let u = Unparsed {
                         offset: run.offset,
-                        len: lf as u64 + 1,
-                        reason: "rest of a line cut by a gap",
+                        len: skip as u64,
+                        reason: if framing == Framing::Line {
+                            REST_OF_LINE_CUT_BY_GAP
+                        } else {
+                            BEFORE_NEXT_MESSAGE_AFTER_GAP
+                        },
                     };
                     if sink.unparsed(u).is_break() {
                         return framer.saw_typed();
                     }
-                    pos = lf + 1;
+                    pos = skip;
                 }
-                Some(_) => pos = 1,
-                None => {
+                Resync::WholeRunIsRestOfLine => {
+                    // No line end between two gaps (or a gap and the end): nothing shows
+                    // these bytes are lines at all, so they count against `line`.
                     let u = Unparsed {
                         offset: run.offset,
                         len: run.data.len() as u64,
-                        reason: "rest of a line cut by a gap",
+                        reason: NO_LINE_END_AFTER_GAP,
                     };
                     if sink.unparsed(u).is_break() {
                         return framer.saw_typed();
