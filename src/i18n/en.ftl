@@ -1097,7 +1097,7 @@ cli-run-wait = The longest the clients wait for the server to listen, in seconds
 cli-run-linger = How long the server may go on after the last client ended before it is stopped, in seconds.
 cli-run-timeout = Stop everything after S seconds (exit status 124).
 cli-run-absolute = Print raw TCP sequence and acknowledgment numbers instead of relative ones.
-cli-run-sample_ms = Read the kernel's state of the programs' TCP sockets (cwnd, ssthresh, RTT, congestion state: TCP_INFO through NETLINK_SOCK_DIAG) every MS milliseconds and after every call, into the calls trace's `tcp_info`; 0 reads nothing.
+cli-run-sample_ms = Read the kernel's state of the programs' TCP sockets (cwnd, ssthresh, RTT, congestion state: TCP_INFO through NETLINK_SOCK_DIAG) every MS milliseconds, after every call that changes a connection or fails, and after a send or receive when none was read within MS, into the calls trace's `tcp_info`; 0 reads nothing.
 cli-stream-stream = TCP stream number (tshark's `tcp.stream`, in order of first appearance). Without it, every stream is summarised.
 cli-stream-framing = How to cut the bytes into messages: line, u8, u16be, u16le, u32be, u32le (with `:off=N` for a header offset and `:incl` when the length includes the header, e.g. `u16be:off=2:incl`), http, tls, dns, resp, mysql (switches to TLS records after an SSL request), fixed:N, none (no messages), or auto (the framing that explains the stream best; the reason is printed). Example: `synack stream dns.pcap --stream 0 --framing dns --json`
 cli-stream-json = JSON Lines: `stream`, `segment`, `message`, `gap`, `duplicate`, `conflict`, `unparsed`, `incomplete` and `summary` objects, each with a `kind` field.

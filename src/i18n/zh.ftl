@@ -971,7 +971,7 @@ cli-run-wait = 客户端等待服务端开始监听的最长时间，单位秒�
 cli-run-linger = 最后一个客户端结束后，服务端还可以继续运行多久才被停止，单位秒。
 cli-run-timeout = S 秒后停止一切（退出状态 124）。
 cli-run-absolute = 打印原始的 TCP 序号和确认号，而不是相对值。
-cli-run-sample_ms = 每隔 MS 毫秒、以及每次调用之后，读取这些程序的 TCP 套接字的内核状态（拥塞窗口、慢启动门限、RTT、拥塞状态：通过 NETLINK_SOCK_DIAG 读取 TCP_INFO），写入调用记录的 `tcp_info`；0 表示不读取。
+cli-run-sample_ms = 每隔 MS 毫秒、每次改变连接状态或失败的调用之后，以及 MS 毫秒内未读取过时的每次发送或接收之后，读取这些程序的 TCP 套接字的内核状态（拥塞窗口、慢启动门限、RTT、拥塞状态：通过 NETLINK_SOCK_DIAG 读取 TCP_INFO），写入调用记录的 `tcp_info`；0 表示不读取。
 cli-stream-stream = TCP 流编号（tshark 的 `tcp.stream`，按首次出现的顺序）。不给出时，汇总每一个流。
 cli-stream-framing = 如何把字节切分成消息：line、u8、u16be、u16le、u32be、u32le（用 `:off=N` 指定头部偏移，长度包含头部时加 `:incl`，例如 `u16be:off=2:incl`）、http、tls、dns、resp、mysql（在 SSL 请求之后切换为 TLS 记录）、fixed:N、none（不分消息），或 auto（最能解释这个流的分帧方式；会打印理由）。
 cli-stream-json = JSON Lines：`stream`、`segment`、`message`、`gap`、`duplicate`、`conflict`、`unparsed`、`incomplete` 和 `summary` 对象，每个都有 `kind` 字段。
