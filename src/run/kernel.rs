@@ -115,8 +115,9 @@ impl RunSampling {
 /// connection at once (discovery would find it only within a few ms; in the host's
 /// network it is how the programs' sockets become known at all).
 ///
-/// A call that changes a connection (connect, accept, shutdown, close, setsockopt, ...) or
-/// fails gets a reading right after it. Calls that only move data or wait (send, recv,
+/// A call that changes a connection (connect, accept, shutdown, close, setsockopt, ...),
+/// fails, or reads the end of the stream (the peer's FIN, the last moment the receiver's
+/// counters hold everything it will get) gets a reading right after it. Calls that only move data or wait (send, recv,
 /// read, write, select, poll, epoll_wait) get one only when no reading was asked for within
 /// the sampler's period: a program sending thousands of small messages made the sampler
 /// thread (real-time priority) read after each of them, which took more processor time than
@@ -162,7 +163,11 @@ impl CallPoker {
 /// been asked for at `last_ns`.
 fn asks_for_a_reading(call: &TracedCall, last_ns: i64, period_ns: i64) -> bool {
     let streaming = call.sys.sends() || call.sys.receives() || call.sys.waits_for_readiness();
-    !streaming || call.errno.is_some() || call.t_exit_ns >= last_ns.saturating_add(period_ns)
+    let end_of_stream = call.sys.receives() && call.errno.is_none() && call.ret == 0;
+    !streaming
+        || call.errno.is_some()
+        || end_of_stream
+        || call.t_exit_ns >= last_ns.saturating_add(period_ns)
 }
 
 #[cfg(test)]
@@ -233,6 +238,10 @@ mod tests {
                 "{sys:?}"
             );
         }
+        // The end of the stream is read right after it too.
+        let mut eof = call(Sys::Recvfrom, last + 1, None);
+        (eof.moved, eof.ret) = (0, 0);
+        assert!(asks_for_a_reading(&eof, last, ms));
         let reset = Some(libc::ECONNRESET);
         assert!(asks_for_a_reading(
             &call(Sys::Recvfrom, last + 1, reset),
