@@ -188,6 +188,73 @@ fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
 }
 
 #[test]
+fn pair_reads_its_two_captures_as_every_subcommand_reads_its_input() {
+    // A client-side and a router-side capture of one lossy transfer.
+    let (a, b) = (
+        "tests/captures/synack-netns-loss-client.pcap",
+        "tests/captures/synack-netns-loss-router.pcap",
+    );
+    let expected = synack(&["pair", a, b]).ok().to_string();
+    assert!(expected.contains("lost between A and B"), "{expected}");
+    assert_eq!(
+        synack(&["pair", "-n", "-r", a, b]).ok(),
+        expected,
+        "-n -r A B"
+    );
+    let (a_bytes, b_bytes) = (
+        std::fs::read(root().join(a)).expect("A"),
+        std::fs::read(root().join(b)).expect("B"),
+    );
+    for args in [["-", b], ["/dev/stdin", b]] {
+        let (code, out) = read_via(&a_bytes, &["pair", args[0], args[1]]);
+        assert_eq!(code, Some(0), "pair {args:?}");
+        assert_eq!(String::from_utf8_lossy(&out), expected, "pair {args:?}");
+    }
+    let (code, out) = read_via(&b_bytes, &["pair", a, "-"]);
+    assert_eq!(
+        (code, String::from_utf8_lossy(&out).into_owned()),
+        (Some(0), expected.clone()),
+        "pair A -"
+    );
+    // A as a FIFO (opened once, read once), B gzip-compressed in a directory of ring files.
+    let dir = scratch();
+    let fifo = dir.path().join("a.fifo");
+    let c = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let writer = {
+        let (fifo, bytes) = (fifo.clone(), a_bytes.clone());
+        std::thread::spawn(move || std::fs::write(fifo, bytes).expect("write the FIFO"))
+    };
+    let ring = dir.path().join("ring");
+    std::fs::create_dir(&ring).expect("mkdir");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&b_bytes).expect("compress");
+    std::fs::write(ring.join("b.pcap.gz"), enc.finish().expect("compress")).expect("write");
+    let run = synack(&[
+        "pair",
+        fifo.to_str().expect("utf-8"),
+        ring.to_str().expect("utf-8"),
+    ]);
+    writer.join().expect("writer");
+    assert_eq!(run.ok(), expected, "pair FIFO DIR-of-gzip");
+    // Two captures, at most one of them standard input: usage errors otherwise.
+    for args in [
+        &["pair", a][..],
+        &["pair", "-", "/dev/stdin"],
+        &["pair", "-r", a],
+    ] {
+        let run = synack(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}");
+    }
+    assert!(synack(&["pair", a]).stderr.contains("give A and B"));
+    assert!(synack(&["pair", "-", "-"])
+        .stderr
+        .contains("standard input can be only one of the two captures"));
+}
+
+#[test]
 fn stdin_is_one_of_several_inputs_and_words_after_them_are_tcpdumps_filter() {
     // Several inputs are one capture (merged in time order); `-` is one of them, `-r FILE`
     // the first; in `read`, the words after the inputs that name no file are a BPF filter.

@@ -11,7 +11,9 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
+use super::input::InputArgs;
 use super::summary::Summary;
+use super::usage::usage_bail;
 use crate::analysis::{endpoint_string, Direction};
 use crate::pair::{
     pair, ClockBasis, ClockEstimate, ConnSide, DelayStats, DirSummary, Fate, PairOptions,
@@ -21,10 +23,19 @@ use crate::pair::{
 /// Arguments of `synack pair`.
 #[derive(Debug, Args)]
 pub struct PairArgs {
-    /// The capture taken at the first point (A), e.g. on the client.
-    pub a: PathBuf,
-    /// The capture taken at the second point (B), e.g. on the server.
-    pub b: PathBuf,
+    /// The two captures: A, taken at the first point (e.g. on the client), then B, taken at
+    /// the second (e.g. on the server). Each is read as every subcommand reads a capture:
+    /// pcap or pcapng, gzip-compressed or not, a directory of ring files as one capture, `-`
+    /// (or /dev/stdin, a pipe, a FIFO) for standard input, each in one pass.
+    #[arg(value_name = "FILE", required_unless_present = "read_file", num_args = 0..=2)]
+    pub files: Vec<PathBuf>,
+    /// A capture file, as tshark -r and tcpdump -r take it: read first, before any FILE.
+    #[arg(short = 'r', long = "read-file", value_name = "FILE")]
+    pub read_file: Option<PathBuf>,
+    /// No name resolution: accepted for tcpdump's and tshark's -n; synack never resolves
+    /// addresses or ports to names.
+    #[arg(short = 'n')]
+    pub no_resolve: bool,
     /// JSON Lines: a `{"clock": ...}` object, then per connection one object per segment
     /// (`stream`, `stream_b`, `frame_a`, `frame_b`, `dir`, `time`, `seq`, `ack`, `len`,
     /// `flags`, `one_way_ms`, `fate`) and a `{"connection": ...}` summary (offset, one-way
@@ -58,26 +69,68 @@ pub struct PairArgs {
     pub svg: Option<PathBuf>,
 }
 
+impl PairArgs {
+    /// A and B as typed (`-r FILE` first, then the FILE words): exactly two, at most one of
+    /// them standard input.
+    fn captures(&self) -> anyhow::Result<[PathBuf; 2]> {
+        let paths = InputArgs {
+            files: self.files.clone(),
+            read_file: self.read_file.clone(),
+            no_resolve: self.no_resolve,
+        }
+        .paths();
+        let Ok([a, b]) = <[PathBuf; 2]>::try_from(paths) else {
+            usage_bail!("synack pair compares two captures: give A and B (synack pair A B)");
+        };
+        if is_stdin(&a) && is_stdin(&b) {
+            usage_bail!("standard input can be only one of the two captures");
+        }
+        Ok([a, b])
+    }
+}
+
+/// Whether `path` names standard input (`-`, /dev/stdin, /proc/self/fd/0).
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+        || [
+            Path::new("/dev/stdin"),
+            Path::new("/proc/self/fd/0"),
+            Path::new("/dev/fd/0"),
+        ]
+        .contains(&path)
+}
+
+/// Reads one capture point's capture, opened as every subcommand opens its input.
+fn read_tap(path: &Path, limits: TapLimits) -> anyhow::Result<(TapCapture, ReadEnd)> {
+    let input = InputArgs::path_of(path).open()?;
+    Ok(TapCapture::read_input(
+        path.display().to_string(),
+        input,
+        limits,
+    ))
+}
+
 /// Runs `synack pair`.
 pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
     let limits = TapLimits {
         max_segments: args.max_segments,
     };
-    // The two files are independent: read them side by side.
+    let [path_a, path_b] = args.captures()?;
+    // The two captures are independent: read them side by side.
     let (a, b) = std::thread::scope(|s| {
-        let b = s.spawn(|| TapCapture::read_file(&args.b, limits));
-        let a = TapCapture::read_file(&args.a, limits);
+        let b = s.spawn(|| read_tap(&path_b, limits));
+        let a = read_tap(&path_a, limits);
         (a, b.join())
     });
     let (a, a_end) = a?;
-    let (b, b_end) = b.map_err(|_| anyhow::anyhow!("reading {} failed", args.b.display()))??;
+    let (b, b_end) = b.map_err(|_| anyhow::anyhow!("reading {} failed", path_b.display()))??;
     let offset_ns = args.offset.map(|ms| (ms * 1e6).round() as i64);
     let report = pair(&a, &b, &PairOptions { offset_ns });
     if let Some(n) = args.stream {
         if a.conn_by_stream(n).is_none() {
             note!(
                 "synack: {} has no TCP stream {n} (streams 0 to {})",
-                args.a.display(),
+                path_a.display(),
                 a.conns.len().saturating_sub(1)
             );
             return Ok(ExitCode::from(2));
@@ -117,8 +170,8 @@ pub(super) fn run(args: &PairArgs) -> anyhow::Result<ExitCode> {
             .report(args.json)
     };
     let codes = [
-        report_end(&args.a, &a, a_end),
-        report_end(&args.b, &b, b_end),
+        report_end(&path_a, &a, a_end),
+        report_end(&path_b, &b, b_end),
     ];
     Ok(if codes.iter().all(|c| *c == ExitCode::SUCCESS) {
         ExitCode::SUCCESS

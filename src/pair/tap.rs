@@ -14,7 +14,7 @@ use std::path::Path;
 use foldhash::fast::FixedState;
 
 use crate::analysis::{Annotation, Direction, EngineStats, Flag, FlowProto};
-use crate::capture::{CaptureError, FileReader, Frame};
+use crate::capture::{CaptureError, CaptureInput, Frame};
 use crate::decode::{Packet, TcpFlags};
 
 /// Payload bytes kept per segment to check that two copies carry the same data when one
@@ -337,9 +337,24 @@ impl TapCapture {
         path: &Path,
         limits: TapLimits,
     ) -> Result<(TapCapture, ReadEnd), CaptureError> {
-        let reader = FileReader::open(path)?;
-        let mut tap = TapCapture::new(path.display().to_string(), limits);
-        let done = crate::pipeline::analyse_file(reader, 1, |frame, packet, ann| {
+        let input = CaptureInput::open(&[path.to_path_buf()])?;
+        Ok(TapCapture::read_input(
+            path.display().to_string(),
+            input,
+            limits,
+        ))
+    }
+
+    /// Reads an opened capture (a file, standard input, files merged in time order) to its
+    /// end in one pass; `name` names it in messages. A damaged capture gives what was read
+    /// before the damage, and the error that stopped it in [`ReadEnd`].
+    pub fn read_input(
+        name: String,
+        input: impl Into<CaptureInput>,
+        limits: TapLimits,
+    ) -> (TapCapture, ReadEnd) {
+        let mut tap = TapCapture::new(name, limits);
+        let done = crate::pipeline::analyse_file(input, 1, |frame, packet, ann| {
             tap.push(frame, packet, ann);
             ControlFlow::Continue(())
         });
@@ -347,7 +362,7 @@ impl TapCapture {
             error: done.error,
             stats: done.engine.stats(),
         };
-        Ok((tap, end))
+        (tap, end)
     }
 
     /// The connection whose stream number (in this file) is `stream`.
