@@ -13,6 +13,7 @@ use pcap_parser::pcapng::Block;
 use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{create_reader, PcapBlockOwned, PcapError};
 
+use super::pcapng_length::block_length_problem;
 use super::{Frame, FrameSource, LinkType, PcapBlocks, RecordKind, Timestamp};
 use crate::i18n::{self, Lang, Message};
 
@@ -238,6 +239,8 @@ pub struct FileReader {
     failed: bool,
     /// Classic pcap only: the records' byte order (true = big-endian) and the snaplen.
     legacy: Option<(bool, u32)>,
+    /// pcapng only: the current section's byte order (true = big-endian).
+    section_big_endian: bool,
     /// A second handle on the opened file, positioned where pcap-parser's first read ended,
     /// so [`FileReader::into_blocks`] can go on reading it without pcap-parser.
     file: Option<File>,
@@ -361,6 +364,7 @@ impl FileReader {
             buffer_size,
             failed: false,
             legacy: None,
+            section_big_endian: false,
             file: None,
             read_error,
         })
@@ -453,6 +457,19 @@ impl FileReader {
         garbage_record(self.reader.data(), big_endian, snaplen, self.frames)
     }
 
+    /// At a pcapng block pcap-parser could not take: says so when its length fields lie
+    /// (tshark's words), naming the last frame before it.
+    fn lying_block(&self) -> Option<String> {
+        if self.legacy.is_some() {
+            return None;
+        }
+        let problem = block_length_problem(self.reader.data(), self.section_big_endian)?;
+        Some(format!(
+            "pcapng block after frame {}: {problem}",
+            self.frames
+        ))
+    }
+
     /// Finds the next record and where its bytes are, without keeping a borrow.
     fn advance(&mut self) -> Result<Option<Pending>, CaptureError> {
         loop {
@@ -498,12 +515,21 @@ impl FileReader {
                             }
                             None => Err("a packet record before the file header".to_string()),
                         },
-                        PcapBlockOwned::NG(block) => ng_block(&mut self.interfaces, block, base),
+                        PcapBlockOwned::NG(block) => {
+                            if let Block::SectionHeader(shb) = &block {
+                                self.section_big_endian = shb.big_endian();
+                            }
+                            ng_block(&mut self.interfaces, block, base)
+                        }
                     };
                     pending.map(|p| (size, p))
                 }
                 Err(PcapError::Eof) => return Ok(None),
                 Err(PcapError::Incomplete(_)) | Err(PcapError::UnexpectedEof) => {
+                    if let Some(what) = self.lying_block() {
+                        self.failed = true;
+                        return Err(self.corrupt(what));
+                    }
                     if self.reader.reader_exhausted() {
                         let left = self.reader.data().len();
                         if left == 0 {
@@ -526,6 +552,9 @@ impl FileReader {
                     continue;
                 }
                 Err(PcapError::BufferTooSmall) => {
+                    if let Some(what) = self.lying_block() {
+                        return Err(self.corrupt(what));
+                    }
                     let bigger = self.buffer_size * 2;
                     if bigger > MAX_BUFFER || !self.reader.grow(bigger) {
                         return Err(self.corrupt(too_large()));
@@ -537,7 +566,10 @@ impl FileReader {
                     continue;
                 }
                 Err(PcapError::ReadError) => return Err(self.read_failed()),
-                Err(e) => Err(describe_parse_error(&e)),
+                Err(e) => {
+                    let what = describe_parse_error(&e, self.legacy.is_none());
+                    Err(self.lying_block().unwrap_or(what))
+                }
             };
             match step {
                 Ok((size, None)) => self.to_consume = size,
@@ -713,13 +745,21 @@ fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
-fn describe_parse_error(e: &PcapError<&[u8]>) -> String {
+/// What a parser error means, in words without the parser's names for its errors.
+fn describe_parse_error(e: &PcapError<&[u8]>, pcapng: bool) -> String {
     match e {
-        PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
-            format!("a block or record header is invalid ({kind:?})")
+        PcapError::NomError(..) | PcapError::OwnedNomError(..) if pcapng => {
+            "a block is invalid (its contents or options run past its length)".to_string()
+        }
+        PcapError::NomError(..) | PcapError::OwnedNomError(..) => {
+            "a record header is invalid".to_string()
         }
         PcapError::HeaderNotRecognized => "unrecognised block".to_string(),
-        other => format!("{other:?}"),
+        PcapError::Eof | PcapError::Incomplete(_) | PcapError::UnexpectedEof => {
+            "the file ends inside a block".to_string()
+        }
+        PcapError::BufferTooSmall => too_large(),
+        PcapError::ReadError => "the file could not be read".to_string(),
     }
 }
 
@@ -734,7 +774,10 @@ fn header_error(path: PathBuf, head: &[u8], e: PcapError<&[u8]>) -> CaptureError
         "0a0d0d0a" => CaptureError::Corrupt {
             path,
             offset: 0,
-            what: "the pcapng section header block is invalid (its options or lengths run past the block)".into(),
+            what: match block_length_problem(head, false) {
+                Some(problem) => format!("the pcapng section header block: {problem}"),
+                None => "the pcapng section header block is invalid (its options or lengths run past the block)".into(),
+            },
         },
         "d4c3b2a1" | "a1b2c3d4" | "4d3cb2a1" | "a1b23c4d" => CaptureError::Corrupt {
             path,
@@ -743,7 +786,7 @@ fn header_error(path: PathBuf, head: &[u8], e: PcapError<&[u8]>) -> CaptureError
                 PcapError::Eof | PcapError::Incomplete(_) | PcapError::UnexpectedEof => {
                     "the pcap file header is cut short".into()
                 }
-                other => format!("the pcap file header is invalid ({})", describe_parse_error(&other)),
+                _ => "the pcap file header is invalid".into(),
             },
         },
         _ => CaptureError::NotACapture { path, magic },
@@ -902,6 +945,134 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("garbage where a record should be"), "{msg}");
         assert!(msg.contains(&format!("byte {garbage_at}")), "{msg}");
+    }
+
+    /// A pcapng block: type, the two lengths as given, the body padded to 4 bytes.
+    fn ng_block(
+        block_type: u32,
+        body: &[u8],
+        length: Option<u32>,
+        trailer: Option<u32>,
+    ) -> Vec<u8> {
+        let mut body = body.to_vec();
+        body.resize(body.len().next_multiple_of(4), 0);
+        let true_length = body.len() as u32 + 12;
+        let mut v = block_type.to_le_bytes().to_vec();
+        v.extend_from_slice(&length.unwrap_or(true_length).to_le_bytes());
+        v.extend_from_slice(&body);
+        v.extend_from_slice(&trailer.unwrap_or(true_length).to_le_bytes());
+        v
+    }
+
+    /// Section header, one Ethernet interface, one 60-byte packet, then a second packet
+    /// block whose lengths are `length` and `trailer` (its true length is 92).
+    fn pcapng_with_second_block(length: Option<u32>, trailer: Option<u32>) -> Vec<u8> {
+        let mut shb = 0x1A2B_3C4Du32.to_le_bytes().to_vec();
+        shb.extend_from_slice(&[1, 0, 0, 0]);
+        shb.extend_from_slice(&(-1i64).to_le_bytes());
+        let mut idb = vec![1, 0, 0, 0];
+        idb.extend_from_slice(&65535u32.to_le_bytes());
+        let mut epb = Vec::new();
+        for w in [0u32, 0, 1, 60, 60] {
+            epb.extend_from_slice(&w.to_le_bytes());
+        }
+        epb.extend_from_slice(&[0; 60]);
+        let mut f = ng_block(0x0A0D_0D0A, &shb, None, None);
+        f.extend(ng_block(1, &idb, None, None));
+        f.extend(ng_block(6, &epb, None, None));
+        f.extend(ng_block(6, &epb, length, trailer));
+        f
+    }
+
+    #[test]
+    fn pcapng_block_lengths_that_lie_are_said_as_tshark_says_them() {
+        // Each as tshark 4.x words it; the block starts at byte 140, after frame 1.
+        for (length, trailer, expected) in [
+            (
+                Some(0xFFFF_FFF0),
+                None,
+                "total block length 4294967280 is too large (> 134348832)",
+            ),
+            (
+                Some(300_000_000),
+                None,
+                "total block length 300000000 is too large (> 134348832)",
+            ),
+            (
+                Some(8),
+                None,
+                "total block length 8 of an EPB is less than the minimum EPB size 32",
+            ),
+            (
+                None,
+                Some(100),
+                "total block lengths (first 92 and second 100) don't match",
+            ),
+        ] {
+            let (frames, err) = read_all(pcapng_with_second_block(length, trailer));
+            assert_eq!(frames.len(), 1, "{expected}");
+            let err = err.expect("damage reported");
+            assert_eq!(err.offset(), Some(140));
+            let msg = err.to_string();
+            assert_eq!(
+                msg,
+                format!("mem.pcap: the file is damaged or corrupt at byte 140: pcapng block after frame 1: {expected}")
+            );
+        }
+        // A length that may be true, past the end of the file: the file is cut short.
+        let (frames, err) = read_all(pcapng_with_second_block(Some(200), None));
+        assert_eq!(frames.len(), 1);
+        assert!(
+            matches!(
+                err,
+                Some(CaptureError::Truncated {
+                    offset: 140,
+                    after_frame: 1,
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn no_parser_error_name_reaches_a_message() {
+        // Every way a block or record header can be invalid: the words never carry
+        // pcap-parser's or nom's names ("Verify", "NomError", "Incomplete"...).
+        let mut damaged: Vec<Vec<u8>> = Vec::new();
+        let good = pcapng_with_second_block(None, None);
+        for at in 0..good.len() {
+            for byte in [0x00, 0xff, 0x7f] {
+                let mut f = good.clone();
+                f[at] = byte;
+                damaged.push(f);
+            }
+        }
+        let mut pcap = pcap_header(0xa1b2c3d4, 1);
+        pcap.extend(record(1, 0, &[9; 20], 20));
+        for at in 0..pcap.len() {
+            let mut f = pcap.clone();
+            f[at] = 0xff;
+            damaged.push(f);
+        }
+        let mut errors = 0;
+        for f in damaged {
+            if let (_, Some(err)) = read_all(f) {
+                errors += 1;
+                let msg = err.to_string();
+                for name in [
+                    "Verify",
+                    "NomError",
+                    "Incomplete",
+                    "Eof",
+                    "ErrorKind",
+                    "Needed",
+                ] {
+                    assert!(!msg.contains(name), "{msg}");
+                }
+            }
+        }
+        assert!(errors > 100, "{errors}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod link_type;
 pub mod live;
 mod merge;
 mod pcap_blocks;
+mod pcapng_length;
 pub mod writer;
 
 pub use file::{CaptureError, FileReader};
