@@ -145,6 +145,16 @@ fn read_via(stdin_bytes: &[u8], args: &[&str]) -> (Option<i32>, Vec<u8>) {
     (out.status.code(), out.stdout)
 }
 
+/// A FIFO at `path` and a thread writing `bytes` into it (it ends when a reader took them).
+fn fifo_of(path: &Path, bytes: &[u8]) -> (PathBuf, std::thread::JoinHandle<()>) {
+    let c = std::ffi::CString::new(path.to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let (fifo, bytes) = (path.to_path_buf(), bytes.to_vec());
+    let writer = std::thread::spawn(move || std::fs::write(fifo, bytes).expect("write the FIFO"));
+    (path.to_path_buf(), writer)
+}
+
 #[test]
 fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
     // No calls trace beside it (stdin has none): the outputs can be equal.
@@ -166,14 +176,7 @@ fn read_of_stdin_a_fifo_and_gzip_equals_read_of_the_file() {
         }
         // A FIFO: opened once, read once (read's two passes go through a copy).
         let dir = scratch();
-        let fifo = dir.path().join("cap.fifo");
-        let c = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
-        // SAFETY: mkfifo with a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let writer = {
-            let (fifo, bytes) = (fifo.clone(), bytes.clone());
-            std::thread::spawn(move || std::fs::write(fifo, bytes).expect("write the FIFO"))
-        };
+        let (fifo, writer) = fifo_of(&dir.path().join("cap.fifo"), &bytes);
         let run = synack(&[sub, fifo.to_str().expect("utf-8")]);
         writer.join().expect("writer");
         assert_eq!(run.ok(), expected, "{sub} of a FIFO");
@@ -218,14 +221,7 @@ fn pair_reads_its_two_captures_as_every_subcommand_reads_its_input() {
     );
     // A as a FIFO (opened once, read once), B gzip-compressed in a directory of ring files.
     let dir = scratch();
-    let fifo = dir.path().join("a.fifo");
-    let c = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("no NUL");
-    // SAFETY: mkfifo with a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    let writer = {
-        let (fifo, bytes) = (fifo.clone(), a_bytes.clone());
-        std::thread::spawn(move || std::fs::write(fifo, bytes).expect("write the FIFO"))
-    };
+    let (fifo, writer) = fifo_of(&dir.path().join("a.fifo"), &a_bytes);
     let ring = dir.path().join("ring");
     std::fs::create_dir(&ring).expect("mkdir");
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
