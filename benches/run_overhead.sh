@@ -1,43 +1,68 @@
 #!/usr/bin/env bash
 # The cost of tracing: a client sending 10,000 small messages (one send() each, TCP_NODELAY)
-# to a server that reads them, alone and under `synack run`, timed by the client itself
-# (its sends and the server's reads to the end, not the program start-up). Both alone and
-# traced run inside a network namespace of their own (`unshare -n`), so only the tracing
-# differs. Prints each round and the medians.
+# to a server that reads them, timed by the client itself (its sends and the server's reads
+# to the end, not the program start-up), four ways:
+#   alone    the two programs by themselves;
+#   floor    under examples/ptrace_floor.rs: the same seccomp filter as `synack run`, and at
+#            each stop only what any ptrace tracer must do (read the call, resume to its
+#            exit, read the result): what ptrace itself costs on this machine;
+#   strace   under `strace -f --seccomp-bpf` on the same calls (output to /dev/null);
+#   synack   under `synack run` (tracing, capture, kernel readings, everything).
+# Every way runs inside a network namespace of its own (`unshare -n`; synack makes its own),
+# and every way traces both programs. The ways take turns in each round (a busy machine
+# slows them alike); prints each round and the medians.
 #
-#   benches/run_overhead.sh              # ROUNDS=5 COUNT=10000 SYNACK=target/release/synack
+#   benches/run_overhead.sh     # ROUNDS=5 COUNT=10000 SYNACK=$CARGO_TARGET_DIR/release/synack
+#                               # FLOOR=$CARGO_TARGET_DIR/release/examples/ptrace_floor
 #
-# Needs root (network namespaces, ptrace) and python3.
+# Needs root (network namespaces, ptrace), python3 and strace.
 set -euo pipefail
 # One write per printed line, so the two programs' lines never interleave mid-line.
 unset PYTHONUNBUFFERED
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-5}"
 COUNT="${COUNT:-10000}"
-SYNACK="$(realpath -m "${SYNACK:-target/release/synack}")"
+out="${CARGO_TARGET_DIR:-target}/release"
+SYNACK="$(realpath -m "${SYNACK:-$out/synack}")"
+FLOOR="$(realpath -m "${FLOOR:-$out/examples/ptrace_floor}")"
 [ -x "$SYNACK" ] || cargo build --release --no-default-features --features cli
+[ -x "$FLOOR" ] || cargo build --release --no-default-features --features cli --example ptrace_floor
 course=examples/course
+# The calls synack's seccomp filter stops on (src/trace/syscalls.rs).
+CALLS=read,write,readv,writev,close,close_range,dup,dup2,dup3,fcntl,socket,connect,accept,accept4,bind,listen,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,sendfile,shutdown,setsockopt,select,pselect6,poll,ppoll,epoll_ctl,epoll_wait,epoll_pwait,epoll_pwait2
+PAIR="python3 sink_server.py 7001 & sleep 2; python3 echo_bench_client.py $COUNT; wait"
 
-alone() {
-  unshare -n sh -c "ip link set lo up; cd $course; python3 sink_server.py 7001 & sleep 2; python3 echo_bench_client.py $COUNT; wait" \
-    | sed -n 's/^client: [0-9]* sends in \([0-9.]*\) s$/\1/p'
+seconds() { sed -n 's/^client: [0-9]* sends in \([0-9.]*\) s$/\1/p'; }
+
+# The two programs in a namespace of their own, under the wrapper command given (if any).
+under() {
+  unshare -n sh -c "ip link set lo up; cd $course; $* sh -c '$PAIR'" 2>/dev/null | seconds
 }
 
-traced() {
+alone() { under; }
+floor() { under "$FLOOR"; }
+strace_() { under strace -f -qq --seccomp-bpf -e trace="$CALLS" -o /dev/null; }
+synack() {
   (cd $course && "$SYNACK" run -q --server 'python3 sink_server.py 7001' \
-    --client "python3 echo_bench_client.py $COUNT" 2>/dev/null) \
-    | sed -n 's/^client: [0-9]* sends in \([0-9.]*\) s$/\1/p'
+    --client "python3 echo_bench_client.py $COUNT" 2>/dev/null) | seconds
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { echo "$1 / $2" | bc -l; }
 
-a_all=(); t_all=()
+a_all=(); f_all=(); s_all=(); t_all=()
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$ROUNDS"); do
-  a=$(alone); t=$(traced)
-  a_all+=("$a"); t_all+=("$t")
-  printf 'round %d: alone %s s, traced %s s (%.2fx)\n' "$r" "$a" "$t" "$(echo "$t / $a" | bc -l)"
+  a=$(alone); f=$(floor); s=$(strace_); t=$(synack)
+  a_all+=("$a"); f_all+=("$f"); s_all+=("$s"); t_all+=("$t")
+  printf 'round %d: alone %s s, floor %s s (%.2fx), strace %s s (%.2fx), synack %s s (%.2fx)\n' \
+    "$r" "$a" "$f" "$(ratio "$f" "$a")" "$s" "$(ratio "$s" "$a")" "$t" "$(ratio "$t" "$a")"
 done
 ma=$(printf '%s\n' "${a_all[@]}" | median)
+mf=$(printf '%s\n' "${f_all[@]}" | median)
+ms=$(printf '%s\n' "${s_all[@]}" | median)
 mt=$(printf '%s\n' "${t_all[@]}" | median)
-printf 'median of %d rounds, %d messages: alone %s s, under synack run %s s: %.2fx\n' \
-  "$ROUNDS" "$COUNT" "$ma" "$mt" "$(echo "$mt / $ma" | bc -l)"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'median of %d rounds, %d messages: alone %s s; ptrace floor %s s (%.2fx); strace %s s (%.2fx); synack run %s s (%.2fx)\n' \
+  "$ROUNDS" "$COUNT" "$ma" "$mf" "$(ratio "$mf" "$ma")" "$ms" "$(ratio "$ms" "$ma")" \
+  "$mt" "$(ratio "$mt" "$ma")"

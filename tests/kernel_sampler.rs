@@ -97,6 +97,7 @@ fn sampler_reads_a_loopback_transfer_and_closes_its_socket() {
         netns: None,
         period: Duration::from_millis(1),
         watch: Watch::Ports(vec![port]),
+        ..SamplerOptions::default()
     })
     .unwrap();
     let netlink: Vec<String> = sampler
@@ -209,6 +210,7 @@ fn sampler_reads_inside_another_network_namespace() {
         netns: Some(Netns::Path(ns.clone())),
         period: Duration::from_millis(1),
         watch: Watch::All,
+        ..SamplerOptions::default()
     })
     .unwrap();
     let handle = sampler.handle();
@@ -252,4 +254,49 @@ fn sampler_reads_inside_another_network_namespace() {
         .iter()
         .all(|x| (x.local == client && x.remote == server)
             || (x.local == server && x.remote == client)));
+}
+
+#[test]
+fn a_connection_nobody_named_is_found_when_a_listing_is_asked_for() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Listed once at start (nothing connected yet), then only when asked.
+    let sampler = Sampler::start(SamplerOptions {
+        netns: None,
+        period: Duration::from_millis(1),
+        watch: Watch::Ports(vec![port]),
+        discovery: Duration::from_secs(3600),
+    })
+    .unwrap();
+    let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (accepted, _) = listener.accept().unwrap();
+    let (local, remote) = (
+        client.local_addr().unwrap().to_string(),
+        client.peer_addr().unwrap().to_string(),
+    );
+    // Long enough for several periodic readings and a 20 ms listing: none may name it.
+    std::thread::sleep(Duration::from_millis(100));
+    let asked_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as i64;
+    sampler.handle().discover();
+    std::thread::sleep(Duration::from_millis(100));
+    let s = sampler.stop().unwrap();
+    drop((client, accepted));
+    let client_side = of_socket(&s, &local, &remote);
+    let server_side = of_socket(&s, &remote, &local);
+    assert!(
+        !client_side.is_empty() && !server_side.is_empty(),
+        "the asked-for listing found both ends: {:?}",
+        s.samples
+    );
+    assert!(
+        client_side
+            .iter()
+            .chain(&server_side)
+            .all(|x| x.t_ns >= asked_at),
+        "nothing read the connection before the listing was asked for"
+    );
+    assert!(client_side.iter().all(|x| x.state == "ESTABLISHED"));
 }

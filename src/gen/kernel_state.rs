@@ -38,6 +38,7 @@ impl KernelSampling {
                 netns: netns.map(Netns::Path),
                 period: Duration::from_millis(period_ms),
                 watch,
+                ..SamplerOptions::default()
             };
             match Sampler::start(options) {
                 Ok(s) => samplers.push(s),

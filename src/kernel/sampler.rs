@@ -21,8 +21,11 @@
 //! Each period the sampler reads every socket it knows with an exact lookup (a hash lookup in
 //! the kernel, a few µs). Sockets become known when a caller names them
 //! ([`SamplerHandle::watch_socket`], right after `connect` or `accept`) and through a
-//! second thread that lists the namespace's sockets every [`DISCOVERY`] (a listing walks
-//! the kernel's whole connection table, milliseconds, so it never delays a reading).
+//! second thread that lists the namespace's sockets every [`SamplerOptions::discovery`]
+//! and whenever a caller asks ([`SamplerHandle::discover`], after a call that can make or
+//! end a connection). A listing walks the kernel's whole connection table (milliseconds:
+//! the table is the host's, shared by every namespace), so it never delays a reading, and a
+//! caller that knows when connections can appear lists rarely otherwise.
 //!
 //! Every reading is kept while the socket has data queued or in flight; otherwise a reading
 //! is kept when the socket is new, when anything but the `last_*` ages changed since the
@@ -52,7 +55,7 @@ pub const HEARTBEAT: Duration = Duration::from_millis(100);
 /// Readings kept at most per sampler (about 1 KiB each in memory).
 pub const MAX_SAMPLES: usize = 500_000;
 
-/// How often the namespace's sockets are listed to find new ones.
+/// How often the namespace's sockets are listed to find new ones, by default.
 pub const DISCOVERY: Duration = Duration::from_millis(20);
 
 /// Which sockets of the namespace to read.
@@ -96,6 +99,9 @@ pub struct SamplerOptions {
     pub period: Duration,
     /// The sockets to read.
     pub watch: Watch,
+    /// How often the namespace's sockets are listed to find new ones when no caller asked
+    /// ([`SamplerHandle::discover`]); [`DISCOVERY`] by default.
+    pub discovery: Duration,
 }
 
 impl Default for SamplerOptions {
@@ -104,8 +110,17 @@ impl Default for SamplerOptions {
             netns: None,
             period: Duration::from_millis(1),
             watch: Watch::All,
+            discovery: DISCOVERY,
         }
     }
+}
+
+/// What the discovery thread is asked.
+enum Listing {
+    /// List the namespace's sockets now.
+    Now,
+    /// End.
+    Stop,
 }
 
 enum Control {
@@ -137,6 +152,7 @@ pub struct Sampled {
 /// discards what it read).
 pub struct Sampler {
     control: Sender<Control>,
+    listing: Sender<Listing>,
     thread: Option<JoinHandle<io::Result<Sampled>>>,
     netlink_fds: Vec<i32>,
 }
@@ -145,6 +161,7 @@ pub struct Sampler {
 #[derive(Clone)]
 pub struct SamplerHandle {
     control: Sender<Control>,
+    listing: Sender<Listing>,
 }
 
 impl SamplerHandle {
@@ -164,6 +181,15 @@ impl SamplerHandle {
     pub fn watch_socket(&self, local: SocketAddr, remote: SocketAddr) {
         let _ = self.control.send(Control::WatchSocket(local, remote));
     }
+
+    /// Asks for a listing of the namespace's sockets now (call it after a call that can make
+    /// or end a connection: socket, bind, listen, connect, accept, shutdown, close), so a
+    /// connection nobody named is found without waiting for
+    /// [`SamplerOptions::discovery`]. Requests made while a listing runs are answered by
+    /// the next one. Never blocks.
+    pub fn discover(&self) {
+        let _ = self.listing.send(Listing::Now);
+    }
 }
 
 impl Sampler {
@@ -172,10 +198,12 @@ impl Sampler {
     /// the namespace is done before this returns.
     pub fn start(options: SamplerOptions) -> io::Result<Sampler> {
         let (control, rx) = crossbeam_channel::unbounded();
-        let (stop_discovery, stop_rx) = crossbeam_channel::bounded::<()>(1);
+        let (listing, listing_rx) = crossbeam_channel::unbounded::<Listing>();
+        let stop_discovery = listing.clone();
         let watch = Arc::new(Mutex::new(options.watch.clone()));
         let (ready_tx, ready_rx) = crossbeam_channel::bounded(2);
         let discovery = {
+            let every = options.discovery;
             let (netns, watch, found, ready) = (
                 options.netns.clone(),
                 watch.clone(),
@@ -184,7 +212,7 @@ impl Sampler {
             );
             std::thread::Builder::new()
                 .name("tcp_info discovery".into())
-                .spawn(move || discover(netns, watch, found, stop_rx, ready))?
+                .spawn(move || discover(netns, watch, found, listing_rx, ready, every))?
         };
         let thread = std::thread::Builder::new()
             .name("tcp_info sampler".into())
@@ -206,6 +234,7 @@ impl Sampler {
         }
         Ok(Sampler {
             control,
+            listing,
             thread: Some(thread),
             netlink_fds: fds,
         })
@@ -215,6 +244,7 @@ impl Sampler {
     pub fn handle(&self) -> SamplerHandle {
         SamplerHandle {
             control: self.control.clone(),
+            listing: self.listing.clone(),
         }
     }
 
@@ -306,14 +336,15 @@ fn open_in(netns: Option<&Netns>, ready: &Sender<io::Result<i32>>) -> io::Result
     }
 }
 
-/// The discovery thread: lists the namespace's sockets every [`DISCOVERY`] and reports the
-/// watched ones, until told to stop.
+/// The discovery thread: lists the namespace's sockets `every` period and when asked, and
+/// reports the watched ones, until told to stop.
 fn discover(
     netns: Option<Netns>,
     watch: Arc<Mutex<Watch>>,
     found: Sender<Control>,
-    stop: Receiver<()>,
+    asks: Receiver<Listing>,
     ready: Sender<io::Result<i32>>,
+    every: Duration,
 ) -> io::Result<()> {
     let mut diag = open_in(netns.as_ref(), &ready)?;
     loop {
@@ -326,9 +357,18 @@ fn discover(
         if found.send(Control::Found(keys)).is_err() {
             return Ok(());
         }
-        match stop.recv_timeout(DISCOVERY) {
-            Err(RecvTimeoutError::Timeout) => {}
-            _ => return Ok(()),
+        let asked = match asks.recv_timeout(every) {
+            Ok(ask) => Some(ask),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        // Asks made during the listing just done are answered by the next one.
+        if asked
+            .into_iter()
+            .chain(asks.try_iter())
+            .any(|a| matches!(a, Listing::Stop))
+        {
+            return Ok(());
         }
     }
 }
@@ -346,11 +386,11 @@ fn run(
     rx: Receiver<Control>,
     ready: Sender<io::Result<i32>>,
     discovery: JoinHandle<io::Result<()>>,
-    stop_discovery: Sender<()>,
+    stop_discovery: Sender<Listing>,
 ) -> io::Result<Sampled> {
     prefer_punctual_wakeups();
     let result = sample(&options, &watch, &rx, &ready);
-    let _ = stop_discovery.send(());
+    let _ = stop_discovery.send(Listing::Stop);
     let discovered = discovery
         .join()
         .unwrap_or_else(|_| Err(io::Error::other("the discovery thread panicked")));

@@ -14,6 +14,13 @@ use crate::trace::{Proto, TracedCall};
 /// states (TIME_WAIT on the side that closed first) are seen.
 const SETTLE: Duration = Duration::from_millis(60);
 
+/// How often the run's namespaces are listed when no call asked. Every call that can make
+/// or end a connection asks for a listing ([`CallPoker`]), and every traced connection is
+/// named to the samplers at its first call, so the periodic listing is only a safety net.
+/// At the samplers' default of 20 ms it took more processor time than the sampler itself:
+/// a listing walks the host's whole connection table (about 2 ms here).
+const DISCOVERY_WHEN_QUIET: Duration = Duration::from_millis(500);
+
 /// Where a run's sockets live: `None` is the host's network (only the programs' sockets are
 /// read there), a descriptor one of the run's namespaces (every socket in it is theirs).
 pub(super) type Place = Option<Arc<OwnedFd>>;
@@ -57,6 +64,7 @@ impl RunSampling {
                 },
                 netns: place.map(Netns::Fd),
                 period,
+                discovery: DISCOVERY_WHEN_QUIET,
             };
             match Sampler::start(options) {
                 Ok(s) => samplers.push(s),
@@ -111,7 +119,8 @@ impl RunSampling {
     }
 }
 
-/// Asks the samplers for a reading after the traced calls, and names them each new
+/// Asks the samplers for a reading after the traced calls, for a listing of the namespace's
+/// sockets after each call that can make or end a connection, and names them each new
 /// connection at once (discovery would find it only within a few ms; in the host's
 /// network it is how the programs' sockets become known at all).
 ///
@@ -137,6 +146,11 @@ impl CallPoker {
     pub(super) fn call(&mut self, call: &TracedCall) {
         if self.handles.is_empty() {
             return;
+        }
+        if call.sys.may_make_or_end_connections() {
+            for h in &self.handles {
+                h.discover();
+            }
         }
         if let Some(sock) = &call.sock {
             if let (Proto::Tcp, Some(l), Some(r)) = (sock.proto, sock.local, sock.remote) {

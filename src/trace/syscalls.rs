@@ -108,6 +108,22 @@ impl Sys {
         )
     }
 
+    /// Calls after which a connection may have appeared, changed its ends or gone: socket,
+    /// bind, listen, connect, accept, shutdown, close.
+    pub fn may_make_or_end_connections(self) -> bool {
+        matches!(
+            self,
+            Sys::Socket
+                | Sys::Bind
+                | Sys::Listen
+                | Sys::Connect
+                | Sys::Accept
+                | Sys::Accept4
+                | Sys::Shutdown
+                | Sys::Close
+        )
+    }
+
     /// `select`, `poll` and `epoll_wait` and their variants.
     pub fn waits_for_readiness(self) -> bool {
         matches!(
