@@ -989,6 +989,15 @@ mod tests {
         }
     }
 
+    /// The state marks of `rows` on a connection established at both ends, as
+    /// (row, end, state, at departure).
+    fn marks_after_established(rows: &[Row]) -> Vec<(usize, End, TcpState, bool)> {
+        state_marks([TcpState::Established, TcpState::Established], rows)
+            .iter()
+            .map(|m| (m.row, m.end, m.state, m.at_departure))
+            .collect()
+    }
+
     #[test]
     fn state_marks_sit_where_each_side_changes() {
         use TcpState::*;
@@ -999,13 +1008,8 @@ mod tests {
             row(End::Server, [TimeWait, LastAck]),
             row(End::Client, [TimeWait, Closed]),
         ];
-        let marks = state_marks([Established, Established], &rows);
-        let got: Vec<(usize, End, TcpState, bool)> = marks
-            .iter()
-            .map(|m| (m.row, m.end, m.state, m.at_departure))
-            .collect();
         assert_eq!(
-            got,
+            marks_after_established(&rows),
             vec![
                 (0, End::Client, FinWait1, true),
                 (0, End::Server, CloseWait, false),
@@ -1032,13 +1036,8 @@ mod tests {
         ];
         rows[0].fate = Fate::LostAfterCapture;
         rows[2].fate = Fate::LostAfterCapture;
-        let marks = state_marks([Established, Established], &rows);
-        let got: Vec<(usize, End, TcpState, bool)> = marks
-            .iter()
-            .map(|m| (m.row, m.end, m.state, m.at_departure))
-            .collect();
         assert_eq!(
-            got,
+            marks_after_established(&rows),
             vec![
                 (0, End::Server, FinWait1, true),
                 (3, End::Client, CloseWait, false),

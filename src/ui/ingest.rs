@@ -413,6 +413,15 @@ pub fn load_bytes(
     Ok(())
 }
 
+/// A fresh store holding the capture `bytes` (called `name`), loaded as the window loads its
+/// demo: how unit tests put a capture behind the views' models.
+#[cfg(test)]
+pub(crate) fn demo_store(name: &str, bytes: &'static [u8]) -> PacketStore {
+    let store = PacketStore::new();
+    load_bytes(name, bytes, &store, SourceInfo::Demo).expect("the test capture loads");
+    store
+}
+
 /// Frames handed over one at a time by code that is not a capture source (the generator
 /// panel's runs), analysed and stored by the same `decode` → `Engine::process` → store path
 /// as files and live captures, so a generated run looks exactly like its saved capture

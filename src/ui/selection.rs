@@ -18,6 +18,14 @@ pub struct ConnRef {
 }
 
 impl ConnRef {
+    /// TCP connection `stream` (its `tcp.stream` number).
+    pub const fn tcp(stream: u32) -> ConnRef {
+        ConnRef {
+            proto: FlowProto::Tcp,
+            stream,
+        }
+    }
+
     /// The display filter selecting this connection's packets.
     pub fn filter(&self) -> String {
         match self.proto {

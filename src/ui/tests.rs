@@ -200,8 +200,8 @@ fn frames_of(path: &std::path::Path) -> Vec<crate::capture::OwnedFrame> {
 /// The three ways a capture reaches the store: a file read where it is (the store keeps
 /// offsets), a pipe (spilled to a temporary file) and bytes in memory (the demo).
 fn stores_of(name: &str) -> [super::store::PacketStore; 3] {
-    use super::ingest::{load_bytes, load_file};
-    use super::store::{PacketStore, SourceInfo};
+    use super::ingest::{demo_store, load_file};
+    use super::store::PacketStore;
     let path = capture_path(name);
     let file = PacketStore::new();
     load_file(&path, &file, || {}).unwrap();
@@ -219,9 +219,8 @@ fn stores_of(name: &str) -> [super::store::PacketStore; 3] {
     };
     let piped = PacketStore::new();
     load_file(&fifo, &piped, || {}).unwrap();
-    let memory = PacketStore::new();
     let bytes: &'static [u8] = Vec::leak(std::fs::read(&path).unwrap());
-    load_bytes(name, bytes, &memory, SourceInfo::Demo).unwrap();
+    let memory = demo_store(name, bytes);
     loaded(&file);
     loaded(&piped);
     writer.join().unwrap();

@@ -105,22 +105,14 @@ impl FlowGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::ingest::load_bytes;
-    use crate::ui::store::{PacketStore, SourceInfo};
+    use crate::ui::ingest::demo_store;
 
     #[test]
     fn hosts_are_columns_in_order_of_first_appearance() {
         // `tshark -r captures/concurrent.pcap -T fields -e ip.src -e ip.dst`: every frame
         // between 127.0.0.1 and itself; demo.pcap: 10.0.0.1 first (it sends the first SYN),
         // then 10.0.0.2.
-        let s = PacketStore::new();
-        load_bytes(
-            "demo.pcap",
-            include_bytes!("../../../captures/demo.pcap"),
-            &s,
-            SourceInfo::Demo,
-        )
-        .unwrap();
+        let s = demo_store("demo.pcap", include_bytes!("../../../captures/demo.pcap"));
         let data = s.read();
         let mut hosts = Hosts::default();
         assert!(hosts.learn(&data));

@@ -84,10 +84,7 @@ impl Default for FollowView {
 impl FollowView {
     /// Opens the window on TCP stream `stream`.
     pub fn open(&mut self, stream: u32) {
-        self.open_conn(ConnRef {
-            proto: FlowProto::Tcp,
-            stream,
-        });
+        self.open_conn(ConnRef::tcp(stream));
     }
 
     /// Opens the window on a TCP or UDP stream.
@@ -122,10 +119,7 @@ impl FollowView {
                 f
             });
         } else if self.cache.as_ref().is_none_or(|c| c.key != key) {
-            let conn = ConnRef {
-                proto: FlowProto::Tcp,
-                stream,
-            };
+            let conn = ConnRef::tcp(stream);
             self.cache = build(data, conn, FramingChoice::Auto, until).map(|m| {
                 let chunks = chunks(&m);
                 let side = |d: Direction| side_bytes(&chunks, d).len() as u64;

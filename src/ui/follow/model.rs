@@ -228,21 +228,15 @@ pub fn full_text(chunks: &[Chunk], show: ShowAs, only: Option<Direction>) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::FlowProto;
     use crate::stream::follow::FramingChoice;
-    use crate::ui::ingest::load_bytes;
+    use crate::ui::ingest::demo_store;
     use crate::ui::selection::ConnRef;
-    use crate::ui::store::{PacketStore, SourceInfo};
     use crate::ui::stream_view::model::build;
 
     fn follow(name: &str, bytes: &'static [u8]) -> Vec<Chunk> {
-        let s = PacketStore::new();
-        load_bytes(name, bytes, &s, SourceInfo::Demo).unwrap();
+        let s = demo_store(name, bytes);
         let data = s.read();
-        let conn = ConnRef {
-            proto: FlowProto::Tcp,
-            stream: 0,
-        };
+        let conn = ConnRef::tcp(0);
         chunks(&build(&data, conn, FramingChoice::Auto, None).unwrap())
     }
 

@@ -239,10 +239,7 @@ mod tests {
 
     fn graph(stream: u32, t0: f64) -> Compared {
         Compared {
-            conn: ConnRef {
-                proto: FlowProto::Tcp,
-                stream,
-            },
+            conn: ConnRef::tcp(stream),
             dir: Direction::ClientToServer,
             model: Arc::new(SeqModel::default()),
             overlay: Arc::new(KernelOverlay::default()),

@@ -425,26 +425,15 @@ pub fn steps(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::ingest::load_bytes;
-    use crate::ui::store::{PacketStore, SourceInfo};
+    use crate::ui::ingest::demo_store;
+    use crate::ui::store::PacketStore;
 
     /// `captures/loss.pcap` loaded the way the window loads it.
     fn loss() -> PacketStore {
-        let s = PacketStore::new();
-        load_bytes(
-            "loss.pcap",
-            include_bytes!("../../../captures/loss.pcap"),
-            &s,
-            SourceInfo::Demo,
-        )
-        .unwrap();
-        s
+        demo_store("loss.pcap", include_bytes!("../../../captures/loss.pcap"))
     }
 
-    const CONN: ConnRef = ConnRef {
-        proto: FlowProto::Tcp,
-        stream: 0,
-    };
+    const CONN: ConnRef = ConnRef::tcp(0);
 
     #[test]
     fn the_replay_cursor_cuts_every_series() {

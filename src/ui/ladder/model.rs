@@ -94,10 +94,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/captures/close-client-first.pcap"
         ));
-        let conn = ConnRef {
-            proto: FlowProto::Tcp,
-            stream: 0,
-        };
+        let conn = ConnRef::tcp(0);
         let full = build(&data, conn, None).unwrap();
         assert_eq!(full.rows.len(), 11);
         assert!(!full.cut);
@@ -127,10 +124,7 @@ mod tests {
     fn the_store_and_the_file_give_the_same_ladder() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/loss.pcap");
         let data = store(path);
-        let conn = ConnRef {
-            proto: FlowProto::Tcp,
-            stream: 0,
-        };
+        let conn = ConnRef::tcp(0);
         let from_store = full(&data, conn).unwrap();
         let got = crate::ladder::collect(path.as_ref(), FlowProto::Tcp, 0).unwrap();
         let from_file = LadderModel::build(got.info.unwrap(), &got.seen);

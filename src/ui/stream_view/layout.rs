@@ -378,39 +378,33 @@ pub fn layout(
             label_inside(&mut out, r, format!("#{i} {} B", msg.len));
             out.hits.push((r, Hit::Message(d, i)));
         }
-        for inc in &marks.framed.incomplete {
-            let r = rect(inc.offset, inc.offset + inc.present, row(2));
+        // Messages the capture cuts short, then bytes the framing cannot explain: outlined
+        // boxes on the message row, each with its explanation inside when it fits.
+        let incomplete = marks.framed.incomplete.iter().map(|inc| {
+            let label = crate::i18n::text_in(
+                crate::i18n::lang(),
+                "ribbon-incomplete-label",
+                &[
+                    ("proto", inc.proto.to_string().into()),
+                    ("cut", inc.cut_by.to_string().into()),
+                ],
+            );
+            (inc.offset, inc.offset + inc.present, C_INCOMPLETE, label)
+        });
+        let unparsed = marks.framed.unparsed.iter().map(|u| {
+            let label = crate::i18n::text_in(
+                crate::i18n::lang(),
+                "ribbon-unparsed-label",
+                &[("reason", crate::i18n::library_text(u.reason).into())],
+            );
+            (u.offset, u.offset + u.len, C_UNPARSED, label)
+        });
+        for (start, end, fill, label) in incomplete.chain(unparsed) {
+            let r = rect(start, end, row(2));
             if visible(&r) {
                 let r = clamp(r);
-                out.prims.push(Prim::Rect(r, C_INCOMPLETE, outline));
-                label_inside(
-                    &mut out,
-                    r,
-                    crate::i18n::text_in(
-                        crate::i18n::lang(),
-                        "ribbon-incomplete-label",
-                        &[
-                            ("proto", inc.proto.to_string().into()),
-                            ("cut", inc.cut_by.to_string().into()),
-                        ],
-                    ),
-                );
-            }
-        }
-        for u in &marks.framed.unparsed {
-            let r = rect(u.offset, u.offset + u.len, row(2));
-            if visible(&r) {
-                let r = clamp(r);
-                out.prims.push(Prim::Rect(r, C_UNPARSED, outline));
-                label_inside(
-                    &mut out,
-                    r,
-                    crate::i18n::text_in(
-                        crate::i18n::lang(),
-                        "ribbon-unparsed-label",
-                        &[("reason", crate::i18n::library_text(u.reason).into())],
-                    ),
-                );
+                out.prims.push(Prim::Rect(r, fill, outline));
+                label_inside(&mut out, r, label);
             }
         }
         // Calls.
@@ -601,28 +595,19 @@ pub(super) fn gap_name(reason: crate::stream::GapReason) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::FlowProto;
     use crate::stream::follow::FramingChoice;
-    use crate::ui::ingest::load_bytes;
+    use crate::ui::ingest::demo_store;
     use crate::ui::selection::ConnRef;
-    use crate::ui::store::{PacketStore, SourceInfo};
 
     #[test]
     fn every_gap_is_hatched_and_clicks_find_what_is_drawn() {
         // `synack stream` on this capture: stream 1, s2c 8256 bytes with 6 gaps.
-        let store = PacketStore::new();
-        load_bytes(
+        let store = demo_store(
             "pcapng-example",
             include_bytes!("../../../tests/captures/pcpp-pcapng-example.pcapng"),
-            &store,
-            SourceInfo::Demo,
-        )
-        .unwrap();
+        );
         let data = store.read();
-        let conn = ConnRef {
-            proto: FlowProto::Tcp,
-            stream: 1,
-        };
+        let conn = ConnRef::tcp(1);
         let m = super::super::model::build(&data, conn, FramingChoice::Auto, None).unwrap();
         assert_eq!(m.dirs[1].stream.len, 8256);
         assert_eq!(m.dirs[1].stream.gaps.len(), 6);
@@ -653,19 +638,9 @@ mod tests {
     #[test]
     fn a_narrow_ribbon_cuts_no_text_and_dense_segments_keep_their_colour() {
         // demo.pcap stream 0 (tshark: 8732 bytes client to server in 1448-byte segments).
-        let store = PacketStore::new();
-        load_bytes(
-            "demo",
-            include_bytes!("../../../captures/demo.pcap"),
-            &store,
-            SourceInfo::Demo,
-        )
-        .unwrap();
+        let store = demo_store("demo", include_bytes!("../../../captures/demo.pcap"));
         let data = store.read();
-        let conn = ConnRef {
-            proto: FlowProto::Tcp,
-            stream: 0,
-        };
+        let conn = ConnRef::tcp(0);
         let m = super::super::model::build(&data, conn, FramingChoice::Auto, None).unwrap();
         let lens = [0, 1].map(|d| m.dirs[d].stream.len as f64);
         // The Stream tab's left pane at 1024x700 is about 410 points wide.

@@ -50,6 +50,29 @@ pub struct RibbonModel {
 }
 
 impl RibbonModel {
+    /// The ribbon of conversation `stream`, its text encoding detected from the bytes of
+    /// both directions together (one reading for the byte rows and the message panel).
+    fn new(
+        stream: u32,
+        dirs: [RibbonDir; 2],
+        msgs: ConnMessages,
+        has_trace: bool,
+        proto: FlowProto,
+    ) -> RibbonModel {
+        let encoding = crate::stream::text::detect(
+            dirs.iter()
+                .flat_map(|d| d.stream.runs.iter().map(|r| r.data.as_slice())),
+        );
+        RibbonModel {
+            stream,
+            dirs,
+            msgs,
+            has_trace,
+            proto,
+            encoding,
+        }
+    }
+
     /// A direction's ends only (`c2s 10.0.0.1:56285 -> 10.0.0.2:7070`), where its
     /// [`RibbonModel::summary`] would not fit.
     pub fn heading(&self, d: usize) -> String {
@@ -176,18 +199,13 @@ pub fn build(
             calls: c,
         }
     });
-    let encoding = crate::stream::text::detect(
-        dirs.iter()
-            .flat_map(|d| d.stream.runs.iter().map(|r| r.data.as_slice())),
-    );
-    Some(RibbonModel {
-        stream: conn.stream,
+    Some(RibbonModel::new(
+        conn.stream,
         dirs,
         msgs,
-        has_trace: data.calls.is_some(),
-        proto: FlowProto::Tcp,
-        encoding,
-    })
+        data.calls.is_some(),
+        FlowProto::Tcp,
+    ))
 }
 
 /// UDP conversation `conn` up to the cursor `until` as a ribbon: each direction's datagrams
@@ -266,23 +284,19 @@ pub fn build_udp(data: &StoreData, conn: ConnRef, until: Option<usize>) -> Optio
             calls: DirCalls::default(),
         }
     });
-    let encoding = crate::stream::text::detect(
-        dirs.iter()
-            .flat_map(|d| d.stream.runs.iter().map(|r| r.data.as_slice())),
-    );
-    Some(RibbonModel {
-        stream: conn.stream,
+    let msgs = ConnMessages {
+        framing: Framing::Datagram,
+        reason: None,
+        consistent: true,
+        dirs: dirs_msgs,
+    };
+    Some(RibbonModel::new(
+        conn.stream,
         dirs,
-        msgs: ConnMessages {
-            framing: Framing::Datagram,
-            reason: None,
-            consistent: true,
-            dirs: dirs_msgs,
-        },
-        has_trace: false,
-        proto: FlowProto::Udp,
-        encoding,
-    })
+        msgs,
+        false,
+        FlowProto::Udp,
+    ))
 }
 
 /// The framings offered in the view's combo box (`auto` first), as `--framing` spells them.
@@ -308,21 +322,16 @@ pub fn choice_of(name: &str, fixed_size: u32) -> FramingChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::FlowProto;
     use crate::calls::CallTrace;
-    use crate::ui::ingest::load_bytes;
-    use crate::ui::store::{PacketStore, SourceInfo};
+    use crate::ui::ingest::demo_store;
+    use crate::ui::store::PacketStore;
 
     /// `captures/sticky.pcap` with its calls trace, loaded the way the window loads it.
     fn sticky() -> PacketStore {
-        let s = PacketStore::new();
-        load_bytes(
+        let s = demo_store(
             "sticky.pcap",
             include_bytes!("../../../captures/sticky.pcap"),
-            &s,
-            SourceInfo::Demo,
-        )
-        .unwrap();
+        );
         s.write().calls = Some(
             CallTrace::read_json(&include_bytes!("../../../captures/sticky.pcap.calls.json")[..])
                 .unwrap(),
@@ -330,10 +339,7 @@ mod tests {
         s
     }
 
-    const CONN: ConnRef = ConnRef {
-        proto: FlowProto::Tcp,
-        stream: 0,
-    };
+    const CONN: ConnRef = ConnRef::tcp(0);
 
     #[test]
     fn sticky_is_framed_by_its_calls_and_cut_at_the_cursor() {

@@ -7,15 +7,11 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::*;
-use crate::analysis::FlowProto;
 use crate::ui::graphs::model::{self, AckPoint};
-use crate::ui::ingest::load_bytes;
-use crate::ui::store::{PacketStore, SourceInfo};
+use crate::ui::ingest::demo_store;
+use crate::ui::store::PacketStore;
 
-const CONN: ConnRef = ConnRef {
-    proto: FlowProto::Tcp,
-    stream: 0,
-};
+const CONN: ConnRef = ConnRef::tcp(0);
 
 /// `synack gen loss --netns --loss 2 --rate 20 --cc cubic`: 400 kB from 10.77.1.2 with the
 /// client's kernel read every millisecond.
@@ -24,10 +20,9 @@ fn fixture() -> PathBuf {
 }
 
 fn store(with_trace: bool) -> PacketStore {
-    let s = PacketStore::new();
     // Leaked once per test: the loader keeps 'static bytes.
     let bytes: &'static [u8] = Vec::leak(std::fs::read(fixture()).unwrap());
-    load_bytes("loss-cubic.pcap", bytes, &s, SourceInfo::Demo).unwrap();
+    let s = demo_store("loss-cubic.pcap", bytes);
     if with_trace {
         s.write().calls = crate::calls::read_beside(&fixture()).unwrap();
     }
