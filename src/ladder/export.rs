@@ -127,6 +127,68 @@ struct Arrows {
     ghost_lost: &'static str,
 }
 
+/// What tells one text diagram language from another: the lines around the diagram, how a
+/// participant and a comment are written, the arrows, and how notes on a time line,
+/// groups (brackets) and pauses (breaks) read. The diagram's content is the same in each.
+struct Dialect {
+    /// The diagram's first line.
+    begin: &'static str,
+    /// Its last line, when the language has one.
+    end: Option<&'static str>,
+    /// The line declaring a participant, from its alias and its (cleaned) name.
+    participant: fn(&str, &str) -> String,
+    /// What starts a comment line.
+    comment: &'static str,
+    /// The arrows.
+    arrows: Arrows,
+    /// A note beside an end's time line.
+    note: fn(End, &str) -> String,
+    /// A group's title over both lines.
+    group: fn(&str) -> String,
+    /// A pause across both lines.
+    pause: fn(&str) -> String,
+}
+
+/// Mermaid's `sequenceDiagram`.
+const MERMAID: Dialect = Dialect {
+    begin: "sequenceDiagram",
+    end: None,
+    participant: |alias, name| format!("    participant {alias} as {name}"),
+    comment: "    %% ",
+    arrows: Arrows {
+        delivered: "->>",
+        lost: "-x",
+        ghost: "-->>",
+        ghost_lost: "--x",
+    },
+    note: |e, t| match e {
+        End::Client => format!("    Note left of C: {t}"),
+        End::Server => format!("    Note right of S: {t}"),
+    },
+    group: |name| format!("    Note over C,S: {name}"),
+    pause: |text| format!("    Note over C,S: … {text} …"),
+};
+
+/// PlantUML's sequence diagram.
+const PLANTUML: Dialect = Dialect {
+    begin: "@startuml",
+    end: Some("@enduml"),
+    participant: |alias, name| format!("participant \"{}\" as {alias}", name.replace('"', "'")),
+    comment: "' ",
+    arrows: Arrows {
+        delivered: " -> ",
+        lost: " ->x ",
+        ghost: " --> ",
+        ghost_lost: " -->x ",
+    },
+    note: |e, t| match e {
+        End::Client => format!("note left of C : {t}"),
+        End::Server => format!("note right of S : {t}"),
+    },
+    group: |name| format!("== {name} =="),
+    pause: |text| format!("...{text}..."),
+};
+
 /// One arrow of a text diagram.
 enum Item<'a> {
     Row(usize, &'a Row),
@@ -169,16 +231,23 @@ fn alias(e: End) -> &'static str {
     }
 }
 
-/// Shared body of the Mermaid and PlantUML writers.
-fn sequence(
-    m: &LadderModel,
-    expand: bool,
-    arrows: &Arrows,
-    note: &dyn Fn(End, &str) -> String,
-    group: &dyn Fn(&str) -> String,
-    pause: &dyn Fn(&str) -> String,
-) -> String {
+/// The ladder as a sequence diagram in `dialect` (`expand`: every segment of a run).
+fn sequence(m: &LadderModel, expand: bool, dialect: &Dialect) -> String {
+    let Dialect {
+        arrows,
+        note,
+        group,
+        pause,
+        ..
+    } = dialect;
     let mut out = String::new();
+    let _ = writeln!(out, "{}", dialect.begin);
+    let [c, s] = m.end_titles();
+    let _ = writeln!(out, "{}", (dialect.participant)("C", &clean(&c)));
+    let _ = writeln!(out, "{}", (dialect.participant)("S", &clean(&s)));
+    if !expand && !m.runs.is_empty() {
+        let _ = writeln!(out, "{}{}", dialect.comment, words::text_runs_note());
+    }
     if m.is_tcp() {
         let _ = writeln!(out, "{}", note(End::Client, m.initial[0].name()));
         let _ = writeln!(out, "{}", note(End::Server, m.initial[1].name()));
@@ -279,79 +348,27 @@ fn sequence(
             }
         }
     }
+    if let Some(end) = dialect.end {
+        let _ = writeln!(out, "{end}");
+    }
     out
-}
-
-fn participant_names(m: &LadderModel) -> (String, String) {
-    let p = if m.is_tcp() { "" } else { "UDP " };
-    (
-        format!("{p}{} {}", words::client(), m.info.client),
-        format!("{p}{} {}", words::server(), m.info.server),
-    )
 }
 
 /// The ladder as a Mermaid sequence diagram (`--expand` lists every segment of a run).
 pub fn mermaid(m: &LadderModel, expand: bool) -> String {
-    let (c, s) = participant_names(m);
-    let mut out = String::from("sequenceDiagram\n");
-    let _ = writeln!(out, "    participant C as {}", clean(&c));
-    let _ = writeln!(out, "    participant S as {}", clean(&s));
-    if !expand && !m.runs.is_empty() {
-        let _ = writeln!(out, "    %% {}", words::text_runs_note());
-    }
-    out.push_str(&sequence(
-        m,
-        expand,
-        &Arrows {
-            delivered: "->>",
-            lost: "-x",
-            ghost: "-->>",
-            ghost_lost: "--x",
-        },
-        &|e, t| match e {
-            End::Client => format!("    Note left of C: {t}"),
-            End::Server => format!("    Note right of S: {t}"),
-        },
-        &|name| format!("    Note over C,S: {name}"),
-        &|text| format!("    Note over C,S: … {text} …"),
-    ));
-    out
+    sequence(m, expand, &MERMAID)
 }
 
 /// The ladder as a PlantUML sequence diagram.
 pub fn plantuml(m: &LadderModel, expand: bool) -> String {
-    let (c, s) = participant_names(m);
-    let mut out = String::from("@startuml\n");
-    let _ = writeln!(out, "participant \"{}\" as C", clean(&c).replace('"', "'"));
-    let _ = writeln!(out, "participant \"{}\" as S", clean(&s).replace('"', "'"));
-    if !expand && !m.runs.is_empty() {
-        let _ = writeln!(out, "' {}", words::text_runs_note());
-    }
-    out.push_str(&sequence(
-        m,
-        expand,
-        &Arrows {
-            delivered: " -> ",
-            lost: " ->x ",
-            ghost: " --> ",
-            ghost_lost: " -->x ",
-        },
-        &|e, t| match e {
-            End::Client => format!("note left of C : {t}"),
-            End::Server => format!("note right of S : {t}"),
-        },
-        &|name| format!("== {name} =="),
-        &|text| format!("...{text}..."),
-    ));
-    out.push_str("@enduml\n");
-    out
+    sequence(m, expand, &PLANTUML)
 }
 
 /// The ladder as a plain listing, one line per arrow: frame, capture time, direction,
 /// label, notes, and the states after it.
 pub fn listing(m: &LadderModel) -> String {
     let mut out = String::new();
-    let (c, s) = participant_names(m);
+    let [c, s] = m.end_titles();
     let _ = writeln!(out, "{c}  ⇄  {s}");
     let d = &m.delays;
     let _ = writeln!(

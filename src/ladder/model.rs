@@ -733,6 +733,16 @@ impl LadderModel {
         self.info.proto == FlowProto::Tcp
     }
 
+    /// The client's and the server's titles, as the header and the text exports write them:
+    /// `client 10.0.0.1:40000` (`UDP client …` for a UDP conversation).
+    pub fn end_titles(&self) -> [String; 2] {
+        let proto = if self.is_tcp() { "" } else { "UDP " };
+        [
+            format!("{proto}{} {}", words::client(), self.info.client),
+            format!("{proto}{} {}", words::server(), self.info.server),
+        ]
+    }
+
     /// Adds a note on `end`'s time line at `t_ns` (ns after the first packet).
     pub fn add_side_note(&mut self, end: End, t_ns: i64, text: impl Into<String>) {
         let note = SideNote {

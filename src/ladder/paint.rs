@@ -432,41 +432,30 @@ pub fn paint_header(
         Rect::from_min_size(Point::default(), geo.width, HEADER),
         Color::WHITE,
     );
+    // Each end's title over its time line, then (TCP only) its state under the title.
     let strong = Color::from_gray(0x10);
-    let proto = if model.is_tcp() { "" } else { "UDP " };
-    c.text(
-        Point::new(geo.x_client, 6.0),
-        Anchor::CENTER_TOP,
-        &format!("{proto}{} {}", words::client(), model.info.client),
-        FONT,
-        strong,
-        None,
-    );
-    c.text(
-        Point::new(geo.x_server, 6.0),
-        Anchor::CENTER_TOP,
-        &format!("{proto}{} {}", words::server(), model.info.server),
-        FONT,
-        strong,
-        None,
-    );
+    let ends = [geo.x_client, geo.x_server];
+    for (x, title) in ends.into_iter().zip(model.end_titles()) {
+        c.text(
+            Point::new(x, 6.0),
+            Anchor::CENTER_TOP,
+            &title,
+            FONT,
+            strong,
+            None,
+        );
+    }
     if model.is_tcp() {
-        c.text(
-            Point::new(geo.x_client, 24.0),
-            Anchor::CENTER_TOP,
-            states[0].name(),
-            FONT,
-            STATE_COLOR,
-            None,
-        );
-        c.text(
-            Point::new(geo.x_server, 24.0),
-            Anchor::CENTER_TOP,
-            states[1].name(),
-            FONT,
-            STATE_COLOR,
-            None,
-        );
+        for (x, state) in ends.into_iter().zip(states) {
+            c.text(
+                Point::new(x, 24.0),
+                Anchor::CENTER_TOP,
+                state.name(),
+                FONT,
+                STATE_COLOR,
+                None,
+            );
+        }
     }
     // The capture point's caption, moved clear of the states written under each end.
     let half = |t: &str| text_width(t, FONT) / 2.0 + 6.0;

@@ -210,12 +210,8 @@ impl GeneratorPanel {
                         p.stop();
                     }
                 }
-                let can_save = self.program.is_some() && !program_running && !data.is_empty();
-                if ui
-                    .add_enabled(can_save, egui::Button::new(tr!("run-save")))
-                    .on_hover_text(tr!("run-save-hint"))
-                    .clicked()
-                {
+                let ended = self.program.is_some() && !program_running;
+                if save_run_button(ui, ended, data, "run-save", "run-save-hint") {
                     action = Some(GenAction::Save);
                 }
             });
@@ -346,12 +342,8 @@ impl GeneratorPanel {
             {
                 action = Some(GenAction::Run(self.request()));
             }
-            let can_save = self.run.is_some() && !running && !data.is_empty();
-            if ui
-                .add_enabled(can_save, egui::Button::new(tr!("gen-save")))
-                .on_hover_text(tr!("gen-save-hover"))
-                .clicked()
-            {
+            let ended = self.run.is_some() && !running;
+            if save_run_button(ui, ended, data, "gen-save", "gen-save-hover") {
                 action = Some(GenAction::Save);
             }
         });
@@ -379,6 +371,20 @@ fn show_decision(ui: &mut egui::Ui, d: &Decision) {
             ui.label(tr!("gen-will-run", mode = mode_text(d.mode)));
         }
     }
+}
+
+/// The button saving a run's packets, enabled once a run has `ended` and left packets in
+/// `data` (`label` and `hint`: its catalogue keys on the page); true when clicked.
+fn save_run_button(
+    ui: &mut egui::Ui,
+    ended: bool,
+    data: &StoreData,
+    label: &str,
+    hint: &str,
+) -> bool {
+    ui.add_enabled(ended && !data.is_empty(), egui::Button::new(tr!(label)))
+        .on_hover_text(tr!(hint))
+        .clicked()
 }
 
 /// The status of the current run.

@@ -1,7 +1,7 @@
 //! Saving what is on screen: packets as pcap, figures of the study views as SVG (from the
 //! view's model) or PNG (from the next rendered frame).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::command::Command;
 use super::{SynackApp, Tab};
@@ -9,6 +9,15 @@ use crate::ui::export::{self, ExportScope};
 use crate::ui::file_dialog::{DialogPurpose, FigureKind};
 
 impl SynackApp {
+    /// Tells in the status bar how writing `path` went: the catalogue's `saved_key`
+    /// message naming the file, or the error.
+    fn report_saved(&mut self, result: anyhow::Result<()>, saved_key: &str, path: &Path) {
+        self.message = Some(match result {
+            Ok(()) => (path_message(saved_key, path), false),
+            Err(e) => (format!("{e:#}"), true),
+        });
+    }
+
     /// Writes the ladder of the shown connection as SVG; the outcome goes to the status bar.
     pub fn export_ladder_svg(&mut self, path: PathBuf) {
         {
@@ -21,17 +30,7 @@ impl SynackApp {
                 "no ladder to export: select a TCP connection first"
             )),
         };
-        self.message = Some(match result {
-            Ok(()) => (
-                crate::i18n::text_in(
-                    crate::i18n::lang(),
-                    "msg-ladder-saved",
-                    &[("path", path.display().to_string().into())],
-                ),
-                false,
-            ),
-            Err(e) => (format!("{e:#}"), true),
-        });
+        self.report_saved(result, "msg-ladder-saved", &path);
     }
 
     /// Writes the packets of `scope` to a pcap file at `path` (File > Export); the outcome
@@ -128,29 +127,12 @@ impl SynackApp {
             }
         };
         if let Some(svg) = svg {
-            self.message = Some(match svg.and_then(|s| s.save(&path)) {
-                Ok(()) => (
-                    crate::i18n::text_in(
-                        crate::i18n::lang(),
-                        "msg-figure-saved",
-                        &[("path", path.display().to_string().into())],
-                    ),
-                    false,
-                ),
-                Err(e) => (format!("{e:#}"), true),
-            });
+            self.report_saved(svg.and_then(|s| s.save(&path)), "msg-figure-saved", &path);
             return;
         }
         // The screenshot is taken next frame: this one still shows the save dialog.
         self.queue(Command::RequestPng(kind, path.clone()));
-        self.message = Some((
-            crate::i18n::text_in(
-                crate::i18n::lang(),
-                "msg-saving",
-                &[("path", path.display().to_string().into())],
-            ),
-            false,
-        ));
+        self.message = Some((path_message("msg-saving", &path), false));
         ctx.request_repaint();
     }
 
@@ -195,4 +177,13 @@ impl SynackApp {
             });
         }
     }
+}
+
+/// The catalogue's message `key` (in the interface's language) naming the file `path`.
+fn path_message(key: &str, path: &Path) -> String {
+    crate::i18n::text_in(
+        crate::i18n::lang(),
+        key,
+        &[("path", path.display().to_string().into())],
+    )
 }

@@ -12,11 +12,6 @@ use crate::ui::follow::FollowAction;
 use crate::ui::selection::ConnRef;
 
 impl SynackApp {
-    /// The TCP stream of the selected packet, else of the selected connection.
-    pub(super) fn selected_tcp_stream(&self) -> Option<u32> {
-        self.selected_stream(FlowProto::Tcp)
-    }
-
     /// The `proto` stream of the selected packet, else of the selected connection.
     pub(super) fn selected_stream(&self, proto: FlowProto) -> Option<u32> {
         let data = self.store.read();

@@ -156,29 +156,32 @@ impl SynackApp {
                 }
             });
             ui.menu_button(tr!("menu-analyze"), |ui| {
-                let tcp = self.selected_tcp_stream().is_some();
-                if ui
-                    .add_enabled(
-                        tcp,
-                        egui::Button::new(tr!("menu-follow-stream"))
-                            .shortcut_text("Ctrl+Alt+Shift+T"),
-                    )
-                    .on_disabled_hover_text(tr!("menu-follow-disabled"))
-                    .clicked()
-                {
-                    self.queue(Command::FollowStream);
-                }
-                let udp = self.selected_stream(FlowProto::Udp).is_some();
-                if ui
-                    .add_enabled(
-                        udp,
-                        egui::Button::new(tr!("menu-follow-udp-stream"))
-                            .shortcut_text("Ctrl+Alt+Shift+U"),
-                    )
-                    .on_disabled_hover_text(tr!("menu-follow-udp-disabled"))
-                    .clicked()
-                {
-                    self.queue(Command::FollowUdpStream);
+                // Follow TCP Stream and Follow UDP Stream: (protocol, label, keys, why
+                // disabled, command); each enabled when a stream of its protocol is selected.
+                for (proto, label, keys, disabled, command) in [
+                    (
+                        FlowProto::Tcp,
+                        "menu-follow-stream",
+                        "Ctrl+Alt+Shift+T",
+                        "menu-follow-disabled",
+                        Command::FollowStream,
+                    ),
+                    (
+                        FlowProto::Udp,
+                        "menu-follow-udp-stream",
+                        "Ctrl+Alt+Shift+U",
+                        "menu-follow-udp-disabled",
+                        Command::FollowUdpStream,
+                    ),
+                ] {
+                    let selected = self.selected_stream(proto).is_some();
+                    if ui
+                        .add_enabled(selected, egui::Button::new(tr!(label)).shortcut_text(keys))
+                        .on_disabled_hover_text(tr!(disabled))
+                        .clicked()
+                    {
+                        self.queue(command);
+                    }
                 }
             });
             ui.menu_button(tr!("menu-help"), |ui| {

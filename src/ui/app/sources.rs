@@ -140,23 +140,32 @@ impl SynackApp {
     /// Runs a generator scenario into a fresh store and shows the generator panel; its
     /// packets and calls appear as the run makes them.
     pub fn run_generator(&mut self, ctx: &egui::Context, req: RunRequest) {
-        self.forget_followed_filter();
-        self.reset();
-        let repaint = ctx.clone();
-        let run = GenRun::start(req, &self.store, move || repaint.request_repaint());
-        self.generator.attach(run);
-        self.list.auto_scroll = true;
-        self.tab = Tab::Generator;
+        let repaint = self.prepare_run(ctx);
+        self.generator
+            .attach(GenRun::start(req, &self.store, repaint));
+        self.show_run();
     }
 
     /// Runs the user's programs traced into a fresh store and shows *Run a program*; their
     /// packets and calls appear as they make them.
     pub fn run_program(&mut self, ctx: &egui::Context, req: ProgramRequest) {
+        let repaint = self.prepare_run(ctx);
+        self.generator
+            .attach_program(ProgramRun::start(req, &self.store, repaint));
+        self.show_run();
+    }
+
+    /// Clears the window for a run of the generator panel (its packets go into a fresh
+    /// store); returns what the run calls to have a frame drawn as its packets arrive.
+    fn prepare_run(&mut self, ctx: &egui::Context) -> impl Fn() + Send + Sync + 'static {
         self.forget_followed_filter();
         self.reset();
         let repaint = ctx.clone();
-        let run = ProgramRun::start(req, &self.store, move || repaint.request_repaint());
-        self.generator.attach_program(run);
+        move || repaint.request_repaint()
+    }
+
+    /// Shows the generator panel, the packet list following the run's packets.
+    fn show_run(&mut self) {
         self.list.auto_scroll = true;
         self.tab = Tab::Generator;
     }

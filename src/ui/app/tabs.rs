@@ -14,6 +14,7 @@ use crate::ui::ladder::LadderAction;
 use crate::ui::live_panel::LiveAction;
 use crate::ui::pair_view::PairAction;
 use crate::ui::replay::ReplayScope;
+use crate::ui::store::{PacketStore, StoreData};
 use crate::ui::stream_view::StreamAction;
 
 impl SynackApp {
@@ -60,12 +61,9 @@ impl SynackApp {
     }
 
     fn flows_ui(&mut self, ui: &mut egui::Ui) {
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let data = self.store.read();
-                self.flows.ui(ui, &data, &self.filter, &self.selection)
-            })
-            .inner;
+        let action = central_view(ui, &self.store, |ui, data| {
+            self.flows.ui(ui, data, &self.filter, &self.selection)
+        });
         match action {
             Some(FlowAction::Select(i)) => self.selection.select_packet(i, true),
             Some(FlowAction::ExportSvg) => self.queue(Command::AskFigurePath(FigureKind::FlowsSvg)),
@@ -75,12 +73,9 @@ impl SynackApp {
     }
 
     fn connections_ui(&mut self, ui: &mut egui::Ui) {
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let data = self.store.read();
-                self.connections.ui(ui, &data, &self.selection)
-            })
-            .inner;
+        let action = central_view(ui, &self.store, |ui, data| {
+            self.connections.ui(ui, data, &self.selection)
+        });
         match action {
             Some(ConnAction::Select(c)) => self.queue(Command::SelectConnection(c)),
             Some(ConnAction::Ladder(c)) => self.queue(Command::OpenLadder(c)),
@@ -89,12 +84,9 @@ impl SynackApp {
     }
 
     fn ladder_ui(&mut self, ui: &mut egui::Ui) {
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let data = self.store.read();
-                self.ladder.ui(ui, &data, &mut self.selection)
-            })
-            .inner;
+        let action = central_view(ui, &self.store, |ui, data| {
+            self.ladder.ui(ui, data, &mut self.selection)
+        });
         match action {
             Some(LadderAction::ExportSvg) => {
                 self.queue(Command::AskFigurePath(FigureKind::LadderSvg))
@@ -110,12 +102,9 @@ impl SynackApp {
     }
 
     fn graphs_ui(&mut self, ui: &mut egui::Ui) {
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let data = self.store.read();
-                self.graphs.ui(ui, &data, &mut self.selection)
-            })
-            .inner;
+        let action = central_view(ui, &self.store, |ui, data| {
+            self.graphs.ui(ui, data, &mut self.selection)
+        });
         match action {
             Some(GraphAction::Export(kind)) => self.queue(Command::AskFigurePath(kind)),
             Some(GraphAction::OpenPackets) => self.queue(Command::ShowTab(Tab::Packets)),
@@ -124,12 +113,9 @@ impl SynackApp {
     }
 
     fn stream_ui(&mut self, ui: &mut egui::Ui) {
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let data = self.store.read();
-                self.stream_view.ui(ui, &data, &mut self.selection)
-            })
-            .inner;
+        let action = central_view(ui, &self.store, |ui, data| {
+            self.stream_view.ui(ui, data, &mut self.selection)
+        });
         match action {
             Some(StreamAction::Export(kind)) => self.queue(Command::AskFigurePath(kind)),
             None => {}
@@ -160,12 +146,7 @@ impl SynackApp {
     }
 
     fn generator_ui(&mut self, ui: &mut egui::Ui) {
-        let action = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                let data = self.store.read();
-                self.generator.ui(ui, &data)
-            })
-            .inner;
+        let action = central_view(ui, &self.store, |ui, data| self.generator.ui(ui, data));
         match action {
             Some(GenAction::Run(req)) => self.queue(Command::RunGenerator(req)),
             Some(GenAction::RunProgram(req)) => self.queue(Command::RunProgram(req)),
@@ -251,4 +232,16 @@ impl SynackApp {
             self.queue(Command::OpenLadderOfPacket);
         }
     }
+}
+
+/// Draws a view of the capture in the central panel, `view` given the store's data (held
+/// read while it draws); returns what the view asked for.
+fn central_view<A>(
+    ui: &mut egui::Ui,
+    store: &PacketStore,
+    view: impl FnOnce(&mut egui::Ui, &StoreData) -> A,
+) -> A {
+    egui::CentralPanel::default()
+        .show(ui, |ui| view(ui, &store.read()))
+        .inner
 }

@@ -25,6 +25,9 @@ pub const COLOR_SRTT: Color32 = Color32::from_rgb(20, 150, 60);
 /// Retransmission timeout.
 pub const COLOR_RTO: Color32 = Color32::from_rgb(200, 0, 160);
 
+/// One of the kernel's lines in the panel's plots: its name, its runs of points, its colour.
+type KernelLine<'a> = (String, &'a [Vec<[f64; 2]>], Color32);
+
 /// Most points drawn per kernel line.
 const MAX_DRAWN: usize = 20_000;
 /// Height of each of the panel's two plots.
@@ -253,12 +256,20 @@ pub fn panel(
             ui.label(format!("{} {:.3} s", ca_state_text(s), secs));
         }
     });
-    let ca_bands = |pui: &mut egui_plot::PlotUi<'_>| {
+    // What each plot draws first: the congestion-state bands, then two of the kernel's
+    // lines (name, runs of points, colour). Returns the x range shown, for what follows.
+    let bands_and_lines = |pui: &mut egui_plot::PlotUi<'_>, kernel_lines: [KernelLine<'_>; 2]| {
         for b in &o.ca_states {
             if let Some(color) = ca_color(b.what) {
                 pui.span(Span::new("", b.t0..=b.t1).fill(color).border_width(0.0));
             }
         }
+        let b = pui.plot_bounds();
+        let x = (b.min()[0], b.max()[0]);
+        for (name, runs, color) in kernel_lines {
+            lines(pui, &name, runs, color, LineStyle::Solid, x);
+        }
+        x
     };
     let plot = |id: &str, y: &str| {
         Plot::new(("synack_kernel_panel", id.to_owned()))
@@ -280,24 +291,20 @@ pub fn panel(
     let left = ui.max_rect().left();
     let drawn = |r: egui_plot::PlotResponse<()>| (r.transform, r.transform.frame().min.x - left);
     let bytes = plot("bytes", &tr!("graph-bytes")).show(ui, |pui| {
-        ca_bands(pui);
-        let b = pui.plot_bounds();
-        let x = (b.min()[0], b.max()[0]);
-        lines(
+        let x = bands_and_lines(
             pui,
-            &tr!("graph-kernel", what = tr!("graph-cwnd")),
-            &o.cwnd,
-            COLOR_CWND,
-            LineStyle::Solid,
-            x,
-        );
-        lines(
-            pui,
-            &tr!("graph-kernel", what = tr!("graph-in-flight")),
-            &o.in_flight_kernel,
-            COLOR_IN_FLIGHT_KERNEL,
-            LineStyle::Solid,
-            x,
+            [
+                (
+                    tr!("graph-kernel", what = tr!("graph-cwnd")),
+                    &o.cwnd,
+                    COLOR_CWND,
+                ),
+                (
+                    tr!("graph-kernel", what = tr!("graph-in-flight")),
+                    &o.in_flight_kernel,
+                    COLOR_IN_FLIGHT_KERNEL,
+                ),
+            ],
         );
         if !o.in_flight_wire.is_empty() {
             pui.points(
@@ -311,24 +318,12 @@ pub fn panel(
         }
     });
     let times = plot("times", &tr!("graph-ms")).show(ui, |pui| {
-        ca_bands(pui);
-        let b = pui.plot_bounds();
-        let x = (b.min()[0], b.max()[0]);
-        lines(
+        bands_and_lines(
             pui,
-            &tr!("graph-kernel", what = "srtt"),
-            &o.srtt_ms,
-            COLOR_SRTT,
-            LineStyle::Solid,
-            x,
-        );
-        lines(
-            pui,
-            &tr!("graph-kernel", what = "rto"),
-            &o.rto_ms,
-            COLOR_RTO,
-            LineStyle::Solid,
-            x,
+            [
+                (tr!("graph-kernel", what = "srtt"), &o.srtt_ms, COLOR_SRTT),
+                (tr!("graph-kernel", what = "rto"), &o.rto_ms, COLOR_RTO),
+            ],
         );
     });
     vec![drawn(bytes), drawn(times)]

@@ -29,6 +29,14 @@ fn store(with_trace: bool) -> PacketStore {
     s
 }
 
+/// The graph of the client's data up to the store index `until` (all of it for `None`):
+/// its sequence series and its kernel overlay.
+fn client_graph(data: &StoreData, until: Option<usize>) -> (SeqModel, KernelOverlay) {
+    let m = model::build(data, CONN, Direction::ClientToServer, until);
+    let o = build(data, CONN, Direction::ClientToServer, until, &m);
+    (m, o)
+}
+
 /// The client's readings in the trace file: (t_ns, Some((cwnd bytes, ssthresh segments)) or
 /// None for a reading without tcp_info).
 fn client_readings() -> Vec<(i64, Option<(f64, u64)>)> {
@@ -57,8 +65,7 @@ fn client_readings() -> Vec<(i64, Option<(f64, u64)>)> {
 fn the_window_line_is_the_latest_ack_plus_the_latest_readings_cwnd_and_only_where_read() {
     let s = store(true);
     let data = s.read();
-    let m = model::build(&data, CONN, Direction::ClientToServer, None);
-    let o = build(&data, CONN, Direction::ClientToServer, None, &m);
+    let (m, o) = client_graph(&data, None);
     let first_ns = data.first_ts.unwrap().as_nanos();
     let readings = client_readings();
     let with_info = readings.iter().filter(|r| r.1.is_some()).count();
@@ -224,8 +231,7 @@ fn check_tiles(v: &Verdict) {
 fn the_wire_verdict_bands_start_at_the_senders_first_data_and_tile_its_time() {
     let s = store(false);
     let data = s.read();
-    let m = model::build(&data, CONN, Direction::ClientToServer, None);
-    let o = build(&data, CONN, Direction::ClientToServer, None, &m);
+    let (m, o) = client_graph(&data, None);
     assert_eq!(o.readings, 0);
     let v = o.verdict.expect("a wire verdict");
     assert_eq!(v.source, VerdictSource::Wire);
@@ -256,8 +262,7 @@ fn the_wire_verdict_bands_start_at_the_senders_first_data_and_tile_its_time() {
 fn with_the_trace_the_verdict_is_the_kernels_and_lies_within_its_readings() {
     let s = store(true);
     let data = s.read();
-    let m = model::build(&data, CONN, Direction::ClientToServer, None);
-    let o = build(&data, CONN, Direction::ClientToServer, None, &m);
+    let (_, o) = client_graph(&data, None);
     let v = o.verdict.expect("a kernel verdict");
     assert_eq!(v.source, VerdictSource::Kernel);
     check_tiles(&v);
@@ -280,8 +285,7 @@ fn the_replay_cursor_hides_later_readings() {
     let until = data.index_of_number(100).unwrap();
     let t_until = data.record(until).unwrap().ts.unwrap().as_nanos();
     let x_until = (t_until - data.first_ts.unwrap().as_nanos()) as f64 / 1e9;
-    let m = model::build(&data, CONN, Direction::ClientToServer, Some(until));
-    let o = build(&data, CONN, Direction::ClientToServer, Some(until), &m);
+    let (_, o) = client_graph(&data, Some(until));
     assert!(o.readings > 0);
     let all = o.cwnd_reach.iter().chain(&o.cwnd).flatten();
     assert!(all.clone().all(|p| p[0] <= x_until + 1e-9));
