@@ -770,6 +770,66 @@ fn ifaces_shows_lo_with_its_address_state_and_permission() {
 }
 
 #[test]
+fn ifaces_says_yes_only_where_libpcap_opens_it_and_synack_decodes_it() {
+    require_root!();
+    let json = |prefix: &[&str]| {
+        let mut cmd = Command::new(prefix.first().copied().unwrap_or(BIN));
+        cmd.args(prefix.iter().skip(1)).args(if prefix.is_empty() {
+            vec!["ifaces", "--json"]
+        } else {
+            vec![BIN, "ifaces", "--json"]
+        });
+        let out = cmd.output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        json_lines(&String::from_utf8_lossy(&out.stdout))
+    };
+    // This machine: pseudo-devices libpcap lists but cannot open here, or whose records
+    // are no packets (Bluetooth HCI, D-Bus messages, USB URBs), are never "yes".
+    let here = json(&[]);
+    for i in &here {
+        let name = i["name"].as_str().expect("name");
+        let capture = i["capture"].as_str().expect("capture");
+        assert_eq!(
+            i["can_capture"].as_bool(),
+            Some(capture.starts_with("yes")),
+            "{i}"
+        );
+        if ["bluetooth", "dbus", "usbmon"].iter().any(|p| name.starts_with(p)) {
+            assert_eq!(i["can_capture"], false, "{i}");
+            assert!(capture.starts_with("no: "), "{i}");
+        }
+        if i["can_capture"] == true {
+            assert!(i["link_type"].is_string(), "{i}");
+        }
+        if name == "nflog" && i["can_capture"] == true {
+            assert!(capture.contains("NFLOG group 0"), "{i}");
+        }
+    }
+    let listed: Vec<&str> = here.iter().filter_map(|i| i["name"].as_str()).collect();
+    if !listed.iter().any(|n| n.starts_with("bluetooth") || n.starts_with("dbus")) {
+        eprintln!("NOTE: libpcap here lists no bluetooth or dbus pseudo-device: {listed:?}");
+    }
+    // A fresh namespace: its lo is down, the veth end up.
+    let ns = Netns::create("if").expect("network namespaces as root");
+    let there = json(&["ip", "netns", "exec", &ns.a]);
+    let find = |name: &str| {
+        there
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} listed: {there:?}"))
+    };
+    let lo = find("lo");
+    assert_eq!(
+        (&lo["can_capture"], &lo["capture"]),
+        (&serde_json::json!(false), &serde_json::json!("no: interface down")),
+        "{lo}"
+    );
+    let veth = find("snkv0");
+    assert_eq!(veth["can_capture"], true, "{veth}");
+    assert_eq!(veth["link_type"], "ethernet", "{veth}");
+}
+
+#[test]
 fn writing_to_stdout_gives_a_pcap_stream() {
     require_root!();
     let _turn = lo_turn();

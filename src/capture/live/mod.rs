@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use interfaces::{capture_permission, interfaces, InterfaceInfo, Permission};
-pub use pcap_backend::PcapSource;
+pub use pcap_backend::{probe, PcapSource};
 pub use pnet_backend::PnetSource;
 pub use threaded::{CaptureStats, LiveCapture, Next, StatsHandle};
 

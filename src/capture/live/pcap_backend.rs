@@ -70,6 +70,20 @@ fn pcap_message(e: pcap::Error) -> String {
     }
 }
 
+/// Opens `interface` as a capture would (not promiscuous, nothing read) and closes it
+/// again: whether libpcap can capture there, and its link type. The error is libpcap's
+/// own message ("That device is not up", "Can't create raw socket: ...").
+pub fn probe(interface: &str) -> Result<LinkType, String> {
+    let cap = Capture::from_device(interface)
+        .map_err(pcap_message)?
+        .snaplen(262_144)
+        .promisc(false)
+        .timeout(100)
+        .open()
+        .map_err(pcap_message)?;
+    Ok(LinkType::from_number(cap.get_datalink().0 as u32))
+}
+
 /// Packets at most discarded by [`drain_unfiltered`], so a flood cannot keep `open` busy.
 const DRAIN_LIMIT: usize = 100_000;
 
