@@ -365,6 +365,68 @@ fn options_that_do_not_apply_are_usage_errors_not_silent_no_ops() {
 }
 
 #[test]
+fn capture_w_dash_into_a_full_or_closed_stdout_speaks_of_standard_output() {
+    // Copying a file (any user) and capturing live (root) into `-w -`.
+    let mut runs = vec![vec!["capture", "-r", "captures/demo.pcap", "-w", "-"]];
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        runs.push(vec![
+            "capture",
+            "-i",
+            "lo",
+            "-c",
+            "1",
+            "--duration",
+            "5",
+            "-w",
+            "-",
+        ]);
+    } else {
+        eprintln!("SKIPPED (live part): capturing on lo needs root; CI runs as root");
+    }
+    for args in runs {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = Command::new(BIN)
+            .args(&args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(full)
+            .output()
+            .expect("synack runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "synack: writing the capture to standard output failed after 0 packets: \
+                 No space left on device"
+            ),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains("/dev/stdout") && !err.contains("os error"),
+            "{err}"
+        );
+        // A reader that went away: the capture ends quietly, as printing does.
+        let out = Command::new(BIN)
+            .args(&args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(closed_pipe())
+            .output()
+            .expect("synack runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("failed") && !err.contains("error"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn gen_w_dash_writes_the_pcap_to_stdout() {
     let run = synack(&["gen", "sticky", "--synthetic", "-w", "-"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);

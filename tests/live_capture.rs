@@ -780,7 +780,11 @@ fn ifaces_says_yes_only_where_libpcap_opens_it_and_synack_decodes_it() {
             vec![BIN, "ifaces", "--json"]
         });
         let out = cmd.output().expect("runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         json_lines(&String::from_utf8_lossy(&out.stdout))
     };
     // This machine: pseudo-devices libpcap lists but cannot open here, or whose records
@@ -794,7 +798,10 @@ fn ifaces_says_yes_only_where_libpcap_opens_it_and_synack_decodes_it() {
             Some(capture.starts_with("yes")),
             "{i}"
         );
-        if ["bluetooth", "dbus", "usbmon"].iter().any(|p| name.starts_with(p)) {
+        if ["bluetooth", "dbus", "usbmon"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
             assert_eq!(i["can_capture"], false, "{i}");
             assert!(capture.starts_with("no: "), "{i}");
         }
@@ -806,7 +813,10 @@ fn ifaces_says_yes_only_where_libpcap_opens_it_and_synack_decodes_it() {
         }
     }
     let listed: Vec<&str> = here.iter().filter_map(|i| i["name"].as_str()).collect();
-    if !listed.iter().any(|n| n.starts_with("bluetooth") || n.starts_with("dbus")) {
+    if !listed
+        .iter()
+        .any(|n| n.starts_with("bluetooth") || n.starts_with("dbus"))
+    {
         eprintln!("NOTE: libpcap here lists no bluetooth or dbus pseudo-device: {listed:?}");
     }
     // A fresh namespace: its lo is down, the veth end up.
@@ -821,7 +831,10 @@ fn ifaces_says_yes_only_where_libpcap_opens_it_and_synack_decodes_it() {
     let lo = find("lo");
     assert_eq!(
         (&lo["can_capture"], &lo["capture"]),
-        (&serde_json::json!(false), &serde_json::json!("no: interface down")),
+        (
+            &serde_json::json!(false),
+            &serde_json::json!("no: interface down")
+        ),
         "{lo}"
     );
     let veth = find("snkv0");

@@ -258,20 +258,26 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         capture.timestamps(),
         TimestampSource::Kernel { nanos: false }
     );
+    let stdout_sink = is_stdout(args.write.as_deref());
     let mut writer = match &args.write {
-        Some(path) => Some(CaptureWriter::create(
-            if is_stdout(Some(path)) {
-                std::path::Path::new("/dev/stdout")
-            } else {
-                path
-            },
-            PcapFormat {
+        Some(path) => {
+            let format = PcapFormat {
                 link: capture.link_type(),
                 snaplen: capture.snaplen(),
                 nanos,
-            },
-            ring,
-        )?),
+            };
+            match CaptureWriter::create(write_target(path), format, ring) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    capture.stop_handle().stop();
+                    return match write_failure(e, stdout_sink) {
+                        // `-w -` into a closed pipe: nobody reads, nothing to say.
+                        None => Ok(ExitCode::SUCCESS),
+                        Some(e) => Err(e),
+                    };
+                }
+            }
+        }
         None => None,
     };
     note!(
@@ -307,7 +313,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             Ok(Next::Frame(frame)) => {
                 if let Some(w) = writer.as_mut() {
                     if let Err(e) = w.write_frame(&frame) {
-                        failure = Some(e.into());
+                        failure = write_failure(e, stdout_sink);
                         break;
                     }
                 }
@@ -331,7 +337,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         if idle || last_flush.elapsed() >= FLUSH_EVERY {
             last_flush = Instant::now();
             if let Err(e) = writer.as_mut().map_or(Ok(()), |w| w.flush()) {
-                failure = Some(e.into());
+                failure = write_failure(e, stdout_sink);
                 break;
             }
             if let Err(e) = printer.flush() {
@@ -345,7 +351,9 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
     capture.stop_handle().stop();
     if let Some(w) = writer.as_mut() {
         if let Err(e) = w.flush() {
-            failure.get_or_insert(e.into());
+            if let Some(e) = write_failure(e, stdout_sink) {
+                failure.get_or_insert(e);
+            }
         }
     }
     let _ = printer.flush();
@@ -385,7 +393,11 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             note!(
                 "{} packets written to {}",
                 w.written_frames(),
-                files.join(", ")
+                if stdout_sink {
+                    "standard output".to_string()
+                } else {
+                    files.join(", ")
+                }
             );
         }
     }
@@ -439,29 +451,32 @@ fn copy_file(
         if filter.as_mut().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        let w = match &mut writer {
-            Some(w) => w,
-            None => writer.insert(CaptureWriter::create(
-                if stdout_sink {
-                    std::path::Path::new("/dev/stdout")
-                } else {
-                    out
-                },
-                PcapFormat {
-                    link: frame.link,
-                    snaplen: 262_144,
-                    nanos: true,
-                },
-                None,
-            )?),
+        let format = PcapFormat {
+            link: frame.link,
+            snaplen: 262_144,
+            nanos: true,
         };
-        w.write_frame(&frame)
-            .map_err(|e| write_error(e, stdout_sink))?;
+        let written = match &mut writer {
+            Some(w) => w.write_frame(&frame),
+            None => CaptureWriter::create(write_target(out), format, None)
+                .and_then(|w| writer.insert(w).write_frame(&frame)),
+        };
+        if let Err(e) = written {
+            return match write_failure(e, stdout_sink) {
+                None => Ok(ExitCode::SUCCESS),
+                Some(e) => Err(e),
+            };
+        }
         copied += 1;
     };
     let _ = printer.flush();
     if let Some(w) = &mut writer {
-        w.flush().map_err(|e| write_error(e, stdout_sink))?;
+        if let Err(e) = w.flush() {
+            return match write_failure(e, stdout_sink) {
+                None => Ok(ExitCode::SUCCESS),
+                Some(e) => Err(e),
+            };
+        }
     }
     note!(
         "{copied} of {} frames written to {}",
@@ -481,13 +496,44 @@ fn copy_file(
     }
 }
 
-/// A failed write of `-w`, naming standard output rather than `/dev/stdout` for `-w -`.
-fn write_error(e: crate::capture::writer::WriteError, stdout: bool) -> anyhow::Error {
+/// Where `-w PATH` writes: standard output for `-w -`.
+fn write_target(path: &std::path::Path) -> &std::path::Path {
+    if is_stdout(Some(path)) {
+        std::path::Path::new("/dev/stdout")
+    } else {
+        path
+    }
+}
+
+/// A failed write of `-w`. For `-w -`: `None` when standard output was closed (the reader
+/// went away, as `| head -c 100` does: the capture ends quietly, as printed output does),
+/// else the error naming standard output, not a file, and saying the OS's words without
+/// their error number. A file's error is the writer's own (it names the file and says the
+/// file was cut back to its last complete frame).
+fn write_failure(e: crate::capture::writer::WriteError, stdout: bool) -> Option<anyhow::Error> {
     use crate::capture::writer::WriteError;
-    match e {
-        WriteError::Write { frames, error, .. } if stdout => anyhow::anyhow!(
-            "writing the capture to standard output failed after {frames} packets: {error}"
-        ),
-        e => e.into(),
+    if !stdout {
+        return Some(e.into());
+    }
+    let (frames, error) = match e {
+        WriteError::Create { error, .. } => (0, error),
+        WriteError::Write { frames, error, .. } => (frames, error),
+        other => return Some(other.into()),
+    };
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return None;
+    }
+    Some(anyhow::anyhow!(
+        "writing the capture to standard output failed after {frames} packets: {}",
+        os_words(&error)
+    ))
+}
+
+/// The OS's words for an I/O error, without Rust's " (os error N)".
+fn os_words(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
     }
 }

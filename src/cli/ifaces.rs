@@ -71,7 +71,9 @@ fn verdict(
         Permission::NoPromisc => (
             true,
             false,
-            format!("yes (no cap_net_admin: if promiscuous mode is refused, use --no-promisc){only}"),
+            format!(
+                "yes (no cap_net_admin: if promiscuous mode is refused, use --no-promisc){only}"
+            ),
         ),
         _ => (true, true, format!("yes{only}")),
     }
