@@ -1,13 +1,16 @@
 //! The least any ptrace + seccomp tracer costs: the floor `benches/run_overhead.sh` puts next
 //! to `synack run`'s figure.
 //!
-//! Usage: `ptrace_floor CMD [ARGS...]`. Runs the command (and every process and thread it
+//! Usage: `ptrace_floor [--entry-only] CMD [ARGS...]`. Runs the command (and every process and thread it
 //! starts) with `synack run`'s own seccomp filter, so exactly the same system calls stop it
 //! (`SECCOMP_RET_TRACE`), and does only what any tracer of those calls must: at each
 //! seccomp stop it reads the call (`PTRACE_GET_SYSCALL_INFO`, one request) and resumes with
 //! `PTRACE_SYSCALL` to stop again at the call's exit, where it reads the result the same
 //! way and lets the program go on. Nothing is recorded, no memory of the program is read, no
 //! socket is looked up, no capture runs. Exits with the command's status.
+//!
+//! `--entry-only` skips the exit stop (one stop per call, as a tracer that gave up each
+//! call's result and errno would): the least any ptrace design could cost.
 
 #[cfg(target_os = "linux")]
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,9 +21,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
     use synack::trace::{spawn, syscalls, tracee, Program};
 
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let entry_only = argv.first().is_some_and(|a| a == "--entry-only");
+    if entry_only {
+        argv.remove(0);
+    }
     if argv.is_empty() {
-        return Err("usage: ptrace_floor CMD [ARGS...]".into());
+        return Err("usage: ptrace_floor [--entry-only] CMD [ARGS...]".into());
     }
     let filter = Arc::new(syscalls::filter()?);
     let root = spawn::spawn(&Program::new("program", argv), &filter)?;
@@ -36,7 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if event == Event::PTRACE_EVENT_SECCOMP as i32 {
                     stops += 1;
                     let _ = tracee::syscall_stop(pid.as_raw());
-                    let _ = ptrace::syscall(pid, None);
+                    let _ = if entry_only {
+                        ptrace::cont(pid, None)
+                    } else {
+                        ptrace::syscall(pid, None)
+                    };
                 } else {
                     let _ = ptrace::cont(pid, None);
                 }

@@ -17,19 +17,45 @@ use anyhow::Context as _;
 use super::PairNet;
 use crate::gen::netns::{self as topo, Host, Topology};
 
+/// Buckets of the isolated namespace's own TCP connection table (see [`isolated`]).
+const PRIVATE_EHASH_BUCKETS: &str = "1024";
+
 /// Creates a network namespace with its loopback interface up; returns a descriptor that
 /// keeps it alive (programs join it with `setns`, the capture thread too).
+///
+/// The namespace gets a small TCP connection table of its own where the kernel allows it
+/// (`net.ipv4.tcp_child_ehash_entries`, Linux 6.1): by default a new namespace shares the
+/// host's table (262 144 buckets here), and every listing of the namespace's sockets the
+/// kernel-state sampler makes walks all of it (milliseconds; with 1024 buckets,
+/// microseconds). The setting is read when a namespace is created, from the namespace
+/// that creates it, so an intermediate namespace is made first and set, and the programs'
+/// namespace is made from inside it: the host's own setting is never touched. Where it
+/// cannot be set (an unprivileged user namespace, an older kernel) the run goes on with
+/// the shared table.
 pub fn isolated() -> io::Result<OwnedFd> {
     // Namespaces are per thread: a short-lived thread moves into a new one, brings lo up
     // and hands back a descriptor of it.
     std::thread::spawn(|| -> io::Result<OwnedFd> {
-        // SAFETY: unshare with a flag only changes this thread's namespaces.
-        if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-            let e = io::Error::last_os_error();
-            return Err(io::Error::new(
-                e.kind(),
-                format!("creating a network namespace: {e}"),
-            ));
+        let unshare = || {
+            // SAFETY: unshare with a flag only changes this thread's namespaces.
+            if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+                let e = io::Error::last_os_error();
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("creating a network namespace: {e}"),
+                ));
+            }
+            Ok(())
+        };
+        unshare()?;
+        // The intermediate namespace: ours only while this thread is in it.
+        // (/proc/sys/net is the calling thread's namespace's.)
+        let set = std::fs::write(
+            "/proc/sys/net/ipv4/tcp_child_ehash_entries",
+            PRIVATE_EHASH_BUCKETS,
+        );
+        if set.is_ok() {
+            unshare()?;
         }
         loopback_up()?;
         let f = File::open("/proc/thread-self/ns/net")?;
@@ -188,11 +214,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_isolated_namespace_has_only_loopback_and_it_is_up() {
+    fn an_isolated_namespace_has_only_loopback_up_and_a_connection_table_of_its_own() {
         if !privileged() {
             eprintln!("SKIPPED isolated namespace: needs root");
             return;
         }
+        let setting = "/proc/sys/net/ipv4/tcp_child_ehash_entries";
+        let host_before = std::fs::read_to_string(setting);
         let ns = isolated().expect("namespace");
         let names = std::thread::scope(|s| {
             s.spawn(|| {
@@ -202,11 +230,22 @@ mod tests {
                 let a = l.local_addr().unwrap();
                 let c = std::net::TcpStream::connect(a).unwrap();
                 drop(c);
-                std::fs::read_to_string("/proc/thread-self/net/dev").unwrap()
+                (
+                    std::fs::read_to_string("/proc/thread-self/net/dev").unwrap(),
+                    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_ehash_entries").ok(),
+                )
             })
             .join()
             .unwrap()
         });
+        let (names, ehash) = names;
+        // Its own small connection table (a negative size is the host's shared one), where
+        // the kernel has the setting (Linux 6.1).
+        if let Ok(before) = host_before {
+            assert_eq!(ehash.as_deref().map(str::trim), Some(PRIVATE_EHASH_BUCKETS));
+            let after = std::fs::read_to_string(setting).unwrap();
+            assert_eq!(after, before, "the host's setting is left alone");
+        }
         let ifaces: Vec<&str> = names
             .lines()
             .skip(2)
