@@ -49,40 +49,64 @@ fn or_unknown<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(|| "?".to_string(), |v| v.to_string())
 }
 
+/// The words one tool writes an ARP packet with: `{who_has}TARGET{tell}SENDER` for a
+/// request, `SENDER{is_at}MAC` for a reply, `{operation}N` for anything else.
+struct Wording {
+    who_has: &'static str,
+    tell: &'static str,
+    is_at: &'static str,
+    operation: &'static str,
+}
+
+/// tcpdump's words.
+const TCPDUMP: Wording = Wording {
+    who_has: "who-has ",
+    tell: " tell ",
+    is_at: " is-at ",
+    operation: "operation ",
+};
+
+/// Wireshark's Info column's words.
+const WIRESHARK: Wording = Wording {
+    who_has: "Who has ",
+    tell: "? Tell ",
+    is_at: " is at ",
+    operation: "ARP operation ",
+};
+
 impl ArpInfo {
     /// tcpdump's words (`synack read`): `who-has 10.0.0.2 tell 10.0.0.1`,
     /// `10.0.0.2 is-at 02:00:00:00:00:02`, `operation 3`.
     pub fn summary(&self) -> String {
-        match self.operation {
-            1 => format!(
-                "who-has {} tell {}",
-                or_unknown(self.target_ip),
-                or_unknown(self.sender_ip)
-            ),
-            2 => format!(
-                "{} is-at {}",
-                or_unknown(self.sender_ip),
-                or_unknown(self.sender_mac.map(|m| mac_text(&m)))
-            ),
-            op => format!("operation {op}"),
-        }
+        self.sentence(&TCPDUMP)
     }
 
     /// Wireshark's Info column: `Who has 10.0.0.2? Tell 10.0.0.1`,
     /// `10.0.0.2 is at 02:00:00:00:00:02`, `ARP operation 3`.
     pub fn info(&self) -> String {
+        self.sentence(&WIRESHARK)
+    }
+
+    /// The packet in `words`, with `?` for an address it does not carry.
+    fn sentence(&self, words: &Wording) -> String {
+        let Wording {
+            who_has,
+            tell,
+            is_at,
+            operation,
+        } = words;
         match self.operation {
             1 => format!(
-                "Who has {}? Tell {}",
+                "{who_has}{}{tell}{}",
                 or_unknown(self.target_ip),
                 or_unknown(self.sender_ip)
             ),
             2 => format!(
-                "{} is at {}",
+                "{}{is_at}{}",
                 or_unknown(self.sender_ip),
                 or_unknown(self.sender_mac.map(|m| mac_text(&m)))
             ),
-            op => format!("ARP operation {op}"),
+            op => format!("{operation}{op}"),
         }
     }
 

@@ -140,23 +140,30 @@ fn addr8(d: &[u8]) -> [u8; 8] {
     a
 }
 
+/// True when the frame `d` holds the `need` bytes of its link header (named `header` in the
+/// malformation); otherwise marks the link truncated and returns false.
+fn link_header_fits(
+    d: &[u8],
+    need: usize,
+    pkt: &mut Packet,
+    header: std::fmt::Arguments<'_>,
+) -> bool {
+    if d.len() >= need {
+        return true;
+    }
+    pkt.link = LinkInfo::Truncated;
+    pkt.mark_malformed_unless_truncated(format!(
+        "{header} header needs {need} bytes, frame has {}",
+        d.len()
+    ));
+    false
+}
+
 /// Decodes the link header into `pkt.link`; returns where the network layer starts.
 pub(super) fn decode_link(frame: &Frame<'_>, pkt: &mut Packet) -> Option<(usize, Next)> {
     let d = frame.data;
     let need = |n: usize, pkt: &mut Packet| -> bool {
-        if d.len() < n {
-            pkt.link = LinkInfo::Truncated;
-            if !pkt.truncated {
-                pkt.mark_malformed(format!(
-                    "{} header needs {n} bytes, frame has {}",
-                    frame.link,
-                    d.len()
-                ));
-            }
-            false
-        } else {
-            true
-        }
+        link_header_fits(d, n, pkt, format_args!("{}", frame.link))
     };
     match frame.link {
         LinkType::Ethernet => {
@@ -249,18 +256,7 @@ pub(super) fn decode_link(frame: &Frame<'_>, pkt: &mut Packet) -> Option<(usize,
 /// The link types decoded beyond the common ones (by LINKTYPE number).
 fn other_link(n: u32, d: &[u8], pkt: &mut Packet) -> Option<(usize, Next)> {
     let short = |need: usize, pkt: &mut Packet| -> bool {
-        if d.len() < need {
-            pkt.link = LinkInfo::Truncated;
-            if !pkt.truncated {
-                pkt.mark_malformed(format!(
-                    "link type {n} header needs {need} bytes, frame has {}",
-                    d.len()
-                ));
-            }
-            true
-        } else {
-            false
-        }
+        !link_header_fits(d, need, pkt, format_args!("link type {n}"))
     };
     let pseudo = |header_len: usize, pkt: &mut Packet| {
         pkt.link = LinkInfo::Pseudo {

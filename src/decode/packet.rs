@@ -213,6 +213,14 @@ impl Packet {
         }
     }
 
+    /// Records a header cut short as a malformation, unless the capture's snapshot length
+    /// cut the frame (then a missing header is expected, not the sender's fault).
+    pub(super) fn mark_malformed_unless_truncated(&mut self, why: impl Into<String>) {
+        if !self.truncated {
+            self.mark_malformed(why);
+        }
+    }
+
     /// The IP layer, if any.
     pub fn ip(&self) -> Option<&IpInfo> {
         match &self.net {

@@ -35,12 +35,10 @@ pub(super) fn fits(
         return false;
     }
     if end > d.len() {
-        if !pkt.truncated {
-            pkt.mark_malformed(format!(
-                "{what} header needs {need} bytes, {} captured",
-                d.len().saturating_sub(at)
-            ));
-        }
+        pkt.mark_malformed_unless_truncated(format!(
+            "{what} header needs {need} bytes, {} captured",
+            d.len().saturating_sub(at)
+        ));
         return false;
     }
     true

@@ -85,25 +85,35 @@ impl TcpFlags {
         }
     }
 
-    /// Flags as letters in `FSRPAUEC` order (synack's JSON form), e.g. `SA` for SYN+ACK, then
-    /// `e` for AE and `r` for each reserved bit set.
-    pub fn letters(self) -> String {
-        let mut s = String::with_capacity(8);
-        for (bit, c) in [
-            (Self::FIN, 'F'),
-            (Self::SYN, 'S'),
-            (Self::RST, 'R'),
-            (Self::PSH, 'P'),
-            (Self::ACK, 'A'),
-            (Self::URG, 'U'),
-            (Self::ECE, 'E'),
-            (Self::CWR, 'C'),
-        ] {
+    /// The eight classic flag bits in the order every text form lists them: FIN first, CWR
+    /// last (the letter strings below follow it).
+    const CLASSIC: [u16; 8] = [
+        Self::FIN,
+        Self::SYN,
+        Self::RST,
+        Self::PSH,
+        Self::ACK,
+        Self::URG,
+        Self::ECE,
+        Self::CWR,
+    ];
+
+    /// Appends the letter of each classic bit set, `letters` naming them in [`Self::CLASSIC`]
+    /// order, then the letters of AE and the reserved bits.
+    fn push_letters(self, s: &mut String, letters: &str) {
+        for (bit, c) in Self::CLASSIC.into_iter().zip(letters.chars()) {
             if self.has(bit) {
                 s.push(c);
             }
         }
-        self.push_extra(&mut s);
+        self.push_extra(s);
+    }
+
+    /// Flags as letters in `FSRPAUEC` order (synack's JSON form), e.g. `SA` for SYN+ACK, then
+    /// `e` for AE and `r` for each reserved bit set.
+    pub fn letters(self) -> String {
+        let mut s = String::with_capacity(8);
+        self.push_letters(&mut s, "FSRPAUEC");
         s
     }
 
@@ -111,21 +121,7 @@ impl TcpFlags {
     /// `r` per reserved bit set follows.
     pub fn tcpdump(self) -> String {
         let mut s = String::from("[");
-        for (bit, c) in [
-            (Self::FIN, 'F'),
-            (Self::SYN, 'S'),
-            (Self::RST, 'R'),
-            (Self::PSH, 'P'),
-            (Self::ACK, '.'),
-            (Self::URG, 'U'),
-            (Self::ECE, 'E'),
-            (Self::CWR, 'W'),
-        ] {
-            if self.has(bit) {
-                s.push(c);
-            }
-        }
-        self.push_extra(&mut s);
+        self.push_letters(&mut s, "FSRP.UEW");
         if s.len() == 1 {
             s.push_str("none");
         }
@@ -135,32 +131,20 @@ impl TcpFlags {
 
     /// Wireshark's comma form: `SYN, ACK`, `ACK, AE, Reserved`.
     pub fn names(self) -> String {
-        let mut s = String::new();
-        for (bit, name) in [
-            (Self::FIN, "FIN"),
-            (Self::SYN, "SYN"),
-            (Self::RST, "RST"),
-            (Self::PSH, "PSH"),
-            (Self::ACK, "ACK"),
-            (Self::URG, "URG"),
-            (Self::ECE, "ECE"),
-            (Self::CWR, "CWR"),
-            (Self::AE, "AE"),
-        ] {
-            if self.has(bit) {
-                if !s.is_empty() {
-                    s.push_str(", ");
-                }
-                s.push_str(name);
-            }
+        const NAMES: [&str; 8] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
+        let mut names: Vec<&str> = Self::CLASSIC
+            .into_iter()
+            .zip(NAMES)
+            .filter(|&(bit, _)| self.has(bit))
+            .map(|(_, name)| name)
+            .collect();
+        if self.has(Self::AE) {
+            names.push("AE");
         }
         if self.reserved() != 0 {
-            if !s.is_empty() {
-                s.push_str(", ");
-            }
-            s.push_str("Reserved");
+            names.push("Reserved");
         }
-        s
+        names.join(", ")
     }
 }
 

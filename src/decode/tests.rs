@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use etherparse::{PacketBuilder, TcpOptionElement, VlanId};
+use etherparse::{IpHeaders, PacketBuilder, PacketBuilderStep, TcpOptionElement, VlanId};
 
 use super::*;
 use crate::capture::{LinkType, OwnedFrame, Timestamp};
@@ -20,11 +20,42 @@ fn dec(f: &OwnedFrame) -> Packet {
     decode(&f.as_frame())
 }
 
+/// The start of an Ethernet/IPv4 frame from A to B (TTL 64); the transport follows.
+fn eth_ipv4() -> PacketBuilderStep<IpHeaders> {
+    PacketBuilder::ethernet2(MAC_A, MAC_B).ipv4(IP_A, IP_B, 64)
+}
+
+/// An Ethernet/IPv4 SYN carrying the options Linux sends: MSS 1460, SACK permitted, a
+/// timestamp (`ts_val`, echo 0), a NOP and window scale `wscale`.
+fn eth_syn_with_linux_options(
+    sport: u16,
+    dport: u16,
+    seq: u32,
+    window: u16,
+    ts_val: u32,
+    wscale: u8,
+) -> Vec<u8> {
+    let mut v = Vec::new();
+    eth_ipv4()
+        .tcp(sport, dport, seq, window)
+        .syn()
+        .options(&[
+            TcpOptionElement::MaximumSegmentSize(1460),
+            TcpOptionElement::SelectiveAcknowledgementPermitted,
+            TcpOptionElement::Timestamp(ts_val, 0),
+            TcpOptionElement::Noop,
+            TcpOptionElement::WindowScale(wscale),
+        ])
+        .unwrap()
+        .write(&mut v, &[])
+        .unwrap();
+    v
+}
+
 /// An Ethernet/IPv4/TCP frame with the given payload.
 fn eth_tcp(payload: &[u8]) -> Vec<u8> {
     let mut v = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(IP_A, IP_B, 64)
+    eth_ipv4()
         .tcp(40000, 80, 1000, 64240)
         .ack(2000)
         .psh()
@@ -54,21 +85,7 @@ fn ipv6_tcp(payload: &[u8]) -> Vec<u8> {
 
 #[test]
 fn ethernet_ipv4_tcp_fields_and_every_option() {
-    let mut v = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(IP_A, IP_B, 64)
-        .tcp(40000, 80, 0xfffffff0, 29200)
-        .syn()
-        .options(&[
-            TcpOptionElement::MaximumSegmentSize(1460),
-            TcpOptionElement::SelectiveAcknowledgementPermitted,
-            TcpOptionElement::Timestamp(111, 0),
-            TcpOptionElement::Noop,
-            TcpOptionElement::WindowScale(7),
-        ])
-        .unwrap()
-        .write(&mut v, &[])
-        .unwrap();
+    let v = eth_syn_with_linux_options(40000, 80, 0xfffffff0, 29200, 111, 7);
     let f = frame(LinkType::Ethernet, v);
     let p = dec(&f);
     assert!(
@@ -109,8 +126,7 @@ fn sack_blocks_and_unknown_options_are_kept() {
     ];
     let mut padded = opts.to_vec();
     padded.resize(28, 1);
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(IP_A, IP_B, 64)
+    eth_ipv4()
         .tcp(1, 2, 3, 4)
         .ack(5)
         .options_raw(&padded)
@@ -169,21 +185,7 @@ fn snaplen_cut_is_truncated_not_malformed_and_keeps_segment_length() {
 
 #[test]
 fn header_cut_inside_tcp_options_still_gives_fixed_fields() {
-    let mut v = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(IP_A, IP_B, 64)
-        .tcp(60827, 25, 1041724894, 5840)
-        .syn()
-        .options(&[
-            TcpOptionElement::MaximumSegmentSize(1460),
-            TcpOptionElement::SelectiveAcknowledgementPermitted,
-            TcpOptionElement::Timestamp(1, 0),
-            TcpOptionElement::Noop,
-            TcpOptionElement::WindowScale(2),
-        ])
-        .unwrap()
-        .write(&mut v, &[])
-        .unwrap();
+    let v = eth_syn_with_linux_options(60827, 25, 1041724894, 5840, 1, 2);
     let mut f = frame(LinkType::Ethernet, v[..68].to_vec());
     f.len = v.len() as u32;
     let p = dec(&f);
@@ -344,11 +346,7 @@ fn ipv4_fragments_are_marked() {
 #[test]
 fn udp_icmp_and_arp_are_summarised() {
     let mut v = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(IP_A, IP_B, 64)
-        .udp(5353, 53)
-        .write(&mut v, b"query")
-        .unwrap();
+    eth_ipv4().udp(5353, 53).write(&mut v, b"query").unwrap();
     let p = dec(&frame(LinkType::Ethernet, v));
     assert_eq!(p.proto_name(), "udp");
     assert!(matches!(
@@ -361,8 +359,7 @@ fn udp_icmp_and_arp_are_summarised() {
     ));
 
     let mut v = Vec::new();
-    PacketBuilder::ethernet2(MAC_A, MAC_B)
-        .ipv4(IP_A, IP_B, 64)
+    eth_ipv4()
         .icmpv4_echo_request(1, 1)
         .write(&mut v, b"ping")
         .unwrap();

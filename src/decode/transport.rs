@@ -5,6 +5,23 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use super::packet::{IcmpInfo, Packet, Quoted, Transport, UdpInfo};
 use super::tcp::decode_tcp;
 
+/// True when `bytes` hold the first `need` bytes of a `name` header; otherwise keeps only
+/// the protocol number and returns false.
+fn header_start_fits(
+    bytes: &[u8],
+    need: usize,
+    protocol: u8,
+    name: &str,
+    pkt: &mut Packet,
+) -> bool {
+    if bytes.len() >= need {
+        return true;
+    }
+    pkt.transport = Transport::Other { protocol };
+    pkt.mark_malformed_unless_truncated(format!("{name} header cut after {} bytes", bytes.len()));
+    false
+}
+
 /// Decodes the transport header in `bytes` (captured part of an IP payload of `ip_payload_len`
 /// bytes). `frame` is the whole frame, for offsets.
 pub(super) fn decode_transport(
@@ -17,12 +34,8 @@ pub(super) fn decode_transport(
     let offset = super::ip::offset_in(frame, bytes);
     match protocol {
         6 => {
-            if bytes.len() < 4 {
-                // Not even the ports: keep the protocol number only.
-                pkt.transport = Transport::Other { protocol };
-                if !pkt.truncated {
-                    pkt.mark_malformed(format!("TCP header cut after {} bytes", bytes.len()));
-                }
+            // Not even the ports: keep the protocol number only.
+            if !header_start_fits(bytes, 4, protocol, "TCP", pkt) {
                 return;
             }
             let (info, bad) = decode_tcp(bytes, offset, ip_payload_len, pkt.truncated);
@@ -34,11 +47,7 @@ pub(super) fn decode_transport(
             pkt.transport = Transport::Tcp(info);
         }
         17 => {
-            if bytes.len() < 8 {
-                pkt.transport = Transport::Other { protocol };
-                if !pkt.truncated {
-                    pkt.mark_malformed(format!("UDP header cut after {} bytes", bytes.len()));
-                }
+            if !header_start_fits(bytes, 8, protocol, "UDP", pkt) {
                 return;
             }
             use super::udp::field;
