@@ -120,32 +120,35 @@ pub fn wire_too_long_line() -> Node {
 pub fn wire_lines(a: &AckFacts) -> Vec<Node> {
     let mut out = Vec::new();
     if let Some(f) = a.acks_frame {
-        out.push(
-            Node::line(
-                format!("This is an ACK to the segment in frame: {f}  (tcp.analysis.acks_frame)"),
-                None,
-            )
-            .filtered(FieldValue::new("tcp.analysis.acks_frame", f)),
-        );
+        out.push(wire_line(
+            "This is an ACK to the segment in frame",
+            f,
+            "",
+            "tcp.analysis.acks_frame",
+        ));
     }
     if let Some(ns) = a.ack_rtt() {
-        let rtt = words::seconds_text(ns);
-        out.push(
-            Node::line(
-                format!("The RTT to ACK the segment was: {rtt} seconds  (tcp.analysis.ack_rtt)"),
-                None,
-            )
-            .filtered(FieldValue::new("tcp.analysis.ack_rtt", rtt)),
-        );
+        out.push(wire_line(
+            "The RTT to ACK the segment was",
+            words::seconds_text(ns),
+            " seconds",
+            "tcp.analysis.ack_rtt",
+        ));
     }
     if let Some(b) = a.bytes_in_flight {
-        out.push(
-            Node::line(
-                format!("Bytes in flight: {b}  (tcp.analysis.bytes_in_flight)"),
-                None,
-            )
-            .filtered(FieldValue::new("tcp.analysis.bytes_in_flight", b)),
-        );
+        out.push(wire_line(
+            "Bytes in flight",
+            b,
+            "",
+            "tcp.analysis.bytes_in_flight",
+        ));
     }
     out
+}
+
+/// One SEQ/ACK analysis line as Wireshark words it, `LABEL: VALUE[UNIT]  (FILTER)`, with
+/// its filter `FILTER == VALUE`.
+fn wire_line(label: &str, value: impl std::fmt::Display, unit: &str, filter: &str) -> Node {
+    Node::line(format!("{label}: {value}{unit}  ({filter})"), None)
+        .filtered(FieldValue::new(filter, value))
 }

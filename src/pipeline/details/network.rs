@@ -51,14 +51,8 @@ fn ipv4_node(ip: &IpInfo, h: Header) -> Node {
         ),
         field::FLAGS_FRAG_OFFSET,
     ));
-    l.push(
-        h.field(format!("Time to live: {}", ip.ttl), field::TTL)
-            .filtered(FieldValue::new("ip.ttl", ip.ttl)),
-    );
-    l.push(
-        h.field(format!("Protocol: {}", ip.protocol), field::PROTOCOL)
-            .filtered(FieldValue::new("ip.proto", ip.protocol)),
-    );
+    l.push(h.value_field("Time to live", "ip.ttl", ip.ttl, field::TTL));
+    l.push(h.value_field("Protocol", "ip.proto", ip.protocol, field::PROTOCOL));
     push_addresses(&mut l, ip, h, field::SRC_ADDR, field::DST_ADDR);
     if ip.options_len > 0 {
         l.push(h.field(
@@ -79,14 +73,8 @@ fn ipv6_node(ip: &IpInfo, h: Header) -> Node {
         ),
         field::PAYLOAD_LEN,
     ));
-    l.push(
-        h.field(format!("Next header: {}", ip.protocol), field::NEXT_HEADER)
-            .filtered(FieldValue::new("ipv6.nxt", ip.protocol)),
-    );
-    l.push(
-        h.field(format!("Hop limit: {}", ip.ttl), field::HOP_LIMIT)
-            .filtered(FieldValue::new("ipv6.hlim", ip.ttl)),
-    );
+    l.push(h.value_field("Next header", "ipv6.nxt", ip.protocol, field::NEXT_HEADER));
+    l.push(h.value_field("Hop limit", "ipv6.hlim", ip.ttl, field::HOP_LIMIT));
     push_addresses(&mut l, ip, h, field::SRC_ADDR, field::DST_ADDR);
     if ip.ext_count > 0 {
         l.push(h.field(
@@ -127,12 +115,6 @@ fn ip_name(ip: &IpInfo, suffix: &str) -> String {
 
 /// The Source and Destination lines, each with its filter (`ip.src == …`).
 fn push_addresses(l: &mut Node, ip: &IpInfo, h: Header, src: Field, dst: Field) {
-    l.push(
-        h.field(format!("Source: {}", ip.src), src)
-            .filtered(FieldValue::new(ip_name(ip, ".src"), ip.src)),
-    );
-    l.push(
-        h.field(format!("Destination: {}", ip.dst), dst)
-            .filtered(FieldValue::new(ip_name(ip, ".dst"), ip.dst)),
-    );
+    l.push(h.value_field("Source", &ip_name(ip, ".src"), ip.src, src));
+    l.push(h.value_field("Destination", &ip_name(ip, ".dst"), ip.dst, dst));
 }

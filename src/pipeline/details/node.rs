@@ -147,6 +147,19 @@ impl Header {
         Node::line(text, self.bytes(field))
     }
 
+    /// A `LABEL: VALUE` line describing `field` of this header, with its filter
+    /// `FILTER == VALUE` (`Time to live: 64` is `ip.ttl == 64`).
+    pub(super) fn value_field(
+        &self,
+        label: &str,
+        filter: &str,
+        value: impl std::fmt::Display,
+        field: Field,
+    ) -> Node {
+        self.field(format!("{label}: {value}"), field)
+            .filtered(FieldValue::new(filter, value))
+    }
+
     /// A section of kind `kind` covering the header's first `len` bytes.
     pub(super) fn section(&self, kind: NodeKind, text: impl Into<String>, len: usize) -> Node {
         Node::section(kind, text, self.bytes(0..len))

@@ -46,14 +46,8 @@ pub(super) fn transport_node(frame: &[u8], p: &Packet, a: &RowAnalysis) -> Optio
                     captured.saturating_sub(start),
                 )
                 .filtered(FieldValue::protocol(proto));
-            l.push(
-                h.field(format!("Type: {}", i.icmp_type), field::TYPE)
-                    .filtered(FieldValue::new(format!("{proto}.type"), i.icmp_type)),
-            );
-            l.push(
-                h.field(format!("Code: {}", i.code), field::CODE)
-                    .filtered(FieldValue::new(format!("{proto}.code"), i.code)),
-            );
+            l.push(h.value_field("Type", &format!("{proto}.type"), i.icmp_type, field::TYPE));
+            l.push(h.value_field("Code", &format!("{proto}.code"), i.code, field::CODE));
             Some(l)
         }
         Transport::Fragment { protocol } => Some(Node::section(
@@ -106,14 +100,8 @@ fn tcp_node(frame: &[u8], t: &TcpInfo, a: &RowAnalysis, h: Header) -> Node {
             hl,
         )
         .filtered(FieldValue::protocol("tcp"));
-    l.push(
-        h.field(format!("Source port: {}", t.sport), field::SRC_PORT)
-            .filtered(FieldValue::new("tcp.srcport", t.sport)),
-    );
-    l.push(
-        h.field(format!("Destination port: {}", t.dport), field::DST_PORT)
-            .filtered(FieldValue::new("tcp.dstport", t.dport)),
-    );
+    l.push(h.value_field("Source port", "tcp.srcport", t.sport, field::SRC_PORT));
+    l.push(h.value_field("Destination port", "tcp.dstport", t.dport, field::DST_PORT));
     l.children.extend(stream_line(a));
     l.push(
         h.field(
@@ -183,19 +171,10 @@ fn udp_node(u: &UdpInfo, h: Header) -> Node {
             field::HEADER_LEN,
         )
         .filtered(FieldValue::protocol("udp"));
-    l.push(
-        h.field(format!("Source port: {}", u.sport), field::SRC_PORT)
-            .filtered(FieldValue::new("udp.srcport", u.sport)),
-    );
-    l.push(
-        h.field(format!("Destination port: {}", u.dport), field::DST_PORT)
-            .filtered(FieldValue::new("udp.dstport", u.dport)),
-    );
+    l.push(h.value_field("Source port", "udp.srcport", u.sport, field::SRC_PORT));
+    l.push(h.value_field("Destination port", "udp.dstport", u.dport, field::DST_PORT));
     let length = u.len + field::HEADER_LEN as u32;
-    l.push(
-        h.field(format!("Length: {length}"), field::LENGTH)
-            .filtered(FieldValue::new("udp.length", length)),
-    );
+    l.push(h.value_field("Length", "udp.length", length, field::LENGTH));
     l.push(h.field("Checksum", field::CHECKSUM));
     l
 }
