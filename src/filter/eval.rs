@@ -215,22 +215,33 @@ fn address_bytes<'a>(f: Field, input: &FilterInput<'a>) -> Values<'a> {
     if wants_v4 != v4 {
         return out;
     }
-    let (with_src, with_dst) = match f {
-        Field::IpSrc | Field::Ipv6Src => (true, false),
-        Field::IpDst | Field::Ipv6Dst => (false, true),
-        _ => (true, true),
-    };
     let Some(net) = input.packet.offsets.net.map(|o| o as usize) else {
         return out;
     };
-    let data = input.frame.data;
-    if with_src {
-        out.bytes(data.get(net + src.start..net + src.end));
-    }
-    if with_dst {
-        out.bytes(data.get(net + dst.start..net + dst.end));
+    let trio = if v4 {
+        [Field::IpSrc, Field::IpDst]
+    } else {
+        [Field::Ipv6Src, Field::Ipv6Dst]
+    };
+    for range in named_ends(f, trio, Some((src, dst))) {
+        out.bytes(input.frame.data.get(net + range.start..net + range.end));
     }
     out
+}
+
+/// The ends of a source/destination `pair` that `f` names, `f` being one of a trio like
+/// `ip.src`, `ip.dst`, `ip.addr` whose first two are `[src_field, dst_field]`: the source,
+/// the destination, or both for the third.
+fn named_ends<T>(
+    f: Field,
+    [src_field, dst_field]: [Field; 2],
+    pair: Option<(T, T)>,
+) -> impl Iterator<Item = T> {
+    pair.into_iter().flat_map(move |(src, dst)| {
+        let src = (f != dst_field).then_some(src);
+        let dst = (f != src_field).then_some(dst);
+        src.into_iter().chain(dst)
+    })
 }
 
 fn compare(t: Target, op: Op, want: &Value, input: &FilterInput<'_>) -> bool {
@@ -356,37 +367,25 @@ fn values<'a>(f: Field, input: &FilterInput<'a>) -> Values<'a> {
             }
         }
         Field::EthSrc | Field::EthDst | Field::EthAddr => {
-            if let Some((src, dst, _)) = eth {
-                if f != Field::EthDst {
-                    v.push(Have::Bytes(&src[..]));
-                }
-                if f != Field::EthSrc {
-                    v.push(Have::Bytes(&dst[..]));
-                }
+            let macs = eth.map(|(src, dst, _)| (src, dst));
+            for mac in named_ends(f, [Field::EthSrc, Field::EthDst], macs) {
+                v.push(Have::Bytes(&mac[..]));
             }
         }
         Field::EthType => v.int(eth.map(|e| e.2)),
         Field::IpAddr | Field::IpSrc | Field::IpDst => {
-            if let Some(i) = v4 {
-                if f != Field::IpDst {
-                    v.push(Have::Addr(i.src));
-                }
-                if f != Field::IpSrc {
-                    v.push(Have::Addr(i.dst));
-                }
+            let addrs = v4.map(|i| (i.src, i.dst));
+            for addr in named_ends(f, [Field::IpSrc, Field::IpDst], addrs) {
+                v.push(Have::Addr(addr));
             }
         }
         Field::IpLen => v.int(v4.map(|i| i.total_len)),
         Field::IpId => v.int(v4.map(|i| i.ident)),
         Field::IpHdrLen => v.int(v4.map(|i| i.header_len)),
         Field::Ipv6Addr | Field::Ipv6Src | Field::Ipv6Dst => {
-            if let Some(i) = v6 {
-                if f != Field::Ipv6Dst {
-                    v.push(Have::Addr(i.src));
-                }
-                if f != Field::Ipv6Src {
-                    v.push(Have::Addr(i.dst));
-                }
+            let addrs = v6.map(|i| (i.src, i.dst));
+            for addr in named_ends(f, [Field::Ipv6Src, Field::Ipv6Dst], addrs) {
+                v.push(Have::Addr(addr));
             }
         }
         Field::Ttl => v.int(ip.map(|i| i.ttl)),

@@ -418,19 +418,25 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, FilterError> {
-        let mut left = self.and()?;
-        while self.eat(&Kind::Or) {
-            let right = self.and()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
-        }
-        Ok(left)
+        self.chain(&Kind::Or, Self::and, Expr::Or)
     }
 
     fn and(&mut self) -> Result<Expr, FilterError> {
-        let mut left = self.not()?;
-        while self.eat(&Kind::And) {
-            let right = self.not()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+        self.chain(&Kind::And, Self::not, Expr::And)
+    }
+
+    /// Operands parsed by `operand` joined by the operator `op`, grouped from the left
+    /// (`a or b or c` is `(a or b) or c`) with `join`.
+    fn chain(
+        &mut self,
+        op: &Kind,
+        operand: fn(&mut Self) -> Result<Expr, FilterError>,
+        join: fn(Box<Expr>, Box<Expr>) -> Expr,
+    ) -> Result<Expr, FilterError> {
+        let mut left = operand(self)?;
+        while self.eat(op) {
+            let right = operand(self)?;
+            left = join(Box::new(left), Box::new(right));
         }
         Ok(left)
     }

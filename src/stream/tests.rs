@@ -575,6 +575,24 @@ prop_compose! {
     }
 }
 
+/// Steps a `framing` framer through `bytes` message after message (`at_end`: no more bytes
+/// will come) until it asks for more or stops, failing unless each message is at least a
+/// byte long and within the bytes left.
+fn step_through(framing: Framing, bytes: &[u8], at_end: bool) -> Result<(), TestCaseError> {
+    let mut framer = Framer::new(framing);
+    let mut pos = 0;
+    while pos < bytes.len() {
+        match framer.step(&bytes[pos..], at_end) {
+            Step::Message(n) => {
+                prop_assert!(n >= 1 && n <= bytes.len() - pos);
+                pos += n;
+            }
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn random_splits_reassemble_to_the_original_messages(
@@ -697,17 +715,7 @@ proptest! {
         let names = ["line", "u8", "u16be", "u16le", "u32be", "u32le:off=3:incl", "u16be:off=2",
             "http", "tls", "dns", "resp", "mysql", "fixed:5", "fixed:1"];
         let framing: Framing = names[which].parse().unwrap();
-        let mut framer = Framer::new(framing);
-        let mut pos = 0;
-        while pos < bytes.len() {
-            match framer.step(&bytes[pos..], at_end) {
-                Step::Message(n) => {
-                    prop_assert!(n >= 1 && n <= bytes.len() - pos);
-                    pos += n;
-                }
-                _ => break,
-            }
-        }
+        step_through(framing, &bytes, at_end)?;
         let (mut d, _, _) = collect(&[seg(0, &bytes, 1)]);
         d.closed = at_end;
         let f = frame_stream(&d, framing);
@@ -723,17 +731,7 @@ proptest! {
         which in 0usize..3,
     ) {
         let framing = [Framing::Http, Framing::Resp, Framing::Line][which];
-        let mut framer = Framer::new(framing);
-        let mut pos = 0;
-        while pos < bytes.len() {
-            match framer.step(&bytes[pos..], true) {
-                Step::Message(n) => {
-                    prop_assert!(n >= 1 && n <= bytes.len() - pos);
-                    pos += n;
-                }
-                _ => break,
-            }
-        }
+        step_through(framing, &bytes, true)?;
     }
 }
 

@@ -214,20 +214,21 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
                 .collect(),
         )
     };
+    // `key`'s sentence on how much of the stream `s`'s framing frames.
+    let coverage = |key: &'static str, s: &Score| {
+        Sentence::new(key)
+            .arg("framing", s.framing.to_string())
+            .arg("messages", s.messages)
+            .arg("pct", pct(s.covered, total))
+            .arg("total", total)
+    };
     match best {
         Some(i) => {
             let s = &scores[i];
             AutoChoice {
                 framing: s.framing,
                 consistent: true,
-                reason: reason(
-                    Sentence::new("framing-auto-explains")
-                        .arg("framing", s.framing.to_string())
-                        .arg("messages", s.messages)
-                        .arg("pct", pct(s.covered, total))
-                        .arg("total", total),
-                    i,
-                ),
+                reason: reason(coverage("framing-auto-explains", s), i),
             }
         }
         None => {
@@ -249,12 +250,7 @@ pub fn auto(dirs: &[&DirectionStream]) -> AutoChoice {
                     framing: s.framing,
                     consistent: false,
                     reason: reason(
-                        Sentence::new("framing-auto-start")
-                            .arg("framing", s.framing.to_string())
-                            .arg("messages", s.messages)
-                            .arg("pct", pct(s.covered, total))
-                            .arg("total", total)
-                            .arg("unparsed", s.unparsed),
+                        coverage("framing-auto-start", s).arg("unparsed", s.unparsed),
                         i,
                     ),
                 },

@@ -282,6 +282,24 @@ fn resp_int(line: &[u8]) -> Result<i64, &'static str> {
         .ok_or("RESP length is not a number")
 }
 
+/// The length line of a bulk string or an aggregate whose type byte is at `pos`: `Ok(None)`
+/// when more bytes are needed, else the length (`None` for -1, the null value) and the
+/// position after the line. Any other negative length is the error `negative`.
+fn resp_length(
+    buf: &[u8],
+    pos: usize,
+    negative: &'static str,
+) -> Result<Option<(Option<u64>, usize)>, &'static str> {
+    let Some((line, next)) = crlf_line(buf, pos + 1)? else {
+        return Ok(None);
+    };
+    match resp_int(line)? {
+        -1 => Ok(Some((None, next))),
+        n if n < 0 => Err(negative),
+        n => Ok(Some((Some(n as u64), next))),
+    }
+}
+
 /// Parses one RESP value at `pos`; `Ok(None)` when more bytes are needed. `typed` is set when
 /// the value is a typed one (not an inline command).
 fn resp_value(
@@ -303,17 +321,13 @@ fn resp_value(
         }
         b'$' | b'!' | b'=' => {
             *typed = true;
-            let Some((line, next)) = crlf_line(buf, pos + 1)? else {
+            let Some((len, next)) = resp_length(buf, pos, "RESP negative bulk length")? else {
                 return Ok(None);
             };
-            let n = resp_int(line)?;
-            if n == -1 {
+            let Some(n) = len else {
                 return Ok(Some(next));
-            }
-            if n < 0 {
-                return Err("RESP negative bulk length");
-            }
-            let end = (next as u64).saturating_add(n as u64);
+            };
+            let end = (next as u64).saturating_add(n);
             if (buf.len() as u64) < end.saturating_add(2) {
                 return Ok(None);
             }
@@ -325,20 +339,17 @@ fn resp_value(
         }
         b'*' | b'~' | b'>' | b'%' | b'|' => {
             *typed = true;
-            let Some((line, mut next)) = crlf_line(buf, pos + 1)? else {
+            let Some((len, mut next)) = resp_length(buf, pos, "RESP negative aggregate length")?
+            else {
                 return Ok(None);
             };
-            let n = resp_int(line)?;
-            if n == -1 {
+            let Some(n) = len else {
                 return Ok(Some(next));
-            }
-            if n < 0 {
-                return Err("RESP negative aggregate length");
-            }
+            };
             let items = if matches!(t, b'%' | b'|') {
-                (n as u64).saturating_mul(2)
+                n.saturating_mul(2)
             } else {
-                n as u64
+                n
             };
             for _ in 0..items {
                 match resp_value(buf, next, depth + 1, typed)? {
