@@ -425,12 +425,23 @@ mod tests {
         }
     }
 
+    /// A scratch directory named after `name` holding `a.pcap` and `b.pcap` with these
+    /// records; returns the directory and the two files' paths.
+    fn two_files(name: &str, a: &[(i64, u8)], b: &[(i64, u8)]) -> (PathBuf, PathBuf, PathBuf) {
+        let dir = tempfile_dir(name);
+        let (a_path, b_path) = (dir.join("a.pcap"), dir.join("b.pcap"));
+        write(&a_path, a);
+        write(&b_path, b);
+        (dir, a_path, b_path)
+    }
+
     #[test]
     fn files_merge_in_time_order_with_ties_by_starting_time() {
-        let dir = tempfile_dir("order");
-        let (a, b) = (dir.join("a.pcap"), dir.join("b.pcap"));
-        write(&a, &[(1_000, 1), (3_000, 2), (5_000, 3)]);
-        write(&b, &[(2_000, 11), (3_000, 12), (9_000, 13)]);
+        let (dir, a, b) = two_files(
+            "order",
+            &[(1_000, 1), (3_000, 2), (5_000, 3)],
+            &[(2_000, 11), (3_000, 12), (9_000, 13)],
+        );
         let input = CaptureInput::open(&[b.clone(), a.clone()]).expect("opens");
         let (frames, err) = read(input);
         assert!(err.is_none(), "{err:?}");
@@ -445,10 +456,11 @@ mod tests {
 
     #[test]
     fn files_starting_together_break_ties_in_the_order_named() {
-        let dir = tempfile_dir("ties");
-        let (a, b) = (dir.join("a.pcap"), dir.join("b.pcap"));
-        write(&a, &[(1_000, 1), (2_000, 2)]);
-        write(&b, &[(1_000, 11), (2_000, 12)]);
+        let (dir, a, b) = two_files(
+            "ties",
+            &[(1_000, 1), (2_000, 2)],
+            &[(1_000, 11), (2_000, 12)],
+        );
         let (frames, _) = read(CaptureInput::open(&[b, a]).expect("opens"));
         assert_eq!(
             frames.iter().map(|f| f.2).collect::<Vec<_>>(),
@@ -477,10 +489,11 @@ mod tests {
 
     #[test]
     fn a_damaged_file_ends_only_its_share_and_is_reported_last() {
-        let dir = tempfile_dir("damaged");
-        let (a, b) = (dir.join("a.pcap"), dir.join("b.pcap"));
-        write(&a, &[(1_000, 1), (2_000, 2), (3_000, 3)]);
-        write(&b, &[(1_500, 11), (2_500, 12), (8_000, 13)]);
+        let (dir, a, b) = two_files(
+            "damaged",
+            &[(1_000, 1), (2_000, 2), (3_000, 3)],
+            &[(1_500, 11), (2_500, 12), (8_000, 13)],
+        );
         // Cut a's last record in half.
         let bytes = std::fs::read(&a).expect("read");
         std::fs::write(&a, &bytes[..bytes.len() - 30]).expect("cut");

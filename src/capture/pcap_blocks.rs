@@ -529,16 +529,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn mutated_long_files_read_alike() {
-        // Lengths rewritten around FileReader's buffer sizes, in files longer than a block.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
+    /// A xorshift64 generator started at `seed`: mutations that look random but are the
+    /// same on every run.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed
-        };
+        }
+    }
+
+    #[test]
+    fn mutated_long_files_read_alike() {
+        // Lengths rewritten around FileReader's buffer sizes, in files longer than a block.
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let base = capture(false, true, 2000);
         let starts: Vec<usize> = {
             let (mut at, mut v) = (24, vec![]);
@@ -558,7 +563,7 @@ mod tests {
                 _ => next() as u32,
             };
             f[at + 8..at + 12].copy_from_slice(&caplen.to_le_bytes());
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 f.extend(vec![3u8; (next() % (10 << 20)) as usize]);
             }
             same(&f);
@@ -567,13 +572,7 @@ mod tests {
 
     #[test]
     fn mutated_files_read_alike() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for round in 0..150 {
             let big = round % 2 == 1;
             let mut f = capture(big, round % 3 == 0, 40 + (next() % 200) as u32);
@@ -584,7 +583,7 @@ mod tests {
                     *b = next() as u8;
                 }
             }
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 let keep = 24 + next() as usize % (f.len() - 24);
                 f.truncate(keep);
             }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::calls::CallTrace;
-use crate::kernel::{label_from_calls, Netns, Sampler, SamplerHandle, SamplerOptions, Watch};
+use crate::kernel::{
+    label_from_calls, start_samplers, Netns, Sampler, SamplerHandle, SamplerOptions, Watch,
+};
 
 /// How long the samplers keep reading after the lesson's last call, so the sockets' last
 /// states (TIME_WAIT on the side that closed first, the other side gone) are seen.
@@ -32,28 +34,19 @@ impl KernelSampling {
                 congestion: None,
             };
         }
-        let mut samplers = Vec::new();
-        for (netns, watch) in places {
-            let options = SamplerOptions {
-                netns: netns.map(Netns::Path),
-                period: Duration::from_millis(period_ms),
-                watch,
-                ..SamplerOptions::default()
-            };
-            match Sampler::start(options) {
-                Ok(s) => samplers.push(s),
-                Err(e) => {
-                    return KernelSampling {
-                        samplers: Vec::new(),
-                        note: Some(format!("kernel state not read: {e}")),
-                        congestion: None,
-                    }
-                }
-            }
-        }
+        let options = places.into_iter().map(|(netns, watch)| SamplerOptions {
+            netns: netns.map(Netns::Path),
+            period: Duration::from_millis(period_ms),
+            watch,
+            ..SamplerOptions::default()
+        });
+        let (samplers, note) = match start_samplers(options) {
+            Ok(samplers) => (samplers, None),
+            Err(note) => (Vec::new(), Some(note)),
+        };
         KernelSampling {
             samplers,
-            note: None,
+            note,
             congestion: None,
         }
     }

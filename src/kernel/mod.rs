@@ -26,6 +26,18 @@ pub use diag::{DiagSocket, SocketReading};
 #[cfg(target_os = "linux")]
 pub use sampler::{enter_netns, Netns, Sampled, Sampler, SamplerHandle, SamplerOptions, Watch};
 
+/// Starts a sampler for each of `options`, all or none: when one cannot start, the error
+/// is the note a run gives instead of kernel readings (`kernel state not read: …`).
+#[cfg(target_os = "linux")]
+pub fn start_samplers(
+    options: impl IntoIterator<Item = SamplerOptions>,
+) -> Result<Vec<Sampler>, String> {
+    options
+        .into_iter()
+        .map(|o| Sampler::start(o).map_err(|e| format!("kernel state not read: {e}")))
+        .collect()
+}
+
 /// Names each sample after the calls made on its socket: the actor and connection number
 /// of the `connect` or `accept` that made it (else of any call with the same addresses).
 /// Samples of sockets no traced call touched keep an empty actor.

@@ -509,6 +509,19 @@ mod tests {
         }
     }
 
+    /// Stops the capture once it has captured `n` packets and its queue had time to settle,
+    /// then reads what was queued; returns how many frames that was.
+    fn stop_after_and_drain(cap: &mut LiveCapture, n: u64) -> u64 {
+        wait_captured(cap, n);
+        std::thread::sleep(Duration::from_millis(50));
+        cap.stop_handle().stop();
+        let mut delivered = 0;
+        while cap.next_frame().expect("no error").is_some() {
+            delivered += 1;
+        }
+        delivered
+    }
+
     #[test]
     fn delivers_in_order_then_ends_on_stop() {
         let mut cap =
@@ -540,13 +553,7 @@ mod tests {
             1 << 20,
         )
         .expect("thread starts");
-        wait_captured(&cap, 1000);
-        std::thread::sleep(Duration::from_millis(50));
-        cap.stop_handle().stop();
-        let mut delivered = 0;
-        while cap.next_frame().expect("no error").is_some() {
-            delivered += 1;
-        }
+        let delivered = stop_after_and_drain(&mut cap, 1000);
         let st = cap.stats();
         assert_eq!(st.captured, 1000);
         assert!(delivered > 0 && delivered <= 100, "{delivered}");
@@ -559,13 +566,7 @@ mod tests {
     fn the_byte_bound_also_drops() {
         let mut cap = LiveCapture::with_queue(Box::new(Counting { left: 20, sent: 0 }), 100, 8)
             .expect("thread starts");
-        wait_captured(&cap, 20);
-        std::thread::sleep(Duration::from_millis(50));
-        cap.stop_handle().stop();
-        let mut delivered = 0;
-        while cap.next_frame().expect("no error").is_some() {
-            delivered += 1;
-        }
+        let delivered = stop_after_and_drain(&mut cap, 20);
         // 4-byte packets, 8-byte budget: at most two are queued, the rest are dropped.
         assert!(delivered <= 2, "{delivered}");
         assert_eq!(cap.stats().queue_dropped, 20 - delivered);
