@@ -48,16 +48,34 @@ pub fn hex_lines(base: u64, bytes: &[u8], ascii: bool) -> String {
 mod tests {
     use super::hex_dump;
 
+    /// Lines of sixteen with their offsets, the gap after the eighth byte and the ASCII
+    /// column; a short last line padded so its ASCII column stays in place. Each case:
+    /// base, bytes, the first line, how the last line starts and how it ends.
     #[test]
     fn lines_of_sixteen_with_offsets_gap_and_ascii() {
-        let text = hex_dump(0x10, b"GET / HTTP/1.1\r\nHost");
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 2);
-        assert_eq!(
-            lines[0],
-            "00000010  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  GET / HTTP/1.1.."
-        );
-        assert!(lines[1].starts_with("00000020  48 6f 73 74 "));
-        assert!(lines[1].ends_with("  Host"));
+        let cases: [(u64, &[u8], &str, &str, &str); 2] = [
+            (
+                0x10,
+                b"GET / HTTP/1.1\r\nHost",
+                "00000010  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  GET / HTTP/1.1..",
+                "00000020  48 6f 73 74 ",
+                "  Host",
+            ),
+            (
+                16,
+                b"hello, world!\x00\x01\x02\x03",
+                "00000010  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 01 02  hello, world!...",
+                "00000020  03 ",
+                " .",
+            ),
+        ];
+        for (base, bytes, first, last_start, last_end) in cases {
+            let text = hex_dump(base, bytes);
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), 2, "{text}");
+            assert_eq!(lines[0], first);
+            assert!(lines[1].starts_with(last_start), "{}", lines[1]);
+            assert!(lines[1].ends_with(last_end), "{}", lines[1]);
+        }
     }
 }

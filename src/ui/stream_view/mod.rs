@@ -485,20 +485,3 @@ impl StreamView {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_dump_pads_the_last_line_and_shows_ascii() {
-        let d = hex_dump(16, b"hello, world!\x00\x01\x02\x03");
-        let lines: Vec<&str> = d.lines().collect();
-        assert_eq!(lines.len(), 2);
-        assert!(lines[0].starts_with(
-            "00000010  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 01 02  hello, world!..."
-        ));
-        assert!(lines[1].starts_with("00000020  03 "));
-        assert!(lines[1].ends_with(" ."));
-    }
-}
