@@ -51,6 +51,10 @@
 //! `rtt`, `rttvar`, `rto`, `unacked`, `sacked`, `lost`, `retrans`, `total_retrans`,
 //! `snd_wnd`, `pacing_rate`, `delivery_rate`, `bytes_acked`, `bytes_received`, `busy_time`,
 //! `rwnd_limited`, `sndbuf_limited`, `rqueue`, `wqueue`, `cong`, `sndbuf`, ...
+//! A run of readings of one socket that say the same (only the `last_*` ages, and
+//! `busy_time` while data is in flight, grew with the clock) is written as its first and
+//! last reading ([`tcp_info::written_readings`]): a stall read every millisecond costs two
+//! readings, and every figure derived from the readings is unchanged.
 
 pub mod tcp_info;
 mod trace;

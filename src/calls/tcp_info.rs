@@ -61,6 +61,70 @@ pub struct TcpInfoSample {
     pub info: Option<TcpInfo>,
 }
 
+impl TcpInfoSample {
+    /// The same reading of the same socket but for what grows with the clock alone: the
+    /// `last_*` ages, and `busy_time` while both readings have data unacknowledged or unsent
+    /// (the kernel's busy chrono runs). `t_ns` and `at_call` say when and why it was read,
+    /// not what.
+    pub fn says_the_same(&self, other: &TcpInfoSample) -> bool {
+        let info = match (&self.info, &other.info) {
+            (Some(a), Some(b)) => {
+                let busy = |i: &TcpInfo| i.unacked > 0 || i.notsent_bytes > 0;
+                let b = if busy(a) && busy(b) {
+                    TcpInfo {
+                        busy_time: a.busy_time,
+                        ..*b
+                    }
+                } else {
+                    *b
+                };
+                a.same_state(&b)
+            }
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        info && self.actor == other.actor
+            && self.conn == other.conn
+            && self.local == other.local
+            && self.remote == other.remote
+            && self.state == other.state
+            && self.gone == other.gone
+            && self.rqueue == other.rqueue
+            && self.wqueue == other.wqueue
+            && self.cong == other.cong
+            && self.sndbuf == other.sndbuf
+            && self.wmem_queued == other.wmem_queued
+    }
+}
+
+/// The readings a calls trace file keeps: all but those inside a run of readings of one
+/// socket that say the same ([`TcpInfoSample::says_the_same`]): a reading taken by the
+/// timer, the socket not gone, the same as the reading of that socket before it and the one
+/// after it. Each run keeps its first and last reading, so every figure drawn or derived
+/// from the readings (steps, intervals, the time per limiting cause) is the same as from
+/// all of them; at `--sample-ms 1`, a transfer stalled by a retransmission timeout writes
+/// two readings instead of one per millisecond.
+pub fn written_readings(samples: &[TcpInfoSample]) -> impl Iterator<Item = &TcpInfoSample> {
+    // The reading of the same socket before and after each one.
+    let mut neighbours: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); samples.len()];
+    let mut last_of: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for (i, s) in samples.iter().enumerate() {
+        if let Some(p) = last_of.insert((s.local.as_str(), s.remote.as_str()), i) {
+            neighbours[i].0 = Some(p);
+            neighbours[p].1 = Some(i);
+        }
+    }
+    samples.iter().zip(neighbours).filter_map(|(s, around)| {
+        let inside = match around {
+            (Some(p), Some(n)) => {
+                !s.at_call && !s.gone && samples[p].says_the_same(s) && s.says_the_same(&samples[n])
+            }
+            _ => false,
+        };
+        (!inside).then_some(s)
+    })
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

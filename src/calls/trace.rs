@@ -293,8 +293,13 @@ pub struct CallTrace {
     /// The calls.
     pub calls: Vec<Call>,
     /// The kernel's readings of the traced sockets, in time order (empty when none were
-    /// taken; older traces have none).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// taken; older traces have none). Written without the readings inside runs that say
+    /// the same ([`super::tcp_info::written_readings`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "serialize_readings"
+    )]
     pub tcp_info: Vec<TcpInfoSample>,
 }
 
@@ -380,6 +385,14 @@ impl CallTrace {
         out.write_all(b"\n")?;
         out.flush()
     }
+}
+
+/// Writes the readings a trace file keeps.
+fn serialize_readings<S: serde::Serializer>(
+    samples: &[TcpInfoSample],
+    ser: S,
+) -> Result<S::Ok, S::Error> {
+    ser.collect_seq(super::tcp_info::written_readings(samples))
 }
 
 /// Up to 64 bytes of data, lossy UTF-8; `None` for empty data.
