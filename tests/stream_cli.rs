@@ -195,3 +195,47 @@ fn read_events_and_flows_counts_agree_with_stream() {
         .iter()
         .all(|e| e["name"] != "coalesced")));
 }
+
+#[test]
+fn auto_framing_resumes_after_a_lost_segment_in_stream_and_flows() {
+    // A line-framed stream whose capture missed one segment that ended inside a line.
+    let capture = "tests/captures/resync/line-gap.pcap";
+    let golden_path = support::root().join("tests/captures/resync/line-gap.golden.txt");
+    let mut got = String::new();
+    for args in [
+        &["stream", capture][..],
+        &["stream", capture, "--stream", "0"],
+        &["flows", capture, "--json"],
+    ] {
+        let out = run(args);
+        got.push_str(&format!("--- synack {}\n", args.join(" ")));
+        got.push_str(out.ok());
+    }
+    // What the golden output must say, checked on its own so a failure names it.
+    assert!(
+        got.contains("framing: line (auto)")
+            && got.contains(
+                "it resumes after 1 gap, at the next message start (401 bytes cut by it left out)"
+            ),
+        "{got}"
+    );
+    assert!(got.contains("rest of a line cut by a gap"), "{got}");
+    let flows = json_lines(got.rsplit("--json\n").next().expect("flows output"));
+    let messages = &flows[0]["messages"];
+    assert_eq!(messages["framing"], "line", "{messages}");
+    assert_eq!(
+        messages["messages"],
+        serde_json::json!([146, 160]),
+        "{messages}"
+    );
+    assert_eq!(messages["gaps"], serde_json::json!([1, 0]), "{messages}");
+    if std::env::var_os("SYNACK_BLESS").is_some() {
+        std::fs::write(&golden_path, &got).expect("write the golden output");
+    }
+    let golden = std::fs::read_to_string(&golden_path).expect("golden output committed");
+    assert!(
+        got == golden,
+        "output differs from {} (SYNACK_BLESS=1 regenerates it)",
+        golden_path.display()
+    );
+}
