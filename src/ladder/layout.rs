@@ -251,13 +251,16 @@ fn fit(text: &str, width: f32) -> String {
     String::new()
 }
 
-/// A call's mark beside its time line, on at most two lines: broken after its arrow when
-/// it does not fit (`send(14) →` / `frames 4-5`), else at spaces.
+/// A call's mark beside its time line: broken after its arrow when it does not fit
+/// (`send(14) →` / `frames 4-5`), its result on at most two more lines broken at spaces
+/// (`recv →` / `0 (end of` / `stream)`); without an arrow, on at most two lines.
 fn note_lines(text: &str) -> Vec<String> {
     let width = STATE_COL - 12.0;
     match text.split_once(" → ") {
         Some((call, what)) if text_width(text, FONT) > width => {
-            vec![fit(&format!("{call} →"), width), fit(what, width)]
+            let mut lines = vec![fit(&format!("{call} →"), width)];
+            lines.extend(wrap(what, width, 2));
+            lines
         }
         _ => wrap(text, width, 2),
     }
@@ -924,6 +927,15 @@ mod tests {
         assert_eq!(lines[0], "send(65536) →");
         assert!(lines[1].starts_with("frames 4-9"), "{lines:?}");
         assert_eq!(note_lines("close()"), ["close()"]);
+        // A result too wide for one line goes on two, whole.
+        let eof = "recv → 0 (end of stream)";
+        let lines = note_lines(eof);
+        assert_eq!(lines[0], "recv →");
+        assert!(lines.len() <= 3, "{lines:?}");
+        assert_eq!(lines[1..].join(" "), "0 (end of stream)", "{lines:?}");
+        assert!(lines
+            .iter()
+            .all(|l| text_width(l, FONT) <= STATE_COL - 12.0));
     }
 
     /// A connection of `n` segments alternating sides, 1 ms apart; each answers the one
