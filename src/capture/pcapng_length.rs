@@ -102,30 +102,34 @@ mod tests {
         let body = epb_body(60);
         let good = block(6, &body, 92, 92);
         assert_eq!(block_length_problem(&good, false), None);
-        assert_eq!(
-            block_length_problem(&block(6, &body, 0xFFFF_FFF0, 92), false).as_deref(),
-            Some("total block length 4294967280 is too large (> 134348832)")
-        );
-        assert_eq!(
-            block_length_problem(&block(6, &body, 8, 92), false).as_deref(),
-            Some("total block length 8 of an EPB is less than the minimum EPB size 32")
-        );
-        assert_eq!(
-            block_length_problem(&block(9, &body, 8, 92), false).as_deref(),
-            Some("total block length 8 is too small (< 12)")
-        );
-        assert_eq!(
-            block_length_problem(&block(6, &body, 28, 92), false).as_deref(),
-            Some("total block length 28 of an EPB is less than the minimum EPB size 32")
-        );
-        assert_eq!(
-            block_length_problem(&block(6, &body, 92, 100), false).as_deref(),
-            Some("total block lengths (first 92 and second 100) don't match")
-        );
-        assert_eq!(
-            block_length_problem(&block(6, &epb_body(100)[..80], 92, 92), false).as_deref(),
-            Some("total block length 92 of an EPB is too small for 100 bytes of packet data")
-        );
+        for (lying, said) in [
+            (
+                block(6, &body, 0xFFFF_FFF0, 92),
+                "total block length 4294967280 is too large (> 134348832)",
+            ),
+            (
+                block(6, &body, 8, 92),
+                "total block length 8 of an EPB is less than the minimum EPB size 32",
+            ),
+            (
+                block(9, &body, 8, 92),
+                "total block length 8 is too small (< 12)",
+            ),
+            (
+                block(6, &body, 28, 92),
+                "total block length 28 of an EPB is less than the minimum EPB size 32",
+            ),
+            (
+                block(6, &body, 92, 100),
+                "total block lengths (first 92 and second 100) don't match",
+            ),
+            (
+                block(6, &epb_body(100)[..80], 92, 92),
+                "total block length 92 of an EPB is too small for 100 bytes of packet data",
+            ),
+        ] {
+            assert_eq!(block_length_problem(&lying, false).as_deref(), Some(said));
+        }
         // A plausible length past the bytes there: cut short, not a lie.
         assert_eq!(block_length_problem(&good[..50], false), None);
         assert_eq!(block_length_problem(&block(6, &body, 200, 92), false), None);

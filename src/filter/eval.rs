@@ -393,22 +393,18 @@ fn values<'a>(f: Field, input: &FilterInput<'a>) -> Values<'a> {
         Field::IpDontFragment => v.int(v4.map(|i| u8::from(i.dont_fragment))),
         Field::IpMoreFragments => v.int(v4.map(|i| u8::from(i.more_fragments))),
         Field::IpFragOffset => v.int(v4.map(|i| i.frag_offset)),
-        Field::TcpPort => {
-            if let Some(t) = tcp {
-                v.int(Some(t.sport));
-                v.int(Some(t.dport));
+        Field::TcpPort | Field::TcpSrcPort | Field::TcpDstPort => {
+            let ports = tcp.map(|t| (t.sport, t.dport));
+            for port in named_ends(f, [Field::TcpSrcPort, Field::TcpDstPort], ports) {
+                v.int(Some(port));
             }
         }
-        Field::TcpSrcPort => v.int(tcp.map(|t| t.sport)),
-        Field::TcpDstPort => v.int(tcp.map(|t| t.dport)),
-        Field::UdpPort => {
-            if let Some(u) = udp {
-                v.int(Some(u.sport));
-                v.int(Some(u.dport));
+        Field::UdpPort | Field::UdpSrcPort | Field::UdpDstPort => {
+            let ports = udp.map(|u| (u.sport, u.dport));
+            for port in named_ends(f, [Field::UdpSrcPort, Field::UdpDstPort], ports) {
+                v.int(Some(port));
             }
         }
-        Field::UdpSrcPort => v.int(udp.map(|u| u.sport)),
-        Field::UdpDstPort => v.int(udp.map(|u| u.dport)),
         Field::UdpLength => v.int(udp.map(|u| u.len + 8)),
         Field::UdpPayload => v.bytes(udp.map(|_| p.payload(input.frame.data))),
         Field::TcpStream => v.int(tcp.and(a.and_then(|a| a.tcp_stream()))),

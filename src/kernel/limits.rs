@@ -223,6 +223,23 @@ mod tests {
         }
     }
 
+    /// A reading at `t_ms` of `info` with the sender busy for `busy_us` µs in all.
+    fn busy(t_ms: i64, busy_us: u64, info: TcpInfo) -> TcpInfoSample {
+        reading(
+            t_ms,
+            TcpInfo {
+                busy_time: busy_us,
+                ..info
+            },
+        )
+    }
+
+    /// What limited the client's sending over `readings` (all of its socket), and when.
+    fn client_limits(readings: &[TcpInfoSample]) -> (LimitedBy, Vec<Phase>) {
+        let refs: Vec<&TcpInfoSample> = readings.iter().collect();
+        limited_by(&refs, Direction::ClientToServer)
+    }
+
     #[test]
     fn chrono_counters_split_each_interval() {
         let base = TcpInfo {
@@ -230,7 +247,12 @@ mod tests {
             bytes_sent: 1000,
             ..TcpInfo::default()
         };
-        let (r, s_) = (4_000, 6_000);
+        // The chrono counters from 30 ms on: 4 ms rwnd-limited and 6 ms sndbuf-limited.
+        let limited = TcpInfo {
+            rwnd_limited: 4_000,
+            sndbuf_limited: 6_000,
+            ..base
+        };
         let s = [
             // Before any data: not counted.
             reading(
@@ -242,78 +264,41 @@ mod tests {
             ),
             reading(10, base),
             // 10..20: busy, the window not full, nothing unsent: application.
-            reading(
+            busy(
                 20,
+                10_000,
                 TcpInfo {
-                    busy_time: 10_000,
                     unacked: 10,
                     ..base
                 },
             ),
             // 20..30: 4 ms rwnd-limited and 6 ms sndbuf-limited.
-            reading(
+            busy(
                 30,
+                20_000,
                 TcpInfo {
-                    busy_time: 20_000,
-                    rwnd_limited: r,
-                    sndbuf_limited: s_,
                     unacked: 10,
-                    ..base
+                    ..limited
                 },
             ),
             // 30..40: busy with the window full: cwnd.
-            reading(
+            busy(
                 40,
+                30_000,
                 TcpInfo {
-                    busy_time: 30_000,
-                    rwnd_limited: r,
-                    sndbuf_limited: s_,
                     ca_state: CaState::Recovery,
-                    ..base
+                    ..limited
                 },
             ),
             // 40..50: in Recovery.
-            reading(
-                50,
-                TcpInfo {
-                    busy_time: 40_000,
-                    rwnd_limited: r,
-                    sndbuf_limited: s_,
-                    ..base
-                },
-            ),
+            busy(50, 40_000, limited),
             // 50..60: idle; 60..70: busy with nothing unsent.
-            reading(
-                60,
-                TcpInfo {
-                    busy_time: 40_000,
-                    rwnd_limited: r,
-                    sndbuf_limited: s_,
-                    ..base
-                },
-            ),
-            reading(
-                70,
-                TcpInfo {
-                    busy_time: 50_000,
-                    rwnd_limited: r,
-                    sndbuf_limited: s_,
-                    ..base
-                },
-            ),
+            busy(60, 40_000, limited),
+            busy(70, 50_000, limited),
             // The idle tail: not counted.
-            reading(
-                500,
-                TcpInfo {
-                    busy_time: 50_000,
-                    rwnd_limited: r,
-                    sndbuf_limited: s_,
-                    ..base
-                },
-            ),
+            busy(500, 50_000, limited),
         ];
-        let refs: Vec<&TcpInfoSample> = s.iter().collect();
-        let (l, phases) = limited_by(&refs, Direction::ClientToServer);
+        let (l, phases) = client_limits(&s);
         let ms = |c| l.ns(c) as f64 / 1e6;
         assert_eq!(ms(Cause::ReceiverWindow), 4.0, "{l:?}");
         assert_eq!(ms(Cause::SendBuffer), 6.0);
@@ -343,13 +328,7 @@ mod tests {
         let with_buffer = |t_ms: i64, busy_us: u64, queued: u32| TcpInfoSample {
             sndbuf: Some(9000),
             wmem_queued: Some(queued),
-            ..reading(
-                t_ms,
-                TcpInfo {
-                    busy_time: busy_us,
-                    ..base
-                },
-            )
+            ..busy(t_ms, busy_us, base)
         };
         // 0..10: 6001 of 9000 queued (just past two thirds); 10..20: 6000 (just under).
         let s = [
@@ -357,8 +336,7 @@ mod tests {
             with_buffer(10, 10_000, 6000),
             with_buffer(20, 20_000, 6000),
         ];
-        let refs: Vec<&TcpInfoSample> = s.iter().collect();
-        let (l, phases) = limited_by(&refs, Direction::ClientToServer);
+        let (l, phases) = client_limits(&s);
         assert_eq!(l.ns(Cause::SendBuffer), 10_000_000, "{l:?}");
         assert_eq!(l.ns(Cause::Application), 10_000_000, "{l:?}");
         assert_eq!(
@@ -376,8 +354,7 @@ mod tests {
                 ..r.clone()
             })
             .collect();
-        let refs: Vec<&TcpInfoSample> = bare.iter().collect();
-        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        let (l, _) = client_limits(&bare);
         assert_eq!(l.ns(Cause::SendBuffer), 0, "{l:?}");
     }
 
@@ -392,33 +369,26 @@ mod tests {
         };
         let s = [
             reading(0, base),
-            reading(
+            busy(
                 4,
+                4_000,
                 TcpInfo {
-                    busy_time: 4_000,
                     unacked: 10,
                     ..base
                 },
             ),
-            reading(
+            busy(
                 5,
+                4_000,
                 TcpInfo {
-                    busy_time: 4_000,
                     unacked: 10,
                     ca_state: CaState::Recovery,
                     ..base
                 },
             ),
-            reading(
-                7,
-                TcpInfo {
-                    busy_time: 4_000,
-                    ..base
-                },
-            ),
+            busy(7, 4_000, base),
         ];
-        let refs: Vec<&TcpInfoSample> = s.iter().collect();
-        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        let (l, _) = client_limits(&s);
         assert_eq!(l.ns(Cause::LossRecovery), 2_000_000, "{l:?}");
         assert_eq!(l.total_ns(), 7_000_000);
     }
@@ -433,32 +403,19 @@ mod tests {
         };
         let s = [
             reading(0, full),
-            reading(
-                5,
-                TcpInfo {
-                    busy_time: 5_000,
-                    ..full
-                },
-            ),
-            reading(
+            busy(5, 5_000, full),
+            busy(
                 10,
+                10_000,
                 TcpInfo {
-                    busy_time: 10_000,
                     unacked: 3,
                     notsent_bytes: 9000,
                     ..full
                 },
             ),
-            reading(
-                15,
-                TcpInfo {
-                    busy_time: 15_000,
-                    ..full
-                },
-            ),
+            busy(15, 15_000, full),
         ];
-        let refs: Vec<&TcpInfoSample> = s.iter().collect();
-        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        let (l, _) = client_limits(&s);
         assert_eq!(l.main(), Some(Cause::CongestionWindow));
         assert_eq!(l.ns(Cause::CongestionWindow), 15_000_000);
     }
@@ -482,8 +439,7 @@ mod tests {
                 )
             })
             .collect();
-        let refs: Vec<&TcpInfoSample> = s.iter().collect();
-        let (l, _) = limited_by(&refs, Direction::ClientToServer);
+        let (l, _) = client_limits(&s);
         assert_eq!(l.ns(Cause::Application), 0, "{l:?}");
         // The 4 ms of rwnd time that appeared in one 1 ms interval are all counted.
         assert_eq!(l.ns(Cause::ReceiverWindow), 4_000_000, "{l:?}");

@@ -35,6 +35,31 @@ fn collect(segs: &[SegmentIn<'_>]) -> (DirectionStream, Reassembler, MemoryBudge
     (d, r, budget)
 }
 
+/// Connection `stream` from 10.0.0.1:1000 to 10.0.0.2:80 with these directions' stores and
+/// reassemblers, the client's first.
+fn followed(
+    stream: u32,
+    (c2s, c2s_reasm): (DirectionStream, Reassembler),
+    (s2c, s2c_reasm): (DirectionStream, Reassembler),
+) -> follow::FollowedConn {
+    follow::FollowedConn {
+        stream,
+        vlan: Vec::new(),
+        client: "10.0.0.1:1000".parse().unwrap(),
+        server: "10.0.0.2:80".parse().unwrap(),
+        dirs: [
+            follow::FollowedDir {
+                reasm: c2s_reasm,
+                store: c2s,
+            },
+            follow::FollowedDir {
+                reasm: s2c_reasm,
+                store: s2c,
+            },
+        ],
+    }
+}
+
 fn all_bytes(d: &DirectionStream) -> Vec<u8> {
     d.bytes().flatten().copied().collect()
 }
@@ -258,28 +283,13 @@ fn http_bodies_content_length_chunked_until_close() {
 
 #[test]
 fn http_response_to_head_has_no_body() {
-    use super::follow::{frame_connection, FollowedConn, FollowedDir, FramingChoice};
+    use super::follow::{frame_connection, FramingChoice};
     let req = b"HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n";
     let resp = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n\
 HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
     let (c2s, r1, _) = collect(&[seg(0, req, 1)]);
     let (s2c, r2, _) = collect(&[seg(0, resp, 2)]);
-    let conn = FollowedConn {
-        stream: 0,
-        vlan: Vec::new(),
-        client: "10.0.0.1:1000".parse().unwrap(),
-        server: "10.0.0.2:80".parse().unwrap(),
-        dirs: [
-            FollowedDir {
-                reasm: r1,
-                store: c2s,
-            },
-            FollowedDir {
-                reasm: r2,
-                store: s2c,
-            },
-        ],
-    };
+    let conn = followed(0, (c2s, r1), (s2c, r2));
     let msgs = frame_connection(&conn, FramingChoice::Use(Framing::Http));
     let lens: Vec<u64> = msgs.dirs[1].framed.messages.iter().map(|m| m.len).collect();
     // 100 Continue, the HEAD answer without its 5 body bytes, the GET answer with them.
@@ -737,9 +747,7 @@ proptest! {
 
 #[test]
 fn follow_frame_events_and_counts() {
-    use super::follow::{
-        frame_connection, frame_events, FollowedConn, FollowedDir, FramingChoice, StickyEvent,
-    };
+    use super::follow::{frame_connection, frame_events, FramingChoice, StickyEvent};
     // c2s: three u16be messages [0,4) [4,7) [7,13) in frames 10 [0,7) and 11, 12 [7,10) [10,13).
     let bytes = b"\x00\x02ab\x00\x01c\x00\x04defg";
     let (c2s, r, _) = collect(&[
@@ -747,20 +755,11 @@ fn follow_frame_events_and_counts() {
         seg(7, &bytes[7..10], 11),
         seg(10, &bytes[10..], 12),
     ]);
-    let dir = |store: DirectionStream, reasm| FollowedDir { reasm, store };
-    let conn = FollowedConn {
-        stream: 3,
-        vlan: Vec::new(),
-        client: "10.0.0.1:1000".parse().unwrap(),
-        server: "10.0.0.2:80".parse().unwrap(),
-        dirs: [
-            dir(c2s, r),
-            dir(
-                DirectionStream::default(),
-                Reassembler::new(Limits::default()),
-            ),
-        ],
-    };
+    let silent_server = (
+        DirectionStream::default(),
+        Reassembler::new(Limits::default()),
+    );
+    let conn = followed(3, (c2s, r), silent_server);
     let msgs = frame_connection(&conn, FramingChoice::Use("u16be".parse().unwrap()));
     let counts = msgs.counts(&conn);
     assert_eq!(counts[0].messages, 3);
