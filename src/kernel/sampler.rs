@@ -319,21 +319,17 @@ fn prefer_punctual_wakeups() {
     let _ = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) };
 }
 
-/// Enters the namespace (when given) and opens a netlink socket there, telling `ready`.
-fn open_in(netns: Option<&Netns>, ready: &Sender<io::Result<i32>>) -> io::Result<DiagSocket> {
-    let opened = netns
+/// Enters the namespace (when given) and opens a netlink socket there.
+fn open_in(netns: Option<&Netns>) -> io::Result<DiagSocket> {
+    netns
         .map_or(Ok(()), Netns::enter)
-        .and_then(|()| DiagSocket::open());
-    match opened {
-        Ok(d) => {
-            let _ = ready.send(Ok(d.raw_fd()));
-            Ok(d)
-        }
-        Err(e) => {
-            let _ = ready.send(Err(io::Error::new(e.kind(), e.to_string())));
-            Err(e)
-        }
-    }
+        .and_then(|()| DiagSocket::open())
+}
+
+/// Tells `Sampler::start`, waiting on `ready`, that a thread is ready (its netlink socket) or
+/// failed (a copy of its error: `io::Error` is not `Clone`).
+fn tell(ready: &Sender<io::Result<i32>>, result: Result<i32, &io::Error>) {
+    let _ = ready.send(result.map_err(|e| io::Error::new(e.kind(), e.to_string())));
 }
 
 /// The discovery thread: lists the namespace's sockets `every` period and when asked, and
@@ -346,16 +342,25 @@ fn discover(
     ready: Sender<io::Result<i32>>,
     every: Duration,
 ) -> io::Result<()> {
-    let mut diag = open_in(netns.as_ref(), &ready)?;
+    let mut diag = open_in(netns.as_ref()).inspect_err(|e| tell(&ready, Err(e)))?;
+    // Told once the first listing is done, so that `Sampler::start` returns after it.
+    let mut ready = Some(ready);
     loop {
         let w = watch.lock().map(|w| w.clone()).unwrap_or(Watch::All);
-        let keys: Vec<_> = diag
-            .dump(&|l, r| watched(&w, l, r))?
-            .into_iter()
-            .map(|r| (r.local, r.remote))
-            .collect();
+        let keys: Vec<_> = match diag.dump(&|l, r| watched(&w, l, r)) {
+            Ok(rows) => rows.into_iter().map(|r| (r.local, r.remote)).collect(),
+            Err(e) => {
+                if let Some(ready) = ready.take() {
+                    tell(&ready, Err(&e));
+                }
+                return Err(e);
+            }
+        };
         if found.send(Control::Found(keys)).is_err() {
             return Ok(());
+        }
+        if let Some(ready) = ready.take() {
+            tell(&ready, Ok(diag.raw_fd()));
         }
         let asked = match asks.recv_timeout(every) {
             Ok(ask) => Some(ask),
@@ -406,7 +411,8 @@ fn sample(
     rx: &Receiver<Control>,
     ready: &Sender<io::Result<i32>>,
 ) -> io::Result<Sampled> {
-    let mut diag = open_in(options.netns.as_ref(), ready)?;
+    let mut diag = open_in(options.netns.as_ref()).inspect_err(|e| tell(ready, Err(e)))?;
+    tell(ready, Ok(diag.raw_fd()));
     let mut state = State {
         known: Vec::new(),
         last: HashMap::new(),
