@@ -519,3 +519,77 @@ fn capture_r_w_copies_what_a_bpf_filter_accepts_like_tcpdump() {
         synack(&["read", file]).ok()
     );
 }
+
+/// tcpdump's `-e` habit: `read --link-header` prints each frame's link-level header as
+/// tcpdump -e does (Ethernet, Linux cooked v1/v2, BSD loopback), frame by frame equal to
+/// tcpdump's text in `tests/truth/link_header/` (made by `tests/truth/make_link_header.sh`);
+/// `-e` alone keeps tshark's meaning and says where tcpdump's went.
+#[test]
+fn link_header_equals_tcpdump_e_frame_by_frame() {
+    let truth_dir = root().join("tests/truth/link_header");
+    let mut files = 0;
+    let mut frames = 0;
+    for entry in std::fs::read_dir(&truth_dir).unwrap() {
+        let truth_path = entry.unwrap().path();
+        let name = truth_path
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let capture = [
+            root().join("tests/captures").join(&name),
+            root().join("captures").join(&name),
+        ]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{name}: no capture for this truth file"));
+        let truth = std::fs::read_to_string(&truth_path).unwrap();
+        let expected: Vec<&str> = truth.lines().collect();
+        let run = synack(&[
+            "read",
+            capture.to_str().unwrap(),
+            "--link-header",
+            "-t",
+            "none",
+            "-c",
+            "300",
+        ]);
+        let lines: Vec<&str> = run.ok().lines().collect();
+        assert_eq!(lines.len(), expected.len(), "{name}: frame count");
+        for (i, (line, want)) in lines.iter().zip(&expected).enumerate() {
+            // `NUMBER LINK: ADDRESSES ...`: the link header runs from after the frame number
+            // to the first ": ".
+            let rest = line.trim_start().split_once(' ').map_or("", |(_, r)| r);
+            let got = rest.split_once(": ").map_or(rest, |(link, _)| link);
+            let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(squeeze(got), squeeze(want), "{name} frame {}", i + 1);
+            frames += 1;
+        }
+        files += 1;
+    }
+    assert!(
+        files >= 50 && frames >= 3000,
+        "{files} files, {frames} frames compared"
+    );
+    println!("{files} captures, {frames} frames: link headers equal to tcpdump -e");
+
+    // tcpdump's habit: an -e that names no field is --link-header.
+    let long = synack(&["read", "captures/handshake.pcap", "--link-header"]);
+    for habit in [
+        &["read", "-e", "captures/handshake.pcap"][..],
+        &["read", "-n", "captures/handshake.pcap", "-e"],
+        &["-r", "captures/handshake.pcap", "-n", "-e"],
+    ] {
+        assert_eq!(synack(habit).ok(), long.ok(), "{habit:?}");
+    }
+    let no_field = synack(&["read", "captures/handshake.pcap", "-e", "link"]);
+    assert_eq!(no_field.code, Some(2), "{}", no_field.stderr);
+    assert!(
+        no_field.stderr.contains("--link-header"),
+        "{}",
+        no_field.stderr
+    );
+    let json = synack(&["read", "captures/handshake.pcap", "--link-header", "--json"]);
+    assert_eq!(json.code, Some(2), "{}", json.stderr);
+}

@@ -47,7 +47,8 @@ impl FieldsFormat {
             .map(|n| {
                 let info = Field::info(n).ok_or_else(|| {
                     usage(format!(
-                        "-e {n}: synack has no such field (`synack fields` lists them)"
+                        "-e {n}: synack has no such field (`synack fields` lists them; \
+                         tcpdump's -e, the link-level header, is --link-header)"
                     ))
                 })?;
                 Ok(info)

@@ -162,15 +162,17 @@ pub fn frame_line_analyzed(
         (Some(t), Some(t0)) => format!("{:.6}", (t.as_nanos() - t0.as_nanos()) as f64 / 1e9),
         _ => "-".into(),
     };
-    frame_line_timed(view, ann, Some(&rel), absolute)
+    frame_line_timed(view, ann, Some(&rel), false, absolute)
 }
 
 /// [`frame_line_analyzed`] with the time column's text given (`None`: no time column, as
-/// tcpdump -t prints).
+/// tcpdump -t prints), and with `link_header` the link-level header before the addresses
+/// (tcpdump -e).
 pub(super) fn frame_line_timed(
     view: &FrameView<'_>,
     ann: Option<&Annotation>,
     time: Option<&str>,
+    link_header: bool,
     absolute: bool,
 ) -> String {
     let p = view.packet;
@@ -188,6 +190,12 @@ pub(super) fn frame_line_timed(
     let mut line = format!("{:>6} ", view.frame.number);
     if let Some(time) = time {
         let _ = write!(line, "{time:>12} ");
+    }
+    if let Some(link) = link_header
+        .then(|| p.link_header_text(view.frame.len))
+        .flatten()
+    {
+        let _ = write!(line, "{link}: ");
     }
     let _ = write!(line, "{} → {} {}", src, dst, p.protocol_text());
     if let Some(flow) = ann.and_then(|a| a.flow) {

@@ -153,7 +153,9 @@ fn terminal_demo() -> anyhow::Result<ExitCode> {
 /// The command line as tcpdump and tshark users type it, made into synack's: `synack -r
 /// FILE ...` is `synack read -r FILE ...`, `synack -i IFACE ...` is `synack capture -i
 /// IFACE ...`, `synack -D` lists the interfaces; a bare `-t` (tcpdump: no time column)
-/// becomes `-t none`, since `-t` otherwise takes a format (`-t ad`, `-tttt`).
+/// becomes `-t none`, since `-t` otherwise takes a format (`-t ad`, `-tttt`); an `-e` that
+/// names no field (last, before an option, or before an existing file) is tcpdump's -e,
+/// `--link-header`, since `-e FIELD` is otherwise tshark's.
 fn tcpdump_habits(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let first = args.get(1).and_then(|a| a.to_str()).unwrap_or("");
     let subcommand = if first.starts_with("-r") {
@@ -176,8 +178,14 @@ fn tcpdump_habits(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> 
             .peek()
             .and_then(|n| n.to_str())
             .is_some_and(|n| time::TimeFormat::parse(n).is_some() && !n.is_empty());
+        let next_names_no_field = iter
+            .peek()
+            .and_then(|n| n.to_str())
+            .is_none_or(|n| n.starts_with('-') || std::path::Path::new(n).exists());
         if a == "-t" && !next_is_format {
             out.push("-tnone".into());
+        } else if a == "-e" && next_names_no_field {
+            out.push("--link-header".into());
         } else {
             out.push(a);
         }

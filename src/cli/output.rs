@@ -52,6 +52,10 @@ pub struct PrintArgs {
     /// occurrence=f|l|a|N, quote=d|s|n.
     #[arg(short = 'E', value_name = "OPTION=VALUE")]
     pub field_options: Vec<String>,
+    /// Print each frame's link-level header (MAC addresses, EtherType, length) before its
+    /// addresses, as tcpdump -e does (-e itself is tshark's field option here).
+    #[arg(long = "link-header")]
+    pub link_header: bool,
     /// A hex dump of each printed frame (-X: with ASCII).
     #[arg(short = 'x')]
     pub hex: bool,
@@ -162,12 +166,18 @@ impl PrintArgs {
             })?,
         };
         let fields = matches!(style, Style::Fields(_));
+        if self.link_header && matches!(style, Style::Json | Style::Fields(_)) {
+            usage_bail!("--link-header adds the link-level header to the text output only");
+        }
         let mut printer = FramePrinter::new(out, false, print, self.absolute)
             .with_style(style)
             .with_time(time)
             .with_filter(filter);
         if self.hex || self.hex_ascii {
             printer = printer.with_hex(self.hex_ascii);
+        }
+        if self.link_header {
+            printer = printer.with_link_header();
         }
         if self.details || self.verbose > 0 {
             if fields {

@@ -63,6 +63,8 @@ pub struct FramePrinter<W: Write> {
     time: TimeColumn,
     /// `-x` (false) or `-X` (true): a hex dump after each frame.
     hex: Option<bool>,
+    /// `--link-header` (tcpdump -e): the link-level header before each line's addresses.
+    link_header: bool,
     flush_each: bool,
     pipeline: Pipeline,
     filter: Option<Filter>,
@@ -88,6 +90,7 @@ impl<W: Write> FramePrinter<W> {
             absolute,
             time: TimeColumn::new(TimeFormat::Relative),
             hex: None,
+            link_header: false,
             flush_each: false,
             pipeline: Pipeline::new(Config::default()),
             filter: None,
@@ -122,6 +125,13 @@ impl<W: Write> FramePrinter<W> {
     /// A hex dump of each printed frame: hex only (`-x`) or with ASCII (`-X`).
     pub fn with_hex(mut self, ascii: bool) -> FramePrinter<W> {
         self.hex = Some(ascii);
+        self
+    }
+
+    /// Prints each line's link-level header before its addresses (`--link-header`, tcpdump
+    /// -e).
+    pub fn with_link_header(mut self) -> FramePrinter<W> {
+        self.link_header = true;
         self
     }
 
@@ -257,8 +267,13 @@ impl<W: Write> FramePrinter<W> {
             Style::Text => {
                 let time = self.time.text(frame.ts, true);
                 if self.details != Details::Tree {
-                    let mut line =
-                        frame_line_timed(&view, Some(&ann), time.as_deref(), self.absolute);
+                    let mut line = frame_line_timed(
+                        &view,
+                        Some(&ann),
+                        time.as_deref(),
+                        self.link_header,
+                        self.absolute,
+                    );
                     for e in stuck {
                         line.push_str(" <");
                         line.push_str(&e.describe());

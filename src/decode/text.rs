@@ -81,4 +81,97 @@ impl Packet {
             (None, _) => ("-".into(), "-".into()),
         }
     }
+
+    /// The link-level header as `tcpdump -e` prints it before the rest of the line
+    /// (`00:11:22:33:44:55 > 66:77:88:99:aa:bb, ethertype IPv4 (0x0800), length 74`; Linux
+    /// cooked captures by direction and source address, BSD loopback by address family);
+    /// `None` for links without a header of their own (raw IP) or not decoded.
+    pub fn link_header_text(&self, len: u32) -> Option<String> {
+        let ethertype = |t: u16| format!("ethertype {} (0x{t:04x})", ether_type_name(t));
+        let cooked_direction = |t: u16| match t {
+            0 => "In",
+            1 => "B",
+            2 => "M",
+            3 => "P",
+            4 => "Out",
+            _ => "?",
+        };
+        let cooked_addr = |addr: &[u8; 8], n: usize| mac_text(&addr[..n.min(8)]);
+        Some(match self.link {
+            LinkInfo::Ethernet {
+                src,
+                dst,
+                ether_type,
+            } if ether_type < 0x600 => format!(
+                "{} > {}, 802.3, length {len}",
+                mac_text(&src),
+                mac_text(&dst)
+            ),
+            LinkInfo::Ethernet {
+                src,
+                dst,
+                ether_type,
+            } => format!(
+                "{} > {}, {}, length {len}",
+                mac_text(&src),
+                mac_text(&dst),
+                ethertype(ether_type)
+            ),
+            LinkInfo::LinuxSll {
+                packet_type,
+                addr,
+                addr_len,
+                protocol,
+                ..
+            } => format!(
+                "{} {} {}, length {len}",
+                cooked_direction(packet_type),
+                cooked_addr(&addr, usize::from(addr_len)),
+                ethertype(protocol)
+            ),
+            LinkInfo::LinuxSll2 {
+                protocol,
+                ifindex,
+                packet_type,
+                addr,
+                addr_len,
+                ..
+            } => format!(
+                "{} ifindex {ifindex} {} {}, length {len}",
+                cooked_direction(u16::from(packet_type)),
+                cooked_addr(&addr, usize::from(addr_len)),
+                ethertype(protocol)
+            ),
+            LinkInfo::Loopback { family } => {
+                let name = match family {
+                    2 => "IPv4",
+                    10 | 24 | 28 | 30 => "IPv6",
+                    _ => "Unknown",
+                };
+                format!("AF {name} ({family}), length {len}")
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// tcpdump's name of an EtherType (`Unknown` for those it has no name for).
+fn ether_type_name(t: u16) -> &'static str {
+    match t {
+        0x0800 => "IPv4",
+        0x86dd => "IPv6",
+        0x0806 => "ARP",
+        0x8035 => "Reverse ARP",
+        0x8100 => "802.1Q",
+        0x88a8 => "802.1Q-QinQ",
+        0x8863 => "PPPoE D",
+        0x8864 => "PPPoE S",
+        0x8847 => "MPLS unicast",
+        0x8848 => "MPLS multicast",
+        0x88cc => "LLDP",
+        0x888e => "EAPOL",
+        0x22f0 => "AVTP",
+        0x88f7 => "PTP",
+        _ => "Unknown",
+    }
 }

@@ -950,6 +950,7 @@ cli-opt-format--json = JSON Lines, as `--json` (synack's objects, one per line; 
 cli-opt-format--fields = The `-e` fields, tab-separated, one line per frame (tshark's `-T fields`)
 cli-opt-fields = A field to print with -T fields (repeat for more), by its display-filter name, e.g. `-e frame.number -e tcp.stream -e tcp.analysis.flags`. Implies -T fields
 cli-opt-field_options = A -T fields option, as tshark's: header=y, separator=/t|/s|C, aggregator=,|/s|C, occurrence=f|l|a|N, quote=d|s|n
+cli-opt-link_header = Print each frame's link-level header (MAC addresses, EtherType, length) before its addresses, as tcpdump -e does (-e itself is tshark's field option here)
 cli-opt-hex = A hex dump of each printed frame (-X: with ASCII)
 cli-opt-hex_ascii = A hex and ASCII dump of each printed frame
 cli-opt-time = Time column format: r (since the first frame, default), a, ad, adoy, u, ud, udoy, e, d, dd, none (tshark's -t); tcpdump's -t, -tt, -ttt, -tttt, -ttttt work too

@@ -824,6 +824,7 @@ cli-opt-format--json = JSON Lines，同 `--json`（synack 的对象，每行一�
 cli-opt-format--fields = `-e` 指定的字段，以制表符分隔，每帧一行（即 tshark 的 `-T fields`）
 cli-opt-fields = 用 -T fields 打印的字段（可重复），用显示过滤器中的字段名，例如 `-e frame.number -e tcp.stream -e tcp.analysis.flags`。隐含 -T fields
 cli-opt-field_options = -T fields 的选项，与 tshark 相同：header=y、separator=/t|/s|C、aggregator=,|/s|C、occurrence=f|l|a|N、quote=d|s|n
+cli-opt-link_header = 在每一帧的地址之前打印它的链路层头部（MAC 地址、EtherType、长度），同 tcpdump -e（这里的 -e 本身是 tshark 的字段选项）
 cli-opt-hex = 为打印的每一帧输出十六进制转储（-X：带 ASCII）
 cli-opt-hex_ascii = 为打印的每一帧输出十六进制和 ASCII 转储
 cli-opt-time = 时间列的格式：r（自第一帧起，默认）、a、ad、adoy、u、ud、udoy、e、d、dd、none（即 tshark 的 -t）；tcpdump 的 -t、-tt、-ttt、-tttt、-ttttt 也可以用
