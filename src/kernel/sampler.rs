@@ -11,6 +11,7 @@
 //!     netns: Some(Netns::Path("/run/netns/synack-gen-1x0-s".into())),
 //!     period: Duration::from_millis(1),
 //!     watch: Watch::Ports(vec![7070]),
+//!     ..SamplerOptions::default() // lists the namespace's sockets every DISCOVERY
 //! })?;
 //! let handle = sampler.handle(); // cheap to clone: give it to the threads making calls
 //! // ... after each traced call: handle.poke();
