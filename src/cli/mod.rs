@@ -178,13 +178,14 @@ fn tcpdump_habits(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> 
             .peek()
             .and_then(|n| n.to_str())
             .is_some_and(|n| time::TimeFormat::parse(n).is_some() && !n.is_empty());
-        let next_names_no_field = iter
-            .peek()
-            .and_then(|n| n.to_str())
-            .is_none_or(|n| n.starts_with('-') || std::path::Path::new(n).exists());
         if a == "-t" && !next_is_format {
             out.push("-tnone".into());
-        } else if a == "-e" && next_names_no_field {
+        } else if a == "-e"
+            && iter.peek().and_then(|n| n.to_str()).is_none_or(|n| {
+                // The next word names no field: nothing, an option, or a file.
+                n.starts_with('-') || std::path::Path::new(n).exists()
+            })
+        {
             out.push("--link-header".into());
         } else {
             out.push(a);
