@@ -6,7 +6,10 @@
 //! rows time is linear, and every arrow's ends (when it left its sender, when it reached its
 //! receiver) are placed on that warped axis. The warp never reverses time, so an answer
 //! that leaves after its question arrived is drawn below it. Rows a summary stands for are
-//! packed closer; a long idle gap gets extra room and a break mark.
+//! packed closer; a long idle gap gets extra room and a break mark. Where the state names
+//! and the programs' call marks beside a line do not fit between the arrows around them, the
+//! axis gets room just above the point that needs it (everything later moves down), so each
+//! text stays between the arrow before it and the arrow after it on its line.
 //!
 //! Labels are laid out here too: each one sits on its own arrow, centred on a point along
 //! it, inside the corridor between the two time lines (so never on a line, a state name or
@@ -360,6 +363,112 @@ struct Pending {
     data: bool,
 }
 
+/// Room between a text beside a time line and the next arrow touching that line below it.
+const TEXT_GAP: f32 = 2.0;
+
+/// Where the arrows touch each side's line (client, server): where they leave their sender
+/// and where they reach their receiver (a segment lost on its way reaches nobody).
+fn touches(model: &LadderModel, arrows: &[Arrow], ghosts: &[Arrow]) -> [Vec<f32>; 2] {
+    let mut out = [Vec::new(), Vec::new()];
+    let froms = model.rows.iter().map(|r| r.from);
+    let ghost_froms = model.ghosts.iter().map(|g| g.from);
+    for (from, a) in froms.zip(arrows).chain(ghost_froms.zip(ghosts)) {
+        out[from.index()].push(a.from.y);
+        if !a.lost {
+            out[from.other().index()].push(a.to.y);
+        }
+    }
+    out
+}
+
+/// Room made on the time axis for the texts beside the lines: every point below a place
+/// moves down by the room made there. Order is kept (room is only ever added), so a state
+/// name stays between the arrow that caused it and the next one on its line, and a call's
+/// mark between the arrows before and after it in time.
+#[derive(Debug, Default)]
+struct Stretch {
+    /// Places, as heights before any room was made, ascending; room applies below them.
+    at: Vec<f32>,
+    /// Room made at or above each place, in total.
+    total: Vec<f32>,
+}
+
+impl Stretch {
+    /// Finds the room `side` (the texts, sorted by where they touch their line, each with
+    /// "is a mark's first line") needs between the arrows touching each line at `touches`:
+    /// each mark's first line where it touches its line (not pushed down by the text above
+    /// it), and each text clear of the next arrow on its line. Room goes just above the
+    /// point that needs it, where it moves that point and everything after it in time.
+    fn new(side: &[(SideText, bool)], touches: &[Vec<f32>; 2], line_h: f32) -> Stretch {
+        // (height, line, text in `side` or None for an arrow); arrows first at one height.
+        let mut items: Vec<(f32, End, Option<usize>)> = side
+            .iter()
+            .enumerate()
+            .map(|(i, (s, _))| (s.y_touch, s.end, Some(i)))
+            .collect();
+        for (end, ys) in [End::Client, End::Server].into_iter().zip(touches) {
+            items.extend(ys.iter().map(|&y| (y, end, None)));
+        }
+        items.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.2.is_some().cmp(&b.2.is_some()))
+                .then(a.2.cmp(&b.2))
+        });
+        let mut stretch = Stretch::default();
+        let mut shift = 0.0;
+        // The current height and the one before it (room is made between the two).
+        let (mut cur, mut prev) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
+        // Per line: the last text's height before room was made, and where it is drawn.
+        let mut last: [Option<(f32, f32)>; 2] = [None, None];
+        let top = HEADER - line_h * 0.5 + 2.0;
+        for (y, end, text) in items {
+            if y > cur {
+                (prev, cur) = (cur, y);
+            }
+            let k = end.index();
+            let here = y + shift;
+            let above = last[k].map_or(top, |(_, t)| t);
+            let need = match text {
+                None if last[k].is_some() => above + line_h * 0.5 + TEXT_GAP - here,
+                Some(i) if side[i].1 => above + line_h - here,
+                _ => 0.0,
+            };
+            // Room can only go between this point and the text above it on its line.
+            let apart = last[k].is_none_or(|(b, _)| b < y);
+            if need > 0.0 && apart && prev > f32::NEG_INFINITY {
+                stretch.add(prev, need);
+                shift += need;
+                for l in last.iter_mut().flatten() {
+                    if l.0 > prev {
+                        l.1 += need;
+                    }
+                }
+            }
+            if text.is_some() {
+                let above = last[k].map_or(top, |(_, t)| t);
+                last[k] = Some((y, (y + shift).max(above + line_h)));
+            }
+        }
+        stretch
+    }
+
+    fn add(&mut self, at: f32, room: f32) {
+        let before = self.total.last().copied().unwrap_or(0.0);
+        if self.at.last() == Some(&at) {
+            *self.total.last_mut().expect("a place") += room;
+        } else {
+            self.at.push(at);
+            self.total.push(before + room);
+        }
+    }
+
+    /// Where the height `y` (before any room was made) goes.
+    fn map(&self, y: f32) -> f32 {
+        let k = self.at.partition_point(|&p| p < y);
+        y + k.checked_sub(1).map_or(0.0, |k| self.total[k])
+    }
+}
+
 impl Geometry {
     /// Lays out `model` for a view `width` points wide with rows `row_h` apart, with the
     /// runs listed in `expanded` (indices into `model.runs`) shown row by row.
@@ -469,7 +578,7 @@ impl Geometry {
                 End::Client => target.max(x_to + margin).min(x_server - margin),
             }
         };
-        let arrows: Vec<Arrow> = model
+        let mut arrows: Vec<Arrow> = model
             .rows
             .iter()
             .enumerate()
@@ -493,7 +602,7 @@ impl Geometry {
                 }
             })
             .collect();
-        let ghosts: Vec<Arrow> = model
+        let mut ghosts: Vec<Arrow> = model
             .ghosts
             .iter()
             .map(|g| {
@@ -527,6 +636,69 @@ impl Geometry {
                 }
             })
             .collect();
+        // State names and calls' marks beside each line (a mark's further lines flagged
+        // false), in the order they touch it.
+        let mut side: Vec<(SideText, bool)> = Vec::new();
+        for m in &model.marks {
+            let a = &arrows[m.row];
+            let y_touch = if m.at_departure { a.from.y } else { a.to.y };
+            let text = SideText {
+                end: m.end,
+                y_touch,
+                y_text: y_touch,
+                text: m.state.name().to_string(),
+                state: true,
+            };
+            side.push((text, true));
+        }
+        for note in &model.side_notes {
+            let row = model
+                .rows
+                .partition_point(|r| r.t_ns <= note.t_ns)
+                .saturating_sub(1);
+            if row >= n {
+                continue;
+            }
+            // Before the first row the line is extended upwards into the room left for
+            // such calls, never under the header.
+            let y_touch = at(row, note.t_ns).max(HEADER + line_h);
+            for (k, text) in note_lines(&note.text).into_iter().enumerate() {
+                let text = SideText {
+                    end: note.end,
+                    y_touch,
+                    y_text: y_touch,
+                    text,
+                    state: false,
+                };
+                side.push((text, k == 0));
+            }
+        }
+        side.sort_by(|a, b| a.0.y_touch.total_cmp(&b.0.y_touch));
+        // The time axis gets room wherever the texts would not fit between the arrows
+        // around them, so that none is pushed past a later arrow.
+        let stretch = Stretch::new(&side, &touches(model, &arrows, &ghosts), line_h);
+        for y in &mut knots {
+            *y = stretch.map(*y);
+        }
+        for a in arrows.iter_mut().chain(&mut ghosts) {
+            for p in [&mut a.from, &mut a.to, &mut a.capture] {
+                p.y = stretch.map(p.y);
+            }
+        }
+        let mut side: Vec<SideText> = side
+            .into_iter()
+            .map(|(s, _)| SideText {
+                y_touch: stretch.map(s.y_touch),
+                ..s
+            })
+            .collect();
+        // Each text below the previous one on its line, none reaching into the header.
+        let mut last = [HEADER - line_h * 0.5 + 2.0; 2];
+        for s in &mut side {
+            let k = s.end.index();
+            s.y_text = s.y_touch.max(last[k] + line_h);
+            last[k] = s.y_text;
+        }
         let links: Vec<Link> = model
             .rows
             .iter()
@@ -699,49 +871,6 @@ impl Geometry {
                 times_shown.push((i, y));
                 last_y = y;
             }
-        }
-        // State names and notes beside each line, moved down past the previous one.
-        let mut side: Vec<SideText> = Vec::new();
-        for m in &model.marks {
-            let a = &arrows[m.row];
-            let y_touch = if m.at_departure { a.from.y } else { a.to.y };
-            side.push(SideText {
-                end: m.end,
-                y_touch,
-                y_text: y_touch,
-                text: m.state.name().to_string(),
-                state: true,
-            });
-        }
-        for note in &model.side_notes {
-            let row = model
-                .rows
-                .partition_point(|r| r.t_ns <= note.t_ns)
-                .saturating_sub(1);
-            if row >= n {
-                continue;
-            }
-            // Before the first row the line is extended upwards into the room left for
-            // such calls, never under the header.
-            let y_touch = at(row, note.t_ns).max(HEADER + line_h);
-            // The stacking below puts a mark's second line under its first.
-            for text in note_lines(&note.text) {
-                side.push(SideText {
-                    end: note.end,
-                    y_touch,
-                    y_text: y_touch,
-                    text,
-                    state: false,
-                });
-            }
-        }
-        side.sort_by(|a, b| a.y_touch.total_cmp(&b.y_touch));
-        // No text reaches into the header.
-        let mut last = [HEADER - line_h * 0.5 + 2.0; 2];
-        for s in &mut side {
-            let k = s.end.index();
-            s.y_text = s.y_touch.max(last[k] + line_h);
-            last[k] = s.y_text;
         }
         let breaks: Vec<BreakMark> = model
             .breaks
@@ -1072,6 +1201,157 @@ mod tests {
                 "row {i}: {a:?}"
             );
         }
+    }
+
+    /// A capture's first TCP connection with the calls trace beside it on its lines.
+    fn ladder_with_calls(path: &std::path::Path) -> Option<LadderModel> {
+        let got = crate::ladder::collect(path, FlowProto::Tcp, 0).ok()?;
+        let mut model = LadderModel::build(got.info?, &got.seen);
+        let trace = crate::calls::read_beside(path).ok()??;
+        crate::ladder::calls::add_call_notes(&mut model, &trace);
+        Some(model)
+    }
+
+    /// Holds every text beside a time line to the order of time on that line: a state name
+    /// lies between the arrow end that caused it and the next arrow end on its line, and
+    /// each line of a call's mark between the last arrow end on its line at or before the
+    /// call and the first one after it (the text's middle not above the one, its bottom not
+    /// below the other). "Before" and "after" come from the model's times, not from heights.
+    fn assert_texts_between_their_frames(m: &LadderModel, g: &Geometry, what: &str) {
+        let half = text_height(FONT) * 0.5;
+        // Per line: (time, height) of every arrow end touching it.
+        let mut ends: [Vec<(i64, f32)>; 2] = [Vec::new(), Vec::new()];
+        for (r, a) in m.rows.iter().zip(&g.arrows) {
+            ends[r.from.index()].push((r.depart_ns, a.from.y));
+            if r.fate != Fate::LostAfterCapture {
+                ends[r.from.other().index()].push((r.reach_ns, a.to.y));
+            }
+        }
+        for (gh, a) in m.ghosts.iter().zip(&g.ghosts) {
+            ends[gh.from.index()].push((gh.depart_ns, a.from.y));
+            if let Some(t) = gh.arrive_ns {
+                ends[gh.from.other().index()].push((t, a.to.y));
+            }
+        }
+        let between = |end: End, t: i64, y_text: f32, text: &str| {
+            let on = &ends[end.index()];
+            let before = on.iter().filter(|e| e.0 <= t).max_by_key(|e| e.0);
+            let after = on.iter().filter(|e| e.0 > t).min_by_key(|e| e.0);
+            if let Some(b) = before {
+                assert!(
+                    y_text >= b.1 - 0.01,
+                    "{what}: {text:?} ({end:?}, t {t}) drawn at {y_text} above the arrow end \
+                     before it at {}",
+                    b.1
+                );
+            }
+            if let Some(a) = after {
+                assert!(
+                    y_text + half <= a.1 + 0.01,
+                    "{what}: {text:?} ({end:?}, t {t}) drawn at {y_text} past the arrow end \
+                     after it at {}",
+                    a.1
+                );
+            }
+        };
+        for mark in &m.marks {
+            let (row, a) = (&m.rows[mark.row], &g.arrows[mark.row]);
+            let (t, y) = if mark.at_departure {
+                (row.depart_ns, a.from.y)
+            } else {
+                (row.reach_ns, a.to.y)
+            };
+            let text = g
+                .side
+                .iter()
+                .find(|s| s.state && s.end == mark.end && (s.y_touch - y).abs() < 0.01)
+                .unwrap_or_else(|| panic!("{what}: no state name for {mark:?}"));
+            assert_eq!(text.text, mark.state.name(), "{what}");
+            between(mark.end, t, text.y_text, &text.text);
+        }
+        for end in [End::Client, End::Server] {
+            let lines: Vec<(i64, String)> = m
+                .side_notes
+                .iter()
+                .filter(|n| n.end == end)
+                .flat_map(|n| note_lines(&n.text).into_iter().map(|l| (n.t_ns, l)))
+                .collect();
+            let drawn: Vec<&SideText> =
+                g.side.iter().filter(|s| !s.state && s.end == end).collect();
+            assert_eq!(lines.len(), drawn.len(), "{what}: {end:?}");
+            for ((t, line), s) in lines.iter().zip(drawn) {
+                assert_eq!(line, &s.text, "{what}: {end:?}");
+                between(end, *t, s.y_text, line);
+            }
+        }
+    }
+
+    #[test]
+    fn a_runs_call_marks_make_room_instead_of_pushing_states_past_later_frames() {
+        // `synack run` of the course's epoll server and echo client: between the client's
+        // FIN (frame 10) and the server's (11) the server's line holds CLOSE_WAIT and four
+        // calls (epoll_wait, recv → 0 (end of stream), epoll_ctl(DEL), close()) on eight
+        // lines; LAST_ACK comes with frame 11 and CLOSED with the client's last ACK (12).
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/captures/run/epoll-echo.pcap"
+        ));
+        let m = ladder_with_calls(path).expect("the run's ladder and calls");
+        let server: Vec<&str> = m
+            .side_notes
+            .iter()
+            .filter(|n| n.end == End::Server)
+            .map(|n| n.text.as_str())
+            .collect();
+        assert_eq!(
+            server[server.len() - 4..],
+            [
+                "epoll_wait → ready (in)",
+                "recv → 0 (end of stream)",
+                "epoll_ctl(DEL)",
+                "close()"
+            ]
+        );
+        let frame = |n: u64| m.rows.iter().position(|r| r.number == n).unwrap();
+        for (width, row_h) in [(1024.0, BASE_ROW), (1600.0, BASE_ROW), (1024.0, 28.0)] {
+            let g = Geometry::new(&m, width, row_h, &[]);
+            let what = format!("epoll-echo at {width}x{row_h}");
+            assert_texts_between_their_frames(&m, &g, &what);
+            let state = |name: &str| {
+                let s = g.side.iter().find(|s| s.state && s.text == name);
+                s.unwrap_or_else(|| panic!("{name}")).y_text
+            };
+            // Read off the picture: LAST_ACK after the server's FIN left and before the
+            // client's last ACK arrived; CLOSED where that ACK arrives.
+            let (fin, last_ack) = (g.arrows[frame(11)], g.arrows[frame(12)]);
+            assert!(state("LAST_ACK") >= fin.from.y, "{what}");
+            assert!(state("LAST_ACK") < last_ack.to.y, "{what}");
+            assert!((state("CLOSED") - last_ack.to.y).abs() < 0.01, "{what}");
+            // The server's close() is drawn above its FIN.
+            let close = g.side.iter().rfind(|s| s.text == "close()").unwrap();
+            assert!(close.y_text < fin.from.y, "{what}: {close:?}");
+        }
+    }
+
+    #[test]
+    fn every_lessons_calls_sit_between_the_frames_around_them() {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/captures"));
+        let mut checked = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_none_or(|x| x != "pcap") {
+                continue;
+            }
+            let Some(m) = ladder_with_calls(&path) else {
+                continue;
+            };
+            for expanded in [vec![], (0..m.runs.len()).collect()] {
+                let g = Geometry::new(&m, 1024.0, BASE_ROW, &expanded);
+                assert_texts_between_their_frames(&m, &g, &path.display().to_string());
+            }
+            checked += usize::from(!m.side_notes.is_empty());
+        }
+        assert!(checked >= 20, "{checked} lessons with calls");
     }
 
     #[test]
