@@ -396,28 +396,41 @@ impl Worker {
         let result = handle
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the `{sc}` run panicked")));
-        match result {
-            Ok(run) => {
-                feeder.finish();
-                let note = match (&run.no_capture, run.dropped) {
-                    (Some(why), _) => Some(why.clone()),
-                    (None, 0) => None,
-                    (None, d) => Some(format!(
-                        "the kernel dropped {d} packets from the capture; run again for a complete one"
-                    )),
-                };
-                self.update(|s| {
-                    s.note = note;
-                    s.phase = Phase::Done;
-                });
-            }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                feeder.fail(msg.clone());
-                self.update(|s| s.phase = Phase::Failed(msg));
-            }
-        }
+        let (phase, note) = run_ended(
+            feeder,
+            result.map(|run| match (&run.no_capture, run.dropped) {
+                (Some(why), _) => Some(why.clone()),
+                (None, 0) => None,
+                (None, d) => Some(format!(
+                    "the kernel dropped {d} packets from the capture; run again for a complete one"
+                )),
+            }),
+        );
+        self.update(|s| {
+            s.note = note.or(s.note.take());
+            s.phase = phase;
+        });
         (self.notify)();
+    }
+}
+
+/// How a run ended, for its status (the generator's and the programs'): a run that returned
+/// `Ok(note)` finishes the store and is done, with the note when there is one; one that
+/// failed records its error in the store and has failed with it.
+pub(super) fn run_ended(
+    feeder: Feeder,
+    result: anyhow::Result<Option<String>>,
+) -> (Phase, Option<String>) {
+    match result {
+        Ok(note) => {
+            feeder.finish();
+            (Phase::Done, note)
+        }
+        Err(e) => {
+            let msg = format!("{e:#}");
+            feeder.fail(msg.clone());
+            (Phase::Failed(msg), None)
+        }
     }
 }
 

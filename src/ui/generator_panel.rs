@@ -300,15 +300,16 @@ impl GeneratorPanel {
         ui.heading(tr!("gen-run-title", scenario = sc.name()));
         ui.label(tr!("gen-lesson-line", lesson = sc.lesson_text()));
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.label(tr!("gen-mode"));
-            ui.radio_value(&mut self.wanted, Wanted::Live, tr!("gen-live"))
-                .on_hover_text(tr!("gen-live-hover"));
-            ui.radio_value(&mut self.wanted, Wanted::Synthetic, tr!("gen-synthetic"))
-                .on_hover_text(tr!("gen-synthetic-hover"));
-            ui.radio_value(&mut self.wanted, Wanted::Netns, tr!("gen-netns"))
-                .on_hover_text(tr!("gen-netns-hover"));
-        });
+        program_panel::choice_row(
+            ui,
+            "gen-mode",
+            &mut self.wanted,
+            [
+                (Wanted::Live, "gen-live", "gen-live-hover"),
+                (Wanted::Synthetic, "gen-synthetic", "gen-synthetic-hover"),
+                (Wanted::Netns, "gen-netns", "gen-netns-hover"),
+            ],
+        );
         let decision = decide(sc, self.wanted, perm, netns_ok);
         ui.horizontal(|ui| match decision.mode {
             Mode::Synthetic => {
@@ -391,22 +392,15 @@ fn save_run_button(
 fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
     let st = run.status();
     ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        let what = match &st.phase {
-            Phase::Running => {
-                ui.spinner();
-                tr!("gen-running")
-            }
-            Phase::Done => tr!("gen-done"),
-            Phase::Failed(_) => tr!("gen-failed"),
-        };
-        ui.strong(tr!(
+    let words = ["gen-running", "gen-done", "gen-failed"];
+    program_panel::phase_line(ui, &st.phase, words, |what| {
+        tr!(
             "gen-status",
             what = what,
             run = run.describe(),
             frames = st.frames,
             calls = st.calls
-        ));
+        )
     });
     if let Some(why) = &run.fallback {
         ui.colored_label(

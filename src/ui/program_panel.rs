@@ -259,15 +259,20 @@ impl ProgramForm {
                     }
                     ui.end_row();
                 });
-            ui.horizontal(|ui| {
-                ui.label(tr!("run-network"));
-                ui.radio_value(&mut self.net, NetChoice::Isolated, tr!("run-net-isolated"))
-                    .on_hover_text(tr!("run-net-isolated-hint"));
-                ui.radio_value(&mut self.net, NetChoice::Pair, tr!("run-net-pair"))
-                    .on_hover_text(tr!("run-net-pair-hint"));
-                ui.radio_value(&mut self.net, NetChoice::Host, tr!("run-net-host"))
-                    .on_hover_text(tr!("run-net-host-hint"));
-            });
+            choice_row(
+                ui,
+                "run-network",
+                &mut self.net,
+                [
+                    (
+                        NetChoice::Isolated,
+                        "run-net-isolated",
+                        "run-net-isolated-hint",
+                    ),
+                    (NetChoice::Pair, "run-net-pair", "run-net-pair-hint"),
+                    (NetChoice::Host, "run-net-host", "run-net-host-hint"),
+                ],
+            );
             if self.net == NetChoice::Pair {
                 ui.horizontal(|ui| {
                     ui.label(tr!("run-loss"));
@@ -327,24 +332,56 @@ impl ProgramForm {
     }
 }
 
+/// A labelled row of choices for `value` (the generator's modes, the programs' networks):
+/// `label` and each choice's word and hover hint are catalogue keys.
+pub(super) fn choice_row<T: PartialEq, const N: usize>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    choices: [(T, &str, &str); N],
+) {
+    ui.horizontal(|ui| {
+        ui.label(tr!(label));
+        for (choice, word, hint) in choices {
+            ui.radio_value(value, choice, tr!(word))
+                .on_hover_text(tr!(hint));
+        }
+    });
+}
+
+/// A run's status line (the generator's and the programs'): a spinner while it runs, then
+/// `line` of the word for its phase, from the catalogue keys `words` (running, done,
+/// failed).
+pub(super) fn phase_line(
+    ui: &mut egui::Ui,
+    phase: &Phase,
+    words: [&str; 3],
+    line: impl FnOnce(String) -> String,
+) {
+    ui.horizontal(|ui| {
+        let word = match phase {
+            Phase::Running => {
+                ui.spinner();
+                words[0]
+            }
+            Phase::Done => words[1],
+            Phase::Failed(_) => words[2],
+        };
+        ui.strong(line(tr!(word)));
+    });
+}
+
 /// The run's status: each program, the note, the error; and the programs' output.
 pub fn status_ui(ui: &mut egui::Ui, run: &ProgramRun) {
     let st = run.status();
-    ui.horizontal(|ui| {
-        let what = match &st.phase {
-            Phase::Running => {
-                ui.spinner();
-                tr!("run-running")
-            }
-            Phase::Done => tr!("run-done"),
-            Phase::Failed(_) => tr!("run-failed"),
-        };
-        ui.strong(tr!(
+    let words = ["run-running", "run-done", "run-failed"];
+    phase_line(ui, &st.phase, words, |what| {
+        tr!(
             "run-status",
             what = what,
             frames = st.frames,
             calls = st.calls
-        ));
+        )
     });
     for p in &st.programs {
         let (text, colour) = match (&p.failed, &p.exit, p.pid) {

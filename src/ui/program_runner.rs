@@ -28,7 +28,7 @@ use crate::run::ports::ProgramPorts;
 use crate::run::{self as runner, netns, NetMode, RunEvent, RunOptions};
 use crate::trace::{tracee, Control, Input, Plan, ProgramExit, Report};
 
-use super::gen_runner::{copy_of, store_call, Phase};
+use super::gen_runner::{copy_of, run_ended, store_call, Phase};
 use super::ingest::Feeder;
 use super::store::{PacketStore, SourceInfo};
 
@@ -307,36 +307,27 @@ impl Worker {
                 t.programs = infos;
             }
         }
-        match result {
-            Ok(mut summary) => {
-                // The kernel's readings, named after the calls, for the graphs' kernel lines.
-                let mut samples = std::mem::take(&mut summary.kernel.samples);
-                if let Some(t) = self.store.write().calls.as_mut() {
-                    crate::kernel::label_from_calls(&mut samples, &t.calls);
-                    t.tcp_info = samples;
+        let result = result.map(|mut summary| {
+            // The kernel's readings, named after the calls, for the graphs' kernel lines.
+            let mut samples = std::mem::take(&mut summary.kernel.samples);
+            if let Some(t) = self.store.write().calls.as_mut() {
+                crate::kernel::label_from_calls(&mut samples, &t.calls);
+                t.tcp_info = samples;
+            }
+            if summary.timed_out {
+                Some(tr!("run-timed-out"))
+            } else {
+                match summary.capture.map_or(0, |k| k.dropped + k.if_dropped) {
+                    0 => None,
+                    d => Some(tr!("run-capture-dropped", count = d)),
                 }
-                feeder.finish();
-                let note = if summary.timed_out {
-                    Some(tr!("run-timed-out"))
-                } else {
-                    match summary.capture.map_or(0, |k| k.dropped + k.if_dropped) {
-                        0 => None,
-                        d => Some(tr!("run-capture-dropped", count = d)),
-                    }
-                };
-                self.update(|s| {
-                    if note.is_some() {
-                        s.note = note;
-                    }
-                    s.phase = Phase::Done;
-                });
             }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                feeder.fail(msg.clone());
-                self.update(|s| s.phase = Phase::Failed(msg));
-            }
-        }
+        });
+        let (phase, note) = run_ended(feeder, result);
+        self.update(|s| {
+            s.note = note.or(s.note.take());
+            s.phase = phase;
+        });
     }
 
     /// Stores frames and calls whose turn has come: frames renumbered in capture order
