@@ -378,6 +378,89 @@ fn text_diagrams_and_svg() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("the capture has 3 TCP streams"));
 }
 
+#[test]
+fn a_runs_calls_are_listed_on_their_side_between_the_frames_around_them() {
+    // `synack run` of the course's epoll server and echo client (tests/captures/run): the
+    // server's four calls between the client's FIN (frame 10) and its own (frame 11).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/captures/run/epoll-echo.pcap"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["ladder", path])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listing = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = listing.lines().skip(2).collect();
+    let frame = |n: &str| {
+        lines
+            .iter()
+            .position(|l| l.split_whitespace().next() == Some(n))
+            .unwrap_or_else(|| panic!("frame {n}:\n{listing}"))
+    };
+    let (fin, fin_ack) = (frame("10"), frame("11"));
+    let calls: Vec<&str> = lines[fin + 1..fin_ack]
+        .iter()
+        .map(|l| l.split_once("  S  ").expect("a server call").1)
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "epoll_wait → ready (in)",
+            "recv → 0 (end of stream)",
+            "epoll_ctl(DEL)",
+            "close()"
+        ],
+        "{listing}"
+    );
+    // The client's connect() before its SYN, its send(3) before the frame it made.
+    assert!(lines[..frame("1")]
+        .iter()
+        .any(|l| l.ends_with("C        connect()")));
+    assert!(lines[frame("3")..frame("4")]
+        .iter()
+        .any(|l| l.ends_with("C        send(3) → frame 4")));
+    // Down the listing, time never goes back (calls and frames alike).
+    let times: Vec<f64> = lines
+        .iter()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find_map(|w| w.parse::<f64>().ok().filter(|_| w.contains('.')))
+        })
+        .collect();
+    assert_eq!(times.len(), lines.len(), "{listing}");
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{listing}");
+    // JSON: one note object per call line, in the same order.
+    let (code, json) = synack(&["ladder", path, "--json"]);
+    assert_eq!(code, Some(0));
+    let notes: Vec<(String, String)> = json
+        .iter()
+        .filter(|l| l["kind"] == "note")
+        .map(|l| {
+            (
+                l["end"].as_str().unwrap().to_owned(),
+                l["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let listed: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|l| {
+            let (end, text) = l
+                .split_once("  C        ")
+                .map(|(_, t)| ("client", t))
+                .or_else(|| l.split_once("        S  ").map(|(_, t)| ("server", t)))?;
+            Some((end.to_owned(), text.to_owned()))
+        })
+        .collect();
+    assert_eq!(notes, listed);
+    // 26 calls in the trace; socket, setsockopt, bind, listen, the listener's epoll_ctl(ADD)
+    // and epoll_wait, the client's socket and the interrupted last epoll_wait are no call on
+    // this connection.
+    assert_eq!(notes.len(), 18, "{listing}");
+}
+
 /// The rectangle of a label whatever the order of its corners.
 fn norm(r: &Rect) -> Rect {
     let (x0, x1) = (r.min.x.min(r.max.x), r.min.x.max(r.max.x));

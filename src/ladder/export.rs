@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::analysis::TcpState;
 
-use super::model::{secs, End, Fate, LadderModel, Row};
+use super::model::{secs, End, Fate, LadderModel, Row, SideNote};
 use super::words;
 
 /// Seconds of a nanosecond time as a JSON number (exact to the nanosecond).
@@ -116,7 +116,25 @@ pub fn json_lines(m: &LadderModel) -> Vec<Value> {
             "acks": r.ack_label(),
         }));
     }
+    for n in &m.side_notes {
+        out.push(json!({
+            "kind": "note",
+            "end": n.end.name(),
+            "t_s": s(n.t_ns),
+            "text": n.text,
+        }));
+    }
     out
+}
+
+/// The notes on the time lines (the programs' calls) made from row `i`'s capture until the
+/// next row's, in time order (before the first row for `None`: a connect() before its SYN).
+fn notes_after(m: &LadderModel, i: Option<usize>) -> impl Iterator<Item = &SideNote> {
+    let start = i.map_or(i64::MIN, |i| m.rows[i].t_ns);
+    let next = m.rows.get(i.map_or(0, |i| i + 1)).map(|r| r.t_ns);
+    m.side_notes
+        .iter()
+        .filter(move |n| n.t_ns >= start && next.is_none_or(|x| n.t_ns < x))
 }
 
 /// A text diagram's arrow styles: delivered, lost after capture, never captured.
@@ -253,16 +271,8 @@ fn sequence(m: &LadderModel, expand: bool, dialect: &Dialect) -> String {
         let _ = writeln!(out, "{}", note(End::Server, m.initial[1].name()));
     }
     let ghost_before = |i: usize| m.ghosts.iter().filter(move |g| g.before == i);
-    // The calls made from row `i`'s time until the next row's (before the first row for
-    // `None`: a connect() before its SYN).
     let notes_from = |i: Option<usize>, out: &mut String| {
-        let start = i.map_or(i64::MIN, |i| m.rows[i].t_ns);
-        let next = i.map_or(0, |i| i + 1);
-        for n in m
-            .side_notes
-            .iter()
-            .filter(|n| n.t_ns >= start && m.rows.get(next).is_none_or(|x| n.t_ns < x.t_ns))
-        {
+        for n in notes_after(m, i) {
             let _ = writeln!(out, "{}", note(n.end, &clean(&n.text)));
         }
     };
@@ -382,6 +392,17 @@ pub fn listing(m: &LadderModel) -> String {
             !m.is_tcp()
         )
     );
+    // A note (a program's call) on its side's line, at its time.
+    let note_line = |n: &SideNote, out: &mut String| {
+        let side = match n.end {
+            End::Client => "C      ",
+            End::Server => "      S",
+        };
+        let _ = writeln!(out, "{:>7} {:>12.6}  {side}  {}", "", secs(n.t_ns), n.text);
+    };
+    if !m.rows.is_empty() {
+        notes_after(m, None).for_each(|n| note_line(n, &mut out));
+    }
     for (i, r) in m.rows.iter().enumerate() {
         for g in m.ghosts.iter().filter(|g| g.before == i) {
             let _ = writeln!(
@@ -408,6 +429,7 @@ pub fn listing(m: &LadderModel) -> String {
             let _ = write!(line, "  [{} | {}]", r.states[0].name(), r.states[1].name());
         }
         let _ = writeln!(out, "{line}");
+        notes_after(m, Some(i)).for_each(|n| note_line(n, &mut out));
         if let Some(b) = m.breaks.iter().find(|b| b.after == i) {
             let _ = writeln!(out, "{:>7} {:>12}  ⋮ {}", "", "", b.label());
         }
