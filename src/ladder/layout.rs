@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use crate::figure::{text_height, text_width, Point, Rect};
 
-use super::model::{ArrowKind, End, Fate, LadderModel};
+use super::model::{ArrowKind, Break, End, Fate, LadderModel};
 use super::words;
 
 /// Height of the fixed header (addresses, initial states, how the delays were found).
@@ -393,27 +393,54 @@ struct Stretch {
     total: Vec<f32>,
 }
 
+/// What stands on the time lines at one height, for [`Stretch::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnLine {
+    /// An arrow's end on one line.
+    Touch(End),
+    /// A break's zigzag across both lines.
+    Break,
+    /// A text beside one line (its index).
+    Text(End, usize),
+}
+
+impl OnLine {
+    /// The order at one height: arrows, then breaks, then the texts in their order.
+    fn rank(self) -> (u8, usize) {
+        match self {
+            OnLine::Touch(_) => (0, 0),
+            OnLine::Break => (1, 0),
+            OnLine::Text(_, i) => (2, i),
+        }
+    }
+}
+
+/// How far a break's zigzag reaches above and below its middle (see `paint::zigzag`).
+const ZIGZAG: (f32, f32) = (9.0, 1.0);
+
 impl Stretch {
     /// Finds the room `side` (the texts, sorted by where they touch their line, each with
-    /// "is a mark's first line") needs between the arrows touching each line at `touches`:
-    /// each mark's first line where it touches its line (not pushed down by the text above
-    /// it), and each text clear of the next arrow on its line. Room goes just above the
-    /// point that needs it, where it moves that point and everything after it in time.
-    fn new(side: &[(SideText, bool)], touches: &[Vec<f32>; 2], line_h: f32) -> Stretch {
-        // (height, line, text in `side` or None for an arrow); arrows first at one height.
-        let mut items: Vec<(f32, End, Option<usize>)> = side
+    /// "is a mark's first line") needs between the arrows touching each line at `touches`
+    /// and the breaks at `breaks`: each mark's first line where it touches its line (not
+    /// pushed down by the text above it), and each text clear of the next arrow end or
+    /// zigzag on its line. Room goes just above the point that needs it, where it moves that
+    /// point and everything after it in time.
+    fn new(
+        side: &[(SideText, bool)],
+        touches: &[Vec<f32>; 2],
+        breaks: &[f32],
+        line_h: f32,
+    ) -> Stretch {
+        let mut items: Vec<(f32, OnLine)> = side
             .iter()
             .enumerate()
-            .map(|(i, (s, _))| (s.y_touch, s.end, Some(i)))
+            .map(|(i, (s, _))| (s.y_touch, OnLine::Text(s.end, i)))
             .collect();
         for (end, ys) in [End::Client, End::Server].into_iter().zip(touches) {
-            items.extend(ys.iter().map(|&y| (y, end, None)));
+            items.extend(ys.iter().map(|&y| (y, OnLine::Touch(end))));
         }
-        items.sort_by(|a, b| {
-            a.0.total_cmp(&b.0)
-                .then(a.2.is_some().cmp(&b.2.is_some()))
-                .then(a.2.cmp(&b.2))
-        });
+        items.extend(breaks.iter().map(|&y| (y, OnLine::Break)));
+        items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.rank().cmp(&b.1.rank())));
         let mut stretch = Stretch::default();
         let mut shift = 0.0;
         // The current height and the one before it (room is made between the two).
@@ -421,21 +448,25 @@ impl Stretch {
         // Per line: the last text's height before room was made, and where it is drawn.
         let mut last: [Option<(f32, f32)>; 2] = [None, None];
         let top = HEADER - line_h * 0.5 + 2.0;
-        for (y, end, text) in items {
+        let clear = line_h * 0.5 + TEXT_GAP;
+        for (y, what) in items {
             if y > cur {
                 (prev, cur) = (cur, y);
             }
-            let k = end.index();
             let here = y + shift;
-            let above = last[k].map_or(top, |(_, t)| t);
-            let need = match text {
-                None if last[k].is_some() => above + line_h * 0.5 + TEXT_GAP - here,
-                Some(i) if side[i].1 => above + line_h - here,
+            // Room `need` below the text above this point on line `k`; it can only be made
+            // between the two (the first text is below the header anyway).
+            let room_for = |k: usize, need: f32| match last[k] {
+                Some((b, t)) if b < y => t + need - here,
                 _ => 0.0,
             };
-            // Room can only go between this point and the text above it on its line.
-            let apart = last[k].is_none_or(|(b, _)| b < y);
-            if need > 0.0 && apart && prev > f32::NEG_INFINITY {
+            let need = match what {
+                OnLine::Touch(end) => room_for(end.index(), clear),
+                OnLine::Break => room_for(0, clear + ZIGZAG.0).max(room_for(1, clear + ZIGZAG.0)),
+                OnLine::Text(end, i) if side[i].1 => room_for(end.index(), line_h),
+                OnLine::Text(..) => 0.0,
+            };
+            if need > 0.0 && prev > f32::NEG_INFINITY {
                 stretch.add(prev, need);
                 shift += need;
                 for l in last.iter_mut().flatten() {
@@ -444,9 +475,21 @@ impl Stretch {
                     }
                 }
             }
-            if text.is_some() {
-                let above = last[k].map_or(top, |(_, t)| t);
-                last[k] = Some((y, (y + shift).max(above + line_h)));
+            let here = y + shift;
+            match what {
+                OnLine::Text(end, _) => {
+                    let k = end.index();
+                    let above = last[k].map_or(top, |(_, t)| t);
+                    last[k] = Some((y, here.max(above + line_h)));
+                }
+                // A text below the zigzag starts clear of it.
+                OnLine::Break => {
+                    for l in &mut last {
+                        let below = here + ZIGZAG.1 + clear - line_h;
+                        *l = Some((y, l.map_or(below, |(_, t)| t.max(below))));
+                    }
+                }
+                OnLine::Touch(_) => {}
             }
         }
         stretch
@@ -676,7 +719,16 @@ impl Geometry {
         side.sort_by(|a, b| a.0.y_touch.total_cmp(&b.0.y_touch));
         // The time axis gets room wherever the texts would not fit between the arrows
         // around them, so that none is pushed past a later arrow.
-        let stretch = Stretch::new(&side, &touches(model, &arrows, &ghosts), line_h);
+        // Each break sits at the middle of its idle time, below the calls made before it.
+        let breaks_at: Vec<(&Break, f32)> = model
+            .breaks
+            .iter()
+            .filter(|b| b.after + 1 < n)
+            .map(|b| (b, (knots[b.after] + knots[b.after + 1]) / 2.0))
+            .collect();
+        let break_ys: Vec<f32> = breaks_at.iter().map(|b| b.1).collect();
+        let touches = touches(model, &arrows, &ghosts);
+        let stretch = Stretch::new(&side, &touches, &break_ys, line_h);
         for y in &mut knots {
             *y = stretch.map(*y);
         }
@@ -872,17 +924,11 @@ impl Geometry {
                 last_y = y;
             }
         }
-        let breaks: Vec<BreakMark> = model
-            .breaks
-            .iter()
-            .filter(|b| b.after + 1 < n)
-            .map(|b| {
-                let (y0, y1) = (knots[b.after], knots[b.after + 1]);
-                let lines = wrap(&b.label(), x_client - 16.0, 3);
-                BreakMark {
-                    y: (y0 + y1) / 2.0,
-                    lines,
-                }
+        let breaks: Vec<BreakMark> = breaks_at
+            .into_iter()
+            .map(|(b, y)| BreakMark {
+                y: stretch.map(y),
+                lines: wrap(&b.label(), x_client - 16.0, 3),
             })
             .collect();
         let brackets: Vec<BracketMark> = model
@@ -1216,7 +1262,9 @@ mod tests {
     /// lies between the arrow end that caused it and the next arrow end on its line, and
     /// each line of a call's mark between the last arrow end on its line at or before the
     /// call and the first one after it (the text's middle not above the one, its bottom not
-    /// below the other). "Before" and "after" come from the model's times, not from heights.
+    /// below the other); a text made before the middle of a break's idle time is above its
+    /// zigzag, one made after it below. "Before" and "after" come from the model's times,
+    /// not from heights.
     fn assert_texts_between_their_frames(m: &LadderModel, g: &Geometry, what: &str) {
         let half = text_height(FONT) * 0.5;
         // Per line: (time, height) of every arrow end touching it.
@@ -1233,7 +1281,25 @@ mod tests {
                 ends[gh.from.other().index()].push((t, a.to.y));
             }
         }
+        // Each break: the middle of its idle time, and its height.
+        let breaks: Vec<(i64, f32)> = m
+            .breaks
+            .iter()
+            .filter(|b| b.after + 1 < m.rows.len())
+            .map(|b| m.rows[b.after].t_ns / 2 + m.rows[b.after + 1].t_ns / 2)
+            .zip(g.breaks.iter().map(|b| b.y))
+            .collect();
         let between = |end: End, t: i64, y_text: f32, text: &str| {
+            // Clear of the zigzag of a break, on the side of it its time is.
+            for &(mid, y) in &breaks {
+                assert!(
+                    (t < mid && y_text + half <= y - ZIGZAG.0 + 0.01)
+                        || (t > mid && y_text - half >= y + ZIGZAG.1 - 0.01)
+                        || t == mid,
+                    "{what}: {text:?} ({end:?}, t {t}) drawn at {y_text}, on the wrong side \
+                     of the break at {y} (middle of its idle time {mid})"
+                );
+            }
             let on = &ends[end.index()];
             let before = on.iter().filter(|e| e.0 <= t).max_by_key(|e| e.0);
             let after = on.iter().filter(|e| e.0 > t).min_by_key(|e| e.0);
