@@ -9,7 +9,9 @@
 #   entry    the same with no exit stop (one stop per call; a tracer doing this loses
 #            each call's result): the least any ptrace design could cost;
 #   strace   under `strace -f --seccomp-bpf` on the same calls (output to /dev/null);
-#   synack   under `synack run` (tracing, capture, kernel readings, everything).
+#   stopped  under `synack run --ptrace-only` (every data call a ptrace stop);
+#   synack   under `synack run` (data calls recorded by the kernel's tracepoints, the
+#            rest stopped; capture, kernel readings, everything).
 # Every way runs inside a network namespace of its own (`unshare -n`; synack makes its own),
 # and every way traces both programs. The ways take turns in each round (a busy machine
 # slows them alike); prints each round and the medians.
@@ -46,29 +48,31 @@ floor() { under "$FLOOR"; }
 entry() { under "$FLOOR" --entry-only; }
 strace_() { under strace -f -qq --seccomp-bpf -e trace="$CALLS" -o /dev/null; }
 synack() {
-  (cd $course && "$SYNACK" run -q --server 'python3 sink_server.py 7001' \
+  (cd $course && "$SYNACK" run -q "$@" --server 'python3 sink_server.py 7001' \
     --client "python3 echo_bench_client.py $COUNT" 2>/dev/null) | seconds
 }
+stopped() { synack --ptrace-only; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { echo "$1 / $2" | bc -l; }
 
-a_all=(); f_all=(); e_all=(); s_all=(); t_all=()
+a_all=(); f_all=(); e_all=(); s_all=(); p_all=(); t_all=()
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$ROUNDS"); do
-  a=$(alone); f=$(floor); e=$(entry); s=$(strace_); t=$(synack)
-  a_all+=("$a"); f_all+=("$f"); e_all+=("$e"); s_all+=("$s"); t_all+=("$t")
-  printf 'round %d: alone %s s, floor %s s (%.2fx), entry %s s (%.2fx), strace %s s (%.2fx), synack %s s (%.2fx)\n' \
+  a=$(alone); f=$(floor); e=$(entry); s=$(strace_); p=$(stopped); t=$(synack)
+  a_all+=("$a"); f_all+=("$f"); e_all+=("$e"); s_all+=("$s"); p_all+=("$p"); t_all+=("$t")
+  printf 'round %d: alone %s s, floor %s s (%.2fx), entry %s s (%.2fx), strace %s s (%.2fx), synack --ptrace-only %s s (%.2fx), synack %s s (%.2fx)\n' \
     "$r" "$a" "$f" "$(ratio "$f" "$a")" "$e" "$(ratio "$e" "$a")" "$s" "$(ratio "$s" "$a")" \
-    "$t" "$(ratio "$t" "$a")"
+    "$p" "$(ratio "$p" "$a")" "$t" "$(ratio "$t" "$a")"
 done
 ma=$(printf '%s\n' "${a_all[@]}" | median)
 mf=$(printf '%s\n' "${f_all[@]}" | median)
 me=$(printf '%s\n' "${e_all[@]}" | median)
 ms=$(printf '%s\n' "${s_all[@]}" | median)
+mp=$(printf '%s\n' "${p_all[@]}" | median)
 mt=$(printf '%s\n' "${t_all[@]}" | median)
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf 'median of %d rounds, %d messages: alone %s s; ptrace floor %s s (%.2fx); entry stops only %s s (%.2fx); strace %s s (%.2fx); synack run %s s (%.2fx)\n' \
+printf 'median of %d rounds, %d messages: alone %s s; ptrace floor %s s (%.2fx); entry stops only %s s (%.2fx); strace %s s (%.2fx); synack run --ptrace-only %s s (%.2fx); synack run %s s (%.2fx)\n' \
   "$ROUNDS" "$COUNT" "$ma" "$mf" "$(ratio "$mf" "$ma")" "$me" "$(ratio "$me" "$ma")" \
-  "$ms" "$(ratio "$ms" "$ma")" \
+  "$ms" "$(ratio "$ms" "$ma")" "$mp" "$(ratio "$mp" "$ma")" \
   "$mt" "$(ratio "$mt" "$ma")"

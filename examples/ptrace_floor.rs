@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if argv.is_empty() {
         return Err("usage: ptrace_floor [--entry-only] CMD [ARGS...]".into());
     }
-    let filter = Arc::new(syscalls::filter()?);
+    let filter = Arc::new(syscalls::filter(false)?);
     let root = spawn::spawn(&Program::new("program", argv), &filter)?;
     ptrace::cont(nix::unistd::Pid::from_raw(root), None)?;
     let (mut stops, mut status) = (0u64, 0);

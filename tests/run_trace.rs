@@ -931,3 +931,81 @@ fn every_listed_call_kind_is_recorded_with_its_bytes_options_and_ready_sockets()
     assert_eq!(bytes("recv"), [0]);
     assert_eq!(of("close").len(), 5);
 }
+
+/// The data calls the kernel's tracepoints record (the default as root) are the calls the
+/// ptrace stops record (`--ptrace-only`): the same sends with the same lengths, offsets and
+/// bytes (taken from the capture rather than the program's memory), and receives that read
+/// the same stream, each with the bytes at its offset.
+#[test]
+fn data_calls_counted_by_the_kernel_equal_the_stopped_ones() {
+    need_root!("kernel-counted calls");
+    let msgs = ["hello", "你好，世界", "a third, longer message", "x"];
+    let client = format!(
+        "python3 echo_client.py {}",
+        msgs.iter()
+            .map(|m| format!("'{m}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let args = [
+        "--server",
+        "python3 echo_server.py --clients 1",
+        "--client",
+        &client,
+    ];
+    let counted = traced("counted", &args);
+    assert_eq!(counted.run.code, Some(0), "{}", counted.run.stderr);
+    assert!(
+        !counted.run.stderr.contains("could not record them"),
+        "the kernel counted the data calls: {}",
+        counted.run.stderr
+    );
+    let mut stopped_args = vec!["--ptrace-only"];
+    stopped_args.extend_from_slice(&args);
+    let stopped = traced("stopped", &stopped_args);
+    assert_eq!(stopped.run.code, Some(0), "{}", stopped.run.stderr);
+    let stream: String = msgs.concat();
+    for t in [&counted, &stopped] {
+        for (actor, call) in [("client", "send"), ("server", "send")] {
+            let got: Vec<(u64, u64, &str)> = t
+                .calls_of(actor, call)
+                .iter()
+                .map(|c| {
+                    (
+                        c["bytes"].as_u64().unwrap(),
+                        c["offset"].as_u64().unwrap(),
+                        c["data"].as_str().unwrap_or("<none>"),
+                    )
+                })
+                .collect();
+            let mut offset = 0;
+            let want: Vec<(u64, u64, &str)> = msgs
+                .iter()
+                .map(|m| {
+                    let at = offset;
+                    offset += m.len() as u64;
+                    (m.len() as u64, at, *m)
+                })
+                .collect();
+            assert_eq!(got, want, "{actor} {call}s");
+        }
+        for actor in ["client", "server"] {
+            let mut next = 0;
+            for r in t.calls_of(actor, "recv") {
+                let bytes = r["bytes"].as_u64().unwrap();
+                if bytes == 0 {
+                    continue;
+                }
+                assert_eq!(r["offset"].as_u64(), Some(next), "{actor} reads in order");
+                let at = next as usize;
+                assert_eq!(
+                    r["data"].as_str(),
+                    Some(&stream[at..at + bytes as usize]),
+                    "{actor}'s recv at {at} has the stream's bytes"
+                );
+                next += bytes;
+            }
+            assert_eq!(next, stream.len() as u64, "{actor} read the whole stream");
+        }
+    }
+}

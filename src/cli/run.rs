@@ -12,7 +12,7 @@ use clap::Args;
 use crossbeam_channel::RecvTimeoutError;
 
 use super::pipeline::FramePrinter;
-use crate::calls::{self, CallTrace};
+use crate::calls::{self, Call, CallTrace};
 use crate::capture::writer::{PcapFormat, PcapWriter};
 use crate::capture::{OwnedFrame, Timestamp};
 use crate::run::calls::{call_line, to_call};
@@ -98,6 +98,12 @@ pub struct RunArgs {
     /// within MS, into the calls trace's `tcp_info`; 0 reads nothing.
     #[arg(long, value_name = "MS", default_value_t = 1)]
     pub sample_ms: u64,
+    /// Stop the programs on every read, write, send and recv too, instead of letting the
+    /// kernel's tracepoints record them while the programs run on (the default as root):
+    /// several times slower, and each call's first bytes are read from the program's memory
+    /// rather than from the capture.
+    #[arg(long)]
+    pub ptrace_only: bool,
     /// Show the run in the desktop view instead of printing it: the window opens on the
     /// Generator tab's *Run a program* with these --server/--client commands (run in the
     /// current folder) and the network options, runs them, and shows their packets and
@@ -203,6 +209,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         server,
         wait: seconds("--wait", args.wait)?,
         linger: seconds("--linger", args.linger)?,
+        ptrace_only: args.ptrace_only,
     };
     let opts = RunOptions {
         net: net.clone(),
@@ -222,6 +229,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let worker = std::thread::Builder::new()
         .name("synack-run".into())
         .spawn(move || runner::run(plan, &opts, &run_control, tx))?;
+    runner::yield_to_programs();
 
     let mut out = Output::new(args, &net, t0)?;
     let mut merger = Merger::new(LONGEST_HOLD_NS);
@@ -235,7 +243,6 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 Report::Call(c) => {
                     if let Some(call) = to_call(&c, &actors[c.program]) {
                         out.note_ports(&call);
-                        trace.calls.push(call.clone());
                         merger.push(Item::Call(Box::new(call)));
                     }
                 }
@@ -276,12 +283,12 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             Err(RecvTimeoutError::Disconnected) => break,
         }
         for item in merger.ready(tracee::now_ns()) {
-            out.item(item)?;
+            trace.calls.extend(out.item(item)?);
         }
         out.flush_if_due()?;
     }
     for item in merger.drain() {
-        out.item(item)?;
+        trace.calls.extend(out.item(item)?);
     }
     let summary = worker
         .join()
@@ -294,6 +301,19 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     trace.tcp_info = kernel.samples;
     if let Some(why) = kernel.note.filter(|_| args.sample_ms > 0) {
         note!("synack: {why}");
+    }
+    match &summary.outcome.counted {
+        Err(why) if !args.ptrace_only => note!(
+            "synack: every read, write, send and recv stopped the programs (the kernel \
+             could not record them: {why})"
+        ),
+        _ => {}
+    }
+    if summary.outcome.lost > 0 {
+        note!(
+            "synack: the kernel's buffers overflowed: {} records of data calls were lost",
+            summary.outcome.lost
+        );
     }
     if let Some(path) = &args.write {
         calls::write_beside(&trace, path)?;
@@ -419,11 +439,13 @@ impl Output {
         self.ports.as_ref().is_none_or(|p| p.ours(f))
     }
 
-    fn item(&mut self, item: Item) -> anyhow::Result<()> {
+    /// Prints (and writes) an item the merger handed on; gives a call back for the calls
+    /// trace (with the bytes the merger filled in from the capture).
+    fn item(&mut self, item: Item) -> anyhow::Result<Option<Call>> {
         match item {
             Item::Frame(mut f) => {
                 if !self.ours(&f) {
-                    return Ok(());
+                    return Ok(None);
                 }
                 self.frames += 1;
                 f.number = self.frames;
@@ -442,19 +464,19 @@ impl Output {
                 self.printer.frame(&frame).context("writing output")?;
             }
             Item::Call(c) => {
-                if self.quiet {
-                    return Ok(());
+                if !self.quiet {
+                    let out = self.printer.out_mut();
+                    if self.json {
+                        serde_json::to_writer(&mut *out, &c)?;
+                        out.write_all(b"\n")?;
+                    } else {
+                        writeln!(out, "{}", call_line(&c, self.t0))?;
+                    }
                 }
-                let out = self.printer.out_mut();
-                if self.json {
-                    serde_json::to_writer(&mut *out, &c)?;
-                    out.write_all(b"\n")?;
-                } else {
-                    writeln!(out, "{}", call_line(&c, self.t0))?;
-                }
+                return Ok(Some(*c));
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     fn flush_if_due(&mut self) -> anyhow::Result<()> {

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod netns;
 pub mod plan;
 pub mod ports;
+pub mod previews;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -196,6 +197,18 @@ pub fn run(
         timed_out: timed_out.load(std::sync::atomic::Ordering::SeqCst),
         kernel,
     })
+}
+
+/// Lowers the calling thread's priority (nice 10): the thread that prints or shows a run
+/// calls this, so that on a busy machine its work (merging, printing, drawing), which can
+/// wait, gives way to the traced programs, whose speed is what is being looked at. Threads
+/// started before (the tracer, the capture) keep theirs.
+pub fn yield_to_programs() {
+    // SAFETY: gettid has no preconditions; setpriority on our own thread id.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
 }
 
 /// The tracer's reports on their way to the run's caller, calls sent on in batches: handing

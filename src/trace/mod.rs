@@ -7,13 +7,17 @@
 //! result from the stopped program ([`tracee`]), keeps track of which descriptors are
 //! sockets and how many bytes each socket moved ([`sockets`]), and reports every call as a
 //! [`TracedCall`] with the time it was entered and returned on the capture's clock
-//! ([`tracer`]).
+//! ([`tracer`]). The calls a program makes thousands of times a second — `read`, `write`,
+//! `send()`, `recv()` — are recorded, where the kernel allows it (root), from its
+//! system-call tracepoints without stopping the program ([`kcount`]); their bytes come from
+//! the capture.
 //!
 //! Why ptrace with seccomp, and not the alternatives:
 //! - `LD_PRELOAD` wrappers miss statically linked programs (Go, `cc -static`) and calls made
 //!   by raw `syscall` instructions, which are exactly what some students' programs are;
 //! - eBPF needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF, and cannot read a
-//!   call's user memory reliably from every program;
+//!   call's user memory reliably from every program; the plain tracepoints [`kcount`] uses
+//!   need neither BTF nor a compiled program, and read no user memory at all;
 //! - plain ptrace (`PTRACE_SYSCALL`, what strace did for decades) stops the program twice on
 //!   *every* system call; with a seccomp filter returning `SECCOMP_RET_TRACE` only the
 //!   network calls stop it (and `read`/`write`/`close`, let go at once unless the descriptor
@@ -24,6 +28,7 @@
 //! sockets received from outside over a Unix socket before their first traced use.
 
 pub mod event;
+pub mod kcount;
 pub mod sockets;
 pub mod spawn;
 pub mod syscalls;

@@ -201,9 +201,13 @@ pub fn unsupported() -> Option<String> {
 
 /// The seccomp program: `SECCOMP_RET_TRACE` for the calls of [`table`], allow the rest.
 ///
+/// With `counted` (the kernel's tracepoints record the data calls, [`super::kcount`]),
+/// `read` and `write` are allowed, and `sendto`/`recvfrom` stop only when they pass an
+/// address (the trace needs it from the program's memory); `send()`/`recv()` run on.
+///
 /// Calls of another ABI (a 32-bit program on x86_64) are allowed untraced; seccompiler's
 /// architecture check would kill them.
-pub fn filter() -> anyhow::Result<BpfProgram> {
+pub fn filter(counted: bool) -> anyhow::Result<BpfProgram> {
     if let Some(why) = unsupported() {
         anyhow::bail!(why);
     }
@@ -211,7 +215,18 @@ pub fn filter() -> anyhow::Result<BpfProgram> {
         .map_err(|e| anyhow::anyhow!("seccomp: {e}"))?;
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
     for (nr, sys) in table() {
-        let r = if sys == Sys::FcntlDup {
+        if counted && matches!(sys, Sys::Read | Sys::Write) {
+            continue;
+        }
+        let r = if counted && matches!(sys, Sys::Sendto | Sys::Recvfrom) {
+            // The address argument (5th) is not NULL.
+            vec![SeccompRule::new(vec![SeccompCondition::new(
+                4,
+                SeccompCmpArgLen::Qword,
+                SeccompCmpOp::Ne,
+                0,
+            )?])?]
+        } else if sys == Sys::FcntlDup {
             // fcntl stops only for the commands that create a descriptor.
             [libc::F_DUPFD, libc::F_DUPFD_CLOEXEC]
                 .into_iter()
@@ -255,7 +270,8 @@ mod tests {
         assert_eq!(nrs.len(), t.len(), "a number listed twice");
         assert_eq!(lookup(libc::SYS_sendto as u64, &t), Some(Sys::Sendto));
         assert_eq!(lookup(libc::SYS_openat as u64, &t), None);
-        let prog = filter().expect("filter builds");
+        let prog = filter(false).expect("filter builds");
+        filter(true).expect("the counted filter builds");
         // The architecture check no longer kills.
         assert!(prog
             .iter()

@@ -5,7 +5,9 @@
 //! send passes and the address a connect names are read) and at its exit (a syscall-exit
 //! stop requested with `PTRACE_SYSCALL`, where the result, the received bytes and the ready
 //! descriptors are read). Calls on descriptors that are not network sockets are let go at
-//! their entry, with no second stop.
+//! their entry, with no second stop. Calls the kernel counts ([`super::kcount`]) do not stop
+//! at all: their records are read at every stop and every tick, before anything else, so
+//! that a thread's calls are handled in the order it made them.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -22,6 +24,7 @@ use nix::unistd::Pid;
 use seccompiler::BpfProgram;
 
 use super::event::{ProgramExit, Proto, Ready, Report, TracedCall, DATA_PREVIEW};
+use super::kcount::{Counted, Edge, KernelCounter};
 use super::sockets::{FdKind, FdTable, SockState, Sockets};
 use super::spawn::{self, Program};
 use super::syscalls::{self, Sys};
@@ -40,6 +43,10 @@ pub struct Plan {
     /// After the last client ends, how long the server (and any process left) may go on
     /// before it is asked to stop (SIGTERM; SIGKILL one second later).
     pub linger: Duration,
+    /// Stop the programs on every data call too (`read`, `write`, `send`, `recv`), as when
+    /// the kernel cannot count them ([`super::kcount`]): slower, but each call's first
+    /// bytes are read from the program's memory rather than from the capture.
+    pub ptrace_only: bool,
 }
 
 /// How the run ended.
@@ -54,6 +61,12 @@ pub struct Outcome {
     pub calls: u64,
     /// TCP connections seen.
     pub connections: usize,
+    /// How the data calls were recorded: `Ok` when the kernel counted them, `Err(why)` when
+    /// they stopped the programs like every other call (`--ptrace-only`, or why the kernel
+    /// could not count them).
+    pub counted: Result<(), String>,
+    /// Data calls the kernel could not record because its buffers were full.
+    pub lost: u64,
 }
 
 /// A handle to stop a run from another thread (Ctrl-C, `--timeout`, a Stop button).
@@ -223,6 +236,9 @@ struct Pending {
     /// `select`'s watched descriptors, `poll`'s array, `sendmmsg`'s messages.
     watched: Vec<(i32, u16)>,
     note: Option<String>,
+    /// Recorded by the kernel's tracepoints: the program's memory was not read and must not
+    /// be (it has run on since).
+    counted: bool,
 }
 
 impl Pending {
@@ -237,6 +253,7 @@ impl Pending {
             addr: None,
             watched: Vec::new(),
             note: None,
+            counted: false,
         }
     }
 
@@ -257,7 +274,12 @@ pub fn run(
     control: &Control,
     report: &mut dyn FnMut(Report),
 ) -> anyhow::Result<Outcome> {
-    let filter = Arc::new(syscalls::filter()?);
+    let counter = if plan.ptrace_only {
+        Err("--ptrace-only".to_owned())
+    } else {
+        KernelCounter::open()
+    };
+    let filter = Arc::new(syscalls::filter(counter.is_ok())?);
     // SAFETY: gettid has no preconditions.
     let tid = unsafe { libc::gettid() };
     control.0.tracer_tid.store(tid, Ordering::SeqCst);
@@ -286,6 +308,10 @@ pub fn run(
         kill_sent: false,
         calls: 0,
         progress_at: i64::MIN,
+        counted: counter.as_ref().err().cloned(),
+        counter: counter.ok(),
+        entered: HashMap::new(),
+        counted_through: None,
     };
     let _ticker = Ticker::start(tid);
     if plan.server {
@@ -297,12 +323,15 @@ pub fn run(
         t.start_clients();
     }
     t.run_loop();
+    t.pump();
     let status = t.status();
     Ok(Outcome {
         exits: t.exits.clone(),
         status,
         calls: t.calls,
         connections: t.sockets.connections(),
+        counted: t.counted.clone().map_or(Ok(()), Err),
+        lost: t.counter.as_ref().map_or(0, KernelCounter::lost),
     })
 }
 
@@ -330,13 +359,29 @@ struct Tracer<'a> {
     calls: u64,
     /// When the last [`Report::Progress`] was sent.
     progress_at: i64,
+    /// The kernel's records of the data calls (`None`: they stop the programs).
+    counter: Option<KernelCounter>,
+    /// Why the kernel does not count the data calls.
+    counted: Option<String>,
+    /// Counted calls entered and not yet returned, by thread.
+    entered: HashMap<i32, (Sys, [u64; 6], i64)>,
+    /// Every counted call entered before this time has been handled.
+    counted_through: Option<i64>,
 }
 
 impl Tracer<'_> {
     /// Starts program `i`; false (and reported) when it cannot start.
     fn start(&mut self, i: usize) -> bool {
         let p = &self.plan.programs[i];
-        match spawn::spawn(p, &self.filter) {
+        let spawned = spawn::spawn(p, &self.filter).and_then(|pid| match &self.counter {
+            Some(k) => k.attach(pid).map(|()| pid).map_err(|e| {
+                let _ = signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+                let _ = waitpid(Pid::from_raw(pid), None);
+                format!("counting its calls in the kernel: {e} (try --ptrace-only)")
+            }),
+            None => Ok(pid),
+        });
+        match spawned {
             Ok(pid) => {
                 let table = self.new_table(FdTable::default());
                 self.tasks.insert(
@@ -427,12 +472,16 @@ impl Tracer<'_> {
             return;
         }
         self.progress_at = now;
+        // Counted calls are known only up to the last look at the kernel's records.
+        let now = self.counted_through.map_or(now, |t| t.min(now));
         let oldest = self
             .tasks
             .values()
             .filter_map(|t| t.pending.as_ref())
-            .filter(|p| shown_at_entry(p.sys))
-            .map(|p| p.t_enter)
+            .map(|p| (p.sys, p.t_enter))
+            .chain(self.entered.values().map(|&(sys, _, t)| (sys, t)))
+            .filter(|&(sys, _)| shown_at_entry(sys))
+            .map(|(_, t)| t)
             .min()
             .unwrap_or(now);
         let t_ns = oldest.min(now).max(now - PROGRESS_HOLD);
@@ -441,6 +490,7 @@ impl Tracer<'_> {
 
     /// Time-driven steps, run after every wake-up.
     fn housekeeping(&mut self) {
+        self.pump();
         self.progress();
         if self.plan.server && !self.clients_started {
             let server_gone = self.exits[0].is_some();
@@ -498,6 +548,8 @@ impl Tracer<'_> {
     }
 
     fn on_status(&mut self, status: WaitStatus) {
+        // The kernel's records of what the threads did before this stop come first.
+        self.pump();
         match status {
             WaitStatus::Exited(pid, code) => self.gone(pid.as_raw(), ProgramExit::Code(code)),
             WaitStatus::Signaled(pid, sig, _) => {
@@ -699,6 +751,81 @@ impl Tracer<'_> {
             .and_then(|p| tracee::socket_info(p, fd));
         if let Some(info) = info.filter(|i| i.inode == inode) {
             self.sockets.set_addresses(inode, info.local, info.remote);
+        }
+    }
+
+    /// Handles the kernel's records of the counted calls made until now.
+    fn pump(&mut self) {
+        let Some(k) = self.counter.as_mut() else {
+            return;
+        };
+        let cut = tracee::now_ns();
+        let records = k.take(cut);
+        self.counted_through = Some(cut);
+        for r in records {
+            self.on_counted(r);
+        }
+    }
+
+    /// A counted call's entry (kept) or exit (reported, as a stopped call is at its exit).
+    fn on_counted(&mut self, r: Counted) {
+        let Some(task) = self.tasks.get(&r.tid) else {
+            return;
+        };
+        let (tgid, table, program, comm) = (task.tgid, task.table, task.program, task.comm.clone());
+        let (args, ret) = match r.edge {
+            // A send or receive with an address stops the program (the filter): it is
+            // reported from its stops.
+            Edge::Enter(args) if matches!(r.sys, Sys::Sendto | Sys::Recvfrom) && args[4] != 0 => {
+                self.entered.remove(&r.tid);
+                return;
+            }
+            Edge::Enter(args) => {
+                self.entered.insert(r.tid, (r.sys, args, r.t_ns));
+                return;
+            }
+            Edge::Exit(ret) => match self.entered.remove(&r.tid) {
+                Some((sys, args, t_enter)) if sys == r.sys => ((args, t_enter), ret),
+                _ => return,
+            },
+        };
+        let (args, t_enter) = args;
+        // ERESTARTSYS and friends: the call runs again (a new entry follows).
+        if (-516..=-512).contains(&ret) {
+            return;
+        }
+        let fd = args[0] as i32;
+        let Some(inode) = self.classify(r.tid, tgid, table, fd) else {
+            return;
+        };
+        let mut p = Pending::new(r.sys, args, t_enter, Some(inode));
+        p.asked = args[2];
+        p.counted = true;
+        let is_error = (-4095..0).contains(&ret);
+        let base = TracedCall {
+            t_enter_ns: t_enter,
+            t_exit_ns: r.t_ns,
+            program,
+            pid: tgid,
+            tid: r.tid,
+            comm: comm.to_string(),
+            sys: r.sys,
+            fd,
+            sock: None,
+            conn: 0,
+            asked: p.asked,
+            moved: 0,
+            offset: None,
+            ret,
+            errno: is_error.then_some((-ret) as i32),
+            data: Vec::new(),
+            addr: None,
+            ready: Vec::new(),
+            note: None,
+        };
+        for call in self.exit(r.tid, tgid, table, p, base) {
+            self.calls += 1;
+            (self.report)(Report::Call(Box::new(call)));
         }
     }
 
@@ -1124,6 +1251,9 @@ impl Tracer<'_> {
             }
             Sys::Read | Sys::Recvfrom | Sys::Readv | Sys::Recvmsg => {
                 let (flags, iovs, name) = match p.sys {
+                    // Counted: no address was asked for (the filter stops those), and the
+                    // program's memory has moved on.
+                    Sys::Recvfrom if p.counted => (args[3] as i32, Vec::new(), None),
                     Sys::Recvfrom => (args[3] as i32, Vec::new(), {
                         let len = tracee::read_u32(tid, args[5]).unwrap_or(0);
                         tracee::read_sockaddr(tid, args[4], len as u64)
@@ -1144,7 +1274,9 @@ impl Tracer<'_> {
                 }
                 if ok && ret > 0 {
                     c.moved = ret as u64;
-                    c.data = if iovs.is_empty() {
+                    c.data = if p.counted {
+                        Vec::new()
+                    } else if iovs.is_empty() {
                         tracee::read_mem(tid, args[1], (ret as usize).min(DATA_PREVIEW))
                     } else {
                         tracee::read_iov_data(tid, &iovs, ret as u64, DATA_PREVIEW)

@@ -259,6 +259,7 @@ impl Worker {
             server,
             wait: Duration::from_secs(10),
             linger: Duration::from_millis(500),
+            ptrace_only: false,
         };
         let opts = RunOptions {
             net: req.net.clone(),
@@ -274,6 +275,8 @@ impl Worker {
             Ok(h) => h,
             Err(e) => return self.fail(format!("cannot start the run: {e}")),
         };
+        // This worker thread only merges and stores: it gives way to the programs.
+        runner::yield_to_programs();
         let n = self.notify.clone();
         let mut feeder = Feeder::new(&self.store, move || n());
         let mut merger = Merger::new(LONGEST_HOLD_NS);
