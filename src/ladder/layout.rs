@@ -255,35 +255,45 @@ fn fit(text: &str, width: f32) -> String {
 }
 
 /// A call's mark beside its time line: broken after its arrow when it does not fit
-/// (`send(14) →` / `frames 4-5`), its result on at most two more lines broken at spaces
-/// (`recv →` / `0 (end of` / `stream)`); without an arrow, on at most two lines.
+/// (`send(14) →` / `frames 4-5`), its result on at most three more lines broken at spaces
+/// (`recv →` / `0 (end of` / `stream)`); without an arrow, on at most four lines
+/// (`setsockopt(` / `TCP_QUICKACK` / `0 (delayed` / `ACKs))`). The ladder makes room
+/// for them, so nothing is cut but a very long list of frames.
 fn note_lines(text: &str) -> Vec<String> {
     let width = STATE_COL - 12.0;
     match text.split_once(" → ") {
         Some((call, what)) if text_width(text, FONT) > width => {
             let mut lines = vec![fit(&format!("{call} →"), width)];
-            lines.extend(wrap(what, width, 2));
+            lines.extend(wrap(what, width, 3));
             lines
         }
-        _ => wrap(text, width, 2),
+        _ => wrap(text, width, 4),
     }
 }
 
-/// Breaks `text` into lines of at most `width` points at spaces (at most `max` lines; the
-/// last one is shortened with an ellipsis when the text does not fit).
+/// Breaks `text` into lines of at most `width` points at spaces, and a word too wide for a
+/// line after its opening parenthesis (`setsockopt(` / `TCP_NODELAY 1)`); at most `max`
+/// lines, the last one shortened with an ellipsis when the text does not fit.
 fn wrap(text: &str, width: f32, max: usize) -> Vec<String> {
+    // The pieces, each with "a space goes before it".
+    let pieces = text.split(' ').flat_map(|word| match word.find('(') {
+        Some(p) if p + 1 < word.len() && text_width(word, FONT) > width => {
+            vec![(&word[..=p], true), (&word[p + 1..], false)]
+        }
+        _ => vec![(word, true)],
+    });
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for word in text.split(' ') {
-        let candidate = if cur.is_empty() {
-            word.to_string()
-        } else {
-            format!("{cur} {word}")
+    for (piece, spaced) in pieces {
+        let candidate = match (cur.is_empty(), spaced) {
+            (true, _) => piece.to_string(),
+            (false, true) => format!("{cur} {piece}"),
+            (false, false) => format!("{cur}{piece}"),
         };
         if text_width(&candidate, FONT) <= width || cur.is_empty() {
             cur = candidate;
         } else {
-            lines.push(std::mem::replace(&mut cur, word.to_string()));
+            lines.push(std::mem::replace(&mut cur, piece.to_string()));
         }
     }
     if !cur.is_empty() {
@@ -418,60 +428,83 @@ impl OnLine {
 /// How far a break's zigzag reaches above and below its middle (see `paint::zigzag`).
 const ZIGZAG: (f32, f32) = (9.0, 1.0);
 
+/// What [`Stretch::new`] works on: the texts beside the lines (sorted by where they touch
+/// their line, each with "is a mark's first line"), where the arrows touch each line
+/// (client, server), each arrow's top and bottom, and the breaks' middles.
+struct OnLines<'a> {
+    side: &'a [(SideText, bool)],
+    touches: [Vec<f32>; 2],
+    arrows: Vec<(f32, f32)>,
+    breaks: Vec<f32>,
+}
+
 impl Stretch {
-    /// Finds the room `side` (the texts, sorted by where they touch their line, each with
-    /// "is a mark's first line") needs between the arrows touching each line at `touches`
-    /// and the breaks at `breaks`: each mark's first line where it touches its line (not
-    /// pushed down by the text above it), and each text clear of the next arrow end or
-    /// zigzag on its line. Room goes just above the point that needs it, where it moves that
-    /// point and everything after it in time.
-    fn new(
-        side: &[(SideText, bool)],
-        touches: &[Vec<f32>; 2],
-        breaks: &[f32],
-        line_h: f32,
-    ) -> Stretch {
-        let mut items: Vec<(f32, OnLine)> = side
+    /// Finds the room the texts need: each text clear of the next arrow end or zigzag on
+    /// its line (always), and each mark's first line where it touches its line rather than
+    /// pushed down by the text above it (when room for it can go where no arrow is in
+    /// flight). Room goes between the point that needs it and the text above it on its
+    /// line, where the fewest arrows are in flight (so that it lengthens none, if it can),
+    /// nearest the point among equals.
+    fn new(on: &OnLines<'_>, line_h: f32) -> Stretch {
+        let mut items: Vec<(f32, OnLine)> = on
+            .side
             .iter()
             .enumerate()
             .map(|(i, (s, _))| (s.y_touch, OnLine::Text(s.end, i)))
             .collect();
-        for (end, ys) in [End::Client, End::Server].into_iter().zip(touches) {
+        for (end, ys) in [End::Client, End::Server].into_iter().zip(&on.touches) {
             items.extend(ys.iter().map(|&y| (y, OnLine::Touch(end))));
         }
-        items.extend(breaks.iter().map(|&y| (y, OnLine::Break)));
+        items.extend(on.breaks.iter().map(|&y| (y, OnLine::Break)));
         items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.rank().cmp(&b.1.rank())));
-        let mut stretch = Stretch::default();
+        // The distinct heights, and how many arrows are in flight just below each.
+        let mut heights: Vec<f32> = items.iter().map(|i| i.0).collect();
+        heights.dedup();
+        let mut tops: Vec<f32> = on.arrows.iter().map(|a| a.0).collect();
+        let mut bottoms: Vec<f32> = on.arrows.iter().map(|a| a.1).collect();
+        tops.sort_by(f32::total_cmp);
+        bottoms.sort_by(f32::total_cmp);
+        let in_flight: Vec<usize> = heights
+            .iter()
+            .map(|&h| tops.partition_point(|&t| t <= h) - bottoms.partition_point(|&b| b <= h))
+            .collect();
+        let mut room: Vec<(f32, f32)> = Vec::new();
         let mut shift = 0.0;
-        // The current height and the one before it (room is made between the two).
-        let (mut cur, mut prev) = (f32::NEG_INFINITY, f32::NEG_INFINITY);
-        // Per line: the last text's height before room was made, and where it is drawn.
-        let mut last: [Option<(f32, f32)>; 2] = [None, None];
+        // Per line: the last text's height (index into `heights`) and where it is drawn.
+        let mut last: [Option<(usize, f32)>; 2] = [None, None];
         let top = HEADER - line_h * 0.5 + 2.0;
         let clear = line_h * 0.5 + TEXT_GAP;
+        let mut h = 0;
         for (y, what) in items {
-            if y > cur {
-                (prev, cur) = (cur, y);
+            while heights[h] < y {
+                h += 1;
             }
             let here = y + shift;
-            // Room `need` below the text above this point on line `k`; it can only be made
-            // between the two (the first text is below the header anyway).
-            let room_for = |k: usize, need: f32| match last[k] {
-                Some((b, t)) if b < y => t + need - here,
-                _ => 0.0,
+            // Room `need` below the text above this point on line `k`: from where it can go
+            // (it can only go between the two), and how much.
+            let wanted = |k: usize, need: f32| match last[k] {
+                Some((j, t)) if j < h => Some((j, t + need - here)),
+                _ => None,
             };
-            let need = match what {
-                OnLine::Touch(end) => room_for(end.index(), clear),
-                OnLine::Break => room_for(0, clear + ZIGZAG.0).max(room_for(1, clear + ZIGZAG.0)),
-                OnLine::Text(end, i) if side[i].1 => room_for(end.index(), line_h),
-                OnLine::Text(..) => 0.0,
+            let (want, always) = match what {
+                OnLine::Touch(end) => (wanted(end.index(), clear), true),
+                OnLine::Break => {
+                    let both = [0, 1].map(|k| wanted(k, clear + ZIGZAG.0));
+                    let needed = both.into_iter().flatten().filter(|w| w.1 > 0.0);
+                    (needed.reduce(|a, b| (a.0.max(b.0), a.1.max(b.1))), true)
+                }
+                OnLine::Text(end, i) if on.side[i].1 => (wanted(end.index(), line_h), false),
+                OnLine::Text(..) => (None, false),
             };
-            if need > 0.0 && prev > f32::NEG_INFINITY {
-                stretch.add(prev, need);
-                shift += need;
-                for l in last.iter_mut().flatten() {
-                    if l.0 > prev {
-                        l.1 += need;
+            if let Some((from, need)) = want.filter(|w| w.1 > 0.0) {
+                let best = (from..h).rev().min_by_key(|&j| in_flight[j]);
+                if let Some(j) = best.filter(|&j| always || in_flight[j] == 0) {
+                    room.push((heights[j], need));
+                    shift += need;
+                    for l in last.iter_mut().flatten() {
+                        if l.0 > j {
+                            l.1 += need;
+                        }
                     }
                 }
             }
@@ -480,29 +513,30 @@ impl Stretch {
                 OnLine::Text(end, _) => {
                     let k = end.index();
                     let above = last[k].map_or(top, |(_, t)| t);
-                    last[k] = Some((y, here.max(above + line_h)));
+                    last[k] = Some((h, here.max(above + line_h)));
                 }
                 // A text below the zigzag starts clear of it.
                 OnLine::Break => {
                     for l in &mut last {
                         let below = here + ZIGZAG.1 + clear - line_h;
-                        *l = Some((y, l.map_or(below, |(_, t)| t.max(below))));
+                        *l = Some((h, l.map_or(below, |(_, t)| t.max(below))));
                     }
                 }
                 OnLine::Touch(_) => {}
             }
         }
-        stretch
-    }
-
-    fn add(&mut self, at: f32, room: f32) {
-        let before = self.total.last().copied().unwrap_or(0.0);
-        if self.at.last() == Some(&at) {
-            *self.total.last_mut().expect("a place") += room;
-        } else {
-            self.at.push(at);
-            self.total.push(before + room);
+        room.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut stretch = Stretch::default();
+        for (at, more) in room {
+            let total = stretch.total.last().copied().unwrap_or(0.0) + more;
+            if stretch.at.last() == Some(&at) {
+                *stretch.total.last_mut().expect("a place") = total;
+            } else {
+                stretch.at.push(at);
+                stretch.total.push(total);
+            }
         }
+        stretch
     }
 
     /// Where the height `y` (before any room was made) goes.
@@ -727,8 +761,17 @@ impl Geometry {
             .map(|b| (b, (knots[b.after] + knots[b.after + 1]) / 2.0))
             .collect();
         let break_ys: Vec<f32> = breaks_at.iter().map(|b| b.1).collect();
-        let touches = touches(model, &arrows, &ghosts);
-        let stretch = Stretch::new(&side, &touches, &break_ys, line_h);
+        let on_lines = OnLines {
+            side: &side,
+            touches: touches(model, &arrows, &ghosts),
+            arrows: arrows
+                .iter()
+                .chain(&ghosts)
+                .map(|a| (a.from.y.min(a.to.y), a.from.y.max(a.to.y)))
+                .collect(),
+            breaks: break_ys,
+        };
+        let stretch = Stretch::new(&on_lines, line_h);
         for y in &mut knots {
             *y = stretch.map(*y);
         }
@@ -1111,6 +1154,22 @@ mod tests {
         assert!(lines
             .iter()
             .all(|l| text_width(l, FONT) <= STATE_COL - 12.0));
+        // An option too wide for the column is broken after the call's parenthesis, whole
+        // (it showed `setsockopt(TC…` / `1)`).
+        for (option, rest) in [
+            ("setsockopt(TCP_NODELAY 1)", "TCP_NODELAY 1)"),
+            (
+                "setsockopt(TCP_QUICKACK 0 (delayed ACKs))",
+                "TCP_QUICKACK 0 (delayed ACKs))",
+            ),
+        ] {
+            let lines = note_lines(option);
+            assert_eq!(lines[0], "setsockopt(", "{lines:?}");
+            assert_eq!(lines[1..].join(" "), rest, "{lines:?}");
+            assert!(lines
+                .iter()
+                .all(|l| text_width(l, FONT) <= STATE_COL - 12.0));
+        }
     }
 
     /// A connection of `n` segments alternating sides, 1 ms apart; each answers the one
@@ -1396,6 +1455,42 @@ mod tests {
             // The server's close() is drawn above its FIN.
             let close = g.side.iter().rfind(|s| s.text == "close()").unwrap();
             assert!(close.y_text < fin.from.y, "{what}: {close:?}");
+        }
+    }
+
+    #[test]
+    fn room_for_the_calls_lengthens_no_arrow_it_can_avoid() {
+        // An arrow's height is its travel time on the rows' scale: room made for the calls
+        // goes where no segment is in flight. The epoll run's arrows keep their heights;
+        // in the nodelay lesson the server's FIN (frame 15) keeps its height although the
+        // lesson recorded the recv → 0 and close() that sent it after it left (their marks
+        // are drawn under LAST_ACK instead of stretching the arrow to their ticks).
+        let root = env!("CARGO_MANIFEST_DIR");
+        for (name, frames) in [
+            ("tests/captures/run/epoll-echo.pcap", &[][..]),
+            ("captures/nodelay.pcap", &[15][..]),
+        ] {
+            let with = ladder_with_calls(&std::path::Path::new(root).join(name)).unwrap();
+            let without = LadderModel {
+                side_notes: Vec::new(),
+                ..with.clone()
+            };
+            let (g, g0) = (
+                Geometry::new(&with, 1024.0, BASE_ROW, &[]),
+                Geometry::new(&without, 1024.0, BASE_ROW, &[]),
+            );
+            let height = |g: &Geometry, i: usize| g.arrows[i].to.y - g.arrows[i].from.y;
+            for (i, r) in with.rows.iter().enumerate() {
+                if frames.is_empty() || frames.contains(&r.number) {
+                    assert!(
+                        (height(&g, i) - height(&g0, i)).abs() < 0.5,
+                        "{name} frame {}: {} with the calls, {} without",
+                        r.number,
+                        height(&g, i),
+                        height(&g0, i)
+                    );
+                }
+            }
         }
     }
 
