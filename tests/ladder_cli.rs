@@ -54,6 +54,16 @@ fn synack(args: &[&str]) -> (Option<i32>, Vec<Value>) {
     (out.status.code(), lines)
 }
 
+/// What `synack ARGS` prints, when it succeeds.
+fn text_of(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .output()
+        .expect("run synack");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).expect("UTF-8")
+}
+
 /// One segment as `synack read --json` shows it.
 #[derive(Debug, Clone)]
 struct Seg {
@@ -325,14 +335,7 @@ fn a_refused_connection_has_nobody_listening() {
 #[test]
 fn text_diagrams_and_svg() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/demo.pcap");
-    let out = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_synack"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    };
+    let out = text_of;
     let m = out(&["ladder", path, "--mermaid"]);
     assert!(m.starts_with("sequenceDiagram\n"));
     assert!(m.contains("participant C as Client 10.0.0.1:56285"));
@@ -386,12 +389,7 @@ fn a_runs_calls_are_listed_on_their_side_between_the_frames_around_them() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/captures/run/epoll-echo.pcap"
     );
-    let o = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(["ladder", path])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let listing = String::from_utf8(o.stdout).unwrap();
+    let listing = text_of(&["ladder", path]);
     let lines: Vec<&str> = listing.lines().skip(2).collect();
     let frame = |n: &str| {
         lines
@@ -459,6 +457,38 @@ fn a_runs_calls_are_listed_on_their_side_between_the_frames_around_them() {
     // and epoll_wait, the client's socket and the interrupted last epoll_wait are no call on
     // this connection.
     assert_eq!(notes.len(), 18, "{listing}");
+}
+
+#[test]
+fn a_break_is_listed_at_the_middle_of_its_idle_time_among_the_calls() {
+    // The sticky lesson: the client's eight sends right after frame 4, then Nagle holds the
+    // rest for 40.8 ms (frame 5 at 0.041975 s); the server's recv at 0.050 s, then 40.1 ms
+    // idle until the client's close() at 0.082 s just before its FIN (frame 8).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/sticky.pcap");
+    let listing = text_of(&["ladder", path]);
+    let at = |needle: &str| {
+        listing
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} in\n{listing}"))
+    };
+    assert!(at("send(2) → frame 6") < at("⋮ 40.8 ms idle"), "{listing}");
+    assert!(
+        at("⋮ 40.8 ms idle") < at("C ◀── S  ACK seq=1 ack=6"),
+        "{listing}"
+    );
+    assert!(at("recv → 76 bytes") < at("⋮ 40.1 ms idle"), "{listing}");
+    assert!(at("⋮ 40.1 ms idle") < at("close()"), "{listing}");
+    // The Mermaid diagram says the same.
+    let mermaid = text_of(&["ladder", path, "--mermaid"]);
+    let pause = mermaid.find("40.1 ms idle").expect("the pause");
+    assert!(
+        mermaid.find("recv → 76 bytes").unwrap() < pause,
+        "{mermaid}"
+    );
+    assert!(
+        pause < mermaid.find("Note left of C: close()").unwrap(),
+        "{mermaid}"
+    );
 }
 
 /// The rectangle of a label whatever the order of its corners.

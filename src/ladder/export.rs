@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::analysis::TcpState;
 
-use super::model::{secs, End, Fate, LadderModel, Row, SideNote};
+use super::model::{secs, Break, End, Fate, LadderModel, Row, SideNote};
 use super::words;
 
 /// Seconds of a nanosecond time as a JSON number (exact to the nanosecond).
@@ -135,6 +135,35 @@ fn notes_after(m: &LadderModel, i: Option<usize>) -> impl Iterator<Item = &SideN
     m.side_notes
         .iter()
         .filter(move |n| n.t_ns >= start && next.is_none_or(|x| n.t_ns < x))
+}
+
+/// What follows a row in time: a call, or the break of an idle time.
+enum After<'a> {
+    Note(&'a SideNote),
+    Pause(&'a Break),
+}
+
+/// What follows row `i` until the next row: its calls, and the break after it (if any) at
+/// the middle of its idle time, as the figure draws it (the calls made before the middle
+/// above it, the others below).
+fn after_row(m: &LadderModel, i: usize) -> Vec<After<'_>> {
+    let brk = m.breaks.iter().find(|b| b.after == i);
+    let middle = brk
+        .and_then(|b| m.rows.get(b.after + 1))
+        .map(|next| m.rows[i].t_ns / 2 + next.t_ns / 2);
+    let mut pending = brk;
+    let mut out = Vec::new();
+    for n in notes_after(m, Some(i)) {
+        if let (Some(b), Some(mid)) = (pending, middle) {
+            if n.t_ns >= mid {
+                out.push(After::Pause(b));
+                pending = None;
+            }
+        }
+        out.push(After::Note(n));
+    }
+    out.extend(pending.map(After::Pause));
+    out
 }
 
 /// A text diagram's arrow styles: delivered, lost after capture, never captured.
@@ -276,6 +305,16 @@ fn sequence(m: &LadderModel, expand: bool, dialect: &Dialect) -> String {
             let _ = writeln!(out, "{}", note(n.end, &clean(&n.text)));
         }
     };
+    // The calls after row `i`, and its break.
+    let after = |i: usize, out: &mut String| {
+        for a in after_row(m, i) {
+            let line = match a {
+                After::Note(n) => note(n.end, &clean(&n.text)),
+                After::Pause(b) => pause(&clean(&b.label())),
+            };
+            let _ = writeln!(out, "{line}");
+        }
+    };
     if !m.rows.is_empty() {
         notes_from(None, &mut out);
     }
@@ -322,10 +361,7 @@ fn sequence(m: &LadderModel, expand: bool, dialect: &Dialect) -> String {
                 for k in m.marks.iter().filter(|k| k.row == i) {
                     let _ = writeln!(out, "{}", note(k.end, k.state.name()));
                 }
-                notes_from(Some(i), &mut out);
-                if let Some(b) = m.breaks.iter().find(|b| b.after == i) {
-                    let _ = writeln!(out, "{}", pause(&clean(&b.label())));
-                }
+                after(i, &mut out);
             }
             Item::Run(k) => {
                 let run = &m.runs[k];
@@ -349,12 +385,10 @@ fn sequence(m: &LadderModel, expand: bool, dialect: &Dialect) -> String {
                     );
                 }
                 // The calls made during the run (its sends), after its summary.
-                for j in run.first..=run.last {
+                for j in run.first..run.last {
                     notes_from(Some(j), &mut out);
                 }
-                if let Some(b) = m.breaks.iter().find(|b| b.after == run.last) {
-                    let _ = writeln!(out, "{}", pause(&clean(&b.label())));
-                }
+                after(run.last, &mut out);
             }
         }
     }
@@ -429,9 +463,13 @@ pub fn listing(m: &LadderModel) -> String {
             let _ = write!(line, "  [{} | {}]", r.states[0].name(), r.states[1].name());
         }
         let _ = writeln!(out, "{line}");
-        notes_after(m, Some(i)).for_each(|n| note_line(n, &mut out));
-        if let Some(b) = m.breaks.iter().find(|b| b.after == i) {
-            let _ = writeln!(out, "{:>7} {:>12}  ⋮ {}", "", "", b.label());
+        for a in after_row(m, i) {
+            match a {
+                After::Note(n) => note_line(n, &mut out),
+                After::Pause(b) => {
+                    let _ = writeln!(out, "{:>7} {:>12}  ⋮ {}", "", "", b.label());
+                }
+            }
         }
     }
     out
