@@ -74,13 +74,20 @@ fn side(local: &str, remote: &str, client: SocketAddr, server: SocketAddr) -> Op
     let (Ok(l), Ok(r)) = (local.parse::<SocketAddr>(), remote.parse::<SocketAddr>()) else {
         return None;
     };
-    if (l, r) == (client, server) {
+    if is_end(l, client) && r == server {
         Some(End::Client)
-    } else if (l, r) == (server, client) {
+    } else if is_end(l, server) && r == client {
         Some(End::Server)
     } else {
         None
     }
+}
+
+/// A socket's local address `local` is the connection's `end`: the same, or the same port
+/// on the unspecified address (Linux keeps only the port of a socket whose connect()
+/// failed: `0.0.0.0:60850 → 127.0.0.1:9` for the SYN that 127.0.0.1:9 refused).
+fn is_end(local: SocketAddr, end: SocketAddr) -> bool {
+    local == end || (local.ip().is_unspecified() && local.port() != 0 && local.port() == end.port())
 }
 
 /// The calls of the connection `client` ↔ `server`, in the trace's order.
@@ -400,6 +407,37 @@ mod tests {
         }
         assert!(server.contains(&"epoll_ctl(ADD)"), "{server:?}");
         assert!(server.contains(&"epoll_ctl(DEL)"), "{server:?}");
+    }
+
+    #[test]
+    fn a_refused_connect_is_on_its_own_connections_ladder() {
+        // A program connecting twice to a port nobody listens on, under `synack run`: each
+        // connect() fails with ECONNREFUSED, its socket named 0.0.0.0:PORT → 127.0.0.1:9.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = &root.join("tests/captures/run/refused-twice.pcap");
+        let trace = crate::calls::read_beside(path).unwrap().unwrap();
+        let ports: Vec<&str> = trace
+            .calls
+            .iter()
+            .filter(|c| c.call == CallKind::Connect)
+            .map(|c| c.local.as_str())
+            .collect();
+        assert_eq!(ports, ["0.0.0.0:60850", "0.0.0.0:60854"]);
+        for (stream, port) in [(0, 60850), (1, 60854)] {
+            let got = crate::ladder::collect(path, FlowProto::Tcp, stream).unwrap();
+            let info = got.info.unwrap();
+            assert_eq!(info.client, format!("127.0.0.1:{port}"));
+            let mut m = LadderModel::build(info, &got.seen);
+            add_call_notes(&mut m, &trace);
+            assert_eq!(
+                notes(&m, End::Client),
+                ["connect → ECONNREFUSED", "close()"],
+                "stream {stream}"
+            );
+            // The connect() was entered before its SYN left and returned after the RST.
+            let connect = &m.side_notes[0];
+            assert!(connect.t_ns <= m.rows[0].depart_ns, "{connect:?}");
+        }
     }
 
     #[test]

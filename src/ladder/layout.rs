@@ -1308,9 +1308,13 @@ mod tests {
         }
     }
 
-    /// A capture's first TCP connection with the calls trace beside it on its lines.
+    /// A capture's first TCP connection (else its first UDP conversation) with the calls
+    /// trace beside it on its lines.
     fn ladder_with_calls(path: &std::path::Path) -> Option<LadderModel> {
-        let got = crate::ladder::collect(path, FlowProto::Tcp, 0).ok()?;
+        let got = [FlowProto::Tcp, FlowProto::Udp]
+            .into_iter()
+            .filter_map(|proto| crate::ladder::collect(path, proto, 0).ok())
+            .find(|got| got.info.is_some())?;
         let mut model = LadderModel::build(got.info?, &got.seen);
         let trace = crate::calls::read_beside(path).ok()??;
         crate::ladder::calls::add_call_notes(&mut model, &trace);
