@@ -272,15 +272,28 @@ fn note_lines(text: &str) -> Vec<String> {
 }
 
 /// Breaks `text` into lines of at most `width` points at spaces, and a word too wide for a
-/// line after its opening parenthesis (`setsockopt(` / `TCP_NODELAY 1)`); at most `max`
-/// lines, the last one shortened with an ellipsis when the text does not fit.
+/// line after an opening bracket, a comma or an equals sign (`setsockopt(` /
+/// `SO_LINGER={` / `onoff=1,` / `linger=0})`); at most `max` lines, the last one shortened
+/// with an ellipsis when the text does not fit.
 fn wrap(text: &str, width: f32, max: usize) -> Vec<String> {
     // The pieces, each with "a space goes before it".
-    let pieces = text.split(' ').flat_map(|word| match word.find('(') {
-        Some(p) if p + 1 < word.len() && text_width(word, FONT) > width => {
-            vec![(&word[..=p], true), (&word[p + 1..], false)]
+    let pieces = text.split(' ').flat_map(|word| {
+        let mut parts = Vec::new();
+        let mut rest = word;
+        while text_width(rest, FONT) > width {
+            // The longest head that fits and ends where the word may break.
+            let head = rest
+                .char_indices()
+                .filter(|&(i, c)| "({,=".contains(c) && i + 1 < rest.len())
+                .map(|(i, _)| &rest[..=i])
+                .take_while(|h| text_width(h, FONT) <= width)
+                .last();
+            let Some(head) = head else { break };
+            parts.push((head, parts.is_empty()));
+            rest = &rest[head.len()..];
         }
-        _ => vec![(word, true)],
+        parts.push((rest, parts.is_empty()));
+        parts
     });
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
@@ -1156,16 +1169,16 @@ mod tests {
             .all(|l| text_width(l, FONT) <= STATE_COL - 12.0));
         // An option too wide for the column is broken after the call's parenthesis, whole
         // (it showed `setsockopt(TC…` / `1)`).
-        for (option, rest) in [
-            ("setsockopt(TCP_NODELAY 1)", "TCP_NODELAY 1)"),
-            (
-                "setsockopt(TCP_QUICKACK 0 (delayed ACKs))",
-                "TCP_QUICKACK 0 (delayed ACKs))",
-            ),
+        for option in [
+            "setsockopt(TCP_NODELAY 1)",
+            "setsockopt(TCP_QUICKACK 0 (delayed ACKs))",
+            "setsockopt(SO_LINGER={onoff=1, linger=0})",
         ] {
             let lines = note_lines(option);
             assert_eq!(lines[0], "setsockopt(", "{lines:?}");
-            assert_eq!(lines[1..].join(" "), rest, "{lines:?}");
+            // Whole, nothing cut: the same characters but the spaces.
+            let squeezed = |s: &str| s.replace(' ', "");
+            assert_eq!(squeezed(&lines.concat()), squeezed(option), "{lines:?}");
             assert!(lines
                 .iter()
                 .all(|l| text_width(l, FONT) <= STATE_COL - 12.0));
