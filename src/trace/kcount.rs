@@ -538,18 +538,17 @@ impl KernelCounter {
         Ok(())
     }
 
-    /// The records written before `cut_ns` (read the clock before calling), in time order;
-    /// later ones wait for the next call.
-    pub fn take(&mut self, cut_ns: i64) -> Vec<Counted> {
-        let mut all = std::mem::take(&mut self.carry);
+    /// Moves the records written before `cut_ns` (read the clock before calling) into
+    /// `out`, in time order; later ones wait for the next call.
+    pub fn take(&mut self, cut_ns: i64, out: &mut Vec<Counted>) {
         if let Ok(mut inner) = self.inner.lock() {
             inner.drain();
-            all.append(&mut inner.read);
+            self.carry.append(&mut inner.read);
         }
-        all.sort_by_key(|c| c.t_ns);
-        let split = all.partition_point(|c| c.t_ns < cut_ns);
-        self.carry = all.split_off(split);
-        all
+        // Each ring is in time order already: a stable sort merges them cheaply.
+        self.carry.sort_by_key(|c| c.t_ns);
+        let split = self.carry.partition_point(|c| c.t_ns < cut_ns);
+        out.extend(self.carry.drain(..split));
     }
 
     /// Records the kernel could not write because a ring was full.

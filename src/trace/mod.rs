@@ -35,6 +35,11 @@ pub mod syscalls;
 pub mod tracee;
 pub mod tracer;
 
+/// The tracer's tables (threads, descriptors, sockets), looked up at every call: a fast
+/// hash rather than SipHash, whose resistance to chosen keys the kernel's own ids do not
+/// need.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use event::{errno_name, ProgramExit, Proto, Ready, Report, SockView, TracedCall};
 pub use spawn::{Input, Program};
 pub use syscalls::Sys;

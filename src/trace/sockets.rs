@@ -10,7 +10,6 @@
 //! A socket is known by its inode, whatever descriptor or process uses it: its byte
 //! counters per direction give each TCP data call its stream offset.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use super::event::{Proto, SockView};
@@ -27,9 +26,9 @@ pub enum FdKind {
 /// One descriptor table (a process's, shared by its threads).
 #[derive(Debug, Clone, Default)]
 pub struct FdTable {
-    fds: HashMap<i32, FdKind>,
+    fds: super::FastMap<i32, FdKind>,
     /// `epoll` instances: registered descriptor by the user data given with it.
-    epoll: HashMap<i32, HashMap<u64, i32>>,
+    epoll: super::FastMap<i32, super::FastMap<u64, i32>>,
 }
 
 impl FdTable {
@@ -135,8 +134,8 @@ impl SockState {
 /// Every socket of the run, and the TCP connection numbers.
 #[derive(Debug, Default)]
 pub struct Sockets {
-    by_inode: HashMap<u64, SockState>,
-    conns: HashMap<(SocketAddr, SocketAddr), u32>,
+    by_inode: super::FastMap<u64, SockState>,
+    conns: super::FastMap<(SocketAddr, SocketAddr), u32>,
 }
 
 impl Sockets {

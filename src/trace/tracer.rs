@@ -9,7 +9,7 @@
 //! at all: their records are read at every stop and every tick, before anything else, so
 //! that a thread's calls are handled in the order it made them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -29,6 +29,7 @@ use super::sockets::{FdKind, FdTable, SockState, Sockets};
 use super::spawn::{self, Program};
 use super::syscalls::{self, Sys};
 use super::tracee::{self, SyscallStop};
+use super::FastMap;
 
 /// What to run: an optional server started first, then the clients once it listens.
 #[derive(Debug, Clone)]
@@ -292,12 +293,12 @@ pub fn run(
         report,
         filter,
         table: syscalls::table(),
-        tasks: HashMap::new(),
-        tables: HashMap::new(),
+        tasks: FastMap::default(),
+        tables: FastMap::default(),
         next_table: 0,
         sockets: Sockets::default(),
-        pidfds: HashMap::new(),
-        roots: HashMap::new(),
+        pidfds: FastMap::default(),
+        roots: FastMap::default(),
         exits: vec![None; plan.programs.len()],
         started: vec![false; plan.programs.len()],
         early: HashSet::new(),
@@ -310,8 +311,9 @@ pub fn run(
         progress_at: i64::MIN,
         counted: counter.as_ref().err().cloned(),
         counter: counter.ok(),
-        entered: HashMap::new(),
+        entered: FastMap::default(),
         counted_through: None,
+        records: Vec::new(),
     };
     let _ticker = Ticker::start(tid);
     if plan.server {
@@ -341,12 +343,12 @@ struct Tracer<'a> {
     report: &'a mut dyn FnMut(Report),
     filter: Arc<BpfProgram>,
     table: Vec<(i64, Sys)>,
-    tasks: HashMap<i32, Task>,
-    tables: HashMap<u32, FdTable>,
+    tasks: FastMap<i32, Task>,
+    tables: FastMap<u32, FdTable>,
     next_table: u32,
     sockets: Sockets,
-    pidfds: HashMap<i32, OwnedFd>,
-    roots: HashMap<i32, usize>,
+    pidfds: FastMap<i32, OwnedFd>,
+    roots: FastMap<i32, usize>,
     exits: Vec<Option<ProgramExit>>,
     started: Vec<bool>,
     /// Threads and processes that stopped before their parent's fork event named them.
@@ -364,9 +366,11 @@ struct Tracer<'a> {
     /// Why the kernel does not count the data calls.
     counted: Option<String>,
     /// Counted calls entered and not yet returned, by thread.
-    entered: HashMap<i32, (Sys, [u64; 6], i64)>,
+    entered: FastMap<i32, (Sys, [u64; 6], i64)>,
     /// Every counted call entered before this time has been handled.
     counted_through: Option<i64>,
+    /// The kernel's records being handled (kept to reuse its room).
+    records: Vec<Counted>,
 }
 
 impl Tracer<'_> {
@@ -760,11 +764,13 @@ impl Tracer<'_> {
             return;
         };
         let cut = tracee::now_ns();
-        let records = k.take(cut);
+        let mut records = std::mem::take(&mut self.records);
+        k.take(cut, &mut records);
         self.counted_through = Some(cut);
-        for r in records {
+        for r in records.drain(..) {
             self.on_counted(r);
         }
+        self.records = records;
     }
 
     /// A counted call's entry (kept) or exit (reported, as a stopped call is at its exit).
