@@ -761,6 +761,10 @@ ladder-delays-udp = One-way delays from the quickest of { $exchanges } { $exchan
     [one] turn
    *[other] turns
 }, assuming each datagram may answer the one before it
+ladder-delays-calls = { $basis }; { $calls } of the programs' { $calls ->
+    [one] calls bounds
+   *[other] calls bound
+} them further (nothing leaves before its send(), nothing is received before it arrives)
 ladder-delays-note = { $basis }: { $client }, { $server }
 ladder-legend-data = data
 ladder-legend-ack = ACK

@@ -651,6 +651,7 @@ ladder-delay-guess = { $name }到抓包点的时延未知（按 { $delay } 绘�
 ladder-delays-guess = 没有抓到应答：箭头斜率是估计的，不是测量的
 ladder-delays-tcp = 单向时延取自 { $exchanges } 次应答中最快的一次，保证任何报文都不会在它所应答的报文到达之前发出
 ladder-delays-udp = 单向时延取自 { $exchanges } 次往来中最快的一次，假设每个数据报可能是对前一个的应答
+ladder-delays-calls = { $basis }；另有 { $calls } 次程序调用进一步限定（数据不会早于它的 send() 发出，也不会在到达之前被接收）
 ladder-delays-note = { $basis }：{ $client }，{ $server }
 ladder-legend-data = 数据
 ladder-legend-ack = ACK（确认）

@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 
 use crate::calls::{Call, CallKind, CallTrace};
+use crate::decode::TcpFlags;
 use crate::i18n::tr;
 
 use super::model::{End, LadderModel, Row};
@@ -258,28 +259,99 @@ pub fn add_call_notes(model: &mut LadderModel, trace: &CallTrace) {
         return;
     };
     let mut used = BTreeSet::new();
-    let mut notes = Vec::new();
-    for cc in connection_calls(trace, client, server) {
-        let frames = if cc.call.call.sends_data() {
-            carried_by(&cc, &model.rows, model.start_ns, &mut used)
-        } else {
-            BTreeSet::new()
-        };
-        notes.push((
-            cc.end,
-            cc.call.t_shown_ns() - model.start_ns,
-            note_text(&cc, &frames),
-        ));
+    let calls: Vec<(ConnCall<'_>, BTreeSet<u64>)> = connection_calls(trace, client, server)
+        .into_iter()
+        .map(|cc| {
+            let frames = if cc.call.call.sends_data() {
+                carried_by(&cc, &model.rows, model.start_ns, &mut used)
+            } else {
+                BTreeSet::new()
+            };
+            (cc, frames)
+        })
+        .collect();
+    // The calls' times bound the travel times: the arrows are drawn with the tighter ones.
+    let bounds = delay_bounds(model, &calls);
+    let mut delays = model.delays;
+    for end in [End::Client, End::Server] {
+        let k = end.index();
+        if let Some(b) = bounds[k].filter(|&b| b < delays.of(end)) {
+            match end {
+                End::Client => delays.client_ns = b,
+                End::Server => delays.server_ns = b,
+            }
+            delays.measured[k] = true;
+            delays.calls += 1;
+        }
     }
-    for (end, t, text) in notes {
-        model.add_side_note(end, t, text);
+    if delays != model.delays {
+        model.retime(delays);
     }
+    for (cc, frames) in calls {
+        let t = cc.call.t_shown_ns() - model.start_ns;
+        model.add_side_note(cc.end, t, note_text(&cc, &frames));
+    }
+}
+
+/// The longest each side's delay (client, server) can be by the calls: the bytes of a
+/// traced send() cannot leave before the call was entered (bound: its first frame's capture
+/// minus the entry), and a receive cannot return bytes, or the end of the stream, that have
+/// not arrived (bound: its return minus the capture of the frame that brought the last of
+/// them). A lesson's trace has no entry times, so its sends bound nothing; bounds that are
+/// not positive (clocks that disagree) are left out.
+fn delay_bounds(model: &LadderModel, calls: &[(ConnCall<'_>, BTreeSet<u64>)]) -> [Option<i64>; 2] {
+    let mut out: [Option<i64>; 2] = [None, None];
+    let mut bound = |end: End, ns: i64| {
+        if ns > 0 {
+            let b = &mut out[end.index()];
+            *b = Some(b.map_or(ns, |v| v.min(ns)));
+        }
+    };
+    let captured = |n: u64| model.rows.iter().find(|r| r.number == n).map(|r| r.t_ns);
+    for (cc, frames) in calls {
+        let c = cc.call;
+        let t = c.t_shown_ns() - model.start_ns;
+        if c.call.sends_data() && c.traced.is_some() {
+            if let Some(first) = frames.iter().filter_map(|&n| captured(n)).min() {
+                bound(cc.end, first - t);
+            }
+        } else if c.call.receives_data() && c.result == "ok" {
+            let delivered = model
+                .rows
+                .iter()
+                .filter(|r| r.from != cc.end && r.arrive_ns.is_some());
+            let brought = match cc.span() {
+                // Relative sequence numbers count the SYN: stream offset o is seq o + 1.
+                Some((_, end)) => delivered
+                    .filter(|r| {
+                        let s = u64::from(r.seq).saturating_sub(1);
+                        s < end && s + u64::from(r.len) >= end
+                    })
+                    .map(|r| r.t_ns)
+                    .min(),
+                None if model.is_tcp() && c.bytes == 0 => delivered
+                    .filter(|r| r.flags.has(TcpFlags::FIN))
+                    .map(|r| r.t_ns)
+                    .min(),
+                None if model.is_tcp() => None,
+                None => delivered
+                    .filter(|r| u64::from(r.len) == c.bytes && r.t_ns <= t)
+                    .map(|r| r.t_ns)
+                    .max(),
+            };
+            if let Some(at) = brought {
+                bound(cc.end, t - at);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::FlowProto;
+    use crate::ladder::model::SideNote;
 
     /// A shipped lesson capture's ladder with its calls trace.
     fn ladder_with_calls(name: &str) -> LadderModel {
@@ -438,6 +510,59 @@ mod tests {
             let connect = &m.side_notes[0];
             assert!(connect.t_ns <= m.rows[0].depart_ns, "{connect:?}");
         }
+    }
+
+    #[test]
+    fn a_runs_calls_bound_the_travel_times_so_nothing_is_received_before_it_arrives() {
+        // `synack run` of the course's UDP chat: four datagrams, each sent by a traced
+        // sendto() and returned by a recvfrom() of the other side, in turn. The datagrams
+        // alone (each may answer the one before it) allow 0.079 ms from the capture point to
+        // the server, which drew the server's first recvfrom (0.072 ms after frame 1) before
+        // frame 1 had arrived.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = &root.join("tests/captures/run/udp-chat.pcap");
+        let trace = crate::calls::read_beside(path).unwrap().unwrap();
+        let got = crate::ladder::collect(path, FlowProto::Udp, 0).unwrap();
+        let plain = LadderModel::build(got.info.unwrap(), &got.seen);
+        let mut m = plain.clone();
+        add_call_notes(&mut m, &trace);
+        assert_eq!(m.rows.len(), 4);
+        let calls = |m: &LadderModel, name: &str| -> Vec<SideNote> {
+            let notes = m.side_notes.iter();
+            notes
+                .filter(|n| n.text.starts_with(name))
+                .cloned()
+                .collect()
+        };
+        let recvs = calls(&m, "recvfrom");
+        let sends = calls(&m, "sendto");
+        assert_eq!((recvs.len(), sends.len()), (4, 4), "{:?}", m.side_notes);
+        assert!(
+            plain.rows[0].reach_ns > recvs[0].t_ns,
+            "the capture alone: {:?}",
+            plain.delays
+        );
+        // Datagram k was sent by send k and returned by recv k, on the other side.
+        for ((r, send), recv) in m.rows.iter().zip(&sends).zip(&recvs) {
+            assert_eq!((send.end, recv.end), (r.from, r.from.other()));
+            assert!(
+                send.t_ns <= r.depart_ns,
+                "frame {}: {send:?} {r:?}",
+                r.number
+            );
+            assert!(
+                r.reach_ns <= recv.t_ns,
+                "frame {}: {recv:?} {r:?}",
+                r.number
+            );
+        }
+        // Still no datagram leaves before the one it may answer arrived.
+        for w in m.rows.windows(2) {
+            assert!(w[1].depart_ns >= w[0].reach_ns, "{:?}", m.delays);
+        }
+        assert!(m.delays.calls > 0 && m.delays.measured == [true, true]);
+        let note = crate::ladder::words::delays_note(&m.delays, true);
+        assert!(note.contains("programs' calls bound"), "{note}");
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub fn json_lines(m: &LadderModel) -> Vec<Value> {
         "delay_server_s": s(d.server_ns),
         "delays_measured": { "client": d.measured[0], "server": d.measured[1] },
         "exchanges": d.exchanges,
-        "note": words::delays_note(secs(d.client_ns), secs(d.server_ns), d.measured, d.exchanges, !m.is_tcp()),
+        "delays_from_calls": d.calls,
+        "note": words::delays_note(d, !m.is_tcp()),
         "initial_states": if m.is_tcp() { states_json(m.initial) } else { Value::Null },
     })];
     for (i, r) in m.rows.iter().enumerate() {
@@ -414,18 +415,7 @@ pub fn listing(m: &LadderModel) -> String {
     let mut out = String::new();
     let [c, s] = m.end_titles();
     let _ = writeln!(out, "{c}  ⇄  {s}");
-    let d = &m.delays;
-    let _ = writeln!(
-        out,
-        "{}",
-        words::delays_note(
-            secs(d.client_ns),
-            secs(d.server_ns),
-            d.measured,
-            d.exchanges,
-            !m.is_tcp()
-        )
-    );
+    let _ = writeln!(out, "{}", words::delays_note(&m.delays, !m.is_tcp()));
     // A note (a program's call) on its side's line, at its time.
     let note_line = |n: &SideNote, out: &mut String| {
         let side = match n.end {

@@ -1124,14 +1124,7 @@ impl Geometry {
 
     /// The header's lines: addresses, then how the delays were found.
     pub fn header_note(&self, model: &LadderModel) -> Vec<String> {
-        let d = &model.delays;
-        let note = words::delays_note(
-            d.client_ns as f64 / 1e9,
-            d.server_ns as f64 / 1e9,
-            d.measured,
-            d.exchanges,
-            !model.is_tcp(),
-        );
+        let note = words::delays_note(&model.delays, !model.is_tcp());
         let room = self.width - 16.0;
         match note.split_once(": ") {
             Some((a, b)) if text_width(&note, FONT) > room => {

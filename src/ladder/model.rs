@@ -743,6 +743,28 @@ impl LadderModel {
         ]
     }
 
+    /// Draws the arrows with `delays` instead of the ones the capture alone gave (tighter
+    /// ones, from the programs' calls): each segment's and ghost's departure and arrival,
+    /// and the breaks and runs, which depend on the round trip.
+    pub fn retime(&mut self, delays: Delays) {
+        for r in &mut self.rows {
+            (r.depart_ns, r.reach_ns) = delays.travel(r.from, r.t_ns);
+            if r.arrive_ns.is_some() {
+                r.arrive_ns = Some(r.reach_ns);
+            }
+        }
+        for g in &mut self.ghosts {
+            let (depart, reach) = delays.travel(g.from, g.t_ns);
+            g.depart_ns = depart;
+            if g.arrive_ns.is_some() {
+                g.arrive_ns = Some(reach);
+            }
+        }
+        self.breaks = find_breaks(&self.rows, &delays);
+        self.runs = find_runs(&self.rows, &self.events, &self.breaks);
+        self.delays = delays;
+    }
+
     /// Adds a note on `end`'s time line at `t_ns` (ns after the first packet).
     pub fn add_side_note(&mut self, end: End, t_ns: i64, text: impl Into<String>) {
         let note = SideNote {

@@ -39,6 +39,10 @@ pub struct Delays {
     pub measured: [bool; 2],
     /// How many answers were considered.
     pub exchanges: usize,
+    /// How many of the programs' calls set a delay, each the tightest bound of its side
+    /// (nothing leaves before the send() that wrote it, nothing is received before it
+    /// arrived); 0 when the capture's answers alone set them.
+    pub calls: usize,
 }
 
 impl Delays {
@@ -49,6 +53,7 @@ impl Delays {
             server_ns: DEFAULT_DELAY_NS,
             measured: [false, false],
             exchanges: 0,
+            calls: 0,
         }
     }
 
@@ -358,6 +363,7 @@ pub fn resolve(facts: &[Fact]) -> Timing {
             server_ns: s.unwrap_or(fallback),
             measured: [c.is_some(), s.is_some()],
             exchanges,
+            calls: 0,
         },
         lost,
         resends,

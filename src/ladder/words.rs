@@ -160,32 +160,30 @@ pub fn break_label(seconds: f64, timeout: bool) -> String {
 }
 
 /// The header's account of the one-way delays the arrows are drawn with.
-pub fn delays_note(
-    client: f64,
-    server: f64,
-    measured: [bool; 2],
-    exchanges: usize,
-    udp: bool,
-) -> String {
-    let ms = |v: f64| format!("{:.3} ms", v * 1e3);
-    let part = |name: String, v: f64, known: bool| {
+pub fn delays_note(d: &super::Delays, udp: bool) -> String {
+    let ms = |ns: i64| format!("{:.3} ms", ns as f64 / 1e6);
+    let part = |name: String, ns: i64, known: bool| {
         let key = if known {
             "ladder-delay-known"
         } else {
             "ladder-delay-guess"
         };
-        tr!(key, name = name, delay = ms(v))
+        tr!(key, name = name, delay = ms(ns))
     };
-    let basis = match (measured, udp) {
+    let basis = match (d.measured, udp) {
         ([false, false], _) => text("ladder-delays-guess"),
-        (_, false) => tr!("ladder-delays-tcp", exchanges = exchanges),
-        (_, true) => tr!("ladder-delays-udp", exchanges = exchanges),
+        (_, false) => tr!("ladder-delays-tcp", exchanges = d.exchanges),
+        (_, true) => tr!("ladder-delays-udp", exchanges = d.exchanges),
+    };
+    let basis = match d.calls {
+        0 => basis,
+        n => tr!("ladder-delays-calls", basis = basis, calls = n),
     };
     tr!(
         "ladder-delays-note",
         basis = basis,
-        client = part(text("ladder-end-client"), client, measured[0]),
-        server = part(text("ladder-end-server"), server, measured[1])
+        client = part(text("ladder-end-client"), d.client_ns, d.measured[0]),
+        server = part(text("ladder-end-server"), d.server_ns, d.measured[1])
     )
 }
 
