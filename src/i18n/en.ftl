@@ -764,7 +764,7 @@ ladder-delays-udp = One-way delays from the quickest of { $exchanges } { $exchan
 ladder-delays-calls = { $basis }; { $calls } of the programs' { $calls ->
     [one] calls bounds
    *[other] calls bound
-} them further (nothing leaves before its send(), nothing is received before it arrives)
+} them further
 ladder-delays-note = { $basis }: { $client }, { $server }
 ladder-legend-data = data
 ladder-legend-ack = ACK
