@@ -126,7 +126,7 @@ fn perf_event_open(
         )
     };
     if fd < 0 {
-        return Err(std::io::Error::last_os_error().to_string());
+        return Err(last_os_error());
     }
     // SAFETY: a new descriptor the kernel just gave us, owned by nobody else.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
@@ -243,7 +243,7 @@ fn layouts() -> Result<HashMap<u16, Layout>, String> {
     if rc != 0 {
         return Err(format!(
             "tracefs is not mounted and cannot be: {}",
-            std::io::Error::last_os_error()
+            last_os_error()
         ));
     }
     read_layouts(&mount.0)
@@ -291,7 +291,7 @@ impl Ring {
         if base == libc::MAP_FAILED {
             return Err(format!(
                 "mapping the kernel's ring buffer: {}",
-                std::io::Error::last_os_error()
+                last_os_error()
             ));
         }
         Ok(Ring {
@@ -351,6 +351,15 @@ impl Drop for Ring {
         // SAFETY: unmapping the mapping made in open.
         unsafe { libc::munmap(self.base.cast(), self.len) };
     }
+}
+
+/// The OS's words for the last error, without Rust's " (os error N)".
+fn last_os_error() -> String {
+    let text = std::io::Error::last_os_error().to_string();
+    text.split(" (os error ")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn clock_ns(clock: libc::clockid_t) -> i64 {
@@ -530,7 +539,7 @@ impl KernelCounter {
                 let fd = perf_event_open(&attr, pid, cpu, -1)?;
                 // SAFETY: an ioctl on our own perf event with another perf event's fd.
                 if unsafe { libc::ioctl(fd.as_raw_fd(), PERF_EVENT_IOC_SET_OUTPUT, lead) } != 0 {
-                    return Err(format!("perf events: {}", std::io::Error::last_os_error()));
+                    return Err(format!("perf events: {}", last_os_error()));
                 }
                 inner.events.push(fd);
             }
