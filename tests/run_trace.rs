@@ -230,17 +230,17 @@ fn secs(ns: &Value) -> f64 {
     ns.as_i64().unwrap() as f64 / 1e9
 }
 
+/// The course's echo client sending `msgs`, one argument each (quoted for `sh -c`).
+fn echo_client(msgs: &[&str]) -> String {
+    let quoted: Vec<String> = msgs.iter().map(|m| format!("'{m}'")).collect();
+    format!("python3 echo_client.py {}", quoted.join(" "))
+}
+
 #[test]
 fn echo_client_sends_map_onto_their_segments_and_closes_onto_fins() {
     need_root!("echo");
     let msgs = ["hello", "你好，世界", "a third, longer message"];
-    let client = format!(
-        "python3 echo_client.py {}",
-        msgs.iter()
-            .map(|m| format!("'{m}'"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let client = echo_client(&msgs);
     let t = traced(
         "echo",
         &[
@@ -940,13 +940,7 @@ fn every_listed_call_kind_is_recorded_with_its_bytes_options_and_ready_sockets()
 fn data_calls_counted_by_the_kernel_equal_the_stopped_ones() {
     need_root!("kernel-counted calls");
     let msgs = ["hello", "你好，世界", "a third, longer message", "x"];
-    let client = format!(
-        "python3 echo_client.py {}",
-        msgs.iter()
-            .map(|m| format!("'{m}'"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let client = echo_client(&msgs);
     let args = [
         "--server",
         "python3 echo_server.py --clients 1",
