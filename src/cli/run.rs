@@ -98,10 +98,9 @@ pub struct RunArgs {
     /// within MS, into the calls trace's `tcp_info`; 0 reads nothing.
     #[arg(long, value_name = "MS", default_value_t = 1)]
     pub sample_ms: u64,
-    /// Stop the programs on every read, write, send and recv too, instead of letting the
-    /// kernel's tracepoints record them while the programs run on (the default as root):
-    /// several times slower, and each call's first bytes are read from the program's memory
-    /// rather than from the capture.
+    /// Stop the programs on every read, write, send and recv too, instead of recording them
+    /// in the kernel (eBPF at the system-call tracepoints) while the programs run on (the
+    /// default as root): several times slower.
     #[arg(long)]
     pub ptrace_only: bool,
     /// Show the run in the desktop view instead of printing it: the window opens on the
@@ -440,7 +439,7 @@ impl Output {
     }
 
     /// Prints (and writes) an item the merger handed on; gives a call back for the calls
-    /// trace (with the bytes the merger filled in from the capture).
+    /// trace.
     fn item(&mut self, item: Item) -> anyhow::Result<Option<Call>> {
         match item {
             Item::Frame(mut f) => {

@@ -974,7 +974,7 @@ cli-run-linger = 最后一个客户端结束后，服务端还可以继续运行
 cli-run-timeout = S 秒后停止一切（退出状态 124）。
 cli-run-absolute = 打印原始的 TCP 序号和确认号，而不是相对值。
 cli-run-sample_ms = 每隔 MS 毫秒、每次改变连接状态或失败的调用之后，以及 MS 毫秒内未读取过时的每次发送或接收之后，读取这些程序的 TCP 套接字的内核状态（拥塞窗口、慢启动门限、RTT、拥塞状态：通过 NETLINK_SOCK_DIAG 读取 TCP_INFO），写入调用记录的 `tcp_info`；0 表示不读取。
-cli-run-ptrace_only = 每次 read、write、send 和 recv 也让程序停下（ptrace），而不是由内核的系统调用跟踪点在程序继续运行时记录它们（以 root 运行时的默认方式）：慢好几倍，每次调用的前几个字节从程序的内存中读取，而不是从抓包中取得。
+cli-run-ptrace_only = 每次 read、write、send 和 recv 也让程序停下（ptrace），而不是在内核中（系统调用跟踪点上的 eBPF 程序）在程序继续运行时记录它们（以 root 运行时的默认方式）：慢好几倍。
 cli-stream-stream = TCP 流编号（tshark 的 `tcp.stream`，按首次出现的顺序）。不给出时，汇总每一个流。
 cli-stream-framing = 如何把字节切分成消息：line、u8、u16be、u16le、u32be、u32le（用 `:off=N` 指定头部偏移，长度包含头部时加 `:incl`，例如 `u16be:off=2:incl`）、http、tls、dns、resp、mysql（在 SSL 请求之后切换为 TLS 记录）、fixed:N、none（不分消息），或 auto（最能解释这个流的分帧方式；会打印理由）。
 cli-stream-json = JSON Lines：`stream`、`segment`、`message`、`gap`、`duplicate`、`conflict`、`unparsed`、`incomplete` 和 `summary` 对象，每个都有 `kind` 字段。

@@ -8,17 +8,11 @@
 //! merger hands items out once both watermarks have passed them, however late a source is
 //! (or at the end, everything). A source silent for longer than the merger's longest hold
 //! no longer holds the others back.
-//!
-//! Calls the kernel counted have no bytes of their own: the merger fills them in from the
-//! frames it has seen ([`Previews`]), holding a send until the segment carrying its bytes
-//! has come (at most [`PREVIEW_WAIT_NS`]).
 
 use std::collections::BTreeMap;
 
 use crate::calls::Call;
 use crate::capture::OwnedFrame;
-
-use super::previews::Previews;
 
 /// A frame or a call.
 #[derive(Debug, Clone)]
@@ -56,10 +50,6 @@ pub const LONGEST_HOLD_NS: i64 = 2_000_000_000;
 /// vouches only for what is older than itself by this much, ns.
 const FRAME_SLACK_NS: i64 = 1_000_000;
 
-/// The longest a counted send waits for the segment that carries its bytes (Nagle's
-/// algorithm may hold a small segment until the previous one is acknowledged), ns.
-pub const PREVIEW_WAIT_NS: i64 = 500_000_000;
-
 /// Items held until their turn.
 #[derive(Debug)]
 pub struct Merger {
@@ -67,7 +57,6 @@ pub struct Merger {
     seq: u64,
     marks: [i64; 2],
     longest_hold_ns: i64,
-    previews: Previews,
 }
 
 impl Merger {
@@ -79,15 +68,13 @@ impl Merger {
             seq: 0,
             marks: [i64::MIN; 2],
             longest_hold_ns,
-            previews: Previews::default(),
         }
     }
 
     /// Adds an item; a frame also moves the capture's watermark to its time.
     pub fn push(&mut self, item: Item) {
         let t = item.t_ns();
-        if let Item::Frame(f) = &item {
-            self.previews.frame(f);
+        if let Item::Frame(_) = &item {
             self.advance(Source::Capture, t.saturating_sub(FRAME_SLACK_NS));
         }
         self.seq += 1;
@@ -106,21 +93,9 @@ impl Merger {
         let both = self.marks.iter().copied().min().unwrap_or(i64::MIN);
         let limit = both.max(now_ns.saturating_sub(self.longest_hold_ns));
         let mut out = Vec::new();
-        while let Some(mut entry) = self.held.first_entry() {
-            let t = entry.key().0;
-            if t >= limit {
+        while let Some(entry) = self.held.first_entry() {
+            if entry.key().0 >= limit {
                 break;
-            }
-            if let Item::Call(c) = entry.get_mut() {
-                let wanted = Previews::wants(c);
-                if Previews::claims(c)
-                    && !self.previews.fill(c)
-                    && wanted
-                    && Previews::may_come(c)
-                    && t > now_ns.saturating_sub(PREVIEW_WAIT_NS)
-                {
-                    break;
-                }
             }
             out.push(entry.remove());
         }
@@ -130,15 +105,7 @@ impl Merger {
     /// Everything still held, in time order (the capture has ended: every byte a call can
     /// be given is here).
     pub fn drain(&mut self) -> Vec<Item> {
-        let mut out: Vec<Item> = std::mem::take(&mut self.held).into_values().collect();
-        for item in &mut out {
-            if let Item::Call(c) = item {
-                if Previews::claims(c) {
-                    self.previews.fill(c);
-                }
-            }
-        }
-        out
+        std::mem::take(&mut self.held).into_values().collect()
     }
 }
 

@@ -14,7 +14,6 @@ pub mod merge;
 pub mod netns;
 pub mod plan;
 pub mod ports;
-pub mod previews;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -8,16 +8,18 @@
 //! sockets and how many bytes each socket moved ([`sockets`]), and reports every call as a
 //! [`TracedCall`] with the time it was entered and returned on the capture's clock
 //! ([`tracer`]). The calls a program makes thousands of times a second — `read`, `write`,
-//! `send()`, `recv()` — are recorded, where the kernel allows it (root), from its
-//! system-call tracepoints without stopping the program ([`kcount`]); their bytes come from
-//! the capture.
+//! `send()`, `recv()` — are recorded, where the kernel allows it (root), by a small eBPF
+//! program at their system-call tracepoints, without stopping the program ([`kcount`]).
 //!
 //! Why ptrace with seccomp, and not the alternatives:
 //! - `LD_PRELOAD` wrappers miss statically linked programs (Go, `cc -static`) and calls made
 //!   by raw `syscall` instructions, which are exactly what some students' programs are;
-//! - eBPF needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF, and cannot read a
-//!   call's user memory reliably from every program; the plain tracepoints [`kcount`] uses
-//!   need neither BTF nor a compiled program, and read no user memory at all;
+//! - eBPF alone needs root (or CAP_BPF and CAP_PERFMON), and reading `sendmsg`'s scattered
+//!   buffers, `select`'s sets or a `connect`'s address from a tracepoint needs a program per
+//!   call shape; ptrace reads any call's memory, works for a user without privileges (in a
+//!   user namespace), and on any kernel with seccomp. eBPF is used only for the four data
+//!   calls whose arguments are flat, and only as a faster path: where it is refused, they
+//!   stop the program like every other call;
 //! - plain ptrace (`PTRACE_SYSCALL`, what strace did for decades) stops the program twice on
 //!   *every* system call; with a seccomp filter returning `SECCOMP_RET_TRACE` only the
 //!   network calls stop it (and `read`/`write`/`close`, let go at once unless the descriptor
@@ -27,6 +29,7 @@
 //! threaded, forking. Not traced: 32-bit programs on x86_64, `io_uring`, `splice`, and
 //! sockets received from outside over a Unix socket before their first traced use.
 
+pub mod bpf;
 pub mod event;
 pub mod kcount;
 pub mod sockets;

@@ -201,7 +201,7 @@ pub fn unsupported() -> Option<String> {
 
 /// The seccomp program: `SECCOMP_RET_TRACE` for the calls of [`table`], allow the rest.
 ///
-/// With `counted` (the kernel's tracepoints record the data calls, [`super::kcount`]),
+/// With `counted` (the data calls are recorded in the kernel, [`super::kcount`]),
 /// `read` and `write` are allowed, and `sendto`/`recvfrom` stop only when they pass an
 /// address (the trace needs it from the program's memory); `send()`/`recv()` run on.
 ///

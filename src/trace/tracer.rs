@@ -5,9 +5,9 @@
 //! send passes and the address a connect names are read) and at its exit (a syscall-exit
 //! stop requested with `PTRACE_SYSCALL`, where the result, the received bytes and the ready
 //! descriptors are read). Calls on descriptors that are not network sockets are let go at
-//! their entry, with no second stop. Calls the kernel counts ([`super::kcount`]) do not stop
-//! at all: their records are read at every stop and every tick, before anything else, so
-//! that a thread's calls are handled in the order it made them.
+//! their entry, with no second stop. Calls recorded in the kernel ([`super::kcount`]) do not
+//! stop at all: their records are read at every stop and every tick, before anything else,
+//! so that a thread's calls are handled in the order it made them.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -24,7 +24,7 @@ use nix::unistd::Pid;
 use seccompiler::BpfProgram;
 
 use super::event::{ProgramExit, Proto, Ready, Report, TracedCall, DATA_PREVIEW};
-use super::kcount::{Counted, Edge, KernelCounter};
+use super::kcount::{Counted, KernelCounter};
 use super::sockets::{FdKind, FdTable, SockState, Sockets};
 use super::spawn::{self, Program};
 use super::syscalls::{self, Sys};
@@ -45,8 +45,8 @@ pub struct Plan {
     /// before it is asked to stop (SIGTERM; SIGKILL one second later).
     pub linger: Duration,
     /// Stop the programs on every data call too (`read`, `write`, `send`, `recv`), as when
-    /// the kernel cannot count them ([`super::kcount`]): slower, but each call's first
-    /// bytes are read from the program's memory rather than from the capture.
+    /// the kernel cannot record them ([`super::kcount`]): several times slower; for
+    /// comparing the two ways.
     pub ptrace_only: bool,
 }
 
@@ -237,8 +237,8 @@ struct Pending {
     /// `select`'s watched descriptors, `poll`'s array, `sendmmsg`'s messages.
     watched: Vec<(i32, u16)>,
     note: Option<String>,
-    /// Recorded by the kernel's tracepoints: the program's memory was not read and must not
-    /// be (it has run on since).
+    /// Recorded in the kernel ([`super::kcount`]): the program's memory was not read and
+    /// must not be (it has run on since); its first bytes came with the record.
     counted: bool,
 }
 
@@ -311,8 +311,6 @@ pub fn run(
         progress_at: i64::MIN,
         counted: counter.as_ref().err().cloned(),
         counter: counter.ok(),
-        entered: FastMap::default(),
-        counted_through: None,
         records: Vec::new(),
     };
     let _ticker = Ticker::start(tid);
@@ -365,10 +363,6 @@ struct Tracer<'a> {
     counter: Option<KernelCounter>,
     /// Why the kernel does not count the data calls.
     counted: Option<String>,
-    /// Counted calls entered and not yet returned, by thread.
-    entered: FastMap<i32, (Sys, [u64; 6], i64)>,
-    /// Every counted call entered before this time has been handled.
-    counted_through: Option<i64>,
     /// The kernel's records being handled (kept to reuse its room).
     records: Vec<Counted>,
 }
@@ -476,14 +470,20 @@ impl Tracer<'_> {
             return;
         }
         self.progress_at = now;
-        // Counted calls are known only up to the last look at the kernel's records.
-        let now = self.counted_through.map_or(now, |t| t.min(now));
+        // The counted calls still running, looked at before the records of those that
+        // returned are taken: a call entered before `now` is in one or the other.
+        let in_flight = self
+            .counter
+            .as_ref()
+            .map(KernelCounter::in_flight)
+            .unwrap_or_default();
+        self.pump();
         let oldest = self
             .tasks
             .values()
             .filter_map(|t| t.pending.as_ref())
             .map(|p| (p.sys, p.t_enter))
-            .chain(self.entered.values().map(|&(sys, _, t)| (sys, t)))
+            .chain(in_flight.into_iter().map(|(_, sys, t)| (sys, t)))
             .filter(|&(sys, _)| shown_at_entry(sys))
             .map(|(_, t)| t)
             .min()
@@ -766,38 +766,24 @@ impl Tracer<'_> {
         let cut = tracee::now_ns();
         let mut records = std::mem::take(&mut self.records);
         k.take(cut, &mut records);
-        self.counted_through = Some(cut);
         for r in records.drain(..) {
             self.on_counted(r);
         }
         self.records = records;
     }
 
-    /// A counted call's entry (kept) or exit (reported, as a stopped call is at its exit).
+    /// A counted call, reported as a stopped call is at its exit.
     fn on_counted(&mut self, r: Counted) {
         let Some(task) = self.tasks.get(&r.tid) else {
             return;
         };
         let (tgid, table, program, comm) = (task.tgid, task.table, task.program, task.comm.clone());
-        let (args, ret) = match r.edge {
-            // A send or receive with an address stops the program (the filter): it is
-            // reported from its stops.
-            Edge::Enter(args) if matches!(r.sys, Sys::Sendto | Sys::Recvfrom) && args[4] != 0 => {
-                self.entered.remove(&r.tid);
-                return;
-            }
-            Edge::Enter(args) => {
-                self.entered.insert(r.tid, (r.sys, args, r.t_ns));
-                return;
-            }
-            Edge::Exit(ret) => match self.entered.remove(&r.tid) {
-                Some((sys, args, t_enter)) if sys == r.sys => ((args, t_enter), ret),
-                _ => return,
-            },
-        };
-        let (args, t_enter) = args;
-        // ERESTARTSYS and friends: the call runs again (a new entry follows).
-        if (-516..=-512).contains(&ret) {
+        let (args, ret, t_enter) = (r.args, r.ret, r.t_enter_ns);
+        // A send or receive with an address stops the program (the filter): it is reported
+        // from its stops. ERESTARTSYS and friends: the call runs again (a new entry follows).
+        if (matches!(r.sys, Sys::Sendto | Sys::Recvfrom) && args[4] != 0)
+            || (-516..=-512).contains(&ret)
+        {
             return;
         }
         let fd = args[0] as i32;
@@ -807,10 +793,11 @@ impl Tracer<'_> {
         let mut p = Pending::new(r.sys, args, t_enter, Some(inode));
         p.asked = args[2];
         p.counted = true;
+        p.data = r.data;
         let is_error = (-4095..0).contains(&ret);
         let base = TracedCall {
             t_enter_ns: t_enter,
-            t_exit_ns: r.t_ns,
+            t_exit_ns: r.t_exit_ns,
             program,
             pid: tgid,
             tid: r.tid,
@@ -1083,7 +1070,7 @@ impl Tracer<'_> {
         tid: i32,
         tgid: i32,
         table: u32,
-        p: Pending,
+        mut p: Pending,
         mut c: TracedCall,
     ) -> Vec<TracedCall> {
         let ok = c.errno.is_none();
@@ -1281,7 +1268,7 @@ impl Tracer<'_> {
                 if ok && ret > 0 {
                     c.moved = ret as u64;
                     c.data = if p.counted {
-                        Vec::new()
+                        std::mem::take(&mut p.data)
                     } else if iovs.is_empty() {
                         tracee::read_mem(tid, args[1], (ret as usize).min(DATA_PREVIEW))
                     } else {
