@@ -120,6 +120,16 @@ shot 21-generator-mid-run 6 "mousemove 582 12 click 1;mousemove 881 190 click 1;
 if [[ $(id -u) == 0 ]]; then
     shot 22-generator-live 7 "" -- view --gen echo
 fi
+# 23, 24. `synack run --view` (root): an echo server and a client that sends a tick every
+#     0.4 s. 23: the ladder the run opened by itself, the calls as marks on their sides
+#     (send(7) → frame 4, recv → 7 bytes); 24: back on Generator → Run a program mid-run,
+#     the programs' pids, output and calls with their bytes.
+if [[ $(id -u) == 0 ]]; then
+    TICK='import socket, time; s = socket.create_connection(("127.0.0.1", 7000)); [(s.send(b"tick %d\n" % i), s.recv(100), time.sleep(0.4)) for i in range(40)]'
+    RUN=(run --view --server "python3 examples/course/echo_server.py --clients 1" --client "python3 -c '$TICK'")
+    shot 23-run-ladder 7 "$PARK" -- "${RUN[@]}"
+    shot 24-run-panel 6 "mousemove 741 12 click 1;mousemove 1400 880" -- "${RUN[@]}"
+fi
 # 10. A large capture while loading (progress bar), if FLOOD names one.
 if [[ -n "${FLOOD:-}" && -f "${FLOOD:-}" ]]; then
     shot 10-flood-loading 2 "" -- view "$FLOOD"
