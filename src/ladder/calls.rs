@@ -288,9 +288,38 @@ pub fn add_call_notes(model: &mut LadderModel, trace: &CallTrace) {
         model.retime(delays);
     }
     for (cc, frames) in calls {
-        let t = cc.call.t_shown_ns() - model.start_ns;
+        let mut t = cc.call.t_shown_ns() - model.start_ns;
+        if let Some(first) = first_caused(model, &cc, &frames) {
+            t = t.min(first - 1);
+        }
         model.add_side_note(cc.end, t, note_text(&cc, &frames));
     }
+}
+
+/// For a call of a lesson's trace that acts on the network (a send, a connect): when the
+/// first frame it made left its end. Such a trace has only the time each call returned,
+/// which on loopback is after the segments it sent and, for the sender's next call, after
+/// the peer's answer to them; the call was entered before its first frame left, so its
+/// mark is drawn no later (the client's send above the server's reply to it, not below).
+/// Traced runs have entry times: `None`.
+fn first_caused(model: &LadderModel, cc: &ConnCall<'_>, frames: &BTreeSet<u64>) -> Option<i64> {
+    if cc.call.traced.is_some() {
+        return None;
+    }
+    let from_end = model.rows.iter().filter(|r| r.from == cc.end);
+    if cc.call.call.sends_data() {
+        return from_end
+            .filter(|r| frames.contains(&r.number))
+            .map(|r| r.depart_ns)
+            .min();
+    }
+    if cc.call.call == CallKind::Connect {
+        return from_end
+            .filter(|r| r.flags.has(TcpFlags::SYN) && !r.flags.has(TcpFlags::ACK))
+            .map(|r| r.depart_ns)
+            .min();
+    }
+    None
 }
 
 /// The longest each side's delay (client, server) can be by the calls: the bytes of a
@@ -371,6 +400,77 @@ mod tests {
             .filter(|n| n.end == end)
             .map(|n| n.text.as_str())
             .collect()
+    }
+
+    /// The first frame number a send's mark names (`send(15) → frame 4`, `→ frames 6-8`).
+    fn first_frame_named(text: &str) -> Option<u64> {
+        let after = text
+            .split_once("→ frame")?
+            .1
+            .trim_start_matches('s')
+            .trim_start();
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    }
+
+    #[test]
+    fn every_lessons_sends_and_connects_are_drawn_before_the_frames_they_made() {
+        // A lesson's trace has only return times; on loopback a send returns after its
+        // segment (and after the peer's reply to it), a connect after the handshake.
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/captures"));
+        let mut sends = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_none_or(|x| x != "pcap") {
+                continue;
+            }
+            let Ok(Some(trace)) = crate::calls::read_beside(&path) else {
+                continue;
+            };
+            let Some(info) = crate::ladder::collect(&path, FlowProto::Tcp, 0)
+                .ok()
+                .and_then(|g| g.info.map(|i| (i, g.seen)))
+            else {
+                continue;
+            };
+            let mut m = LadderModel::build(info.0, &info.1);
+            add_call_notes(&mut m, &trace);
+            let depart = |end: End, n: u64| {
+                m.rows
+                    .iter()
+                    .find(|r| r.number == n && r.from == end)
+                    .map(|r| r.depart_ns)
+            };
+            for n in &m.side_notes {
+                let made = if n.text.starts_with("connect(") {
+                    m.rows
+                        .iter()
+                        .find(|r| r.from == n.end && r.flags.has(TcpFlags::SYN))
+                        .map(|r| r.depart_ns)
+                } else if n.text.starts_with("send(") {
+                    sends += 1;
+                    first_frame_named(&n.text).and_then(|f| depart(n.end, f))
+                } else {
+                    None
+                };
+                if let Some(d) = made {
+                    assert!(
+                        n.t_ns < d,
+                        "{}: {n:?} drawn at or after its frame ({d})",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(sends >= 50, "{sends} sends checked");
+    }
+
+    #[test]
+    fn a_marks_first_frame_is_read_from_its_words() {
+        assert_eq!(first_frame_named("send(15) → frame 4"), Some(4));
+        assert_eq!(first_frame_named("send(9000) → frames 6-8"), Some(6));
+        assert_eq!(first_frame_named("send(3) → frames 7, 9"), Some(7));
+        assert_eq!(first_frame_named("send(3) → no frame captured"), None);
     }
 
     #[test]

@@ -751,7 +751,25 @@ impl Geometry {
             }
             // Before the first row the line is extended upwards into the room left for
             // such calls, never under the header.
-            let y_touch = at(row, note.t_ns).max(HEADER + line_h);
+            let mut y_touch = at(row, note.t_ns).max(HEADER + line_h);
+            // A call made a moment before an arrow leaves or reaches its line (a lesson's
+            // send placed just before its segment) touches the line a hair above that end,
+            // so that room can be made between them.
+            let next_end = (row.saturating_sub(1)..(row + 3).min(n))
+                .filter_map(|i| {
+                    let (r, a) = (&model.rows[i], &arrows[i]);
+                    if r.from == note.end {
+                        Some((r.depart_ns, a.from.y))
+                    } else {
+                        (!a.lost).then_some((r.reach_ns, a.to.y))
+                    }
+                })
+                .filter(|&(t, _)| t > note.t_ns)
+                .map(|(_, y)| y)
+                .fold(f32::INFINITY, f32::min);
+            if y_touch >= next_end {
+                y_touch = next_end - 0.01;
+            }
             for (k, text) in note_lines(&note.text).into_iter().enumerate() {
                 let text = SideText {
                     end: note.end,
