@@ -80,8 +80,8 @@ pub(super) fn calls_node(trace: &CallTrace, seg: &Segment) -> Option<Node> {
             lines.push(args("details-call-read"));
         }
     }
-    // The call that made the kernel send a SYN, FIN or RST: the sender's last connect,
-    // shutdown or close entered before the segment was captured.
+    // The call that made the kernel send a FIN or RST: the sender's last shutdown or close
+    // entered before the segment was captured.
     let cause = |kinds: &[CallKind]| -> Option<&ConnCall<'_>> {
         calls
             .iter()
@@ -96,8 +96,15 @@ pub(super) fn calls_node(trace: &CallTrace, seg: &Segment) -> Option<Node> {
             result = &cc.call.result
         )
     };
+    // A connection has one connect(), whatever its time says (a lesson's trace has only
+    // its return, after the handshake).
     if seg.syn && sender == End::Client {
-        lines.extend(cause(&[CallKind::Connect]).map(by));
+        lines.extend(
+            calls
+                .iter()
+                .find(|cc| cc.end == End::Client && cc.call.call == CallKind::Connect)
+                .map(by),
+        );
     }
     if seg.fin || seg.rst {
         lines.extend(cause(&[CallKind::Close, CallKind::Shutdown]).map(by));
@@ -123,4 +130,46 @@ pub(super) fn calls_node(trace: &CallTrace, seg: &Segment) -> Option<Node> {
     let mut node = Node::section(NodeKind::Calls, tr!("details-calls"), None);
     node.children = lines.into_iter().map(|l| Node::line(l, None)).collect();
     Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calls::Call;
+
+    #[test]
+    fn a_syn_is_put_down_to_the_connect_that_returned_after_the_handshake() {
+        let (client, server): (SocketAddr, SocketAddr) = (
+            "127.0.0.1:40000".parse().unwrap(),
+            "127.0.0.1:7000".parse().unwrap(),
+        );
+        let mut connect = Call::new(2_000, "client", 1, CallKind::Connect);
+        connect.local = client.to_string();
+        connect.remote = server.to_string();
+        let trace = CallTrace {
+            calls: vec![connect],
+            ..CallTrace::default()
+        };
+        let syn = Segment {
+            client,
+            server,
+            direction: Direction::ClientToServer,
+            seq: 0,
+            len: 0,
+            syn: true,
+            fin: false,
+            rst: false,
+            ts: Some(Timestamp::from_parts(0, 1_000)),
+        };
+        let node = calls_node(&trace, &syn).expect("a calls section");
+        let text: Vec<&str> = node.children.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(text.len(), 1, "{text:?}");
+        assert!(text[0].contains("connect()"), "{text:?}");
+        // The server's SYN-ACK is the kernel's, not a call's.
+        let syn_ack = Segment {
+            direction: Direction::ServerToClient,
+            ..syn
+        };
+        assert!(calls_node(&trace, &syn_ack).is_none());
+    }
 }
