@@ -51,12 +51,13 @@ pub struct ProgramRequest {
 }
 
 impl ProgramRequest {
-    /// "python3 echo_server.py + python3 echo_client.py hi": the title bar and status line.
+    /// "python3 echo_server.py + python3 echo_client.py hi": the title bar and status line,
+    /// on one line (a command given with line breaks has them as spaces here).
     pub fn describe(&self) -> String {
         self.server
             .iter()
             .chain(&self.clients)
-            .map(String::as_str)
+            .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect::<Vec<_>>()
             .join(" + ")
     }
@@ -430,5 +431,25 @@ impl Worker {
                 }
             })?;
         Ok(writer.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_described_on_one_line() {
+        let req = ProgramRequest {
+            server: Some("python3 echo_server.py".into()),
+            clients: vec!["python3 -c 'import socket\nfor i in range(3):\n    print(i)'".into()],
+            dir: PathBuf::from("."),
+            net: NetMode::Isolated,
+            timeout: None,
+        };
+        assert_eq!(
+            req.describe(),
+            "python3 echo_server.py + python3 -c 'import socket for i in range(3): print(i)'"
+        );
     }
 }
