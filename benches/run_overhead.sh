@@ -10,8 +10,9 @@
 #            each call's result): the least any ptrace design could cost;
 #   strace   under `strace -f --seccomp-bpf` on the same calls (output to /dev/null);
 #   stopped  under `synack run --ptrace-only` (every data call a ptrace stop);
-#   synack   under `synack run` (data calls recorded by the kernel's tracepoints, the
-#            rest stopped; capture, kernel readings, everything).
+#   synack   under `synack run` (data calls recorded in the kernel by eBPF at the
+#            system-call tracepoints, the rest stopped; capture, kernel readings,
+#            everything).
 # Every way runs inside a network namespace of its own (`unshare -n`; synack makes its own),
 # and every way traces both programs. The ways take turns in each round (a busy machine
 # slows them alike); prints each round and the medians.
