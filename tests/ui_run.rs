@@ -244,3 +244,36 @@ fn the_form_refuses_what_cannot_run_and_says_why() {
     h.run_steps(2);
     assert!(h.state().generator.form.clients.is_empty());
 }
+
+#[test]
+fn a_command_with_line_breaks_is_edited_on_as_many_lines() {
+    use egui::accesskit::Role;
+    let mut h = run_page();
+    let script = "python3 -c 'import socket\nprint(1)\nprint(2)'";
+    {
+        let form = &mut h.state_mut().generator.form;
+        form.server = "python3 echo_server.py".into();
+        form.clients = vec![script.into()];
+    }
+    h.run_steps(2);
+    // The one-line server field and the three-line client field, each holding its command.
+    let one = h
+        .query_all_by_role(Role::TextInput)
+        .find(|n| n.value().as_deref() == Some("python3 echo_server.py"))
+        .expect("the server's field, on one line");
+    let many = h.get_by_role(Role::MultilineTextInput);
+    assert_eq!(many.value().as_deref(), Some(script));
+    assert!(
+        many.rect().height() > 2.0 * one.rect().height(),
+        "{:?} against {:?}",
+        many.rect(),
+        one.rect()
+    );
+    // The form's next row starts below the taller field, not over its last line.
+    let add = h.get_by_label("+ Add a client").rect();
+    assert!(
+        add.top() >= many.rect().bottom(),
+        "{add:?} overlaps {:?}",
+        many.rect()
+    );
+}

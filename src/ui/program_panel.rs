@@ -30,6 +30,17 @@ pub enum NetChoice {
     Host,
 }
 
+/// A command's edit field: one line, or as many lines (up to eight) as a command given with
+/// line breaks has (a `python3 -c` script from `synack run --view`), shown as written.
+fn command_edit(text: &mut String) -> egui::TextEdit<'_> {
+    let lines = text.lines().count();
+    if lines > 1 {
+        egui::TextEdit::multiline(text).desired_rows(lines.min(8))
+    } else {
+        egui::TextEdit::singleline(text)
+    }
+}
+
 /// A course example the form can be filled with (`examples/course`).
 struct Example {
     name: &'static str,
@@ -223,7 +234,7 @@ impl ProgramForm {
                     ui.end_row();
                     ui.label(tr!("run-server"));
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.server)
+                        command_edit(&mut self.server)
                             .id_salt("run_server")
                             .hint_text("python3 echo_server.py")
                             .code_editor()
@@ -233,7 +244,7 @@ impl ProgramForm {
                     let mut remove = None;
                     for (i, c) in self.clients.iter_mut().enumerate() {
                         ui.label(tr!("run-client", n = i + 1));
-                        ui.horizontal(|ui| {
+                        ui.horizontal_top(|ui| {
                             if ui
                                 .small_button("−")
                                 .on_hover_text(tr!("run-client-remove"))
@@ -242,7 +253,7 @@ impl ProgramForm {
                                 remove = Some(i);
                             }
                             ui.add(
-                                egui::TextEdit::singleline(c)
+                                command_edit(c)
                                     .id_salt(("run_client", i))
                                     .code_editor()
                                     .desired_width(f32::INFINITY),
