@@ -417,24 +417,8 @@ mod tests {
     fn every_lessons_sends_and_connects_are_drawn_before_the_frames_they_made() {
         // A lesson's trace has only return times; on loopback a send returns after its
         // segment (and after the peer's reply to it), a connect after the handshake.
-        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/captures"));
         let mut sends = 0;
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.extension().is_none_or(|x| x != "pcap") {
-                continue;
-            }
-            let Ok(Some(trace)) = crate::calls::read_beside(&path) else {
-                continue;
-            };
-            let Some(info) = crate::ladder::collect(&path, FlowProto::Tcp, 0)
-                .ok()
-                .and_then(|g| g.info.map(|i| (i, g.seen)))
-            else {
-                continue;
-            };
-            let mut m = LadderModel::build(info.0, &info.1);
-            add_call_notes(&mut m, &trace);
+        for (path, m) in crate::ladder::lesson_ladders() {
             let depart = |end: End, n: u64| {
                 m.rows
                     .iter()
