@@ -314,21 +314,43 @@ pub trait Canvas {
     fn arrow(&mut self, a: Point, b: Point, stroke: Stroke);
     /// A filled rectangle.
     fn fill(&mut self, r: Rect, color: Color);
-    /// One line of text of font size `size`, optionally on a background box (so that lines
-    /// crossing it do not hide it).
-    fn text(
-        &mut self,
-        pos: Point,
-        anchor: Anchor,
-        text: &str,
-        size: f32,
-        color: Color,
-        bg: Option<Color>,
-    );
+    /// One line of text whose `anchor` point is `pos`, drawn as `style` says.
+    fn text(&mut self, pos: Point, anchor: Anchor, text: &str, style: TextStyle);
     /// One line of text in a fixed-width font (a packet's Info, whose arrows only the
     /// screen's monospace font has); figures without one write it like [`Canvas::text`].
-    fn mono_text(&mut self, pos: Point, anchor: Anchor, text: &str, size: f32, color: Color) {
-        self.text(pos, anchor, text, size, color, None);
+    fn mono_text(&mut self, pos: Point, anchor: Anchor, text: &str, style: TextStyle) {
+        self.text(pos, anchor, text, style);
+    }
+}
+
+/// How a line of text is drawn: one value for what every label of a figure shares, so that
+/// a call names only where the text goes and what it says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextStyle {
+    /// Font size (points).
+    pub size: f32,
+    /// Colour of the letters.
+    pub color: Color,
+    /// A box behind the text, so that lines crossing it do not hide it.
+    pub bg: Option<Color>,
+}
+
+impl TextStyle {
+    /// Text of `size` in `color`, with nothing behind it.
+    pub const fn new(size: f32, color: Color) -> Self {
+        Self {
+            size,
+            color,
+            bg: None,
+        }
+    }
+
+    /// The same text on a box of `bg`.
+    pub const fn on(self, bg: Color) -> Self {
+        Self {
+            bg: Some(bg),
+            ..self
+        }
     }
 }
 
@@ -552,20 +574,12 @@ impl Canvas for Svg {
         self.rect(r, color, Stroke::NONE);
     }
 
-    fn text(
-        &mut self,
-        pos: Point,
-        anchor: Anchor,
-        text: &str,
-        size: f32,
-        color: Color,
-        bg: Option<Color>,
-    ) {
-        if let Some(bg) = bg {
-            let r = anchor.rect(pos, text_width(text, size), text_height(size));
+    fn text(&mut self, pos: Point, anchor: Anchor, text: &str, style: TextStyle) {
+        if let Some(bg) = style.bg {
+            let r = anchor.rect(pos, text_width(text, style.size), text_height(style.size));
             self.rect(r.expand(1.0), bg, Stroke::NONE);
         }
-        Svg::text(self, pos, anchor, text, size, color);
+        Svg::text(self, pos, anchor, text, style.size, style.color);
     }
 }
 

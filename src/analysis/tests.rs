@@ -19,6 +19,10 @@ struct Sim {
     ts: i64,
     cport: u16,
     vlan: Option<u16>,
+    /// TCP options of the next segment sent (taken by it).
+    options: Vec<TcpOptionElement>,
+    /// The flow of the last segment sent.
+    flow: Option<FlowRef>,
 }
 
 impl Sim {
@@ -33,12 +37,14 @@ impl Sim {
             ts: 1_700_000_000_000_000_000,
             cport: 40000,
             vlan: None,
+            options: Vec::new(),
+            flow: None,
         }
     }
 
     /// Sends one TCP segment `dt_us` µs after the previous one.
     #[allow(clippy::too_many_arguments)]
-    fn tx_opts(
+    fn tx(
         &mut self,
         dt_us: i64,
         from_client: bool,
@@ -47,8 +53,7 @@ impl Sim {
         ack: u32,
         win: u16,
         len: usize,
-        opts: &[TcpOptionElement],
-    ) -> Annotation {
+    ) -> TcpAnnotation {
         self.ts = self.ts.saturating_add(dt_us.saturating_mul(1000));
         self.frame += 1;
         let (src, dst, sp, dp) = if from_client {
@@ -74,8 +79,9 @@ impl Sim {
                 _ => panic!("flag {c}"),
             };
         }
-        if !opts.is_empty() {
-            b = b.options(opts).unwrap();
+        let options = std::mem::take(&mut self.options);
+        if !options.is_empty() {
+            b = b.options(&options).unwrap();
         }
         let payload = vec![0x61u8; len];
         let mut data = Vec::new();
@@ -83,23 +89,9 @@ impl Sim {
         let f = OwnedFrame::packet(self.frame, Timestamp(self.ts), LinkType::Ethernet, data);
         let frame = f.as_frame();
         let pkt = decode(&frame);
-        self.engine.process(&frame, &pkt)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn tx(
-        &mut self,
-        dt_us: i64,
-        from_client: bool,
-        flags: &str,
-        seq: u32,
-        ack: u32,
-        win: u16,
-        len: usize,
-    ) -> TcpAnnotation {
-        self.tx_opts(dt_us, from_client, flags, seq, ack, win, len, &[])
-            .tcp
-            .expect("tcp annotation")
+        let a = self.engine.process(&frame, &pkt);
+        self.flow = a.flow;
+        a.tcp.expect("every TCP segment is annotated")
     }
 
     /// SYN, SYN+ACK, ACK with a 2 ms RTT; no options.
@@ -173,32 +165,36 @@ fn handshake_data_and_four_way_close() {
     let d = s.c_data(1000, 1, 100);
     assert_eq!((d.seq, d.ack, d.next_seq, d.len), (1, 1, 101, 100));
     assert!(d.tags.is_empty());
-    let f1 = s.tx(1000, true, "FA", CI + 101, SI + 1, 8192, 0);
-    assert_eq!(
-        f1.events.as_slice(),
-        [Event::Fin {
-            side: Side::Originator,
-            second: false
-        }]
-    );
-    assert_eq!(f1.states, [TcpState::FinWait1, TcpState::CloseWait]);
-    let a1 = s.s_ack(1000, 102);
-    assert_eq!(
-        a1.events.as_slice(),
-        [Event::FinAck {
-            of: Side::Originator
-        }]
-    );
-    assert_eq!(a1.states, [TcpState::FinWait2, TcpState::CloseWait]);
-    let f2 = s.tx(1000, false, "FA", SI + 1, CI + 102, 8192, 0);
-    assert_eq!(
-        f2.events.as_slice(),
-        [Event::Fin {
-            side: Side::Responder,
-            second: true
-        }]
-    );
-    assert_eq!(f2.states, [TcpState::TimeWait, TcpState::LastAck]);
+    // Each close step: what the engine said, then both ends' states.
+    let steps = [
+        (
+            s.tx(1000, true, "FA", CI + 101, SI + 1, 8192, 0),
+            Event::Fin {
+                side: Side::Originator,
+                second: false,
+            },
+            [TcpState::FinWait1, TcpState::CloseWait],
+        ),
+        (
+            s.s_ack(1000, 102),
+            Event::FinAck {
+                of: Side::Originator,
+            },
+            [TcpState::FinWait2, TcpState::CloseWait],
+        ),
+        (
+            s.tx(1000, false, "FA", SI + 1, CI + 102, 8192, 0),
+            Event::Fin {
+                side: Side::Responder,
+                second: true,
+            },
+            [TcpState::TimeWait, TcpState::LastAck],
+        ),
+    ];
+    for (a, event, states) in steps {
+        assert_eq!(a.events.as_slice(), [event], "seq {}", a.seq);
+        assert_eq!(a.states, states, "seq {}", a.seq);
+    }
     let a2 = s.tx(1000, true, "A", CI + 102, SI + 2, 8192, 0);
     assert_eq!(names(&a2), ["fin_ack", "close_complete"]);
     assert_eq!(a2.states, [TcpState::TimeWait, TcpState::Closed]);
@@ -328,44 +324,70 @@ fn open_connection_is_s1() {
 
 #[test]
 fn zeek_s2_s3_sh_shr_rstos0_rstrh_oth() {
-    // S2: originator closes, responder silent afterwards.
-    let mut s = Sim::established();
-    s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
-    assert_eq!(s.conn(0).zeek_state(), "S2");
-    // S3: responder closes.
-    let mut s = Sim::established();
-    s.tx(1000, false, "FA", SI + 1, CI + 1, 8192, 0);
-    assert_eq!(s.conn(0).zeek_state(), "S3");
-    // SH: SYN then FIN, no SYN+ACK.
-    let mut s = Sim::new();
-    s.tx(0, true, "S", CI, 0, 8192, 0);
-    s.tx(1000, true, "F", CI + 1, 0, 8192, 0);
-    assert_eq!(s.conn(0).zeek_state(), "SH");
-    // SHR: SYN+ACK then FIN from the responder, no SYN seen.
-    let mut s = Sim::new();
-    s.tx(0, false, "SA", SI, CI + 1, 8192, 0);
-    s.tx(1000, false, "FA", SI + 1, CI + 1, 8192, 0);
-    assert_eq!(
-        s.conn(0).originator.port(),
-        40000,
-        "SYN+ACK receiver originates"
-    );
-    assert_eq!(s.conn(0).zeek_state(), "SHR");
-    // RSTOS0: SYN then RST from the originator.
-    let mut s = Sim::new();
-    s.tx(0, true, "S", CI, 0, 8192, 0);
-    s.tx(1000, true, "R", CI + 1, 0, 0, 0);
-    assert_eq!(s.conn(0).zeek_state(), "RSTOS0");
-    // RSTRH: SYN+ACK then RST from the responder.
-    let mut s = Sim::new();
-    s.tx(0, false, "SA", SI, CI + 1, 8192, 0);
-    s.tx(1000, false, "R", SI + 1, 0, 0, 0);
-    assert_eq!(s.conn(0).zeek_state(), "RSTRH");
-    // OTH: mid-stream traffic only.
-    let mut s = Sim::new();
-    s.tx(0, true, "PA", 7777, 9999, 8192, 10);
-    s.tx(1000, false, "A", 9999, 7787, 8192, 0);
-    assert_eq!(s.conn(0).zeek_state(), "OTH");
+    /// One segment: from the client, flags, seq, ack, payload length.
+    type Seg = (bool, &'static str, u32, u32, usize);
+    // What happened, after a handshake or from nothing, and Zeek's name for it.
+    let cases: [(&str, bool, &[Seg], &str); 7] = [
+        (
+            "originator closes, responder silent afterwards",
+            true,
+            &[(true, "FA", CI + 1, SI + 1, 0)],
+            "S2",
+        ),
+        (
+            "responder closes",
+            true,
+            &[(false, "FA", SI + 1, CI + 1, 0)],
+            "S3",
+        ),
+        (
+            "SYN then FIN, no SYN+ACK",
+            false,
+            &[(true, "S", CI, 0, 0), (true, "F", CI + 1, 0, 0)],
+            "SH",
+        ),
+        (
+            "SYN+ACK then FIN from the responder, no SYN seen",
+            false,
+            &[
+                (false, "SA", SI, CI + 1, 0),
+                (false, "FA", SI + 1, CI + 1, 0),
+            ],
+            "SHR",
+        ),
+        (
+            "SYN then RST from the originator",
+            false,
+            &[(true, "S", CI, 0, 0), (true, "R", CI + 1, 0, 0)],
+            "RSTOS0",
+        ),
+        (
+            "SYN+ACK then RST from the responder",
+            false,
+            &[(false, "SA", SI, CI + 1, 0), (false, "R", SI + 1, 0, 0)],
+            "RSTRH",
+        ),
+        (
+            "mid-stream traffic only",
+            false,
+            &[(true, "PA", 7777, 9999, 10), (false, "A", 9999, 7787, 0)],
+            "OTH",
+        ),
+    ];
+    for (what, after_handshake, segs, zeek) in cases {
+        let mut s = if after_handshake {
+            Sim::established()
+        } else {
+            Sim::new()
+        };
+        for &(from_client, flags, seq, ack, len) in segs {
+            let win = if flags.contains('R') { 0 } else { 8192 };
+            s.tx(1000, from_client, flags, seq, ack, win, len);
+        }
+        assert_eq!(s.conn(0).zeek_state(), zeek, "{what}");
+        // The SYN+ACK's receiver is taken for the originator.
+        assert_eq!(s.conn(0).originator.port(), 40000, "{what}");
+    }
 }
 
 #[test]
@@ -544,10 +566,8 @@ fn reused_ports_start_a_new_connection() {
     s.tx(1000, true, "FA", CI + 1, SI + 1, 8192, 0);
     s.tx(1000, false, "FA", SI + 1, CI + 2, 8192, 0);
     s.tx(1000, true, "A", CI + 2, SI + 2, 8192, 0);
-    let a = s.tx_opts(5_000_000, true, "S", 90_000, 0, 8192, 0, &[]);
-    let flow = a.flow.unwrap();
-    assert_eq!(flow.stream, 1);
-    let t = a.tcp.unwrap();
+    let t = s.tx(5_000_000, true, "S", 90_000, 0, 8192, 0);
+    assert_eq!(s.flow.unwrap().stream, 1);
     assert_flags(&t, &[Flag::ReusedPorts]);
     assert_eq!(t.seq, 0);
     assert_eq!(names(&t), ["syn"]);
@@ -563,13 +583,15 @@ fn reused_ports_start_a_new_connection() {
 fn window_scaling_from_the_handshake() {
     let mut s = Sim::new();
     let ws = |n| {
-        [
+        vec![
             TcpOptionElement::MaximumSegmentSize(1460),
             TcpOptionElement::WindowScale(n),
         ]
     };
-    s.tx_opts(0, true, "S", CI, 0, 64240, 0, &ws(7));
-    s.tx_opts(1000, false, "SA", SI, CI + 1, 65160, 0, &ws(2));
+    s.options = ws(7);
+    s.tx(0, true, "S", CI, 0, 64240, 0);
+    s.options = ws(2);
+    s.tx(1000, false, "SA", SI, CI + 1, 65160, 0);
     let a = s.tx(1000, true, "A", CI + 1, SI + 1, 502, 0);
     assert_eq!(a.window, 502 << 7);
     let b = s.tx(1000, false, "A", SI + 1, CI + 1, 1000, 0);
@@ -580,7 +602,8 @@ fn window_scaling_from_the_handshake() {
 
     // SYN+ACK without the option: scaling is off in both directions.
     let mut s = Sim::new();
-    s.tx_opts(0, true, "S", CI, 0, 64240, 0, &ws(7));
+    s.options = ws(7);
+    s.tx(0, true, "S", CI, 0, 64240, 0);
     s.tx(1000, false, "SA", SI, CI + 1, 65160, 0);
     let a = s.tx(1000, true, "A", CI + 1, SI + 1, 502, 0);
     assert_eq!(a.window, 502);
@@ -593,9 +616,9 @@ fn window_scaling_from_the_handshake() {
 fn vlan_ids_separate_connections() {
     let mut s = Sim::established();
     s.vlan = Some(42);
-    let a = s.tx_opts(1000, true, "S", CI, 0, 8192, 0, &[]);
-    assert_eq!(a.flow.unwrap().stream, 1);
-    assert!(a.tcp.unwrap().tags.is_empty(), "not a retransmission");
+    let a = s.tx(1000, true, "S", CI, 0, 8192, 0);
+    assert_eq!(s.flow.unwrap().stream, 1);
+    assert!(a.tags.is_empty(), "not a retransmission");
 }
 
 #[test]
@@ -606,7 +629,8 @@ fn one_connection_when_only_one_direction_is_tagged() {
         let mut s = Sim::new();
         let tx = |s: &mut Sim, client: bool, flags: &str, seq: u32, ack: u32, len: usize| {
             s.vlan = (client == tagged_client).then_some(42);
-            s.tx_opts(1000, client, flags, seq, ack, 8192, len, &[])
+            let a = s.tx(1000, client, flags, seq, ack, 8192, len);
+            (s.flow.unwrap().stream, a)
         };
         let mut all = vec![
             tx(&mut s, true, "S", CI, 0, 0),
@@ -616,12 +640,12 @@ fn one_connection_when_only_one_direction_is_tagged() {
             tx(&mut s, false, "A", SI + 1, CI + 101, 0),
         ];
         all.push(tx(&mut s, false, "A", SI + 1, CI + 101, 0));
-        for (i, a) in all.iter().enumerate() {
-            assert_eq!(a.flow.unwrap().stream, 0, "frame {i}");
+        for (i, (stream, _)) in all.iter().enumerate() {
+            assert_eq!(*stream, 0, "frame {i}");
         }
-        let dup = all[5].tcp.unwrap();
+        let dup = all[5].1;
         assert!(dup.tags.has(Flag::DuplicateAck), "{:?}", dup.tags);
-        assert_eq!(all[4].tcp.unwrap().ack, 101);
+        assert_eq!(all[4].1.ack, 101);
         let conns = s.engine.into_connections();
         assert_eq!(conns.len(), 1);
         let mut v = crate::decode::Vlans::default();
@@ -639,10 +663,11 @@ fn the_same_endpoints_on_two_vlans_are_two_connections() {
     let mut s = Sim::new();
     let both = |s: &mut Sim, client: bool, flags: &str, seq: u32, ack: u32| {
         s.vlan = Some(10);
-        let a = s.tx_opts(1000, client, flags, seq, ack, 8192, 0, &[]);
+        let a = s.tx(1000, client, flags, seq, ack, 8192, 0);
+        let a_stream = s.flow.unwrap().stream;
         s.vlan = Some(20);
-        let b = s.tx_opts(1000, client, flags, seq, ack, 8192, 0, &[]);
-        (a, b)
+        let b = s.tx(1000, client, flags, seq, ack, 8192, 0);
+        ((a_stream, a), (s.flow.unwrap().stream, b))
     };
     for (client, flags, seq, ack) in [
         (true, "S", CI, 0),
@@ -652,9 +677,9 @@ fn the_same_endpoints_on_two_vlans_are_two_connections() {
         (false, "FA", SI + 1, CI + 2),
         (true, "A", CI + 2, SI + 2),
     ] {
-        let (a, b) = both(&mut s, client, flags, seq, ack);
-        assert_eq!((a.flow.unwrap().stream, b.flow.unwrap().stream), (0, 1));
-        assert!(a.tcp.unwrap().tags.is_empty() && b.tcp.unwrap().tags.is_empty());
+        let ((a_stream, a), (b_stream, b)) = both(&mut s, client, flags, seq, ack);
+        assert_eq!((a_stream, b_stream), (0, 1));
+        assert!(a.tags.is_empty() && b.tags.is_empty());
     }
 }
 
@@ -760,8 +785,8 @@ fn an_icmp_error_quoting_tcp_takes_the_stream_number_like_tshark() {
         engine: e,
         ..Sim::new()
     };
-    let a = s.tx_opts(1000, true, "S", CI, 0, 8192, 0, &[]);
-    assert_eq!(a.flow.unwrap().stream, 1);
+    s.tx(1000, true, "S", CI, 0, 8192, 0);
+    assert_eq!(s.flow.unwrap().stream, 1);
 }
 
 #[test]
@@ -866,8 +891,8 @@ mod hostile {
                     }
                 }
                 s.cport = 40000 + u16::from(bits >> 6);
-                let a = s.tx_opts(dt, from_client, &flags, seq, ack, win, len, &[]);
-                let t = a.tcp.expect("every TCP segment is annotated");
+                // Every TCP segment is annotated (`tx` fails the case otherwise).
+                let t = s.tx(dt, from_client, &flags, seq, ack, win, len);
                 prop_assert!(t.tags.as_slice().len() <= MAX_TAGS);
                 for tag in t.tags.as_slice() {
                     prop_assert!(!tag.reason().is_empty());

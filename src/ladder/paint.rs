@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use crate::figure::{text_height, text_width, Anchor, Canvas, Color, Point, Rect, Stroke, Svg};
+use crate::figure::{
+    text_height, text_width, Anchor, Canvas, Color, Point, Rect, Stroke, Svg, TextStyle,
+};
 
 use super::layout::{Geometry, Owner, FONT, HEADER, STATE_COL};
 use super::model::{ArrowKind, End, LadderModel};
@@ -228,9 +230,7 @@ pub fn paint_rows(
                 Point::new(8.0, first + h * k as f32),
                 Anchor::LEFT_CENTER,
                 line,
-                FONT,
-                BREAK_COLOR,
-                None,
+                TextStyle::new(FONT, BREAK_COLOR),
             );
         }
     }
@@ -299,9 +299,7 @@ pub fn paint_rows(
             Point::new(8.0, *y),
             Anchor::LEFT_CENTER,
             &format!("#{} {:.6}", r.number, r.t()),
-            FONT,
-            WEAK,
-            None,
+            TextStyle::new(FONT, WEAK),
         );
     }
     let h = text_height(FONT);
@@ -335,9 +333,7 @@ pub fn paint_rows(
                 Point::new(rect.center().x, rect.min.y + 1.0 + h * (k as f32 + 0.5)),
                 Anchor::CENTER_CENTER,
                 line,
-                FONT,
-                if k == 0 { color } else { darker(WEAK, color) },
-                None,
+                TextStyle::new(FONT, if k == 0 { color } else { darker(WEAK, color) }),
             );
         }
     }
@@ -348,9 +344,7 @@ pub fn paint_rows(
             Point::new((geo.x_client + geo.x_server) / 2.0, line_end),
             Anchor::CENTER_TOP,
             &words::replay_cut(),
-            FONT,
-            Color::from_rgb(0xa0, 0x50, 0x00),
-            Some(Color::WHITE),
+            TextStyle::new(FONT, Color::from_rgb(0xa0, 0x50, 0x00)).on(Color::WHITE),
         );
     }
 }
@@ -385,7 +379,12 @@ fn paint_side(geo: &Geometry, c: &mut dyn Canvas, band: (f32, f32)) {
             End::Client => (Point::new(x - 8.0, s.y_text), Anchor::RIGHT_CENTER),
             End::Server => (Point::new(x + 8.0, s.y_text), Anchor::LEFT_CENTER),
         };
-        c.text(pos, anchor, &s.text, FONT, color, Some(Color::WHITE));
+        c.text(
+            pos,
+            anchor,
+            &s.text,
+            TextStyle::new(FONT, color).on(Color::WHITE),
+        );
     }
 }
 
@@ -411,9 +410,7 @@ fn paint_brackets(geo: &Geometry, c: &mut dyn Canvas, band: (f32, f32)) {
                 Point::new(x + 6.0, first + h * k as f32),
                 Anchor::LEFT_CENTER,
                 line,
-                FONT,
-                BRACKET_COLOR,
-                None,
+                TextStyle::new(FONT, BRACKET_COLOR),
             );
         }
     }
@@ -440,9 +437,7 @@ pub fn paint_header(
             Point::new(x, 6.0),
             Anchor::CENTER_TOP,
             &title,
-            FONT,
-            strong,
-            None,
+            TextStyle::new(FONT, strong),
         );
     }
     if model.is_tcp() {
@@ -451,9 +446,7 @@ pub fn paint_header(
                 Point::new(x, 24.0),
                 Anchor::CENTER_TOP,
                 state.name(),
-                FONT,
-                STATE_COLOR,
-                None,
+                TextStyle::new(FONT, STATE_COLOR),
             );
         }
     }
@@ -471,9 +464,7 @@ pub fn paint_header(
         Point::new(x, 24.0),
         Anchor::CENTER_TOP,
         &words::capture_point(),
-        FONT,
-        WEAK,
-        None,
+        TextStyle::new(FONT, WEAK),
     );
     let h = text_height(FONT);
     for (k, line) in geo.header_note(model).iter().enumerate() {
@@ -481,18 +472,14 @@ pub fn paint_header(
             Point::new(8.0, 42.0 + h * k as f32),
             Anchor::LEFT_TOP,
             line,
-            FONT,
-            WEAK,
-            None,
+            TextStyle::new(FONT, WEAK),
         );
     }
     c.text(
         Point::new(8.0, HEADER - 16.0),
         Anchor::LEFT_TOP,
         &words::time_column(),
-        FONT,
-        WEAK,
-        None,
+        TextStyle::new(FONT, WEAK),
     );
     c.line(
         Point::new(0.0, HEADER - 1.0),

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::analysis::Direction;
-use crate::figure::{Anchor, Canvas, Color, Point, Rect, Stroke, Svg};
+use crate::figure::{Anchor, Canvas, Color, Point, Rect, Stroke, Svg, TextStyle};
 
 use super::{TwoTapGeometry, BREAK_PX, HEADER, ROW_GAP, ROW_TEXT};
 use crate::i18n::{text, Message};
@@ -108,9 +108,7 @@ pub fn ladder(
             Point::new(COLUMNS[0], b.y + BREAK_PX / 2.0),
             Anchor::LEFT_CENTER,
             &idle,
-            ROW_SIZE,
-            RAIL,
-            None,
+            TextStyle::new(ROW_SIZE, RAIL),
         );
     }
     // Losses last, so the arrows around them do not hide them.
@@ -152,9 +150,7 @@ pub fn ladder(
                 Point::new(*x, arrow.y),
                 Anchor::LEFT_CENTER,
                 &text,
-                ROW_SIZE,
-                colour(r),
-                None,
+                TextStyle::new(ROW_SIZE, colour(r)),
             );
         }
     }
@@ -172,9 +168,7 @@ pub fn ladder(
             Point::new(*x, band + 6.0),
             Anchor::CENTER_TOP,
             title,
-            TITLE_SIZE,
-            INK,
-            None,
+            TextStyle::new(TITLE_SIZE, INK),
         );
     }
     let heads = [
@@ -190,9 +184,7 @@ pub fn ladder(
             Point::new(*x, band + 8.0),
             Anchor::LEFT_TOP,
             &text(h),
-            ROW_SIZE,
-            RAIL,
-            None,
+            TextStyle::new(ROW_SIZE, RAIL),
         );
     }
 }

@@ -14,7 +14,7 @@ use egui::{Pos2, Rect, Sense, Vec2};
 use self::model::{FlowGraph, FlowRow, Hosts};
 use crate::analysis::Flag;
 use crate::decode::{Packet, Transport};
-use crate::figure::{self, Align, Anchor, Canvas, Color, Point, Stroke};
+use crate::figure::{self, Align, Anchor, Canvas, Color, Point, Stroke, TextStyle};
 use crate::i18n::tr;
 use crate::ladder::model::ArrowKind;
 use crate::ladder::paint::arrow_color;
@@ -173,15 +173,18 @@ fn host_strip(
     let y = top + HEADER_HEIGHT / 2.0;
     let centre = Anchor(Align::Center, Align::Center);
     for (name, &x) in columns.iter().zip(&geo.col_x) {
-        canvas.text(Point::new(x, y), centre, name, FONT + 1.0, BLACK, None);
+        canvas.text(
+            Point::new(x, y),
+            centre,
+            name,
+            TextStyle::new(FONT + 1.0, BLACK),
+        );
     }
     canvas.text(
         Point::new(geo.info_x, y),
         Anchor(Align::Min, Align::Center),
         &tr!("flows-comment"),
-        FONT + 1.0,
-        Color::from_gray(90),
-        None,
+        TextStyle::new(FONT + 1.0, Color::from_gray(90)),
     );
 }
 
@@ -216,9 +219,7 @@ fn paint_row(
             Point::new(6.0, y),
             left_centre,
             &format!("{:.6}", (t.as_nanos() - t0.as_nanos()) as f64 / 1e9),
-            FONT,
-            WEAK,
-            None,
+            TextStyle::new(FONT, WEAK),
         );
     }
     let kind = match &packet.transport {
@@ -249,9 +250,7 @@ fn paint_row(
         Point::new((from_x + to_x) / 2.0, y - 1.0),
         Anchor(Align::Center, Align::Max),
         &arrow_label(&packet),
-        FONT,
-        color,
-        Some(WHITE),
+        TextStyle::new(FONT, color).on(WHITE),
     );
     if let Some((sp, dp)) = ports(&packet) {
         let right = to_x >= from_x;
@@ -265,9 +264,7 @@ fn paint_row(
                 Point::new(x, y + 5.0),
                 Anchor(h, Align::Center),
                 &p.to_string(),
-                FONT,
-                WEAK,
-                None,
+                TextStyle::new(FONT, WEAK),
             );
         };
         port(canvas, from_x + off, sa, sp);
@@ -281,8 +278,7 @@ fn paint_row(
             frame.number,
             columns::info(&frame, &packet, &analysis, rich.as_ref())
         ),
-        FONT,
-        INFO,
+        TextStyle::new(FONT, INFO),
     );
     Some((a, b))
 }

@@ -3,7 +3,7 @@
 
 use egui::{Color32, Stroke, Vec2};
 
-use crate::figure::{Anchor, Canvas, Color, Point, Rect};
+use crate::figure::{Anchor, Canvas, Color, Point, Rect, TextStyle};
 use crate::ladder::paint;
 
 use super::super::figure::{color32, pos2};
@@ -61,36 +61,28 @@ impl Canvas for ScreenCanvas<'_> {
         );
     }
 
-    fn text(
-        &mut self,
-        pos: Point,
-        anchor: Anchor,
-        text: &str,
-        size: f32,
-        color: Color,
-        bg: Option<Color>,
-    ) {
+    fn text(&mut self, pos: Point, anchor: Anchor, text: &str, style: TextStyle) {
         let galley = self.painter.layout_no_wrap(
             text.to_string(),
-            egui::FontId::proportional(size),
-            color32(color),
+            egui::FontId::proportional(style.size),
+            color32(style.color),
         );
         let size = galley.size();
         let r = anchor.rect(pos, size.x, size.y);
         let rect = egui::Rect::from_min_max(self.at(r.min), self.at(r.max));
-        if let Some(bg) = bg {
+        if let Some(bg) = style.bg {
             self.painter.rect_filled(rect.expand(1.0), 2.0, color32(bg));
         }
-        self.painter.galley(rect.min, galley, color32(color));
+        self.painter.galley(rect.min, galley, color32(style.color));
     }
 
-    fn mono_text(&mut self, pos: Point, anchor: Anchor, text: &str, size: f32, color: Color) {
+    fn mono_text(&mut self, pos: Point, anchor: Anchor, text: &str, style: TextStyle) {
         self.painter.text(
             self.at(pos),
             egui::Align2([align(anchor.0), align(anchor.1)]),
             text,
-            egui::FontId::monospace(size),
-            color32(color),
+            egui::FontId::monospace(style.size),
+            color32(style.color),
         );
     }
 }
