@@ -19,8 +19,9 @@ use serde_json::Value;
 use synack::analysis::Cause;
 use synack::capture::{FileReader, FrameSource};
 use synack::decode::decode;
-use synack::ui::graphs::kernel_view::{cause_color, COLOR_CWND};
+use synack::ui::graphs::kernel_view::cause_color;
 use synack::ui::graphs::GraphKind;
+use synack::ui::palette;
 use synack::ui::{StartSource, SynackApp, Tab, ViewOptions};
 
 fn manifest(p: &str) -> PathBuf {
@@ -134,7 +135,7 @@ fn kernel_lines_only_where_read_and_verdict_bands_over_the_senders_data_time() {
     let t = |r: &Value| r["t_ns"].as_i64().unwrap();
 
     // The cwnd line: drawn, and only between the first and the last reading with tcp_info.
-    let cwnd = path_points(&h, COLOR_CWND, frame_rect);
+    let cwnd = path_points(&h, palette::CWND, frame_rect);
     assert!(cwnd.len() > 50, "{} cwnd points drawn", cwnd.len());
     let (lo, hi) = (sx(t(with_info[0])), sx(t(with_info[with_info.len() - 1])));
     for p in &cwnd {
@@ -183,7 +184,7 @@ fn kernel_lines_only_where_read_and_verdict_bands_over_the_senders_data_time() {
     h.state_mut().graphs.toggles.verdict = false;
     h.run_steps(3);
     let frame_rect = h.state().graphs.last_rect().unwrap();
-    assert!(path_points(&h, COLOR_CWND, frame_rect).is_empty());
+    assert!(path_points(&h, palette::CWND, frame_rect).is_empty());
     assert!(band_rects(&h, frame_rect).is_empty());
 }
 
@@ -198,7 +199,7 @@ fn without_kernel_readings_the_wire_verdict_bands_start_at_the_first_data_segmen
     let g = &h.state().graphs;
     let frame_rect = g.last_rect().unwrap();
     let sx = |ns: i64| g.screen_pos((ns - first_ns) as f64 / 1e9, 0.0).unwrap().x;
-    assert!(path_points(&h, COLOR_CWND, frame_rect).is_empty());
+    assert!(path_points(&h, palette::CWND, frame_rect).is_empty());
     let bands = band_rects(&h, frame_rect);
     assert!(!bands.is_empty());
     let (b0, _) = union(&bands);
@@ -290,9 +291,9 @@ fn the_svg_figure_draws_the_kernel_lines_and_the_verdict_bands_the_view_draws() 
     // The cwnd reach: teal polylines, every point between the first and the last reading.
     let cwnd = format!(
         "stroke=\"#{:02x}{:02x}{:02x}\"",
-        COLOR_CWND.r(),
-        COLOR_CWND.g(),
-        COLOR_CWND.b()
+        palette::CWND.r(),
+        palette::CWND.g(),
+        palette::CWND.b()
     );
     let lines: Vec<&str> = svg
         .lines()
@@ -376,7 +377,7 @@ fn a_cc_compare_run_opens_on_its_connections_side_by_side_on_the_same_scales() {
     // points within the frame are counted, of the lines drawn across the frame's width).
     for (i, (_, frame, _)) in drawn.frames.iter().enumerate() {
         let across = Rect::from_x_y_ranges(frame.x_range(), f32::MIN..=f32::MAX);
-        let inside = path_points(&h, COLOR_CWND, across)
+        let inside = path_points(&h, palette::CWND, across)
             .into_iter()
             .filter(|p| frame.expand(1.0).contains(*p))
             .count();

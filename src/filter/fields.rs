@@ -225,13 +225,21 @@ pub struct FieldInfo {
     pub what: &'static str,
 }
 
-const fn uint(bits: u8) -> FieldType {
-    FieldType::Unsigned { bits, hex: false }
+const fn uint(bits: u8, hex: bool) -> FieldType {
+    FieldType::Unsigned { bits, hex }
 }
 
-const fn hex(bits: u8) -> FieldType {
-    FieldType::Unsigned { bits, hex: true }
-}
+// The table's type column, one word each, so that a row reads as name, field, type, meaning.
+/// `FT_UINT8`, printed in decimal.
+const U8: FieldType = uint(8, false);
+/// `FT_UINT16`, printed in decimal.
+const U16: FieldType = uint(16, false);
+/// `FT_UINT32`, printed in decimal.
+const U32: FieldType = uint(32, false);
+/// `FT_UINT16`, printed in hex.
+const HEX16: FieldType = uint(16, true);
+/// `FT_NONE`: a marker without a value.
+const MARKER: FieldType = FieldType::None;
 
 macro_rules! table {
     ($($name:literal => $field:expr, $ty:expr, $what:literal;)*) => {
@@ -243,7 +251,9 @@ macro_rules! table {
 const TABLE: &[FieldInfo] = {
     use crate::decode::TcpFlags as F;
     use Field::*;
-    use FieldType::{Boolean, Bytes, Ether, FrameNum, Ipv4, Ipv6, Protocol, RelativeTime};
+    use FieldType::{
+        AbsoluteTime, Boolean, Bytes, Ether, FrameNum, Ipv4, Ipv6, Protocol, RelativeTime,
+    };
     table! {
         "frame" => Proto(self::Proto::Frame), Protocol, "Frame (every packet)";
         "eth" => Proto(self::Proto::Eth), Protocol, "Ethernet";
@@ -255,45 +265,45 @@ const TABLE: &[FieldInfo] = {
         "udp" => Proto(self::Proto::Udp), Protocol, "User Datagram Protocol";
         "icmp" => Proto(self::Proto::Icmp), Protocol, "Internet Control Message Protocol";
         "icmpv6" => Proto(self::Proto::Icmpv6), Protocol, "Internet Control Message Protocol v6";
-        "frame.number" => FrameNumber, uint(32), "Frame number";
-        "frame.len" => FrameLen, uint(32), "Frame length on the wire";
-        "frame.cap_len" => FrameCapLen, uint(32), "Frame length captured";
+        "frame.number" => FrameNumber, U32, "Frame number";
+        "frame.len" => FrameLen, U32, "Frame length on the wire";
+        "frame.cap_len" => FrameCapLen, U32, "Frame length captured";
         "frame.time_relative" => FrameTimeRelative, RelativeTime, "Time since the first frame";
-        "frame.time_epoch" => FrameTimeEpoch, FieldType::AbsoluteTime, "Epoch time";
+        "frame.time_epoch" => FrameTimeEpoch, AbsoluteTime, "Epoch time";
         "frame.truncated" => Truncated, Boolean, "Cut by the snapshot length (synack)";
         "eth.src" => EthSrc, Ether, "Source MAC address";
         "eth.dst" => EthDst, Ether, "Destination MAC address";
         "eth.addr" => EthAddr, Ether, "Source or destination MAC address";
-        "eth.type" => EthType, hex(16), "EtherType";
-        "vlan.id" => VlanId, uint(16), "VLAN identifier (each tag)";
+        "eth.type" => EthType, HEX16, "EtherType";
+        "vlan.id" => VlanId, U16, "VLAN identifier (each tag)";
         "ip.addr" => IpAddr, Ipv4, "Source or destination address";
         "ip.src" => IpSrc, Ipv4, "Source address";
         "ip.dst" => IpDst, Ipv4, "Destination address";
-        "ip.len" => IpLen, uint(16), "Total length";
-        "ip.id" => IpId, hex(16), "Identification";
-        "ip.hdr_len" => IpHdrLen, uint(8), "Header length";
-        "ip.ttl" => Ttl, uint(8), "Time to live";
-        "ip.proto" => IpProto, uint(8), "Protocol";
+        "ip.len" => IpLen, U16, "Total length";
+        "ip.id" => IpId, HEX16, "Identification";
+        "ip.hdr_len" => IpHdrLen, U8, "Header length";
+        "ip.ttl" => Ttl, U8, "Time to live";
+        "ip.proto" => IpProto, U8, "Protocol";
         "ip.flags.df" => IpDontFragment, Boolean, "Don't fragment";
         "ip.flags.mf" => IpMoreFragments, Boolean, "More fragments";
-        "ip.frag_offset" => IpFragOffset, uint(16), "Fragment offset (bytes)";
+        "ip.frag_offset" => IpFragOffset, U16, "Fragment offset (bytes)";
         "ipv6.addr" => Ipv6Addr, Ipv6, "Source or destination address";
         "ipv6.src" => Ipv6Src, Ipv6, "Source address";
         "ipv6.dst" => Ipv6Dst, Ipv6, "Destination address";
-        "ipv6.hlim" => Ttl, uint(8), "Hop limit";
-        "ipv6.nxt" => IpProto, uint(8), "Next header";
-        "tcp.port" => TcpPort, uint(16), "Source or destination port";
-        "tcp.srcport" => TcpSrcPort, uint(16), "Source port";
-        "tcp.dstport" => TcpDstPort, uint(16), "Destination port";
-        "tcp.stream" => TcpStream, uint(32), "Stream index";
-        "tcp.len" => TcpLen, uint(32), "TCP segment length";
-        "tcp.seq" => TcpSeq, uint(32), "Sequence number (relative)";
-        "tcp.nxtseq" => TcpNextSeq, uint(32), "Next sequence number (relative)";
-        "tcp.ack" => TcpAck, uint(32), "Acknowledgment number (relative)";
-        "tcp.seq_raw" => TcpSeqRaw, uint(32), "Sequence number (raw)";
-        "tcp.ack_raw" => TcpAckRaw, uint(32), "Acknowledgment number (raw)";
-        "tcp.hdr_len" => TcpHdrLen, uint(8), "Header length";
-        "tcp.flags" => TcpFlags, hex(16), "Flags";
+        "ipv6.hlim" => Ttl, U8, "Hop limit";
+        "ipv6.nxt" => IpProto, U8, "Next header";
+        "tcp.port" => TcpPort, U16, "Source or destination port";
+        "tcp.srcport" => TcpSrcPort, U16, "Source port";
+        "tcp.dstport" => TcpDstPort, U16, "Destination port";
+        "tcp.stream" => TcpStream, U32, "Stream index";
+        "tcp.len" => TcpLen, U32, "TCP segment length";
+        "tcp.seq" => TcpSeq, U32, "Sequence number (relative)";
+        "tcp.nxtseq" => TcpNextSeq, U32, "Next sequence number (relative)";
+        "tcp.ack" => TcpAck, U32, "Acknowledgment number (relative)";
+        "tcp.seq_raw" => TcpSeqRaw, U32, "Sequence number (raw)";
+        "tcp.ack_raw" => TcpAckRaw, U32, "Acknowledgment number (raw)";
+        "tcp.hdr_len" => TcpHdrLen, U8, "Header length";
+        "tcp.flags" => TcpFlags, HEX16, "Flags";
         "tcp.flags.ae" => TcpFlag(F::NS), Boolean, "Accurate ECN";
         "tcp.flags.ns" => TcpFlag(F::NS), Boolean, "Nonce (now Accurate ECN)";
         "tcp.flags.cwr" => TcpFlag(F::CWR), Boolean, "Congestion Window Reduced";
@@ -307,27 +317,27 @@ const TABLE: &[FieldInfo] = {
         "tcp.flags.rst" => TcpFlag(F::RST), Boolean, "Reset";
         "tcp.flags.syn" => TcpFlag(F::SYN), Boolean, "Syn";
         "tcp.flags.fin" => TcpFlag(F::FIN), Boolean, "Fin";
-        "tcp.window_size_value" => TcpWindowValue, uint(16), "Window (as sent)";
-        "tcp.window_size" => TcpWindowSize, uint(32), "Calculated window size";
-        "tcp.options.mss_val" => TcpMss, uint(16), "MSS value";
-        "tcp.options.wscale.shift" => TcpWscale, uint(8), "Window scale shift count";
-        "tcp.options.sack_le" => TcpSackLe, uint(32), "SACK left edge (relative)";
-        "tcp.options.sack_re" => TcpSackRe, uint(32), "SACK right edge (relative)";
+        "tcp.window_size_value" => TcpWindowValue, U16, "Window (as sent)";
+        "tcp.window_size" => TcpWindowSize, U32, "Calculated window size";
+        "tcp.options.mss_val" => TcpMss, U16, "MSS value";
+        "tcp.options.wscale.shift" => TcpWscale, U8, "Window scale shift count";
+        "tcp.options.sack_le" => TcpSackLe, U32, "SACK left edge (relative)";
+        "tcp.options.sack_re" => TcpSackRe, U32, "SACK right edge (relative)";
         "tcp.payload" => TcpPayload, Bytes, "TCP payload";
-        "tcp.analysis.flags" => AnalysisAny, FieldType::None, "Any TCP analysis flag";
-        "tcp.analysis.bytes_in_flight" => BytesInFlight, uint(32), "Bytes in flight";
+        "tcp.analysis.flags" => AnalysisAny, MARKER, "Any TCP analysis flag";
+        "tcp.analysis.bytes_in_flight" => BytesInFlight, U32, "Bytes in flight";
         "tcp.analysis.ack_rtt" => AckRtt, RelativeTime, "RTT to ACK the segment";
         "tcp.analysis.acks_frame" => AcksFrame, FrameNum, "The frame this ACK acknowledges";
-        "udp.port" => UdpPort, uint(16), "Source or destination port";
-        "udp.srcport" => UdpSrcPort, uint(16), "Source port";
-        "udp.dstport" => UdpDstPort, uint(16), "Destination port";
-        "udp.stream" => UdpStream, uint(32), "Stream index";
-        "udp.length" => UdpLength, uint(16), "Length (header and payload)";
+        "udp.port" => UdpPort, U16, "Source or destination port";
+        "udp.srcport" => UdpSrcPort, U16, "Source port";
+        "udp.dstport" => UdpDstPort, U16, "Destination port";
+        "udp.stream" => UdpStream, U32, "Stream index";
+        "udp.length" => UdpLength, U16, "Length (header and payload)";
         "udp.payload" => UdpPayload, Bytes, "UDP payload";
-        "icmp.type" => IcmpType, uint(8), "Type";
-        "icmp.code" => IcmpCode, uint(8), "Code";
-        "icmpv6.type" => IcmpType, uint(8), "Type";
-        "icmpv6.code" => IcmpCode, uint(8), "Code";
+        "icmp.type" => IcmpType, U8, "Type";
+        "icmp.code" => IcmpCode, U8, "Code";
+        "icmpv6.type" => IcmpType, U8, "Type";
+        "icmpv6.code" => IcmpCode, U8, "Code";
         "_ws.malformed" => Malformed, Protocol, "Malformed packet";
         "malformed" => Malformed, Protocol, "Malformed packet";
     }

@@ -15,7 +15,7 @@ use egui::{Color32, RichText};
 use crate::analysis::FlowProto;
 use crate::capture::live::{capture_permission, Permission};
 use crate::gen::{self, Mode, Scenario};
-use crate::i18n::tr;
+use crate::i18n::{tr, Phrases};
 
 use super::gen_runner::{decide, Decision, GenRun, Phase, RunRequest, Wanted};
 use super::program_panel::{self, ProgramForm};
@@ -263,31 +263,24 @@ impl GeneratorPanel {
             .id_salt("gen_scenario_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                egui::Grid::new("gen_scenario_grid")
-                    .num_columns(3)
-                    .striped(true)
-                    .spacing([12.0, 4.0])
-                    .show(ui, |ui| {
-                        ui.strong(tr!("gen-scenario"));
-                        ui.strong(tr!("gen-modes"));
-                        ui.strong(tr!("gen-lesson"));
-                        ui.end_row();
-                        for sc in Scenario::ALL {
-                            let r = ui.selectable_label(
-                                self.selected == sc,
-                                RichText::new(sc.name()).monospace(),
-                            );
-                            if r.clicked() {
-                                self.selected = sc;
-                            }
-                            if r.double_clicked() {
-                                run = Some(sc);
-                            }
-                            ui.label(RichText::new(modes_text(sc)).weak().small());
-                            ui.label(sc.lesson_text());
-                            ui.end_row();
+                let titles = ["gen-scenario", "gen-modes", "gen-lesson"];
+                titled_grid(ui, "gen_scenario_grid", &titles, [12.0, 4.0], |ui| {
+                    for sc in Scenario::ALL {
+                        let r = ui.selectable_label(
+                            self.selected == sc,
+                            RichText::new(sc.name()).monospace(),
+                        );
+                        if r.clicked() {
+                            self.selected = sc;
                         }
-                    });
+                        if r.double_clicked() {
+                            run = Some(sc);
+                        }
+                        ui.label(RichText::new(modes_text(sc)).weak().small());
+                        ui.label(sc.lesson_text());
+                        ui.end_row();
+                    }
+                });
             });
         run
     }
@@ -357,19 +350,20 @@ impl GeneratorPanel {
 
 /// What will run, and why it is not what was asked for.
 fn show_decision(ui: &mut egui::Ui, d: &Decision) {
-    match &d.fallback {
+    let keys = ["gen-will-run", "gen-will-run-because"];
+    mode_line(ui, d.mode, d.fallback.as_ref(), keys);
+}
+
+/// A run's mode (`keys[0]`), or in orange the mode and why it is not the one asked for
+/// (`keys[1]`).
+fn mode_line(ui: &mut egui::Ui, mode: Mode, fallback: Option<&Phrases>, keys: [&str; 2]) {
+    match fallback {
         Some(why) => {
-            ui.colored_label(
-                FALLBACK,
-                tr!(
-                    "gen-will-run-because",
-                    mode = mode_text(d.mode),
-                    why = why.text()
-                ),
-            );
+            let text = tr!(keys[1], mode = mode_text(mode), why = why.text());
+            ui.colored_label(FALLBACK, text);
         }
         None => {
-            ui.label(tr!("gen-will-run", mode = mode_text(d.mode)));
+            ui.label(tr!(keys[0], mode = mode_text(mode)));
         }
     }
 }
@@ -402,18 +396,8 @@ fn run_status_ui(ui: &mut egui::Ui, run: &GenRun) {
             calls = st.calls
         )
     });
-    if let Some(why) = &run.fallback {
-        ui.colored_label(
-            FALLBACK,
-            tr!(
-                "gen-mode-because",
-                mode = mode_text(run.mode),
-                why = why.text()
-            ),
-        );
-    } else {
-        ui.label(tr!("gen-mode-line", mode = mode_text(run.mode)));
-    }
+    let keys = ["gen-mode-line", "gen-mode-because"];
+    mode_line(ui, run.mode, run.fallback.as_ref(), keys);
     if let Phase::Failed(e) = &st.phase {
         ui.colored_label(Color32::RED, e);
     }
@@ -447,51 +431,66 @@ fn calls_ui(ui: &mut egui::Ui, data: &StoreData, have_run: bool, running: bool) 
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show(ui, |ui| {
-            egui::Grid::new("gen_calls_grid")
-                .num_columns(6)
-                .striped(true)
-                .spacing([10.0, 2.0])
-                .show(ui, |ui| {
-                    for h in [
-                        "gen-col-time",
-                        "gen-col-actor",
-                        "gen-col-call",
-                        "gen-col-bytes",
-                        "gen-col-result",
-                        "gen-col-data",
-                    ] {
-                        ui.strong(tr!(h));
+            let titles = [
+                "gen-col-time",
+                "gen-col-actor",
+                "gen-col-call",
+                "gen-col-bytes",
+                "gen-col-result",
+                "gen-col-data",
+            ];
+            titled_grid(ui, "gen_calls_grid", &titles, [10.0, 2.0], |ui| {
+                for c in &trace.calls {
+                    ui.monospace(format!("{:.6}", (c.t_ns - t0) as f64 / 1e9));
+                    ui.label(&c.actor);
+                    ui.monospace(call_name(c.call));
+                    ui.monospace(c.bytes.to_string());
+                    let result = match &c.note {
+                        Some(n) => format!("{} ({n})", c.result),
+                        None => c.result.clone(),
+                    };
+                    if c.result == "ok" {
+                        ui.label(result);
+                    } else {
+                        ui.colored_label(Color32::RED, result);
+                    }
+                    // Data moved, or the descriptors a readiness call reported.
+                    let ready: Vec<String> = c
+                        .traced
+                        .iter()
+                        .flat_map(|t| &t.ready)
+                        .map(|r| format!("fd {} {}", r.fd, r.events))
+                        .collect();
+                    if ready.is_empty() {
+                        ui.monospace(preview(c.data.as_deref().unwrap_or("")));
+                    } else {
+                        ui.monospace(ready.join(", "));
                     }
                     ui.end_row();
-                    for c in &trace.calls {
-                        ui.monospace(format!("{:.6}", (c.t_ns - t0) as f64 / 1e9));
-                        ui.label(&c.actor);
-                        ui.monospace(call_name(c.call));
-                        ui.monospace(c.bytes.to_string());
-                        let result = match &c.note {
-                            Some(n) => format!("{} ({n})", c.result),
-                            None => c.result.clone(),
-                        };
-                        if c.result == "ok" {
-                            ui.label(result);
-                        } else {
-                            ui.colored_label(Color32::RED, result);
-                        }
-                        // Data moved, or the descriptors a readiness call reported.
-                        let ready: Vec<String> = c
-                            .traced
-                            .iter()
-                            .flat_map(|t| &t.ready)
-                            .map(|r| format!("fd {} {}", r.fd, r.events))
-                            .collect();
-                        if ready.is_empty() {
-                            ui.monospace(preview(c.data.as_deref().unwrap_or("")));
-                        } else {
-                            ui.monospace(ready.join(", "));
-                        }
-                        ui.end_row();
-                    }
-                });
+                }
+            });
+        });
+}
+
+/// A striped grid under a row of bold titles (message ids): the panel's two tables, its
+/// lessons and a run's calls, look alike.
+fn titled_grid(
+    ui: &mut egui::Ui,
+    id: &str,
+    titles: &[&str],
+    spacing: [f32; 2],
+    rows: impl FnOnce(&mut egui::Ui),
+) {
+    egui::Grid::new(id)
+        .num_columns(titles.len())
+        .striped(true)
+        .spacing(spacing)
+        .show(ui, |ui| {
+            for t in titles {
+                ui.strong(tr!(t));
+            }
+            ui.end_row();
+            rows(ui);
         });
 }
 

@@ -38,6 +38,7 @@ pub mod live_panel;
 pub mod packet_list;
 pub mod packet_sort;
 pub mod pair_view;
+pub mod palette;
 pub mod program_panel;
 pub mod program_runner;
 pub mod replay;

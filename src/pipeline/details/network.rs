@@ -53,13 +53,11 @@ fn ipv4_node(ip: &IpInfo, h: Header) -> Node {
     ));
     l.push(h.value_field("Time to live", "ip.ttl", ip.ttl, field::TTL));
     l.push(h.value_field("Protocol", "ip.proto", ip.protocol, field::PROTOCOL));
-    push_addresses(&mut l, ip, h, field::SRC_ADDR, field::DST_ADDR);
-    if ip.options_len > 0 {
-        l.push(h.field(
-            format!("Options: {} bytes", ip.options_len),
-            field::OPTIONS..hl,
-        ));
-    }
+    let options = (ip.options_len > 0).then(|| {
+        let text = format!("Options: {} bytes", ip.options_len);
+        (text, field::OPTIONS..hl)
+    });
+    push_addresses_and_rest(&mut l, ip, h, [field::SRC_ADDR, field::DST_ADDR], options);
     l
 }
 
@@ -75,13 +73,17 @@ fn ipv6_node(ip: &IpInfo, h: Header) -> Node {
     ));
     l.push(h.value_field("Next header", "ipv6.nxt", ip.protocol, field::NEXT_HEADER));
     l.push(h.value_field("Hop limit", "ipv6.hlim", ip.ttl, field::HOP_LIMIT));
-    push_addresses(&mut l, ip, h, field::SRC_ADDR, field::DST_ADDR);
-    if ip.ext_count > 0 {
-        l.push(h.field(
-            format!("Extension headers: {:?}", ip.extension_headers()),
-            field::HEADER_LEN..ip.header_len as usize,
-        ));
-    }
+    let extensions = (ip.ext_count > 0).then(|| {
+        let text = format!("Extension headers: {:?}", ip.extension_headers());
+        (text, field::HEADER_LEN..ip.header_len as usize)
+    });
+    push_addresses_and_rest(
+        &mut l,
+        ip,
+        h,
+        [field::SRC_ADDR, field::DST_ADDR],
+        extensions,
+    );
     l
 }
 
@@ -113,8 +115,18 @@ fn ip_name(ip: &IpInfo, suffix: &str) -> String {
     format!("{proto}{suffix}")
 }
 
-/// The Source and Destination lines, each with its filter (`ip.src == …`).
-fn push_addresses(l: &mut Node, ip: &IpInfo, h: Header, src: Field, dst: Field) {
+/// The Source and Destination lines, each with its filter (`ip.src == …`), then the line of
+/// what follows the fixed header (IPv4 options, IPv6 extension headers) when there is any.
+fn push_addresses_and_rest(
+    l: &mut Node,
+    ip: &IpInfo,
+    h: Header,
+    [src, dst]: [Field; 2],
+    rest: Option<(String, Field)>,
+) {
     l.push(h.value_field("Source", &ip_name(ip, ".src"), ip.src, src));
     l.push(h.value_field("Destination", &ip_name(ip, ".dst"), ip.dst, dst));
+    if let Some((text, range)) = rest {
+        l.push(h.field(text, range));
+    }
 }

@@ -14,6 +14,7 @@ use crate::decode::Transport;
 use crate::i18n::tr;
 use crate::stream::follow::FramingChoice;
 use crate::stream::text::{EncodingChoice, TextEncoding};
+use crate::ui::palette;
 use crate::ui::selection::ConnRef;
 use crate::ui::store::StoreData;
 use crate::ui::stream_view::model::build;
@@ -21,15 +22,6 @@ use crate::ui::stream_view::model::build;
 /// Text shown at most (the whole conversation is still saved): laying out megabytes of text
 /// every frame would freeze the window.
 const SHOWN_MAX: usize = 1 << 20;
-
-/// Client text colour (Wireshark's dark red).
-pub const CLIENT_COLOR: Color32 = Color32::from_rgb(0x9e, 0x1c, 0x1c);
-/// Client text background (Wireshark's pink).
-pub const CLIENT_BG: Color32 = Color32::from_rgb(0xfb, 0xed, 0xed);
-/// Server text colour (Wireshark's dark blue).
-pub const SERVER_COLOR: Color32 = Color32::from_rgb(0x1c, 0x1c, 0x9e);
-/// Server text background (Wireshark's light blue).
-pub const SERVER_BG: Color32 = Color32::from_rgb(0xed, 0xed, 0xfb);
 
 /// What the window asks the app to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,8 +308,8 @@ fn conversation(ui: &mut egui::Ui, f: &Followed, show: ShowAs, only: Option<Dire
         }
         shown += text.len();
         let (color, background) = match c.dir {
-            Direction::ClientToServer => (CLIENT_COLOR, CLIENT_BG),
-            Direction::ServerToClient => (SERVER_COLOR, SERVER_BG),
+            Direction::ClientToServer => (palette::CLIENT_TEXT, palette::CLIENT_BG),
+            Direction::ServerToClient => (palette::SERVER_TEXT, palette::SERVER_BG),
         };
         let color = if c.missing > 0 {
             Color32::DARK_GRAY

@@ -11,19 +11,7 @@ use super::model::decimate;
 use crate::analysis::Cause;
 use crate::calls::tcp_info::CaState;
 use crate::i18n::tr;
-
-/// The kernel's congestion window.
-pub const COLOR_CWND: Color32 = Color32::from_rgb(0, 160, 170);
-/// The kernel's slow-start threshold.
-pub const COLOR_SSTHRESH: Color32 = Color32::from_rgb(120, 120, 120);
-/// Bytes in flight as the kernel counts them.
-pub const COLOR_IN_FLIGHT_KERNEL: Color32 = Color32::from_rgb(230, 120, 20);
-/// Bytes in flight as the wire shows them (`tcp.analysis.bytes_in_flight`).
-pub const COLOR_IN_FLIGHT_WIRE: Color32 = Color32::from_rgb(40, 90, 200);
-/// Smoothed RTT.
-pub const COLOR_SRTT: Color32 = Color32::from_rgb(20, 150, 60);
-/// Retransmission timeout.
-pub const COLOR_RTO: Color32 = Color32::from_rgb(200, 0, 160);
+use crate::ui::palette;
 
 /// One of the kernel's lines in the panel's plots: its name, its runs of points, its colour.
 type KernelLine<'a> = (String, &'a [Vec<[f64; 2]>], Color32);
@@ -211,7 +199,7 @@ pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f
         pui,
         &name(&tr!("graph-ack-cwnd")),
         &o.cwnd_reach,
-        COLOR_CWND,
+        palette::CWND,
         LineStyle::Solid,
         (x0, x1),
     );
@@ -219,7 +207,7 @@ pub fn add_reach_lines(pui: &mut egui_plot::PlotUi<'_>, o: &KernelOverlay, x0: f
         pui,
         &name(&tr!("graph-ack-ssthresh")),
         &o.ssthresh_reach,
-        COLOR_SSTHRESH,
+        palette::SSTHRESH,
         LineStyle::dashed_loose(),
         (x0, x1),
     );
@@ -297,12 +285,12 @@ pub fn panel(
                 (
                     tr!("graph-kernel", what = tr!("graph-cwnd")),
                     &o.cwnd,
-                    COLOR_CWND,
+                    palette::CWND,
                 ),
                 (
                     tr!("graph-kernel", what = tr!("graph-in-flight")),
                     &o.in_flight_kernel,
-                    COLOR_IN_FLIGHT_KERNEL,
+                    palette::IN_FLIGHT_KERNEL,
                 ),
             ],
         );
@@ -312,7 +300,7 @@ pub fn panel(
                     tr!("graph-in-flight-wire"),
                     PlotPoints::from(decimate(&o.in_flight_wire, x.0, x.1, MAX_DRAWN)),
                 )
-                .color(COLOR_IN_FLIGHT_WIRE)
+                .color(palette::IN_FLIGHT_WIRE)
                 .radius(1.5),
             );
         }
@@ -321,8 +309,12 @@ pub fn panel(
         bands_and_lines(
             pui,
             [
-                (tr!("graph-kernel", what = "srtt"), &o.srtt_ms, COLOR_SRTT),
-                (tr!("graph-kernel", what = "rto"), &o.rto_ms, COLOR_RTO),
+                (
+                    tr!("graph-kernel", what = "srtt"),
+                    &o.srtt_ms,
+                    palette::SRTT,
+                ),
+                (tr!("graph-kernel", what = "rto"), &o.rto_ms, palette::RTO),
             ],
         );
     });

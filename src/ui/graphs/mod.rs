@@ -13,7 +13,7 @@ pub mod model;
 pub mod svg;
 pub mod ticks;
 
-use egui::{Color32, Pos2, Rect, Stroke};
+use egui::{Pos2, Rect, Stroke};
 use egui_plot::{Corner, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
 use self::kernel::KernelOverlay;
@@ -24,28 +24,12 @@ use super::selection::{ConnRef, Selection};
 use super::store::StoreData;
 use crate::analysis::{Direction, FlowProto};
 use crate::i18n::tr;
+use crate::ui::palette;
 
 /// Most points drawn per series (hover and click still use all of them).
 const MAX_DRAWN: usize = 20_000;
 /// Farthest distance (points) from a segment at which hover and click pick it.
 const PICK_DISTANCE: f32 = 14.0;
-
-/// Data segments.
-pub const COLOR_SEGMENT: Color32 = Color32::from_rgb(40, 90, 200);
-/// Retransmissions.
-pub const COLOR_RETRANSMISSION: Color32 = Color32::from_rgb(220, 30, 30);
-/// Out-of-order segments.
-pub const COLOR_OUT_OF_ORDER: Color32 = Color32::from_rgb(230, 140, 0);
-/// "Previous segment not captured" marks.
-pub const COLOR_LOST: Color32 = Color32::from_rgb(200, 0, 160);
-/// The ACK line.
-pub const COLOR_ACK: Color32 = Color32::from_rgb(20, 150, 60);
-/// The receive-window line.
-pub const COLOR_WINDOW: Color32 = Color32::from_rgb(170, 140, 0);
-/// SACK blocks.
-pub const COLOR_SACK: Color32 = Color32::from_rgb(140, 60, 210);
-/// Goodput.
-pub const COLOR_GOODPUT: Color32 = Color32::from_rgb(20, 150, 60);
 
 /// Which graph is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -734,7 +718,7 @@ fn thin(points: Vec<[f64; 2]>, x0: f64, x1: f64) -> PlotPoints<'static> {
 fn lost_markers(pui: &mut egui_plot::PlotUi<'_>, points: Vec<[f64; 2]>, x0: f64, x1: f64) {
     pui.points(
         Points::new(tr!("graph-segment-lost"), thin(points, x0, x1))
-            .color(COLOR_LOST)
+            .color(palette::LOST)
             .shape(MarkerShape::Cross)
             .radius(6.0),
     );
@@ -762,7 +746,7 @@ pub(super) fn add_items(
                     tr!("graph-data-segment"),
                     thin(seq_pts(&|s| !s.retransmission && !s.out_of_order), x0, x1),
                 )
-                .color(COLOR_SEGMENT)
+                .color(palette::SEGMENT)
                 .radius(2.5),
             );
             pui.points(
@@ -770,7 +754,7 @@ pub(super) fn add_items(
                     tr!("graph-retransmission"),
                     thin(seq_pts(&|s| s.retransmission), x0, x1),
                 )
-                .color(COLOR_RETRANSMISSION)
+                .color(palette::RETRANSMISSION)
                 .radius(3.5),
             );
             pui.points(
@@ -778,7 +762,7 @@ pub(super) fn add_items(
                     tr!("graph-out-of-order"),
                     thin(seq_pts(&|s| s.out_of_order && !s.retransmission), x0, x1),
                 )
-                .color(COLOR_OUT_OF_ORDER)
+                .color(palette::OUT_OF_ORDER)
                 .radius(3.5),
             );
             lost_markers(pui, seq_pts(&|s| s.lost_before), x0, x1);
@@ -788,13 +772,13 @@ pub(super) fn add_items(
             let win: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
             pui.line(
                 Line::new(tr!("graph-ack"), thin(steps(&ack), x0, x1))
-                    .color(COLOR_ACK)
+                    .color(palette::ACK)
                     .width(1.5)
                     .allow_band(false),
             );
             pui.line(
                 Line::new(tr!("graph-receive-window"), thin(steps(&win), x0, x1))
-                    .color(COLOR_WINDOW)
+                    .color(palette::WINDOW)
                     .width(1.5)
                     .allow_band(false),
             );
@@ -813,18 +797,18 @@ pub(super) fn add_items(
                 .flat_map(|a| a.sacks.iter().map(move |&(_, r)| [a.t, f64::from(r)]))
                 .collect();
             for (name, color, pts) in [
-                (tr!("graph-data-segment"), COLOR_SEGMENT, tops(&|_| true)),
+                (tr!("graph-data-segment"), palette::SEGMENT, tops(&|_| true)),
                 (
                     tr!("graph-retransmission"),
-                    COLOR_RETRANSMISSION,
+                    palette::RETRANSMISSION,
                     tops(&|s| s.retransmission),
                 ),
                 (
                     tr!("graph-out-of-order"),
-                    COLOR_OUT_OF_ORDER,
+                    palette::OUT_OF_ORDER,
                     tops(&|s| s.out_of_order),
                 ),
-                (tr!("graph-sack"), COLOR_SACK, sack),
+                (tr!("graph-sack"), palette::SACK, sack),
             ] {
                 if !pts.is_empty() {
                     pui.points(
@@ -842,7 +826,7 @@ pub(super) fn add_items(
                     tr!("graph-throughput-line"),
                     thin(with_idle_drops(&m.throughput, m.window), x0, x1),
                 )
-                .color(COLOR_SEGMENT)
+                .color(palette::SEGMENT)
                 .width(1.5)
                 .allow_band(false),
             );
@@ -851,7 +835,7 @@ pub(super) fn add_items(
                     tr!("graph-goodput"),
                     thin(with_idle_drops(&m.goodput, m.window), x0, x1),
                 )
-                .color(COLOR_GOODPUT)
+                .color(palette::GOODPUT)
                 .width(1.5)
                 .allow_band(false),
             );
@@ -860,7 +844,7 @@ pub(super) fn add_items(
             let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
             pui.points(
                 Points::new(tr!("graph-rtt-sample"), thin(pts, x0, x1))
-                    .color(COLOR_SEGMENT)
+                    .color(palette::SEGMENT)
                     .radius(3.0),
             );
         }
@@ -884,11 +868,11 @@ pub(super) fn paint_tcptrace(
         }
         let b = to_screen(s.t, s.end() as f64);
         let (color, slot) = if s.retransmission {
-            (COLOR_RETRANSMISSION, 1)
+            (palette::RETRANSMISSION, 1)
         } else if s.out_of_order {
-            (COLOR_OUT_OF_ORDER, 2)
+            (palette::OUT_OF_ORDER, 2)
         } else {
-            (COLOR_SEGMENT, 0)
+            (palette::SEGMENT, 0)
         };
         let col = (a.x as i32, b.y as i32);
         if last_col[slot] == Some(col) {
@@ -911,7 +895,7 @@ pub(super) fn paint_tcptrace(
             let x = a.x + 2.0;
             painter.line_segment(
                 [Pos2::new(x, a.y), Pos2::new(x, b.y)],
-                Stroke::new(3.0, COLOR_SACK),
+                Stroke::new(3.0, palette::SACK),
             );
         }
     }

@@ -4,16 +4,12 @@
 use egui::{Align2, Color32, Pos2, Rect, Stroke};
 
 use super::kernel::KernelOverlay;
-use super::kernel_view::{
-    cause_color, cause_solid, cause_text, OverlayToggles, COLOR_CWND, COLOR_SSTHRESH,
-};
+use super::kernel_view::{cause_color, cause_solid, cause_text, OverlayToggles};
 use super::model::{steps, with_idle_drops, SeqModel};
-use super::{
-    GraphKind, COLOR_ACK, COLOR_GOODPUT, COLOR_LOST, COLOR_OUT_OF_ORDER, COLOR_RETRANSMISSION,
-    COLOR_SACK, COLOR_SEGMENT, COLOR_WINDOW,
-};
+use super::GraphKind;
 use crate::i18n::tr;
 use crate::ui::figure::Svg;
+use crate::ui::palette;
 
 /// About `n` round tick values covering `[lo, hi]` (1, 2, 5 × 10^k steps).
 pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
@@ -227,10 +223,10 @@ pub fn graph(
                 let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
                 let win: Vec<[f64; 2]> =
                     m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
-                polyline(&mut svg, &steps(&ack), COLOR_ACK);
-                polyline(&mut svg, &steps(&win), COLOR_WINDOW);
-                legend.push((tr!("graph-ack"), COLOR_ACK));
-                legend.push((tr!("graph-receive-window"), COLOR_WINDOW));
+                polyline(&mut svg, &steps(&ack), palette::ACK);
+                polyline(&mut svg, &steps(&win), palette::WINDOW);
+                legend.push((tr!("graph-ack"), palette::ACK));
+                legend.push((tr!("graph-receive-window"), palette::WINDOW));
                 for a in &m.acks {
                     for &(l, r) in &a.sacks {
                         let (p, q) = (at(a.t, f64::from(l)), at(a.t, f64::from(r)));
@@ -238,22 +234,22 @@ pub fn graph(
                             svg.line(
                                 p + egui::vec2(2.0, 0.0),
                                 q + egui::vec2(2.0, 0.0),
-                                Stroke::new(3.0, COLOR_SACK),
+                                Stroke::new(3.0, palette::SACK),
                             );
                         }
                     }
                 }
                 if m.acks.iter().any(|a| !a.sacks.is_empty()) {
-                    legend.push((tr!("graph-sack"), COLOR_SACK));
+                    legend.push((tr!("graph-sack"), palette::SACK));
                 }
             }
             for s in &m.segments {
                 let color = if s.retransmission {
-                    COLOR_RETRANSMISSION
+                    palette::RETRANSMISSION
                 } else if s.out_of_order {
-                    COLOR_OUT_OF_ORDER
+                    palette::OUT_OF_ORDER
                 } else {
-                    COLOR_SEGMENT
+                    palette::SEGMENT
                 };
                 let a = at(s.t, f64::from(s.seq));
                 if !inside(a) {
@@ -263,51 +259,51 @@ pub fn graph(
                     svg.circle(a, 2.5, color);
                 } else {
                     let b = at(s.t, s.end() as f64);
-                    let st = Stroke::new(if color == COLOR_SEGMENT { 1.5 } else { 2.5 }, color);
+                    let st = Stroke::new(if color == palette::SEGMENT { 1.5 } else { 2.5 }, color);
                     svg.line(a, b, st);
                     svg.line(a - egui::vec2(3.0, 0.0), a + egui::vec2(3.0, 0.0), st);
                     svg.line(b - egui::vec2(3.0, 0.0), b + egui::vec2(3.0, 0.0), st);
                 }
                 if s.lost_before {
-                    let c = Stroke::new(1.5, COLOR_LOST);
+                    let c = Stroke::new(1.5, palette::LOST);
                     svg.line(a + egui::vec2(-4.0, -4.0), a + egui::vec2(4.0, 4.0), c);
                     svg.line(a + egui::vec2(-4.0, 4.0), a + egui::vec2(4.0, -4.0), c);
                 }
             }
-            legend.insert(0, (tr!("graph-data-segment"), COLOR_SEGMENT));
+            legend.insert(0, (tr!("graph-data-segment"), palette::SEGMENT));
             if m.segments.iter().any(|s| s.retransmission) {
-                legend.push((tr!("graph-retransmission"), COLOR_RETRANSMISSION));
+                legend.push((tr!("graph-retransmission"), palette::RETRANSMISSION));
             }
             if m.segments.iter().any(|s| s.out_of_order) {
-                legend.push((tr!("graph-out-of-order"), COLOR_OUT_OF_ORDER));
+                legend.push((tr!("graph-out-of-order"), palette::OUT_OF_ORDER));
             }
             if m.segments.iter().any(|s| s.lost_before) {
-                legend.push((tr!("graph-segment-lost"), COLOR_LOST));
+                legend.push((tr!("graph-segment-lost"), palette::LOST));
             }
         }
         GraphKind::Throughput => {
             polyline(
                 &mut svg,
                 &with_idle_drops(&m.throughput, m.window),
-                COLOR_SEGMENT,
+                palette::SEGMENT,
             );
             polyline(
                 &mut svg,
                 &with_idle_drops(&m.goodput, m.window),
-                COLOR_GOODPUT,
+                palette::GOODPUT,
             );
-            legend.push((tr!("graph-throughput-line"), COLOR_SEGMENT));
-            legend.push((tr!("graph-goodput"), COLOR_GOODPUT));
+            legend.push((tr!("graph-throughput-line"), palette::SEGMENT));
+            legend.push((tr!("graph-goodput"), palette::GOODPUT));
         }
         GraphKind::Rtt => {
             let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
             for p in &pts {
                 let q = at(p[0], p[1]);
                 if inside(q) {
-                    svg.circle(q, 2.5, COLOR_SEGMENT);
+                    svg.circle(q, 2.5, palette::SEGMENT);
                 }
             }
-            legend.push((tr!("graph-rtt-sample"), COLOR_SEGMENT));
+            legend.push((tr!("graph-rtt-sample"), palette::SEGMENT));
         }
     }
     // The kernel's window lines over the series, named as in the view.
@@ -317,21 +313,21 @@ pub fn graph(
             None => tr!("graph-kernel", what = what),
         };
         for run in &o.cwnd_reach {
-            polyline(&mut svg, run, COLOR_CWND);
+            polyline(&mut svg, run, palette::CWND);
         }
         for run in &o.ssthresh_reach {
             let screen: Vec<Pos2> = run.iter().map(|p| at(p[0], p[1])).collect();
             for part in clip_polyline(&screen, plot) {
                 for w in part.windows(2) {
-                    svg.dashed_line(w[0], w[1], Stroke::new(1.5, COLOR_SSTHRESH));
+                    svg.dashed_line(w[0], w[1], Stroke::new(1.5, palette::SSTHRESH));
                 }
             }
         }
         if !o.cwnd_reach.is_empty() {
-            legend.push((name(tr!("graph-ack-cwnd")), COLOR_CWND));
+            legend.push((name(tr!("graph-ack-cwnd")), palette::CWND));
         }
         if !o.ssthresh_reach.is_empty() {
-            legend.push((name(tr!("graph-ack-ssthresh")), COLOR_SSTHRESH));
+            legend.push((name(tr!("graph-ack-ssthresh")), palette::SSTHRESH));
         }
     }
     let source = beside

@@ -8,6 +8,7 @@ use egui::{Align2, Color32, Pos2, Rect, Stroke};
 use super::model::RibbonModel;
 use crate::stream::calls::CallSpan;
 use crate::ui::figure::Svg;
+use crate::ui::palette;
 
 /// Width of the row labels on the left.
 pub const MARGIN: f32 = 84.0;
@@ -21,36 +22,17 @@ pub const BLOCK_H: f32 = 168.0;
 /// Height of a direction that carried no bytes (its title line only).
 pub const EMPTY_H: f32 = 24.0;
 
-/// Segments.
-pub const C_SEGMENT: Color32 = Color32::from_rgb(150, 180, 225);
-/// Coalesced segments (several messages in one segment).
-pub const C_COALESCED: Color32 = Color32::from_rgb(245, 150, 40);
-/// Messages.
-pub const C_MESSAGE: Color32 = Color32::from_rgb(130, 195, 130);
-/// Split messages (one message over several segments).
-pub const C_SPLIT: Color32 = Color32::from_rgb(180, 110, 220);
-/// Messages cut by a gap or the end.
-pub const C_INCOMPLETE: Color32 = Color32::from_rgb(235, 215, 100);
-/// Bytes the framing cannot explain.
-pub const C_UNPARSED: Color32 = Color32::from_rgb(235, 140, 140);
-/// Gaps (bytes never captured).
-pub const C_GAP: Color32 = Color32::from_gray(170);
-/// `send()` calls.
-pub const C_SEND: Color32 = Color32::from_rgb(80, 170, 180);
-/// `recv()` calls.
-pub const C_RECV: Color32 = Color32::from_rgb(175, 165, 80);
-
 /// The legend's entries: catalogue key and colour.
 pub const LEGEND: [(&str, Color32); 9] = [
-    ("ribbon-segment", C_SEGMENT),
-    ("ribbon-coalesced", C_COALESCED),
-    ("ribbon-message", C_MESSAGE),
-    ("ribbon-split", C_SPLIT),
-    ("ribbon-incomplete", C_INCOMPLETE),
-    ("ribbon-unparsed", C_UNPARSED),
-    ("ribbon-gap", C_GAP),
-    ("ribbon-send", C_SEND),
-    ("ribbon-recv", C_RECV),
+    ("ribbon-segment", palette::RIBBON_SEGMENT),
+    ("ribbon-coalesced", palette::COALESCED),
+    ("ribbon-message", palette::MESSAGE),
+    ("ribbon-split", palette::SPLIT),
+    ("ribbon-incomplete", palette::INCOMPLETE),
+    ("ribbon-unparsed", palette::UNPARSED),
+    ("ribbon-gap", palette::GAP),
+    ("ribbon-send", palette::SEND_CALL),
+    ("ribbon-recv", palette::RECV_CALL),
 ];
 
 /// A drawing primitive.
@@ -117,9 +99,9 @@ impl Layout {
             match p {
                 Prim::Rect(r, fill, stroke) => svg.rect(*r, *fill, *stroke),
                 Prim::Hatch(r) => {
-                    svg.rect(*r, Color32::from_gray(225), Stroke::new(0.5, C_GAP));
+                    svg.rect(*r, Color32::from_gray(225), Stroke::new(0.5, palette::GAP));
                     for (a, b) in hatch_lines(*r) {
-                        svg.line(a, b, Stroke::new(1.0, C_GAP));
+                        svg.line(a, b, Stroke::new(1.0, palette::GAP));
                     }
                 }
                 Prim::Line(a, b, s) => svg.line(*a, *b, *s),
@@ -149,7 +131,7 @@ impl Layout {
                     let r = r.translate(off);
                     painter.rect_filled(r, 0.0, Color32::from_gray(225));
                     for (a, b) in hatch_lines(r) {
-                        painter.line_segment([a, b], Stroke::new(1.0, C_GAP));
+                        painter.line_segment([a, b], Stroke::new(1.0, palette::GAP));
                     }
                 }
                 Prim::Line(a, b, s) => {
@@ -305,7 +287,11 @@ pub fn layout(
                 continue;
             }
             let r = clamp(r);
-            let fill = if sm.coalesced { C_COALESCED } else { C_SEGMENT };
+            let fill = if sm.coalesced {
+                palette::COALESCED
+            } else {
+                palette::RIBBON_SEGMENT
+            };
             out.prims.push(Prim::Rect(r, fill, edge(r, outline)));
             let label = if sm.coalesced {
                 crate::i18n::text_in(
@@ -368,7 +354,11 @@ pub fn layout(
                 continue;
             }
             let r = clamp(r);
-            let fill = if mm.split { C_SPLIT } else { C_MESSAGE };
+            let fill = if mm.split {
+                palette::SPLIT
+            } else {
+                palette::MESSAGE
+            };
             let stroke = if selected == Some((d, i)) {
                 Stroke::new(2.5, Color32::BLACK)
             } else {
@@ -389,7 +379,12 @@ pub fn layout(
                     ("cut", inc.cut_by.to_string().into()),
                 ],
             );
-            (inc.offset, inc.offset + inc.present, C_INCOMPLETE, label)
+            (
+                inc.offset,
+                inc.offset + inc.present,
+                palette::INCOMPLETE,
+                label,
+            )
         });
         let unparsed = marks.framed.unparsed.iter().map(|u| {
             let label = crate::i18n::text_in(
@@ -397,7 +392,7 @@ pub fn layout(
                 "ribbon-unparsed-label",
                 &[("reason", crate::i18n::library_text(u.reason).into())],
             );
-            (u.offset, u.offset + u.len, C_UNPARSED, label)
+            (u.offset, u.offset + u.len, palette::UNPARSED, label)
         });
         for (start, end, fill, label) in incomplete.chain(unparsed) {
             let r = rect(start, end, row(2));
@@ -421,8 +416,8 @@ pub fn layout(
                 out.hits.push((r, Hit::Call(d, c.index)));
             }
         };
-        calls(&mut out, &dir.calls.sends, 3, C_SEND, "send");
-        calls(&mut out, &dir.calls.recvs, 4, C_RECV, "recv");
+        calls(&mut out, &dir.calls.sends, 3, palette::SEND_CALL, "send");
+        calls(&mut out, &dir.calls.recvs, 4, palette::RECV_CALL, "recv");
         // Gaps over the segment, byte and message rows, with their cause.
         for (k, g) in dir.stream.gaps.iter().enumerate() {
             let r =
@@ -678,8 +673,15 @@ mod tests {
             .filter_map(|p| match p {
                 Prim::Rect(r, fill, stroke)
                     if r.width() < 4.0
-                        && [C_SEGMENT, C_COALESCED, C_MESSAGE, C_SPLIT, C_SEND, C_RECV]
-                            .contains(fill) =>
+                        && [
+                            palette::RIBBON_SEGMENT,
+                            palette::COALESCED,
+                            palette::MESSAGE,
+                            palette::SPLIT,
+                            palette::SEND_CALL,
+                            palette::RECV_CALL,
+                        ]
+                        .contains(fill) =>
                 {
                     Some(*stroke)
                 }
