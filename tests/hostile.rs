@@ -297,19 +297,29 @@ fn sequence_numbers_jumping_by_2_pow_31_stay_bounded() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// An IPv4 address and port, as `tcp_frame` takes them.
+type Endpoint = ([u8; 4], u16);
+
+/// The client 10.0.0.1:5000 and the server 10.0.0.2:80, and the frames of their handshake
+/// (client ISN 0, server ISN 7000): what the crafted captures below start with.
+fn handshake() -> (Endpoint, Endpoint, Vec<Vec<u8>>) {
+    let c = ([10, 0, 0, 1], 5000);
+    let s = ([10, 0, 0, 2], 80);
+    let frames = vec![
+        tcp_frame(c, s, 0, 0, SYN, &[]),
+        tcp_frame(s, c, 7000, 1, SYN | ACK, &[]),
+        tcp_frame(c, s, 1, 7001, ACK, &[]),
+    ];
+    (c, s, frames)
+}
+
 const BOMB: u32 = 100_000;
 const BOMB_GAP: u32 = 10_000;
 
 /// The bomb: after a handshake, 100 000 one-byte segments each 10 000 bytes past the
 /// previous one, so every byte waits for a hole that never fills.
 fn bomb_frames() -> Vec<Vec<u8>> {
-    let c = ([10, 0, 0, 1], 5000);
-    let s = ([10, 0, 0, 2], 80);
-    let mut frames = vec![
-        tcp_frame(c, s, 0, 0, SYN, &[]),
-        tcp_frame(s, c, 7000, 1, SYN | ACK, &[]),
-        tcp_frame(c, s, 1, 7001, ACK, &[]),
-    ];
+    let (c, s, mut frames) = handshake();
     for i in 1..=BOMB {
         frames.push(tcp_frame(c, s, 1 + i * BOMB_GAP, 7001, PSH_ACK, b"x"));
     }
@@ -414,13 +424,7 @@ fn reassembly_bomb_file_through_synack_stream_reports_cap_cuts() {
 
 /// A little capture: one connection's handshake and a few data segments.
 fn small_capture() -> Vec<Vec<u8>> {
-    let c = ([10, 0, 0, 1], 5000);
-    let s = ([10, 0, 0, 2], 80);
-    let mut frames = vec![
-        tcp_frame(c, s, 0, 0, SYN, &[]),
-        tcp_frame(s, c, 7000, 1, SYN | ACK, &[]),
-        tcp_frame(c, s, 1, 7001, ACK, &[]),
-    ];
+    let (c, s, mut frames) = handshake();
     for i in 0..7u32 {
         frames.push(tcp_frame(c, s, 1 + i * 10, 7001, PSH_ACK, b"line data\n"));
     }

@@ -13,8 +13,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use synack::capture::{FileReader, FrameSource};
-use synack::decode::{decode, TcpFlags};
 
 fn manifest() -> PathBuf {
     support::root()
@@ -23,48 +21,6 @@ fn manifest() -> PathBuf {
 /// Runs synack in the repository's root.
 fn run(args: &[&str]) -> support::Run {
     support::synack(args)
-}
-
-/// Payload-carrying segments of the connection's first SYN, per direction, as (relative
-/// offset, length) in capture order.
-/// (client, server, per-direction segments as (offset, length)).
-type Segments = (SocketAddr, SocketAddr, [Vec<(u64, u64)>; 2]);
-
-fn segments(cap: &Path) -> Option<Segments> {
-    let mut r = FileReader::open(cap).unwrap();
-    let mut ends: Option<(SocketAddr, SocketAddr)> = None;
-    let mut isn = [None::<u32>; 2];
-    let mut segs = [Vec::new(), Vec::new()];
-    while let Some(f) = r.next_frame().unwrap() {
-        let p = decode(&f);
-        let (Some(ip), Some(t)) = (p.ip(), p.tcp()) else {
-            continue;
-        };
-        let src = SocketAddr::new(ip.src, t.sport);
-        let dst = SocketAddr::new(ip.dst, t.dport);
-        if ends.is_none() && t.flags.has(TcpFlags::SYN) && !t.flags.has(TcpFlags::ACK) {
-            ends = Some((src, dst));
-        }
-        let Some((c, s)) = ends else { continue };
-        let d = if (src, dst) == (c, s) {
-            0
-        } else if (src, dst) == (s, c) {
-            1
-        } else {
-            continue;
-        };
-        if t.flags.has(TcpFlags::SYN) {
-            isn[d] = Some(t.seq);
-        }
-        if t.len > 0 {
-            if let Some(i) = isn[d] {
-                let off = u64::from(t.seq.wrapping_sub(i).wrapping_sub(1));
-                segs[d].push((off, u64::from(t.len)));
-            }
-        }
-    }
-    let (c, s) = ends?;
-    Some((c, s, segs))
 }
 
 /// The client's and server's `send()` calls of the trace, per direction, as (offset, len).
@@ -134,7 +90,7 @@ fn counts(v: &Value) -> (usize, usize, usize) {
 #[test]
 fn sticky_auto_falls_back_to_the_calls_and_finds_the_coalesced_segment() {
     let cap = manifest().join("captures/sticky.pcap");
-    let (c, s, segs) = segments(&cap).expect("a TCP connection");
+    let (c, s, segs) = support::first_connection_segments(&cap).expect("a TCP connection");
     let sends = sends(&crate_path("captures/sticky.pcap.calls.json"), c, s);
     let want = expected(&segs[0], &sends[0]).expect("no repeated bytes in sticky.pcap");
     // The lesson: several send() calls leave glued together in one segment.
@@ -191,7 +147,7 @@ fn every_generated_capture_framed_by_its_calls_matches_the_trace() {
         }
         let name = cap.file_name().unwrap().to_string_lossy().into_owned();
         // UDP lessons have no connection to frame.
-        let Some((c, s, segs)) = segments(&cap) else {
+        let Some((c, s, segs)) = support::first_connection_segments(&cap) else {
             continue;
         };
         let sends = sends(&trace, c, s);

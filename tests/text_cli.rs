@@ -4,35 +4,28 @@
 
 mod support;
 
-use support::{gbk, json_lines, synack, write_chat_capture, CHAT_CLIENT, CHAT_SERVER};
+use support::{gbk, json_lines, synack, write_chat_capture, Scratch, CHAT_CLIENT, CHAT_SERVER};
 
-fn chat(name: &str, encode: impl Fn(&str) -> Vec<u8>) -> (tempdir::Dir, String) {
-    let dir = tempdir::Dir::new(name);
-    let path = dir.path.join(format!("{name}.pcap"));
+/// The course's chat written with `encode` into a scratch folder of its own; the folder (kept
+/// while the test needs it) and the capture's path.
+fn chat(name: &str, encode: impl Fn(&str) -> Vec<u8>) -> (Scratch, String) {
+    let dir = Scratch::new(&format!("text-{name}"));
+    let path = dir.file(&format!("{name}.pcap"));
     write_chat_capture(&path, encode);
     (dir, path.to_str().expect("utf-8 path").to_owned())
 }
 
-mod tempdir {
-    /// A folder under the target directory, removed on drop.
-    pub struct Dir {
-        pub path: std::path::PathBuf,
-    }
-
-    impl Dir {
-        pub fn new(name: &str) -> Dir {
-            let path =
-                std::env::temp_dir().join(format!("synack-text-{name}-{}", std::process::id()));
-            std::fs::create_dir_all(&path).expect("temp dir");
-            Dir { path }
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
+/// `synack stream CAP --stream 0 --text --encoding ENCODING`.
+fn stream_text(cap: &str, encoding: &str) -> support::Run {
+    synack(&[
+        "stream",
+        cap,
+        "--stream",
+        "0",
+        "--text",
+        "--encoding",
+        encoding,
+    ])
 }
 
 #[test]
@@ -47,15 +40,7 @@ fn stream_text_prints_the_gbk_chat_exactly() {
     assert!(lines.contains(&CHAT_SERVER), "{text}");
     assert!(text.contains("text, gbk (auto):"), "{text}");
     // Forced to UTF-8 the same bytes do not decode, and the output says so.
-    let out = synack(&[
-        "stream",
-        &cap,
-        "--stream",
-        "0",
-        "--text",
-        "--encoding",
-        "utf-8",
-    ]);
+    let out = stream_text(&cap, "utf-8");
     let text = out.ok();
     assert!(!text.contains(CHAT_SERVER), "{text}");
     assert!(
@@ -121,15 +106,7 @@ fn json_text_of_the_gbk_chat_and_latin1_on_request() {
     assert_eq!(msgs.len(), 2);
     assert_eq!(msgs[1]["text"], CHAT_SERVER);
     assert_eq!(msgs[1]["encoding"], "gbk");
-    let out = synack(&[
-        "stream",
-        &cap,
-        "--stream",
-        "0",
-        "--text",
-        "--encoding",
-        "latin1",
-    ]);
+    let out = stream_text(&cap, "latin1");
     let text = out.ok();
     // Latin-1 maps each byte to one character: 32 GBK bytes, 32 characters.
     let line = text
@@ -137,15 +114,7 @@ fn json_text_of_the_gbk_chat_and_latin1_on_request() {
         .find(|l| l.chars().count() == gbk(CHAT_SERVER).len())
         .unwrap_or_else(|| panic!("no 32-character line: {text}"));
     assert!(line.starts_with('Ä'), "{line}");
-    let bad = synack(&[
-        "stream",
-        &cap,
-        "--stream",
-        "0",
-        "--text",
-        "--encoding",
-        "ebcdic",
-    ]);
+    let bad = stream_text(&cap, "ebcdic");
     assert_eq!(bad.code, Some(2), "{}", bad.stderr);
 }
 

@@ -15,8 +15,7 @@ use egui_kittest::Harness;
 use synack::ui::{Command, StartSource, SynackApp, ViewOptions};
 
 fn http() -> Harness<'static, SynackApp> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/http.pcap");
-    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    let mut options = ui_common::file("captures/http.pcap");
     options.goto = Some(4);
     ui_common::loaded(options, egui::vec2(1280.0, 900.0))
 }
@@ -72,16 +71,7 @@ fn follow_tcp_stream_shows_both_sides_in_order_filters_and_saves() {
     assert!(screen.contains_rect(text.rect().intersect(screen)));
     h.get_by_label("260 bytes from the client, 3473 from the server, 6 turns");
     // Hex dump: the server's lines indented (Wireshark's layout).
-    h.get_by_role_and_label(Role::ComboBox, "Show data as")
-        .click();
-    h.run_steps(2);
-    h.get_by_label("Hex Dump").click();
-    h.run_steps(2);
-    let shown = {
-        let app = h.state_mut();
-        let data = app.store.read();
-        app.follow.clone().shown_text(&data, None).unwrap()
-    };
+    let shown = ui_common::follow_shown_as(&mut h, "Hex Dump");
     assert!(
         shown.starts_with("00000000  47 45 54 20 2f 69 6e 64"),
         "{shown}"
@@ -103,11 +93,7 @@ fn follow_tcp_stream_shows_both_sides_in_order_filters_and_saves() {
     h.run_steps(4);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), shown);
     // Raw with one side saves that side's bytes themselves.
-    h.get_by_role_and_label(Role::ComboBox, "Show data as")
-        .click();
-    h.run_steps(2);
-    h.get_by_label("Raw").click();
-    h.run_steps(2);
+    ui_common::follow_shown_as(&mut h, "Raw");
     h.get_by_value("Entire conversation (3733 bytes)").click();
     h.run_steps(2);
     h.get_by_label_contains("(260 bytes)").click();
@@ -129,8 +115,7 @@ fn follow_tcp_stream_shows_both_sides_in_order_filters_and_saves() {
 
 #[test]
 fn follow_needs_a_tcp_packet() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap");
-    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    let mut options = ui_common::file("captures/udp-chat.pcap");
     options.goto = Some(1);
     let mut h = ui_common::loaded(options, egui::vec2(1280.0, 900.0));
     h.state_mut().queue(Command::FollowStream);
@@ -355,8 +340,7 @@ fn ctrl_g_goes_to_a_frame_and_says_when_there_is_none() {
 fn a_refused_connection_s_server_is_not_drawn_listening() {
     // tshark: frame 1 SYN to port 43599, frame 2 RST/ACK from it: nobody listens there, so
     // the server is CLOSED throughout (RFC 9293: a closed port answers a SYN with RST).
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/refused.pcap");
-    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    let mut options = ui_common::file("captures/refused.pcap");
     options.goto = Some(1);
     options.tab = Some(synack::ui::Tab::Ladder);
     let mut h = ui_common::loaded(options, egui::vec2(1280.0, 900.0));
@@ -804,8 +788,7 @@ fn follow_udp_stream_shows_each_datagram_in_order() {
         "\t626f623a20616e64204920676f742074776f20646174616772616d73",
         "616c6963653a20627965",
     ];
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap");
-    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    let mut options = ui_common::file("captures/udp-chat.pcap");
     options.goto = Some(2);
     let mut h = ui_common::loaded(options, egui::vec2(1024.0, 700.0));
     // Follow TCP Stream has nothing to follow here; Follow UDP Stream does.
@@ -827,11 +810,7 @@ fn follow_udp_stream_shows_each_datagram_in_order() {
         text.starts_with("alice: hi bobbob: hi alicealice: two messages"),
         "{text}"
     );
-    h.get_by_role_and_label(Role::ComboBox, "Show data as")
-        .click();
-    h.run_steps(2);
-    h.get_by_label("Raw").click();
-    h.run_steps(2);
+    ui_common::follow_shown_as(&mut h, "Raw");
     let raw = {
         let app = h.state_mut();
         let data = app.store.clone();
@@ -909,8 +888,7 @@ fn the_stream_tab_lays_out_a_udp_conversation_one_message_per_datagram() {
     // tshark -r captures/udp-chat.pcap -T fields -e frame.number -e udp.srcport -e udp.length:
     // alice (57841) sends frames 1, 3, 4 and 6 (13, 19, 24 and 10 payload bytes), bob
     // (33239) frames 2 and 5 (13 and 28).
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap");
-    let mut options = ViewOptions::new(StartSource::File(path.into()));
+    let mut options = ui_common::file("captures/udp-chat.pcap");
     options.goto = Some(2);
     options.tab = Some(synack::ui::Tab::Stream);
     let mut h = ui_common::loaded(options, egui::vec2(1024.0, 700.0));

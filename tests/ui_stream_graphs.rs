@@ -8,6 +8,7 @@
 //! `loss.pcap.ack_rtt.tsv` made by `tshark -r captures/loss.pcap -T fields -e frame.number
 //! -e tcp.srcport -e tcp.analysis.acks_frame -e tcp.analysis.ack_rtt -Y tcp.analysis.ack_rtt`).
 
+mod support;
 mod ui_common;
 
 use std::net::SocketAddr;
@@ -16,8 +17,6 @@ use std::path::{Path, PathBuf};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use serde_json::Value;
-use synack::capture::{FileReader, FrameSource};
-use synack::decode::{decode, TcpFlags};
 use synack::ui::file_dialog::FigureKind;
 use synack::ui::graphs::GraphKind;
 use synack::ui::stream_view::layout::Hit;
@@ -36,35 +35,8 @@ fn harness(file: &Path, goto: u64) -> Harness<'static, SynackApp> {
 /// The first connection's client and server, and its c2s payload segments as (relative
 /// offset, length), read with the capture reader and decoder only.
 fn c2s_segments(cap: &Path) -> (SocketAddr, SocketAddr, Vec<(u64, u64)>) {
-    let mut r = FileReader::open(cap).unwrap();
-    let mut ends = None;
-    let mut isn = None;
-    let mut segs = Vec::new();
-    while let Some(f) = r.next_frame().unwrap() {
-        let p = decode(&f);
-        let (Some(ip), Some(t)) = (p.ip(), p.tcp()) else {
-            continue;
-        };
-        let src = SocketAddr::new(ip.src, t.sport);
-        let dst = SocketAddr::new(ip.dst, t.dport);
-        if ends.is_none() && t.flags.has(TcpFlags::SYN) {
-            ends = Some((src, dst));
-        }
-        if Some((src, dst)) != ends {
-            continue;
-        }
-        if t.flags.has(TcpFlags::SYN) {
-            isn = Some(t.seq);
-        }
-        if let (Some(i), true) = (isn, t.len > 0) {
-            segs.push((
-                u64::from(t.seq.wrapping_sub(i).wrapping_sub(1)),
-                u64::from(t.len),
-            ));
-        }
-    }
-    let (c, s) = ends.unwrap();
-    (c, s, segs)
+    let (c, s, [c2s, _]) = support::first_connection_segments(cap).expect("a TCP connection");
+    (c, s, c2s)
 }
 
 /// The client's `send()` calls (offset, bytes) and the server's `recv()` count of the trace.

@@ -29,14 +29,18 @@ fn harness_with(options: ViewOptions) -> Harness<'static, SynackApp> {
     ui_common::loaded(options, egui::vec2(1400.0, 1800.0))
 }
 
+/// `capture` on the Ladder tab with frame `goto`'s connection drawn.
+fn ladder_of(capture: &str, goto: u64) -> Harness<'static, SynackApp> {
+    let mut options = ui_common::file(capture);
+    options.tab = Some(Tab::Ladder);
+    options.goto = Some(goto);
+    let mut h = harness_with(options);
+    h.run_steps(2);
+    h
+}
+
 fn close_client_first() -> Harness<'static, SynackApp> {
-    harness_with(ViewOptions::new(StartSource::File(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/captures/close-client-first.pcap"
-        )
-        .into(),
-    )))
+    harness_with(ui_common::file("captures/close-client-first.pcap"))
 }
 
 fn index_of(h: &Harness<'static, SynackApp>, frame: u64) -> usize {
@@ -115,16 +119,7 @@ fn ladder_lists_handshake_teardown_and_both_sides_states() {
 
 #[test]
 fn replay_steps_and_the_views_show_that_moment() {
-    let mut options = ViewOptions::new(StartSource::File(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/captures/close-client-first.pcap"
-        )
-        .into(),
-    ));
-    options.tab = Some(Tab::Ladder);
-    options.goto = Some(1);
-    let mut h = harness_with(options);
+    let mut h = ladder_of("captures/close-client-first.pcap", 1);
     h.get_by_label("Replay this connection").click();
     h.run_steps(2);
     h.get_by_label("States at frame 1: client SYN_SENT · server LISTEN");
@@ -164,17 +159,7 @@ fn replay_steps_and_the_views_show_that_moment() {
 
 #[test]
 fn clicking_an_arrow_selects_its_packet_and_back_returns() {
-    let mut options = ViewOptions::new(StartSource::File(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/captures/close-client-first.pcap"
-        )
-        .into(),
-    ));
-    options.tab = Some(Tab::Ladder);
-    options.goto = Some(2);
-    let mut h = harness_with(options);
-    h.run_steps(2);
+    let mut h = ladder_of("captures/close-client-first.pcap", 2);
     let target = index_of(&h, 10);
     let pos = h
         .state()
@@ -470,17 +455,7 @@ fn ladder_zooms_with_buttons_and_ctrl_wheel_and_pans_by_dragging() {
 fn a_bulk_transfer_collapses_into_runs_that_expand_on_click() {
     // synack-netns-loss-client.pcap: stream 0 is a 400 kB GET through a lossy router
     // (tshark: 1448-byte segments from the server, ACKs from the client).
-    let mut options = ViewOptions::new(StartSource::File(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/captures/synack-netns-loss-client.pcap"
-        )
-        .into(),
-    ));
-    options.tab = Some(Tab::Ladder);
-    options.goto = Some(1);
-    let mut h = harness_with(options);
-    h.run_steps(2);
+    let mut h = ladder_of("tests/captures/synack-netns-loss-client.pcap", 1);
     let runs = h.state().ladder.model().unwrap().runs.len();
     assert!(runs > 0);
     let first = h.state().ladder.model().unwrap().runs[0].clone();
@@ -516,13 +491,7 @@ fn a_bulk_transfer_collapses_into_runs_that_expand_on_click() {
 #[test]
 fn a_udp_conversation_has_a_ladder() {
     // udp-chat.pcap (tshark -Y udp): datagrams both ways between two ports.
-    let mut options = ViewOptions::new(StartSource::File(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/captures/udp-chat.pcap").into(),
-    ));
-    options.tab = Some(Tab::Ladder);
-    options.goto = Some(1);
-    let mut h = harness_with(options);
-    h.run_steps(2);
+    let h = ladder_of("captures/udp-chat.pcap", 1);
     h.get_by_label_contains("Ladder of UDP stream 0");
     let m = h.state().ladder.model().expect("UDP ladder drawn");
     assert!(!m.is_tcp());

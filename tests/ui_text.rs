@@ -95,24 +95,10 @@ fn follow_chat(
     name: &str,
     encode: impl Fn(&str) -> Vec<u8>,
 ) -> (Harness<'static, SynackApp>, String) {
-    let dir = std::env::temp_dir().join(format!("synack-ui-text-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.pcap"));
-    write_chat_capture(&path, encode);
-    let mut options = ViewOptions::new(StartSource::File(path));
-    options.goto = Some(4);
-    let mut h = ui_common::loaded(options, SIZE);
+    let mut h = open_chat(name, encode);
     h.state_mut().queue(Command::FollowStream);
     h.run_steps(4);
-    let shown = {
-        let app = h.state_mut();
-        let data = app.store.read();
-        app.follow
-            .clone()
-            .shown_text(&data, None)
-            .expect("the stream is followed")
-    };
-    let _ = std::fs::remove_dir_all(&dir);
+    let shown = ui_common::followed_text(&mut h).expect("the stream is followed");
     (h, shown)
 }
 
@@ -141,16 +127,7 @@ fn the_encoding_selector_overrides_the_automatic_choice() {
     // test here keeps the panic, which proves the CJK font draws all the Chinese shown.
     h.ctx
         .set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
-    h.get_by_role_and_label(Role::ComboBox, "Show data as")
-        .click();
-    h.run_steps(2);
-    h.get_by_label("UTF-8").click();
-    h.run_steps(2);
-    let shown = {
-        let app = h.state_mut();
-        let data = app.store.read();
-        app.follow.clone().shown_text(&data, None).unwrap()
-    };
+    let shown = ui_common::follow_shown_as(&mut h, "UTF-8");
     assert!(
         !shown.contains(CHAT_SERVER) && shown.contains('\u{FFFD}'),
         "{shown}"

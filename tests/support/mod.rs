@@ -306,3 +306,53 @@ pub fn assert_read_every_5ms(what: &str, sending: &[i64]) {
         gaps.len()
     );
 }
+
+/// A connection's client, server, and payload segments per direction (client to server
+/// first) as (relative offset, length) in capture order.
+pub type Segments = (
+    std::net::SocketAddr,
+    std::net::SocketAddr,
+    [Vec<(u64, u64)>; 2],
+);
+
+/// The segments of the connection opened by `cap`'s first SYN, read with the capture reader
+/// and the decoder only (no engine: an independent view of what the analysis should find);
+/// `None` without a SYN.
+pub fn first_connection_segments(cap: &Path) -> Option<Segments> {
+    use synack::capture::{FileReader, FrameSource};
+    use synack::decode::{decode, TcpFlags};
+    let mut r = FileReader::open(cap).unwrap();
+    let mut ends: Option<(std::net::SocketAddr, std::net::SocketAddr)> = None;
+    let mut isn = [None::<u32>; 2];
+    let mut segs = [Vec::new(), Vec::new()];
+    while let Some(f) = r.next_frame().unwrap() {
+        let p = decode(&f);
+        let (Some(ip), Some(t)) = (p.ip(), p.tcp()) else {
+            continue;
+        };
+        let src = std::net::SocketAddr::new(ip.src, t.sport);
+        let dst = std::net::SocketAddr::new(ip.dst, t.dport);
+        if ends.is_none() && t.flags.has(TcpFlags::SYN) && !t.flags.has(TcpFlags::ACK) {
+            ends = Some((src, dst));
+        }
+        let Some((c, s)) = ends else { continue };
+        let d = if (src, dst) == (c, s) {
+            0
+        } else if (src, dst) == (s, c) {
+            1
+        } else {
+            continue;
+        };
+        if t.flags.has(TcpFlags::SYN) {
+            isn[d] = Some(t.seq);
+        }
+        if t.len > 0 {
+            if let Some(i) = isn[d] {
+                let off = u64::from(t.seq.wrapping_sub(i).wrapping_sub(1));
+                segs[d].push((off, u64::from(t.len)));
+            }
+        }
+    }
+    let (c, s) = ends?;
+    Some((c, s, segs))
+}

@@ -4,7 +4,14 @@
 #![allow(dead_code)]
 
 use egui_kittest::Harness;
-use synack::ui::{SynackApp, ViewOptions};
+use synack::ui::{StartSource, SynackApp, ViewOptions};
+
+/// The options that open `capture`, a path from the project's root
+/// (`"captures/demo.pcap"`).
+pub fn file(capture: &str) -> ViewOptions {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(capture);
+    ViewOptions::new(StartSource::File(path))
+}
 
 /// A harness of `size` points on the app opened with `options`, stepped twice. Recent files
 /// are off so tests never touch the home directory.
@@ -53,4 +60,24 @@ pub fn press_at(h: &mut Harness<'static, SynackApp>, pos: egui::Pos2, button: eg
         h.run_steps(1);
     }
     h.run_steps(2);
+}
+
+/// The text the Follow window shows now (`None`: nothing followed).
+pub fn followed_text(h: &mut Harness<'static, SynackApp>) -> Option<String> {
+    let app = h.state_mut();
+    let data = app.store.read();
+    app.follow.clone().shown_text(&data, None)
+}
+
+/// Picks `choice` (its label: "Hex Dump", "UTF-8", ...) in the Follow window's "Show data
+/// as" list and returns the text then shown.
+pub fn follow_shown_as(h: &mut Harness<'static, SynackApp>, choice: &str) -> String {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    h.get_by_role_and_label(Role::ComboBox, "Show data as")
+        .click();
+    h.run_steps(2);
+    h.get_by_label(choice).click();
+    h.run_steps(2);
+    followed_text(h).expect("a stream is followed")
 }
