@@ -31,8 +31,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "calls", "capture", "decode", "filter", "analysis", "stream", "i18n",
         ],
     ),
-    // The system-call tracer of `synack run`: a source of what programs did, like the capture.
-    ("trace", &[]),
+    // The system-call tracer of `synack run`: a source of what programs did, like the capture;
+    // it writes the calls-trace format's words (event names).
+    ("trace", &["calls"]),
     // Readers of the kernel's TCP state, beside the capture: they name states as analysis does.
     ("kernel", &["analysis", "calls", "capture", "i18n"]),
     // Consumers: they may use every stage, never the command line.

@@ -65,7 +65,7 @@ use std::path::{Path, PathBuf};
 
 pub use tcp_info::TcpInfoSample;
 pub use trace::{
-    preview, Call, CallKind, CallTrace, ProgramInfo, ReadyFd, Traced, CALLS_FORMAT,
+    event_words, preview, Call, CallKind, CallTrace, ProgramInfo, ReadyFd, Traced, CALLS_FORMAT,
     CALLS_FORMATS_READ,
 };
 

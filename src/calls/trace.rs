@@ -143,12 +143,34 @@ impl CallKind {
     }
 }
 
+/// Poll and epoll event bits (the two share their values: `POLLIN` is `EPOLLIN`, ...) as a
+/// trace writes them, in bit order: `in|out`, `in|rdhup`. `asked`: the events a caller waits
+/// for, where err, hup and nval are always implied and left out.
+pub fn event_words(bits: u32, asked: bool) -> String {
+    const WORDS: [(u32, &str); 7] = [
+        (0x001, "in"),
+        (0x002, "pri"),
+        (0x004, "out"),
+        (0x008, "err"),
+        (0x010, "hup"),
+        (0x020, "nval"),
+        (0x2000, "rdhup"),
+    ];
+    let implied = |name: &str| matches!(name, "err" | "hup" | "nval");
+    let words: Vec<&str> = WORDS
+        .into_iter()
+        .filter(|&(bit, name)| bits & bit != 0 && !(asked && implied(name)))
+        .map(|(_, name)| name)
+        .collect();
+    words.join("|")
+}
+
 /// A descriptor a readiness call reported ready (or `epoll_ctl` registered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadyFd {
     /// The descriptor.
     pub fd: i32,
-    /// What for: `in`, `out`, `pri`, `err`, `hup`, `rdhup`, joined by `|`.
+    /// What for: `in`, `pri`, `out`, `err`, `hup`, `rdhup`, joined by `|` ([`event_words`]).
     pub events: String,
     /// The socket's local address, when the descriptor is a network socket.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -23,6 +23,8 @@ use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 use seccompiler::BpfProgram;
 
+use crate::calls::event_words;
+
 use super::event::{ProgramExit, Proto, Ready, Report, TracedCall, DATA_PREVIEW};
 use super::kcount::{Counted, KernelCounter};
 use super::sockets::{FdKind, FdTable, SockState, Sockets};
@@ -1170,7 +1172,7 @@ impl Tracer<'_> {
                     .iter()
                     .map(|&(f, ev)| Ready {
                         fd: f,
-                        events: poll_events(ev, true),
+                        events: event_words(u32::from(ev), true),
                         sock: c.sock,
                     })
                     .collect();
@@ -1339,7 +1341,7 @@ impl Tracer<'_> {
                 let inode = self.classify(tid, tgid, table, f);
                 Ready {
                     fd: f,
-                    events: poll_events(ev, false),
+                    events: event_words(u32::from(ev), false),
                     sock: inode.and_then(|i| self.sockets.get(i)).map(SockState::view),
                 }
             })
@@ -1442,31 +1444,12 @@ fn epoll_data_after(op: i32, data: Option<u64>) -> Option<u64> {
     }
 }
 
-/// Poll/epoll event bits as words (`in|out`); `select` uses the same bits (in, pri, out).
-fn poll_events(ev: u16, asked: bool) -> String {
-    let mut v = Vec::new();
-    for (bit, name) in [
-        (libc::POLLIN as u16, "in"),
-        (libc::POLLPRI as u16, "pri"),
-        (libc::POLLOUT as u16, "out"),
-        (libc::POLLERR as u16, "err"),
-        (libc::POLLHUP as u16, "hup"),
-        (libc::POLLNVAL as u16, "nval"),
-        (0x2000, "rdhup"),
-    ] {
-        if ev & bit != 0 && !(asked && matches!(name, "err" | "hup" | "nval")) {
-            v.push(name);
-        }
-    }
-    v.join("|")
-}
-
 /// `3 5(out) 7` for a watched list.
 fn fd_list(watched: &[(i32, u16)]) -> String {
     let parts: Vec<String> = watched
         .iter()
         .map(|&(f, ev)| {
-            let e = poll_events(ev, true);
+            let e = event_words(u32::from(ev), true);
             if e.is_empty() || e == "in" {
                 f.to_string()
             } else {
@@ -1556,13 +1539,22 @@ mod tests {
     #[test]
     fn event_words_and_watch_lists_read_naturally() {
         assert_eq!(
-            poll_events(libc::POLLIN as u16 | libc::POLLOUT as u16, false),
+            event_words((libc::POLLIN | libc::POLLOUT) as u32, false),
             "in|out"
         );
         assert_eq!(
-            poll_events(libc::POLLIN as u16 | libc::POLLHUP as u16, false),
+            event_words((libc::POLLIN | libc::POLLHUP) as u32, false),
             "in|hup"
         );
+        // The words' bits are the kernel's, for epoll as for poll; a watch list leaves out
+        // what is always reported.
+        assert_eq!(
+            event_words((libc::EPOLLIN | libc::EPOLLRDHUP) as u32, false),
+            "in|rdhup"
+        );
+        let asked = libc::EPOLLPRI | libc::EPOLLOUT | libc::EPOLLERR | libc::EPOLLHUP;
+        assert_eq!(event_words(asked as u32, true), "pri|out");
+        assert_eq!(event_words(libc::POLLNVAL as u32, false), "nval");
         assert_eq!(fd_list(&[(3, 1), (5, 4)]), "fds 3 5(out)");
         assert_eq!(fd_list(&[]), "nothing");
         let args = [

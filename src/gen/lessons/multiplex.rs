@@ -14,7 +14,7 @@ use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags};
 
 use super::shared::{pause, send_one, HALF_RTT};
 use super::{join_all, Scripted, Stage};
-use crate::calls::{CallKind, CallTrace, ReadyFd, Traced};
+use crate::calls::{event_words, CallKind, CallTrace, ReadyFd, Traced};
 use crate::gen::socket::{Caller, Recorder, Sock, IO_TIMEOUT};
 use crate::gen::synth::{Conn, Sim, C, S};
 use crate::gen::GenOptions;
@@ -236,24 +236,6 @@ fn synthetic(sim: &mut Sim<'_>, _: &GenOptions) {
     }
 }
 
-/// The events of a ready descriptor as the trace writes them.
-fn events_text(flags: EpollFlags) -> String {
-    let names = [
-        (EpollFlags::EPOLLIN, "in"),
-        (EpollFlags::EPOLLOUT, "out"),
-        (EpollFlags::EPOLLPRI, "pri"),
-        (EpollFlags::EPOLLERR, "err"),
-        (EpollFlags::EPOLLHUP, "hup"),
-        (EpollFlags::EPOLLRDHUP, "rdhup"),
-    ];
-    let words: Vec<&str> = names
-        .iter()
-        .filter(|(f, _)| flags.contains(*f))
-        .map(|&(_, n)| n)
-        .collect();
-    words.join("|")
-}
-
 /// The real server: one thread, one epoll instance watching the listener and every
 /// connection; each epoll_wait recorded with the descriptors it reported.
 fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
@@ -282,7 +264,12 @@ fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
                     Some(s) => (s.local(), Some(s.peer())),
                     None => (listen_addr, None),
                 };
-                ready_fd(fd, &events_text(e.events()), local, remote)
+                ready_fd(
+                    fd,
+                    &event_words(e.events().bits() as u32, false),
+                    local,
+                    remote,
+                )
             })
             .collect();
         let by = Caller {
