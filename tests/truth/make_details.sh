@@ -6,12 +6,9 @@
 # window), indentation kept. Needs tshark; CI reads the committed files.
 # Generated with TShark 4.0.x (Debian 12), default preferences.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/truth_env.sh"
 out="$here/details"
 mkdir -p "$out"
-WIRESHARK_CONFIG_DIR=$(mktemp -d); export WIRESHARK_CONFIG_DIR
-trap 'rm -rf "$WIRESHARK_CONFIG_DIR"' EXIT
 for f in captures/demo.pcap captures/loss.pcap captures/udp-chat.pcap \
   tests/captures/pcpp-three_http_streams.pcap tests/captures/sanders-http_ip4and6.pcapng; do
   tshark -n -V -r "$root/$f" 2>/dev/null \

@@ -5,12 +5,9 @@
 # compares `synack read -T fields` with them. Needs tshark; CI reads the committed files.
 # Generated with TShark 4.0.x (Debian 12).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/truth_env.sh"
 out="$here/fields"
 mkdir -p "$out"
-WIRESHARK_CONFIG_DIR=$(mktemp -d); export WIRESHARK_CONFIG_DIR
-trap 'rm -rf "$WIRESHARK_CONFIG_DIR"' EXIT
 FIELDS=(frame.number tcp.stream tcp.analysis.flags
   frame.len frame.cap_len frame.time_relative frame.time_epoch eth.src eth.dst eth.type
   ip.src ip.dst ip.len ip.id ip.ttl ip.proto ipv6.src ipv6.dst

@@ -5,10 +5,7 @@
 # ip.len, frame.time_relative, tcp.payload, tcp.nxtseq, tcp.options.sack_le. Needs tshark;
 # CI reads the committed file. Generated with TShark 4.0.x (Debian 12).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-WIRESHARK_CONFIG_DIR=$(mktemp -d); export WIRESHARK_CONFIG_DIR
-trap 'rm -rf "$WIRESHARK_CONFIG_DIR"' EXIT
+. "$(dirname "$0")/truth_env.sh"
 FILTERS=(
   'tcp.payload contains "GET"'
   'tcp.payload contains 48:54:54:50'

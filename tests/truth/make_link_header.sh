@@ -8,8 +8,7 @@
 # compares `synack read --link-header` with them. Needs tcpdump; CI reads the committed files.
 # Generated with tcpdump 4.99 (Debian 12).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/truth_env.sh"
 out="$here/link_header"
 rm -rf "$out"; mkdir -p "$out"
 for f in "$root"/tests/captures/*.pcap "$root"/tests/captures/*.pcapng "$root"/captures/*.pcap; do

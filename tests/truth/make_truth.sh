@@ -9,11 +9,9 @@
 # empty profile). Needs tshark (apt-get install tshark); CI does not: it reads the committed
 # files. Generated with TShark 4.0.x (Debian 12).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/truth_env.sh"
 out=${TRUTH_OUT:-$here}
 caps="$here/../captures"
-WIRESHARK_CONFIG_DIR=$(mktemp -d); export WIRESHARK_CONFIG_DIR
-trap 'rm -rf "$WIRESHARK_CONFIG_DIR"' EXIT
 FIELDS=(frame.number frame.time_epoch frame.cap_len frame.len frame.protocols
   vlan.id ip.src ip.dst ipv6.src ipv6.dst
   tcp.srcport tcp.dstport udp.srcport udp.dstport tcp.stream udp.stream
