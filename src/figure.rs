@@ -191,18 +191,6 @@ impl Color {
     pub const fn from_gray(v: u8) -> Color {
         Color::from_rgb(v, v, v)
     }
-
-    /// This colour mixed with white (`amount` 0 = unchanged, 1 = white): pale variants for
-    /// backgrounds and halos, still opaque so the SVG and the screen agree.
-    pub fn lighten(self, amount: f32) -> Color {
-        let mix = |c: u8| (f32::from(c) + (255.0 - f32::from(c)) * amount.clamp(0.0, 1.0)) as u8;
-        Color {
-            r: mix(self.r),
-            g: mix(self.g),
-            b: mix(self.b),
-            a: self.a,
-        }
-    }
 }
 
 /// A line's width and colour.

@@ -573,11 +573,6 @@ impl Lifecycle {
         self.handshake_frame.is_some()
     }
 
-    /// True when the connection started with a SYN seen in the capture.
-    pub fn saw_syn(&self) -> bool {
-        self.isn[0].is_some() || self.isn[1].is_some()
-    }
-
     /// How the connection ended, judged from everything seen so far.
     pub fn close_pattern(&self) -> ClosePattern {
         if self.rejected {

@@ -83,11 +83,6 @@ impl Delays {
             0.5
         }
     }
-
-    /// True when at least one side was measured.
-    pub fn any_measured(&self) -> bool {
-        self.measured[0] || self.measured[1]
-    }
 }
 
 /// What the timing needs to know about one captured packet.

@@ -265,11 +265,6 @@ impl Reassembler {
         self.buffered
     }
 
-    /// True once a SYN was seen (the stream starts at its first byte, not mid-way).
-    pub fn saw_syn(&self) -> bool {
-        self.syn_seen
-    }
-
     /// True when every byte up to the FIN was delivered or gapped.
     pub fn is_closed(&self) -> bool {
         self.fin_at.is_some_and(|f| self.next >= f)

@@ -83,12 +83,6 @@ pub fn read_mem(tid: i32, addr: u64, len: usize) -> Vec<u8> {
     buf
 }
 
-/// Reads a native-endian u64 at `addr`.
-pub fn read_u64(tid: i32, addr: u64) -> Option<u64> {
-    let b = read_mem(tid, addr, 8);
-    Some(u64::from_ne_bytes(b.get(..8)?.try_into().ok()?))
-}
-
 /// Reads a native-endian u32 at `addr`.
 pub fn read_u32(tid: i32, addr: u64) -> Option<u32> {
     let b = read_mem(tid, addr, 4);

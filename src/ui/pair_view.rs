@@ -113,11 +113,6 @@ impl PairView {
         self.error = None;
     }
 
-    /// Pairs `a` and `b` in this thread (tests, and start-up with a known pair).
-    pub fn open_now(&mut self, a: PathBuf, b: PathBuf) {
-        self.finish(pair_files(&a, &b));
-    }
-
     /// True while a pairing runs.
     pub fn busy(&self) -> bool {
         self.job.is_some()
