@@ -432,7 +432,7 @@ struct Inner {
 
 impl Inner {
     fn drain(&mut self) {
-        let to_epoch = clock_ns(libc::CLOCK_REALTIME) - clock_ns(libc::CLOCK_MONOTONIC);
+        let to_epoch = monotonic_to_epoch();
         let read = &mut self.read;
         self.maps.ring.drain(&mut |b| {
             if let Some(mut c) = parse_record(b) {
@@ -549,7 +549,7 @@ impl KernelCounter {
         let Ok(inner) = self.inner.lock() else {
             return Vec::new();
         };
-        let to_epoch = clock_ns(libc::CLOCK_REALTIME) - clock_ns(libc::CLOCK_MONOTONIC);
+        let to_epoch = monotonic_to_epoch();
         let pending = &inner.maps.pending;
         let mut out = Vec::new();
         let mut key = [0u8; 4];
@@ -604,6 +604,23 @@ pub(crate) fn last_os_error() -> String {
         .to_owned()
 }
 
+/// What to add to a `CLOCK_MONOTONIC` time (the kernel's stamps) to put it on the capture's
+/// clock (`CLOCK_REALTIME`). Each reading of the real-time clock is bracketed by two of the
+/// monotonic one and the tightest bracket of a few is kept: a thread preempted between two
+/// plain readings would put every call it converts earlier by the pause, ahead of the
+/// packets it answered.
+fn monotonic_to_epoch() -> i64 {
+    (0..4)
+        .map(|_| {
+            let before = clock_ns(libc::CLOCK_MONOTONIC);
+            let real = clock_ns(libc::CLOCK_REALTIME);
+            let after = clock_ns(libc::CLOCK_MONOTONIC);
+            (after - before, real - before - (after - before) / 2)
+        })
+        .min_by_key(|&(width, _)| width)
+        .map_or(0, |(_, offset)| offset)
+}
+
 fn clock_ns(clock: libc::clockid_t) -> i64 {
     // SAFETY: clock_gettime writes into a zeroed timespec we own.
     let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
@@ -633,6 +650,17 @@ mod tests {
         \tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n\
         \tfield:int fd;\toffset:16;\tsize:8;\tsigned:0;\n\
         \tfield:void * ubuf;\toffset:24;\tsize:8;\tsigned:0;\n";
+
+    #[test]
+    fn monotonic_times_move_onto_the_real_time_clock() {
+        let to_epoch = monotonic_to_epoch();
+        let mono = clock_ns(libc::CLOCK_MONOTONIC);
+        let real = clock_ns(libc::CLOCK_REALTIME);
+        // A monotonic reading taken just before a real-time one lands just before it.
+        let moved = mono + to_epoch;
+        assert!(moved <= real + 1_000_000, "{moved} after {real}");
+        assert!(real - moved < 50_000_000, "{moved} long before {real}");
+    }
 
     #[test]
     fn field_offsets_follow_the_syscall_number() {
