@@ -447,10 +447,10 @@ fn framing_of(selector: u8, arg: u8) -> Framing {
 /// byte stream is split into two directions and cut by gaps; the rest is the stream.
 ///
 /// Runs [`Framer::step`] over the bytes directly (with and without end of stream), then
-/// frames both directions as `synack stream` does ([`frame_stream`], [`auto`], sticky
+/// frames both directions as `synack stream` does ([`frame_stream`], [`auto`](crate::stream::framing::auto), sticky
 /// annotation). Checks: a message is at least one byte and no longer than the buffer,
 /// framed messages lie inside the stream, every segment's marks are in range, and
-/// [`choose`](crate::stream::framing::choose) picks what [`auto`] picks.
+/// [`choose`](crate::stream::framing::choose) picks what [`auto`](crate::stream::framing::auto) picks.
 pub fn framing(data: &[u8]) {
     let [selector, arg, split, bytes @ ..] = data else {
         return;

@@ -52,7 +52,7 @@ pub enum Details {
 
 /// Decodes, analyses and (optionally) prints frames, in text or JSON Lines.
 ///
-/// Holds the analysis [`Engine`], so every frame is annotated (stream, flags, events) with
+/// Holds the analysis [`Engine`](crate::analysis::Engine), so every frame is annotated (stream, flags, events) with
 /// what is known at that frame, identically for a file and for a live capture.
 #[derive(Debug)]
 pub struct FramePrinter<W: Write> {

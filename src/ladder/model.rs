@@ -586,7 +586,7 @@ pub fn find_runs(rows: &[Row], events: &[RowEvents], breaks: &[Break]) -> Vec<Ru
 }
 
 /// Gaps between consecutive rows long enough to be drawn as breaks: longer than
-/// [`BREAK_MIN_NS`], [`BREAK_MEDIANS`] median gaps and [`BREAK_RTTS`] round trips.
+/// `BREAK_MIN_NS`, `BREAK_MEDIANS` median gaps and `BREAK_RTTS` round trips.
 pub fn find_breaks(rows: &[Row], delays: &Delays) -> Vec<Break> {
     let gaps: Vec<i64> = rows.windows(2).map(|w| w[1].t_ns - w[0].t_ns).collect();
     let mut positive: Vec<i64> = gaps.iter().copied().filter(|&g| g > 0).collect();

@@ -1,6 +1,6 @@
 //! The kernel's state of a run's TCP sockets (the calls trace's `tcp_info`): one
 //! [`Sampler`] per network namespace where the programs' sockets live, reading every
-//! period and right after the traced calls that change a connection (see [`CallPoker`]).
+//! period and right after the traced calls that change a connection (see `CallPoker`).
 
 use std::collections::HashSet;
 use std::os::fd::OwnedFd;

@@ -5,9 +5,9 @@
 //!
 //! A ptrace stop costs two switches between the program and the tracer at every call; on
 //! a program that sends 10,000 small messages that made it ten times slower. Instead, at
-//! `syscalls:sys_enter_*` of the four calls a program ([`enter_program`]) notes the
+//! `syscalls:sys_enter_*` of the four calls a program (`enter_program`) notes the
 //! arguments and the time for the traced processes only, and at `sys_exit_*` another
-//! ([`exit_program`]) writes one record per call — entry and return times, arguments,
+//! (`exit_program`) writes one record per call — entry and return times, arguments,
 //! result and the first [`DATA_PREVIEW`] bytes moved, read from the program's buffer while
 //! the call still owns it — into a ring buffer this process reads without waking on every
 //! record ([`super::bpf::RingReader`]). A third program at `sched:sched_process_fork`

@@ -1,7 +1,7 @@
 //! The packet list: a virtualized table (only rows on screen are decoded and laid out).
 //! A click on a column header sorts by it ([`packet_sort`](super::packet_sort)); a
 //! right-click on a cell offers that cell's field as a filter
-//! ([`filter_menu`](super::filter_menu)).
+//! ([`filter_menu`]).
 
 use crate::analysis::FlowRef;
 use crate::capture::Frame;

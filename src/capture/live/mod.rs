@@ -6,7 +6,7 @@
 //! * [`PnetSource`] uses `pnet_datalink` (an `AF_PACKET` socket): no BPF and no kernel
 //!   timestamps, so the time is taken when synack receives the packet.
 //!
-//! Both implement [`LiveSource`] (poll with a timeout, statistics) and [`FrameSource`], so the
+//! Both implement [`LiveSource`] (poll with a timeout, statistics) and [`FrameSource`](crate::capture::FrameSource), so the
 //! pipeline that reads files reads interfaces too. [`LiveCapture`] runs a source on its own
 //! thread feeding a bounded channel: the kernel ring is drained at full speed even when
 //! printing or analysis falls behind, and what the channel cannot hold is counted as dropped

@@ -7,7 +7,7 @@
 //! annotation, the stream module's message events) and shared by every view: the window
 //! paints it (Wireshark's details pane, with the hex pane's two-way link through
 //! [`field_at`]); `synack read -V` prints it as text ([`write_text`]), and with `--json` as
-//! objects. One module per layer ([`link`], [`network`], [`transport`], [`analysis`]); every
+//! objects. One module per layer (`link`, `network`, `transport`, `analysis`); every
 //! byte range comes from the protocol's `field` module in [`crate::decode`].
 
 mod analysis;

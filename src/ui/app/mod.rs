@@ -3,10 +3,10 @@
 //!
 //! [`SynackApp::show`] draws one frame from what the store holds; it is what both eframe and
 //! the kittest harness call, so the tests drive the real window. What the user and the views
-//! ask for goes through the [`Command`] queue ([`command`]), applied after the frame's views
-//! are drawn. One file per concern: [`sources`] (demo, file, live, generator), [`navigate`]
-//! (connections, ladder, replay, tour), [`figures`] (pcap and figure exports), [`menu`],
-//! [`status`] and [`tabs`].
+//! ask for goes through the [`Command`] queue (`command`), applied after the frame's views
+//! are drawn. One file per concern: `sources` (demo, file, live, generator), `navigate`
+//! (connections, ladder, replay, tour), `figures` (pcap and figure exports), `menu`,
+//! `status` and `tabs`.
 
 mod command;
 mod figures;

@@ -22,7 +22,7 @@ pub struct Hosts {
 }
 
 impl Hosts {
-    /// Learns the hosts of frames not seen yet (at most [`LEARN_PER_FRAME`]); true when
+    /// Learns the hosts of frames not seen yet (at most `LEARN_PER_FRAME`); true when
     /// every stored frame is known.
     pub fn learn(&mut self, data: &StoreData) -> bool {
         if self.ends.len() > data.len() {
