@@ -594,6 +594,10 @@ impl Geometry {
         rows
     }
 
+    /// One layout pass, with `extra` room above each row (what earlier passes found the
+    /// row's label needed). The phases run in order: the lines, the time axis, the arrows,
+    /// the texts beside the lines (with the room they need), the labels, then what the
+    /// painter and the culling need.
     fn once(
         model: &LadderModel,
         width: f32,
@@ -601,187 +605,15 @@ impl Geometry {
         expanded: &[usize],
         extra: &[f32],
     ) -> Geometry {
-        let width = width.max(TIME_COL + 2.0 * STATE_COL + BRACKET_COL + MIN_CORRIDOR);
-        let x_client = TIME_COL + STATE_COL;
-        let x_server = width - BRACKET_COL - STATE_COL;
-        let x_capture = x_client + (x_server - x_client) * model.delays.capture_fraction() as f32;
+        let cols = Columns::new(model, width);
         let n = model.rows.len();
-        let is_expanded = |r: usize| expanded.contains(&r);
-        // Which rows a collapsed run hides.
-        let mut hidden = vec![false; n];
-        for (k, run) in model.runs.iter().enumerate() {
-            if !is_expanded(k) {
-                for h in hidden.iter_mut().take(run.last + 1).skip(run.first) {
-                    *h = true;
-                }
-            }
-        }
-        let collapsed_gap = (row_h * 0.35).max(6.0);
-        let breaks_after: Vec<usize> = model.breaks.iter().map(|b| b.after).collect();
-        // Capture times made non-decreasing (a capture's clock may step back).
-        let times: Vec<i64> = model
-            .rows
-            .iter()
-            .scan(i64::MIN, |m, r| {
-                *m = (*m).max(r.t_ns);
-                Some(*m)
-            })
-            .collect();
-        // Calls made before the first packet (a `connect()` before its SYN) get room of
-        // their own between the header and the first row.
+        let hidden = hidden_rows(model, expanded);
         let line_h = text_height(FONT);
-        let first_t = model.rows.first().map_or(i64::MIN, |r| r.t_ns);
-        let early_lines = [End::Client, End::Server].map(|end| {
-            model
-                .side_notes
-                .iter()
-                .filter(|s| s.end == end && s.t_ns < first_t)
-                .map(|s| note_lines(&s.text).len())
-                .sum::<usize>()
-        });
-        let lead = early_lines.into_iter().max().unwrap_or(0) as f32 * line_h;
-        let mut knots = Vec::with_capacity(n);
-        let mut y = HEADER + row_h + lead;
-        for i in 0..n {
-            if i > 0 {
-                let both_hidden = hidden[i] && hidden[i - 1];
-                y += if both_hidden { collapsed_gap } else { row_h };
-                if breaks_after.contains(&(i - 1)) {
-                    y += BREAK_H;
-                }
-            }
-            y += extra[i];
-            knots.push(y);
-        }
-        let at = |i: usize, t_ns: i64| walk(&times, &knots, i, t_ns - model.rows[i].t_ns, row_h);
-        let x_of = |e: End| match e {
-            End::Client => x_client,
-            End::Server => x_server,
-        };
-        // Where a lost segment's cross goes: past the capture point, short of the receiver.
-        let cross_x = |to: End| {
-            let x_to = x_of(to);
-            let target = x_capture + (x_to - x_capture) * 0.6;
-            let margin = 18.0;
-            match to {
-                End::Server => target.min(x_to - margin).max(x_client + margin),
-                End::Client => target.max(x_to + margin).min(x_server - margin),
-            }
-        };
-        let mut arrows: Vec<Arrow> = model
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let to = r.from.other();
-                let from = Point::new(x_of(r.from), at(i, r.depart_ns));
-                let end = Point::new(x_of(to), at(i, r.reach_ns));
-                let lost = r.fate == Fate::LostAfterCapture;
-                let to_p = if lost {
-                    let f = (cross_x(to) - from.x) / (end.x - from.x);
-                    from.lerp(end, f.clamp(0.0, 1.0))
-                } else {
-                    end
-                };
-                Arrow {
-                    from,
-                    to: to_p,
-                    capture: Point::new(x_capture, knots[i]),
-                    lost,
-                    summarized: hidden[i],
-                }
-            })
-            .collect();
-        let mut ghosts: Vec<Arrow> = model
-            .ghosts
-            .iter()
-            .map(|g| {
-                let i = g.before;
-                let to = g.from.other();
-                let from = Point::new(x_of(g.from), at(i, g.depart_ns));
-                let capture = Point::new(x_capture, at(i, g.t_ns));
-                match g.arrive_ns {
-                    Some(a) => Arrow {
-                        from,
-                        to: Point::new(x_of(to), at(i, a)),
-                        capture,
-                        lost: false,
-                        summarized: false,
-                    },
-                    None => {
-                        // Lost before the capture point: the cross sits just before it.
-                        let before = from.lerp(capture, 0.75);
-                        Arrow {
-                            from,
-                            to: if (capture.x - from.x).abs() < 24.0 {
-                                from.lerp(capture, 0.5)
-                            } else {
-                                before
-                            },
-                            capture,
-                            lost: true,
-                            summarized: false,
-                        }
-                    }
-                }
-            })
-            .collect();
-        // State names and calls' marks beside each line (a mark's further lines flagged
-        // false), in the order they touch it.
-        let mut side: Vec<(SideText, bool)> = Vec::new();
-        for m in &model.marks {
-            let a = &arrows[m.row];
-            let y_touch = if m.at_departure { a.from.y } else { a.to.y };
-            let text = SideText {
-                end: m.end,
-                y_touch,
-                y_text: y_touch,
-                text: m.state.name().to_string(),
-                state: true,
-            };
-            side.push((text, true));
-        }
-        for note in &model.side_notes {
-            let row = model
-                .rows
-                .partition_point(|r| r.t_ns <= note.t_ns)
-                .saturating_sub(1);
-            if row >= n {
-                continue;
-            }
-            // Before the first row the line is extended upwards into the room left for
-            // such calls, never under the header.
-            let mut y_touch = at(row, note.t_ns).max(HEADER + line_h);
-            // A call made a moment before an arrow leaves or reaches its line (a lesson's
-            // send placed just before its segment) touches the line a hair above that end,
-            // so that room can be made between them.
-            let next_end = (row.saturating_sub(1)..(row + 3).min(n))
-                .filter_map(|i| {
-                    let (r, a) = (&model.rows[i], &arrows[i]);
-                    if r.from == note.end {
-                        Some((r.depart_ns, a.from.y))
-                    } else {
-                        (!a.lost).then_some((r.reach_ns, a.to.y))
-                    }
-                })
-                .filter(|&(t, _)| t > note.t_ns)
-                .map(|(_, y)| y)
-                .fold(f32::INFINITY, f32::min);
-            if y_touch >= next_end {
-                y_touch = next_end - 0.01;
-            }
-            for (k, text) in note_lines(&note.text).into_iter().enumerate() {
-                let text = SideText {
-                    end: note.end,
-                    y_touch,
-                    y_text: y_touch,
-                    text,
-                    state: false,
-                };
-                side.push((text, k == 0));
-            }
-        }
-        side.sort_by(|a, b| a.0.y_touch.total_cmp(&b.0.y_touch));
+        let axis = TimeAxis::new(model, row_h, &hidden, extra, lead_room(model, line_h));
+        let mut arrows = row_arrows(model, &cols, &axis, &hidden);
+        let mut ghosts = ghost_arrows(model, &cols, &axis);
+        let side = side_texts(model, &arrows, &axis, line_h);
+        let mut knots = axis.knots;
         // The time axis gets room wherever the texts would not fit between the arrows
         // around them, so that none is pushed past a later arrow.
         // Each break sits at the middle of its idle time, below the calls made before it.
@@ -791,7 +623,6 @@ impl Geometry {
             .filter(|b| b.after + 1 < n)
             .map(|b| (b, (knots[b.after] + knots[b.after + 1]) / 2.0))
             .collect();
-        let break_ys: Vec<f32> = breaks_at.iter().map(|b| b.1).collect();
         let on_lines = OnLines {
             side: &side,
             touches: touches(model, &arrows, &ghosts),
@@ -800,7 +631,7 @@ impl Geometry {
                 .chain(&ghosts)
                 .map(|a| (a.from.y.min(a.to.y), a.from.y.max(a.to.y)))
                 .collect(),
-            breaks: break_ys,
+            breaks: breaks_at.iter().map(|b| b.1).collect(),
         };
         let stretch = Stretch::new(&on_lines, line_h);
         for y in &mut knots {
@@ -811,257 +642,20 @@ impl Geometry {
                 p.y = stretch.map(p.y);
             }
         }
-        let mut side: Vec<SideText> = side
-            .into_iter()
-            .map(|(s, _)| SideText {
-                y_touch: stretch.map(s.y_touch),
-                ..s
-            })
-            .collect();
-        // Each text below the previous one on its line, none reaching into the header.
-        let mut last = [HEADER - line_h * 0.5 + 2.0; 2];
-        for s in &mut side {
-            let k = s.end.index();
-            s.y_text = s.y_touch.max(last[k] + line_h);
-            last[k] = s.y_text;
-        }
-        let links: Vec<Link> = model
-            .rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| {
-                let o = r.resends?;
-                let side = match r.from {
-                    End::Client => 7.0,
-                    End::Server => -7.0,
-                };
-                let x = x_of(r.from) + side;
-                Some(Link {
-                    from: Point::new(x, arrows.get(o)?.from.y),
-                    to: Point::new(x, arrows[i].from.y),
-                })
-            })
-            .collect();
-        // Labels.
-        let corridor = (x_client + PAD, x_server - PAD);
-        let room = corridor.1 - corridor.0;
-        let show_labels = row_h >= MIN_LABEL_ROW;
-        let show_notes = row_h >= MIN_NOTE_ROW;
-        let mut pending: Vec<Pending> = Vec::new();
-        if show_labels {
-            for (i, r) in model.rows.iter().enumerate() {
-                if hidden[i] {
-                    continue;
-                }
-                let mut lines = vec![fit(&r.label, room)];
-                if show_notes && !r.notes.is_empty() {
-                    lines.extend(wrap(&r.notes.join(" "), room, 2));
-                }
-                let a = &arrows[i];
-                pending.push(Pending {
-                    owner: Owner::Row(i),
-                    row: i,
-                    segment: (a.from, a.to),
-                    lines,
-                    kind: r.kind,
-                    data: r.len > 0,
-                });
-            }
-            for (k, run) in model.runs.iter().enumerate() {
-                if is_expanded(k) {
-                    continue;
-                }
-                let data: Vec<usize> = (run.first..=run.last)
-                    .filter(|&i| model.rows[i].from == run.from)
-                    .collect();
-                let acks: Vec<usize> = (run.first..=run.last)
-                    .filter(|&i| model.rows[i].from != run.from)
-                    .collect();
-                // Labelled at the top of the run, where a reader scrolling down meets it
-                // (the middle of a long run is screens away from where it starts).
-                let top = data[0];
-                pending.push(Pending {
-                    owner: Owner::Run(k),
-                    row: top,
-                    segment: (arrows[top].from, arrows[top].to),
-                    lines: vec![fit(&format!("[+] {}", run.data_label()), room)],
-                    kind: ArrowKind::Normal,
-                    data: true,
-                });
-                if let (Some(text), Some(&m)) = (run.ack_label(), acks.first()) {
-                    pending.push(Pending {
-                        owner: Owner::RunAcks(k),
-                        row: m,
-                        segment: (arrows[m].from, arrows[m].to),
-                        lines: vec![fit(&text, room)],
-                        kind: ArrowKind::Normal,
-                        data: false,
-                    });
-                }
-            }
-            for (k, g) in model.ghosts.iter().enumerate() {
-                let a = &ghosts[k];
-                pending.push(Pending {
-                    owner: Owner::Ghost(k),
-                    row: g.before,
-                    segment: (a.from, a.to),
-                    lines: wrap(&g.label, room, 2),
-                    kind: ArrowKind::Lost,
-                    data: true,
-                });
-            }
-        }
-        pending.sort_by(|a, b| {
-            let ya = (a.segment.0.y + a.segment.1.y) / 2.0;
-            let yb = (b.segment.0.y + b.segment.1.y) / 2.0;
-            ya.total_cmp(&yb).then(a.row.cmp(&b.row))
-        });
-        let mut placed = Placed::default();
-        // Crosses of lost segments stay visible.
-        for a in arrows.iter().chain(&ghosts).filter(|a| a.lost) {
-            placed.add(Rect::from_min_max(a.to, a.to).expand(5.5));
-        }
-        for (id, a) in arrows.iter().chain(&ghosts).enumerate() {
-            placed.add_arrow(a.from, a.to, id);
-        }
-        let mut labels = Vec::with_capacity(pending.len());
-        let mut row_label = vec![None; n];
-        let mut crowded = 0;
-        let mut over_arrows = 0;
-        for p in pending {
-            let w = p
-                .lines
-                .iter()
-                .map(|l| text_width(l, FONT))
-                .fold(0.0, f32::max)
-                + 4.0;
-            let h = line_h * p.lines.len() as f32 + 2.0;
-            // Just above the arrow (as in the textbook), else on it, else just below it.
-            let candidate = |f: f32, shift: f32| {
-                let c = p.segment.0.lerp(p.segment.1, f);
-                let cx = c.x.clamp(
-                    corridor.0 + w / 2.0,
-                    (corridor.1 - w / 2.0).max(corridor.0 + w / 2.0),
-                );
-                let top = c.y - h / 2.0 + shift * (h / 2.0 + LIFT);
-                (c, Rect::from_min_size(Point::new(cx - w / 2.0, top), w, h))
-            };
-            // Its own arrows may run under it; first try places no other arrow crosses.
-            let own = match p.owner {
-                Owner::Row(i) => i..i + 1,
-                Owner::Run(k) | Owner::RunAcks(k) => model.runs[k].first..model.runs[k].last + 1,
-                Owner::Ghost(g) => n + g..n + g + 1,
-            };
-            let spots = || {
-                [-1.0, 0.0, 1.0]
-                    .iter()
-                    .flat_map(|&shift| SPOTS.iter().map(move |&f| (f, shift)))
-                    .map(|(f, shift)| candidate(f, shift))
-            };
-            let spot = spots()
-                .find(|(_, r)| r.min.y >= HEADER && placed.free(&r.expand(1.0), Some(&own)))
-                .or_else(|| {
-                    over_arrows += 1;
-                    spots().find(|(_, r)| r.min.y >= HEADER && placed.free(&r.expand(1.0), None))
-                });
-            let (anchor, rect) = match spot {
-                Some(s) => s,
-                None => {
-                    crowded += 1;
-                    let (c, r) = candidate(0.5, -1.0);
-                    // Marked by a negative width until a later round gives it room.
-                    (c, Rect::from_min_max(r.max, r.min))
-                }
-            };
-            if rect.width() > 0.0 {
-                placed.add(rect);
-            }
-            if let Owner::Row(i) = p.owner {
-                row_label[i] = Some(labels.len());
-            }
-            labels.push(Label {
-                owner: p.owner,
-                rect,
-                lines: p.lines,
-                kind: p.kind,
-                data: p.data,
-                anchor,
-            });
-        }
-        // Capture times in the time column, as long as they do not touch each other.
-        let mut times_shown = Vec::new();
-        let mut last_y = f32::NEG_INFINITY;
-        for (i, &y) in knots.iter().enumerate() {
-            let edge = i == 0 || i + 1 == n || !hidden[i] || !hidden[i - 1] || !hidden[i + 1];
-            if edge && y - last_y >= line_h {
-                times_shown.push((i, y));
-                last_y = y;
-            }
-        }
+        let side = stack_side_texts(side, &stretch, line_h);
+        let links = resend_links(model, &cols, &arrows);
+        let corridor = (cols.x_client + PAD, cols.x_server - PAD);
+        let pending = pending_labels(model, &arrows, &ghosts, &hidden, expanded, corridor, row_h);
+        let placed = place_labels(model, pending, &arrows, &ghosts, corridor);
         let breaks: Vec<BreakMark> = breaks_at
             .into_iter()
             .map(|(b, y)| BreakMark {
                 y: stretch.map(y),
-                lines: wrap(&b.label(), x_client - 16.0, 3),
+                lines: wrap(&b.label(), cols.x_client - 16.0, 3),
             })
             .collect();
-        let brackets: Vec<BracketMark> = model
-            .brackets
-            .iter()
-            .filter(|b| b.first < n && b.last < n)
-            .map(|b| {
-                let span = |i: usize| {
-                    let a = &arrows[i];
-                    (a.from.y.min(a.to.y), a.from.y.max(a.to.y))
-                };
-                let lines = match b.name.split_once(": ") {
-                    Some((h, r)) => vec![h.to_string(), r.to_string()],
-                    None => vec![b.name.clone()],
-                };
-                BracketMark {
-                    top: span(b.first).0 - 4.0,
-                    bottom: span(b.last).1 + 4.0,
-                    lines: lines.iter().map(|l| fit(l, BRACKET_COL - 16.0)).collect(),
-                }
-            })
-            .collect();
-        // Culling index: a row draws its arrow, its label and its time.
-        let half = row_h * 0.5;
-        let mut reach_down: Vec<f32> = (0..n)
-            .map(|i| {
-                let a = &arrows[i];
-                a.from.y.max(a.to.y).max(knots[i] + half)
-            })
-            .collect();
-        let mut reach_up: Vec<f32> = (0..n)
-            .map(|i| {
-                let a = &arrows[i];
-                a.from.y.min(a.to.y).min(knots[i] - half)
-            })
-            .collect();
-        for l in &labels {
-            let row = match l.owner {
-                Owner::Row(i) => i,
-                Owner::Run(r) | Owner::RunAcks(r) => model.runs[r].first,
-                Owner::Ghost(g) => model.ghosts[g].before,
-            };
-            let (top, bottom) = (
-                l.rect.min.y.min(l.rect.max.y),
-                l.rect.max.y.max(l.rect.min.y),
-            );
-            reach_down[row] = reach_down[row].max(bottom);
-            reach_up[row] = reach_up[row].min(top);
-        }
-        for (g, a) in model.ghosts.iter().zip(&ghosts) {
-            reach_down[g.before] = reach_down[g.before].max(a.from.y.max(a.to.y));
-            reach_up[g.before] = reach_up[g.before].min(a.from.y.min(a.to.y));
-        }
-        for i in 1..n {
-            reach_down[i] = reach_down[i].max(reach_down[i - 1]);
-        }
-        for i in (0..n.saturating_sub(1)).rev() {
-            reach_up[i] = reach_up[i].min(reach_up[i + 1]);
-        }
+        let (reach_down, reach_up) =
+            reaches(model, &arrows, &ghosts, &knots, &placed.labels, row_h);
         let lowest = reach_down
             .last()
             .copied()
@@ -1069,23 +663,23 @@ impl Geometry {
             .max(side.iter().map(|s| s.y_text).fold(HEADER, f32::max));
         Geometry {
             row_h,
-            width,
+            width: cols.width,
             height: lowest + row_h,
-            x_client,
-            x_server,
-            x_capture,
+            x_client: cols.x_client,
+            x_server: cols.x_server,
+            x_capture: cols.x_capture,
+            times: shown_times(&knots, &hidden, line_h),
             knots,
+            brackets: bracket_marks(model, &arrows),
             arrows,
             ghosts,
-            labels,
-            row_label,
-            times: times_shown,
+            labels: placed.labels,
+            row_label: placed.row_label,
             side,
             breaks,
-            brackets,
             links,
-            crowded,
-            over_arrows,
+            crowded: placed.crowded,
+            over_arrows: placed.over_arrows,
             expanded: expanded.to_vec(),
             reach_down,
             reach_up,
@@ -1151,6 +745,585 @@ impl Geometry {
             _ => vec![fit(&note, room)],
         }
     }
+}
+
+/// The figure's width and its three vertical lines.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    width: f32,
+    x_client: f32,
+    x_server: f32,
+    /// Between the two, where the one-way delays put the capture point.
+    x_capture: f32,
+}
+
+impl Columns {
+    fn new(model: &LadderModel, width: f32) -> Columns {
+        let width = width.max(TIME_COL + 2.0 * STATE_COL + BRACKET_COL + MIN_CORRIDOR);
+        let x_client = TIME_COL + STATE_COL;
+        let x_server = width - BRACKET_COL - STATE_COL;
+        let x_capture = x_client + (x_server - x_client) * model.delays.capture_fraction() as f32;
+        Columns {
+            width,
+            x_client,
+            x_server,
+            x_capture,
+        }
+    }
+
+    fn x_of(&self, e: End) -> f32 {
+        match e {
+            End::Client => self.x_client,
+            End::Server => self.x_server,
+        }
+    }
+
+    /// Where a lost segment's cross goes: past the capture point, short of the receiver.
+    fn cross_x(&self, to: End) -> f32 {
+        let x_to = self.x_of(to);
+        let target = self.x_capture + (x_to - self.x_capture) * 0.6;
+        let margin = 18.0;
+        match to {
+            End::Server => target.min(x_to - margin).max(self.x_client + margin),
+            End::Client => target.max(x_to + margin).min(self.x_server - margin),
+        }
+    }
+}
+
+/// Which rows a collapsed run hides (the runs not listed in `expanded`).
+fn hidden_rows(model: &LadderModel, expanded: &[usize]) -> Vec<bool> {
+    let mut hidden = vec![false; model.rows.len()];
+    for (k, run) in model.runs.iter().enumerate() {
+        if !expanded.contains(&k) {
+            for h in hidden.iter_mut().take(run.last + 1).skip(run.first) {
+                *h = true;
+            }
+        }
+    }
+    hidden
+}
+
+/// Room between the header and the first row for calls made before the first packet (a
+/// `connect()` before its SYN), as many lines as the busier side has.
+fn lead_room(model: &LadderModel, line_h: f32) -> f32 {
+    let first_t = model.rows.first().map_or(i64::MIN, |r| r.t_ns);
+    let early_lines = [End::Client, End::Server].map(|end| {
+        model
+            .side_notes
+            .iter()
+            .filter(|s| s.end == end && s.t_ns < first_t)
+            .map(|s| note_lines(&s.text).len())
+            .sum::<usize>()
+    });
+    early_lines.into_iter().max().unwrap_or(0) as f32 * line_h
+}
+
+/// The warped time axis before room is made for the texts: each row's height, and the
+/// capture times made non-decreasing (a capture's clock may step back).
+struct TimeAxis {
+    times: Vec<i64>,
+    knots: Vec<f32>,
+    row_h: f32,
+}
+
+impl TimeAxis {
+    /// Rows `row_h` apart (closer where a summary hides both), more where an idle gap
+    /// breaks the axis, plus each row's `extra` room, starting `lead` below the header.
+    fn new(model: &LadderModel, row_h: f32, hidden: &[bool], extra: &[f32], lead: f32) -> TimeAxis {
+        let collapsed_gap = (row_h * 0.35).max(6.0);
+        let breaks_after: Vec<usize> = model.breaks.iter().map(|b| b.after).collect();
+        let times: Vec<i64> = model
+            .rows
+            .iter()
+            .scan(i64::MIN, |m, r| {
+                *m = (*m).max(r.t_ns);
+                Some(*m)
+            })
+            .collect();
+        let mut knots = Vec::with_capacity(model.rows.len());
+        let mut y = HEADER + row_h + lead;
+        for i in 0..model.rows.len() {
+            if i > 0 {
+                let both_hidden = hidden[i] && hidden[i - 1];
+                y += if both_hidden { collapsed_gap } else { row_h };
+                if breaks_after.contains(&(i - 1)) {
+                    y += BREAK_H;
+                }
+            }
+            y += extra[i];
+            knots.push(y);
+        }
+        TimeAxis {
+            times,
+            knots,
+            row_h,
+        }
+    }
+
+    /// y of the moment `t_ns`, found from row `i`.
+    fn at(&self, model: &LadderModel, i: usize, t_ns: i64) -> f32 {
+        walk(
+            &self.times,
+            &self.knots,
+            i,
+            t_ns - model.rows[i].t_ns,
+            self.row_h,
+        )
+    }
+}
+
+/// Each row's arrow: from its sender's line when it left to its receiver's when it arrived,
+/// or to a cross short of the receiver when it was lost after the capture point.
+fn row_arrows(model: &LadderModel, cols: &Columns, axis: &TimeAxis, hidden: &[bool]) -> Vec<Arrow> {
+    model
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let to = r.from.other();
+            let from = Point::new(cols.x_of(r.from), axis.at(model, i, r.depart_ns));
+            let end = Point::new(cols.x_of(to), axis.at(model, i, r.reach_ns));
+            let lost = r.fate == Fate::LostAfterCapture;
+            let to_p = if lost {
+                let f = (cols.cross_x(to) - from.x) / (end.x - from.x);
+                from.lerp(end, f.clamp(0.0, 1.0))
+            } else {
+                end
+            };
+            Arrow {
+                from,
+                to: to_p,
+                capture: Point::new(cols.x_capture, axis.knots[i]),
+                lost,
+                summarized: hidden[i],
+            }
+        })
+        .collect()
+}
+
+/// The dashed arrows of segments the capture missed: to the receiver when it answered
+/// them, else to a cross just before the capture point.
+fn ghost_arrows(model: &LadderModel, cols: &Columns, axis: &TimeAxis) -> Vec<Arrow> {
+    model
+        .ghosts
+        .iter()
+        .map(|g| {
+            let i = g.before;
+            let to = g.from.other();
+            let from = Point::new(cols.x_of(g.from), axis.at(model, i, g.depart_ns));
+            let capture = Point::new(cols.x_capture, axis.at(model, i, g.t_ns));
+            match g.arrive_ns {
+                Some(a) => Arrow {
+                    from,
+                    to: Point::new(cols.x_of(to), axis.at(model, i, a)),
+                    capture,
+                    lost: false,
+                    summarized: false,
+                },
+                None => {
+                    // Lost before the capture point: the cross sits just before it.
+                    let before = from.lerp(capture, 0.75);
+                    Arrow {
+                        from,
+                        to: if (capture.x - from.x).abs() < 24.0 {
+                            from.lerp(capture, 0.5)
+                        } else {
+                            before
+                        },
+                        capture,
+                        lost: true,
+                        summarized: false,
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// State names and calls' marks beside each line (a mark's further lines flagged false),
+/// in the order they touch it.
+fn side_texts(
+    model: &LadderModel,
+    arrows: &[Arrow],
+    axis: &TimeAxis,
+    line_h: f32,
+) -> Vec<(SideText, bool)> {
+    let n = model.rows.len();
+    let mut side: Vec<(SideText, bool)> = Vec::new();
+    for m in &model.marks {
+        let a = &arrows[m.row];
+        let y_touch = if m.at_departure { a.from.y } else { a.to.y };
+        let text = SideText {
+            end: m.end,
+            y_touch,
+            y_text: y_touch,
+            text: m.state.name().to_string(),
+            state: true,
+        };
+        side.push((text, true));
+    }
+    for note in &model.side_notes {
+        let row = model
+            .rows
+            .partition_point(|r| r.t_ns <= note.t_ns)
+            .saturating_sub(1);
+        if row >= n {
+            continue;
+        }
+        // Before the first row the line is extended upwards into the room left for
+        // such calls, never under the header.
+        let mut y_touch = axis.at(model, row, note.t_ns).max(HEADER + line_h);
+        // A call made a moment before an arrow leaves or reaches its line (a lesson's
+        // send placed just before its segment) touches the line a hair above that end,
+        // so that room can be made between them.
+        let next_end = (row.saturating_sub(1)..(row + 3).min(n))
+            .filter_map(|i| {
+                let (r, a) = (&model.rows[i], &arrows[i]);
+                if r.from == note.end {
+                    Some((r.depart_ns, a.from.y))
+                } else {
+                    (!a.lost).then_some((r.reach_ns, a.to.y))
+                }
+            })
+            .filter(|&(t, _)| t > note.t_ns)
+            .map(|(_, y)| y)
+            .fold(f32::INFINITY, f32::min);
+        if y_touch >= next_end {
+            y_touch = next_end - 0.01;
+        }
+        for (k, text) in note_lines(&note.text).into_iter().enumerate() {
+            let text = SideText {
+                end: note.end,
+                y_touch,
+                y_text: y_touch,
+                text,
+                state: false,
+            };
+            side.push((text, k == 0));
+        }
+    }
+    side.sort_by(|a, b| a.0.y_touch.total_cmp(&b.0.y_touch));
+    side
+}
+
+/// The texts beside the lines on the stretched axis, each below the previous one on its
+/// line and none reaching into the header.
+fn stack_side_texts(side: Vec<(SideText, bool)>, stretch: &Stretch, line_h: f32) -> Vec<SideText> {
+    let mut side: Vec<SideText> = side
+        .into_iter()
+        .map(|(s, _)| SideText {
+            y_touch: stretch.map(s.y_touch),
+            ..s
+        })
+        .collect();
+    let mut last = [HEADER - line_h * 0.5 + 2.0; 2];
+    for s in &mut side {
+        let k = s.end.index();
+        s.y_text = s.y_touch.max(last[k] + line_h);
+        last[k] = s.y_text;
+    }
+    side
+}
+
+/// A short line beside the sender's time line from each segment to its retransmission.
+fn resend_links(model: &LadderModel, cols: &Columns, arrows: &[Arrow]) -> Vec<Link> {
+    model
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let o = r.resends?;
+            let side = match r.from {
+                End::Client => 7.0,
+                End::Server => -7.0,
+            };
+            let x = cols.x_of(r.from) + side;
+            Some(Link {
+                from: Point::new(x, arrows.get(o)?.from.y),
+                to: Point::new(x, arrows[i].from.y),
+            })
+        })
+        .collect()
+}
+
+/// The labels to place, top to bottom: each shown row's (with its notes when rows are far
+/// enough apart), each collapsed run's two summaries, each missed segment's. None when the
+/// rows are too close for labels.
+fn pending_labels(
+    model: &LadderModel,
+    arrows: &[Arrow],
+    ghosts: &[Arrow],
+    hidden: &[bool],
+    expanded: &[usize],
+    corridor: (f32, f32),
+    row_h: f32,
+) -> Vec<Pending> {
+    let room = corridor.1 - corridor.0;
+    let show_notes = row_h >= MIN_NOTE_ROW;
+    let mut pending: Vec<Pending> = Vec::new();
+    if row_h < MIN_LABEL_ROW {
+        return pending;
+    }
+    for (i, r) in model.rows.iter().enumerate() {
+        if hidden[i] {
+            continue;
+        }
+        let mut lines = vec![fit(&r.label, room)];
+        if show_notes && !r.notes.is_empty() {
+            lines.extend(wrap(&r.notes.join(" "), room, 2));
+        }
+        let a = &arrows[i];
+        pending.push(Pending {
+            owner: Owner::Row(i),
+            row: i,
+            segment: (a.from, a.to),
+            lines,
+            kind: r.kind,
+            data: r.len > 0,
+        });
+    }
+    for (k, run) in model.runs.iter().enumerate() {
+        if expanded.contains(&k) {
+            continue;
+        }
+        let data: Vec<usize> = (run.first..=run.last)
+            .filter(|&i| model.rows[i].from == run.from)
+            .collect();
+        let acks: Vec<usize> = (run.first..=run.last)
+            .filter(|&i| model.rows[i].from != run.from)
+            .collect();
+        // Labelled at the top of the run, where a reader scrolling down meets it
+        // (the middle of a long run is screens away from where it starts).
+        let top = data[0];
+        pending.push(Pending {
+            owner: Owner::Run(k),
+            row: top,
+            segment: (arrows[top].from, arrows[top].to),
+            lines: vec![fit(&format!("[+] {}", run.data_label()), room)],
+            kind: ArrowKind::Normal,
+            data: true,
+        });
+        if let (Some(text), Some(&m)) = (run.ack_label(), acks.first()) {
+            pending.push(Pending {
+                owner: Owner::RunAcks(k),
+                row: m,
+                segment: (arrows[m].from, arrows[m].to),
+                lines: vec![fit(&text, room)],
+                kind: ArrowKind::Normal,
+                data: false,
+            });
+        }
+    }
+    for (k, g) in model.ghosts.iter().enumerate() {
+        let a = &ghosts[k];
+        pending.push(Pending {
+            owner: Owner::Ghost(k),
+            row: g.before,
+            segment: (a.from, a.to),
+            lines: wrap(&g.label, room, 2),
+            kind: ArrowKind::Lost,
+            data: true,
+        });
+    }
+    pending.sort_by(|a, b| {
+        let ya = (a.segment.0.y + a.segment.1.y) / 2.0;
+        let yb = (b.segment.0.y + b.segment.1.y) / 2.0;
+        ya.total_cmp(&yb).then(a.row.cmp(&b.row))
+    });
+    pending
+}
+
+/// The labels where they went, and how many found no place or had to lie over an arrow.
+struct Placement {
+    labels: Vec<Label>,
+    /// Each row's label (index into `labels`).
+    row_label: Vec<Option<usize>>,
+    crowded: usize,
+    over_arrows: usize,
+}
+
+/// Places each pending label, in order, at the first free point along its arrow inside the
+/// corridor: just above it (as in the textbook), else on it, else just below it; clear of
+/// other arrows when it can be. A label with no free place is marked by a negative width
+/// for [`Geometry::new`]'s next round.
+fn place_labels(
+    model: &LadderModel,
+    pending: Vec<Pending>,
+    arrows: &[Arrow],
+    ghosts: &[Arrow],
+    corridor: (f32, f32),
+) -> Placement {
+    let n = model.rows.len();
+    let line_h = text_height(FONT);
+    let mut placed = Placed::default();
+    // Crosses of lost segments stay visible.
+    for a in arrows.iter().chain(ghosts).filter(|a| a.lost) {
+        placed.add(Rect::from_min_max(a.to, a.to).expand(5.5));
+    }
+    for (id, a) in arrows.iter().chain(ghosts).enumerate() {
+        placed.add_arrow(a.from, a.to, id);
+    }
+    let mut labels = Vec::with_capacity(pending.len());
+    let mut row_label = vec![None; n];
+    let mut crowded = 0;
+    let mut over_arrows = 0;
+    for p in pending {
+        let w = p
+            .lines
+            .iter()
+            .map(|l| text_width(l, FONT))
+            .fold(0.0, f32::max)
+            + 4.0;
+        let h = line_h * p.lines.len() as f32 + 2.0;
+        let candidate = |f: f32, shift: f32| {
+            let c = p.segment.0.lerp(p.segment.1, f);
+            let cx = c.x.clamp(
+                corridor.0 + w / 2.0,
+                (corridor.1 - w / 2.0).max(corridor.0 + w / 2.0),
+            );
+            let top = c.y - h / 2.0 + shift * (h / 2.0 + LIFT);
+            (c, Rect::from_min_size(Point::new(cx - w / 2.0, top), w, h))
+        };
+        // Its own arrows may run under it; first try places no other arrow crosses.
+        let own = match p.owner {
+            Owner::Row(i) => i..i + 1,
+            Owner::Run(k) | Owner::RunAcks(k) => model.runs[k].first..model.runs[k].last + 1,
+            Owner::Ghost(g) => n + g..n + g + 1,
+        };
+        let spots = || {
+            [-1.0, 0.0, 1.0]
+                .iter()
+                .flat_map(|&shift| SPOTS.iter().map(move |&f| (f, shift)))
+                .map(|(f, shift)| candidate(f, shift))
+        };
+        let spot = spots()
+            .find(|(_, r)| r.min.y >= HEADER && placed.free(&r.expand(1.0), Some(&own)))
+            .or_else(|| {
+                over_arrows += 1;
+                spots().find(|(_, r)| r.min.y >= HEADER && placed.free(&r.expand(1.0), None))
+            });
+        let (anchor, rect) = match spot {
+            Some(s) => s,
+            None => {
+                crowded += 1;
+                let (c, r) = candidate(0.5, -1.0);
+                // Marked by a negative width until a later round gives it room.
+                (c, Rect::from_min_max(r.max, r.min))
+            }
+        };
+        if rect.width() > 0.0 {
+            placed.add(rect);
+        }
+        if let Owner::Row(i) = p.owner {
+            row_label[i] = Some(labels.len());
+        }
+        labels.push(Label {
+            owner: p.owner,
+            rect,
+            lines: p.lines,
+            kind: p.kind,
+            data: p.data,
+            anchor,
+        });
+    }
+    Placement {
+        labels,
+        row_label,
+        crowded,
+        over_arrows,
+    }
+}
+
+/// Capture times in the time column, as long as they do not touch each other (inside a
+/// collapsed run, only at its edges).
+fn shown_times(knots: &[f32], hidden: &[bool], line_h: f32) -> Vec<(usize, f32)> {
+    let n = knots.len();
+    let mut times_shown = Vec::new();
+    let mut last_y = f32::NEG_INFINITY;
+    for (i, &y) in knots.iter().enumerate() {
+        let edge = i == 0 || i + 1 == n || !hidden[i] || !hidden[i - 1] || !hidden[i + 1];
+        if edge && y - last_y >= line_h {
+            times_shown.push((i, y));
+            last_y = y;
+        }
+    }
+    times_shown
+}
+
+/// The handshake's and teardown's brackets, from the top of their first arrow to the
+/// bottom of their last, their names split after a colon.
+fn bracket_marks(model: &LadderModel, arrows: &[Arrow]) -> Vec<BracketMark> {
+    let n = model.rows.len();
+    model
+        .brackets
+        .iter()
+        .filter(|b| b.first < n && b.last < n)
+        .map(|b| {
+            let span = |i: usize| {
+                let a = &arrows[i];
+                (a.from.y.min(a.to.y), a.from.y.max(a.to.y))
+            };
+            let lines = match b.name.split_once(": ") {
+                Some((h, r)) => vec![h.to_string(), r.to_string()],
+                None => vec![b.name.clone()],
+            };
+            BracketMark {
+                top: span(b.first).0 - 4.0,
+                bottom: span(b.last).1 + 4.0,
+                lines: lines.iter().map(|l| fit(l, BRACKET_COL - 16.0)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The culling index: how far down rows 0..=i and how far up rows i.. draw (arrow, label,
+/// time, missed segments), as a running maximum and minimum.
+fn reaches(
+    model: &LadderModel,
+    arrows: &[Arrow],
+    ghosts: &[Arrow],
+    knots: &[f32],
+    labels: &[Label],
+    row_h: f32,
+) -> (Vec<f32>, Vec<f32>) {
+    let n = model.rows.len();
+    let half = row_h * 0.5;
+    let mut reach_down: Vec<f32> = (0..n)
+        .map(|i| {
+            let a = &arrows[i];
+            a.from.y.max(a.to.y).max(knots[i] + half)
+        })
+        .collect();
+    let mut reach_up: Vec<f32> = (0..n)
+        .map(|i| {
+            let a = &arrows[i];
+            a.from.y.min(a.to.y).min(knots[i] - half)
+        })
+        .collect();
+    for l in labels {
+        let row = match l.owner {
+            Owner::Row(i) => i,
+            Owner::Run(r) | Owner::RunAcks(r) => model.runs[r].first,
+            Owner::Ghost(g) => model.ghosts[g].before,
+        };
+        let (top, bottom) = (
+            l.rect.min.y.min(l.rect.max.y),
+            l.rect.max.y.max(l.rect.min.y),
+        );
+        reach_down[row] = reach_down[row].max(bottom);
+        reach_up[row] = reach_up[row].min(top);
+    }
+    for (g, a) in model.ghosts.iter().zip(ghosts) {
+        reach_down[g.before] = reach_down[g.before].max(a.from.y.max(a.to.y));
+        reach_up[g.before] = reach_up[g.before].min(a.from.y.min(a.to.y));
+    }
+    for i in 1..n {
+        reach_down[i] = reach_down[i].max(reach_down[i - 1]);
+    }
+    for i in (0..n.saturating_sub(1)).rev() {
+        reach_up[i] = reach_up[i].min(reach_up[i + 1]);
+    }
+    (reach_down, reach_up)
 }
 
 #[cfg(test)]
