@@ -7,6 +7,7 @@ use super::kernel::KernelOverlay;
 use super::kernel_view::{cause_color, cause_solid, cause_text, OverlayToggles};
 use super::model::{steps, with_idle_drops, SeqModel};
 use super::GraphKind;
+use crate::analysis::Cause;
 use crate::i18n::tr;
 use crate::ui::figure::Svg;
 use crate::ui::palette;
@@ -110,20 +111,7 @@ pub fn graph(
 ) -> Svg {
     let (width, height) = size;
     let mut svg = Svg::new(width, height);
-    let plot = Rect::from_min_max(
-        Pos2::new(80.0, 40.0),
-        Pos2::new(width - 20.0, height - 60.0),
-    );
-    let [x0, x1, y0, y1] = bounds.unwrap_or_else(|| data_bounds(m, kind));
-    let sx = f64::from(plot.width()) / (x1 - x0).max(1e-12);
-    let sy = f64::from(plot.height()) / (y1 - y0).max(1e-12);
-    let at = |x: f64, y: f64| {
-        Pos2::new(
-            plot.min.x + ((x - x0) * sx) as f32,
-            plot.max.y - ((y - y0) * sy) as f32,
-        )
-    };
-    let inside = |p: Pos2| plot.expand(0.5).contains(p);
+    let plot = Plot::new(size, bounds.unwrap_or_else(|| data_bounds(m, kind)));
     svg.text(
         Pos2::new(width / 2.0, 12.0),
         Align2::CENTER_TOP,
@@ -131,204 +119,21 @@ pub fn graph(
         14.0,
         Color32::BLACK,
     );
-    // Axes, grid, ticks.
-    let axis = Stroke::new(1.0, Color32::BLACK);
-    let grid = Stroke::new(0.5, Color32::from_gray(220));
-    let xt = ticks(x0, x1, 8);
-    let xstep = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
-    for x in &xt {
-        let p = at(*x, y0);
-        svg.line(Pos2::new(p.x, plot.min.y), Pos2::new(p.x, plot.max.y), grid);
-        svg.line(p, p + egui::vec2(0.0, 5.0), axis);
-        svg.text(
-            p + egui::vec2(0.0, 8.0),
-            Align2::CENTER_TOP,
-            &tick_label(*x, xstep, x0.abs().max(x1.abs())),
-            11.0,
-            Color32::BLACK,
-        );
-    }
-    let yt = ticks(y0, y1, 8);
-    let ystep = if yt.len() > 1 { yt[1] - yt[0] } else { 1.0 };
-    for y in &yt {
-        let p = at(x0, *y);
-        svg.line(Pos2::new(plot.min.x, p.y), Pos2::new(plot.max.x, p.y), grid);
-        svg.line(p, p - egui::vec2(5.0, 0.0), axis);
-        svg.text(
-            p - egui::vec2(8.0, 0.0),
-            Align2::RIGHT_CENTER,
-            &tick_label(*y, ystep, y0.abs().max(y1.abs())),
-            11.0,
-            Color32::BLACK,
-        );
-    }
-    // The frame as lines: an unfilled rectangle would need `fill="none"`, which some
-    // renderers (ImageMagick) do not infer from a zero fill opacity.
-    let [a, b, c, d] = [
-        plot.left_top(),
-        plot.right_top(),
-        plot.right_bottom(),
-        plot.left_bottom(),
-    ];
-    for (p, q) in [(a, b), (b, c), (c, d), (d, a)] {
-        svg.line(p, q, axis);
-    }
-    svg.text(
-        Pos2::new(plot.center().x, height - 22.0),
-        Align2::CENTER_CENTER,
-        &tr!("graph-x"),
-        12.0,
-        Color32::BLACK,
-    );
-    svg.text(
-        Pos2::new(8.0, plot.min.y - 14.0),
-        Align2::LEFT_CENTER,
-        &kind.y_label(),
-        12.0,
-        Color32::BLACK,
-    );
-    // Series.
-    let mut legend: Vec<(String, Color32)> = Vec::new();
-    let polyline = |svg: &mut Svg, pts: &[[f64; 2]], color: Color32| {
-        let screen: Vec<Pos2> = pts.iter().map(|p| at(p[0], p[1])).collect();
-        for run in clip_polyline(&screen, plot) {
-            svg.polyline(&run, Stroke::new(1.5, color));
-        }
+    plot.axes(&mut svg, kind, height);
+    let beside = beside.filter(|_| matches!(kind, GraphKind::Stevens | GraphKind::Tcptrace));
+    // The verdict bands go under the series (as in the view), their names at the legend's end.
+    let causes = match beside.filter(|b| b.toggles.verdict) {
+        Some(b) => plot.verdict_bands(&mut svg, b.overlay),
+        None => Vec::new(),
     };
-    let seq_graph = matches!(kind, GraphKind::Stevens | GraphKind::Tcptrace);
-    let beside = beside.filter(|_| seq_graph);
-    // The verdict bands, under the series (as in the view).
-    let mut causes = Vec::new();
-    if let Some(Beside { overlay, .. }) = beside.filter(|b| b.toggles.verdict) {
-        for b in overlay.verdict.iter().flat_map(|v| &v.bands) {
-            let (l, r) = (
-                at(b.t0, y0).x.max(plot.min.x),
-                at(b.t1, y0).x.min(plot.max.x),
-            );
-            if r > l {
-                svg.rect(
-                    Rect::from_x_y_ranges(l..=r, plot.min.y..=plot.max.y),
-                    cause_color(b.what),
-                    Stroke::NONE,
-                );
-            }
-            if !causes.contains(&b.what) {
-                causes.push(b.what);
-            }
-        }
-    }
-    match kind {
-        GraphKind::Stevens | GraphKind::Tcptrace => {
-            if kind == GraphKind::Tcptrace {
-                let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
-                let win: Vec<[f64; 2]> =
-                    m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
-                polyline(&mut svg, &steps(&ack), palette::ACK);
-                polyline(&mut svg, &steps(&win), palette::WINDOW);
-                legend.push((tr!("graph-ack"), palette::ACK));
-                legend.push((tr!("graph-receive-window"), palette::WINDOW));
-                for a in &m.acks {
-                    for &(l, r) in &a.sacks {
-                        let (p, q) = (at(a.t, f64::from(l)), at(a.t, f64::from(r)));
-                        if inside(p) && inside(q) {
-                            svg.line(
-                                p + egui::vec2(2.0, 0.0),
-                                q + egui::vec2(2.0, 0.0),
-                                Stroke::new(3.0, palette::SACK),
-                            );
-                        }
-                    }
-                }
-                if m.acks.iter().any(|a| !a.sacks.is_empty()) {
-                    legend.push((tr!("graph-sack"), palette::SACK));
-                }
-            }
-            for s in &m.segments {
-                let color = if s.retransmission {
-                    palette::RETRANSMISSION
-                } else if s.out_of_order {
-                    palette::OUT_OF_ORDER
-                } else {
-                    palette::SEGMENT
-                };
-                let a = at(s.t, f64::from(s.seq));
-                if !inside(a) {
-                    continue;
-                }
-                if kind == GraphKind::Stevens {
-                    svg.circle(a, 2.5, color);
-                } else {
-                    let b = at(s.t, s.end() as f64);
-                    let st = Stroke::new(if color == palette::SEGMENT { 1.5 } else { 2.5 }, color);
-                    svg.line(a, b, st);
-                    svg.line(a - egui::vec2(3.0, 0.0), a + egui::vec2(3.0, 0.0), st);
-                    svg.line(b - egui::vec2(3.0, 0.0), b + egui::vec2(3.0, 0.0), st);
-                }
-                if s.lost_before {
-                    let c = Stroke::new(1.5, palette::LOST);
-                    svg.line(a + egui::vec2(-4.0, -4.0), a + egui::vec2(4.0, 4.0), c);
-                    svg.line(a + egui::vec2(-4.0, 4.0), a + egui::vec2(4.0, -4.0), c);
-                }
-            }
-            legend.insert(0, (tr!("graph-data-segment"), palette::SEGMENT));
-            if m.segments.iter().any(|s| s.retransmission) {
-                legend.push((tr!("graph-retransmission"), palette::RETRANSMISSION));
-            }
-            if m.segments.iter().any(|s| s.out_of_order) {
-                legend.push((tr!("graph-out-of-order"), palette::OUT_OF_ORDER));
-            }
-            if m.segments.iter().any(|s| s.lost_before) {
-                legend.push((tr!("graph-segment-lost"), palette::LOST));
-            }
-        }
-        GraphKind::Throughput => {
-            polyline(
-                &mut svg,
-                &with_idle_drops(&m.throughput, m.window),
-                palette::SEGMENT,
-            );
-            polyline(
-                &mut svg,
-                &with_idle_drops(&m.goodput, m.window),
-                palette::GOODPUT,
-            );
-            legend.push((tr!("graph-throughput-line"), palette::SEGMENT));
-            legend.push((tr!("graph-goodput"), palette::GOODPUT));
-        }
-        GraphKind::Rtt => {
-            let pts: Vec<[f64; 2]> = m.rtt.iter().map(|r| [r.t, r.rtt * 1e3]).collect();
-            for p in &pts {
-                let q = at(p[0], p[1]);
-                if inside(q) {
-                    svg.circle(q, 2.5, palette::SEGMENT);
-                }
-            }
-            legend.push((tr!("graph-rtt-sample"), palette::SEGMENT));
-        }
-    }
+    let mut legend = match kind {
+        GraphKind::Stevens | GraphKind::Tcptrace => plot.sequence_series(&mut svg, m, kind),
+        GraphKind::Throughput => plot.throughput_series(&mut svg, m),
+        GraphKind::Rtt => plot.rtt_series(&mut svg, m),
+    };
     // The kernel's window lines over the series, named as in the view.
-    if let Some(Beside { overlay: o, .. }) = beside.filter(|b| b.toggles.kernel) {
-        let name = |what: String| match &o.congestion {
-            Some(c) => tr!("graph-kernel-algorithm", what = what, algorithm = c.clone()),
-            None => tr!("graph-kernel", what = what),
-        };
-        for run in &o.cwnd_reach {
-            polyline(&mut svg, run, palette::CWND);
-        }
-        for run in &o.ssthresh_reach {
-            let screen: Vec<Pos2> = run.iter().map(|p| at(p[0], p[1])).collect();
-            for part in clip_polyline(&screen, plot) {
-                for w in part.windows(2) {
-                    svg.dashed_line(w[0], w[1], Stroke::new(1.5, palette::SSTHRESH));
-                }
-            }
-        }
-        if !o.cwnd_reach.is_empty() {
-            legend.push((name(tr!("graph-ack-cwnd")), palette::CWND));
-        }
-        if !o.ssthresh_reach.is_empty() {
-            legend.push((name(tr!("graph-ack-ssthresh")), palette::SSTHRESH));
-        }
+    if let Some(b) = beside.filter(|b| b.toggles.kernel) {
+        legend.extend(plot.kernel_lines(&mut svg, b.overlay));
     }
     let source = beside
         .and_then(|b| b.overlay.verdict.as_ref())
@@ -343,44 +148,316 @@ pub fn graph(
             cause_solid(c),
         ));
     }
-    // Legend, top left inside the plot, as wide as its longest name (about 6 points a
-    // character at 11 points).
-    let mut y = plot.min.y + 12.0;
-    let x = plot.min.x + 10.0;
-    let legend_width = legend
-        .iter()
-        .map(|(n, _)| {
-            let w: f32 = n
-                .chars()
-                .map(|c| if c.is_ascii() { 6.2 } else { 11.0 })
-                .sum();
-            36.0 + w
-        })
-        .fold(210.0, f32::max);
-    svg.rect(
-        Rect::from_min_size(
-            Pos2::new(x - 6.0, y - 8.0),
-            egui::vec2(legend_width, 16.0 * legend.len() as f32 + 4.0),
-        ),
-        Color32::from_white_alpha(220),
-        Stroke::new(0.5, Color32::GRAY),
-    );
-    for (name, color) in legend {
-        svg.line(
-            Pos2::new(x, y),
-            Pos2::new(x + 18.0, y),
-            Stroke::new(3.0, color),
+    plot.legend(&mut svg, legend);
+    svg
+}
+
+/// A legend's entries: a series' name and colour, in the order they are listed.
+type Legend = Vec<(String, Color32)>;
+
+/// Where a figure's data go: the plot's rectangle on the page and the data range
+/// `[x0, x1, y0, y1]` it shows, with the scale between them.
+struct Plot {
+    rect: Rect,
+    range: [f64; 4],
+    /// Points per data unit along x and along y.
+    scale: (f64, f64),
+}
+
+impl Plot {
+    /// The plot of a `size` figure: margins for the title, the tick labels and the axis names.
+    fn new((width, height): (f32, f32), range: [f64; 4]) -> Plot {
+        let rect = Rect::from_min_max(
+            Pos2::new(80.0, 40.0),
+            Pos2::new(width - 20.0, height - 60.0),
         );
+        let [x0, x1, y0, y1] = range;
+        let scale = (
+            f64::from(rect.width()) / (x1 - x0).max(1e-12),
+            f64::from(rect.height()) / (y1 - y0).max(1e-12),
+        );
+        Plot { rect, range, scale }
+    }
+
+    /// Where data point (`x`, `y`) is on the page.
+    fn at(&self, x: f64, y: f64) -> Pos2 {
+        let [x0, _, y0, _] = self.range;
+        Pos2::new(
+            self.rect.min.x + ((x - x0) * self.scale.0) as f32,
+            self.rect.max.y - ((y - y0) * self.scale.1) as f32,
+        )
+    }
+
+    /// Whether a mark at `p` is drawn (half a point of slack at the frame).
+    fn inside(&self, p: Pos2) -> bool {
+        self.rect.expand(0.5).contains(p)
+    }
+
+    /// A data line, cut where it leaves the plot.
+    fn polyline(&self, svg: &mut Svg, pts: &[[f64; 2]], color: Color32) {
+        let screen: Vec<Pos2> = pts.iter().map(|p| self.at(p[0], p[1])).collect();
+        for run in clip_polyline(&screen, self.rect) {
+            svg.polyline(&run, Stroke::new(1.5, color));
+        }
+    }
+
+    /// The grid, the ticks and their labels, the frame and the two axis names.
+    fn axes(&self, svg: &mut Svg, kind: GraphKind, height: f32) {
+        let [x0, x1, y0, y1] = self.range;
+        let plot = self.rect;
+        let axis = Stroke::new(1.0, Color32::BLACK);
+        let grid = Stroke::new(0.5, Color32::from_gray(220));
+        let xt = ticks(x0, x1, 8);
+        let xstep = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
+        for x in &xt {
+            let p = self.at(*x, y0);
+            svg.line(Pos2::new(p.x, plot.min.y), Pos2::new(p.x, plot.max.y), grid);
+            svg.line(p, p + egui::vec2(0.0, 5.0), axis);
+            svg.text(
+                p + egui::vec2(0.0, 8.0),
+                Align2::CENTER_TOP,
+                &tick_label(*x, xstep, x0.abs().max(x1.abs())),
+                11.0,
+                Color32::BLACK,
+            );
+        }
+        let yt = ticks(y0, y1, 8);
+        let ystep = if yt.len() > 1 { yt[1] - yt[0] } else { 1.0 };
+        for y in &yt {
+            let p = self.at(x0, *y);
+            svg.line(Pos2::new(plot.min.x, p.y), Pos2::new(plot.max.x, p.y), grid);
+            svg.line(p, p - egui::vec2(5.0, 0.0), axis);
+            svg.text(
+                p - egui::vec2(8.0, 0.0),
+                Align2::RIGHT_CENTER,
+                &tick_label(*y, ystep, y0.abs().max(y1.abs())),
+                11.0,
+                Color32::BLACK,
+            );
+        }
+        // The frame as lines: an unfilled rectangle would need `fill="none"`, which some
+        // renderers (ImageMagick) do not infer from a zero fill opacity.
+        let [a, b, c, d] = [
+            plot.left_top(),
+            plot.right_top(),
+            plot.right_bottom(),
+            plot.left_bottom(),
+        ];
+        for (p, q) in [(a, b), (b, c), (c, d), (d, a)] {
+            svg.line(p, q, axis);
+        }
         svg.text(
-            Pos2::new(x + 24.0, y),
-            Align2::LEFT_CENTER,
-            &name,
-            11.0,
+            Pos2::new(plot.center().x, height - 22.0),
+            Align2::CENTER_CENTER,
+            &tr!("graph-x"),
+            12.0,
             Color32::BLACK,
         );
-        y += 16.0;
+        svg.text(
+            Pos2::new(8.0, plot.min.y - 14.0),
+            Align2::LEFT_CENTER,
+            &kind.y_label(),
+            12.0,
+            Color32::BLACK,
+        );
     }
-    svg
+
+    /// The verdict's bands (what limited the sender, over time), full height; returns the
+    /// causes shown, in the order they first appear.
+    fn verdict_bands(&self, svg: &mut Svg, overlay: &KernelOverlay) -> Vec<Cause> {
+        let (y0, plot) = (self.range[2], self.rect);
+        let mut causes = Vec::new();
+        for b in overlay.verdict.iter().flat_map(|v| &v.bands) {
+            let (l, r) = (
+                self.at(b.t0, y0).x.max(plot.min.x),
+                self.at(b.t1, y0).x.min(plot.max.x),
+            );
+            if r > l {
+                svg.rect(
+                    Rect::from_x_y_ranges(l..=r, plot.min.y..=plot.max.y),
+                    cause_color(b.what),
+                    Stroke::NONE,
+                );
+            }
+            if !causes.contains(&b.what) {
+                causes.push(b.what);
+            }
+        }
+        causes
+    }
+
+    /// A time-sequence graph's series: the segments (dots for Stevens, I-bars for tcptrace,
+    /// a cross where one was lost before the capture point) and, for tcptrace, the ACK line,
+    /// the receive window's edge and the SACK blocks.
+    fn sequence_series(&self, svg: &mut Svg, m: &SeqModel, kind: GraphKind) -> Legend {
+        let mut legend = vec![(tr!("graph-data-segment"), palette::SEGMENT)];
+        if kind == GraphKind::Tcptrace {
+            legend.extend(self.acks_and_window(svg, m));
+        }
+        for s in &m.segments {
+            let color = if s.retransmission {
+                palette::RETRANSMISSION
+            } else if s.out_of_order {
+                palette::OUT_OF_ORDER
+            } else {
+                palette::SEGMENT
+            };
+            let a = self.at(s.t, f64::from(s.seq));
+            if !self.inside(a) {
+                continue;
+            }
+            if kind == GraphKind::Stevens {
+                svg.circle(a, 2.5, color);
+            } else {
+                let b = self.at(s.t, s.end() as f64);
+                let st = Stroke::new(if color == palette::SEGMENT { 1.5 } else { 2.5 }, color);
+                svg.line(a, b, st);
+                svg.line(a - egui::vec2(3.0, 0.0), a + egui::vec2(3.0, 0.0), st);
+                svg.line(b - egui::vec2(3.0, 0.0), b + egui::vec2(3.0, 0.0), st);
+            }
+            if s.lost_before {
+                let c = Stroke::new(1.5, palette::LOST);
+                svg.line(a + egui::vec2(-4.0, -4.0), a + egui::vec2(4.0, 4.0), c);
+                svg.line(a + egui::vec2(-4.0, 4.0), a + egui::vec2(4.0, -4.0), c);
+            }
+        }
+        if m.segments.iter().any(|s| s.retransmission) {
+            legend.push((tr!("graph-retransmission"), palette::RETRANSMISSION));
+        }
+        if m.segments.iter().any(|s| s.out_of_order) {
+            legend.push((tr!("graph-out-of-order"), palette::OUT_OF_ORDER));
+        }
+        if m.segments.iter().any(|s| s.lost_before) {
+            legend.push((tr!("graph-segment-lost"), palette::LOST));
+        }
+        legend
+    }
+
+    /// tcptrace's ACK line and receive-window edge as steps, and each ACK's SACK blocks as
+    /// short bars beside it.
+    fn acks_and_window(&self, svg: &mut Svg, m: &SeqModel) -> Legend {
+        let ack: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, f64::from(a.ack)]).collect();
+        let win: Vec<[f64; 2]> = m.acks.iter().map(|a| [a.t, a.window_edge as f64]).collect();
+        self.polyline(svg, &steps(&ack), palette::ACK);
+        self.polyline(svg, &steps(&win), palette::WINDOW);
+        let mut legend = vec![
+            (tr!("graph-ack"), palette::ACK),
+            (tr!("graph-receive-window"), palette::WINDOW),
+        ];
+        for a in &m.acks {
+            for &(l, r) in &a.sacks {
+                let (p, q) = (self.at(a.t, f64::from(l)), self.at(a.t, f64::from(r)));
+                if self.inside(p) && self.inside(q) {
+                    svg.line(
+                        p + egui::vec2(2.0, 0.0),
+                        q + egui::vec2(2.0, 0.0),
+                        Stroke::new(3.0, palette::SACK),
+                    );
+                }
+            }
+        }
+        if m.acks.iter().any(|a| !a.sacks.is_empty()) {
+            legend.push((tr!("graph-sack"), palette::SACK));
+        }
+        legend
+    }
+
+    /// Throughput and goodput, each dropping to zero across idle stretches.
+    fn throughput_series(&self, svg: &mut Svg, m: &SeqModel) -> Legend {
+        self.polyline(
+            svg,
+            &with_idle_drops(&m.throughput, m.window),
+            palette::SEGMENT,
+        );
+        self.polyline(
+            svg,
+            &with_idle_drops(&m.goodput, m.window),
+            palette::GOODPUT,
+        );
+        vec![
+            (tr!("graph-throughput-line"), palette::SEGMENT),
+            (tr!("graph-goodput"), palette::GOODPUT),
+        ]
+    }
+
+    /// One dot per round-trip sample, in milliseconds.
+    fn rtt_series(&self, svg: &mut Svg, m: &SeqModel) -> Legend {
+        for r in &m.rtt {
+            let q = self.at(r.t, r.rtt * 1e3);
+            if self.inside(q) {
+                svg.circle(q, 2.5, palette::SEGMENT);
+            }
+        }
+        vec![(tr!("graph-rtt-sample"), palette::SEGMENT)]
+    }
+
+    /// The kernel's congestion window (solid) and slow-start threshold (dashed), where it
+    /// was read, named after the congestion control when known.
+    fn kernel_lines(&self, svg: &mut Svg, o: &KernelOverlay) -> Legend {
+        let name = |what: String| match &o.congestion {
+            Some(c) => tr!("graph-kernel-algorithm", what = what, algorithm = c.clone()),
+            None => tr!("graph-kernel", what = what),
+        };
+        for run in &o.cwnd_reach {
+            self.polyline(svg, run, palette::CWND);
+        }
+        for run in &o.ssthresh_reach {
+            let screen: Vec<Pos2> = run.iter().map(|p| self.at(p[0], p[1])).collect();
+            for part in clip_polyline(&screen, self.rect) {
+                for w in part.windows(2) {
+                    svg.dashed_line(w[0], w[1], Stroke::new(1.5, palette::SSTHRESH));
+                }
+            }
+        }
+        let mut legend = Vec::new();
+        if !o.cwnd_reach.is_empty() {
+            legend.push((name(tr!("graph-ack-cwnd")), palette::CWND));
+        }
+        if !o.ssthresh_reach.is_empty() {
+            legend.push((name(tr!("graph-ack-ssthresh")), palette::SSTHRESH));
+        }
+        legend
+    }
+
+    /// The legend, top left inside the plot, on a white box as wide as its longest name
+    /// (about 6 points a character at 11 points).
+    fn legend(&self, svg: &mut Svg, legend: Legend) {
+        let mut y = self.rect.min.y + 12.0;
+        let x = self.rect.min.x + 10.0;
+        let legend_width = legend
+            .iter()
+            .map(|(n, _)| {
+                let w: f32 = n
+                    .chars()
+                    .map(|c| if c.is_ascii() { 6.2 } else { 11.0 })
+                    .sum();
+                36.0 + w
+            })
+            .fold(210.0, f32::max);
+        svg.rect(
+            Rect::from_min_size(
+                Pos2::new(x - 6.0, y - 8.0),
+                egui::vec2(legend_width, 16.0 * legend.len() as f32 + 4.0),
+            ),
+            Color32::from_white_alpha(220),
+            Stroke::new(0.5, Color32::GRAY),
+        );
+        for (name, color) in legend {
+            svg.line(
+                Pos2::new(x, y),
+                Pos2::new(x + 18.0, y),
+                Stroke::new(3.0, color),
+            );
+            svg.text(
+                Pos2::new(x + 24.0, y),
+                Align2::LEFT_CENTER,
+                &name,
+                11.0,
+                Color32::BLACK,
+            );
+            y += 16.0;
+        }
+    }
 }
 
 /// Clips segment `a`-`b` to `r`; `None` when it lies outside.
