@@ -5,8 +5,11 @@
 
 use egui::{Align2, Color32, Pos2, Rect, Stroke};
 
-use super::model::RibbonModel;
+use super::model::{RibbonDir, RibbonModel};
+use crate::analysis::FlowProto;
 use crate::stream::calls::CallSpan;
+use crate::stream::follow::DirMessages;
+use crate::stream::text::TextEncoding;
 use crate::ui::figure::Svg;
 use crate::ui::palette;
 
@@ -197,14 +200,49 @@ pub fn layout(
     encoding: crate::stream::text::TextEncoding,
 ) -> Layout {
     let mut out = Layout::default();
-    let plot_w = (width - MARGIN - 10.0).max(50.0);
-    let right = MARGIN + plot_w;
-    let clamp =
-        |r: Rect| Rect::from_x_y_ranges(r.min.x.max(MARGIN)..=r.max.x.min(right), r.y_range());
-    let visible = |r: &Rect| r.max.x > MARGIN && r.min.x < right && r.width() > 0.0;
-    let outline = Stroke::new(0.8, Color32::from_gray(90));
-    // Legend.
-    // Legend, wrapped onto further lines when the view is narrow (never cut).
+    let mut next_top = legend(&mut out, width);
+    for (d, &range) in ranges.iter().enumerate() {
+        let top = next_top;
+        out.prims.push(direction_title(m, d, top, width));
+        let dir = &m.dirs[d];
+        if dir.stream.len == 0 && dir.calls.is_empty() {
+            // Nothing travelled this way: the title line says so, no empty rows.
+            next_top += EMPTY_H;
+            continue;
+        }
+        next_top += BLOCK_H;
+        out.blocks.push((d, top, top + BLOCK_H));
+        let block = Block::new(d, top, range, width, m.proto);
+        let marks = &m.msgs.dirs[d];
+        block.row_names(&mut out);
+        block.segments(&mut out, dir, marks);
+        block.bytes(&mut out, dir, encoding);
+        block.messages(&mut out, marks, selected);
+        block.incomplete_and_unparsed(&mut out, marks);
+        block.calls(
+            &mut out,
+            &dir.calls.sends,
+            SEND_ROW,
+            palette::SEND_CALL,
+            "send",
+        );
+        block.calls(
+            &mut out,
+            &dir.calls.recvs,
+            RECV_ROW,
+            palette::RECV_CALL,
+            "recv",
+        );
+        block.gaps(&mut out, dir);
+        block.offset_axis(&mut out);
+    }
+    out.height = next_top;
+    out
+}
+
+/// The legend, wrapped onto further lines when the view is narrow (never cut); returns
+/// where the first direction's block starts.
+fn legend(out: &mut Layout, width: f32) -> f32 {
     let (mut lx, mut ly) = (6.0, 7.0);
     for (key, color) in LEGEND {
         let name = crate::i18n::text(key);
@@ -215,7 +253,7 @@ pub fn layout(
         out.prims.push(Prim::Rect(
             Rect::from_min_size(Pos2::new(lx, ly), egui::vec2(14.0, 12.0)),
             color,
-            outline,
+            OUTLINE,
         ));
         out.prims.push(Prim::Text(
             Pos2::new(lx + 18.0, ly + 6.0),
@@ -226,73 +264,138 @@ pub fn layout(
         ));
         lx += item;
     }
-    let mut next_top = ly - 7.0 + LEGEND_H;
-    for (d, &(x0, x1)) in ranges.iter().enumerate() {
-        let scale = f64::from(plot_w) / (x1 - x0).max(1e-9);
-        let xof = |off: u64| MARGIN + ((off as f64 - x0) * scale) as f32;
-        let top = next_top;
-        let dir = &m.dirs[d];
-        let marks = &m.msgs.dirs[d];
-        // The direction's counts, or only its ends where the counts would be cut (the
-        // header above the ribbon lists them).
-        let summary = m.summary(d);
-        let title = if text_width(&summary, 12.0) + 12.0 > width {
-            m.heading(d)
-        } else {
-            summary
-        };
-        out.prims.push(Prim::Text(
-            Pos2::new(6.0, top + 8.0),
-            Align2::LEFT_CENTER,
-            title,
-            12.0,
-            Color32::BLACK,
-        ));
-        if dir.stream.len == 0 && dir.calls.is_empty() {
-            // Nothing travelled this way: the title line says so, no empty rows.
-            next_top += EMPTY_H;
-            continue;
-        }
-        next_top += BLOCK_H;
-        out.blocks.push((d, top, top + BLOCK_H));
-        let first_row = if m.proto == crate::analysis::FlowProto::Udp {
+    ly - 7.0 + LEGEND_H
+}
+
+/// Direction `d`'s title line at `top`: its counts, or only its ends where the counts
+/// would be cut (the header above the ribbon lists them).
+fn direction_title(m: &RibbonModel, d: usize, top: f32, width: f32) -> Prim {
+    let summary = m.summary(d);
+    let title = if text_width(&summary, 12.0) + 12.0 > width {
+        m.heading(d)
+    } else {
+        summary
+    };
+    Prim::Text(
+        Pos2::new(6.0, top + 8.0),
+        Align2::LEFT_CENTER,
+        title,
+        12.0,
+        Color32::BLACK,
+    )
+}
+
+/// The outline of the ribbon's boxes.
+const OUTLINE: Stroke = Stroke {
+    width: 0.8,
+    color: Color32::from_gray(90),
+};
+
+/// The rows of a direction's block: name, offset below the block's top, height.
+type Rows = [(&'static str, f32, f32); 5];
+
+/// Row indices in [`Rows`].
+const SEGMENT_ROW: usize = 0;
+const BYTE_ROW: usize = 1;
+const MESSAGE_ROW: usize = 2;
+const SEND_ROW: usize = 3;
+const RECV_ROW: usize = 4;
+
+/// One direction's block: where its rows are and how its byte range maps onto the width.
+struct Block {
+    /// Direction index.
+    d: usize,
+    top: f32,
+    /// The byte range shown, left to right.
+    range: (f64, f64),
+    /// Points per byte.
+    scale: f64,
+    plot_w: f32,
+    /// The right end of the plot.
+    right: f32,
+    rows: Rows,
+}
+
+impl Block {
+    fn new(d: usize, top: f32, range: (f64, f64), width: f32, proto: FlowProto) -> Block {
+        let plot_w = (width - MARGIN - 10.0).max(50.0);
+        let first_row = if proto == FlowProto::Udp {
             "ribbon-row-datagrams"
         } else {
             "ribbon-row-segments"
         };
-        let rows = [
-            (first_row, top + 20.0, 24.0),
-            ("ribbon-row-bytes", top + 48.0, 18.0),
-            ("ribbon-row-messages", top + 70.0, 24.0),
-            ("ribbon-send", top + 100.0, 16.0),
-            ("ribbon-recv", top + 120.0, 16.0),
-        ];
-        for (key, y, h) in rows {
+        Block {
+            d,
+            top,
+            range,
+            scale: f64::from(plot_w) / (range.1 - range.0).max(1e-9),
+            plot_w,
+            right: MARGIN + plot_w,
+            rows: [
+                (first_row, 20.0, 24.0),
+                ("ribbon-row-bytes", 48.0, 18.0),
+                ("ribbon-row-messages", 70.0, 24.0),
+                ("ribbon-send", 100.0, 16.0),
+                ("ribbon-recv", 120.0, 16.0),
+            ],
+        }
+    }
+
+    /// Where stream offset `off` is across the block.
+    fn xof(&self, off: u64) -> f32 {
+        MARGIN + ((off as f64 - self.range.0) * self.scale) as f32
+    }
+
+    /// Row `i`'s top and bottom.
+    fn row(&self, i: usize) -> (f32, f32) {
+        let (_, y, h) = self.rows[i];
+        (self.top + y, self.top + y + h)
+    }
+
+    /// The box of bytes `a..b` over the heights `y0..y1`.
+    fn rect(&self, a: u64, b: u64, (y0, y1): (f32, f32)) -> Rect {
+        Rect::from_x_y_ranges(self.xof(a)..=self.xof(b), y0..=y1)
+    }
+
+    /// Whether any of `r` is inside the plot.
+    fn visible(&self, r: &Rect) -> bool {
+        r.max.x > MARGIN && r.min.x < self.right && r.width() > 0.0
+    }
+
+    /// `r` cut to the plot's width.
+    fn clamp(&self, r: Rect) -> Rect {
+        Rect::from_x_y_ranges(r.min.x.max(MARGIN)..=r.max.x.min(self.right), r.y_range())
+    }
+
+    /// The rows' names in the left margin.
+    fn row_names(&self, out: &mut Layout) {
+        for (key, y, h) in self.rows {
             out.prims.push(Prim::Text(
-                Pos2::new(MARGIN - 6.0, y + h / 2.0),
+                Pos2::new(MARGIN - 6.0, self.top + y + h / 2.0),
                 Align2::RIGHT_CENTER,
                 crate::i18n::text(key),
                 12.0,
                 Color32::from_gray(60),
             ));
         }
-        let row = |i: usize| (rows[i].1, rows[i].1 + rows[i].2);
-        let rect =
-            |a: u64, b: u64, (y0, y1): (f32, f32)| Rect::from_x_y_ranges(xof(a)..=xof(b), y0..=y1);
-        let (mut seg_px, mut msg_px) = (PixelColumn::default(), PixelColumn::default());
-        // Segments.
+    }
+
+    /// The segments (or datagrams), coalesced ones in their own colour, each named by
+    /// its frame (and how many messages it carries, when coalesced).
+    fn segments(&self, out: &mut Layout, dir: &RibbonDir, marks: &DirMessages) {
+        let mut px = PixelColumn::default();
         for (seg, sm) in dir.stream.segments.iter().zip(&marks.marks.segments) {
-            let r = rect(seg.offset, seg.offset + seg.len, row(0));
-            if !visible(&r) || seg_px.crowded(&r) {
+            let r = self.rect(seg.offset, seg.offset + seg.len, self.row(SEGMENT_ROW));
+            if !self.visible(&r) || px.crowded(&r) {
                 continue;
             }
-            let r = clamp(r);
+            let r = self.clamp(r);
             let fill = if sm.coalesced {
                 palette::COALESCED
             } else {
                 palette::RIBBON_SEGMENT
             };
-            out.prims.push(Prim::Rect(r, fill, edge(r, outline)));
+            out.prims.push(Prim::Rect(r, fill, edge(r, OUTLINE)));
             let label = if sm.coalesced {
                 crate::i18n::text_in(
                     crate::i18n::lang(),
@@ -309,67 +412,74 @@ pub fn layout(
                     &[("frame", seg.frame.into())],
                 )
             };
-            label_inside(&mut out, r, label);
-            out.hits.push((r, Hit::Segment(d, seg.frame)));
+            label_inside(out, r, label);
+            out.hits.push((r, Hit::Segment(self.d, seg.frame)));
         }
-        // Bytes: the characters when they fit, else a plain band.
-        let (by0, by1) = row(1);
+    }
+
+    /// The bytes: the characters when they fit, else a plain band.
+    fn bytes(&self, out: &mut Layout, dir: &RibbonDir, encoding: TextEncoding) {
+        let (by0, by1) = self.row(BYTE_ROW);
+        let (x0, x1) = self.range;
         for run in &dir.stream.runs {
-            let r = rect(run.offset, run.end(), (by0, by1));
-            if !visible(&r) {
+            let r = self.rect(run.offset, run.end(), (by0, by1));
+            if !self.visible(&r) {
                 continue;
             }
             out.prims.push(Prim::Rect(
-                clamp(r),
+                self.clamp(r),
                 Color32::from_gray(245),
                 Stroke::new(0.5, Color32::from_gray(160)),
             ));
-            if scale >= 7.0 {
-                let first = x0.max(run.offset as f64).floor() as u64;
-                let last = (x1.min(run.end() as f64)).ceil() as u64;
-                for (off, len, ch) in shown_chars(run, first, last.min(run.end()), encoding) {
-                    let cx = xof(off) + (scale * len as f64 / 2.0) as f32;
-                    if cx > MARGIN && cx < right {
-                        out.prims.push(Prim::Text(
-                            Pos2::new(cx, (by0 + by1) / 2.0),
-                            Align2::CENTER_CENTER,
-                            ch,
-                            11.0,
-                            Color32::BLACK,
-                        ));
-                    }
+            if self.scale < 7.0 {
+                continue;
+            }
+            let first = x0.max(run.offset as f64).floor() as u64;
+            let last = (x1.min(run.end() as f64)).ceil() as u64;
+            for (off, len, ch) in shown_chars(run, first, last.min(run.end()), encoding) {
+                let cx = self.xof(off) + (self.scale * len as f64 / 2.0) as f32;
+                if cx > MARGIN && cx < self.right {
+                    out.prims.push(Prim::Text(
+                        Pos2::new(cx, (by0 + by1) / 2.0),
+                        Align2::CENTER_CENTER,
+                        ch,
+                        11.0,
+                        Color32::BLACK,
+                    ));
                 }
             }
         }
-        // Messages, incomplete and unparsed bytes.
-        for (i, (msg, mm)) in marks
-            .framed
-            .messages
-            .iter()
-            .zip(&marks.marks.messages)
-            .enumerate()
-        {
-            let r = rect(msg.offset, msg.offset + msg.len, row(2));
-            if !visible(&r) || msg_px.crowded(&r) {
+    }
+
+    /// The framed messages, split ones in their own colour, the `selected` one outlined.
+    fn messages(&self, out: &mut Layout, marks: &DirMessages, selected: Option<(usize, usize)>) {
+        let mut px = PixelColumn::default();
+        let framed = marks.framed.messages.iter().zip(&marks.marks.messages);
+        for (i, (msg, mm)) in framed.enumerate() {
+            let r = self.rect(msg.offset, msg.offset + msg.len, self.row(MESSAGE_ROW));
+            if !self.visible(&r) || px.crowded(&r) {
                 continue;
             }
-            let r = clamp(r);
+            let r = self.clamp(r);
             let fill = if mm.split {
                 palette::SPLIT
             } else {
                 palette::MESSAGE
             };
-            let stroke = if selected == Some((d, i)) {
+            let stroke = if selected == Some((self.d, i)) {
                 Stroke::new(2.5, Color32::BLACK)
             } else {
-                edge(r, outline)
+                edge(r, OUTLINE)
             };
             out.prims.push(Prim::Rect(r, fill, stroke));
-            label_inside(&mut out, r, format!("#{i} {} B", msg.len));
-            out.hits.push((r, Hit::Message(d, i)));
+            label_inside(out, r, format!("#{i} {} B", msg.len));
+            out.hits.push((r, Hit::Message(self.d, i)));
         }
-        // Messages the capture cuts short, then bytes the framing cannot explain: outlined
-        // boxes on the message row, each with its explanation inside when it fits.
+    }
+
+    /// Messages the capture cuts short, then bytes the framing cannot explain: outlined
+    /// boxes on the message row, each with its explanation inside when it fits.
+    fn incomplete_and_unparsed(&self, out: &mut Layout, marks: &DirMessages) {
         let incomplete = marks.framed.incomplete.iter().map(|inc| {
             let label = crate::i18n::text_in(
                 crate::i18n::lang(),
@@ -395,37 +505,42 @@ pub fn layout(
             (u.offset, u.offset + u.len, palette::UNPARSED, label)
         });
         for (start, end, fill, label) in incomplete.chain(unparsed) {
-            let r = rect(start, end, row(2));
-            if visible(&r) {
-                let r = clamp(r);
-                out.prims.push(Prim::Rect(r, fill, outline));
-                label_inside(&mut out, r, label);
+            let r = self.rect(start, end, self.row(MESSAGE_ROW));
+            if self.visible(&r) {
+                let r = self.clamp(r);
+                out.prims.push(Prim::Rect(r, fill, OUTLINE));
+                label_inside(out, r, label);
             }
         }
-        // Calls.
-        let calls = |out: &mut Layout, spans: &[CallSpan], i: usize, color: Color32, name: &str| {
-            let mut px = PixelColumn::default();
-            for c in spans {
-                let r = rect(c.offset, c.end(), row(i));
-                if !visible(&r) || px.crowded(&r) {
-                    continue;
-                }
-                let r = clamp(r);
-                out.prims.push(Prim::Rect(r, color, edge(r, outline)));
-                label_inside(out, r, format!("{name} {} B", c.len));
-                out.hits.push((r, Hit::Call(d, c.index)));
-            }
-        };
-        calls(&mut out, &dir.calls.sends, 3, palette::SEND_CALL, "send");
-        calls(&mut out, &dir.calls.recvs, 4, palette::RECV_CALL, "recv");
-        // Gaps over the segment, byte and message rows, with their cause.
-        for (k, g) in dir.stream.gaps.iter().enumerate() {
-            let r =
-                Rect::from_x_y_ranges(xof(g.offset)..=xof(g.offset + g.len), row(0).0..=row(2).1);
-            if !visible(&r) {
+    }
+
+    /// One row of `send()` or `recv()` calls over the bytes each moved.
+    fn calls(&self, out: &mut Layout, spans: &[CallSpan], row: usize, color: Color32, name: &str) {
+        let mut px = PixelColumn::default();
+        for c in spans {
+            let r = self.rect(c.offset, c.end(), self.row(row));
+            if !self.visible(&r) || px.crowded(&r) {
                 continue;
             }
-            let r = clamp(r);
+            let r = self.clamp(r);
+            out.prims.push(Prim::Rect(r, color, edge(r, OUTLINE)));
+            label_inside(out, r, format!("{name} {} B", c.len));
+            out.hits.push((r, Hit::Call(self.d, c.index)));
+        }
+    }
+
+    /// Gaps over the segment, byte and message rows, hatched, with their size and cause.
+    fn gaps(&self, out: &mut Layout, dir: &RibbonDir) {
+        let (rows_top, rows_bottom) = (self.row(SEGMENT_ROW).0, self.row(MESSAGE_ROW).1);
+        for (k, g) in dir.stream.gaps.iter().enumerate() {
+            let r = Rect::from_x_y_ranges(
+                self.xof(g.offset)..=self.xof(g.offset + g.len),
+                rows_top..=rows_bottom,
+            );
+            if !self.visible(&r) {
+                continue;
+            }
+            let r = self.clamp(r);
             out.prims.push(Prim::Hatch(r));
             // Size and cause on two lines, each only when it fits.
             let lines = [
@@ -447,17 +562,22 @@ pub fn layout(
                     ));
                 }
             }
-            out.hits.push((r, Hit::Gap(d, k)));
+            out.hits.push((r, Hit::Gap(self.d, k)));
         }
-        // Offset axis.
-        let ay = top + 142.0;
+    }
+
+    /// The stream-offset axis under the rows, with round ticks (whole bytes only).
+    fn offset_axis(&self, out: &mut Layout) {
+        let ay = self.top + 142.0;
+        let (x0, x1) = self.range;
+        let axis = Stroke::new(1.0, Color32::from_gray(80));
         out.prims.push(Prim::Line(
             Pos2::new(MARGIN, ay),
-            Pos2::new(right, ay),
-            Stroke::new(1.0, Color32::from_gray(80)),
+            Pos2::new(self.right, ay),
+            axis,
         ));
         let ticks =
-            crate::ui::graphs::svg::ticks(x0.max(0.0), x1, ((plot_w / 90.0) as usize).max(2));
+            crate::ui::graphs::svg::ticks(x0.max(0.0), x1, ((self.plot_w / 90.0) as usize).max(2));
         let step = if ticks.len() > 1 {
             ticks[1] - ticks[0]
         } else {
@@ -467,12 +587,9 @@ pub fn layout(
             if step < 1.0 && t.fract() != 0.0 {
                 continue;
             }
-            let x = xof(t as u64);
-            out.prims.push(Prim::Line(
-                Pos2::new(x, ay),
-                Pos2::new(x, ay + 4.0),
-                Stroke::new(1.0, Color32::from_gray(80)),
-            ));
+            let x = self.xof(t as u64);
+            out.prims
+                .push(Prim::Line(Pos2::new(x, ay), Pos2::new(x, ay + 4.0), axis));
             out.prims.push(Prim::Text(
                 Pos2::new(x, ay + 6.0),
                 Align2::CENTER_TOP,
@@ -489,8 +606,6 @@ pub fn layout(
             Color32::from_gray(60),
         ));
     }
-    out.height = next_top;
-    out
 }
 
 /// The outline of a box `r` wide: none for a box a few pixels wide, so a dense run of
