@@ -177,10 +177,38 @@ pub fn paint_rows(
     let n = model.rows.len().min(geo.arrows.len());
     let rows = rows.start.min(n)..rows.end.min(n);
     let line_end = geo.height - geo.row_h * 0.5;
-    let (y0, y1) = (top.max(HEADER), bottom.min(line_end));
-    // Row backgrounds first (selection, tour highlights): a band around the row's capture
-    // moment, and a halo under its arrow, which may reach other rows.
-    for i in rows.clone() {
+    paint_row_backgrounds(model, geo, c, rows.clone(), emph);
+    paint_time_lines(geo, c, (top.max(HEADER), bottom.min(line_end)));
+    paint_breaks(geo, c, band);
+    paint_resend_links(model, geo, c, rows.clone());
+    paint_ghosts(model, geo, c, rows.clone());
+    // Arrows, then every label on top (a label's box must not be crossed by the next
+    // row's arrow).
+    paint_arrows(model, geo, c, rows.clone(), emph);
+    paint_row_times(model, geo, c, rows.clone());
+    paint_labels(model, geo, c, rows);
+    paint_side(geo, c, band);
+    paint_brackets(geo, c, band);
+    if model.cut && !model.rows.is_empty() && bottom >= line_end - geo.row_h {
+        c.text(
+            Point::new((geo.x_client + geo.x_server) / 2.0, line_end),
+            Anchor::CENTER_TOP,
+            &words::replay_cut(),
+            TextStyle::new(FONT, Color::from_rgb(0xa0, 0x50, 0x00)).on(Color::WHITE),
+        );
+    }
+}
+
+/// Row backgrounds (selection, tour highlights), under everything: a band around the row's
+/// capture moment, and a halo under its arrow, which may reach other rows.
+fn paint_row_backgrounds(
+    model: &LadderModel,
+    geo: &Geometry,
+    c: &mut dyn Canvas,
+    rows: Range<usize>,
+    emph: Emphasis<'_>,
+) {
+    for i in rows {
         let r = &model.rows[i];
         let bg = if emph.selected == Some(r.index) {
             Some(SELECTED_BG)
@@ -203,19 +231,26 @@ pub fn paint_rows(
             c.line(a.from, a.to, Stroke::new(8.0, bg));
         }
     }
-    // The two time lines and the capture point.
-    if y1 > y0 {
-        let line = Stroke::new(2.0, Color::from_gray(0x30));
-        for x in [geo.x_client, geo.x_server] {
-            c.line(Point::new(x, y0), Point::new(x, y1), line);
-        }
-        c.dashed(
-            Point::new(geo.x_capture, y0),
-            Point::new(geo.x_capture, y1),
-            Stroke::new(1.0, Color::from_gray(0xb8)),
-        );
+}
+
+/// The two ends' time lines and the capture point's, from `y0` to `y1`.
+fn paint_time_lines(geo: &Geometry, c: &mut dyn Canvas, (y0, y1): (f32, f32)) {
+    if y1 <= y0 {
+        return;
     }
-    // Breaks: the lines are cut and the idle time written in the time column.
+    let line = Stroke::new(2.0, Color::from_gray(0x30));
+    for x in [geo.x_client, geo.x_server] {
+        c.line(Point::new(x, y0), Point::new(x, y1), line);
+    }
+    c.dashed(
+        Point::new(geo.x_capture, y0),
+        Point::new(geo.x_capture, y1),
+        Stroke::new(1.0, Color::from_gray(0xb8)),
+    );
+}
+
+/// Breaks near the band: the lines are cut and the idle time written in the time column.
+fn paint_breaks(geo: &Geometry, c: &mut dyn Canvas, (top, bottom): (f32, f32)) {
     for b in &geo.breaks {
         if b.y < top - 40.0 || b.y > bottom + 40.0 {
             continue;
@@ -234,7 +269,10 @@ pub fn paint_rows(
             );
         }
     }
-    // Retransmission links along the sender's line.
+}
+
+/// Each retransmission's link along the sender's line back to what it sends again.
+fn paint_resend_links(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas, rows: Range<usize>) {
     for (i, r) in model
         .rows
         .iter()
@@ -257,7 +295,10 @@ pub fn paint_rows(
             c.line(Point::new(x_line, link.to.y), link.to, s);
         }
     }
-    // Ghosts: segments never captured, dashed.
+}
+
+/// Ghosts near the rows: segments never captured, dashed, crossed where they were lost.
+fn paint_ghosts(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas, rows: Range<usize>) {
     for (g, a) in model.ghosts.iter().zip(&geo.ghosts) {
         if g.before < rows.start.saturating_sub(1) || g.before > rows.end {
             continue;
@@ -270,9 +311,18 @@ pub fn paint_rows(
             c.arrow(a.to.lerp(a.from, 0.02), a.to, Stroke::new(1.0, s.color));
         }
     }
-    // Arrows, then every label on top (a label's box must not be crossed by the next
-    // row's arrow).
-    for i in rows.clone() {
+}
+
+/// The rows' arrows (a lost segment's ends in a cross), the selected one thicker and a
+/// summarized run's thinner.
+fn paint_arrows(
+    model: &LadderModel,
+    geo: &Geometry,
+    c: &mut dyn Canvas,
+    rows: Range<usize>,
+    emph: Emphasis<'_>,
+) {
+    for i in rows {
         let r = &model.rows[i];
         let a = &geo.arrows[i];
         let color = arrow_color(r.kind, r.len > 0);
@@ -290,6 +340,10 @@ pub fn paint_rows(
             c.arrow(a.from, a.to, Stroke::new(width, color));
         }
     }
+}
+
+/// The frame number and time of the rows that show one, in the time column.
+fn paint_row_times(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas, rows: Range<usize>) {
     for (i, y) in &geo.times {
         if !rows.contains(i) {
             continue;
@@ -302,6 +356,11 @@ pub fn paint_rows(
             TextStyle::new(FONT, WEAK),
         );
     }
+}
+
+/// The labels of the rows, runs and ghosts that touch `rows`, each on its box: the first
+/// line in its arrow's colour, notes dimmed.
+fn paint_labels(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas, rows: Range<usize>) {
     let h = text_height(FONT);
     for l in &geo.labels {
         let row = match l.owner {
@@ -336,16 +395,6 @@ pub fn paint_rows(
                 TextStyle::new(FONT, if k == 0 { color } else { darker(WEAK, color) }),
             );
         }
-    }
-    paint_side(geo, c, (top, bottom));
-    paint_brackets(geo, c, (top, bottom));
-    if model.cut && !model.rows.is_empty() && bottom >= line_end - geo.row_h {
-        c.text(
-            Point::new((geo.x_client + geo.x_server) / 2.0, line_end),
-            Anchor::CENTER_TOP,
-            &words::replay_cut(),
-            TextStyle::new(FONT, Color::from_rgb(0xa0, 0x50, 0x00)).on(Color::WHITE),
-        );
     }
 }
 
