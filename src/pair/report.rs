@@ -262,30 +262,75 @@ impl ConnInput<'_> {
         (rows, [c2s, s2c])
     }
 
+    /// The rows of direction `dir`: every segment seen upstream (its fate decided by what
+    /// the downstream point saw), those seen downstream only, and the bytes neither saw.
     fn build_dir(
         &self,
         dir: Direction,
         bases: &[(Option<u32>, Option<u32>); 2],
         rows: &mut Vec<SegmentRow>,
     ) {
-        let dm = &self.dirs[dir.index()];
-        let up = upstream(self.a_client_side.unwrap_or(true), dir);
-        let down = up.other();
-        let travel = usize::from(up == TapId::B);
-        let typical = self.typical_ns[travel];
-        let list = |t: TapId| match t {
-            TapId::A => &dm.a,
-            TapId::B => &dm.b,
-        };
-        let (up_list, down_list) = (list(up), list(down));
-        let (up_tap, down_tap) = (self.tap(up), self.tap(down));
-        let seg =
-            |t: TapId, pos: usize| -> &TapSegment { &self.tap(t).segments[list(t)[pos] as usize] };
+        let (pass, downs, down_paired) = DirPass::new(self, dir, bases[dir.index()]);
+        let start = rows.len();
+        let arrivals = pass.upstream_rows(&downs, rows);
+        mark_overtaken(&mut rows[start..], &arrivals);
+        let down_only = pass.downstream_only_rows(&down_paired, rows);
+        pass.hole_rows(&down_only, rows);
+    }
+}
 
-        // Downstream copies of each upstream segment, earliest first.
-        let mut downs: Vec<Vec<(usize, MatchHow)>> = vec![Vec::new(); up_list.len()];
-        let mut down_paired = vec![false; down_list.len()];
-        let mut shift = None; // downstream useq minus upstream useq
+/// Each upstream segment's downstream copies, earliest first: (position downstream, how
+/// matched).
+type Copies = Vec<Vec<(usize, MatchHow)>>;
+
+/// One direction of a matched connection, seen from its upstream capture point (the one
+/// its segments pass first): what each step of [`ConnInput::build_dir`] reads.
+struct DirPass<'a> {
+    input: &'a ConnInput<'a>,
+    dir: Direction,
+    dm: &'a DirMatch,
+    up: TapId,
+    down: TapId,
+    /// The typical one-way delay from `up` to `down` (ns).
+    typical: i64,
+    /// Downstream unwrapped sequence numbers minus upstream ones.
+    shift: i64,
+    /// A's relative numbering of this direction (seq base, ack base).
+    base: (Option<u32>, Option<u32>),
+    up_view: DirView<'a>,
+    down_view: DirView<'a>,
+}
+
+impl<'a> DirPass<'a> {
+    /// The pass over `dir`, with every upstream segment's downstream copies and which
+    /// downstream segments were paired at all.
+    fn new(
+        input: &'a ConnInput<'a>,
+        dir: Direction,
+        base: (Option<u32>, Option<u32>),
+    ) -> (DirPass<'a>, Copies, Vec<bool>) {
+        let dm = &input.dirs[dir.index()];
+        let up = upstream(input.a_client_side.unwrap_or(true), dir);
+        let down = up.other();
+        let view = |t: TapId| {
+            let (conn, d) = input.conn_dir(t, dir);
+            DirView::new(input.tap(t), conn, d)
+        };
+        let mut pass = DirPass {
+            input,
+            dir,
+            dm,
+            up,
+            down,
+            typical: input.typical_ns[usize::from(up == TapId::B)],
+            shift: 0,
+            base,
+            up_view: view(up),
+            down_view: view(down),
+        };
+        let mut downs: Copies = vec![Vec::new(); pass.list(up).len()];
+        let mut down_paired = vec![false; pass.list(down).len()];
+        let mut shift = None;
         for &(x, y, how) in &dm.pairs {
             let (u, d) = match up {
                 TapId::A => (x as usize, y as usize),
@@ -294,50 +339,88 @@ impl ConnInput<'_> {
             downs[u].push((d, how));
             down_paired[d] = true;
             if how != MatchHow::Resegmented && shift.is_none() {
-                shift = Some(seg(down, d).useq - seg(up, u).useq);
+                shift = Some(pass.seg(down, d).useq - pass.seg(up, u).useq);
             }
         }
         for v in &mut downs {
-            v.sort_by_key(|&(d, _)| seg(down, d).ts);
+            v.sort_by_key(|&(d, _)| pass.seg(down, d).ts);
         }
-        let shift = shift.unwrap_or(0);
-        let (up_conn, up_dir) = self.conn_dir(up, dir);
-        let (down_conn, down_dir) = self.conn_dir(down, dir);
-        let up_view = DirView::new(up_tap, up_conn, up_dir);
-        let down_view = DirView::new(down_tap, down_conn, down_dir);
-        let lost_after = down_view.lost_after();
-        let within = |span: Option<(i64, i64)>, t: i64| span.is_some_and(|(x, y)| x <= t && t <= y);
-        let down_span = self.span_on_a(down);
-        let up_span = self.span_on_a(up);
-        // Relative numbers in A's numbering, from raw ones.
-        let rel = |raw_seq: u32, raw_ack: u32, fallback: (u32, u32)| match bases[dir.index()] {
+        pass.shift = shift.unwrap_or(0);
+        (pass, downs, down_paired)
+    }
+
+    /// Capture point `t`'s segments in this direction (indices into its segment table).
+    fn list(&self, t: TapId) -> &'a [u32] {
+        match t {
+            TapId::A => &self.dm.a,
+            TapId::B => &self.dm.b,
+        }
+    }
+
+    /// The segment at position `pos` of `t`'s list.
+    fn seg(&self, t: TapId, pos: usize) -> &'a TapSegment {
+        &self.input.tap(t).segments[self.list(t)[pos] as usize]
+    }
+
+    /// Relative numbers in A's numbering, from raw ones (`fallback` without a base).
+    fn rel(&self, raw_seq: u32, raw_ack: u32, fallback: (u32, u32)) -> (u32, u32) {
+        match self.base {
             (Some(sb), ab) => (
                 raw_seq.wrapping_sub(sb),
                 ab.map_or(fallback.1, |b| raw_ack.wrapping_sub(b)),
             ),
             (None, _) => fallback,
-        };
-        let frames =
-            |t: TapId, v: &[usize]| -> Vec<u64> { v.iter().map(|&p| seg(t, p).frame).collect() };
-        let start = rows.len();
-        let mut arrivals: Vec<Option<i64>> = Vec::with_capacity(up_list.len());
+        }
+    }
 
+    /// A row of this direction with nothing matched: only what one point saw, or neither.
+    fn row(&self, time: i64, (seq, ack): (u32, u32), len: u32, fate: Fate) -> SegmentRow {
+        SegmentRow {
+            dir: self.dir,
+            upstream: self.up,
+            frame_a: None,
+            frame_b: None,
+            more_frames_a: Vec::new(),
+            more_frames_b: Vec::new(),
+            ts_a: None,
+            ts_b: None,
+            time,
+            seq,
+            ack,
+            len,
+            flags: TcpFlags(0),
+            one_way_ns: None,
+            fate,
+            how: None,
+        }
+    }
+
+    /// One row per upstream segment, its fate from its downstream copies (or from what the
+    /// downstream point saw instead); returns when each first arrived downstream (A's clock).
+    fn upstream_rows(&self, downs: &Copies, rows: &mut Vec<SegmentRow>) -> Vec<Option<i64>> {
+        let (up, down, input) = (self.up, self.down, self.input);
+        let lost_after = self.down_view.lost_after();
+        let down_span = input.span_on_a(down);
+        let mut arrivals = Vec::with_capacity(downs.len());
         for (u, copies) in downs.iter().enumerate() {
-            let s = seg(up, u);
-            let t_up = self.on_a(up, s.ts);
-            let first = copies.first().map(|&(d, _)| seg(down, d));
-            let t_down = first.map(|d| self.on_a(down, d.ts));
+            let s = self.seg(up, u);
+            let t_up = input.on_a(up, s.ts);
+            let first = copies.first().map(|&(d, _)| self.seg(down, d));
+            let t_down = first.map(|d| input.on_a(down, d.ts));
             arrivals.push(t_down);
             let fate = match first {
-                None if !within(down_span, t_up + typical) => Fate::OutsideCapture,
+                None if !within(down_span, t_up + self.typical) => Fate::OutsideCapture,
                 None => {
-                    let (st, en) = (s.useq + shift, s.uend() + shift);
+                    let (st, en) = (s.useq + self.shift, s.uend() + self.shift);
                     let acked = (s.seg_len() > 0 && !s.flags.has(TcpFlags::RST))
-                        .then(|| down_view.first_acked(en))
+                        .then(|| self.down_view.first_acked(en))
                         .flatten()
-                        .map(|t| self.on_a(down, t))
+                        .map(|t| input.on_a(down, t))
                         .filter(|&t| t > t_up);
-                    let copy = down_view.first_copy(st, en).map(|t| self.on_a(down, t));
+                    let copy = self
+                        .down_view
+                        .first_copy(st, en)
+                        .map(|t| input.on_a(down, t));
                     match acked {
                         Some(ta) if copy.is_none_or(|c| ta < c) => Fate::NotCapturedDownstream,
                         _ => Fate::LostBetween,
@@ -348,142 +431,134 @@ impl ConnInput<'_> {
                         && copies.len() > 1
                     {
                         Fate::Duplicated
-                    } else if lost_after.contains(&list(down)[copies[0].0]) && !d.window_probe {
+                    } else if lost_after.contains(&self.list(down)[copies[0].0]) && !d.window_probe
+                    {
                         Fate::LostAfter
                     } else {
                         Fate::Delivered
                     }
                 }
             };
-            let (a_seg, b_seg, more_a, more_b) = {
-                let down_frames = frames(
-                    down,
-                    &copies.iter().skip(1).map(|c| c.0).collect::<Vec<_>>(),
-                );
-                let (up_seg, down_seg) = (Some(s), first);
-                match up {
-                    TapId::A => (up_seg, down_seg, Vec::new(), down_frames),
-                    TapId::B => (down_seg, up_seg, down_frames, Vec::new()),
-                }
+            let more: Vec<u64> = copies
+                .iter()
+                .skip(1)
+                .map(|c| self.seg(down, c.0).frame)
+                .collect();
+            let (a_seg, b_seg, more_a, more_b) = match up {
+                TapId::A => (Some(s), first, Vec::new(), more),
+                TapId::B => (first, Some(s), more, Vec::new()),
             };
             let (seq, ack) = match a_seg {
                 Some(x) => (x.rel_seq, x.rel_ack),
-                None => rel(s.seq, s.ack, (s.rel_seq, s.rel_ack)),
+                None => self.rel(s.seq, s.ack, (s.rel_seq, s.rel_ack)),
             };
             rows.push(SegmentRow {
-                dir,
-                upstream: up,
                 frame_a: a_seg.map(|x| x.frame),
                 frame_b: b_seg.map(|x| x.frame),
                 more_frames_a: more_a,
                 more_frames_b: more_b,
                 ts_a: a_seg.map(|x| x.ts),
                 ts_b: b_seg.map(|x| x.ts),
-                time: t_up,
-                seq,
-                ack,
-                len: s.len,
                 flags: s.flags,
                 one_way_ns: t_down.map(|t| t - t_up),
-                fate,
                 how: copies.first().map(|c| c.1),
+                ..self.row(t_up, (seq, ack), s.len, fate)
             });
         }
+        arrivals
+    }
 
-        // Overtaken between the points: a segment that left later arrived earlier.
-        let mut earliest_later: Option<i64> = None;
-        for (k, arrival) in arrivals.iter().enumerate().rev() {
-            let row = &mut rows[start + k];
-            if let (Some(t), Some(e)) = (arrival, earliest_later) {
-                if e < *t && row.fate == Fate::Delivered {
-                    row.fate = Fate::Reordered;
-                }
-            }
-            if let Some(t) = arrival {
-                earliest_later = Some(earliest_later.map_or(*t, |e| e.min(*t)));
-            }
-        }
-
-        // Seen downstream only.
+    /// One row per downstream segment no upstream one matched; returns the byte ranges
+    /// (upstream numbering) they carried.
+    fn downstream_only_rows(
+        &self,
+        down_paired: &[bool],
+        rows: &mut Vec<SegmentRow>,
+    ) -> Vec<(i64, i64)> {
+        let (down, input) = (self.down, self.input);
+        let up_span = input.span_on_a(self.up);
         let mut down_only: Vec<(i64, i64)> = Vec::new();
         for (d, _) in down_paired.iter().enumerate().filter(|(_, &p)| !p) {
-            let s = seg(down, d);
-            let t_down = self.on_a(down, s.ts);
-            let fate = if within(up_span, t_down - typical) {
+            let s = self.seg(down, d);
+            let t_down = input.on_a(down, s.ts);
+            let fate = if within(up_span, t_down - self.typical) {
                 Fate::NotCapturedUpstream
             } else {
                 Fate::OutsideCapture
             };
             if s.seg_len() > 0 {
-                down_only.push((s.useq - shift, s.uend() - shift));
+                down_only.push((s.useq - self.shift, s.uend() - self.shift));
             }
             let (fa, fb, ta, tb) = match down {
                 TapId::A => (Some(s.frame), None, Some(s.ts), None),
                 TapId::B => (None, Some(s.frame), None, Some(s.ts)),
             };
-            let (seq, ack) = if down == TapId::A {
+            let numbers = if down == TapId::A {
                 (s.rel_seq, s.rel_ack)
             } else {
-                rel(s.seq, s.ack, (s.rel_seq, s.rel_ack))
+                self.rel(s.seq, s.ack, (s.rel_seq, s.rel_ack))
             };
             rows.push(SegmentRow {
-                dir,
-                upstream: up,
                 frame_a: fa,
                 frame_b: fb,
-                more_frames_a: Vec::new(),
-                more_frames_b: Vec::new(),
                 ts_a: ta,
                 ts_b: tb,
-                time: t_down - typical,
-                seq,
-                ack,
-                len: s.len,
                 flags: s.flags,
-                one_way_ns: None,
-                fate,
-                how: None,
+                ..self.row(t_down - self.typical, numbers, s.len, fate)
             });
         }
+        down_only
+    }
 
-        // Bytes that skipped the upstream point and that the downstream one did not see
-        // either: lost before the upstream point (or acknowledged: missed by both captures).
-        for hole in up_view.holes() {
-            for (st, en) in subtract(hole.start, hole.end, &down_only) {
-                let acked = down_view
+    /// Bytes that skipped the upstream point and that the downstream one did not see
+    /// either (`down_only`): lost before the upstream point (or acknowledged: missed by
+    /// both captures).
+    fn hole_rows(&self, down_only: &[(i64, i64)], rows: &mut Vec<SegmentRow>) {
+        let (down, input, shift) = (self.down, self.input, self.shift);
+        for hole in self.up_view.holes() {
+            for (st, en) in subtract(hole.start, hole.end, down_only) {
+                let acked = self
+                    .down_view
                     .first_acked(en + shift)
-                    .map(|t| self.on_a(down, t));
-                let copy = down_view
+                    .map(|t| input.on_a(down, t));
+                let copy = self
+                    .down_view
                     .first_copy(st + shift, en + shift)
-                    .map(|t| self.on_a(down, t));
+                    .map(|t| input.on_a(down, t));
                 let fate = match acked {
                     Some(ta) if copy.is_none_or(|c| ta < c) => Fate::NotCapturedUpstream,
                     _ => Fate::LostBefore,
                 };
                 // The low 32 bits of an unwrapped number are the raw one.
                 let raw = st as u32;
-                let (seq, _) = rel(raw, 0, (raw, 0));
-                rows.push(SegmentRow {
-                    dir,
-                    upstream: up,
-                    frame_a: None,
-                    frame_b: None,
-                    more_frames_a: Vec::new(),
-                    more_frames_b: Vec::new(),
-                    ts_a: None,
-                    ts_b: None,
-                    time: self.on_a(up, hole.ts),
-                    seq,
-                    ack: 0,
-                    len: u32::try_from(en - st).unwrap_or(u32::MAX),
-                    flags: TcpFlags(0),
-                    one_way_ns: None,
-                    fate,
-                    how: None,
-                });
+                let (seq, _) = self.rel(raw, 0, (raw, 0));
+                let len = u32::try_from(en - st).unwrap_or(u32::MAX);
+                rows.push(self.row(input.on_a(self.up, hole.ts), (seq, 0), len, fate));
             }
         }
     }
+}
+
+/// Overtaken between the points: a delivered segment that left later than another but
+/// arrived earlier is reordered. `rows` are the upstream rows, `arrivals` their times.
+fn mark_overtaken(rows: &mut [SegmentRow], arrivals: &[Option<i64>]) {
+    let mut earliest_later: Option<i64> = None;
+    for (k, arrival) in arrivals.iter().enumerate().rev() {
+        let row = &mut rows[k];
+        if let (Some(t), Some(e)) = (arrival, earliest_later) {
+            if e < *t && row.fate == Fate::Delivered {
+                row.fate = Fate::Reordered;
+            }
+        }
+        if let Some(t) = arrival {
+            earliest_later = Some(earliest_later.map_or(*t, |e| e.min(*t)));
+        }
+    }
+}
+
+/// Whether time `t` is inside `span` (a capture point's, on A's clock).
+fn within(span: Option<(i64, i64)>, t: i64) -> bool {
+    span.is_some_and(|(x, y)| x <= t && t <= y)
 }
 
 /// `[start, end)` less the ranges in `cut`.
