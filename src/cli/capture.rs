@@ -10,10 +10,14 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use super::output::PrintArgs;
+use super::pipeline::FramePrinter;
 use super::read::{self, ReadArgs};
 use super::usage::usage;
-use crate::capture::live::{self, Backend, LiveCapture, LiveConfig, Next, TimestampSource};
+use crate::capture::live::{
+    self, Backend, CaptureStats, LiveCapture, LiveConfig, Next, TimestampSource,
+};
 use crate::capture::writer::{CaptureWriter, PcapFormat, Ring};
+use crate::capture::Frame;
 
 /// True for `-w -` (write the capture to stdout, as tcpdump does).
 fn is_stdout(path: Option<&std::path::Path>) -> bool {
@@ -228,58 +232,110 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
         BufWriter::with_capacity(1 << 16, io::stdout().lock()),
         print,
     )?;
-    let print_live = print && !args.output.quiet;
-    let config = LiveConfig {
-        interface,
-        filter: bpf,
-        // tcpdump reads -s 0 as "whole packets".
-        snaplen: match args.snaplen {
-            None | Some(0) => live::DEFAULT_SNAPLEN,
-            Some(n) => n,
-        },
-        promisc: !args.no_promisc,
-        // Deliver each packet at once only when a person watches a terminal. Otherwise let
-        // the kernel hand over blocks of packets (at most 100 ms late): far fewer wakeups,
-        // so a flood is captured without drops.
-        immediate: print_live && io::stdout().is_terminal(),
-        buffer_size: Some(args.buffer_size.unwrap_or(8).saturating_mul(1 << 20)),
-        backend: match args.backend {
-            None | Some(BackendArg::Pcap) => Backend::Pcap,
-            Some(BackendArg::Pnet) => Backend::Pnet,
-        },
-    };
+    let config = args.live_config(interface, bpf, print && !args.output.quiet);
     let source = live::open(&config)?;
     let mut capture = LiveCapture::start(source)?;
     let stop = capture.stop_handle();
     ctrlc::set_handler(move || stop.stop()).context("installing the Ctrl-C handler")?;
 
+    let stdout_sink = is_stdout(args.write.as_deref());
+    let writer = match &args.write {
+        Some(path) => match open_writer(&capture, path, ring) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                capture.stop_handle().stop();
+                return match write_failure(e, stdout_sink) {
+                    // `-w -` into a closed pipe: nobody reads, nothing to say.
+                    None => Ok(ExitCode::SUCCESS),
+                    Some(e) => Err(e),
+                };
+            }
+        },
+        None => None,
+    };
+    announce(&config, &capture);
+    let mut sinks = Sinks {
+        writer,
+        printer,
+        stdout_sink,
+    };
+    let deadline = duration.and_then(|d| Instant::now().checked_add(d));
+    let mut failure = pump(&mut capture, &mut sinks, deadline, args.output.count)
+        .err()
+        .flatten();
+    capture.stop_handle().stop();
+    if let Some(w) = sinks.writer.as_mut() {
+        if let Err(e) = w.flush() {
+            if let Some(e) = write_failure(e, stdout_sink) {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    let _ = sinks.printer.flush();
+    // Let the capture thread finish so the kernel counters are final.
+    let stats = capture.finish();
+    sinks.summary(&stats);
+    match failure {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            note!("synack: {e:#}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+impl CaptureArgs {
+    /// What the live source is opened with; `print_live`: packets are printed as they come.
+    fn live_config(
+        &self,
+        interface: String,
+        filter: Option<String>,
+        print_live: bool,
+    ) -> LiveConfig {
+        LiveConfig {
+            interface,
+            filter,
+            // tcpdump reads -s 0 as "whole packets".
+            snaplen: match self.snaplen {
+                None | Some(0) => live::DEFAULT_SNAPLEN,
+                Some(n) => n,
+            },
+            promisc: !self.no_promisc,
+            // Deliver each packet at once only when a person watches a terminal. Otherwise
+            // let the kernel hand over blocks of packets (at most 100 ms late): far fewer
+            // wakeups, so a flood is captured without drops.
+            immediate: print_live && io::stdout().is_terminal(),
+            buffer_size: Some(self.buffer_size.unwrap_or(8).saturating_mul(1 << 20)),
+            backend: match self.backend {
+                None | Some(BackendArg::Pcap) => Backend::Pcap,
+                Some(BackendArg::Pnet) => Backend::Pnet,
+            },
+        }
+    }
+}
+
+/// The file (or ring, or standard output for `-w -`) the capture is written to, in the
+/// capture's link type and snapshot length.
+fn open_writer(
+    capture: &LiveCapture,
+    path: &std::path::Path,
+    ring: Option<Ring>,
+) -> Result<CaptureWriter, crate::capture::writer::WriteError> {
     // Receive-time stamps have nanosecond resolution too; only libpcap may fall back to µs.
     let nanos = !matches!(
         capture.timestamps(),
         TimestampSource::Kernel { nanos: false }
     );
-    let stdout_sink = is_stdout(args.write.as_deref());
-    let mut writer = match &args.write {
-        Some(path) => {
-            let format = PcapFormat {
-                link: capture.link_type(),
-                snaplen: capture.snaplen(),
-                nanos,
-            };
-            match CaptureWriter::create(write_target(path), format, ring) {
-                Ok(w) => Some(w),
-                Err(e) => {
-                    capture.stop_handle().stop();
-                    return match write_failure(e, stdout_sink) {
-                        // `-w -` into a closed pipe: nobody reads, nothing to say.
-                        None => Ok(ExitCode::SUCCESS),
-                        Some(e) => Err(e),
-                    };
-                }
-            }
-        }
-        None => None,
+    let format = PcapFormat {
+        link: capture.link_type(),
+        snaplen: capture.snaplen(),
+        nanos,
     };
+    CaptureWriter::create(write_target(path), format, ring)
+}
+
+/// The line on stderr that says what is captured and how, as tcpdump's "listening on".
+fn announce(config: &LiveConfig, capture: &LiveCapture) {
     note!(
         "synack: capturing on {} ({} backend, link type {}, snaplen {}, timestamps {}){}; Ctrl-C to stop",
         config.interface,
@@ -297,89 +353,64 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             .map(|f| format!(", filter \"{f}\""))
             .unwrap_or_default(),
     );
+}
 
-    let mut printer = printer;
-    let deadline = duration.and_then(|d| Instant::now().checked_add(d));
-    let mut failure: Option<anyhow::Error> = None;
-    let mut last_flush = Instant::now();
-    loop {
-        if deadline.is_some_and(|d| Instant::now() >= d)
-            || args.output.count.is_some_and(|c| printer.printed() >= c)
-            || writer.as_ref().is_some_and(|w| w.is_done())
-        {
-            break;
+/// Where the captured frames go: the file (or ring, or standard output) and the printer.
+struct Sinks<W: io::Write> {
+    writer: Option<CaptureWriter>,
+    printer: FramePrinter<W>,
+    /// The file is standard output (`-w -`): a closed pipe there ends the capture quietly.
+    stdout_sink: bool,
+}
+
+/// Why the capture stopped before its end: an error, or `None` when a reader went away
+/// (a closed pipe: nothing to say).
+type Stopped = Option<anyhow::Error>;
+
+impl<W: io::Write> Sinks<W> {
+    /// Writes and prints one frame.
+    fn frame(&mut self, frame: &Frame<'_>) -> Result<(), Stopped> {
+        if let Some(w) = self.writer.as_mut() {
+            w.write_frame(frame)
+                .map_err(|e| write_failure(e, self.stdout_sink))?;
         }
-        let idle = match capture.next_timeout(FLUSH_EVERY) {
-            Ok(Next::Frame(frame)) => {
-                if let Some(w) = writer.as_mut() {
-                    if let Err(e) = w.write_frame(&frame) {
-                        failure = write_failure(e, stdout_sink);
-                        break;
-                    }
-                }
-                if let Err(e) = printer.frame(&frame) {
-                    if e.kind() != io::ErrorKind::BrokenPipe {
-                        failure = Some(anyhow::Error::new(e).context("writing output"));
-                    }
-                    break;
-                }
-                false
-            }
-            Ok(Next::Idle) => true,
-            Ok(Next::End) => break,
-            Err(e) => {
-                failure = Some(e.into());
-                break;
-            }
-        };
-        // Output appears promptly on a quiet link and under a steady trickle alike, and the
-        // file on disk stays at most FLUSH_EVERY behind.
-        if idle || last_flush.elapsed() >= FLUSH_EVERY {
-            last_flush = Instant::now();
-            if let Err(e) = writer.as_mut().map_or(Ok(()), |w| w.flush()) {
-                failure = write_failure(e, stdout_sink);
-                break;
-            }
-            if let Err(e) = printer.flush() {
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    failure = Some(anyhow::Error::new(e).context("writing output"));
-                }
-                break;
-            }
-        }
+        self.printer.frame(frame).map_err(output_failure)
     }
-    capture.stop_handle().stop();
-    if let Some(w) = writer.as_mut() {
-        if let Err(e) = w.flush() {
-            if let Some(e) = write_failure(e, stdout_sink) {
-                failure.get_or_insert(e);
+
+    /// Flushes the file and the printed output.
+    fn flush(&mut self) -> Result<(), Stopped> {
+        if let Some(w) = self.writer.as_mut() {
+            w.flush().map_err(|e| write_failure(e, self.stdout_sink))?;
+        }
+        self.printer.flush().map_err(output_failure)
+    }
+
+    /// The summary on stderr, as tcpdump's: packets captured, received by the filter and
+    /// dropped (by the kernel, the interface and synack), connections, files written.
+    fn summary(&self, stats: &CaptureStats) {
+        let engine = self.printer.engine_stats();
+        note!("{} packets captured", self.printer.frames());
+        if let Some(k) = stats.kernel {
+            note!("{} packets received by filter", k.received);
+            note!("{} packets dropped by kernel", k.dropped);
+            if k.if_dropped > 0 {
+                note!("{} packets dropped by interface", k.if_dropped);
             }
         }
-    }
-    let _ = printer.flush();
-    // Let the capture thread finish so the kernel counters are final.
-    let stats = capture.finish();
-    let engine = printer.engine_stats();
-    note!("{} packets captured", printer.frames());
-    if let Some(k) = stats.kernel {
-        note!("{} packets received by filter", k.received);
-        note!("{} packets dropped by kernel", k.dropped);
-        if k.if_dropped > 0 {
-            note!("{} packets dropped by interface", k.if_dropped);
-        }
-    }
-    note!(
-        "{} packets dropped by synack (processing fell behind)",
-        stats.queue_dropped
-    );
-    note!("{} connections (TCP and UDP)", engine.connections);
-    if engine.connections_evicted > 0 {
         note!(
-            "{} connections evicted from analysis (connection limit reached)",
-            engine.connections_evicted
+            "{} packets dropped by synack (processing fell behind)",
+            stats.queue_dropped
         );
-    }
-    if let Some(w) = &writer {
+        note!("{} connections (TCP and UDP)", engine.connections);
+        if engine.connections_evicted > 0 {
+            note!(
+                "{} connections evicted from analysis (connection limit reached)",
+                engine.connections_evicted
+            );
+        }
+        let Some(w) = &self.writer else {
+            return;
+        };
         let files: Vec<String> = w.files().map(|p| p.display().to_string()).collect();
         if w.files_started() > files.len() as u64 {
             note!(
@@ -393,7 +424,7 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             note!(
                 "{} packets written to {}",
                 w.written_frames(),
-                if stdout_sink {
+                if self.stdout_sink {
                     "standard output".to_string()
                 } else {
                     files.join(", ")
@@ -401,11 +432,42 @@ pub(super) fn run(args: &CaptureArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    match failure {
-        None => Ok(ExitCode::SUCCESS),
-        Some(e) => {
-            note!("synack: {e:#}");
-            Ok(ExitCode::from(1))
+}
+
+/// A failure to print: a closed pipe (`synack capture | head`) ends the capture quietly.
+fn output_failure(e: io::Error) -> Stopped {
+    (e.kind() != io::ErrorKind::BrokenPipe).then(|| anyhow::Error::new(e).context("writing output"))
+}
+
+/// Moves frames from `capture` into `sinks` until the deadline, `count` printed frames, a
+/// full ring, the capture's end or a failure. Output appears promptly on a quiet link and
+/// under a steady trickle alike, and the file on disk stays at most [`FLUSH_EVERY`] behind.
+fn pump<W: io::Write>(
+    capture: &mut LiveCapture,
+    sinks: &mut Sinks<W>,
+    deadline: Option<Instant>,
+    count: Option<u64>,
+) -> Result<(), Stopped> {
+    let mut last_flush = Instant::now();
+    loop {
+        if deadline.is_some_and(|d| Instant::now() >= d)
+            || count.is_some_and(|c| sinks.printer.printed() >= c)
+            || sinks.writer.as_ref().is_some_and(|w| w.is_done())
+        {
+            return Ok(());
+        }
+        let idle = match capture.next_timeout(FLUSH_EVERY) {
+            Ok(Next::Frame(frame)) => {
+                sinks.frame(&frame)?;
+                false
+            }
+            Ok(Next::Idle) => true,
+            Ok(Next::End) => return Ok(()),
+            Err(e) => return Err(Some(e.into())),
+        };
+        if idle || last_flush.elapsed() >= FLUSH_EVERY {
+            last_flush = Instant::now();
+            sinks.flush()?;
         }
     }
 }
