@@ -181,6 +181,79 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         return view(args);
     }
     let net = net_mode(args)?;
+    let (plan, opts) = prepare(args, &net)?;
+    let actors: Vec<String> = plan.programs.iter().map(|p| p.actor.clone()).collect();
+    let mut infos = plan::infos(&plan.programs);
+
+    let control = Control::new();
+    let stopper = control.clone();
+    ctrlc::set_handler(move || stopper.stop()).context("installing the Ctrl-C handler")?;
+
+    let t0 = Timestamp::from_parts(0, tracee::now_ns());
+    let (tx, rx) = crossbeam_channel::unbounded::<RunEvent>();
+    let run_control = control.clone();
+    let worker = std::thread::Builder::new()
+        .name("synack-run".into())
+        .spawn(move || runner::run(plan, &opts, &run_control, tx))?;
+    runner::yield_to_programs();
+
+    // Frames and calls in time order as they come, until the run thread ends.
+    let mut out = Output::new(args, &net, t0)?;
+    let mut merger = Merger::new(LONGEST_HOLD_NS);
+    let mut trace = CallTrace::new("run", net.name(), None);
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(RunEvent::Frame(f)) => merger.push(Item::Frame(f)),
+            Ok(RunEvent::CaptureMark(t)) => merger.advance(Source::Capture, t),
+            Ok(RunEvent::Report(Report::Progress { t_ns })) => merger.advance(Source::Tracer, t_ns),
+            Ok(RunEvent::Report(Report::Call(c))) => {
+                if let Some(call) = to_call(&c, &actors[c.program]) {
+                    out.note_ports(&call);
+                    merger.push(Item::Call(Box::new(call)));
+                }
+            }
+            Ok(RunEvent::Report(r)) => note_program(&r, &actors, &mut infos),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        for item in merger.ready(tracee::now_ns()) {
+            trace.calls.extend(out.item(item)?);
+        }
+        out.flush_if_due()?;
+    }
+    for item in merger.drain() {
+        trace.calls.extend(out.item(item)?);
+    }
+    let mut summary = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the run panicked"))??;
+    out.finish()?;
+    trace.sort();
+    trace.programs = infos;
+    let mut kernel = std::mem::take(&mut summary.kernel);
+    crate::kernel::label_from_calls(&mut kernel.samples, &trace.calls);
+    trace.tcp_info = kernel.samples;
+    if let Some(why) = kernel.note.filter(|_| args.sample_ms > 0) {
+        note!("synack: {why}");
+    }
+    note_recording(args, &summary.outcome);
+    if let Some(path) = &args.write {
+        calls::write_beside(&trace, path)?;
+    }
+    note_totals(args, &summary, &trace, out.frames);
+    if summary.timed_out {
+        note!("synack: stopped after --timeout");
+        return Ok(ExitCode::from(124));
+    }
+    if control.is_stopped() {
+        return Ok(ExitCode::from(130));
+    }
+    Ok(ExitCode::from(summary.outcome.status.clamp(0, 255) as u8))
+}
+
+/// Checks what can be checked before anything starts (the input file, the programs and
+/// that they can be found, the network's needs) and makes the run's plan and options.
+fn prepare(args: &RunArgs, net: &NetMode) -> anyhow::Result<(Plan, RunOptions)> {
     if let Some(f) = &args.input {
         std::fs::metadata(f).with_context(|| format!("--input {}", f.display()))?;
     }
@@ -194,7 +267,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!("cannot start the {}: {e}", p.actor))?;
         }
     }
-    if net == NetMode::Isolated && !netns::privileged() {
+    if *net == NetMode::Isolated && !netns::privileged() {
         // Before any thread exists: the kernel lets only a single-threaded process do this.
         netns::enter_user_namespace().map_err(|e| {
             anyhow::anyhow!(
@@ -215,116 +288,76 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         timeout: args.timeout.map(|t| seconds("--timeout", t)).transpose()?,
         sample: (args.sample_ms > 0).then(|| Duration::from_millis(args.sample_ms)),
     };
-    let actors: Vec<String> = plan.programs.iter().map(|p| p.actor.clone()).collect();
-    let mut infos = plan::infos(&plan.programs);
+    Ok((plan, opts))
+}
 
-    let control = Control::new();
-    let stopper = control.clone();
-    ctrlc::set_handler(move || stopper.stop()).context("installing the Ctrl-C handler")?;
-
-    let t0 = Timestamp::from_parts(0, tracee::now_ns());
-    let (tx, rx) = crossbeam_channel::unbounded::<RunEvent>();
-    let run_control = control.clone();
-    let worker = std::thread::Builder::new()
-        .name("synack-run".into())
-        .spawn(move || runner::run(plan, &opts, &run_control, tx))?;
-    runner::yield_to_programs();
-
-    let mut out = Output::new(args, &net, t0)?;
-    let mut merger = Merger::new(LONGEST_HOLD_NS);
-    let mut trace = CallTrace::new("run", net.name(), None);
-    loop {
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(RunEvent::Frame(f)) => merger.push(Item::Frame(f)),
-            Ok(RunEvent::CaptureMark(t)) => merger.advance(Source::Capture, t),
-            Ok(RunEvent::Report(r)) => match r {
-                Report::Progress { t_ns } => merger.advance(Source::Tracer, t_ns),
-                Report::Call(c) => {
-                    if let Some(call) = to_call(&c, &actors[c.program]) {
-                        out.note_ports(&call);
-                        merger.push(Item::Call(Box::new(call)));
-                    }
-                }
-                Report::Started { program, pid } => {
-                    infos[program].pid = Some(pid);
-                    note!(
-                        "synack: {} started (pid {pid}): {}",
-                        actors[program],
-                        infos[program].command
-                    );
-                }
-                Report::Listening { program, addr } => note!(
-                    "synack: {} listens{}; starting the client{}",
-                    actors[program],
-                    addr.map(|a| format!(" on {a}")).unwrap_or_default(),
-                    if actors.len() > 2 { "s" } else { "" }
-                ),
-                Report::Exited { program, how } => {
-                    infos[program].exit = Some(how.status());
-                    note!(
-                        "synack: {} {}",
-                        actors[program],
-                        match how {
-                            crate::trace::ProgramExit::Code(c) => format!("exited with status {c}"),
-                            crate::trace::ProgramExit::Signal(s) => format!(
-                                "was killed by {}",
-                                nix::sys::signal::Signal::try_from(s)
-                                    .map_or_else(|_| format!("signal {s}"), |s| s.to_string())
-                            ),
-                        }
-                    );
-                }
-                Report::Failed { program, error } => {
-                    note!("synack: cannot start the {}: {error}", actors[program])
-                }
-            },
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+/// A program's start, listening, end or failure to start, on stderr (and its pid and exit
+/// status kept for the calls trace).
+fn note_program(report: &Report, actors: &[String], infos: &mut [calls::ProgramInfo]) {
+    match *report {
+        Report::Started { program, pid } => {
+            infos[program].pid = Some(pid);
+            note!(
+                "synack: {} started (pid {pid}): {}",
+                actors[program],
+                infos[program].command
+            );
         }
-        for item in merger.ready(tracee::now_ns()) {
-            trace.calls.extend(out.item(item)?);
+        Report::Listening { program, addr } => note!(
+            "synack: {} listens{}; starting the client{}",
+            actors[program],
+            addr.map(|a| format!(" on {a}")).unwrap_or_default(),
+            if actors.len() > 2 { "s" } else { "" }
+        ),
+        Report::Exited { program, how } => {
+            infos[program].exit = Some(how.status());
+            note!(
+                "synack: {} {}",
+                actors[program],
+                match how {
+                    crate::trace::ProgramExit::Code(c) => format!("exited with status {c}"),
+                    crate::trace::ProgramExit::Signal(s) => format!(
+                        "was killed by {}",
+                        nix::sys::signal::Signal::try_from(s)
+                            .map_or_else(|_| format!("signal {s}"), |s| s.to_string())
+                    ),
+                }
+            );
         }
-        out.flush_if_due()?;
+        Report::Failed { program, ref error } => {
+            note!("synack: cannot start the {}: {error}", actors[program])
+        }
+        Report::Progress { .. } | Report::Call(_) => {}
     }
-    for item in merger.drain() {
-        trace.calls.extend(out.item(item)?);
-    }
-    let summary = worker
-        .join()
-        .map_err(|_| anyhow::anyhow!("the run panicked"))??;
-    out.finish()?;
-    trace.sort();
-    trace.programs = infos;
-    let mut kernel = summary.kernel;
-    crate::kernel::label_from_calls(&mut kernel.samples, &trace.calls);
-    trace.tcp_info = kernel.samples;
-    if let Some(why) = kernel.note.filter(|_| args.sample_ms > 0) {
-        note!("synack: {why}");
-    }
-    match &summary.outcome.counted {
+}
+
+/// How the data calls were recorded (stopping the programs when the kernel could not
+/// count them) and whether records were lost, on stderr.
+fn note_recording(args: &RunArgs, outcome: &crate::trace::Outcome) {
+    match &outcome.counted {
         Err(why) if !args.ptrace_only => note!(
             "synack: every read, write, send and recv stopped the programs (the kernel \
              could not record them: {why})"
         ),
         _ => {}
     }
-    if summary.outcome.lost > 0 {
+    if outcome.lost > 0 {
         note!(
             "synack: the kernel's buffers overflowed: {} records of data calls were lost",
-            summary.outcome.lost
+            outcome.lost
         );
     }
-    if let Some(path) = &args.write {
-        calls::write_beside(&trace, path)?;
-    }
-    let stats = summary.capture;
+}
+
+/// The run's last line on stderr: what was captured and traced, and where it was written.
+fn note_totals(args: &RunArgs, summary: &runner::RunSummary, trace: &CallTrace, frames: u64) {
     note!(
         "synack: {} packets, {} calls, {} kernel readings, {} TCP connections{}{}",
-        out.frames,
+        frames,
         trace.calls.len(),
         trace.tcp_info.len(),
         summary.outcome.connections,
-        match stats.map_or(0, |k| k.dropped + k.if_dropped) {
+        match summary.capture.map_or(0, |k| k.dropped + k.if_dropped) {
             0 => String::new(),
             n => format!(", {n} packets dropped by the capture"),
         },
@@ -337,14 +370,6 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             ))
             .unwrap_or_default()
     );
-    if summary.timed_out {
-        note!("synack: stopped after --timeout");
-        return Ok(ExitCode::from(124));
-    }
-    if control.is_stopped() {
-        return Ok(ExitCode::from(130));
-    }
-    Ok(ExitCode::from(summary.outcome.status.clamp(0, 255) as u8))
 }
 
 /// The network from `--net`, `--host-net` and the router's options.
