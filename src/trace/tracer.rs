@@ -918,48 +918,14 @@ impl Tracer<'_> {
                     .map(|watched| Pending::watching(sys, args, t_enter, watched))
             }
             Sys::Poll | Sys::Ppoll => {
-                let n = (args[1] as usize).min(4096);
-                let raw = tracee::read_mem(tid, args[0], n * 8);
-                let watched: Vec<(i32, u16)> = raw
-                    .chunks_exact(8)
-                    .map(|c| {
-                        (
-                            i32::from_ne_bytes(c[..4].try_into().unwrap_or_default()),
-                            u16::from_ne_bytes(c[4..6].try_into().unwrap_or_default()),
-                        )
-                    })
+                let watched = read_pollfds(tid, &args)
+                    .into_iter()
+                    .map(|(fd, events, _)| (fd, events))
                     .collect();
                 self.watching(tid, tgid, table, watched)
                     .map(|watched| Pending::watching(sys, args, t_enter, watched))
             }
-            Sys::EpollCtl => {
-                let (epfd, op, target) = (args[0] as i32, args[1] as i32, args[2] as i32);
-                let event = read_epoll_events(tid, args[3], 1).into_iter().next();
-                let inode = self.classify(tid, tgid, table, target);
-                if inode.is_none() {
-                    if let Some(t) = self.tables.get_mut(&table) {
-                        t.epoll_set(epfd, target, epoll_data_after(op, event.map(|e| e.1)));
-                    }
-                    return None;
-                }
-                let mut p = Pending::new(sys, args, t_enter, inode);
-                // EPOLL_CTL_DEL ignores its event argument.
-                p.watched = event
-                    .filter(|_| op != libc::EPOLL_CTL_DEL)
-                    .map(|(ev, _)| vec![(target, ev as u16)])
-                    .unwrap_or_default();
-                p.note = Some(
-                    match op {
-                        libc::EPOLL_CTL_ADD => "EPOLL_CTL_ADD",
-                        libc::EPOLL_CTL_MOD => "EPOLL_CTL_MOD",
-                        libc::EPOLL_CTL_DEL => "EPOLL_CTL_DEL",
-                        _ => "epoll_ctl",
-                    }
-                    .to_owned(),
-                );
-                p.asked = event.map_or(0, |e| e.1);
-                Some(p)
-            }
+            Sys::EpollCtl => self.epoll_ctl_entry(tid, tgid, table, args, t_enter),
             Sys::EpollWait | Sys::EpollPwait | Sys::EpollPwait2 => {
                 let watches = self
                     .tables
@@ -970,56 +936,50 @@ impl Tracer<'_> {
             _ => {
                 // Calls on one descriptor: only network sockets matter.
                 let inode = self.classify(tid, tgid, table, fd)?;
-                let mut p = Pending::new(sys, args, t_enter, Some(inode));
-                match sys {
-                    Sys::Sendto | Sys::Write => {
-                        p.asked = args[2];
-                        p.data =
-                            tracee::read_mem(tid, args[1], (args[2] as usize).min(DATA_PREVIEW));
-                        if sys == Sys::Sendto {
-                            p.addr = tracee::read_sockaddr(tid, args[4], args[5]);
-                        }
-                    }
-                    Sys::Writev => {
-                        let iovs = tracee::read_iovs(tid, args[1], args[2]);
-                        p.asked = iovs.iter().map(|i| i.len).sum();
-                        p.data = tracee::read_iov_data(tid, &iovs, p.asked, DATA_PREVIEW);
-                    }
-                    Sys::Sendmsg => {
-                        let m = read_msghdr(tid, args[1]);
-                        p.asked = m.iovs.iter().map(|i| i.len).sum();
-                        p.data = tracee::read_iov_data(tid, &m.iovs, p.asked, DATA_PREVIEW);
-                        p.addr = m.name;
-                    }
-                    Sys::Connect | Sys::Bind => {
-                        p.addr = tracee::read_sockaddr(tid, args[1], args[2]);
-                    }
-                    Sys::Sendfile => p.asked = args[3],
-                    Sys::Read | Sys::Recvfrom => p.asked = args[2],
-                    Sys::Readv => {
-                        p.asked = tracee::read_iovs(tid, args[1], args[2])
-                            .iter()
-                            .map(|i| i.len)
-                            .sum()
-                    }
-                    Sys::Setsockopt => p.note = Some(sockopt_note(tid, &args)),
-                    Sys::Shutdown => {
-                        p.note = Some(
-                            match args[1] as i32 {
-                                libc::SHUT_RD => "SHUT_RD",
-                                libc::SHUT_WR => "SHUT_WR",
-                                libc::SHUT_RDWR => "SHUT_RDWR",
-                                _ => "shutdown",
-                            }
-                            .to_owned(),
-                        )
-                    }
-                    Sys::Listen => p.note = Some(format!("backlog {}", args[1] as i32)),
-                    _ => {}
-                }
-                Some(p)
+                Some(socket_call_entry(
+                    tid,
+                    Pending::new(sys, args, t_enter, Some(inode)),
+                ))
             }
         }
+    }
+
+    /// `epoll_ctl` on a network socket: the event asked for, as the call's note and its
+    /// watched descriptor. On anything else only the interest list is kept up to date.
+    fn epoll_ctl_entry(
+        &mut self,
+        tid: i32,
+        tgid: i32,
+        table: u32,
+        args: [u64; 6],
+        t_enter: i64,
+    ) -> Option<Pending> {
+        let (epfd, op, target) = (args[0] as i32, args[1] as i32, args[2] as i32);
+        let event = read_epoll_events(tid, args[3], 1).into_iter().next();
+        let inode = self.classify(tid, tgid, table, target);
+        if inode.is_none() {
+            if let Some(t) = self.tables.get_mut(&table) {
+                t.epoll_set(epfd, target, epoll_data_after(op, event.map(|e| e.1)));
+            }
+            return None;
+        }
+        let mut p = Pending::new(Sys::EpollCtl, args, t_enter, inode);
+        // EPOLL_CTL_DEL ignores its event argument.
+        p.watched = event
+            .filter(|_| op != libc::EPOLL_CTL_DEL)
+            .map(|(ev, _)| vec![(target, ev as u16)])
+            .unwrap_or_default();
+        p.note = Some(
+            match op {
+                libc::EPOLL_CTL_ADD => "EPOLL_CTL_ADD",
+                libc::EPOLL_CTL_MOD => "EPOLL_CTL_MOD",
+                libc::EPOLL_CTL_DEL => "EPOLL_CTL_DEL",
+                _ => "epoll_ctl",
+            }
+            .to_owned(),
+        );
+        p.asked = event.map_or(0, |e| e.1);
+        Some(p)
     }
 
     /// The calls a syscall-exit stop completes (read from the stopped program; reported by
@@ -1072,101 +1032,54 @@ impl Tracer<'_> {
         tid: i32,
         tgid: i32,
         table: u32,
-        mut p: Pending,
+        p: Pending,
         mut c: TracedCall,
     ) -> Vec<TracedCall> {
         let ok = c.errno.is_none();
-        let ret = c.ret;
-        let args = p.args;
-        let fd = args[0] as i32;
-        let view = |s: &Sockets, i: Option<u64>| i.and_then(|i| s.get(i)).map(SockState::view);
         match p.sys {
             Sys::Dup | Sys::FcntlDup | Sys::Dup2 | Sys::Dup3 => {
                 if let (true, Some(i)) = (ok, p.inode) {
                     if let Some(t) = self.tables.get_mut(&table) {
-                        t.set(ret as i32, FdKind::Net(i));
+                        t.set(c.ret as i32, FdKind::Net(i));
                     }
                 }
-                return Vec::new();
+                Vec::new()
             }
             Sys::Socket => {
                 c.fd = -1;
-                c.note = Some(socket_note(&args));
+                c.note = Some(socket_note(&p.args));
                 if ok {
-                    let inode = self.adopt(tgid, table, ret as i32);
-                    c.sock = view(&self.sockets, inode);
+                    let inode = self.adopt(tgid, table, c.ret as i32);
+                    c.sock = self.view(inode);
                 }
-                return vec![c];
+                vec![c]
             }
             Sys::Accept | Sys::Accept4 => {
                 if ok {
-                    let inode = self.adopt(tgid, table, ret as i32);
-                    c.sock = view(&self.sockets, inode);
+                    let inode = self.adopt(tgid, table, c.ret as i32);
+                    c.sock = self.view(inode);
                     c.addr = c.sock.and_then(|s| s.remote);
-                    c.conn = inode
-                        .and_then(|i| self.sockets.get(i))
-                        .map_or(0, |s| s.conn);
+                    c.conn = self.conn_of(inode);
                 } else {
-                    c.sock = view(&self.sockets, p.inode);
+                    c.sock = self.view(p.inode);
                 }
-                return vec![c];
+                vec![c]
             }
-            Sys::Select | Sys::Pselect6 => {
-                c.fd = -1;
-                if ok && ret > 0 {
-                    let ready = select_sets(tid, &args);
-                    c.ready = self.ready_list(tid, tgid, table, &ready);
-                }
-                c.asked = p.watched.len() as u64;
-                c.note = Some(format!("watching {}", fd_list(&p.watched)));
-                return vec![c];
-            }
-            Sys::Poll | Sys::Ppoll => {
-                c.fd = -1;
-                if ok && ret > 0 {
-                    let n = (args[1] as usize).min(4096);
-                    let raw = tracee::read_mem(tid, args[0], n * 8);
-                    let ready: Vec<(i32, u16)> = raw
-                        .chunks_exact(8)
-                        .filter_map(|ch| {
-                            let f = i32::from_ne_bytes(ch[..4].try_into().unwrap_or_default());
-                            let rev = u16::from_ne_bytes(ch[6..8].try_into().unwrap_or_default());
-                            (rev != 0 && f >= 0).then_some((f, rev))
-                        })
-                        .collect();
-                    c.ready = self.ready_list(tid, tgid, table, &ready);
-                }
-                c.asked = p.watched.len() as u64;
-                c.note = Some(format!("watching {}", fd_list(&p.watched)));
-                return vec![c];
+            Sys::Select | Sys::Pselect6 | Sys::Poll | Sys::Ppoll => {
+                vec![self.select_or_poll_exit(tid, tgid, table, &p, c)]
             }
             Sys::EpollWait | Sys::EpollPwait | Sys::EpollPwait2 => {
-                if ok && ret > 0 {
-                    let events = read_epoll_events(tid, args[1], ret as usize);
-                    let ready: Vec<(i32, u16)> = events
-                        .iter()
-                        .map(|&(ev, data)| {
-                            let f = self
-                                .tables
-                                .get(&table)
-                                .and_then(|t| t.epoll_fd(fd, data))
-                                .unwrap_or(data as i32);
-                            (f, ev as u16)
-                        })
-                        .collect();
-                    c.ready = self.ready_list(tid, tgid, table, &ready);
-                }
-                c.asked = args[2];
-                return vec![c];
+                vec![self.epoll_wait_exit(tid, tgid, table, &p, c)]
             }
             Sys::EpollCtl => {
-                let target = args[2] as i32;
                 if ok {
+                    let (fd, target) = (p.args[0] as i32, p.args[2] as i32);
+                    let data = epoll_data_after(p.args[1] as i32, Some(p.asked));
                     if let Some(t) = self.tables.get_mut(&table) {
-                        t.epoll_set(fd, target, epoll_data_after(args[1] as i32, Some(p.asked)));
+                        t.epoll_set(fd, target, data);
                     }
                 }
-                c.sock = view(&self.sockets, p.inode);
+                c.sock = self.view(p.inode);
                 c.ready = p
                     .watched
                     .iter()
@@ -1177,15 +1090,92 @@ impl Tracer<'_> {
                     })
                     .collect();
                 c.asked = 0;
-                return vec![c];
+                vec![c]
             }
-            Sys::Sendmmsg | Sys::Recvmmsg => {
-                return self.mmsg(tid, &p, c);
-            }
-            _ => {}
+            Sys::Sendmmsg | Sys::Recvmmsg => self.mmsg(tid, &p, c),
+            _ => self.socket_call_exit(tid, tgid, table, p, c),
         }
-        let inode = p.inode;
-        // Calls on one socket.
+    }
+
+    /// The socket `inode` as a call record shows it.
+    fn view(&self, inode: Option<u64>) -> Option<super::SockView> {
+        inode.and_then(|i| self.sockets.get(i)).map(SockState::view)
+    }
+
+    /// The connection number of socket `inode` (0: none).
+    fn conn_of(&self, inode: Option<u64>) -> u32 {
+        inode
+            .and_then(|i| self.sockets.get(i))
+            .map_or(0, |s| s.conn)
+    }
+
+    /// `select` and `poll` at their exit: the descriptors they found ready.
+    fn select_or_poll_exit(
+        &mut self,
+        tid: i32,
+        tgid: i32,
+        table: u32,
+        p: &Pending,
+        mut c: TracedCall,
+    ) -> TracedCall {
+        c.fd = -1;
+        if c.errno.is_none() && c.ret > 0 {
+            let ready: Vec<(i32, u16)> = match p.sys {
+                Sys::Select | Sys::Pselect6 => select_sets(tid, &p.args),
+                _ => read_pollfds(tid, &p.args)
+                    .into_iter()
+                    .filter(|&(fd, _, revents)| revents != 0 && fd >= 0)
+                    .map(|(fd, _, revents)| (fd, revents))
+                    .collect(),
+            };
+            c.ready = self.ready_list(tid, tgid, table, &ready);
+        }
+        c.asked = p.watched.len() as u64;
+        c.note = Some(format!("watching {}", fd_list(&p.watched)));
+        c
+    }
+
+    /// `epoll_wait` at its exit: the events it returned, each put down to its descriptor
+    /// through the interest list's data.
+    fn epoll_wait_exit(
+        &mut self,
+        tid: i32,
+        tgid: i32,
+        table: u32,
+        p: &Pending,
+        mut c: TracedCall,
+    ) -> TracedCall {
+        let epfd = p.args[0] as i32;
+        if c.errno.is_none() && c.ret > 0 {
+            let events = read_epoll_events(tid, p.args[1], c.ret as usize);
+            let ready: Vec<(i32, u16)> = events
+                .iter()
+                .map(|&(ev, data)| {
+                    let f = self
+                        .tables
+                        .get(&table)
+                        .and_then(|t| t.epoll_fd(epfd, data))
+                        .unwrap_or(data as i32);
+                    (f, ev as u16)
+                })
+                .collect();
+            c.ready = self.ready_list(tid, tgid, table, &ready);
+        }
+        c.asked = p.args[2];
+        c
+    }
+
+    /// A call on one socket at its exit: the descriptor table, the socket's addresses and
+    /// byte counts kept up to date, the data moved read.
+    fn socket_call_exit(
+        &mut self,
+        tid: i32,
+        tgid: i32,
+        table: u32,
+        mut p: Pending,
+        mut c: TracedCall,
+    ) -> Vec<TracedCall> {
+        let (ok, ret, fd, inode) = (c.errno.is_none(), c.ret, p.args[0] as i32, p.inode);
         match p.sys {
             Sys::Close => {
                 if let Some(t) = self.tables.get_mut(&table) {
@@ -1195,34 +1185,24 @@ impl Tracer<'_> {
             Sys::Connect | Sys::Bind | Sys::Listen => {
                 if let Some(i) = inode {
                     self.refresh(tgid, fd, i);
-                    let in_progress = c.errno == Some(libc::EINPROGRESS);
-                    if p.sys == Sys::Connect && (ok || in_progress || c.errno.is_some()) {
+                    if p.sys == Sys::Connect {
                         // The peer is the address asked for, connected or not.
                         self.sockets.set_addresses(i, None, p.addr);
                     }
                 }
-                if ok {
-                    let server_ready = match p.sys {
-                        Sys::Listen => true,
-                        Sys::Bind => inode
-                            .and_then(|i| self.sockets.get(i))
-                            .is_some_and(|s| s.proto == Proto::Udp),
-                        _ => false,
-                    };
+                if ok && self.server_listens(&p, &c) {
                     let program = c.program;
-                    if server_ready && self.plan.server && program == 0 && !self.clients_started {
-                        let addr = inode
-                            .and_then(|i| self.sockets.get(i))
-                            .and_then(|s| s.local);
-                        (self.report)(Report::Listening { program, addr });
-                        c.sock = view(&self.sockets, inode);
-                        c.conn = 0;
-                        // Report the call before the clients' first calls.
-                        self.calls += 1;
-                        (self.report)(Report::Call(Box::new(c)));
-                        self.start_clients();
-                        return Vec::new();
-                    }
+                    let addr = inode
+                        .and_then(|i| self.sockets.get(i))
+                        .and_then(|s| s.local);
+                    (self.report)(Report::Listening { program, addr });
+                    c.sock = self.view(inode);
+                    c.conn = 0;
+                    // Report the call before the clients' first calls.
+                    self.calls += 1;
+                    (self.report)(Report::Call(Box::new(c)));
+                    self.start_clients();
+                    return Vec::new();
                 }
             }
             Sys::Sendto | Sys::Write | Sys::Writev | Sys::Sendmsg | Sys::Sendfile
@@ -1245,54 +1225,72 @@ impl Tracer<'_> {
                 }
             }
             Sys::Read | Sys::Recvfrom | Sys::Readv | Sys::Recvmsg => {
-                let (flags, iovs, name) = match p.sys {
-                    // Counted: no address was asked for (the filter stops those), and the
-                    // program's memory has moved on.
-                    Sys::Recvfrom if p.counted => (args[3] as i32, Vec::new(), None),
-                    Sys::Recvfrom => (args[3] as i32, Vec::new(), {
-                        let len = tracee::read_u32(tid, args[5]).unwrap_or(0);
-                        tracee::read_sockaddr(tid, args[4], len as u64)
-                    }),
-                    Sys::Recvmsg => {
-                        let m = read_msghdr(tid, args[1]);
-                        c.asked = m.iovs.iter().map(|i| i.len).sum();
-                        (args[2] as i32, m.iovs, m.name)
-                    }
-                    Sys::Readv => (0, tracee::read_iovs(tid, args[1], args[2]), None),
-                    _ => (0, Vec::new(), None),
-                };
-                if name.is_some() {
-                    c.addr = name;
-                }
-                if flags & libc::MSG_PEEK != 0 {
-                    c.note = Some("MSG_PEEK".into());
-                }
-                if ok && ret > 0 {
-                    c.moved = ret as u64;
-                    c.data = if p.counted {
-                        std::mem::take(&mut p.data)
-                    } else if iovs.is_empty() {
-                        tracee::read_mem(tid, args[1], (ret as usize).min(DATA_PREVIEW))
-                    } else {
-                        tracee::read_iov_data(tid, &iovs, ret as u64, DATA_PREVIEW)
-                    };
-                    if let Some(s) = inode.and_then(|i| self.sockets.get_mut(i)) {
-                        if s.proto == Proto::Tcp {
-                            c.offset = Some(s.received);
-                        }
-                        if flags & libc::MSG_PEEK == 0 {
-                            s.received += ret as u64;
-                        }
-                    }
-                }
+                self.received(tid, &mut p, &mut c);
             }
             _ => {}
         }
-        c.sock = view(&self.sockets, inode);
-        c.conn = inode
-            .and_then(|i| self.sockets.get(i))
-            .map_or(0, |s| s.conn);
+        c.sock = self.view(inode);
+        c.conn = self.conn_of(inode);
         vec![c]
+    }
+
+    /// Whether this `listen` (or a UDP server's `bind`) of the server makes it ready for
+    /// its clients, which have not started yet.
+    fn server_listens(&self, p: &Pending, c: &TracedCall) -> bool {
+        let ready = match p.sys {
+            Sys::Listen => true,
+            Sys::Bind => self.view(p.inode).is_some_and(|s| s.proto == Proto::Udp),
+            _ => false,
+        };
+        ready && self.plan.server && c.program == 0 && !self.clients_started
+    }
+
+    /// A receiving call at its exit: the peer's address and `MSG_PEEK` noted, the bytes
+    /// received read (or taken from the kernel's record) and counted on the socket.
+    fn received(&mut self, tid: i32, p: &mut Pending, c: &mut TracedCall) {
+        let args = p.args;
+        let (flags, iovs, name) = match p.sys {
+            // Counted: no address was asked for (the filter stops those), and the
+            // program's memory has moved on.
+            Sys::Recvfrom if p.counted => (args[3] as i32, Vec::new(), None),
+            Sys::Recvfrom => (args[3] as i32, Vec::new(), {
+                let len = tracee::read_u32(tid, args[5]).unwrap_or(0);
+                tracee::read_sockaddr(tid, args[4], len as u64)
+            }),
+            Sys::Recvmsg => {
+                let m = read_msghdr(tid, args[1]);
+                c.asked = m.iovs.iter().map(|i| i.len).sum();
+                (args[2] as i32, m.iovs, m.name)
+            }
+            Sys::Readv => (0, tracee::read_iovs(tid, args[1], args[2]), None),
+            _ => (0, Vec::new(), None),
+        };
+        if name.is_some() {
+            c.addr = name;
+        }
+        if flags & libc::MSG_PEEK != 0 {
+            c.note = Some("MSG_PEEK".into());
+        }
+        let ret = c.ret;
+        if c.errno.is_some() || ret <= 0 {
+            return;
+        }
+        c.moved = ret as u64;
+        c.data = if p.counted {
+            std::mem::take(&mut p.data)
+        } else if iovs.is_empty() {
+            tracee::read_mem(tid, args[1], (ret as usize).min(DATA_PREVIEW))
+        } else {
+            tracee::read_iov_data(tid, &iovs, ret as u64, DATA_PREVIEW)
+        };
+        if let Some(s) = p.inode.and_then(|i| self.sockets.get_mut(i)) {
+            if s.proto == Proto::Tcp {
+                c.offset = Some(s.received);
+            }
+            if flags & libc::MSG_PEEK == 0 {
+                s.received += ret as u64;
+            }
+        }
     }
 
     /// One record per message of `sendmmsg`/`recvmmsg`.
@@ -1375,6 +1373,75 @@ fn read_msghdr(tid: i32, addr: u64) -> MsgHdr {
         name: tracee::read_sockaddr(tid, word(0), namelen as u64),
         iovs: tracee::read_iovs(tid, word(16), word(24)),
     }
+}
+
+/// What a call on one socket passes at its entry: the bytes a send sends (the first
+/// [`DATA_PREVIEW`] of them), the address a connect or sendto names, the size a receive
+/// asks for, and the option, direction or backlog a setsockopt, shutdown or listen sets.
+fn socket_call_entry(tid: i32, mut p: Pending) -> Pending {
+    let (sys, args) = (p.sys, p.args);
+    match sys {
+        Sys::Sendto | Sys::Write => {
+            p.asked = args[2];
+            p.data = tracee::read_mem(tid, args[1], (args[2] as usize).min(DATA_PREVIEW));
+            if sys == Sys::Sendto {
+                p.addr = tracee::read_sockaddr(tid, args[4], args[5]);
+            }
+        }
+        Sys::Writev => {
+            let iovs = tracee::read_iovs(tid, args[1], args[2]);
+            p.asked = iovs.iter().map(|i| i.len).sum();
+            p.data = tracee::read_iov_data(tid, &iovs, p.asked, DATA_PREVIEW);
+        }
+        Sys::Sendmsg => {
+            let m = read_msghdr(tid, args[1]);
+            p.asked = m.iovs.iter().map(|i| i.len).sum();
+            p.data = tracee::read_iov_data(tid, &m.iovs, p.asked, DATA_PREVIEW);
+            p.addr = m.name;
+        }
+        Sys::Connect | Sys::Bind => {
+            p.addr = tracee::read_sockaddr(tid, args[1], args[2]);
+        }
+        Sys::Sendfile => p.asked = args[3],
+        Sys::Read | Sys::Recvfrom => p.asked = args[2],
+        Sys::Readv => {
+            p.asked = tracee::read_iovs(tid, args[1], args[2])
+                .iter()
+                .map(|i| i.len)
+                .sum()
+        }
+        Sys::Setsockopt => p.note = Some(sockopt_note(tid, &args)),
+        Sys::Shutdown => {
+            p.note = Some(
+                match args[1] as i32 {
+                    libc::SHUT_RD => "SHUT_RD",
+                    libc::SHUT_WR => "SHUT_WR",
+                    libc::SHUT_RDWR => "SHUT_RDWR",
+                    _ => "shutdown",
+                }
+                .to_owned(),
+            )
+        }
+        Sys::Listen => p.note = Some(format!("backlog {}", args[1] as i32)),
+        _ => {}
+    }
+    p
+}
+
+/// `poll`'s array (`args[0]`, `args[1]` entries, at most 4096): each entry's descriptor,
+/// the events it asks for and the events returned.
+fn read_pollfds(tid: i32, args: &[u64; 6]) -> Vec<(i32, u16, u16)> {
+    let n = (args[1] as usize).min(4096);
+    tracee::read_mem(tid, args[0], n * 8)
+        .chunks_exact(8)
+        .map(|c| {
+            (
+                i32::from_ne_bytes(c[..4].try_into().unwrap_or_default()),
+                u16::from_ne_bytes(c[4..6].try_into().unwrap_or_default()),
+                u16::from_ne_bytes(c[6..8].try_into().unwrap_or_default()),
+            )
+        })
+        .collect()
 }
 
 /// The descriptors in `select()`'s three sets (`args[1..4]`: read, write, except; `args[0]`
