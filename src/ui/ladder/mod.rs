@@ -270,7 +270,6 @@ impl LadderView {
         self.sync(data, sel);
         self.track(sel);
         self.last_rect = None;
-        let mut action = None;
         let Some(conn) = connection_of(data, sel) else {
             ui.add_space(20.0);
             ui.vertical_centered(|ui| {
@@ -279,6 +278,92 @@ impl LadderView {
             });
             return None;
         };
+        let action = self.toolbar(ui, conn, sel);
+        let Some(model) = self.model.as_ref() else {
+            ui.label(tr!("ladder-no-packets"));
+            return action;
+        };
+        states_line(ui, model, &mut self.expanded);
+        ui.separator();
+
+        let avail = ui.available_size();
+        let (response, painter) = ui.allocate_painter(avail, Sense::click_and_drag());
+        let rect = response.rect;
+        self.last_rect = Some(rect);
+        if let Some(m) = self.model.as_ref() {
+            let summary = m.summary();
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Image, true, summary.clone())
+            });
+        }
+        painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+        self.zoom_and_pan(ui, &response);
+        if self.geometry(rect.width()).is_none() {
+            return action;
+        }
+        let Some(geo) = self.geo.take() else {
+            return action;
+        };
+        let visible_h = (rect.height() - HEADER).max(0.0);
+        self.scroll_into_view(&geo, sel, visible_h);
+        let model = self.model.as_ref()?;
+        let top = self.scroll + HEADER;
+        let bottom = top + visible_h;
+        let rows = geo.rows_in(top, bottom);
+        self.drawn = rows.clone();
+        let clip = Rect::from_min_max(rect.min + Vec2::new(0.0, HEADER), rect.max);
+        let body_painter = painter.with_clip_rect(clip);
+        let emph = Emphasis {
+            selected: sel.packet,
+            highlight: &self.highlight,
+        };
+        paint::paint_rows(
+            model,
+            &geo,
+            &mut ScreenCanvas {
+                painter: &body_painter,
+                offset: rect.min.to_vec2() - Vec2::new(0.0, self.scroll),
+            },
+            rows.clone(),
+            (top, bottom),
+            emph,
+        );
+        paint::paint_header(
+            model,
+            &geo,
+            &mut ScreenCanvas {
+                painter: &painter.with_clip_rect(rect),
+                offset: rect.min.to_vec2(),
+            },
+            geo.states_at(model, top),
+        );
+        let to_fig = |p: Pos2| Point::new(p.x - rect.left(), p.y - rect.top() + self.scroll);
+        let below_header = |p: Pos2| p.y - rect.top() >= HEADER;
+        if let Some(p) = response.hover_pos().filter(|p| below_header(*p)) {
+            if let Some(owner) = geo.hit(to_fig(p), rows.clone()) {
+                let tip = hover_text(model, &self.expanded, owner);
+                response.clone().on_hover_text_at_pointer(tip);
+            }
+        }
+        if response.clicked() {
+            if let Some(p) = response.interact_pointer_pos().filter(|p| below_header(*p)) {
+                if let Some(owner) = geo.hit(to_fig(p), rows) {
+                    clicked(model, &mut self.expanded, sel, owner);
+                }
+            }
+        }
+        self.geo = Some(geo);
+        action
+    }
+
+    /// The first line: which conversation, back, zoom, replay and export.
+    fn toolbar(
+        &mut self,
+        ui: &mut egui::Ui,
+        conn: ConnRef,
+        sel: &mut Selection,
+    ) -> Option<LadderAction> {
+        let mut action = None;
         ui.horizontal_wrapped(|ui| {
             let proto = match conn.proto {
                 crate::analysis::FlowProto::Tcp => "TCP",
@@ -334,63 +419,12 @@ impl LadderView {
             }
             ui.weak("(?)").on_hover_text(tr!("ladder-help"));
         });
-        let Some(model) = self.model.as_ref() else {
-            ui.label(tr!("ladder-no-packets"));
-            return action;
-        };
-        let [c, s] = model.current_states();
-        let at = model.rows.last().map_or(tr!("ladder-at-start"), |r| {
-            tr!("ladder-at-frame", frame = r.number)
-        });
-        let tcp = model.is_tcp();
-        let runs = model.runs.len();
-        ui.horizontal_wrapped(|ui| {
-            if tcp {
-                ui.label(tr!(
-                    "ladder-states-at",
-                    at = at.clone(),
-                    client = tr!(c.text_key()),
-                    server = tr!(s.text_key())
-                ));
-            }
-            if runs > 0 {
-                let all = self.expanded.len() == runs;
-                if ui
-                    .button(tr!(if all {
-                        "ladder-summarize-runs"
-                    } else {
-                        "ladder-expand-runs"
-                    }))
-                    .on_hover_text(tr!("ladder-runs-hover"))
-                    .clicked()
-                {
-                    self.expanded = if all { Vec::new() } else { (0..runs).collect() };
-                }
-            }
-            if model.cut {
-                ui.colored_label(
-                    egui::Color32::from_rgb(0xa0, 0x50, 0x00),
-                    tr!("ladder-replay-hidden"),
-                );
-            }
-            ui.separator();
-            view::legend_ui(ui);
-        });
-        ui.separator();
+        action
+    }
 
-        let avail = ui.available_size();
-        let (response, painter) = ui.allocate_painter(avail, Sense::click_and_drag());
+    /// Pinch or Ctrl+wheel zooms about the pointer's row; the wheel and dragging scroll.
+    fn zoom_and_pan(&mut self, ui: &egui::Ui, response: &egui::Response) {
         let rect = response.rect;
-        self.last_rect = Some(rect);
-        if let Some(m) = self.model.as_ref() {
-            let summary = m.summary();
-            response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Image, true, summary.clone())
-            });
-        }
-        painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
-        let width = rect.width();
-        // Zoom and pan.
         if response.hovered() {
             let (zoom, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta()));
             let anchor = response
@@ -405,16 +439,15 @@ impl LadderView {
         if response.dragged() {
             self.scroll -= response.drag_delta().y;
         }
-        let scroll_target = self.scroll_to_selected;
-        if self.geometry(width).is_none() {
-            return action;
-        }
-        let Some(geo) = self.geo.take() else {
-            return action;
+    }
+
+    /// Scrolls to the selected row when it was asked for and is out of view, or to a row
+    /// asked to be revealed; then keeps the scroll inside the figure.
+    fn scroll_into_view(&mut self, geo: &Geometry, sel: &Selection, visible_h: f32) {
+        let Some(model) = self.model.as_ref() else {
+            return;
         };
-        let model = self.model.as_ref()?;
-        let visible_h = (rect.height() - HEADER).max(0.0);
-        if scroll_target {
+        if self.scroll_to_selected {
             if let Some(row) = sel.packet.and_then(|i| model.row_of(i)) {
                 let y = geo.knots[row];
                 if y - HEADER < self.scroll + geo.row_h
@@ -430,93 +463,100 @@ impl LadderView {
         }
         let max_scroll = (geo.height - HEADER - visible_h).max(0.0);
         self.scroll = self.scroll.clamp(0.0, max_scroll);
-        let top = self.scroll + HEADER;
-        let bottom = top + visible_h;
-        let rows = geo.rows_in(top, bottom);
-        self.drawn = rows.clone();
-        let clip = Rect::from_min_max(rect.min + Vec2::new(0.0, HEADER), rect.max);
-        let body_painter = painter.with_clip_rect(clip);
-        let emph = Emphasis {
-            selected: sel.packet,
-            highlight: &self.highlight,
-        };
-        paint::paint_rows(
-            model,
-            &geo,
-            &mut ScreenCanvas {
-                painter: &body_painter,
-                offset: rect.min.to_vec2() - Vec2::new(0.0, self.scroll),
-            },
-            rows.clone(),
-            (top, bottom),
-            emph,
-        );
-        paint::paint_header(
-            model,
-            &geo,
-            &mut ScreenCanvas {
-                painter: &painter.with_clip_rect(rect),
-                offset: rect.min.to_vec2(),
-            },
-            geo.states_at(model, top),
-        );
-        let to_fig = |p: Pos2| Point::new(p.x - rect.left(), p.y - rect.top() + self.scroll);
-        let below_header = |p: Pos2| p.y - rect.top() >= HEADER;
-        if let Some(p) = response.hover_pos().filter(|p| below_header(*p)) {
-            if let Some(owner) = geo.hit(to_fig(p), rows.clone()) {
-                let tip = match owner {
-                    Owner::Row(i) => {
-                        let r = &model.rows[i];
-                        let mut t = format!("#{} {}", r.number, r.label);
-                        for n in &r.notes {
-                            t.push('\n');
-                            t.push_str(n);
-                        }
-                        if let Some(k) = model.run_of(i) {
-                            if self.expanded.contains(&k) {
-                                t.push('\n');
-                                t.push_str(&crate::ladder::words::run_collapse_hint());
-                            }
-                        }
-                        t
-                    }
-                    Owner::Run(k) | Owner::RunAcks(k) => format!(
-                        "{}\n{}",
-                        model.runs[k].data_label(),
-                        &crate::ladder::words::run_expand_hint()
-                    ),
-                    Owner::Ghost(g) => model.ghosts[g].label.clone(),
-                };
-                response.clone().on_hover_text_at_pointer(tip);
+    }
+}
+
+/// The second line: both ends' states at the last row shown, the runs' switch, the replay
+/// cut and the legend.
+fn states_line(ui: &mut egui::Ui, model: &LadderModel, expanded: &mut Vec<usize>) {
+    let [c, s] = model.current_states();
+    let at = model.rows.last().map_or(tr!("ladder-at-start"), |r| {
+        tr!("ladder-at-frame", frame = r.number)
+    });
+    let runs = model.runs.len();
+    ui.horizontal_wrapped(|ui| {
+        if model.is_tcp() {
+            ui.label(tr!(
+                "ladder-states-at",
+                at = at.clone(),
+                client = tr!(c.text_key()),
+                server = tr!(s.text_key())
+            ));
+        }
+        if runs > 0 {
+            let all = expanded.len() == runs;
+            if ui
+                .button(tr!(if all {
+                    "ladder-summarize-runs"
+                } else {
+                    "ladder-expand-runs"
+                }))
+                .on_hover_text(tr!("ladder-runs-hover"))
+                .clicked()
+            {
+                *expanded = if all { Vec::new() } else { (0..runs).collect() };
             }
         }
-        if response.clicked() {
-            if let Some(p) = response.interact_pointer_pos().filter(|p| below_header(*p)) {
-                match geo.hit(to_fig(p), rows) {
-                    Some(Owner::Row(row)) => {
-                        let r = &model.rows[row];
-                        // Clicking the label of an expanded run's row summarizes the run
-                        // again when the row is already selected.
-                        let run = model.run_of(row).filter(|k| self.expanded.contains(k));
-                        if let (Some(k), true) = (run, sel.packet == Some(r.index)) {
-                            self.expanded.retain(|e| *e != k);
-                        } else {
-                            sel.select_packet(r.index, true);
-                        }
-                    }
-                    Some(Owner::Run(k) | Owner::RunAcks(k)) if !self.expanded.contains(&k) => {
-                        self.expanded.push(k);
-                        self.expanded.sort_unstable();
-                    }
-                    Some(Owner::Ghost(g)) => {
-                        let index = model.rows[model.ghosts[g].before].index;
-                        sel.select_packet(index, true);
-                    }
-                    _ => {}
+        if model.cut {
+            ui.colored_label(
+                egui::Color32::from_rgb(0xa0, 0x50, 0x00),
+                tr!("ladder-replay-hidden"),
+            );
+        }
+        ui.separator();
+        view::legend_ui(ui);
+    });
+}
+
+/// The tooltip of what the pointer is over: a row's frame, label and notes (and how to
+/// summarize its run again), a run's summary (and how to expand it), a ghost's label.
+fn hover_text(model: &LadderModel, expanded: &[usize], owner: Owner) -> String {
+    match owner {
+        Owner::Row(i) => {
+            let r = &model.rows[i];
+            let mut t = format!("#{} {}", r.number, r.label);
+            for n in &r.notes {
+                t.push('\n');
+                t.push_str(n);
+            }
+            if let Some(k) = model.run_of(i) {
+                if expanded.contains(&k) {
+                    t.push('\n');
+                    t.push_str(&crate::ladder::words::run_collapse_hint());
                 }
             }
+            t
         }
-        self.geo = Some(geo);
-        action
+        Owner::Run(k) | Owner::RunAcks(k) => format!(
+            "{}\n{}",
+            model.runs[k].data_label(),
+            &crate::ladder::words::run_expand_hint()
+        ),
+        Owner::Ghost(g) => model.ghosts[g].label.clone(),
+    }
+}
+
+/// A click on `owner`: a row selects its packet (or, already selected in an expanded run,
+/// summarizes the run again), a summarized run expands, a ghost selects the row after it.
+fn clicked(model: &LadderModel, expanded: &mut Vec<usize>, sel: &mut Selection, owner: Owner) {
+    match owner {
+        Owner::Row(row) => {
+            let r = &model.rows[row];
+            let run = model.run_of(row).filter(|k| expanded.contains(k));
+            if let (Some(k), true) = (run, sel.packet == Some(r.index)) {
+                expanded.retain(|e| *e != k);
+            } else {
+                sel.select_packet(r.index, true);
+            }
+        }
+        Owner::Run(k) | Owner::RunAcks(k) if !expanded.contains(&k) => {
+            expanded.push(k);
+            expanded.sort_unstable();
+        }
+        Owner::Ghost(g) => {
+            let index = model.rows[model.ghosts[g].before].index;
+            sel.select_packet(index, true);
+        }
+        _ => {}
     }
 }
