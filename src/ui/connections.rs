@@ -242,6 +242,41 @@ impl ConnectionsView {
         data: &StoreData,
         sel: &Selection,
     ) -> Option<ConnAction> {
+        let (copy, ladder) = self.toolbar(ui, data, sel);
+        let until = sel.until.and_then(|u| data.record(u)).map(|r| r.number);
+        if let Some(n) = until {
+            ui.colored_label(
+                egui::Color32::from_rgb(0xa0, 0x50, 0x00),
+                crate::i18n::text_in(crate::i18n::lang(), "conn-replay", &[("frame", n.into())]),
+            );
+        }
+        if copy {
+            let text = self.table_text(data);
+            ui.ctx().copy_text(text);
+        }
+        if !self.messages.fill(data, false) {
+            ui.ctx().request_repaint();
+        }
+        self.refresh(data, until);
+        let widths = self.column_widths(ui);
+        let (clicked, sort_clicked) = self.table(ui, &widths, sel);
+        if let Some(i) = sort_clicked {
+            self.sort = match self.sort {
+                Some((c, asc)) if c == i => Some((i, !asc)),
+                _ => Some((i, true)),
+            };
+        }
+        clicked.or(ladder.map(ConnAction::Ladder))
+    }
+
+    /// The search field, Copy, the count and the selected connection's ladder button;
+    /// returns whether Copy and the ladder button were clicked.
+    fn toolbar(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &StoreData,
+        sel: &Selection,
+    ) -> (bool, Option<ConnRef>) {
         let mut copy = false;
         let mut ladder = None;
         ui.horizontal(|ui| {
@@ -277,27 +312,13 @@ impl ConnectionsView {
                 }
             }
         });
-        let until = sel.until.and_then(|u| data.record(u)).map(|r| r.number);
-        if let Some(n) = until {
-            ui.colored_label(
-                egui::Color32::from_rgb(0xa0, 0x50, 0x00),
-                crate::i18n::text_in(crate::i18n::lang(), "conn-replay", &[("frame", n.into())]),
-            );
-        }
-        if copy {
-            let text = self.table_text(data);
-            ui.ctx().copy_text(text);
-        }
-        if !self.messages.fill(data, false) {
-            ui.ctx().request_repaint();
-        }
-        self.refresh(data, until);
-        let rows = &self.cache;
-        let mut clicked = None;
-        let mut sort_clicked = None;
-        // Every column as wide as its header and its longest cell (truncated cells do not
-        // widen an auto column), up to a cap; the table scrolls sideways when the window
-        // is narrower than all of them.
+        (copy, ladder)
+    }
+
+    /// Every column as wide as its header and its longest cell (truncated cells do not
+    /// widen an auto column), up to a cap; the table scrolls sideways when the window is
+    /// narrower than all of them.
+    fn column_widths(&self, ui: &egui::Ui) -> Vec<f32> {
         let digit = ui
             .painter()
             .layout_no_wrap(
@@ -308,7 +329,7 @@ impl ConnectionsView {
             .size()
             .x;
         let body_font = egui::TextStyle::Button.resolve(ui.style());
-        let widths: Vec<f32> = headers()
+        headers()
             .iter()
             .zip(&self.longest)
             .zip(HEADER_KEYS)
@@ -321,7 +342,20 @@ impl ConnectionsView {
                 let cap = if key == LIMITED_BY { 360.0 } else { 320.0 };
                 (header.max(chars as f32 * digit) + 10.0).min(cap)
             })
-            .collect();
+            .collect()
+    }
+
+    /// The table itself, sortable by its headers; returns the row action and the header
+    /// clicked.
+    fn table(
+        &self,
+        ui: &mut egui::Ui,
+        widths: &[f32],
+        sel: &Selection,
+    ) -> (Option<ConnAction>, Option<usize>) {
+        let rows = &self.cache;
+        let mut clicked = None;
+        let mut sort_clicked = None;
         // The sideways scroll gives its content an unbounded width, in which the last
         // (remainder) column and so every row would be infinitely wide and take no click:
         // the table is as wide as the window, or as all its columns when they need more.
@@ -408,12 +442,6 @@ impl ConnectionsView {
                         });
                     });
             });
-        if let Some(i) = sort_clicked {
-            self.sort = match self.sort {
-                Some((c, asc)) if c == i => Some((i, !asc)),
-                _ => Some((i, true)),
-            };
-        }
-        clicked.or(ladder.map(ConnAction::Ladder))
+        (clicked, sort_clicked)
     }
 }
