@@ -1065,12 +1065,7 @@ impl Tracer<'_> {
                 }
                 vec![c]
             }
-            Sys::Select | Sys::Pselect6 | Sys::Poll | Sys::Ppoll => {
-                vec![self.select_or_poll_exit(tid, tgid, table, &p, c)]
-            }
-            Sys::EpollWait | Sys::EpollPwait | Sys::EpollPwait2 => {
-                vec![self.epoll_wait_exit(tid, tgid, table, &p, c)]
-            }
+            sys if sys.waits_for_readiness() => vec![self.readiness_exit(tid, tgid, table, &p, c)],
             Sys::EpollCtl => {
                 if ok {
                     let (fd, target) = (p.args[0] as i32, p.args[2] as i32);
@@ -1109,8 +1104,10 @@ impl Tracer<'_> {
             .map_or(0, |s| s.conn)
     }
 
-    /// `select` and `poll` at their exit: the descriptors they found ready.
-    fn select_or_poll_exit(
+    /// `select`, `poll` and `epoll_wait` at their exit: the descriptors they found ready
+    /// (epoll's events put down to their descriptors through the interest list's data),
+    /// and what they watched.
+    fn readiness_exit(
         &mut self,
         tid: i32,
         tgid: i32,
@@ -1118,50 +1115,39 @@ impl Tracer<'_> {
         p: &Pending,
         mut c: TracedCall,
     ) -> TracedCall {
-        c.fd = -1;
+        let epoll = matches!(p.sys, Sys::EpollWait | Sys::EpollPwait | Sys::EpollPwait2);
         if c.errno.is_none() && c.ret > 0 {
             let ready: Vec<(i32, u16)> = match p.sys {
                 Sys::Select | Sys::Pselect6 => select_sets(tid, &p.args),
-                _ => read_pollfds(tid, &p.args)
+                Sys::Poll | Sys::Ppoll => read_pollfds(tid, &p.args)
                     .into_iter()
                     .filter(|&(fd, _, revents)| revents != 0 && fd >= 0)
                     .map(|(fd, _, revents)| (fd, revents))
                     .collect(),
+                _ => {
+                    let epfd = p.args[0] as i32;
+                    let events = read_epoll_events(tid, p.args[1], c.ret as usize);
+                    let interest = self.tables.get(&table);
+                    events
+                        .iter()
+                        .map(|&(ev, data)| {
+                            let f = interest
+                                .and_then(|t| t.epoll_fd(epfd, data))
+                                .unwrap_or(data as i32);
+                            (f, ev as u16)
+                        })
+                        .collect()
+                }
             };
             c.ready = self.ready_list(tid, tgid, table, &ready);
         }
-        c.asked = p.watched.len() as u64;
-        c.note = Some(format!("watching {}", fd_list(&p.watched)));
-        c
-    }
-
-    /// `epoll_wait` at its exit: the events it returned, each put down to its descriptor
-    /// through the interest list's data.
-    fn epoll_wait_exit(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        p: &Pending,
-        mut c: TracedCall,
-    ) -> TracedCall {
-        let epfd = p.args[0] as i32;
-        if c.errno.is_none() && c.ret > 0 {
-            let events = read_epoll_events(tid, p.args[1], c.ret as usize);
-            let ready: Vec<(i32, u16)> = events
-                .iter()
-                .map(|&(ev, data)| {
-                    let f = self
-                        .tables
-                        .get(&table)
-                        .and_then(|t| t.epoll_fd(epfd, data))
-                        .unwrap_or(data as i32);
-                    (f, ev as u16)
-                })
-                .collect();
-            c.ready = self.ready_list(tid, tgid, table, &ready);
+        if epoll {
+            c.asked = p.args[2];
+        } else {
+            c.fd = -1;
+            c.asked = p.watched.len() as u64;
+            c.note = Some(format!("watching {}", fd_list(&p.watched)));
         }
-        c.asked = p.args[2];
         c
     }
 
