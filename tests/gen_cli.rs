@@ -233,7 +233,16 @@ fn gen_loss_netns_at_5_and_40_percent_finishes_with_retransmissions_and_a_timeou
     for loss in ["5", "40"] {
         let file = tmp(&format!("loss-{loss}.pcap"));
         let f = file.to_string_lossy().into_owned();
-        let gen = run(&["gen", "loss", "--netns", "--loss", loss, "-w", &f]);
+        // Loss is random: at 40 % a run now and then stalls in backed-off timeouts past the
+        // lesson's deadline, which synack reports as not finished; such a run is tried again.
+        let mut gen = run(&["gen", "loss", "--netns", "--loss", loss, "-w", &f]);
+        for attempt in 2..=3 {
+            if gen.code == Some(0) || !gen.stderr.contains("did not finish") {
+                break;
+            }
+            println!("--loss {loss}: the lesson did not finish in time, attempt {attempt}");
+            gen = run(&["gen", "loss", "--netns", "--loss", loss, "-w", &f]);
+        }
         assert_eq!(gen.code, Some(0), "--loss {loss}: {}", gen.stderr);
         let retransmissions: Vec<u64> = run(&[
             "read",
