@@ -184,7 +184,7 @@ pub fn paint_rows(
     paint_ghosts(model, geo, c, rows.clone());
     // Arrows, then every label on top (a label's box must not be crossed by the next
     // row's arrow).
-    paint_arrows(model, geo, c, rows.clone(), emph);
+    paint_arrows(model, geo, c, rows.clone(), emph.selected);
     paint_row_times(model, geo, c, rows.clone());
     paint_labels(model, geo, c, rows);
     paint_side(geo, c, band);
@@ -313,20 +313,20 @@ fn paint_ghosts(model: &LadderModel, geo: &Geometry, c: &mut dyn Canvas, rows: R
     }
 }
 
-/// The rows' arrows (a lost segment's ends in a cross), the selected one thicker and a
-/// summarized run's thinner.
+/// The rows' arrows (a lost segment's ends in a cross), the `selected` packet's thicker and
+/// a summarized run's thinner.
 fn paint_arrows(
     model: &LadderModel,
     geo: &Geometry,
     c: &mut dyn Canvas,
     rows: Range<usize>,
-    emph: Emphasis<'_>,
+    selected: Option<usize>,
 ) {
     for i in rows {
         let r = &model.rows[i];
         let a = &geo.arrows[i];
         let color = arrow_color(r.kind, r.len > 0);
-        let width = if emph.selected == Some(r.index) {
+        let width = if selected == Some(r.index) {
             2.6
         } else if a.summarized {
             1.0
