@@ -191,7 +191,26 @@ fn client_verdicts(r: &live::LiveRun) -> Vec<(Option<Cause>, synack::analysis::L
                 .into_iter()
                 .find(|v| v.0 == Direction::ClientToServer)
                 .expect("the client sent data");
-            assert_eq!(source, "kernel", "the verdict comes from the readings");
+            let of_client: Vec<_> = r
+                .trace
+                .tcp_info
+                .iter()
+                .filter(|s| s.actor == "client")
+                .map(|s| {
+                    (
+                        s.conn,
+                        s.t_ns,
+                        &s.state,
+                        s.info.map(|i| (i.unacked, i.notsent_bytes)),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                source, "kernel",
+                "{}: the verdict comes from the readings of the client's socket {} -> {}; the \
+                 client's readings (conn, time, state, unacked and unsent): {of_client:?}",
+                r.trace.scenario, c.originator, c.responder
+            );
             (l.main(), l)
         })
         .collect()

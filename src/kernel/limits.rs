@@ -126,12 +126,15 @@ pub fn limited_by(samples: &[&TcpInfoSample], dir: Direction) -> (LimitedBy, Vec
         return (totals, phases);
     };
     // The sender's time ends with its last busy interval: data unacknowledged or unsent in
-    // its earlier reading, busy_time grew, or the kernel was repairing a loss.
+    // its earlier reading, busy_time grew, data went out between the readings (sent and
+    // acknowledged in less time than the reading after the send took to come: a fast path
+    // and a sender that writes a little at a time), or the kernel was repairing a loss.
     let last = with_info
         .windows(2)
         .rposition(|w| {
             busy_now(w[0].1)
                 || w[1].1.busy_time > w[0].1.busy_time
+                || w[1].1.data_segs_out > w[0].1.data_segs_out
                 || matches!(w[0].1.ca_state, CaState::Recovery | CaState::Loss)
         })
         .map_or(first, |i| i + 1);
@@ -360,6 +363,38 @@ mod tests {
 
     /// busy_time moves in jiffies: a recovery between two readings that did not move it is
     /// still the sender's time (seen in a lossy netns run read every millisecond).
+    #[test]
+    fn a_sender_whose_sends_are_acknowledged_before_each_reading_is_the_applications() {
+        // A writer that sends one small message every 50 ms over a fast path: each reading
+        // after a send already finds it acknowledged, and the busy chrono's jiffies never
+        // move. The segments it sent still say it was sending until its last message.
+        let sent = |t_ms: i64, segs: u32| {
+            reading(
+                t_ms,
+                TcpInfo {
+                    snd_cwnd: 10,
+                    bytes_sent: u64::from(segs) * 15,
+                    bytes_acked: u64::from(segs) * 15,
+                    data_segs_out: segs,
+                    ..TcpInfo::default()
+                },
+            )
+        };
+        let s = [
+            sent(0, 1),
+            sent(50, 2),
+            sent(100, 3),
+            sent(150, 4),
+            // Idle after its last message: not its time.
+            sent(200, 4),
+            sent(300, 4),
+        ];
+        let (l, phases) = client_limits(&s);
+        assert_eq!(l.main(), Some(Cause::Application), "{l:?}");
+        assert_eq!(l.total_ns(), 150_000_000, "{l:?}");
+        assert_eq!(phases.len(), 1, "{phases:?}");
+    }
+
     #[test]
     fn a_recovery_at_the_end_counts_even_when_busy_time_did_not_move() {
         let base = TcpInfo {
