@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use support::synack as run;
-use synack::calls::CallTrace;
+use synack::calls::{CallKind, CallTrace};
 use synack::gen::Scenario;
 
 mod support;
@@ -346,4 +346,89 @@ fn gen_loss_netns_that_cannot_finish_stops_at_the_deadline_and_keeps_the_capture
         let _ = std::fs::remove_file(format!("{f}{extra}"));
     }
     let _ = std::fs::remove_file(&file);
+}
+
+/// A live lesson records when each call was entered, and the ladder draws the calls that act
+/// on the network (connect, send, close) at that moment: before the frames they made, by as
+/// long as the kernel took, not pulled up to the frame as for a trace with only return times.
+#[test]
+fn a_live_lessons_calls_are_drawn_on_the_ladder_when_they_were_entered() {
+    if !is_root() {
+        eprintln!("SKIPPED: capturing a live lesson on lo needs root");
+        return;
+    }
+    let p = tmp("echo-entered.pcap");
+    let path = p.to_str().unwrap();
+    run(&["gen", "echo", "--write", path]).ok();
+    let trace =
+        CallTrace::read_json(std::fs::File::open(synack::calls::calls_path(&p)).unwrap()).unwrap();
+    let first_frame_ns = {
+        use synack::capture::{FileReader, FrameSource};
+        let mut r = FileReader::open(&p).unwrap();
+        let f = r.next_frame().unwrap().unwrap();
+        f.ts.unwrap().as_nanos()
+    };
+    // The client's calls that act, in order, with their entries on the ladder's clock.
+    let acting = [
+        (CallKind::Connect, "connect"),
+        (CallKind::Send, "send"),
+        (CallKind::Close, "close"),
+    ];
+    let entered: Vec<(&str, f64)> = trace
+        .calls
+        .iter()
+        .filter(|c| c.actor == "client")
+        .filter_map(|c| {
+            let (_, name) = acting.iter().find(|(k, _)| *k == c.call)?;
+            let t = c.t_enter_ns.expect("a live call has its entry time");
+            assert!(t <= c.t_ns, "{c:?}");
+            Some((*name, (t - first_frame_ns) as f64 / 1e9))
+        })
+        .collect();
+    assert_eq!(entered.len(), 1 + 3 + 1, "{entered:?}");
+    let out = run(&["ladder", path, "--json"]);
+    let ladder = out.ok();
+    let lines: Vec<serde_json::Value> = ladder
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let drawn: Vec<(&str, f64)> = lines
+        .iter()
+        .filter(|l| l["kind"] == "note" && l["end"] == "client")
+        .filter_map(|l| {
+            let call = l["text"].as_str()?.split(['(', ' ']).next()?;
+            let (_, name) = acting.iter().find(|(_, name)| *name == call)?;
+            Some((*name, l["t_s"].as_f64().unwrap()))
+        })
+        .collect();
+    assert_eq!(drawn.len(), entered.len(), "{ladder}");
+    for ((call, at), (drawn_call, drawn_at)) in entered.iter().zip(&drawn) {
+        assert_eq!(call, drawn_call);
+        assert!(
+            (at - drawn_at).abs() < 1e-8,
+            "{call} entered at {at} s, drawn at {drawn_at} s"
+        );
+    }
+    // No send's segment is drawn leaving before the send was entered.
+    let depart_of = |n: u64| {
+        lines
+            .iter()
+            .find(|l| l["kind"] == "arrow" && l["frame"] == n)
+            .and_then(|l| l["depart_s"].as_f64())
+            .unwrap()
+    };
+    let mut sends = 0;
+    for l in lines.iter().filter(|l| l["kind"] == "note") {
+        let text = l["text"].as_str().unwrap();
+        let Some((_, frame)) = text.split_once(") → frame ") else {
+            continue;
+        };
+        sends += 1;
+        let depart = depart_of(frame.parse().unwrap());
+        assert!(
+            l["t_s"].as_f64().unwrap() <= depart,
+            "{text}: its frame leaves at {depart} s"
+        );
+    }
+    assert_eq!(sends, 6, "{ladder}");
 }

@@ -39,6 +39,9 @@ fn run(sc: Scenario, ipv6: bool) {
     if let Err(e) = common::consistent(&segs) {
         panic!("{sc} (live): {e}");
     }
+    if let Err(e) = common::calls_entered_before_their_frames(&segs, &r.trace) {
+        panic!("{sc} (live, call times): {e}");
+    }
     if sc == Scenario::Sticky {
         calls_account_for_bytes(&segs, &r.trace, "client").unwrap();
     }

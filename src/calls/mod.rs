@@ -16,6 +16,11 @@
 //! ```
 //!
 //! - `t_ns`: when the call returned, ns since the Unix epoch, on the capture's clock;
+//! - `t_enter_ns` (optional): when the call was entered, same clock. Live and netns lessons
+//!   and `synack run` write it; a synthetic lesson's calls take no time and leave it out, as
+//!   do lessons recorded before it was written. Views show a call that acts on the network
+//!   (send, connect, close) at its entry, a call that reports (receive, accept, readiness)
+//!   at its return;
 //! - `actor`: `client`, `server`, `client2`, `server-thread1`, `alice`, ...;
 //! - `conn`: connection number within the run (1-based), 0 for UDP;
 //! - `call`: `listen`, `connect`, `accept`, `send`, `recv`, `sendto`, `recvfrom`,
@@ -35,14 +40,14 @@
 //! Format 2 (`synack-calls/2`, written since `synack run`; version 1 traces still read) adds
 //! call kinds — `socket`, `bind`, `sendmsg`, `recvmsg`, `sendmmsg`, `recvmmsg` (one record
 //! per message), `write`, `read`, `writev`, `readv`, `sendfile`, `select`, `poll`,
-//! `epoll_wait`, `epoll_ctl` — and, on calls recorded by the system-call tracer, the fields
-//! `pid`, `tid`, `comm` (the process), `fd`, `proto` (`tcp`/`udp`), `t_enter_ns` (when the
-//! call was entered; `t_ns` stays its return), `asked` (bytes asked for), `ret` (the raw
-//! return value), `addr` (the address a `connect`/`bind`/`sendto` named or a `recvfrom`
-//! returned) and `ready` (`[{fd, events, local, remote}]`: the descriptors a readiness call
-//! reported, with `events` such as `in|out`), and a `programs` list on the trace
-//! (`[{actor, command, pid, exit}]`). `actor` names the program (`server`, `client`,
-//! `client2`, or `program` for a single command).
+//! `epoll_wait`, `epoll_ctl` — the field `t_enter_ns` (above), and, on calls recorded by
+//! the system-call tracer, the fields `pid`, `tid`, `comm` (the process), `fd`, `proto`
+//! (`tcp`/`udp`), `asked` (bytes asked for), `ret` (the raw return value), `addr` (the
+//! address a `connect`/`bind`/`sendto` named or a `recvfrom` returned) and `ready`
+//! (`[{fd, events, local, remote}]`: the descriptors a readiness call reported, with
+//! `events` such as `in|out`), and a `programs` list on the trace (`[{actor, command, pid,
+//! exit}]`). `actor` names the program (`server`, `client`, `client2`, or `program` for a
+//! single command).
 //!
 //! When synack ran the traffic itself and could read the kernel's state of its sockets, the
 //! trace also has a `tcp_info` list: one object per reading of one socket, sorted by time,

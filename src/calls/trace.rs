@@ -225,9 +225,14 @@ pub struct Call {
     /// Extra detail (the socket option set, the shutdown direction, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// What a traced run (`synack run`) knows beside: process, descriptor, entry time,
-    /// return value, ready descriptors. Written flat into the call's object; absent in
-    /// traces of the generator's lessons.
+    /// When the call was entered (same clock as `t_ns`): a call acting on the network is
+    /// shown there, before the frames it made. Absent in traces written before calls kept
+    /// it (lessons before this field, and synthetic lessons, whose calls take no time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t_enter_ns: Option<i64>,
+    /// What a traced run (`synack run`) knows beside: process, descriptor, return value,
+    /// ready descriptors. Written flat into the call's object; absent in traces of the
+    /// generator's lessons (but for a multiplexing lesson's readiness calls).
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub traced: Option<Box<Traced>>,
 }
@@ -248,8 +253,6 @@ pub struct Traced {
     /// `tcp` or `udp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proto: Option<String>,
-    /// When the call was entered (same clock as `t_ns`).
-    pub t_enter_ns: i64,
     /// Bytes asked for: the length given to a send or a receive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked: Option<u64>,
@@ -280,6 +283,7 @@ impl Call {
             result: "ok".to_owned(),
             data: None,
             note: None,
+            t_enter_ns: None,
             traced: None,
         }
     }
@@ -290,8 +294,8 @@ impl Call {
     pub fn t_shown_ns(&self) -> i64 {
         let reports =
             self.call.receives_data() || self.call.is_readiness() || self.call == CallKind::Accept;
-        match &self.traced {
-            Some(t) if !reports => t.t_enter_ns,
+        match self.t_enter_ns {
+            Some(t) if !reports => t,
             _ => self.t_ns,
         }
     }
@@ -475,20 +479,20 @@ mod tests {
     #[test]
     fn version_2_kinds_and_fields_round_trip() {
         let mut t = CallTrace::new("run", "isolated", None);
-        let traced = |t_enter_ns| Traced {
+        let traced = || Traced {
             pid: 42,
             tid: 42,
             comm: "python3".into(),
             fd: Some(5),
             proto: None,
-            t_enter_ns,
             asked: None,
             ret: 1,
             addr: None,
             ready: Vec::new(),
         };
         let mut c = Call::new(10, "server", 0, CallKind::EpollWait);
-        let mut tr = traced(4);
+        c.t_enter_ns = Some(4);
+        let mut tr = traced();
         tr.ready.push(ReadyFd {
             fd: 4,
             events: "in".into(),
@@ -498,7 +502,8 @@ mod tests {
         c.traced = Some(Box::new(tr));
         t.calls.push(c);
         let mut w = Call::new(12, "client", 1, CallKind::Write);
-        w.traced = Some(Box::new(traced(11)));
+        w.t_enter_ns = Some(11);
+        w.traced = Some(Box::new(traced()));
         t.calls.push(w);
         let mut out = Vec::new();
         t.write_json(&mut out).unwrap();
@@ -506,6 +511,7 @@ mod tests {
         assert_eq!(v["calls"][0]["call"], "epoll_wait");
         assert_eq!(v["calls"][0]["ready"][0]["fd"], 4);
         assert_eq!(v["calls"][0]["pid"], 42, "written flat into the call");
+        assert_eq!(v["calls"][1]["t_enter_ns"], 11);
         let back = CallTrace::read_json(out.as_slice()).unwrap();
         assert_eq!(back.calls, t.calls);
         // Readiness is shown when it returned, a write when it was entered.

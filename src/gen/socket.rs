@@ -2,8 +2,8 @@
 //!
 //! A lesson's real client and server talk through [`Sock`] (TCP) and [`Recorder::sendto`] /
 //! [`Recorder::recvfrom`] (UDP); each system call that returns is added to the run's shared
-//! [`CallTrace`] with its time, actor, connection, addresses, bytes, stream offset and result,
-//! and reported to the run's [`Tap`] at once. Every socket has read/write timeouts, so no call
+//! [`CallTrace`] with its entry and return times, actor, connection, addresses, bytes, stream
+//! offset and result, and reported to the run's [`Tap`] at once. Every socket has read/write timeouts, so no call
 //! of a lesson blocks longer than [`IO_TIMEOUT`].
 //!
 //! [`Setup`] holds the server's sockets, reserved before the capture starts so that its
@@ -22,8 +22,9 @@ use crate::kernel::SamplerHandle;
 /// Socket timeouts: no call of a lesson blocks longer than this.
 pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Nanoseconds since the epoch, the clock of kernel capture timestamps.
-fn now_ns() -> i64 {
+/// Nanoseconds since the epoch, the clock of kernel capture timestamps: taken before a call
+/// as its entry time, and by [`Recorder::push`] as its return.
+pub(crate) fn now_ns() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as i64)
@@ -40,6 +41,53 @@ pub(crate) struct Caller<'a> {
     pub local: SocketAddr,
     /// The peer's address.
     pub remote: SocketAddr,
+}
+
+/// One call a lesson made, as [`Recorder::push`] takes it: what, when it was entered, what
+/// it moved and how it ended.
+pub(crate) struct Made<'a> {
+    kind: CallKind,
+    entered_ns: i64,
+    data: &'a [u8],
+    offset: Option<u64>,
+    error: Option<String>,
+    note: Option<&'a str>,
+}
+
+impl<'a> Made<'a> {
+    /// A call of `kind` entered at `entered_ns` (a [`now_ns`] taken just before it) that
+    /// moved no bytes and succeeded.
+    pub(crate) fn entered(kind: CallKind, entered_ns: i64) -> Made<'a> {
+        Made {
+            kind,
+            entered_ns,
+            data: &[],
+            offset: None,
+            error: None,
+            note: None,
+        }
+    }
+
+    /// The same call, having moved `data` (sent or received) at stream offset `offset`
+    /// (`None` for UDP).
+    pub(crate) fn moving(mut self, data: &'a [u8], offset: Option<u64>) -> Made<'a> {
+        self.data = data;
+        self.offset = offset;
+        self
+    }
+
+    /// The same call, at stream offset `offset` and failed with `e`.
+    fn failed(mut self, offset: Option<u64>, e: &io::Error) -> Made<'a> {
+        self.offset = offset;
+        self.error = Some(err_name(e));
+        self
+    }
+
+    /// The same call with a detail: the option set, the shutdown direction.
+    pub(crate) fn noted(mut self, note: &'a str) -> Made<'a> {
+        self.note = Some(note);
+        self
+    }
 }
 
 /// The shared calls trace of a run (its threads record into it), and the tap it reports to.
@@ -90,59 +138,50 @@ impl Recorder {
         self
     }
 
-    /// Records one call that returned now: `error` is its failure (`ECONNRESET`, ...),
-    /// `note` a detail such as the option set.
-    pub(crate) fn push(
-        &self,
-        by: Caller<'_>,
-        kind: CallKind,
-        data: &[u8],
-        offset: Option<u64>,
-        error: Option<&str>,
-        note: Option<&str>,
-    ) {
-        let t = now_ns();
+    /// Records one call `by` made, returning now.
+    pub(crate) fn push(&self, by: Caller<'_>, made: Made<'_>) {
         for s in self.samplers.iter() {
-            if matches!(kind, CallKind::Connect | CallKind::Accept) && error.is_none() {
+            if matches!(made.kind, CallKind::Connect | CallKind::Accept) && made.error.is_none() {
                 s.watch_socket(by.local, by.remote);
             }
             s.poke();
         }
-        if let Ok(mut tr) = self.trace.lock() {
-            tr.push(
-                t, by.actor, by.conn, kind, by.local, by.remote, data, offset,
-            );
-            if let Some(r) = error {
-                tr.fail_last(r);
-            }
-            if let Some(n) = note {
-                tr.note_last(n);
-            }
-            if let (Some(tap), Some(call)) = (&self.tap, tr.calls.last()) {
-                let _ = tap.send(LiveEvent::Call(call.clone()));
-            }
-        }
+        self.record(by, made, None);
     }
 
-    /// Records a call that returned now, with the descriptor-level fields `traced` makes
-    /// from its time (a lesson's `epoll_wait` and the descriptors it reported).
-    pub(crate) fn push_traced(
-        &self,
-        by: Caller<'_>,
-        kind: CallKind,
-        note: Option<&str>,
-        traced: impl FnOnce(i64) -> Box<Traced>,
-    ) {
+    /// Records a call returning now with its descriptor-level fields (a lesson's
+    /// `epoll_wait` and the descriptors it reported).
+    pub(crate) fn push_traced(&self, by: Caller<'_>, made: Made<'_>, traced: Box<Traced>) {
+        self.record(by, made, Some(traced));
+    }
+
+    /// Adds the call to the trace and tells the tap.
+    fn record(&self, by: Caller<'_>, made: Made<'_>, traced: Option<Box<Traced>>) {
         let t = now_ns();
-        if let Ok(mut tr) = self.trace.lock() {
-            tr.push(t, by.actor, by.conn, kind, by.local, by.remote, &[], None);
-            if let Some(c) = tr.calls.last_mut() {
-                c.note = note.map(str::to_owned);
-                c.traced = Some(traced(t));
-            }
-            if let (Some(tap), Some(call)) = (&self.tap, tr.calls.last()) {
-                let _ = tap.send(LiveEvent::Call(call.clone()));
-            }
+        let Ok(mut tr) = self.trace.lock() else {
+            return;
+        };
+        let (local, remote) = (by.local, by.remote);
+        tr.push(
+            t,
+            by.actor,
+            by.conn,
+            made.kind,
+            local,
+            remote,
+            made.data,
+            made.offset,
+        );
+        if let Some(r) = &made.error {
+            tr.fail_last(r);
+        }
+        if let Some(c) = tr.calls.last_mut() {
+            c.note = made.note.map(str::to_owned);
+            c.t_enter_ns = Some(made.entered_ns.min(t));
+            c.traced = traced;
+        }
+        if let (Some(tap), Some(call)) = (&self.tap, tr.calls.last()) {
+            let _ = tap.send(LiveEvent::Call(call.clone()));
         }
     }
 
@@ -162,6 +201,7 @@ impl Recorder {
         data: &[u8],
     ) -> io::Result<()> {
         let local = u.local_addr()?;
+        let entered = now_ns();
         let r = u.send_to(data, to);
         let by = Caller {
             actor,
@@ -169,8 +209,11 @@ impl Recorder {
             local,
             remote: to,
         };
-        let error = r.as_ref().err().map(err_name);
-        self.push(by, CallKind::Sendto, data, None, error.as_deref(), None);
+        let made = Made::entered(CallKind::Sendto, entered);
+        match &r {
+            Ok(_) => self.push(by, made.moving(data, None)),
+            Err(e) => self.push(by, made.failed(None, e)),
+        }
         r.map(|_| ())
     }
 
@@ -178,6 +221,7 @@ impl Recorder {
     pub(crate) fn recvfrom(&self, actor: &str, u: &UdpSocket) -> io::Result<()> {
         let mut buf = [0u8; 2048];
         let local = u.local_addr()?;
+        let entered = now_ns();
         let (n, from) = u.recv_from(&mut buf)?;
         let by = Caller {
             actor,
@@ -185,7 +229,8 @@ impl Recorder {
             local,
             remote: from,
         };
-        self.push(by, CallKind::Recvfrom, &buf[..n], None, None, None);
+        let made = Made::entered(CallKind::Recvfrom, entered).moving(&buf[..n], None);
+        self.push(by, made);
         Ok(())
     }
 }
@@ -255,6 +300,7 @@ impl Sock {
         conn: u32,
         rec: &Recorder,
     ) -> io::Result<Sock> {
+        let made = Made::entered(CallKind::Connect, now_ns());
         let s = match TcpStream::connect_timeout(&to, IO_TIMEOUT) {
             Ok(s) => s,
             Err(e) => {
@@ -264,12 +310,12 @@ impl Sock {
                     local: SocketAddr::new(to.ip(), 0),
                     remote: to,
                 };
-                rec.push(by, CallKind::Connect, &[], None, Some(&err_name(&e)), None);
+                rec.push(by, made.failed(None, &e));
                 return Err(e);
             }
         };
         let sock = Sock::wrap(s, actor, conn, rec)?;
-        rec.push(sock.caller(), CallKind::Connect, &[], None, None, None);
+        rec.push(sock.caller(), made);
         Ok(sock)
     }
 
@@ -280,9 +326,10 @@ impl Sock {
         conn: u32,
         rec: &Recorder,
     ) -> io::Result<Sock> {
+        let made = Made::entered(CallKind::Accept, now_ns());
         let (s, _) = l.accept()?;
         let sock = Sock::wrap(s, actor, conn, rec)?;
-        rec.push(sock.caller(), CallKind::Accept, &[], None, None, None);
+        rec.push(sock.caller(), made);
         Ok(sock)
     }
 
@@ -306,24 +353,28 @@ impl Sock {
         }
     }
 
-    fn push(&self, kind: CallKind, data: &[u8], off: Option<u64>, res: Option<&str>) {
-        self.rec.push(self.caller(), kind, data, off, res, None);
+    fn push(&self, made: Made<'_>) {
+        self.rec.push(self.caller(), made);
     }
 
-    /// One `send()` of all of `data` (loops on partial writes, each recorded).
+    /// One `send()` of all of `data` (loops on partial writes, each recorded). A write that
+    /// times out and waits again (see [`Sock::may_wait_again`]) is still the one call, entered
+    /// when it was first made.
     pub(crate) fn send(&mut self, data: &[u8]) -> io::Result<()> {
         let mut at = 0;
+        let mut made = Made::entered(CallKind::Send, now_ns());
         while at < data.len() {
             match self.s.write(&data[at..]) {
                 Ok(n) => {
-                    self.push(CallKind::Send, &data[at..at + n], Some(self.sent), None);
+                    self.push(made.moving(&data[at..at + n], Some(self.sent)));
                     self.sent += n as u64;
                     at += n;
+                    made = Made::entered(CallKind::Send, now_ns());
                 }
                 Err(e) if self.may_wait_again(&e) => {}
                 Err(e) => {
                     let e = self.past_deadline(e);
-                    self.push(CallKind::Send, &[], Some(self.sent), Some(&err_name(&e)));
+                    self.push(made.failed(Some(self.sent), &e));
                     return Err(e);
                 }
             }
@@ -331,21 +382,23 @@ impl Sock {
         Ok(())
     }
 
-    /// One `recv()` of up to `max` bytes (empty = end of stream).
+    /// One `recv()` of up to `max` bytes (empty = end of stream), entered when first made
+    /// (waiting again through timeouts, as [`Sock::send`] does).
     pub(crate) fn recv(&mut self, max: usize) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; max];
+        let made = Made::entered(CallKind::Recv, now_ns());
         loop {
             match self.s.read(&mut buf) {
                 Ok(n) => {
                     buf.truncate(n);
-                    self.push(CallKind::Recv, &buf, Some(self.read), None);
+                    self.push(made.moving(&buf, Some(self.read)));
                     self.read += n as u64;
                     return Ok(buf);
                 }
                 Err(e) if self.may_wait_again(&e) => {}
                 Err(e) => {
                     let e = self.past_deadline(e);
-                    self.push(CallKind::Recv, &[], Some(self.read), Some(&err_name(&e)));
+                    self.push(made.failed(Some(self.read), &e));
                     return Err(e);
                 }
             }
@@ -420,22 +473,32 @@ impl Sock {
 
     /// `shutdown(SHUT_WR)`.
     pub(crate) fn shutdown_write(&mut self) -> io::Result<()> {
+        let made = Made::entered(CallKind::Shutdown, now_ns());
         self.s.shutdown(Shutdown::Write)?;
-        self.rec.push(
-            self.caller(),
-            CallKind::Shutdown,
-            &[],
-            None,
-            None,
-            Some("SHUT_WR"),
-        );
+        self.push(made.noted("SHUT_WR"));
         Ok(())
     }
 
     /// `close()`.
     pub(crate) fn close(self) {
-        self.push(CallKind::Close, &[], None, None);
-        drop(self.s);
+        let made = Made::entered(CallKind::Close, now_ns());
+        let Sock {
+            s,
+            actor,
+            conn,
+            rec,
+            local,
+            peer,
+            ..
+        } = self;
+        drop(s);
+        let by = Caller {
+            actor: &actor,
+            conn,
+            local,
+            remote: peer,
+        };
+        rec.push(by, made);
     }
 
     /// `setsockopt()` with an int value, recorded with `note`.
@@ -446,16 +509,18 @@ impl Sock {
         value: i32,
         note: &str,
     ) -> io::Result<()> {
+        let entered = now_ns();
         set_int(self.s.as_raw_fd(), level, name, value)?;
-        self.record_option(note);
+        self.record_option(entered, note);
         Ok(())
     }
 
     /// `setsockopt(TCP_CONGESTION, name)`, recorded: this connection's congestion control
     /// algorithm from now on (one of the kernel's `tcp_available_congestion_control`).
     pub(crate) fn set_congestion(&self, name: &str) -> io::Result<()> {
+        let entered = now_ns();
         set_congestion(self.s.as_raw_fd(), name)?;
-        self.record_option(&format!("TCP_CONGESTION={name}"));
+        self.record_option(entered, &format!("TCP_CONGESTION={name}"));
         Ok(())
     }
 
@@ -463,8 +528,9 @@ impl Sock {
     /// bookkeeping) and stops growing the buffer by itself; send() then waits whenever that
     /// much is queued or unacknowledged.
     pub(crate) fn set_send_buffer(&self, bytes: i32) -> io::Result<()> {
+        let entered = now_ns();
         set_int(self.s.as_raw_fd(), libc::SOL_SOCKET, libc::SO_SNDBUF, bytes)?;
-        self.record_option(&format!("SO_SNDBUF={bytes}"));
+        self.record_option(entered, &format!("SO_SNDBUF={bytes}"));
         Ok(())
     }
 
@@ -474,6 +540,7 @@ impl Sock {
             l_onoff: 1,
             l_linger: 0,
         };
+        let entered = now_ns();
         // SAFETY: the socket is open for the duration of the call, and the option value is
         // a live `linger` struct whose size is passed alongside it.
         let r = unsafe {
@@ -488,19 +555,13 @@ impl Sock {
         if r != 0 {
             return Err(io::Error::last_os_error());
         }
-        self.record_option("SO_LINGER {l_onoff: 1, l_linger: 0}");
+        self.record_option(entered, "SO_LINGER {l_onoff: 1, l_linger: 0}");
         Ok(())
     }
 
-    fn record_option(&self, note: &str) {
-        self.rec.push(
-            self.caller(),
-            CallKind::Setsockopt,
-            &[],
-            None,
-            None,
-            Some(note),
-        );
+    /// Records a `setsockopt()` entered at `entered`, setting what `note` says.
+    fn record_option(&self, entered: i64, note: &str) {
+        self.push(Made::entered(CallKind::Setsockopt, entered).noted(note));
     }
 }
 

@@ -296,14 +296,15 @@ pub fn add_call_notes(model: &mut LadderModel, trace: &CallTrace) {
     }
 }
 
-/// For a call of a lesson's trace that acts on the network (a send, a connect): when the
-/// first frame it made left its end. Such a trace has only the time each call returned,
-/// which on loopback is after the segments it sent and, for the sender's next call, after
-/// the peer's answer to them; the call was entered before its first frame left, so its
-/// mark is drawn no later (the client's send above the server's reply to it, not below).
-/// Traced runs have entry times: `None`.
+/// For a call without an entry time that acts on the network (a send, a connect): when the
+/// first frame it made left its end. Such a call (a synthetic lesson's, or a lesson's
+/// recorded before calls kept entry times) has only the time it returned, which on loopback
+/// is after the segments it sent and, for the sender's next call, after the peer's answer
+/// to them; the call was entered before its first frame left, so its mark is drawn no later
+/// (the client's send above the server's reply to it, not below). Calls with entry times
+/// are shown there: `None`.
 fn first_caused(model: &LadderModel, cc: &ConnCall<'_>, frames: &BTreeSet<u64>) -> Option<i64> {
-    if cc.call.traced.is_some() {
+    if cc.call.t_enter_ns.is_some() {
         return None;
     }
     let from_end = model.rows.iter().filter(|r| r.from == cc.end);
@@ -323,11 +324,11 @@ fn first_caused(model: &LadderModel, cc: &ConnCall<'_>, frames: &BTreeSet<u64>) 
 }
 
 /// The longest each side's delay (client, server) can be by the calls: the bytes of a
-/// traced send() cannot leave before the call was entered (bound: its first frame's capture
-/// minus the entry), and a receive cannot return bytes, or the end of the stream, that have
-/// not arrived (bound: its return minus the capture of the frame that brought the last of
-/// them). A lesson's trace has no entry times, so its sends bound nothing; bounds that are
-/// not positive (clocks that disagree) are left out.
+/// send() cannot leave before the call was entered (bound: its first frame's capture minus
+/// the entry), and a receive cannot return bytes, or the end of the stream, that have not
+/// arrived (bound: its return minus the capture of the frame that brought the last of
+/// them). Sends without an entry time bound nothing; bounds that are not positive (clocks
+/// that disagree) are left out.
 fn delay_bounds(model: &LadderModel, calls: &[(ConnCall<'_>, BTreeSet<u64>)]) -> [Option<i64>; 2] {
     let mut out: [Option<i64>; 2] = [None, None];
     let mut bound = |end: End, ns: i64| {
@@ -340,7 +341,7 @@ fn delay_bounds(model: &LadderModel, calls: &[(ConnCall<'_>, BTreeSet<u64>)]) ->
     for (cc, frames) in calls {
         let c = cc.call;
         let t = c.t_shown_ns() - model.start_ns;
-        if c.call.sends_data() && c.traced.is_some() {
+        if c.call.sends_data() && c.t_enter_ns.is_some() {
             if let Some(first) = frames.iter().filter_map(|&n| captured(n)).min() {
                 bound(cc.end, first - t);
             }

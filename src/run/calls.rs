@@ -63,6 +63,7 @@ pub fn to_call(c: &TracedCall, actor: &str) -> Option<Call> {
     out.result = c.error_name().unwrap_or_else(|| "ok".to_owned());
     out.data = preview(&c.data);
     out.note = c.note.clone();
+    out.t_enter_ns = Some(c.t_enter_ns);
     out.traced = Some(Box::new(Traced {
         pid: c.pid,
         tid: c.tid,
@@ -76,7 +77,6 @@ pub fn to_call(c: &TracedCall, actor: &str) -> Option<Call> {
             }
             .to_owned()
         }),
-        t_enter_ns: c.t_enter_ns,
         asked: (kind.sends_data() || kind.receives_data()).then_some(c.asked),
         ret: if c.errno.is_some() { -1 } else { c.ret },
         addr: c.addr.map(|a| a.to_string()),

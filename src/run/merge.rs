@@ -126,13 +126,13 @@ mod tests {
 
     fn call(enter: i64, ret: i64, kind: CallKind) -> Item {
         let mut c = Call::new(ret, "client", 1, kind);
+        c.t_enter_ns = Some(enter);
         c.traced = Some(Box::new(crate::calls::Traced {
             pid: 1,
             tid: 1,
             comm: "client".into(),
             fd: Some(3),
             proto: None,
-            t_enter_ns: enter,
             asked: None,
             ret: 0,
             addr: None,

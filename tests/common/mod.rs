@@ -353,6 +353,73 @@ pub fn calls_account_for_bytes(segs: &[Seg], trace: &CallTrace, actor: &str) -> 
     Ok(())
 }
 
+/// A live run's calls were each entered before they returned, and nothing a call put on
+/// the wire was captured before the call was entered (the calls and the capture share the
+/// clock): a `connect()`'s SYN, the first copy of each byte a `send()` passed, a
+/// `sendto()`'s datagram.
+pub fn calls_entered_before_their_frames(segs: &[Seg], trace: &CallTrace) -> Result<(), String> {
+    let mut sends = 0;
+    for c in &trace.calls {
+        let Some(entered) = c.t_enter_ns else {
+            return Err(format!(
+                "{} {:?} at {} has no entry time",
+                c.actor, c.call, c.t_ns
+            ));
+        };
+        if entered > c.t_ns {
+            return Err(format!(
+                "{} {:?} entered after it returned",
+                c.actor, c.call
+            ));
+        }
+        let (Ok(local), Ok(remote)) = (c.local.parse::<SocketAddr>(), c.remote.parse()) else {
+            continue;
+        };
+        // The frames of this call's socket (a server's connections share its address).
+        let mine = segs.iter().filter(|s| s.src == local && s.dst == remote);
+        let made: Vec<&Seg> = match c.call {
+            CallKind::Connect if c.result == "ok" => mine.filter(|s| s.syn()).collect(),
+            CallKind::Send if c.bytes > 0 => {
+                let (Some(isn), Some(off)) =
+                    (mine.clone().find(|s| s.syn()).map(|s| s.seq), c.offset)
+                else {
+                    continue;
+                };
+                let (a, b) = (off, off + c.bytes);
+                mine.filter(|s| !s.payload.is_empty())
+                    .filter(|s| {
+                        let start = u64::from(s.seq.wrapping_sub(isn).wrapping_sub(1));
+                        start < b && start + s.payload.len() as u64 > a
+                    })
+                    .collect()
+            }
+            CallKind::Sendto if c.result == "ok" => {
+                let data = c.data.as_deref().unwrap_or_default().as_bytes();
+                mine.filter(|s| s.udp && s.payload.len() as u64 == c.bytes)
+                    .filter(|s| s.payload.starts_with(data))
+                    .collect()
+            }
+            _ => continue,
+        };
+        let Some(first) = made.iter().map(|s| s.t).min() else {
+            continue;
+        };
+        sends += 1;
+        if first < entered {
+            return Err(format!(
+                "{} {:?} was entered at {entered}, after the frame it made was captured at {first}",
+                c.actor, c.call
+            ));
+        }
+    }
+    let puts_on_wire =
+        |c: &&Call| c.result == "ok" && matches!(c.call, CallKind::Connect | CallKind::Sendto);
+    ensure(
+        sends > 0 || !trace.calls.iter().any(|c| puts_on_wire(&c)),
+        "the frames of the run's connects, sends and sendtos were found",
+    )
+}
+
 /// The multiplexing lesson: three clients of one server thread, and every accept and
 /// receive of that thread comes after an `epoll_wait` that reported its socket ready (the
 /// listener for an accept), at least one of them reporting two sockets at once.

@@ -15,7 +15,7 @@ use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags};
 use super::shared::{pause, send_one, HALF_RTT};
 use super::{join_all, Scripted, Stage};
 use crate::calls::{event_words, CallKind, CallTrace, ReadyFd, Traced};
-use crate::gen::socket::{Caller, Recorder, Sock, IO_TIMEOUT};
+use crate::gen::socket::{now_ns, Caller, Made, Recorder, Sock, IO_TIMEOUT};
 use crate::gen::synth::{Conn, Sim, C, S};
 use crate::gen::GenOptions;
 
@@ -52,14 +52,13 @@ fn ready_fd(fd: i32, events: &str, local: SocketAddr, remote: Option<SocketAddr>
 
 /// The descriptor-level fields of a lesson's `epoll_*` call: made on `epfd`, returning
 /// `ret`, naming `ready`. A lesson's calls have no process of their own (pid 0).
-fn on_epoll(actor: &str, t_ns: i64, epfd: i32, ret: i64, ready: Vec<ReadyFd>) -> Box<Traced> {
+fn on_epoll(actor: &str, epfd: i32, ret: i64, ready: Vec<ReadyFd>) -> Box<Traced> {
     Box::new(Traced {
         pid: 0,
         tid: 0,
         comm: actor.to_owned(),
         fd: Some(epfd),
         proto: Some("tcp".to_owned()),
-        t_enter_ns: t_ns,
         asked: None,
         ret,
         addr: None,
@@ -134,7 +133,8 @@ fn push_epoll(
         } else {
             0
         };
-        call.traced = Some(on_epoll(actor, t, EPFD, ret, ready));
+        call.t_enter_ns = Some(t);
+        call.traced = Some(on_epoll(actor, EPFD, ret, ready));
     }
 }
 
@@ -249,6 +249,7 @@ fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
     let timeout = u16::try_from(IO_TIMEOUT.as_millis()).unwrap_or(u16::MAX);
     while ended < CLIENTS {
         let mut events = [EpollEvent::empty(); 8];
+        let entered = now_ns();
         let n = epoll.wait(&mut events, timeout)?;
         if n == 0 {
             return Err(io::Error::new(
@@ -278,9 +279,8 @@ fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
             local: listen_addr,
             remote: SocketAddr::new(listen_addr.ip(), 0),
         };
-        rec.push_traced(by, CallKind::EpollWait, None, |t| {
-            on_epoll("server", t, epfd, n as i64, ready)
-        });
+        let made = Made::entered(CallKind::EpollWait, entered);
+        rec.push_traced(by, made, on_epoll("server", epfd, n as i64, ready));
         for e in &events[..n] {
             let fd = e.data() as i32;
             if fd == listen_fd {
@@ -288,8 +288,9 @@ fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
                 let s = Sock::accept(l, "server", accepted, rec)?;
                 let sfd = s.as_fd().as_raw_fd();
                 let flags = EpollFlags::EPOLLIN | EpollFlags::EPOLLRDHUP;
+                let entered = now_ns();
                 epoll.add(s.as_fd(), EpollEvent::new(flags, sfd as u64))?;
-                ctl(rec, &s, epfd, "EPOLL_CTL_ADD");
+                ctl(rec, &s, epfd, "EPOLL_CTL_ADD", entered);
                 conns.insert(sfd, s);
                 continue;
             }
@@ -298,9 +299,10 @@ fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
             };
             let got = s.recv(4096)?;
             if got.is_empty() {
+                let entered = now_ns();
                 epoll.delete(s.as_fd())?;
                 if let Some(s) = conns.remove(&fd) {
-                    ctl(rec, &s, epfd, "EPOLL_CTL_DEL");
+                    ctl(rec, &s, epfd, "EPOLL_CTL_DEL", entered);
                     s.close();
                 }
                 ended += 1;
@@ -315,13 +317,12 @@ fn serve(l: &std::net::TcpListener, rec: &Recorder) -> io::Result<()> {
     Ok(())
 }
 
-/// Records an `epoll_ctl` of `op` on `s`'s descriptor.
-fn ctl(rec: &Recorder, s: &Sock, epfd: i32, op: &str) {
+/// Records an `epoll_ctl` of `op` on `s`'s descriptor, entered at `entered`.
+fn ctl(rec: &Recorder, s: &Sock, epfd: i32, op: &str, entered: i64) {
     let fd = s.as_fd().as_raw_fd();
     let watched = vec![ready_fd(fd, "in|rdhup", s.local(), Some(s.peer()))];
-    rec.push_traced(s.caller(), CallKind::EpollCtl, Some(op), |t| {
-        on_epoll("server", t, epfd, 0, watched)
-    });
+    let made = Made::entered(CallKind::EpollCtl, entered).noted(op);
+    rec.push_traced(s.caller(), made, on_epoll("server", epfd, 0, watched));
 }
 
 /// How long the real server works on a request before answering, ms.

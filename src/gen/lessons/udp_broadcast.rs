@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use super::shared::{pause, udp_call, HALF_RTT};
 use super::{Scripted, Stage};
 use crate::calls::CallKind;
-use crate::gen::socket::{Caller, Setup};
+use crate::gen::socket::{now_ns, Caller, Made, Setup};
 use crate::gen::synth::Sim;
 use crate::gen::GenOptions;
 
@@ -75,6 +75,7 @@ fn reserve(ip: IpAddr) -> anyhow::Result<Setup> {
 /// The real run: three broadcasts to `127.255.255.255`, each received by the listener.
 fn run(stage: &Stage) -> anyhow::Result<()> {
     let (sender, listener) = (&stage.setup.udp[0], &stage.setup.udp[1]);
+    let entered = now_ns();
     sender.set_broadcast(true)?;
     let local = sender.local_addr()?;
     let by = Caller {
@@ -83,10 +84,8 @@ fn run(stage: &Stage) -> anyhow::Result<()> {
         local,
         remote: local,
     };
-    let note = Some("SO_BROADCAST 1");
-    stage
-        .rec
-        .push(by, CallKind::Setsockopt, &[], None, None, note);
+    let made = Made::entered(CallKind::Setsockopt, entered).noted("SO_BROADCAST 1");
+    stage.rec.push(by, made);
     // Broadcast on loopback: 127.255.255.255 is lo's broadcast address.
     let dst = SocketAddr::new(
         IpAddr::V4(Ipv4Addr::new(127, 255, 255, 255)),
