@@ -214,6 +214,15 @@ impl Drop for Ticker {
     }
 }
 
+/// The thread a stopped or counted call is read from: its id (for ptrace and its memory),
+/// its process (for pidfd probes of its sockets) and the descriptor table it shares.
+#[derive(Debug, Clone, Copy)]
+struct Who {
+    tid: i32,
+    tgid: i32,
+    table: u32,
+}
+
 /// One traced thread.
 #[derive(Debug, Clone)]
 struct Task {
@@ -224,6 +233,17 @@ struct Task {
     /// False until the first stop of a thread or process the tracer attached by itself.
     started: bool,
     pending: Option<Pending>,
+}
+
+impl Task {
+    /// Thread `tid` of this task's process, with its descriptor table.
+    fn who(&self, tid: i32) -> Who {
+        Who {
+            tid,
+            tgid: self.tgid,
+            table: self.table,
+        }
+    }
 }
 
 /// A call stopped at its entry, waiting for its exit.
@@ -679,8 +699,9 @@ impl Tracer<'_> {
         }
     }
 
-    /// What descriptor `fd` of `task` is: a network socket (its inode) or not.
-    fn classify(&mut self, tid: i32, tgid: i32, table: u32, fd: i32) -> Option<u64> {
+    /// What descriptor `fd` in the table of `who` is: a network socket (its inode) or not.
+    fn classify(&mut self, who: Who, fd: i32) -> Option<u64> {
+        let Who { tid, tgid, table } = who;
         if fd < 0 {
             return None;
         }
@@ -725,16 +746,10 @@ impl Tracer<'_> {
 
     /// The descriptors a readiness call (select, poll) watches, when one of them is a network
     /// socket: only then is the call worth a line in the trace.
-    fn watching(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        watched: Vec<(i32, u16)>,
-    ) -> Option<Vec<(i32, u16)>> {
+    fn watching(&mut self, who: Who, watched: Vec<(i32, u16)>) -> Option<Vec<(i32, u16)>> {
         let any_net = watched
             .iter()
-            .any(|&(f, _)| self.classify(tid, tgid, table, f).is_some());
+            .any(|&(f, _)| self.classify(who, f).is_some());
         any_net.then_some(watched)
     }
 
@@ -779,7 +794,7 @@ impl Tracer<'_> {
         let Some(task) = self.tasks.get(&r.tid) else {
             return;
         };
-        let (tgid, table, program, comm) = (task.tgid, task.table, task.program, task.comm.clone());
+        let (who, program, comm) = (task.who(r.tid), task.program, task.comm.clone());
         let (args, ret, t_enter) = (r.args, r.ret, r.t_enter_ns);
         // A send or receive with an address stops the program (the filter): it is reported
         // from its stops. ERESTARTSYS and friends: the call runs again (a new entry follows).
@@ -789,7 +804,7 @@ impl Tracer<'_> {
             return;
         }
         let fd = args[0] as i32;
-        let Some(inode) = self.classify(r.tid, tgid, table, fd) else {
+        let Some(inode) = self.classify(who, fd) else {
             return;
         };
         let mut p = Pending::new(r.sys, args, t_enter, Some(inode));
@@ -801,7 +816,7 @@ impl Tracer<'_> {
             t_enter_ns: t_enter,
             t_exit_ns: r.t_exit_ns,
             program,
-            pid: tgid,
+            pid: who.tgid,
             tid: r.tid,
             comm: comm.to_string(),
             sys: r.sys,
@@ -818,7 +833,7 @@ impl Tracer<'_> {
             ready: Vec::new(),
             note: None,
         };
-        for call in self.exit(r.tid, tgid, table, p, base) {
+        for call in self.exit(who, p, base) {
             self.calls += 1;
             (self.report)(Report::Call(Box::new(call)));
         }
@@ -832,7 +847,7 @@ impl Tracer<'_> {
         let Some(task) = self.tasks.get(&tid) else {
             return go(pid);
         };
-        let (tgid, table) = (task.tgid, task.table);
+        let who = task.who(tid);
         let Some(SyscallStop::Seccomp { nr, args }) = tracee::syscall_stop(tid) else {
             return go(pid);
         };
@@ -840,7 +855,7 @@ impl Tracer<'_> {
             return go(pid);
         };
         let t_enter = tracee::now_ns();
-        let pending = self.entry(tid, tgid, table, sys, args, t_enter);
+        let pending = self.entry(who, sys, args, t_enter);
         match pending {
             Some(p) => {
                 if let Some(task) = self.tasks.get_mut(&tid) {
@@ -859,15 +874,8 @@ impl Tracer<'_> {
     /// Decides at a call's entry whether its exit is needed, and reads what only the entry
     /// shows (the bytes a send passes, the address a connect names, the sets select
     /// watches).
-    fn entry(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        sys: Sys,
-        args: [u64; 6],
-        t_enter: i64,
-    ) -> Option<Pending> {
+    fn entry(&mut self, who: Who, sys: Sys, args: [u64; 6], t_enter: i64) -> Option<Pending> {
+        let Who { tid, table, .. } = who;
         let fd = args[0] as i32;
         match sys {
             Sys::Socket => {
@@ -876,7 +884,7 @@ impl Tracer<'_> {
                     .then(|| Pending::new(sys, args, t_enter, None))
             }
             Sys::Close => {
-                let inode = self.classify(tid, tgid, table, fd);
+                let inode = self.classify(who, fd);
                 if inode.is_none() {
                     if let Some(t) = self.tables.get_mut(&table) {
                         t.remove(fd);
@@ -914,7 +922,7 @@ impl Tracer<'_> {
             }
             Sys::Select | Sys::Pselect6 => {
                 let watched = select_sets(tid, &args);
-                self.watching(tid, tgid, table, watched)
+                self.watching(who, watched)
                     .map(|watched| Pending::watching(sys, args, t_enter, watched))
             }
             Sys::Poll | Sys::Ppoll => {
@@ -922,10 +930,10 @@ impl Tracer<'_> {
                     .into_iter()
                     .map(|(fd, events, _)| (fd, events))
                     .collect();
-                self.watching(tid, tgid, table, watched)
+                self.watching(who, watched)
                     .map(|watched| Pending::watching(sys, args, t_enter, watched))
             }
-            Sys::EpollCtl => self.epoll_ctl_entry(tid, tgid, table, args, t_enter),
+            Sys::EpollCtl => self.epoll_ctl_entry(who, args, t_enter),
             Sys::EpollWait | Sys::EpollPwait | Sys::EpollPwait2 => {
                 let watches = self
                     .tables
@@ -935,7 +943,7 @@ impl Tracer<'_> {
             }
             _ => {
                 // Calls on one descriptor: only network sockets matter.
-                let inode = self.classify(tid, tgid, table, fd)?;
+                let inode = self.classify(who, fd)?;
                 Some(socket_call_entry(
                     tid,
                     Pending::new(sys, args, t_enter, Some(inode)),
@@ -946,17 +954,11 @@ impl Tracer<'_> {
 
     /// `epoll_ctl` on a network socket: the event asked for, as the call's note and its
     /// watched descriptor. On anything else only the interest list is kept up to date.
-    fn epoll_ctl_entry(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        args: [u64; 6],
-        t_enter: i64,
-    ) -> Option<Pending> {
+    fn epoll_ctl_entry(&mut self, who: Who, args: [u64; 6], t_enter: i64) -> Option<Pending> {
+        let Who { tid, table, .. } = who;
         let (epfd, op, target) = (args[0] as i32, args[1] as i32, args[2] as i32);
         let event = read_epoll_events(tid, args[3], 1).into_iter().next();
-        let inode = self.classify(tid, tgid, table, target);
+        let inode = self.classify(who, target);
         if inode.is_none() {
             if let Some(t) = self.tables.get_mut(&table) {
                 t.epoll_set(epfd, target, epoll_data_after(op, event.map(|e| e.1)));
@@ -991,7 +993,7 @@ impl Tracer<'_> {
         let Some(p) = task.pending.take() else {
             return Vec::new();
         };
-        let (tgid, table, program, comm) = (task.tgid, task.table, task.program, task.comm.clone());
+        let (who, program, comm) = (task.who(tid), task.program, task.comm.clone());
         let Some(SyscallStop::Exit { rval, is_error }) = tracee::syscall_stop(tid) else {
             return Vec::new();
         };
@@ -1005,7 +1007,7 @@ impl Tracer<'_> {
             t_enter_ns: p.t_enter,
             t_exit_ns: t_exit,
             program,
-            pid: tgid,
+            pid: who.tgid,
             tid,
             comm: comm.to_string(),
             sys: p.sys,
@@ -1022,19 +1024,13 @@ impl Tracer<'_> {
             ready: Vec::new(),
             note: p.note.clone(),
         };
-        self.exit(tid, tgid, table, p, base)
+        self.exit(who, p, base)
     }
 
     /// Completes a call at its exit; most calls give one record, `sendmmsg`/`recvmmsg` one
     /// per message, bookkeeping-only calls none.
-    fn exit(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        p: Pending,
-        mut c: TracedCall,
-    ) -> Vec<TracedCall> {
+    fn exit(&mut self, who: Who, p: Pending, mut c: TracedCall) -> Vec<TracedCall> {
+        let Who { tid, tgid, table } = who;
         let ok = c.errno.is_none();
         match p.sys {
             Sys::Dup | Sys::FcntlDup | Sys::Dup2 | Sys::Dup3 => {
@@ -1065,7 +1061,7 @@ impl Tracer<'_> {
                 }
                 vec![c]
             }
-            sys if sys.waits_for_readiness() => vec![self.readiness_exit(tid, tgid, table, &p, c)],
+            sys if sys.waits_for_readiness() => vec![self.readiness_exit(who, &p, c)],
             Sys::EpollCtl => {
                 if ok {
                     let (fd, target) = (p.args[0] as i32, p.args[2] as i32);
@@ -1088,7 +1084,7 @@ impl Tracer<'_> {
                 vec![c]
             }
             Sys::Sendmmsg | Sys::Recvmmsg => self.mmsg(tid, &p, c),
-            _ => self.socket_call_exit(tid, tgid, table, p, c),
+            _ => self.socket_call_exit(who, p, c),
         }
     }
 
@@ -1107,14 +1103,8 @@ impl Tracer<'_> {
     /// `select`, `poll` and `epoll_wait` at their exit: the descriptors they found ready
     /// (epoll's events put down to their descriptors through the interest list's data),
     /// and what they watched.
-    fn readiness_exit(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        p: &Pending,
-        mut c: TracedCall,
-    ) -> TracedCall {
+    fn readiness_exit(&mut self, who: Who, p: &Pending, mut c: TracedCall) -> TracedCall {
+        let Who { tid, table, .. } = who;
         let epoll = matches!(p.sys, Sys::EpollWait | Sys::EpollPwait | Sys::EpollPwait2);
         if c.errno.is_none() && c.ret > 0 {
             let ready: Vec<(i32, u16)> = match p.sys {
@@ -1139,7 +1129,7 @@ impl Tracer<'_> {
                         .collect()
                 }
             };
-            c.ready = self.ready_list(tid, tgid, table, &ready);
+            c.ready = self.ready_list(who, &ready);
         }
         if epoll {
             c.asked = p.args[2];
@@ -1153,14 +1143,8 @@ impl Tracer<'_> {
 
     /// A call on one socket at its exit: the descriptor table, the socket's addresses and
     /// byte counts kept up to date, the data moved read.
-    fn socket_call_exit(
-        &mut self,
-        tid: i32,
-        tgid: i32,
-        table: u32,
-        mut p: Pending,
-        mut c: TracedCall,
-    ) -> Vec<TracedCall> {
+    fn socket_call_exit(&mut self, who: Who, mut p: Pending, mut c: TracedCall) -> Vec<TracedCall> {
+        let Who { tid, tgid, table } = who;
         let (ok, ret, fd, inode) = (c.errno.is_none(), c.ret, p.args[0] as i32, p.inode);
         match p.sys {
             Sys::Close => {
@@ -1318,11 +1302,11 @@ impl Tracer<'_> {
         out
     }
 
-    fn ready_list(&mut self, tid: i32, tgid: i32, table: u32, ready: &[(i32, u16)]) -> Vec<Ready> {
+    fn ready_list(&mut self, who: Who, ready: &[(i32, u16)]) -> Vec<Ready> {
         ready
             .iter()
             .map(|&(f, ev)| {
-                let inode = self.classify(tid, tgid, table, f);
+                let inode = self.classify(who, f);
                 Ready {
                     fd: f,
                     events: event_words(u32::from(ev), false),
