@@ -3,8 +3,8 @@
 //! A lesson's real client and server talk through [`Sock`] (TCP) and [`Recorder::sendto`] /
 //! [`Recorder::recvfrom`] (UDP); each system call that returns is added to the run's shared
 //! [`CallTrace`] with its entry and return times, actor, connection, addresses, bytes, stream
-//! offset and result, and reported to the run's [`Tap`] at once. Every socket has read/write timeouts, so no call
-//! of a lesson blocks longer than [`IO_TIMEOUT`].
+//! offset and result, and reported to the run's [`Tap`] at once. Every socket has read/write
+//! timeouts, so no call of a lesson blocks longer than [`IO_TIMEOUT`].
 //!
 //! [`Setup`] holds the server's sockets, reserved before the capture starts so that its
 //! filter can name their ports.
@@ -76,9 +76,8 @@ impl<'a> Made<'a> {
         self
     }
 
-    /// The same call, at stream offset `offset` and failed with `e`.
-    fn failed(mut self, offset: Option<u64>, e: &io::Error) -> Made<'a> {
-        self.offset = offset;
+    /// The same call, failed with `e`.
+    fn failed(mut self, e: &io::Error) -> Made<'a> {
         self.error = Some(err_name(e));
         self
     }
@@ -212,7 +211,7 @@ impl Recorder {
         let made = Made::entered(CallKind::Sendto, entered);
         match &r {
             Ok(_) => self.push(by, made.moving(data, None)),
-            Err(e) => self.push(by, made.failed(None, e)),
+            Err(e) => self.push(by, made.failed(e)),
         }
         r.map(|_| ())
     }
@@ -310,7 +309,7 @@ impl Sock {
                     local: SocketAddr::new(to.ip(), 0),
                     remote: to,
                 };
-                rec.push(by, made.failed(None, &e));
+                rec.push(by, made.failed(&e));
                 return Err(e);
             }
         };
@@ -374,7 +373,7 @@ impl Sock {
                 Err(e) if self.may_wait_again(&e) => {}
                 Err(e) => {
                     let e = self.past_deadline(e);
-                    self.push(made.failed(Some(self.sent), &e));
+                    self.push(made.moving(&[], Some(self.sent)).failed(&e));
                     return Err(e);
                 }
             }
@@ -398,7 +397,7 @@ impl Sock {
                 Err(e) if self.may_wait_again(&e) => {}
                 Err(e) => {
                     let e = self.past_deadline(e);
-                    self.push(made.failed(Some(self.read), &e));
+                    self.push(made.moving(&[], Some(self.read)).failed(&e));
                     return Err(e);
                 }
             }
